@@ -1,0 +1,56 @@
+import { formatLocation } from '../diagnostics.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { planCases } from '../plan/plan-cases.js';
+import { normalizeParam } from '../suite/normalize-param.js';
+import type { CaseParams } from '../suite/types.js';
+import type { CliIo } from './main.js';
+import { renderPlanJson, renderPlanText } from './format-plan.js';
+import { readSuites } from './read-suites.js';
+
+interface SuiteOptions {
+  readonly var: ReadonlyMap<string, string>;
+  readonly maxCases: number;
+}
+
+function read(files: readonly string[], options: SuiteOptions, io: CliIo, overrides?: CaseParams) {
+  return readSuites(files, {
+    cwd: io.cwd,
+    env: io.env,
+    variables: options.var,
+    maxCases: options.maxCases,
+    ...(overrides === undefined ? {} : { overrides }),
+  });
+}
+
+/** `perfsuite validate`: one line per valid suite; problems are thrown and printed all at once. */
+export function validateCommand(files: readonly string[], options: SuiteOptions, io: CliIo): number {
+  const { suites, cases } = read(files, options, io);
+  for (const suite of suites) {
+    const count = cases.filter((c) => c.suite === suite.name).length;
+    io.stdout(`ok ${formatLocation(suite.loc).replace(/:\d+:\d+$/, '')}: suite '${suite.name}', ${suite.groups.length} group${suite.groups.length === 1 ? '' : 's'}, ${count} case${count === 1 ? '' : 's'}\n`);
+  }
+  return ExitCode.ok;
+}
+
+/** `perfsuite plan`: every case with its exact netperf argv, as text or JSON. */
+export function planCommand(
+  files: readonly string[],
+  options: SuiteOptions & { readonly json?: boolean; readonly repeat?: number; readonly duration?: string },
+  io: CliIo,
+): number {
+  const overrides: { repeat?: number; duration?: number } = {};
+  if (options.repeat !== undefined) overrides.repeat = options.repeat;
+  if (options.duration !== undefined) {
+    const duration = normalizeParam('duration', /^\d+$/.test(options.duration) ? Number(options.duration) : options.duration);
+    if (!duration.ok) throw new UsageError(`--duration: ${duration.message}`);
+    overrides.duration = duration.value as number;
+  }
+  const { suites, cases } = read(files, options, io, overrides);
+  const plan = planCases(suites, cases);
+  if (options.json === true) {
+    for (const chunk of renderPlanJson(plan)) io.stdout(chunk);
+  } else {
+    io.stdout(renderPlanText(plan));
+  }
+  return ExitCode.ok;
+}

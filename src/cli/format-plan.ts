@@ -1,0 +1,60 @@
+import { formatLocation } from '../diagnostics.js';
+import type { Plan } from '../plan/plan-cases.js';
+
+/** Quotes an argv entry for display only; processes are always spawned from argv arrays. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}h ${m}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+/** The plan for people: servers, then every case with its source line and exact netperf command. */
+export function renderPlanText(plan: Plan): string {
+  const lines: string[] = [];
+  for (const server of plan.servers) {
+    const how = server.netserver === undefined ? 'already running' : server.netserver.map(shellQuote).join(' ');
+    lines.push(`server ${server.key} (${server.type}) ${server.host}:${server.controlPort}: ${how}`);
+  }
+  if (plan.servers.length > 0) lines.push('');
+  for (const planned of plan.cases) {
+    lines.push(`${planned.case.id}  ${formatLocation(planned.case.loc)}`);
+    lines.push(`  ${planned.netperf.map(shellQuote).join(' ')}`);
+  }
+  lines.push('', `${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'}, estimated ${formatDuration(plan.estimatedSeconds)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `plan --json` (DESIGN §4), yielded in pieces so a 100,000-case plan never sits in memory as one string. */
+export function* renderPlanJson(plan: Plan): Generator<string> {
+  yield '{\n  "cases": [';
+  let first = true;
+  let chunk = '';
+  for (const planned of plan.cases) {
+    const c = planned.case;
+    const entry = {
+      id: c.id,
+      suite: c.suite,
+      group: c.group,
+      server: c.server,
+      params: c.params,
+      netperf: planned.netperf,
+      file: c.loc.file,
+      line: c.loc.line,
+      estimatedSeconds: planned.estimatedSeconds,
+    };
+    chunk += `${first ? '' : ','}\n    ${JSON.stringify(entry)}`;
+    first = false;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  const servers = plan.servers.map((s) => `\n    ${JSON.stringify(s)}`).join(',');
+  yield `${chunk}\n  ],\n  "servers": [${servers}${servers === '' ? '' : '\n  '}],\n  "estimatedSeconds": ${Math.round(plan.estimatedSeconds * 1000) / 1000}\n}\n`;
+}

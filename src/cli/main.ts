@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { formatDiagnostic, sortDiagnostics } from '../diagnostics.js';
+import { ExitCode, PerfsuiteError, SuiteError } from '../errors.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Where the CLI writes; injectable so tests and embedders can capture output. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+function collectVariable(value: string, previous: Map<string, string>): Map<string, string> {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError(`expected NAME=VALUE, like --var HOST=10.0.0.2`);
+  return new Map(previous).set(match[1] ?? '', match[2] ?? '');
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+}
+
+const suiteOptions = (command: Command): Command =>
+  command
+    .option('--var <NAME=VALUE>', 'fill ${NAME} in suites (repeatable; before the environment)', collectVariable, new Map<string, string>())
+    .option('--max-cases <n>', 'refuse suites that expand to more cases than this', positiveInteger, 100_000);
+
+/** Builds the command-line program; each action sets the exit code it earned. */
+export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('perfsuite')
+    .description('Declarative YAML test suites for network performance with netperf, for CI.')
+    .version(packageJson.version, '-V, --version')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showSuggestionAfterError();
+
+  suiteOptions(program.command('validate').argument('<files...>', 'suite files or globs'))
+    .description('check suites: every YAML, schema and semantic error at once, as file:line:col')
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number }) => {
+      const { validateCommand } = await import('./commands.js');
+      setExitCode(validateCommand(files, options, io));
+    });
+
+  suiteOptions(program.command('plan').argument('<files...>', 'suite files or globs'))
+    .description('show the expanded cases, the exact netserver and netperf argv, and the estimated time')
+    .option('--json', 'print the plan as JSON')
+    .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
+    .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; json?: boolean; repeat?: number; duration?: string }) => {
+      const { planCommand } = await import('./commands.js');
+      setExitCode(planCommand(files, options, io));
+    });
+
+  program
+    .command('schema')
+    .description('print the suite JSON Schema (for editors and other tools)')
+    .action(async () => {
+      const { suiteSchemaText } = await import('../suite/suite-schema.js');
+      io.stdout(suiteSchemaText());
+    });
+
+  return program;
+}
+
+/** The bin entry: parses argv, runs the command, and maps the outcome to an exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') {
+    const { default: chalk } = await import('chalk');
+    chalk.level = 0;
+  }
+  let exitCode: number = ExitCode.ok;
+  const program = createProgram(io, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    exitCode = handleError(error, io);
+  }
+  process.exitCode = exitCode;
+  return exitCode;
+}
+
+function handleError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; every other commander error is a usage error
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof SuiteError) {
+    const diagnostics = sortDiagnostics(error.diagnostics);
+    io.stderr(diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''));
+    const files = new Set(diagnostics.map((d) => d.loc.file)).size;
+    io.stderr(`perfsuite: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was run\n`);
+    return error.exitCode;
+  }
+  if (error instanceof PerfsuiteError) {
+    io.stderr(`perfsuite: ${error.message}\n`);
+    return error.exitCode;
+  }
+  io.stderr(`perfsuite: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return ExitCode.unmeasured;
+}

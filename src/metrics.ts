@@ -1,0 +1,60 @@
+import { TEST_TYPES, type TestName } from './netperf/test-types.js';
+
+export type Dimension = 'bitrate' | 'rate' | 'time' | 'percent' | 'service-demand';
+
+export interface MetricInfo {
+  /** The unit every metric value is stored and reported in. */
+  readonly unit: string;
+  readonly dimension: Dimension;
+  /** Which way is better; regressions are judged in the other direction. */
+  readonly better: 'higher' | 'lower';
+}
+
+/** The metrics usable in `thresholds` and `regression` (DESIGN §2). */
+export const METRICS = {
+  throughput: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
+  send_throughput: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
+  loss: { unit: '%', dimension: 'percent', better: 'lower' },
+  transaction_rate: { unit: '/s', dimension: 'rate', better: 'higher' },
+  latency_mean: { unit: 'µs', dimension: 'time', better: 'lower' },
+  latency_p50: { unit: 'µs', dimension: 'time', better: 'lower' },
+  latency_p90: { unit: 'µs', dimension: 'time', better: 'lower' },
+  latency_p99: { unit: 'µs', dimension: 'time', better: 'lower' },
+  latency_max: { unit: 'µs', dimension: 'time', better: 'lower' },
+  latency_stddev: { unit: 'µs', dimension: 'time', better: 'lower' },
+  cpu_local: { unit: '%', dimension: 'percent', better: 'lower' },
+  cpu_remote: { unit: '%', dimension: 'percent', better: 'lower' },
+  service_demand_local: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
+  service_demand_remote: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
+} as const satisfies Record<string, MetricInfo>;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export function isMetricName(value: string): value is MetricName {
+  return Object.hasOwn(METRICS, value);
+}
+
+const LATENCY_METRICS: readonly MetricName[] = ['latency_mean', 'latency_p50', 'latency_p90', 'latency_p99', 'latency_max', 'latency_stddev'];
+const CPU_METRICS: readonly MetricName[] = ['cpu_local', 'cpu_remote', 'service_demand_local', 'service_demand_remote'];
+
+/** The metrics a case of this test type produces. */
+export function producedMetrics(test: TestName, options: { readonly cpu: boolean }): ReadonlySet<MetricName> {
+  const type = TEST_TYPES[test];
+  const metrics: MetricName[] =
+    type.kind === 'rr'
+      ? ['transaction_rate', ...LATENCY_METRICS]
+      : type.protocol === 'udp'
+        ? ['throughput', 'send_throughput', 'loss']
+        : ['throughput'];
+  if (options.cpu) metrics.push(...CPU_METRICS);
+  return new Set(metrics);
+}
+
+/** Why a metric is missing from a test type, phrased as the fix. */
+export function explainMissingMetric(metric: MetricName, test: TestName): string {
+  if (CPU_METRICS.includes(metric)) return `${metric} needs \`cpu: true\``;
+  if (metric === 'transaction_rate' || LATENCY_METRICS.includes(metric)) return `${metric} comes only from TCP_RR, TCP_CRR and UDP_RR, not ${test}`;
+  if (metric === 'throughput') return `throughput comes only from STREAM and MAERTS tests, not ${test}; use transaction_rate`;
+  return `${metric} comes only from UDP_STREAM, not ${test}`;
+}

@@ -1,0 +1,86 @@
+import type { CaseParams } from '../suite/types.js';
+import { TEST_TYPES, type TestName } from './test-types.js';
+
+/** Where netperf connects: the netserver's control address and port, and an optional pinned data port. */
+export interface NetperfTarget {
+  readonly host: string;
+  /** A port number, or a placeholder when the port is only chosen at run time. */
+  readonly controlPort: number | string;
+  /** Pins the remote data port (`-- -P ,port`) so a firewall can allow it. */
+  readonly dataPort?: number;
+  /** netserver's passphrase (`-Z`), for servers perfsuite starts off this host. */
+  readonly passphrase?: string;
+}
+
+const BASE_KEYS = ['THROUGHPUT', 'THROUGHPUT_UNITS', 'ELAPSED_TIME', 'LSS_SIZE_END', 'LSR_SIZE_END', 'RSS_SIZE_END', 'RSR_SIZE_END'];
+const LATENCY_KEYS = ['MEAN_LATENCY', 'P50_LATENCY', 'P90_LATENCY', 'P99_LATENCY', 'MAX_LATENCY', 'STDDEV_LATENCY'];
+const TEST_KEYS: Readonly<Record<TestName, readonly string[]>> = {
+  TCP_STREAM: ['LOCAL_SEND_SIZE', 'REMOTE_RECV_SIZE'],
+  TCP_MAERTS: ['REMOTE_SEND_SIZE', 'LOCAL_RECV_SIZE'],
+  UDP_STREAM: ['LOCAL_SEND_SIZE', 'REMOTE_RECV_SIZE', 'LOCAL_SEND_CALLS', 'REMOTE_RECV_CALLS', 'LOCAL_SEND_THROUGHPUT', 'REMOTE_RECV_THROUGHPUT'],
+  TCP_RR: ['TRANSACTION_RATE', 'REQUEST_SIZE', 'RESPONSE_SIZE', ...LATENCY_KEYS],
+  TCP_CRR: ['TRANSACTION_RATE', 'REQUEST_SIZE', 'RESPONSE_SIZE', ...LATENCY_KEYS],
+  UDP_RR: ['TRANSACTION_RATE', 'REQUEST_SIZE', 'RESPONSE_SIZE', ...LATENCY_KEYS],
+};
+const TCP_KEYS = ['LOCAL_NODELAY', 'REMOTE_NODELAY'];
+const CPU_KEYS = ['LOCAL_CPU_UTIL', 'REMOTE_CPU_UTIL', 'LOCAL_SD', 'REMOTE_SD', 'SD_UNITS'];
+const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_ITERATION', 'THROUGHPUT_CONFID'];
+
+/** netperf's default run length (`-l`) in seconds, used when a case sets no duration. */
+export const DEFAULT_DURATION_SECONDS = 10;
+
+/**
+ * The keyval selectors (`-- -k`) a case asks for: exactly what the result parser reads.
+ * netperf silently drops unknown selectors, so the parser checks that each one came back.
+ */
+export function netperfKeys(params: CaseParams & { readonly test: TestName }): string[] {
+  const type = TEST_TYPES[params.test];
+  return [
+    ...BASE_KEYS,
+    ...TEST_KEYS[params.test],
+    ...(type.protocol === 'tcp' ? TCP_KEYS : []),
+    ...(params.cpu === true ? CPU_KEYS : []),
+    ...(params.confidence !== undefined ? CONFIDENCE_KEYS : []),
+  ];
+}
+
+/**
+ * The argv of one netperf instance for a case, program name first.
+ * Global options come before `--` and test-specific ones after it; the same letter means different things on
+ * each side (`-s` start delay vs socket buffer, `-D` demo interval vs TCP_NODELAY, `-P` banner vs data port),
+ * so each option is placed by what it means here. Test names are the migrated ones, never `-t OMNI -d ...`,
+ * which silently runs a stream test. See netperf 2.7.0 doc/netperf.texi.
+ */
+export function buildNetperfArgv(params: CaseParams & { readonly test: TestName }, target: NetperfTarget): string[] {
+  const type = TEST_TYPES[params.test];
+  const global: string[] = ['-P', '0'];
+  if (type.kind === 'rr') global.push('-j'); // latency percentiles need the histogram
+  if (params.cpu === true) global.push('-c', '-C');
+  if (target.passphrase !== undefined) global.push('-Z', target.passphrase);
+  global.push('-H', target.host, '-p', String(target.controlPort));
+  if (params.ip_version !== undefined) global.push(`-${params.ip_version}`);
+  global.push('-t', params.test, '-l', String(params.duration ?? DEFAULT_DURATION_SECONDS));
+  if (params.confidence !== undefined) {
+    const [min, max] = params.confidence.iterations;
+    global.push('-I', `${params.confidence.level},${params.confidence.width}`, '-i', `${max},${min}`);
+  }
+  global.push(...(params.extra_args?.global ?? []));
+
+  const test: string[] = ['-k', netperfKeys(params).join(',')];
+  if (params.send_size !== undefined) test.push('-m', String(params.send_size));
+  if (params.recv_size !== undefined) test.push('-M', String(params.recv_size));
+  const localBuffer = params.local_buffer ?? params.socket_buffer;
+  const remoteBuffer = params.remote_buffer ?? params.socket_buffer;
+  if (typeof localBuffer === 'number') test.push('-s', String(localBuffer));
+  if (typeof remoteBuffer === 'number') test.push('-S', String(remoteBuffer));
+  if (params.nodelay === true) test.push('-D');
+  if (params.request_size !== undefined || params.response_size !== undefined) {
+    // both sides explicitly: a lone `-r 32` would set the response size to 32 as well
+    test.push('-r', `${params.request_size ?? 1},${params.response_size ?? 1}`);
+  }
+  if (target.dataPort !== undefined) test.push('-P', `,${target.dataPort}`);
+  if (params.test === 'UDP_STREAM') test.push('-R', '1'); // netperf sets SO_DONTROUTE on UDP_STREAM otherwise
+  test.push(...(params.extra_args?.test ?? []));
+
+  return ['netperf', ...global, '--', ...test];
+}

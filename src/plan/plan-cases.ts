@@ -1,0 +1,96 @@
+import { buildNetperfArgv, DEFAULT_DURATION_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
+import type { TestName } from '../netperf/test-types.js';
+import type { Case, CaseParams, ServerSpec, SuiteSpec } from '../suite/types.js';
+
+/** Placeholders for what is only known at run time. */
+export const PORT_PLACEHOLDER = '{port}';
+export const PASSPHRASE_PLACEHOLDER = '{passphrase}';
+const NETNS_ADDRESS_PLACEHOLDER = '{netns-address}';
+const DEFAULT_CONTROL_PORT = 12865;
+
+/** A netserver a run needs: which suite's server, how it is reached, and how it is started (if perfsuite starts it). */
+export interface PlannedServer {
+  /** `<suite>/<server>`, plus `/ipv6` for a local server's second, IPv6 listener. */
+  readonly key: string;
+  readonly suite: string;
+  readonly name: string;
+  readonly type: ServerSpec['type'];
+  readonly host: string;
+  readonly controlPort: number | string;
+  /** The netserver argv perfsuite runs (on the peer, for ssh), or undefined when it is already running. */
+  readonly netserver: readonly string[] | undefined;
+}
+
+export interface PlannedCase {
+  readonly case: Case;
+  readonly serverKey: string;
+  /** One netperf instance's argv (a case with `streams: N` runs N of them at once). */
+  readonly netperf: readonly string[];
+  readonly estimatedSeconds: number;
+}
+
+export interface Plan {
+  readonly cases: readonly PlannedCase[];
+  readonly servers: readonly PlannedServer[];
+  readonly estimatedSeconds: number;
+}
+
+/** Per-run overhead besides the test itself: process start, control connection, result exchange. */
+const RUN_OVERHEAD_SECONDS = 0.05;
+
+/** The seconds a case will take: every warm-up and measured run, each up to `max iterations × duration`. */
+export function estimateCaseSeconds(params: CaseParams): number {
+  const runs = (params.warmup ?? 0) + (params.repeat ?? 1);
+  const iterations = params.confidence?.iterations[1] ?? 1;
+  return runs * ((params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + RUN_OVERHEAD_SECONDS);
+}
+
+/** Turns cases into exact netperf invocations and the servers they need. Pure: ports chosen at run time are placeholders. */
+export function planCases(suites: readonly SuiteSpec[], cases: readonly Case[]): Plan {
+  const suitesByName = new Map(suites.map((s) => [s.name, s]));
+  const servers = new Map<string, PlannedServer>();
+  let estimatedSeconds = 0;
+  const planned = cases.map((c): PlannedCase => {
+    const spec = suitesByName.get(c.suite)?.servers[c.server] ?? { type: 'local' };
+    const server = planServer(c.suite, c.server, spec, c.params.ip_version === 6);
+    if (!servers.has(server.key)) servers.set(server.key, server);
+    const target: NetperfTarget = {
+      host: server.host,
+      controlPort: server.controlPort,
+      ...('data_port' in spec && spec.data_port !== undefined ? { dataPort: spec.data_port } : {}),
+      ...(spec.type === 'ssh' || spec.type === 'netns' ? { passphrase: PASSPHRASE_PLACEHOLDER } : {}),
+    };
+    const seconds = estimateCaseSeconds(c.params);
+    estimatedSeconds += seconds;
+    return { case: c, serverKey: server.key, netperf: buildNetperfArgv(c.params as CaseParams & { test: TestName }, target), estimatedSeconds: seconds };
+  });
+  return { cases: planned, servers: [...servers.values()], estimatedSeconds };
+}
+
+function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean): PlannedServer {
+  const base = { suite, name, type: spec.type };
+  switch (spec.type) {
+    case 'local': {
+      const host = ipv6 ? '::1' : '127.0.0.1';
+      const controlPort = spec.control_port ?? PORT_PLACEHOLDER;
+      const netserver = ['netserver', '-D', '-L', host, '-p', String(controlPort), ...(ipv6 ? ['-6'] : [])];
+      return { ...base, key: `${suite}/${name}${ipv6 ? '/ipv6' : ''}`, host, controlPort, netserver };
+    }
+    case 'ssh': {
+      const controlPort = spec.control_port ?? DEFAULT_CONTROL_PORT;
+      const netserver = [spec.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', PASSPHRASE_PLACEHOLDER];
+      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort, netserver };
+    }
+    case 'external':
+      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort: spec.control_port ?? DEFAULT_CONTROL_PORT, netserver: undefined };
+    case 'netns':
+      return {
+        ...base,
+        key: `${suite}/${name}`,
+        host: NETNS_ADDRESS_PLACEHOLDER,
+        controlPort: DEFAULT_CONTROL_PORT,
+        netserver: ['netserver', '-D', '-L', NETNS_ADDRESS_PLACEHOLDER, '-p', String(DEFAULT_CONTROL_PORT), '-Z', PASSPHRASE_PLACEHOLDER],
+      };
+  }
+}
+

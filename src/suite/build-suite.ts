@@ -1,0 +1,211 @@
+import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import { isMetricName, type MetricName } from '../metrics.js';
+import { parseThreshold } from '../thresholds/parse-threshold.js';
+import { didYouMean } from './did-you-mean.js';
+import { normalizeParam } from './normalize-param.js';
+import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
+import type {
+  GroupSpec,
+  Located,
+  LocatedParams,
+  MatrixSpec,
+  ParamName,
+  ParamValue,
+  RegressionSpec,
+  ServerSpec,
+  SuiteSpec,
+  ThresholdSpec,
+} from './types.js';
+import { parsePercent } from './units.js';
+
+type RawObject = Record<string, unknown>;
+
+interface BuildContext {
+  readonly file: string;
+  readonly positions: ReadonlyMap<string, NodePosition>;
+  /** JSON pointers with schema errors; nothing at or below them is built or checked further. */
+  readonly invalidPointers: readonly string[];
+  readonly paramNames: ReadonlySet<string>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** The typed, normalised suite from schema-checked data, with the semantic errors the schema cannot see. */
+export function buildSuite(
+  raw: RawObject,
+  options: { readonly file: string; readonly positions: ReadonlyMap<string, NodePosition>; readonly invalidPointers: readonly string[]; readonly paramNames: ReadonlySet<string> },
+): { suite: SuiteSpec | undefined; diagnostics: Diagnostic[] } {
+  const ctx: BuildContext = { ...options, diagnostics: [] };
+  const servers: Record<string, ServerSpec> = { local: { type: 'local' } };
+  for (const [name, server] of Object.entries((raw['servers'] as RawObject | undefined) ?? {})) {
+    servers[name] = buildServer(server as RawObject);
+  }
+  const defaults = isValid(ctx, '/defaults') ? buildParams(ctx, (raw['defaults'] as RawObject | undefined) ?? {}, '/defaults') : {};
+  const groups: GroupSpec[] = [];
+  const groupLines = new Map<string, number>();
+  const rawGroups = Array.isArray(raw['tests']) ? (raw['tests'] as RawObject[]) : [];
+  rawGroups.forEach((rawGroup, index) => {
+    const pointer = `/tests/${index}`;
+    const name = rawGroup['name'];
+    if (typeof name === 'string') {
+      const firstLine = groupLines.get(name);
+      if (firstLine !== undefined) {
+        report(ctx, `${pointer}/name`, `group name '${name}' is already used on line ${firstLine}; group names must be unique in a suite`);
+      } else {
+        groupLines.set(name, at(ctx, `${pointer}/name`).line);
+      }
+    }
+    if (!isValid(ctx, pointer)) return;
+    const group = buildGroup(ctx, rawGroup, pointer);
+    if (!Object.hasOwn(servers, group.server.value)) {
+      ctx.diagnostics.push({
+        loc: group.server.loc,
+        message: `group '${group.name}' uses server '${group.server.value}', which is not defined${didYouMean(group.server.value, Object.keys(servers))}; define it under servers: (known: ${Object.keys(servers).join(', ')})`,
+      });
+    }
+    groups.push(group);
+  });
+  const suite: SuiteSpec = {
+    name: String(raw['name']),
+    ...(typeof raw['description'] === 'string' ? { description: raw['description'] } : {}),
+    file: options.file,
+    loc: at(ctx, '/name'),
+    servers,
+    defaults,
+    groups,
+  };
+  return { suite, diagnostics: ctx.diagnostics };
+}
+
+function buildServer(raw: RawObject): ServerSpec {
+  if (raw['type'] === 'netns' && raw['link'] !== undefined) {
+    const link = raw['link'] as RawObject;
+    const loss = link['loss'] === undefined ? undefined : parsePercent(link['loss'] as string | number);
+    return { ...(raw as unknown as ServerSpec & { type: 'netns' }), link: { ...link, ...(loss?.ok ? { loss: loss.value } : {}) } };
+  }
+  return raw as unknown as ServerSpec;
+}
+
+function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSpec {
+  const name = String(raw['name']);
+  const loc = at(ctx, pointer);
+  const params = buildParams(ctx, raw, pointer);
+  const matrix = raw['matrix'] === undefined ? undefined : buildMatrix(ctx, raw['matrix'] as RawObject, `${pointer}/matrix`, name);
+  return {
+    name,
+    ...(typeof raw['description'] === 'string' ? { description: raw['description'] } : {}),
+    loc,
+    server: { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: raw['server'] === undefined ? loc : at(ctx, `${pointer}/server`) },
+    params,
+    ...(matrix === undefined ? {} : { matrix }),
+    thresholds: raw['thresholds'] === undefined ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
+    regression: raw['regression'] === undefined ? [] : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
+  };
+}
+
+function buildParams(ctx: BuildContext, raw: RawObject, pointer: string): LocatedParams {
+  const params: Record<string, Located<ParamValue>> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!ctx.paramNames.has(key)) continue;
+    const located = buildValue(ctx, key as ParamName, value, `${pointer}/${escapePointerSegment(key)}`);
+    if (located !== undefined) params[key] = located;
+  }
+  return params as LocatedParams;
+}
+
+function buildValue(ctx: BuildContext, name: ParamName, raw: unknown, pointer: string): Located<ParamValue> | undefined {
+  const normalized = normalizeParam(name, raw);
+  if (!normalized.ok) {
+    report(ctx, pointer, `${name}: ${normalized.message}`);
+    return undefined;
+  }
+  return { value: normalized.value, loc: at(ctx, pointer) };
+}
+
+function buildMatrix(ctx: BuildContext, raw: RawObject, pointer: string, groupName: string): MatrixSpec {
+  const axes: MatrixSpec['axes'][number][] = [];
+  for (const [key, values] of Object.entries(raw)) {
+    if (key === 'include' || key === 'exclude' || !ctx.paramNames.has(key)) continue;
+    const axisPointer = `${pointer}/${key}`;
+    const located = (values as unknown[])
+      .map((value, i) => buildValue(ctx, key as ParamName, value, `${axisPointer}/${i}`))
+      .filter((v): v is Located<ParamValue> => v !== undefined);
+    axes.push({ name: key as ParamName, loc: keyAt(ctx, axisPointer), values: located });
+  }
+  const entries = (key: 'include' | 'exclude'): MatrixSpec['include'][number][] =>
+    ((raw[key] as RawObject[] | undefined) ?? []).map((entry, i) => {
+      const entryPointer = `${pointer}/${key}/${i}`;
+      return { loc: at(ctx, entryPointer), params: buildParams(ctx, entry, entryPointer) };
+    });
+  const exclude = entries('exclude');
+  const axisNames = axes.map((a) => a.name as string);
+  ((raw['exclude'] as RawObject[] | undefined) ?? []).forEach((entry, i) => {
+    for (const key of Object.keys(entry)) {
+      if (axisNames.includes(key)) continue;
+      ctx.diagnostics.push({
+        loc: keyAt(ctx, `${pointer}/exclude/${i}/${escapePointerSegment(key)}`),
+        message: `exclude key '${key}' is not a matrix axis of group '${groupName}'${didYouMean(key, axisNames)}; exclude may only name axes (${axisNames.join(', ') || 'none'}), as in GitHub Actions`,
+      });
+    }
+  });
+  return { loc: keyAt(ctx, pointer), axes, exclude, include: entries('include') };
+}
+
+function buildThresholds(ctx: BuildContext, raw: unknown, pointer: string): ThresholdSpec[] {
+  const specs: ThresholdSpec[] = [];
+  const items = Array.isArray(raw) ? (raw as RawObject[]) : [raw as RawObject];
+  items.forEach((item, i) => {
+    const itemPointer = Array.isArray(raw) ? `${pointer}/${i}` : pointer;
+    let when: Partial<Record<ParamName, ParamValue[]>> | undefined;
+    if (item['when'] !== undefined) {
+      when = {};
+      for (const [key, value] of Object.entries(item['when'] as RawObject)) {
+        const list = Array.isArray(value) ? value : [value];
+        when[key as ParamName] = list
+          .map((v, j) => buildValue(ctx, key as ParamName, v, Array.isArray(value) ? `${itemPointer}/when/${key}/${j}` : `${itemPointer}/when/${key}`)?.value)
+          .filter((v): v is ParamValue => v !== undefined);
+      }
+    }
+    for (const [metric, expression] of Object.entries(item)) {
+      if (metric === 'when' || !isMetricName(metric)) continue;
+      const metricPointer = `${itemPointer}/${metric}`;
+      const parsed = parseThreshold(String(expression), metric);
+      if (!parsed.ok) {
+        report(ctx, metricPointer, parsed.message);
+        continue;
+      }
+      specs.push({ metric, threshold: parsed.value, ...(when === undefined ? {} : { when }), loc: keyAt(ctx, metricPointer) });
+    }
+  });
+  return specs;
+}
+
+function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): RegressionSpec[] {
+  const specs: RegressionSpec[] = [];
+  for (const [metric, tolerance] of Object.entries(raw)) {
+    if (!isMetricName(metric)) continue;
+    const parsed = parsePercent(tolerance as string | number);
+    if (!parsed.ok) {
+      report(ctx, `${pointer}/${metric}`, `regression ${metric}: ${parsed.message}`);
+      continue;
+    }
+    specs.push({ metric: metric as MetricName, tolerancePercent: parsed.value, loc: keyAt(ctx, `${pointer}/${metric}`) });
+  }
+  return specs;
+}
+
+function isValid(ctx: BuildContext, pointer: string): boolean {
+  return !ctx.invalidPointers.some((p) => p === pointer || p.startsWith(`${pointer}/`));
+}
+
+function at(ctx: BuildContext, pointer: string): SourceLocation {
+  return ctx.positions.get(pointer)?.value ?? { file: ctx.file, line: 1, col: 1 };
+}
+
+function keyAt(ctx: BuildContext, pointer: string): SourceLocation {
+  const position = ctx.positions.get(pointer);
+  return position?.key ?? position?.value ?? { file: ctx.file, line: 1, col: 1 };
+}
+
+function report(ctx: BuildContext, pointer: string, message: string): void {
+  ctx.diagnostics.push({ loc: at(ctx, pointer), message });
+}

@@ -1,0 +1,160 @@
+import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
+import { explainMissingMetric, producedMetrics } from '../metrics.js';
+import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../netperf/test-types.js';
+import { formatParamValue, valueKey } from './normalize-param.js';
+import type { Case, CaseParams, GroupSpec, Located, LocatedParams, ParamName, ParamValue, SuiteSpec, ThresholdSpec } from './types.js';
+
+export const DEFAULT_MAX_CASES = 100_000;
+
+/** Parameters in the order the suite format lists them; `params` objects keep this order. */
+export const PARAM_ORDER: readonly ParamName[] = [
+  'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay',
+  'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'repeat', 'warmup', 'timeout', 'extra_args',
+];
+
+type Origin = 'defaults' | 'group' | 'axis' | 'include' | 'override';
+type LocatedValue = Located<ParamValue>;
+
+const keyOf = (v: LocatedValue): string => valueKey(v.value);
+
+function matrixDefinition(group: GroupSpec): MatrixDefinition<LocatedValue> | undefined {
+  const { matrix } = group;
+  if (matrix === undefined) return undefined;
+  const entries = (list: typeof matrix.include) => list.map((e) => e.params as Readonly<Record<string, LocatedValue>>);
+  return { axes: matrix.axes, exclude: entries(matrix.exclude), include: entries(matrix.include) };
+}
+
+/** How many cases a group expands to, computed without building them. */
+export function countGroupCases(group: GroupSpec): bigint {
+  const definition = matrixDefinition(group);
+  return definition === undefined ? 1n : countMatrix(definition, keyOf);
+}
+
+export interface ExpandOptions {
+  /** Applied to every case after the matrix (`--repeat`, `--duration`); not part of case ids. */
+  readonly overrides?: CaseParams;
+}
+
+/** Expands every group's matrix into cases and checks each case against the rules of its test type. */
+export function expandSuite(suite: SuiteSpec, options: ExpandOptions = {}): { cases: Case[]; diagnostics: Diagnostic[] } {
+  const cases: Case[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const group of suite.groups) expandGroup(suite, group, options, cases, diagnostics);
+  return { cases, diagnostics };
+}
+
+function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions, cases: Case[], diagnostics: Diagnostic[]): void {
+  const definition = matrixDefinition(group);
+  const combinations = definition === undefined ? [{ values: new Map<string, LocatedValue>(), axisIndexes: [], includeIndex: undefined }] : expandMatrix(definition, keyOf);
+  const axisNames = new Set<string>(definition?.axes.map((a) => a.name) ?? []);
+  const testIsVaried = axisNames.has('test');
+  const ids = new Set<string>();
+  const lastAxis = group.matrix?.axes.at(-1);
+
+  for (const combination of combinations) {
+    const merged = new Map<ParamName, { value: ParamValue; loc: SourceLocation; origin: Origin }>();
+    const put = (params: LocatedParams | ReadonlyMap<string, LocatedValue>, origin: (key: string) => Origin): void => {
+      const entries = params instanceof Map ? params.entries() : Object.entries(params);
+      for (const [key, located] of entries as Iterable<[string, LocatedValue]>) merged.set(key as ParamName, { ...located, origin: origin(key) });
+    };
+    put(suite.defaults, () => 'defaults');
+    put(group.params, () => 'group');
+    put(combination.values, (key) => (axisNames.has(key) && combination.axisIndexes !== undefined ? 'axis' : 'include'));
+
+    const loc =
+      combination.includeIndex !== undefined
+        ? (group.matrix?.include[combination.includeIndex]?.loc ?? group.loc)
+        : lastAxis !== undefined
+          ? (lastAxis.values[combination.axisIndexes?.at(-1) ?? 0]?.loc ?? group.loc)
+          : group.loc;
+
+    const test = merged.get('test')?.value;
+    if (!isTestName(test)) {
+      diagnostics.push({ loc, message: `group '${group.name}' has a case without a test type; set test: (e.g. TCP_STREAM) in the group, its matrix, or defaults` });
+      continue;
+    }
+
+    let droppedSome = false;
+    let valid = true;
+    for (const [name, entry] of merged) {
+      const use = paramUse(name, test);
+      if (use.used) continue;
+      merged.delete(name);
+      if (entry.origin === 'defaults' || (entry.origin === 'axis' && testIsVaried)) {
+        droppedSome = true;
+        continue;
+      }
+      valid = false;
+      diagnostics.push({
+        loc: entry.loc,
+        message: `${name} is not used by ${test} (only by ${use.only}); remove it, or give it only to the tests that use it (a matrix axis beside test, or a matching include entry)`,
+      });
+    }
+    for (const [name, value] of Object.entries(options.overrides ?? {})) {
+      merged.set(name as ParamName, { value: value as ParamValue, loc, origin: 'override' });
+    }
+
+    const params = Object.fromEntries(
+      PARAM_ORDER.filter((name) => merged.has(name)).map((name) => [name, merged.get(name)?.value]),
+    ) as CaseParams;
+
+    if (test === 'UDP_STREAM' || test === 'UDP_RR') valid = checkUdpSizes(params, merged, diagnostics) && valid;
+
+    const idKeys = [...combination.values.keys()].filter((key) => merged.has(key as ParamName)).sort();
+    const id =
+      `${suite.name}/${group.name}` +
+      (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${formatParamValue(key as ParamName, merged.get(key as ParamName)?.value as ParamValue)}`).join(',')}]` : '');
+    if (ids.has(id)) {
+      if (!droppedSome) diagnostics.push({ loc, message: `case ${id} is defined twice; matrix values compare after normalisation (64K equals 65536), so remove the repeated value or include entry` });
+      continue;
+    }
+    ids.add(id);
+
+    const thresholds = group.thresholds.filter((t) => whenMatches(t, params));
+    for (const spec of [...thresholds, ...group.regression]) {
+      if (!producedMetrics(test, { cpu: params.cpu === true }).has(spec.metric)) {
+        valid = false;
+        const scope = 'threshold' in spec ? 'threshold' : 'regression';
+        diagnostics.push({
+          loc: spec.loc,
+          message: `${scope} on ${spec.metric} cannot be judged for case ${id}: ${explainMissingMetric(spec.metric, test)}${testIsVaried && scope === 'threshold' ? ' (select the cases with when: { test: ... })' : ''}`,
+        });
+      }
+    }
+    if (!valid) continue;
+    cases.push({ id, suite: suite.name, group: group.name, server: group.server.value, params, loc, thresholds, regression: group.regression });
+  }
+}
+
+function checkUdpSizes(
+  params: CaseParams,
+  merged: ReadonlyMap<ParamName, { loc: SourceLocation }>,
+  diagnostics: Diagnostic[],
+): boolean {
+  let valid = true;
+  const check = (name: 'send_size' | 'request_size' | 'response_size', limit: number | 'default' | undefined, why: string): void => {
+    const size = params[name];
+    if (size === undefined || typeof limit !== 'number' || size <= limit) return;
+    valid = false;
+    diagnostics.push({ loc: merged.get(name)?.loc ?? { file: '', line: 1, col: 1 }, message: `${name} ${formatParamValue(name, size)} (${size} bytes) is larger than ${why}; netperf would fail with "Message too long" or receive nothing` });
+  };
+  for (const name of ['send_size', 'request_size', 'response_size'] as const) {
+    check(name, MAX_UDP_PAYLOAD_BYTES, `the largest UDP datagram (${MAX_UDP_PAYLOAD_BYTES} bytes)`);
+  }
+  const sender = params.local_buffer ?? params.socket_buffer;
+  const receiver = params.remote_buffer ?? params.socket_buffer;
+  if (params.test === 'UDP_STREAM') {
+    check('send_size', sender, `the sender's socket buffer (${String(sender)} bytes)`);
+    check('send_size', receiver, `the receiver's socket buffer (${String(receiver)} bytes)`);
+  }
+  return valid;
+}
+
+function whenMatches(spec: ThresholdSpec, params: CaseParams): boolean {
+  if (spec.when === undefined) return true;
+  return Object.entries(spec.when).every(([key, values]) => {
+    const actual = params[key as ParamName];
+    return actual !== undefined && (values as ParamValue[]).some((v) => valueKey(v) === valueKey(actual));
+  });
+}

@@ -1,0 +1,53 @@
+import type { ConfidenceParams, ParamName, ParamValue } from './types.js';
+import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from './units.js';
+
+const SIZE_PARAMS = new Set<string>(['send_size', 'recv_size', 'request_size', 'response_size']);
+const BUFFER_PARAMS = new Set<string>(['socket_buffer', 'local_buffer', 'remote_buffer']);
+
+/** The normalised value of one (schema-valid) case parameter: bytes, seconds, percentages as numbers. */
+export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue> {
+  if (SIZE_PARAMS.has(name)) return parseSize(raw as number | string);
+  if (BUFFER_PARAMS.has(name)) return raw === 'default' ? { ok: true, value: 'default' } : parseSize(raw as number | string);
+  switch (name) {
+    case 'duration': {
+      const seconds = parseDurationSeconds(raw as number | string);
+      if (!seconds.ok) return seconds;
+      if (!Number.isInteger(seconds.value) || seconds.value < 1) {
+        return { ok: false, message: `duration '${String(raw)}' is not a whole number of seconds; netperf's -l takes whole seconds (and 0 runs forever), so use 1s or more` };
+      }
+      return seconds;
+    }
+    case 'timeout':
+      return parseDurationSeconds(raw as number | string);
+    case 'confidence':
+      return normalizeConfidence(raw as { level: number; width?: number | string; iterations?: number[] });
+    case 'extra_args': {
+      const args = raw as { global?: string[]; test?: string[] };
+      const global = args.global ?? [];
+      if (global.includes('--')) return { ok: false, message: "extra_args.global must not contain '--'; put test-specific options in extra_args.test" };
+      return { ok: true, value: { global, test: args.test ?? [] } };
+    }
+    default:
+      return { ok: true, value: raw as ParamValue };
+  }
+}
+
+function normalizeConfidence(raw: { level: number; width?: number | string; iterations?: number[] }): Parsed<ConfidenceParams> {
+  const width = parsePercent(raw.width ?? 5);
+  if (!width.ok) return width;
+  const [min = 3, max = 10] = raw.iterations ?? [];
+  if (min > max) return { ok: false, message: `confidence.iterations is [min, max], but ${min} > ${max}; swap them` };
+  return { ok: true, value: { level: raw.level, width: width.value, iterations: [min, max] } };
+}
+
+/** The string two values of a parameter compare equal by (64K and 65536 give the same). */
+export function valueKey(value: ParamValue): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** A short, stable spelling of a normalised value, as used in case ids. */
+export function formatParamValue(name: ParamName, value: ParamValue): string {
+  if (typeof value === 'number' && (SIZE_PARAMS.has(name) || BUFFER_PARAMS.has(name))) return formatSize(value);
+  if (typeof value === 'number' && (name === 'duration' || name === 'timeout')) return formatSeconds(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

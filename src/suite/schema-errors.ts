@@ -1,0 +1,152 @@
+import type { ErrorObject } from 'ajv';
+import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import { didYouMean } from './did-you-mean.js';
+import type { NodePosition } from './parse-yaml.js';
+import { describeQuantity } from './units.js';
+
+/** What to write instead, for values that fail a pattern of a named schema definition. */
+const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  size: 'write bytes as an integer or with K/M/G (×1024), like 64K',
+  bufferSize: "write bytes as an integer or with K/M/G (×1024), like 128K, or 'default'",
+  duration: 'write whole seconds like 10 or 10s, or minutes like 2m',
+  timeout: 'write it like 90s, 500ms or 5m',
+  percent: 'write it like 5%',
+  name: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
+};
+
+const QUANTITY_NAMES: Readonly<Record<string, string>> = {
+  size: 'a size',
+  bufferSize: 'a size',
+  duration: 'a duration',
+  timeout: 'a duration',
+  percent: 'a percentage',
+};
+
+/** Turns schema errors into one `file:line:col` diagnostic each, with a did-you-mean for unknown keys. */
+export function schemaErrorsToDiagnostics(
+  errors: readonly ErrorObject[],
+  root: unknown,
+  positions: ReadonlyMap<string, NodePosition>,
+  file: string,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'if' || error.keyword === 'anyOf' || error.schemaPath.includes('/anyOf/1/')) continue;
+    const message = describeError(error, root);
+    const pointer =
+      error.keyword === 'additionalProperties'
+        ? `${error.instancePath}/${escape(String(error.params['additionalProperty']))}`
+        : error.instancePath;
+    const loc = locate(pointer, positions, file, error.keyword === 'additionalProperties' ? 'key' : 'value');
+    diagnostics.push({ loc, message });
+  }
+  return diagnostics;
+}
+
+function describeError(error: ErrorObject, root: unknown): string {
+  const where = describePointer(error.instancePath, root);
+  const key = lastSegment(error.instancePath);
+  const value: unknown = error.data;
+  const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const unknown = String(error.params['additionalProperty']);
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const suggestion = didYouMean(unknown, allowed);
+      const list = suggestion === '' && allowed.length > 0 ? ` (expected one of: ${allowed.join(', ')})` : '';
+      return `unknown key '${unknown}' in ${where}${suggestion}${list}`;
+    }
+    case 'required':
+      return `${where} is missing the required key '${String(error.params['missingProperty'])}'`;
+    case 'type': {
+      const expected = String(error.params['type']).split(',').join(' or ');
+      const hint =
+        expected === 'boolean' && typeof value === 'string'
+          ? '; write true or false'
+          : expected === 'array' && isAxis(error.instancePath)
+            ? `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`
+            : '';
+      return `${key} must be ${article(expected)}, not ${describeType(value)} ${shown}${hint}`;
+    }
+    case 'enum': {
+      const allowed = (error.params['allowedValues'] as unknown[]).map(String);
+      return `${shown} is not a valid ${key}${typeof value === 'string' ? didYouMean(value, allowed) : ''} (one of ${allowed.join(', ')})`;
+    }
+    case 'const':
+      return `${key} must be ${JSON.stringify(error.params['allowedValue'])}, not ${shown}`;
+    case 'pattern': {
+      const definition = /#\/definitions\/(\w+)\//.exec(error.schemaPath)?.[1] ?? '';
+      const expected = QUANTITY_NAMES[definition];
+      const actual = typeof value === 'string' ? describeQuantity(value) : undefined;
+      const mismatch = expected !== undefined && actual !== undefined && actual !== expected ? ` is ${actual}, but ${key} takes ${expected}` : ` is not valid for ${key}`;
+      const hint = PATTERN_HINTS[definition] ?? (error.instancePath.endsWith('/host') ? 'give a host name or IP address, without spaces or shell characters' : `it must match ${String(error.params['pattern'])}`);
+      return `${shown}${mismatch}; ${hint}`;
+    }
+    case 'not':
+      return `${shown} is not valid for ${key}: it must not start with '-'`;
+    case 'minItems':
+      if (isAxis(error.instancePath)) return `matrix axis '${key}' has no values; give at least one (GitHub rejects an empty axis too)`;
+      return `${key} ${error.message ?? 'is too short'}`;
+    case 'propertyNames':
+      return `${where} has an invalid name: ${PATTERN_HINTS['name'] ?? ''}`;
+    default:
+      return `${key === '' ? where : key} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+function locate(pointer: string, positions: ReadonlyMap<string, NodePosition>, file: string, part: 'key' | 'value'): SourceLocation {
+  let current = pointer;
+  for (;;) {
+    const position = positions.get(current);
+    if (position !== undefined) return (part === 'key' ? position.key : undefined) ?? position.value;
+    if (current === '') return { file, line: 1, col: 1 };
+    current = current.slice(0, current.lastIndexOf('/'));
+  }
+}
+
+/** A reader's name for the place a JSON pointer points at: `group 'bulk'`, `the matrix of group 'bulk'`. */
+export function describePointer(pointer: string, root: unknown): string {
+  const segments = pointer.split('/').slice(1).map(unescape);
+  if (segments.length === 0) return 'the suite';
+  const [first, second, ...rest] = segments;
+  let base: string;
+  if (first === 'tests' && second !== undefined) {
+    const name = (root as { tests?: { name?: unknown }[] } | undefined)?.tests?.[Number(second)]?.name;
+    base = typeof name === 'string' ? `group '${name}'` : `group #${Number(second) + 1}`;
+  } else if (first === 'servers' && second !== undefined) {
+    base = `server '${second}'`;
+  } else {
+    base = first ?? 'the suite';
+    if (second !== undefined) rest.unshift(second);
+  }
+  if (rest.length === 0) return base;
+  const inner = rest.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : `${i === 0 ? '' : '.'}${s}`)).join('');
+  return `${inner} of ${base}`;
+}
+
+function isAxis(pointer: string): boolean {
+  return /^\/tests\/\d+\/matrix\/[^/]+$/.test(pointer);
+}
+
+function lastSegment(pointer: string): string {
+  return unescape(pointer.slice(pointer.lastIndexOf('/') + 1));
+}
+
+function escape(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+function unescape(segment: string): string {
+  return segment.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return article(typeof value);
+}

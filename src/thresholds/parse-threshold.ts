@@ -1,0 +1,111 @@
+import { type Dimension, METRICS, type MetricName } from '../metrics.js';
+import { didYouMean } from '../suite/did-you-mean.js';
+import type { Parsed } from '../suite/units.js';
+
+export const AGGREGATES = ['median', 'mean', 'min', 'max'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+export const OPERATORS = ['<', '<=', '>', '>=', '=='] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+/** A parsed threshold: `aggregate(metric) op value`, with the value in the metric's own unit. */
+export interface Threshold {
+  readonly aggregate: Aggregate;
+  readonly op: Operator;
+  /** The limit in the unit of the metrics table (bit/s, /s, µs, %, µs/KB). */
+  readonly value: number;
+  /** The expression as written in the suite. */
+  readonly expression: string;
+}
+
+/** Each unit a threshold may use: its dimension and its factor to the metric's unit. */
+const UNITS: Readonly<Record<string, { readonly dimension: Dimension; readonly factor: number }>> = {
+  'bit/s': { dimension: 'bitrate', factor: 1 },
+  'kbit/s': { dimension: 'bitrate', factor: 1e3 },
+  'Mbit/s': { dimension: 'bitrate', factor: 1e6 },
+  'Gbit/s': { dimension: 'bitrate', factor: 1e9 },
+  bps: { dimension: 'bitrate', factor: 1 },
+  Kbps: { dimension: 'bitrate', factor: 1e3 },
+  kbps: { dimension: 'bitrate', factor: 1e3 },
+  Mbps: { dimension: 'bitrate', factor: 1e6 },
+  Gbps: { dimension: 'bitrate', factor: 1e9 },
+  'B/s': { dimension: 'bitrate', factor: 8 },
+  'KB/s': { dimension: 'bitrate', factor: 8e3 },
+  'MB/s': { dimension: 'bitrate', factor: 8e6 },
+  'GB/s': { dimension: 'bitrate', factor: 8e9 },
+  ns: { dimension: 'time', factor: 1e-3 },
+  us: { dimension: 'time', factor: 1 },
+  'µs': { dimension: 'time', factor: 1 },
+  ms: { dimension: 'time', factor: 1e3 },
+  s: { dimension: 'time', factor: 1e6 },
+  '/s': { dimension: 'rate', factor: 1 },
+  '%': { dimension: 'percent', factor: 1 },
+  'us/KB': { dimension: 'service-demand', factor: 1 },
+  'µs/KB': { dimension: 'service-demand', factor: 1 },
+};
+
+const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
+  bitrate: 'a bit rate',
+  rate: 'a rate per second',
+  time: 'a time',
+  percent: 'a percentage',
+  'service-demand': 'a service demand',
+};
+
+const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)?\s*(.*?)\s*$/;
+
+/**
+ * Parses a threshold expression for `metric`, checking its unit against the metric's dimension.
+ *
+ * Grammar (whitespace between tokens is optional,):
+ * ```
+ * threshold  ::= [ aggregate " " ] operator number [ unit ]
+ * aggregate  ::= "median" | "mean" | "min" | "max"        ; default: median of the case's runs
+ * operator   ::= "<" | "<=" | ">" | ">=" | "=="
+ * number     ::= digits [ "." digits ] [ ("e" | "E") [ "+" | "-" ] digits ]
+ * unit       ::= "bit/s" | "kbit/s" | "Mbit/s" | "Gbit/s" | "bps" | "Kbps" | "kbps" | "Mbps" | "Gbps"
+ *              | "B/s" | "KB/s" | "MB/s" | "GB/s"                 ; bit rates (K/M/G are decimal)
+ *              | "ns" | "us" | "µs" | "ms" | "s"                   ; times
+ *              | "/s" | "%" | "us/KB" | "µs/KB"                    ; rates, percentages, service demand
+ * ```
+ * Without a unit the number is in the metric's own unit (bit/s, /s, µs, %, µs/KB).
+ */
+export function parseThreshold(expression: string, metric: MetricName): Parsed<Threshold> {
+  const info = METRICS[metric];
+  const example = `${metric}: ">= 100 ${info.unit}"`;
+  const match = SHAPE.exec(expression);
+  const [, aggregateText, op, numberText, unitText = ''] = match ?? [];
+  if (match === null || (aggregateText === undefined && op === undefined && numberText === undefined)) {
+    return { ok: false, message: `threshold '${expression}' is not an expression; write '[median|mean|min|max] OP VALUE [UNIT]', like ${example}` };
+  }
+  if (aggregateText !== undefined && !(AGGREGATES as readonly string[]).includes(aggregateText)) {
+    return { ok: false, message: `threshold '${expression}': unknown aggregate '${aggregateText}'${didYouMean(aggregateText, AGGREGATES)} (one of ${AGGREGATES.join(', ')})` };
+  }
+  if (op === undefined) {
+    return { ok: false, message: `threshold '${expression}' has no comparison; start it with one of ${OPERATORS.join(' ')}, like ${example}` };
+  }
+  if (op === '=') {
+    return { ok: false, message: `threshold '${expression}': '=' is not an operator; write '==' (or <, <=, >, >=)` };
+  }
+  if (numberText === undefined) {
+    return { ok: false, message: `threshold '${expression}' has no number after '${op}'; write it like ${example}` };
+  }
+  let factor = 1;
+  if (unitText !== '') {
+    const unit = UNITS[unitText];
+    const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
+    if (unit === undefined) {
+      return { ok: false, message: `threshold '${expression}': unknown unit '${unitText}'${didYouMean(unitText, fitting)} (${metric} takes ${fitting.join(', ')})` };
+    }
+    if (unit.dimension !== info.dimension) {
+      return {
+        ok: false,
+        message: `threshold '${expression}': '${unitText}' is ${DIMENSION_NAMES[unit.dimension]} unit, but ${metric} is ${DIMENSION_NAMES[info.dimension]} (${info.unit}); use one of ${fitting.join(', ')}`,
+      };
+    }
+    factor = unit.factor;
+  }
+  return {
+    ok: true,
+    value: { aggregate: (aggregateText as Aggregate | undefined) ?? 'median', op: op as Operator, value: Number(numberText) * factor, expression },
+  };
+}
