@@ -47,11 +47,12 @@ export function readSuites(patterns: readonly string[], options: ReadSuitesOptio
     diagnostics.push(...loaded.diagnostics);
     if (loaded.suite !== undefined) suites.push(loaded.suite);
   }
-  if (diagnostics.length > 0) throw new SuiteError(diagnostics);
+  // expand what loaded even when other parts have errors, so every problem is reported in one go
   const compiled = compileSuites(suites, {
     ...(options.maxCases === undefined ? {} : { maxCases: options.maxCases }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
   });
-  if (compiled.diagnostics.length > 0) throw new SuiteError(compiled.diagnostics);
+  diagnostics.push(...compiled.diagnostics);
+  if (diagnostics.length > 0) throw new SuiteError(diagnostics);
   return { suites, cases: compiled.cases };
 }

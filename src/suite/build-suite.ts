@@ -54,15 +54,16 @@ export function buildSuite(
         groupLines.set(name, at(ctx, `${pointer}/name`).line);
       }
     }
-    if (!isValid(ctx, pointer)) return;
+    if (typeof name !== 'string') return;
+    // a group with schema errors is still checked for what can be checked, but not expanded into cases
     const group = buildGroup(ctx, rawGroup, pointer);
     if (!Object.hasOwn(servers, group.server.value)) {
       ctx.diagnostics.push({
         loc: group.server.loc,
-        message: `group '${group.name}' uses server '${group.server.value}', which is not defined${didYouMean(group.server.value, Object.keys(servers))}; define it under servers: (known: ${Object.keys(servers).join(', ')})`,
+        message: `unknown server '${group.server.value}' in group '${group.name}'${didYouMean(group.server.value, Object.keys(servers))} (defined: ${Object.keys(servers).join(', ')}); define it under servers:`,
       });
     }
-    groups.push(group);
+    if (isValid(ctx, pointer)) groups.push(group);
   });
   const suite: SuiteSpec = {
     name: String(raw['name']),
@@ -89,7 +90,7 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSp
   const name = String(raw['name']);
   const loc = at(ctx, pointer);
   const params = buildParams(ctx, raw, pointer);
-  const matrix = raw['matrix'] === undefined ? undefined : buildMatrix(ctx, raw['matrix'] as RawObject, `${pointer}/matrix`, name);
+  const matrix = raw['matrix'] === undefined || !isValid(ctx, `${pointer}/matrix`) ? undefined : buildMatrix(ctx, raw['matrix'] as RawObject, `${pointer}/matrix`, name);
   return {
     name,
     ...(typeof raw['description'] === 'string' ? { description: raw['description'] } : {}),
@@ -97,16 +98,17 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSp
     server: { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: raw['server'] === undefined ? loc : at(ctx, `${pointer}/server`) },
     params,
     ...(matrix === undefined ? {} : { matrix }),
-    thresholds: raw['thresholds'] === undefined ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
-    regression: raw['regression'] === undefined ? [] : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
+    thresholds: raw['thresholds'] === undefined || !isValid(ctx, `${pointer}/thresholds`) ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
+    regression: raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`) ? [] : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
   };
 }
 
 function buildParams(ctx: BuildContext, raw: RawObject, pointer: string): LocatedParams {
   const params: Record<string, Located<ParamValue>> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (!ctx.paramNames.has(key)) continue;
-    const located = buildValue(ctx, key as ParamName, value, `${pointer}/${escapePointerSegment(key)}`);
+    const valuePointer = `${pointer}/${escapePointerSegment(key)}`;
+    if (!ctx.paramNames.has(key) || !isValid(ctx, valuePointer)) continue;
+    const located = buildValue(ctx, key as ParamName, value, valuePointer);
     if (located !== undefined) params[key] = located;
   }
   return params as LocatedParams;
@@ -143,7 +145,7 @@ function buildMatrix(ctx: BuildContext, raw: RawObject, pointer: string, groupNa
       if (axisNames.includes(key)) continue;
       ctx.diagnostics.push({
         loc: keyAt(ctx, `${pointer}/exclude/${i}/${escapePointerSegment(key)}`),
-        message: `exclude key '${key}' is not a matrix axis of group '${groupName}'${didYouMean(key, axisNames)}; exclude may only name axes (${axisNames.join(', ') || 'none'}), as in GitHub Actions`,
+        message: `exclude key '${key}' is not a matrix axis of group '${groupName}'${didYouMean(key, axisNames)} (as in GitHub Actions, exclude may only name axes: ${axisNames.join(', ') || 'none'})`,
       });
     }
   });

@@ -133,10 +133,12 @@ function checkUdpSizes(
   diagnostics: Diagnostic[],
 ): boolean {
   let valid = true;
+  const reported = new Set<string>();
   const check = (name: 'send_size' | 'request_size' | 'response_size', limit: number | 'default' | undefined, why: string): void => {
     const size = params[name];
-    if (size === undefined || typeof limit !== 'number' || size <= limit) return;
+    if (size === undefined || typeof limit !== 'number' || size <= limit || reported.has(name)) return;
     valid = false;
+    reported.add(name);
     diagnostics.push({ loc: merged.get(name)?.loc ?? { file: '', line: 1, col: 1 }, message: `${name} ${formatParamValue(name, size)} (${size} bytes) is larger than ${why}; netperf would fail with "Message too long" or receive nothing` });
   };
   for (const name of ['send_size', 'request_size', 'response_size'] as const) {

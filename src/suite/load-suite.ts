@@ -22,13 +22,16 @@ export function loadSuiteText(text: string, options: LoadSuiteOptions): { suite:
     const loc = { file: options.file, line: 1, col: 1 };
     return { suite: undefined, diagnostics: [...parsed.diagnostics, { loc, message: 'a suite file must be a mapping with version, name and tests; see `perfsuite schema` or suites/ for examples' }] };
   }
-  const schemaErrors = validateAgainstSchema(parsed.value);
+  const schemaErrors = validateAgainstSchema(parsed.value).filter((e) => !parsed.unresolved.has(e.instancePath));
   const diagnostics = [...parsed.diagnostics, ...schemaErrorsToDiagnostics(schemaErrors, parsed.value, parsed.positions, options.file)];
   paramNames ??= new Set(Object.keys(suiteSchema().definitions?.['params']?.properties ?? {}));
   // an unknown key is reported and ignored; any other schema error makes its subtree unusable for further checks
-  const invalidPointers = schemaErrors.filter((e) => e.keyword !== 'additionalProperties').map((e) => e.instancePath);
+  const invalidPointers = [
+    ...schemaErrors.filter((e) => e.keyword !== 'additionalProperties').map((e) => e.instancePath),
+    ...parsed.unresolved,
+  ];
   const root = parsed.value as Record<string, unknown>;
-  if (typeof root['name'] !== 'string' || !Array.isArray(root['tests']) || invalidPointers.includes('/name')) {
+  if (typeof root['name'] !== 'string' || !Array.isArray(root['tests'])) {
     return { suite: undefined, diagnostics };
   }
   const built = buildSuite(root, { file: options.file, positions: parsed.positions, invalidPointers, paramNames });

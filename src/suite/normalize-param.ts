@@ -13,7 +13,7 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
       const seconds = parseDurationSeconds(raw as number | string);
       if (!seconds.ok) return seconds;
       if (!Number.isInteger(seconds.value) || seconds.value < 1) {
-        return { ok: false, message: `duration '${String(raw)}' is not a whole number of seconds; netperf's -l takes whole seconds (and 0 runs forever), so use 1s or more` };
+        return { ok: false, message: `'${String(raw)}' is not a whole number of seconds; netperf's -l takes whole seconds (and 0 runs forever), so use 1s or more` };
       }
       return seconds;
     }

@@ -12,6 +12,8 @@ export interface ParsedYaml {
   readonly value: unknown;
   readonly positions: ReadonlyMap<string, NodePosition>;
   readonly diagnostics: readonly Diagnostic[];
+  /** Pointers of values whose `${NAME}` could not be filled (already reported; not to be checked further). */
+  readonly unresolved: ReadonlySet<string>;
 }
 
 export interface ParseYamlOptions {
@@ -41,6 +43,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const diagnostics: Diagnostic[] = [];
   const positions = new Map<string, NodePosition>();
+  const unresolved = new Set<string>();
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.file, line, col };
@@ -48,16 +51,17 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   for (const error of doc.errors) {
     diagnostics.push({ loc: locate(error.pos[0]), message: `YAML syntax: ${firstLine(error.message)}` });
   }
-  if (diagnostics.length > 0) return { value: undefined, positions, diagnostics };
+  if (diagnostics.length > 0) return { value: undefined, positions, diagnostics, unresolved };
 
   const maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
   let valueCount = 0;
 
-  const interpolate = (node: Scalar, raw: string, loc: SourceLocation): unknown => {
+  const interpolate = (node: Scalar, raw: string, loc: SourceLocation, pointer: string): unknown => {
     let replaced = false;
     const result = raw.replace(VARIABLE, (whole, name: string | undefined, fallback: string | undefined) => {
       if (whole === '$${') return '${';
       if (name === undefined) {
+        unresolved.add(pointer);
         diagnostics.push({ loc, message: `malformed variable '${whole}'; write \${NAME} or \${NAME:-default} (NAME of letters, digits and _), or $\${ for a literal \${` });
         return whole;
       }
@@ -65,6 +69,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
       const value = options.lookupVariable(name);
       if (value !== undefined && value !== '') return value;
       if (fallback !== undefined) return fallback;
+      unresolved.add(pointer);
       diagnostics.push({ loc, message: `variable \${${name}} is not set; pass --var ${name}=VALUE, set it in the environment, or give a default with \${${name}:-VALUE}` });
       return whole;
     });
@@ -82,7 +87,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
       return target === undefined ? null : walk(target, pointer, { ...position, value: loc }, depth + 1);
     }
     if (isScalar(node)) {
-      return typeof node.value === 'string' ? interpolate(node, node.value, loc) : node.value;
+      return typeof node.value === 'string' ? interpolate(node, node.value, loc, pointer) : node.value;
     }
     if (isSeq(node)) {
       return node.items.map((item, index) => walk(item, `${pointer}/${index}`, undefined, depth + 1));
@@ -137,11 +142,11 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
 
   try {
     const value = walk(doc.contents, '', undefined, 0);
-    return { value, positions, diagnostics };
+    return { value, positions, diagnostics, unresolved };
   } catch (error) {
     if (!(error instanceof TooLarge)) throw error;
     const message = `the document expands to more than ${maxValues.toLocaleString('en-US')} values or nests deeper than 64 levels (an alias bomb?); write the suite without deep aliases, and use a matrix to generate cases`;
-    return { value: undefined, positions, diagnostics: [...diagnostics, { loc: error.loc, message }] };
+    return { value: undefined, positions, diagnostics: [...diagnostics, { loc: error.loc, message }], unresolved };
   }
 }
 

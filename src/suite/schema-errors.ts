@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
-import type { NodePosition } from './parse-yaml.js';
+import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
 import { describeQuantity } from './units.js';
 
 /** What to write instead, for values that fail a pattern of a named schema definition. */
@@ -35,7 +35,7 @@ export function schemaErrorsToDiagnostics(
     const message = describeError(error, root);
     const pointer =
       error.keyword === 'additionalProperties'
-        ? `${error.instancePath}/${escape(String(error.params['additionalProperty']))}`
+        ? `${error.instancePath}/${escapePointerSegment(String(error.params['additionalProperty']))}`
         : error.instancePath;
     const loc = locate(pointer, positions, file, error.keyword === 'additionalProperties' ? 'key' : 'value');
     diagnostics.push({ loc, message });
@@ -75,7 +75,7 @@ function describeError(error: ErrorObject, root: unknown): string {
     case 'const':
       return `${key} must be ${JSON.stringify(error.params['allowedValue'])}, not ${shown}`;
     case 'pattern': {
-      const definition = /#\/definitions\/(\w+)\//.exec(error.schemaPath)?.[1] ?? '';
+      const definition = patternKind(error.schemaPath);
       const expected = QUANTITY_NAMES[definition];
       const actual = typeof value === 'string' ? describeQuantity(value) : undefined;
       const mismatch = expected !== undefined && actual !== undefined && actual !== expected ? ` is ${actual}, but ${key} takes ${expected}` : ` is not valid for ${key}`;
@@ -92,6 +92,17 @@ function describeError(error: ErrorObject, root: unknown): string {
     default:
       return `${key === '' ? where : key} ${error.message ?? 'is invalid'}`;
   }
+}
+
+/** Which kind of value a pattern in the schema checks, from the property it sits under. */
+function patternKind(schemaPath: string): string {
+  const property = /\/(\w+)\/pattern$/.exec(schemaPath)?.[1] ?? '';
+  if (['send_size', 'recv_size', 'request_size', 'response_size'].includes(property)) return 'size';
+  if (['socket_buffer', 'local_buffer', 'remote_buffer'].includes(property)) return 'bufferSize';
+  if (property === 'duration' || property === 'timeout' || property === 'name') return property;
+  if (property === 'server' || schemaPath.includes('/propertyNames/')) return 'name';
+  if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/')) return 'percent';
+  return '';
 }
 
 function locate(pointer: string, positions: ReadonlyMap<string, NodePosition>, file: string, part: 'key' | 'value'): SourceLocation {
@@ -130,10 +141,6 @@ function isAxis(pointer: string): boolean {
 
 function lastSegment(pointer: string): string {
   return unescape(pointer.slice(pointer.lastIndexOf('/') + 1));
-}
-
-function escape(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 function unescape(segment: string): string {

@@ -77,11 +77,11 @@ export function parseThreshold(expression: string, metric: MetricName): Parsed<T
   if (match === null || (aggregateText === undefined && op === undefined && numberText === undefined)) {
     return { ok: false, message: `threshold '${expression}' is not an expression; write '[median|mean|min|max] OP VALUE [UNIT]', like ${example}` };
   }
-  if (aggregateText !== undefined && !(AGGREGATES as readonly string[]).includes(aggregateText)) {
-    return { ok: false, message: `threshold '${expression}': unknown aggregate '${aggregateText}'${didYouMean(aggregateText, AGGREGATES)} (one of ${AGGREGATES.join(', ')})` };
-  }
   if (op === undefined) {
     return { ok: false, message: `threshold '${expression}' has no comparison; start it with one of ${OPERATORS.join(' ')}, like ${example}` };
+  }
+  if (aggregateText !== undefined && !(AGGREGATES as readonly string[]).includes(aggregateText)) {
+    return { ok: false, message: `threshold '${expression}': unknown aggregate '${aggregateText}'${didYouMean(aggregateText, AGGREGATES)} (one of ${AGGREGATES.join(', ')})` };
   }
   if (op === '=') {
     return { ok: false, message: `threshold '${expression}': '=' is not an operator; write '==' (or <, <=, >, >=)` };
