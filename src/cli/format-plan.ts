@@ -46,7 +46,7 @@ export function* renderPlanJson(plan: Plan): Generator<string> {
       netperf: planned.netperf,
       file: c.loc.file,
       line: c.loc.line,
-      estimatedSeconds: planned.estimatedSeconds,
+      estimatedSeconds: Math.round(planned.estimatedSeconds * 1000) / 1000,
     };
     chunk += `${first ? '' : ','}\n    ${JSON.stringify(entry)}`;
     first = false;

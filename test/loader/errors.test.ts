@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { diagnosticsOf } from '../helpers.js';
+
+const dir = 'test/fixtures/suites/errors';
+
+/** One fixture per scenario: the one problem it holds, where, and what the message must say. */
+const scenarios: Record<string, { line: number; col?: number; message: RegExp }> = {
+  'yaml-syntax': { line: 6, message: /^YAML syntax: Flow sequence/ },
+  'duplicate-key': { line: 7, col: 5, message: /duplicate key 'duration' \(first defined on line 6\)/ },
+  'unknown-key': { line: 6, col: 5, message: /unknown key 'send_sise' in group 'bulk'; did you mean 'send_size'\?/ },
+  'unknown-test': { line: 5, col: 11, message: /'TCP_STREEM' is not a valid test; did you mean 'TCP_STREAM'\?/ },
+  'unit-dimension': { line: 6, col: 16, message: /'10ms' is a duration, but send_size takes a size; .*like 64K/ },
+  'threshold-unit-dimension': { line: 7, col: 19, message: /'ms' is a time unit, but throughput is a bit rate \(bit\/s\); use one of bit\/s/ },
+  'param-not-used': { line: 6, col: 16, message: /send_size is not used by TCP_RR \(only by STREAM and MAERTS tests\)/ },
+  'udp-too-large': { line: 7, col: 23, message: /send_size 64K \(65536 bytes\) is larger than the largest UDP datagram \(65507 bytes\)/ },
+  'udp-above-buffer': { line: 7, col: 16, message: /send_size 16K \(16384 bytes\) is larger than the sender's socket buffer \(8192 bytes\)/ },
+  'metric-not-produced': { line: 7, col: 7, message: /threshold on latency_p99 cannot be judged for case metrics\/bulk: latency_p99 comes only from TCP_RR, TCP_CRR and UDP_RR/ },
+  'unknown-server': { line: 7, col: 13, message: /unknown server 'pear' in group 'bulk'; did you mean 'peer'\?/ },
+  'exclude-not-axis': { line: 9, col: 11, message: /exclude key 'recv_size' is not a matrix axis of group 'bulk'/ },
+  'malformed-threshold': { line: 7, col: 19, message: /threshold 'at least 1 Gbit\/s' has no comparison/ },
+  'fractional-duration': { line: 6, col: 15, message: /'500ms' is not a whole number of seconds; netperf's -l takes whole seconds/ },
+  'shell-host': { line: 6, col: 11, message: /'x; rm -rf \/' is not valid for host; give a host name or IP address/ },
+  'missing-variable': { line: 6, col: 15, message: /variable \$\{PERFSUITE_TEST_UNSET_DURATION\} is not set; pass --var PERFSUITE_TEST_UNSET_DURATION=VALUE/ },
+  'duplicate-case': { line: 7, col: 24, message: /case normalised\/bulk\[send_size=64K\] is defined twice/ },
+  'alias-bomb': { line: 3, message: /expands to more than 200,000 values .*alias bomb/ },
+  'huge-matrix': { line: 6, col: 5, message: /group 'bulk' expands to 1,280,000,000 cases, more than the limit of 100,000; .*--max-cases/ },
+  'not-a-mapping': { line: 1, message: /a suite file must be a mapping with version, name and tests/ },
+  'empty-axis': { line: 7, col: 18, message: /matrix axis 'send_size' has no values/ },
+  'missing-test': { line: 4, col: 5, message: /group 'bulk' has a case without a test type/ },
+};
+
+describe('suite errors', () => {
+  for (const [name, expected] of Object.entries(scenarios)) {
+    it(`${name}: reports file, line and message`, () => {
+      const file = `${dir}/${name}.yml`;
+      const diagnostics = diagnosticsOf([file]);
+      expect(diagnostics).toHaveLength(1);
+      const [diagnostic] = diagnostics;
+      expect(diagnostic?.loc.file).toBe(file);
+      expect(diagnostic?.loc.line).toBe(expected.line);
+      if (expected.col !== undefined) expect(diagnostic?.loc.col).toBe(expected.col);
+      expect(diagnostic?.message).toMatch(expected.message);
+    });
+  }
+
+  it('reports every problem of a file at once, in order', () => {
+    const diagnostics = diagnosticsOf([`${dir}/many-errors.yml`]);
+    expect(diagnostics.map((d) => [d.loc.line, d.message.split(';')[0]])).toEqual([
+      [4, "unknown key 'duraton' in defaults"],
+      [8, "nodelay must be a boolean, not a string 'yes'"],
+      [10, "threshold '>= 1 Gbit': unknown unit 'Gbit'"],
+      [12, "unknown server 'nowhere' in group 'rr' (defined: local)"],
+      [14, 'recv_size is not used by TCP_RR (only by STREAM and MAERTS tests)'],
+    ]);
+  });
+
+  it('keeps __proto__ keys as unknown keys, never as a prototype', () => {
+    const diagnostics = diagnosticsOf([`${dir}/proto-key.yml`]);
+    expect(diagnostics.map((d) => [d.loc.line, d.message.split(' (')[0]])).toEqual([
+      [6, "unknown key '__proto__' in group 'bulk'"],
+      [8, "unknown key '__proto__' in matrix of group 'bulk'"],
+    ]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('reports problems in several files together, each with its own file name', () => {
+    const diagnostics = diagnosticsOf([`${dir}/unknown-key.yml`, `${dir}/param-not-used.yml`, 'suites/loopback-tcp.yml']);
+    expect(diagnostics.map((d) => d.loc.file)).toEqual([`${dir}/unknown-key.yml`, `${dir}/param-not-used.yml`]);
+  });
+
+  it('fills a variable from --var before the environment', () => {
+    expect(diagnosticsOf([`${dir}/missing-variable.yml`], { PERFSUITE_TEST_UNSET_DURATION: '3s' })).toEqual([]);
+  });
+});
+
+describe('suite names', () => {
+  it('must be unique across files, pointing at the second one', () => {
+    const diagnostics = diagnosticsOf([`${dir}/unknown-key.yml`, `${dir}/unknown-test.yml`]);
+    expect(diagnostics.map((d) => `${d.loc.file}:${d.loc.line}`)).toContain(`${dir}/unknown-test.yml:2`);
+    expect(diagnostics.some((d) => /suite name 'typo' is already used by .*unknown-key\.yml:2/.test(d.message))).toBe(true);
+  });
+});

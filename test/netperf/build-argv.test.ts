@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { buildNetperfArgv, netperfKeys } from '../../src/netperf/build-argv.js';
+import type { TestName } from '../../src/netperf/test-types.js';
+import type { CaseParams } from '../../src/suite/types.js';
+
+const target = { host: '127.0.0.1', controlPort: 12865 };
+const argv = (params: CaseParams & { test: TestName }, t: Parameters<typeof buildNetperfArgv>[1] = target) => buildNetperfArgv(params, t);
+/** The parts before and after `--`. */
+const split = (args: readonly string[]) => {
+  const at = args.indexOf('--');
+  return { global: args.slice(1, at), test: args.slice(at + 1) };
+};
+const keysOf = (args: readonly string[]) => split(args).test[1]?.split(',');
+
+describe('netperf argv', () => {
+  it('TCP_STREAM: banner off, migrated name, default length, keyval selectors', () => {
+    expect(argv({ test: 'TCP_STREAM' })).toEqual([
+      'netperf', '-P', '0', '-H', '127.0.0.1', '-p', '12865', '-t', 'TCP_STREAM', '-l', '10', '--',
+      '-k', 'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
+    ]);
+  });
+
+  it('TCP_MAERTS asks for the remote send and local receive sizes', () => {
+    const args = argv({ test: 'TCP_MAERTS', duration: 1 });
+    expect(split(args).global).toEqual(['-P', '0', '-H', '127.0.0.1', '-p', '12865', '-t', 'TCP_MAERTS', '-l', '1']);
+    expect(keysOf(args)).toEqual(expect.arrayContaining(['REMOTE_SEND_SIZE', 'LOCAL_RECV_SIZE']));
+  });
+
+  it('UDP_STREAM passes -R 1 and asks for send/receive call counts and both throughputs', () => {
+    const args = argv({ test: 'UDP_STREAM', send_size: 1024 });
+    expect(split(args).test.slice(2)).toEqual(['-m', '1024', '-R', '1']);
+    expect(keysOf(args)).toEqual(expect.arrayContaining(['LOCAL_SEND_CALLS', 'REMOTE_RECV_CALLS', 'LOCAL_SEND_THROUGHPUT', 'REMOTE_RECV_THROUGHPUT']));
+    expect(keysOf(args)).not.toContain('LOCAL_NODELAY');
+  });
+
+  for (const test of ['TCP_RR', 'TCP_CRR', 'UDP_RR'] as const) {
+    it(`${test}: global -j for latency percentiles, TRANSACTION_RATE and every latency key, never -f`, () => {
+      const args = argv({ test });
+      expect(split(args).global).toEqual(['-P', '0', '-j', '-H', '127.0.0.1', '-p', '12865', '-t', test, '-l', '10']);
+      expect(keysOf(args)).toEqual(expect.arrayContaining(['TRANSACTION_RATE', 'MEAN_LATENCY', 'P50_LATENCY', 'P90_LATENCY', 'P99_LATENCY', 'MAX_LATENCY', 'STDDEV_LATENCY']));
+      expect(args).not.toContain('-f');
+      expect(args).not.toContain('OMNI');
+    });
+  }
+
+  it('send_size and recv_size become test-specific -m and -M, in bytes', () => {
+    expect(split(argv({ test: 'TCP_STREAM', send_size: 65536, recv_size: 2048 })).test.slice(2)).toEqual(['-m', '65536', '-M', '2048']);
+  });
+
+  it('socket_buffer sets both ends after --, never the global -s start delay', () => {
+    const args = argv({ test: 'TCP_STREAM', socket_buffer: 131072 });
+    expect(split(args).test.slice(2)).toEqual(['-s', '131072', '-S', '131072']);
+    expect(split(args).global).not.toContain('-s');
+  });
+
+  it('local_buffer and remote_buffer override one end; default passes nothing', () => {
+    expect(split(argv({ test: 'TCP_STREAM', socket_buffer: 65536, remote_buffer: 1048576 })).test.slice(2)).toEqual(['-s', '65536', '-S', '1048576']);
+    expect(split(argv({ test: 'TCP_STREAM', socket_buffer: 'default', local_buffer: 4096 })).test.slice(2)).toEqual(['-s', '4096']);
+    expect(split(argv({ test: 'TCP_STREAM', socket_buffer: 'default' })).test.slice(2)).toEqual([]);
+  });
+
+  it('nodelay is the test-specific -D (the global -D is the demo interval)', () => {
+    const args = argv({ test: 'TCP_RR', nodelay: true });
+    expect(split(args).test.slice(2)).toEqual(['-D']);
+    expect(split(args).global).not.toContain('-D');
+    expect(argv({ test: 'TCP_RR', nodelay: false })).not.toContain('-D');
+  });
+
+  it('request and response sizes are both given, the missing one at netperf\'s default of 1', () => {
+    expect(split(argv({ test: 'TCP_RR', request_size: 32, response_size: 1024 })).test.slice(2)).toEqual(['-r', '32,1024']);
+    expect(split(argv({ test: 'TCP_RR', request_size: 32 })).test.slice(2)).toEqual(['-r', '32,1']);
+    expect(split(argv({ test: 'UDP_RR', response_size: 512 })).test.slice(2)).toEqual(['-r', '1,512']);
+  });
+
+  it('duration is -l in whole seconds', () => {
+    expect(split(argv({ test: 'TCP_STREAM', duration: 3 })).global.slice(-2)).toEqual(['-l', '3']);
+  });
+
+  it('ip_version is the global -4 or -6', () => {
+    expect(split(argv({ test: 'TCP_STREAM', ip_version: 6 }, { host: '::1', controlPort: 1 })).global).toEqual(['-P', '0', '-H', '::1', '-p', '1', '-6', '-t', 'TCP_STREAM', '-l', '10']);
+    expect(split(argv({ test: 'TCP_STREAM', ip_version: 4 })).global).toContain('-4');
+  });
+
+  it('cpu adds global -c -C and the CPU and service-demand keys', () => {
+    const args = argv({ test: 'TCP_STREAM', cpu: true });
+    expect(split(args).global.slice(0, 4)).toEqual(['-P', '0', '-c', '-C']);
+    expect(keysOf(args)).toEqual(expect.arrayContaining(['LOCAL_CPU_UTIL', 'REMOTE_CPU_UTIL', 'LOCAL_SD', 'REMOTE_SD', 'SD_UNITS']));
+    expect(split(args).test).not.toContain('-C');
+  });
+
+  it('confidence becomes -I level,width -i max,min and asks for the confidence keys', () => {
+    const args = argv({ test: 'TCP_STREAM', duration: 2, confidence: { level: 99, width: 5, iterations: [3, 10] } });
+    expect(split(args).global.slice(-4)).toEqual(['-I', '99,5', '-i', '10,3']);
+    expect(keysOf(args)).toEqual(expect.arrayContaining(['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_ITERATION', 'THROUGHPUT_CONFID']));
+  });
+
+  it('a pinned data port is the test-specific -P ,port (the global -P is the banner)', () => {
+    const args = argv({ test: 'TCP_STREAM' }, { host: 'peer', controlPort: 12865, dataPort: 40000 });
+    expect(split(args).test.slice(2)).toEqual(['-P', ',40000']);
+    expect(split(args).global.slice(0, 2)).toEqual(['-P', '0']);
+  });
+
+  it('a passphrase is the global -Z', () => {
+    expect(split(argv({ test: 'TCP_RR' }, { host: 'peer', controlPort: 12865, passphrase: 's3cret' })).global.slice(0, 5)).toEqual(['-P', '0', '-j', '-Z', 's3cret']);
+  });
+
+  it('extra_args go on their side of -- as separate argv entries, never through a shell', () => {
+    const args = argv({ test: 'TCP_STREAM', extra_args: { global: ['-T', '1,1'], test: ['-K', 'cubic; rm -rf /'] } });
+    expect(split(args).global.slice(-2)).toEqual(['-T', '1,1']);
+    expect(split(args).test.slice(-2)).toEqual(['-K', 'cubic; rm -rf /']);
+  });
+
+  it('asks only for selectors netperf 2.7.0 prints, and never COMMAND_LINE', () => {
+    for (const test of ['TCP_STREAM', 'TCP_MAERTS', 'UDP_STREAM', 'TCP_RR', 'TCP_CRR', 'UDP_RR'] as const) {
+      const keys = netperfKeys({ test, cpu: true, confidence: { level: 95, width: 5, iterations: [3, 10] } });
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys).not.toContain('COMMAND_LINE');
+    }
+  });
+});
