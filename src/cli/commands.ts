@@ -1,6 +1,6 @@
 import { formatLocation } from '../diagnostics.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { planCases } from '../plan/plan-cases.js';
+import { planCases, planCasesLazily } from '../plan/plan-cases.js';
 import { normalizeParam } from '../suite/normalize-param.js';
 import type { CaseParams } from '../suite/types.js';
 import type { CliIo } from './main.js';
@@ -33,11 +33,11 @@ export function validateCommand(files: readonly string[], options: SuiteOptions,
 }
 
 /** `perfsuite plan`: every case with its exact netperf argv, as text or JSON. */
-export function planCommand(
+export async function planCommand(
   files: readonly string[],
   options: SuiteOptions & { readonly json?: boolean; readonly repeat?: number; readonly duration?: string },
   io: CliIo,
-): number {
+): Promise<number> {
   const overrides: { repeat?: number; duration?: number } = {};
   if (options.repeat !== undefined) overrides.repeat = options.repeat;
   if (options.duration !== undefined) {
@@ -46,11 +46,10 @@ export function planCommand(
     overrides.duration = duration.value as number;
   }
   const { suites, cases } = read(files, options, io, overrides);
-  const plan = planCases(suites, cases);
   if (options.json === true) {
-    for (const chunk of renderPlanJson(plan)) io.stdout(chunk);
+    for (const chunk of renderPlanJson(planCasesLazily(suites, cases))) await io.stdout(chunk);
   } else {
-    io.stdout(renderPlanText(plan));
+    await io.stdout(renderPlanText(planCases(suites, cases)));
   }
   return ExitCode.ok;
 }

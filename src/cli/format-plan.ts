@@ -1,5 +1,5 @@
 import { formatLocation } from '../diagnostics.js';
-import type { Plan } from '../plan/plan-cases.js';
+import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 
 /** Quotes an argv entry for display only; processes are always spawned from argv arrays. */
 export function shellQuote(arg: string): string {
@@ -31,7 +31,7 @@ export function renderPlanText(plan: Plan): string {
 }
 
 /** `plan --json` (DESIGN §4), yielded in pieces so a 100,000-case plan never sits in memory as one string. */
-export function* renderPlanJson(plan: Plan): Generator<string> {
+export function* renderPlanJson(plan: { readonly cases: Iterable<PlannedCase>; readonly summary: () => Pick<Plan, 'servers' | 'estimatedSeconds'> }): Generator<string> {
   yield '{\n  "cases": [';
   let first = true;
   let chunk = '';
@@ -55,6 +55,7 @@ export function* renderPlanJson(plan: Plan): Generator<string> {
       chunk = '';
     }
   }
-  const servers = plan.servers.map((s) => `\n    ${JSON.stringify(s)}`).join(',');
-  yield `${chunk}\n  ],\n  "servers": [${servers}${servers === '' ? '' : '\n  '}],\n  "estimatedSeconds": ${Math.round(plan.estimatedSeconds * 1000) / 1000}\n}\n`;
+  const { servers: plannedServers, estimatedSeconds } = plan.summary();
+  const servers = plannedServers.map((s) => `\n    ${JSON.stringify(s)}`).join(',');
+  yield `${chunk}\n  ],\n  "servers": [${servers}${servers === '' ? '' : '\n  '}],\n  "estimatedSeconds": ${Math.round(estimatedSeconds * 1000) / 1000}\n}\n`;
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, sortDiagnostics } from '../diagnostics.js';
@@ -7,14 +8,15 @@ const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import
 
 /** Where the CLI writes; injectable so tests and embedders can capture output. */
 export interface CliIo {
-  readonly stdout: (text: string) => void;
+  /** Resolves when the text may be followed by more (backpressure for large outputs). */
+  readonly stdout: (text: string) => void | Promise<void>;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
 
 const processIo: CliIo = {
-  stdout: (text) => void process.stdout.write(text),
+  stdout: (text) => (process.stdout.write(text) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
   stderr: (text) => void process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
@@ -42,7 +44,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   const program = new Command('perfsuite')
     .description('Declarative YAML test suites for network performance with netperf, for CI.')
     .version(packageJson.version, '-V, --version')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: (text) => void io.stdout(text), writeErr: io.stderr })
     .exitOverride()
     .showSuggestionAfterError();
 
@@ -60,7 +62,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
     .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; json?: boolean; repeat?: number; duration?: string }) => {
       const { planCommand } = await import('./commands.js');
-      setExitCode(planCommand(files, options, io));
+      setExitCode(await planCommand(files, options, io));
     });
 
   program
@@ -68,7 +70,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .description('print the suite JSON Schema (for editors and other tools)')
     .action(async () => {
       const { suiteSchemaText } = await import('../suite/suite-schema.js');
-      io.stdout(suiteSchemaText());
+      await io.stdout(suiteSchemaText());
     });
 
   return program;

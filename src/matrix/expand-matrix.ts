@@ -80,7 +80,7 @@ export function expandMatrix<V>(definition: MatrixDefinition<V>, keyOf: (value: 
     }
   }
 
-  const extrasOf: Map<string, V>[] = product.map(() => new Map());
+  const extrasOf: (Map<string, V> | undefined)[] = [];
   const appended: Combination<V>[] = [];
   definition.include.forEach((entry, includeIndex) => {
     const { filter, extras } = includes[includeIndex] ?? { filter: new Map(), extras: [] };
@@ -88,7 +88,10 @@ export function expandMatrix<V>(definition: MatrixDefinition<V>, keyOf: (value: 
     product.forEach((indexes, i) => {
       if (!matches(indexes, filter)) return;
       matched = true;
-      for (const [key, value] of extras) extrasOf[i]?.set(key, value);
+      if (extras.length === 0) return;
+      const extrasOfCombination = extrasOf[i] ?? new Map<string, V>();
+      extrasOf[i] = extrasOfCombination;
+      for (const [key, value] of extras) extrasOfCombination.set(key, value);
     });
     if (!matched) {
       appended.push({ values: new Map(Object.entries(entry)), axisIndexes: undefined, includeIndex });

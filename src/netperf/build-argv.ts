@@ -33,6 +33,19 @@ export const DEFAULT_DURATION_SECONDS = 10;
  * The keyval selectors (`-- -k`) a case asks for: exactly what the result parser reads.
  * netperf silently drops unknown selectors, so the parser checks that each one came back.
  */
+const keyListCache = new Map<string, string>();
+
+/** `netperfKeys` joined for `-k`, computed once per kind of case. */
+function keyList(params: CaseParams & { readonly test: TestName }): string {
+  const cacheKey = `${params.test}|${String(params.cpu === true)}|${String(params.confidence !== undefined)}`;
+  let list = keyListCache.get(cacheKey);
+  if (list === undefined) {
+    list = netperfKeys(params).join(',');
+    keyListCache.set(cacheKey, list);
+  }
+  return list;
+}
+
 export function netperfKeys(params: CaseParams & { readonly test: TestName }): string[] {
   const type = TEST_TYPES[params.test];
   return [
@@ -66,9 +79,12 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
   }
   global.push(...(params.extra_args?.global ?? []));
 
-  const test: string[] = ['-k', netperfKeys(params).join(',')];
-  if (params.send_size !== undefined) test.push('-m', String(params.send_size));
-  if (params.recv_size !== undefined) test.push('-M', String(params.recv_size));
+  const test: string[] = ['-k', keyList(params)];
+  // In TCP_MAERTS the sender is netserver: its send size and our receive size both sit in the second
+  // position (`-m ,N`, `-M ,N`); a lone `-m N` there only sets the unused local send size (checked on 2.7.0).
+  const position = (bytes: number): string => (params.test === 'TCP_MAERTS' ? `,${bytes}` : String(bytes));
+  if (params.send_size !== undefined) test.push('-m', position(params.send_size));
+  if (params.recv_size !== undefined) test.push('-M', position(params.recv_size));
   const localBuffer = params.local_buffer ?? params.socket_buffer;
   const remoteBuffer = params.remote_buffer ?? params.socket_buffer;
   if (typeof localBuffer === 'number') test.push('-s', String(localBuffer));

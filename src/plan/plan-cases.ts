@@ -37,23 +37,44 @@ export interface Plan {
 
 /** Per-run overhead besides the test itself: process start, control connection, result exchange. */
 const RUN_OVERHEAD_SECONDS = 0.05;
+/** netperf 2.7.0's TCP_CRR takes about 4 s longer than `-l` on Linux (measured: -l 1 → 5.0 s, -l 2 → 6.0 s). */
+const CRR_EXTRA_SECONDS = 4;
 
 /** The seconds a case will take: every warm-up and measured run, each up to `max iterations × duration`. */
 export function estimateCaseSeconds(params: CaseParams): number {
   const runs = (params.warmup ?? 0) + (params.repeat ?? 1);
   const iterations = params.confidence?.iterations[1] ?? 1;
-  return runs * ((params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + RUN_OVERHEAD_SECONDS);
+  const extra = params.test === 'TCP_CRR' ? CRR_EXTRA_SECONDS * iterations : 0;
+  return runs * ((params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + extra + RUN_OVERHEAD_SECONDS);
 }
 
 /** Turns cases into exact netperf invocations and the servers they need. Pure: ports chosen at run time are placeholders. */
 export function planCases(suites: readonly SuiteSpec[], cases: readonly Case[]): Plan {
+  const lazy = planCasesLazily(suites, cases);
+  const planned = [...lazy.cases];
+  return { cases: planned, ...lazy.summary() };
+}
+
+/**
+ * The same plan, one case at a time, so a 100,000-case plan can be printed without holding every argv;
+ * `summary` is complete once `cases` has been iterated.
+ */
+export function planCasesLazily(
+  suites: readonly SuiteSpec[],
+  cases: readonly Case[],
+): { cases: Iterable<PlannedCase>; summary: () => Pick<Plan, 'servers' | 'estimatedSeconds'> } {
   const suitesByName = new Map(suites.map((s) => [s.name, s]));
   const servers = new Map<string, PlannedServer>();
   let estimatedSeconds = 0;
-  const planned = cases.map((c): PlannedCase => {
+  const planOne = (c: Case): PlannedCase => {
     const spec = suitesByName.get(c.suite)?.servers[c.server] ?? { type: 'local' };
-    const server = planServer(c.suite, c.server, spec, c.params.ip_version === 6);
-    if (!servers.has(server.key)) servers.set(server.key, server);
+    const ipv6 = c.params.ip_version === 6;
+    const key = serverKey(c.suite, c.server, spec, ipv6);
+    let server = servers.get(key);
+    if (server === undefined) {
+      server = planServer(c.suite, c.server, spec, ipv6);
+      servers.set(key, server);
+    }
     const target: NetperfTarget = {
       host: server.host,
       controlPort: server.controlPort,
@@ -63,8 +84,17 @@ export function planCases(suites: readonly SuiteSpec[], cases: readonly Case[]):
     const seconds = estimateCaseSeconds(c.params);
     estimatedSeconds += seconds;
     return { case: c, serverKey: server.key, netperf: buildNetperfArgv(c.params as CaseParams & { test: TestName }, target), estimatedSeconds: seconds };
-  });
-  return { cases: planned, servers: [...servers.values()], estimatedSeconds };
+  };
+  return {
+    cases: (function* () {
+      for (const c of cases) yield planOne(c);
+    })(),
+    summary: () => ({ servers: [...servers.values()], estimatedSeconds }),
+  };
+}
+
+function serverKey(suite: string, name: string, spec: ServerSpec, ipv6: boolean): string {
+  return `${suite}/${name}${spec.type === 'local' && ipv6 ? '/ipv6' : ''}`;
 }
 
 function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean): PlannedServer {
@@ -74,7 +104,7 @@ function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean
       const host = ipv6 ? '::1' : '127.0.0.1';
       const controlPort = spec.control_port ?? PORT_PLACEHOLDER;
       const netserver = ['netserver', '-D', '-L', host, '-p', String(controlPort), ...(ipv6 ? ['-6'] : [])];
-      return { ...base, key: `${suite}/${name}${ipv6 ? '/ipv6' : ''}`, host, controlPort, netserver };
+      return { ...base, key: serverKey(suite, name, spec, ipv6), host, controlPort, netserver };
     }
     case 'ssh': {
       const controlPort = spec.control_port ?? DEFAULT_CONTROL_PORT;

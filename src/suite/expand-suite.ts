@@ -3,7 +3,7 @@ import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expa
 import { explainMissingMetric, producedMetrics } from '../metrics.js';
 import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../netperf/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
-import type { Case, CaseParams, GroupSpec, Located, LocatedParams, ParamName, ParamValue, SuiteSpec, ThresholdSpec } from './types.js';
+import type { Case, CaseParams, GroupSpec, Located, ParamName, ParamValue, SuiteSpec, ThresholdSpec } from './types.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 
@@ -51,16 +51,30 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
   const testIsVaried = axisNames.has('test');
   const ids = new Set<string>();
   const lastAxis = group.matrix?.axes.at(-1);
+  const hasWhen = group.thresholds.some((t) => t.when !== undefined);
+
+  type Entry = { value: ParamValue; loc: SourceLocation; origin: Origin };
+  const base = new Map<ParamName, Entry>();
+  for (const [origin, params] of [['defaults', suite.defaults], ['group', group.params]] as const) {
+    for (const [key, located] of Object.entries(params) as [ParamName, LocatedValue][]) base.set(key, { value: located.value, loc: located.loc, origin });
+  }
+  // one entry object per matrix value, shared by every case that uses it
+  const entries = new Map<LocatedValue, Entry>();
+  const entryOf = (key: string, located: LocatedValue, appended: boolean): Entry => {
+    let entry = entries.get(located);
+    if (entry === undefined) {
+      entry = { value: located.value, loc: located.loc, origin: axisNames.has(key) && !appended ? 'axis' : 'include' };
+      entries.set(located, entry);
+    }
+    return entry;
+  };
+  const judged = new Map<string, boolean>();
+  const sortedKeys = new Map<string, string[]>();
 
   for (const combination of combinations) {
-    const merged = new Map<ParamName, { value: ParamValue; loc: SourceLocation; origin: Origin }>();
-    const put = (params: LocatedParams | ReadonlyMap<string, LocatedValue>, origin: (key: string) => Origin): void => {
-      const entries = params instanceof Map ? params.entries() : Object.entries(params);
-      for (const [key, located] of entries as Iterable<[string, LocatedValue]>) merged.set(key as ParamName, { ...located, origin: origin(key) });
-    };
-    put(suite.defaults, () => 'defaults');
-    put(group.params, () => 'group');
-    put(combination.values, (key) => (axisNames.has(key) && combination.axisIndexes !== undefined ? 'axis' : 'include'));
+    const merged = new Map(base);
+    const appended = combination.axisIndexes === undefined;
+    for (const [key, located] of combination.values) merged.set(key as ParamName, entryOf(key, located, appended));
 
     const loc =
       combination.includeIndex !== undefined
@@ -101,7 +115,13 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
 
     if (test === 'UDP_STREAM' || test === 'UDP_RR') valid = checkUdpSizes(params, merged, diagnostics) && valid;
 
-    const idKeys = [...combination.values.keys()].filter((key) => merged.has(key as ParamName)).sort();
+    const comboKeys = [...combination.values.keys()].filter((key) => merged.has(key as ParamName));
+    const comboSignature = comboKeys.join(',');
+    let idKeys = sortedKeys.get(comboSignature);
+    if (idKeys === undefined) {
+      idKeys = [...comboKeys].sort();
+      sortedKeys.set(comboSignature, idKeys);
+    }
     const id =
       `${suite.name}/${group.name}` +
       (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${formatParamValue(key as ParamName, merged.get(key as ParamName)?.value as ParamValue)}`).join(',')}]` : '');
@@ -111,17 +131,24 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     }
     ids.add(id);
 
-    const thresholds = group.thresholds.filter((t) => whenMatches(t, params));
-    for (const spec of [...thresholds, ...group.regression]) {
-      if (!producedMetrics(test, { cpu: params.cpu === true }).has(spec.metric)) {
-        valid = false;
+    const thresholds = hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;
+    // whether the case's metrics can be judged depends only on its test, cpu and thresholds: check each such set once
+    const judgeKey = `${test}|${String(params.cpu === true)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
+    let judgeable = judged.get(judgeKey);
+    if (judgeable === undefined) {
+      judgeable = true;
+      for (const spec of [...thresholds, ...group.regression]) {
+        if (producedMetrics(test, { cpu: params.cpu === true }).has(spec.metric)) continue;
+        judgeable = false;
         const scope = 'threshold' in spec ? 'threshold' : 'regression';
         diagnostics.push({
           loc: spec.loc,
           message: `${scope} on ${spec.metric} cannot be judged for case ${id}: ${explainMissingMetric(spec.metric, test)}${testIsVaried && scope === 'threshold' ? ' (select the cases with when: { test: ... })' : ''}`,
         });
       }
+      judged.set(judgeKey, judgeable);
     }
+    valid &&= judgeable;
     if (!valid) continue;
     cases.push({ id, suite: suite.name, group: group.name, server: group.server.value, params, loc, thresholds, regression: group.regression });
   }

@@ -20,9 +20,10 @@ describe('netperf argv', () => {
     ]);
   });
 
-  it('TCP_MAERTS asks for the remote send and local receive sizes', () => {
-    const args = argv({ test: 'TCP_MAERTS', duration: 1 });
+  it('TCP_MAERTS sets the remote send and local receive sizes in the second position, and asks for them', () => {
+    const args = argv({ test: 'TCP_MAERTS', duration: 1, send_size: 4096, recv_size: 8192 });
     expect(split(args).global).toEqual(['-P', '0', '-H', '127.0.0.1', '-p', '12865', '-t', 'TCP_MAERTS', '-l', '1']);
+    expect(split(args).test.slice(2)).toEqual(['-m', ',4096', '-M', ',8192']);
     expect(keysOf(args)).toEqual(expect.arrayContaining(['REMOTE_SEND_SIZE', 'LOCAL_RECV_SIZE']));
   });
 
