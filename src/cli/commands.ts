@@ -1,4 +1,3 @@
-import { formatLocation } from '../diagnostics.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { planCases, planCasesLazily } from '../plan/plan-cases.js';
 import { normalizeParam } from '../suite/normalize-param.js';
@@ -23,11 +22,11 @@ function read(files: readonly string[], options: SuiteOptions, io: CliIo, overri
 }
 
 /** `perfsuite validate`: one line per valid suite; problems are thrown and printed all at once. */
-export function validateCommand(files: readonly string[], options: SuiteOptions, io: CliIo): number {
+export async function validateCommand(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
   const { suites, cases } = read(files, options, io);
   for (const suite of suites) {
     const count = cases.filter((c) => c.suite === suite.name).length;
-    io.stdout(`ok ${formatLocation(suite.loc).replace(/:\d+:\d+$/, '')}: suite '${suite.name}', ${suite.groups.length} group${suite.groups.length === 1 ? '' : 's'}, ${count} case${count === 1 ? '' : 's'}\n`);
+    await io.stdout(`ok ${suite.file}: suite '${suite.name}', ${suite.groups.length} group${suite.groups.length === 1 ? '' : 's'}, ${count} case${count === 1 ? '' : 's'}\n`);
   }
   return ExitCode.ok;
 }

@@ -52,7 +52,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .description('check suites: every YAML, schema and semantic error at once, as file:line:col')
     .action(async (files: string[], options: { var: Map<string, string>; maxCases: number }) => {
       const { validateCommand } = await import('./commands.js');
-      setExitCode(validateCommand(files, options, io));
+      setExitCode(await validateCommand(files, options, io));
     });
 
   suiteOptions(program.command('plan').argument('<files...>', 'suite files or globs'))

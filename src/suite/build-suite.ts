@@ -1,5 +1,5 @@
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
-import { isMetricName, type MetricName } from '../metrics.js';
+import { isMetricName } from '../metrics.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 import { didYouMean } from './did-you-mean.js';
 import { normalizeParam } from './normalize-param.js';
@@ -111,7 +111,7 @@ function buildParams(ctx: BuildContext, raw: RawObject, pointer: string): Locate
     const located = buildValue(ctx, key as ParamName, value, valuePointer);
     if (located !== undefined) params[key] = located;
   }
-  return params as LocatedParams;
+  return params;
 }
 
 function buildValue(ctx: BuildContext, name: ParamName, raw: unknown, pointer: string): Located<ParamValue> | undefined {
@@ -167,6 +167,9 @@ function buildThresholds(ctx: BuildContext, raw: unknown, pointer: string): Thre
           .filter((v): v is ParamValue => v !== undefined);
       }
     }
+    if (Array.isArray(raw) && !Object.keys(item).some(isMetricName)) {
+      report(ctx, itemPointer, 'this threshold entry names no metric; add one like throughput: ">= 1 Gbit/s" beside its when:');
+    }
     for (const [metric, expression] of Object.entries(item)) {
       if (metric === 'when' || !isMetricName(metric)) continue;
       const metricPointer = `${itemPointer}/${metric}`;
@@ -190,7 +193,7 @@ function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): Re
       report(ctx, `${pointer}/${metric}`, `regression ${metric}: ${parsed.message}`);
       continue;
     }
-    specs.push({ metric: metric as MetricName, tolerancePercent: parsed.value, loc: keyAt(ctx, `${pointer}/${metric}`) });
+    specs.push({ metric: metric, tolerancePercent: parsed.value, loc: keyAt(ctx, `${pointer}/${metric}`) });
   }
   return specs;
 }

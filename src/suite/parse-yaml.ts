@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 
 /** Where a value (and, for mapping entries, its key) stands in the file. */
@@ -83,7 +83,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     if (valueCount > maxValues || depth > 64) throw new TooLarge(loc);
     positions.set(pointer, position ? { ...position, value: loc } : { value: loc });
     if (isAlias(node)) {
-      const target = node.resolve(doc as Document);
+      const target = node.resolve(doc);
       return target === undefined ? null : walk(target, pointer, { ...position, value: loc }, depth + 1);
     }
     if (isScalar(node)) {
@@ -129,7 +129,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
         diagnostics.push({ loc, message: "a merge key '<<' needs a mapping or a list of mappings (usually an alias like *defaults)" });
         continue;
       }
-      for (const [key, value] of Object.entries(item)) {
+      for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
         if (!Object.hasOwn(target, key)) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
       }
     }

@@ -61,12 +61,20 @@ describe('perfsuite validate', () => {
     expect(small.stderr).toMatch(/expand to 10 cases together, more than the limit of 9;/);
   });
 
+  for (const fixture of ['alias-bomb', 'huge-matrix', 'proto-key']) {
+    it(`fails ${fixture} with exit 2 and a file:line:col message`, () => {
+      const result = perfsuite(['validate', `test/fixtures/suites/errors/${fixture}.yml`]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^test/fixtures/suites/errors/${fixture}\\.yml:\\d+:\\d+: \\S`));
+    });
+  }
+
   it('takes --var before the environment', () => {
     const file = 'test/fixtures/suites/errors/missing-variable.yml';
     expect(perfsuite(['validate', file]).status).toBe(2);
     expect(perfsuite(['validate', file], { env: { PERFSUITE_TEST_UNSET_DURATION: '2s' } }).status).toBe(0);
     const both = perfsuite(['plan', '--json', '--var', 'PERFSUITE_TEST_UNSET_DURATION=4', file], { env: { PERFSUITE_TEST_UNSET_DURATION: '2s' } });
-    expect(JSON.parse(both.stdout).cases[0].params.duration).toBe(4);
+    expect((JSON.parse(both.stdout) as { cases: { params: { duration: number } }[] }).cases[0]?.params.duration).toBe(4);
   });
 
   it('exits 2 on an unknown option or command', () => {
@@ -111,7 +119,7 @@ describe('perfsuite plan', () => {
     const result = perfsuite(['plan', 'suites/loopback-udp.yml']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^server loopback-udp\/local \(local\) 127\.0\.0\.1:\{port\}: netserver -D -L 127\.0\.0\.1 -p \{port\}$/m);
-    expect(result.stdout).toMatch(/^loopback-udp\/bulk\[send_size=1K\]  suites\/loopback-udp\.yml:14:\d+\n  netperf -P 0 .* -m 1024 -R 1$/m);
+    expect(result.stdout).toMatch(/^loopback-udp\/bulk\[send_size=1K\] {2}suites\/loopback-udp\.yml:14:\d+\n {2}netperf -P 0 .* -m 1024 -R 1$/m);
     expect(result.stdout).toMatch(/^5 cases, estimated \d+s$/m);
   });
 });
@@ -120,7 +128,7 @@ describe('perfsuite schema and --version', () => {
   it('prints the suite schema', () => {
     const result = perfsuite(['schema']);
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout).title).toBe('perfsuite suite');
+    expect((JSON.parse(result.stdout) as { title: string }).title).toBe('perfsuite suite');
   });
 
   it('prints the package version', () => {

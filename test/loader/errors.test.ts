@@ -26,6 +26,7 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'huge-matrix': { line: 6, col: 5, message: /group 'bulk' expands to 1,280,000,000 cases, more than the limit of 100,000; .*--max-cases/ },
   'not-a-mapping': { line: 1, message: /a suite file must be a mapping with version, name and tests/ },
   'empty-axis': { line: 7, col: 18, message: /matrix axis 'send_size' has no values/ },
+  'threshold-without-metric': { line: 8, col: 9, message: /this threshold entry names no metric/ },
   'missing-test': { line: 4, col: 5, message: /group 'bulk' has a case without a test type/ },
 };
 
