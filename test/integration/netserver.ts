@@ -37,7 +37,8 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 /** A netserver in the foreground (-D) on 127.0.0.1, for integration tests; `stop` waits until it is gone. */
 export async function startNetserver(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn('netserver', ['-D', '-L', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  // own process group, so stopping it also stops the per-test children it forks
+  const child = spawn('netserver', ['-D', '-L', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
   await waitForPort(port, child);
   return {
     port,
@@ -45,7 +46,7 @@ export async function startNetserver(): Promise<{ port: number; pid: number; sto
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
-      child.kill('SIGTERM');
+      process.kill(-(child.pid ?? 0), 'SIGTERM');
       await exited;
     },
   };

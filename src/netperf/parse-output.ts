@@ -1,0 +1,150 @@
+import type { MetricName } from '../metrics.js';
+import { TEST_TYPES, type TestName } from './test-types.js';
+
+/** What a finished netperf process left behind. */
+export interface ProcessOutcome {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Why a run produced no measurement; each kind has its own message and fix. */
+export type FailureKind =
+  | 'no-netserver'
+  | 'dns'
+  | 'message-too-long'
+  | 'unknown-test'
+  | 'netserver-died'
+  | 'data-connection-refused'
+  | 'remote-timeout'
+  | 'timeout'
+  | 'missing-keys'
+  | 'bad-output'
+  | 'netperf-failed'
+  | 'netperf-missing'
+  | 'interrupted';
+
+export interface RunFailure {
+  readonly kind: FailureKind;
+  readonly message: string;
+}
+
+/** Failures of the surroundings rather than of the case: worth a bounded retry. */
+export const INFRASTRUCTURE_FAILURES: ReadonlySet<FailureKind> = new Set(['no-netserver', 'netserver-died', 'remote-timeout']);
+
+export type RunMetrics = Partial<Record<MetricName, number>>;
+
+export type ParsedRun =
+  | { readonly kind: 'measured'; readonly metrics: RunMetrics; readonly keyvals: Readonly<Record<string, string>>; readonly confidenceWidthPercent?: number }
+  | { readonly kind: 'error'; readonly failure: RunFailure };
+
+/** netperf's THROUGHPUT_UNITS → bit/s (10^6bits/s is decimal Mbit/s; K/M/GBytes are binary, as netperf's -f K/M/G). */
+const THROUGHPUT_FACTORS: Readonly<Record<string, number>> = {
+  '10^0bits/s': 1,
+  '10^3bits/s': 1e3,
+  '10^6bits/s': 1e6,
+  '10^9bits/s': 1e9,
+  'Bytes/s': 8,
+  'KBytes/s': 8 * 1024,
+  'MBytes/s': 8 * 1024 ** 2,
+  'GBytes/s': 8 * 1024 ** 3,
+};
+
+/** Splits keyval output: one `KEY=value` per line, split at the first `=`, quotes removed. */
+export function parseKeyvals(stdout: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const at = line.indexOf('=');
+    if (at <= 0) continue;
+    const key = line.slice(0, at).trim();
+    if (!/^[A-Z0-9_]+$/.test(key)) continue;
+    values[key] = line.slice(at + 1).trim().replace(/^"(.*)"$/, '$1');
+  }
+  return values;
+}
+
+/** Classifies a failed netperf run by its recorded signatures (NETPERF.md, failure table). */
+export function classifyFailure(outcome: ProcessOutcome, target: string): RunFailure {
+  const text = `${outcome.stdout}\n${outcome.stderr}`;
+  if (outcome.timedOut) {
+    return { kind: 'timeout', message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s and was killed; check that ${target} is reachable and not overloaded, or raise the case's timeout:` };
+  }
+  if (/are you sure there is a netserver listening/.test(text)) {
+    return { kind: 'no-netserver', message: `no netserver is listening at ${target}; start one (netserver -p PORT) or check the server's host and control_port` };
+  }
+  if (/could not resolve/.test(text)) {
+    return { kind: 'dns', message: `the host of ${target} does not resolve; check the server's host: name or use an IP address` };
+  }
+  if (/Message too long/.test(text)) {
+    return { kind: 'message-too-long', message: 'netperf failed with "Message too long": the UDP send size is above 65507 bytes or above a socket buffer; lower send_size' };
+  }
+  const unknown = /The test you requested \((.*)\) is unknown/.exec(text);
+  if (unknown) {
+    return { kind: 'unknown-test', message: `this netperf does not know test ${unknown[1] ?? ''}; use TCP_STREAM, TCP_MAERTS, UDP_STREAM, TCP_RR, TCP_CRR or UDP_RR, or upgrade to netperf 2.7` };
+  }
+  if (/partial response received/.test(text)) {
+    return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (or rejected the passphrase); check that it is still running` };
+  }
+  if (/connect_data_socket failed/.test(text)) {
+    return { kind: 'data-connection-refused', message: `the data connection to ${target} was refused (a firewall, or a netperf/netserver version mismatch); allow the data port or pin it with data_port:` };
+  }
+  if (/no response received/.test(text)) {
+    return { kind: 'remote-timeout', message: `the netserver at ${target} stopped answering; check the link and the server's load` };
+  }
+  if (outcome.signal !== undefined) {
+    return { kind: 'netperf-failed', message: `netperf was killed by ${outcome.signal}` };
+  }
+  const detail = text.trim().split('\n').slice(0, 3).join(' / ');
+  return { kind: 'netperf-failed', message: `netperf exited with ${String(outcome.exitCode)}${detail === '' ? '' : `: ${detail}`}` };
+}
+
+/** Turns one netperf run's output into metrics in the units of the metrics table (bit/s, /s, µs, %). */
+export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly test: TestName; readonly keys: readonly string[]; readonly target: string }): ParsedRun {
+  if (outcome.exitCode !== 0 || outcome.timedOut) return { kind: 'error', failure: classifyFailure(outcome, request.target) };
+  const keyvals = parseKeyvals(outcome.stdout);
+  const missing = request.keys.filter((key) => keyvals[key] === undefined);
+  if (missing.length > 0) {
+    return {
+      kind: 'error',
+      failure: { kind: 'missing-keys', message: `netperf did not print ${missing.join(', ')} (it drops selectors it does not know); this perfsuite needs netperf 2.7.0 built with omni tests` },
+    };
+  }
+  const number = (key: string): number => Number(keyvals[key]);
+  const bad = (message: string): ParsedRun => ({ kind: 'error', failure: { kind: 'bad-output', message } });
+  const metrics: RunMetrics = {};
+  const type = TEST_TYPES[request.test];
+  if (type.kind === 'stream') {
+    const units = keyvals['THROUGHPUT_UNITS'] ?? '';
+    const factor = THROUGHPUT_FACTORS[units];
+    if (factor === undefined) return bad(`netperf reported throughput in '${units}', which perfsuite does not know`);
+    metrics.throughput = number('THROUGHPUT') * factor;
+    if (request.test === 'UDP_STREAM') {
+      // THROUGHPUT is the receiver's; the sender's is LOCAL_SEND_THROUGHPUT, in the same units
+      metrics.send_throughput = number('LOCAL_SEND_THROUGHPUT') * factor;
+      const sent = number('LOCAL_SEND_CALLS');
+      const received = number('REMOTE_RECV_CALLS');
+      metrics.loss = sent > 0 ? Math.max(0, (1 - received / sent) * 100) : 0;
+    }
+  } else {
+    metrics.transaction_rate = number('TRANSACTION_RATE');
+    metrics.latency_mean = number('MEAN_LATENCY');
+    metrics.latency_p50 = number('P50_LATENCY');
+    metrics.latency_p90 = number('P90_LATENCY');
+    metrics.latency_p99 = number('P99_LATENCY');
+    metrics.latency_max = number('MAX_LATENCY');
+    metrics.latency_stddev = number('STDDEV_LATENCY');
+  }
+  if (request.keys.includes('LOCAL_CPU_UTIL')) {
+    metrics.cpu_local = number('LOCAL_CPU_UTIL');
+    metrics.cpu_remote = number('REMOTE_CPU_UTIL');
+    metrics.service_demand_local = number('LOCAL_SD');
+    metrics.service_demand_remote = number('REMOTE_SD');
+  }
+  const notNumbers = Object.entries(metrics).filter(([, value]) => !Number.isFinite(value));
+  if (notNumbers.length > 0) return bad(`netperf printed values that are not numbers for ${notNumbers.map(([m]) => m).join(', ')}`);
+  const width = request.keys.includes('THROUGHPUT_CONFID') ? number('THROUGHPUT_CONFID') : undefined;
+  return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}) };
+}

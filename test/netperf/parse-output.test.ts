@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseKeyvals, parseNetperfRun, type ProcessOutcome } from '../../src/netperf/parse-output.js';
+import type { TestName } from '../../src/netperf/test-types.js';
+
+/** A recorded real netperf 2.7.0 run (test/fixtures/netperf/record.mjs). */
+function fixture(name: string): { outcome: ProcessOutcome; keys: string[]; test: TestName } {
+  const recorded = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as { argv: string[]; exitCode: number; stdout: string; stderr: string };
+  const argv = recorded.argv;
+  return {
+    outcome: { exitCode: recorded.exitCode, signal: undefined, timedOut: false, durationMs: 1000, stdout: recorded.stdout, stderr: recorded.stderr },
+    keys: argv[argv.indexOf('-k') + 1]?.split(',') ?? [],
+    test: argv[argv.indexOf('-t') + 1] as TestName,
+  };
+}
+const parse = (name: string) => {
+  const { outcome, keys, test } = fixture(name);
+  return parseNetperfRun(outcome, { test, keys, target: '127.0.0.1:12865' });
+};
+const measured = (name: string) => {
+  const run = parse(name);
+  if (run.kind !== 'measured') throw new Error(`${name}: ${run.failure.message}`);
+  return run;
+};
+
+describe('netperf keyval output', () => {
+  it('splits at the first = and unquotes values', () => {
+    expect(parseKeyvals('A=1\nRESULT_BRAND="x=y"\n\nnoise\nB=\n')).toEqual({ A: '1', RESULT_BRAND: 'x=y', B: '' });
+  });
+
+  it('TCP_STREAM: throughput from 10^6bits/s to bit/s', () => {
+    const run = measured('tcp-stream');
+    expect(run.metrics.throughput).toBeCloseTo(Number(run.keyvals['THROUGHPUT']) * 1e6, 0);
+    expect(Object.keys(run.metrics)).toEqual(['throughput']);
+  });
+
+  it('TCP_MAERTS: throughput', () => {
+    expect(measured('tcp-maerts').metrics.throughput).toBeGreaterThan(1e6);
+  });
+
+  it('UDP_STREAM: receiver throughput, sender throughput, and loss from the call counts', () => {
+    const run = measured('udp-stream');
+    const sent = Number(run.keyvals['LOCAL_SEND_CALLS']);
+    const received = Number(run.keyvals['REMOTE_RECV_CALLS']);
+    expect(run.metrics.throughput).toBeCloseTo(Number(run.keyvals['THROUGHPUT']) * 1e6, 0);
+    expect(run.metrics.send_throughput).toBeCloseTo(Number(run.keyvals['LOCAL_SEND_THROUGHPUT']) * 1e6, 0);
+    expect(run.metrics.loss).toBeCloseTo((1 - received / sent) * 100, 6);
+  });
+
+  for (const name of ['tcp-rr', 'tcp-crr']) {
+    it(`${name}: transaction rate from TRANSACTION_RATE and every latency figure in µs`, () => {
+      const run = measured(name);
+      expect(run.metrics.transaction_rate).toBe(Number(run.keyvals['TRANSACTION_RATE']));
+      expect(run.metrics.latency_p99).toBe(Number(run.keyvals['P99_LATENCY']));
+      expect(run.metrics.latency_p50).toBeLessThanOrEqual(run.metrics.latency_p90 ?? 0);
+      expect(run.metrics.latency_p90).toBeLessThanOrEqual(run.metrics.latency_p99 ?? 0);
+      expect(run.metrics.latency_max).toBeGreaterThanOrEqual(run.metrics.latency_p99 ?? Infinity);
+      expect(Object.keys(run.metrics)).toEqual(['transaction_rate', 'latency_mean', 'latency_p50', 'latency_p90', 'latency_p99', 'latency_max', 'latency_stddev']);
+    });
+  }
+
+  it('UDP_RR with cpu: CPU utilisation and service demand', () => {
+    const run = measured('udp-rr-cpu');
+    expect(run.metrics.cpu_local).toBe(Number(run.keyvals['LOCAL_CPU_UTIL']));
+    expect(run.metrics.service_demand_remote).toBe(Number(run.keyvals['REMOTE_SD']));
+  });
+
+  it('confidence: the interval width netperf reached', () => {
+    const run = measured('tcp-stream-confidence');
+    expect(run.confidenceWidthPercent).toBe(Number(run.keyvals['THROUGHPUT_CONFID']));
+  });
+});
+
+describe('netperf failures', () => {
+  const cases: Record<string, [string, RegExp]> = {
+    'missing-keys': ['missing-keys', /did not print NOT_A_SELECTOR/],
+    'no-netserver': ['no-netserver', /no netserver is listening at 127\.0\.0\.1:12865/],
+    'dns-failure': ['dns', /does not resolve/],
+    'message-too-long': ['message-too-long', /"Message too long".*lower send_size/],
+    'unknown-test': ['unknown-test', /does not know test TCP_BOGUS/],
+    'netserver-died': ['netserver-died', /went away during the test/],
+  };
+  for (const [name, [kind, message]] of Object.entries(cases)) {
+    it(`${name} is classified as ${kind}`, () => {
+      const run = parse(name);
+      expect(run.kind).toBe('error');
+      if (run.kind === 'error') {
+        expect(run.failure.kind).toBe(kind);
+        expect(run.failure.message).toMatch(message);
+      }
+    });
+  }
+
+  it('a timeout wins over whatever was printed', () => {
+    const run = parseNetperfRun(
+      { exitCode: undefined, signal: 'SIGTERM', timedOut: true, durationMs: 15_000, stdout: 'THROUGHPUT=1\n', stderr: '' },
+      { test: 'TCP_STREAM', keys: ['THROUGHPUT'], target: 'h:1' },
+    );
+    expect(run.kind === 'error' && run.failure).toEqual({ kind: 'timeout', message: expect.stringMatching(/did not finish within 15\.0 s/) as unknown });
+  });
+});
