@@ -21,7 +21,7 @@ export default tseslint.config(
   { files: ['bench/**', 'bin/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['bench/**', 'bin/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setImmediate: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
 );
