@@ -31,12 +31,8 @@ export async function validateCommand(files: readonly string[], options: SuiteOp
   return ExitCode.ok;
 }
 
-/** `perfsuite plan`: every case with its exact netperf argv, as text or JSON. */
-export async function planCommand(
-  files: readonly string[],
-  options: SuiteOptions & { readonly json?: boolean; readonly repeat?: number; readonly duration?: string },
-  io: CliIo,
-): Promise<number> {
+/** `--repeat` and `--duration`, checked like the same keys in a suite. */
+export function parseOverrides(options: { readonly repeat?: number; readonly duration?: string }): CaseParams {
   const overrides: { repeat?: number; duration?: number } = {};
   if (options.repeat !== undefined) overrides.repeat = options.repeat;
   if (options.duration !== undefined) {
@@ -44,6 +40,16 @@ export async function planCommand(
     if (!duration.ok) throw new UsageError(`--duration: ${duration.message}`);
     overrides.duration = duration.value as number;
   }
+  return overrides;
+}
+
+/** `perfsuite plan`: every case with its exact netperf argv, as text or JSON. */
+export async function planCommand(
+  files: readonly string[],
+  options: SuiteOptions & { readonly json?: boolean; readonly repeat?: number; readonly duration?: string },
+  io: CliIo,
+): Promise<number> {
+  const overrides = parseOverrides(options);
   const { suites, cases } = read(files, options, io, overrides);
   if (options.json === true) {
     for (const chunk of renderPlanJson(planCasesLazily(suites, cases))) await io.stdout(chunk);

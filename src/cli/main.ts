@@ -13,6 +13,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (colour, progress line). */
+  readonly isTTY: boolean;
 }
 
 const processIo: CliIo = {
@@ -20,6 +22,7 @@ const processIo: CliIo = {
   stderr: (text) => void process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
+  isTTY: process.stdout.isTTY,
 };
 
 function collectVariable(value: string, previous: Map<string, string>): Map<string, string> {
@@ -63,6 +66,16 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; json?: boolean; repeat?: number; duration?: string }) => {
       const { planCommand } = await import('./commands.js');
       setExitCode(await planCommand(files, options, io));
+    });
+
+  suiteOptions(program.command('run').argument('<files...>', 'suite files or globs'))
+    .description('run every case with netperf, check thresholds, and write results.json after each case')
+    .option('--out <dir>', 'directory for results.json', 'perfsuite-results')
+    .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
+    .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string }) => {
+      const [{ runCommand }, { parseOverrides }] = await Promise.all([import('./run-command.js'), import('./commands.js')]);
+      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version }, io));
     });
 
   program

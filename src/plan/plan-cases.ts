@@ -40,12 +40,16 @@ const RUN_OVERHEAD_SECONDS = 0.05;
 /** netperf 2.7.0's TCP_CRR takes about 4 s longer than `-l` on Linux (measured: -l 1 → 5.0 s, -l 2 → 6.0 s). */
 const CRR_EXTRA_SECONDS = 4;
 
-/** The seconds a case will take: every warm-up and measured run, each up to `max iterations × duration`. */
-export function estimateCaseSeconds(params: CaseParams): number {
-  const runs = (params.warmup ?? 0) + (params.repeat ?? 1);
+/** The seconds one run of a case should take: up to `max iterations × duration`, plus netperf's own overheads. */
+export function estimateRunSeconds(params: CaseParams): number {
   const iterations = params.confidence?.iterations[1] ?? 1;
   const extra = params.test === 'TCP_CRR' ? CRR_EXTRA_SECONDS * iterations : 0;
-  return runs * ((params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + extra + RUN_OVERHEAD_SECONDS);
+  return (params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + extra + RUN_OVERHEAD_SECONDS;
+}
+
+/** The seconds a case will take: every warm-up and measured run. */
+export function estimateCaseSeconds(params: CaseParams): number {
+  return ((params.warmup ?? 0) + (params.repeat ?? 1)) * estimateRunSeconds(params);
 }
 
 /** Turns cases into exact netperf invocations and the servers they need. Pure: ports chosen at run time are placeholders. */

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { createServerPool } from '../exec/server-pool.js';
+import { spawnNetperf } from '../exec/run-netperf.js';
+import { ExitCode, PerfsuiteError, UsageError } from '../errors.js';
+import { planCases } from '../plan/plan-cases.js';
+import { describeEnvironment, netperfInstallHint, netperfVersion } from '../results/environment.js';
+import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../results/results.js';
+import { writeResults } from '../results/write-results.js';
+import { runCases } from '../run/run-cases.js';
+import type { CaseParams, SuiteSpec } from '../suite/types.js';
+import { formatCaseLine, formatProgress, formatSummary } from './console-reporter.js';
+import type { CliIo } from './main.js';
+import { readSuites } from './read-suites.js';
+
+export interface RunCommandOptions {
+  readonly var: ReadonlyMap<string, string>;
+  readonly maxCases: number;
+  readonly out: string;
+  readonly overrides: CaseParams;
+  readonly version: string;
+}
+
+/** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
+export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
+  const { suites, cases } = readSuites(files, { cwd: io.cwd, env: io.env, variables: options.var, maxCases: options.maxCases, overrides: options.overrides });
+  const plan = planCases(suites, cases);
+  const unsupported = plan.servers.filter((s) => s.type === 'ssh' || s.type === 'netns');
+  if (unsupported.length > 0) {
+    throw new UsageError(`run cannot use ${unsupported.map((s) => `${s.key} (type ${s.type})`).join(', ')} yet; use type local or external`);
+  }
+  const netperf = netperfVersion();
+  if (netperf === undefined) {
+    throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
+  }
+
+  const outDir = path.resolve(io.cwd, options.out);
+  const color = io.env['NO_COLOR'] === undefined && io.isTTY;
+  const showProgress = io.isTTY && io.env['CI'] === undefined;
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const environment = describeEnvironment(options.version, netperf);
+  const pool = createServerPool(plan.servers);
+  const finished: CaseResult[] = [];
+  const snapshot = (state: RunResult['state']): RunResult => ({
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    state,
+    startedAt,
+    ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
+    environment,
+    servers: pool.describe(),
+    suites: groupBySuite(suites, finished),
+  });
+  let resultsFile: string;
+  try {
+    resultsFile = writeResults(outDir, snapshot('running'));
+  } catch (error) {
+    throw new UsageError(`cannot write results to ${outDir}: ${(error as Error).message}; pass a writable --out directory`);
+  }
+
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let remainingSeconds = plan.estimatedSeconds;
+  let outcome: { interrupted: boolean } = { interrupted: false };
+  try {
+    outcome = await runCases(plan.cases, {
+      executor: spawnNetperf,
+      servers: pool,
+      signal: controller.signal,
+      now: () => performance.now(),
+      onCaseStart: (planned, index) => {
+        if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
+      },
+      onCaseFinished: async (result, planned, index) => {
+        finished.push(result);
+        remainingSeconds -= planned.estimatedSeconds;
+        writeResults(outDir, snapshot('running'));
+        if (showProgress) io.stderr('\r\x1b[K');
+        await io.stdout(`${formatCaseLine(result, index, plan.cases.length, { color })}\n`);
+      },
+    });
+  } catch (error) {
+    await pool.stopAll();
+    writeResults(outDir, snapshot('crashed'));
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  await pool.stopAll();
+  writeResults(outDir, snapshot(outcome.interrupted ? 'interrupted' : 'complete'));
+  if (showProgress) io.stderr('\r\x1b[K');
+  await io.stdout(
+    formatSummary(finished, { seconds: (performance.now() - started) / 1000, resultsFile: path.relative(io.cwd, resultsFile) || resultsFile, interrupted: outcome.interrupted, planned: plan.cases.length }, { color }),
+  );
+  if (outcome.interrupted) return ExitCode.interrupted;
+  if (finished.some((r) => r.status === 'error')) return ExitCode.unmeasured;
+  if (finished.some((r) => r.status === 'fail')) return ExitCode.failed;
+  return ExitCode.ok;
+}
+
+function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult[]): RunResult['suites'] {
+  return suites.map((suite) => ({
+    name: suite.name,
+    file: suite.file,
+    cases: results.filter((r) => r.id.startsWith(`${suite.name}/`)),
+  }));
+}

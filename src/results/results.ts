@@ -1,0 +1,75 @@
+import type { FailureKind, RunMetrics } from '../netperf/parse-output.js';
+import type { Spread } from '../run/aggregate.js';
+import type { CaseParams } from '../suite/types.js';
+import type { ThresholdOutcome } from '../thresholds/evaluate-thresholds.js';
+
+/** The version of the results.json format (schemas/results.schema.json). */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type CaseStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+/** One netperf process of one run, for reports and debugging. */
+export interface NetperfInvocation {
+  readonly argv: readonly string[];
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly durationSeconds: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Everything measured and judged for one case. */
+export interface CaseResult {
+  readonly id: string;
+  readonly group: string;
+  readonly server: string;
+  readonly params: CaseParams;
+  readonly file: string;
+  readonly line: number;
+  readonly status: CaseStatus;
+  /** The median of each metric over the measured runs (bit/s, /s, µs, %). */
+  readonly metrics: RunMetrics;
+  /** Each measured run's metrics (streams already combined). */
+  readonly runs: readonly RunMetrics[];
+  readonly spread: Readonly<Record<string, Spread>>;
+  /** Confidence-interval width netperf reached per run, in % of the mean, when `confidence` is set. */
+  readonly confidenceWidthPercent?: readonly number[];
+  readonly thresholds: readonly ThresholdOutcome[];
+  readonly error?: { readonly kind: FailureKind; readonly message: string };
+  /** Infrastructure retries this case needed. */
+  readonly retries: number;
+  readonly durationSeconds: number;
+  /** The netperf processes of the last measured run (one per stream). */
+  readonly netperf: readonly NetperfInvocation[];
+}
+
+export interface SuiteResult {
+  readonly name: string;
+  readonly file: string;
+  readonly cases: readonly CaseResult[];
+}
+
+export interface Environment {
+  readonly hostname: string;
+  readonly platform: string;
+  readonly kernel: string;
+  readonly arch: string;
+  readonly cpuCount: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly netperfVersion: string;
+  readonly perfsuiteVersion: string;
+}
+
+/** results.json: the single source of truth every report is rendered from. */
+export interface RunResult {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** `running` while cases are being measured; `complete`, `interrupted` or `crashed` at the end. */
+  readonly state: 'running' | 'complete' | 'interrupted' | 'crashed';
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly environment: Environment;
+  readonly servers: readonly { readonly key: string; readonly host: string; readonly port: number; readonly pid?: number }[];
+  readonly suites: readonly SuiteResult[];
+}

@@ -1,0 +1,59 @@
+import { METRICS, type MetricName } from '../metrics.js';
+import type { RunMetrics } from '../netperf/parse-output.js';
+
+const SUMMED: ReadonlySet<MetricName> = new Set(['throughput', 'send_throughput', 'transaction_rate']);
+
+/**
+ * One run's metrics from its concurrent streams: throughput and rates are summed; loss is recomputed from the
+ * summed rates; latency and CPU figures are taken from the worst stream, because percentiles of different
+ * streams cannot be averaged (and CPU is system-wide, so every stream sees the same machine).
+ */
+export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
+  if (streams.length === 1) return streams[0] ?? {};
+  const combined: RunMetrics = {};
+  for (const metric of Object.keys(streams[0] ?? {}) as MetricName[]) {
+    const values = streams.map((s) => s[metric] ?? 0);
+    combined[metric] = SUMMED.has(metric) ? sum(values) : METRICS[metric].better === 'lower' ? Math.max(...values) : Math.min(...values);
+  }
+  if (combined.send_throughput !== undefined && combined.throughput !== undefined && combined.send_throughput > 0) {
+    combined.loss = Math.max(0, (1 - combined.throughput / combined.send_throughput) * 100);
+  }
+  return combined;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
+export function mean(values: readonly number[]): number {
+  return sum(values) / values.length;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** How far a metric's runs spread: min, max and the coefficient of variation in %. */
+export interface Spread {
+  readonly min: number;
+  readonly max: number;
+  /** Sample standard deviation over the mean, in %; 0 for a single run. */
+  readonly cvPercent: number;
+}
+
+/** The median of each metric over a case's runs, and how much the runs spread. */
+export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetrics; spread: Partial<Record<MetricName, Spread>> } {
+  const metrics: RunMetrics = {};
+  const spread: Partial<Record<MetricName, Spread>> = {};
+  for (const metric of Object.keys(runs[0] ?? {}) as MetricName[]) {
+    const values = runs.map((r) => r[metric]).filter((v): v is number => v !== undefined);
+    if (values.length === 0) continue;
+    metrics[metric] = median(values);
+    const average = mean(values);
+    const variance = values.length > 1 ? values.reduce((acc, v) => acc + (v - average) ** 2, 0) / (values.length - 1) : 0;
+    spread[metric] = { min: Math.min(...values), max: Math.max(...values), cvPercent: average === 0 ? 0 : (Math.sqrt(variance) / Math.abs(average)) * 100 };
+  }
+  return { metrics, spread };
+}

@@ -1,0 +1,150 @@
+import type { NetperfExecutor } from '../exec/run-netperf.js';
+import { INFRASTRUCTURE_FAILURES, parseNetperfRun, type ProcessOutcome, type RunFailure, type RunMetrics } from '../netperf/parse-output.js';
+import type { TestName } from '../netperf/test-types.js';
+import { estimateRunSeconds, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
+import type { CaseResult, NetperfInvocation } from '../results/results.js';
+import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
+import { combineStreams, summarizeRuns } from './aggregate.js';
+
+/** The netservers of a run: started on first use, restarted after they die, stopped at the end. */
+export interface ServerPool {
+  /** Where netperf should connect for this server; starts or checks it on first use. Throws a RunFailure-like error. */
+  acquire(serverKey: string): Promise<{ readonly host: string; readonly port: number }>;
+  /** Called after an infrastructure failure, before a retry: restarts a managed server that has died. */
+  recover(serverKey: string): Promise<void>;
+}
+
+/** A server that cannot be used: every case on it is an error with this failure. */
+export class ServerUnavailable extends Error {
+  constructor(readonly failure: RunFailure) {
+    super(failure.message);
+  }
+}
+
+export interface RunCasesOptions {
+  readonly executor: NetperfExecutor;
+  readonly servers: ServerPool;
+  readonly signal: AbortSignal;
+  /** Milliseconds on some monotonic clock. */
+  readonly now: () => number;
+  readonly onCaseStart?: (planned: PlannedCase, index: number) => void;
+  readonly onCaseFinished: (result: CaseResult, planned: PlannedCase, index: number) => void | Promise<void>;
+  /** Retries per case for infrastructure failures (no netserver, netserver died, remote timeout). */
+  readonly maxRetries?: number;
+}
+
+const DEFAULT_MAX_RETRIES = 2;
+const MIN_SLACK_SECONDS = 5;
+
+/** A run's timeout: its expected length plus half again (at least 5 s) for start-up and slow machines. */
+export function runTimeoutMs(planned: PlannedCase): number {
+  const expected = estimateRunSeconds(planned.case.params);
+  return Math.round((expected + Math.max(MIN_SLACK_SECONDS, expected / 2)) * 1000);
+}
+
+/** Measures cases one after another; stops early (and says so) when the signal aborts. */
+export async function runCases(cases: readonly PlannedCase[], options: RunCasesOptions): Promise<{ results: CaseResult[]; interrupted: boolean }> {
+  const results: CaseResult[] = [];
+  for (const [index, planned] of cases.entries()) {
+    if (options.signal.aborted) return { results, interrupted: true };
+    options.onCaseStart?.(planned, index);
+    const result = await runCase(planned, options);
+    if (result === 'interrupted') return { results, interrupted: true };
+    results.push(result);
+    await options.onCaseFinished(result, planned, index);
+  }
+  return { results, interrupted: options.signal.aborted };
+}
+
+async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<CaseResult | 'interrupted'> {
+  const { params } = planned.case;
+  const started = options.now();
+  const deadline = params.timeout === undefined ? Infinity : started + params.timeout * 1000;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const runs: RunMetrics[] = [];
+  const widths: number[] = [];
+  let retries = 0;
+  let invocations: NetperfInvocation[] = [];
+  const finish = (error?: RunFailure): CaseResult => {
+    const { metrics, spread } = summarizeRuns(runs);
+    const thresholds = error === undefined ? evaluateThresholds(planned.case.thresholds, runs) : [];
+    return {
+      id: planned.case.id,
+      group: planned.case.group,
+      server: planned.case.server,
+      params,
+      file: planned.case.loc.file,
+      line: planned.case.loc.line,
+      status: error !== undefined ? 'error' : thresholds.every((t) => t.passed) ? 'pass' : 'fail',
+      metrics,
+      runs,
+      spread,
+      ...(widths.length > 0 ? { confidenceWidthPercent: widths } : {}),
+      thresholds,
+      ...(error === undefined ? {} : { error: { kind: error.kind, message: error.message } }),
+      retries,
+      durationSeconds: Math.round(options.now() - started) / 1000,
+      netperf: invocations,
+    };
+  };
+
+  const streams = params.streams ?? 1;
+  const warmup = params.warmup ?? 0;
+  const total = warmup + (params.repeat ?? 1);
+
+  for (let run = 0; run < total; run++) {
+    for (;;) {
+      const remainingMs = deadline - options.now();
+      if (remainingMs <= 0) {
+        return finish({ kind: 'timeout', message: `the case took longer than its timeout of ${params.timeout ?? 0} s; raise timeout: or lower repeat/duration` });
+      }
+      let target: { host: string; port: number };
+      try {
+        // asked every attempt: a server restarted after a failure may listen on a new port
+        target = await options.servers.acquire(planned.serverKey);
+      } catch (error) {
+        if (error instanceof ServerUnavailable) return finish(error.failure);
+        throw error;
+      }
+      const argv = planned.netperf.map((arg) => (arg === PORT_PLACEHOLDER ? String(target.port) : arg));
+      const keys = argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
+      const timeoutMs = Math.min(runTimeoutMs(planned), remainingMs);
+      const outcomes = await Promise.all(Array.from({ length: streams }, () => options.executor.run(argv, { timeoutMs, signal: options.signal })));
+      if (options.signal.aborted) return 'interrupted';
+      invocations = outcomes.map((outcome) => invocation(argv, outcome));
+      const parsed = outcomes.map((outcome) => parseNetperfRun(outcome, { test: params.test as TestName, keys, target: `${target.host}:${target.port}` }));
+      const failed = parsed.find((p) => p.kind === 'error');
+      if (failed !== undefined) {
+        if (INFRASTRUCTURE_FAILURES.has(failed.failure.kind) && retries < maxRetries) {
+          retries++;
+          try {
+            await options.servers.recover(planned.serverKey);
+          } catch (error) {
+            if (error instanceof ServerUnavailable) return finish(error.failure);
+            throw error;
+          }
+          continue;
+        }
+        return finish(failed.failure);
+      }
+      if (run >= warmup) {
+        runs.push(combineStreams(parsed.map((p) => (p.kind === 'measured' ? p.metrics : {}))));
+        for (const p of parsed) if (p.kind === 'measured' && p.confidenceWidthPercent !== undefined) widths.push(p.confidenceWidthPercent);
+      }
+      break;
+    }
+  }
+  return finish();
+}
+
+function invocation(argv: readonly string[], outcome: ProcessOutcome): NetperfInvocation {
+  return {
+    argv,
+    exitCode: outcome.exitCode ?? null,
+    signal: outcome.signal ?? null,
+    timedOut: outcome.timedOut,
+    durationSeconds: Math.round(outcome.durationMs) / 1000,
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+  };
+}

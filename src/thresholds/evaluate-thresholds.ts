@@ -1,0 +1,48 @@
+import type { RunMetrics } from '../netperf/parse-output.js';
+import { mean, median } from '../run/aggregate.js';
+import type { ThresholdSpec } from '../suite/types.js';
+import type { Aggregate, Operator } from './parse-threshold.js';
+
+/** The verdict on one threshold for one case. */
+export interface ThresholdOutcome {
+  readonly metric: string;
+  readonly expression: string;
+  readonly aggregate: Aggregate;
+  /** The aggregate of the case's runs, in the metric's unit; null when the case did not produce the metric. */
+  readonly actual: number | null;
+  readonly passed: boolean;
+  readonly file: string;
+  readonly line: number;
+}
+
+const AGGREGATE: Readonly<Record<Aggregate, (values: readonly number[]) => number>> = {
+  median,
+  mean,
+  min: (values) => Math.min(...values),
+  max: (values) => Math.max(...values),
+};
+
+const COMPARE: Readonly<Record<Operator, (actual: number, limit: number) => boolean>> = {
+  '<': (a, l) => a < l,
+  '<=': (a, l) => a <= l,
+  '>': (a, l) => a > l,
+  '>=': (a, l) => a >= l,
+  '==': (a, l) => a === l,
+};
+
+/** Judges thresholds on the aggregate of a case's runs; a metric the case did not produce fails, never passes. */
+export function evaluateThresholds(specs: readonly ThresholdSpec[], runs: readonly RunMetrics[]): ThresholdOutcome[] {
+  return specs.map((spec) => {
+    const values = runs.map((run) => run[spec.metric]).filter((v): v is number => v !== undefined);
+    const actual = values.length === 0 ? null : AGGREGATE[spec.threshold.aggregate](values);
+    return {
+      metric: spec.metric,
+      expression: spec.threshold.expression,
+      aggregate: spec.threshold.aggregate,
+      actual,
+      passed: actual !== null && COMPARE[spec.threshold.op](actual, spec.threshold.value),
+      file: spec.loc.file,
+      line: spec.loc.line,
+    };
+  });
+}
