@@ -1,0 +1,143 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/results/results.js';
+import { projectRoot } from '../helpers.js';
+
+const bin = path.join(projectRoot, 'bin/perfsuite.js');
+const suites = 'test/fixtures/suites/valid';
+
+function outDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'perfsuite-run-'));
+}
+
+function readResults(dir: string): RunResult {
+  return JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+}
+
+/** Whether a process still runs (a zombie waiting to be reaped counts as gone). */
+function isRunning(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return false;
+  return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
+}
+
+/** netperf or netserver processes still using this port. */
+function processesOnPort(port: number): string[] {
+  const found = spawnSync('pgrep', ['-a', '-f', `-p ${port}( |$)`], { encoding: 'utf8' }).stdout.trim();
+  return found === '' ? [] : found.split('\n').filter((line) => isRunning(Number(line.split(' ')[0])));
+}
+
+function run(args: readonly string[]) {
+  return spawnSync(process.execPath, [bin, 'run', ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' } });
+}
+
+/** Starts `perfsuite run`, resolving each time a line appears on stdout. */
+function start(args: readonly string[]) {
+  const child = spawn(process.execPath, [bin, 'run', ...args], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return { child, nextLine: async () => (await lines.next()).value as string, exit: once(child, 'exit') as Promise<[number | null, string | null]> };
+}
+
+describe('perfsuite run with the real netperf on loopback', () => {
+  it('measures every test type with its parameters and stops its netserver', () => {
+    const dir = outDir();
+    const result = run([`${suites}/every-test.yml`, '--out', dir]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const results = readResults(dir);
+    expect(results.state).toBe('complete');
+    expect(results.environment.netperfVersion).toBe('2.7.0');
+    const cases = results.suites[0]?.cases ?? [];
+    expect(cases.map((c) => [c.id, c.status])).toEqual([
+      ['every-test/tcp-stream', 'pass'],
+      ['every-test/tcp-maerts', 'pass'],
+      ['every-test/udp-stream', 'pass'],
+      ['every-test/tcp-rr', 'pass'],
+      ['every-test/tcp-crr', 'pass'],
+      ['every-test/udp-rr', 'pass'],
+    ]);
+    expect(cases[0]?.metrics.throughput).toBeGreaterThan(1e6);
+    expect(cases[2]?.metrics.loss).toBeGreaterThanOrEqual(0);
+    expect(cases[2]?.metrics.send_throughput).toBeGreaterThan(0);
+    expect(cases[3]?.metrics.latency_p99).toBeGreaterThan(0);
+    expect(cases[4]?.metrics.cpu_local).toBeGreaterThan(0);
+    expect(cases[5]?.confidenceWidthPercent?.length).toBe(1);
+    const server = results.servers[0];
+    expect(server?.host).toBe('127.0.0.1');
+    expect(isRunning(server?.pid ?? -1)).toBe(false);
+    expect(processesOnPort(server?.port ?? 0)).toEqual([]);
+  });
+
+  it('runs streams and repeats, leaves warm-ups out, and exits 1 when a threshold fails', () => {
+    const dir = outDir();
+    const result = run([`${suites}/run-features.yml`, '--out', dir]);
+    expect(result.status).toBe(1);
+    const [streams, warmup, impossible] = readResults(dir).suites[0]?.cases ?? [];
+    expect(streams?.runs).toHaveLength(2);
+    expect(streams?.netperf).toHaveLength(2);
+    expect(streams?.status).toBe('pass');
+    const perStream = (streams?.netperf ?? []).map((n) => Number(/TRANSACTION_RATE=(\S+)/.exec(n.stdout)?.[1]));
+    expect(streams?.runs[1]?.transaction_rate).toBeCloseTo((perStream[0] ?? 0) + (perStream[1] ?? 0), 0);
+    expect(warmup?.runs).toHaveLength(2);
+    expect(warmup?.durationSeconds).toBeGreaterThanOrEqual(3);
+    expect(impossible?.status).toBe('fail');
+    expect(impossible?.thresholds[0]).toMatchObject({ metric: 'latency_p99', expression: '< 1ns', passed: false, line: 22 });
+    expect(result.stdout).toMatch(/^✗ \[3\/3\] run-features\/impossible .*latency_p99 < 1ns \(got [\d.]+ µs, test\/fixtures\/suites\/valid\/run-features\.yml:22\)/m);
+  });
+
+  it('classifies each failure, says what to do, and exits 3', () => {
+    const dir = outDir();
+    const result = run([`${suites}/run-failures.yml`, '--out', dir]);
+    expect(result.status).toBe(3);
+    const cases = readResults(dir).suites[0]?.cases ?? [];
+    expect(cases.map((c) => [c.group, c.status, c.error?.kind])).toEqual([
+      ['no-netserver', 'error', 'no-netserver'],
+      ['dns', 'error', 'dns'],
+      ['message-too-long', 'error', 'message-too-long'],
+      ['unknown-test', 'error', 'unknown-test'],
+      ['missing-keys', 'error', 'missing-keys'],
+      ['timeout', 'error', 'timeout'],
+    ]);
+    expect(cases[0]?.error?.message).toMatch(/cannot reach the netserver of run-failures\/closed at 127\.0\.0\.1:1/);
+    expect(cases[4]?.error?.message).toMatch(/did not print THROUGHPUT_UNITS/);
+    expect(cases[5]?.durationSeconds).toBeLessThan(4);
+    expect(result.stdout).toMatch(/^! \[1\/6\] run-failures\/no-netserver {2}no-netserver: /m);
+  });
+
+  it('restarts a netserver that died and retries, so the run still passes', async () => {
+    const dir = outDir();
+    const { child, nextLine, exit } = start([`${suites}/run-three.yml`, '--out', dir]);
+    expect(await nextLine()).toMatch(/^✓ \[1\/3\]/);
+    const first = readResults(dir).servers[0];
+    process.kill(first?.pid ?? -1, 'SIGKILL');
+    const [code] = await exit;
+    expect(code).toBe(0);
+    const results = readResults(dir);
+    expect(results.suites[0]?.cases.map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(results.suites[0]?.cases.reduce((n, c) => n + c.retries, 0)).toBeGreaterThanOrEqual(1);
+    expect(results.servers[0]?.pid).not.toBe(first?.pid);
+    expect(isRunning(results.servers[0]?.pid ?? -1)).toBe(false);
+    child.kill();
+  });
+
+  it('on SIGINT keeps the finished cases, exits 130 and leaves no netserver or netperf behind', async () => {
+    const dir = outDir();
+    const { nextLine, exit, child } = start([`${suites}/run-three.yml`, '--out', dir, '--duration', '3']);
+    expect(await nextLine()).toMatch(/^✓ \[1\/3\]/);
+    const { port, pid } = readResults(dir).servers[0] ?? { port: 0, pid: -1 };
+    child.kill('SIGINT');
+    const [code] = await exit;
+    expect(code).toBe(130);
+    const results = readResults(dir);
+    expect(results.state).toBe('interrupted');
+    expect(results.suites[0]?.cases.length).toBeGreaterThanOrEqual(1);
+    expect(results.suites[0]?.cases[0]?.status).toBe('pass');
+    expect(isRunning(pid ?? -1)).toBe(false);
+    expect(processesOnPort(port)).toEqual([]);
+  });
+});
