@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts', 'bin/*.js', 'bench/*.mjs', 'test/fixtures/netperf/*.mjs'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts', 'bin/*.js', 'bench/*.mjs', 'test/fixtures/netperf/*.mjs', 'scripts/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -18,9 +18,9 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['bench/**', 'bin/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bench/**', 'bin/**', 'scripts/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['bench/**', 'bin/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'],
+    files: ['bench/**', 'bin/**', 'scripts/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setImmediate: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
