@@ -58,7 +58,9 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
     acquire,
     async recover(key) {
       const netserver = started.get(key);
-      if (netserver === undefined || !netserver.hasExited()) return;
+      if (netserver === undefined) return;
+      // its exit may not have been noticed yet, so a netserver that refuses connections counts as dead too
+      if (!netserver.hasExited() && (await accepts(netserver.host, netserver.port))) return;
       await netserver.stop();
       started.delete(key);
       checked.delete(key);
@@ -73,6 +75,18 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
       await Promise.all(stopping);
     },
   };
+}
+
+async function accepts(host: string, port: number): Promise<boolean> {
+  const socket = net.connect({ host, port, timeout: REACH_TIMEOUT_MS });
+  try {
+    await Promise.race([once(socket, 'connect'), once(socket, 'timeout').then(() => Promise.reject(new Error('timeout')))]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    socket.destroy();
+  }
 }
 
 /** An external netserver must accept a connection on its control port before its first case. */

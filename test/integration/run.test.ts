@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/results/results.js';
 import { projectRoot } from '../helpers.js';
@@ -15,8 +16,13 @@ function outDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'perfsuite-run-'));
 }
 
+const validateResults = new Ajv({ allowUnionTypes: true, validateFormats: false }).compile(JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as object);
+
+/** Reads results.json, checking it against schemas/results.schema.json every time. */
 function readResults(dir: string): RunResult {
-  return JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as unknown;
+  expect(validateResults(results) ? [] : validateResults.errors).toEqual([]);
+  return results as RunResult;
 }
 
 /** Whether a process still runs (a zombie waiting to be reaped counts as gone). */
@@ -116,13 +122,23 @@ describe('perfsuite run with the real netperf on loopback', () => {
     const first = readResults(dir).servers[0];
     process.kill(first?.pid ?? -1, 'SIGKILL');
     const [code] = await exit;
-    expect(code).toBe(0);
     const results = readResults(dir);
-    expect(results.suites[0]?.cases.map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(results.suites[0]?.cases.map((c) => [c.status, c.error?.message])).toEqual([
+      ['pass', undefined],
+      ['pass', undefined],
+      ['pass', undefined],
+    ]);
+    expect(code).toBe(0);
     expect(results.suites[0]?.cases.reduce((n, c) => n + c.retries, 0)).toBeGreaterThanOrEqual(1);
     expect(results.servers[0]?.pid).not.toBe(first?.pid);
     expect(isRunning(results.servers[0]?.pid ?? -1)).toBe(false);
     child.kill();
+  });
+
+  it('prints how to install netperf when it is missing, and exits 3', () => {
+    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/run-three.yml`, '--out', outDir()], { cwd: projectRoot, encoding: 'utf8', env: { PATH: '/nonexistent', NO_COLOR: '1' } });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^perfsuite: netperf is not installed or not on PATH; install it with: bash scripts\/install-deps\.sh \(Debian: add the non-free component, then apt-get install netperf/);
   });
 
   it('on SIGINT keeps the finished cases, exits 130 and leaves no netserver or netperf behind', async () => {

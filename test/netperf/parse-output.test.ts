@@ -91,6 +91,14 @@ describe('netperf failures', () => {
     });
   }
 
+  it('a connection reset while netserver answers also means netserver died (seen when it is killed between tests)', () => {
+    const run = parseNetperfRun(
+      { exitCode: 1, signal: undefined, timedOut: false, durationMs: 3, stdout: '', stderr: 'recv_response: Connection reset by peer\n' },
+      { test: 'TCP_RR', keys: ['THROUGHPUT'], target: 'h:1' },
+    );
+    expect(run.kind === 'error' && run.failure.kind).toBe('netserver-died');
+  });
+
   it('a timeout wins over whatever was printed', () => {
     const run = parseNetperfRun(
       { exitCode: undefined, signal: 'SIGTERM', timedOut: true, durationMs: 15_000, stdout: 'THROUGHPUT=1\n', stderr: '' },
