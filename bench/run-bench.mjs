@@ -2,13 +2,12 @@
 // Wall time of five 1-second TCP_RR cases through `perfsuite run` against the same five bare netperf runs
 // (against a netserver started once), interleaved over several trials; then `perfsuite --version` start-up
 // against `node -e 0`. Usage: npm run build && node bench/run-bench.mjs [trials]
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLocalNetserver } from '../dist/exec/local-netserver.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(root, 'bin/perfsuite.js');
@@ -19,27 +18,8 @@ writeFileSync(suite, 'version: 1\nname: rr\ntests:\n  - name: rr\n    test: TCP_
 
 const plan = JSON.parse(spawnSync(process.execPath, [bin, 'plan', '--json', suite], { encoding: 'utf8' }).stdout);
 
-async function freePort() {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address();
-  s.close();
-  await once(s, 'close');
-  return port;
-}
-const port = await freePort();
-const netserver = spawn('netserver', ['-D', '-L', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
-for (;;) {
-  const socket = net.connect(port, '127.0.0.1');
-  try {
-    await once(socket, 'connect');
-    socket.destroy();
-    break;
-  } catch {
-    socket.destroy();
-    await new Promise((r) => setImmediate(r));
-  }
-}
+const netserver = await startLocalNetserver({ host: '127.0.0.1' });
+const port = netserver.port;
 
 const time = (fn) => {
   const started = process.hrtime.bigint();
@@ -67,7 +47,7 @@ for (let i = 0; i < trials; i++) {
   bareTimes.push(bare());
   wrappedTimes.push(wrapped());
 }
-process.kill(-netserver.pid, 'SIGTERM');
+await netserver.stop();
 
 const startup = [];
 const node = [];

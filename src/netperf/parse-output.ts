@@ -85,8 +85,9 @@ export function classifyFailure(outcome: ProcessOutcome, target: string): RunFai
   if (unknown) {
     return { kind: 'unknown-test', message: `this netperf does not know test ${unknown[1] ?? ''}; use TCP_STREAM, TCP_MAERTS, UDP_STREAM, TCP_RR, TCP_CRR or UDP_RR, or upgrade to netperf 2.7` };
   }
-  // netserver killed mid-test gives "partial response received"; killed while answering, "Connection reset by peer"
-  if (/partial response received|recv_response: Connection reset by peer/.test(text)) {
+  // netserver killed: "partial response received" on the control connection, "Connection reset by peer" while it
+  // answered or, during the data phase, "recv_data failed: Connection reset by peer" (each seen on 2.7.0)
+  if (/partial response received|recv_response: Connection reset by peer|recv_data failed: Connection reset by peer/.test(text)) {
     return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (or rejected the passphrase); check that it is still running` };
   }
   if (/connect_data_socket failed/.test(text)) {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORT_PLACEHOLDER, planCases } from '../../src/plan/plan-cases.js';
 import { load } from '../helpers.js';
-import { startNetserver } from './netserver.js';
+import { startLocalNetserver, type StartedNetserver } from '../../src/exec/local-netserver.js';
 
 const run = promisify(execFile);
 
@@ -13,9 +13,9 @@ function keyvals(stdout: string): Map<string, string> {
 }
 
 describe('planned argv against the real netperf 2.7.0 on loopback', () => {
-  let server: Awaited<ReturnType<typeof startNetserver>>;
+  let server: StartedNetserver;
   beforeAll(async () => {
-    server = await startNetserver();
+    server = await startLocalNetserver({ host: '127.0.0.1' });
   });
   afterAll(async () => {
     await server.stop();

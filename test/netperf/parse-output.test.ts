@@ -79,6 +79,7 @@ describe('netperf failures', () => {
     'message-too-long': ['message-too-long', /"Message too long".*lower send_size/],
     'unknown-test': ['unknown-test', /does not know test TCP_BOGUS/],
     'netserver-died': ['netserver-died', /went away during the test/],
+    'netserver-died-data': ['netserver-died', /went away during the test/],
   };
   for (const [name, [kind, message]] of Object.entries(cases)) {
     it(`${name} is classified as ${kind}`, () => {
