@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -133,6 +133,15 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(results.servers[0]?.pid).not.toBe(first?.pid);
     expect(isRunning(results.servers[0]?.pid ?? -1)).toBe(false);
     child.kill();
+  });
+
+  it('refuses an output directory it cannot write before running anything, exit 2', () => {
+    const notADirectory = path.join(outDir(), 'file');
+    writeFileSync(notADirectory, '');
+    const result = run([`${suites}/run-three.yml`, '--out', path.join(notADirectory, 'out')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^perfsuite: cannot write results to .*\/file\/out: ENOTDIR.*; pass a writable --out directory/);
+    expect(result.stdout).toBe('');
   });
 
   it('prints how to install netperf when it is missing, and exits 3', () => {
