@@ -6,12 +6,13 @@ import type { CliIo } from './main.js';
 import { renderPlanJson, renderPlanText } from './format-plan.js';
 import { readSuites } from './read-suites.js';
 
-interface SuiteOptions {
+export interface SuiteOptions {
   readonly var: ReadonlyMap<string, string>;
   readonly maxCases: number;
 }
 
-function read(files: readonly string[], options: SuiteOptions, io: CliIo, overrides?: CaseParams) {
+/** Reads suites with the CLI's options: `--var`, `--max-cases`, and the overrides of `--repeat`/`--duration`. */
+export function readSuiteFiles(files: readonly string[], options: SuiteOptions, io: CliIo, overrides?: CaseParams) {
   return readSuites(files, {
     cwd: io.cwd,
     env: io.env,
@@ -23,7 +24,7 @@ function read(files: readonly string[], options: SuiteOptions, io: CliIo, overri
 
 /** `perfsuite validate`: one line per valid suite; problems are thrown and printed all at once. */
 export async function validateCommand(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
-  const { suites, cases } = read(files, options, io);
+  const { suites, cases } = readSuiteFiles(files, options, io);
   for (const suite of suites) {
     const count = cases.filter((c) => c.suite === suite.name).length;
     await io.stdout(`ok ${suite.file}: suite '${suite.name}', ${suite.groups.length} group${suite.groups.length === 1 ? '' : 's'}, ${count} case${count === 1 ? '' : 's'}\n`);
@@ -50,7 +51,7 @@ export async function planCommand(
   io: CliIo,
 ): Promise<number> {
   const overrides = parseOverrides(options);
-  const { suites, cases } = read(files, options, io, overrides);
+  const { suites, cases } = readSuiteFiles(files, options, io, overrides);
   if (options.json === true) {
     for (const chunk of renderPlanJson(planCasesLazily(suites, cases))) await io.stdout(chunk);
   } else {

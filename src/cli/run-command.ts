@@ -8,13 +8,11 @@ import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../resu
 import { writeResults } from '../results/write-results.js';
 import { runCases } from '../run/run-cases.js';
 import type { CaseParams, SuiteSpec } from '../suite/types.js';
+import { readSuiteFiles, type SuiteOptions } from './commands.js';
 import { formatCaseLine, formatProgress, formatSummary } from './console-reporter.js';
 import type { CliIo } from './main.js';
-import { readSuites } from './read-suites.js';
 
-export interface RunCommandOptions {
-  readonly var: ReadonlyMap<string, string>;
-  readonly maxCases: number;
+export interface RunCommandOptions extends SuiteOptions {
   readonly out: string;
   readonly overrides: CaseParams;
   readonly version: string;
@@ -22,7 +20,7 @@ export interface RunCommandOptions {
 
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
 export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
-  const { suites, cases } = readSuites(files, { cwd: io.cwd, env: io.env, variables: options.var, maxCases: options.maxCases, overrides: options.overrides });
+  const { suites, cases } = readSuiteFiles(files, options, io, options.overrides);
   const plan = planCases(suites, cases);
   const unsupported = plan.servers.filter((s) => s.type === 'ssh' || s.type === 'netns');
   if (unsupported.length > 0) {
@@ -63,6 +61,8 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   process.on('SIGTERM', onSignal);
   let remainingSeconds = plan.estimatedSeconds;
   let outcome: { interrupted: boolean } = { interrupted: false };
+  // an exception leaves 'crashed'; servers are stopped and the final state written whatever happens
+  let state: RunResult['state'] = 'crashed';
   try {
     outcome = await runCases(plan.cases, {
       executor: spawnNetperf,
@@ -80,16 +80,13 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
         await io.stdout(`${formatCaseLine(result, index, plan.cases.length, { color })}\n`);
       },
     });
-  } catch (error) {
-    await pool.stopAll();
-    writeResults(outDir, snapshot('crashed'));
-    throw error;
+    state = outcome.interrupted ? 'interrupted' : 'complete';
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await pool.stopAll();
+    writeResults(outDir, snapshot(state));
   }
-  await pool.stopAll();
-  writeResults(outDir, snapshot(outcome.interrupted ? 'interrupted' : 'complete'));
   if (showProgress) io.stderr('\r\x1b[K');
   await io.stdout(
     formatSummary(finished, { seconds: (performance.now() - started) / 1000, resultsFile: path.relative(io.cwd, resultsFile) || resultsFile, interrupted: outcome.interrupted, planned: plan.cases.length }, { color }),

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
+import { connectOnce } from './probe-port.js';
 
 /** A netserver this process started and must stop. */
 export interface StartedNetserver {
@@ -34,14 +35,11 @@ async function waitUntilListening(host: string, port: number, child: ChildProces
   for (;;) {
     if (exitCode !== null) throw new Error(`netserver exited with ${exitCode} before listening on ${host}:${port}`);
     if (Date.now() > deadline) throw new Error(`netserver did not listen on ${host}:${port} within ${READY_TIMEOUT_MS / 1000} s`);
-    const socket = net.connect({ host, port });
     try {
-      await once(socket, 'connect');
+      await connectOnce(host, port, READY_TIMEOUT_MS);
       return;
     } catch {
       await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      socket.destroy();
     }
   }
 }

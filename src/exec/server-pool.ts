@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import net from 'node:net';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import { type ServerPool, ServerUnavailable } from '../run/run-cases.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
+import { connectOnce } from './probe-port.js';
 
 const REACH_TIMEOUT_MS = 5_000;
 
@@ -78,28 +77,19 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
 }
 
 async function accepts(host: string, port: number): Promise<boolean> {
-  const socket = net.connect({ host, port, timeout: REACH_TIMEOUT_MS });
   try {
-    await Promise.race([once(socket, 'connect'), once(socket, 'timeout').then(() => Promise.reject(new Error('timeout')))]);
+    await connectOnce(host, port, REACH_TIMEOUT_MS);
     return true;
   } catch {
     return false;
-  } finally {
-    socket.destroy();
   }
 }
 
 /** An external netserver must accept a connection on its control port before its first case. */
 async function checkReachable(server: PlannedServer): Promise<{ host: string; port: number }> {
   const port = Number(server.controlPort);
-  const socket = net.connect({ host: server.host, port, timeout: REACH_TIMEOUT_MS });
   try {
-    await Promise.race([
-      once(socket, 'connect'),
-      once(socket, 'timeout').then(() => {
-        throw new Error(`no answer within ${REACH_TIMEOUT_MS / 1000} s`);
-      }),
-    ]);
+    await connectOnce(server.host, port, REACH_TIMEOUT_MS);
     return { host: server.host, port };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || (error as NodeJS.ErrnoException).code === 'EAI_AGAIN') {
@@ -109,7 +99,5 @@ async function checkReachable(server: PlannedServer): Promise<{ host: string; po
       kind: 'no-netserver',
       message: `cannot reach the netserver of ${server.key} at ${server.host}:${port} (${(error as Error).message}); start it there (netserver -p ${port}) or fix host/control_port`,
     });
-  } finally {
-    socket.destroy();
   }
 }
