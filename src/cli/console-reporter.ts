@@ -1,18 +1,8 @@
 import { Chalk } from 'chalk';
+import type { MetricName } from '../metrics.js';
 import type { CaseResult } from '../results/results.js';
-import { formatDuration } from './format-plan.js';
-
-/** A metric value with a readable unit: 35.2 Gbit/s, 48.1k/s, 2.31 ms. */
-export function formatMetric(metric: string, value: number): string {
-  if (metric === 'throughput' || metric === 'send_throughput') {
-    const [unit, factor] = value >= 1e9 ? ['Gbit/s', 1e9] : value >= 1e6 ? ['Mbit/s', 1e6] : value >= 1e3 ? ['kbit/s', 1e3] : ['bit/s', 1];
-    return `${(value / factor).toFixed(value / factor >= 100 ? 0 : 2)} ${unit}`;
-  }
-  if (metric === 'transaction_rate') return `${value >= 1e4 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)}/s`;
-  if (metric.startsWith('latency_')) return value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : `${value.toFixed(value >= 100 ? 0 : 1)} µs`;
-  if (metric === 'loss' || metric.startsWith('cpu_')) return `${value.toFixed(2)}%`;
-  return value.toFixed(3);
-}
+import { parseThreshold } from '../thresholds/parse-threshold.js';
+import { formatDuration, formatMetric } from '../report/format.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {
@@ -51,11 +41,56 @@ export function formatProgress(done: number, total: number, remainingSeconds: nu
   return `[${done}/${total}] ${Math.floor((done / total) * 100)}%  eta ${formatDuration(remainingSeconds)}  ${current}`;
 }
 
-/** The closing summary: counts, time, and where the results are. */
-export function formatSummary(results: readonly CaseResult[], options: { readonly seconds: number; readonly resultsFile: string; readonly interrupted: boolean; readonly planned: number }, style: ConsoleStyle): string {
+/** The closing summary: counts, time, and where the reports are. */
+export function formatSummary(
+  results: readonly CaseResult[],
+  options: { readonly seconds: number; readonly outDir: string; readonly reports: readonly string[]; readonly interrupted: boolean; readonly planned: number },
+  style: ConsoleStyle,
+): string {
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
   const head = options.interrupted ? `interrupted after ${results.length} of ${options.planned} cases` : `${results.length} case${results.length === 1 ? '' : 's'}`;
-  return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\nresults: ${options.resultsFile}\n`;
+  return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\nreports in ${options.outDir}: ${options.reports.join(' ')}\n`;
+}
+
+/** One row of the threshold summary: a threshold line of a suite and how its cases fared. */
+interface ThresholdRow {
+  readonly metric: string;
+  readonly expression: string;
+  readonly where: string;
+  passed: number;
+  total: number;
+  /** The value closest to failing (or furthest past it), in the metric's unit. */
+  worst: number | null;
+}
+
+/** k6-style: every threshold of the run with ✓/✗, its expression, how many cases met it and the worst value seen. */
+export function formatThresholdSummary(results: readonly CaseResult[], style: ConsoleStyle): string {
+  const chalk = new Chalk({ level: style.color ? 1 : 0 });
+  const rows = new Map<string, ThresholdRow>();
+  for (const result of results) {
+    for (const t of result.thresholds) {
+      const key = `${t.file}:${t.line}:${t.metric}:${t.expression}`;
+      const parsed = parseThreshold(t.expression, t.metric as MetricName);
+      const op = parsed.ok ? parsed.value.op : '>=';
+      const row = rows.get(key) ?? { metric: t.metric, expression: t.expression.trim(), where: `${t.file}:${t.line}`, passed: 0, total: 0, worst: null };
+      row.total += 1;
+      if (t.passed) row.passed += 1;
+      if (t.actual !== null) row.worst = row.worst === null ? t.actual : op.startsWith('<') ? Math.max(row.worst, t.actual) : Math.min(row.worst, t.actual);
+      rows.set(key, row);
+    }
+  }
+  if (rows.size === 0) return '';
+  const texts = [...rows.values()].map((row) => `${row.metric} ${row.expression}`);
+  const width = Math.max(...texts.map((text) => text.length));
+  const countWidth = Math.max(...[...rows.values()].map((row) => `${row.passed}/${row.total}`.length));
+  const lines = [...rows.values()].map((row, i) => {
+    const ok = row.passed === row.total;
+    const mark = ok ? chalk.green('✓') : chalk.red('✗');
+    const worst = row.worst === null ? 'nothing measured' : `${row.total === 1 ? 'got' : 'worst'} ${formatMetric(row.metric, row.worst)}`;
+    const text = (texts[i] ?? '').padEnd(width);
+    return `  ${mark} ${ok ? text : chalk.red(text)}  ${`${row.passed}/${row.total}`.padStart(countWidth)} cases  ${worst.padEnd(18)}  ${chalk.dim(row.where)}`;
+  });
+  return `thresholds\n${lines.join('\n')}\n`;
 }

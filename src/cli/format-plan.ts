@@ -1,18 +1,6 @@
 import { formatLocation } from '../diagnostics.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
-
-/** Quotes an argv entry for display only; processes are always spawned from argv arrays. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-export function formatDuration(seconds: number): string {
-  const total = Math.round(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return h > 0 ? `${h}h ${m}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
-}
+import { formatDuration, shellQuote } from '../report/format.js';
 
 /** The plan for people: servers, then every case with its source line and exact netperf command. */
 export function renderPlanText(plan: Plan): string {

@@ -70,12 +70,25 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
 
   suiteOptions(program.command('run').argument('<files...>', 'suite files or globs'))
     .description('run every case with netperf, check thresholds, and write results.json after each case')
-    .option('--out <dir>', 'directory for results.json', 'perfsuite-results')
+    .option('--out <dir>', 'directory for results.json and the reports', 'perfsuite-results')
     .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
     .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
-    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string }) => {
-      const [{ runCommand }, { parseOverrides }] = await Promise.all([import('./run-command.js'), import('./commands.js')]);
-      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version }, io));
+    .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string; reporter: string }) => {
+      const [{ runCommand }, { parseOverrides }, { parseReporters }] = await Promise.all([import('./run-command.js'), import('./commands.js'), import('./publish-results.js')]);
+      const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
+      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version, reporters }, io));
+    });
+
+  program
+    .command('report')
+    .argument('<results...>', 'results.json files of earlier runs')
+    .description('re-render junit.xml, report.md and report.html from results.json alone (and the GitHub summary in Actions)')
+    .option('--out <dir>', 'directory for the reports (default: the directory of the first results file)')
+    .option('--reporter <names>', 'reports to write: json, junit, markdown, html (comma-separated)', 'junit,markdown,html')
+    .action(async (files: string[], options: { out?: string; reporter: string }) => {
+      const [{ reportCommand }, { parseReporters }] = await Promise.all([import('./report-command.js'), import('./publish-results.js')]);
+      setExitCode(await reportCommand(files, { ...(options.out === undefined ? {} : { out: options.out }), reporters: parseReporters(options.reporter) }, io));
     });
 
   program

@@ -5,17 +5,22 @@ import { ExitCode, PerfsuiteError, UsageError } from '../errors.js';
 import { planCases } from '../plan/plan-cases.js';
 import { describeEnvironment, netperfInstallHint, netperfVersion } from '../results/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../results/results.js';
-import { writeResults } from '../results/write-results.js';
+import { writeResults, type ReporterName } from '../report/write-reports.js';
+import { GROUP_END, groupStart } from '../report/render-github.js';
 import { runCases } from '../run/run-cases.js';
+import { verdictOf } from '../report/report-model.js';
 import type { CaseParams, SuiteSpec } from '../suite/types.js';
 import { readSuiteFiles, type SuiteOptions } from './commands.js';
-import { formatCaseLine, formatProgress, formatSummary } from './console-reporter.js';
+import { formatCaseLine, formatProgress } from './console-reporter.js';
+import { publishResults, useColor } from './publish-results.js';
 import type { CliIo } from './main.js';
 
 export interface RunCommandOptions extends SuiteOptions {
   readonly out: string;
   readonly overrides: CaseParams;
   readonly version: string;
+  /** Reports besides results.json, which is always written. */
+  readonly reporters: readonly ReporterName[];
 }
 
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
@@ -32,7 +37,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   }
 
   const outDir = path.resolve(io.cwd, options.out);
-  const color = io.env['NO_COLOR'] === undefined && io.isTTY;
+  const color = useColor(io);
   const showProgress = io.isTTY && io.env['CI'] === undefined;
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -48,9 +53,9 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
     servers: pool.describe(),
     suites: groupBySuite(suites, finished),
   });
-  let resultsFile: string;
+  let final = snapshot('running');
   try {
-    resultsFile = writeResults(outDir, snapshot('running'));
+    writeResults(outDir, final);
   } catch (error) {
     throw new UsageError(`cannot write results to ${outDir}: ${(error as Error).message}; pass a writable --out directory`);
   }
@@ -59,6 +64,8 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const onGithub = io.env['GITHUB_ACTIONS'] === 'true';
+  let openGroup: string | undefined;
   let remainingSeconds = plan.estimatedSeconds;
   let outcome: { interrupted: boolean } = { interrupted: false };
   // an exception leaves 'crashed'; servers are stopped and the final state written whatever happens
@@ -69,7 +76,11 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
       servers: pool,
       signal: controller.signal,
       now: () => performance.now(),
-      onCaseStart: (planned, index) => {
+      onCaseStart: async (planned, index) => {
+        if (onGithub && planned.case.suite !== openGroup) {
+          await io.stdout(`${openGroup === undefined ? '' : GROUP_END}${groupStart(`perfsuite: ${planned.case.suite}`)}`);
+          openGroup = planned.case.suite;
+        }
         if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
       },
       onCaseFinished: async (result, planned, index) => {
@@ -85,16 +96,13 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool.stopAll();
-    writeResults(outDir, snapshot(state));
+    final = snapshot(state);
+    writeResults(outDir, final);
+    if (openGroup !== undefined) await io.stdout(GROUP_END);
   }
   if (showProgress) io.stderr('\r\x1b[K');
-  await io.stdout(
-    formatSummary(finished, { seconds: (performance.now() - started) / 1000, resultsFile: path.relative(io.cwd, resultsFile) || resultsFile, interrupted: outcome.interrupted, planned: plan.cases.length }, { color }),
-  );
-  if (outcome.interrupted) return ExitCode.interrupted;
-  if (finished.some((r) => r.status === 'error')) return ExitCode.unmeasured;
-  if (finished.some((r) => r.status === 'fail')) return ExitCode.failed;
-  return ExitCode.ok;
+  await publishResults(final, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
+  return verdictOf(final).exitCode;
 }
 
 function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult[]): RunResult['suites'] {

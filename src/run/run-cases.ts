@@ -27,7 +27,7 @@ export interface RunCasesOptions {
   readonly signal: AbortSignal;
   /** Milliseconds on some monotonic clock. */
   readonly now: () => number;
-  readonly onCaseStart?: (planned: PlannedCase, index: number) => void;
+  readonly onCaseStart?: (planned: PlannedCase, index: number) => void | Promise<void>;
   readonly onCaseFinished: (result: CaseResult, planned: PlannedCase, index: number) => void | Promise<void>;
   /** Retries per case for infrastructure failures (no netserver, netserver died, remote timeout). */
   readonly maxRetries?: number;
@@ -47,7 +47,7 @@ export async function runCases(cases: readonly PlannedCase[], options: RunCasesO
   const results: CaseResult[] = [];
   for (const [index, planned] of cases.entries()) {
     if (options.signal.aborted) return { results, interrupted: true };
-    options.onCaseStart?.(planned, index);
+    await options.onCaseStart?.(planned, index);
     const result = await runCase(planned, options);
     if (result === 'interrupted') return { results, interrupted: true };
     results.push(result);

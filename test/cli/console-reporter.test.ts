@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCaseLine, formatMetric, formatProgress, formatSummary } from '../../src/cli/console-reporter.js';
+import { formatCaseLine, formatProgress, formatSummary } from '../../src/cli/console-reporter.js';
+import { formatMetric } from '../../src/report/format.js';
 import type { CaseResult } from '../../src/results/results.js';
 
 const base: CaseResult = {
@@ -21,7 +22,7 @@ const base: CaseResult = {
 
 describe('console output', () => {
   it('formats metrics with readable units', () => {
-    expect(formatMetric('throughput', 35_200_000_000)).toBe('35.20 Gbit/s');
+    expect(formatMetric('throughput', 35_200_000_000)).toBe('35.2 Gbit/s');
     expect(formatMetric('throughput', 941_000_000)).toBe('941 Mbit/s');
     expect(formatMetric('transaction_rate', 31_000)).toBe('31.0k/s');
     expect(formatMetric('latency_p99', 2310)).toBe('2.31 ms');
@@ -29,7 +30,7 @@ describe('console output', () => {
   });
 
   it('prints one plain line per case: status, position, id, key metrics with spread, time', () => {
-    expect(formatCaseLine(base, 2, 10, { color: false })).toBe('✓ [ 3/10] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61.0 µs  3.0s');
+    expect(formatCaseLine(base, 2, 10, { color: false })).toBe('✓ [ 3/10] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  3.0s');
   });
 
   it('names each missed threshold with its observed value and line', () => {
@@ -38,7 +39,7 @@ describe('console output', () => {
       status: 'fail',
       thresholds: [{ metric: 'latency_p99', expression: '< 50us', aggregate: 'median', actual: 61, passed: false, file: 'suites/s.yml', line: 12 }],
     };
-    expect(formatCaseLine(failed, 0, 1, { color: false })).toBe('✗ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61.0 µs  latency_p99 < 50us (got 61.0 µs, suites/s.yml:12)  3.0s');
+    expect(formatCaseLine(failed, 0, 1, { color: false })).toBe('✗ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  latency_p99 < 50us (got 61 µs, suites/s.yml:12)  3.0s');
   });
 
   it('prints the error of a case that could not be measured', () => {
@@ -54,8 +55,8 @@ describe('console output', () => {
 
   it('shows progress with an ETA and a closing summary', () => {
     expect(formatProgress(3, 10, 65, 's/rr')).toBe('[3/10] 30%  eta 1m 5s  s/rr');
-    expect(formatSummary([base], { seconds: 3, resultsFile: 'out/results.json', interrupted: true, planned: 4 }, { color: false })).toBe(
-      'interrupted after 1 of 4 cases: 1 passed, 0 failed, 0 could not be measured in 3s\nresults: out/results.json\n',
+    expect(formatSummary([base], { seconds: 3, outDir: 'out', reports: ['results.json', 'junit.xml'], interrupted: true, planned: 4 }, { color: false })).toBe(
+      'interrupted after 1 of 4 cases: 1 passed, 0 failed, 0 could not be measured in 3s\nreports in out: results.json junit.xml\n',
     );
   });
 });

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { allCases } from '../report/report-model.js';
+import { renderAnnotations } from '../report/render-github.js';
+import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
+import type { RunResult } from '../results/results.js';
+import { didYouMean } from '../suite/did-you-mean.js';
+import { formatSummary, formatThresholdSummary } from './console-reporter.js';
+import type { CliIo } from './main.js';
+
+/** `--reporter json,junit,markdown,html`: the names, checked; results.json is always written by `run`. */
+export function parseReporters(text: string): ReporterName[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(REPORTER_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown reporter ${unknown.map((name) => `'${name}'${didYouMean(name, REPORTER_NAMES)}`).join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
+  }
+  return [...new Set(names)] as ReporterName[];
+}
+
+/** Colour only on a terminal, and never with NO_COLOR set. */
+export function useColor(io: CliIo): boolean {
+  return io.env['NO_COLOR'] === undefined && io.isTTY;
+}
+
+/** Shows a path relative to the working directory when it is below it, else as it is. */
+function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
+}
+
+export interface PublishOptions {
+  readonly outDir: string;
+  readonly reporters: readonly ReporterName[];
+  /** The run's wall time; `report` takes it from the results' timestamps. */
+  readonly seconds: number;
+  readonly planned: number;
+  readonly color: boolean;
+}
+
+/**
+ * Writes the reports, then tells the user: GitHub annotations and job summary when running in Actions, the
+ * threshold table, the counts, and where the reports are.
+ */
+export async function publishResults(result: RunResult, options: PublishOptions, io: CliIo): Promise<void> {
+  const written = writeReports(options.outDir, result, options.reporters);
+  if (io.env['GITHUB_ACTIONS'] === 'true') {
+    await io.stdout(renderAnnotations(result, { workspace: io.env['GITHUB_WORKSPACE'] ?? io.cwd, cwd: io.cwd }));
+    const summaryFile = io.env['GITHUB_STEP_SUMMARY'];
+    if (summaryFile !== undefined && summaryFile !== '') {
+      const fullReport = `${displayPath(io.cwd, path.join(options.outDir, REPORTERS.markdown.file))} (upload the results directory as an artifact to keep it)`;
+      appendStepSummary(summaryFile, result, fullReport);
+    }
+  }
+  const cases = allCases(result);
+  const style = { color: options.color };
+  await io.stdout(
+    [
+      formatThresholdSummary(cases, style),
+      formatSummary(cases, { seconds: options.seconds, outDir: displayPath(io.cwd, options.outDir), reports: written.map((file) => path.basename(file)), interrupted: result.state === 'interrupted', planned: options.planned }, style),
+    ]
+      .filter((text) => text !== '')
+      .join('\n'),
+  );
+}

@@ -1,0 +1,57 @@
+import { METRICS, type MetricName } from '../metrics.js';
+
+/** A display unit for a metric: its label and how many of the metric's own units it holds. */
+export interface DisplayUnit {
+  readonly label: string;
+  readonly factor: number;
+}
+
+const BITRATE: readonly DisplayUnit[] = [
+  { label: 'Gbit/s', factor: 1e9 },
+  { label: 'Mbit/s', factor: 1e6 },
+  { label: 'kbit/s', factor: 1e3 },
+  { label: 'bit/s', factor: 1 },
+];
+const TIME: readonly DisplayUnit[] = [
+  { label: 's', factor: 1e6 },
+  { label: 'ms', factor: 1e3 },
+  { label: 'µs', factor: 1 },
+];
+
+/** The unit that shows `value` of `metric` with one to three integer digits: 35.2 Gbit/s, 2.31 ms. */
+export function displayUnit(metric: string, value: number): DisplayUnit {
+  const info = METRICS[metric as MetricName] as (typeof METRICS)[MetricName] | undefined;
+  const ladder = info?.dimension === 'bitrate' ? BITRATE : info?.dimension === 'time' ? TIME : undefined;
+  if (ladder === undefined) return { label: info?.unit ?? '', factor: 1 };
+  return ladder.find((unit) => Math.abs(value) >= unit.factor) ?? ladder[ladder.length - 1] ?? { label: '', factor: 1 };
+}
+
+/** A number with three significant figures at most, no exponent: 35.2, 941, 0.412. */
+export function formatNumber(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 100 || Number.isInteger(value)) return value.toFixed(0);
+  return value.toFixed(magnitude >= 10 ? 1 : 2);
+}
+
+/** A metric value with a readable unit: 35.2 Gbit/s, 48.1k/s, 2.31 ms, 0.50%. */
+export function formatMetric(metric: string, value: number): string {
+  if (metric === 'transaction_rate') return `${value >= 1e4 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)}/s`;
+  if (metric === 'loss' || metric.startsWith('cpu_')) return `${value.toFixed(2)}%`;
+  const unit = displayUnit(metric, value);
+  const separator = unit.label === '' || unit.label.startsWith('/') ? '' : ' ';
+  return `${formatNumber(value / unit.factor)}${separator}${unit.label}`;
+}
+
+/** Quotes an argv entry for display only; processes are always spawned from argv arrays. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A wall-clock span for people: 24s, 3m 5s, 1h 2m 0s. */
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}h ${m}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}

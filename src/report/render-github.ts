@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { RunResult } from '../results/results.js';
+import { describeFailure, failureLocation, failuresOf } from './report-model.js';
+
+/** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
+export const MAX_ANNOTATIONS = 10;
+/** GitHub's limit for one step's job summary. */
+export const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
+/** Escaping for a workflow command's message (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts). */
+function escapeData(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+}
+
+export interface GithubContext {
+  /** The checkout (`GITHUB_WORKSPACE`); annotation paths are relative to it. */
+  readonly workspace: string;
+  /** The directory the suite paths in the results are relative to. */
+  readonly cwd: string;
+}
+
+/** `::group::<suite>` and its end, around each suite's case lines. */
+export function groupStart(title: string): string {
+  return `::group::${escapeData(title)}\n`;
+}
+
+export const GROUP_END = '::endgroup::\n';
+
+/**
+ * One `::error` per failure at the line of the missed threshold (or of the case that could not be measured), most
+ * important first; past GitHub's 10, the last annotation counts the rest instead.
+ */
+export function renderAnnotations(result: RunResult, context: GithubContext): string {
+  const failures = failuresOf(result);
+  const shown = failures.length <= MAX_ANNOTATIONS ? failures : failures.slice(0, MAX_ANNOTATIONS - 1);
+  const lines = shown.map((failure) => {
+    const where = failureLocation(failure);
+    const file = path.relative(context.workspace, path.resolve(context.cwd, where.file)).split(path.sep).join('/');
+    const title = `perfsuite: ${failure.case.id} ${failure.kind === 'error' ? 'could not be measured' : 'missed a threshold'}`;
+    return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
+  });
+  const rest = failures.length - shown.length;
+  if (rest > 0) {
+    const kinds = failures.slice(shown.length);
+    const errors = kinds.filter((f) => f.kind === 'error').length;
+    const detail = `${rest - errors} more missed thresholds${errors > 0 ? ` and ${errors} more cases that could not be measured` : ''}`;
+    lines.push(`::error title=${escapeProperty(`perfsuite: ${rest} more failures`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
+  }
+  return lines.map((line) => `${line}\n`).join('');
+}

@@ -1,0 +1,96 @@
+import type { MetricName } from '../metrics.js';
+import type { CaseResult, RunResult } from '../results/results.js';
+import { displayUnit, formatDuration, formatNumber, shellQuote } from './format.js';
+import { caseName, describeFailure, failureLocation, failuresOf, groupsOf, paramText, runSeconds, sweepCharts, verdictOf, type GroupView } from './report-model.js';
+import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1b1f23}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de}h3{font-size:15px;margin:20px 0 6px}
+.verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
+.verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
+.meta{color:#57606a}
+table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
+th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
+tr.fail td{background:#ffebe9}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
+svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
+svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
+`;
+
+function metricCell(c: CaseResult, metric: MetricName, factor: number): string {
+  const missed = c.thresholds.some((t) => t.metric === metric && !t.passed);
+  const value = c.metrics[metric];
+  const text = value === undefined ? (missed ? 'missing' : '—') : formatNumber(value / factor);
+  return `<td${missed ? ' class="miss"' : ''}>${text}</td>`;
+}
+
+function details(c: CaseResult): string {
+  if (c.status === 'pass' || c.netperf.length === 0) return '';
+  const runs = c.netperf.map((run) => `$ ${run.argv.map(shellQuote).join(' ')}\n${run.stdout}${run.stderr === '' ? '' : `\nstderr:\n${run.stderr}`}`);
+  return `<details><summary>netperf output of ${escapeHtml(c.id)}</summary><pre>${escapeHtml(runs.join('\n\n'))}</pre></details>`;
+}
+
+function renderGroup(view: GroupView): string {
+  const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)))]));
+  const head = [
+    '<th class="text">status</th>',
+    ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p}</th>`)),
+    ...view.metrics.map((m) => `<th>${m} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
+    '<th class="text">note</th>',
+  ].join('');
+  const rows = view.cases.map((c) => {
+    const params = view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—');
+    const note = c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`).join('; ');
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}<td class="text">${escapeHtml(note)}</td></tr>`;
+  });
+  const charts = sweepCharts(view).map(renderSweepSvg);
+  const latency = view.metrics.includes('latency_p99')
+    ? renderLatencySvg(view.cases.map((c) => ({ label: view.swept.length === 0 ? caseName(view.suite, c) : view.swept.map((p) => `${p}=${paramText(c, p)}`).join(' '), case: c })))
+    : '';
+  return [
+    `<section class="group" data-group="${escapeHtml(`${view.suite.name}/${view.name}`)}">`,
+    `<h3>${escapeHtml(view.name)} <span class="meta">— ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}</span></h3>`,
+    ...charts,
+    latency,
+    `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    ...view.cases.map(details),
+    '</section>',
+  ].join('\n');
+}
+
+/** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the verdict, failures, charts and tables. */
+export function renderHtml(result: RunResult): string {
+  const verdict = verdictOf(result);
+  const env = result.environment;
+  const failures = failuresOf(result);
+  const failureRows = failures.map((f) => {
+    const where = failureLocation(f);
+    return `<tr class="${f.case.status}"><td class="text"><code>${escapeHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;
+  });
+  const seconds = runSeconds(result);
+  const suites: string[] = [];
+  let current: string | undefined;
+  for (const view of groupsOf(result)) {
+    if (view.suite.name !== current) suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
+    current = view.suite.name;
+    suites.push(renderGroup(view));
+  }
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>perfsuite: ${escapeHtml(verdict.headline)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<div class="verdict ${verdict.outcome}" data-outcome="${verdict.outcome}"><h1>perfsuite: ${escapeHtml(verdict.headline)}</h1></div>
+<p class="meta">${verdict.counts.total} cases · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
+netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
+${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>`}
+${suites.join('\n')}
+</body>
+</html>
+`;
+}

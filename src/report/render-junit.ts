@@ -1,0 +1,93 @@
+import junitReportBuilder, { type Builder, type TestCase, type TestSuite } from 'junit-report-builder';
+import type { CaseResult, RunResult } from '../results/results.js';
+import { PARAM_ORDER } from '../suite/expand-suite.js';
+import { caseName, describeFailure, failureLocation, failuresOf, paramText, type Failure } from './report-model.js';
+import { shellQuote } from './format.js';
+
+// junit-report-builder 5 declares its default export in a way `nodenext` resolves wrongly; the value is a Builder.
+const junit = junitReportBuilder as unknown as Builder;
+
+/** XML 1.0 cannot carry most control characters, even in CDATA; netperf output rarely has them, but never break the file. */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu;
+
+function xmlText(text: string): string {
+  return text.replace(NOT_XML, '\uFFFD');
+}
+
+/** Seconds rounded to milliseconds, as JUnit consumers expect. */
+function seconds(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** junit-report-builder has no setter for these attributes of the perfsuite schema (`line`, `hostname`, a suite's `file`). */
+function setAttribute(node: TestCase | TestSuite, name: string, value: string | number): void {
+  (node as unknown as { _attributes: Record<string, string | number> })._attributes[name] = value;
+}
+
+/** The netperf commands and their output, for <system-out>. */
+function systemOut(c: CaseResult): string {
+  return c.netperf
+    .map((run) => {
+      const lines = [`$ ${run.argv.map(shellQuote).join(' ')}`, run.stdout.trimEnd()];
+      if (run.stderr.trim() !== '') lines.push(`stderr:\n${run.stderr.trimEnd()}`);
+      const how = run.timedOut ? 'timed out' : run.signal !== null ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
+      lines.push(`(${how} after ${seconds(run.durationSeconds)} s)`);
+      return lines.filter((line) => line !== '').join('\n');
+    })
+    .join('\n\n');
+}
+
+function failureText(failure: Failure): string {
+  const where = failureLocation(failure);
+  return `${describeFailure(failure)} (${where.file}:${where.line})`;
+}
+
+/**
+ * junit.xml: one <testsuite> per suite file and one <testcase> per case, `classname` `<suite>.<group>`, `file`/`line` at
+ * the failed threshold (else the case), <failure> for missed thresholds, <error> for cases that could not be measured.
+ */
+export function renderJunit(result: RunResult): string {
+  const builder = junit.newBuilder().name('perfsuite');
+  const failures = failuresOf(result);
+  for (const suite of result.suites) {
+    const testSuite = builder
+      .testSuite()
+      .name(suite.name)
+      .timestamp(result.startedAt.replace(/\.\d+Z$|Z$/, ''))
+      .time(seconds(suite.cases.reduce((sum, c) => sum + c.durationSeconds, 0)));
+    setAttribute(testSuite, 'hostname', result.environment.hostname);
+    setAttribute(testSuite, 'file', suite.file);
+    testSuite
+      .property('netperf.version', result.environment.netperfVersion)
+      .property('perfsuite.version', result.environment.perfsuiteVersion)
+      .property('kernel', result.environment.kernel);
+    for (const c of suite.cases) {
+      const own = failures.filter((f) => f.case === c);
+      // runs in file order, so the first failed threshold is the one the user meets first in the YAML
+      const firstThreshold = own.filter((f) => f.kind === 'threshold').sort((a, b) => a.threshold.line - b.threshold.line)[0];
+      const testCase = testSuite
+        .testCase()
+        .className(`${suite.name}.${c.group}`)
+        .name(caseName(suite, c))
+        .file(firstThreshold?.threshold.file ?? c.file)
+        .time(seconds(c.durationSeconds));
+      setAttribute(testCase, 'line', firstThreshold?.threshold.line ?? c.line);
+      for (const param of PARAM_ORDER) {
+        const text = paramText(c, param);
+        if (text !== '') testCase.property(`param.${param}`, xmlText(text));
+      }
+      for (const [metric, value] of Object.entries(c.metrics)) testCase.property(`metric.${metric}`, String(value));
+      if (c.status === 'error') {
+        testCase.error(xmlText(`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`), c.error?.kind ?? 'error');
+      } else if (firstThreshold !== undefined) {
+        testCase.failure(xmlText(failureText(firstThreshold)), 'threshold');
+        testCase.stacktrace(xmlText(own.map(failureText).join('\n')));
+      } else if (c.status === 'skipped') {
+        testCase.skipped();
+      }
+      const out = systemOut(c);
+      if (out !== '') testCase.standardOutput(xmlText(out));
+    }
+  }
+  return `${builder.build()}\n`;
+}

@@ -1,0 +1,182 @@
+import { METRICS, type MetricName } from '../metrics.js';
+import type { CaseResult, CaseStatus, RunResult } from '../results/results.js';
+import { displayUnit, formatDuration, formatNumber } from './format.js';
+import {
+  caseName,
+  describeFailure,
+  failureLocation,
+  failuresOf,
+  groupsOf,
+  paramText,
+  runSeconds,
+  sweepCharts,
+  verdictOf,
+  type GroupView,
+  type SweepChart,
+  type Verdict,
+} from './report-model.js';
+import { formatParamValue } from '../suite/normalize-param.js';
+
+export interface MarkdownOptions {
+  /** Leave out whole group sections, with a note saying so, to stay within this many UTF-8 bytes. */
+  readonly maxBytes?: number;
+  /** Where the complete reports are, named in the truncation note. */
+  readonly fullReport?: string;
+}
+
+const STATUS_MARK: Readonly<Record<CaseStatus, string>> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };
+const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = { passed: '✅', failed: '❌', unmeasured: '⚠️', interrupted: '⏹️', empty: '➖' };
+/** More failure rows than this help nobody; the rest are counted. */
+const MAX_FAILURE_ROWS = 50;
+/** A group table longer than this folds away, so a 500-case report still reads top to bottom. */
+const FOLD_ROWS = 25;
+const MAX_CHARTS_PER_GROUP = 3;
+
+/** Text safe inside a Markdown table cell. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replaceAll('`', "'")}\``;
+}
+
+/** The verdict, the counts and the machine, in two lines. */
+function renderHead(result: RunResult, verdict: Verdict): string {
+  const { counts } = verdict;
+  const env = result.environment;
+  const seconds = runSeconds(result);
+  const facts = [
+    `${counts.total} cases`,
+    `${counts.pass} passed`,
+    `${counts.fail} failed`,
+    `${counts.error} could not be measured`,
+    ...(counts.skipped > 0 ? [`${counts.skipped} skipped`] : []),
+    ...(seconds === undefined ? [] : [formatDuration(seconds)]),
+  ];
+  return [
+    `## ${VERDICT_MARK[verdict.outcome]} perfsuite: ${verdict.headline}`,
+    '',
+    `${facts.join(' · ')}  `,
+    `netperf ${env.netperfVersion} on ${env.hostname} (${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}) · started ${result.startedAt}`,
+    '',
+  ].join('\n');
+}
+
+function renderFailures(result: RunResult): string {
+  const failures = failuresOf(result);
+  if (failures.length === 0) return '';
+  const rows = failures.slice(0, MAX_FAILURE_ROWS).map((f) => {
+    const where = failureLocation(f);
+    return `| ${STATUS_MARK[f.case.status]} | ${code(f.case.id)} | ${cell(describeFailure(f))} | ${code(`${where.file}:${where.line}`)} |`;
+  });
+  const more = failures.length - rows.length;
+  return [
+    `### Failures (${failures.length})`,
+    '',
+    '| | case | observed vs expected | where |',
+    '|---|---|---|---|',
+    ...rows,
+    ...(more > 0 ? ['', `…and ${more} more, each in the tables below and in junit.xml.`] : []),
+    '',
+  ].join('\n');
+}
+
+/** A Mermaid `xychart-beta` (GitHub renders it); Mermaid draws no legend, so the lines are named below it. */
+function renderChart(chart: SweepChart): string {
+  const top = Math.max(...chart.series.flatMap((s) => s.points.map((p) => p.y)));
+  const unit = displayUnit(chart.metric, top);
+  const labels = chart.xValues.map((x) => `"${formatParamValue(chart.axis, x)}"`);
+  const lines = chart.series.map((series) => {
+    const byX = new Map(series.points.map((p) => [p.x, p.y]));
+    // a missing point (excluded combination) is drawn at zero rather than shifting the line
+    return `  line [${chart.xValues.map((x) => Number(((byX.get(x) ?? 0) / unit.factor).toPrecision(4))).join(', ')}]`;
+  });
+  const out = [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${chart.metric} vs ${chart.axis}"`,
+    `  x-axis "${chart.axis}" [${labels.join(', ')}]`,
+    `  y-axis "${chart.metric} (${unit.label})"`,
+    ...lines,
+    '```',
+  ];
+  if (chart.series.length > 1) out.push(`Lines in order: ${chart.series.map((s, i) => `${i + 1} ${code(s.label)}`).join(' · ')}`);
+  return out.join('\n');
+}
+
+/** Each metric column's display unit, chosen from the column's largest value so the rows compare at a glance. */
+function columnUnits(view: GroupView): Map<MetricName, ReturnType<typeof displayUnit>> {
+  return new Map(view.metrics.map((metric) => [metric, displayUnit(metric, Math.max(...view.cases.map((c) => c.metrics[metric] ?? 0)))]));
+}
+
+function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, ReturnType<typeof displayUnit>>): string {
+  const failed = new Set(c.thresholds.filter((t) => !t.passed).map((t) => t.metric));
+  const params = view.swept.map((p) => cell(paramText(c, p)) || '—');
+  const metrics = view.metrics.map((metric) => {
+    const value = c.metrics[metric];
+    if (value === undefined) return failed.has(metric) ? '**missing**' : '—';
+    const text = formatNumber(value / (units.get(metric)?.factor ?? 1));
+    return failed.has(metric) ? `**${text}** ❌` : text;
+  });
+  const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
+  const note = c.status === 'error' ? [`${c.error?.kind ?? 'error'}`] : [];
+  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...(note.length > 0 ? note : [''])].join(' | ')} |`;
+}
+
+function renderGroup(view: GroupView): string {
+  const units = columnUnits(view);
+  const failed = view.cases.filter((c) => c.status !== 'pass').length;
+  const header = [
+    '',
+    ...(view.swept.length === 0 ? ['case'] : view.swept),
+    ...view.metrics.map((m) => `${m} (${units.get(m)?.label ?? METRICS[m].unit})`),
+    'note',
+  ];
+  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, units))].join('\n');
+  const charts = sweepCharts(view).slice(0, MAX_CHARTS_PER_GROUP).map(renderChart);
+  const title = `#### ${view.name} — ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} not passed` : ''}`;
+  const body = view.cases.length > FOLD_ROWS ? `<details><summary>${view.cases.length} rows</summary>\n\n${table}\n\n</details>` : table;
+  return [title, '', ...charts.flatMap((chart) => [chart, '']), body, ''].join('\n');
+}
+
+/** report.md: the verdict first, then failures with observed vs expected, then a table (and sweep charts) per group. */
+export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
+  const verdict = verdictOf(result);
+  const fixed = [renderHead(result, verdict), renderFailures(result)].filter((s) => s !== '').join('\n');
+  const sections: string[] = [];
+  let suiteName: string | undefined;
+  for (const view of groupsOf(result)) {
+    const suiteHead = view.suite.name === suiteName ? '' : `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;
+    suiteName = view.suite.name;
+    sections.push(`${suiteHead}${renderGroup(view)}`);
+  }
+  if (options.maxBytes === undefined) return [fixed, ...sections].join('\n');
+
+  const noteReserve = 400;
+  let used = Buffer.byteLength(fixed) + noteReserve;
+  let kept = 0;
+  for (const section of sections) {
+    const size = Buffer.byteLength(section) + 1;
+    if (used + size > options.maxBytes) break;
+    used += size;
+    kept += 1;
+  }
+  const text = [fixed, ...sections.slice(0, kept)].join('\n');
+  if (kept === sections.length) return text;
+  const where = options.fullReport === undefined ? '' : ` The full report is ${options.fullReport}.`;
+  const note = `\n> **Truncated:** ${sections.length - kept} of ${sections.length} group sections are left out to keep this under ${formatBytes(options.maxBytes)}.${where}\n`;
+  // the fixed part alone can only exceed a tiny budget; cut it rather than break the limit
+  return Buffer.byteLength(text + note) <= options.maxBytes ? text + note : truncateBytes(text, options.maxBytes - Buffer.byteLength(note)) + note;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${formatNumber(bytes / (1024 * 1024))} MiB` : bytes >= 1024 ? `${formatNumber(bytes / 1024)} KiB` : `${bytes} bytes`;
+}
+
+/** The longest prefix of `text` within `maxBytes` UTF-8 bytes, never splitting a character. */
+function truncateBytes(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= maxBytes) return text;
+  return bytes.subarray(0, Math.max(0, maxBytes)).toString('utf8').replace(/\uFFFD$/u, '');
+}
