@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CaseResult, RunResult } from '../../src/results/results.js';
+import { projectRoot } from '../helpers.js';
+
+/** A real run of test/fixtures/results/sweep.yml: 13 cases, 3 missed thresholds, 1 unreachable server. */
+export function recordedSweep(): RunResult {
+  return JSON.parse(readFileSync(path.join(projectRoot, 'test/fixtures/results/sweep.results.json'), 'utf8')) as RunResult;
+}
+
+/** The same run with the clock and host replaced, as reports must show what they are given. */
+export function withInjected(result: RunResult, startedAt: string, hostname: string): RunResult {
+  return { ...result, startedAt, finishedAt: new Date(Date.parse(startedAt) + 90_000).toISOString(), environment: { ...result.environment, hostname } };
+}
+
+const SIZES = [1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288];
+const BUFFERS = [131072, 262144, 1048576, 4194304, 'default'] as const;
+
+/**
+ * A large synthetic run: `count` TCP_STREAM cases in groups of 100 (send_size × socket_buffer × nodelay), with
+ * every seventh case missing its threshold and every fifty-first unmeasured. Built, not measured, to test report sizes.
+ */
+export function syntheticRun(count: number): RunResult {
+  const cases: CaseResult[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const group = `sweep-${String(Math.floor(i / 100)).padStart(3, '0')}`;
+    const within = i % 100;
+    const params = { test: 'TCP_STREAM' as const, duration: 1, send_size: SIZES[within % 10] ?? 1024, socket_buffer: BUFFERS[Math.floor(within / 10) % 5] ?? 'default', nodelay: within >= 50 };
+    const throughput = 1e9 + ((i * 7919) % 5000) * 1e7;
+    const isError = i % 51 === 50;
+    const failed = !isError && i % 7 === 3;
+    const id = `big/${group}[nodelay=${params.nodelay},send_size=${params.send_size},socket_buffer=${params.socket_buffer}]`;
+    cases.push({
+      id,
+      group,
+      server: 'local',
+      params,
+      file: 'suites/big.yml',
+      line: 10 + Math.floor(i / 100) * 8,
+      status: isError ? 'error' : failed ? 'fail' : 'pass',
+      metrics: isError ? {} : { throughput },
+      runs: isError ? [] : [{ throughput }],
+      spread: {},
+      thresholds: isError
+        ? []
+        : [{ metric: 'throughput', expression: failed ? '>= 60 Gbit/s' : '>= 1 Gbit/s', aggregate: 'median', actual: throughput, passed: !failed, file: 'suites/big.yml', line: 14 + Math.floor(i / 100) * 8 }],
+      ...(isError ? { error: { kind: 'timeout' as const, message: 'netperf did not finish within 6 s; it was killed' } } : {}),
+      retries: 0,
+      durationSeconds: 1.0123,
+      netperf: [],
+    });
+  }
+  return {
+    schemaVersion: 1,
+    state: 'complete',
+    startedAt: '2026-01-02T03:04:05.000Z',
+    finishedAt: '2026-01-02T04:04:05.000Z',
+    environment: { hostname: 'ci-runner', platform: 'linux', kernel: '6.1.0', arch: 'x64', cpuCount: 4, cpuModel: 'Test CPU', node: 'v20.20.0', netperfVersion: '2.7.0', perfsuiteVersion: '0.1.0' },
+    servers: [{ key: 'big/local', host: '127.0.0.1', port: 40000 }],
+    suites: [{ name: 'big', file: 'suites/big.yml', cases }],
+  };
+}

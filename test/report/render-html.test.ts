@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/render-html.js';
+import { recordedSweep, syntheticRun } from './fixtures.js';
+
+/** Debian's `chromium` (or PERFSUITE_CHROMIUM); the test fails rather than skips without one. */
+function findChromium(): string {
+  const candidates = [process.env['PERFSUITE_CHROMIUM'], 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => c !== undefined && c !== '');
+  for (const candidate of candidates) {
+    try {
+      return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', candidate], { encoding: 'utf8' }).trim();
+    } catch {
+      // try the next name
+    }
+  }
+  throw new Error('no headless browser found; install Debian chromium with: bash scripts/install-deps.sh --dev');
+}
+
+let browser: Browser;
+const outside: string[] = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+afterAll(async () => {
+  await browser.close();
+});
+
+/** Opens a rendered report from disk, as a user would, recording any request that leaves the file. */
+async function open(html: string): Promise<Page> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-html-')), 'report.html');
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url === pathToFileURL(file).href) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(file).href);
+  return page;
+}
+
+describe('report.html in headless Chromium', () => {
+  it('is one self-contained file: nothing is fetched, nothing is scripted', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    expect(outside).toEqual([]);
+    expect(await page.locator('script, link, img, iframe').count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows the verdict first, coloured by outcome, and the failures table', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    const verdict = page.locator('.verdict');
+    expect(await verdict.innerText()).toBe('perfsuite: 3 of 13 cases failed a threshold; 1 of 13 could not be measured');
+    expect(await verdict.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(154, 103, 0)');
+    const failures = await page.locator('table.failures tbody tr').allInnerTexts();
+    expect(failures).toHaveLength(4);
+    expect(failures[3]).toContain('throughput was 18.1 Gbit/s, expected >= 1000 Gbit/s');
+    await page.close();
+  });
+
+  it('draws throughput against each swept size, one line per other swept value, rising where the data rises', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    const charts = page.locator('svg[data-chart="sweep"]');
+    expect(await charts.evaluateAll((svgs) => svgs.map((svg) => `${svg.dataset['metric'] ?? ''} vs ${svg.dataset['axis'] ?? ''}`))).toEqual([
+      'throughput vs send_size',
+      'throughput vs send_size',
+      'transaction_rate vs request_size',
+    ]);
+    const bulk = page.locator('section[data-group="sweep/bulk"] svg[data-chart="sweep"]');
+    const box = await bulk.boundingBox();
+    expect(box?.width).toBeGreaterThan(500);
+    // nodelay=true measured 1.85, 26.2 and 54.5 Gbit/s: each drawn point higher on screen than the last
+    const heights = await bulk.locator('polyline[data-series="nodelay=true"]').evaluate((line) =>
+      Array.from((line as SVGPolylineElement).points).map((p) => p.y),
+    );
+    expect(heights).toHaveLength(3);
+    expect(heights[0]).toBeGreaterThan(heights[1] ?? Infinity);
+    expect(heights[1]).toBeGreaterThan(heights[2] ?? Infinity);
+    expect(await bulk.locator('.legend').allTextContents()).toEqual(['nodelay=false', 'nodelay=true']);
+    await page.close();
+  });
+
+  it('highlights failures: red rings on failed points, tinted rows, red missed values', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    expect(await page.locator('section[data-group="sweep/udp"] circle.point.failed').count()).toBe(1);
+    expect(await page.locator('section[data-group="sweep/bulk"] circle.point.failed').count()).toBe(0);
+    const row = page.locator('tr[data-case="sweep/udp[send_size=8K]"]');
+    expect(await row.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
+    expect(await row.locator('td.miss').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['18.1', 'rgb(207, 34, 46)']);
+    expect(await page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgba(0, 0, 0, 0)');
+    await page.close();
+  });
+
+  it('draws latency percentiles for RR tests, p99 beyond p90 beyond p50 on every row', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    const chart = page.locator('section[data-group="sweep/rr"] svg[data-chart="latency"]');
+    const widths = await chart.locator('rect.bar').evaluateAll((bars) => bars.map((bar) => [bar.dataset['percentile'], bar.getBoundingClientRect().width] as const));
+    expect(widths).toHaveLength(12);
+    for (let row = 0; row < 4; row += 1) {
+      const [p99, p90, p50] = widths.slice(row * 3, row * 3 + 3);
+      expect([p99?.[0], p90?.[0], p50?.[0]]).toEqual(['p99', 'p90', 'p50']);
+      expect(p99?.[1]).toBeGreaterThanOrEqual(p90?.[1] ?? Infinity);
+      expect(p90?.[1]).toBeGreaterThanOrEqual(p50?.[1] ?? Infinity);
+      expect(p50?.[1]).toBeGreaterThan(0);
+    }
+    // the unreachable TCP_RR case measured nothing, so only the rr group has a latency chart
+    expect(await page.locator('svg[data-chart="latency"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it('renders 5,000 cases as one page with every row', async () => {
+    const page = await open(renderHtml(syntheticRun(5000)));
+    expect(await page.locator('tbody tr[data-case]').count()).toBe(5000);
+    expect(await page.locator('svg[data-chart="sweep"]').count()).toBe(100);
+    await page.close();
+  });
+});

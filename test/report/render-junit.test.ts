@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../src/report/render-junit.js';
+import type { CaseResult, RunResult } from '../../src/results/results.js';
+import { projectRoot } from '../helpers.js';
+import { recordedSweep, syntheticRun, withInjected } from './fixtures.js';
+
+const XSD = path.join(projectRoot, '../shared/junit/junit-10-perfsuite.xsd');
+
+/** xmllint's verdict on a document against the perfsuite JUnit schema: '' when it validates, else its complaints. */
+function schemaErrors(xml: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-junit-')), 'junit.xml');
+  writeFileSync(file, xml);
+  try {
+    execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    const { stderr, code } = error as { stderr?: Buffer; code?: string };
+    if (code === 'ENOENT') throw new Error('xmllint is not installed; run bash scripts/install-deps.sh --dev (Debian package libxml2-utils)');
+    return stderr?.toString() ?? String(error);
+  }
+}
+
+/** Attributes of every element with this tag, in document order (enough for the flat JUnit shape). */
+function elements(xml: string, tag: string): Record<string, string>[] {
+  return [...xml.matchAll(new RegExp(`<${tag}((?:\\s+[\\w-]+="[^"]*")*)\\s*/?>`, 'g'))].map((match) =>
+    Object.fromEntries([...(match[1] ?? '').matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? ''])),
+  );
+}
+
+describe('junit.xml', () => {
+  it('renders a recorded run as the whole expected document, with the injected clock and host', async () => {
+    const xml = renderJunit(withInjected(recordedSweep(), '2026-01-02T03:04:05.678Z', 'ci-runner-7'));
+    await expect(xml).toMatchFileSnapshot('../fixtures/results/sweep.junit.xml');
+    expect(elements(xml, 'testsuite')[0]).toMatchObject({ timestamp: '2026-01-02T03:04:05', hostname: 'ci-runner-7' });
+  });
+
+  it('validates against junit-10-perfsuite.xsd', () => {
+    expect(schemaErrors(renderJunit(recordedSweep()))).toBe('');
+    expect(schemaErrors(renderJunit(syntheticRun(300)))).toBe('');
+  });
+
+  it('the schema check itself rejects a broken document', () => {
+    expect(schemaErrors(renderJunit(recordedSweep()).replace('<testcase ', '<testcase line="-1" '))).toMatch(/line/);
+  });
+
+  it('points a failed case at its failed threshold, with the observed value, and an unmeasured case at an <error>', () => {
+    const xml = renderJunit(recordedSweep());
+    const cases = elements(xml, 'testcase');
+    const udp = cases.find((c) => c['name'] === 'udp[send_size=8K]');
+    expect(udp).toMatchObject({ classname: 'sweep.udp', file: 'test/fixtures/results/sweep.yml', line: '25' });
+    expect(elements(xml, 'failure')).toContainEqual({ message: 'throughput was 18.1 Gbit/s, expected >= 1000 Gbit/s (test/fixtures/results/sweep.yml:25)', type: 'threshold' });
+    // a passing case points at the YAML that defined it
+    expect(cases.find((c) => c['name'] === 'udp[send_size=1K]')).toMatchObject({ line: '21' });
+    expect(elements(xml, 'error')).toEqual([expect.objectContaining({ type: 'no-netserver' })]);
+    expect(xml).not.toContain('<error message="throughput');
+  });
+
+  it('keeps suite totals equal to their cases, names unique, and times in milliseconds', () => {
+    const run = syntheticRun(1000);
+    const xml = renderJunit(run);
+    const suite = elements(xml, 'testsuite')[0] ?? {};
+    const cases = run.suites[0]?.cases ?? [];
+    expect(suite).toMatchObject({
+      tests: String(cases.length),
+      failures: String(cases.filter((c) => c.status === 'fail').length),
+      errors: String(cases.filter((c) => c.status === 'error').length),
+      time: '1012.3',
+    });
+    expect(elements(xml, 'failure')).toHaveLength(cases.filter((c) => c.status === 'fail').length);
+    const names = elements(xml, 'testcase').map((c) => `${c['classname'] ?? ''} ${c['name'] ?? ''}`);
+    expect(new Set(names).size).toBe(cases.length);
+    expect(elements(xml, 'testcase').every((c) => c['time'] === '1.012')).toBe(true);
+  });
+
+  it('carries the netperf command and its output, and survives control characters in it', () => {
+    const run = recordedSweep();
+    const first = run.suites[0]?.cases[0] as CaseResult;
+    const dirty: RunResult = { ...run, suites: [{ ...run.suites[0]!, cases: [{ ...first, netperf: [{ ...first.netperf[0]!, stdout: 'THROUGHPUT=1\u0001\u001b[0m]]>' }] }] }] };
+    const xml = renderJunit(dirty);
+    expect(xml).toContain('<system-out><![CDATA[$ netperf -P 0 -H 127.0.0.1');
+    expect(xml).not.toMatch(/[\u0001\u001b]/);
+    expect(schemaErrors(xml)).toBe('');
+  });
+
+  it('writes an interrupted run with no cases as an empty but valid suite', () => {
+    const run: RunResult = { ...recordedSweep(), state: 'interrupted', suites: [{ name: 'sweep', file: 'x.yml', cases: [] }] };
+    const xml = renderJunit(run);
+    expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '0', failures: '0', errors: '0' });
+    expect(schemaErrors(xml)).toBe('');
+  });
+});
