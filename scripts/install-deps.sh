@@ -1,45 +1,75 @@
 #!/usr/bin/env bash
-# Installs the system packages perfsuite and its tests need: netperf 2.7 (netperf + netserver).
+# Installs the system packages perfsuite needs: netperf 2.7 (netperf + netserver).
+# With --dev, also what its tests need: xmllint (JUnit schema check) and a headless Chromium (report.html check).
 # Debian: netperf is in the non-free component, which this adds as a separate sources entry.
 # Ubuntu: netperf is in multiverse. macOS: Homebrew. Runs apt as root, through sudo when needed.
 set -euo pipefail
 
+dev=false
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=true ;;
+    *) echo "usage: $0 [--dev]" >&2; exit 2 ;;
+  esac
+done
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+have() { command -v "$1" >/dev/null 2>&1; }
+have_browser() { have chromium || have chromium-browser || have google-chrome || [ -n "${PERFSUITE_CHROMIUM:-}" ]; }
 
-if command -v netperf >/dev/null 2>&1 && command -v netserver >/dev/null 2>&1; then
+need_netperf=true
+if have netperf && have netserver; then
   echo "netperf already installed: $(netperf -V 2>&1 | head -n 1)"
-  exit 0
+  need_netperf=false
 fi
+need_xmllint=false
+need_browser=false
+if $dev; then
+  have xmllint || need_xmllint=true
+  have_browser || need_browser=true
+fi
+if ! $need_netperf && ! $need_xmllint && ! $need_browser; then exit 0; fi
 
 case "$(uname -s)" in
   Darwin)
-    brew install netperf
+    if $need_netperf; then brew install netperf; fi
+    if $need_browser; then brew install --cask chromium; fi
     exit 0
     ;;
 esac
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install netperf 2.7 with your package manager (it provides netperf and netserver), then rerun" >&2
+if ! have apt-get; then
+  echo "install netperf 2.7 (netperf and netserver)$($dev && echo ', xmllint and chromium') with your package manager, then rerun" >&2
   exit 1
 fi
 
 . /etc/os-release
 as_root apt-get update -qq
-if ! apt-cache policy netperf 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-  if [ "${ID:-}" = "ubuntu" ]; then
-    as_root apt-get install -y -qq software-properties-common
-    as_root add-apt-repository -y multiverse
-  elif [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    # copy the main Debian entry (URIs, Suites, Signed-By) with Components: non-free
-    awk 'BEGIN { RS = ""; ORS = "\n\n" }
-         /URIs:[^\n]*\/debian\/?(\n|$)/ && !/security/ && !done { sub(/Components:[^\n]*/, "Components: non-free"); print; done = 1 }' \
-      /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.sources >/dev/null
-  else
-    echo "deb http://deb.debian.org/debian ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
+packages=()
+if $need_netperf; then
+  if ! apt-cache policy netperf 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    if [ "${ID:-}" = "ubuntu" ]; then
+      as_root apt-get install -y -qq software-properties-common
+      as_root add-apt-repository -y multiverse
+    elif [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      # copy the main Debian entry (URIs, Suites, Signed-By) with Components: non-free
+      awk 'BEGIN { RS = ""; ORS = "\n\n" }
+           /URIs:[^\n]*\/debian\/?(\n|$)/ && !/security/ && !done { sub(/Components:[^\n]*/, "Components: non-free"); print; done = 1 }' \
+        /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.sources >/dev/null
+    else
+      echo "deb http://deb.debian.org/debian ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
+    fi
+    as_root apt-get update -qq
   fi
-  as_root apt-get update -qq
+  packages+=(netperf)
 fi
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq netperf
-echo "installed: $(netperf -V 2>&1 | head -n 1)"
+if $need_xmllint; then packages+=(libxml2-utils); fi
+if $need_browser; then
+  # Ubuntu ships Chromium only as a snap; its GitHub runners have google-chrome already
+  if [ "${ID:-}" = "ubuntu" ]; then packages+=(chromium-browser); else packages+=(chromium); fi
+fi
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
+if $need_netperf; then echo "installed: $(netperf -V 2>&1 | head -n 1)"; fi
+if $dev; then echo "installed for tests: $(xmllint --version 2>&1 | head -n 1); $( (chromium --version || chromium-browser --version || google-chrome --version) 2>/dev/null | head -n 1)"; fi

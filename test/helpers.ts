@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSuites } from '../src/cli/read-suites.js';
 import type { Diagnostic } from '../src/diagnostics.js';
@@ -24,3 +28,21 @@ export function load(files: readonly string[], options: { variables?: Record<str
     ...(options.maxCases === undefined ? {} : { maxCases: options.maxCases }),
   });
 }
+
+/** The Jenkins junit-10 schema plus file/line and case properties (a copy of the contract's ../shared/junit/junit-10-perfsuite.xsd). */
+export const JUNIT_XSD = path.join(projectRoot, 'schemas/junit-10-perfsuite.xsd');
+
+/** xmllint's verdict on a document against the perfsuite JUnit schema: '' when it validates, else its complaints. */
+export function schemaErrors(xml: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-junit-')), 'junit.xml');
+  writeFileSync(file, xml);
+  try {
+    execFileSync('xmllint', ['--noout', '--schema', JUNIT_XSD, file], { stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    const { stderr, code } = error as { stderr?: Buffer; code?: string };
+    if (code === 'ENOENT') throw new Error('xmllint is not installed; run bash scripts/install-deps.sh --dev (Debian package libxml2-utils)');
+    return stderr?.toString() ?? String(error);
+  }
+}
+

@@ -4,9 +4,14 @@ import { allCases } from '../report/report-model.js';
 import { renderAnnotations } from '../report/render-github.js';
 import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
 import type { RunResult } from '../results/results.js';
-import { didYouMean } from '../suite/did-you-mean.js';
+import { closestMatch } from '../suite/did-you-mean.js';
 import { formatSummary, formatThresholdSummary } from './console-reporter.js';
 import type { CliIo } from './main.js';
+
+function suggest(name: string): string {
+  const match = closestMatch(name, REPORTER_NAMES);
+  return match === undefined ? '' : ` (did you mean '${match}'?)`;
+}
 
 /** `--reporter json,junit,markdown,html`: the names, checked; results.json is always written by `run`. */
 export function parseReporters(text: string): ReporterName[] {
@@ -16,7 +21,7 @@ export function parseReporters(text: string): ReporterName[] {
     .filter((name) => name !== '');
   const unknown = names.filter((name) => !(REPORTER_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown reporter ${unknown.map((name) => `'${name}'${didYouMean(name, REPORTER_NAMES)}`).join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
+    throw new UsageError(`unknown reporter ${unknown.map((name) => `'${name}'${suggest(name)}`).join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
   }
   return [...new Set(names)] as ReporterName[];
 }

@@ -10,6 +10,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
+div.scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
 tr.fail td{background:#ffebe9}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
@@ -53,7 +54,7 @@ function renderGroup(view: GroupView): string {
     `<h3>${escapeHtml(view.name)} <span class="meta">— ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}</span></h3>`,
     ...charts,
     latency,
-    `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     ...view.cases.map(details),
     '</section>',
   ].join('\n');

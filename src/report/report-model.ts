@@ -171,7 +171,8 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
       byLabel.set(label, [...(byLabel.get(label) ?? []), { x: c.params[axis] as number, y: c.metrics[metric] ?? 0, failed: c.status !== 'pass' }]);
     }
     const series = [...byLabel].slice(0, maxSeries).map(([label, points]) => ({ label, points: points.sort((a, b) => a.x - b.x) }));
-    charts.push({ axis, metric, xValues, series });
+    // sizes that vary only together with another parameter (include entries) draw no line, so no chart
+    if (series.some((s) => s.points.length >= 2)) charts.push({ axis, metric, xValues, series });
   }
   return charts;
 }

@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/render-html.js';
+import { renderJunit } from '../../src/report/render-junit.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
+import type { RunResult } from '../../src/results/results.js';
 import { projectRoot } from '../helpers.js';
+import { syntheticRun } from '../report/fixtures.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 
@@ -135,5 +140,66 @@ describe('perfsuite schema and --version', () => {
     const result = perfsuite(['--version']);
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('perfsuite report', () => {
+  const recorded = path.join(projectRoot, 'test/fixtures/results/sweep.results.json');
+
+  it('re-renders every report from results.json alone and exits as the run did', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-report-'));
+    const result = perfsuite(['report', recorded, '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(3);
+    const run = JSON.parse(readFileSync(recorded, 'utf8')) as RunResult;
+    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toBe(renderJunit(run));
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toBe(renderMarkdown(run));
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toBe(renderHtml(run));
+    expect(existsSync(path.join(out, 'results.json'))).toBe(false);
+    expect(result.stdout).toMatch(/^thresholds\n {2}✓ throughput >= 1 Gbit\/s {8}6\/6 cases {2}worst 1\.85 Gbit\/s {3}test\/fixtures\/results\/sweep\.yml:17$/m);
+    expect(result.stdout).toMatch(/^ {2}✗ throughput >= 1000 Gbit\/s {5}0\/1 cases {2}got 18\.1 Gbit\/s {5}test\/fixtures\/results\/sweep\.yml:25$/m);
+    expect(result.stdout).toMatch(/^13 cases: 9 passed, 3 failed, 1 could not be measured in 24s\nreports in .*: junit\.xml report\.md report\.html\n$/m);
+    expect(result.stdout).not.toContain('::error');
+  });
+
+  it('on GitHub Actions annotates at most 10 failures and keeps the job summary under 1 MiB', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-gha-'));
+    const big = path.join(dir, 'results.json');
+    writeFileSync(big, JSON.stringify(syntheticRun(5000)));
+    const summary = path.join(dir, 'summary.md');
+    // earlier steps already wrote 900 KiB to this step's summary
+    writeFileSync(summary, `${'x'.repeat(1023)}\n`.repeat(900));
+    const result = perfsuite(['report', 'results.json', '--reporter', 'markdown'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary } });
+    expect(result.status).toBe(3);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(10);
+    const size = statSync(summary).size;
+    expect(size).toBeLessThanOrEqual(1024 * 1024);
+    expect(size).toBeGreaterThan(1000 * 1024);
+    const appended = readFileSync(summary, 'utf8').slice(900 * 1024);
+    expect(appended).toMatch(/^## ⚠️ perfsuite: \d+ of 5000 cases failed a threshold; 98 of 5000 could not be measured\n/);
+    expect(appended).toMatch(/> \*\*Truncated:\*\* \d+ of 50 group sections are left out to keep this under [\d.]+ KiB\. The full report is report\.md \(upload the results directory as an artifact to keep it\)\.\n\n$/);
+    expect(readdirSync(dir).sort()).toEqual(['report.md', 'results.json', 'summary.md']);
+  });
+
+  it('names every unreadable results file at once and exits 2', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-bad-'));
+    writeFileSync(path.join(dir, 'broken.json'), '{"schemaVersion": 1, "suites": [');
+    writeFileSync(path.join(dir, 'future.json'), '{"schemaVersion": 2}');
+    writeFileSync(path.join(dir, 'wrong.json'), '{"schemaVersion": 1, "state": "complete"}');
+    const result = perfsuite(['report', 'broken.json', 'future.json', 'wrong.json', 'missing.json'], { cwd: dir });
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^perfsuite: broken\.json: cannot read it as JSON \(.*\); pass a results\.json written by perfsuite run$/);
+    expect(lines[1]).toBe('perfsuite: future.json: schemaVersion is 2, this perfsuite reads 1; render it with the perfsuite version that wrote it');
+    expect(lines[2]).toMatch(/^perfsuite: wrong\.json: not a perfsuite results file: \/ must have required property '\w+'/);
+    expect(lines[3]).toMatch(/^perfsuite: missing\.json: cannot read it as JSON \(ENOENT/);
+    expect(readdirSync(dir).sort()).toEqual(['broken.json', 'future.json', 'wrong.json']);
+  });
+
+  it('refuses an unknown reporter with a suggestion', () => {
+    const result = perfsuite(['report', recorded, '--reporter', 'junit,htm']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("perfsuite: unknown reporter 'htm' (did you mean 'html'?); choose from json, junit, markdown, html\n");
   });
 });

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/results/results.js';
-import { projectRoot } from '../helpers.js';
+import { projectRoot, schemaErrors } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suites = 'test/fixtures/suites/valid';
@@ -38,8 +38,8 @@ function processesOnPort(port: number): string[] {
   return found === '' ? [] : found.split('\n').filter((line) => isRunning(Number(line.split(' ')[0])));
 }
 
-function run(args: readonly string[]) {
-  return spawnSync(process.execPath, [bin, 'run', ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' } });
+function run(args: readonly string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, 'run', ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', ...env } });
 }
 
 /** Starts `perfsuite run`, resolving each time a line appears on stdout. */
@@ -81,7 +81,8 @@ describe('perfsuite run with the real netperf on loopback', () => {
 
   it('runs streams and repeats, leaves warm-ups out, and exits 1 when a threshold fails', () => {
     const dir = outDir();
-    const result = run([`${suites}/run-features.yml`, '--out', dir]);
+    const summary = path.join(dir, 'step-summary.md');
+    const result = run([`${suites}/run-features.yml`, '--out', dir], { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: projectRoot, GITHUB_STEP_SUMMARY: summary });
     expect(result.status).toBe(1);
     const [streams, warmup, impossible] = readResults(dir).suites[0]?.cases ?? [];
     expect(streams?.runs).toHaveLength(2);
@@ -94,6 +95,25 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(impossible?.status).toBe('fail');
     expect(impossible?.thresholds[0]).toMatchObject({ metric: 'latency_p99', expression: '< 1ns', passed: false, line: 22 });
     expect(result.stdout).toMatch(/^✗ \[3\/3\] run-features\/impossible .*latency_p99 < 1ns \(got [\d.]+ µs, test\/fixtures\/suites\/valid\/run-features\.yml:22\)/m);
+
+    // what a CI user sees: the case lines folded per suite, one annotation at the threshold's line, the summary
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('::group::perfsuite: run-features');
+    expect(lines[4]).toBe('::endgroup::');
+    expect(lines[5]).toMatch(/^::error file=test\/fixtures\/suites\/valid\/run-features\.yml,line=22,title=perfsuite%3A run-features\/impossible missed a threshold::latency_p99 was [\d.]+ µs, expected < 1ns$/);
+    expect(result.stdout).toMatch(/^ {2}✓ transaction_rate >= 100\/s {2}1\/1 cases {2}got [\d.]+k?\/s +test\/fixtures\/suites\/valid\/run-features\.yml:12$/m);
+    expect(result.stdout).toMatch(/^ {2}✗ latency_p99 < 1ns +0\/1 cases {2}got [\d.]+ µs +test\/fixtures\/suites\/valid\/run-features\.yml:22$/m);
+    expect(result.stdout).toContain('reports in ');
+    expect(readFileSync(summary, 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 3 cases failed a threshold\n/);
+    expect(schemaErrors(readFileSync(path.join(dir, 'junit.xml'), 'utf8'))).toBe('');
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('| ❌ | `run-features/impossible` | latency_p99 was');
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('<tr class="fail" data-case="run-features/impossible">');
+
+    // every report can be rebuilt from results.json alone, byte for byte
+    const again = outDir();
+    const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', again], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    expect(report.status).toBe(1);
+    for (const file of ['junit.xml', 'report.md', 'report.html']) expect(readFileSync(path.join(again, file), 'utf8')).toBe(readFileSync(path.join(dir, file), 'utf8'));
   });
 
   it('classifies each failure, says what to do, and exits 3', () => {
@@ -162,6 +182,8 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(results.state).toBe('interrupted');
     expect(results.suites[0]?.cases.length).toBeGreaterThanOrEqual(1);
     expect(results.suites[0]?.cases[0]?.status).toBe('pass');
+    // the reports cover the finished cases too
+    expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).toContain(`tests="${results.suites[0]?.cases.length ?? -1}"`);
     expect(isRunning(pid ?? -1)).toBe(false);
     expect(processesOnPort(port)).toEqual([]);
   });
