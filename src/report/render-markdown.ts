@@ -82,26 +82,30 @@ function renderFailures(result: RunResult): string {
   ].join('\n');
 }
 
-/** A Mermaid `xychart-beta` (GitHub renders it); Mermaid draws no legend, so the lines are named below it. */
-function renderChart(chart: SweepChart): string {
-  const top = Math.max(...chart.series.flatMap((s) => s.points.map((p) => p.y)));
+/**
+ * A Mermaid `xychart-beta` (GitHub renders it). Mermaid draws no legend, so the lines are named below it, and it
+ * cannot leave a gap, so a line missing a size (an excluded combination) is left out rather than drawn through zero.
+ */
+function renderChart(chart: SweepChart): string | undefined {
+  const complete = chart.series.filter((series) => series.points.length === chart.xValues.length);
+  if (complete.length === 0) return undefined;
+  const top = Math.max(...complete.flatMap((s) => s.points.map((p) => p.y)));
   const unit = displayUnit(chart.metric, top);
   const labels = chart.xValues.map((x) => `"${formatParamValue(chart.axis, x)}"`);
-  const lines = chart.series.map((series) => {
-    const byX = new Map(series.points.map((p) => [p.x, p.y]));
-    // a missing point (excluded combination) is drawn at zero rather than shifting the line
-    return `  line [${chart.xValues.map((x) => Number(((byX.get(x) ?? 0) / unit.factor).toPrecision(4))).join(', ')}]`;
-  });
   const out = [
     '```mermaid',
     'xychart-beta',
     `  title "${chart.metric} vs ${chart.axis}"`,
     `  x-axis "${chart.axis}" [${labels.join(', ')}]`,
     `  y-axis "${chart.metric} (${unit.label})"`,
-    ...lines,
+    ...complete.map((series) => `  line [${series.points.map((p) => Number((p.y / unit.factor).toPrecision(4))).join(', ')}]`),
     '```',
   ];
-  if (chart.series.length > 1) out.push(`Lines in order: ${chart.series.map((s, i) => `${i + 1} ${code(s.label)}`).join(' · ')}`);
+  const notes: string[] = [];
+  if (complete.length > 1) notes.push(`Lines in order: ${complete.map((s, i) => `${i + 1} ${code(s.label)}`).join(' · ')}`);
+  const partial = chart.series.length - complete.length;
+  if (partial > 0) notes.push(`${partial} line${partial === 1 ? '' : 's'} without every ${chart.axis} left out (see the table)`);
+  if (notes.length > 0) out.push(notes.join('; '));
   return out.join('\n');
 }
 
@@ -134,7 +138,10 @@ function renderGroup(view: GroupView): string {
     'note',
   ];
   const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, units))].join('\n');
-  const charts = sweepCharts(view).slice(0, MAX_CHARTS_PER_GROUP).map(renderChart);
+  const charts = sweepCharts(view)
+    .map(renderChart)
+    .filter((chart): chart is string => chart !== undefined)
+    .slice(0, MAX_CHARTS_PER_GROUP);
   const title = `#### ${view.name} — ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} not passed` : ''}`;
   const body = view.cases.length > FOLD_ROWS ? `<details><summary>${view.cases.length} rows</summary>\n\n${table}\n\n</details>` : table;
   return [title, '', ...charts.flatMap((chart) => [chart, '']), body, ''].join('\n');

@@ -82,3 +82,15 @@ describe('report.md', () => {
     expect(renderMarkdown(interrupted).split('\n')[0]).toContain('⏹️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 could not be measured; the run was interrupted');
   });
 });
+
+describe('report.md sweep charts with holes', () => {
+  it('leaves out a line that misses a size instead of drawing it through zero, and says so', () => {
+    const run = recordedSweep();
+    const suite = run.suites[0]!;
+    // exclude { send_size: 64K, nodelay: true }
+    const holed: RunResult = { ...run, suites: [{ ...suite, cases: suite.cases.filter((c) => c.id !== 'sweep/bulk[nodelay=true,send_size=64K]') }] };
+    const md = renderMarkdown(holed);
+    expect(md).toContain('  line [10.66, 44.49, 29.8]\n```\n1 line without every send_size left out (see the table)\n');
+    expect(md).not.toContain('line [1.853, 26.16');
+  });
+});
