@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 // Time and peak memory of `perfsuite plan --json` on a 100,000-case matrix, against `node -e 0` in the same run.
 // Usage: npm run build && node bench/plan-bench.mjs [trials]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { measure, median, root, row } from './measure.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const trials = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-bench-'));
 const suite = path.join(dir, 'sweep.yml');
@@ -30,17 +28,6 @@ writeFileSync(
   ].join('\n'),
 );
 
-const rssHook = path.join(root, 'bench/report-rss.mjs');
-function measure(args) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--import', rssHook, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  const rssKb = Number(/PERFSUITE_BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
-  return { seconds, rssMb: rssKb / 1024, stdout: result.stdout };
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const plan = [];
 const baseline = [];
 for (let i = 0; i < trials; i++) {
@@ -51,8 +38,6 @@ const cases = JSON.parse(plan[0].stdout).cases.length;
 if (cases !== 100_000) throw new Error(`expected 100,000 cases, got ${cases}`);
 const bytes = Buffer.byteLength(plan[0].stdout);
 
-const row = (name, runs) =>
-  `${name.padEnd(34)} ${median(runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.min(...runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0).padStart(6)} MB`;
 console.log(`plan --json on a ${cases.toLocaleString('en-US')}-case matrix (${(bytes / 1e6).toFixed(1)} MB of JSON), ${trials} trials, node ${process.version}`);
 console.log(`${''.padEnd(34)} ${'median'.padStart(10)} ${'min'.padStart(10)} ${'peak RSS'.padStart(9)}`);
 console.log(row('node -e 0 (baseline)', baseline));

@@ -51,7 +51,7 @@ export interface PublishOptions {
  * threshold table, the counts, and where the reports are.
  */
 export async function publishResults(result: RunResult, options: PublishOptions, io: CliIo): Promise<void> {
-  const written = writeReports(options.outDir, result, options.reporters);
+  const written = await writeReports(options.outDir, result, options.reporters);
   if (io.env['GITHUB_ACTIONS'] === 'true') {
     await io.stdout(renderAnnotations(result, { workspace: io.env['GITHUB_WORKSPACE'] ?? io.cwd, cwd: io.cwd }));
     const summaryFile = io.env['GITHUB_STEP_SUMMARY'];

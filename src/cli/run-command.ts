@@ -5,7 +5,7 @@ import { ExitCode, PerfsuiteError, UsageError } from '../errors.js';
 import { planCases } from '../plan/plan-cases.js';
 import { describeEnvironment, netperfInstallHint, netperfVersion } from '../results/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../results/results.js';
-import { writeResults, type ReporterName } from '../report/write-reports.js';
+import { preloadReporters, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
 import { runCases } from '../run/run-cases.js';
 import { verdictOf } from '../report/report-model.js';
@@ -60,6 +60,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
     throw new UsageError(`cannot write results to ${outDir}: ${(error as Error).message}; pass a writable --out directory`);
   }
 
+  preloadReporters(options.reporters);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);

@@ -1,21 +1,31 @@
 import { appendFileSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../results/results.js';
-import { renderHtml } from './render-html.js';
-import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { STEP_SUMMARY_LIMIT_BYTES } from './render-github.js';
 
-/** Each report by name (`--reporter`): its file in the output directory and its pure renderer. */
+type Render = (result: RunResult) => string;
+
+const renderJson: Render = (result) => `${JSON.stringify(result, null, 2)}\n`;
+
+/**
+ * Each report by name (`--reporter`): its file in the output directory and its pure renderer, loaded on first use
+ * (junit-report-builder alone takes ~50 ms to load, which `run` spends while netperf measures instead).
+ */
 export const REPORTERS = {
-  json: { file: 'results.json', render: (result: RunResult) => `${JSON.stringify(result, null, 2)}\n` },
-  junit: { file: 'junit.xml', render: renderJunit },
-  markdown: { file: 'report.md', render: (result: RunResult) => renderMarkdown(result) },
-  html: { file: 'report.html', render: renderHtml },
+  json: { file: 'results.json', load: () => Promise.resolve(renderJson) },
+  junit: { file: 'junit.xml', load: async (): Promise<Render> => (await import('./render-junit.js')).renderJunit },
+  markdown: { file: 'report.md', load: () => Promise.resolve<Render>((result) => renderMarkdown(result)) },
+  html: { file: 'report.html', load: async (): Promise<Render> => (await import('./render-html.js')).renderHtml },
 } as const;
 
 export type ReporterName = keyof typeof REPORTERS;
 export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
+
+/** Starts loading the renderers now, so that writing the reports later does not wait for them. */
+export function preloadReporters(names: readonly ReporterName[]): void {
+  for (const name of names) REPORTERS[name].load().catch(() => undefined);
+}
 
 /** Writes a file atomically (temporary file, then rename), so a crash never leaves half a report. */
 function writeFileAtomic(file: string, text: string): void {
@@ -26,15 +36,19 @@ function writeFileAtomic(file: string, text: string): void {
 
 /** Writes results.json alone: after every case, so an interruption loses nothing finished. */
 export function writeResults(outDir: string, result: RunResult): string {
-  return writeReports(outDir, result, ['json'])[0] ?? path.join(outDir, REPORTERS.json.file);
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, REPORTERS.json.file);
+  writeFileAtomic(file, renderJson(result));
+  return file;
 }
 
 /** Renders and writes the named reports into `outDir`; returns the paths written, in the order asked. */
-export function writeReports(outDir: string, result: RunResult, names: readonly ReporterName[]): string[] {
+export async function writeReports(outDir: string, result: RunResult, names: readonly ReporterName[]): Promise<string[]> {
+  const renderers = await Promise.all(names.map((name) => REPORTERS[name].load()));
   mkdirSync(outDir, { recursive: true });
-  return names.map((name) => {
+  return names.map((name, i) => {
     const file = path.join(outDir, REPORTERS[name].file);
-    writeFileAtomic(file, REPORTERS[name].render(result));
+    writeFileAtomic(file, renderers[i]?.(result) ?? '');
     return file;
   });
 }

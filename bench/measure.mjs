@@ -1,0 +1,23 @@
+// Shared by the benchmarks: run node with arguments, timing it and reading its peak RSS (bench/report-rss.mjs).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+const rssHook = path.join(root, 'bench/report-rss.mjs');
+
+/** Runs `node <args>` from the project root; exit codes in `okCodes` count as success. */
+export function measure(args, okCodes = [0]) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', rssHook, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (!okCodes.includes(result.status)) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const rssKb = Number(/PERFSUITE_BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
+  return { seconds, rssMb: rssKb / 1024, stdout: result.stdout };
+}
+
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** One table row: median and min time, peak RSS. */
+export const row = (name, runs) =>
+  `${name.padEnd(34)} ${median(runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.min(...runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0).padStart(6)} MB`;
