@@ -1,6 +1,8 @@
 import { Chalk } from 'chalk';
 import type { MetricName } from '../metrics.js';
-import type { CaseResult } from '../results/results.js';
+import type { RegressionOutcome } from '../compare/compare-runs.js';
+import type { CaseResult, RunResult } from '../results/results.js';
+import { comparedMetrics, formatChange, formatEvidence, formatP, listIds } from '../report/report-model.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 
@@ -32,6 +34,9 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   for (const t of result.thresholds.filter((t) => !t.passed)) {
     parts.push(chalk.red(`${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual)}, ${t.file}:${t.line})`));
   }
+  for (const r of (result.regressions ?? []).filter((r) => !r.passed)) {
+    parts.push(chalk.red(`${r.metric} ${formatChange(r.changePercent)} vs baseline, beyond ${r.tolerancePercent}% (${r.evidence.test === 'mann-whitney-u' ? `p = ${formatP(r.evidence.pValue)}` : 'tolerance only'}, ${r.file}:${r.line})`));
+  }
   parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
   return parts.join('  ');
 }
@@ -51,7 +56,8 @@ export function formatSummary(
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
   const head = options.interrupted ? `interrupted after ${results.length} of ${options.planned} cases` : `${results.length} case${results.length === 1 ? '' : 's'}`;
-  return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\nreports in ${options.outDir}: ${options.reports.join(' ')}\n`;
+  const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
+  return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\n${reports}`;
 }
 
 /** One row of the threshold summary: a threshold line of a suite and how its cases fared. */
@@ -93,4 +99,30 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
     return `  ${mark} ${ok ? text : chalk.red(text)}  ${`${row.passed}/${row.total}`.padStart(countWidth)} cases  ${worst.padEnd(18)}  ${chalk.dim(row.where)}`;
   });
   return `thresholds\n${lines.join('\n')}\n`;
+}
+
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '✗', 'not-significant': '~', 'within-tolerance': '✓', 'not-compared': '-' };
+/** Past this many compared metrics only the ones that are not plainly fine are listed. */
+const MAX_COMPARED_LINES = 30;
+
+/** The comparison with the baseline: what it was, what differs, and each compared metric with its evidence. */
+export function formatComparisonSummary(result: RunResult, style: ConsoleStyle): string {
+  const comparison = result.comparison;
+  if (comparison === undefined) return '';
+  const chalk = new Chalk({ level: style.color ? 1 : 0 });
+  const lines = [`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regression = beyond tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}`];
+  if (comparison.environmentDifferences.length > 0) {
+    lines.push(chalk.yellow(`  ! environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join(', ')}`));
+  }
+  if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5).replaceAll('`', '')}`));
+  if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5).replaceAll('`', '')}`);
+  const compared = comparedMetrics(result);
+  const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'within-tolerance');
+  for (const { case: c, outcome: r } of shown) {
+    const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'within-tolerance' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
+    const values = r.baseline === null || r.current === null ? '' : `${formatMetric(r.metric, r.baseline)} → ${formatMetric(r.metric, r.current)}  `;
+    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatChange(r.changePercent)} (tolerance ${r.tolerancePercent}%)  ${chalk.dim(formatEvidence(r))}`);
+  }
+  if (shown.length < compared.length) lines.push(`  ✓ ${compared.length - shown.length} more compared metrics within their tolerance`);
+  return `${lines.join('\n')}\n`;
 }

@@ -74,10 +74,11 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
     .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
-    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string; reporter: string }) => {
+    .option('--baseline <results.json>', 'judge each group\'s regression: tolerances against this earlier run (exit 1 on a regression)')
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string; reporter: string; baseline?: string }) => {
       const [{ runCommand }, { parseOverrides }, { parseReporters }] = await Promise.all([import('./run-command.js'), import('./commands.js'), import('./publish-results.js')]);
       const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
-      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version, reporters }, io));
+      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version, reporters, ...(options.baseline === undefined ? {} : { baseline: options.baseline }) }, io));
     });
 
   program
@@ -86,9 +87,24 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .description('re-render junit.xml, report.md and report.html from results.json alone (and the GitHub summary in Actions)')
     .option('--out <dir>', 'directory for the reports (default: the directory of the first results file)')
     .option('--reporter <names>', 'reports to write: json, junit, markdown, html (comma-separated)', 'junit,markdown,html')
-    .action(async (files: string[], options: { out?: string; reporter: string }) => {
+    .option('--baseline <results.json>', 'judge the results against this earlier run')
+    .action(async (files: string[], options: { out?: string; reporter: string; baseline?: string }) => {
       const [{ reportCommand }, { parseReporters }] = await Promise.all([import('./report-command.js'), import('./publish-results.js')]);
-      setExitCode(await reportCommand(files, { ...(options.out === undefined ? {} : { out: options.out }), reporters: parseReporters(options.reporter) }, io));
+      const reporters = parseReporters(options.reporter);
+      setExitCode(await reportCommand(files, { ...(options.out === undefined ? {} : { out: options.out }), ...(options.baseline === undefined ? {} : { baseline: options.baseline }), reporters }, io));
+    });
+
+  program
+    .command('compare')
+    .argument('<baseline>', 'results.json of the earlier run')
+    .argument('<results>', 'results.json of the run to judge')
+    .description("judge a run against a baseline with each group's regression: tolerances; exit 1 on a regression")
+    .option('--out <dir>', 'also write the reports, with the comparison, into this directory')
+    .option('--reporter <names>', 'reports to write with --out: json, junit, markdown, html (comma-separated)', 'json,junit,markdown,html')
+    .action(async (baseline: string, results: string, options: { out?: string; reporter: string }) => {
+      const [{ reportCommand }, { parseReporters }] = await Promise.all([import('./report-command.js'), import('./publish-results.js')]);
+      const reporters = options.out === undefined ? [] : parseReporters(options.reporter);
+      setExitCode(await reportCommand([results], { ...(options.out === undefined ? {} : { out: options.out }), baseline, reporters }, io));
     });
 
   program

@@ -5,7 +5,7 @@ import { renderAnnotations } from '../report/render-github.js';
 import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
 import type { RunResult } from '../results/results.js';
 import { closestMatch } from '../suite/did-you-mean.js';
-import { formatSummary, formatThresholdSummary } from './console-reporter.js';
+import { formatComparisonSummary, formatSummary, formatThresholdSummary } from './console-reporter.js';
 import type { CliIo } from './main.js';
 
 function suggest(name: string): string {
@@ -65,6 +65,7 @@ export async function publishResults(result: RunResult, options: PublishOptions,
   await io.stdout(
     [
       formatThresholdSummary(cases, style),
+      formatComparisonSummary(result, style),
       formatSummary(cases, { seconds: options.seconds, outDir: displayPath(io.cwd, options.outDir), reports: written.map((file) => path.basename(file)), interrupted: result.state === 'interrupted', planned: options.planned }, style),
     ]
       .filter((text) => text !== '')

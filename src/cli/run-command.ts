@@ -8,6 +8,8 @@ import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../resu
 import { preloadReporters, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
 import { runCases } from '../run/run-cases.js';
+import { describeComparison, indexCases, judgeCase } from '../compare/compare-runs.js';
+import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../report/report-model.js';
 import type { CaseParams, SuiteSpec } from '../suite/types.js';
 import { readSuiteFiles, type SuiteOptions } from './commands.js';
@@ -21,12 +23,16 @@ export interface RunCommandOptions extends SuiteOptions {
   readonly version: string;
   /** Reports besides results.json, which is always written. */
   readonly reporters: readonly ReporterName[];
+  /** results.json of an earlier run to judge `regression:` tolerances against. */
+  readonly baseline?: string;
 }
 
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
 export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
   const { suites, cases } = readSuiteFiles(files, options, io, options.overrides);
   const plan = planCases(suites, cases);
+  const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
+  const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
   const unsupported = plan.servers.filter((s) => s.type === 'ssh' || s.type === 'netns');
   if (unsupported.length > 0) {
     throw new UsageError(`run cannot use ${unsupported.map((s) => `${s.key} (type ${s.type})`).join(', ')} yet; use type local or external`);
@@ -44,15 +50,18 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const environment = describeEnvironment(options.version, netperf);
   const pool = createServerPool(plan.servers);
   const finished: CaseResult[] = [];
-  const snapshot = (state: RunResult['state']): RunResult => ({
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    state,
-    startedAt,
-    ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
-    environment,
-    servers: pool.describe(),
-    suites: groupBySuite(suites, finished),
-  });
+  const snapshot = (state: RunResult['state']): RunResult => {
+    const result: RunResult = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      state,
+      startedAt,
+      ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
+      environment,
+      servers: pool.describe(),
+      suites: groupBySuite(suites, finished),
+    };
+    return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
+  };
   let final = snapshot('running');
   try {
     writeResults(outDir, final);
@@ -84,7 +93,8 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
         }
         if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
       },
-      onCaseFinished: async (result, planned, index) => {
+      onCaseFinished: async (measured, planned, index) => {
+        const result = baseline === undefined ? measured : judgeCase(measured, baselineCases);
         finished.push(result);
         remainingSeconds -= planned.estimatedSeconds;
         writeResults(outDir, snapshot('running'));
@@ -113,3 +123,4 @@ function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult
     cases: results.filter((r) => r.id.startsWith(`${suite.name}/`)),
   }));
 }
+

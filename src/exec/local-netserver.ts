@@ -49,13 +49,20 @@ async function waitUntilListening(host: string, port: number, child: ChildProces
  * (so stopping it also stops the children it forks per test). Without a port, a free one is chosen, retrying if
  * another process takes it first.
  */
-export async function startLocalNetserver(options: { readonly host: string; readonly port?: number; readonly ipv6?: boolean }): Promise<StartedNetserver> {
+export async function startLocalNetserver(options: {
+  readonly host: string;
+  readonly port?: number;
+  readonly ipv6?: boolean;
+  /** A command netserver runs under, like `ip netns exec <name>` (it must exec netserver, keeping the pid). */
+  readonly prefix?: readonly string[];
+}): Promise<StartedNetserver> {
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await freePort(options.host));
     const args = ['-D', '-L', options.host, '-p', String(port), ...(options.ipv6 === true ? ['-6'] : [])];
-    const child = spawn('netserver', args, { stdio: 'ignore', detached: true });
+    const [command = 'netserver', ...rest] = [...(options.prefix ?? []), 'netserver', ...args];
+    const child = spawn(command, rest, { stdio: 'ignore', detached: true });
     const spawnError = once(child, 'error').then(([error]) => {
       throw error as Error;
     });

@@ -1,7 +1,24 @@
 import type { MetricName } from '../metrics.js';
 import type { CaseResult, RunResult } from '../results/results.js';
-import { displayUnit, formatDuration, formatNumber, shellQuote } from './format.js';
-import { caseName, describeFailure, failureLocation, failuresOf, groupsOf, paramText, runSeconds, sweepCharts, verdictOf, type GroupView } from './report-model.js';
+import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
+import {
+  caseName,
+  comparedMetrics,
+  deltaMetrics,
+  describeFailure,
+  describeRegression,
+  failureLocation,
+  failuresOf,
+  formatChange,
+  formatEvidence,
+  groupsOf,
+  listIds,
+  paramText,
+  runSeconds,
+  sweepCharts,
+  verdictOf,
+  type GroupView,
+} from './report-model.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 
 const STYLE = `
@@ -13,7 +30,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 div.scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
-tr.fail td{background:#ffebe9}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+tr.fail td,tr.regressed td{background:#ffebe9}td.noise{color:#9a6700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
@@ -24,6 +41,35 @@ function metricCell(c: CaseResult, metric: MetricName, factor: number): string {
   const value = c.metrics[metric];
   const text = value === undefined ? (missed ? 'missing' : '—') : formatNumber(value / factor);
   return `<td${missed ? ' class="miss"' : ''}>${text}</td>`;
+}
+
+function deltaCell(c: CaseResult, metric: MetricName): string {
+  const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
+  if (outcome === undefined) return '<td>—</td>';
+  const css = outcome.verdict === 'regressed' ? ' class="miss"' : outcome.verdict === 'not-significant' ? ' class="noise"' : '';
+  return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatChange(outcome.changePercent)}</td>`;
+}
+
+/** The baseline, what differs from it, and every compared metric with its evidence. */
+function renderComparison(result: RunResult): string {
+  const comparison = result.comparison;
+  if (comparison === undefined) return '';
+  const notes: string[] = [];
+  if (comparison.environmentDifferences.length > 0) {
+    notes.push(`<p class="warning">The environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
+  }
+  if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases).replaceAll('`', ''))}</p>`);
+  if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases).replaceAll('`', ''))}</p>`);
+  const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
+    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
+    return `<tr class="${r.verdict}"><td class="text">${r.verdict}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td>${escapeHtml(value(r.baseline))}</td><td>${escapeHtml(value(r.current))}</td><td>${formatChange(r.changePercent)}</td><td>${r.tolerancePercent}%</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
+  });
+  return [
+    '<h2>Compared with the baseline</h2>',
+    `<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. A regression needs a change beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${comparison.alpha}.</p>`,
+    ...notes,
+    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th>baseline</th><th>current</th><th>change</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+  ].join('\n');
 }
 
 function details(c: CaseResult): string {
@@ -38,12 +84,15 @@ function renderGroup(view: GroupView): string {
     '<th class="text">status</th>',
     ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p}</th>`)),
     ...view.metrics.map((m) => `<th>${m} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
+    ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     '<th class="text">note</th>',
   ].join('');
   const rows = view.cases.map((c) => {
     const params = view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—');
-    const note = c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`).join('; ');
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}<td class="text">${escapeHtml(note)}</td></tr>`;
+    const missed = c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
+    const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${r.tolerancePercent}%`);
+    const note = c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}<td class="text">${escapeHtml(note)}</td></tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')
@@ -90,6 +139,7 @@ export function renderHtml(result: RunResult): string {
 <p class="meta">${verdict.counts.total} cases · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
 netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>`}
+${renderComparison(result)}
 ${suites.join('\n')}
 </body>
 </html>

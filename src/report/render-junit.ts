@@ -1,7 +1,7 @@
 import junitReportBuilder, { type Builder, type TestCase, type TestSuite } from 'junit-report-builder';
 import type { CaseResult, RunResult } from '../results/results.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
-import { caseName, describeFailure, failureLocation, failuresOf, paramText, type Failure } from './report-model.js';
+import { caseName, describeFailure, describeRegression, failureLocation, failuresOf, paramText, type Failure } from './report-model.js';
 import { shellQuote } from './format.js';
 
 // junit-report-builder 5 declares its default export in a way `nodenext` resolves wrongly; the value is a Builder.
@@ -44,7 +44,8 @@ function failureText(failure: Failure): string {
 
 /**
  * junit.xml: one <testsuite> per suite file and one <testcase> per case, `classname` `<suite>.<group>`, `file`/`line` at
- * the failed threshold (else the case), <failure> for missed thresholds, <error> for cases that could not be measured.
+ * the first failed threshold or regression (else the case), <failure> for those, <error> for cases that could not be
+ * measured.
  */
 export function renderJunit(result: RunResult): string {
   const builder = junit.newBuilder().name('perfsuite');
@@ -64,23 +65,28 @@ export function renderJunit(result: RunResult): string {
     for (const c of suite.cases) {
       const own = failures.filter((f) => f.case === c);
       // runs in file order, so the first failed threshold is the one the user meets first in the YAML
-      const firstThreshold = own.filter((f) => f.kind === 'threshold').sort((a, b) => a.threshold.line - b.threshold.line)[0];
+      const first = own.filter((f) => f.kind !== 'error').sort((a, b) => failureLocation(a).line - failureLocation(b).line)[0];
+      const where = first === undefined ? { file: c.file, line: c.line } : failureLocation(first);
       const testCase = testSuite
         .testCase()
         .className(`${suite.name}.${c.group}`)
         .name(caseName(suite, c))
-        .file(firstThreshold?.threshold.file ?? c.file)
+        .file(where.file)
         .time(seconds(c.durationSeconds));
-      setAttribute(testCase, 'line', firstThreshold?.threshold.line ?? c.line);
+      setAttribute(testCase, 'line', where.line);
       for (const param of PARAM_ORDER) {
         const text = paramText(c, param);
         if (text !== '') testCase.property(`param.${param}`, xmlText(text));
       }
       for (const [metric, value] of Object.entries(c.metrics)) testCase.property(`metric.${metric}`, String(value));
+      for (const r of c.regressions ?? []) {
+        if (r.baseline !== null) testCase.property(`baseline.${r.metric}`, String(r.baseline));
+        testCase.property(`regression.${r.metric}`, xmlText(describeRegression(r)));
+      }
       if (c.status === 'error') {
         testCase.error(xmlText(`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`), c.error?.kind ?? 'error');
-      } else if (firstThreshold !== undefined) {
-        testCase.failure(xmlText(failureText(firstThreshold)), 'threshold');
+      } else if (first !== undefined) {
+        testCase.failure(xmlText(failureText(first)), first.kind);
         testCase.stacktrace(xmlText(own.map(failureText).join('\n')));
       } else if (c.status === 'skipped') {
         testCase.skipped();

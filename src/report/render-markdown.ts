@@ -1,12 +1,18 @@
 import { METRICS, type MetricName } from '../metrics.js';
 import type { CaseResult, CaseStatus, RunResult } from '../results/results.js';
-import { displayUnit, formatDuration, formatNumber } from './format.js';
+import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
+import type { RegressionOutcome } from '../compare/compare-runs.js';
 import {
   caseName,
+  comparedMetrics,
+  deltaMetrics,
   describeFailure,
   failureLocation,
   failuresOf,
+  formatChange,
+  formatEvidence,
   groupsOf,
+  listIds,
   paramText,
   runSeconds,
   sweepCharts,
@@ -123,9 +129,15 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
     const text = formatNumber(value / (units.get(metric)?.factor ?? 1));
     return failed.has(metric) ? `**${text}** ❌` : text;
   });
+  const deltas = deltaMetrics(view).map((metric) => {
+    const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
+    if (outcome === undefined || outcome.changePercent === null) return '—';
+    const text = formatChange(outcome.changePercent);
+    return outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'not-significant' ? `${text} (noise)` : text;
+  });
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
   const note = c.status === 'error' ? [`${c.error?.kind ?? 'error'}`] : [];
-  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...(note.length > 0 ? note : [''])].join(' | ')} |`;
+  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...deltas, ...(note.length > 0 ? note : [''])].join(' | ')} |`;
 }
 
 function renderGroup(view: GroupView): string {
@@ -135,6 +147,7 @@ function renderGroup(view: GroupView): string {
     '',
     ...(view.swept.length === 0 ? ['case'] : view.swept),
     ...view.metrics.map((m) => `${m} (${units.get(m)?.label ?? METRICS[m].unit})`),
+    ...deltaMetrics(view).map((m) => `Δ ${m}`),
     'note',
   ];
   const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, units))].join('\n');
@@ -147,11 +160,46 @@ function renderGroup(view: GroupView): string {
   return [title, '', ...charts.flatMap((chart) => [chart, '']), body, ''].join('\n');
 }
 
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', 'not-significant': '〰️', 'within-tolerance': '✅', 'not-compared': '➖' };
+
+/** The baseline, what differs from it, and every compared metric with its evidence. */
+function renderComparison(result: RunResult): string {
+  const comparison = result.comparison;
+  if (comparison === undefined) return '';
+  const out = [
+    '### Compared with the baseline',
+    '',
+    `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. A regression needs a change beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${comparison.alpha}.`,
+    '',
+  ];
+  if (comparison.environmentDifferences.length > 0) {
+    out.push(`> ⚠️ **The environment differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
+  }
+  if (comparison.missingCases.length > 0) out.push(`> ${comparison.missingCases.length} baseline case${comparison.missingCases.length === 1 ? ' was' : 's were'} not run: ${listIds(comparison.missingCases)}`, '');
+  if (comparison.newCases.length > 0) out.push(`> ${comparison.newCases.length} case${comparison.newCases.length === 1 ? ' has' : 's have'} no baseline: ${listIds(comparison.newCases)}`, '');
+  return out.join('\n');
+}
+
+/** Every compared metric with its evidence: a section of its own, so a byte budget can leave it out. */
+function renderComparisonTable(result: RunResult): string {
+  const out: string[] = [];
+  const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
+    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
+    return `| ${COMPARE_MARK[r.verdict]} | ${code(c.id)} | ${r.metric} | ${value(r.baseline)} | ${value(r.current)} | ${formatChange(r.changePercent)} | ${r.tolerancePercent}% | ${cell(formatEvidence(r))} |`;
+  });
+  if (rows.length > 0) {
+    const table = ['| | case | metric | baseline | current | change | tolerance | evidence |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+    out.push(rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table, '');
+  }
+  return out.join('\n');
+}
+
 /** report.md: the verdict first, then failures with observed vs expected, then a table (and sweep charts) per group. */
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const verdict = verdictOf(result);
-  const fixed = [renderHead(result, verdict), renderFailures(result)].filter((s) => s !== '').join('\n');
-  const sections: string[] = [];
+  const fixed = [renderHead(result, verdict), renderFailures(result), renderComparison(result)].filter((s) => s !== '').join('\n');
+  const comparedTable = renderComparisonTable(result);
+  const sections: string[] = comparedTable === '' ? [] : [comparedTable];
   let suiteName: string | undefined;
   for (const view of groupsOf(result)) {
     const suiteHead = view.suite.name === suiteName ? '' : `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;
@@ -172,7 +220,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const text = [fixed, ...sections.slice(0, kept)].join('\n');
   if (kept === sections.length) return text;
   const where = options.fullReport === undefined ? '' : ` The full report is ${options.fullReport}.`;
-  const note = `\n> **Truncated:** ${sections.length - kept} of ${sections.length} group sections are left out to keep this under ${formatBytes(options.maxBytes)}.${where}\n`;
+  const note = `\n> **Truncated:** ${sections.length - kept} of ${sections.length} sections (tables and charts) are left out to keep this under ${formatBytes(options.maxBytes)}.${where}\n`;
   // the fixed part alone can only exceed a tiny budget; cut it rather than break the limit
   return Buffer.byteLength(text + note) <= options.maxBytes ? text + note : truncateBytes(text, options.maxBytes - Buffer.byteLength(note)) + note;
 }

@@ -6,6 +6,7 @@ import { formatParamValue } from '../suite/normalize-param.js';
 import type { ParamName } from '../suite/types.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 import type { ThresholdOutcome } from '../thresholds/evaluate-thresholds.js';
+import type { RegressionOutcome } from '../compare/compare-runs.js';
 import { formatMetric } from './format.js';
 
 /** What every report leads with: one word for the run, the counts, and the exit code it earns. */
@@ -32,7 +33,10 @@ export function verdictOf(result: RunResult): Verdict {
   const counts = { pass: 0, fail: 0, error: 0, skipped: 0, total: cases.length };
   for (const c of cases) counts[c.status] += 1;
   const parts: string[] = [];
-  if (counts.fail > 0) parts.push(`${counts.fail} of ${counts.total} cases failed a threshold`);
+  const missed = cases.filter((c) => c.thresholds.some((t) => !t.passed)).length;
+  const regressed = cases.filter((c) => (c.regressions ?? []).some((r) => !r.passed)).length;
+  if (missed > 0) parts.push(`${missed} of ${counts.total} cases failed a threshold`);
+  if (regressed > 0) parts.push(`${regressed} of ${counts.total} regressed against the baseline`);
   if (counts.error > 0) parts.push(`${counts.error} of ${counts.total} could not be measured`);
   if (parts.length === 0) parts.push(counts.total === 0 ? 'no case was run' : `all ${counts.total} cases passed`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
@@ -47,6 +51,7 @@ export function verdictOf(result: RunResult): Verdict {
 /** A reason a case did not pass: a missed threshold, or a case that could not be measured. */
 export type Failure =
   | { readonly kind: 'threshold'; readonly suite: SuiteResult; readonly case: CaseResult; readonly threshold: ThresholdOutcome; readonly missPercent: number }
+  | { readonly kind: 'regression'; readonly suite: SuiteResult; readonly case: CaseResult; readonly regression: RegressionOutcome; readonly missPercent: number }
   | { readonly kind: 'error'; readonly suite: SuiteResult; readonly case: CaseResult };
 
 /** How far a missed threshold is from its limit, in percent of the limit (Infinity when nothing was measured). */
@@ -57,7 +62,13 @@ export function missPercent(outcome: ThresholdOutcome): number {
   return (Math.abs(outcome.actual - parsed.value.value) / Math.abs(parsed.value.value)) * 100;
 }
 
-/** Every failure of the run, most important first: unmeasured cases, then thresholds missed by the widest margin. */
+/** How far past its tolerance a regression went, in percentage points. */
+function regressionMiss(outcome: RegressionOutcome): number {
+  const worse = (METRICS[outcome.metric].better === 'higher' ? -1 : 1) * (outcome.changePercent ?? 0);
+  return worse - outcome.tolerancePercent;
+}
+
+/** Every failure of the run, most important first: unmeasured cases, then misses and regressions by margin. */
 export function failuresOf(result: RunResult): Failure[] {
   const failures: Failure[] = [];
   for (const suite of result.suites) {
@@ -65,6 +76,9 @@ export function failuresOf(result: RunResult): Failure[] {
       if (c.status === 'error') failures.push({ kind: 'error', suite, case: c });
       for (const threshold of c.thresholds) {
         if (!threshold.passed) failures.push({ kind: 'threshold', suite, case: c, threshold, missPercent: missPercent(threshold) });
+      }
+      for (const regression of c.regressions ?? []) {
+        if (!regression.passed) failures.push({ kind: 'regression', suite, case: c, regression, missPercent: regressionMiss(regression) });
       }
     }
   }
@@ -75,7 +89,9 @@ export function failuresOf(result: RunResult): Failure[] {
 
 /** Where in the suite a failure points: the missed threshold's line, or the case's for one that could not be measured. */
 export function failureLocation(failure: Failure): { readonly file: string; readonly line: number } {
-  return failure.kind === 'threshold' ? { file: failure.threshold.file, line: failure.threshold.line } : { file: failure.case.file, line: failure.case.line };
+  if (failure.kind === 'threshold') return { file: failure.threshold.file, line: failure.threshold.line };
+  if (failure.kind === 'regression') return { file: failure.regression.file, line: failure.regression.line };
+  return { file: failure.case.file, line: failure.case.line };
 }
 
 /** The observed value of a threshold outcome, for messages: "18.1 Gbit/s" or "nothing". */
@@ -86,6 +102,7 @@ export function formatActual(outcome: ThresholdOutcome): string {
 /** One sentence for a failure, the same in every report. */
 export function describeFailure(failure: Failure): string {
   if (failure.kind === 'error') return `could not be measured: ${failure.case.error?.kind ?? 'error'}: ${failure.case.error?.message ?? 'no detail recorded'}`;
+  if (failure.kind === 'regression') return describeRegression(failure.regression);
   const t = failure.threshold;
   return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t)}, expected ${t.expression.trim()}`;
 }
@@ -175,4 +192,55 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
     if (series.some((s) => s.points.length >= 2)) charts.push({ axis, metric, xValues, series });
   }
   return charts;
+}
+
+/** A signed change in percent: +3.1%, −12.3% (a true minus sign, so columns line up). */
+export function formatChange(changePercent: number | null): string {
+  if (changePercent === null) return '—';
+  if (!Number.isFinite(changePercent)) return changePercent > 0 ? '+∞%' : '−∞%';
+  const text = Math.abs(changePercent).toFixed(Math.abs(changePercent) >= 10 ? 1 : 2);
+  return `${changePercent < 0 ? '−' : '+'}${text}%`;
+}
+
+/** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (Mann–Whitney U, α = 0.01)". */
+export function formatEvidence(outcome: RegressionOutcome): string {
+  const runs = `${outcome.baselineRuns.length} vs ${outcome.currentRuns.length} runs`;
+  const e = outcome.evidence;
+  if (e.test === 'mann-whitney-u') return `p = ${formatP(e.pValue)}, ${runs} (one-sided Mann–Whitney U, α = ${e.alpha})`;
+  if (e.test === 'tolerance-only') return `tolerance only: ${e.reason}`;
+  return `not compared: ${e.reason}`;
+}
+
+export function formatP(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+const VERDICT_WORDS: Readonly<Record<RegressionOutcome['verdict'], string>> = {
+  regressed: 'regressed',
+  'not-significant': 'worse beyond the tolerance but not significant',
+  'within-tolerance': 'within tolerance',
+  'not-compared': 'not compared',
+};
+
+/** One sentence for a compared metric: "throughput regressed −12.3% vs baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
+export function describeRegression(outcome: RegressionOutcome): string {
+  const values = outcome.baseline === null || outcome.current === null ? '' : `${formatMetric(outcome.metric, outcome.baseline)} → ${formatMetric(outcome.metric, outcome.current)}, `;
+  const change = outcome.changePercent === null ? '' : ` ${formatChange(outcome.changePercent)} vs baseline`;
+  return `${outcome.metric} ${VERDICT_WORDS[outcome.verdict]}${change} (${values}tolerance ${outcome.tolerancePercent}%; ${formatEvidence(outcome)})`;
+}
+
+/** Every compared metric of the run, in run order. */
+export function comparedMetrics(result: RunResult): { readonly case: CaseResult; readonly outcome: RegressionOutcome }[] {
+  return allCases(result).flatMap((c) => (c.regressions ?? []).map((outcome) => ({ case: c, outcome })));
+}
+
+/** The metrics of a group that were compared with a baseline, for Δ columns. */
+export function deltaMetrics(view: GroupView): MetricName[] {
+  return view.metrics.filter((metric) => view.cases.some((c) => (c.regressions ?? []).some((r) => r.metric === metric)));
+}
+
+/** A list of ids for prose, the first `max` of them and a count of the rest. */
+export function listIds(ids: readonly string[], max = 20): string {
+  const shown = ids.slice(0, max).map((id) => `\`${id}\``);
+  return ids.length > max ? `${shown.join(', ')} and ${ids.length - max} more` : shown.join(', ');
 }

@@ -1,6 +1,7 @@
 import type { FailureKind, RunMetrics } from '../netperf/parse-output.js';
 import type { Spread } from '../run/aggregate.js';
 import type { CaseParams } from '../suite/types.js';
+import type { Comparison, RegressionOutcome, RegressionTolerance } from '../compare/compare-runs.js';
 import type { ThresholdOutcome } from '../thresholds/evaluate-thresholds.js';
 
 /** The version of the results.json format (schemas/results.schema.json). */
@@ -36,6 +37,10 @@ export interface CaseResult {
   /** Confidence-interval width netperf reached per run, in % of the mean, when `confidence` is set. */
   readonly confidenceWidthPercent?: readonly number[];
   readonly thresholds: readonly ThresholdOutcome[];
+  /** The group's `regression:` tolerances, kept so a later `compare` needs only the results. */
+  readonly regression?: readonly RegressionTolerance[];
+  /** Each tolerance judged against the baseline case of the same id, when run or compared with a baseline. */
+  readonly regressions?: readonly RegressionOutcome[];
   readonly error?: { readonly kind: FailureKind; readonly message: string };
   /** Infrastructure retries this case needed. */
   readonly retries: number;
@@ -72,4 +77,6 @@ export interface RunResult {
   readonly environment: Environment;
   readonly servers: readonly { readonly key: string; readonly host: string; readonly port: number; readonly pid?: number }[];
   readonly suites: readonly SuiteResult[];
+  /** Present when the run was judged against a baseline (`run --baseline`, `compare`). */
+  readonly comparison?: Comparison;
 }

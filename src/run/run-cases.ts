@@ -81,6 +81,7 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
       spread,
       ...(widths.length > 0 ? { confidenceWidthPercent: widths } : {}),
       thresholds,
+      regression: planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line })),
       ...(error === undefined ? {} : { error: { kind: error.kind, message: error.message } }),
       retries,
       durationSeconds: Math.round(options.now() - started) / 1000,

@@ -177,7 +177,7 @@ describe('perfsuite report', () => {
     expect(size).toBeGreaterThan(1000 * 1024);
     const appended = readFileSync(summary, 'utf8').slice(900 * 1024);
     expect(appended).toMatch(/^## ⚠️ perfsuite: \d+ of 5000 cases failed a threshold; 98 of 5000 could not be measured\n/);
-    expect(appended).toMatch(/> \*\*Truncated:\*\* \d+ of 50 group sections are left out to keep this under [\d.]+ KiB\. The full report is report\.md \(upload the results directory as an artifact to keep it\)\.\n\n$/);
+    expect(appended).toMatch(/> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under [\d.]+ KiB\. The full report is report\.md \(upload the results directory as an artifact to keep it\)\.\n\n$/);
     expect(readdirSync(dir).sort()).toEqual(['report.md', 'results.json', 'summary.md']);
   });
 

@@ -66,7 +66,7 @@ describe('report.md', () => {
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(200 * 1024);
     expect(Buffer.byteLength(cut)).toBeGreaterThan(190 * 1024);
     expect(cut.startsWith(full.slice(0, 20_000))).toBe(true);
-    expect(cut).toMatch(/> \*\*Truncated:\*\* \d+ of 50 group sections are left out to keep this under 200 KiB\. The full report is out\/report\.md\.\n$/);
+    expect(cut).toMatch(/> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under 200 KiB\. The full report is out\/report\.md\.\n$/);
   });
 
   it('never exceeds even a budget smaller than the verdict and failures', () => {

@@ -1,0 +1,160 @@
+import { METRICS, type MetricName } from '../metrics.js';
+import { median } from '../run/aggregate.js';
+import type { CaseResult, CaseStatus, Environment, RunResult } from '../results/results.js';
+import { mannWhitneyGreater } from './mann-whitney.js';
+
+/**
+ * The significance level of the one-sided Mann–Whitney U test a regression must pass. With 5 runs a side the
+ * exact test can reach it (smallest p 1/252); with 4 it cannot (1/70 = 0.014), so fewer runs fall back to the
+ * tolerance alone, and every report says so.
+ */
+export const SIGNIFICANCE_LEVEL = 0.01;
+
+/** A `regression:` entry of the case's group, as results.json keeps it. */
+export interface RegressionTolerance {
+  readonly metric: MetricName;
+  /** The allowed worsening in the metric's bad direction, in percent of the baseline. */
+  readonly tolerancePercent: number;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** Why a comparison came out as it did. */
+export type Evidence =
+  | { readonly test: 'mann-whitney-u'; readonly pValue: number; readonly alpha: number; readonly u: number; readonly method: 'exact' | 'normal' }
+  | { readonly test: 'tolerance-only'; readonly reason: string }
+  | { readonly test: 'none'; readonly reason: string };
+
+/** One metric of one case against the baseline. */
+export interface RegressionOutcome extends RegressionTolerance {
+  /**
+   * `regressed`: worse beyond the tolerance and significant (or too few runs to test, said in the evidence);
+   * `not-significant`: worse beyond the tolerance but within run-to-run noise; `within-tolerance`: not worse beyond
+   * it (a change inside the tolerance is never flagged); `not-compared`: a side has no value (see evidence).
+   */
+  readonly verdict: 'regressed' | 'not-significant' | 'within-tolerance' | 'not-compared';
+  readonly passed: boolean;
+  /** Median of the baseline runs, in the metric's unit. */
+  readonly baseline: number | null;
+  /** Median of this run's runs. */
+  readonly current: number | null;
+  /** (current − baseline) / baseline in percent; negative is lower. */
+  readonly changePercent: number | null;
+  readonly baselineRuns: readonly number[];
+  readonly currentRuns: readonly number[];
+  readonly evidence: Evidence;
+}
+
+/** How this run relates to its baseline as a whole. */
+export interface Comparison {
+  readonly baselineFile: string;
+  readonly baselineStartedAt: string;
+  readonly alpha: number;
+  /** Environment fields that differ (netperf version, kernel, CPU count, CPU model, hostname): compared anyway, said loudly. */
+  readonly environmentDifferences: readonly { readonly field: string; readonly baseline: string; readonly current: string }[];
+  /** Baseline cases of this run's suites that this run did not measure. */
+  readonly missingCases: readonly string[];
+  /** Cases of this run with no baseline case of the same id. */
+  readonly newCases: readonly string[];
+}
+
+const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 'kernel', 'cpuCount', 'cpuModel', 'hostname'];
+
+export function environmentDifferences(baseline: Environment, current: Environment): Comparison['environmentDifferences'] {
+  return COMPARED_ENVIRONMENT.filter((field) => String(baseline[field]) !== String(current[field])).map((field) => ({
+    field,
+    baseline: String(baseline[field]),
+    current: String(current[field]),
+  }));
+}
+
+function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
+  return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
+}
+
+/** Compares one metric of a case with the same case of the baseline, in the metric's own bad direction. */
+export function compareMetric(tolerance: RegressionTolerance, current: CaseResult, baseline: CaseResult | undefined): RegressionOutcome {
+  const currentRuns = valuesOf(current, tolerance.metric);
+  const baselineRuns = valuesOf(baseline, tolerance.metric);
+  const base = { ...tolerance, baselineRuns, currentRuns };
+  if (baseline === undefined || baselineRuns.length === 0 || currentRuns.length === 0) {
+    const reason =
+      baseline === undefined
+        ? 'the baseline has no case with this id'
+        : baselineRuns.length === 0
+          ? `the baseline case has no ${tolerance.metric} (${baseline.status === 'error' ? 'it could not be measured' : 'not produced'})`
+          : `this run has no ${tolerance.metric}`;
+    return {
+      ...base,
+      verdict: 'not-compared',
+      passed: true,
+      baseline: baselineRuns.length === 0 ? null : median(baselineRuns),
+      current: currentRuns.length === 0 ? null : median(currentRuns),
+      changePercent: null,
+      evidence: { test: 'none', reason },
+    };
+  }
+  const baselineMedian = median(baselineRuns);
+  const currentMedian = median(currentRuns);
+  const changePercent = baselineMedian === 0 ? (currentMedian === 0 ? 0 : Infinity) : ((currentMedian - baselineMedian) / Math.abs(baselineMedian)) * 100;
+  const higherIsBetter = METRICS[tolerance.metric].better === 'higher';
+  const worsePercent = higherIsBetter ? -changePercent : changePercent;
+  // the test always runs, so every report can show the evidence, also for changes inside the tolerance
+  const test = higherIsBetter ? mannWhitneyGreater(baselineRuns, currentRuns) : mannWhitneyGreater(currentRuns, baselineRuns);
+  const testable = test.smallestPossibleP <= SIGNIFICANCE_LEVEL;
+  const evidence: Evidence = testable
+    ? { test: 'mann-whitney-u', pValue: test.pValue, alpha: SIGNIFICANCE_LEVEL, u: test.u, method: test.method }
+    : {
+        test: 'tolerance-only',
+        reason: `${baselineRuns.length} vs ${currentRuns.length} runs cannot reach p ≤ ${SIGNIFICANCE_LEVEL} (smallest possible p ${test.smallestPossibleP.toPrecision(2)}); judged on the tolerance alone — use repeat: 5 or more for a significance test`,
+      };
+  const verdict: RegressionOutcome['verdict'] =
+    worsePercent <= tolerance.tolerancePercent ? 'within-tolerance' : !testable || test.pValue <= SIGNIFICANCE_LEVEL ? 'regressed' : 'not-significant';
+  return { ...base, verdict, passed: verdict !== 'regressed', baseline: baselineMedian, current: currentMedian, changePercent, evidence };
+}
+
+/** A case's status from its error, thresholds and regressions. */
+export function statusOf(c: Pick<CaseResult, 'status' | 'thresholds' | 'regressions'>): CaseStatus {
+  if (c.status === 'error' || c.status === 'skipped') return c.status;
+  return c.thresholds.every((t) => t.passed) && (c.regressions ?? []).every((r) => r.passed) ? 'pass' : 'fail';
+}
+
+/** Judges one finished case against its baseline case (found by id). */
+export function judgeCase(current: CaseResult, baseline: ReadonlyMap<string, CaseResult>): CaseResult {
+  if (current.status === 'error' || (current.regression ?? []).length === 0) return current;
+  const regressions = (current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, baseline.get(current.id)));
+  const judged = { ...current, regressions };
+  return { ...judged, status: statusOf(judged) };
+}
+
+/** Every case of a run by id, for matching. */
+export function indexCases(result: RunResult): Map<string, CaseResult> {
+  return new Map(result.suites.flatMap((suite) => suite.cases.map((c) => [c.id, c] as const)));
+}
+
+/** The run-level comparison: environment, and cases on one side only (restricted to the suites this run has). */
+export function describeComparison(current: RunResult, baseline: RunResult, baselineFile: string): Comparison {
+  const currentIds = new Set(current.suites.flatMap((s) => s.cases.map((c) => c.id)));
+  const baselineIds = indexCases(baseline);
+  const suites = new Set(current.suites.map((s) => s.name));
+  const interrupted = current.state !== 'complete';
+  return {
+    baselineFile,
+    baselineStartedAt: baseline.startedAt,
+    alpha: SIGNIFICANCE_LEVEL,
+    environmentDifferences: environmentDifferences(baseline.environment, current.environment),
+    // an interrupted run simply did not get to the rest; listing them as missing would be noise
+    missingCases: interrupted ? [] : baseline.suites.filter((s) => suites.has(s.name)).flatMap((s) => s.cases.map((c) => c.id)).filter((id) => !currentIds.has(id)),
+    newCases: [...currentIds].filter((id) => !baselineIds.has(id)),
+  };
+}
+
+/** Re-judges a whole run against a baseline (`perfsuite compare`, `report --baseline`). */
+export function applyBaseline(current: RunResult, baseline: RunResult, baselineFile: string): RunResult {
+  const index = indexCases(baseline);
+  return {
+    ...current,
+    comparison: describeComparison(current, baseline, baselineFile),
+    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judgeCase({ ...c, regressions: [] }, index)) })),
+  };
+}

@@ -1,0 +1,97 @@
+import { execa } from 'execa';
+
+/** A network namespace joined to this host by a veth pair, optionally shaped with tc tbf on the host side. */
+export interface NetnsLink {
+  readonly namespace: string;
+  readonly hostInterface: string;
+  readonly hostAddress: string;
+  /** The address inside the namespace: the only place traffic to this link goes. */
+  readonly peerAddress: string;
+  /** `ip netns exec <namespace>`, to run a command inside. */
+  readonly exec: readonly string[];
+  /** Shapes traffic from the host into the namespace to `rate` (tc syntax: 100mbit), or removes the shaping (undefined). */
+  setRate(rate: string | undefined): Promise<void>;
+  /** Deletes the namespace, and with it both ends of the veth pair. */
+  remove(): Promise<void>;
+}
+
+/** Namespaces perfsuite makes are named with this prefix, so stale ones can be recognised. */
+export const NETNS_PREFIX = 'perfsuite-';
+const COMMAND_TIMEOUT_MS = 10_000;
+let created = 0;
+
+async function ip(args: readonly string[]): Promise<void> {
+  await execa('ip', args, { timeout: COMMAND_TIMEOUT_MS });
+}
+
+/** tbf needs a bucket of at least rate/HZ; 64 KiB holds it up to a few Gbit/s at HZ=1000 without bursting much. */
+function tbfArgs(device: string, rate: string, verb: 'add' | 'change'): string[] {
+  return ['qdisc', verb, 'dev', device, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '50ms'];
+}
+
+/**
+ * Creates a namespace and a veth pair with a /30 of 10.213.0.0/16 chosen from the pid and a counter (Linux, root).
+ * The caller must `remove()` it; a failure part-way removes what was made.
+ */
+export async function createNetnsLink(options: { readonly rate?: string } = {}): Promise<NetnsLink> {
+  const index = created++;
+  const namespace = `${NETNS_PREFIX}${process.pid}-${index}`;
+  const hostInterface = `ps${process.pid % 100_000}h${index}`;
+  const peerInterface = `ps${process.pid % 100_000}p${index}`;
+  const block = (((process.pid % 4000) * 4 + index) % 16_384) * 4;
+  const prefix = `10.213.${block >> 8}.`;
+  const hostAddress = `${prefix}${(block & 255) + 1}`;
+  const peerAddress = `${prefix}${(block & 255) + 2}`;
+  const exec = ['ip', 'netns', 'exec', namespace];
+  let shaped = false;
+  const link: NetnsLink = {
+    namespace,
+    hostInterface,
+    hostAddress,
+    peerAddress,
+    exec,
+    setRate: async (rate) => {
+      if (rate === undefined) {
+        if (shaped) await execa('tc', ['qdisc', 'del', 'dev', hostInterface, 'root'], { timeout: COMMAND_TIMEOUT_MS });
+        shaped = false;
+        return;
+      }
+      await execa('tc', tbfArgs(hostInterface, rate, shaped ? 'change' : 'add'), { timeout: COMMAND_TIMEOUT_MS });
+      shaped = true;
+    },
+    remove: async () => {
+      await ip(['netns', 'delete', namespace]).catch(() => undefined);
+      // the host end normally goes with the namespace; make sure when the peer never moved into it
+      await ip(['link', 'delete', hostInterface]).catch(() => undefined);
+    },
+  };
+  try {
+    await ip(['netns', 'add', namespace]);
+    await ip(['link', 'add', hostInterface, 'type', 'veth', 'peer', 'name', peerInterface]);
+    await ip(['link', 'set', peerInterface, 'netns', namespace]);
+    await ip(['addr', 'add', `${hostAddress}/30`, 'dev', hostInterface]);
+    await ip(['link', 'set', hostInterface, 'up']);
+    await ip([...exec.slice(1), 'ip', 'addr', 'add', `${peerAddress}/30`, 'dev', peerInterface]);
+    await ip([...exec.slice(1), 'ip', 'link', 'set', peerInterface, 'up']);
+    await ip([...exec.slice(1), 'ip', 'link', 'set', 'lo', 'up']);
+    if (options.rate !== undefined) await link.setRate(options.rate);
+  } catch (error) {
+    await link.remove();
+    throw error;
+  }
+  return link;
+}
+
+/** Why namespaces cannot be made here, or undefined when they can (root on Linux with `ip` and `tc`). */
+export async function netnsUnavailable(): Promise<string | undefined> {
+  if (process.platform !== 'linux') return `network namespaces need Linux, not ${process.platform}`;
+  if (process.getuid?.() !== 0) return 'network namespaces need root (run the tests as root)';
+  for (const tool of ['ip', 'tc']) {
+    try {
+      await execa(tool, ['-V'], { timeout: COMMAND_TIMEOUT_MS });
+    } catch {
+      return `${tool} is not installed (Debian package iproute2)`;
+    }
+  }
+  return undefined;
+}

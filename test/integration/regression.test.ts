@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetnsLink, netnsUnavailable, type NetnsLink } from '../../src/exec/netns-link.js';
+import { startLocalNetserver, type StartedNetserver } from '../../src/exec/local-netserver.js';
+import type { RunResult } from '../../src/results/results.js';
+import { projectRoot } from '../helpers.js';
+
+const bin = path.join(projectRoot, 'bin/perfsuite.js');
+const unavailable = await netnsUnavailable();
+let link: NetnsLink;
+let netserver: StartedNetserver;
+
+/** `perfsuite run` of the shaped-link suite against the netserver in the namespace. */
+function run(out: string, extra: readonly string[] = []) {
+  const args = ['run', 'test/fixtures/suites/valid/shaped-link.yml', '--out', out, '--var', `PEER=${link.peerAddress}`, ...extra];
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' } });
+  return { ...result, results: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult };
+}
+
+const outDir = (): string => mkdtempSync(path.join(tmpdir(), 'perfsuite-regression-'));
+
+describe.skipIf(unavailable !== undefined)(`the regression gate on a tbf-shaped veth link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  beforeAll(async () => {
+    link = await createNetnsLink({ rate: '100mbit' });
+    netserver = await startLocalNetserver({ host: link.peerAddress, port: 12865, prefix: link.exec });
+  });
+
+  afterAll(async () => {
+    await netserver?.stop();
+    await link?.remove();
+  });
+
+  it('passes at the baseline rate, fails a 10% slower link at the regression line, and passes again when restored', async () => {
+    const baselineDir = outDir();
+    const first = run(baselineDir);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const measured = first.results.suites[0]?.cases[0]?.metrics.throughput ?? 0;
+    // tbf at 100 Mbit/s: TCP goodput a little under it
+    expect(measured).toBeGreaterThan(85e6);
+    expect(measured).toBeLessThan(100e6);
+    const baseline = path.join(baselineDir, 'results.json');
+
+    await link.setRate('90mbit');
+    const slowerDir = outDir();
+    const slower = run(slowerDir, ['--baseline', baseline]);
+    expect(slower.status).toBe(1);
+    const outcome = slower.results.suites[0]?.cases[0]?.regressions?.[0];
+    expect(outcome).toMatchObject({ metric: 'throughput', tolerancePercent: 5, verdict: 'regressed', passed: false, line: 15, evidence: { test: 'mann-whitney-u', method: 'exact', alpha: 0.01 } });
+    expect(outcome?.changePercent).toBeLessThan(-7);
+    expect(outcome?.changePercent).toBeGreaterThan(-13);
+    expect(outcome?.evidence.test === 'mann-whitney-u' && outcome.evidence.pValue).toBeCloseTo(1 / 252, 6);
+    expect(slower.stdout).toMatch(/^✗ \[1\/1\] shaped-link\/bulk .* throughput −\d+\.\d+% vs baseline, beyond 5% \(p = 0\.004, test\/fixtures\/suites\/valid\/shaped-link\.yml:15\)/m);
+    expect(slower.stdout).toMatch(/^ {2}✗ shaped-link\/bulk throughput {2}9\d\.\d Mbit\/s → 8\d\.\d Mbit\/s {2}−\d+\.\d+% \(tolerance 5%\) {2}p = 0\.004, 5 vs 5 runs/m);
+    expect(readFileSync(path.join(slowerDir, 'junit.xml'), 'utf8')).toMatch(/<testcase classname="shaped-link\.bulk" name="bulk" file="test\/fixtures\/suites\/valid\/shaped-link\.yml" time="[\d.]+" line="15">[\s\S]*<failure message="throughput regressed −/);
+    expect(readFileSync(path.join(slowerDir, 'report.md'), 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 1 regressed against the baseline\n/);
+
+    await link.setRate('100mbit');
+    const restored = run(outDir(), ['--baseline', baseline]);
+    expect(restored.status).toBe(0);
+    expect(restored.results.suites[0]?.cases[0]?.regressions?.[0]?.verdict).toBe('within-tolerance');
+    expect(restored.results.comparison).toMatchObject({ missingCases: [], newCases: [], environmentDifferences: [] });
+  }, 120_000);
+});
