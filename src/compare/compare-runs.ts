@@ -106,7 +106,7 @@ export function compareMetric(tolerance: RegressionTolerance, current: CaseResul
     ? { test: 'mann-whitney-u', pValue: test.pValue, alpha: SIGNIFICANCE_LEVEL, u: test.u, method: test.method }
     : {
         test: 'tolerance-only',
-        reason: `${baselineRuns.length} vs ${currentRuns.length} runs cannot reach p ≤ ${SIGNIFICANCE_LEVEL} (smallest possible p ${test.smallestPossibleP.toPrecision(2)}); judged on the tolerance alone — use repeat: 5 or more for a significance test`,
+        reason: `too few runs for the test (smallest possible p with ${baselineRuns.length} vs ${currentRuns.length} is ${test.smallestPossibleP.toPrecision(2)} > ${SIGNIFICANCE_LEVEL}); repeat: 5 or more enables it`,
       };
   const verdict: RegressionOutcome['verdict'] =
     worsePercent <= tolerance.tolerancePercent ? 'within-tolerance' : !testable || test.pValue <= SIGNIFICANCE_LEVEL ? 'regressed' : 'not-significant';

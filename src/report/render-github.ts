@@ -40,14 +40,18 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
     const file = path.relative(context.workspace, path.resolve(context.cwd, where.file)).split(path.sep).join('/');
-    const title = `perfsuite: ${failure.case.id} ${failure.kind === 'error' ? 'could not be measured' : 'missed a threshold'}`;
+    const what = failure.kind === 'error' ? 'could not be measured' : failure.kind === 'regression' ? 'regressed' : 'missed a threshold';
+    const title = `perfsuite: ${failure.case.id} ${what}`;
     return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
   });
   const rest = failures.length - shown.length;
   if (rest > 0) {
     const kinds = failures.slice(shown.length);
-    const errors = kinds.filter((f) => f.kind === 'error').length;
-    const detail = `${rest - errors} more missed thresholds${errors > 0 ? ` and ${errors} more cases that could not be measured` : ''}`;
+    const count = (kind: string, words: string): string[] => {
+      const n = kinds.filter((f) => f.kind === kind).length;
+      return n === 0 ? [] : [`${n} more ${words}`];
+    };
+    const detail = [...count('threshold', 'missed thresholds'), ...count('regression', 'regressions'), ...count('error', 'cases that could not be measured')].join(', ');
     lines.push(`::error title=${escapeProperty(`perfsuite: ${rest} more failures`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
   }
   return lines.map((line) => `${line}\n`).join('');

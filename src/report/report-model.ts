@@ -207,7 +207,7 @@ export function formatEvidence(outcome: RegressionOutcome): string {
   const runs = `${outcome.baselineRuns.length} vs ${outcome.currentRuns.length} runs`;
   const e = outcome.evidence;
   if (e.test === 'mann-whitney-u') return `p = ${formatP(e.pValue)}, ${runs} (one-sided Mann–Whitney U, α = ${e.alpha})`;
-  if (e.test === 'tolerance-only') return `tolerance only: ${e.reason}`;
+  if (e.test === 'tolerance-only') return `judged on the tolerance alone: ${e.reason}`;
   return `not compared: ${e.reason}`;
 }
 

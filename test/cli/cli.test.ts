@@ -8,7 +8,7 @@ import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { RunResult } from '../../src/results/results.js';
 import { projectRoot } from '../helpers.js';
-import { syntheticRun } from '../report/fixtures.js';
+import { sweepAndBaseline, syntheticRun } from '../report/fixtures.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 
@@ -201,5 +201,58 @@ describe('perfsuite report', () => {
     const result = perfsuite(['report', recorded, '--reporter', 'junit,htm']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("perfsuite: unknown reporter 'htm' (did you mean 'html'?); choose from json, junit, markdown, html\n");
+  });
+});
+
+describe('perfsuite compare and --baseline', () => {
+  function writePair(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-compare-'));
+    const { current, baseline } = sweepAndBaseline();
+    // without the unreachable case, so the verdict is the regression's
+    const measured = { ...current, suites: current.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.status !== 'error') })) };
+    writeFileSync(path.join(dir, 'baseline.json'), JSON.stringify(baseline));
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(measured));
+    return dir;
+  }
+
+  it('judges a run against a baseline, prints baseline, current, change and evidence, and exits 1 on a regression', () => {
+    const dir = writePair();
+    const result = perfsuite(['compare', 'baseline.json', 'results.json'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    const lines = result.stdout.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('baseline baseline.json ('));
+    expect(lines[start]).toMatch(/^baseline baseline\.json \(2026-11-26T13:27:39\.135Z\); regression = beyond tolerance and one-sided Mann–Whitney U p ≤ 0\.01$/);
+    expect(lines[start + 1]).toBe("  ! environment differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657");
+    expect(lines[start + 2]).toBe('  ! 1 baseline case(s) not run: sweep/unreachable');
+    expect(lines[start + 3]).toBe('  - 1 case(s) without a baseline: sweep/udp[send_size=1K]');
+    expect(lines[start + 4]).toBe(
+      '  ✗ sweep/bulk[nodelay=false,send_size=1K] throughput  12.8 Gbit/s → 10.7 Gbit/s  −16.7% (tolerance 5%)  judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it',
+    );
+    expect(result.stdout).toMatch(/^ {2}✓ sweep\/rr\[request_size=1,test=TCP_RR\] transaction_rate {2}17\.6k\/s → 17\.6k\/s {2}\+0\.00% \(tolerance 5%\)/m);
+    expect(result.stdout).not.toContain('reports in');
+    expect(readdirSync(dir).sort()).toEqual(['baseline.json', 'results.json']);
+  });
+
+  it('writes the reports with the comparison when given --out', () => {
+    const dir = writePair();
+    const result = perfsuite(['compare', 'baseline.json', 'results.json', '--out', 'judged'], { cwd: dir });
+    expect(result.status).toBe(1);
+    const judged = JSON.parse(readFileSync(path.join(dir, 'judged/results.json'), 'utf8')) as RunResult;
+    expect(judged.comparison?.baselineFile).toBe('baseline.json');
+    expect(judged.suites[0]?.cases.filter((c) => c.status === 'fail').map((c) => c.id)).toHaveLength(9);
+    expect(readFileSync(path.join(dir, 'judged/report.md'), 'utf8')).toContain('### Compared with the baseline');
+  });
+
+  it('refuses a missing or invalid baseline before anything runs, exit 2', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-nobase-'));
+    const run = perfsuite(['run', 'suites/loopback-udp.yml', '--out', dir, '--baseline', path.join(dir, 'missing.json')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^perfsuite: --baseline .*missing\.json: cannot read it as JSON \(ENOENT: no such file or directory/);
+    expect(readdirSync(dir)).toEqual([]);
+    writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
+    const compare = perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
+    expect(compare.status).toBe(2);
+    expect(compare.stderr).toBe('perfsuite: --baseline old.json: schemaVersion is 0, this perfsuite reads 1; render it with the perfsuite version that wrote it\n');
   });
 });

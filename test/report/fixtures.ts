@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { applyBaseline, type RegressionTolerance } from '../../src/compare/compare-runs.js';
 import type { CaseResult, RunResult } from '../../src/results/results.js';
 import { projectRoot } from '../helpers.js';
 
@@ -59,4 +60,30 @@ export function syntheticRun(count: number): RunResult {
     servers: [{ key: 'big/local', host: '127.0.0.1', port: 40000 }],
     suites: [{ name: 'big', file: 'suites/big.yml', cases }],
   };
+}
+
+/**
+ * The recorded run with `regression:` tolerances, and a baseline in which the bulk group was 20% faster (so it
+ * regresses, on the tolerance alone: 2 runs a side), one udp case is missing, and the kernel differs.
+ */
+export function sweepAndBaseline(): { readonly current: RunResult; readonly baseline: RunResult } {
+  const recorded = recordedSweep();
+  const tolerances = (c: CaseResult): RegressionTolerance[] => {
+    const metric = c.group === 'rr' ? 'transaction_rate' : 'throughput';
+    return c.group === 'unreachable' ? [] : [{ metric, tolerancePercent: 5, file: 'test/fixtures/results/sweep.yml', line: c.group === 'bulk' ? 17 : c.line }];
+  };
+  const current: RunResult = { ...recorded, suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, regression: tolerances(c) })) })) };
+  const faster = (c: CaseResult): CaseResult => (c.group === 'bulk' ? { ...c, runs: c.runs.map((r) => ({ ...r, throughput: (r.throughput ?? 0) * 1.2 })) } : c);
+  const baseline: RunResult = {
+    ...recorded,
+    environment: { ...recorded.environment, kernel: '6.1.0-28-amd64' },
+    suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.id !== 'sweep/udp[send_size=1K]').map(faster) })),
+  };
+  return { current, baseline };
+}
+
+/** The recorded run judged against that baseline. */
+export function comparedSweep(): RunResult {
+  const { current, baseline } = sweepAndBaseline();
+  return applyBaseline(current, baseline, 'baseline/results.json');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_END, groupStart, renderAnnotations } from '../../src/report/render-github.js';
 import type { RunResult } from '../../src/results/results.js';
-import { recordedSweep, syntheticRun } from './fixtures.js';
+import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
 describe('GitHub workflow commands', () => {
   it('annotates each failure at its threshold line, unmeasured cases first, paths relative to the checkout', () => {
@@ -39,6 +39,14 @@ describe('GitHub workflow commands', () => {
     expect(renderAnnotations(odd, { workspace: '/repo', cwd: '/repo' })).toContain('::could not be measured: netperf-failed: 100%25 broken%0A::error::injected\n');
     expect(groupStart('a\nb')).toBe('::group::a%0Ab\n');
     expect(GROUP_END).toBe('::endgroup::\n');
+  });
+
+  it('annotates a regression at its regression: line', () => {
+    const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines).toContain(
+      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A sweep/bulk[nodelay=false%2Csend_size=1K] regressed::throughput regressed −16.7%25 vs baseline (12.8 Gbit/s → 10.7 Gbit/s, tolerance 5%25; judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it)',
+    );
   });
 
   it('says nothing when every case passed', () => {

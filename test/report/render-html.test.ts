@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
-import { recordedSweep, syntheticRun } from './fixtures.js';
+import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
 /** Debian's `chromium` (or PERFSUITE_CHROMIUM); the test fails rather than skips without one. */
 function findChromium(): string {
@@ -114,6 +114,18 @@ describe('report.html in headless Chromium', () => {
     }
     // the unreachable TCP_RR case measured nothing, so only the rr group has a latency chart
     expect(await page.locator('svg[data-chart="latency"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows the comparison with the baseline: differences called out, regressed metrics tinted, Δ columns', async () => {
+    const page = await open(renderHtml(comparedSweep()));
+    expect(await page.locator('p.warning').first().innerText()).toBe("The environment differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway.");
+    const regressed = page.locator('table.comparison tr.regressed');
+    expect(await regressed.count()).toBe(6);
+    expect(await regressed.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
+    expect(await regressed.first().innerText()).toContain('12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t5%');
+    const delta = page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td.miss');
+    expect(await delta.allInnerTexts()).toEqual(['−16.7%']);
     await page.close();
   });
 

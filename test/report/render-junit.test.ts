@@ -4,7 +4,7 @@ import type { CaseResult, RunResult } from '../../src/results/results.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JUNIT_XSD, projectRoot, schemaErrors } from '../helpers.js';
-import { recordedSweep, syntheticRun, withInjected } from './fixtures.js';
+import { comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
 
 /** Attributes of every element with this tag, in document order (enough for the flat JUnit shape). */
 function elements(xml: string, tag: string): Record<string, string>[] {
@@ -29,6 +29,19 @@ describe('junit.xml', () => {
     const shared = path.join(projectRoot, '../shared/junit/junit-10-perfsuite.xsd');
     if (existsSync(shared)) expect(readFileSync(JUNIT_XSD, 'utf8')).toBe(readFileSync(shared, 'utf8'));
     expect(readFileSync(JUNIT_XSD, 'utf8')).toContain('<xs:attribute name="line" type="xs:nonNegativeInteger"/>');
+  });
+
+  it('fails a regressed case at its regression: line with baseline, current and evidence, and still validates', () => {
+    const xml = renderJunit(comparedSweep());
+    expect(schemaErrors(xml)).toBe('');
+    expect(elements(xml, 'testcase').find((c) => c['name'] === 'bulk[nodelay=true,send_size=64K]')).toMatchObject({ line: '17' });
+    expect(elements(xml, 'failure')).toContainEqual({
+      message:
+        'throughput regressed −16.7% vs baseline (65.4 Gbit/s → 54.5 Gbit/s, tolerance 5%; judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it) (test/fixtures/results/sweep.yml:17)',
+      type: 'regression',
+    });
+    expect(xml).toMatch(/<property name="baseline\.throughput" value="\d+"\/>\n\s+<property name="regression\.throughput" value="throughput regressed −16\.7% vs baseline/);
+    expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '13', failures: '9', errors: '1' });
   });
 
   it('the schema check itself rejects a broken document', () => {

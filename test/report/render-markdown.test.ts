@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { RunResult } from '../../src/results/results.js';
-import { recordedSweep, syntheticRun, withInjected } from './fixtures.js';
+import { comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
 
 describe('report.md', () => {
   it('renders a recorded run as the whole expected document', async () => {
@@ -92,5 +92,26 @@ describe('report.md sweep charts with holes', () => {
     const md = renderMarkdown(holed);
     expect(md).toContain('  line [10.66, 44.49, 29.8]\n```\n1 line without every send_size left out (see the table)\n');
     expect(md).not.toContain('line [1.853, 26.16');
+  });
+});
+
+describe('report.md against a baseline', () => {
+  it('renders the compared run as the whole expected document', async () => {
+    await expect(renderMarkdown(comparedSweep())).toMatchFileSnapshot('../fixtures/results/sweep.compared.report.md');
+  });
+
+  it('says what was compared, what differs, and shows baseline, current, change and evidence per metric', () => {
+    const md = renderMarkdown(comparedSweep());
+    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed against the baseline; 1 of 13 could not be measured');
+    expect(md).toContain('> ⚠️ **The environment differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
+    expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
+    expect(md).toContain(
+      '| ❌ | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it |',
+    );
+    // the group table gains a Δ column, the regressed change in bold
+    expect(md).toContain('|  | send_size | nodelay | throughput (Gbit/s) | Δ throughput | note |');
+    expect(md).toContain('| ❌ | 1K | false | 10.7 | **−16.7%** ❌ |  |');
+    // a case with no baseline shows no change
+    expect(md).toContain('| ✅ | 1K | 2.39 | 2.42 | 1.23 | — |  |');
   });
 });

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { applyBaseline, compareMetric, describeComparison, type RegressionTolerance } from '../../src/compare/compare-runs.js';
+import type { CaseResult, RunResult } from '../../src/results/results.js';
+import { recordedSweep } from '../report/fixtures.js';
+
+const throughput: RegressionTolerance = { metric: 'throughput', tolerancePercent: 5, file: 's.yml', line: 9 };
+const latency: RegressionTolerance = { metric: 'latency_p99', tolerancePercent: 10, file: 's.yml', line: 10 };
+
+/** A case whose runs have these values of one metric. */
+function caseWith(metric: 'throughput' | 'latency_p99', values: readonly number[], id = 's/bulk'): CaseResult {
+  const template = recordedSweep().suites[0]!.cases[0]!;
+  return { ...template, id, runs: values.map((v) => ({ [metric]: v })), metrics: {}, regression: [metric === 'throughput' ? throughput : latency] };
+}
+
+const mbit = (...values: number[]) => values.map((v) => v * 1e6);
+
+describe('comparing a metric with its baseline', () => {
+  it('flags a drop beyond the tolerance that the runs show clearly', () => {
+    const outcome = compareMetric(throughput, caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)));
+    expect(outcome).toMatchObject({ verdict: 'regressed', passed: false, baseline: 95.7e6, current: 86.1e6, evidence: { test: 'mann-whitney-u', method: 'exact', alpha: 0.01 } });
+    expect(outcome.changePercent).toBeCloseTo(-10.03, 2);
+    expect(outcome.evidence.test === 'mann-whitney-u' ? outcome.evidence.pValue : 1).toBeCloseTo(1 / 252, 9);
+  });
+
+  it('never flags a change inside the tolerance, however significant', () => {
+    const outcome = compareMetric(throughput, caseWith('throughput', mbit(91.1, 91.2, 91.1, 91.3, 91)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)));
+    expect(outcome.verdict).toBe('within-tolerance');
+    expect(outcome.passed).toBe(true);
+    expect(outcome.evidence.test === 'mann-whitney-u' ? outcome.evidence.pValue : 1).toBeLessThan(0.01);
+  });
+
+  it('does not flag a median drop beyond the tolerance that run-to-run noise explains', () => {
+    // loopback-like spread: the medians differ by 12%, the runs overlap
+    const outcome = compareMetric(throughput, caseWith('throughput', mbit(29, 35, 31, 38, 26)), caseWith('throughput', mbit(36, 30, 40, 27, 33)));
+    expect(outcome.verdict).toBe('not-significant');
+    expect(outcome.passed).toBe(true);
+    expect(outcome.changePercent).toBeCloseTo(-6.06, 1);
+  });
+
+  it('falls back to the tolerance alone with too few runs, and says so', () => {
+    const outcome = compareMetric(throughput, caseWith('throughput', mbit(80, 81, 80)), caseWith('throughput', mbit(95, 96, 95)));
+    expect(outcome.verdict).toBe('regressed');
+    expect(outcome.evidence).toEqual({
+      test: 'tolerance-only',
+      reason: 'too few runs for the test (smallest possible p with 3 vs 3 is 0.050 > 0.01); repeat: 5 or more enables it',
+    });
+  });
+
+  it('judges each metric in its own bad direction: latency up is worse, latency down is better', () => {
+    const base = caseWith('latency_p99', [100, 101, 99, 100, 102]);
+    expect(compareMetric(latency, caseWith('latency_p99', [130, 131, 129, 130, 132]), base)).toMatchObject({ verdict: 'regressed' });
+    expect(compareMetric(latency, caseWith('latency_p99', [70, 71, 69, 70, 72]), base)).toMatchObject({ verdict: 'within-tolerance', passed: true });
+    expect(compareMetric(throughput, caseWith('throughput', mbit(130, 131, 129, 130, 132)), caseWith('throughput', mbit(100, 101, 99, 100, 102)))).toMatchObject({
+      verdict: 'within-tolerance',
+    });
+  });
+
+  it('reports a case without a baseline, or without the metric, as not compared', () => {
+    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), undefined)).toMatchObject({ verdict: 'not-compared', passed: true, evidence: { test: 'none', reason: 'the baseline has no case with this id' } });
+    const unmeasured: CaseResult = { ...caseWith('throughput', []), status: 'error' };
+    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), unmeasured).evidence).toEqual({ test: 'none', reason: 'the baseline case has no throughput (it could not be measured)' });
+  });
+});
+
+describe('comparing runs', () => {
+  const current = (): RunResult => {
+    const run = recordedSweep();
+    return { ...run, suites: [{ ...run.suites[0]!, cases: [caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86), 'sweep/a'), caseWith('throughput', mbit(95, 95, 95, 95, 95), 'sweep/new')] }] };
+  };
+  const baseline = (): RunResult => {
+    const run = recordedSweep();
+    return {
+      ...run,
+      environment: { ...run.environment, kernel: '6.1.0', hostname: 'other' },
+      suites: [{ ...run.suites[0]!, cases: [caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9), 'sweep/a'), caseWith('throughput', mbit(1), 'sweep/gone')] }],
+    };
+  };
+
+  it('names environment differences, baseline cases not run and cases without a baseline', () => {
+    expect(describeComparison(current(), baseline(), 'base.json')).toEqual({
+      baselineFile: 'base.json',
+      baselineStartedAt: baseline().startedAt,
+      alpha: 0.01,
+      environmentDifferences: [
+        { field: 'kernel', baseline: '6.1.0', current: '6.18.44-fc-v657' },
+        { field: 'hostname', baseline: 'other', current: 'vm' },
+      ],
+      missingCases: ['sweep/gone'],
+      newCases: ['sweep/new'],
+    });
+    // an interrupted run did not get to the rest; that is not news
+    expect(describeComparison({ ...current(), state: 'interrupted' }, baseline(), 'base.json').missingCases).toEqual([]);
+  });
+
+  it('re-judges every case, turning a regressed one into a failure', () => {
+    const judged = applyBaseline(current(), baseline(), 'base.json');
+    const [a, fresh] = judged.suites[0]!.cases;
+    expect(a).toMatchObject({ status: 'fail', regressions: [{ verdict: 'regressed' }] });
+    expect(fresh).toMatchObject({ status: 'pass', regressions: [{ verdict: 'not-compared' }] });
+    // judging again against a baseline it matches clears the failure
+    expect(applyBaseline(judged, current(), 'self.json').suites[0]!.cases[0]).toMatchObject({ status: 'pass', regressions: [{ verdict: 'within-tolerance' }] });
+  });
+});
