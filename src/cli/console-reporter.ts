@@ -117,6 +117,7 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5).replaceAll('`', '')}`));
   if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5).replaceAll('`', '')}`);
   const compared = comparedMetrics(result);
+  if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
   const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'within-tolerance');
   for (const { case: c, outcome: r } of shown) {
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'within-tolerance' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);

@@ -99,7 +99,7 @@ describe('perfsuite plan', () => {
       suite: 'loopback-tcp',
       group: 'bulk',
       server: 'local',
-      params: { test: 'TCP_STREAM', duration: 2, send_size: 2048, socket_buffer: 'default', repeat: 3 },
+      params: { test: 'TCP_STREAM', duration: 2, send_size: 2048, socket_buffer: 'default', repeat: 5 },
       netperf: [
         'netperf', '-P', '0', '-H', '127.0.0.1', '-p', '{port}', '-t', 'TCP_STREAM', '-l', '2', '--',
         '-k', 'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
@@ -107,7 +107,7 @@ describe('perfsuite plan', () => {
       ],
       file: 'suites/loopback-tcp.yml',
       line: 15,
-      estimatedSeconds: 6.15,
+      estimatedSeconds: 10.25,
     });
     expect(plan.servers).toEqual([
       { key: 'loopback-tcp/local', suite: 'loopback-tcp', name: 'local', type: 'local', host: '127.0.0.1', controlPort: '{port}', netserver: ['netserver', '-D', '-L', '127.0.0.1', '-p', '{port}'] },
