@@ -82,7 +82,7 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
   return link;
 }
 
-/** Why namespaces cannot be made here, or undefined when they can (root on Linux with `ip` and `tc`). */
+/** Why namespaces cannot be made here, or undefined when they can (root on Linux with `ip` and `tc`, tried for real). */
 export async function netnsUnavailable(): Promise<string | undefined> {
   if (process.platform !== 'linux') return `network namespaces need Linux, not ${process.platform}`;
   if (process.getuid?.() !== 0) return 'network namespaces need root (run the tests as root)';
@@ -92,6 +92,14 @@ export async function netnsUnavailable(): Promise<string | undefined> {
     } catch {
       return `${tool} is not installed (Debian package iproute2)`;
     }
+  }
+  const probe = `${NETNS_PREFIX}probe-${process.pid}`;
+  try {
+    await ip(['netns', 'add', probe]);
+  } catch (error) {
+    return `cannot create a network namespace here (${((error as { stderr?: string }).stderr ?? String(error)).trim()})`;
+  } finally {
+    await ip(['netns', 'delete', probe]).catch(() => undefined);
   }
   return undefined;
 }
