@@ -33,9 +33,9 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const plan = planCases(suites, cases);
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
-  const unsupported = plan.servers.filter((s) => s.type === 'ssh' || s.type === 'netns');
+  const unsupported = plan.servers.filter((s) => s.type === 'ssh');
   if (unsupported.length > 0) {
-    throw new UsageError(`run cannot use ${unsupported.map((s) => `${s.key} (type ${s.type})`).join(', ')} yet; use type local or external`);
+    throw new UsageError(`run cannot use ${unsupported.map((s) => `${s.key} (type ${s.type})`).join(', ')} yet; use type local, external or netns`);
   }
   const netperf = netperfVersion();
   if (netperf === undefined) {

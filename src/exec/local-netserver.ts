@@ -55,12 +55,14 @@ export async function startLocalNetserver(options: {
   readonly ipv6?: boolean;
   /** A command netserver runs under, like `ip netns exec <name>` (it must exec netserver, keeping the pid). */
   readonly prefix?: readonly string[];
+  /** netserver `-Z`: netperf must send this first, so nobody else can drive it. */
+  readonly passphrase?: string;
 }): Promise<StartedNetserver> {
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await freePort(options.host));
-    const args = ['-D', '-L', options.host, '-p', String(port), ...(options.ipv6 === true ? ['-6'] : [])];
+    const args = ['-D', '-L', options.host, '-p', String(port), ...(options.ipv6 === true ? ['-6'] : []), ...(options.passphrase === undefined ? [] : ['-Z', options.passphrase])];
     const [command = 'netserver', ...rest] = [...(options.prefix ?? []), 'netserver', ...args];
     const child = spawn(command, rest, { stdio: 'ignore', detached: true });
     const spawnError = once(child, 'error').then(([error]) => {

@@ -11,8 +11,18 @@ export interface NetnsLink {
   readonly exec: readonly string[];
   /** Shapes traffic from the host into the namespace to `rate` (tc syntax: 100mbit), or removes the shaping (undefined). */
   setRate(rate: string | undefined): Promise<void>;
+  /** Adds delay, jitter and loss with netem (and its own rate limit); fails with a clear message where netem is missing. */
+  setNetem(options: NetemOptions): Promise<void>;
   /** Deletes the namespace, and with it both ends of the veth pair. */
   remove(): Promise<void>;
+}
+
+export interface NetemOptions {
+  readonly rate?: string;
+  readonly delay?: string;
+  readonly jitter?: string;
+  /** Percent of packets dropped. */
+  readonly loss?: number;
 }
 
 /** Namespaces perfsuite makes are named with this prefix, so stale ones can be recognised. */
@@ -59,6 +69,21 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
       await execa('tc', tbfArgs(hostInterface, rate, shaped ? 'change' : 'add'), { timeout: COMMAND_TIMEOUT_MS });
       shaped = true;
     },
+    setNetem: async ({ rate, delay, jitter, loss }) => {
+      const args = ['qdisc', shaped ? 'replace' : 'add', 'dev', hostInterface, 'root', 'netem'];
+      if (delay !== undefined) args.push('delay', delay, ...(jitter === undefined ? [] : [jitter]));
+      if (loss !== undefined) args.push('loss', `${loss}%`);
+      if (rate !== undefined) args.push('rate', rate);
+      try {
+        await execa('tc', args, { timeout: COMMAND_TIMEOUT_MS });
+      } catch (error) {
+        const detail = ((error as { stderr?: string }).stderr ?? '').trim();
+        throw new Error(
+          `tc could not add netem for delay/jitter/loss (${detail || (error as Error).message}); this kernel lacks the sch_netem module (try modprobe sch_netem), or shape with rate: alone, which uses tbf`,
+        );
+      }
+      shaped = true;
+    },
     remove: async () => {
       await ip(['netns', 'delete', namespace]).catch(() => undefined);
       // the host end normally goes with the namespace; make sure when the peer never moved into it
@@ -102,4 +127,45 @@ export async function netnsUnavailable(): Promise<string | undefined> {
     await ip(['netns', 'delete', probe]).catch(() => undefined);
   }
   return undefined;
+}
+
+/** Whether a pid belongs to a running process. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes namespaces an earlier perfsuite made and did not remove (it was killed): they are named
+ * `perfsuite-<pid>-<n>` and their pid no longer runs. Returns the names removed.
+ */
+export async function removeStaleNamespaces(): Promise<string[]> {
+  const { stdout } = await execa('ip', ['netns', 'list'], { timeout: COMMAND_TIMEOUT_MS });
+  const stale = stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => {
+      const match = new RegExp(`^${NETNS_PREFIX}(?:probe-)?(\\d+)(?:-\\d+)?$`).exec(name);
+      return match !== null && !isAlive(Number(match[1]));
+    });
+  for (const name of stale) {
+    // a killed run leaves its netserver running inside; stop it, or it outlives the namespace's name
+    const pids = await execa('ip', ['netns', 'pids', name], { timeout: COMMAND_TIMEOUT_MS }).then(
+      (result) => result.stdout.split(/\s+/).filter((pid) => /^\d+$/.test(pid)).map(Number),
+      () => [] as number[],
+    );
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await ip(['netns', 'delete', name]).catch(() => undefined);
+  }
+  return stale;
 }

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { PlannedServer } from '../plan/plan-cases.js';
-import { type ServerPool, ServerUnavailable } from '../run/run-cases.js';
+import { type ServerAddress, type ServerPool, ServerUnavailable } from '../run/run-cases.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
+import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { connectOnce } from './probe-port.js';
 
 const REACH_TIMEOUT_MS = 5_000;
+const NETNS_CONTROL_PORT = 12865;
 
 export interface ManagedServerPool extends ServerPool {
   /** Every server in use, with the pid of those this run started. */
@@ -12,15 +15,20 @@ export interface ManagedServerPool extends ServerPool {
   stopAll(): Promise<void>;
 }
 
-/** Starts local netservers on first use and checks external ones before their first case. */
+/**
+ * Starts local netservers on first use, makes namespaces with their netserver for netns servers, and checks external
+ * ones before their first case.
+ */
 export function createServerPool(servers: readonly PlannedServer[]): ManagedServerPool {
   const byKey = new Map(servers.map((s) => [s.key, s]));
   const started = new Map<string, StartedNetserver>();
-  const checked = new Map<string, Promise<{ host: string; port: number }>>();
+  const links = new Map<string, { link: NetnsLink; passphrase: string }>();
+  const checked = new Map<string, Promise<ServerAddress>>();
+  let staleRemoved: Promise<unknown> | undefined;
   /** What each server was last reached at (kept after stopping, for results.json). */
   const reached = new Map<string, { key: string; host: string; port: number; pid?: number }>();
 
-  const startLocal = async (server: PlannedServer): Promise<{ host: string; port: number }> => {
+  const startLocal = async (server: PlannedServer): Promise<ServerAddress> => {
     try {
       const netserver = await startLocalNetserver({
         host: server.host,
@@ -36,7 +44,37 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
     }
   };
 
-  const acquire = (key: string): Promise<{ host: string; port: number }> => {
+  /** A namespace (made once per run, shaped as asked) and a netserver inside it with a fresh passphrase. */
+  const startNetns = async (server: PlannedServer): Promise<ServerAddress> => {
+    let made = links.get(server.key);
+    try {
+      if (made === undefined) {
+        const unavailable = await netnsUnavailable();
+        if (unavailable !== undefined) throw new Error(unavailable);
+        staleRemoved ??= removeStaleNamespaces();
+        await staleRemoved;
+        const link = await createNetnsLink();
+        made = { link, passphrase: randomBytes(16).toString('hex') };
+        links.set(server.key, made);
+        const { rate, delay, jitter, loss } = server.link ?? {};
+        if (delay !== undefined || jitter !== undefined || loss !== undefined) {
+          await link.setNetem({ ...(rate === undefined ? {} : { rate }), ...(delay === undefined ? {} : { delay }), ...(jitter === undefined ? {} : { jitter }), ...(loss === undefined ? {} : { loss }) });
+        } else if (rate !== undefined) {
+          await link.setRate(rate);
+        }
+      }
+      const { link, passphrase } = made;
+      const netserver = await startLocalNetserver({ host: link.peerAddress, port: NETNS_CONTROL_PORT, prefix: link.exec, passphrase });
+      started.set(server.key, netserver);
+      reached.set(server.key, { key: server.key, host: link.peerAddress, port: NETNS_CONTROL_PORT, pid: netserver.pid });
+      return { host: link.peerAddress, port: NETNS_CONTROL_PORT, passphrase };
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;
+      throw new ServerUnavailable({ kind: 'no-netserver', message: `could not set up the network namespace of ${server.key}: ${reason}` });
+    }
+  };
+
+  const acquire = (key: string): Promise<ServerAddress> => {
     let pending = checked.get(key);
     if (pending === undefined) {
       const server = byKey.get(key);
@@ -44,10 +82,12 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
       pending =
         server.type === 'local'
           ? startLocal(server)
-          : checkReachable(server).then((address) => {
-              reached.set(key, { key, ...address });
-              return address;
-            });
+          : server.type === 'netns'
+            ? startNetns(server)
+            : checkReachable(server).then((address) => {
+                reached.set(key, { key, ...address });
+                return address;
+              });
       checked.set(key, pending);
     }
     return pending;
@@ -72,6 +112,9 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
       const stopping = [...started.values()].map((s) => s.stop());
       started.clear();
       await Promise.all(stopping);
+      const removing = [...links.values()].map(({ link }) => link.remove());
+      links.clear();
+      await Promise.all(removing);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Case, CaseParams, ServerSpec, SuiteSpec } from '../suite/types.js'
 /** Placeholders for what is only known at run time. */
 export const PORT_PLACEHOLDER = '{port}';
 export const PASSPHRASE_PLACEHOLDER = '{passphrase}';
-const NETNS_ADDRESS_PLACEHOLDER = '{netns-address}';
+export const NETNS_ADDRESS_PLACEHOLDER = '{netns-address}';
 const DEFAULT_CONTROL_PORT = 12865;
 
 /** A netserver a run needs: which suite's server, how it is reached, and how it is started (if perfsuite starts it). */
@@ -19,7 +19,11 @@ export interface PlannedServer {
   readonly controlPort: number | string;
   /** The netserver argv perfsuite runs (on the peer, for ssh), or undefined when it is already running. */
   readonly netserver: readonly string[] | undefined;
+  /** For `type: netns`: the link to shape between this host and the namespace. */
+  readonly link?: NetnsLinkSpec;
 }
+
+export type NetnsLinkSpec = NonNullable<Extract<ServerSpec, { type: 'netns' }>['link']>;
 
 export interface PlannedCase {
   readonly case: Case;
@@ -123,7 +127,8 @@ function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean
         key: `${suite}/${name}`,
         host: NETNS_ADDRESS_PLACEHOLDER,
         controlPort: DEFAULT_CONTROL_PORT,
-        netserver: ['netserver', '-D', '-L', NETNS_ADDRESS_PLACEHOLDER, '-p', String(DEFAULT_CONTROL_PORT), '-Z', PASSPHRASE_PLACEHOLDER],
+        netserver: ['ip', 'netns', 'exec', '{netns}', 'netserver', '-D', '-L', NETNS_ADDRESS_PLACEHOLDER, '-p', String(DEFAULT_CONTROL_PORT), '-Z', PASSPHRASE_PLACEHOLDER],
+        ...(spec.link === undefined ? {} : { link: spec.link }),
       };
   }
 }

@@ -1,15 +1,22 @@
 import type { NetperfExecutor } from '../exec/run-netperf.js';
 import { INFRASTRUCTURE_FAILURES, parseNetperfRun, type ProcessOutcome, type RunFailure, type RunMetrics } from '../netperf/parse-output.js';
 import type { TestName } from '../netperf/test-types.js';
-import { estimateRunSeconds, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
+import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
 import type { CaseResult, NetperfInvocation } from '../results/results.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineStreams, summarizeRuns } from './aggregate.js';
 
 /** The netservers of a run: started on first use, restarted after they die, stopped at the end. */
+/** Where a server listens, and the passphrase of one perfsuite started off this host (netns, ssh). */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly passphrase?: string;
+}
+
 export interface ServerPool {
   /** Where netperf should connect for this server; starts or checks it on first use. Throws a RunFailure-like error. */
-  acquire(serverKey: string): Promise<{ readonly host: string; readonly port: number }>;
+  acquire(serverKey: string): Promise<ServerAddress>;
   /** Called after an infrastructure failure, before a retry: restarts a managed server that has died. */
   recover(serverKey: string): Promise<void>;
 }
@@ -99,7 +106,7 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
       if (remainingMs <= 0) {
         return finish({ kind: 'timeout', message: `the case took longer than its timeout of ${params.timeout ?? 0} s; raise timeout: or lower repeat/duration` });
       }
-      let target: { host: string; port: number };
+      let target: ServerAddress;
       try {
         // asked every attempt: a server restarted after a failure may listen on a new port
         target = await options.servers.acquire(planned.serverKey);
@@ -107,12 +114,13 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
         if (error instanceof ServerUnavailable) return finish(error.failure);
         throw error;
       }
-      const argv = planned.netperf.map((arg) => (arg === PORT_PLACEHOLDER ? String(target.port) : arg));
+      const argv = fillPlaceholders(planned.netperf, target);
       const keys = argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
       const timeoutMs = Math.min(runTimeoutMs(planned), remainingMs);
       const outcomes = await Promise.all(Array.from({ length: streams }, () => options.executor.run(argv, { timeoutMs, signal: options.signal })));
       if (options.signal.aborted) return 'interrupted';
-      invocations = outcomes.map((outcome) => invocation(argv, outcome));
+      // the passphrase never reaches results or reports
+      invocations = outcomes.map((outcome) => invocation(planned.netperf.map((arg, i) => (arg === PASSPHRASE_PLACEHOLDER ? arg : (argv[i] ?? arg))), outcome));
       const parsed = outcomes.map((outcome) => parseNetperfRun(outcome, { test: params.test as TestName, keys, target: `${target.host}:${target.port}` }));
       const failed = parsed.find((p) => p.kind === 'error');
       if (failed !== undefined) {
@@ -136,6 +144,16 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
     }
   }
   return finish();
+}
+
+/** The planned argv with what is known only now: the server's port, its address, its passphrase. */
+export function fillPlaceholders(argv: readonly string[], target: ServerAddress): string[] {
+  const values = new Map([
+    [PORT_PLACEHOLDER, String(target.port)],
+    [NETNS_ADDRESS_PLACEHOLDER, target.host],
+    ...(target.passphrase === undefined ? [] : [[PASSPHRASE_PLACEHOLDER, target.passphrase] as const]),
+  ]);
+  return argv.map((arg) => values.get(arg) ?? arg);
 }
 
 function invocation(argv: readonly string[], outcome: ProcessOutcome): NetperfInvocation {

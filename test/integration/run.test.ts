@@ -1,13 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/results/results.js';
-import { projectRoot, schemaErrors } from '../helpers.js';
+import { isRunning, projectRoot, schemaErrors } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suites = 'test/fixtures/suites/valid';
@@ -23,13 +23,6 @@ function readResults(dir: string): RunResult {
   const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as unknown;
   expect(validateResults(results) ? [] : validateResults.errors).toEqual([]);
   return results as RunResult;
-}
-
-/** Whether a process still runs (a zombie waiting to be reaped counts as gone). */
-function isRunning(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
 }
 
 /** netperf or netserver processes still using this port. */

@@ -103,6 +103,29 @@ describe('running cases (fake executor, real recorded outputs)', () => {
     expect(failed.results[0]?.error?.kind).toBe('no-netserver');
   });
 
+  it('gives netperf the passphrase and address of a namespace server, and keeps the passphrase out of the results', async () => {
+    const plan = planFor(`version: 1
+name: s
+servers:
+  ns: { type: netns }
+tests:
+  - name: rr
+    server: ns
+    test: TCP_RR
+    duration: 1
+`);
+    const executor = scripted(recorded('tcp-rr'));
+    const servers = pool({ acquire: () => Promise.resolve({ host: '10.213.1.2', port: 12865, passphrase: 'c0ffee' }) });
+    const { results } = await runCases(plan, options(executor, servers));
+    const sent = executor.calls[0] ?? [];
+    expect(sent.slice(sent.indexOf('-Z'), sent.indexOf('-Z') + 2)).toEqual(['-Z', 'c0ffee']);
+    expect(sent.slice(sent.indexOf('-H'), sent.indexOf('-H') + 4)).toEqual(['-H', '10.213.1.2', '-p', '12865']);
+    const kept = results[0]?.netperf[0]?.argv ?? [];
+    expect(kept).toContain('{passphrase}');
+    expect(kept).toContain('10.213.1.2');
+    expect(JSON.stringify(results)).not.toContain('c0ffee');
+  });
+
   it('does not retry a failure of the case itself', async () => {
     const executor = scripted(recorded('unknown-test'));
     const { results } = await runCases(planFor(RR), options(executor, pool()));

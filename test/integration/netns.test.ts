@@ -1,0 +1,81 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { netnsUnavailable } from '../../src/exec/netns-link.js';
+import type { RunResult } from '../../src/results/results.js';
+import { isRunning, projectRoot } from '../helpers.js';
+
+const bin = path.join(projectRoot, 'bin/perfsuite.js');
+const suites = 'test/fixtures/suites/valid';
+const unavailable = await netnsUnavailable();
+const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
+
+const outDir = (): string => mkdtempSync(path.join(tmpdir(), 'perfsuite-netns-'));
+const readResults = (dir: string): RunResult => JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+const namespaces = (): string[] =>
+  spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name !== '');
+
+describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('makes a namespace with a 100 Mbit/s link and a passphrase-protected netserver, measures through it, and removes it all', () => {
+    const dir = outDir();
+    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-shaped.yml`, '--out', dir], { cwd: projectRoot, encoding: 'utf8', env });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const results = readResults(dir);
+    const [bulk, rr] = results.suites[0]?.cases ?? [];
+    // tbf at 100 Mbit/s: TCP lands within 10% below the configured rate
+    expect(bulk?.metrics.throughput).toBeGreaterThan(90e6);
+    expect(bulk?.metrics.throughput).toBeLessThanOrEqual(100e6);
+    expect(rr?.metrics.transaction_rate).toBeGreaterThan(1000);
+    const server = results.servers[0];
+    expect(server).toMatchObject({ key: 'netns-shaped/shaped', port: 12865 });
+    expect(server?.host).toMatch(/^10\.213\.\d+\.\d+$/);
+    // netperf had to send the passphrase; it is kept out of the results
+    const argv = bulk?.netperf[0]?.argv ?? [];
+    expect(argv.slice(argv.indexOf('-Z'), argv.indexOf('-Z') + 2)).toEqual(['-Z', '{passphrase}']);
+    expect(JSON.stringify(results)).not.toMatch(/"-Z",\s*"[0-9a-f]{32}"/);
+    expect(isRunning(server?.pid ?? -1)).toBe(false);
+    expect(namespaces().filter((name) => name.startsWith('perfsuite-'))).toEqual([]);
+  });
+
+  it('cleans up after a killed run: the next run removes the stale namespace and stops its netserver', async () => {
+    const dir = outDir();
+    const child = spawn(process.execPath, [bin, 'run', `${suites}/netns-long.yml`, '--out', dir], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    expect((await lines.next()).value).toMatch(/^✓ \[1\/3\] netns-long\/bulk/);
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    const stale = `perfsuite-${child.pid ?? -1}-0`;
+    expect(namespaces()).toContain(stale);
+    const orphan = readResults(dir).servers[0]?.pid ?? -1;
+    expect(isRunning(orphan)).toBe(true);
+
+    const again = outDir();
+    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-shaped.yml`, '--out', again], { cwd: projectRoot, encoding: 'utf8', env });
+    expect(result.status).toBe(0);
+    expect(namespaces()).not.toContain(stale);
+    expect(isRunning(orphan)).toBe(false);
+  });
+
+  it('asks for delay through netem, and names the missing kernel module where netem is not there', () => {
+    const dir = outDir();
+    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-netem.yml`, '--out', dir], { cwd: projectRoot, encoding: 'utf8', env });
+    const [c] = readResults(dir).suites[0]?.cases ?? [];
+    if (result.status === 0) {
+      // 5 ms each way through netem: a round trip takes at least 5 ms
+      expect(c?.metrics.latency_p50).toBeGreaterThan(5000);
+    } else {
+      expect(result.status).toBe(3);
+      expect(c?.error?.message).toMatch(/could not set up the network namespace of netns-netem\/delayed: tc could not add netem .*sch_netem module \(try modprobe sch_netem\), or shape with rate: alone/);
+    }
+    expect(namespaces().filter((name) => name.startsWith('perfsuite-'))).toEqual([]);
+  });
+});
