@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages perfsuite needs: netperf 2.7 (netperf + netserver).
 # With --dev, also what its tests need: xmllint (JUnit schema check), a headless Chromium (report.html check)
-# and iproute2 (namespace and tc-shaped link for the regression-gate test).
+# iproute2 (namespaces and tc-shaped links) and openssh-server (the ssh tests run an sshd of their own).
 # Debian: netperf is in the non-free component, which this adds as a separate sources entry.
 # Ubuntu: netperf is in multiverse. macOS: Homebrew. Runs apt as root, through sudo when needed.
 set -euo pipefail
@@ -28,13 +28,16 @@ fi
 need_xmllint=false
 need_browser=false
 need_iproute=false
+need_sshd=false
 if $dev; then
+  # the ssh tests start an OpenSSH server of their own on 127.0.0.1 (nothing is started here)
+  [ -x /usr/sbin/sshd ] || [ "$(uname -s)" != Linux ] || need_sshd=true
   have xmllint || need_xmllint=true
   have_browser || need_browser=true
   # ip and tc make the namespace and the shaped link of the regression-gate test
   if [ "$(uname -s)" = Linux ] && ! { have ip && have tc; }; then need_iproute=true; fi
 fi
-if ! $need_netperf && ! $need_xmllint && ! $need_browser && ! $need_iproute; then exit 0; fi
+if ! $need_netperf && ! $need_xmllint && ! $need_browser && ! $need_iproute && ! $need_sshd; then exit 0; fi
 
 case "$(uname -s)" in
   Darwin)
@@ -71,6 +74,7 @@ if $need_netperf; then
 fi
 if $need_xmllint; then packages+=(libxml2-utils); fi
 if $need_iproute; then packages+=(iproute2); fi
+if $need_sshd; then packages+=(openssh-server openssh-client); fi
 if $need_browser; then
   # Ubuntu ships Chromium only as a snap; its GitHub runners have google-chrome already
   if [ "${ID:-}" = "ubuntu" ]; then packages+=(chromium-browser); else packages+=(chromium); fi

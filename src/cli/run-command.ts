@@ -33,10 +33,6 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const plan = planCases(suites, cases);
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
-  const unsupported = plan.servers.filter((s) => s.type === 'ssh');
-  if (unsupported.length > 0) {
-    throw new UsageError(`run cannot use ${unsupported.map((s) => `${s.key} (type ${s.type})`).join(', ')} yet; use type local, external or netns`);
-  }
   const netperf = netperfVersion();
   if (netperf === undefined) {
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
@@ -48,7 +44,8 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const environment = describeEnvironment(options.version, netperf);
-  const pool = createServerPool(plan.servers);
+  const sshConfigFile = io.env['PERFSUITE_SSH_CONFIG'];
+  const pool = createServerPool(plan.servers, sshConfigFile === undefined || sshConfigFile === '' ? {} : { sshConfigFile });
   const finished: CaseResult[] = [];
   const snapshot = (state: RunResult['state']): RunResult => {
     const result: RunResult = {

@@ -3,6 +3,7 @@ import type { PlannedServer } from '../plan/plan-cases.js';
 import { type ServerAddress, type ServerPool, ServerUnavailable } from '../run/run-cases.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
+import { SshNetserverError, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './probe-port.js';
 
 const REACH_TIMEOUT_MS = 5_000;
@@ -19,7 +20,7 @@ export interface ManagedServerPool extends ServerPool {
  * Starts local netservers on first use, makes namespaces with their netserver for netns servers, and checks external
  * ones before their first case.
  */
-export function createServerPool(servers: readonly PlannedServer[]): ManagedServerPool {
+export function createServerPool(servers: readonly PlannedServer[], options: { readonly sshConfigFile?: string } = {}): ManagedServerPool {
   const byKey = new Map(servers.map((s) => [s.key, s]));
   const started = new Map<string, StartedNetserver>();
   const links = new Map<string, { link: NetnsLink; passphrase: string }>();
@@ -74,6 +75,32 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
     }
   };
 
+  /** netserver on the peer over ssh, with a fresh passphrase per start. */
+  const startSsh = async (server: PlannedServer): Promise<ServerAddress> => {
+    const passphrase = randomBytes(16).toString('hex');
+    const ssh = server.ssh ?? {};
+    try {
+      const netserver = await startSshNetserver({
+        target: {
+          host: server.host,
+          ...(ssh.user === undefined ? {} : { user: ssh.user }),
+          ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
+          ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
+          ...(options.sshConfigFile === undefined ? {} : { configFile: options.sshConfigFile }),
+        },
+        controlPort: Number(server.controlPort),
+        passphrase,
+        ...(ssh.netserver === undefined ? {} : { netserver: ssh.netserver }),
+      });
+      started.set(server.key, netserver);
+      reached.set(server.key, { key: server.key, host: server.host, port: netserver.port, pid: netserver.pid });
+      return { host: server.host, port: netserver.port, passphrase };
+    } catch (error) {
+      if (error instanceof SshNetserverError) throw new ServerUnavailable({ kind: error.failure.kind, message: `${server.key}: ${error.failure.message}` });
+      throw error;
+    }
+  };
+
   const acquire = (key: string): Promise<ServerAddress> => {
     let pending = checked.get(key);
     if (pending === undefined) {
@@ -84,7 +111,9 @@ export function createServerPool(servers: readonly PlannedServer[]): ManagedServ
           ? startLocal(server)
           : server.type === 'netns'
             ? startNetns(server)
-            : checkReachable(server).then((address) => {
+            : server.type === 'ssh'
+              ? startSsh(server)
+              : checkReachable(server).then((address) => {
                 reached.set(key, { key, ...address });
                 return address;
               });

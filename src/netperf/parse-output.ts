@@ -25,6 +25,10 @@ export type FailureKind =
   | 'bad-output'
   | 'netperf-failed'
   | 'netperf-missing'
+  | 'ssh-auth'
+  | 'ssh-unreachable'
+  | 'ssh-failed'
+  | 'netserver-missing'
   | 'interrupted';
 
 export interface RunFailure {

@@ -21,6 +21,8 @@ export interface PlannedServer {
   readonly netserver: readonly string[] | undefined;
   /** For `type: netns`: the link to shape between this host and the namespace. */
   readonly link?: NetnsLinkSpec;
+  /** For `type: ssh`: how to log in, and netserver's path on the peer. */
+  readonly ssh?: { readonly user?: string; readonly sshPort?: number; readonly identityFile?: string; readonly netserver?: string };
 }
 
 export type NetnsLinkSpec = NonNullable<Extract<ServerSpec, { type: 'netns' }>['link']>;
@@ -117,7 +119,13 @@ function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean
     case 'ssh': {
       const controlPort = spec.control_port ?? DEFAULT_CONTROL_PORT;
       const netserver = [spec.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', PASSPHRASE_PLACEHOLDER];
-      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort, netserver };
+      const ssh = {
+        ...(spec.user === undefined ? {} : { user: spec.user }),
+        ...(spec.ssh_port === undefined ? {} : { sshPort: spec.ssh_port }),
+        ...(spec.identity_file === undefined ? {} : { identityFile: spec.identity_file }),
+        ...(spec.netserver === undefined ? {} : { netserver: spec.netserver }),
+      };
+      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort, netserver, ssh };
     }
     case 'external':
       return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort: spec.control_port ?? DEFAULT_CONTROL_PORT, netserver: undefined };

@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { execa } from 'execa';
+import type { FailureKind } from '../netperf/parse-output.js';
+import { shellQuote } from '../report/format.js';
+import type { StartedNetserver } from './local-netserver.js';
+import { connectOnce } from './probe-port.js';
+
+/** How to reach a peer over ssh; every field is a validated suite value and reaches ssh as its own argv entry. */
+export interface SshTarget {
+  readonly host: string;
+  readonly user?: string;
+  readonly sshPort?: number;
+  readonly identityFile?: string;
+  /** An ssh_config file for `ssh -F` (PERFSUITE_SSH_CONFIG); otherwise ssh reads the user's own config. */
+  readonly configFile?: string;
+}
+
+const CONNECT_TIMEOUT_SECONDS = 10;
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** The ssh argv for one remote command: BatchMode (never a prompt), a connect timeout, keep-alives. */
+export function sshArgv(target: SshTarget, remoteCommand: string, options: { readonly tty?: boolean } = {}): string[] {
+  return [
+    ...(options.tty === true ? ['-tt'] : []),
+    '-o', 'BatchMode=yes',
+    '-o', `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
+    ...(target.configFile === undefined ? [] : ['-F', target.configFile]),
+    ...(target.sshPort === undefined ? [] : ['-p', String(target.sshPort)]),
+    ...(target.identityFile === undefined ? [] : ['-i', target.identityFile]),
+    ...(target.user === undefined ? [] : ['-l', target.user]),
+    '--',
+    target.host,
+    remoteCommand,
+  ];
+}
+
+/** Why an ssh session failed, as a failure kind and a message that says what to do. */
+export function classifySshFailure(target: SshTarget, output: string, exitCode: number | null): { kind: FailureKind; message: string } {
+  const where = `${target.user === undefined ? '' : `${target.user}@`}${target.host}${target.sshPort === undefined ? '' : `:${target.sshPort}`}`;
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('PERFSUITE_PID=') && !l.startsWith('Warning: Permanently added'));
+  const fallback = lines[0] ?? `ssh exited with ${exitCode ?? 'a signal'}`;
+  /** The line of output that shows the cause, for the message. */
+  const evidence = (pattern: RegExp): string => lines.find((l) => pattern.test(l)) ?? fallback;
+  const denied = /Permission denied|Too many authentication failures/;
+  if (denied.test(output)) {
+    return { kind: 'ssh-auth', message: `ssh to ${where} was refused (${evidence(denied)}); check user:, identity_file: or your ssh-agent, and that the key is in the peer's authorized_keys` };
+  }
+  const hostKey = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/;
+  if (hostKey.test(output)) {
+    return { kind: 'ssh-auth', message: `ssh to ${where} does not trust the peer's host key (${evidence(hostKey)}); add it to known_hosts (ssh-keyscan) — perfsuite never accepts unknown keys` };
+  }
+  const dns = /Could not resolve hostname/;
+  if (dns.test(output)) return { kind: 'dns', message: `ssh cannot resolve ${target.host} (${evidence(dns)}); check host:` };
+  const unreachable = /Connection refused|No route to host|timed out|Network is unreachable|Connection closed by|kex_exchange_identification/;
+  if (unreachable.test(output)) {
+    return { kind: 'ssh-unreachable', message: `cannot open an ssh connection to ${where} (${evidence(unreachable)}); check the host is up, sshd runs there, and ssh_port:` };
+  }
+  const missing = /not found|No such file or directory/;
+  if (exitCode === 127 || missing.test(output)) {
+    return { kind: 'netserver-missing', message: `netserver is not installed on ${target.host} (${evidence(missing)}); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path` };
+  }
+  return { kind: 'ssh-failed', message: `ssh to ${where} failed (${fallback})` };
+}
+
+/** A failure to start a remote netserver, already classified. */
+export class SshNetserverError extends Error {
+  constructor(readonly failure: { kind: FailureKind; message: string }) {
+    super(failure.message);
+  }
+}
+
+/**
+ * Starts `netserver -D -p <port> -Z <passphrase>` on the peer through ssh. The remote shell prints its pid and execs
+ * netserver (so the pid is netserver's); the session has a tty, so a dropped connection hangs netserver up; `stop()`
+ * kills exactly that pid over a second ssh session and then ends the first.
+ */
+export async function startSshNetserver(options: {
+  readonly target: SshTarget;
+  readonly controlPort: number;
+  readonly passphrase: string;
+  readonly netserver?: string;
+}): Promise<StartedNetserver> {
+  const { target, controlPort, passphrase } = options;
+  const command = [options.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', passphrase].map(shellQuote).join(' ');
+  // `$$` is the remote shell's pid, which exec hands on to netserver
+  const child = spawn('ssh', sshArgv(target, `echo PERFSUITE_PID=$$; exec ${command}`, { tty: true }), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  let pid: number | undefined;
+  const gotPid = new Promise<number>((resolve) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PERFSUITE_PID=(\d+)/.exec(output);
+      if (match !== null && pid === undefined) {
+        pid = Number(match[1]);
+        resolve(pid);
+      }
+    });
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const failed = Promise.race([exited, once(child, 'error').then(([error]) => { throw error as Error; })]).then(([code]) => {
+    throw new SshNetserverError(classifySshFailure(target, output, code));
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    const remotePid = await Promise.race([gotPid, failed]);
+    for (;;) {
+      try {
+        await Promise.race([connectOnce(target.host, controlPort, 2_000), failed]);
+        break;
+      } catch (error) {
+        if (error instanceof SshNetserverError || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    failed.catch(() => undefined);
+    return {
+      host: target.host,
+      port: controlPort,
+      pid: remotePid,
+      hasExited: () => child.exitCode !== null || child.signalCode !== null,
+      stop: async () => {
+        // the pid is a number we parsed, so it is safe in the remote command
+        await execa('ssh', sshArgv(target, `kill ${remotePid} 2>/dev/null; true`), { timeout: STOP_TIMEOUT_MS, reject: false });
+        endSession(child);
+        await exited;
+      },
+    };
+  } catch (error) {
+    endSession(child);
+    if (error instanceof SshNetserverError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SshNetserverError({ kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' });
+    throw new SshNetserverError({ kind: 'no-netserver', message: `netserver on ${target.host} did not listen on port ${controlPort} within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}); check that a firewall allows it` });
+  }
+}
+
+function endSession(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}

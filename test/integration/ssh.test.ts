@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSshNetserver } from '../../src/exec/ssh-netserver.js';
+import type { RunResult } from '../../src/results/results.js';
+import { isRunning, projectRoot } from '../helpers.js';
+import { freePort, sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
+
+const bin = path.join(projectRoot, 'bin/perfsuite.js');
+const unavailable = sshdUnavailable();
+let sshd: TestSshd;
+
+/** `perfsuite run` of the ssh suite against the test's sshd, with these variables. */
+async function run(vars: Record<string, string> = {}) {
+  const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ssh-'));
+  const all = { SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, CONTROL_PORT: String(await freePort()), ...vars };
+  const args = [bin, 'run', 'test/fixtures/suites/valid/ssh-peer.yml', '--out', out, ...Object.entries(all).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
+  const result = spawnSync(process.execPath, args, {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', PERFSUITE_SSH_CONFIG: sshd.clientConfig },
+  });
+  return { ...result, results: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult };
+}
+
+describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real OpenSSH server${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+
+  it('starts netserver on the peer over ssh, measures through it, and stops exactly that process', async () => {
+    const result = await run();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const cases = result.results.suites[0]?.cases ?? [];
+    expect(cases.map((c) => c.status)).toEqual(['pass', 'pass']);
+    expect(cases[0]?.metrics.transaction_rate).toBeGreaterThan(1000);
+    const server = result.results.servers[0];
+    expect(server).toMatchObject({ key: 'ssh-peer/peer', host: '127.0.0.1' });
+    // the peer is this machine, so the recorded remote pid can be checked here: it was netserver, and it is gone
+    expect(server?.pid).toBeGreaterThan(1);
+    expect(isRunning(server?.pid ?? -1)).toBe(false);
+    const argv = cases[0]?.netperf[0]?.argv ?? [];
+    expect(argv.slice(argv.indexOf('-Z'), argv.indexOf('-Z') + 2)).toEqual(['-Z', '{passphrase}']);
+    expect(JSON.stringify(result.results)).not.toMatch(/[0-9a-f]{32}/);
+  });
+
+  it('a dropped ssh connection takes the remote netserver down with it', async () => {
+    const netserver = await startSshNetserver({
+      target: { host: '127.0.0.1', user: 'root', sshPort: sshd.port, identityFile: sshd.identityFile, configFile: sshd.clientConfig },
+      controlPort: await freePort(),
+      passphrase: 'feedface',
+    });
+    expect(isRunning(netserver.pid)).toBe(true);
+    // the ssh client dies without a word (as when the network goes): the session's tty hangs netserver up
+    const ssh = spawnSync('pgrep', ['-f', '--', `-p ${sshd.port} .*PERFSUITE_PID`], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map(Number)
+      .filter((pid) => Number.isInteger(pid) && pid > 1 && pid !== process.pid);
+    expect(ssh).toHaveLength(1);
+    for (const pid of ssh) process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while ((isRunning(netserver.pid) || !netserver.hasExited()) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    expect(isRunning(netserver.pid)).toBe(false);
+    expect(netserver.hasExited()).toBe(true);
+  });
+
+  it('says the key was refused when ssh cannot log in', async () => {
+    const result = await run({ SSH_KEY: sshd.wrongIdentityFile });
+    expect(result.status).toBe(3);
+    const error = result.results.suites[0]?.cases[0]?.error;
+    expect(error?.kind).toBe('ssh-auth');
+    expect(error?.message).toMatch(/^ssh-peer\/peer: ssh to root@127\.0\.0\.1:\d+ was refused \(.*Permission denied.*\); check user:, identity_file: or your ssh-agent/);
+  });
+
+  it('says nothing listens when no sshd is there', async () => {
+    const result = await run({ SSH_PORT: String(await freePort()) });
+    expect(result.status).toBe(3);
+    const error = result.results.suites[0]?.cases[0]?.error;
+    expect(error?.kind).toBe('ssh-unreachable');
+    expect(error?.message).toMatch(/cannot open an ssh connection to root@127\.0\.0\.1:\d+ \(.*Connection refused.*\); check the host is up/);
+  });
+
+  it('says netserver is missing on the peer', async () => {
+    const result = await run({ NETSERVER: '/nonexistent/netserver' });
+    expect(result.status).toBe(3);
+    const error = result.results.suites[0]?.cases[0]?.error;
+    expect(error?.kind).toBe('netserver-missing');
+    expect(error?.message).toMatch(/netserver is not installed on 127\.0\.0\.1 \(.*\/nonexistent\/netserver.*\); install netperf there/);
+  });
+});
