@@ -107,6 +107,13 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       setExitCode(await reportCommand([results], { ...(options.out === undefined ? {} : { out: options.out }), baseline, reporters }, io));
     });
 
+  suiteOptions(program.command('doctor').argument('[files...]', 'suite files or globs whose servers to check'))
+    .description('check netperf and netserver here, and what the servers of the given suites need (ssh, versions, namespaces, netem)')
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number }) => {
+      const { doctorCommand } = await import('./doctor-command.js');
+      setExitCode(await doctorCommand(files, options, io));
+    });
+
   program
     .command('schema')
     .description('print the suite JSON Schema (for editors and other tools)')

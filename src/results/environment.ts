@@ -2,11 +2,16 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import type { Environment } from './results.js';
 
-/** The netperf version (`netperf -V`), or undefined when netperf cannot be run. */
-export function netperfVersion(): string | undefined {
-  const result = spawnSync('netperf', ['-V'], { encoding: 'utf8', timeout: 10_000 });
+/** The version `netperf -V` (or `netserver -V`) prints, or undefined when the program cannot be run. */
+export function netperfVersion(program: 'netperf' | 'netserver' = 'netperf'): string | undefined {
+  const result = spawnSync(program, ['-V'], { encoding: 'utf8', timeout: 10_000 });
   if (result.error !== undefined) return undefined;
-  return /version\s+(\S+)/i.exec(`${result.stdout}${result.stderr}`)?.[1] ?? 'unknown';
+  return parseNetperfVersion(`${result.stdout}${result.stderr}`);
+}
+
+/** The version number in "Netperf version 2.7.0". */
+export function parseNetperfVersion(output: string): string {
+  return /version\s+(\S+)/i.exec(output)?.[1] ?? 'unknown';
 }
 
 /** Facts about this machine that decide whether two runs are comparable. */

@@ -256,3 +256,25 @@ describe('perfsuite compare and --baseline', () => {
     expect(compare.stderr).toBe('perfsuite: --baseline old.json: schemaVersion is 0, this perfsuite reads 1; render it with the perfsuite version that wrote it\n');
   });
 });
+
+describe('perfsuite doctor', () => {
+  it('checks netperf and netserver, then each server of the given suites, and exits 3 when one is missing', () => {
+    const result = perfsuite(['doctor', 'test/fixtures/results/sweep.yml']);
+    expect(result.status).toBe(3);
+    expect(result.stdout).toBe(
+      [
+        '✓ netperf: 2.7.0',
+        '✓ netserver: 2.7.0',
+        '✓ sweep/local: local netserver: on 127.0.0.1',
+        '✗ sweep/gone: netserver at 127.0.0.1:1: not reachable (connect ECONNREFUSED 127.0.0.1:1); start netserver there or fix host/control_port',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says how to install netperf when it is missing', () => {
+    const result = perfsuite(['doctor'], { env: { PATH: '/nonexistent' } });
+    expect(result.status).toBe(3);
+    expect(result.stdout).toMatch(/^✗ netperf: not found; install it with: bash scripts\/install-deps\.sh/);
+  });
+});

@@ -65,6 +65,15 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     expect(isRunning(orphan)).toBe(false);
   });
 
+  it('doctor says whether namespaces can be made and whether netem is there', () => {
+    const result = spawnSync(process.execPath, [bin, 'doctor', `${suites}/netns-shaped.yml`, `${suites}/netns-netem.yml`], { cwd: projectRoot, encoding: 'utf8', env });
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[2]).toBe('✓ netns-shaped/shaped: network namespace: can be made, shaped to 100mbit with tc tbf');
+    if (result.status === 0) expect(lines[3]).toBe('✓ netns-netem/delayed: network namespace: can be made, and netem shapes delay/jitter/loss');
+    else expect(lines[3]).toMatch(/^✗ netns-netem\/delayed: network namespace: tc could not add netem .*sch_netem/);
+    expect(namespaces().filter((name) => name.startsWith('perfsuite-'))).toEqual([]);
+  });
+
   it('asks for delay through netem, and names the missing kernel module where netem is not there', () => {
     const dir = outDir();
     const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-netem.yml`, '--out', dir], { cwd: projectRoot, encoding: 'utf8', env });

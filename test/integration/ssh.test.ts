@@ -71,6 +71,21 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     expect(netserver.hasExited()).toBe(true);
   });
 
+  it('doctor checks ssh reachability and the netserver version on the peer, one line each', async () => {
+    const doctor = (key: string) =>
+      spawnSync(process.execPath, [bin, 'doctor', 'test/fixtures/suites/valid/ssh-peer.yml', '--var', `SSH_PORT=${sshd.port}`, '--var', `SSH_KEY=${key}`, '--var', 'CONTROL_PORT=12865'], {
+        cwd: projectRoot,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', PERFSUITE_SSH_CONFIG: sshd.clientConfig },
+      });
+    const good = doctor(sshd.identityFile);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toBe('✓ netperf: 2.7.0\n✓ netserver: 2.7.0\n✓ ssh-peer/peer: ssh 127.0.0.1: reachable, netserver 2.7.0 there\n');
+    const bad = doctor(sshd.wrongIdentityFile);
+    expect(bad.status).toBe(3);
+    expect(bad.stdout).toMatch(/^✗ ssh-peer\/peer: ssh 127\.0\.0\.1: ssh to root@127\.0\.0\.1:\d+ was refused \(.*Permission denied/m);
+  });
+
   it('says the key was refused when ssh cannot log in', async () => {
     const result = await run({ SSH_KEY: sshd.wrongIdentityFile });
     expect(result.status).toBe(3);

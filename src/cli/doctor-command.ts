@@ -1,0 +1,94 @@
+import { execa } from 'execa';
+import { ExitCode } from '../errors.js';
+import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
+import { connectOnce } from '../exec/probe-port.js';
+import { classifySshFailure, sshArgv, type SshTarget } from '../exec/ssh-netserver.js';
+import { planCases, type PlannedServer } from '../plan/plan-cases.js';
+import { shellQuote } from '../report/format.js';
+import { netperfInstallHint, netperfVersion, parseNetperfVersion } from '../results/environment.js';
+import { readSuiteFiles, type SuiteOptions } from './commands.js';
+import type { CliIo } from './main.js';
+
+/** One line of the doctor's report: what was checked, whether it is fine, and the detail or the fix. */
+export interface Check {
+  readonly ok: boolean;
+  readonly what: string;
+  readonly detail: string;
+}
+
+const REACH_TIMEOUT_MS = 5_000;
+
+async function checkSsh(server: PlannedServer, localVersion: string | undefined, configFile: string | undefined): Promise<Check> {
+  const ssh = server.ssh ?? {};
+  const target: SshTarget = {
+    host: server.host,
+    ...(ssh.user === undefined ? {} : { user: ssh.user }),
+    ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
+    ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
+    ...(configFile === undefined ? {} : { configFile }),
+  };
+  const what = `${server.key}: ssh ${server.host}`;
+  const result = await execa('ssh', sshArgv(target, `${shellQuote(ssh.netserver ?? 'netserver')} -V`), { timeout: 30_000, reject: false, all: true });
+  const output = result.all ?? '';
+  if (result.exitCode !== 0) return { ok: false, what, detail: classifySshFailure(target, output, result.exitCode ?? null).message };
+  const version = parseNetperfVersion(output);
+  if (localVersion !== undefined && version !== localVersion) {
+    return { ok: false, what, detail: `reachable, but netserver there is ${version} and netperf here is ${localVersion}; install the same netperf version on both ends` };
+  }
+  return { ok: true, what, detail: `reachable, netserver ${version} there` };
+}
+
+async function checkExternal(server: PlannedServer): Promise<Check> {
+  const what = `${server.key}: netserver at ${server.host}:${server.controlPort}`;
+  try {
+    await connectOnce(server.host, Number(server.controlPort), REACH_TIMEOUT_MS);
+    return { ok: true, what, detail: 'accepts connections' };
+  } catch (error) {
+    return { ok: false, what, detail: `not reachable (${(error as Error).message}); start netserver there or fix host/control_port` };
+  }
+}
+
+async function checkNetns(server: PlannedServer): Promise<Check> {
+  const what = `${server.key}: network namespace`;
+  const unavailable = await netnsUnavailable();
+  if (unavailable !== undefined) return { ok: false, what, detail: unavailable };
+  const { delay, jitter, loss, rate } = server.link ?? {};
+  if (delay === undefined && jitter === undefined && loss === undefined) {
+    return { ok: true, what, detail: `can be made${rate === undefined ? '' : `, shaped to ${rate} with tc tbf`}` };
+  }
+  // try netem for real on a throw-away link, as the run would
+  const link = await createNetnsLink();
+  try {
+    await link.setNetem({ ...(delay === undefined ? {} : { delay }), ...(jitter === undefined ? {} : { jitter }), ...(loss === undefined ? {} : { loss }) });
+    return { ok: true, what, detail: 'can be made, and netem shapes delay/jitter/loss' };
+  } catch (error) {
+    return { ok: false, what, detail: (error as Error).message };
+  } finally {
+    await link.remove();
+  }
+}
+
+/** `perfsuite doctor [suites...]`: netperf and netserver here, then what each server of the given suites needs. */
+export async function doctorCommand(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
+  const checks: Check[] = [];
+  const netperf = netperfVersion('netperf');
+  const netserver = netperfVersion('netserver');
+  checks.push(netperf === undefined ? { ok: false, what: 'netperf', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netperf', detail: netperf });
+  checks.push(netserver === undefined ? { ok: false, what: 'netserver', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netserver', detail: netserver });
+  if (files.length > 0) {
+    const { suites, cases } = readSuiteFiles(files, options, io);
+    const configFile = io.env['PERFSUITE_SSH_CONFIG'] === '' ? undefined : io.env['PERFSUITE_SSH_CONFIG'];
+    for (const server of planCases(suites, cases).servers) {
+      if (server.type === 'ssh') checks.push(await checkSsh(server, netperf, configFile));
+      else if (server.type === 'external') checks.push(await checkExternal(server));
+      else if (server.type === 'netns') checks.push(await checkNetns(server));
+      else checks.push({ ok: netserver !== undefined, what: `${server.key}: local netserver`, detail: netserver === undefined ? 'needs netserver here' : `on ${server.host}` });
+    }
+  }
+  await io.stdout(formatChecks(checks));
+  return checks.every((check) => check.ok) ? ExitCode.ok : ExitCode.unmeasured;
+}
+
+export function formatChecks(checks: readonly Check[]): string {
+  return checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.what}: ${check.detail}\n`).join('');
+}
