@@ -71,7 +71,7 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     expect(netserver.hasExited()).toBe(true);
   });
 
-  it('doctor checks ssh reachability and the netserver version on the peer, one line each', async () => {
+  it('doctor checks ssh reachability and the netserver version on the peer, one line each', () => {
     const doctor = (key: string) =>
       spawnSync(process.execPath, [bin, 'doctor', 'test/fixtures/suites/valid/ssh-peer.yml', '--var', `SSH_PORT=${sshd.port}`, '--var', `SSH_KEY=${key}`, '--var', 'CONTROL_PORT=12865'], {
         cwd: projectRoot,
