@@ -1,11 +1,9 @@
-import { execa } from 'execa';
 import { ExitCode } from '../errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
 import { connectOnce } from '../exec/probe-port.js';
-import { classifySshFailure, sshArgv, type SshTarget } from '../exec/ssh-netserver.js';
+import { remoteNetserverVersion, type SshTarget } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
-import { shellQuote } from '../report/format.js';
-import { netperfInstallHint, netperfVersion, parseNetperfVersion } from '../results/environment.js';
+import { netperfInstallHint, netperfVersion } from '../results/environment.js';
 import { readSuiteFiles, type SuiteOptions } from './commands.js';
 import type { CliIo } from './main.js';
 
@@ -28,10 +26,12 @@ async function checkSsh(server: PlannedServer, localVersion: string | undefined,
     ...(configFile === undefined ? {} : { configFile }),
   };
   const what = `${server.key}: ssh ${server.host}`;
-  const result = await execa('ssh', sshArgv(target, `${shellQuote(ssh.netserver ?? 'netserver')} -V`), { timeout: 30_000, reject: false, all: true });
-  const output = result.all ?? '';
-  if (result.exitCode !== 0) return { ok: false, what, detail: classifySshFailure(target, output, result.exitCode ?? null).message };
-  const version = parseNetperfVersion(output);
+  let version: string;
+  try {
+    version = await remoteNetserverVersion(target, ssh.netserver);
+  } catch (error) {
+    return { ok: false, what, detail: (error as Error).message };
+  }
   if (localVersion !== undefined && version !== localVersion) {
     return { ok: false, what, detail: `reachable, but netserver there is ${version} and netperf here is ${localVersion}; install the same netperf version on both ends` };
   }

@@ -45,7 +45,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const started = performance.now();
   const environment = describeEnvironment(options.version, netperf);
   const sshConfigFile = io.env['PERFSUITE_SSH_CONFIG'];
-  const pool = createServerPool(plan.servers, sshConfigFile === undefined || sshConfigFile === '' ? {} : { sshConfigFile });
+  const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...(sshConfigFile === undefined || sshConfigFile === '' ? {} : { sshConfigFile }) });
   const finished: CaseResult[] = [];
   const snapshot = (state: RunResult['state']): RunResult => {
     const result: RunResult = {

@@ -3,7 +3,7 @@ import type { PlannedServer } from '../plan/plan-cases.js';
 import { type ServerAddress, type ServerPool, ServerUnavailable } from '../run/run-cases.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
-import { SshNetserverError, startSshNetserver } from './ssh-netserver.js';
+import { remoteNetserverVersion, SshNetserverError, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './probe-port.js';
 
 const REACH_TIMEOUT_MS = 5_000;
@@ -20,7 +20,10 @@ export interface ManagedServerPool extends ServerPool {
  * Starts local netservers on first use, makes namespaces with their netserver for netns servers, and checks external
  * ones before their first case.
  */
-export function createServerPool(servers: readonly PlannedServer[], options: { readonly sshConfigFile?: string } = {}): ManagedServerPool {
+export function createServerPool(
+  servers: readonly PlannedServer[],
+  options: { readonly sshConfigFile?: string; /** netperf's version here; a peer's netserver must match it. */ readonly netperfVersion?: string } = {},
+): ManagedServerPool {
   const byKey = new Map(servers.map((s) => [s.key, s]));
   const started = new Map<string, StartedNetserver>();
   const links = new Map<string, { link: NetnsLink; passphrase: string }>();
@@ -79,15 +82,23 @@ export function createServerPool(servers: readonly PlannedServer[], options: { r
   const startSsh = async (server: PlannedServer): Promise<ServerAddress> => {
     const passphrase = randomBytes(16).toString('hex');
     const ssh = server.ssh ?? {};
+    const target = {
+      host: server.host,
+      ...(ssh.user === undefined ? {} : { user: ssh.user }),
+      ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
+      ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
+      ...(options.sshConfigFile === undefined ? {} : { configFile: options.sshConfigFile }),
+    };
     try {
+      const version = await remoteNetserverVersion(target, ssh.netserver);
+      if (options.netperfVersion !== undefined && version !== options.netperfVersion) {
+        throw new SshNetserverError({
+          kind: 'version-mismatch',
+          message: `netserver on ${server.host} is ${version} but netperf here is ${options.netperfVersion}; install the same netperf version on both ends`,
+        });
+      }
       const netserver = await startSshNetserver({
-        target: {
-          host: server.host,
-          ...(ssh.user === undefined ? {} : { user: ssh.user }),
-          ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
-          ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
-          ...(options.sshConfigFile === undefined ? {} : { configFile: options.sshConfigFile }),
-        },
+        target,
         controlPort: Number(server.controlPort),
         passphrase,
         ...(ssh.netserver === undefined ? {} : { netserver: ssh.netserver }),

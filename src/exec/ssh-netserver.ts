@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { execa } from 'execa';
 import type { FailureKind } from '../netperf/parse-output.js';
 import { shellQuote } from '../report/format.js';
+import { parseNetperfVersion } from '../results/environment.js';
 import type { StartedNetserver } from './local-netserver.js';
 import { connectOnce } from './probe-port.js';
 
@@ -67,6 +68,14 @@ export function classifySshFailure(target: SshTarget, output: string, exitCode: 
     return { kind: 'netserver-missing', message: `netserver is not installed on ${target.host} (${evidence(missing)}); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path` };
   }
   return { kind: 'ssh-failed', message: `ssh to ${where} failed (${fallback})` };
+}
+
+/** The netserver version on the peer (`netserver -V` over ssh); throws a classified failure when ssh cannot get it. */
+export async function remoteNetserverVersion(target: SshTarget, netserver = 'netserver'): Promise<string> {
+  const result = await execa('ssh', sshArgv(target, `${shellQuote(netserver)} -V`), { timeout: 30_000, reject: false, all: true });
+  const output = result.all ?? '';
+  if (result.exitCode !== 0) throw new SshNetserverError(classifySshFailure(target, output, result.exitCode ?? null));
+  return parseNetperfVersion(output);
 }
 
 /** A failure to start a remote netserver, already classified. */

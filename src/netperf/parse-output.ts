@@ -29,6 +29,7 @@ export type FailureKind =
   | 'ssh-unreachable'
   | 'ssh-failed'
   | 'netserver-missing'
+  | 'version-mismatch'
   | 'interrupted';
 
 export interface RunFailure {

@@ -15,7 +15,7 @@ let sshd: TestSshd;
 /** `perfsuite run` of the ssh suite against the test's sshd, with these variables. */
 async function run(vars: Record<string, string> = {}) {
   const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ssh-'));
-  const all = { SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, CONTROL_PORT: String(await freePort()), ...vars };
+  const all = { SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, CONTROL_PORT: String(await freePort()), DATA_PORT: String(await freePort()), ...vars };
   const args = [bin, 'run', 'test/fixtures/suites/valid/ssh-peer.yml', '--out', out, ...Object.entries(all).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
   const result = spawnSync(process.execPath, args, {
     cwd: projectRoot,
@@ -48,6 +48,8 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     expect(isRunning(server?.pid ?? -1)).toBe(false);
     const argv = cases[0]?.netperf[0]?.argv ?? [];
     expect(argv.slice(argv.indexOf('-Z'), argv.indexOf('-Z') + 2)).toEqual(['-Z', '{passphrase}']);
+    // data_port pins the data connection's remote port, so a firewall can allow exactly it
+    expect(argv.slice(argv.lastIndexOf('-P'), argv.lastIndexOf('-P') + 2)).toEqual(['-P', expect.stringMatching(/^,\d+$/)]);
     expect(JSON.stringify(result.results)).not.toMatch(/[0-9a-f]{32}/);
   });
 
@@ -73,7 +75,7 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
 
   it('doctor checks ssh reachability and the netserver version on the peer, one line each', () => {
     const doctor = (key: string) =>
-      spawnSync(process.execPath, [bin, 'doctor', 'test/fixtures/suites/valid/ssh-peer.yml', '--var', `SSH_PORT=${sshd.port}`, '--var', `SSH_KEY=${key}`, '--var', 'CONTROL_PORT=12865'], {
+      spawnSync(process.execPath, [bin, 'doctor', 'test/fixtures/suites/valid/ssh-peer.yml', '--var', `SSH_PORT=${sshd.port}`, '--var', `SSH_KEY=${key}`, '--var', 'CONTROL_PORT=12865', '--var', 'DATA_PORT=12866'], {
         cwd: projectRoot,
         encoding: 'utf8',
         env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', PERFSUITE_SSH_CONFIG: sshd.clientConfig },
@@ -84,6 +86,15 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     const bad = doctor(sshd.wrongIdentityFile);
     expect(bad.status).toBe(3);
     expect(bad.stdout).toMatch(/^✗ ssh-peer\/peer: ssh 127\.0\.0\.1: ssh to root@127\.0\.0\.1:\d+ was refused \(.*Permission denied/m);
+  });
+
+  it('refuses a netserver of another version on the peer, naming both', async () => {
+    const result = await run({ NETSERVER: path.join(projectRoot, 'test/fixtures/bin/netserver-2.6.0') });
+    expect(result.status).toBe(3);
+    expect(result.results.suites[0]?.cases[0]?.error).toEqual({
+      kind: 'version-mismatch',
+      message: 'ssh-peer/peer: netserver on 127.0.0.1 is 2.6.0 but netperf here is 2.7.0; install the same netperf version on both ends',
+    });
   });
 
   it('says the key was refused when ssh cannot log in', async () => {
