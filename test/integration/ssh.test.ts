@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +53,28 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     // data_port pins the data connection's remote port, so a firewall can allow exactly it
     expect(argv.slice(argv.lastIndexOf('-P'), argv.lastIndexOf('-P') + 2)).toEqual(['-P', expect.stringMatching(/^,\d+$/)]);
     expect(JSON.stringify(result.results)).not.toMatch(/[0-9a-f]{32}/);
+  });
+
+  it('on Ctrl-C stops the remote netserver too, keeping the finished case', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ssh-'));
+    const vars = { SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, CONTROL_PORT: String(await freePort()), DATA_PORT: String(await freePort()) };
+    const child = spawn(process.execPath, [bin, 'run', 'test/fixtures/suites/valid/ssh-peer.yml', '--out', out, '--duration', '3', ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])], {
+      cwd: projectRoot,
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', PERFSUITE_SSH_CONFIG: sshd.clientConfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    expect((await lines.next()).value).toMatch(/^✓ \[1\/2\] ssh-peer\/rr\[test=TCP_RR\]/);
+    const exited = once(child, 'exit');
+    child.kill('SIGINT');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(130);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult;
+    expect(results.state).toBe('interrupted');
+    expect(results.suites[0]?.cases[0]?.status).toBe('pass');
+    const pid = results.servers[0]?.pid ?? -1;
+    expect(pid).toBeGreaterThan(1);
+    expect(isRunning(pid)).toBe(false);
   });
 
   it('a dropped ssh connection takes the remote netserver down with it', async () => {
