@@ -1,5 +1,6 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { planCases, planCasesLazily } from '../plan/plan-cases.js';
+import { selectCases } from '../plan/select-cases.js';
 import { normalizeParam } from '../suite/normalize-param.js';
 import type { CaseParams } from '../suite/types.js';
 import type { CliIo } from './main.js';
@@ -9,6 +10,12 @@ import { readSuites } from './read-suites.js';
 export interface SuiteOptions {
   readonly var: ReadonlyMap<string, string>;
   readonly maxCases: number;
+}
+
+/** `--filter` (repeatable, all must match) and `--shard I/N`. */
+export interface SelectOptions {
+  readonly filter?: readonly string[];
+  readonly shard?: string;
 }
 
 /** Reads suites with the CLI's options: `--var`, `--max-cases`, and the overrides of `--repeat`/`--duration`. */
@@ -47,15 +54,18 @@ export function parseOverrides(options: { readonly repeat?: number; readonly dur
 /** `perfsuite plan`: every case with its exact netperf argv, as text or JSON. */
 export async function planCommand(
   files: readonly string[],
-  options: SuiteOptions & { readonly json?: boolean; readonly repeat?: number; readonly duration?: string },
+  options: SuiteOptions & SelectOptions & { readonly json?: boolean; readonly repeat?: number; readonly duration?: string },
   io: CliIo,
 ): Promise<number> {
   const overrides = parseOverrides(options);
-  const { suites, cases } = readSuiteFiles(files, options, io, overrides);
+  const read = readSuiteFiles(files, options, io, overrides);
+  const { suites } = read;
+  const { cases, selection } = selectCases(read.cases, { filters: options.filter ?? [], ...(options.shard === undefined ? {} : { shard: options.shard }) });
+  const selected = selection.filters.length > 0 || selection.shard !== undefined ? selection : undefined;
   if (options.json === true) {
-    for (const chunk of renderPlanJson(planCasesLazily(suites, cases))) await io.stdout(chunk);
+    for (const chunk of renderPlanJson(planCasesLazily(suites, cases), selected)) await io.stdout(chunk);
   } else {
-    await io.stdout(renderPlanText(planCases(suites, cases)));
+    await io.stdout(renderPlanText(planCases(suites, cases), selected));
   }
   return ExitCode.ok;
 }

@@ -1,10 +1,22 @@
 import { formatLocation } from '../diagnostics.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { formatDuration, shellQuote } from '../report/format.js';
+import type { Selection } from '../plan/select-cases.js';
+
+/** What the filters and the shard did, in a line or two. */
+export function describeSelection(selection: Selection): string[] {
+  const lines: string[] = [];
+  if (selection.filters.length > 0) lines.push(`filter ${selection.filters.map((f) => `'${f}'`).join(' ')}: ${selection.matched} of ${selection.of} cases`);
+  if (selection.shard !== undefined) {
+    const { index, total, estimatedSeconds } = selection.shard;
+    lines.push(`shard ${index}/${total}: estimated ${formatDuration(estimatedSeconds[index - 1] ?? 0)} (all shards: ${estimatedSeconds.map(formatDuration).join(', ')})`);
+  }
+  return lines;
+}
 
 /** The plan for people: servers, then every case with its source line and exact netperf command. */
-export function renderPlanText(plan: Plan): string {
-  const lines: string[] = [];
+export function renderPlanText(plan: Plan, selection?: Selection): string {
+  const lines: string[] = selection === undefined ? [] : [...describeSelection(selection), ''];
   for (const server of plan.servers) {
     const how = server.netserver === undefined ? 'already running' : server.netserver.map(shellQuote).join(' ');
     lines.push(`server ${server.key} (${server.type}) ${server.host}:${server.controlPort}: ${how}`);
@@ -19,7 +31,10 @@ export function renderPlanText(plan: Plan): string {
 }
 
 /** `plan --json` (DESIGN §4), yielded in pieces so a 100,000-case plan never sits in memory as one string. */
-export function* renderPlanJson(plan: { readonly cases: Iterable<PlannedCase>; readonly summary: () => Pick<Plan, 'servers' | 'estimatedSeconds'> }): Generator<string> {
+export function* renderPlanJson(
+  plan: { readonly cases: Iterable<PlannedCase>; readonly summary: () => Pick<Plan, 'servers' | 'estimatedSeconds'> },
+  selection?: Selection,
+): Generator<string> {
   yield '{\n  "cases": [';
   let first = true;
   let chunk = '';
@@ -45,5 +60,6 @@ export function* renderPlanJson(plan: { readonly cases: Iterable<PlannedCase>; r
   }
   const { servers: plannedServers, estimatedSeconds } = plan.summary();
   const servers = plannedServers.map((s) => `\n    ${JSON.stringify(s)}`).join(',');
-  yield `${chunk}\n  ],\n  "servers": [${servers}${servers === '' ? '' : '\n  '}],\n  "estimatedSeconds": ${Math.round(estimatedSeconds * 1000) / 1000}\n}\n`;
+  const selected = selection === undefined ? '' : `,\n  "selection": ${JSON.stringify(selection)}`;
+  yield `${chunk}\n  ],\n  "servers": [${servers}${servers === '' ? '' : '\n  '}],\n  "estimatedSeconds": ${Math.round(estimatedSeconds * 1000) / 1000}${selected}\n}\n`;
 }

@@ -37,6 +37,16 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+function collectFilter(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--filter` and `--shard`, for the commands that pick cases. */
+const selectOptions = (command: Command): Command =>
+  command
+    .option('--filter <expr>', 'only cases matching it: test=TCP_RR, send_size>=16K, or an id glob (repeatable; all must match)', collectFilter, [])
+    .option('--shard <I/N>', 'only shard I of N, balanced by estimated time (1-based; or job-index:I/N, 0-based)');
+
 const suiteOptions = (command: Command): Command =>
   command
     .option('--var <NAME=VALUE>', 'fill ${NAME} in suites (repeatable; before the environment)', collectVariable, new Map<string, string>())
@@ -58,27 +68,27 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       setExitCode(await validateCommand(files, options, io));
     });
 
-  suiteOptions(program.command('plan').argument('<files...>', 'suite files or globs'))
+  selectOptions(suiteOptions(program.command('plan').argument('<files...>', 'suite files or globs')))
     .description('show the expanded cases, the exact netserver and netperf argv, and the estimated time')
     .option('--json', 'print the plan as JSON')
     .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
     .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
-    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; json?: boolean; repeat?: number; duration?: string }) => {
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; json?: boolean; repeat?: number; duration?: string; filter: string[]; shard?: string }) => {
       const { planCommand } = await import('./commands.js');
       setExitCode(await planCommand(files, options, io));
     });
 
-  suiteOptions(program.command('run').argument('<files...>', 'suite files or globs'))
+  selectOptions(suiteOptions(program.command('run').argument('<files...>', 'suite files or globs')))
     .description('run every case with netperf, check thresholds, and write results.json after each case')
     .option('--out <dir>', 'directory for results.json and the reports', 'perfsuite-results')
     .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
     .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
     .option('--baseline <results.json>', 'judge each group\'s regression: tolerances against this earlier run (exit 1 on a regression)')
-    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string; reporter: string; baseline?: string }) => {
+    .action(async (files: string[], options: { var: Map<string, string>; maxCases: number; out: string; repeat?: number; duration?: string; reporter: string; baseline?: string; filter: string[]; shard?: string }) => {
       const [{ runCommand }, { parseOverrides }, { parseReporters }] = await Promise.all([import('./run-command.js'), import('./commands.js'), import('./publish-results.js')]);
       const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
-      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version, reporters, ...(options.baseline === undefined ? {} : { baseline: options.baseline }) }, io));
+      setExitCode(await runCommand(files, { var: options.var, maxCases: options.maxCases, out: options.out, overrides: parseOverrides(options), version: packageJson.version, reporters, filter: options.filter, ...(options.shard === undefined ? {} : { shard: options.shard }), ...(options.baseline === undefined ? {} : { baseline: options.baseline }) }, io));
     });
 
   program

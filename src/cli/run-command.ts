@@ -12,12 +12,13 @@ import { describeComparison, indexCases, judgeCase } from '../compare/compare-ru
 import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../report/report-model.js';
 import type { CaseParams, SuiteSpec } from '../suite/types.js';
-import { readSuiteFiles, type SuiteOptions } from './commands.js';
+import { readSuiteFiles, type SelectOptions, type SuiteOptions } from './commands.js';
+import { selectCases } from '../plan/select-cases.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
 import { publishResults, useColor } from './publish-results.js';
 import type { CliIo } from './main.js';
 
-export interface RunCommandOptions extends SuiteOptions {
+export interface RunCommandOptions extends SuiteOptions, SelectOptions {
   readonly out: string;
   readonly overrides: CaseParams;
   readonly version: string;
@@ -29,7 +30,10 @@ export interface RunCommandOptions extends SuiteOptions {
 
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
 export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
-  const { suites, cases } = readSuiteFiles(files, options, io, options.overrides);
+  const read = readSuiteFiles(files, options, io, options.overrides);
+  const { suites } = read;
+  const { cases, selection } = selectCases(read.cases, { filters: options.filter ?? [], ...(options.shard === undefined ? {} : { shard: options.shard }) });
+  const selected = selection.filters.length > 0 || selection.shard !== undefined ? { ...selection, plannedCases: cases.map((c) => c.id) } : undefined;
   const plan = planCases(suites, cases);
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
@@ -56,6 +60,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
       environment,
       servers: pool.describe(),
       suites: groupBySuite(suites, finished),
+      ...(selected === undefined ? {} : { selection: selected }),
     };
     return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
   };

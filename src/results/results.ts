@@ -2,6 +2,7 @@ import type { FailureKind, RunMetrics } from '../netperf/parse-output.js';
 import type { Spread } from '../run/aggregate.js';
 import type { CaseParams } from '../suite/types.js';
 import type { Comparison, RegressionOutcome, RegressionTolerance } from '../compare/compare-runs.js';
+import type { Selection } from '../plan/select-cases.js';
 import type { ThresholdOutcome } from '../thresholds/evaluate-thresholds.js';
 
 /** The version of the results.json format (schemas/results.schema.json). */
@@ -79,4 +80,19 @@ export interface RunResult {
   readonly suites: readonly SuiteResult[];
   /** Present when the run was judged against a baseline (`run --baseline`, `compare`). */
   readonly comparison?: Comparison;
+  /** Present when `--filter` or `--shard` chose the cases: what they did, and every case this run set out to measure. */
+  readonly selection?: Selection & { readonly plannedCases: readonly string[] };
+  /** Present on the result of `report` over several files: what joining them found. */
+  readonly merge?: MergeReport;
+}
+
+/** What joining several results files found. */
+export interface MergeReport {
+  readonly sources: readonly string[];
+  /** Case ids found in more than one file (the first is kept). */
+  readonly duplicateCases: readonly string[];
+  /** Cases some file set out to measure (its selection) that no file has. */
+  readonly missingCases: readonly string[];
+  /** Shards of an N-way split with no file, 1-based. */
+  readonly missingShards: readonly number[];
 }
