@@ -125,6 +125,15 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     });
 
   program
+    .command('init')
+    .description('write a starter suite (suites/network.yml) and a GitHub workflow that runs it; never overwrites')
+    .option('--dir <dir>', 'the repository to write into', '.')
+    .action(async (options: { dir: string }) => {
+      const { initCommand } = await import('./init-command.js');
+      setExitCode(await initCommand(options, io));
+    });
+
+  program
     .command('schema')
     .description('print the suite JSON Schema (for editors and other tools)')
     .action(async () => {

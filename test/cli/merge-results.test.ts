@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { mergeResults } from '../../src/cli/report-command.js';
+import type { RunResult } from '../../src/results/results.js';
+import { recordedSweep } from '../report/fixtures.js';
+
+/** The recorded run cut into shards by case position, each with the selection a `--shard` run records. */
+function shard(index: number, total: number, keep: (position: number) => boolean, planned = keep): RunResult {
+  const run = recordedSweep();
+  const cases = run.suites[0]!.cases;
+  return {
+    ...run,
+    suites: [{ ...run.suites[0]!, cases: cases.filter((_, i) => keep(i)) }],
+    selection: { filters: [], matched: cases.length, of: cases.length, shard: { index, total, estimatedSeconds: [] }, plannedCases: cases.filter((_, i) => planned(i)).map((c) => c.id) },
+  };
+}
+
+describe('joining results files', () => {
+  it('gives the same run whatever order the shards come in', () => {
+    const a = shard(1, 2, (i) => i % 2 === 0);
+    const b = shard(2, 2, (i) => i % 2 === 1);
+    const forward = mergeResults([a, b], ['a', 'b']);
+    const backward = mergeResults([b, a], ['a', 'b']);
+    expect(forward.suites).toEqual(backward.suites);
+    expect(forward.suites[0]?.cases.map((c) => c.id).sort()).toEqual(recordedSweep().suites[0]?.cases.map((c) => c.id).sort());
+    expect(forward.merge).toEqual({ sources: ['a', 'b'], duplicateCases: [], missingCases: [], missingShards: [] });
+  });
+
+  it('names the cases an interrupted shard set out to measure but did not', () => {
+    const a = shard(1, 2, (i) => i % 2 === 0);
+    const interrupted = { ...shard(2, 2, (i) => i === 1, (i) => i % 2 === 1), state: 'interrupted' as const };
+    const merged = mergeResults([a, interrupted], ['a', 'b']);
+    expect(merged.state).toBe('interrupted');
+    expect(merged.merge?.missingCases).toEqual(recordedSweep().suites[0]?.cases.filter((_, i) => i % 2 === 1 && i !== 1).map((c) => c.id));
+  });
+
+  it('leaves a single unsharded file exactly as it was', () => {
+    const run = recordedSweep();
+    expect(mergeResults([run], ['x'])).toBe(run);
+  });
+});
