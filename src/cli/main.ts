@@ -96,11 +96,12 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .argument('<results...>', 'results.json files of earlier runs')
     .description('re-render junit.xml, report.md and report.html from results.json alone (and the GitHub summary in Actions)')
     .option('--out <dir>', 'directory for the reports (default: the directory of the first results file)')
-    .option('--reporter <names>', 'reports to write: json, junit, markdown, html (comma-separated)', 'junit,markdown,html')
+    .option('--reporter <names>', 'reports to write: json, junit, markdown, html (default: junit,markdown,html; with several files also json)')
     .option('--baseline <results.json>', 'judge the results against this earlier run')
-    .action(async (files: string[], options: { out?: string; reporter: string; baseline?: string }) => {
+    .action(async (files: string[], options: { out?: string; reporter?: string; baseline?: string }) => {
       const [{ reportCommand }, { parseReporters }] = await Promise.all([import('./report-command.js'), import('./publish-results.js')]);
-      const reporters = parseReporters(options.reporter);
+      // joining shards makes a new run, so it gets a results.json; re-rendering one file leaves it alone
+      const reporters = parseReporters(options.reporter ?? (files.length > 1 ? 'json,junit,markdown,html' : 'junit,markdown,html'));
       setExitCode(await reportCommand(files, { ...(options.out === undefined ? {} : { out: options.out }), ...(options.baseline === undefined ? {} : { baseline: options.baseline }), reporters }, io));
     });
 

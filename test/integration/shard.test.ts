@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ describe('sharding real runs and joining them', () => {
     expect(shards.flatMap(caseIds).sort()).toEqual(caseIds(read('full/results.json')));
     expect(shards[1]?.selection).toMatchObject({ filters: [], matched: 5, of: 5, shard: { index: 2, total: 3 } });
 
-    const joined = perfsuite(['report', 'shard1/results.json', 'shard2/results.json', 'shard3/results.json', '--out', 'merged', '--reporter', 'json,junit,markdown']);
+    const joined = perfsuite(['report', 'shard1/results.json', 'shard2/results.json', 'shard3/results.json', '--out', 'merged']);
     expect(joined.stderr).toBe('');
     expect(joined.status).toBe(0);
     expect(joined.stdout).toMatch(/^joined 3 results files: 5 cases\n/);
@@ -34,6 +34,8 @@ describe('sharding real runs and joining them', () => {
     expect(merged.merge).toEqual({ sources: ['shard1/results.json', 'shard2/results.json', 'shard3/results.json'], duplicateCases: [], missingCases: [], missingShards: [] });
     expect(merged.selection).toBeUndefined();
     expect(schemaErrors(readFileSync(path.join(dir, 'merged/junit.xml'), 'utf8'))).toBe('');
+    // joining makes a new run: results.json and every report, by default
+    expect(readdirSync(path.join(dir, 'merged')).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'results.json']);
     // the joined run is a baseline like any other
     expect(perfsuite(['compare', 'merged/results.json', 'full/results.json']).status).toBe(0);
   }, 60_000);
