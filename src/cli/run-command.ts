@@ -14,6 +14,7 @@ import { verdictOf } from '../report/report-model.js';
 import type { CaseParams, SuiteSpec } from '../suite/types.js';
 import { readSuiteFiles, type SelectOptions, type SuiteOptions } from './commands.js';
 import { selectCases } from '../plan/select-cases.js';
+import { describeSelection } from './format-plan.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
 import { publishResults, useColor } from './publish-results.js';
 import type { CliIo } from './main.js';
@@ -42,6 +43,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   }
 
+  if (selected !== undefined) await io.stdout(`${describeSelection(selected).join('\n')}\n`);
   const outDir = path.resolve(io.cwd, options.out);
   const color = useColor(io);
   const showProgress = io.isTTY && io.env['CI'] === undefined;

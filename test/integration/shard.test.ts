@@ -18,7 +18,11 @@ describe('sharding real runs and joining them', () => {
   it('three shards measure exactly the unsharded run\'s cases, and join into one run usable as a baseline', () => {
     const quick = ['--duration', '1', '--repeat', '1', '--reporter', 'json'];
     expect(perfsuite(['run', suite, '--out', 'full', ...quick]).status).toBe(0);
-    for (const i of [1, 2, 3]) expect(perfsuite(['run', suite, '--out', `shard${i}`, '--shard', `${i}/3`, ...quick]).status).toBe(0);
+    for (const i of [1, 2, 3]) {
+      const shard = perfsuite(['run', suite, '--out', `shard${i}`, '--shard', `${i}/3`, ...quick]);
+      expect(shard.status).toBe(0);
+      expect(shard.stdout.split('\n')[0]).toMatch(new RegExp(`^shard ${i}/3: estimated \\d+s \\(all shards: \\d+s, \\d+s, \\d+s\\)$`));
+    }
     const shards = [1, 2, 3].map((i) => read(`shard${i}/results.json`));
     // disjoint, and together the whole plan
     expect(shards.map((s) => caseIds(s).length)).toEqual([2, 2, 1]);
