@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
-import { listIds, runSeconds, verdictOf } from '../report/report-model.js';
+import { mergeNotes, runSeconds, verdictOf } from '../report/report-model.js';
 import type { ReporterName } from '../report/write-reports.js';
 import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
 import { applyBaseline } from '../compare/compare-runs.js';
@@ -66,15 +66,13 @@ export function mergeResults(results: readonly RunResult[], sources: readonly st
   };
 }
 
-/** What joining the files found, for the console: nothing when all is well. */
+/** What joining the files found, for the console. */
 function describeMerge(result: RunResult): string {
   const merge = result.merge;
   if (merge === undefined) return '';
-  const lines = [`joined ${merge.sources.length} results file${merge.sources.length === 1 ? '' : 's'}: ${result.suites.reduce((n, s) => n + s.cases.length, 0)} cases`];
-  if (merge.missingShards.length > 0) lines.push(`  ! shard${merge.missingShards.length === 1 ? '' : 's'} ${merge.missingShards.join(', ')} missing: no results file for ${merge.missingShards.length === 1 ? 'it' : 'them'}`);
-  if (merge.missingCases.length > 0) lines.push(`  ! ${merge.missingCases.length} planned case(s) missing: ${listIds(merge.missingCases, 5).replaceAll('`', '')}`);
-  if (merge.duplicateCases.length > 0) lines.push(`  ! ${merge.duplicateCases.length} case(s) in more than one file (kept the first): ${listIds(merge.duplicateCases, 5).replaceAll('`', '')}`);
-  return `${lines.join('\n')}\n`;
+  const cases = result.suites.reduce((n, s) => n + s.cases.length, 0);
+  const notes = mergeNotes(result).map((note) => `  ! ${note.replaceAll('`', '')}`);
+  return `${[`joined ${merge.sources.length} results file${merge.sources.length === 1 ? '' : 's'}: ${cases} cases`, ...notes].join('\n')}\n`;
 }
 
 /** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */

@@ -13,6 +13,7 @@ import {
   formatEvidence,
   groupsOf,
   listIds,
+  mergeNotes,
   paramText,
   runSeconds,
   sweepCharts,
@@ -66,6 +67,7 @@ function renderHead(result: RunResult, verdict: Verdict): string {
     `${facts.join(' · ')}  `,
     `netperf ${env.netperfVersion} on ${env.hostname} (${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}) · started ${result.startedAt}`,
     '',
+    ...mergeNotes(result).map((note) => `> ⚠️ ${note}\n`),
   ].join('\n');
 }
 

@@ -244,3 +244,14 @@ export function listIds(ids: readonly string[], max = 20): string {
   const shown = ids.slice(0, max).map((id) => `\`${id}\``);
   return ids.length > max ? `${shown.join(', ')} and ${ids.length - max} more` : shown.join(', ');
 }
+
+/** What joining shards got wrong, one sentence each (nothing when the join was clean or there was none). */
+export function mergeNotes(result: RunResult): string[] {
+  const merge = result.merge;
+  if (merge === undefined) return [];
+  const notes: string[] = [];
+  if (merge.missingShards.length > 0) notes.push(`Shard${merge.missingShards.length === 1 ? '' : 's'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
+  if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases)}.`);
+  if (merge.duplicateCases.length > 0) notes.push(`${merge.duplicateCases.length} case${merge.duplicateCases.length === 1 ? '' : 's'} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases)}.`);
+  return notes;
+}

@@ -45,16 +45,17 @@ describe('sharding real runs and joining them', () => {
   }, 60_000);
 
   it('reports a shard that never arrived as missing, and exits 3', () => {
-    const result = perfsuite(['report', 'shard1/results.json', 'shard3/results.json', '--out', 'partial', '--reporter', 'json']);
+    const result = perfsuite(['report', 'shard1/results.json', 'shard3/results.json', '--out', 'partial', '--reporter', 'json,markdown']);
     expect(result.status).toBe(3);
-    expect(result.stdout).toMatch(/^joined 2 results files: 3 cases\n {2}! shard 2 missing: no results file for it\n/);
+    expect(result.stdout).toMatch(/^joined 2 results files: 3 cases\n {2}! Shard 2 sent no results; this run is incomplete\.\n/);
     expect(read('partial/results.json').merge?.missingShards).toEqual([2]);
+    expect(readFileSync(path.join(dir, 'partial/report.md'), 'utf8')).toContain('> ⚠️ Shard 2 sent no results; this run is incomplete.');
   });
 
   it('keeps one copy of a case found twice, and says so', () => {
     const result = perfsuite(['report', 'shard1/results.json', 'shard1/results.json', 'shard2/results.json', 'shard3/results.json', '--out', 'twice', '--reporter', 'json']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('! 2 case(s) in more than one file (kept the first): ');
+    expect(result.stdout).toContain('! 2 cases came from more than one file (the first copy is shown): ');
     expect(caseIds(read('twice/results.json'))).toEqual(caseIds(read('full/results.json')));
   });
 });
