@@ -44,12 +44,12 @@ function collectFilter(value: string, previous: string[]): string[] {
 /** `--filter` and `--shard`, for the commands that pick cases. */
 const selectOptions = (command: Command): Command =>
   command
-    .option('--filter <expr>', 'only cases matching it: test=TCP_RR, send_size>=16K, or an id glob (repeatable; all must match)', collectFilter, [])
+    .addOption(new Option('--filter <expr>', 'only cases matching it: test=TCP_RR, send_size>=16K, or an id glob (repeatable; all must match)').argParser(collectFilter).default([], 'all cases'))
     .option('--shard <I/N>', 'only shard I of N, balanced by estimated time (1-based; or job-index:I/N, 0-based)');
 
 const suiteOptions = (command: Command): Command =>
   command
-    .option('--var <NAME=VALUE>', 'fill ${NAME} in suites (repeatable; before the environment)', collectVariable, new Map<string, string>())
+    .addOption(new Option('--var <NAME=VALUE>', 'fill ${NAME} in suites (repeatable; before the environment)').argParser(collectVariable).default(new Map<string, string>(), 'none'))
     .option('--max-cases <n>', 'refuse suites that expand to more cases than this', positiveInteger, 100_000);
 
 /** Builds the command-line program; each action sets the exit code it earned. */
@@ -79,7 +79,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     });
 
   selectOptions(suiteOptions(program.command('run').argument('<files...>', 'suite files or globs')))
-    .description('run every case with netperf, check thresholds, and write results.json after each case')
+    .description('run every case with netperf, judge thresholds (and regressions with --baseline), write results.json after each case and the reports at the end')
     .option('--out <dir>', 'directory for results.json and the reports', 'perfsuite-results')
     .option('--repeat <n>', 'override the measured runs of every case', positiveInteger)
     .addOption(new Option('--duration <d>', 'override the duration of every run, like 5s'))
