@@ -192,6 +192,7 @@ function renderComparisonTable(result: RunResult): string {
   if (rows.length > 0) {
     const table = ['| | case | metric | baseline | current | change | tolerance | evidence |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
     out.push(rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table, '');
+    out.push('✅ within tolerance · 〰️ worse beyond the tolerance, but within run-to-run noise · ❌ regressed · ➖ not compared', '');
   }
   return out.join('\n');
 }
