@@ -17,8 +17,8 @@ export interface ManagedServerPool extends ServerPool {
 }
 
 /**
- * Starts local netservers on first use, makes namespaces with their netserver for netns servers, and checks external
- * ones before their first case.
+ * Brings each server up on first use: starts a local netserver, starts netserver on an ssh peer, or makes a namespace
+ * with its netserver; checks an external one. `stopAll` undoes all of it.
  */
 export function createServerPool(
   servers: readonly PlannedServer[],
