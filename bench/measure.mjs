@@ -1,5 +1,6 @@
 // Shared by the benchmarks: run node with arguments, timing it and reading its peak RSS (bench/report-rss.mjs).
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,3 +22,29 @@ export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(v
 /** One table row: median and min time, peak RSS. */
 export const row = (name, runs) =>
   `${name.padEnd(34)} ${median(runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.min(...runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0).padStart(6)} MB`;
+
+const sizes = (n, step) => Array.from({ length: n }, (_, i) => (i + 1) * step).join(', ');
+
+/** A one-group TCP_STREAM sweep of `send` × `recv` × `buffers` values (so that many cases) in `dir`; returns its path. */
+export function writeSweepSuite(dir, { send, recv, buffers, defaults = '{ duration: 1 }', extra = [] }) {
+  const file = path.join(dir, 'sweep.yml');
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'name: sweep',
+      `defaults: ${defaults}`,
+      'tests:',
+      '  - name: bulk',
+      '    test: TCP_STREAM',
+      '    thresholds: { throughput: ">= 1 Mbit/s" }',
+      ...extra.map((line) => `    ${line}`),
+      '    matrix:',
+      `      send_size: [${sizes(send, 512)}]`,
+      `      recv_size: [${sizes(recv, 256)}]`,
+      `      socket_buffer: [${sizes(buffers, 4096)}]`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}

@@ -1,32 +1,14 @@
 #!/usr/bin/env node
 // Time and peak memory of `perfsuite plan --json` on a 100,000-case matrix, against `node -e 0` in the same run.
 // Usage: npm run build && node bench/plan-bench.mjs [trials]
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { measure, median, root, row } from './measure.mjs';
+import { measure, median, root, row, writeSweepSuite } from './measure.mjs';
 
 const trials = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-bench-'));
-const suite = path.join(dir, 'sweep.yml');
-const sizes = (n, step) => Array.from({ length: n }, (_, i) => (i + 1) * step).join(', ');
-writeFileSync(
-  suite,
-  [
-    'version: 1',
-    'name: sweep',
-    'defaults: { duration: 1 }',
-    'tests:',
-    '  - name: bulk',
-    '    test: TCP_STREAM',
-    '    thresholds: { throughput: ">= 1 Mbit/s" }',
-    '    matrix:',
-    `      send_size: [${sizes(50, 512)}]`,
-    `      recv_size: [${sizes(50, 256)}]`,
-    `      socket_buffer: [${sizes(40, 4096)}]`,
-    '',
-  ].join('\n'),
-);
+const suite = writeSweepSuite(dir, { send: 50, recv: 50, buffers: 40 });
 
 const plan = [];
 const baseline = [];

@@ -5,30 +5,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { measure, median, root, row } from './measure.mjs';
+import { measure, median, root, row, writeSweepSuite } from './measure.mjs';
 
 const trials = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-shard-bench-'));
-const suite = path.join(dir, 'sweep.yml');
-const sizes = (n, step) => Array.from({ length: n }, (_, i) => (i + 1) * step).join(', ');
-writeFileSync(
-  suite,
-  [
-    'version: 1',
-    'name: sweep',
-    'defaults: { duration: 1, repeat: 5 }',
-    'tests:',
-    '  - name: bulk',
-    '    test: TCP_STREAM',
-    '    thresholds: { throughput: ">= 1 Mbit/s" }',
-    '    regression: { throughput: 5% }',
-    '    matrix:',
-    `      send_size: [${sizes(25, 512)}]`,
-    `      recv_size: [${sizes(20, 256)}]`,
-    `      socket_buffer: [${sizes(20, 4096)}]`,
-    '',
-  ].join('\n'),
-);
+const suite = writeSweepSuite(dir, { send: 25, recv: 20, buffers: 20, defaults: '{ duration: 1, repeat: 5 }', extra: ['regression: { throughput: 5% }'] });
 const perfsuite = path.join(root, 'bin/perfsuite.js');
 
 // the shards' results, as ten jobs would have written them

@@ -1,8 +1,8 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { planCases, planCasesLazily } from '../plan/plan-cases.js';
-import { selectCases } from '../plan/select-cases.js';
+import { selectCases, type Selection } from '../plan/select-cases.js';
 import { normalizeParam } from '../suite/normalize-param.js';
-import type { CaseParams } from '../suite/types.js';
+import type { Case, CaseParams } from '../suite/types.js';
 import type { CliIo } from './main.js';
 import { renderPlanJson, renderPlanText } from './format-plan.js';
 import { readSuites } from './read-suites.js';
@@ -16,6 +16,12 @@ export interface SuiteOptions {
 export interface SelectOptions {
   readonly filter?: readonly string[];
   readonly shard?: string;
+}
+
+/** The cases `--filter` and `--shard` keep, and what they did (undefined when neither was given). */
+export function selectFromOptions(all: readonly Case[], options: SelectOptions): { cases: Case[]; selected: Selection | undefined } {
+  const { cases, selection } = selectCases(all, { filters: options.filter ?? [], ...(options.shard === undefined ? {} : { shard: options.shard }) });
+  return { cases, selected: selection.filters.length > 0 || selection.shard !== undefined ? selection : undefined };
 }
 
 /** Reads suites with the CLI's options: `--var`, `--max-cases`, and the overrides of `--repeat`/`--duration`. */
@@ -60,8 +66,7 @@ export async function planCommand(
   const overrides = parseOverrides(options);
   const read = readSuiteFiles(files, options, io, overrides);
   const { suites } = read;
-  const { cases, selection } = selectCases(read.cases, { filters: options.filter ?? [], ...(options.shard === undefined ? {} : { shard: options.shard }) });
-  const selected = selection.filters.length > 0 || selection.shard !== undefined ? selection : undefined;
+  const { cases, selected } = selectFromOptions(read.cases, options);
   if (options.json === true) {
     for (const chunk of renderPlanJson(planCasesLazily(suites, cases), selected)) await io.stdout(chunk);
   } else {

@@ -114,8 +114,8 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   if (comparison.environmentDifferences.length > 0) {
     lines.push(chalk.yellow(`  ! environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join(', ')}`));
   }
-  if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5).replaceAll('`', '')}`));
-  if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5).replaceAll('`', '')}`);
+  if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5, '')}`));
+  if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5, '')}`);
   const compared = comparedMetrics(result);
   if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
   const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'within-tolerance');

@@ -1,7 +1,7 @@
 import { ExitCode } from '../errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
 import { connectOnce } from '../exec/probe-port.js';
-import { remoteNetserverVersion, type SshTarget } from '../exec/ssh-netserver.js';
+import { checkPeerNetserver, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
 import { netperfInstallHint, netperfVersion } from '../results/environment.js';
 import { readSuiteFiles, type SuiteOptions } from './commands.js';
@@ -17,25 +17,13 @@ export interface Check {
 const REACH_TIMEOUT_MS = 5_000;
 
 async function checkSsh(server: PlannedServer, localVersion: string | undefined, configFile: string | undefined): Promise<Check> {
-  const ssh = server.ssh ?? {};
-  const target: SshTarget = {
-    host: server.host,
-    ...(ssh.user === undefined ? {} : { user: ssh.user }),
-    ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
-    ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
-    ...(configFile === undefined ? {} : { configFile }),
-  };
   const what = `${server.key}: ssh ${server.host}`;
-  let version: string;
   try {
-    version = await remoteNetserverVersion(target, ssh.netserver);
+    const version = await checkPeerNetserver(sshTargetOf(server, configFile), server.ssh?.netserver, localVersion);
+    return { ok: true, what, detail: `reachable, netserver ${version} there` };
   } catch (error) {
     return { ok: false, what, detail: (error as Error).message };
   }
-  if (localVersion !== undefined && version !== localVersion) {
-    return { ok: false, what, detail: `reachable, but netserver there is ${version} and netperf here is ${localVersion}; install the same netperf version on both ends` };
-  }
-  return { ok: true, what, detail: `reachable, netserver ${version} there` };
 }
 
 async function checkExternal(server: PlannedServer): Promise<Check> {
@@ -59,7 +47,7 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
   // try netem for real on a throw-away link, as the run would
   const link = await createNetnsLink();
   try {
-    await link.setNetem({ ...(delay === undefined ? {} : { delay }), ...(jitter === undefined ? {} : { jitter }), ...(loss === undefined ? {} : { loss }) });
+    await link.setNetem(server.link ?? {});
     return { ok: true, what, detail: 'can be made, and netem shapes delay/jitter/loss' };
   } catch (error) {
     return { ok: false, what, detail: (error as Error).message };
@@ -77,7 +65,7 @@ export async function doctorCommand(files: readonly string[], options: SuiteOpti
   checks.push(netserver === undefined ? { ok: false, what: 'netserver', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netserver', detail: netserver });
   if (files.length > 0) {
     const { suites, cases } = readSuiteFiles(files, options, io);
-    const configFile = io.env['PERFSUITE_SSH_CONFIG'] === '' ? undefined : io.env['PERFSUITE_SSH_CONFIG'];
+    const configFile = sshConfigFile(io.env);
     for (const server of planCases(suites, cases).servers) {
       if (server.type === 'ssh') checks.push(await checkSsh(server, netperf, configFile));
       else if (server.type === 'external') checks.push(await checkExternal(server));

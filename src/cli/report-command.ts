@@ -71,7 +71,7 @@ function describeMerge(result: RunResult): string {
   const merge = result.merge;
   if (merge === undefined) return '';
   const cases = result.suites.reduce((n, s) => n + s.cases.length, 0);
-  const notes = mergeNotes(result).map((note) => `  ! ${note.replaceAll('`', '')}`);
+  const notes = mergeNotes(result, '').map((note) => `  ! ${note}`);
   return `${[`joined ${merge.sources.length} results file${merge.sources.length === 1 ? '' : 's'}: ${cases} cases`, ...notes].join('\n')}\n`;
 }
 

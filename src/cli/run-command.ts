@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createServerPool } from '../exec/server-pool.js';
+import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
 import { ExitCode, PerfsuiteError, UsageError } from '../errors.js';
 import { planCases } from '../plan/plan-cases.js';
@@ -12,8 +13,7 @@ import { describeComparison, indexCases, judgeCase } from '../compare/compare-ru
 import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../report/report-model.js';
 import type { CaseParams, SuiteSpec } from '../suite/types.js';
-import { readSuiteFiles, type SelectOptions, type SuiteOptions } from './commands.js';
-import { selectCases } from '../plan/select-cases.js';
+import { readSuiteFiles, selectFromOptions, type SelectOptions, type SuiteOptions } from './commands.js';
 import { describeSelection } from './format-plan.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
 import { publishResults, useColor } from './publish-results.js';
@@ -33,8 +33,9 @@ export interface RunCommandOptions extends SuiteOptions, SelectOptions {
 export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
   const read = readSuiteFiles(files, options, io, options.overrides);
   const { suites } = read;
-  const { cases, selection } = selectCases(read.cases, { filters: options.filter ?? [], ...(options.shard === undefined ? {} : { shard: options.shard }) });
-  const selected = selection.filters.length > 0 || selection.shard !== undefined ? { ...selection, plannedCases: cases.map((c) => c.id) } : undefined;
+  const chosen = selectFromOptions(read.cases, options);
+  const { cases } = chosen;
+  const selected = chosen.selected === undefined ? undefined : { ...chosen.selected, plannedCases: cases.map((c) => c.id) };
   const plan = planCases(suites, cases);
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
@@ -50,8 +51,8 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const environment = describeEnvironment(options.version, netperf);
-  const sshConfigFile = io.env['PERFSUITE_SSH_CONFIG'];
-  const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...(sshConfigFile === undefined || sshConfigFile === '' ? {} : { sshConfigFile }) });
+  const sshConfig = sshConfigFile(io.env);
+  const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...(sshConfig === undefined ? {} : { sshConfigFile: sshConfig }) });
   const finished: CaseResult[] = [];
   const snapshot = (state: RunResult['state']): RunResult => {
     const result: RunResult = {

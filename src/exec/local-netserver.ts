@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { connectOnce } from './probe-port.js';
+import { waitForListener } from './probe-port.js';
 
 /** A netserver this process started and must stop. */
 export interface StartedNetserver {
@@ -16,7 +16,8 @@ export interface StartedNetserver {
 const READY_TIMEOUT_MS = 5_000;
 const STOP_GRACE_MS = 2_000;
 
-async function freePort(host: string): Promise<number> {
+/** A TCP port nothing listens on at the moment (the kernel's pick). */
+export async function freePort(host: string): Promise<number> {
   const server = net.createServer();
   server.listen(0, host);
   await once(server, 'listening');
@@ -32,16 +33,12 @@ async function waitUntilListening(host: string, port: number, child: ChildProces
   child.once('exit', (code) => {
     exitCode = code ?? -1;
   });
-  for (;;) {
-    if (exitCode !== null) throw new Error(`netserver exited with ${exitCode} before listening on ${host}:${port}`);
-    if (Date.now() > deadline) throw new Error(`netserver did not listen on ${host}:${port} within ${READY_TIMEOUT_MS / 1000} s`);
-    try {
-      await connectOnce(host, port, READY_TIMEOUT_MS);
-      return;
-    } catch {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  await waitForListener(host, port, {
+    deadline,
+    attemptMs: READY_TIMEOUT_MS,
+    timeoutMessage: `netserver did not listen on ${host}:${port} within ${READY_TIMEOUT_MS / 1000} s`,
+    gaveUp: () => (exitCode === null ? undefined : new Error(`netserver exited with ${exitCode} before listening on ${host}:${port}`)),
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { PlannedServer } from '../plan/plan-cases.js';
 import { type ServerAddress, type ServerPool, ServerUnavailable } from '../run/run-cases.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
-import { remoteNetserverVersion, SshNetserverError, startSshNetserver } from './ssh-netserver.js';
+import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './probe-port.js';
 
 const REACH_TIMEOUT_MS = 5_000;
@@ -61,11 +61,8 @@ export function createServerPool(
         made = { link, passphrase: randomBytes(16).toString('hex') };
         links.set(server.key, made);
         const { rate, delay, jitter, loss } = server.link ?? {};
-        if (delay !== undefined || jitter !== undefined || loss !== undefined) {
-          await link.setNetem({ ...(rate === undefined ? {} : { rate }), ...(delay === undefined ? {} : { delay }), ...(jitter === undefined ? {} : { jitter }), ...(loss === undefined ? {} : { loss }) });
-        } else if (rate !== undefined) {
-          await link.setRate(rate);
-        }
+        if (delay !== undefined || jitter !== undefined || loss !== undefined) await link.setNetem(server.link ?? {});
+        else if (rate !== undefined) await link.setRate(rate);
       }
       const { link, passphrase } = made;
       const netserver = await startLocalNetserver({ host: link.peerAddress, port: NETNS_CONTROL_PORT, prefix: link.exec, passphrase });
@@ -81,27 +78,14 @@ export function createServerPool(
   /** netserver on the peer over ssh, with a fresh passphrase per start. */
   const startSsh = async (server: PlannedServer): Promise<ServerAddress> => {
     const passphrase = randomBytes(16).toString('hex');
-    const ssh = server.ssh ?? {};
-    const target = {
-      host: server.host,
-      ...(ssh.user === undefined ? {} : { user: ssh.user }),
-      ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
-      ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
-      ...(options.sshConfigFile === undefined ? {} : { configFile: options.sshConfigFile }),
-    };
+    const target = sshTargetOf(server, options.sshConfigFile);
     try {
-      const version = await remoteNetserverVersion(target, ssh.netserver);
-      if (options.netperfVersion !== undefined && version !== options.netperfVersion) {
-        throw new SshNetserverError({
-          kind: 'version-mismatch',
-          message: `netserver on ${server.host} is ${version} but netperf here is ${options.netperfVersion}; install the same netperf version on both ends`,
-        });
-      }
+      await checkPeerNetserver(target, server.ssh?.netserver, options.netperfVersion);
       const netserver = await startSshNetserver({
         target,
         controlPort: Number(server.controlPort),
         passphrase,
-        ...(ssh.netserver === undefined ? {} : { netserver: ssh.netserver }),
+        ...(server.ssh?.netserver === undefined ? {} : { netserver: server.ssh.netserver }),
       });
       started.set(server.key, netserver);
       reached.set(server.key, { key: server.key, host: server.host, port: netserver.port, pid: netserver.pid });

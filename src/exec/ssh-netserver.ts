@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { execa } from 'execa';
 import type { FailureKind } from '../netperf/parse-output.js';
+import type { PlannedServer } from '../plan/plan-cases.js';
 import { shellQuote } from '../report/format.js';
 import { parseNetperfVersion } from '../results/environment.js';
 import type { StartedNetserver } from './local-netserver.js';
-import { connectOnce } from './probe-port.js';
+import { waitForListener } from './probe-port.js';
 
 /** How to reach a peer over ssh; every field is a validated suite value and reaches ssh as its own argv entry. */
 export interface SshTarget {
@@ -78,6 +79,39 @@ export async function remoteNetserverVersion(target: SshTarget, netserver = 'net
   return parseNetperfVersion(output);
 }
 
+/**
+ * The peer's netserver version, refused (`version-mismatch`) when it differs from netperf's here: mixed versions
+ * make results that cannot be trusted.
+ */
+export async function checkPeerNetserver(target: SshTarget, netserver: string | undefined, localVersion: string | undefined): Promise<string> {
+  const version = await remoteNetserverVersion(target, netserver);
+  if (localVersion !== undefined && version !== localVersion) {
+    throw new SshNetserverError({
+      kind: 'version-mismatch',
+      message: `netserver on ${target.host} is ${version} but netperf here is ${localVersion}; install the same netperf version on both ends`,
+    });
+  }
+  return version;
+}
+
+/** How to reach a planned ssh server; `configFile` comes from PERFSUITE_SSH_CONFIG (see sshConfigFile). */
+export function sshTargetOf(server: Pick<PlannedServer, 'host' | 'ssh'>, configFile: string | undefined): SshTarget {
+  const ssh = server.ssh ?? {};
+  return {
+    host: server.host,
+    ...(ssh.user === undefined ? {} : { user: ssh.user }),
+    ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
+    ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
+    ...(configFile === undefined ? {} : { configFile }),
+  };
+}
+
+/** PERFSUITE_SSH_CONFIG: an ssh_config file for `ssh -F`, or undefined (ssh reads the user's own). */
+export function sshConfigFile(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env['PERFSUITE_SSH_CONFIG'];
+  return file === undefined || file === '' ? undefined : file;
+}
+
 /** A failure to start a remote netserver, already classified. */
 export class SshNetserverError extends Error {
   constructor(readonly failure: { kind: FailureKind; message: string }) {
@@ -117,19 +151,18 @@ export async function startSshNetserver(options: {
   const failed = Promise.race([exited, once(child, 'error').then(([error]) => { throw error as Error; })]).then(([code]) => {
     throw new SshNetserverError(classifySshFailure(target, output, code));
   });
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let ended: Error | undefined;
+  failed.catch((error: unknown) => {
+    ended = error as Error;
+  });
   try {
     const remotePid = await Promise.race([gotPid, failed]);
-    for (;;) {
-      try {
-        await Promise.race([connectOnce(target.host, controlPort, 2_000), failed]);
-        break;
-      } catch (error) {
-        if (error instanceof SshNetserverError || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    failed.catch(() => undefined);
+    await waitForListener(target.host, controlPort, {
+      deadline: Date.now() + READY_TIMEOUT_MS,
+      attemptMs: 2_000,
+      timeoutMessage: `nothing answered within ${READY_TIMEOUT_MS / 1000} s`,
+      gaveUp: () => ended,
+    });
     return {
       host: target.host,
       port: controlPort,

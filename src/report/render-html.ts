@@ -59,8 +59,8 @@ function renderComparison(result: RunResult): string {
   if (comparison.environmentDifferences.length > 0) {
     notes.push(`<p class="warning">The environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
   }
-  if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases).replaceAll('`', ''))}</p>`);
-  if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases).replaceAll('`', ''))}</p>`);
+  if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
+  if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
   const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
     return `<tr class="${r.verdict}"><td class="text">${r.verdict}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td>${escapeHtml(value(r.baseline))}</td><td>${escapeHtml(value(r.current))}</td><td>${formatChange(r.changePercent)}</td><td>${r.tolerancePercent}%</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
@@ -139,7 +139,7 @@ export function renderHtml(result: RunResult): string {
 <div class="verdict ${verdict.outcome}" data-outcome="${verdict.outcome}"><h1>perfsuite: ${escapeHtml(verdict.headline)}</h1></div>
 <p class="meta">${verdict.counts.total} cases · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
 netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
-${mergeNotes(result).map((note) => `<p class="warning">${escapeHtml(note.replaceAll('`', ''))}</p>`).join('\n')}
+${mergeNotes(result, '').map((note) => `<p class="warning">${escapeHtml(note)}</p>`).join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>`}
 ${renderComparison(result)}
 ${suites.join('\n')}

@@ -239,19 +239,19 @@ export function deltaMetrics(view: GroupView): MetricName[] {
   return view.metrics.filter((metric) => view.cases.some((c) => (c.regressions ?? []).some((r) => r.metric === metric)));
 }
 
-/** A list of ids for prose, the first `max` of them and a count of the rest. */
-export function listIds(ids: readonly string[], max = 20): string {
-  const shown = ids.slice(0, max).map((id) => `\`${id}\``);
+/** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
+export function listIds(ids: readonly string[], max = 20, quote = '`'): string {
+  const shown = ids.slice(0, max).map((id) => `${quote}${id}${quote}`);
   return ids.length > max ? `${shown.join(', ')} and ${ids.length - max} more` : shown.join(', ');
 }
 
 /** What joining shards got wrong, one sentence each (nothing when the join was clean or there was none). */
-export function mergeNotes(result: RunResult): string[] {
+export function mergeNotes(result: RunResult, quote = '`'): string[] {
   const merge = result.merge;
   if (merge === undefined) return [];
   const notes: string[] = [];
   if (merge.missingShards.length > 0) notes.push(`Shard${merge.missingShards.length === 1 ? '' : 's'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
-  if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases)}.`);
-  if (merge.duplicateCases.length > 0) notes.push(`${merge.duplicateCases.length} case${merge.duplicateCases.length === 1 ? '' : 's'} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases)}.`);
+  if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases, 20, quote)}.`);
+  if (merge.duplicateCases.length > 0) notes.push(`${merge.duplicateCases.length} case${merge.duplicateCases.length === 1 ? '' : 's'} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
   return notes;
 }

@@ -119,8 +119,9 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
       const timeoutMs = Math.min(runTimeoutMs(planned), remainingMs);
       const outcomes = await Promise.all(Array.from({ length: streams }, () => options.executor.run(argv, { timeoutMs, signal: options.signal })));
       if (options.signal.aborted) return 'interrupted';
-      // the passphrase never reaches results or reports
-      invocations = outcomes.map((outcome) => invocation(planned.netperf.map((arg, i) => (arg === PASSPHRASE_PLACEHOLDER ? arg : (argv[i] ?? arg))), outcome));
+      // the passphrase never reaches results or reports: they record the argv without it
+      const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
+      invocations = outcomes.map((outcome) => invocation(recorded, outcome));
       const parsed = outcomes.map((outcome) => parseNetperfRun(outcome, { test: params.test as TestName, keys, target: `${target.host}:${target.port}` }));
       const failed = parsed.find((p) => p.kind === 'error');
       if (failed !== undefined) {

@@ -1,10 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectOnce } from '../../src/exec/probe-port.js';
+import { freePort as freeHostPort } from '../../src/exec/local-netserver.js';
+import { waitForListener } from '../../src/exec/probe-port.js';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -27,14 +27,8 @@ export function sshdUnavailable(): string | undefined {
   return undefined;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+/** A free port on 127.0.0.1. */
+export const freePort = (): Promise<number> => freeHostPort('127.0.0.1');
 
 const keygen = (file: string): void => {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'perfsuite-test', '-f', file]);
@@ -70,15 +64,12 @@ export async function startSshd(): Promise<TestSshd> {
   writeFileSync(file('ssh_config'), ['Host *', `  UserKnownHostsFile ${file('known_hosts')}`, '  StrictHostKeyChecking yes', '  LogLevel ERROR', ''].join('\n'));
   const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', file('sshd_config')], { stdio: 'ignore', detached: true });
   const exited = once(child, 'exit');
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode} before listening on ${port}`);
-    try {
-      await connectOnce('127.0.0.1', port, 2_000);
-      break;
-    } catch {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  await waitForListener('127.0.0.1', port, {
+    deadline: Date.now() + 10_000,
+    attemptMs: 2_000,
+    timeoutMessage: `sshd did not listen on ${port} within 10 s`,
+    gaveUp: () => (child.exitCode === null ? undefined : new Error(`sshd exited with ${child.exitCode} before listening on ${port}`)),
+  });
   return {
     port,
     identityFile: file('client_key'),
