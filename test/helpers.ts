@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSuites } from '../src/cli/read-suites.js';
-import type { Diagnostic } from '../src/diagnostics.js';
-import { SuiteError } from '../src/errors.js';
+import type { Diagnostic } from '../src/model/diagnostics.js';
+import { SuiteError } from '../src/model/errors.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,8 +1,9 @@
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../model/errors.js';
 import { planCases, planCasesLazily } from '../plan/plan-cases.js';
-import { selectCases, type Selection } from '../plan/select-cases.js';
+import { selectCases } from '../plan/select-cases.js';
+import { type Selection } from '../model/results.js';
 import { normalizeParam } from '../suite/normalize-param.js';
-import type { Case, CaseParams } from '../suite/types.js';
+import type { Case, CaseParams } from '../model/suite-types.js';
 import type { CliIo } from './main.js';
 import { renderPlanJson, renderPlanText } from './format-plan.js';
 import { readSuites } from './read-suites.js';

@@ -1,9 +1,8 @@
 import { Chalk } from 'chalk';
-import type { MetricName } from '../metrics.js';
-import type { RegressionOutcome } from '../compare/compare-runs.js';
-import type { CaseResult, RunResult } from '../results/results.js';
-import { comparedMetrics, formatChange, formatEvidence, formatP, listIds } from '../report/report-model.js';
-import { parseThreshold } from '../thresholds/parse-threshold.js';
+import type { RegressionOutcome } from '../model/results.js';
+import type { CaseResult, RunResult } from '../model/results.js';
+import { comparedMetrics } from '../report/view-model.js';
+import { formatChange, formatEvidence, formatP, listIds } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 
 /** The figures a person looks at first for a case. */
@@ -78,12 +77,10 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   for (const result of results) {
     for (const t of result.thresholds) {
       const key = `${t.file}:${t.line}:${t.metric}:${t.expression}`;
-      const parsed = parseThreshold(t.expression, t.metric as MetricName);
-      const op = parsed.ok ? parsed.value.op : '>=';
       const row = rows.get(key) ?? { metric: t.metric, expression: t.expression.trim(), where: `${t.file}:${t.line}`, passed: 0, total: 0, worst: null };
       row.total += 1;
       if (t.passed) row.passed += 1;
-      if (t.actual !== null) row.worst = row.worst === null ? t.actual : op.startsWith('<') ? Math.max(row.worst, t.actual) : Math.min(row.worst, t.actual);
+      if (t.actual !== null) row.worst = row.worst === null ? t.actual : t.op.startsWith('<') ? Math.max(row.worst, t.actual) : Math.min(row.worst, t.actual);
       rows.set(key, row);
     }
   }

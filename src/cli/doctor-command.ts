@@ -1,9 +1,9 @@
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
 import { connectOnce } from '../exec/probe-port.js';
 import { checkPeerNetserver, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
-import { netperfInstallHint, netperfVersion } from '../results/environment.js';
+import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import { readSuiteFiles, type SuiteOptions } from './commands.js';
 import type { CliIo } from './main.js';
 

@@ -1,7 +1,7 @@
-import { formatLocation } from '../diagnostics.js';
+import { formatLocation } from '../model/diagnostics.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { formatDuration, shellQuote } from '../report/format.js';
-import type { Selection } from '../plan/select-cases.js';
+import type { Selection } from '../model/results.js';
 
 /** What the filters and the shard did, in a line or two. */
 export function describeSelection(selection: Selection): string[] {

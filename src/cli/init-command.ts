@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../model/errors.js';
 import type { CliIo } from './main.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { formatDiagnostic, sortDiagnostics } from '../diagnostics.js';
-import { ExitCode, PerfsuiteError, SuiteError } from '../errors.js';
+import { formatDiagnostic, sortDiagnostics } from '../model/diagnostics.js';
+import { ExitCode, PerfsuiteError, SuiteError } from '../model/errors.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

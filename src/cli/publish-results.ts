@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { allCases } from '../report/report-model.js';
+import { UsageError } from '../model/errors.js';
+import { allCases } from '../results/verdict.js';
 import { renderAnnotations } from '../report/render-github.js';
 import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
-import type { RunResult } from '../results/results.js';
-import { closestMatch } from '../suite/did-you-mean.js';
+import type { RunResult } from '../model/results.js';
+import { closestMatch } from '../model/did-you-mean.js';
 import { formatComparisonSummary, formatSummary, formatThresholdSummary } from './console-reporter.js';
 import type { CliIo } from './main.js';
 

@@ -1,7 +1,7 @@
-import { METRICS, type MetricName } from '../metrics.js';
-import { median } from '../run/aggregate.js';
-import type { CaseResult, CaseStatus, Environment, RunResult } from '../results/results.js';
-import { mannWhitneyGreater } from './mann-whitney.js';
+import { METRICS, type MetricName } from '../model/metrics.js';
+import type { CaseResult, CaseStatus, Comparison, Environment, Evidence, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
+import { mannWhitneyGreater } from '../stats/mann-whitney.js';
+import { median } from '../stats/summary.js';
 
 /**
  * The significance level of the one-sided Mann–Whitney U test a regression must pass. With 5 runs a side the
@@ -10,53 +10,7 @@ import { mannWhitneyGreater } from './mann-whitney.js';
  */
 export const SIGNIFICANCE_LEVEL = 0.01;
 
-/** A `regression:` entry of the case's group, as results.json keeps it. */
-export interface RegressionTolerance {
-  readonly metric: MetricName;
-  /** The allowed worsening in the metric's bad direction, in percent of the baseline. */
-  readonly tolerancePercent: number;
-  readonly file: string;
-  readonly line: number;
-}
 
-/** Why a comparison came out as it did. */
-export type Evidence =
-  | { readonly test: 'mann-whitney-u'; readonly pValue: number; readonly alpha: number; readonly u: number; readonly method: 'exact' | 'normal' }
-  | { readonly test: 'tolerance-only'; readonly reason: string }
-  | { readonly test: 'none'; readonly reason: string };
-
-/** One metric of one case against the baseline. */
-export interface RegressionOutcome extends RegressionTolerance {
-  /**
-   * `regressed`: worse beyond the tolerance and significant (or too few runs to test, said in the evidence);
-   * `not-significant`: worse beyond the tolerance but within run-to-run noise; `within-tolerance`: not worse beyond
-   * it (a change inside the tolerance is never flagged); `not-compared`: a side has no value (see evidence).
-   */
-  readonly verdict: 'regressed' | 'not-significant' | 'within-tolerance' | 'not-compared';
-  readonly passed: boolean;
-  /** Median of the baseline runs, in the metric's unit. */
-  readonly baseline: number | null;
-  /** Median of this run's runs. */
-  readonly current: number | null;
-  /** (current − baseline) / baseline in percent; negative is lower. */
-  readonly changePercent: number | null;
-  readonly baselineRuns: readonly number[];
-  readonly currentRuns: readonly number[];
-  readonly evidence: Evidence;
-}
-
-/** How this run relates to its baseline as a whole. */
-export interface Comparison {
-  readonly baselineFile: string;
-  readonly baselineStartedAt: string;
-  readonly alpha: number;
-  /** Environment fields that differ (netperf version, kernel, CPU count, CPU model, hostname): compared anyway, said loudly. */
-  readonly environmentDifferences: readonly { readonly field: string; readonly baseline: string; readonly current: string }[];
-  /** Baseline cases of this run's suites that this run did not measure. */
-  readonly missingCases: readonly string[];
-  /** Cases of this run with no baseline case of the same id. */
-  readonly newCases: readonly string[];
-}
 
 const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 'kernel', 'cpuCount', 'cpuModel', 'hostname'];
 

@@ -1,10 +1,5 @@
 import { execa } from 'execa';
-import type { ProcessOutcome } from '../netperf/parse-output.js';
-
-/** Runs one netperf process; the real one spawns netperf, a fake one serves orchestration tests. */
-export interface NetperfExecutor {
-  run(argv: readonly string[], options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<ProcessOutcome>;
-}
+import type { NetperfExecutor } from '../model/seams.js';
 
 /** After a timeout or cancel, SIGTERM first and SIGKILL this much later. */
 const FORCE_KILL_AFTER_MS = 2_000;

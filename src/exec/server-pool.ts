@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PlannedServer } from '../plan/plan-cases.js';
-import { type ServerAddress, type ServerPool, ServerUnavailable } from '../run/run-cases.js';
+import { type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';

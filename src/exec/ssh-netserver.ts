@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { execa } from 'execa';
-import type { FailureKind } from '../netperf/parse-output.js';
+import type { FailureKind } from '../model/netperf-outcome.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import { shellQuote } from '../report/format.js';
-import { parseNetperfVersion } from '../results/environment.js';
+import { parseNetperfVersion } from '../netperf/version.js';
 import type { StartedNetserver } from './local-netserver.js';
 import { waitForListener } from './probe-port.js';
 

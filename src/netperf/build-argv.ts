@@ -1,5 +1,5 @@
-import type { CaseParams } from '../suite/types.js';
-import { TEST_TYPES, type TestName } from './test-types.js';
+import type { CaseParams } from '../model/suite-types.js';
+import { TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** Where netperf connects: the netserver's control address and port, and an optional pinned data port. */
 export interface NetperfTarget {

@@ -1,50 +1,5 @@
-import type { MetricName } from '../metrics.js';
-import { TEST_TYPES, type TestName } from './test-types.js';
-
-/** What a finished netperf process left behind. */
-export interface ProcessOutcome {
-  readonly exitCode: number | undefined;
-  readonly signal: string | undefined;
-  readonly timedOut: boolean;
-  readonly durationMs: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Why a run produced no measurement; each kind has its own message and fix. */
-export type FailureKind =
-  | 'no-netserver'
-  | 'dns'
-  | 'message-too-long'
-  | 'unknown-test'
-  | 'netserver-died'
-  | 'data-connection-refused'
-  | 'remote-timeout'
-  | 'timeout'
-  | 'missing-keys'
-  | 'bad-output'
-  | 'netperf-failed'
-  | 'netperf-missing'
-  | 'ssh-auth'
-  | 'ssh-unreachable'
-  | 'ssh-failed'
-  | 'netserver-missing'
-  | 'version-mismatch'
-  | 'interrupted';
-
-export interface RunFailure {
-  readonly kind: FailureKind;
-  readonly message: string;
-}
-
-/** Failures of the surroundings rather than of the case: worth a bounded retry. */
-export const INFRASTRUCTURE_FAILURES: ReadonlySet<FailureKind> = new Set(['no-netserver', 'netserver-died', 'remote-timeout']);
-
-export type RunMetrics = Partial<Record<MetricName, number>>;
-
-export type ParsedRun =
-  | { readonly kind: 'measured'; readonly metrics: RunMetrics; readonly keyvals: Readonly<Record<string, string>>; readonly confidenceWidthPercent?: number }
-  | { readonly kind: 'error'; readonly failure: RunFailure };
+import type { ParsedRun, ProcessOutcome, RunFailure, RunMetrics } from '../model/netperf-outcome.js';
+import { TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** netperf's THROUGHPUT_UNITS → bit/s (10^6bits/s is decimal Mbit/s; K/M/GBytes are binary, as netperf's -f K/M/G). */
 const THROUGHPUT_FACTORS: Readonly<Record<string, number>> = {

@@ -1,6 +1,6 @@
 import { buildNetperfArgv, DEFAULT_DURATION_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
-import type { TestName } from '../netperf/test-types.js';
-import type { Case, CaseParams, ServerSpec, SuiteSpec } from '../suite/types.js';
+import type { TestName } from '../model/test-types.js';
+import type { Case, CaseParams, ServerSpec, SuiteSpec } from '../model/suite-types.js';
 
 /** Placeholders for what is only known at run time. */
 export const PORT_PLACEHOLDER = '{port}';

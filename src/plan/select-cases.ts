@@ -1,8 +1,9 @@
-import { UsageError } from '../errors.js';
-import { closestMatch } from '../suite/did-you-mean.js';
+import { closestMatch } from '../model/did-you-mean.js';
+import { UsageError } from '../model/errors.js';
+import type { Selection, Shard } from '../model/results.js';
+import type { Case, ParamName, ParamValue } from '../model/suite-types.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { normalizeParam, valueKey } from '../suite/normalize-param.js';
-import type { Case, ParamName, ParamValue } from '../suite/types.js';
 import { estimateCaseSeconds } from './plan-cases.js';
 
 /**
@@ -70,11 +71,6 @@ export function filterCases(cases: readonly Case[], filters: readonly CaseFilter
   return kept;
 }
 
-/** Which part of the work this job runs: `index` is 1-based. */
-export interface Shard {
-  readonly index: number;
-  readonly total: number;
-}
 
 /** `I/N` (1-based, 1 ≤ I ≤ N), or `job-index:I/N` with GitHub's 0-based `strategy.job-index`. */
 export function parseShard(text: string): Shard {
@@ -105,15 +101,6 @@ export function splitIntoShards(cases: readonly Case[], total: number): { cases:
   return shards.map((shard) => ({ cases: cases.filter((c) => shard.members.has(c)), seconds: shard.seconds }));
 }
 
-/** What `--filter` and `--shard` made of a run, for plan output and results.json. */
-export interface Selection {
-  readonly filters: readonly string[];
-  /** Cases after the filters, before sharding. */
-  readonly matched: number;
-  /** Cases in the suites. */
-  readonly of: number;
-  readonly shard?: Shard & { /** Estimated seconds of every shard, in shard order. */ readonly estimatedSeconds: readonly number[] };
-}
 
 /** Applies the filters, then takes this job's shard: the cases to run and what was done to get them. */
 export function selectCases(cases: readonly Case[], options: { readonly filters: readonly string[]; readonly shard?: string }): { cases: Case[]; selection: Selection } {

@@ -1,4 +1,4 @@
-import { METRICS, type MetricName } from '../metrics.js';
+import { METRICS, type MetricName } from '../model/metrics.js';
 
 /** A display unit for a metric: its label and how many of the metric's own units it holds. */
 export interface DisplayUnit {

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import type { RunResult } from '../results/results.js';
-import { describeFailure, failureLocation, failuresOf } from './report-model.js';
+import type { RunResult } from '../model/results.js';
+import { describeFailure } from './report-text.js';
+import { failureLocation, failuresOf } from './view-model.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
 export const MAX_ANNOTATIONS = 10;

@@ -1,25 +1,9 @@
-import type { MetricName } from '../metrics.js';
-import type { CaseResult, RunResult } from '../results/results.js';
+import type { MetricName } from '../model/metrics.js';
+import type { CaseResult, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
-import {
-  caseName,
-  comparedMetrics,
-  deltaMetrics,
-  describeFailure,
-  describeRegression,
-  failureLocation,
-  failuresOf,
-  formatChange,
-  formatEvidence,
-  groupsOf,
-  listIds,
-  mergeNotes,
-  paramText,
-  runSeconds,
-  sweepCharts,
-  verdictOf,
-  type GroupView,
-} from './report-model.js';
+import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
+import { describeFailure, describeRegression, formatChange, formatEvidence, listIds, mergeNotes } from './report-text.js';
+import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 
 const STYLE = `

@@ -1,7 +1,8 @@
 import junitReportBuilder, { type Builder, type TestCase, type TestSuite } from 'junit-report-builder';
-import type { CaseResult, RunResult } from '../results/results.js';
+import type { CaseResult, RunResult } from '../model/results.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
-import { caseName, describeFailure, describeRegression, failureLocation, failuresOf, paramText, type Failure } from './report-model.js';
+import { caseName, failureLocation, failuresOf, paramText, type Failure } from './view-model.js';
+import { describeFailure, describeRegression } from './report-text.js';
 import { shellQuote } from './format.js';
 
 // junit-report-builder 5 declares its default export in a way `nodenext` resolves wrongly; the value is a Builder.

@@ -1,27 +1,10 @@
-import { METRICS, type MetricName } from '../metrics.js';
-import type { CaseResult, CaseStatus, RunResult } from '../results/results.js';
+import { METRICS, type MetricName } from '../model/metrics.js';
+import type { CaseResult, CaseStatus, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
-import type { RegressionOutcome } from '../compare/compare-runs.js';
-import {
-  caseName,
-  comparedMetrics,
-  deltaMetrics,
-  describeFailure,
-  failureLocation,
-  failuresOf,
-  formatChange,
-  formatEvidence,
-  groupsOf,
-  listIds,
-  mergeNotes,
-  paramText,
-  runSeconds,
-  sweepCharts,
-  verdictOf,
-  type GroupView,
-  type SweepChart,
-  type Verdict,
-} from './report-model.js';
+import type { RegressionOutcome } from '../model/results.js';
+import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
+import { describeFailure, formatChange, formatEvidence, listIds, mergeNotes } from './report-text.js';
+import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
 export interface MarkdownOptions {

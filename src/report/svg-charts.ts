@@ -1,8 +1,8 @@
-import type { MetricName } from '../metrics.js';
-import type { CaseResult } from '../results/results.js';
+import type { MetricName } from '../model/metrics.js';
+import type { CaseResult } from '../model/results.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { displayUnit, formatNumber } from './format.js';
-import type { SweepChart } from './report-model.js';
+import type { SweepChart } from './view-model.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */
 export function escapeHtml(text: string): string {

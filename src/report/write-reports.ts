@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../results/results.js';
+import type { RunResult } from '../model/results.js';
 import { renderMarkdown } from './render-markdown.js';
 import { STEP_SUMMARY_LIMIT_BYTES } from './render-github.js';
 

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { UsageError } from '../errors.js';
-import { RESULTS_SCHEMA_VERSION, type RunResult } from './results.js';
+import { UsageError } from '../model/errors.js';
+import { isMetricName } from '../model/metrics.js';
+import { RESULTS_SCHEMA_VERSION, type RunResult, type ThresholdOutcome } from '../model/results.js';
+import { parseThreshold } from '../thresholds/parse-threshold.js';
 
 /** Reads and checks every results file, reporting every bad one at once. */
 export function readResultsFiles(files: readonly string[], cwd: string, role = ''): RunResult[] {
@@ -28,7 +30,7 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
       problems.push(`${role}${file}: not a perfsuite results file: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'} (schemas/results.schema.json)`);
       continue;
     }
-    results.push(data);
+    results.push(withParsedThresholds(data));
   }
   if (problems.length > 0) throw new UsageError(problems.join('\nperfsuite: '));
   return results;
@@ -40,4 +42,14 @@ export function readBaselineFile(file: string, cwd: string): RunResult {
   const [result] = readResultsFiles([file], cwd, '--baseline ');
   if (result === undefined) throw new UsageError(`--baseline ${file}: no results in it`);
   return result;
+}
+
+/** Files of perfsuite 0.1.0 keep only the expression of a threshold: its operator and limit are parsed from it. */
+function withParsedThresholds(result: RunResult): RunResult {
+  const complete = (t: ThresholdOutcome): ThresholdOutcome => {
+    if ((t as Partial<ThresholdOutcome>).op !== undefined && (t as Partial<ThresholdOutcome>).limit !== undefined) return t;
+    const parsed = isMetricName(t.metric) ? parseThreshold(t.expression, t.metric) : undefined;
+    return parsed?.ok === true ? { ...t, op: parsed.value.op, limit: parsed.value.value } : { ...t, op: '>=', limit: 0 };
+  };
+  return { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => ({ ...c, thresholds: c.thresholds.map(complete) })) })) };
 }

@@ -1,5 +1,7 @@
-import { METRICS, type MetricName } from '../metrics.js';
-import type { RunMetrics } from '../netperf/parse-output.js';
+import { METRICS, type MetricName } from '../model/metrics.js';
+import type { RunMetrics } from '../model/netperf-outcome.js';
+import type { Spread } from '../model/results.js';
+import { mean, median, sum } from '../stats/summary.js';
 
 const SUMMED: ReadonlySet<MetricName> = new Set(['throughput', 'send_throughput', 'transaction_rate']);
 
@@ -21,27 +23,8 @@ export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
   return combined;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-}
 
-export function mean(values: readonly number[]): number {
-  return sum(values) / values.length;
-}
 
-function sum(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
-
-/** How far a metric's runs spread: min, max and the coefficient of variation in %. */
-export interface Spread {
-  readonly min: number;
-  readonly max: number;
-  /** Sample standard deviation over the mean, in %; 0 for a single run. */
-  readonly cvPercent: number;
-}
 
 /** The median of each metric over a case's runs, and how much the runs spread. */
 export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetrics; spread: Partial<Record<MetricName, Spread>> } {

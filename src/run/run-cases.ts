@@ -1,32 +1,11 @@
-import type { NetperfExecutor } from '../exec/run-netperf.js';
-import { INFRASTRUCTURE_FAILURES, parseNetperfRun, type ProcessOutcome, type RunFailure, type RunMetrics } from '../netperf/parse-output.js';
-import type { TestName } from '../netperf/test-types.js';
+import { INFRASTRUCTURE_FAILURES, type ProcessOutcome, type RunFailure, type RunMetrics } from '../model/netperf-outcome.js';
+import type { CaseResult, NetperfInvocation } from '../model/results.js';
+import { type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
+import type { TestName } from '../model/test-types.js';
+import { parseNetperfRun } from '../netperf/parse-output.js';
 import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
-import type { CaseResult, NetperfInvocation } from '../results/results.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineStreams, summarizeRuns } from './aggregate.js';
-
-/** The netservers of a run: started on first use, restarted after they die, stopped at the end. */
-/** Where a server listens, and the passphrase of one perfsuite started off this host (netns, ssh). */
-export interface ServerAddress {
-  readonly host: string;
-  readonly port: number;
-  readonly passphrase?: string;
-}
-
-export interface ServerPool {
-  /** Where netperf should connect for this server; starts or checks it on first use. Throws a RunFailure-like error. */
-  acquire(serverKey: string): Promise<ServerAddress>;
-  /** Called after an infrastructure failure, before a retry: restarts a managed server that has died. */
-  recover(serverKey: string): Promise<void>;
-}
-
-/** A server that cannot be used: every case on it is an error with this failure. */
-export class ServerUnavailable extends Error {
-  constructor(readonly failure: RunFailure) {
-    super(failure.message);
-  }
-}
 
 export interface RunCasesOptions {
   readonly executor: NetperfExecutor;

@@ -1,7 +1,7 @@
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
-import { isMetricName } from '../metrics.js';
+import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import { isMetricName } from '../model/metrics.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { normalizeParam } from './normalize-param.js';
 import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
 import type {
@@ -15,8 +15,8 @@ import type {
   ServerSpec,
   SuiteSpec,
   ThresholdSpec,
-} from './types.js';
-import { parsePercent } from './units.js';
+} from '../model/suite-types.js';
+import { parsePercent } from '../model/units.js';
 
 type RawObject = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
-import { explainMissingMetric, producedMetrics } from '../metrics.js';
-import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../netperf/test-types.js';
+import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
+import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
-import type { Case, CaseParams, GroupSpec, Located, ParamName, ParamValue, SuiteSpec, ThresholdSpec } from './types.js';
+import type { Case, CaseParams, GroupSpec, Located, ParamName, ParamValue, SuiteSpec, ThresholdSpec } from '../model/suite-types.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 

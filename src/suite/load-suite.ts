@@ -1,10 +1,10 @@
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 import { buildSuite } from './build-suite.js';
 import { schemaErrorsToDiagnostics } from './schema-errors.js';
 import { parseYaml } from './parse-yaml.js';
 import { suiteSchema, validateAgainstSchema } from './suite-schema.js';
 import { countGroupCases, DEFAULT_MAX_CASES, expandSuite, type ExpandOptions } from './expand-suite.js';
-import type { Case, SuiteSpec } from './types.js';
+import type { Case, SuiteSpec } from '../model/suite-types.js';
 
 export interface LoadSuiteOptions {
   readonly file: string;

@@ -1,5 +1,5 @@
-import type { ConfidenceParams, ParamName, ParamValue } from './types.js';
-import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from './units.js';
+import type { ConfidenceParams, ParamName, ParamValue } from '../model/suite-types.js';
+import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from '../model/units.js';
 
 const SIZE_PARAMS = new Set<string>(['send_size', 'recv_size', 'request_size', 'response_size']);
 const BUFFER_PARAMS = new Set<string>(['socket_buffer', 'local_buffer', 'remote_buffer']);

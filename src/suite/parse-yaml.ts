@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 
 /** Where a value (and, for mapping entries, its key) stands in the file. */
 export interface NodePosition {

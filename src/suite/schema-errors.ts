@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
-import { didYouMean } from './did-you-mean.js';
+import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
-import { describeQuantity } from './units.js';
+import { describeQuantity } from '../model/units.js';
 
 /** What to write instead, for values that fail a pattern of a named schema definition. */
 const PATTERN_HINTS: Readonly<Record<string, string>> = {

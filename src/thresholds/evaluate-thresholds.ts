@@ -1,19 +1,8 @@
-import type { RunMetrics } from '../netperf/parse-output.js';
-import { mean, median } from '../run/aggregate.js';
-import type { ThresholdSpec } from '../suite/types.js';
-import type { Aggregate, Operator } from './parse-threshold.js';
-
-/** The verdict on one threshold for one case. */
-export interface ThresholdOutcome {
-  readonly metric: string;
-  readonly expression: string;
-  readonly aggregate: Aggregate;
-  /** The aggregate of the case's runs, in the metric's unit; null when the case did not produce the metric. */
-  readonly actual: number | null;
-  readonly passed: boolean;
-  readonly file: string;
-  readonly line: number;
-}
+import type { RunMetrics } from '../model/netperf-outcome.js';
+import type { ThresholdOutcome } from '../model/results.js';
+import type { ThresholdSpec } from '../model/suite-types.js';
+import type { Aggregate, Operator } from '../model/threshold.js';
+import { mean, median } from '../stats/summary.js';
 
 const AGGREGATE: Readonly<Record<Aggregate, (values: readonly number[]) => number>> = {
   median,
@@ -39,6 +28,8 @@ export function evaluateThresholds(specs: readonly ThresholdSpec[], runs: readon
       metric: spec.metric,
       expression: spec.threshold.expression,
       aggregate: spec.threshold.aggregate,
+      op: spec.threshold.op,
+      limit: spec.threshold.value,
       actual,
       passed: actual !== null && COMPARE[spec.threshold.op](actual, spec.threshold.value),
       file: spec.loc.file,

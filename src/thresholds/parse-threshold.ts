@@ -1,21 +1,7 @@
-import { type Dimension, METRICS, type MetricName } from '../metrics.js';
-import { didYouMean } from '../suite/did-you-mean.js';
-import type { Parsed } from '../suite/units.js';
-
-export const AGGREGATES = ['median', 'mean', 'min', 'max'] as const;
-export type Aggregate = (typeof AGGREGATES)[number];
-export const OPERATORS = ['<', '<=', '>', '>=', '=='] as const;
-export type Operator = (typeof OPERATORS)[number];
-
-/** A parsed threshold: `aggregate(metric) op value`, with the value in the metric's own unit. */
-export interface Threshold {
-  readonly aggregate: Aggregate;
-  readonly op: Operator;
-  /** The limit in the unit of the metrics table (bit/s, /s, µs, %, µs/KB). */
-  readonly value: number;
-  /** The expression as written in the suite. */
-  readonly expression: string;
-}
+import { didYouMean } from '../model/did-you-mean.js';
+import { type Dimension, METRICS, type MetricName } from '../model/metrics.js';
+import { AGGREGATES, type Aggregate, OPERATORS, type Operator, type Threshold } from '../model/threshold.js';
+import type { Parsed } from '../model/units.js';
 
 /** Each unit a threshold may use: its dimension and its factor to the metric's unit. */
 const UNITS: Readonly<Record<string, { readonly dimension: Dimension; readonly factor: number }>> = {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { projectRoot } from '../helpers.js';
 import { sweepAndBaseline, syntheticRun } from '../report/fixtures.js';
 

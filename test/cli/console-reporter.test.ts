@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCaseLine, formatProgress, formatSummary } from '../../src/cli/console-reporter.js';
 import { formatMetric } from '../../src/report/format.js';
-import type { CaseResult } from '../../src/results/results.js';
+import type { CaseResult } from '../../src/model/results.js';
 
 const base: CaseResult = {
   id: 's/rr[test=TCP_RR]',
@@ -37,7 +37,7 @@ describe('console output', () => {
     const failed: CaseResult = {
       ...base,
       status: 'fail',
-      thresholds: [{ metric: 'latency_p99', expression: '< 50us', aggregate: 'median', actual: 61, passed: false, file: 'suites/s.yml', line: 12 }],
+      thresholds: [{ metric: 'latency_p99', expression: '< 50us', aggregate: 'median', op: '<', limit: 50, actual: 61, passed: false, file: 'suites/s.yml', line: 12 }],
     };
     expect(formatCaseLine(failed, 0, 1, { color: false })).toBe('✗ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  latency_p99 < 50us (got 61 µs, suites/s.yml:12)  3.0s');
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { isRunning, projectRoot } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');

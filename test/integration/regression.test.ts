@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetnsLink, netnsUnavailable, type NetnsLink } from '../../src/exec/netns-link.js';
 import { startLocalNetserver, type StartedNetserver } from '../../src/exec/local-netserver.js';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { projectRoot } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { isRunning, projectRoot, schemaErrors } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { projectRoot, schemaErrors } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshNetserver } from '../../src/exec/ssh-netserver.js';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { isRunning, projectRoot } from '../helpers.js';
 import { freePort, sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
 

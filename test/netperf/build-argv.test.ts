@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetperfArgv, netperfKeys } from '../../src/netperf/build-argv.js';
-import type { TestName } from '../../src/netperf/test-types.js';
-import type { CaseParams } from '../../src/suite/types.js';
+import type { TestName } from '../../src/model/test-types.js';
+import type { CaseParams } from '../../src/model/suite-types.js';
 
 const target = { host: '127.0.0.1', controlPort: 12865 };
 const argv = (params: CaseParams & { test: TestName }, t: Parameters<typeof buildNetperfArgv>[1] = target) => buildNetperfArgv(params, t);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseKeyvals, parseNetperfRun, type ProcessOutcome } from '../../src/netperf/parse-output.js';
-import type { TestName } from '../../src/netperf/test-types.js';
+import { parseKeyvals, parseNetperfRun } from '../../src/netperf/parse-output.js';
+import { type ProcessOutcome } from '../../src/model/netperf-outcome.js';
+import type { TestName } from '../../src/model/test-types.js';
 
 /** A recorded real netperf 2.7.0 run (test/fixtures/netperf/record.mjs). */
 function fixture(name: string): { outcome: ProcessOutcome; keys: string[]; test: TestName } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCaseSeconds } from '../../src/plan/plan-cases.js';
 import { filterCases, parseFilter, parseShard, selectCases, splitIntoShards } from '../../src/plan/select-cases.js';
-import type { Case } from '../../src/suite/types.js';
+import type { Case } from '../../src/model/suite-types.js';
 import { load } from '../helpers.js';
 
 const { cases } = load(['suites/loopback-tcp.yml', 'suites/loopback-udp.yml']);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyBaseline, type RegressionTolerance } from '../../src/compare/compare-runs.js';
-import type { CaseResult, RunResult } from '../../src/results/results.js';
+import { applyBaseline } from '../../src/compare/compare-runs.js';
+import { type RegressionTolerance } from '../../src/model/results.js';
+import type { CaseResult, RunResult } from '../../src/model/results.js';
 import { projectRoot } from '../helpers.js';
 
 /** A real run of test/fixtures/results/sweep.yml: 13 cases, 3 missed thresholds, 1 unreachable server. */
@@ -44,7 +45,7 @@ export function syntheticRun(count: number): RunResult {
       spread: {},
       thresholds: isError
         ? []
-        : [{ metric: 'throughput', expression: failed ? '>= 60 Gbit/s' : '>= 1 Gbit/s', aggregate: 'median', actual: throughput, passed: !failed, file: 'suites/big.yml', line: 14 + Math.floor(i / 100) * 8 }],
+        : [{ metric: 'throughput', expression: failed ? '>= 60 Gbit/s' : '>= 1 Gbit/s', aggregate: 'median', op: '>=', limit: failed ? 60e9 : 1e9, actual: throughput, passed: !failed, file: 'suites/big.yml', line: 14 + Math.floor(i / 100) * 8 }],
       ...(isError ? { error: { kind: 'timeout' as const, message: 'netperf did not finish within 6 s; it was killed' } } : {}),
       retries: 0,
       durationSeconds: 1.0123,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_END, groupStart, renderAnnotations } from '../../src/report/render-github.js';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
 describe('GitHub workflow commands', () => {

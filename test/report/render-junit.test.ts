@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/render-junit.js';
-import type { CaseResult, RunResult } from '../../src/results/results.js';
+import type { CaseResult, RunResult } from '../../src/model/results.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JUNIT_XSD, projectRoot, schemaErrors } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
-import type { RunResult } from '../../src/results/results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
 
 describe('report.md', () => {

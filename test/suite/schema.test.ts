@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMES } from '../../src/metrics.js';
-import { TEST_NAMES } from '../../src/netperf/test-types.js';
+import { METRIC_NAMES } from '../../src/model/metrics.js';
+import { TEST_NAMES } from '../../src/model/test-types.js';
 import { PARAM_ORDER } from '../../src/suite/expand-suite.js';
 
 type Node = Record<string, unknown>;

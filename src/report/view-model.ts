@@ -1,52 +1,9 @@
-import { ExitCode } from '../errors.js';
-import { METRIC_NAMES, METRICS, type MetricName } from '../metrics.js';
-import type { CaseResult, CaseStatus, RunResult, SuiteResult } from '../results/results.js';
+import { METRIC_NAMES, METRICS, type MetricName } from '../model/metrics.js';
+import type { CaseResult, RegressionOutcome, RunResult, SuiteResult, ThresholdOutcome } from '../model/results.js';
+import type { ParamName } from '../model/suite-types.js';
+import { allCases } from '../results/verdict.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import type { ParamName } from '../suite/types.js';
-import { parseThreshold } from '../thresholds/parse-threshold.js';
-import type { ThresholdOutcome } from '../thresholds/evaluate-thresholds.js';
-import type { RegressionOutcome } from '../compare/compare-runs.js';
-import { formatMetric } from './format.js';
-
-/** What every report leads with: one word for the run, the counts, and the exit code it earns. */
-export interface Verdict {
-  readonly outcome: 'passed' | 'failed' | 'unmeasured' | 'interrupted' | 'empty';
-  readonly counts: Readonly<Record<CaseStatus, number>> & { readonly total: number };
-  readonly exitCode: number;
-  /** One sentence: "3 of 13 cases failed a threshold; 1 could not be measured". */
-  readonly headline: string;
-}
-
-/** The run's wall time from its timestamps, or undefined while it has not finished. */
-export function runSeconds(result: RunResult): number | undefined {
-  return result.finishedAt === undefined ? undefined : (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
-}
-
-export function allCases(result: RunResult): CaseResult[] {
-  return result.suites.flatMap((suite) => suite.cases);
-}
-
-/** The verdict on a whole run, by DESIGN §4's exit-code order (interrupted, then unmeasured, then failed). */
-export function verdictOf(result: RunResult): Verdict {
-  const cases = allCases(result);
-  const counts = { pass: 0, fail: 0, error: 0, skipped: 0, total: cases.length };
-  for (const c of cases) counts[c.status] += 1;
-  const parts: string[] = [];
-  const missed = cases.filter((c) => c.thresholds.some((t) => !t.passed)).length;
-  const regressed = cases.filter((c) => (c.regressions ?? []).some((r) => !r.passed)).length;
-  if (missed > 0) parts.push(`${missed} of ${counts.total} cases failed a threshold`);
-  if (regressed > 0) parts.push(`${regressed} of ${counts.total} regressed against the baseline`);
-  if (counts.error > 0) parts.push(`${counts.error} of ${counts.total} could not be measured`);
-  if (parts.length === 0) parts.push(counts.total === 0 ? 'no case was run' : `all ${counts.total} cases passed`);
-  if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
-  const headline = parts.join('; ');
-  if (result.state === 'interrupted') return { outcome: 'interrupted', counts, exitCode: ExitCode.interrupted, headline };
-  if (counts.error > 0 || result.state === 'crashed') return { outcome: 'unmeasured', counts, exitCode: ExitCode.unmeasured, headline };
-  if (counts.fail > 0) return { outcome: 'failed', counts, exitCode: ExitCode.failed, headline };
-  if (counts.total === 0) return { outcome: 'empty', counts, exitCode: ExitCode.ok, headline };
-  return { outcome: 'passed', counts, exitCode: ExitCode.ok, headline };
-}
 
 /** A reason a case did not pass: a missed threshold, or a case that could not be measured. */
 export type Failure =
@@ -57,9 +14,8 @@ export type Failure =
 /** How far a missed threshold is from its limit, in percent of the limit (Infinity when nothing was measured). */
 export function missPercent(outcome: ThresholdOutcome): number {
   if (outcome.actual === null) return Number.POSITIVE_INFINITY;
-  const parsed = parseThreshold(outcome.expression, outcome.metric as MetricName);
-  if (!parsed.ok || parsed.value.value === 0) return Math.abs(outcome.actual);
-  return (Math.abs(outcome.actual - parsed.value.value) / Math.abs(parsed.value.value)) * 100;
+  if (outcome.limit === 0) return Math.abs(outcome.actual);
+  return (Math.abs(outcome.actual - outcome.limit) / Math.abs(outcome.limit)) * 100;
 }
 
 /** How far past its tolerance a regression went, in percentage points. */
@@ -94,18 +50,6 @@ export function failureLocation(failure: Failure): { readonly file: string; read
   return { file: failure.case.file, line: failure.case.line };
 }
 
-/** The observed value of a threshold outcome, for messages: "18.1 Gbit/s" or "nothing". */
-export function formatActual(outcome: ThresholdOutcome): string {
-  return outcome.actual === null ? 'nothing (the case did not produce this metric)' : formatMetric(outcome.metric, outcome.actual);
-}
-
-/** One sentence for a failure, the same in every report. */
-export function describeFailure(failure: Failure): string {
-  if (failure.kind === 'error') return `could not be measured: ${failure.case.error?.kind ?? 'error'}: ${failure.case.error?.message ?? 'no detail recorded'}`;
-  if (failure.kind === 'regression') return describeRegression(failure.regression);
-  const t = failure.threshold;
-  return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t)}, expected ${t.expression.trim()}`;
-}
 
 /** A group of one suite as the reports show it: its cases, the parameters it sweeps, the metrics it produced. */
 export interface GroupView {
@@ -194,40 +138,6 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
   return charts;
 }
 
-/** A signed change in percent: +3.1%, −12.3% (a true minus sign, so columns line up). */
-export function formatChange(changePercent: number | null): string {
-  if (changePercent === null) return '—';
-  if (!Number.isFinite(changePercent)) return changePercent > 0 ? '+∞%' : '−∞%';
-  const text = Math.abs(changePercent).toFixed(Math.abs(changePercent) >= 10 ? 1 : 2);
-  return `${changePercent < 0 ? '−' : '+'}${text}%`;
-}
-
-/** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (Mann–Whitney U, α = 0.01)". */
-export function formatEvidence(outcome: RegressionOutcome): string {
-  const runs = `${outcome.baselineRuns.length} vs ${outcome.currentRuns.length} runs`;
-  const e = outcome.evidence;
-  if (e.test === 'mann-whitney-u') return `p = ${formatP(e.pValue)}, ${runs} (one-sided Mann–Whitney U, α = ${e.alpha})`;
-  if (e.test === 'tolerance-only') return `judged on the tolerance alone: ${e.reason}`;
-  return `not compared: ${e.reason}`;
-}
-
-export function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
-const VERDICT_WORDS: Readonly<Record<RegressionOutcome['verdict'], string>> = {
-  regressed: 'regressed',
-  'not-significant': 'worse beyond the tolerance but not significant',
-  'within-tolerance': 'within tolerance',
-  'not-compared': 'not compared',
-};
-
-/** One sentence for a compared metric: "throughput regressed −12.3% vs baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
-export function describeRegression(outcome: RegressionOutcome): string {
-  const values = outcome.baseline === null || outcome.current === null ? '' : `${formatMetric(outcome.metric, outcome.baseline)} → ${formatMetric(outcome.metric, outcome.current)}, `;
-  const change = outcome.changePercent === null ? '' : ` ${formatChange(outcome.changePercent)} vs baseline`;
-  return `${outcome.metric} ${VERDICT_WORDS[outcome.verdict]}${change} (${values}tolerance ${outcome.tolerancePercent}%; ${formatEvidence(outcome)})`;
-}
 
 /** Every compared metric of the run, in run order. */
 export function comparedMetrics(result: RunResult): { readonly case: CaseResult; readonly outcome: RegressionOutcome }[] {
@@ -239,19 +149,3 @@ export function deltaMetrics(view: GroupView): MetricName[] {
   return view.metrics.filter((metric) => view.cases.some((c) => (c.regressions ?? []).some((r) => r.metric === metric)));
 }
 
-/** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
-export function listIds(ids: readonly string[], max = 20, quote = '`'): string {
-  const shown = ids.slice(0, max).map((id) => `${quote}${id}${quote}`);
-  return ids.length > max ? `${shown.join(', ')} and ${ids.length - max} more` : shown.join(', ');
-}
-
-/** What joining shards got wrong, one sentence each (nothing when the join was clean or there was none). */
-export function mergeNotes(result: RunResult, quote = '`'): string[] {
-  const merge = result.merge;
-  if (merge === undefined) return [];
-  const notes: string[] = [];
-  if (merge.missingShards.length > 0) notes.push(`Shard${merge.missingShards.length === 1 ? '' : 's'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
-  if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases, 20, quote)}.`);
-  if (merge.duplicateCases.length > 0) notes.push(`${merge.duplicateCases.length} case${merge.duplicateCases.length === 1 ? '' : 's'} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
-  return notes;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeResults } from '../../src/cli/report-command.js';
-import type { RunResult } from '../../src/results/results.js';
+import { mergeResults } from '../../src/results/merge-results.js';
+import type { RunResult } from '../../src/model/results.js';
 import { recordedSweep } from '../report/fixtures.js';
 
 /** The recorded run cut into shards by case position, each with the selection a `--shard` run records. */

@@ -1,7 +1,7 @@
-import type { SourceLocation } from '../diagnostics.js';
-import type { MetricName } from '../metrics.js';
-import type { TestName } from '../netperf/test-types.js';
-import type { Threshold } from '../thresholds/parse-threshold.js';
+import type { SourceLocation } from './diagnostics.js';
+import type { MetricName } from './metrics.js';
+import type { TestName } from './test-types.js';
+import type { Threshold } from './threshold.js';
 
 /** A value and the place in the suite file it came from. */
 export interface Located<T> {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import type { Environment } from './results.js';
+import type { Environment } from '../model/results.js';
+import { parseNetperfVersion } from '../netperf/version.js';
 
 /** The version `netperf -V` (or `netserver -V`) prints, or undefined when the program cannot be run. */
 export function netperfVersion(program: 'netperf' | 'netserver' = 'netperf'): string | undefined {
@@ -9,10 +10,6 @@ export function netperfVersion(program: 'netperf' | 'netserver' = 'netperf'): st
   return parseNetperfVersion(`${result.stdout}${result.stderr}`);
 }
 
-/** The version number in "Netperf version 2.7.0". */
-export function parseNetperfVersion(output: string): string {
-  return /version\s+(\S+)/i.exec(output)?.[1] ?? 'unknown';
-}
 
 /** Facts about this machine that decide whether two runs are comparable. */
 export function describeEnvironment(perfsuiteVersion: string, netperf: string): Environment {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { failuresOf, groupsOf, sweepCharts, verdictOf } from '../../src/report/report-model.js';
-import type { CaseResult, RunResult } from '../../src/results/results.js';
+import { failuresOf, groupsOf, sweepCharts } from '../../src/report/view-model.js';
+import { verdictOf } from '../../src/results/verdict.js';
+import type { CaseResult, RunResult } from '../../src/model/results.js';
 import { recordedSweep } from './fixtures.js';
 
 function withCases(cases: readonly Partial<CaseResult>[]): RunResult {

@@ -1,4 +1,4 @@
-import { TEST_TYPES, type TestName } from './netperf/test-types.js';
+import { TEST_TYPES, type TestName } from './test-types.js';
 
 export type Dimension = 'bitrate' | 'rate' | 'time' | 'percent' | 'service-demand';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mannWhitneyGreater } from '../../src/compare/mann-whitney.js';
+import { mannWhitneyGreater } from '../../src/stats/mann-whitney.js';
 
 /** U counted pair by pair, and its p-value by enumerating every split: slow, obviously right, for checking. */
 function bruteForce(x: readonly number[], y: readonly number[]): { u: number; pValue: number } {

@@ -1,0 +1,46 @@
+import type { MetricName } from './metrics.js';
+
+/** What a finished netperf process left behind. */
+export interface ProcessOutcome {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Why a run produced no measurement; each kind has its own message and fix. */
+export type FailureKind =
+  | 'no-netserver'
+  | 'dns'
+  | 'message-too-long'
+  | 'unknown-test'
+  | 'netserver-died'
+  | 'data-connection-refused'
+  | 'remote-timeout'
+  | 'timeout'
+  | 'missing-keys'
+  | 'bad-output'
+  | 'netperf-failed'
+  | 'netperf-missing'
+  | 'ssh-auth'
+  | 'ssh-unreachable'
+  | 'ssh-failed'
+  | 'netserver-missing'
+  | 'version-mismatch'
+  | 'interrupted';
+
+export interface RunFailure {
+  readonly kind: FailureKind;
+  readonly message: string;
+}
+
+/** Failures of the surroundings rather than of the case: worth a bounded retry. */
+export const INFRASTRUCTURE_FAILURES: ReadonlySet<FailureKind> = new Set(['no-netserver', 'netserver-died', 'remote-timeout']);
+
+export type RunMetrics = Partial<Record<MetricName, number>>;
+
+export type ParsedRun =
+  | { readonly kind: 'measured'; readonly metrics: RunMetrics; readonly keyvals: Readonly<Record<string, string>>; readonly confidenceWidthPercent?: number }
+  | { readonly kind: 'error'; readonly failure: RunFailure };

@@ -1,0 +1,33 @@
+import type { ProcessOutcome, RunFailure } from './netperf-outcome.js';
+
+/**
+ * The two seams between orchestration (run/) and the outside world (exec/): a real implementation spawns processes,
+ * a fake one serves the orchestration tests.
+ */
+
+/** Runs one netperf process; the real one spawns netperf, a fake one serves orchestration tests. */
+export interface NetperfExecutor {
+  run(argv: readonly string[], options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<ProcessOutcome>;
+}
+
+/** Where a server listens, and the passphrase of one perfsuite started off this host (netns, ssh). */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly passphrase?: string;
+}
+
+/** The netservers of a run: started on first use, restarted after they die, stopped at the end. */
+export interface ServerPool {
+  /** Where netperf should connect for this server; starts or checks it on first use. Throws a RunFailure-like error. */
+  acquire(serverKey: string): Promise<ServerAddress>;
+  /** Called after an infrastructure failure, before a retry: restarts a managed server that has died. */
+  recover(serverKey: string): Promise<void>;
+}
+
+/** A server that cannot be used: every case on it is an error with this failure. */
+export class ServerUnavailable extends Error {
+  constructor(readonly failure: RunFailure) {
+    super(failure.message);
+  }
+}

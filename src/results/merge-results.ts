@@ -1,0 +1,53 @@
+import { UsageError } from '../model/errors.js';
+import type { CaseResult, RunResult, SuiteResult } from '../model/results.js';
+
+const STATE_ORDER: readonly RunResult['state'][] = ['complete', 'running', 'interrupted', 'crashed'];
+
+/**
+ * Several results files (shards of one run, usually) as one run: suites joined by name and file, each case once (the
+ * first copy wins; the others are reported), cases a file set out to measure but no file has, and shards of an N-way
+ * split with no file. A single unsharded file comes back unchanged.
+ */
+export function mergeResults(results: readonly RunResult[], sources: readonly string[]): RunResult {
+  const [first] = results;
+  if (first === undefined) throw new UsageError('no results files given');
+  const sharded = results.filter((r) => r.selection?.shard !== undefined);
+  if (results.length === 1 && sharded.length === 0) return first;
+  const suites = new Map<string, { suite: SuiteResult; cases: CaseResult[] }>();
+  const seen = new Set<string>();
+  const duplicateCases: string[] = [];
+  for (const suite of results.flatMap((r) => r.suites)) {
+    const key = `${suite.name}\0${suite.file}`;
+    const entry = suites.get(key) ?? { suite, cases: [] };
+    suites.set(key, entry);
+    for (const c of suite.cases) {
+      if (seen.has(c.id)) duplicateCases.push(c.id);
+      else entry.cases.push(c);
+      seen.add(c.id);
+    }
+  }
+  const planned = [...new Set(results.flatMap((r) => r.selection?.plannedCases ?? []))];
+  const totals = [...new Set(sharded.map((r) => r.selection?.shard?.total ?? 0))];
+  const present = new Set(sharded.map((r) => r.selection?.shard?.index ?? 0));
+  const total = Math.max(0, ...totals);
+  const finished = results.map((r) => r.finishedAt).filter((t): t is string => t !== undefined);
+  // shards finish in any order; YAML order (then id) makes the joined run the same whatever the file order
+  const byPlace = (a: CaseResult, b: CaseResult): number => a.line - b.line || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // the joined run is the whole run: it has no selection of its own
+  const whole: { -readonly [K in keyof RunResult]?: RunResult[K] } = { ...first };
+  delete whole.selection;
+  return {
+    ...(whole as RunResult),
+    state: results.map((r) => r.state).reduce((a, b) => (STATE_ORDER.indexOf(b) > STATE_ORDER.indexOf(a) ? b : a)),
+    startedAt: results.map((r) => r.startedAt).reduce((a, b) => (b < a ? b : a)),
+    ...(finished.length === results.length ? { finishedAt: finished.reduce((a, b) => (b > a ? b : a)) } : {}),
+    servers: results.flatMap((r) => r.servers),
+    suites: [...suites.values()].map(({ suite, cases }) => ({ ...suite, cases: [...cases].sort(byPlace) })),
+    merge: {
+      sources,
+      duplicateCases: [...new Set(duplicateCases)],
+      missingCases: planned.filter((id) => !seen.has(id)),
+      missingShards: Array.from({ length: total }, (_, i) => i + 1).filter((index) => !present.has(index)),
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readResultsFiles } from '../../src/results/read-results.js';
+import { recordedSweep } from '../report/fixtures.js';
+
+describe('reading results files', () => {
+  it("parses each threshold's operator and limit from its expression in files written before they were stored", () => {
+    const run = recordedSweep();
+    const old = {
+      ...run,
+      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit'))) })) })),
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-read-'));
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
+    const [read] = readResultsFiles(['results.json'], dir);
+    const thresholds = read!.suites.flatMap((s) => s.cases.flatMap((c) => c.thresholds));
+    expect(thresholds.length).toBeGreaterThan(0);
+    expect(thresholds).toEqual(run.suites.flatMap((s) => s.cases.flatMap((c) => c.thresholds)));
+  });
+});
