@@ -1,6 +1,6 @@
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
-import { connectOnce } from '../exec/probe-port.js';
+import { connectOnce } from '../exec/process.js';
 import { checkPeerNetserver, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
 import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
@@ -59,8 +59,7 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
 /** `perfsuite doctor [suites...]`: netperf and netserver here, then what each server of the given suites needs. */
 export async function doctorCommand(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
   const checks: Check[] = [];
-  const netperf = netperfVersion('netperf');
-  const netserver = netperfVersion('netserver');
+  const [netperf, netserver] = await Promise.all([netperfVersion('netperf'), netperfVersion('netserver')]);
   checks.push(netperf === undefined ? { ok: false, what: 'netperf', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netperf', detail: netperf });
   checks.push(netserver === undefined ? { ok: false, what: 'netserver', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netserver', detail: netserver });
   if (files.length > 0) {

@@ -29,6 +29,8 @@ export interface RunCommandOptions extends SuiteOptions, SelectOptions {
   readonly baseline?: string;
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
 export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
   const read = readSuiteFiles(files, options, io, options.overrides);
@@ -39,7 +41,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const plan = planCases(suites, cases);
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
-  const netperf = netperfVersion();
+  const netperf = await netperfVersion();
   if (netperf === undefined) {
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   }
@@ -77,8 +79,8 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   preloadReporters(options.reporters);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal or the ssh session that started perfsuite went away
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const onGithub = io.env['GITHUB_ACTIONS'] === 'true';
   let openGroup: string | undefined;
   let remainingSeconds = plan.estimatedSeconds;
@@ -109,8 +111,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
     });
     state = outcome.interrupted ? 'interrupted' : 'complete';
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await pool.stopAll();
     final = snapshot(state);
     writeResults(outDir, final);

@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import type { Environment } from '../model/results.js';
 import { parseNetperfVersion } from '../netperf/version.js';
+import { runProcess } from './process.js';
 
 /** The version `netperf -V` (or `netserver -V`) prints, or undefined when the program cannot be run. */
-export function netperfVersion(program: 'netperf' | 'netserver' = 'netperf'): string | undefined {
-  const result = spawnSync(program, ['-V'], { encoding: 'utf8', timeout: 10_000 });
-  if (result.error !== undefined) return undefined;
+export async function netperfVersion(program: 'netperf' | 'netserver' = 'netperf'): Promise<string | undefined> {
+  const result = await runProcess([program, '-V'], { timeoutMs: 10_000 });
+  if (result.errorCode !== undefined) return undefined;
   return parseNetperfVersion(`${result.stdout}${result.stderr}`);
 }
 

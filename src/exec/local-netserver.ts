@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
-import { waitForListener } from './probe-port.js';
+import { freePort, type LongProcess, startProcess, waitForListener } from './process.js';
 
 /** A netserver this process started and must stop. */
 export interface StartedNetserver {
@@ -14,30 +11,20 @@ export interface StartedNetserver {
 }
 
 const READY_TIMEOUT_MS = 5_000;
-const STOP_GRACE_MS = 2_000;
-
-/** A TCP port nothing listens on at the moment (the kernel's pick). */
-export async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Resolves once the port accepts connections; rejects when the process exits first or the deadline passes. */
-async function waitUntilListening(host: string, port: number, child: ChildProcess, deadline: number): Promise<void> {
-  let exitCode: number | null = child.exitCode;
-  child.once('exit', (code) => {
-    exitCode = code ?? -1;
-  });
+async function waitUntilListening(host: string, port: number, netserver: LongProcess, deadline: number): Promise<void> {
+  let exit: { exitCode: number | undefined; signal: string | undefined; errorCode?: string } | undefined;
+  void netserver.exited.then((how) => (exit = how));
   await waitForListener(host, port, {
     deadline,
     attemptMs: READY_TIMEOUT_MS,
     timeoutMessage: `netserver did not listen on ${host}:${port} within ${READY_TIMEOUT_MS / 1000} s`,
-    gaveUp: () => (exitCode === null ? undefined : new Error(`netserver exited with ${exitCode} before listening on ${host}:${port}`)),
+    gaveUp: () => {
+      if (exit === undefined) return undefined;
+      const detail = netserver.output().trim().split('\n').slice(-2).join(' / ');
+      return new Error(`netserver exited with ${exit.exitCode ?? exit.signal ?? exit.errorCode ?? 'an error'} before listening on ${host}:${port}${detail === '' ? '' : ` (${detail})`}`);
+    },
   });
 }
 
@@ -60,47 +47,16 @@ export async function startLocalNetserver(options: {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await freePort(options.host));
     const args = ['-D', '-L', options.host, '-p', String(port), ...(options.ipv6 === true ? ['-6'] : []), ...(options.passphrase === undefined ? [] : ['-Z', options.passphrase])];
-    const [command = 'netserver', ...rest] = [...(options.prefix ?? []), 'netserver', ...args];
-    const child = spawn(command, rest, { stdio: 'ignore', detached: true });
-    const spawnError = once(child, 'error').then(([error]) => {
-      throw error as Error;
-    });
+    // a missing program throws ENOENT here, before anything starts
+    const netserver = startProcess([...(options.prefix ?? []), 'netserver', ...args]);
     try {
-      await Promise.race([waitUntilListening(options.host, port, child, Date.now() + READY_TIMEOUT_MS), spawnError]);
+      await waitUntilListening(options.host, port, netserver, Date.now() + READY_TIMEOUT_MS);
     } catch (error) {
       lastError = error;
-      killGroup(child, 'SIGKILL');
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
+      await netserver.stop(0);
       continue;
     }
-    spawnError.catch(() => undefined);
-    return {
-      host: options.host,
-      port,
-      pid: child.pid ?? -1,
-      hasExited: () => child.exitCode !== null || child.signalCode !== null,
-      stop: async () => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          killGroup(child, 'SIGKILL'); // leftover per-test children
-          return;
-        }
-        const exited = once(child, 'exit');
-        killGroup(child, 'SIGTERM');
-        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-        killGroup(child, 'SIGKILL');
-      },
-    };
+    return { host: options.host, port, pid: netserver.pid, hasExited: () => netserver.hasExited(), stop: () => netserver.stop() };
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // the group is already gone
-  }
 }

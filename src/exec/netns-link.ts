@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { isAlive, runChecked, runProcess } from './process.js';
 
 /** A network namespace joined to this host by a veth pair, optionally shaped with tc tbf on the host side. */
 export interface NetnsLink {
@@ -31,7 +31,23 @@ const COMMAND_TIMEOUT_MS = 10_000;
 let created = 0;
 
 async function ip(args: readonly string[]): Promise<void> {
-  await execa('ip', args, { timeout: COMMAND_TIMEOUT_MS });
+  await runChecked(['ip', ...args], { timeoutMs: COMMAND_TIMEOUT_MS });
+}
+
+async function tc(args: readonly string[]): Promise<void> {
+  await runChecked(['tc', ...args], { timeoutMs: COMMAND_TIMEOUT_MS });
+}
+
+/** The first /30 of 10.213.0.0/16 with no address on this host, searched from a place that depends on the pid. */
+async function freeBlock(start: number): Promise<number> {
+  const { stdout } = await runChecked(['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: COMMAND_TIMEOUT_MS });
+  const used = new Set<number>();
+  for (const match of stdout.matchAll(/inet 10\.213\.(\d+)\.(\d+)/g)) used.add(((Number(match[1]) << 8) | Number(match[2])) & ~3);
+  for (let i = 0; i < 16_384; i++) {
+    const block = ((start + i) % 16_384) * 4;
+    if (!used.has(block)) return block;
+  }
+  throw new Error('every /30 of 10.213.0.0/16 is in use on this host; remove stale perfsuite-* namespaces (ip netns list)');
 }
 
 /** tbf needs a bucket of at least rate/HZ; 64 KiB holds it up to a few Gbit/s at HZ=1000 without bursting much. */
@@ -40,7 +56,7 @@ function tbfArgs(device: string, rate: string, verb: 'add' | 'change'): string[]
 }
 
 /**
- * Creates a namespace and a veth pair with a /30 of 10.213.0.0/16 chosen from the pid and a counter (Linux, root).
+ * Creates a namespace and a veth pair with a /30 of 10.213.0.0/16 that no address on this host uses (Linux, root).
  * The caller must `remove()` it; a failure part-way removes what was made.
  */
 export async function createNetnsLink(options: { readonly rate?: string } = {}): Promise<NetnsLink> {
@@ -48,7 +64,7 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
   const namespace = `${NETNS_PREFIX}${process.pid}-${index}`;
   const hostInterface = `ps${process.pid % 100_000}h${index}`;
   const peerInterface = `ps${process.pid % 100_000}p${index}`;
-  const block = (((process.pid % 4000) * 4 + index) % 16_384) * 4;
+  const block = await freeBlock((process.pid % 4000) * 4 + index);
   const prefix = `10.213.${block >> 8}.`;
   const hostAddress = `${prefix}${(block & 255) + 1}`;
   const peerAddress = `${prefix}${(block & 255) + 2}`;
@@ -62,11 +78,11 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
     exec,
     setRate: async (rate) => {
       if (rate === undefined) {
-        if (shaped) await execa('tc', ['qdisc', 'del', 'dev', hostInterface, 'root'], { timeout: COMMAND_TIMEOUT_MS });
+        if (shaped) await tc(['qdisc', 'del', 'dev', hostInterface, 'root']);
         shaped = false;
         return;
       }
-      await execa('tc', tbfArgs(hostInterface, rate, shaped ? 'change' : 'add'), { timeout: COMMAND_TIMEOUT_MS });
+      await tc(tbfArgs(hostInterface, rate, shaped ? 'change' : 'add'));
       shaped = true;
     },
     setNetem: async ({ rate, delay, jitter, loss }) => {
@@ -75,7 +91,7 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
       if (loss !== undefined) args.push('loss', `${loss}%`);
       if (rate !== undefined) args.push('rate', rate);
       try {
-        await execa('tc', args, { timeout: COMMAND_TIMEOUT_MS });
+        await tc(args);
       } catch (error) {
         const detail = ((error as { stderr?: string }).stderr ?? '').trim();
         throw new Error(
@@ -113,7 +129,7 @@ export async function netnsUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'network namespaces need root (run the tests as root)';
   for (const tool of ['ip', 'tc']) {
     try {
-      await execa(tool, ['-V'], { timeout: COMMAND_TIMEOUT_MS });
+      await runChecked([tool, '-V'], { timeoutMs: COMMAND_TIMEOUT_MS });
     } catch {
       return `${tool} is not installed (Debian package iproute2)`;
     }
@@ -129,22 +145,13 @@ export async function netnsUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Whether a pid belongs to a running process. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Deletes namespaces an earlier perfsuite made and did not remove (it was killed): they are named
  * `perfsuite-<pid>-<n>` and their pid no longer runs. Returns the names removed.
  */
 export async function removeStaleNamespaces(): Promise<string[]> {
-  const { stdout } = await execa('ip', ['netns', 'list'], { timeout: COMMAND_TIMEOUT_MS });
+  const { stdout } = await runChecked(['ip', 'netns', 'list'], { timeoutMs: COMMAND_TIMEOUT_MS });
   const stale = stdout
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
@@ -154,10 +161,8 @@ export async function removeStaleNamespaces(): Promise<string[]> {
     });
   for (const name of stale) {
     // a killed run leaves its netserver running inside; stop it, or it outlives the namespace's name
-    const pids = await execa('ip', ['netns', 'pids', name], { timeout: COMMAND_TIMEOUT_MS }).then(
-      (result) => result.stdout.split(/\s+/).filter((pid) => /^\d+$/.test(pid)).map(Number),
-      () => [] as number[],
-    );
+    const listed = await runProcess(['ip', 'netns', 'pids', name], { timeoutMs: COMMAND_TIMEOUT_MS });
+    const pids = listed.stdout.split(/\s+/).filter((pid) => /^\d+$/.test(pid)).map(Number);
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');

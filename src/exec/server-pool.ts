@@ -4,7 +4,7 @@ import { type ServerAddress, type ServerPool, ServerUnavailable } from '../model
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
-import { connectOnce } from './probe-port.js';
+import { connectOnce } from './process.js';
 
 const REACH_TIMEOUT_MS = 5_000;
 const NETNS_CONTROL_PORT = 12865;

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { execa } from 'execa';
+import path from 'node:path';
+import { defined } from '../model/defined.js';
 import type { FailureKind } from '../model/netperf-outcome.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
-import { shellQuote } from '../report/format.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import type { StartedNetserver } from './local-netserver.js';
-import { waitForListener } from './probe-port.js';
+import { quoteForRemoteShell, runProcess, startProcess, waitForListener } from './process.js';
 
 /** How to reach a peer over ssh; every field is a validated suite value and reaches ssh as its own argv entry. */
 export interface SshTarget {
@@ -48,6 +46,7 @@ export function classifySshFailure(target: SshTarget, output: string, exitCode: 
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('PERFSUITE_PID=') && !l.startsWith('Warning: Permanently added'));
   const fallback = lines[0] ?? `ssh exited with ${exitCode ?? 'a signal'}`;
+  if (/ssh is not installed/.test(output)) return { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' };
   /** The line of output that shows the cause, for the message. */
   const evidence = (pattern: RegExp): string => lines.find((l) => pattern.test(l)) ?? fallback;
   const denied = /Permission denied|Too many authentication failures/;
@@ -73,8 +72,8 @@ export function classifySshFailure(target: SshTarget, output: string, exitCode: 
 
 /** The netserver version on the peer (`netserver -V` over ssh); throws a classified failure when ssh cannot get it. */
 export async function remoteNetserverVersion(target: SshTarget, netserver = 'netserver'): Promise<string> {
-  const result = await execa('ssh', sshArgv(target, `${shellQuote(netserver)} -V`), { timeout: 30_000, reject: false, all: true });
-  const output = result.all ?? '';
+  const result = await runProcess(['ssh', ...sshArgv(target, `${quoteForRemoteShell(netserver)} -V`)], { timeoutMs: 30_000 });
+  const output = `${result.stdout}${result.stderr}`;
   if (result.exitCode !== 0) throw new SshNetserverError(classifySshFailure(target, output, result.exitCode ?? null));
   return parseNetperfVersion(output);
 }
@@ -97,13 +96,7 @@ export async function checkPeerNetserver(target: SshTarget, netserver: string | 
 /** How to reach a planned ssh server; `configFile` comes from PERFSUITE_SSH_CONFIG (see sshConfigFile). */
 export function sshTargetOf(server: Pick<PlannedServer, 'host' | 'ssh'>, configFile: string | undefined): SshTarget {
   const ssh = server.ssh ?? {};
-  return {
-    host: server.host,
-    ...(ssh.user === undefined ? {} : { user: ssh.user }),
-    ...(ssh.sshPort === undefined ? {} : { sshPort: ssh.sshPort }),
-    ...(ssh.identityFile === undefined ? {} : { identityFile: ssh.identityFile }),
-    ...(configFile === undefined ? {} : { configFile }),
-  };
+  return { host: server.host, ...defined({ user: ssh.user, sshPort: ssh.sshPort, identityFile: ssh.identityFile, configFile }) };
 }
 
 /** PERFSUITE_SSH_CONFIG: an ssh_config file for `ssh -F`, or undefined (ssh reads the user's own). */
@@ -122,7 +115,7 @@ export class SshNetserverError extends Error {
 /**
  * Starts `netserver -D -p <port> -Z <passphrase>` on the peer through ssh. The remote shell prints its pid and execs
  * netserver (so the pid is netserver's); the session has a tty, so a dropped connection hangs netserver up; `stop()`
- * kills exactly that pid over a second ssh session and then ends the first.
+ * kills that pid over a second ssh session, after checking it is still netserver, and then ends the first.
  */
 export async function startSshNetserver(options: {
   readonly target: SshTarget;
@@ -131,30 +124,32 @@ export async function startSshNetserver(options: {
   readonly netserver?: string;
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
-  const command = [options.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', passphrase].map(shellQuote).join(' ');
-  // `$$` is the remote shell's pid, which exec hands on to netserver
-  const child = spawn('ssh', sshArgv(target, `echo PERFSUITE_PID=$$; exec ${command}`, { tty: true }), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  let pid: number | undefined;
+  const program = options.netserver ?? 'netserver';
+  // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
+  const command = [program, '-D', '-p', String(controlPort), '-Z', passphrase].map(quoteForRemoteShell).join(' ');
+  let session;
+  try {
+    // `$$` is the remote shell's pid, which exec hands on to netserver
+    session = startProcess(['ssh', ...sshArgv(target, `echo PERFSUITE_PID=$$; exec ${command}`, { tty: true })], { stdin: 'pipe' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SshNetserverError({ kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' });
+    throw error;
+  }
+  const ssh = session;
   const gotPid = new Promise<number>((resolve) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /PERFSUITE_PID=(\d+)/.exec(output);
-      if (match !== null && pid === undefined) {
-        pid = Number(match[1]);
-        resolve(pid);
-      }
-    });
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const failed = Promise.race([exited, once(child, 'error').then(([error]) => { throw error as Error; })]).then(([code]) => {
-    throw new SshNetserverError(classifySshFailure(target, output, code));
+    const look = (): void => {
+      const match = /PERFSUITE_PID=(\d+)/.exec(ssh.output());
+      if (match !== null) resolve(Number(match[1]));
+    };
+    ssh.onOutput(look);
+    look();
   });
   let ended: Error | undefined;
-  failed.catch((error: unknown) => {
-    ended = error as Error;
+  const failed = ssh.exited.then(({ exitCode }) => {
+    ended = new SshNetserverError(classifySshFailure(target, ssh.output(), exitCode ?? null));
+    throw ended;
   });
+  failed.catch(() => undefined);
   try {
     const remotePid = await Promise.race([gotPid, failed]);
     await waitForListener(target.host, controlPort, {
@@ -167,27 +162,19 @@ export async function startSshNetserver(options: {
       host: target.host,
       port: controlPort,
       pid: remotePid,
-      hasExited: () => child.exitCode !== null || child.signalCode !== null,
+      hasExited: () => ssh.hasExited(),
       stop: async () => {
-        // the pid is a number we parsed, so it is safe in the remote command
-        await execa('ssh', sshArgv(target, `kill ${remotePid} 2>/dev/null; true`), { timeout: STOP_TIMEOUT_MS, reject: false });
-        endSession(child);
-        await exited;
+        if (!ssh.hasExited()) {
+          // the pid is a number we parsed and the name a quoted word; a pid that is no longer netserver is left alone
+          const name = quoteForRemoteShell(path.posix.basename(program).slice(0, 15));
+          await runProcess(['ssh', ...sshArgv(target, `[ "$(ps -p ${remotePid} -o comm= 2>/dev/null)" = ${name} ] && kill ${remotePid}; true`)], { timeoutMs: STOP_TIMEOUT_MS });
+        }
+        await ssh.stop();
       },
     };
   } catch (error) {
-    endSession(child);
+    await ssh.stop();
     if (error instanceof SshNetserverError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SshNetserverError({ kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' });
     throw new SshNetserverError({ kind: 'no-netserver', message: `netserver on ${target.host} did not listen on port ${controlPort} within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}); check that a firewall allows it` });
-  }
-}
-
-function endSession(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    // already gone
   }
 }

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/results.js';
-import { isRunning, projectRoot, schemaErrors } from '../helpers.js';
+import { isRunning, projectRoot, schemaErrors, waitUntil } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suites = 'test/fixtures/suites/valid';
@@ -179,5 +179,30 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).toContain(`tests="${results.suites[0]?.cases.length ?? -1}"`);
     expect(isRunning(pid ?? -1)).toBe(false);
     expect(processesOnPort(port)).toEqual([]);
+  });
+
+  it('when SIGKILLed mid-run leaves no netserver behind: it dies with perfsuite', async () => {
+    const dir = outDir();
+    const { nextLine, exit, child } = start([`${suites}/run-three.yml`, '--out', dir, '--duration', '3']);
+    expect(await nextLine()).toMatch(/^✓ \[1\/3\]/);
+    const { pid } = readResults(dir).servers[0] ?? { pid: -1 };
+    expect(isRunning(pid ?? -1)).toBe(true);
+    child.kill('SIGKILL');
+    await exit;
+    await waitUntil(() => !isRunning(pid ?? -1), 2_000, 'the netserver of a SIGKILLed perfsuite still runs');
+    // what finished before the kill is on disk
+    expect(readResults(dir).suites[0]?.cases[0]?.status).toBe('pass');
+  });
+
+  it('on SIGHUP (the terminal closed) stops like on SIGTERM: finished cases kept, exit 130, netserver stopped', async () => {
+    const dir = outDir();
+    const { nextLine, exit, child } = start([`${suites}/run-three.yml`, '--out', dir, '--duration', '3']);
+    expect(await nextLine()).toMatch(/^✓ \[1\/3\]/);
+    const { pid } = readResults(dir).servers[0] ?? { pid: -1 };
+    child.kill('SIGHUP');
+    const [code] = await exit;
+    expect(code).toBe(130);
+    expect(readResults(dir).state).toBe('interrupted');
+    expect(isRunning(pid ?? -1)).toBe(false);
   });
 });

@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort as freeHostPort } from '../../src/exec/local-netserver.js';
-import { waitForListener } from '../../src/exec/probe-port.js';
+import { freePort as freeHostPort, waitForListener } from '../../src/exec/process.js';
 
 const SSHD = '/usr/sbin/sshd';
 

@@ -1,0 +1,79 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { freePort, probeDelayMs, quoteForRemoteShell, runChecked, runProcess, startProcess, waitForListener } from '../../src/exec/process.js';
+import { isRunning, projectRoot, waitUntil } from '../helpers.js';
+
+const programs = path.join(projectRoot, 'test/fixtures/programs');
+
+describe('the process lifecycle module', () => {
+  it('kills the whole process group on timeout and keeps the outcome', async () => {
+    const result = await runProcess([process.execPath, path.join(programs, 'fork-and-hang.mjs')], { timeoutMs: 1_000 });
+    expect(result.timedOut).toBe(true);
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.exitCode).toBeUndefined();
+    const child = Number(/child (\d+)/.exec(result.stdout)?.[1]);
+    expect(child).toBeGreaterThan(0);
+    // the forked child was in the group: it is gone too
+    await waitUntil(() => !isRunning(child), 2_000, 'the forked child outlived the timeout');
+  });
+
+  it('kills on abort, without calling it a timeout', async () => {
+    const controller = new AbortController();
+    const running = runProcess(['sleep', '1000'], { timeoutMs: 60_000, signal: controller.signal });
+    controller.abort();
+    const result = await running;
+    expect(result.timedOut).toBe(false);
+    expect(result.signal).toBe('SIGTERM');
+  });
+
+  it('reports a program that is not installed as ENOENT instead of throwing, and runChecked names it', async () => {
+    const result = await runProcess(['perfsuite-no-such-program', '-V'], { timeoutMs: 5_000 });
+    expect(result.errorCode).toBe('ENOENT');
+    await expect(runChecked(['perfsuite-no-such-program'], { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(() => startProcess(['perfsuite-no-such-program'])).toThrow(/not installed/);
+  });
+
+  it('runChecked throws with the command, its exit status and what it printed', async () => {
+    await expect(runChecked(['sh', '-c', 'echo bad thing >&2; exit 3'], { timeoutMs: 5_000 })).rejects.toThrow(/^sh -c .* exited with 3: bad thing$/);
+  });
+
+  it('ties started processes to perfsuite: they die when it is SIGKILLed', async () => {
+    const parent = spawn(process.execPath, [path.join(programs, 'start-and-hang.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: parent.stdout })[Symbol.asyncIterator]();
+    const sleeper = Number(/started (\d+)/.exec(String((await lines.next()).value))?.[1]);
+    expect(isRunning(sleeper)).toBe(true);
+    const exited = once(parent, 'exit');
+    parent.kill('SIGKILL');
+    await exited;
+    await waitUntil(() => !isRunning(sleeper), 2_000, 'a process started by a SIGKILLed perfsuite still runs');
+  });
+
+  it('stop() ends a long-running process once, and never signals it after it ended', async () => {
+    const sleeper = startProcess(['sleep', '1000']);
+    expect(sleeper.hasExited()).toBe(false);
+    await sleeper.stop();
+    expect(sleeper.hasExited()).toBe(true);
+    expect(await sleeper.exited).toMatchObject({ signal: 'SIGTERM' });
+    await sleeper.stop(); // a second stop is a no-op, not a kill of whatever reuses the pid
+  });
+
+  it('waits for a listener with back-off instead of spinning a CPU', async () => {
+    expect([0, 1, 2, 3, 4, 5, 10].map(probeDelayMs)).toEqual([10, 20, 40, 80, 160, 250, 250]);
+    const port = await freePort('127.0.0.1');
+    const before = process.cpuUsage();
+    await expect(waitForListener('127.0.0.1', port, { deadline: Date.now() + 1_000, attemptMs: 500, timeoutMessage: 'nobody listened' })).rejects.toThrow('nobody listened');
+    const used = process.cpuUsage(before);
+    // a setImmediate loop burns the whole second; backing off costs a few milliseconds
+    expect((used.user + used.system) / 1000).toBeLessThan(300);
+  });
+
+  it('quotes words for the remote shell so nothing in them is syntax', () => {
+    for (const word of ["it's", '{a,b}', '$(touch /tmp/x)', 'a b', '*', '`id`', 'x;y', '~', '!', '']) {
+      const echoed = spawnSync('bash', ['-c', `printf %s ${quoteForRemoteShell(word)}`], { encoding: 'utf8' });
+      expect(echoed.stdout).toBe(word);
+    }
+  });
+});
