@@ -6,7 +6,7 @@ import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type Report
 import type { RunResult } from '../model/results.js';
 import { closestMatch } from '../model/did-you-mean.js';
 import { formatComparisonSummary, formatSummary, formatThresholdSummary } from './console-reporter.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 function suggest(name: string): string {
   const match = closestMatch(name, REPORTER_NAMES);
@@ -24,11 +24,6 @@ export function parseReporters(text: string): ReporterName[] {
     throw new UsageError(`unknown reporter ${unknown.map((name) => `'${name}'${suggest(name)}`).join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
   }
   return [...new Set(names)] as ReporterName[];
-}
-
-/** Colour only on a terminal, and never with NO_COLOR set. */
-export function useColor(io: CliIo): boolean {
-  return io.env['NO_COLOR'] === undefined && io.isTTY;
 }
 
 /** Shows a path relative to the working directory when it is below it, else as it is. */

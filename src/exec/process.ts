@@ -104,8 +104,7 @@ function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pip
     stripFinalNewline: false,
     buffer: options.buffer,
     ...(options.input === undefined ? { stdin: options.stdin } : { input: options.input }),
-    ...(options.env === undefined ? {} : { env: options.env }),
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...defined({ env: options.env, cwd: options.cwd }),
   };
   return execa(file, rest, execaOptions);
 }
@@ -156,7 +155,7 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
     durationMs: performance.now() - started,
     stdout: text(result.stdout),
     stderr: errorCode === undefined ? text(result.stderr) : `${text(result.stderr)}${result.originalMessage ?? ''}`,
-    ...(errorCode === undefined ? {} : { errorCode }),
+    ...defined({ errorCode }),
   };
 }
 
@@ -208,7 +207,7 @@ export function startProcess(argv: readonly string[], options: { readonly stdin?
       liveGroups.delete(pid);
     }
     const errorCode = (result as { code?: string }).code;
-    return { exitCode: result.exitCode, signal: result.signal, ...(errorCode === undefined ? {} : { errorCode }) };
+    return { exitCode: result.exitCode, signal: result.signal, ...defined({ errorCode }) };
   });
   return {
     pid,

@@ -5,6 +5,7 @@ import { startLocalNetserver, type StartedNetserver } from './local-netserver.js
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './process.js';
+import { defined } from '../model/defined.js';
 
 const REACH_TIMEOUT_MS = 5_000;
 const NETNS_CONTROL_PORT = 12865;
@@ -85,7 +86,7 @@ export function createServerPool(
         target,
         controlPort: Number(server.controlPort),
         passphrase,
-        ...(server.ssh?.netserver === undefined ? {} : { netserver: server.ssh.netserver }),
+        ...defined({ netserver: server.ssh?.netserver }),
       });
       started.set(server.key, netserver);
       reached.set(server.key, { key: server.key, host: server.host, port: netserver.port, pid: netserver.pid });

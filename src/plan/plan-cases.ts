@@ -1,6 +1,7 @@
 import { buildNetperfArgv, DEFAULT_DURATION_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
 import type { TestName } from '../model/test-types.js';
 import type { Case, CaseParams, ServerSpec, SuiteSpec } from '../model/suite-types.js';
+import { defined } from '../model/defined.js';
 
 /** Placeholders for what is only known at run time. */
 export const PORT_PLACEHOLDER = '{port}';
@@ -120,10 +121,7 @@ function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean
       const controlPort = spec.control_port ?? DEFAULT_CONTROL_PORT;
       const netserver = [spec.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', PASSPHRASE_PLACEHOLDER];
       const ssh = {
-        ...(spec.user === undefined ? {} : { user: spec.user }),
-        ...(spec.ssh_port === undefined ? {} : { sshPort: spec.ssh_port }),
-        ...(spec.identity_file === undefined ? {} : { identityFile: spec.identity_file }),
-        ...(spec.netserver === undefined ? {} : { netserver: spec.netserver }),
+        ...defined({ user: spec.user, sshPort: spec.ssh_port, identityFile: spec.identity_file, netserver: spec.netserver }),
       };
       return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort, netserver, ssh };
     }
@@ -136,7 +134,7 @@ function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean
         host: NETNS_ADDRESS_PLACEHOLDER,
         controlPort: DEFAULT_CONTROL_PORT,
         netserver: ['ip', 'netns', 'exec', '{netns}', 'netserver', '-D', '-L', NETNS_ADDRESS_PLACEHOLDER, '-p', String(DEFAULT_CONTROL_PORT), '-Z', PASSPHRASE_PLACEHOLDER],
-        ...(spec.link === undefined ? {} : { link: spec.link }),
+        ...defined({ link: spec.link }),
       };
   }
 }

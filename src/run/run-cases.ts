@@ -6,6 +6,7 @@ import { parseNetperfRun } from '../netperf/parse-output.js';
 import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineStreams, summarizeRuns } from './aggregate.js';
+import { defined } from '../model/defined.js';
 
 export interface RunCasesOptions {
   readonly executor: NetperfExecutor;
@@ -68,7 +69,7 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
       ...(widths.length > 0 ? { confidenceWidthPercent: widths } : {}),
       thresholds,
       regression: planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line })),
-      ...(error === undefined ? {} : { error: { kind: error.kind, message: error.message } }),
+      ...defined({ error: error === undefined ? undefined : { kind: error.kind, message: error.message } }),
       retries,
       durationSeconds: Math.round(options.now() - started) / 1000,
       netperf: invocations,

@@ -17,6 +17,7 @@ import type {
   ThresholdSpec,
 } from '../model/suite-types.js';
 import { parsePercent } from '../model/units.js';
+import { defined } from '../model/defined.js';
 
 type RawObject = Record<string, unknown>;
 
@@ -97,7 +98,7 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSp
     loc,
     server: { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: raw['server'] === undefined ? loc : at(ctx, `${pointer}/server`) },
     params,
-    ...(matrix === undefined ? {} : { matrix }),
+    ...defined({ matrix }),
     thresholds: raw['thresholds'] === undefined || !isValid(ctx, `${pointer}/thresholds`) ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
     regression: raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`) ? [] : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
   };
@@ -178,7 +179,7 @@ function buildThresholds(ctx: BuildContext, raw: unknown, pointer: string): Thre
         report(ctx, metricPointer, parsed.message);
         continue;
       }
-      specs.push({ metric, threshold: parsed.value, ...(when === undefined ? {} : { when }), loc: keyAt(ctx, metricPointer) });
+      specs.push({ metric, threshold: parsed.value, ...defined({ when }), loc: keyAt(ctx, metricPointer) });
     }
   });
   return specs;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
@@ -12,8 +13,8 @@ import { sweepAndBaseline, syntheticRun } from '../report/fixtures.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 
-/** Runs the built CLI as a user would, without colour. */
-function perfsuite(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+/** Runs the built CLI as a user would, without colour: for the few checks of the real process (exit status, PATH). */
+function perfsuiteSpawned(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? projectRoot,
     env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
@@ -23,16 +24,30 @@ function perfsuite(args: readonly string[], options: { cwd?: string; env?: Recor
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs a command in-process through CliIo, as the bin would: what it printed and the exit code. */
+async function perfsuite(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(['node', 'perfsuite', ...args], {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    cwd: options.cwd ?? projectRoot,
+    env: { NO_COLOR: '1', ...options.env },
+    isTTY: false,
+  });
+  return { status, stdout, stderr };
+}
+
 describe('perfsuite validate', () => {
   it('accepts the example suites through a quoted glob, one line each, exit 0', () => {
-    const result = perfsuite(['validate', 'suites/*.yml']);
+    const result = perfsuiteSpawned(['validate', 'suites/*.yml']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^ok suites\/loopback-tcp\.yml: suite 'loopback-tcp', 2 groups, 10 cases$/m);
   });
 
-  it('prints every problem as file:line:col and exits 2', () => {
-    const result = perfsuite(['validate', 'test/fixtures/suites/errors/many-errors.yml', 'test/fixtures/suites/errors/unknown-test.yml']);
+  it('prints every problem as file:line:col and exits 2', async () => {
+    const result = await perfsuite(['validate', 'test/fixtures/suites/errors/many-errors.yml', 'test/fixtures/suites/errors/unknown-test.yml']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -42,55 +57,55 @@ describe('perfsuite validate', () => {
     expect(lines[6]).toBe('perfsuite: 6 problems in 2 files; nothing was run');
   });
 
-  it('exits 2 with a clear message when a glob matches nothing', () => {
-    const result = perfsuite(['validate', 'nowhere/*.yml']);
+  it('exits 2 with a clear message when a glob matches nothing', async () => {
+    const result = await perfsuite(['validate', 'nowhere/*.yml']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no suite files match 'nowhere\/\*\.yml'/);
   });
 
-  it('refuses a 10 MB file before parsing it', () => {
+  it('refuses a 10 MB file before parsing it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-'));
     const file = path.join(dir, 'big.yml');
     writeFileSync(file, `version: 1\nname: big\ntests:\n${'  - { name: g, test: TCP_STREAM }\n'.repeat(330_000)}`);
-    const result = perfsuite(['validate', file]);
+    const result = await perfsuite(['validate', file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/big\.yml:1:1: file is 10\.\d MiB, over the 1 MiB limit for a suite/);
   });
 
-  it('rejects a matrix of hundreds of millions of cases with the count, and --max-cases raises the limit', () => {
-    const result = perfsuite(['validate', 'test/fixtures/suites/errors/huge-matrix.yml']);
+  it('rejects a matrix of hundreds of millions of cases with the count, and --max-cases raises the limit', async () => {
+    const result = await perfsuite(['validate', 'test/fixtures/suites/errors/huge-matrix.yml']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/expands to 1,280,000,000 cases, more than the limit of 100,000/);
-    const small = perfsuite(['validate', '--max-cases', '9', 'suites/loopback-tcp.yml']);
+    const small = await perfsuite(['validate', '--max-cases', '9', 'suites/loopback-tcp.yml']);
     expect(small.status).toBe(2);
     expect(small.stderr).toMatch(/expand to 10 cases together, more than the limit of 9;/);
   });
 
   for (const fixture of ['alias-bomb', 'huge-matrix', 'proto-key']) {
-    it(`fails ${fixture} with exit 2 and a file:line:col message`, () => {
-      const result = perfsuite(['validate', `test/fixtures/suites/errors/${fixture}.yml`]);
+    it(`fails ${fixture} with exit 2 and a file:line:col message`, async () => {
+      const result = await perfsuite(['validate', `test/fixtures/suites/errors/${fixture}.yml`]);
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(new RegExp(`^test/fixtures/suites/errors/${fixture}\\.yml:\\d+:\\d+: \\S`));
     });
   }
 
-  it('takes --var before the environment', () => {
+  it('takes --var before the environment', async () => {
     const file = 'test/fixtures/suites/errors/missing-variable.yml';
-    expect(perfsuite(['validate', file]).status).toBe(2);
-    expect(perfsuite(['validate', file], { env: { PERFSUITE_TEST_UNSET_DURATION: '2s' } }).status).toBe(0);
-    const both = perfsuite(['plan', '--json', '--var', 'PERFSUITE_TEST_UNSET_DURATION=4', file], { env: { PERFSUITE_TEST_UNSET_DURATION: '2s' } });
+    expect((await perfsuite(['validate', file])).status).toBe(2);
+    expect((await perfsuite(['validate', file], { env: { PERFSUITE_TEST_UNSET_DURATION: '2s' } })).status).toBe(0);
+    const both = await perfsuite(['plan', '--json', '--var', 'PERFSUITE_TEST_UNSET_DURATION=4', file], { env: { PERFSUITE_TEST_UNSET_DURATION: '2s' } });
     expect((JSON.parse(both.stdout) as { cases: { params: { duration: number } }[] }).cases[0]?.params.duration).toBe(4);
   });
 
   it('exits 2 on an unknown option or command', () => {
-    expect(perfsuite(['validate', '--bogus', 'suites/loopback-tcp.yml']).status).toBe(2);
-    expect(perfsuite(['frobnicate']).status).toBe(2);
+    expect(perfsuiteSpawned(['validate', '--bogus', 'suites/loopback-tcp.yml']).status).toBe(2);
+    expect(perfsuiteSpawned(['frobnicate']).status).toBe(2);
   });
 });
 
 describe('perfsuite plan', () => {
-  it('--json prints the DESIGN shape with exact netperf argv', () => {
-    const result = perfsuite(['plan', '--json', 'suites/loopback-tcp.yml']);
+  it('--json prints the DESIGN shape with exact netperf argv', async () => {
+    const result = await perfsuite(['plan', '--json', 'suites/loopback-tcp.yml']);
     expect(result.status).toBe(0);
     const plan = JSON.parse(result.stdout) as { cases: Record<string, unknown>[]; servers: Record<string, unknown>[] };
     expect(plan.cases).toHaveLength(10);
@@ -114,14 +129,14 @@ describe('perfsuite plan', () => {
     ]);
   });
 
-  it('--repeat and --duration override every case', () => {
-    const plan = JSON.parse(perfsuite(['plan', '--json', '--repeat', '1', '--duration', '1s', 'suites/loopback-tcp.yml']).stdout) as { cases: { params: { repeat: number; duration: number }; netperf: string[] }[] };
+  it('--repeat and --duration override every case', async () => {
+    const plan = JSON.parse((await perfsuite(['plan', '--json', '--repeat', '1', '--duration', '1s', 'suites/loopback-tcp.yml'])).stdout) as { cases: { params: { repeat: number; duration: number }; netperf: string[] }[] };
     expect(plan.cases.every((c) => c.params.repeat === 1 && c.params.duration === 1 && c.netperf.join(' ').includes('-l 1 '))).toBe(true);
-    expect(perfsuite(['plan', '--duration', '500ms', 'suites/loopback-tcp.yml']).status).toBe(2);
+    expect((await perfsuite(['plan', '--duration', '500ms', 'suites/loopback-tcp.yml'])).status).toBe(2);
   });
 
-  it('prints a readable plan with the source line of each case and the total estimate', () => {
-    const result = perfsuite(['plan', 'suites/loopback-udp.yml']);
+  it('prints a readable plan with the source line of each case and the total estimate', async () => {
+    const result = await perfsuite(['plan', 'suites/loopback-udp.yml']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^server loopback-udp\/local \(local\) 127\.0\.0\.1:\{port\}: netserver -D -L 127\.0\.0\.1 -p \{port\}$/m);
     expect(result.stdout).toMatch(/^loopback-udp\/bulk\[send_size=1K\] {2}suites\/loopback-udp\.yml:14:\d+\n {2}netperf -P 0 .* -m 1024 -R 1$/m);
@@ -130,14 +145,14 @@ describe('perfsuite plan', () => {
 });
 
 describe('perfsuite schema and --version', () => {
-  it('prints the suite schema', () => {
-    const result = perfsuite(['schema']);
+  it('prints the suite schema', async () => {
+    const result = await perfsuite(['schema']);
     expect(result.status).toBe(0);
     expect((JSON.parse(result.stdout) as { title: string }).title).toBe('perfsuite suite');
   });
 
   it('prints the package version', () => {
-    const result = perfsuite(['--version']);
+    const result = perfsuiteSpawned(['--version']);
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -146,9 +161,9 @@ describe('perfsuite schema and --version', () => {
 describe('perfsuite report', () => {
   const recorded = path.join(projectRoot, 'test/fixtures/results/sweep.results.json');
 
-  it('re-renders every report from results.json alone and exits as the run did', () => {
+  it('re-renders every report from results.json alone and exits as the run did', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-report-'));
-    const result = perfsuite(['report', recorded, '--out', out]);
+    const result = await perfsuite(['report', recorded, '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(3);
     const run = JSON.parse(readFileSync(recorded, 'utf8')) as RunResult;
@@ -162,14 +177,14 @@ describe('perfsuite report', () => {
     expect(result.stdout).not.toContain('::error');
   });
 
-  it('on GitHub Actions annotates at most 10 failures and keeps the job summary under 1 MiB', () => {
+  it('on GitHub Actions annotates at most 10 failures and keeps the job summary under 1 MiB', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-gha-'));
     const big = path.join(dir, 'results.json');
     writeFileSync(big, JSON.stringify(syntheticRun(5000)));
     const summary = path.join(dir, 'summary.md');
     // earlier steps already wrote 900 KiB to this step's summary
     writeFileSync(summary, `${'x'.repeat(1023)}\n`.repeat(900));
-    const result = perfsuite(['report', 'results.json', '--reporter', 'markdown'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary } });
+    const result = await perfsuite(['report', 'results.json', '--reporter', 'markdown'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary } });
     expect(result.status).toBe(3);
     expect(result.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(10);
     const size = statSync(summary).size;
@@ -181,12 +196,12 @@ describe('perfsuite report', () => {
     expect(readdirSync(dir).sort()).toEqual(['report.md', 'results.json', 'summary.md']);
   });
 
-  it('names every unreadable results file at once and exits 2', () => {
+  it('names every unreadable results file at once and exits 2', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-bad-'));
     writeFileSync(path.join(dir, 'broken.json'), '{"schemaVersion": 1, "suites": [');
     writeFileSync(path.join(dir, 'future.json'), '{"schemaVersion": 2}');
     writeFileSync(path.join(dir, 'wrong.json'), '{"schemaVersion": 1, "state": "complete"}');
-    const result = perfsuite(['report', 'broken.json', 'future.json', 'wrong.json', 'missing.json'], { cwd: dir });
+    const result = await perfsuite(['report', 'broken.json', 'future.json', 'wrong.json', 'missing.json'], { cwd: dir });
     expect(result.status).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
@@ -197,8 +212,8 @@ describe('perfsuite report', () => {
     expect(readdirSync(dir).sort()).toEqual(['broken.json', 'future.json', 'wrong.json']);
   });
 
-  it('refuses an unknown reporter with a suggestion', () => {
-    const result = perfsuite(['report', recorded, '--reporter', 'junit,htm']);
+  it('refuses an unknown reporter with a suggestion', async () => {
+    const result = await perfsuite(['report', recorded, '--reporter', 'junit,htm']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("perfsuite: unknown reporter 'htm' (did you mean 'html'?); choose from json, junit, markdown, html\n");
   });
@@ -215,9 +230,9 @@ describe('perfsuite compare and --baseline', () => {
     return dir;
   }
 
-  it('judges a run against a baseline, prints baseline, current, change and evidence, and exits 1 on a regression', () => {
+  it('judges a run against a baseline, prints baseline, current, change and evidence, and exits 1 on a regression', async () => {
     const dir = writePair();
-    const result = perfsuite(['compare', 'baseline.json', 'results.json'], { cwd: dir });
+    const result = await perfsuite(['compare', 'baseline.json', 'results.json'], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
     const lines = result.stdout.split('\n');
@@ -234,9 +249,9 @@ describe('perfsuite compare and --baseline', () => {
     expect(readdirSync(dir).sort()).toEqual(['baseline.json', 'results.json']);
   });
 
-  it('writes the reports with the comparison when given --out', () => {
+  it('writes the reports with the comparison when given --out', async () => {
     const dir = writePair();
-    const result = perfsuite(['compare', 'baseline.json', 'results.json', '--out', 'judged'], { cwd: dir });
+    const result = await perfsuite(['compare', 'baseline.json', 'results.json', '--out', 'judged'], { cwd: dir });
     expect(result.status).toBe(1);
     const judged = JSON.parse(readFileSync(path.join(dir, 'judged/results.json'), 'utf8')) as RunResult;
     expect(judged.comparison?.baselineFile).toBe('baseline.json');
@@ -244,22 +259,22 @@ describe('perfsuite compare and --baseline', () => {
     expect(readFileSync(path.join(dir, 'judged/report.md'), 'utf8')).toContain('### Compared with the baseline');
   });
 
-  it('refuses a missing or invalid baseline before anything runs, exit 2', () => {
+  it('refuses a missing or invalid baseline before anything runs, exit 2', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-nobase-'));
-    const run = perfsuite(['run', 'suites/loopback-udp.yml', '--out', dir, '--baseline', path.join(dir, 'missing.json')]);
+    const run = await perfsuite(['run', 'suites/loopback-udp.yml', '--out', dir, '--baseline', path.join(dir, 'missing.json')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^perfsuite: --baseline .*missing\.json: cannot read it as JSON \(ENOENT: no such file or directory/);
     expect(readdirSync(dir)).toEqual([]);
     writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
-    const compare = perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
+    const compare = await perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
     expect(compare.status).toBe(2);
     expect(compare.stderr).toBe('perfsuite: --baseline old.json: schemaVersion is 0, this perfsuite reads 1; render it with the perfsuite version that wrote it\n');
   });
 });
 
 describe('perfsuite doctor', () => {
-  it('checks netperf and netserver, then each server of the given suites, and exits 3 when one is missing', () => {
-    const result = perfsuite(['doctor', 'test/fixtures/results/sweep.yml']);
+  it('checks netperf and netserver, then each server of the given suites, and exits 3 when one is missing', async () => {
+    const result = await perfsuite(['doctor', 'test/fixtures/results/sweep.yml']);
     expect(result.status).toBe(3);
     expect(result.stdout).toBe(
       [
@@ -273,7 +288,7 @@ describe('perfsuite doctor', () => {
   });
 
   it('says how to install netperf when it is missing', () => {
-    const result = perfsuite(['doctor'], { env: { PATH: '/nonexistent' } });
+    const result = perfsuiteSpawned(['doctor'], { env: { PATH: '/nonexistent' } });
     expect(result.status).toBe(3);
     expect(result.stdout).toMatch(/^✗ netperf: not found; install it with: bash scripts\/install-deps\.sh/);
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Command } from '@commander-js/extra-typings';
 import { applyBaseline } from '../compare/compare-runs.js';
 import { ExitCode, UsageError } from '../model/errors.js';
 import type { RunResult } from '../model/results.js';
@@ -7,14 +8,28 @@ import type { ReporterName } from '../report/write-reports.js';
 import { mergeResults } from '../results/merge-results.js';
 import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
-import type { CliIo } from './main.js';
-import { publishResults, useColor } from './publish-results.js';
+import { type CliIo, type Exit, useColor } from './io.js';
+import { parseReporters, publishResults } from './publish-results.js';
 
-export interface ReportCommandOptions {
-  readonly out?: string;
+export function command(io: CliIo, exit: Exit) {
+  return new Command('report')
+    .argument('<results...>', 'results.json files of earlier runs')
+    .description('re-render junit.xml, report.md and report.html from results.json alone (and the GitHub summary in Actions)')
+    .option('--out <dir>', 'directory for the reports (default: the directory of the first results file)')
+    .option('--reporter <names>', 'reports to write: json, junit, markdown, html (default: junit,markdown,html; with several files also json)')
+    .option('--baseline <results.json>', 'judge the results against this earlier run')
+    .action(async (files, options) => {
+      // joining shards makes a new run, so it gets a results.json; re-rendering one file leaves it alone
+      const reporters = parseReporters(options.reporter ?? (files.length > 1 ? 'json,junit,markdown,html' : 'junit,markdown,html'));
+      exit(await report(files, { out: options.out, baseline: options.baseline, reporters }, io));
+    });
+}
+
+export interface ReportOptions {
+  readonly out?: string | undefined;
   readonly reporters: readonly ReporterName[];
   /** Judge the results against this earlier run's results.json. */
-  readonly baseline?: string;
+  readonly baseline?: string | undefined;
 }
 
 
@@ -28,7 +43,7 @@ function describeMerge(result: RunResult): string {
 }
 
 /** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */
-export async function reportCommand(files: readonly string[], options: ReportCommandOptions, io: CliIo): Promise<number> {
+export async function report(files: readonly string[], options: ReportOptions, io: CliIo): Promise<number> {
   const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd);
   const merged = mergeResults(readResultsFiles(files, io.cwd), files);
   const mergeNote = describeMerge(merged);

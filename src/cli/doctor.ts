@@ -1,11 +1,21 @@
+import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
 import { connectOnce } from '../exec/process.js';
 import { checkPeerNetserver, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
 import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
-import { readSuiteFiles, type SuiteOptions } from './commands.js';
-import type { CliIo } from './main.js';
+import type { CliIo, Exit } from './io.js';
+import { readSuiteFiles, type SuiteOptions, suiteOptions } from './options.js';
+
+export function command(io: CliIo, exit: Exit) {
+  return new Command('doctor')
+    .argument('[files...]', 'suite files or globs whose servers to check')
+    .description('check netperf and netserver here, and what the servers of the given suites need (ssh, versions, namespaces, netem)')
+    .addOption(suiteOptions.var())
+    .addOption(suiteOptions.maxCases())
+    .action(async (files, options) => exit(await doctor(files, options, io)));
+}
 
 /** One line of the doctor's report: what was checked, whether it is fine, and the detail or the fix. */
 export interface Check {
@@ -57,7 +67,7 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
 }
 
 /** `perfsuite doctor [suites...]`: netperf and netserver here, then what each server of the given suites needs. */
-export async function doctorCommand(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
+export async function doctor(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
   const checks: Check[] = [];
   const [netperf, netserver] = await Promise.all([netperfVersion('netperf'), netperfVersion('netserver')]);
   checks.push(netperf === undefined ? { ok: false, what: 'netperf', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netperf', detail: netperf });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Command } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
@@ -13,26 +14,46 @@ import { describeComparison, indexCases, judgeCase } from '../compare/compare-ru
 import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../results/verdict.js';
 import type { CaseParams, SuiteSpec } from '../model/suite-types.js';
-import { readSuiteFiles, selectFromOptions, type SelectOptions, type SuiteOptions } from './commands.js';
+import { overrideOptions, parseOverrides, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
 import { describeSelection } from './format-plan.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
-import { publishResults, useColor } from './publish-results.js';
-import type { CliIo } from './main.js';
+import { type CliIo, type Exit, useColor } from './io.js';
+import { parseReporters, publishResults } from './publish-results.js';
+import { defined } from '../model/defined.js';
 
-export interface RunCommandOptions extends SuiteOptions, SelectOptions {
+export function command(io: CliIo, exit: Exit, version: string) {
+  return new Command('run')
+    .argument('<files...>', 'suite files or globs')
+    .description('run every case with netperf, judge thresholds (and regressions with --baseline), write results.json after each case and the reports at the end')
+    .addOption(suiteOptions.var())
+    .addOption(suiteOptions.maxCases())
+    .addOption(selectOptions.filter())
+    .addOption(selectOptions.shard())
+    .option('--out <dir>', 'directory for results.json and the reports', 'perfsuite-results')
+    .addOption(overrideOptions.repeat())
+    .addOption(overrideOptions.duration())
+    .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
+    .option('--baseline <results.json>', "judge each group's regression: tolerances against this earlier run (exit 1 on a regression)")
+    .action(async (files, options) => {
+      const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
+      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters }, io));
+    });
+}
+
+export interface RunOptions extends SuiteOptions, SelectOptions {
   readonly out: string;
   readonly overrides: CaseParams;
   readonly version: string;
   /** Reports besides results.json, which is always written. */
   readonly reporters: readonly ReporterName[];
   /** results.json of an earlier run to judge `regression:` tolerances against. */
-  readonly baseline?: string;
+  readonly baseline?: string | undefined;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
-export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
+export async function run(files: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
   const read = readSuiteFiles(files, options, io, options.overrides);
   const { suites } = read;
   const chosen = selectFromOptions(read.cases, options);
@@ -54,7 +75,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const started = performance.now();
   const environment = describeEnvironment(options.version, netperf);
   const sshConfig = sshConfigFile(io.env);
-  const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...(sshConfig === undefined ? {} : { sshConfigFile: sshConfig }) });
+  const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...defined({ sshConfigFile: sshConfig }) });
   const finished: CaseResult[] = [];
   const snapshot = (state: RunResult['state']): RunResult => {
     const result: RunResult = {
@@ -65,7 +86,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
       environment,
       servers: pool.describe(),
       suites: groupBySuite(suites, finished),
-      ...(selected === undefined ? {} : { selection: selected }),
+      ...defined({ selection: selected }),
     };
     return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
   };

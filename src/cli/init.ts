@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../model/errors.js';
-import type { CliIo } from './main.js';
+import type { CliIo, Exit } from './io.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */
 export const STARTER_SUITE = `# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json
@@ -89,13 +90,20 @@ jobs:
           key: perfsuite-baseline-\${{ github.sha }}
 `;
 
+export function command(io: CliIo, exit: Exit) {
+  return new Command('init')
+    .description('write a starter suite (suites/network.yml) and a GitHub workflow that runs it; never overwrites')
+    .option('--dir <dir>', 'the repository to write into', '.')
+    .action(async (options) => exit(await init(options, io)));
+}
+
 const FILES: readonly { readonly path: string; readonly text: string }[] = [
   { path: 'suites/network.yml', text: STARTER_SUITE },
   { path: '.github/workflows/perfsuite.yml', text: STARTER_WORKFLOW },
 ];
 
 /** `perfsuite init`: writes the starter suite and workflow, or nothing at all if either exists already. */
-export async function initCommand(options: { readonly dir: string }, io: CliIo): Promise<number> {
+export async function init(options: { readonly dir: string }, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, options.dir);
   const existing = FILES.filter((file) => existsSync(path.join(root, file.path)));
   if (existing.length > 0) {

@@ -1,0 +1,29 @@
+import { once } from 'node:events';
+
+/** Where the CLI writes and what it sees; injectable so tests and embedders run commands in-process. */
+export interface CliIo {
+  /** Resolves when the text may be followed by more (backpressure for large outputs). */
+  readonly stdout: (text: string) => void | Promise<void>;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (colour, progress line). */
+  readonly isTTY: boolean;
+}
+
+/** The exit code a command earned; when several are reported, the highest wins (DESIGN §4). */
+export type Exit = (code: number) => void;
+
+export const processIo: CliIo = {
+  stdout: (text) => (process.stdout.write(text) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
+  stderr: (text) => void process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: process.stdout.isTTY,
+};
+
+/** Colour only on a terminal, and not when NO_COLOR is set to something (an empty NO_COLOR does not count: no-color.org). */
+export function useColor(io: CliIo): boolean {
+  const noColor = io.env['NO_COLOR'];
+  return (noColor === undefined || noColor === '') && io.isTTY;
+}

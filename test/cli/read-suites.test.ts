@@ -1,0 +1,30 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandGlobs } from '../../src/cli/read-suites.js';
+
+describe('suite file globs', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-globs-'));
+  for (const file of ['suites/a.yml', 'suites/b.yml', 'suites/nested/c.yml', 'suites/we{ird}.yml', 'suites/.hidden.yml', 'other/d.yaml']) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), '');
+  }
+
+  it('expands *, **, ?, [...] and nested braces, sorted, each file once', () => {
+    expect(expandGlobs(['other/?.yaml'], dir).files).toEqual(['other/d.yaml']);
+    expect(expandGlobs(['suites/*.yml', 'suites/a.yml'], dir)).toEqual({ files: ['suites/a.yml', 'suites/b.yml', 'suites/we{ird}.yml'], unmatched: [] });
+    expect(expandGlobs(['**/*.y*ml'], dir).files).toEqual(['other/d.yaml', 'suites/a.yml', 'suites/b.yml', 'suites/nested/c.yml', 'suites/we{ird}.yml']);
+    expect(expandGlobs(['suites/{a,nested/{c,x}}.yml'], dir).files).toEqual(['suites/a.yml', 'suites/nested/c.yml']);
+    expect(expandGlobs(['suites/[ab].yml'], dir).files).toEqual(['suites/a.yml', 'suites/b.yml']);
+  });
+
+  it('takes a backslash-escaped brace literally, and gives absolute paths for absolute patterns', () => {
+    expect(expandGlobs(['suites/we\\{ird\\}.yml'], dir).files).toEqual(['suites/we{ird}.yml']);
+    expect(expandGlobs([`${dir}/suites/*.yml`], '/').files).toEqual([`${dir}/suites/a.yml`, `${dir}/suites/b.yml`, `${dir}/suites/we{ird}.yml`]);
+  });
+
+  it('passes plain paths through and names the patterns that matched nothing', () => {
+    expect(expandGlobs(['missing.yml', 'nowhere/*.yml'], dir)).toEqual({ files: ['missing.yml'], unmatched: ['nowhere/*.yml'] });
+  });
+});
