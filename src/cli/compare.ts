@@ -12,6 +12,6 @@ export function command(io: CliIo, exit: Exit) {
     .option('--reporter <names>', 'reports to write with --out: json, junit, markdown, html (comma-separated)', 'json,junit,markdown,html')
     .action(async (baseline, results, options) => {
       const reporters = options.out === undefined ? [] : parseReporters(options.reporter);
-      exit(await report([results], { out: options.out, baseline, reporters }, io));
+      exit(await report([results], { out: options.out, baseline, baselineRole: 'baseline ', reporters }, io));
     });
 }

@@ -11,7 +11,7 @@ export interface CommandModule {
   readonly command: (io: CliIo, exit: Exit, version: string) => Command<unknown[], Record<string, unknown>>;
 }
 
-/** One file per command, loaded only when asked for (help and unknown commands load them all). */
+/** One file per command, loaded only when asked for (help and unknown commands load them all, --version none). */
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   validate: () => import('./validate.js'),
   plan: () => import('./plan.js'),
@@ -32,7 +32,8 @@ export async function createProgram(argv: readonly string[], io: CliIo, exit: Ex
     .exitOverride()
     .showSuggestionAfterError();
   const asked = argv[2];
-  const loaders = Object.entries(COMMANDS).filter(([name]) => asked === undefined || !Object.hasOwn(COMMANDS, asked) || name === asked);
+  // --version needs no command; a command name needs its own; anything else (help, a typo) lists them all
+  const loaders = asked === '-V' || asked === '--version' ? [] : Object.entries(COMMANDS).filter(([name]) => asked === undefined || !Object.hasOwn(COMMANDS, asked) || name === asked);
   const modules = await Promise.all(loaders.map(([, load]) => load()));
   for (const module of modules) program.addCommand(module.command(io, exit, packageJson.version).copyInheritedSettings(program));
   return program;

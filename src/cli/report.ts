@@ -30,6 +30,8 @@ export interface ReportOptions {
   readonly reporters: readonly ReporterName[];
   /** Judge the results against this earlier run's results.json. */
   readonly baseline?: string | undefined;
+  /** How messages name the baseline file: `--baseline ` for report, `baseline ` for compare's first argument. */
+  readonly baselineRole?: string;
 }
 
 
@@ -44,7 +46,7 @@ function describeMerge(result: RunResult): string {
 
 /** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */
 export async function report(files: readonly string[], options: ReportOptions, io: CliIo): Promise<number> {
-  const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd);
+  const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd, options.baselineRole);
   const merged = mergeResults(readResultsFiles(files, io.cwd), files);
   const mergeNote = describeMerge(merged);
   if (mergeNote !== '') await io.stdout(mergeNote);

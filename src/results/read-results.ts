@@ -38,9 +38,9 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
 
 
 /** The baseline results file, checked before anything runs: a missing or invalid one is a usage error (exit 2). */
-export function readBaselineFile(file: string, cwd: string): RunResult {
-  const [result] = readResultsFiles([file], cwd, '--baseline ');
-  if (result === undefined) throw new UsageError(`--baseline ${file}: no results in it`);
+export function readBaselineFile(file: string, cwd: string, role = '--baseline '): RunResult {
+  const [result] = readResultsFiles([file], cwd, role);
+  if (result === undefined) throw new UsageError(`${role}${file}: no results in it`);
   return result;
 }
 

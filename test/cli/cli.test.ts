@@ -268,7 +268,7 @@ describe('perfsuite compare and --baseline', () => {
     writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
     const compare = await perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
     expect(compare.status).toBe(2);
-    expect(compare.stderr).toBe('perfsuite: --baseline old.json: schemaVersion is 0, this perfsuite reads 1; render it with the perfsuite version that wrote it\n');
+    expect(compare.stderr).toBe('perfsuite: baseline old.json: schemaVersion is 0, this perfsuite reads 1; render it with the perfsuite version that wrote it\n');
   });
 });
 
