@@ -35,6 +35,11 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-duplicates': 'error' },
+  },
   { files: ['bench/**', 'bin/**', 'scripts/**', 'lint/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['bench/**', 'bin/**', 'scripts/**', 'lint/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'],

@@ -38,7 +38,8 @@ const layersRule = {
     },
   },
   create(context) {
-    const srcDir = path.resolve(context.cwd, context.options[0]?.src ?? 'src');
+    // src/ beside this file's folder, wherever eslint runs from; tests pass another root
+    const srcDir = context.options[0]?.src ?? path.resolve(import.meta.dirname, '../src');
     const file = context.filename;
     const from = folderOf(file, srcDir);
     if (from === undefined) return {};

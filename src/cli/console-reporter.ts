@@ -1,6 +1,5 @@
 import { Chalk } from 'chalk';
-import type { RegressionOutcome } from '../model/results.js';
-import type { CaseResult, RunResult } from '../model/results.js';
+import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { comparedMetrics } from '../report/view-model.js';
 import { formatChange, formatEvidence, formatP, listIds } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';

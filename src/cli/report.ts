@@ -34,7 +34,6 @@ export interface ReportOptions {
   readonly baselineRole?: string;
 }
 
-
 /** What joining the files found, for the console. */
 function describeMerge(result: RunResult): string {
   const merge = result.merge;

@@ -10,8 +10,6 @@ import { median } from '../stats/summary.js';
  */
 export const SIGNIFICANCE_LEVEL = 0.01;
 
-
-
 const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 'kernel', 'cpuCount', 'cpuModel', 'hostname'];
 
 export function environmentDifferences(baseline: Environment, current: Environment): Comparison['environmentDifferences'] {

@@ -6,10 +6,9 @@ import { runProcess } from './process.js';
 /** The version `netperf -V` (or `netserver -V`) prints, or undefined when the program cannot be run. */
 export async function netperfVersion(program: 'netperf' | 'netserver' = 'netperf'): Promise<string | undefined> {
   const result = await runProcess([program, '-V'], { timeoutMs: 10_000 });
-  if (result.errorCode !== undefined) return undefined;
+  if (result.errorCode !== undefined || result.timedOut) return undefined;
   return parseNetperfVersion(`${result.stdout}${result.stderr}`);
 }
-
 
 /** Facts about this machine that decide whether two runs are comparable. */
 export function describeEnvironment(perfsuiteVersion: string, netperf: string): Environment {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { isAlive, runChecked, runProcess } from './process.js';
 
 /** A network namespace joined to this host by a veth pair, optionally shaped with tc tbf on the host side. */
@@ -38,11 +39,15 @@ async function tc(args: readonly string[]): Promise<void> {
   await runChecked(['tc', ...args], { timeoutMs: COMMAND_TIMEOUT_MS });
 }
 
-/** The first /30 of 10.213.0.0/16 with no address on this host, searched from a place that depends on the pid. */
-async function freeBlock(start: number): Promise<number> {
+/**
+ * A /30 of 10.213.0.0/16 with no address on this host: the pid's own block when it is free (so two runs at once do
+ * not meet), else the first free one after a random place (so two runs that both found theirs taken rarely meet).
+ */
+async function freeBlock(preferred: number): Promise<number> {
   const { stdout } = await runChecked(['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: COMMAND_TIMEOUT_MS });
   const used = new Set<number>();
   for (const match of stdout.matchAll(/inet 10\.213\.(\d+)\.(\d+)/g)) used.add(((Number(match[1]) << 8) | Number(match[2])) & ~3);
+  const start = used.has((preferred % 16_384) * 4) ? randomInt(16_384) : preferred;
   for (let i = 0; i < 16_384; i++) {
     const block = ((start + i) % 16_384) * 4;
     if (!used.has(block)) return block;
@@ -144,7 +149,6 @@ export async function netnsUnavailable(): Promise<string | undefined> {
   }
   return undefined;
 }
-
 
 /**
  * Deletes namespaces an earlier perfsuite made and did not remove (it was killed): they are named

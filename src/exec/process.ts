@@ -1,12 +1,13 @@
 /**
- * The one place perfsuite starts processes (netperf, netserver here and over ssh, ip/tc, setup hooks), so every one
- * of them gets the same lifecycle:
+ * The one place perfsuite starts processes (netperf, netserver here and over ssh, ip and tc), so every one of them
+ * gets the same lifecycle:
  * - built from an argv array, never through a shell;
  * - in its own process group, so a kill reaches the children it forked (netserver forks one per test);
  * - tied to perfsuite's life: on Linux `setpriv --pdeathsig KILL` kills it when perfsuite dies, even by SIGKILL, and
  *   whatever is still running when perfsuite exits is killed on the way out;
  * - a timeout on everything that is expected to end, SIGTERM first, SIGKILL a grace period later;
- * - signals only ever sent to a group this process started and has not yet seen end (never a stale pid).
+ * - signals only sent to a group this process started, up to the moment its leader is seen to end (then the group
+ *   gets one last SIGKILL for the children it left, and nothing ever again: its id may be reused).
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,11 +28,6 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** Aborting kills the process the same way (Ctrl-C). */
   readonly signal?: AbortSignal;
-  /** Written to stdin; stdin is closed otherwise. */
-  readonly input?: string;
-  /** Added to perfsuite's own environment. */
-  readonly env?: Readonly<Record<string, string>>;
-  readonly cwd?: string;
   readonly forceKillAfterMs?: number;
 }
 
@@ -74,9 +70,9 @@ function parentDeathPrefix(): readonly string[] {
   return deathSignalPrefix;
 }
 
-/** Whether a program can be run: a path to an executable, or a name found on PATH. */
-export function findProgram(program: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = program.includes('/') ? [program] : (env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.join(dir, program));
+/** Whether a program can be run: a path to an executable, or a name found on perfsuite's PATH. */
+function findProgram(program: string): string | undefined {
+  const candidates = program.includes('/') ? [program] : (process.env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.join(dir, program));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -93,20 +89,33 @@ function notInstalled(program: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${program} is not installed (not found on PATH)`), { code: 'ENOENT' });
 }
 
-function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; input?: string; env?: Readonly<Record<string, string>>; cwd?: string }): ResultPromise<Options> {
+function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean }): ResultPromise<Options> {
   const [program = '', ...args] = argv;
   // the program is looked up here, so a missing one is ENOENT rather than setpriv's exit 127
   if (findProgram(program) === undefined) throw notInstalled(program);
   const [file = program, ...rest] = [...parentDeathPrefix(), program, ...args];
-  const execaOptions: Options = {
-    detached: true,
-    reject: false,
-    stripFinalNewline: false,
-    buffer: options.buffer,
-    ...(options.input === undefined ? { stdin: options.stdin } : { input: options.input }),
-    ...defined({ env: options.env, cwd: options.cwd }),
-  };
+  const execaOptions: Options = { detached: true, reject: false, stripFinalNewline: false, buffer: options.buffer, stdin: options.stdin };
   return execa(file, rest, execaOptions);
+}
+
+/**
+ * Calls `onExit` when the process itself ends (not when its output pipes close: children it forked may hold them),
+ * after one last SIGKILL to its group, so what it left behind goes with it while the group id is still its own.
+ */
+function whenEnded(subprocess: ResultPromise<Options>, onExit: (exitCode: number | undefined, signal: string | undefined, errorCode?: string) => void): void {
+  const pid = subprocess.pid;
+  let done = false;
+  const end = (exitCode: number | undefined, signal: string | undefined, errorCode?: string): void => {
+    if (done) return;
+    done = true;
+    if (pid !== undefined) {
+      signalGroup(pid, 'SIGKILL');
+      liveGroups.delete(pid);
+    }
+    onExit(exitCode, signal, errorCode);
+  };
+  subprocess.once('exit', (code, signal) => end(code ?? undefined, signal ?? undefined));
+  subprocess.once('error', (error: NodeJS.ErrnoException) => end(undefined, undefined, error.code ?? 'ESPAWN'));
 }
 
 /** Runs a process to its end (or its timeout) and keeps the whole outcome; never throws for the process's failure. */
@@ -114,20 +123,21 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
   const started = performance.now();
   let subprocess: ResultPromise<Options>;
   try {
-    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, ...defined({ input: options.input, env: options.env, cwd: options.cwd }) });
+    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ESPAWN';
     return { exitCode: undefined, signal: undefined, timedOut: false, durationMs: 0, stdout: '', stderr: (error as Error).message, errorCode: code };
   }
   const pid = subprocess.pid;
   if (pid !== undefined) track(pid);
+  let ended = false;
   let timedOut = false;
   let forceTimer: NodeJS.Timeout | undefined;
   const kill = (): void => {
-    if (pid === undefined || !liveGroups.has(pid) || forceTimer !== undefined) return;
+    if (pid === undefined || ended || forceTimer !== undefined) return;
     signalGroup(pid, 'SIGTERM');
     forceTimer = setTimeout(() => {
-      if (liveGroups.has(pid)) signalGroup(pid, 'SIGKILL');
+      if (!ended) signalGroup(pid, 'SIGKILL');
     }, options.forceKillAfterMs ?? DEFAULT_FORCE_KILL_AFTER_MS);
   };
   const timer = setTimeout(() => {
@@ -135,17 +145,18 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
     kill();
   }, options.timeoutMs);
   const onAbort = (): void => kill();
+  whenEnded(subprocess, () => {
+    ended = true;
+    clearTimeout(timer);
+    clearTimeout(forceTimer);
+  });
   if (options.signal?.aborted === true) kill();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // resolves once the output pipes have closed too (the group kill at exit closes any a child still held)
   const result = await subprocess;
   clearTimeout(timer);
   clearTimeout(forceTimer);
   options.signal?.removeEventListener('abort', onAbort);
-  if (pid !== undefined) {
-    // whatever it forked and left in its group goes with it, now, while the group id cannot have been reused
-    signalGroup(pid, 'SIGKILL');
-    liveGroups.delete(pid);
-  }
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   const errorCode = (result as { code?: string }).code;
   return {
@@ -164,7 +175,13 @@ export async function runChecked(argv: readonly string[], options: RunOptions): 
   const result = await runProcess(argv, options);
   if (result.errorCode === 'ENOENT') throw notInstalled(argv[0] ?? '');
   if (result.exitCode !== 0 || result.timedOut) {
-    const how = result.timedOut ? `did not finish within ${options.timeoutMs / 1000} s` : result.signal !== undefined ? `was killed by ${result.signal}` : `exited with ${String(result.exitCode)}`;
+    const how = result.timedOut
+      ? `did not finish within ${options.timeoutMs / 1000} s`
+      : result.signal !== undefined
+        ? `was killed by ${result.signal}`
+        : result.errorCode !== undefined
+          ? `could not be started (${result.errorCode})`
+          : `exited with ${String(result.exitCode)}`;
     const detail = `${result.stderr}${result.stdout}`.trim().split('\n').slice(0, 3).join(' / ');
     throw Object.assign(new Error(`${argv.join(' ')} ${how}${detail === '' ? '' : `: ${detail}`}`), { stderr: result.stderr });
   }
@@ -186,29 +203,28 @@ export interface LongProcess {
 }
 
 /** Starts a long-running process in its own group; throws ENOENT at once when the program is not installed. */
-export function startProcess(argv: readonly string[], options: { readonly stdin?: 'ignore' | 'pipe'; readonly env?: Readonly<Record<string, string>> } = {}): LongProcess {
-  const subprocess = spawnInGroup(argv, { stdin: options.stdin ?? 'ignore', buffer: false, ...defined({ env: options.env }) });
+export function startProcess(argv: readonly string[], options: { readonly stdin?: 'ignore' | 'pipe' } = {}): LongProcess {
+  const subprocess = spawnInGroup(argv, { stdin: options.stdin ?? 'ignore', buffer: false });
   const pid = subprocess.pid ?? -1;
   if (pid > 0) track(pid);
   let output = '';
   let ended = false;
   const listeners: ((text: string) => void)[] = [];
-  const receive = (chunk: Buffer): void => {
-    const text = chunk.toString();
+  const receive = (text: string): void => {
     output = (output + text).slice(-MAX_KEPT_OUTPUT);
     for (const listener of listeners) listener(text);
   };
-  subprocess.stdout?.on('data', receive);
-  subprocess.stderr?.on('data', receive);
-  const exited = subprocess.then((result) => {
-    ended = true;
-    if (pid > 0) {
-      signalGroup(pid, 'SIGKILL');
-      liveGroups.delete(pid);
-    }
-    const errorCode = (result as { code?: string }).code;
-    return { exitCode: result.exitCode, signal: result.signal, ...defined({ errorCode }) };
-  });
+  // decoded as a stream, so a character split across two chunks stays whole
+  subprocess.stdout?.setEncoding('utf8').on('data', receive);
+  subprocess.stderr?.setEncoding('utf8').on('data', receive);
+  // nothing waits on the promise itself (reject: false, so it never rejects); the end is the process's own exit
+  void subprocess.catch(() => undefined);
+  const exited = new Promise<{ exitCode: number | undefined; signal: string | undefined; errorCode?: string }>((resolve) =>
+    whenEnded(subprocess, (exitCode, signal, errorCode) => {
+      ended = true;
+      resolve({ exitCode, signal, ...defined({ errorCode }) });
+    }),
+  );
   return {
     pid,
     exited,

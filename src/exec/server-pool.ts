@@ -37,7 +37,7 @@ export function createServerPool(
     try {
       const netserver = await startLocalNetserver({
         host: server.host,
-        ...(typeof server.controlPort === 'number' ? { port: server.controlPort } : {}),
+        ...defined({ port: typeof server.controlPort === 'number' ? server.controlPort : undefined }),
         ipv6: server.host.includes(':'),
       });
       started.set(server.key, netserver);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { defined } from '../model/defined.js';
 import type { FailureKind } from '../model/netperf-outcome.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
@@ -73,7 +72,8 @@ export function classifySshFailure(target: SshTarget, output: string, exitCode: 
 /** The netserver version on the peer (`netserver -V` over ssh); throws a classified failure when ssh cannot get it. */
 export async function remoteNetserverVersion(target: SshTarget, netserver = 'netserver'): Promise<string> {
   const result = await runProcess(['ssh', ...sshArgv(target, `${quoteForRemoteShell(netserver)} -V`)], { timeoutMs: 30_000 });
-  const output = `${result.stdout}${result.stderr}`;
+  // ssh's own complaints come on stderr, so it is read first
+  const output = `${result.stderr}${result.stdout}`;
   if (result.exitCode !== 0) throw new SshNetserverError(classifySshFailure(target, output, result.exitCode ?? null));
   return parseNetperfVersion(output);
 }
@@ -115,7 +115,7 @@ export class SshNetserverError extends Error {
 /**
  * Starts `netserver -D -p <port> -Z <passphrase>` on the peer through ssh. The remote shell prints its pid and execs
  * netserver (so the pid is netserver's); the session has a tty, so a dropped connection hangs netserver up; `stop()`
- * kills that pid over a second ssh session, after checking it is still netserver, and then ends the first.
+ * kills that pid over a second ssh session, after checking it is still this netserver, and then ends the first.
  */
 export async function startSshNetserver(options: {
   readonly target: SshTarget;
@@ -124,9 +124,8 @@ export async function startSshNetserver(options: {
   readonly netserver?: string;
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
-  const program = options.netserver ?? 'netserver';
   // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
-  const command = [program, '-D', '-p', String(controlPort), '-Z', passphrase].map(quoteForRemoteShell).join(' ');
+  const command = [options.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', passphrase].map(quoteForRemoteShell).join(' ');
   let session;
   try {
     // `$$` is the remote shell's pid, which exec hands on to netserver
@@ -164,11 +163,13 @@ export async function startSshNetserver(options: {
       pid: remotePid,
       hasExited: () => ssh.hasExited(),
       stop: async () => {
-        if (!ssh.hasExited()) {
-          // the pid is a number we parsed and the name a quoted word; a pid that is no longer netserver is left alone
-          const name = quoteForRemoteShell(path.posix.basename(program).slice(0, 15));
-          await runProcess(['ssh', ...sshArgv(target, `[ "$(ps -p ${remotePid} -o comm= 2>/dev/null)" = ${name} ] && kill ${remotePid}; true`)], { timeoutMs: STOP_TIMEOUT_MS });
-        }
+        // always asked, even when the session already ended; the pid is a number we parsed, and it is killed only if
+        // it is still this netserver (its command line holds the fresh passphrase), checked by /proc or ps where the
+        // peer has them; the passphrase is a hex word, so it needs no quoting
+        const check = `tr '\\000' ' ' < /proc/${remotePid}/cmdline | grep -qF -- ${passphrase}`;
+        const psCheck = `ps -p ${remotePid} -o args= 2>/dev/null | grep -qF -- ${passphrase}`;
+        const remote = `if [ -r /proc/${remotePid}/cmdline ]; then ${check} && kill ${remotePid}; elif command -v ps >/dev/null 2>&1; then ${psCheck} && kill ${remotePid}; else kill ${remotePid}; fi 2>/dev/null; true`;
+        await runProcess(['ssh', ...sshArgv(target, remote)], { timeoutMs: STOP_TIMEOUT_MS });
         await ssh.stop();
       },
     };

@@ -89,8 +89,7 @@ export function planCasesLazily(
     const target: NetperfTarget = {
       host: server.host,
       controlPort: server.controlPort,
-      ...('data_port' in spec && spec.data_port !== undefined ? { dataPort: spec.data_port } : {}),
-      ...(spec.type === 'ssh' || spec.type === 'netns' ? { passphrase: PASSPHRASE_PLACEHOLDER } : {}),
+      ...defined({ dataPort: 'data_port' in spec ? spec.data_port : undefined, passphrase: spec.type === 'ssh' || spec.type === 'netns' ? PASSPHRASE_PLACEHOLDER : undefined }),
     };
     const seconds = estimateCaseSeconds(c.params);
     estimatedSeconds += seconds;

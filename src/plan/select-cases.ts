@@ -71,7 +71,6 @@ export function filterCases(cases: readonly Case[], filters: readonly CaseFilter
   return kept;
 }
 
-
 /** `I/N` (1-based, 1 ≤ I ≤ N), or `job-index:I/N` with GitHub's 0-based `strategy.job-index`. */
 export function parseShard(text: string): Shard {
   const match = /^(job-index:)?(\d+)\/(\d+)$/.exec(text.trim());
@@ -100,7 +99,6 @@ export function splitIntoShards(cases: readonly Case[], total: number): { cases:
   }
   return shards.map((shard) => ({ cases: cases.filter((c) => shard.members.has(c)), seconds: shard.seconds }));
 }
-
 
 /** Applies the filters, then takes this job's shard: the cases to run and what was done to get them. */
 export function selectCases(cases: readonly Case[], options: { readonly filters: readonly string[]; readonly shard?: string }): { cases: Case[]; selection: Selection } {

@@ -1,7 +1,6 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
-import type { CaseResult, CaseStatus, RunResult } from '../model/results.js';
+import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
-import type { RegressionOutcome } from '../model/results.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
 import { describeFailure, formatChange, formatEvidence, listIds, mergeNotes } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';

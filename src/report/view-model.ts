@@ -50,7 +50,6 @@ export function failureLocation(failure: Failure): { readonly file: string; read
   return { file: failure.case.file, line: failure.case.line };
 }
 
-
 /** A group of one suite as the reports show it: its cases, the parameters it sweeps, the metrics it produced. */
 export interface GroupView {
   readonly suite: SuiteResult;
@@ -137,7 +136,6 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
   }
   return charts;
 }
-
 
 /** Every compared metric of the run, in run order. */
 export function comparedMetrics(result: RunResult): { readonly case: CaseResult; readonly outcome: RegressionOutcome }[] {

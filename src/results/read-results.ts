@@ -30,12 +30,13 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
       problems.push(`${role}${file}: not a perfsuite results file: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'} (schemas/results.schema.json)`);
       continue;
     }
-    results.push(withParsedThresholds(data));
+    const completed = withParsedThresholds(data);
+    if (typeof completed === 'string') problems.push(`${role}${file}: ${completed}`);
+    else results.push(completed);
   }
   if (problems.length > 0) throw new UsageError(problems.join('\nperfsuite: '));
   return results;
 }
-
 
 /** The baseline results file, checked before anything runs: a missing or invalid one is a usage error (exit 2). */
 export function readBaselineFile(file: string, cwd: string, role = '--baseline '): RunResult {
@@ -44,12 +45,19 @@ export function readBaselineFile(file: string, cwd: string, role = '--baseline '
   return result;
 }
 
-/** Files of perfsuite 0.1.0 keep only the expression of a threshold: its operator and limit are parsed from it. */
-function withParsedThresholds(result: RunResult): RunResult {
-  const complete = (t: ThresholdOutcome): ThresholdOutcome => {
+/**
+ * Files of perfsuite 0.1.0 keep only the expression of a threshold: its operator and limit are parsed from it.
+ * Returns what is wrong instead when an expression cannot be parsed (a hand-edited file).
+ */
+function withParsedThresholds(result: RunResult): RunResult | string {
+  let problem: string | undefined;
+  const complete = (c: RunResult['suites'][number]['cases'][number], t: ThresholdOutcome): ThresholdOutcome => {
     if ((t as Partial<ThresholdOutcome>).op !== undefined && (t as Partial<ThresholdOutcome>).limit !== undefined) return t;
     const parsed = isMetricName(t.metric) ? parseThreshold(t.expression, t.metric) : undefined;
-    return parsed?.ok === true ? { ...t, op: parsed.value.op, limit: parsed.value.value } : { ...t, op: '>=', limit: 0 };
+    if (parsed?.ok === true) return { ...t, op: parsed.value.op, limit: parsed.value.value };
+    problem ??= `case ${c.id}: threshold ${t.metric}: '${t.expression}' cannot be read (${parsed?.ok === false ? parsed.message : 'unknown metric'}); was the file edited by hand?`;
+    return t;
   };
-  return { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => ({ ...c, thresholds: c.thresholds.map(complete) })) })) };
+  const completed = { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => complete(c, t)) })) })) };
+  return problem ?? completed;
 }

@@ -23,9 +23,6 @@ export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
   return combined;
 }
 
-
-
-
 /** The median of each metric over a case's runs, and how much the runs spread. */
 export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetrics; spread: Partial<Record<MetricName, Spread>> } {
   const metrics: RunMetrics = {};

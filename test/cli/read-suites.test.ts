@@ -6,7 +6,7 @@ import { expandGlobs } from '../../src/cli/read-suites.js';
 
 describe('suite file globs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-globs-'));
-  for (const file of ['suites/a.yml', 'suites/b.yml', 'suites/nested/c.yml', 'suites/we{ird}.yml', 'suites/.hidden.yml', 'other/d.yaml']) {
+  for (const file of ['suites/a.yml', 'suites/b.yml', 'suites/nested/c.yml', 'suites/we{ird}.yml', 'suites/.hidden.yml', 'other/d.yaml', 'node_modules/dep/suites/e.yml']) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), '');
   }
@@ -22,6 +22,11 @@ describe('suite file globs', () => {
   it('takes a backslash-escaped brace literally, and gives absolute paths for absolute patterns', () => {
     expect(expandGlobs(['suites/we\\{ird\\}.yml'], dir).files).toEqual(['suites/we{ird}.yml']);
     expect(expandGlobs([`${dir}/suites/*.yml`], '/').files).toEqual([`${dir}/suites/a.yml`, `${dir}/suites/b.yml`, `${dir}/suites/we{ird}.yml`]);
+  });
+
+  it('leaves out node_modules and dot-files, and keeps a leading ./ as written', () => {
+    expect(expandGlobs(['**/e.yml', 'suites/.*.yml'], dir)).toEqual({ files: ['suites/.hidden.yml'], unmatched: ['**/e.yml'] });
+    expect(expandGlobs(['./suites/[ab].yml'], dir).files).toEqual(['./suites/a.yml', './suites/b.yml']);
   });
 
   it('passes plain paths through and names the patterns that matched nothing', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, compareMetric, describeComparison } from '../../src/compare/compare-runs.js';
-import { type RegressionTolerance } from '../../src/model/results.js';
-import type { CaseResult, RunResult } from '../../src/model/results.js';
+import type { CaseResult, RunResult, RegressionTolerance } from '../../src/model/results.js';
 import { recordedSweep } from '../report/fixtures.js';
 
 const throughput: RegressionTolerance = { metric: 'throughput', tolerancePercent: 5, file: 's.yml', line: 9 };

@@ -51,7 +51,28 @@ describe('the process lifecycle module', () => {
     await waitUntil(() => !isRunning(sleeper), 2_000, 'a process started by a SIGKILLed perfsuite still runs');
   });
 
-  it('stop() ends a long-running process once, and never signals it after it ended', async () => {
+  it('sees a long-running process end when it exits, not when a child it left closes the output pipe', async () => {
+    const started = Date.now();
+    const shell = startProcess(['sh', '-c', 'sleep 30 & echo child $!; exec sleep 0.2']);
+    const ended = await shell.exited;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(ended).toEqual({ exitCode: 0, signal: undefined });
+    expect(shell.hasExited()).toBe(true);
+    // the child it left in its group was killed when it ended
+    const child = Number(/child (\d+)/.exec(shell.output())?.[1]);
+    expect(child).toBeGreaterThan(0);
+    await waitUntil(() => !isRunning(child), 2_000, 'the child left behind still runs');
+  });
+
+  it('runProcess returns when the process exits, even if a child it left holds its output open', async () => {
+    const result = await runProcess(['sh', '-c', 'sleep 30 & echo started; exit 4'], { timeoutMs: 20_000 });
+    expect(result.exitCode).toBe(4);
+    expect(result.timedOut).toBe(false);
+    expect(result.durationMs).toBeLessThan(5_000);
+    expect(result.stdout).toBe('started\n');
+  });
+
+  it('stop() ends a long-running process, and a second stop does nothing', async () => {
     const sleeper = startProcess(['sleep', '1000']);
     expect(sleeper.hasExited()).toBe(false);
     await sleeper.stop();

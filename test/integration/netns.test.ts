@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { netnsUnavailable } from '../../src/exec/netns-link.js';
+import { netnsUnavailable, removeStaleNamespaces } from '../../src/exec/netns-link.js';
 import type { RunResult } from '../../src/model/results.js';
 import { isRunning, projectRoot, waitUntil } from '../helpers.js';
 
@@ -64,6 +64,19 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-shaped.yml`, '--out', again], { cwd: projectRoot, encoding: 'utf8', env });
     expect(result.status).toBe(0);
     expect(namespaces()).not.toContain(stale);
+  });
+
+  it('removes a stale namespace and kills what still runs inside it (where setpriv could not tie it to perfsuite)', async () => {
+    // a pid that no longer runs: a child that has exited and been reaped
+    const gone = spawnSync('true').pid ?? 0;
+    const stale = `perfsuite-${gone}-0`;
+    expect(spawnSync('ip', ['netns', 'add', stale]).status).toBe(0);
+    const inside = spawn('ip', ['netns', 'exec', stale, 'sleep', '1000'], { stdio: 'ignore', detached: true });
+    expect(inside.pid).toBeGreaterThan(0);
+    await waitUntil(() => spawnSync('ip', ['netns', 'pids', stale], { encoding: 'utf8' }).stdout.trim() !== '', 2_000, 'sleep did not start in the namespace');
+    expect(await removeStaleNamespaces()).toContain(stale);
+    expect(namespaces()).not.toContain(stale);
+    await waitUntil(() => !isRunning(inside.pid ?? -1), 2_000, 'the process inside the stale namespace still runs');
   });
 
   it('doctor says whether namespaces can be made and whether netem is there', () => {

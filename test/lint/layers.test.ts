@@ -35,6 +35,15 @@ describe('the layer rule (DESIGN §9)', () => {
     ],
   });
 
+  it("is the picture README's 'How the code is laid out' shows, line by line", async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### How the code is laid out'));
+    const picture = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const lines = picture.split('\n').filter((line) => /^[a-z]/.test(line)).map((line) => line.split(/\s{2,}/)[0]?.split(' | ') ?? []);
+    expect(lines).toEqual(LAYERS);
+  });
+
   it('lists every folder of src/ exactly once', async () => {
     const { readdirSync } = await import('node:fs');
     const folders = readdirSync(path.join(projectRoot, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyBaseline } from '../../src/compare/compare-runs.js';
-import { type RegressionTolerance } from '../../src/model/results.js';
-import type { CaseResult, RunResult } from '../../src/model/results.js';
+import type { CaseResult, RunResult, RegressionTolerance } from '../../src/model/results.js';
 import { projectRoot } from '../helpers.js';
 
 /** A real run of test/fixtures/results/sweep.yml: 13 cases, 3 missed thresholds, 1 unreachable server. */

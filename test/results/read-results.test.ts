@@ -19,4 +19,15 @@ describe('reading results files', () => {
     expect(thresholds.length).toBeGreaterThan(0);
     expect(thresholds).toEqual(run.suites.flatMap((s) => s.cases.flatMap((c) => c.thresholds)));
   });
+
+  it('names a threshold it cannot parse in an older file instead of making up a limit, exit 2', () => {
+    const run = recordedSweep();
+    const edited = {
+      ...run,
+      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => ({ ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')), expression: 'lots' })) })) })),
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-read-'));
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(edited));
+    expect(() => readResultsFiles(['results.json'], dir)).toThrow(/^results\.json: case sweep\/.*: threshold \w+: 'lots' cannot be read \(threshold 'lots' .*\); was the file edited by hand\?$/);
+  });
 });

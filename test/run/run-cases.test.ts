@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { NetperfExecutor } from '../../src/model/seams.js';
+import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import { planCases } from '../../src/plan/plan-cases.js';
 import { runCases } from '../../src/run/run-cases.js';
-import { type ServerPool, ServerUnavailable } from '../../src/model/seams.js';
+import { ServerUnavailable } from '../../src/model/seams.js';
 import { loadSuiteText, compileSuites } from '../../src/suite/load-suite.js';
 
 /** A recorded real netperf run, as the fake executor's answer. */
