@@ -4,18 +4,21 @@ import { applyBaseline } from '../compare/compare-runs.js';
 import { ExitCode, UsageError } from '../model/errors.js';
 import type { RunResult } from '../model/results.js';
 import { mergeNotes } from '../report/report-text.js';
-import type { ReporterName } from '../report/write-reports.js';
+import { REPORTERS, type ReporterName } from '../report/write-reports.js';
 import { mergeResults } from '../results/merge-results.js';
 import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { type CliIo, type Exit, useColor } from './io.js';
 import { parseReporters, publishResults } from './publish-results.js';
 
+/** Where joined shards go without --out: never into a directory of one of the inputs. */
+const DEFAULT_JOIN_DIR = 'perfsuite-results';
+
 export function command(io: CliIo, exit: Exit) {
   return new Command('report')
     .argument('<results...>', 'results.json files of earlier runs')
     .description('re-render junit.xml, report.md and report.html from results.json alone (and the GitHub summary in Actions)')
-    .option('--out <dir>', 'directory for the reports (default: the directory of the first results file)')
+    .option('--out <dir>', `directory for the reports (default: beside the results file; when joining several, ${DEFAULT_JOIN_DIR}/)`)
     .option('--reporter <names>', 'reports to write: json, junit, markdown, html (default: junit,markdown,html; with several files also json)')
     .option('--baseline <results.json>', 'judge the results against this earlier run')
     .action(async (files, options) => {
@@ -50,7 +53,13 @@ export async function report(files: readonly string[], options: ReportOptions, i
   const mergeNote = describeMerge(merged);
   if (mergeNote !== '') await io.stdout(mergeNote);
   const result = baseline === undefined || options.baseline === undefined ? merged : applyBaseline(merged, baseline, options.baseline);
-  const outDir = path.resolve(io.cwd, options.out ?? path.dirname(files[0] ?? '.'));
+  // re-rendering one file writes beside it; joining several makes a new run, which never goes over an input
+  const outDir = path.resolve(io.cwd, options.out ?? (files.length > 1 ? DEFAULT_JOIN_DIR : path.dirname(files[0] ?? '.')));
+  const inputs = new Set(files.map((file) => path.resolve(io.cwd, file)));
+  const overwritten = options.reporters.map((name) => path.join(outDir, REPORTERS[name].file)).filter((file) => inputs.has(file));
+  if (overwritten.length > 0) {
+    throw new UsageError(`the reports would overwrite the input ${overwritten.join(', ')}; pass --out with another directory`);
+  }
   const seconds = runSeconds(result) ?? 0;
   const planned = result.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
   try {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -210,6 +210,27 @@ describe('perfsuite report', () => {
     expect(lines[2]).toMatch(/^perfsuite: wrong\.json: not a perfsuite results file: \/ must have required property '\w+'/);
     expect(lines[3]).toMatch(/^perfsuite: missing\.json: cannot read it as JSON \(ENOENT/);
     expect(readdirSync(dir).sort()).toEqual(['broken.json', 'future.json', 'wrong.json']);
+  });
+
+  it('joins several files into perfsuite-results/ by default and never writes over an input', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-join-'));
+    const run = JSON.parse(readFileSync(recorded, 'utf8')) as RunResult;
+    const [first, ...rest] = run.suites[0]?.cases ?? [];
+    for (const [name, cases] of [['a', [first]], ['b', rest]] as const) {
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, 'results.json'), JSON.stringify({ ...run, suites: [{ ...run.suites[0], cases }] }));
+    }
+    const before = readFileSync(path.join(dir, 'a/results.json'), 'utf8');
+    const joined = await perfsuite(['report', 'a/results.json', 'b/results.json'], { cwd: dir });
+    expect(joined.stderr).toBe('');
+    expect(readFileSync(path.join(dir, 'a/results.json'), 'utf8')).toBe(before);
+    expect(readdirSync(path.join(dir, 'a'))).toEqual(['results.json']);
+    const result = JSON.parse(readFileSync(path.join(dir, 'perfsuite-results/results.json'), 'utf8')) as RunResult;
+    expect(result.suites[0]?.cases).toHaveLength(run.suites[0]?.cases.length ?? -1);
+    const onto = await perfsuite(['report', 'a/results.json', 'b/results.json', '--out', 'a'], { cwd: dir });
+    expect(onto.status).toBe(2);
+    expect(onto.stderr).toBe(`perfsuite: the reports would overwrite the input ${path.join(dir, 'a/results.json')}; pass --out with another directory\n`);
+    expect(readFileSync(path.join(dir, 'a/results.json'), 'utf8')).toBe(before);
   });
 
   it('refuses an unknown reporter with a suggestion', async () => {
