@@ -55,7 +55,12 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
     return { ok: true, what, detail: `can be made${rate === undefined ? '' : `, shaped to ${rate} with tc tbf`}` };
   }
   // try netem for real on a throw-away link, as the run would
-  const link = await createNetnsLink();
+  let link;
+  try {
+    link = await createNetnsLink();
+  } catch (error) {
+    return { ok: false, what, detail: `cannot make a namespace and veth link (${(error as Error).message})` };
+  }
   try {
     await link.setNetem(server.link ?? {});
     return { ok: true, what, detail: 'can be made, and netem shapes delay/jitter/loss' };

@@ -37,8 +37,14 @@ export function buildSuite(
 ): { suite: SuiteSpec | undefined; diagnostics: Diagnostic[] } {
   const ctx: BuildContext = { ...options, diagnostics: [] };
   const servers: Record<string, ServerSpec> = { local: { type: 'local' } };
-  for (const [name, server] of Object.entries((raw['servers'] as RawObject | undefined) ?? {})) {
-    servers[name] = buildServer(server as RawObject);
+  // a server the schema rejected is reported there; it is never built, and groups naming it get no second error
+  const rejectedServers = new Set<string>();
+  const rawServers = raw['servers'];
+  if (isObject(rawServers)) {
+    for (const [name, server] of Object.entries(rawServers)) {
+      if (isObject(server) && isValid(ctx, `/servers/${name}`)) servers[name] = buildServer(server);
+      else rejectedServers.add(name);
+    }
   }
   const defaults = isValid(ctx, '/defaults') ? buildParams(ctx, (raw['defaults'] as RawObject | undefined) ?? {}, '/defaults') : {};
   const groups: GroupSpec[] = [];
@@ -46,6 +52,8 @@ export function buildSuite(
   const rawGroups = Array.isArray(raw['tests']) ? (raw['tests'] as RawObject[]) : [];
   rawGroups.forEach((rawGroup, index) => {
     const pointer = `/tests/${index}`;
+    // an entry that is not a mapping (`- ` alone, a string) was reported by the schema
+    if (!isObject(rawGroup)) return;
     const name = rawGroup['name'];
     if (typeof name === 'string') {
       const firstLine = groupLines.get(name);
@@ -58,7 +66,7 @@ export function buildSuite(
     if (typeof name !== 'string') return;
     // a group with schema errors is still checked for what can be checked, but not expanded into cases
     const group = buildGroup(ctx, rawGroup, pointer);
-    if (!Object.hasOwn(servers, group.server.value)) {
+    if (!Object.hasOwn(servers, group.server.value) && !rejectedServers.has(group.server.value)) {
       ctx.diagnostics.push({
         loc: group.server.loc,
         message: `unknown server '${group.server.value}' in group '${group.name}'${didYouMean(group.server.value, Object.keys(servers))} (defined: ${Object.keys(servers).join(', ')}); define it under servers:`,
@@ -197,6 +205,10 @@ function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): Re
     specs.push({ metric: metric, tolerancePercent: parsed.value, loc: keyAt(ctx, `${pointer}/${metric}`) });
   }
   return specs;
+}
+
+function isObject(value: unknown): value is RawObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isValid(ctx: BuildContext, pointer: string): boolean {

@@ -12,6 +12,8 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   timeout: 'write it like 90s, 500ms or 5m',
   percent: 'write it like 5%',
   name: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
+  rate: 'write a rate in bits per second as tc does, like 100mbit, 1gbit or 500kbit',
+  time: 'write a time like 10ms, 500us or 1s',
 };
 
 const QUANTITY_NAMES: Readonly<Record<string, string>> = {
@@ -66,6 +68,12 @@ function describeError(error: ErrorObject, root: unknown): string {
           : expected === 'array' && isAxis(error.instancePath)
             ? `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`
             : '';
+      // `key:` with nothing after it, or `- ` alone in a list
+      if (value === null && isAxis(error.instancePath)) return `matrix axis '${key}' is empty; give it a list of values, like ${key}: [a, b]`;
+      if (value === null) {
+        const wanted = expected === 'object' ? 'a mapping (key: value lines under it)' : expected === 'array' ? 'a list' : article(expected);
+        return `${/^\d+$/.test(key) ? where : key} is empty; give it ${wanted}`;
+      }
       return `${key} must be ${article(expected)}, not ${describeType(value)} ${shown}${hint}`;
     }
     case 'enum': {
@@ -79,7 +87,7 @@ function describeError(error: ErrorObject, root: unknown): string {
       const expected = QUANTITY_NAMES[definition];
       const actual = typeof value === 'string' ? describeQuantity(value) : undefined;
       const mismatch = expected !== undefined && actual !== undefined && actual !== expected ? ` is ${actual}, but ${key} takes ${expected}` : ` is not valid for ${key}`;
-      const hint = PATTERN_HINTS[definition] ?? (error.instancePath.endsWith('/host') ? 'give a host name or IP address, without spaces or shell characters' : `it must match ${String(error.params['pattern'])}`);
+      const hint = PATTERN_HINTS[definition] ?? (error.instancePath.endsWith('/host') ? 'give a host name or IP address, without spaces or shell characters' : 'see `perfsuite schema` for the accepted form');
       return `${shown}${mismatch}; ${hint}`;
     }
     case 'not':
@@ -87,6 +95,8 @@ function describeError(error: ErrorObject, root: unknown): string {
     case 'minItems':
       if (isAxis(error.instancePath)) return `matrix axis '${key}' has no values; give at least one (GitHub rejects an empty axis too)`;
       return `${key} ${error.message ?? 'is too short'}`;
+    case 'dependencies':
+      return `${String(error.params['property'])} needs ${String(error.params['missingProperty'])} in ${where}: netem varies a delay, so give ${String(error.params['missingProperty'])} too (like delay: 10ms, jitter: 1ms)`;
     case 'propertyNames':
       return `${where} has an invalid name: ${PATTERN_HINTS['name'] ?? ''}`;
     default:
@@ -102,6 +112,8 @@ function patternKind(schemaPath: string): string {
   if (property === 'duration' || property === 'timeout' || property === 'name') return property;
   if (property === 'server' || schemaPath.includes('/propertyNames/')) return 'name';
   if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/')) return 'percent';
+  if (property === 'rate') return 'rate';
+  if (property === 'delay' || property === 'jitter') return 'time';
   return '';
 }
 

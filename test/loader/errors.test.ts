@@ -28,6 +28,10 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'empty-axis': { line: 7, col: 18, message: /matrix axis 'send_size' has no values/ },
   'threshold-without-metric': { line: 8, col: 9, message: /this threshold entry names no metric/ },
   'missing-test': { line: 4, col: 5, message: /group 'bulk' has a case without a test type/ },
+  'empty-server': { line: 4, col: 8, message: /^peer is empty; give it a mapping \(key: value lines under it\)$/ },
+  'empty-group': { line: 6, col: 4, message: /^group #2 is empty; give it a mapping/ },
+  'jitter-alone': { line: 6, col: 11, message: /^jitter needs delay in link of server 'shaped': netem varies a delay/ },
+  'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 
 describe('suite errors', () => {
