@@ -1,4 +1,4 @@
-import { didYouMean } from '../model/did-you-mean.js';
+import { closestMatch, didYouMean } from '../model/did-you-mean.js';
 import { type Dimension, METRICS, type MetricName } from '../model/metrics.js';
 import { AGGREGATES, type Aggregate, OPERATORS, type Operator, type Threshold } from '../model/threshold.js';
 import type { Parsed } from '../model/units.js';
@@ -24,6 +24,8 @@ const UNITS: Readonly<Record<string, { readonly dimension: Dimension; readonly f
   ms: { dimension: 'time', factor: 1e3 },
   s: { dimension: 'time', factor: 1e6 },
   '/s': { dimension: 'rate', factor: 1 },
+  'k/s': { dimension: 'rate', factor: 1e3 },
+  'M/s': { dimension: 'rate', factor: 1e6 },
   '%': { dimension: 'percent', factor: 1 },
   'us/KB': { dimension: 'service-demand', factor: 1 },
   'µs/KB': { dimension: 'service-demand', factor: 1 },
@@ -51,15 +53,20 @@ const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:
  * unit       ::= "bit/s" | "kbit/s" | "Mbit/s" | "Gbit/s" | "bps" | "Kbps" | "kbps" | "Mbps" | "Gbps"
  *              | "B/s" | "KB/s" | "MB/s" | "GB/s"                 ; bit rates (K/M/G are decimal)
  *              | "ns" | "us" | "µs" | "ms" | "s"                   ; times
- *              | "/s" | "%" | "us/KB" | "µs/KB"                    ; rates, percentages, service demand
+ *              | "/s" | "k/s" | "M/s"                             ; rates (as the console prints them: 48.1k/s)
+ *              | "%" | "us/KB" | "µs/KB"                          ; percentages, service demand
  * ```
- * Without a unit the number is in the metric's own unit (bit/s, /s, µs, %, µs/KB).
+ * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused.
  */
 export function parseThreshold(expression: string, metric: MetricName): Parsed<Threshold> {
   const info = METRICS[metric];
   const example = `${metric}: ">= 100 ${info.unit}"`;
   const match = SHAPE.exec(expression);
   const [, aggregateText, op, numberText, unitText = ''] = match ?? [];
+  const reversed = /=>|=</.exec(expression)?.[0];
+  if (reversed !== undefined) {
+    return { ok: false, message: `threshold '${expression}': '${reversed}' is not an operator; write '${reversed === '=>' ? '>=' : '<='}'` };
+  }
   if (match === null || (aggregateText === undefined && op === undefined && numberText === undefined)) {
     return { ok: false, message: `threshold '${expression}' is not an expression; write '[median|mean|min|max] OP VALUE [UNIT]', like ${example}` };
   }
@@ -75,12 +82,19 @@ export function parseThreshold(expression: string, metric: MetricName): Parsed<T
   if (numberText === undefined) {
     return { ok: false, message: `threshold '${expression}' has no number after '${op}'; write it like ${example}` };
   }
+  const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
+  if (unitText === '') {
+    return { ok: false, message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${example}` };
+  }
   let factor = 1;
-  if (unitText !== '') {
+  {
     const unit = UNITS[unitText];
-    const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
     if (unit === undefined) {
-      return { ok: false, message: `threshold '${expression}': unknown unit '${unitText}'${didYouMean(unitText, fitting)} (${metric} takes ${fitting.join(', ')})` };
+      const suggestion = bitRateSpelling(unitText) ?? closestMatch(unitText, fitting);
+      return {
+        ok: false,
+        message: `threshold '${expression}': unknown unit '${unitText}'${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`} (${metric} takes ${fitting.join(', ')})`,
+      };
     }
     if (unit.dimension !== info.dimension) {
       return {
@@ -94,4 +108,12 @@ export function parseThreshold(expression: string, metric: MetricName): Parsed<T
     ok: true,
     value: { aggregate: (aggregateText as Aggregate | undefined) ?? 'median', op: op as Operator, value: Number(numberText) * factor, expression },
   };
+}
+
+/** `Gb/s`, `Mb/s`, `kb/s`, `Gbit`: a lower-case b means bits, so the bit/s unit is meant (never GB/s, 8× off). */
+function bitRateSpelling(unit: string): string | undefined {
+  const match = /^([kKmMgG]?)b(?:it)?(?:\/s)?$/.exec(unit);
+  if (match === null) return undefined;
+  const prefix = { '': '', k: 'k', K: 'k', m: 'M', M: 'M', g: 'G', G: 'G' }[match[1] ?? ''] ?? '';
+  return `${prefix}bit/s`;
 }

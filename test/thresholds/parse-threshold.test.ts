@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseThreshold } from '../../src/thresholds/parse-threshold.js';
+
+const message = (expression: string, metric: Parameters<typeof parseThreshold>[1]): string => {
+  const parsed = parseThreshold(expression, metric);
+  return parsed.ok ? 'ok' : parsed.message;
+};
+
+describe('threshold expressions', () => {
+  it('refuses a bare number: the unit says which scale is meant', () => {
+    expect(message('>= 1000', 'throughput')).toMatch(/^threshold '>= 1000' has no unit; write one \(throughput takes bit\/s, kbit\/s, Mbit\/s, Gbit\/s/);
+    expect(message('< 5', 'latency_p99')).toMatch(/has no unit; write one \(latency_p99 takes ns, us, µs, ms, s\)/);
+  });
+
+  it('suggests the bit rate for a lower-case b, never the byte rate 8× off', () => {
+    expect(message('>= 1 Gb/s', 'throughput')).toMatch(/unknown unit 'Gb\/s'; did you mean 'Gbit\/s'\?/);
+    expect(message('>= 100 Mb/s', 'throughput')).toMatch(/did you mean 'Mbit\/s'\?/);
+    expect(message('>= 1 Gbit', 'throughput')).toMatch(/did you mean 'Gbit\/s'\?/);
+  });
+
+  it("suggests '>=' for '=>' and '<=' for '=<'", () => {
+    expect(message('=> 1 Gbit/s', 'throughput')).toBe("threshold '=> 1 Gbit/s': '=>' is not an operator; write '>='");
+    expect(message('=< 2ms', 'latency_p99')).toBe("threshold '=< 2ms': '=<' is not an operator; write '<='");
+  });
+
+  it('accepts rates as the console prints them: k/s and M/s', () => {
+    const k = parseThreshold('>= 48.1k/s', 'transaction_rate');
+    expect(k.ok && k.value.value).toBeCloseTo(48_100);
+    const m = parseThreshold('> 1.5 M/s', 'transaction_rate');
+    expect(m.ok && m.value.value).toBeCloseTo(1_500_000);
+  });
+
+  it('keeps parsing what it always did', () => {
+    expect(parseThreshold('mean <= 2ms', 'latency_p99')).toEqual({ ok: true, value: { aggregate: 'mean', op: '<=', value: 2000, expression: 'mean <= 2ms' } });
+    expect(parseThreshold('>= 1 Gbit/s', 'throughput')).toEqual({ ok: true, value: { aggregate: 'median', op: '>=', value: 1e9, expression: '>= 1 Gbit/s' } });
+  });
+});
