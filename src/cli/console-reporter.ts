@@ -53,7 +53,9 @@ export function formatSummary(
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
-  const head = options.interrupted ? `interrupted after ${results.length} of ${options.planned} cases` : `${results.length} case${results.length === 1 ? '' : 's'}`;
+  if (count('skipped') > 0) pieces.push(chalk.dim(`${count('skipped')} did not run`));
+  const ran = results.length - count('skipped');
+  const head = options.interrupted ? `interrupted after ${ran} of ${options.planned} cases` : `${results.length} case${results.length === 1 ? '' : 's'}`;
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
   return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\n${reports}`;
 }

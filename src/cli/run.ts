@@ -9,7 +9,7 @@ import { describeEnvironment, netperfInstallHint, netperfVersion } from '../exec
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
 import { preloadReporters, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
-import { runCases } from '../run/run-cases.js';
+import { notRunResult, runCases } from '../run/run-cases.js';
 import { describeComparison, indexCases, judgeCase } from '../compare/compare-runs.js';
 import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../results/verdict.js';
@@ -78,6 +78,9 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...defined({ sshConfigFile: sshConfig }) });
   const finished: CaseResult[] = [];
   const snapshot = (state: RunResult['state']): RunResult => {
+    // at the end of a run that stopped early, every case it never got to is there as skipped
+    const done = new Set(finished.map((c) => c.id));
+    const notRun = state === 'running' || state === 'complete' ? [] : plan.cases.filter((p) => !done.has(p.case.id)).map((p) => notRunResult(p, `the run was ${state} before this case`));
     const result: RunResult = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       state,
@@ -85,7 +88,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
       environment,
       servers: pool.describe(),
-      suites: groupBySuite(suites, finished),
+      suites: groupBySuite(suites, [...finished, ...notRun]),
       ...defined({ selection: selected }),
     };
     return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };

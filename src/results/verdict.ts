@@ -30,7 +30,9 @@ export function verdictOf(result: RunResult): Verdict {
   if (missed > 0) parts.push(`${missed} of ${counts.total} cases failed a threshold`);
   if (regressed > 0) parts.push(`${regressed} of ${counts.total} regressed against the baseline`);
   if (counts.error > 0) parts.push(`${counts.error} of ${counts.total} could not be measured`);
+  if (counts.skipped > 0) parts.push(`${counts.skipped} of ${counts.total} did not run`);
   if (parts.length === 0) parts.push(counts.total === 0 ? 'no case was run' : `all ${counts.total} cases passed`);
+  else if (counts.pass > 0 && missed + regressed + counts.error === 0) parts.unshift(`${counts.pass} of ${counts.total} cases passed`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
   const headline = parts.join('; ');
   if (result.state === 'interrupted') return { outcome: 'interrupted', counts, exitCode: ExitCode.interrupted, headline };

@@ -127,6 +127,28 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
   return finish();
 }
 
+/** A case the run never got to (interrupted or crashed first): listed as skipped, so no report calls the run whole. */
+export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
+  return {
+    id: planned.case.id,
+    group: planned.case.group,
+    server: planned.case.server,
+    params: planned.case.params,
+    file: planned.case.loc.file,
+    line: planned.case.loc.line,
+    status: 'skipped',
+    metrics: {},
+    runs: [],
+    spread: {},
+    thresholds: [],
+    regression: planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line })),
+    error: { kind: 'interrupted', message: reason },
+    retries: 0,
+    durationSeconds: 0,
+    netperf: [],
+  };
+}
+
 /** The planned argv with what is known only now: the server's port, its address, its passphrase. */
 export function fillPlaceholders(argv: readonly string[], target: ServerAddress): string[] {
   const values = new Map([

@@ -173,10 +173,16 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(code).toBe(130);
     const results = readResults(dir);
     expect(results.state).toBe('interrupted');
-    expect(results.suites[0]?.cases.length).toBeGreaterThanOrEqual(1);
-    expect(results.suites[0]?.cases[0]?.status).toBe('pass');
-    // the reports cover the finished cases too
-    expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).toContain(`tests="${results.suites[0]?.cases.length ?? -1}"`);
+    // the finished case, then the two it never finished or started, as skipped
+    expect(results.suites[0]?.cases.map((c) => c.status)).toEqual(['pass', 'skipped', 'skipped']);
+    expect(results.suites[0]?.cases[1]?.error).toEqual({ kind: 'interrupted', message: 'the run was interrupted before this case' });
+    // the reports cover every planned case, and none calls the run a pass
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite [^>]*tests="3"[^>]*skipped="2"/);
+    expect(schemaErrors(junit)).toBe('');
+    const markdown = readFileSync(path.join(dir, 'report.md'), 'utf8');
+    expect(markdown.split('\n')[0]).toBe('## ⏹️ perfsuite: 1 of 3 cases passed; 2 of 3 did not run; the run was interrupted before every case finished');
+    expect(markdown).not.toMatch(/all \d+ cases passed/);
     expect(isRunning(pid ?? -1)).toBe(false);
     expect(processesOnPort(port)).toEqual([]);
   });
