@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { comparedMetrics } from '../report/view-model.js';
-import { formatChange, formatEvidence, formatP, listIds } from '../report/report-text.js';
+import { formatEvidence, formatOutcomeChange, formatP, formatTolerance, listIds } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 
 /** The figures a person looks at first for a case. */
@@ -33,7 +33,7 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
     parts.push(chalk.red(`${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual)}, ${t.file}:${t.line})`));
   }
   for (const r of (result.regressions ?? []).filter((r) => !r.passed)) {
-    parts.push(chalk.red(`${r.metric} ${formatChange(r.changePercent)} vs baseline, beyond ${r.tolerancePercent}% (${r.evidence.test === 'mann-whitney-u' ? `p = ${formatP(r.evidence.pValue)}` : 'tolerance only'}, ${r.file}:${r.line})`));
+    parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs baseline, beyond ${formatTolerance(r)} (${r.evidence.test === 'mann-whitney-u' ? `p = ${formatP(r.evidence.pValue)}` : 'tolerance only'}, ${r.file}:${r.line})`));
   }
   parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
   return parts.join('  ');
@@ -120,7 +120,7 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   for (const { case: c, outcome: r } of shown) {
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'within-tolerance' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = r.baseline === null || r.current === null ? '' : `${formatMetric(r.metric, r.baseline)} → ${formatMetric(r.metric, r.current)}  `;
-    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatChange(r.changePercent)} (tolerance ${r.tolerancePercent}%)  ${chalk.dim(formatEvidence(r))}`);
+    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
   }
   if (shown.length < compared.length) lines.push(`  ✓ ${compared.length - shown.length} more compared metrics within their tolerance`);
   return `${lines.join('\n')}\n`;

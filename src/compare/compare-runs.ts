@@ -1,3 +1,4 @@
+import { defined } from '../model/defined.js';
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, Comparison, Environment, Evidence, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
 import { mannWhitneyGreater } from '../stats/mann-whitney.js';
@@ -48,9 +49,18 @@ export function compareMetric(tolerance: RegressionTolerance, current: CaseResul
   }
   const baselineMedian = median(baselineRuns);
   const currentMedian = median(currentRuns);
-  const changePercent = baselineMedian === 0 ? (currentMedian === 0 ? 0 : Infinity) : ((currentMedian - baselineMedian) / Math.abs(baselineMedian)) * 100;
+  const values = { baseline: baselineMedian, current: currentMedian };
+  // a relative change of a zero baseline means nothing: it is recorded as null, with the reason (never as Infinity)
+  const changePercent = baselineMedian === 0 ? (currentMedian === 0 ? 0 : null) : ((currentMedian - baselineMedian) / Math.abs(baselineMedian)) * 100;
+  const inPoints = isJudgedInPoints(tolerance.metric);
+  const changePoints = inPoints ? currentMedian - baselineMedian : undefined;
+  const judged = changePoints ?? changePercent;
+  if (judged === null) {
+    const changeReason = `the baseline's ${tolerance.metric} is 0, so a change relative to it means nothing`;
+    return { ...base, ...values, verdict: 'not-compared', passed: true, changePercent, changeReason, evidence: { test: 'none', reason: changeReason } };
+  }
   const higherIsBetter = METRICS[tolerance.metric].better === 'higher';
-  const worsePercent = higherIsBetter ? -changePercent : changePercent;
+  const worsePercent = higherIsBetter ? -judged : judged;
   // the test always runs, so every report can show the evidence, also for changes inside the tolerance
   const test = higherIsBetter ? mannWhitneyGreater(baselineRuns, currentRuns) : mannWhitneyGreater(currentRuns, baselineRuns);
   const testable = test.smallestPossibleP <= SIGNIFICANCE_LEVEL;
@@ -62,7 +72,12 @@ export function compareMetric(tolerance: RegressionTolerance, current: CaseResul
       };
   const verdict: RegressionOutcome['verdict'] =
     worsePercent <= tolerance.tolerancePercent ? 'within-tolerance' : !testable || test.pValue <= SIGNIFICANCE_LEVEL ? 'regressed' : 'not-significant';
-  return { ...base, verdict, passed: verdict !== 'regressed', baseline: baselineMedian, current: currentMedian, changePercent, evidence };
+  return { ...base, ...values, verdict, passed: verdict !== 'regressed', changePercent, ...defined({ changePoints }), evidence };
+}
+
+/** Loss is a percentage already (usually 0): its tolerance is in percentage points, not a share of the baseline. */
+export function isJudgedInPoints(metric: MetricName): boolean {
+  return metric === 'loss';
 }
 
 /** A case's status from its error, thresholds and regressions. */

@@ -123,8 +123,12 @@ export interface RegressionOutcome extends RegressionTolerance {
   readonly baseline: number | null;
   /** Median of this run's runs. */
   readonly current: number | null;
-  /** (current − baseline) / baseline in percent; negative is lower. */
+  /** (current − baseline) / baseline in percent; negative is lower; null when the baseline is 0 (see changeReason). */
   readonly changePercent: number | null;
+  /** For loss: current − baseline in percentage points, which the tolerance is judged against. */
+  readonly changePoints?: number;
+  /** Why there is no relative change, when changePercent is null though both sides have values. */
+  readonly changeReason?: string;
   readonly baselineRuns: readonly number[];
   readonly currentRuns: readonly number[];
   readonly evidence: Evidence;

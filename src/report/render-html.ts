@@ -2,7 +2,7 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
-import { describeFailure, describeRegression, formatChange, formatEvidence, listIds, mergeNotes } from './report-text.js';
+import { describeFailure, describeRegression, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 
@@ -32,7 +32,7 @@ function deltaCell(c: CaseResult, metric: MetricName): string {
   const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
   if (outcome === undefined) return '<td>—</td>';
   const css = outcome.verdict === 'regressed' ? ' class="miss"' : outcome.verdict === 'not-significant' ? ' class="noise"' : '';
-  return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatChange(outcome.changePercent)}</td>`;
+  return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatOutcomeChange(outcome)}</td>`;
 }
 
 /** The baseline, what differs from it, and every compared metric with its evidence. */
@@ -47,7 +47,7 @@ function renderComparison(result: RunResult): string {
   if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
   const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
-    return `<tr class="${r.verdict}"><td class="text">${r.verdict}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td>${escapeHtml(value(r.baseline))}</td><td>${escapeHtml(value(r.current))}</td><td>${formatChange(r.changePercent)}</td><td>${r.tolerancePercent}%</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
+    return `<tr class="${r.verdict}"><td class="text">${r.verdict}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td>${escapeHtml(value(r.baseline))}</td><td>${escapeHtml(value(r.current))}</td><td>${formatOutcomeChange(r)}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
   });
   return [
     '<h2>Compared with the baseline</h2>',

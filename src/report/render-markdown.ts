@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
-import { describeFailure, formatChange, formatEvidence, listIds, mergeNotes } from './report-text.js';
+import { describeFailure, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -115,8 +115,8 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
   });
   const deltas = deltaMetrics(view).map((metric) => {
     const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
-    if (outcome === undefined || outcome.changePercent === null) return '—';
-    const text = formatChange(outcome.changePercent);
+    if (outcome === undefined || (outcome.changePercent === null && outcome.changePoints === undefined)) return '—';
+    const text = formatOutcomeChange(outcome);
     return outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'not-significant' ? `${text} (noise)` : text;
   });
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
@@ -169,7 +169,7 @@ function renderComparisonTable(result: RunResult): string {
   const out: string[] = [];
   const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
-    return `| ${COMPARE_MARK[r.verdict]} | ${code(c.id)} | ${r.metric} | ${value(r.baseline)} | ${value(r.current)} | ${formatChange(r.changePercent)} | ${r.tolerancePercent}% | ${cell(formatEvidence(r))} |`;
+    return `| ${COMPARE_MARK[r.verdict]} | ${code(c.id)} | ${r.metric} | ${value(r.baseline)} | ${value(r.current)} | ${formatOutcomeChange(r)} | ${formatTolerance(r)} | ${cell(formatEvidence(r))} |`;
   });
   if (rows.length > 0) {
     const table = ['| | case | metric | baseline | current | change | tolerance | evidence |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');

@@ -1,3 +1,4 @@
+import { isJudgedInPoints } from '../compare/compare-runs.js';
 import type { RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import { formatMetric } from './format.js';
 import type { Failure } from './view-model.js';
@@ -15,6 +16,17 @@ export function describeFailure(failure: Failure): string {
   if (failure.kind === 'regression') return describeRegression(failure.regression);
   const t = failure.threshold;
   return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t)}, expected ${t.expression.trim()}`;
+}
+
+/** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `−12.3%` otherwise, `—` for none. */
+export function formatOutcomeChange(outcome: RegressionOutcome): string {
+  if (outcome.changePoints !== undefined) return `${outcome.changePoints < 0 ? '−' : '+'}${Math.abs(outcome.changePoints).toFixed(2)} pp`;
+  return formatChange(outcome.changePercent);
+}
+
+/** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
+export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerancePercent'>): string {
+  return isJudgedInPoints(outcome.metric) ? `${outcome.tolerancePercent} pp` : `${outcome.tolerancePercent}%`;
 }
 
 /** A signed change in percent: +3.1%, −12.3% (a true minus sign, so columns line up). */
@@ -48,8 +60,8 @@ const VERDICT_WORDS: Readonly<Record<RegressionOutcome['verdict'], string>> = {
 /** One sentence for a compared metric: "throughput regressed −12.3% vs baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
 export function describeRegression(outcome: RegressionOutcome): string {
   const values = outcome.baseline === null || outcome.current === null ? '' : `${formatMetric(outcome.metric, outcome.baseline)} → ${formatMetric(outcome.metric, outcome.current)}, `;
-  const change = outcome.changePercent === null ? '' : ` ${formatChange(outcome.changePercent)} vs baseline`;
-  return `${outcome.metric} ${VERDICT_WORDS[outcome.verdict]}${change} (${values}tolerance ${outcome.tolerancePercent}%; ${formatEvidence(outcome)})`;
+  const change = outcome.changePercent === null && outcome.changePoints === undefined ? '' : ` ${formatOutcomeChange(outcome)} vs baseline`;
+  return `${outcome.metric} ${VERDICT_WORDS[outcome.verdict]}${change} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome)})`;
 }
 
 /** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */

@@ -20,7 +20,7 @@ export function missPercent(outcome: ThresholdOutcome): number {
 
 /** How far past its tolerance a regression went, in percentage points. */
 function regressionMiss(outcome: RegressionOutcome): number {
-  const worse = (METRICS[outcome.metric].better === 'higher' ? -1 : 1) * (outcome.changePercent ?? 0);
+  const worse = (METRICS[outcome.metric].better === 'higher' ? -1 : 1) * (outcome.changePoints ?? outcome.changePercent ?? 0);
   return worse - outcome.tolerancePercent;
 }
 

@@ -14,7 +14,31 @@ function caseWith(metric: 'throughput' | 'latency_p99', values: readonly number[
 
 const mbit = (...values: number[]) => values.map((v) => v * 1e6);
 
+/** A case whose runs have these loss (or CPU) values, in %. */
+function caseWithPercent(metric: 'loss' | 'cpu_local', values: readonly number[]): CaseResult {
+  const template = recordedSweep().suites[0]!.cases[0]!;
+  return { ...template, id: 's/udp', runs: values.map((v) => ({ [metric]: v })), metrics: {} };
+}
+
 describe('comparing a metric with its baseline', () => {
+  it('judges loss in percentage points: none before is no reason to flag a little now, and a big jump is flagged', () => {
+    const loss: RegressionTolerance = { metric: 'loss', tolerancePercent: 1, file: 's.yml', line: 11 };
+    const small = compareMetric(loss, caseWithPercent('loss', [0.2, 0.3, 0.2, 0.25, 0.3]), caseWithPercent('loss', [0, 0, 0, 0, 0]));
+    expect(small).toMatchObject({ verdict: 'within-tolerance', passed: true, changePercent: null, changePoints: 0.25 });
+    const big = compareMetric(loss, caseWithPercent('loss', [3, 3.2, 3.1, 2.9, 3]), caseWithPercent('loss', [0, 0, 0, 0, 0]));
+    expect(big).toMatchObject({ verdict: 'regressed', passed: false, changePoints: 3 });
+    // stored as JSON and read back, the outcome is the same: nothing non-finite in it
+    expect(JSON.parse(JSON.stringify(big))).toEqual(big);
+  });
+
+  it('records no relative change against a zero baseline (never Infinity), and says why', () => {
+    const cpu: RegressionTolerance = { metric: 'cpu_local', tolerancePercent: 10, file: 's.yml', line: 12 };
+    const outcome = compareMetric(cpu, caseWithPercent('cpu_local', [5, 5, 6, 5, 5]), caseWithPercent('cpu_local', [0, 0, 0, 0, 0]));
+    expect(outcome).toMatchObject({ verdict: 'not-compared', passed: true, changePercent: null, baseline: 0, current: 5 });
+    expect(outcome.changeReason).toBe("the baseline's cpu_local is 0, so a change relative to it means nothing");
+    expect(JSON.parse(JSON.stringify(outcome))).toEqual(outcome);
+  });
+
   it('flags a drop beyond the tolerance that the runs show clearly', () => {
     const outcome = compareMetric(throughput, caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)));
     expect(outcome).toMatchObject({ verdict: 'regressed', passed: false, baseline: 95.7e6, current: 86.1e6, evidence: { test: 'mann-whitney-u', method: 'exact', alpha: 0.01 } });
