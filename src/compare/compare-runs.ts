@@ -110,10 +110,18 @@ export function describeComparison(current: RunResult, baseline: RunResult, base
     baselineStartedAt: baseline.startedAt,
     alpha: SIGNIFICANCE_LEVEL,
     environmentDifferences: environmentDifferences(baseline.environment, current.environment),
-    // an interrupted run simply did not get to the rest; listing them as missing would be noise
-    missingCases: interrupted ? [] : baseline.suites.filter((s) => suites.has(s.name)).flatMap((s) => s.cases.map((c) => c.id)).filter((id) => !currentIds.has(id)),
+    // an interrupted run simply did not get to the rest, and a filtered or sharded one never meant to measure the
+    // cases it did not select; listing those as missing would be noise
+    missingCases: interrupted ? [] : baselineCasesOf(baseline, suites, current.selection?.plannedCases).filter((id) => !currentIds.has(id)),
     newCases: [...currentIds].filter((id) => !baselineIds.has(id)),
   };
+}
+
+function baselineCasesOf(baseline: RunResult, suites: ReadonlySet<string>, planned: readonly string[] | undefined): string[] {
+  const ids = baseline.suites.filter((s) => suites.has(s.name)).flatMap((s) => s.cases.map((c) => c.id));
+  if (planned === undefined) return ids;
+  const selected = new Set(planned);
+  return ids.filter((id) => selected.has(id));
 }
 
 /** Re-judges a whole run against a baseline (`perfsuite compare`, `report --baseline`). */

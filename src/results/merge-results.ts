@@ -1,5 +1,6 @@
 import { UsageError } from '../model/errors.js';
-import type { CaseResult, RunResult, SuiteResult } from '../model/results.js';
+import { defined } from '../model/defined.js';
+import type { CaseResult, Comparison, RunResult, SuiteResult } from '../model/results.js';
 
 const STATE_ORDER: readonly RunResult['state'][] = ['complete', 'running', 'interrupted', 'crashed'];
 
@@ -42,6 +43,7 @@ export function mergeResults(results: readonly RunResult[], sources: readonly st
     startedAt: results.map((r) => r.startedAt).reduce((a, b) => (b < a ? b : a)),
     ...(finished.length === results.length ? { finishedAt: finished.reduce((a, b) => (b > a ? b : a)) } : {}),
     servers: results.flatMap((r) => r.servers),
+    ...defined({ comparison: joinComparisons(results, seen) }),
     suites: [...suites.values()].map(({ suite, cases }) => ({ ...suite, cases: [...cases].sort(byPlace) })),
     merge: {
       sources,
@@ -49,5 +51,19 @@ export function mergeResults(results: readonly RunResult[], sources: readonly st
       missingCases: planned.filter((id) => !seen.has(id)),
       missingShards: Array.from({ length: total }, (_, i) => i + 1).filter((index) => !present.has(index)),
     },
+  };
+}
+
+/** The comparisons of shards judged against one baseline, as one: what any shard found, less what another measured. */
+function joinComparisons(results: readonly RunResult[], measured: ReadonlySet<string>): Comparison | undefined {
+  const comparisons = results.map((r) => r.comparison).filter((c): c is Comparison => c !== undefined);
+  const [first] = comparisons;
+  if (first === undefined) return undefined;
+  const unique = <T>(items: readonly T[], key: (item: T) => string): T[] => [...new Map(items.map((item) => [key(item), item])).values()];
+  return {
+    ...first,
+    environmentDifferences: unique(comparisons.flatMap((c) => c.environmentDifferences), (d) => `${d.field}\0${d.baseline}\0${d.current}`),
+    missingCases: unique(comparisons.flatMap((c) => c.missingCases), (id) => id).filter((id) => !measured.has(id)),
+    newCases: unique(comparisons.flatMap((c) => c.newCases), (id) => id),
   };
 }

@@ -114,6 +114,11 @@ describe('comparing runs', () => {
     });
     // an interrupted run did not get to the rest; that is not news
     expect(describeComparison({ ...current(), state: 'interrupted' }, baseline(), 'base.json').missingCases).toEqual([]);
+    // a filtered or sharded run meant to measure only its selection: the other baseline cases are not missing
+    const selected = { ...current(), selection: { filters: ['test=TCP_RR'], matched: 1, of: 13, plannedCases: ['sweep/new'] } };
+    expect(describeComparison(selected, baseline(), 'base.json').missingCases).toEqual([]);
+    const plannedGone = { ...current(), selection: { filters: [], matched: 2, of: 13, plannedCases: ['sweep/new', 'sweep/gone'] } };
+    expect(describeComparison(plannedGone, baseline(), 'base.json').missingCases).toEqual(['sweep/gone']);
   });
 
   it('re-judges every case, turning a regressed one into a failure', () => {

@@ -33,6 +33,23 @@ describe('joining results files', () => {
     expect(merged.merge?.missingCases).toEqual(recordedSweep().suites[0]?.cases.filter((_, i) => i % 2 === 1 && i !== 1).map((c) => c.id));
   });
 
+  it("joins the shards' comparisons with a baseline instead of keeping the first shard's", () => {
+    const base = { baselineFile: 'base.json', baselineStartedAt: '2026-11-01T00:00:00.000Z', alpha: 0.01 };
+    const ids = recordedSweep().suites[0]!.cases.map((c) => c.id);
+    const a = { ...shard(1, 2, (i) => i % 2 === 0), comparison: { ...base, environmentDifferences: [{ field: 'hostname', baseline: 'x', current: 'a' }], missingCases: ['sweep/gone', ids[1]!], newCases: ['sweep/new-a'] } };
+    const b = { ...shard(2, 2, (i) => i % 2 === 1), comparison: { ...base, environmentDifferences: [{ field: 'hostname', baseline: 'x', current: 'b' }], missingCases: ['sweep/gone'], newCases: ['sweep/new-b'] } };
+    expect(mergeResults([a, b], ['a', 'b']).comparison).toEqual({
+      ...base,
+      environmentDifferences: [
+        { field: 'hostname', baseline: 'x', current: 'a' },
+        { field: 'hostname', baseline: 'x', current: 'b' },
+      ],
+      // a case one shard did not have but another measured is not missing
+      missingCases: ['sweep/gone'],
+      newCases: ['sweep/new-a', 'sweep/new-b'],
+    });
+  });
+
   it('leaves a single unsharded file exactly as it was', () => {
     const run = recordedSweep();
     expect(mergeResults([run], ['x'])).toBe(run);
