@@ -48,8 +48,13 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.file, line, col };
   };
-  for (const error of doc.errors) {
-    diagnostics.push({ loc: locate(error.pos[0]), message: `YAML syntax: ${firstLine(error.message)}` });
+  // the first syntax error is the one to fix; the parser's recovery turns it into a flood of follow-ons
+  const [firstError, ...followOns] = doc.errors;
+  if (firstError !== undefined) {
+    const loc = locate(firstError.pos[0]);
+    const line = text.split('\n')[loc.line - 1] ?? '';
+    const more = followOns.length === 0 ? '' : ` (${followOns.length === 1 ? '1 more YAML error after it is' : `${followOns.length} more YAML errors after it are`} probably caused by it; fix this one first)`;
+    diagnostics.push({ loc, message: `YAML syntax: ${firstLine(firstError.message)}${syntaxHint(line)}${more}` });
   }
   if (diagnostics.length > 0) return { value: undefined, positions, diagnostics, unresolved };
 
@@ -162,4 +167,12 @@ function retypePlainScalar(text: string): unknown {
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
+}
+
+/** What to do about a YAML syntax error, from the line it is on: almost always a value that needed quotes. */
+export function syntaxHint(line: string): string {
+  const value = line.replace(/^\s*(-\s+)?[^:#]*:\s*/, '');
+  if (/^[<>]/.test(value)) return `; quote a threshold, like throughput: ">= 1 Gbit/s" (an unquoted > or < means something else in YAML)`;
+  if (/\$\{[^}]*:-/.test(line) && line.includes('{ ')) return '; quote a ${NAME:-default} inside { }, like rate: "${LINK_RATE:-200mbit}"';
+  return '; check the brackets and indentation, and quote values that contain {, }, [, ], : or #, or start with >, <, |, &, *, ! or %';
 }
