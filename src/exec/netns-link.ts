@@ -10,7 +10,7 @@ export interface NetnsLink {
   readonly peerAddress: string;
   /** `ip netns exec <namespace>`, to run a command inside. */
   readonly exec: readonly string[];
-  /** Shapes traffic from the host into the namespace to `rate` (tc syntax: 100mbit), or removes the shaping (undefined). */
+  /** Shapes both directions of the link to `rate` (tc syntax: 100mbit) with tbf on each end, or removes the shaping (undefined). */
   setRate(rate: string | undefined): Promise<void>;
   /** Adds delay, jitter and loss with netem (and its own rate limit); fails with a clear message where netem is missing. */
   setNetem(options: NetemOptions): Promise<void>;
@@ -75,6 +75,11 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
   const peerAddress = `${prefix}${(block & 255) + 2}`;
   const exec = ['ip', 'netns', 'exec', namespace];
   let shaped = false;
+  /** The two ends of the link, each with the command prefix that reaches it: `tc` here, `ip netns exec … tc` inside. */
+  const ends = [
+    { device: hostInterface, prefix: [] as string[] },
+    { device: peerInterface, prefix: ['-n', namespace] },
+  ];
   const link: NetnsLink = {
     namespace,
     hostInterface,
@@ -82,21 +87,23 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
     peerAddress,
     exec,
     setRate: async (rate) => {
+      // both ends: the host end shapes what goes into the namespace (STREAM), the namespace end what comes back
+      // (MAERTS, RR responses)
       if (rate === undefined) {
-        if (shaped) await tc(['qdisc', 'del', 'dev', hostInterface, 'root']);
+        if (shaped) for (const end of ends) await tc([...end.prefix, 'qdisc', 'del', 'dev', end.device, 'root']);
         shaped = false;
         return;
       }
-      await tc(tbfArgs(hostInterface, rate, shaped ? 'change' : 'add'));
+      for (const end of ends) await tc([...end.prefix, ...tbfArgs(end.device, rate, shaped ? 'change' : 'add')]);
       shaped = true;
     },
     setNetem: async ({ rate, delay, jitter, loss }) => {
-      const args = ['qdisc', shaped ? 'replace' : 'add', 'dev', hostInterface, 'root', 'netem'];
-      if (delay !== undefined) args.push('delay', delay, ...(jitter === undefined ? [] : [jitter]));
-      if (loss !== undefined) args.push('loss', `${loss}%`);
-      if (rate !== undefined) args.push('rate', rate);
+      const options: string[] = [];
+      if (delay !== undefined) options.push('delay', delay, ...(jitter === undefined ? [] : [jitter]));
+      if (loss !== undefined) options.push('loss', `${loss}%`);
+      if (rate !== undefined) options.push('rate', rate);
       try {
-        await tc(args);
+        for (const end of ends) await tc([...end.prefix, 'qdisc', shaped ? 'replace' : 'add', 'dev', end.device, 'root', 'netem', ...options]);
       } catch (error) {
         const detail = ((error as { stderr?: string }).stderr ?? '').trim();
         throw new Error(

@@ -29,11 +29,17 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const results = readResults(dir);
-    const [bulk, rr] = results.suites[0]?.cases ?? [];
-    // tbf at 100 Mbit/s: TCP lands within 10% below the configured rate
+    const [bulk, rr, maerts, largeResponse] = results.suites[0]?.cases ?? [];
+    // tbf at 100 Mbit/s on both ends: TCP lands within 10% below the configured rate, in both directions
     expect(bulk?.metrics.throughput).toBeGreaterThan(90e6);
     expect(bulk?.metrics.throughput).toBeLessThanOrEqual(100e6);
+    expect(maerts?.metrics.throughput).toBeGreaterThan(90e6);
+    expect(maerts?.metrics.throughput).toBeLessThanOrEqual(100e6);
     expect(rr?.metrics.transaction_rate).toBeGreaterThan(1000);
+    // 64 KiB responses come back through the shaped namespace end too: at most 100 Mbit/s of them
+    const responseBitsPerSecond = (largeResponse?.metrics.transaction_rate ?? Infinity) * 65536 * 8;
+    expect(responseBitsPerSecond).toBeLessThanOrEqual(100e6);
+    expect(responseBitsPerSecond).toBeGreaterThan(50e6);
     const server = results.servers[0];
     expect(server).toMatchObject({ key: 'netns-shaped/shaped', port: 12865 });
     expect(server?.host).toMatch(/^10\.213\.\d+\.\d+$/);
