@@ -102,6 +102,19 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
 
   preloadReporters(options.reporters);
   const controller = new AbortController();
+  /** The first failure to write results.json (a full disk, say): the run stops, the last good copy stays. */
+  let writeFailure: { error: Error; savedCases: number } | undefined;
+  let savedCases = 0;
+  const saveResults = (state: RunResult['state']): void => {
+    if (writeFailure !== undefined) return;
+    try {
+      writeResults(outDir, snapshot(state));
+      savedCases = finished.length;
+    } catch (error) {
+      writeFailure = { error: error as Error, savedCases };
+      controller.abort();
+    }
+  };
   const onSignal = (): void => controller.abort();
   // SIGHUP: the terminal or the ssh session that started perfsuite went away
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
@@ -128,7 +141,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
         const result = baseline === undefined ? measured : judgeCase(measured, baselineCases);
         finished.push(result);
         remainingSeconds -= planned.estimatedSeconds;
-        writeResults(outDir, snapshot('running'));
+        saveResults('running');
         if (showProgress) io.stderr('\r\x1b[K');
         await io.stdout(`${formatCaseLine(result, index, plan.cases.length, { color })}\n`);
       },
@@ -138,10 +151,17 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await pool.stopAll();
     final = snapshot(state);
-    writeResults(outDir, final);
+    saveResults(state);
     if (openGroup !== undefined) await io.stdout(GROUP_END);
   }
   if (showProgress) io.stderr('\r\x1b[K');
+  if (writeFailure !== undefined) {
+    const { error, savedCases: kept } = writeFailure;
+    throw new PerfsuiteError(
+      `cannot write ${path.join(outDir, 'results.json')} (${error.message}); the run stopped there, and the copy on disk holds the ${kept} case${kept === 1 ? '' : 's'} finished before it. Free space or pass another --out, then run again`,
+      ExitCode.unmeasured,
+    );
+  }
   await publishResults(final, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
   return verdictOf(final).exitCode;
 }

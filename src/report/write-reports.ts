@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../model/results.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -27,11 +27,28 @@ export function preloadReporters(names: readonly ReporterName[]): void {
   for (const name of names) REPORTERS[name].load().catch(() => undefined);
 }
 
-/** Writes a file atomically (temporary file, then rename), so a crash never leaves half a report. */
-function writeFileAtomic(file: string, text: string): void {
+/** The file operations an atomic write needs; tests put a fault between them. */
+export interface AtomicWriteOps {
+  readonly writeFileSync: (file: string, text: string) => void;
+  readonly renameSync: (from: string, to: string) => void;
+  readonly rmSync: (file: string, options: { force: boolean }) => void;
+}
+
+const FS_OPS: AtomicWriteOps = { writeFileSync, renameSync, rmSync };
+
+/**
+ * Writes a file atomically (temporary file, then rename), so a crash or a full disk never leaves half a file: the
+ * old file stays whole until the new one is, and a failed attempt removes its temporary file.
+ */
+export function writeFileAtomic(file: string, text: string, ops: AtomicWriteOps = FS_OPS): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  try {
+    ops.writeFileSync(temporary, text);
+    ops.renameSync(temporary, file);
+  } catch (error) {
+    ops.rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Writes results.json alone: after every case, so an interruption loses nothing finished. */

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -210,5 +210,38 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(code).toBe(130);
     expect(readResults(dir).state).toBe('interrupted');
     expect(isRunning(pid ?? -1)).toBe(false);
+  });
+
+  const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+  it.skipIf(!canMount)('when the disk fills mid-run, stops with the reason and keeps the last whole results.json, exit 3', async () => {
+    const mountPoint = outDir();
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]).status).toBe(0);
+    try {
+      const dir = path.join(mountPoint, 'out');
+      const stderr: string[] = [];
+      const { nextLine, exit, child } = start([`${suites}/run-three.yml`, '--out', dir, '--duration', '1']);
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+      expect(await nextLine()).toMatch(/^✓ \[1\/3\]/);
+      const { pid } = readResults(dir).servers[0] ?? { pid: -1 };
+      // fill what is left of the disk
+      const filler = path.join(mountPoint, 'filler');
+      for (let size = 1 << 20; size >= 1; size >>= 1) {
+        try {
+          appendFileSync(filler, Buffer.alloc(size));
+          size <<= 1;
+        } catch {
+          // smaller pieces until nothing fits
+        }
+      }
+      const [code] = await exit;
+      expect(code).toBe(3);
+      expect(stderr.join('')).toMatch(/^perfsuite: cannot write .*\/out\/results\.json \(ENOSPC: no space left on device.*\); the run stopped there, and the copy on disk holds the 1 case finished before it\. Free space or pass another --out, then run again\n$/);
+      const kept = readResults(dir);
+      expect(kept.suites[0]?.cases.map((c) => c.status)).toEqual(['pass']);
+      expect(readdirSync(dir)).toEqual(['results.json']);
+      expect(isRunning(pid ?? -1)).toBe(false);
+    } finally {
+      spawnSync('umount', [mountPoint]);
+    }
   });
 });
