@@ -30,7 +30,7 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   if (result.status === 'error') parts.push(chalk.yellow(`${result.error?.kind ?? 'error'}: ${result.error?.message ?? ''}`));
   else parts.push(headline(result));
   for (const t of result.thresholds.filter((t) => !t.passed)) {
-    parts.push(chalk.red(`${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual)}, ${t.file}:${t.line})`));
+    parts.push(chalk.red(`${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual, result.params.test)}, ${t.file}:${t.line})`));
   }
   for (const r of (result.regressions ?? []).filter((r) => !r.passed)) {
     parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs baseline, beyond ${formatTolerance(r)} (${r.evidence.test === 'mann-whitney-u' ? `p = ${formatP(r.evidence.pValue)}` : 'tolerance only'}, ${r.file}:${r.line})`));

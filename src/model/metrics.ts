@@ -24,6 +24,7 @@ export const METRICS = {
   latency_stddev: { unit: 'µs', dimension: 'time', better: 'lower' },
   cpu_local: { unit: '%', dimension: 'percent', better: 'lower' },
   cpu_remote: { unit: '%', dimension: 'percent', better: 'lower' },
+  // µs/KB for STREAM and MAERTS; RR and CRR tests give µs per transaction (metricUnit)
   service_demand_local: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
   service_demand_remote: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
 } as const satisfies Record<string, MetricInfo>;
@@ -58,3 +59,15 @@ export function explainMissingMetric(metric: MetricName, test: TestName): string
   if (metric === 'throughput') return `throughput comes only from STREAM and MAERTS tests, not ${test}; use transaction_rate`;
   return `${metric} comes only from UDP_STREAM, not ${test}`;
 }
+
+/** The unit of a metric for cases of these test types: service demand is per KB for streams, per transaction for RR. */
+export function metricUnit(metric: MetricName, tests: readonly (TestName | undefined)[] = []): string {
+  if (METRICS[metric].dimension !== 'service-demand') return METRICS[metric].unit;
+  const kinds = new Set(tests.filter((t): t is TestName => t !== undefined).map((t) => TEST_TYPES[t].kind));
+  if (kinds.size === 1 && kinds.has('rr')) return 'µs/tr';
+  if (kinds.size === 2) return 'µs/KB or µs/tr';
+  return METRICS[metric].unit;
+}
+
+/** netperf's SD_UNITS for each test kind (2.7.0 prints usec/KB for streams, usec/Tran for request/response). */
+export const SD_UNITS: Readonly<Record<'stream' | 'rr', string>> = { stream: 'usec/KB', rr: 'usec/Tran' };

@@ -1,4 +1,5 @@
 import type { ParsedRun, ProcessOutcome, RunFailure, RunMetrics } from '../model/netperf-outcome.js';
+import { SD_UNITS } from '../model/metrics.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** netperf's THROUGHPUT_UNITS → bit/s (10^6bits/s is decimal Mbit/s; K/M/GBytes are binary, as netperf's -f K/M/G). */
@@ -102,6 +103,8 @@ export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly tes
   if (request.keys.includes('LOCAL_CPU_UTIL')) {
     metrics.cpu_local = number('LOCAL_CPU_UTIL');
     metrics.cpu_remote = number('REMOTE_CPU_UTIL');
+    const sdUnits = keyvals['SD_UNITS'] ?? '';
+    if (sdUnits !== SD_UNITS[type.kind]) return bad(`netperf reported service demand in '${sdUnits}', but perfsuite expects '${SD_UNITS[type.kind]}' for ${request.test}`);
     metrics.service_demand_local = number('LOCAL_SD');
     metrics.service_demand_remote = number('REMOTE_SD');
   }

@@ -1,4 +1,5 @@
-import { METRICS, type MetricName } from '../model/metrics.js';
+import { METRICS, metricUnit, type MetricName } from '../model/metrics.js';
+import type { TestName } from '../model/test-types.js';
 
 /** A display unit for a metric: its label and how many of the metric's own units it holds. */
 export interface DisplayUnit {
@@ -18,11 +19,14 @@ const TIME: readonly DisplayUnit[] = [
   { label: 'µs', factor: 1 },
 ];
 
-/** The unit that shows `value` of `metric` with one to three integer digits: 35.2 Gbit/s, 2.31 ms. */
-export function displayUnit(metric: string, value: number): DisplayUnit {
+/**
+ * The unit that shows `value` of `metric` with one to three integer digits: 35.2 Gbit/s, 2.31 ms. `tests` are the test
+ * types of the cases shown (service demand is µs/KB for streams, µs/tr for request/response).
+ */
+export function displayUnit(metric: string, value: number, tests: readonly (TestName | undefined)[] = []): DisplayUnit {
   const info = METRICS[metric as MetricName] as (typeof METRICS)[MetricName] | undefined;
   const ladder = info?.dimension === 'bitrate' ? BITRATE : info?.dimension === 'time' ? TIME : undefined;
-  if (ladder === undefined) return { label: info?.unit ?? '', factor: 1 };
+  if (ladder === undefined) return { label: info === undefined ? '' : metricUnit(metric as MetricName, tests), factor: 1 };
   return ladder.find((unit) => Math.abs(value) >= unit.factor) ?? ladder[ladder.length - 1] ?? { label: '', factor: 1 };
 }
 
@@ -34,10 +38,10 @@ export function formatNumber(value: number): string {
 }
 
 /** A metric value with a readable unit: 35.2 Gbit/s, 48.1k/s, 2.31 ms, 0.50%. */
-export function formatMetric(metric: string, value: number): string {
+export function formatMetric(metric: string, value: number, test?: TestName): string {
   if (metric === 'transaction_rate') return `${value >= 1e4 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)}/s`;
   if (metric === 'loss' || metric.startsWith('cpu_')) return `${value.toFixed(2)}%`;
-  const unit = displayUnit(metric, value);
+  const unit = displayUnit(metric, value, [test]);
   const separator = unit.label === '' || unit.label.startsWith('/') ? '' : ' ';
   return `${formatNumber(value / unit.factor)}${separator}${unit.label}`;
 }

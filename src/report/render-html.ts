@@ -64,7 +64,7 @@ function details(c: CaseResult): string {
 }
 
 function renderGroup(view: GroupView): string {
-  const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)))]));
+  const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)), view.cases.map((c) => c.params.test))]));
   const head = [
     '<th class="text">status</th>',
     ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p}</th>`)),

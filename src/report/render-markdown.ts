@@ -101,7 +101,7 @@ function renderChart(chart: SweepChart): string | undefined {
 
 /** Each metric column's display unit, chosen from the column's largest value so the rows compare at a glance. */
 function columnUnits(view: GroupView): Map<MetricName, ReturnType<typeof displayUnit>> {
-  return new Map(view.metrics.map((metric) => [metric, displayUnit(metric, Math.max(...view.cases.map((c) => c.metrics[metric] ?? 0)))]));
+  return new Map(view.metrics.map((metric) => [metric, displayUnit(metric, Math.max(...view.cases.map((c) => c.metrics[metric] ?? 0)), view.cases.map((c) => c.params.test))]));
 }
 
 function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, ReturnType<typeof displayUnit>>): string {

@@ -1,13 +1,14 @@
 import { isJudgedInPoints } from '../compare/compare-runs.js';
 import type { RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
+import type { TestName } from '../model/test-types.js';
 import { formatMetric } from './format.js';
 import type { Failure } from './view-model.js';
 
 /** The sentences every report shares, so the console, Markdown, HTML, JUnit and annotations say the same thing. */
 
 /** The observed value of a threshold outcome, for messages: "18.1 Gbit/s" or "nothing". */
-export function formatActual(outcome: ThresholdOutcome): string {
-  return outcome.actual === null ? 'nothing (the case did not produce this metric)' : formatMetric(outcome.metric, outcome.actual);
+export function formatActual(outcome: ThresholdOutcome, test?: TestName): string {
+  return outcome.actual === null ? 'nothing (the case did not produce this metric)' : formatMetric(outcome.metric, outcome.actual, test);
 }
 
 /** One sentence for a failure, the same in every report. */
@@ -15,7 +16,7 @@ export function describeFailure(failure: Failure): string {
   if (failure.kind === 'error') return `could not be measured: ${failure.case.error?.kind ?? 'error'}: ${failure.case.error?.message ?? 'no detail recorded'}`;
   if (failure.kind === 'regression') return describeRegression(failure.regression);
   const t = failure.threshold;
-  return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t)}, expected ${t.expression.trim()}`;
+  return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t, failure.case.params.test)}, expected ${t.expression.trim()}`;
 }
 
 /** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `−12.3%` otherwise, `—` for none. */

@@ -87,11 +87,6 @@ export function caseName(suite: SuiteResult, c: CaseResult): string {
   return c.id.startsWith(`${suite.name}/`) ? c.id.slice(suite.name.length + 1) : c.id;
 }
 
-/** A header for a metric column: `throughput (bit/s)`. */
-export function metricHeader(metric: MetricName): string {
-  return `${metric} (${METRICS[metric].unit})`;
-}
-
 /** The metric a sweep chart draws for a group: throughput for streams, the transaction rate for RR tests. */
 export function primaryMetric(view: GroupView): MetricName | undefined {
   return (['throughput', 'transaction_rate'] as const).find((m) => view.metrics.includes(m));

@@ -29,6 +29,8 @@ const UNITS: Readonly<Record<string, { readonly dimension: Dimension; readonly f
   '%': { dimension: 'percent', factor: 1 },
   'us/KB': { dimension: 'service-demand', factor: 1 },
   'µs/KB': { dimension: 'service-demand', factor: 1 },
+  'us/tr': { dimension: 'service-demand', factor: 1 },
+  'µs/tr': { dimension: 'service-demand', factor: 1 },
 };
 
 const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
@@ -54,7 +56,7 @@ const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:
  *              | "B/s" | "KB/s" | "MB/s" | "GB/s"                 ; bit rates (K/M/G are decimal)
  *              | "ns" | "us" | "µs" | "ms" | "s"                   ; times
  *              | "/s" | "k/s" | "M/s"                             ; rates (as the console prints them: 48.1k/s)
- *              | "%" | "us/KB" | "µs/KB"                          ; percentages, service demand
+ *              | "%" | "us/KB" | "µs/KB" | "us/tr" | "µs/tr"       ; percentages, service demand (per KB, per transaction)
  * ```
  * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused.
  */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { formatMetric } from '../../src/report/format.js';
 import { parseKeyvals, parseNetperfRun } from '../../src/netperf/parse-output.js';
 import { type ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { TestName } from '../../src/model/test-types.js';
@@ -64,6 +65,20 @@ describe('netperf keyval output', () => {
     const run = measured('udp-rr-cpu');
     expect(run.metrics.cpu_local).toBe(Number(run.keyvals['LOCAL_CPU_UTIL']));
     expect(run.metrics.service_demand_remote).toBe(Number(run.keyvals['REMOTE_SD']));
+  });
+
+  it('service demand is per transaction for RR tests, as SD_UNITS says, and shown so', () => {
+    const run = measured('udp-rr-cpu');
+    expect(run.keyvals['SD_UNITS']).toBe('usec/Tran');
+    expect(formatMetric('service_demand_local', run.metrics.service_demand_local ?? 0, 'UDP_RR')).toBe('22.3 µs/tr');
+    expect(formatMetric('service_demand_local', 0.642, 'TCP_STREAM')).toBe('0.64 µs/KB');
+    // units other than netperf's for the test kind are refused, not stored under the wrong label
+    const { outcome, keys, test } = fixture('udp-rr-cpu');
+    const relabelled = { ...outcome, stdout: outcome.stdout.replace('SD_UNITS=usec/Tran', 'SD_UNITS=usec/KB') };
+    expect(parseNetperfRun(relabelled, { test, keys, target: 'x' })).toEqual({
+      kind: 'error',
+      failure: { kind: 'bad-output', message: "netperf reported service demand in 'usec/KB', but perfsuite expects 'usec/Tran' for UDP_RR" },
+    });
   });
 
   it('confidence: the interval width netperf reached', () => {
