@@ -1,3 +1,4 @@
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
@@ -97,7 +98,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   try {
     writeResults(outDir, final);
   } catch (error) {
-    throw new UsageError(`cannot write results to ${outDir}: ${(error as Error).message}; pass a writable --out directory`);
+    throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
   }
 
   preloadReporters(options.reporters);
@@ -164,6 +165,19 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   }
   await publishResults(final, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
   return verdictOf(final).exitCode;
+}
+
+/** Why a directory cannot be written: the error, or (when mkdir says only ENOENT) what its nearest existing parent says. */
+function whyNotWritable(dir: string, error: Error): string {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error.message;
+  let parent = dir;
+  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch (denied) {
+    return `${parent} is not writable (${(denied as NodeJS.ErrnoException).code ?? (denied as Error).message})`;
+  }
+  return error.message;
 }
 
 function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult[]): RunResult['suites'] {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifySshFailure, sshArgv } from '../../src/exec/ssh-netserver.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { classifySshFailure, remoteNetserverVersion, sshArgv, startSshNetserver } from '../../src/exec/ssh-netserver.js';
 
 const peer = { host: 'perf-b.example.net', user: 'ci', sshPort: 2222, identityFile: '~/.ssh/perf_ci' };
 
@@ -27,5 +30,17 @@ describe('ssh argv and failures', () => {
       message: 'netserver is not installed on perf-b.example.net (sh: 1: exec: netserver: not found); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path',
     });
     expect(classify('something else\n', 1)).toEqual({ kind: 'ssh-failed', message: 'ssh to ci@perf-b.example.net:2222 failed (something else)' });
+  });
+
+  it('says the ssh client is not installed when it is not, both for the version check and for netserver', async () => {
+    const saved = process.env['PATH'];
+    // nothing runs: the program is looked up on PATH before anything is spawned
+    process.env['PATH'] = mkdtempSync(path.join(tmpdir(), 'perfsuite-no-ssh-'));
+    try {
+      await expect(remoteNetserverVersion({ host: '127.0.0.1' })).rejects.toMatchObject({ failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' } });
+      await expect(startSshNetserver({ target: { host: '127.0.0.1' }, controlPort: 1, passphrase: 'ab' })).rejects.toMatchObject({ failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' } });
+    } finally {
+      process.env['PATH'] = saved;
+    }
   });
 });

@@ -244,4 +244,17 @@ describe('perfsuite run with the real netperf on loopback', () => {
       spawnSync('umount', [mountPoint]);
     }
   });
+
+  it.skipIf(!canMount)('refuses an --out on a read-only filesystem before running anything, exit 2', () => {
+    const mountPoint = outDir();
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', mountPoint]).status).toBe(0);
+    try {
+      const result = run([`${suites}/run-three.yml`, '--out', path.join(mountPoint, 'out')]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`perfsuite: cannot write results to ${mountPoint}/out: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`);
+      expect(result.stdout).toBe('');
+    } finally {
+      spawnSync('umount', [mountPoint]);
+    }
+  });
 });
