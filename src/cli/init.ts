@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../model/errors.js';
-import type { CliIo, Exit } from './io.js';
+import { type CliIo, type Exit, whyNotWritable } from './io.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */
 export const STARTER_SUITE = `# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json
@@ -111,8 +111,12 @@ export async function init(options: { readonly dir: string }, io: CliIo): Promis
   }
   for (const file of FILES) {
     const target = path.join(root, file.path);
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, file.text, { flag: 'wx' });
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.text, { flag: 'wx' });
+    } catch (error) {
+      throw new UsageError(`cannot write ${target}: ${whyNotWritable(path.dirname(target), error as Error)}; pass a writable --dir`);
+    }
     await io.stdout(`wrote ${path.relative(io.cwd, target) || target}\n`);
   }
   await io.stdout("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'\n");

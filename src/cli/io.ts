@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
 
 /** Where the CLI writes and what it sees; injectable so tests and embedders run commands in-process. */
 export interface CliIo {
@@ -26,4 +28,17 @@ export const processIo: CliIo = {
 export function useColor(io: CliIo): boolean {
   const noColor = io.env['NO_COLOR'];
   return (noColor === undefined || noColor === '') && io.isTTY;
+}
+
+/** Why a directory cannot be written: the error, or (when mkdir says only ENOENT) what its nearest existing parent says. */
+export function whyNotWritable(dir: string, error: Error): string {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error.message;
+  let parent = dir;
+  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch (denied) {
+    return `${parent} is not writable (${(denied as NodeJS.ErrnoException).code ?? (denied as Error).message})`;
+  }
+  return error.message;
 }

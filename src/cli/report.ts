@@ -8,7 +8,7 @@ import { REPORTERS, type ReporterName } from '../report/write-reports.js';
 import { mergeResults } from '../results/merge-results.js';
 import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
-import { type CliIo, type Exit, useColor } from './io.js';
+import { type CliIo, type Exit, useColor, whyNotWritable } from './io.js';
 import { parseReporters, publishResults } from './publish-results.js';
 
 /** Where joined shards go without --out: never into a directory of one of the inputs. */
@@ -66,7 +66,7 @@ export async function report(files: readonly string[], options: ReportOptions, i
     await publishResults(result, { outDir, reporters: options.reporters, seconds, planned, color: useColor(io) }, io);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    throw new UsageError(`cannot write reports to ${outDir}: ${(error as Error).message}; pass a writable --out directory`);
+    throw new UsageError(`cannot write reports to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
   }
   // a shard that never reported is a case that could not be measured
   const incomplete = (result.merge?.missingCases.length ?? 0) > 0 || (result.merge?.missingShards.length ?? 0) > 0;

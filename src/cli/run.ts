@@ -1,4 +1,3 @@
-import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
@@ -18,7 +17,7 @@ import type { CaseParams, SuiteSpec } from '../model/suite-types.js';
 import { overrideOptions, parseOverrides, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
 import { describeSelection } from './format-plan.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
-import { type CliIo, type Exit, useColor } from './io.js';
+import { type CliIo, type Exit, useColor, whyNotWritable } from './io.js';
 import { parseReporters, publishResults } from './publish-results.js';
 import { defined } from '../model/defined.js';
 
@@ -167,18 +166,6 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   return verdictOf(final).exitCode;
 }
 
-/** Why a directory cannot be written: the error, or (when mkdir says only ENOENT) what its nearest existing parent says. */
-function whyNotWritable(dir: string, error: Error): string {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error.message;
-  let parent = dir;
-  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
-  try {
-    accessSync(parent, constants.W_OK);
-  } catch (denied) {
-    return `${parent} is not writable (${(denied as NodeJS.ErrnoException).code ?? (denied as Error).message})`;
-  }
-  return error.message;
-}
 
 function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult[]): RunResult['suites'] {
   return suites.map((suite) => ({

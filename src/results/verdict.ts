@@ -31,12 +31,15 @@ export function verdictOf(result: RunResult): Verdict {
   if (regressed > 0) parts.push(`${regressed} of ${counts.total} regressed against the baseline`);
   if (counts.error > 0) parts.push(`${counts.error} of ${counts.total} could not be measured`);
   if (counts.skipped > 0) parts.push(`${counts.skipped} of ${counts.total} did not run`);
-  if (parts.length === 0) parts.push(counts.total === 0 ? 'no case was run' : `all ${counts.total} cases passed`);
+  // a file still saying 'running' after its run is gone: the run was killed (or its disk filled) part-way
+  const unfinished = result.state === 'crashed' || result.state === 'running';
+  if (parts.length === 0 && !unfinished) parts.push(counts.total === 0 ? 'no case was run' : `all ${counts.total} cases passed`);
   else if (counts.pass > 0 && missed + regressed + counts.error === 0) parts.unshift(`${counts.pass} of ${counts.total} cases passed`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
+  if (result.state === 'running') parts.push('the run never finished (it was killed, or could not write its results): cases after these are missing');
   const headline = parts.join('; ');
   if (result.state === 'interrupted') return { outcome: 'interrupted', counts, exitCode: ExitCode.interrupted, headline };
-  if (counts.error > 0 || result.state === 'crashed') return { outcome: 'unmeasured', counts, exitCode: ExitCode.unmeasured, headline };
+  if (counts.error > 0 || unfinished) return { outcome: 'unmeasured', counts, exitCode: ExitCode.unmeasured, headline };
   if (counts.fail > 0) return { outcome: 'failed', counts, exitCode: ExitCode.failed, headline };
   if (counts.total === 0) return { outcome: 'empty', counts, exitCode: ExitCode.ok, headline };
   return { outcome: 'passed', counts, exitCode: ExitCode.ok, headline };

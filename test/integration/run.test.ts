@@ -196,8 +196,10 @@ describe('perfsuite run with the real netperf on loopback', () => {
     child.kill('SIGKILL');
     await exit;
     await waitUntil(() => !isRunning(pid ?? -1), 2_000, 'the netserver of a SIGKILLed perfsuite still runs');
-    // what finished before the kill is on disk
+    // what finished before the kill is on disk, and a report of it never calls the unfinished run a pass
     expect(readResults(dir).suites[0]?.cases[0]?.status).toBe('pass');
+    const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', outDir()], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    expect(report.status).toBe(3);
   });
 
   it('on SIGHUP (the terminal closed) stops like on SIGTERM: finished cases kept, exit 130, netserver stopped', async () => {
@@ -245,7 +247,7 @@ describe('perfsuite run with the real netperf on loopback', () => {
     }
   });
 
-  it.skipIf(!canMount)('refuses an --out on a read-only filesystem before running anything, exit 2', () => {
+  it.skipIf(!canMount)('refuses an --out (or --dir) on a read-only filesystem before writing anything, exit 2', () => {
     const mountPoint = outDir();
     expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', mountPoint]).status).toBe(0);
     try {
@@ -253,6 +255,12 @@ describe('perfsuite run with the real netperf on loopback', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toBe(`perfsuite: cannot write results to ${mountPoint}/out: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`);
       expect(result.stdout).toBe('');
+      // the same for report's --out and init's --dir: a usage error that names the cause, never a crash
+      const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+      const report = cli(['report', 'test/fixtures/results/sweep.results.json', '--out', path.join(mountPoint, 'reports')]);
+      expect([report.status, report.stderr]).toEqual([2, `perfsuite: cannot write reports to ${mountPoint}/reports: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`]);
+      const init = cli(['init', '--dir', path.join(mountPoint, 'repo')]);
+      expect([init.status, init.stderr]).toEqual([2, `perfsuite: cannot write ${mountPoint}/repo/suites/network.yml: ${mountPoint} is not writable (EROFS); pass a writable --dir\n`]);
     } finally {
       spawnSync('umount', [mountPoint]);
     }

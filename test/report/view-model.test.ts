@@ -20,6 +20,16 @@ describe('report model', () => {
     expect(verdictOf({ ...run, state: 'crashed', suites: [] })).toMatchObject({ outcome: 'unmeasured', exitCode: 3 });
   });
 
+  it('never calls a run that did not finish a pass: a file still saying running (killed, or its disk filled) exits 3', () => {
+    const run = recordedSweep();
+    const passed = { ...run, suites: [{ ...run.suites[0]!, cases: run.suites[0]!.cases.filter((c) => c.status === 'pass') }] };
+    expect(verdictOf({ ...passed, state: 'complete' })).toMatchObject({ outcome: 'passed', exitCode: 0 });
+    const killed = verdictOf({ ...passed, state: 'running' });
+    expect(killed).toMatchObject({ outcome: 'unmeasured', exitCode: 3 });
+    expect(killed.headline).toBe('9 of 9 cases passed; the run never finished (it was killed, or could not write its results): cases after these are missing');
+    expect(verdictOf({ ...passed, state: 'running', suites: [] })).toMatchObject({ outcome: 'unmeasured', exitCode: 3 });
+  });
+
   it('ranks failures: unmeasured first, then by how far the value missed its limit', () => {
     const order = failuresOf(recordedSweep()).map((f) => `${f.kind} ${f.case.id}`);
     expect(order).toEqual(['error sweep/unreachable', 'threshold sweep/rr[request_size=1,test=UDP_RR]', 'threshold sweep/rr[request_size=1K,test=UDP_RR]', 'threshold sweep/udp[send_size=8K]']);
