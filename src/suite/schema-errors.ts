@@ -94,7 +94,8 @@ function describeError(error: ErrorObject, root: unknown): string {
       return `${shown} is not valid for ${key}: it must not start with '-'`;
     case 'minItems':
       if (isAxis(error.instancePath)) return `matrix axis '${key}' has no values; give at least one (GitHub rejects an empty axis too)`;
-      return `${key} ${error.message ?? 'is too short'}`;
+      if (error.instancePath === '/tests') return 'tests has no groups; add at least one, like - { name: bulk, test: TCP_STREAM }';
+      return `${key} needs at least ${String(error.params['limit'])} entr${error.params['limit'] === 1 ? 'y' : 'ies'}`;
     case 'dependencies':
       return `${String(error.params['property'])} needs ${String(error.params['missingProperty'])} in ${where}: netem varies a delay, so give ${String(error.params['missingProperty'])} too (like delay: 10ms, jitter: 1ms)`;
     case 'propertyNames':
