@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where the CLI writes and what it sees; injectable so tests and embedders run commands in-process. */
@@ -41,4 +41,17 @@ export function whyNotWritable(dir: string, error: Error): string {
     return `${parent} is not writable (${(denied as NodeJS.ErrnoException).code ?? (denied as Error).message})`;
   }
   return error.message;
+}
+
+/** The file's real path (through symlinks), or the path itself when it does not exist yet. */
+export function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    try {
+      return path.join(realpathSync(path.dirname(file)), path.basename(file));
+    } catch {
+      return file;
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { REPORTERS, type ReporterName } from '../report/write-reports.js';
 import { mergeResults } from '../results/merge-results.js';
 import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
-import { type CliIo, type Exit, useColor, whyNotWritable } from './io.js';
+import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
 import { parseReporters, publishResults } from './publish-results.js';
 
 /** Where joined shards go without --out: never into a directory of one of the inputs. */
@@ -55,8 +55,8 @@ export async function report(files: readonly string[], options: ReportOptions, i
   const result = baseline === undefined || options.baseline === undefined ? merged : applyBaseline(merged, baseline, options.baseline);
   // re-rendering one file writes beside it; joining several makes a new run, which never goes over an input
   const outDir = path.resolve(io.cwd, options.out ?? (files.length > 1 ? DEFAULT_JOIN_DIR : path.dirname(files[0] ?? '.')));
-  const inputs = new Set(files.map((file) => path.resolve(io.cwd, file)));
-  const overwritten = options.reporters.map((name) => path.join(outDir, REPORTERS[name].file)).filter((file) => inputs.has(file));
+  const inputs = new Set([...files, ...(options.baseline === undefined ? [] : [options.baseline])].map((file) => realPath(path.resolve(io.cwd, file))));
+  const overwritten = options.reporters.map((name) => path.join(outDir, REPORTERS[name].file)).filter((file) => inputs.has(realPath(file)));
   if (overwritten.length > 0) {
     throw new UsageError(`the reports would overwrite the input ${overwritten.join(', ')}; pass --out with another directory`);
   }

@@ -17,7 +17,7 @@ import type { CaseParams, SuiteSpec } from '../model/suite-types.js';
 import { overrideOptions, parseOverrides, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
 import { describeSelection } from './format-plan.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
-import { type CliIo, type Exit, useColor, whyNotWritable } from './io.js';
+import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
 import { parseReporters, publishResults } from './publish-results.js';
 import { defined } from '../model/defined.js';
 
@@ -69,6 +69,9 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
 
   if (selected !== undefined) await io.stdout(`${describeSelection(selected).join('\n')}\n`);
   const outDir = path.resolve(io.cwd, options.out);
+  if (options.baseline !== undefined && realPath(path.join(outDir, 'results.json')) === realPath(path.resolve(io.cwd, options.baseline))) {
+    throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
+  }
   const color = useColor(io);
   const showProgress = io.isTTY && io.env['CI'] === undefined;
   const startedAt = new Date().toISOString();

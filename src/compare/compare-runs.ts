@@ -35,7 +35,7 @@ export function compareMetric(tolerance: RegressionTolerance, current: CaseResul
       baseline === undefined
         ? 'the baseline has no case with this id'
         : baselineRuns.length === 0
-          ? `the baseline case has no ${tolerance.metric} (${baseline.status === 'error' ? 'it could not be measured' : 'not produced'})`
+          ? `the baseline case has no ${tolerance.metric} (${baseline.status === 'error' ? 'it could not be measured' : baseline.status === 'skipped' ? 'the baseline run never got to it' : 'not produced'})`
           : `this run has no ${tolerance.metric}`;
     return {
       ...base,
@@ -88,7 +88,7 @@ export function statusOf(c: Pick<CaseResult, 'status' | 'thresholds' | 'regressi
 
 /** Judges one finished case against its baseline case (found by id). */
 export function judgeCase(current: CaseResult, baseline: ReadonlyMap<string, CaseResult>): CaseResult {
-  if (current.status === 'error' || (current.regression ?? []).length === 0) return current;
+  if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   const regressions = (current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, baseline.get(current.id)));
   const judged = { ...current, regressions };
   return { ...judged, status: statusOf(judged) };

@@ -1,4 +1,4 @@
-/** Threshold expressions as parsed from a suite: `[aggregate] OP VALUE [UNIT]` (see parseThreshold). */
+/** Threshold expressions as parsed from a suite: `[aggregate] OP VALUE UNIT` (see parseThreshold). */
 export const AGGREGATES = ['median', 'mean', 'min', 'max'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 export const OPERATORS = ['<', '<=', '>', '>=', '=='] as const;

@@ -48,7 +48,7 @@ export function classifyFailure(outcome: ProcessOutcome, target: string): RunFai
   }
   // netserver killed: "partial response received" on the control connection, "Connection reset by peer" while it
   // answered or, during the data phase, "recv_data failed: Connection reset by peer" (each seen on 2.7.0)
-  if (/partial response received|recv_response: Connection reset by peer|recv_data failed: Connection reset by peer/.test(text)) {
+  if (/partial response received|recv_response: Connection reset by peer|recv_data failed: Connection reset by peer|send_request: send call failure: Connection reset by peer/.test(text)) {
     return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (or rejected the passphrase); check that it is still running` };
   }
   if (/connect_data_socket failed/.test(text)) {

@@ -75,7 +75,7 @@ function renderGroup(view: GroupView): string {
   const rows = view.cases.map((c) => {
     const params = view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—');
     const missed = c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
-    const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${r.tolerancePercent}%`);
+    const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
     const note = c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
     return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}<td class="text">${escapeHtml(note)}</td></tr>`;
   });

@@ -22,8 +22,12 @@ export function mergeResults(results: readonly RunResult[], sources: readonly st
     const entry = suites.get(key) ?? { suite, cases: [] };
     suites.set(key, entry);
     for (const c of suite.cases) {
-      if (seen.has(c.id)) duplicateCases.push(c.id);
-      else entry.cases.push(c);
+      if (seen.has(c.id)) {
+        // a case one file never got to (skipped) gives way to a copy another file measured
+        const at = entry.cases.findIndex((kept) => kept.id === c.id);
+        if (at >= 0 && entry.cases[at]?.status === 'skipped' && c.status !== 'skipped') entry.cases[at] = c;
+        else if (c.status !== 'skipped') duplicateCases.push(c.id);
+      } else entry.cases.push(c);
       seen.add(c.id);
     }
   }
@@ -36,7 +40,9 @@ export function mergeResults(results: readonly RunResult[], sources: readonly st
   const byPlace = (a: CaseResult, b: CaseResult): number => a.line - b.line || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   // the joined run is the whole run: it has no selection of its own
   const whole: { -readonly [K in keyof RunResult]?: RunResult[K] } = { ...first };
-  delete whole.selection;
+  // a join of several files is the whole run, with no selection of its own; one shard alone keeps its selection,
+  // so a baseline comparison still knows which cases it meant to measure
+  if (results.length > 1) delete whole.selection;
   return {
     ...(whole as RunResult),
     state: results.map((r) => r.state).reduce((a, b) => (STATE_ORDER.indexOf(b) > STATE_ORDER.indexOf(a) ? b : a)),

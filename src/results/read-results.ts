@@ -53,7 +53,7 @@ function withParsedThresholds(result: RunResult): RunResult | string {
   let problem: string | undefined;
   const complete = (c: RunResult['suites'][number]['cases'][number], t: ThresholdOutcome): ThresholdOutcome => {
     if ((t as Partial<ThresholdOutcome>).op !== undefined && (t as Partial<ThresholdOutcome>).limit !== undefined) return t;
-    const parsed = isMetricName(t.metric) ? parseThreshold(t.expression, t.metric) : undefined;
+    const parsed = isMetricName(t.metric) ? parseThreshold(t.expression, t.metric, { bareNumberInMetricUnit: true }) : undefined;
     if (parsed?.ok === true) return { ...t, op: parsed.value.op, limit: parsed.value.value };
     problem ??= `case ${c.id}: threshold ${t.metric}: '${t.expression}' cannot be read (${parsed?.ok === false ? parsed.message : 'unknown metric'}); was the file edited by hand?`;
     return t;

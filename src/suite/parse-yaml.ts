@@ -172,7 +172,7 @@ function firstLine(message: string): string {
 /** What to do about a YAML syntax error, from the line it is on: almost always a value that needed quotes. */
 export function syntaxHint(line: string): string {
   const value = line.replace(/^\s*(-\s+)?[^:#]*:\s*/, '');
-  if (/^[<>]/.test(value)) return `; quote a threshold, like throughput: ">= 1 Gbit/s" (an unquoted > or < means something else in YAML)`;
+  if (/^[<>]/.test(value)) return `; quote the value, like throughput: ">= 1 Gbit/s" (an unquoted > or < means something else in YAML)`;
   if (/\$\{[^}]*:-/.test(line) && line.includes('{ ')) return '; quote a ${NAME:-default} inside { }, like rate: "${LINK_RATE:-200mbit}"';
   return '; check the brackets and indentation, and quote values that contain {, }, [, ], : or #, or start with >, <, |, &, *, ! or %';
 }

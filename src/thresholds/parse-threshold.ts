@@ -60,7 +60,7 @@ const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:
  * ```
  * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused.
  */
-export function parseThreshold(expression: string, metric: MetricName): Parsed<Threshold> {
+export function parseThreshold(expression: string, metric: MetricName, options: { readonly bareNumberInMetricUnit?: boolean } = {}): Parsed<Threshold> {
   const info = METRICS[metric];
   const example = `${metric}: ">= 100 ${info.unit}"`;
   const match = SHAPE.exec(expression);
@@ -70,7 +70,7 @@ export function parseThreshold(expression: string, metric: MetricName): Parsed<T
     return { ok: false, message: `threshold '${expression}': '${reversed}' is not an operator; write '${reversed === '=>' ? '>=' : '<='}'` };
   }
   if (match === null || (aggregateText === undefined && op === undefined && numberText === undefined)) {
-    return { ok: false, message: `threshold '${expression}' is not an expression; write '[median|mean|min|max] OP VALUE [UNIT]', like ${example}` };
+    return { ok: false, message: `threshold '${expression}' is not an expression; write '[median|mean|min|max] OP VALUE UNIT', like ${example}` };
   }
   if (op === undefined) {
     return { ok: false, message: `threshold '${expression}' has no comparison; start it with one of ${OPERATORS.join(' ')}, like ${example}` };
@@ -85,6 +85,10 @@ export function parseThreshold(expression: string, metric: MetricName): Parsed<T
     return { ok: false, message: `threshold '${expression}' has no number after '${op}'; write it like ${example}` };
   }
   const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
+  // 0 is 0 in any unit; files of perfsuite 0.1.0 were written when a bare number meant the metric's own unit
+  if (unitText === '' && (Number(numberText) === 0 || options.bareNumberInMetricUnit === true)) {
+    return { ok: true, value: { aggregate: (aggregateText as Aggregate | undefined) ?? 'median', op: op as Operator, value: Number(numberText), expression } };
+  }
   if (unitText === '') {
     return { ok: false, message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${example}` };
   }
@@ -92,7 +96,7 @@ export function parseThreshold(expression: string, metric: MetricName): Parsed<T
   {
     const unit = UNITS[unitText];
     if (unit === undefined) {
-      const suggestion = bitRateSpelling(unitText) ?? closestMatch(unitText, fitting);
+      const suggestion = (info.dimension === 'bitrate' ? bitRateSpelling(unitText) : undefined) ?? closestMatch(unitText, fitting);
       return {
         ok: false,
         message: `threshold '${expression}': unknown unit '${unitText}'${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`} (${metric} takes ${fitting.join(', ')})`,

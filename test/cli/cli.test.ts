@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -227,6 +227,13 @@ describe('perfsuite report', () => {
     expect(readdirSync(path.join(dir, 'a'))).toEqual(['results.json']);
     const result = JSON.parse(readFileSync(path.join(dir, 'perfsuite-results/results.json'), 'utf8')) as RunResult;
     expect(result.suites[0]?.cases).toHaveLength(run.suites[0]?.cases.length ?? -1);
+    // nor over a baseline, however it is reached
+    const overBaseline = await perfsuite(['compare', 'a/results.json', 'b/results.json', '--out', 'a'], { cwd: dir });
+    expect(overBaseline.status).toBe(2);
+    expect(readFileSync(path.join(dir, 'a/results.json'), 'utf8')).toBe(before);
+    symlinkSync(path.join(dir, 'a'), path.join(dir, 'a-link'));
+    expect((await perfsuite(['report', 'b/results.json', '--baseline', 'a/results.json', '--out', 'a-link', '--reporter', 'json'], { cwd: dir })).status).toBe(2);
+    expect(readFileSync(path.join(dir, 'a/results.json'), 'utf8')).toBe(before);
     const onto = await perfsuite(['report', 'a/results.json', 'b/results.json', '--out', 'a'], { cwd: dir });
     expect(onto.status).toBe(2);
     expect(onto.stderr).toBe(`perfsuite: the reports would overwrite the input ${path.join(dir, 'a/results.json')}; pass --out with another directory\n`);

@@ -31,7 +31,7 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'empty-server': { line: 4, col: 8, message: /^peer is empty; give it a mapping \(key: value lines under it\)$/ },
   'empty-group': { line: 6, col: 4, message: /^group #2 is empty; give it a mapping/ },
   'yaml-flood': { line: 4, col: 36, message: /^YAML syntax: .*; quote a \$\{NAME:-default\} inside \{ \}, like rate: "\$\{LINK_RATE:-200mbit\}" \(14 more YAML errors after it are probably caused by it; fix this one first\)$/ },
-  'unquoted-threshold': { line: 7, col: 20, message: /^YAML syntax: .*; quote a threshold, like throughput: ">= 1 Gbit\/s"/ },
+  'unquoted-threshold': { line: 7, col: 20, message: /^YAML syntax: .*; quote the value, like throughput: ">= 1 Gbit\/s"/ },
   'no-groups': { line: 3, col: 8, message: /^tests has no groups; add at least one, like - \{ name: bulk, test: TCP_STREAM \}$/ },
   'jitter-alone': { line: 6, col: 11, message: /^jitter needs delay in link of server 'shaped': netem varies a delay/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },

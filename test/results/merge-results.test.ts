@@ -50,6 +50,14 @@ describe('joining results files', () => {
     });
   });
 
+  it('prefers a measured copy of a case over a skipped one from a run that never got to it', () => {
+    const run = recordedSweep();
+    const interrupted = { ...run, state: 'interrupted' as const, suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c, i) => (i === 0 ? c : { ...c, status: 'skipped' as const, runs: [], metrics: {} })) })) };
+    const merged = mergeResults([interrupted, run], ['a', 'b']);
+    expect(merged.suites[0]?.cases.map((c) => c.status)).toEqual([...run.suites[0]!.cases].sort((a, b) => a.line - b.line || (a.id < b.id ? -1 : 1)).map((c) => c.status));
+    expect(merged.merge?.duplicateCases).toEqual([run.suites[0]!.cases[0]!.id]);
+  });
+
   it('leaves a single unsharded file exactly as it was', () => {
     const run = recordedSweep();
     expect(mergeResults([run], ['x'])).toBe(run);
