@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { comparedMetrics } from '../report/view-model.js';
 import { formatEvidence, formatOutcomeChange, formatP, formatTolerance, listIds } from '../report/report-text.js';
@@ -65,6 +66,8 @@ interface ThresholdRow {
   readonly metric: string;
   readonly expression: string;
   readonly where: string;
+  /** The test types of the cases it judged (service demand's unit depends on them). */
+  readonly tests: Set<TestName | undefined>;
   passed: number;
   total: number;
   /** The value closest to failing (or furthest past it), in the metric's unit. */
@@ -78,8 +81,9 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   for (const result of results) {
     for (const t of result.thresholds) {
       const key = `${t.file}:${t.line}:${t.metric}:${t.expression}`;
-      const row = rows.get(key) ?? { metric: t.metric, expression: t.expression.trim(), where: `${t.file}:${t.line}`, passed: 0, total: 0, worst: null };
+      const row = rows.get(key) ?? { metric: t.metric, expression: t.expression.trim(), where: `${t.file}:${t.line}`, tests: new Set<TestName | undefined>(), passed: 0, total: 0, worst: null };
       row.total += 1;
+      row.tests.add(result.params.test);
       if (t.passed) row.passed += 1;
       if (t.actual !== null) row.worst = row.worst === null ? t.actual : t.op.startsWith('<') ? Math.max(row.worst, t.actual) : Math.min(row.worst, t.actual);
       rows.set(key, row);
@@ -92,7 +96,7 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   const lines = [...rows.values()].map((row, i) => {
     const ok = row.passed === row.total;
     const mark = ok ? chalk.green('✓') : chalk.red('✗');
-    const worst = row.worst === null ? 'nothing measured' : `${row.total === 1 ? 'got' : 'worst'} ${formatMetric(row.metric, row.worst)}`;
+    const worst = row.worst === null ? 'nothing measured' : `${row.total === 1 ? 'got' : 'worst'} ${formatMetric(row.metric, row.worst, row.tests.size === 1 ? [...row.tests][0] : undefined)}`;
     const text = (texts[i] ?? '').padEnd(width);
     return `  ${mark} ${ok ? text : chalk.red(text)}  ${`${row.passed}/${row.total}`.padStart(countWidth)} cases  ${worst.padEnd(18)}  ${chalk.dim(row.where)}`;
   });
@@ -119,7 +123,7 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'within-tolerance');
   for (const { case: c, outcome: r } of shown) {
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'within-tolerance' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
-    const values = r.baseline === null || r.current === null ? '' : `${formatMetric(r.metric, r.baseline)} → ${formatMetric(r.metric, r.current)}  `;
+    const values = r.baseline === null || r.current === null ? '' : `${formatMetric(r.metric, r.baseline, c.params.test)} → ${formatMetric(r.metric, r.current, c.params.test)}  `;
     lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
   }
   if (shown.length < compared.length) lines.push(`  ✓ ${compared.length - shown.length} more compared metrics within their tolerance`);

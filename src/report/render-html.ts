@@ -46,7 +46,7 @@ function renderComparison(result: RunResult): string {
   if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
   if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
   const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
-    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
+    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     return `<tr class="${r.verdict}"><td class="text">${r.verdict}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td>${escapeHtml(value(r.baseline))}</td><td>${escapeHtml(value(r.current))}</td><td>${formatOutcomeChange(r)}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
   });
   return [

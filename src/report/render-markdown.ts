@@ -168,7 +168,7 @@ function renderComparison(result: RunResult): string {
 function renderComparisonTable(result: RunResult): string {
   const out: string[] = [];
   const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
-    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v));
+    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     return `| ${COMPARE_MARK[r.verdict]} | ${code(c.id)} | ${r.metric} | ${value(r.baseline)} | ${value(r.current)} | ${formatOutcomeChange(r)} | ${formatTolerance(r)} | ${cell(formatEvidence(r))} |`;
   });
   if (rows.length > 0) {

@@ -14,7 +14,7 @@ export function formatActual(outcome: ThresholdOutcome, test?: TestName): string
 /** One sentence for a failure, the same in every report. */
 export function describeFailure(failure: Failure): string {
   if (failure.kind === 'error') return `could not be measured: ${failure.case.error?.kind ?? 'error'}: ${failure.case.error?.message ?? 'no detail recorded'}`;
-  if (failure.kind === 'regression') return describeRegression(failure.regression);
+  if (failure.kind === 'regression') return describeRegression(failure.regression, failure.case.params.test);
   const t = failure.threshold;
   return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t, failure.case.params.test)}, expected ${t.expression.trim()}`;
 }
@@ -59,8 +59,8 @@ const VERDICT_WORDS: Readonly<Record<RegressionOutcome['verdict'], string>> = {
 };
 
 /** One sentence for a compared metric: "throughput regressed −12.3% vs baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
-export function describeRegression(outcome: RegressionOutcome): string {
-  const values = outcome.baseline === null || outcome.current === null ? '' : `${formatMetric(outcome.metric, outcome.baseline)} → ${formatMetric(outcome.metric, outcome.current)}, `;
+export function describeRegression(outcome: RegressionOutcome, test?: TestName): string {
+  const values = outcome.baseline === null || outcome.current === null ? '' : `${formatMetric(outcome.metric, outcome.baseline, test)} → ${formatMetric(outcome.metric, outcome.current, test)}, `;
   const change = outcome.changePercent === null && outcome.changePoints === undefined ? '' : ` ${formatOutcomeChange(outcome)} vs baseline`;
   return `${outcome.metric} ${VERDICT_WORDS[outcome.verdict]}${change} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome)})`;
 }
