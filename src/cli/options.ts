@@ -8,6 +8,9 @@ import { normalizeParam } from '../suite/normalize-param.js';
 import type { CliIo } from './io.js';
 import { readSuites } from './read-suites.js';
 
+/** Where run writes, and where report puts a join, without --out. */
+export const DEFAULT_OUT_DIR = 'perfsuite-results';
+
 /** The options every command that reads suites shares, each made fresh per command. */
 export const suiteOptions = {
   var: () =>

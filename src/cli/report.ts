@@ -9,16 +9,14 @@ import { mergeResults } from '../results/merge-results.js';
 import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
+import { DEFAULT_OUT_DIR } from './options.js';
 import { parseReporters, publishResults } from './publish-results.js';
-
-/** Where joined shards go without --out: never into a directory of one of the inputs. */
-const DEFAULT_JOIN_DIR = 'perfsuite-results';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('report')
     .argument('<results...>', 'results.json files of earlier runs')
     .description('re-render junit.xml, report.md and report.html from results.json alone (and the GitHub summary in Actions)')
-    .option('--out <dir>', `directory for the reports (default: beside the results file; when joining several, ${DEFAULT_JOIN_DIR}/)`)
+    .option('--out <dir>', `directory for the reports (default: beside the results file; when joining several, ${DEFAULT_OUT_DIR}/)`)
     .option('--reporter <names>', 'reports to write: json, junit, markdown, html (default: junit,markdown,html; with several files also json)')
     .option('--baseline <results.json>', 'judge the results against this earlier run')
     .action(async (files, options) => {
@@ -54,7 +52,7 @@ export async function report(files: readonly string[], options: ReportOptions, i
   if (mergeNote !== '') await io.stdout(mergeNote);
   const result = baseline === undefined || options.baseline === undefined ? merged : applyBaseline(merged, baseline, options.baseline);
   // re-rendering one file writes beside it; joining several makes a new run, which never goes over an input
-  const outDir = path.resolve(io.cwd, options.out ?? (files.length > 1 ? DEFAULT_JOIN_DIR : path.dirname(files[0] ?? '.')));
+  const outDir = path.resolve(io.cwd, options.out ?? (files.length > 1 ? DEFAULT_OUT_DIR : path.dirname(files[0] ?? '.')));
   const inputs = new Set([...files, ...(options.baseline === undefined ? [] : [options.baseline])].map((file) => realPath(path.resolve(io.cwd, file))));
   const overwritten = options.reporters.map((name) => path.join(outDir, REPORTERS[name].file)).filter((file) => inputs.has(realPath(file)));
   if (overwritten.length > 0) {

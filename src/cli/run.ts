@@ -7,14 +7,14 @@ import { ExitCode, PerfsuiteError, UsageError } from '../model/errors.js';
 import { planCases } from '../plan/plan-cases.js';
 import { describeEnvironment, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
-import { preloadReporters, writeResults, type ReporterName } from '../report/write-reports.js';
+import { preloadReporters, REPORTERS, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
 import { notRunResult, runCases } from '../run/run-cases.js';
 import { describeComparison, indexCases, judgeCase } from '../compare/compare-runs.js';
 import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../results/verdict.js';
 import type { CaseParams, SuiteSpec } from '../model/suite-types.js';
-import { overrideOptions, parseOverrides, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
+import { DEFAULT_OUT_DIR, overrideOptions, parseOverrides, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
 import { describeSelection } from './format-plan.js';
 import { formatCaseLine, formatProgress } from './console-reporter.js';
 import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
@@ -29,7 +29,7 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .addOption(suiteOptions.maxCases())
     .addOption(selectOptions.filter())
     .addOption(selectOptions.shard())
-    .option('--out <dir>', 'directory for results.json and the reports', 'perfsuite-results')
+    .option('--out <dir>', 'directory for results.json and the reports', DEFAULT_OUT_DIR)
     .addOption(overrideOptions.repeat())
     .addOption(overrideOptions.duration())
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
@@ -69,7 +69,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
 
   if (selected !== undefined) await io.stdout(`${describeSelection(selected).join('\n')}\n`);
   const outDir = path.resolve(io.cwd, options.out);
-  if (options.baseline !== undefined && realPath(path.join(outDir, 'results.json')) === realPath(path.resolve(io.cwd, options.baseline))) {
+  if (options.baseline !== undefined && realPath(path.join(outDir, REPORTERS.json.file)) === realPath(path.resolve(io.cwd, options.baseline))) {
     throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
   }
   const color = useColor(io);
@@ -161,7 +161,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   if (writeFailure !== undefined) {
     const { error, savedCases: kept } = writeFailure;
     throw new PerfsuiteError(
-      `cannot write ${path.join(outDir, 'results.json')} (${error.message}); the run stopped there, and the copy on disk holds the ${kept} case${kept === 1 ? '' : 's'} finished before it. Free space or pass another --out, then run again`,
+      `cannot write ${path.join(outDir, REPORTERS.json.file)} (${error.message}); the run stopped there, and the copy on disk holds the ${kept} case${kept === 1 ? '' : 's'} finished before it. Free space or pass another --out, then run again`,
       ExitCode.unmeasured,
     );
   }

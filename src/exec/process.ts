@@ -153,9 +153,8 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
   if (options.signal?.aborted === true) kill();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // resolves once the output pipes have closed too (the group kill at exit closes any a child still held)
+  // the timers were cleared when it exited (whenEnded)
   const result = await subprocess;
-  clearTimeout(timer);
-  clearTimeout(forceTimer);
   options.signal?.removeEventListener('abort', onAbort);
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   const errorCode = (result as { code?: string }).code;

@@ -1,5 +1,5 @@
 import { INFRASTRUCTURE_FAILURES, type ProcessOutcome, type RunFailure, type RunMetrics } from '../model/netperf-outcome.js';
-import type { CaseResult, NetperfInvocation } from '../model/results.js';
+import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
 import { type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import type { TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
@@ -68,7 +68,7 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
       spread,
       ...(widths.length > 0 ? { confidenceWidthPercent: widths } : {}),
       thresholds,
-      regression: planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line })),
+      regression: tolerancesOf(planned),
       ...defined({ error: error === undefined ? undefined : { kind: error.kind, message: error.message } }),
       retries,
       durationSeconds: Math.round(options.now() - started) / 1000,
@@ -127,6 +127,11 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
   return finish();
 }
 
+/** The group's `regression:` tolerances as results.json keeps them. */
+function tolerancesOf(planned: PlannedCase): RegressionTolerance[] {
+  return planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line }));
+}
+
 /** A case the run never got to (interrupted or crashed first): listed as skipped, so no report calls the run whole. */
 export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
   return {
@@ -141,7 +146,7 @@ export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
     runs: [],
     spread: {},
     thresholds: [],
-    regression: planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line })),
+    regression: tolerancesOf(planned),
     error: { kind: 'interrupted', message: reason },
     retries: 0,
     durationSeconds: 0,

@@ -86,14 +86,12 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
   }
   const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
   // 0 is 0 in any unit; files of perfsuite 0.1.0 were written when a bare number meant the metric's own unit
-  if (unitText === '' && (Number(numberText) === 0 || options.bareNumberInMetricUnit === true)) {
-    return { ok: true, value: { aggregate: (aggregateText as Aggregate | undefined) ?? 'median', op: op as Operator, value: Number(numberText), expression } };
-  }
-  if (unitText === '') {
+  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true;
+  if (unitText === '' && !bareAllowed) {
     return { ok: false, message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${example}` };
   }
   let factor = 1;
-  {
+  if (unitText !== '') {
     const unit = UNITS[unitText];
     if (unit === undefined) {
       const suggestion = (info.dimension === 'bitrate' ? bitRateSpelling(unitText) : undefined) ?? closestMatch(unitText, fitting);
