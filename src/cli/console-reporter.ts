@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { comparedMetrics } from '../report/view-model.js';
-import { formatEvidence, formatOutcomeChange, formatP, formatTolerance, listIds } from '../report/report-text.js';
+import { formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 
 /** The figures a person looks at first for a case. */
@@ -33,11 +33,24 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   for (const t of result.thresholds.filter((t) => !t.passed)) {
     parts.push(chalk.red(`${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual, result.params.test)}, ${t.file}:${t.line})`));
   }
-  for (const r of (result.regressions ?? []).filter((r) => !r.passed)) {
-    parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs baseline, beyond ${formatTolerance(r)} (${r.evidence.test === 'mann-whitney-u' ? `p = ${formatP(r.evidence.pValue)}` : 'tolerance only'}, ${r.file}:${r.line})`));
+  for (const r of (result.regressions ?? []).filter((r) => !r.passed && r.source !== 'control')) {
+    parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`));
   }
   parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
-  return parts.join('  ');
+  const armLines = (result.regressions ?? []).filter((r) => r.source === 'control').map((r) => `    ${formatArmLine(result, r, style)}`);
+  return [parts.join('  '), ...armLines].join('\n');
+}
+
+/** A candidate against its control: `server=head vs server=base: throughput −5.1% [−5.6%, −4.6%] regressed, p = 0.002, 9 rounds`. */
+export function formatArmLine(result: CaseResult, r: RegressionOutcome, style: ConsoleStyle): string {
+  const chalk = new Chalk({ level: style.color ? 1 : 0 });
+  const arms = result.arm === undefined ? `vs ${r.against}` : `${result.arm.axis}=${result.arm.value} vs ${result.arm.axis}=${result.arm.controlValue}`;
+  const bounds = formatBounds(r);
+  const verdict = verdictWords(r);
+  const colored = r.verdict === 'regressed' ? chalk.red(verdict) : r.verdict === 'unchanged' ? chalk.green(verdict) : chalk.yellow(verdict);
+  const stats = r.verdict === 'not-compared' ? chalk.dim(r.note ?? '') : `p = ${r.p === undefined ? '—' : formatP(r.p)}, ${formatSample(r)}`;
+  const note = r.verdict === 'inconclusive' && r.note !== undefined ? `\n      ${chalk.yellow(`! ${r.note}`)}` : '';
+  return `${arms}: ${r.metric} ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${colored} (tolerance ${formatTolerance(r)}), ${stats}${note}`;
 }
 
 /** The progress line shown on a terminal: done/total, percent, time left. */
@@ -103,7 +116,7 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   return `thresholds\n${lines.join('\n')}\n`;
 }
 
-const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '✗', 'not-significant': '~', 'within-tolerance': '✓', 'not-compared': '-' };
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '✗', inconclusive: '?', unchanged: '✓', 'not-compared': '-' };
 /** Past this many compared metrics only the ones that are not plainly fine are listed. */
 const MAX_COMPARED_LINES = 30;
 
@@ -112,20 +125,23 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   const comparison = result.comparison;
   if (comparison === undefined) return '';
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
-  const lines = [`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regression = beyond tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}`];
+  const lines = [
+    `baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither`,
+  ];
   if (comparison.environmentDifferences.length > 0) {
     lines.push(chalk.yellow(`  ! environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join(', ')}`));
   }
   if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5, '')}`));
   if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5, '')}`);
-  const compared = comparedMetrics(result);
+  const compared = comparedMetrics(result).filter(({ outcome }) => outcome.source === 'baseline');
   if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
-  const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'within-tolerance');
+  const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'unchanged');
   for (const { case: c, outcome: r } of shown) {
-    const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'within-tolerance' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
-    const values = r.baseline === null || r.current === null ? '' : `${formatMetric(r.metric, r.baseline, c.params.test)} → ${formatMetric(r.metric, r.current, c.params.test)}  `;
-    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
+    const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'unchanged' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
+    const values = r.againstValue === null || r.currentValue === null ? '' : `${formatMetric(r.metric, r.againstValue, c.params.test)} → ${formatMetric(r.metric, r.currentValue, c.params.test)}  `;
+    const bounds = formatBounds(r);
+    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${verdictWords(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
   }
-  if (shown.length < compared.length) lines.push(`  ✓ ${compared.length - shown.length} more compared metrics within their tolerance`);
+  if (shown.length < compared.length) lines.push(`  ✓ ${compared.length - shown.length} more compared metrics unchanged`);
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
 import { connectOnce } from '../exec/process.js';
+import { findHookProgram, formatHook, hookDirectory, hookLocation, hookProgramProblem, hookVariableNames, unknownHookVariables } from '../exec/server-hooks.js';
 import { checkPeerNetserver, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
 import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
@@ -71,6 +72,27 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
   }
 }
 
+/**
+ * One line per setup/teardown command of a server: the command, where it is written, and whether its program is
+ * there (a path relative to the suite's directory, or a name on PATH) and its `${PERFSUITE_*}` names exist for this server.
+ */
+export function checkHooks(server: PlannedServer, io: Pick<CliIo, 'cwd' | 'env'>): Check[] {
+  const searchPath = io.env['PATH'] ?? '';
+  return (['setup', 'teardown'] as const).flatMap((stage) =>
+    server[stage].map((hook): Check => {
+      const what = `${server.suite}/${server.name}: ${stage} ${formatHook(hook)} (${hookLocation(hook)})`;
+      const problem = hookProgramProblem(hook, io.cwd, searchPath);
+      if (problem !== undefined) return { ok: false, what, detail: problem };
+      const known = hookVariableNames(server.type);
+      const unknown = unknownHookVariables(hook.argv, known);
+      if (unknown.length > 0) {
+        return { ok: false, what, detail: `${unknown.map((name) => `\${${name}}`).join(', ')} is not a variable of a type: ${server.type} server; it has ${known.map((name) => `\${${name}}`).join(', ')}` };
+      }
+      return { ok: true, what, detail: `${findHookProgram(hook.argv[0] ?? '', hookDirectory(hook, io.cwd), searchPath) ?? ''} is there` };
+    }),
+  );
+}
+
 /** `perfsuite doctor [suites...]`: netperf and netserver here, then what each server of the given suites needs. */
 export async function doctor(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
   const checks: Check[] = [];
@@ -80,11 +102,15 @@ export async function doctor(files: readonly string[], options: SuiteOptions, io
   if (files.length > 0) {
     const { suites, cases } = readSuiteFiles(files, options, io);
     const configFile = sshConfigFile(io.env);
+    const hooksListed = new Set<string>();
     for (const server of planCases(suites, cases).servers) {
       if (server.type === 'ssh') checks.push(await checkSsh(server, netperf, configFile));
       else if (server.type === 'external') checks.push(await checkExternal(server));
       else if (server.type === 'netns') checks.push(await checkNetns(server));
       else checks.push({ ok: netserver !== undefined, what: `${server.key}: local netserver`, detail: netserver === undefined ? 'needs netserver here' : `on ${server.host}` });
+      // a local server's IPv4 and IPv6 listeners share one set of hooks
+      if (!hooksListed.has(`${server.suite}/${server.name}`)) checks.push(...checkHooks(server, io));
+      hooksListed.add(`${server.suite}/${server.name}`);
     }
   }
   await io.stdout(formatChecks(checks));

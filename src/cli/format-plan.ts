@@ -2,11 +2,16 @@ import { formatLocation } from '../model/diagnostics.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { formatDuration, shellQuote } from '../report/format.js';
 import type { Selection } from '../model/results.js';
+import { repeatRange } from '../model/suite-types.js';
 
 /** What the filters and the shard did, in a line or two. */
 export function describeSelection(selection: Selection): string[] {
   const lines: string[] = [];
   if (selection.filters.length > 0) lines.push(`filter ${selection.filters.map((f) => `'${f}'`).join(' ')}: ${selection.matched} of ${selection.of} cases`);
+  const added = selection.controlsAdded ?? [];
+  if (added.length > 0) {
+    lines.push(`kept ${added.length} control${added.length === 1 ? '' : 's'} the filter did not match, because a selected candidate is judged against ${added.length === 1 ? 'it' : 'them'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ` and ${added.length - 5} more` : ''}`);
+  }
   if (selection.shard !== undefined) {
     const { index, total, estimatedSeconds } = selection.shard;
     lines.push(`shard ${index}/${total}: estimated ${formatDuration(estimatedSeconds[index - 1] ?? 0)} (all shards: ${estimatedSeconds.map(formatDuration).join(', ')})`);
@@ -20,10 +25,20 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
   for (const server of plan.servers) {
     const how = server.netserver === undefined ? 'already running' : server.netserver.map(shellQuote).join(' ');
     lines.push(`server ${server.key} (${server.type}) ${server.host}:${server.controlPort}: ${how}`);
+    for (const [when, hooks] of [['setup', server.setup], ['teardown', server.teardown]] as const) {
+      for (const hook of hooks) lines.push(`  ${when}${hook.inNamespace ? ' (in its namespace)' : ''}: ${hook.argv.map(shellQuote).join(' ')}  ${formatLocation(hook.loc)}`);
+    }
   }
   if (plan.servers.length > 0) lines.push('');
   for (const planned of plan.cases) {
-    lines.push(`${planned.case.id}  ${formatLocation(planned.case.loc)}`);
+    const arm = planned.case.arm;
+    if (arm?.role === 'control') {
+      const { min, max } = repeatRange(planned.case.params);
+      const rounds = min === max ? `${min} rounds` : `${min} to ${max} rounds (more only while a comparison is inconclusive)`;
+      lines.push(`compare ${arm.axis}: control ${arm.axis}=${arm.value}, interleaved in ${rounds}, each round one run of every arm in a seeded random order`);
+    }
+    const role = arm === undefined ? '' : arm.role === 'control' ? '  [control]' : `  [candidate vs ${arm.axis}=${arm.controlValue}]`;
+    lines.push(`${planned.case.id}${role}  ${formatLocation(planned.case.loc)}`);
     lines.push(`  ${planned.netperf.map(shellQuote).join(' ')}`);
   }
   lines.push('', `${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'}, estimated ${formatDuration(plan.estimatedSeconds)}`);
@@ -46,6 +61,7 @@ export function* renderPlanJson(
       group: c.group,
       server: c.server,
       params: c.params,
+      ...(c.arm === undefined ? {} : { compare: c.arm }),
       netperf: planned.netperf,
       file: c.loc.file,
       line: c.loc.line,

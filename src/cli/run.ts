@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
@@ -34,9 +35,12 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .addOption(overrideOptions.duration())
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
     .option('--baseline <results.json>', "judge each group's regression: tolerances against this earlier run (exit 1 on a regression)")
+    .option('--seed <n>', 'seed of the interleaved order of compare: arms (recorded in results.json; the same seed gives the same order)')
+    .option('--fail-on-inconclusive', 'a comparison still inconclusive at repeat max fails its case (exit 1) instead of warning')
     .action(async (files, options) => {
       const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
-      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters }, io));
+      const seed = options.seed === undefined ? randomInt(2 ** 31) : parseSeed(options.seed);
+      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters, seed, failOnInconclusive: options.failOnInconclusive === true }, io));
     });
 }
 
@@ -48,6 +52,18 @@ export interface RunOptions extends SuiteOptions, SelectOptions {
   readonly reporters: readonly ReporterName[];
   /** results.json of an earlier run to judge `regression:` tolerances against. */
   readonly baseline?: string | undefined;
+  /** Seeds the interleaved order of `compare:` arms; recorded in results.json. */
+  readonly seed: number;
+  readonly failOnInconclusive: boolean;
+}
+
+/** `--seed N`: a whole number from 0 to 2^32 − 1, so results.json can record it exactly. */
+export function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(seed) || seed > 2 ** 32 - 1) {
+    throw new UsageError(`--seed '${text}' is not a seed; pass a whole number from 0 to 4294967295 (results.json records the seed of every run)`);
+  }
+  return seed;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -92,6 +108,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       environment,
       servers: pool.describe(),
       suites: groupBySuite(suites, [...finished, ...notRun]),
+      seed: options.seed,
+      ...(options.failOnInconclusive ? { failOnInconclusive: true } : {}),
       ...defined({ selection: selected }),
     };
     return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
@@ -133,6 +151,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       servers: pool,
       signal: controller.signal,
       now: () => performance.now(),
+      seed: options.seed,
+      failOnInconclusive: options.failOnInconclusive,
       onCaseStart: async (planned, index) => {
         if (onGithub && planned.case.suite !== openGroup) {
           await io.stdout(`${openGroup === undefined ? '' : GROUP_END}${groupStart(`perfsuite: ${planned.case.suite}`)}`);
@@ -141,7 +161,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
         if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
       },
       onCaseFinished: async (measured, planned, index) => {
-        const result = baseline === undefined ? measured : judgeCase(measured, baselineCases);
+        const result = baseline === undefined ? measured : judgeCase(measured, baselineCases, { against: baseline.file, failOnInconclusive: options.failOnInconclusive });
         finished.push(result);
         remainingSeconds -= planned.estimatedSeconds;
         saveResults('running');

@@ -1,15 +1,10 @@
 import { defined } from '../model/defined.js';
 import { METRICS, type MetricName } from '../model/metrics.js';
-import type { CaseResult, CaseStatus, Comparison, Environment, Evidence, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
-import { mannWhitneyGreater } from '../stats/mann-whitney.js';
-import { median } from '../stats/summary.js';
+import type { CaseResult, CaseStatus, Comparison, Environment, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
+import { judgeTwoSample } from '../stats/judge-change.js';
+import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
 
-/**
- * The significance level of the one-sided Mann–Whitney U test a regression must pass. With 5 runs a side the
- * exact test can reach it (smallest p 1/252); with 4 it cannot (1/70 = 0.014), so fewer runs fall back to the
- * tolerance alone, and every report says so.
- */
-export const SIGNIFICANCE_LEVEL = 0.01;
+export { isJudgedInPoints, SIGNIFICANCE_LEVEL } from './judge-metric.js';
 
 const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 'kernel', 'cpuCount', 'cpuModel', 'hostname'];
 
@@ -25,59 +20,41 @@ function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
   return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
 }
 
-/** Compares one metric of a case with the same case of the baseline, in the metric's own bad direction. */
-export function compareMetric(tolerance: RegressionTolerance, current: CaseResult, baseline: CaseResult | undefined): RegressionOutcome {
+/**
+ * Judges one metric of a case against the same case of a stored baseline run: two independent samples of runs
+ * (one-sided Mann–Whitney U and its distribution-free bound on the change), in the metric's own bad direction.
+ */
+export function compareMetric(
+  tolerance: RegressionTolerance,
+  current: CaseResult,
+  baseline: CaseResult | undefined,
+  options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
+): RegressionOutcome {
   const currentRuns = valuesOf(current, tolerance.metric);
-  const baselineRuns = valuesOf(baseline, tolerance.metric);
-  const base = { ...tolerance, baselineRuns, currentRuns };
-  if (baseline === undefined || baselineRuns.length === 0 || currentRuns.length === 0) {
+  const againstRuns = valuesOf(baseline, tolerance.metric);
+  const sides: Sides = { source: 'baseline', against: options.against ?? 'baseline', againstRuns, currentRuns };
+  if (baseline === undefined || againstRuns.length === 0 || currentRuns.length === 0) {
     const reason =
       baseline === undefined
         ? 'the baseline has no case with this id'
-        : baselineRuns.length === 0
+        : againstRuns.length === 0
           ? `the baseline case has no ${tolerance.metric} (${baseline.status === 'error' ? 'it could not be measured' : baseline.status === 'skipped' ? 'the baseline run never got to it' : 'not produced'})`
           : `this run has no ${tolerance.metric}`;
-    return {
-      ...base,
-      verdict: 'not-compared',
-      passed: true,
-      baseline: baselineRuns.length === 0 ? null : median(baselineRuns),
-      current: currentRuns.length === 0 ? null : median(currentRuns),
-      changePercent: null,
-      evidence: { test: 'none', reason },
-    };
+    return notCompared(tolerance, sides, reason);
   }
-  const baselineMedian = median(baselineRuns);
-  const currentMedian = median(currentRuns);
-  const values = { baseline: baselineMedian, current: currentMedian };
-  // a relative change of a zero baseline means nothing: it is recorded as null, with the reason (never as Infinity)
-  const changePercent = baselineMedian === 0 ? (currentMedian === 0 ? 0 : null) : ((currentMedian - baselineMedian) / Math.abs(baselineMedian)) * 100;
   const inPoints = isJudgedInPoints(tolerance.metric);
-  const changePoints = inPoints ? currentMedian - baselineMedian : undefined;
-  const judged = changePoints ?? changePercent;
-  if (judged === null) {
-    const changeReason = `the baseline's ${tolerance.metric} is 0, so a change relative to it means nothing`;
-    return { ...base, ...values, verdict: 'not-compared', passed: true, changePercent, changeReason, evidence: { test: 'none', reason: changeReason } };
+  // a relative change of a zero baseline means nothing: it is recorded as null, with the reason (never as Infinity)
+  if (!inPoints && [...againstRuns, ...currentRuns].some((v) => v <= 0)) {
+    const changeReason = `the ${againstRuns.some((v) => v <= 0) ? "baseline's" : "current run's"} ${tolerance.metric} is 0 in some runs, so a change relative to it means nothing`;
+    return notCompared(tolerance, sides, changeReason, changeReason);
   }
-  const higherIsBetter = METRICS[tolerance.metric].better === 'higher';
-  const worsePercent = higherIsBetter ? -judged : judged;
-  // the test always runs, so every report can show the evidence, also for changes inside the tolerance
-  const test = higherIsBetter ? mannWhitneyGreater(baselineRuns, currentRuns) : mannWhitneyGreater(currentRuns, baselineRuns);
-  const testable = test.smallestPossibleP <= SIGNIFICANCE_LEVEL;
-  const evidence: Evidence = testable
-    ? { test: 'mann-whitney-u', pValue: test.pValue, alpha: SIGNIFICANCE_LEVEL, u: test.u, method: test.method }
-    : {
-        test: 'tolerance-only',
-        reason: `too few runs for the test (smallest possible p with ${baselineRuns.length} vs ${currentRuns.length} is ${test.smallestPossibleP.toPrecision(2)} > ${SIGNIFICANCE_LEVEL}); repeat: 5 or more enables it`,
-      };
-  const verdict: RegressionOutcome['verdict'] =
-    worsePercent <= tolerance.tolerancePercent ? 'within-tolerance' : !testable || test.pValue <= SIGNIFICANCE_LEVEL ? 'regressed' : 'not-significant';
-  return { ...base, ...values, verdict, passed: verdict !== 'regressed', changePercent, ...defined({ changePoints }), evidence };
-}
-
-/** Loss is a percentage already (usually 0): its tolerance is in percentage points, not a share of the baseline. */
-export function isJudgedInPoints(metric: MetricName): boolean {
-  return metric === 'loss';
+  const judgement = judgeTwoSample(againstRuns, currentRuns, {
+    better: METRICS[tolerance.metric].better,
+    tolerance: toleranceOf(tolerance),
+    alpha: SIGNIFICANCE_LEVEL,
+    inPoints,
+  });
+  return judgedOutcome(tolerance, sides, judgement, { ...defined({ failOnInconclusive: options.failOnInconclusive }), sample: Math.min(againstRuns.length, currentRuns.length) });
 }
 
 /** A case's status from its error, thresholds and regressions. */
@@ -87,9 +64,15 @@ export function statusOf(c: Pick<CaseResult, 'status' | 'thresholds' | 'regressi
 }
 
 /** Judges one finished case against its baseline case (found by id). */
-export function judgeCase(current: CaseResult, baseline: ReadonlyMap<string, CaseResult>): CaseResult {
+export function judgeCase(
+  current: CaseResult,
+  baseline: ReadonlyMap<string, CaseResult>,
+  options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
+): CaseResult {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
-  const regressions = (current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, baseline.get(current.id)));
+  // a case judged against its control in this run keeps that verdict; the baseline's is added beside it
+  const kept = (current.regressions ?? []).filter((r) => r.source !== 'baseline');
+  const regressions = [...kept, ...(current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, baseline.get(current.id), options))];
   const judged = { ...current, regressions };
   return { ...judged, status: statusOf(judged) };
 }
@@ -127,9 +110,10 @@ function baselineCasesOf(baseline: RunResult, suites: ReadonlySet<string>, plann
 /** Re-judges a whole run against a baseline (`perfsuite compare`, `report --baseline`). */
 export function applyBaseline(current: RunResult, baseline: RunResult, baselineFile: string): RunResult {
   const index = indexCases(baseline);
+  const options = { against: baselineFile, ...defined({ failOnInconclusive: current.failOnInconclusive }) };
   return {
     ...current,
     comparison: describeComparison(current, baseline, baselineFile),
-    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judgeCase({ ...c, regressions: [] }, index)) })),
+    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judgeCase(c, index, options)) })),
   };
 }

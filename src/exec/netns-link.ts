@@ -4,7 +4,10 @@ import { isAlive, runChecked, runProcess } from './process.js';
 /** A network namespace joined to this host by a veth pair, optionally shaped with tc tbf on the host side. */
 export interface NetnsLink {
   readonly namespace: string;
+  /** The host end of the veth pair. */
   readonly hostInterface: string;
+  /** The namespace end of the veth pair (its name inside the namespace). */
+  readonly peerInterface: string;
   readonly hostAddress: string;
   /** The address inside the namespace: the only place traffic to this link goes. */
   readonly peerAddress: string;
@@ -83,6 +86,7 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
   const link: NetnsLink = {
     namespace,
     hostInterface,
+    peerInterface,
     hostAddress,
     peerAddress,
     exec,

@@ -5,6 +5,7 @@ import { startLocalNetserver, type StartedNetserver } from './local-netserver.js
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './process.js';
+import { type HookServer, runSetup, runTeardown } from './server-hooks.js';
 import { defined } from '../model/defined.js';
 
 const REACH_TIMEOUT_MS = 5_000;
@@ -13,18 +14,39 @@ const NETNS_CONTROL_PORT = 12865;
 export interface ManagedServerPool extends ServerPool {
   /** Every server in use, with the pid of those this run started. */
   describe(): { key: string; host: string; port: number; pid?: number }[];
-  /** Stops every netserver this run started, with their children. Safe to call more than once. */
+  /**
+   * Runs the teardown of every server whose setup was attempted (also one that failed part-way), then stops every
+   * netserver this run started, with their children, and removes its namespaces. Safe to call more than once.
+   */
   stopAll(): Promise<void>;
+  /** One line per teardown command that failed so far (they never fail the run): for the caller to print. */
+  teardownWarnings(): readonly string[];
+}
+
+export interface ServerPoolOptions {
+  readonly sshConfigFile?: string;
+  /** netperf's version here; a peer's netserver must match it. */
+  readonly netperfVersion?: string;
+  /** The run's Ctrl-C: kills a setup command that is running (teardown still runs in stopAll). */
+  readonly signal?: AbortSignal;
+  /** What the suite paths in hook locations are relative to (the CLI's cwd); process.cwd() unless given. */
+  readonly cwd?: string;
+}
+
+/** A server whose setup was attempted: its teardown is owed. */
+interface HookedServer {
+  readonly server: PlannedServer;
+  readonly hookServer: HookServer;
+  /** Settles when setup has finished; rejects with ServerUnavailable when it failed. */
+  readonly setup: Promise<void>;
 }
 
 /**
  * Brings each server up on first use: starts a local netserver, starts netserver on an ssh peer, or makes a namespace
- * with its netserver; checks an external one. `stopAll` undoes all of it.
+ * with its netserver; checks an external one. Then runs its setup commands, once per server of a suite (a local
+ * server's IPv4 and IPv6 listeners share them). `stopAll` undoes all of it, teardown first.
  */
-export function createServerPool(
-  servers: readonly PlannedServer[],
-  options: { readonly sshConfigFile?: string; /** netperf's version here; a peer's netserver must match it. */ readonly netperfVersion?: string } = {},
-): ManagedServerPool {
+export function createServerPool(servers: readonly PlannedServer[], options: ServerPoolOptions = {}): ManagedServerPool {
   const byKey = new Map(servers.map((s) => [s.key, s]));
   const started = new Map<string, StartedNetserver>();
   const links = new Map<string, { link: NetnsLink; passphrase: string }>();
@@ -32,6 +54,10 @@ export function createServerPool(
   let staleRemoved: Promise<unknown> | undefined;
   /** What each server was last reached at (kept after stopping, for results.json). */
   const reached = new Map<string, { key: string; host: string; port: number; pid?: number }>();
+  /** Servers whose setup began, by `<suite>/<name>`, in the order it began. */
+  const hooked = new Map<string, HookedServer>();
+  const warnings: string[] = [];
+  let stopping: Promise<void> = Promise.resolve();
 
   const startLocal = async (server: PlannedServer): Promise<ServerAddress> => {
     try {
@@ -97,12 +123,67 @@ export function createServerPool(
     }
   };
 
+  /** Runs a server's setup the first time it is up (never again, not after a restart); rethrows its failure every time. */
+  const setUp = async (server: PlannedServer, address: ServerAddress): Promise<void> => {
+    const hookKey = `${server.suite}/${server.name}`;
+    let entry = hooked.get(hookKey);
+    if (entry === undefined) {
+      if (server.setup.length === 0 && server.teardown.length === 0) return;
+      const made = links.get(server.key)?.link;
+      const hookServer: HookServer = {
+        key: hookKey,
+        name: server.name,
+        host: address.host,
+        controlPort: address.port,
+        ...defined({ netns: made === undefined ? undefined : { namespace: made.namespace, hostInterface: made.hostInterface, peerInterface: made.peerInterface } }),
+      };
+      const setup = runSetup(server.setup, hookServer, { ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch((error: unknown) => {
+        if (options.signal?.aborted === true) throw new ServerUnavailable({ kind: 'interrupted', message: `the run was interrupted during the setup of ${hookKey}` });
+        throw new ServerUnavailable({ kind: 'setup-failed', message: (error as Error).message });
+      });
+      entry = { server, hookServer, setup };
+      hooked.set(hookKey, entry);
+    }
+    await entry.setup;
+  };
+
+  /** Teardown of every server whose setup was attempted, last set up first; failures become warnings. */
+  const tearDown = async (): Promise<void> => {
+    const owed = [...hooked.values()].reverse();
+    hooked.clear();
+    for (const { server, hookServer, setup } of owed) {
+      // a setup still running finishes first: teardown undoes what it did
+      await setup.catch(() => undefined);
+      if (server.teardown.length === 0) continue;
+      try {
+        warnings.push(...(await runTeardown(server.teardown, hookServer, { ...defined({ baseDir: options.cwd }) })));
+      } catch (error) {
+        warnings.push(`teardown of ${hookServer.key} failed: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  const stopOnce = async (): Promise<void> => {
+    // a server still coming up (or setting up) is waited for, so its teardown and its netserver are not missed
+    await Promise.allSettled(checked.values());
+    try {
+      await tearDown();
+    } finally {
+      const stops = [...started.values()].map((s) => s.stop());
+      started.clear();
+      await Promise.all(stops);
+      const removing = [...links.values()].map(({ link }) => link.remove());
+      links.clear();
+      await Promise.all(removing);
+    }
+  };
+
   const acquire = (key: string): Promise<ServerAddress> => {
     let pending = checked.get(key);
     if (pending === undefined) {
       const server = byKey.get(key);
       if (server === undefined) throw new Error(`no planned server ${key}`);
-      pending =
+      const upped =
         server.type === 'local'
           ? startLocal(server)
           : server.type === 'netns'
@@ -113,6 +194,10 @@ export function createServerPool(
                 reached.set(key, { key, ...address });
                 return address;
               });
+      pending = upped.then(async (address) => {
+        await setUp(server, address);
+        return address;
+      });
       checked.set(key, pending);
     }
     return pending;
@@ -133,13 +218,13 @@ export function createServerPool(
     describe() {
       return [...reached.values()];
     },
-    async stopAll() {
-      const stopping = [...started.values()].map((s) => s.stop());
-      started.clear();
-      await Promise.all(stopping);
-      const removing = [...links.values()].map(({ link }) => link.remove());
-      links.clear();
-      await Promise.all(removing);
+    stopAll() {
+      // a second call (say, from a signal handler while the first runs) waits for the first, then stops what is new
+      stopping = stopping.then(stopOnce, stopOnce);
+      return stopping;
+    },
+    teardownWarnings() {
+      return [...warnings];
     },
   };
 }

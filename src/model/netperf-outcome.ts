@@ -29,6 +29,9 @@ export type FailureKind =
   | 'ssh-failed'
   | 'netserver-missing'
   | 'version-mismatch'
+  | 'setup-failed'
+  | 'control-failed'
+  | 'too-few-rounds'
   | 'interrupted';
 
 export interface RunFailure {

@@ -1,10 +1,10 @@
 import type { MetricName } from './metrics.js';
 import type { FailureKind, RunMetrics } from './netperf-outcome.js';
-import type { CaseParams } from './suite-types.js';
+import type { ArmRole, CaseParams } from './suite-types.js';
 import type { Aggregate, Operator } from './threshold.js';
 
 /** The version of the results.json format (schemas/results.schema.json). */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export type CaseStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
@@ -38,8 +38,12 @@ export interface CaseResult {
   readonly thresholds: readonly ThresholdOutcome[];
   /** The group's `regression:` tolerances, kept so a later `compare` needs only the results. */
   readonly regression?: readonly RegressionTolerance[];
-  /** Each tolerance judged against the baseline case of the same id, when run or compared with a baseline. */
+  /** Each tolerance judged: against the control case (a `compare:` group), or the baseline case of the same id. */
   readonly regressions?: readonly RegressionOutcome[];
+  /** In a `compare:` group: this case's role, and its control's id. */
+  readonly arm?: ArmRole;
+  /** In a `compare:` group: the round each of `runs` was measured in (1-based), so runs pair by round. */
+  readonly rounds?: readonly number[];
   readonly error?: { readonly kind: FailureKind; readonly message: string };
   /** Infrastructure retries this case needed. */
   readonly retries: number;
@@ -76,6 +80,10 @@ export interface RunResult {
   readonly environment: Environment;
   readonly servers: readonly { readonly key: string; readonly host: string; readonly port: number; readonly pid?: number }[];
   readonly suites: readonly SuiteResult[];
+  /** The seed of every random choice of the run (the interleaved order of `compare:` arms); `--seed` reproduces it. */
+  readonly seed?: number;
+  /** `--fail-on-inconclusive` was given: an inconclusive comparison failed its case. */
+  readonly failOnInconclusive?: boolean;
   /** Present when the run was judged against a baseline (`run --baseline`, `compare`). */
   readonly comparison?: Comparison;
   /** Present when `--filter` or `--shard` chose the cases: what they did, and every case this run set out to measure. */
@@ -104,34 +112,57 @@ export interface RegressionTolerance {
   readonly line: number;
 }
 
-/** Why a comparison came out as it did. */
-export type Evidence =
-  | { readonly test: 'mann-whitney-u'; readonly pValue: number; readonly alpha: number; readonly u: number; readonly method: 'exact' | 'normal' }
-  | { readonly test: 'tolerance-only'; readonly reason: string }
-  | { readonly test: 'none'; readonly reason: string };
+/** What a judged metric is compared against: its control in the same run, a stored baseline run, or a history. */
+export type ComparisonSource = 'control' | 'baseline' | 'history';
 
-/** One metric of one case against the baseline. */
-export interface RegressionOutcome extends RegressionTolerance {
-  /**
-   * `regressed`: worse beyond the tolerance and significant (or too few runs to test, said in the evidence);
-   * `not-significant`: worse beyond the tolerance but within run-to-run noise; `within-tolerance`: not worse beyond
-   * it (a change inside the tolerance is never flagged); `not-compared`: a side has no value (see evidence).
-   */
-  readonly verdict: 'regressed' | 'not-significant' | 'within-tolerance' | 'not-compared';
+/**
+ * `regressed`: worse than the tolerance by the point estimate, and a one-sided test at α says the worsening is real;
+ * `unchanged`: the one-sided (1 − α) bound on the worsening is inside the tolerance (an improvement beyond it too, with
+ * `improved`); `inconclusive`: neither, the noise is too large to tell at this tolerance; `not-compared`: a side has no
+ * value (see `note`).
+ */
+export type RegressionVerdict = 'regressed' | 'unchanged' | 'inconclusive' | 'not-compared';
+
+/** One metric of one case judged against its control, the baseline or the history (results.json `regressions`). */
+export interface RegressionOutcome {
+  readonly source: ComparisonSource;
+  /** The control case id, the baseline file, or the history file. */
+  readonly against: string;
+  readonly metric: MetricName;
+  readonly verdict: RegressionVerdict;
+  /** False only for `regressed`, and for `inconclusive` under `--fail-on-inconclusive`. */
   readonly passed: boolean;
-  /** Median of the baseline runs, in the metric's unit. */
-  readonly baseline: number | null;
-  /** Median of this run's runs. */
-  readonly current: number | null;
-  /** (current − baseline) / baseline in percent; negative is lower; null when the baseline is 0 (see changeReason). */
-  readonly changePercent: number | null;
-  /** For loss: current − baseline in percentage points, which the tolerance is judged against. */
-  readonly changePoints?: number;
-  /** Why there is no relative change, when changePercent is null though both sides have values. */
+  /** Relative change of this case against the other side (−0.052 = 5.2% lower); for loss in percentage points; null without values or with a zero baseline (see changeReason). */
+  readonly change: number | null;
   readonly changeReason?: string;
-  readonly baselineRuns: readonly number[];
+  /** One-sided (1 − α) bounds on `change`, when the sample is large enough to give them. */
+  readonly lower?: number;
+  readonly upper?: number;
+  /** One-sided p-value of "this case is worse". */
+  readonly p?: number;
+  readonly alpha?: number;
+  /** `sign-test` on per-round paired ratios (control), `mann-whitney-u` on two samples of runs (baseline). */
+  readonly method?: 'sign-test' | 'mann-whitney-u';
+  /** An improvement beyond the tolerance (verdict `unchanged`). */
+  readonly improved?: boolean;
+  /** Median of the other side's runs, in the metric's unit. */
+  readonly againstValue: number | null;
+  /** Median of this case's runs. */
+  readonly currentValue: number | null;
+  /** The runs on each side; in a same-run comparison, element i of both is round `rounds[i]`. */
+  readonly againstRuns: readonly number[];
   readonly currentRuns: readonly number[];
-  readonly evidence: Evidence;
+  /** Same-run comparison: the rounds that paired (a round with a failed run on either side is dropped). */
+  readonly rounds?: readonly number[];
+  /** The allowed worsening: a fraction (0.05), for loss in percentage points. */
+  readonly tolerance: number;
+  /** Why the verdict is `inconclusive` or `not-compared`, in words, with what would decide it. */
+  readonly note?: string;
+  /** For `inconclusive`: about how many rounds (or runs per side) would likely decide it. */
+  readonly sampleNeeded?: number;
+  /** The `regression:` entry judged. */
+  readonly file: string;
+  readonly line: number;
 }
 
 /** How this run relates to its baseline as a whole. */
@@ -184,5 +215,7 @@ export interface Selection {
   readonly matched: number;
   /** Cases in the suites. */
   readonly of: number;
+  /** Controls of `compare:` groups the filters did not match, kept because a matched candidate is judged against them. */
+  readonly controlsAdded?: readonly string[];
   readonly shard?: Shard & { /** Estimated seconds of every shard, in shard order. */ readonly estimatedSeconds: readonly number[] };
 }

@@ -39,18 +39,42 @@ export interface CaseParams {
   readonly ip_version?: 4 | 6;
   readonly confidence?: ConfidenceParams;
   readonly cpu?: boolean;
-  readonly repeat?: number;
+  /** Measured runs (rounds, in a `compare:` group); `{ min, max }` measures more only while a comparison is inconclusive. */
+  readonly repeat?: number | RepeatRange;
   readonly warmup?: number;
   /** Seconds the whole case may take. */
   readonly timeout?: number;
   readonly extra_args?: { readonly global: readonly string[]; readonly test: readonly string[] };
 }
 
+/** `repeat: { min, max }`: at least `min` runs, more (up to `max`) while a judged comparison is inconclusive. */
+export interface RepeatRange {
+  readonly min: number;
+  readonly max: number;
+}
+
 export type ParamName = keyof CaseParams;
+/** What a matrix may sweep: every case parameter, and `server` (which is a field of the case, not a parameter). */
+export type AxisName = ParamName | 'server';
 export type ParamValue = NonNullable<CaseParams[ParamName]>;
 export type LocatedParams = { readonly [K in ParamName]?: Located<NonNullable<CaseParams[K]>> };
 
-export type ServerSpec =
+/** A `setup:`/`teardown:` command of a server: an argv list run without a shell, here or inside its namespace. */
+export interface HookSpec {
+  readonly argv: readonly string[];
+  /** `{ in: namespace, run: [...] }`: run inside the server's network namespace (netns servers). */
+  readonly inNamespace: boolean;
+  readonly loc: SourceLocation;
+}
+
+/** Commands run around a server's cases, on every server type. */
+export interface ServerHooks {
+  readonly setup?: readonly HookSpec[];
+  readonly teardown?: readonly HookSpec[];
+}
+
+export type ServerSpec = ServerHooks &
+  (
   | { readonly type: 'local'; readonly control_port?: number }
   | {
       readonly type: 'ssh';
@@ -63,7 +87,8 @@ export type ServerSpec =
       readonly netserver?: string;
     }
   | { readonly type: 'external'; readonly host: string; readonly control_port?: number; readonly data_port?: number }
-  | { readonly type: 'netns'; readonly link?: { readonly rate?: string; readonly delay?: string; readonly jitter?: string; readonly loss?: number } };
+  | { readonly type: 'netns'; readonly link?: { readonly rate?: string; readonly delay?: string; readonly jitter?: string; readonly loss?: number } }
+  );
 
 /** A threshold as written in a group, parsed. */
 export interface ThresholdSpec {
@@ -83,9 +108,19 @@ export interface RegressionSpec {
 
 export interface MatrixSpec {
   readonly loc: SourceLocation;
-  readonly axes: readonly { readonly name: ParamName; readonly loc: SourceLocation; readonly values: readonly Located<ParamValue>[] }[];
-  readonly exclude: readonly { readonly loc: SourceLocation; readonly params: LocatedParams }[];
-  readonly include: readonly { readonly loc: SourceLocation; readonly params: LocatedParams }[];
+  readonly axes: readonly { readonly name: AxisName; readonly loc: SourceLocation; readonly values: readonly Located<ParamValue>[] }[];
+  readonly exclude: readonly { readonly loc: SourceLocation; readonly params: MatrixEntryParams }[];
+  readonly include: readonly { readonly loc: SourceLocation; readonly params: MatrixEntryParams }[];
+}
+
+/** An include/exclude entry: parameters, and possibly a server. */
+export type MatrixEntryParams = LocatedParams & { readonly server?: Located<string> };
+
+/** `compare: { <axis>: <control value> }`: every case is judged against the case differing only in that axis. */
+export interface CompareSpec {
+  readonly axis: AxisName;
+  readonly control: Located<ParamValue>;
+  readonly loc: SourceLocation;
 }
 
 export interface GroupSpec {
@@ -97,6 +132,7 @@ export interface GroupSpec {
   readonly matrix?: MatrixSpec;
   readonly thresholds: readonly ThresholdSpec[];
   readonly regression: readonly RegressionSpec[];
+  readonly compare?: CompareSpec;
 }
 
 /** A validated suite file, before matrix expansion. */
@@ -122,4 +158,25 @@ export interface Case {
   readonly loc: SourceLocation;
   readonly thresholds: readonly ThresholdSpec[];
   readonly regression: readonly RegressionSpec[];
+  /** In a `compare:` group: whether this case is the control or a candidate judged against it. */
+  readonly arm?: ArmRole;
+}
+
+/** A case's place in a same-run comparison: its control and candidates are one unit for sharding and filters. */
+export interface ArmRole {
+  readonly role: 'control' | 'candidate';
+  /** The compared axis (`server`, `congestion_control`, …). */
+  readonly axis: string;
+  /** The id of the control case (the case itself for the control). */
+  readonly control: string;
+  /** This case's value of the axis, and the control's, as written in suites (`head`, `base`, `bbr`). */
+  readonly value: string;
+  readonly controlValue: string;
+}
+
+/** The measured runs a case asks for: `min` always, up to `max` while a comparison is inconclusive. */
+export function repeatRange(params: Pick<CaseParams, 'repeat'>): RepeatRange {
+  const { repeat } = params;
+  if (repeat === undefined) return { min: 1, max: 1 };
+  return typeof repeat === 'number' ? { min: repeat, max: repeat } : repeat;
 }

@@ -1,6 +1,6 @@
 import { buildNetperfArgv, DEFAULT_DURATION_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
 import type { TestName } from '../model/test-types.js';
-import type { Case, CaseParams, ServerSpec, SuiteSpec } from '../model/suite-types.js';
+import { type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
 import { defined } from '../model/defined.js';
 
 /** Placeholders for what is only known at run time. */
@@ -22,6 +22,10 @@ export interface PlannedServer {
   readonly netserver: readonly string[] | undefined;
   /** For `type: netns`: the link to shape between this host and the namespace. */
   readonly link?: NetnsLinkSpec;
+  /** Commands run on this host after the server is up and before its first case, in order. */
+  readonly setup: readonly HookSpec[];
+  /** Commands run at the end whatever happened, in reverse order. */
+  readonly teardown: readonly HookSpec[];
   /** For `type: ssh`: how to log in, and netserver's path on the peer. */
   readonly ssh?: { readonly user?: string; readonly sshPort?: number; readonly identityFile?: string; readonly netserver?: string };
 }
@@ -54,9 +58,9 @@ export function estimateRunSeconds(params: CaseParams): number {
   return (params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + extra + RUN_OVERHEAD_SECONDS;
 }
 
-/** The seconds a case will take: every warm-up and measured run. */
+/** The seconds a case will take at most: every warm-up and measured run (`repeat: { max }` runs, for a comparison that stays inconclusive). */
 export function estimateCaseSeconds(params: CaseParams): number {
-  return ((params.warmup ?? 0) + (params.repeat ?? 1)) * estimateRunSeconds(params);
+  return ((params.warmup ?? 0) + repeatRange(params).max) * estimateRunSeconds(params);
 }
 
 /** Turns cases into exact netperf invocations and the servers they need. Pure: ports chosen at run time are placeholders. */
@@ -108,7 +112,7 @@ function serverKey(suite: string, name: string, spec: ServerSpec, ipv6: boolean)
 }
 
 function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean): PlannedServer {
-  const base = { suite, name, type: spec.type };
+  const base = { suite, name, type: spec.type, setup: spec.setup ?? [], teardown: spec.teardown ?? [] };
   switch (spec.type) {
     case 'local': {
       const host = ipv6 ? '::1' : '127.0.0.1';

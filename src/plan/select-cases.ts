@@ -23,6 +23,7 @@ export interface CaseFilter {
 
 const COMPARISON = /^([a-z_]+)\s*(!=|<=|>=|=|<|>)\s*(.+)$/;
 const FILTERABLE: readonly ParamName[] = PARAM_ORDER.filter((p) => p !== 'extra_args' && p !== 'confidence');
+const FILTER_NAMES: readonly string[] = [...FILTERABLE, 'server'];
 
 function filterValue(param: ParamName, text: string): ParamValue {
   const raw = /^(true|false)$/.test(text) ? text === 'true' : /^\d+$/.test(text) ? Number(text) : text;
@@ -40,12 +41,17 @@ function globToRegExp(glob: string): RegExp {
 export function parseFilter(text: string): CaseFilter {
   const match = COMPARISON.exec(text.trim());
   const name = match?.[1];
+  if (name === 'server' && (match?.[2] === '=' || match?.[2] === '!=')) {
+    // the server is a field of the case, not a parameter: matched by name
+    const names = new Set((match[3] ?? '').split(',').map((v) => v.trim()));
+    return { text, matches: (c) => names.has(c.server) === (match[2] === '=') };
+  }
   if (match === null || name === undefined || (!FILTERABLE.includes(name as ParamName) && !/[*?]/.test(text))) {
     if (/[*?]/.test(text) || text.includes('/')) {
       const pattern = globToRegExp(text.trim());
       return { text, matches: (c) => pattern.test(c.id) };
     }
-    const suggestion = name === undefined ? undefined : closestMatch(name, FILTERABLE);
+    const suggestion = name === undefined ? undefined : closestMatch(name, FILTER_NAMES);
     throw new UsageError(
       `--filter '${text}' is neither a parameter comparison nor an id glob${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}; write it like test=TCP_RR, send_size>=16K or 'loopback-tcp/bulk*'`,
     );
@@ -63,12 +69,28 @@ export function parseFilter(text: string): CaseFilter {
   return { text, matches: (c) => typeof c.params[param] === 'number' && compare(c.params[param]) };
 }
 
-/** The cases every filter matches (all of them when there is none); matching nothing at all is a usage error. */
-export function filterCases(cases: readonly Case[], filters: readonly CaseFilter[]): Case[] {
-  if (filters.length === 0) return [...cases];
-  const kept = cases.filter((c) => filters.every((f) => f.matches(c)));
-  if (kept.length === 0) throw new UsageError(`no case matches --filter ${filters.map((f) => `'${f.text}'`).join(' ')} (of ${cases.length}); see the ids with perfsuite plan`);
-  return kept;
+/**
+ * The cases every filter matches (all of them when there is none), plus the control of every matched candidate of a
+ * `compare:` group, which it cannot be judged without; matching nothing at all is a usage error.
+ */
+export function filterCases(cases: readonly Case[], filters: readonly CaseFilter[]): { cases: Case[]; controlsAdded: string[] } {
+  if (filters.length === 0) return { cases: [...cases], controlsAdded: [] };
+  const matched = new Set(cases.filter((c) => filters.every((f) => f.matches(c))));
+  if (matched.size === 0) throw new UsageError(`no case matches --filter ${filters.map((f) => `'${f.text}'`).join(' ')} (of ${cases.length}); see the ids with perfsuite plan`);
+  const neededControls = new Set([...matched].flatMap((c) => (c.arm?.role === 'candidate' ? [c.arm.control] : [])));
+  const controlsAdded = cases.filter((c) => neededControls.has(c.id) && !matched.has(c)).map((c) => c.id);
+  const added = new Set(controlsAdded);
+  return { cases: cases.filter((c) => matched.has(c) || added.has(c.id)), controlsAdded };
+}
+
+/** Cases that must run together: a control with its candidates (one unit, never split across shards); any other case alone. */
+export function runUnits(cases: readonly Case[]): Case[][] {
+  const units = new Map<string, Case[]>();
+  for (const c of cases) {
+    const key = c.arm?.control ?? c.id;
+    units.set(key, [...(units.get(key) ?? []), c]);
+  }
+  return [...units.values()];
 }
 
 /** `I/N` (1-based, 1 ≤ I ≤ N), or `job-index:I/N` with GitHub's 0-based `strategy.job-index`. */
@@ -89,12 +111,15 @@ export function parseShard(text: string): Shard {
  */
 export function splitIntoShards(cases: readonly Case[], total: number): { cases: Case[]; seconds: number }[] {
   const shards = Array.from({ length: total }, () => ({ members: new Set<Case>(), seconds: 0 }));
-  const bySize = [...cases].map((c) => ({ c, seconds: estimateCaseSeconds(c.params) })).sort((a, b) => b.seconds - a.seconds || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0));
-  for (const { c, seconds } of bySize) {
+  // a control and its candidates are one unit: they run interleaved, so they never split
+  const bySize = runUnits(cases)
+    .map((unit) => ({ unit, id: unit[0]?.id ?? '', seconds: unit.reduce((sum, c) => sum + estimateCaseSeconds(c.params), 0) }))
+    .sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const { unit, seconds } of bySize) {
     let target = shards[0];
     for (const shard of shards) if (target === undefined || shard.seconds < target.seconds) target = shard;
     if (target === undefined) break;
-    target.members.add(c);
+    for (const c of unit) target.members.add(c);
     target.seconds += seconds;
   }
   return shards.map((shard) => ({ cases: cases.filter((c) => shard.members.has(c)), seconds: shard.seconds }));
@@ -102,8 +127,8 @@ export function splitIntoShards(cases: readonly Case[], total: number): { cases:
 
 /** Applies the filters, then takes this job's shard: the cases to run and what was done to get them. */
 export function selectCases(cases: readonly Case[], options: { readonly filters: readonly string[]; readonly shard?: string }): { cases: Case[]; selection: Selection } {
-  const filtered = filterCases(cases, options.filters.map(parseFilter));
-  const base = { filters: options.filters, matched: filtered.length, of: cases.length };
+  const { cases: filtered, controlsAdded } = filterCases(cases, options.filters.map(parseFilter));
+  const base = { filters: options.filters, matched: filtered.length, of: cases.length, ...(controlsAdded.length > 0 ? { controlsAdded } : {}) };
   if (options.shard === undefined) return { cases: filtered, selection: base };
   const shard = parseShard(options.shard);
   const shards = splitIntoShards(filtered, shard.total);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RunResult } from '../model/results.js';
-import { describeFailure } from './report-text.js';
+import { allCases } from '../results/verdict.js';
+import { describeFailure, describeRegression } from './report-text.js';
 import { failureLocation, failuresOf } from './view-model.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
@@ -45,6 +46,12 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     const title = `perfsuite: ${failure.case.id} ${what}`;
     return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
   });
+  // an inconclusive comparison is a warning at its regression: line (a failure only under --fail-on-inconclusive)
+  const warnings = allCases(result).flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive' && r.passed).map((r) => ({ c, r })));
+  for (const { c, r } of warnings.slice(0, MAX_ANNOTATIONS)) {
+    const file = path.relative(context.workspace, path.resolve(context.cwd, r.file)).split(path.sep).join('/');
+    lines.push(`::warning file=${escapeProperty(file)},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}`);
+  }
   const rest = failures.length - shown.length;
   if (rest > 0) {
     const kinds = failures.slice(shown.length);

@@ -2,7 +2,7 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
-import { describeFailure, describeRegression, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 
@@ -15,7 +15,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 div.scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
-tr.fail td,tr.regressed td{background:#ffebe9}td.noise{color:#9a6700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
@@ -31,29 +31,43 @@ function metricCell(c: CaseResult, metric: MetricName, factor: number): string {
 function deltaCell(c: CaseResult, metric: MetricName): string {
   const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
   if (outcome === undefined) return '<td>—</td>';
-  const css = outcome.verdict === 'regressed' ? ' class="miss"' : outcome.verdict === 'not-significant' ? ' class="noise"' : '';
+  const css = outcome.verdict === 'regressed' ? ' class="miss"' : outcome.verdict === 'inconclusive' ? ' class="noise"' : outcome.improved === true ? ' class="better"' : '';
   return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatOutcomeChange(outcome)}</td>`;
 }
 
-/** The baseline, what differs from it, and every compared metric with its evidence. */
+/** The same-run comparisons and the baseline: how they were judged, what differs, and every compared metric. */
 function renderComparison(result: RunResult): string {
+  const compared = comparedMetrics(result);
   const comparison = result.comparison;
-  if (comparison === undefined) return '';
+  if (compared.length === 0 && comparison === undefined) return '';
   const notes: string[] = [];
-  if (comparison.environmentDifferences.length > 0) {
-    notes.push(`<p class="warning">The environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
+  if (compared.some(({ outcome }) => outcome.source === 'control')) {
+    notes.push(`<p class="meta">${escapeHtml(AB_METHOD)}${result.seed === undefined ? '' : ` Order seed ${result.seed} (<code>--seed ${result.seed}</code> reproduces it).`}</p>`);
   }
-  if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
-  if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
-  const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
+  if (comparison !== undefined) {
+    notes.push(`<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. ${escapeHtml(BASELINE_METHOD(comparison.alpha))}</p>`);
+    if (comparison.environmentDifferences.length > 0) {
+      notes.push(`<p class="warning">The environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
+    }
+    if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
+    if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
+  }
+  const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
+  if (inconclusive.length > 0) {
+    const items = inconclusive.slice(0, 20).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(outcome.note ?? '')}</li>`);
+    notes.push(`<div class="warning"><strong>${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
+  }
+  const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
-    return `<tr class="${r.verdict}"><td class="text">${r.verdict}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td>${escapeHtml(value(r.baseline))}</td><td>${escapeHtml(value(r.current))}</td><td>${formatOutcomeChange(r)}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
+    const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
+    return `<tr class="${r.verdict}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
   });
+  const title = comparison === undefined ? 'Compared with the control, in the same run' : compared.some(({ outcome }) => outcome.source === 'control') ? 'Compared with the control and the baseline' : 'Compared with the baseline';
   return [
-    '<h2>Compared with the baseline</h2>',
-    `<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. A regression needs a change beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${comparison.alpha}.</p>`,
+    `<h2>${title}</h2>`,
     ...notes,
-    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th>baseline</th><th>current</th><th>change</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+    `<p class="meta">${escapeHtml(VERDICT_LEGEND)}</p>`,
   ].join('\n');
 }
 

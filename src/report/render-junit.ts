@@ -27,15 +27,16 @@ function setAttribute(node: TestCase | TestSuite, name: string, value: string | 
 
 /** The netperf commands and their output, for <system-out>. */
 function systemOut(c: CaseResult): string {
-  return c.netperf
+  const notes = (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `inconclusive: ${describeRegression(r, c.params.test)} (${r.file}:${r.line})`);
+  const runs = c.netperf
     .map((run) => {
       const lines = [`$ ${run.argv.map(shellQuote).join(' ')}`, run.stdout.trimEnd()];
       if (run.stderr.trim() !== '') lines.push(`stderr:\n${run.stderr.trimEnd()}`);
       const how = run.timedOut ? 'timed out' : run.signal !== null ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
       lines.push(`(${how} after ${seconds(run.durationSeconds)} s)`);
       return lines.filter((line) => line !== '').join('\n');
-    })
-    .join('\n\n');
+    });
+  return [...notes, ...runs].join('\n\n');
 }
 
 function failureText(failure: Failure): string {
@@ -81,8 +82,10 @@ export function renderJunit(result: RunResult): string {
       }
       for (const [metric, value] of Object.entries(c.metrics)) testCase.property(`metric.${metric}`, String(value));
       for (const r of c.regressions ?? []) {
-        if (r.baseline !== null) testCase.property(`baseline.${r.metric}`, String(r.baseline));
+        if (r.againstValue !== null) testCase.property(`${r.source}.${r.metric}`, String(r.againstValue));
         testCase.property(`regression.${r.metric}`, xmlText(describeRegression(r)));
+        // an inconclusive comparison passes (unless --fail-on-inconclusive), but the note travels with the case
+        if (r.verdict === 'inconclusive') testCase.property(`inconclusive.${r.metric}`, xmlText(r.note ?? 'inconclusive'));
       }
       if (c.status === 'error') {
         testCase.error(xmlText(`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`), c.error?.kind ?? 'error');

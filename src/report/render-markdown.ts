@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
-import { describeFailure, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -115,9 +115,9 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
   });
   const deltas = deltaMetrics(view).map((metric) => {
     const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
-    if (outcome === undefined || (outcome.changePercent === null && outcome.changePoints === undefined)) return '—';
+    if (outcome === undefined || outcome.change === null) return '—';
     const text = formatOutcomeChange(outcome);
-    return outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'not-significant' ? `${text} (noise)` : text;
+    return outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
   });
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
   const note = c.status === 'error' ? [`${c.error?.kind ?? 'error'}`] : [];
@@ -144,18 +144,30 @@ function renderGroup(view: GroupView): string {
   return [title, '', ...charts.flatMap((chart) => [chart, '']), body, ''].join('\n');
 }
 
-const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', 'not-significant': '〰️', 'within-tolerance': '✅', 'not-compared': '➖' };
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', inconclusive: '❔', unchanged: '✅', 'not-compared': '➖' };
 
-/** The baseline, what differs from it, and every compared metric with its evidence. */
+/** The same-run comparisons and the baseline: how they were judged, what differs, and which stayed inconclusive. */
 function renderComparison(result: RunResult): string {
+  const out: string[] = [];
+  const compared = comparedMetrics(result);
+  if (compared.some(({ outcome }) => outcome.source === 'control')) {
+    out.push('### Compared with the control, in the same run', '', `${AB_METHOD}${result.seed === undefined ? '' : ` Order seed ${result.seed} (\`--seed ${result.seed}\` reproduces it).`}`, '');
+  }
+  const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
+  if (inconclusive.length > 0) {
+    out.push(`> ⚠️ **${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
+    for (const { case: c, outcome } of inconclusive.slice(0, 20)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${outcome.note ?? ''} (${outcome.file}:${outcome.line})`);
+    if (inconclusive.length > 20) out.push(`> - and ${inconclusive.length - 20} more`);
+    out.push('');
+  }
   const comparison = result.comparison;
-  if (comparison === undefined) return '';
-  const out = [
+  if (comparison === undefined) return out.join('\n');
+  out.push(
     '### Compared with the baseline',
     '',
-    `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. A regression needs a change beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${comparison.alpha}.`,
+    `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${BASELINE_METHOD(comparison.alpha)}`,
     '',
-  ];
+  );
   if (comparison.environmentDifferences.length > 0) {
     out.push(`> ⚠️ **The environment differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
   }
@@ -169,14 +181,20 @@ function renderComparisonTable(result: RunResult): string {
   const out: string[] = [];
   const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
-    return `| ${COMPARE_MARK[r.verdict]} | ${code(c.id)} | ${r.metric} | ${value(r.baseline)} | ${value(r.current)} | ${formatOutcomeChange(r)} | ${formatTolerance(r)} | ${cell(formatEvidence(r))} |`;
+    const bounds = formatBounds(r);
+    return `| ${COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r))} |`;
   });
   if (rows.length > 0) {
-    const table = ['| | case | metric | baseline | current | change | tolerance | evidence |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+    const table = ['| verdict | case | metric | against | control / baseline | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
     out.push(rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table, '');
-    out.push('✅ within tolerance · 〰️ worse beyond the tolerance, but within run-to-run noise · ❌ regressed · ➖ not compared', '');
+    out.push(VERDICT_LEGEND, '');
   }
   return out.join('\n');
+}
+
+/** Who a metric was compared with: the control's axis value and id, or the baseline. */
+function againstText(r: RegressionOutcome): string {
+  return r.source === 'control' ? `control ${code(r.against)}` : r.source;
 }
 
 /** report.md: the verdict first, then failures with observed vs expected, then a table (and sweep charts) per group. */

@@ -20,14 +20,27 @@ export function describeFailure(failure: Failure): string {
 }
 
 /** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `−12.3%` otherwise, `—` for none. */
-export function formatOutcomeChange(outcome: RegressionOutcome): string {
-  if (outcome.changePoints !== undefined) return `${outcome.changePoints < 0 ? '−' : '+'}${Math.abs(outcome.changePoints).toFixed(2)} pp`;
-  return formatChange(outcome.changePercent);
+export function formatOutcomeChange(outcome: Pick<RegressionOutcome, 'metric' | 'change'>): string {
+  return formatJudged(outcome.metric, outcome.change);
+}
+
+/** A relative change (or points, for loss) as reports print it. */
+function formatJudged(metric: RegressionOutcome['metric'], value: number | null): string {
+  if (value === null) return '—';
+  if (isJudgedInPoints(metric)) return `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(2)} pp`;
+  return formatChange(value * 100);
+}
+
+/** The one-sided bounds on the change, like `[−5.6%, −4.6%]`; '' when the sample gave none. */
+export function formatBounds(outcome: RegressionOutcome): string {
+  if (outcome.lower === undefined && outcome.upper === undefined) return '';
+  const side = (x: number | undefined, infinite: string): string => (x === undefined ? infinite : formatJudged(outcome.metric, x));
+  return `[${side(outcome.lower, '−∞')}, ${side(outcome.upper, '+∞')}]`;
 }
 
 /** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
-export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerancePercent'>): string {
-  return isJudgedInPoints(outcome.metric) ? `${outcome.tolerancePercent} pp` : `${outcome.tolerancePercent}%`;
+export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance'>): string {
+  return isJudgedInPoints(outcome.metric) ? `${outcome.tolerance} pp` : `${Number((outcome.tolerance * 100).toPrecision(6))}%`;
 }
 
 /** A signed change in percent: +3.1%, −12.3% (a true minus sign, so columns line up). */
@@ -38,32 +51,60 @@ export function formatChange(changePercent: number | null): string {
   return `${changePercent < 0 ? '−' : '+'}${text}%`;
 }
 
-/** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (Mann–Whitney U, α = 0.01)". */
+/** The sample a comparison was judged on: "9 rounds" (paired) or "5 vs 5 runs". */
+export function formatSample(outcome: RegressionOutcome): string {
+  if (outcome.source === 'control') {
+    const rounds = outcome.rounds?.length ?? outcome.currentRuns.length;
+    return `${rounds} round${rounds === 1 ? '' : 's'}`;
+  }
+  return `${outcome.againstRuns.length} vs ${outcome.currentRuns.length} runs`;
+}
+
+/** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)". */
 export function formatEvidence(outcome: RegressionOutcome): string {
-  const runs = `${outcome.baselineRuns.length} vs ${outcome.currentRuns.length} runs`;
-  const e = outcome.evidence;
-  if (e.test === 'mann-whitney-u') return `p = ${formatP(e.pValue)}, ${runs} (one-sided Mann–Whitney U, α = ${e.alpha})`;
-  if (e.test === 'tolerance-only') return `judged on the tolerance alone: ${e.reason}`;
-  return `not compared: ${e.reason}`;
+  if (outcome.verdict === 'not-compared') return `not compared: ${outcome.note ?? outcome.changeReason ?? 'no values'}`;
+  const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : 'one-sided Mann–Whitney U';
+  const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)} (${test}, α = ${outcome.alpha ?? 0.01})`;
+  return outcome.verdict === 'inconclusive' && outcome.note !== undefined ? `${stats}; ${outcome.note}` : stats;
 }
 
 export function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
-const VERDICT_WORDS: Readonly<Record<RegressionOutcome['verdict'], string>> = {
-  regressed: 'regressed',
-  'not-significant': 'worse beyond the tolerance but not significant',
-  'within-tolerance': 'within tolerance',
-  'not-compared': 'not compared',
-};
-
-/** One sentence for a compared metric: "throughput regressed −12.3% vs baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
-export function describeRegression(outcome: RegressionOutcome, test?: TestName): string {
-  const values = outcome.baseline === null || outcome.current === null ? '' : `${formatMetric(outcome.metric, outcome.baseline, test)} → ${formatMetric(outcome.metric, outcome.current, test)}, `;
-  const change = outcome.changePercent === null && outcome.changePoints === undefined ? '' : ` ${formatOutcomeChange(outcome)} vs baseline`;
-  return `${outcome.metric} ${VERDICT_WORDS[outcome.verdict]}${change} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome)})`;
+/** The verdict in words: `improved` is an unchanged verdict with an improvement beyond the tolerance. */
+export function verdictWords(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'>): string {
+  if (outcome.verdict === 'unchanged') return outcome.improved === true ? 'improved' : 'unchanged';
+  return outcome.verdict === 'not-compared' ? 'not compared' : outcome.verdict;
 }
+
+/** What the other side of a comparison is called in sentences: "its control …", "the baseline", "the history". */
+function againstWords(outcome: RegressionOutcome): string {
+  return outcome.source === 'control' ? `control ${outcome.against}` : outcome.source;
+}
+
+/** One sentence for a compared metric: "throughput regressed −12.3% [−14.0%, −10.1%] vs the baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
+export function describeRegression(outcome: RegressionOutcome, test?: TestName): string {
+  const values =
+    outcome.againstValue === null || outcome.currentValue === null
+      ? ''
+      : `${formatMetric(outcome.metric, outcome.againstValue, test)} → ${formatMetric(outcome.metric, outcome.currentValue, test)}, `;
+  const bounds = formatBounds(outcome);
+  const change = outcome.change === null ? '' : ` ${formatOutcomeChange(outcome)}${bounds === '' ? '' : ` ${bounds}`}`;
+  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome)})`;
+}
+
+/** How a same-run comparison is judged, in two sentences every report shares. */
+export const AB_METHOD =
+  'Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict is judged on the per-round paired ratios: regressed = worse beyond the tolerance and a one-sided sign test p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell).';
+
+/** How a comparison with a stored baseline is judged. */
+export function BASELINE_METHOD(alpha: number): string {
+  return `Regressed = worse beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${alpha}; unchanged = the ${(1 - alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither.`;
+}
+
+/** The legend under every comparison table. */
+export const VERDICT_LEGEND = '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
 
 /** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
 export function listIds(ids: readonly string[], max = 20, quote = '`'): string {

@@ -2,6 +2,7 @@ import { METRIC_NAMES, METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult, SuiteResult, ThresholdOutcome } from '../model/results.js';
 import type { ParamName } from '../model/suite-types.js';
 import { allCases } from '../results/verdict.js';
+import { isJudgedInPoints } from '../compare/compare-runs.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -20,8 +21,9 @@ export function missPercent(outcome: ThresholdOutcome): number {
 
 /** How far past its tolerance a regression went, in percentage points. */
 function regressionMiss(outcome: RegressionOutcome): number {
-  const worse = (METRICS[outcome.metric].better === 'higher' ? -1 : 1) * (outcome.changePoints ?? outcome.changePercent ?? 0);
-  return worse - outcome.tolerancePercent;
+  const scale = isJudgedInPoints(outcome.metric) ? 1 : 100;
+  const worse = (METRICS[outcome.metric].better === 'higher' ? -1 : 1) * (outcome.change ?? 0) * scale;
+  return worse - outcome.tolerance * scale;
 }
 
 /** Every failure of the run, most important first: unmeasured cases, then misses and regressions by margin. */

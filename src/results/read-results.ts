@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { UsageError } from '../model/errors.js';
-import { isMetricName } from '../model/metrics.js';
-import { RESULTS_SCHEMA_VERSION, type RunResult, type ThresholdOutcome } from '../model/results.js';
+import { isMetricName, type MetricName } from '../model/metrics.js';
+import { defined } from '../model/defined.js';
+import { RESULTS_SCHEMA_VERSION, type RegressionOutcome, type RunResult, type ThresholdOutcome } from '../model/results.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 
 /** Reads and checks every results file, reporting every bad one at once. */
@@ -21,8 +22,8 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
       continue;
     }
     const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-    if (version !== RESULTS_SCHEMA_VERSION) {
-      problems.push(`${role}${file}: schemaVersion is ${JSON.stringify(version)}, this perfsuite reads ${RESULTS_SCHEMA_VERSION}; render it with the perfsuite version that wrote it`);
+    if (version !== 1 && version !== RESULTS_SCHEMA_VERSION) {
+      problems.push(`${role}${file}: schemaVersion is ${JSON.stringify(version)}, this perfsuite reads 1 and ${RESULTS_SCHEMA_VERSION}; render it with the perfsuite version that wrote it`);
       continue;
     }
     if (!validate(data)) {
@@ -30,7 +31,7 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
       problems.push(`${role}${file}: not a perfsuite results file: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'} (schemas/results.schema.json)`);
       continue;
     }
-    const completed = withParsedThresholds(data);
+    const completed = withParsedThresholds(upgradeVersion1(data));
     if (typeof completed === 'string') problems.push(`${role}${file}: ${completed}`);
     else results.push(completed);
   }
@@ -60,4 +61,63 @@ function withParsedThresholds(result: RunResult): RunResult | string {
   };
   const completed = { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => complete(c, t)) })) })) };
   return problem ?? completed;
+}
+
+/** A regressions entry as schemaVersion 1 wrote it. */
+interface RegressionOutcomeV1 {
+  readonly metric: MetricName;
+  readonly tolerancePercent: number;
+  readonly file: string;
+  readonly line: number;
+  readonly verdict: 'regressed' | 'not-significant' | 'within-tolerance' | 'not-compared';
+  readonly passed: boolean;
+  readonly baseline: number | null;
+  readonly current: number | null;
+  readonly changePercent: number | null;
+  readonly changePoints?: number;
+  readonly changeReason?: string;
+  readonly baselineRuns: readonly number[];
+  readonly currentRuns: readonly number[];
+  readonly evidence: { readonly test: string; readonly pValue?: number; readonly alpha?: number; readonly reason?: string };
+}
+
+const V1_VERDICTS = { regressed: 'regressed', 'not-significant': 'inconclusive', 'within-tolerance': 'unchanged', 'not-compared': 'not-compared' } as const;
+
+/**
+ * A schemaVersion 1 file in today's shape: its baseline verdicts in the three-way words (worse beyond the tolerance
+ * but not significant was inconclusive all along). Its runs are untouched, so a baseline made of it is re-judged.
+ */
+function upgradeVersion1(result: RunResult): RunResult {
+  if ((result.schemaVersion as number) !== 1) return result;
+  const against = result.comparison?.baselineFile ?? 'baseline';
+  const upgrade = (r: RegressionOutcome | RegressionOutcomeV1): RegressionOutcome => {
+    if ('source' in r) return r;
+    const inPoints = r.changePoints !== undefined || r.metric === 'loss';
+    const change = r.changePoints ?? (r.changePercent === null ? null : r.changePercent / 100);
+    return {
+      source: 'baseline',
+      against,
+      metric: r.metric,
+      verdict: V1_VERDICTS[r.verdict],
+      passed: r.passed,
+      change,
+      ...defined({ changeReason: r.changeReason, p: r.evidence.pValue, alpha: r.evidence.alpha, note: r.evidence.reason }),
+      ...(r.evidence.test === 'mann-whitney-u' ? { method: 'mann-whitney-u' as const } : {}),
+      againstValue: r.baseline,
+      currentValue: r.current,
+      againstRuns: r.baselineRuns,
+      currentRuns: r.currentRuns,
+      tolerance: inPoints ? r.tolerancePercent : r.tolerancePercent / 100,
+      file: r.file,
+      line: r.line,
+    };
+  };
+  return {
+    ...result,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    suites: result.suites.map((suite) => ({
+      ...suite,
+      cases: suite.cases.map((c) => (c.regressions === undefined ? c : { ...c, regressions: (c.regressions as readonly (RegressionOutcome | RegressionOutcomeV1)[]).map(upgrade) })),
+    })),
+  };
 }

@@ -2,10 +2,13 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { isMetricName } from '../model/metrics.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { normalizeParam } from './normalize-param.js';
+import { formatParamValue, normalizeParam, valueKey } from './normalize-param.js';
 import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
 import type {
+  AxisName,
+  CompareSpec,
   GroupSpec,
+  HookSpec,
   Located,
   LocatedParams,
   MatrixSpec,
@@ -42,7 +45,7 @@ export function buildSuite(
   const rawServers = raw['servers'];
   if (isObject(rawServers)) {
     for (const [name, server] of Object.entries(rawServers)) {
-      if (isObject(server) && isValid(ctx, `/servers/${name}`)) servers[name] = buildServer(server);
+      if (isObject(server) && isValid(ctx, `/servers/${name}`)) servers[name] = buildServer(ctx, server, `/servers/${escapePointerSegment(name)}`);
       else rejectedServers.add(name);
     }
   }
@@ -66,10 +69,17 @@ export function buildSuite(
     if (typeof name !== 'string') return;
     // a group with schema errors is still checked for what can be checked, but not expanded into cases
     const group = buildGroup(ctx, rawGroup, pointer);
-    if (!Object.hasOwn(servers, group.server.value) && !rejectedServers.has(group.server.value)) {
+    const serverAxis = group.matrix?.axes.find((a) => a.name === 'server');
+    if (serverAxis !== undefined && rawGroup['server'] !== undefined) {
+      ctx.diagnostics.push({ loc: group.server.loc, message: `group '${group.name}' names a server and also sweeps server in its matrix; remove server: here, the matrix axis decides` });
+    }
+    const named = serverAxis === undefined ? [group.server] : (serverAxis.values as Located<string>[]);
+    const included = [...(group.matrix?.include ?? []), ...(group.matrix?.exclude ?? [])].flatMap((e) => (e.params.server === undefined ? [] : [e.params.server]));
+    for (const server of [...named, ...included]) {
+      if (Object.hasOwn(servers, server.value) || rejectedServers.has(server.value)) continue;
       ctx.diagnostics.push({
-        loc: group.server.loc,
-        message: `unknown server '${group.server.value}' in group '${group.name}'${didYouMean(group.server.value, Object.keys(servers))} (defined: ${Object.keys(servers).join(', ')}); define it under servers:`,
+        loc: server.loc,
+        message: `unknown server '${server.value}' in group '${group.name}'${didYouMean(server.value, Object.keys(servers))} (defined: ${Object.keys(servers).join(', ')}); define it under servers:`,
       });
     }
     if (isValid(ctx, pointer)) groups.push(group);
@@ -86,13 +96,32 @@ export function buildSuite(
   return { suite, diagnostics: ctx.diagnostics };
 }
 
-function buildServer(raw: RawObject): ServerSpec {
+function buildServer(ctx: BuildContext, raw: RawObject, pointer: string): ServerSpec {
+  const hooks = {
+    ...defined({ setup: buildHooks(ctx, raw, `${pointer}/setup`), teardown: buildHooks(ctx, raw, `${pointer}/teardown`) }),
+  };
   if (raw['type'] === 'netns' && raw['link'] !== undefined) {
     const link = raw['link'] as RawObject;
     const loss = link['loss'] === undefined ? undefined : parsePercent(link['loss'] as string | number);
-    return { ...(raw as unknown as ServerSpec & { type: 'netns' }), link: { ...link, ...(loss?.ok ? { loss: loss.value } : {}) } };
+    return { ...(raw as unknown as ServerSpec & { type: 'netns' }), link: { ...link, ...(loss?.ok ? { loss: loss.value } : {}) }, ...hooks };
   }
-  return raw as unknown as ServerSpec;
+  return { ...(raw as unknown as ServerSpec), ...hooks };
+}
+
+/** `setup:`/`teardown:` entries as argv lists with their lines; `{ in: namespace }` only where there is a namespace. */
+function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpec[] | undefined {
+  const key = pointer.slice(pointer.lastIndexOf('/') + 1);
+  const list = raw[key];
+  if (!Array.isArray(list)) return undefined;
+  return list.map((entry: unknown, i) => {
+    const entryPointer = `${pointer}/${i}`;
+    if (Array.isArray(entry)) return { argv: entry.map(String), inNamespace: false, loc: at(ctx, entryPointer) };
+    const inNamespace = isObject(entry) && entry['in'] === 'namespace';
+    if (inNamespace && raw['type'] !== 'netns') {
+      report(ctx, `${entryPointer}/in`, `in: namespace runs a command inside the server's network namespace, but this server is type: ${String(raw['type'])}; drop in: (and write the argv list alone), or make the server type: netns`);
+    }
+    return { argv: (isObject(entry) && Array.isArray(entry['run']) ? entry['run'] : []).map(String), inNamespace, loc: at(ctx, entryPointer) };
+  });
 }
 
 function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSpec {
@@ -106,7 +135,7 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSp
     loc,
     server: { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: raw['server'] === undefined ? loc : at(ctx, `${pointer}/server`) },
     params,
-    ...defined({ matrix }),
+    ...defined({ matrix, compare: buildCompare(ctx, raw, pointer, matrix) }),
     thresholds: raw['thresholds'] === undefined || !isValid(ctx, `${pointer}/thresholds`) ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
     regression: raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`) ? [] : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
   };
@@ -135,17 +164,18 @@ function buildValue(ctx: BuildContext, name: ParamName, raw: unknown, pointer: s
 function buildMatrix(ctx: BuildContext, raw: RawObject, pointer: string, groupName: string): MatrixSpec {
   const axes: MatrixSpec['axes'][number][] = [];
   for (const [key, values] of Object.entries(raw)) {
-    if (key === 'include' || key === 'exclude' || !ctx.paramNames.has(key)) continue;
+    if (key === 'include' || key === 'exclude' || !isAxisName(ctx, key)) continue;
     const axisPointer = `${pointer}/${key}`;
     const located = (values as unknown[])
-      .map((value, i) => buildValue(ctx, key as ParamName, value, `${axisPointer}/${i}`))
+      .map((value, i) => (key === 'server' ? serverValue(String(value), at(ctx, `${axisPointer}/${i}`)) : buildValue(ctx, key as ParamName, value, `${axisPointer}/${i}`)))
       .filter((v): v is Located<ParamValue> => v !== undefined);
-    axes.push({ name: key as ParamName, loc: keyAt(ctx, axisPointer), values: located });
+    axes.push({ name: key as AxisName, loc: keyAt(ctx, axisPointer), values: located });
   }
   const entries = (key: 'include' | 'exclude'): MatrixSpec['include'][number][] =>
     ((raw[key] as RawObject[] | undefined) ?? []).map((entry, i) => {
       const entryPointer = `${pointer}/${key}/${i}`;
-      return { loc: at(ctx, entryPointer), params: buildParams(ctx, entry, entryPointer) };
+      const server = typeof entry['server'] === 'string' ? { server: { value: entry['server'], loc: at(ctx, `${entryPointer}/server`) } } : {};
+      return { loc: at(ctx, entryPointer), params: { ...buildParams(ctx, entry, entryPointer), ...server } };
     });
   const exclude = entries('exclude');
   const axisNames = axes.map((a) => a.name as string);
@@ -159,6 +189,45 @@ function buildMatrix(ctx: BuildContext, raw: RawObject, pointer: string, groupNa
     }
   });
   return { loc: keyAt(ctx, pointer), axes, exclude, include: entries('include') };
+}
+
+/** `compare: { <axis>: <control value> }`: the axis must be one of the group's matrix axes, the value one of its values. */
+function buildCompare(ctx: BuildContext, raw: RawObject, pointer: string, matrix: MatrixSpec | undefined): CompareSpec | undefined {
+  const compare = raw['compare'];
+  if (!isObject(compare) || !isValid(ctx, `${pointer}/compare`)) return undefined;
+  const [axisName, rawControl] = Object.entries(compare)[0] ?? [];
+  if (axisName === undefined) return undefined;
+  const axisPointer = `${pointer}/compare/${escapePointerSegment(axisName)}`;
+  const axis = matrix?.axes.find((a) => a.name === axisName);
+  if (axis === undefined) {
+    const axes = matrix?.axes.map((a) => a.name) ?? [];
+    ctx.diagnostics.push({
+      loc: keyAt(ctx, axisPointer),
+      message: `compare: '${axisName}' is not a matrix axis of this group${didYouMean(axisName, axes)} (axes: ${axes.join(', ') || 'none'}); compare the arms of an axis, like matrix: { server: [base, head] } with compare: { server: base }`,
+    });
+    return undefined;
+  }
+  const control = axisName === 'server' ? serverValue(String(rawControl), at(ctx, axisPointer)) : buildValue(ctx, axisName as ParamName, rawControl, axisPointer);
+  if (control === undefined) return undefined;
+  const values = axis.values.map((v) => valueKey(v.value));
+  if (!values.includes(valueKey(control.value))) {
+    const spelled = axis.values.map((v) => (axisName === 'server' ? String(v.value) : formatParamValue(axisName as ParamName, v.value)));
+    ctx.diagnostics.push({
+      loc: control.loc,
+      message: `compare: the control ${axisName} '${String(rawControl)}' is not one of the axis values${didYouMean(String(rawControl), spelled)} (${spelled.join(', ')}); name the value measured as the control`,
+    });
+    return undefined;
+  }
+  if (axis.values.length < 2) {
+    ctx.diagnostics.push({ loc: axis.loc, message: `compare: the ${axisName} axis has only the control value; add the candidates to compare with it` });
+  }
+  if (raw['regression'] === undefined) {
+    ctx.diagnostics.push({
+      loc: keyAt(ctx, `${pointer}/compare`),
+      message: 'compare: judges the regression: tolerances of the group, and this group has none; add one, like regression: { throughput: 3% }',
+    });
+  }
+  return { axis: axisName as AxisName, control, loc: keyAt(ctx, `${pointer}/compare`) };
 }
 
 function buildThresholds(ctx: BuildContext, raw: unknown, pointer: string): ThresholdSpec[] {
@@ -205,6 +274,15 @@ function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): Re
     specs.push({ metric: metric, tolerancePercent: parsed.value, loc: keyAt(ctx, `${pointer}/${metric}`) });
   }
   return specs;
+}
+
+/** A server name as a matrix value: it compares and prints as itself, like a test name. */
+function serverValue(name: string, loc: SourceLocation): Located<ParamValue> {
+  return { value: name as ParamValue, loc };
+}
+
+function isAxisName(ctx: BuildContext, key: string): boolean {
+  return key === 'server' || ctx.paramNames.has(key);
 }
 
 function isObject(value: unknown): value is RawObject {

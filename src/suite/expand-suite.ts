@@ -3,7 +3,7 @@ import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expa
 import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
 import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
-import type { Case, CaseParams, GroupSpec, Located, ParamName, ParamValue, SuiteSpec, ThresholdSpec } from '../model/suite-types.js';
+import { type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 
@@ -71,10 +71,16 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
   const judged = new Map<string, boolean>();
   const sortedKeys = new Map<string, string[]>();
 
+  const groupCases: Case[] = [];
   for (const combination of combinations) {
     const merged = new Map(base);
     const appended = combination.axisIndexes === undefined;
-    for (const [key, located] of combination.values) merged.set(key as ParamName, entryOf(key, located, appended));
+    let server = group.server.value;
+    for (const [key, located] of combination.values) {
+      // the server is a field of the case, never one of its parameters
+      if (key === 'server') server = String(located.value);
+      else merged.set(key as ParamName, entryOf(key, located, appended));
+    }
 
     const loc =
       combination.includeIndex !== undefined
@@ -115,7 +121,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
 
     if (test === 'UDP_STREAM' || test === 'UDP_RR') valid = checkUdpSizes(params, merged, diagnostics) && valid;
 
-    const comboKeys = [...combination.values.keys()].filter((key) => merged.has(key as ParamName));
+    const comboKeys = [...combination.values.keys()].filter((key) => key === 'server' || merged.has(key as ParamName));
     const comboSignature = comboKeys.join(',');
     let idKeys = sortedKeys.get(comboSignature);
     if (idKeys === undefined) {
@@ -124,7 +130,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     }
     const id =
       `${suite.name}/${group.name}` +
-      (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${formatParamValue(key as ParamName, merged.get(key as ParamName)?.value as ParamValue)}`).join(',')}]` : '');
+      (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${key === 'server' ? server : formatParamValue(key as ParamName, merged.get(key as ParamName)?.value as ParamValue)}`).join(',')}]` : '');
     if (ids.has(id)) {
       if (!droppedSome) diagnostics.push({ loc, message: `case ${id} is defined twice; matrix values compare after normalisation (64K equals 65536), so remove the repeated value or include entry` });
       continue;
@@ -150,8 +156,69 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     }
     valid &&= judgeable;
     if (!valid) continue;
-    cases.push({ id, suite: suite.name, group: group.name, server: group.server.value, params, loc, thresholds, regression: group.regression });
+    groupCases.push({ id, suite: suite.name, group: group.name, server, params, loc, thresholds, regression: group.regression });
   }
+  cases.push(...(group.compare === undefined ? groupCases : assignArms(group, group.compare, groupCases, diagnostics)));
+}
+
+/** A case's value of the compared axis, as written in suites. */
+function armValue(c: Case, axis: CompareSpec['axis']): string {
+  if (axis === 'server') return c.server;
+  const value = c.params[axis];
+  return value === undefined ? '' : formatParamValue(axis, value);
+}
+
+/** `compare:` groups measure rounds: at least this many, so the exact paired test can reach α = 0.01 (1/2^7 < 0.01). */
+export const MIN_COMPARE_ROUNDS = 7;
+export const DEFAULT_COMPARE_REPEAT: RepeatRange = { min: MIN_COMPARE_ROUNDS, max: 20 };
+
+/**
+ * Pairs every case of a `compare:` group with its control (the case equal to it but for the compared axis) and gives
+ * the group its default `repeat`; a case without a control, or fewer rounds than the paired test needs, is an error.
+ */
+function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case[], diagnostics: Diagnostic[]): Case[] {
+  const axis = compare.axis;
+  const controlKey = valueKey(compare.control.value);
+  const axisValue = (c: Case): string => (axis === 'server' ? c.server : c.params[axis] === undefined ? '' : valueKey(c.params[axis]));
+  // the siblings of a case: the same parameters (and server) except the compared axis
+  const siblingKey = (c: Case): string => {
+    const { [axis as ParamName]: _ignored, repeat: _repeat, ...rest } = c.params;
+    return JSON.stringify([axis === 'server' ? '' : c.server, rest]);
+  };
+  const controls = new Map(cases.filter((c) => axisValue(c) === controlKey).map((c) => [siblingKey(c), c]));
+  const armed: Case[] = [];
+  for (const c of cases) {
+    const control = controls.get(siblingKey(c));
+    if (control === undefined) {
+      diagnostics.push({
+        loc: c.loc,
+        message: `case ${c.id} has no control to compare with: no case of group '${group.name}' has ${axis}=${String(compare.control.value)} and otherwise the same parameters; add that combination to the matrix, or exclude this one`,
+      });
+      continue;
+    }
+    const repeat = c.params.repeat === undefined ? DEFAULT_COMPARE_REPEAT : repeatRange(c.params);
+    if (repeat.min < MIN_COMPARE_ROUNDS) {
+      diagnostics.push({
+        loc: compare.loc,
+        message: `compare: case ${c.id} measures ${repeat.min} round${repeat.min === 1 ? '' : 's'}, and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = 0.01 (1/2^7); set repeat: { min: ${MIN_COMPARE_ROUNDS}, max: 20 } (the default of compare: groups) or more`,
+      });
+      continue;
+    }
+    armed.push({
+      ...c,
+      params: { ...c.params, repeat: repeat.min === repeat.max ? repeat.min : repeat },
+      arm: { role: c === control ? 'control' : 'candidate', axis, control: control.id, value: armValue(c, axis), controlValue: armValue(control, axis) },
+    });
+  }
+  // a control and its candidates run together, so they are listed together: the control first, then its candidates
+  const units = new Map<string, Case[]>();
+  for (const c of armed) {
+    const unit = units.get(c.arm?.control ?? c.id) ?? [];
+    if (c.arm?.role === 'control') unit.unshift(c);
+    else unit.push(c);
+    units.set(c.arm?.control ?? c.id, unit);
+  }
+  return [...units.values()].flat();
 }
 
 function checkUdpSizes(

@@ -1,0 +1,89 @@
+import { defined } from '../model/defined.js';
+import { METRICS, type MetricName } from '../model/metrics.js';
+import type { ComparisonSource, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { ChangeJudgement } from '../stats/judge-change.js';
+import { median } from '../stats/summary.js';
+
+/**
+ * The significance level of every comparison: a one-sided test must reach it before a case is called regressed, and
+ * the bound that calls it unchanged is the one-sided 1 − α bound.
+ */
+export const SIGNIFICANCE_LEVEL = 0.01;
+
+/** Loss is a percentage already (usually 0): its tolerance is in percentage points, not a share of the baseline. */
+export function isJudgedInPoints(metric: MetricName): boolean {
+  return metric === 'loss';
+}
+
+/** The tolerance as the statistics judge it: a fraction (5% → 0.05), or points for loss. */
+export function toleranceOf(tolerance: RegressionTolerance): number {
+  return isJudgedInPoints(tolerance.metric) ? tolerance.tolerancePercent : tolerance.tolerancePercent / 100;
+}
+
+export interface Sides {
+  readonly source: ComparisonSource;
+  readonly against: string;
+  readonly againstRuns: readonly number[];
+  readonly currentRuns: readonly number[];
+  readonly rounds?: readonly number[];
+}
+
+function base(tolerance: RegressionTolerance, sides: Sides) {
+  return {
+    source: sides.source,
+    against: sides.against,
+    metric: tolerance.metric,
+    againstValue: sides.againstRuns.length === 0 ? null : median(sides.againstRuns),
+    currentValue: sides.currentRuns.length === 0 ? null : median(sides.currentRuns),
+    againstRuns: sides.againstRuns,
+    currentRuns: sides.currentRuns,
+    ...defined({ rounds: sides.rounds }),
+    tolerance: toleranceOf(tolerance),
+    file: tolerance.file,
+    line: tolerance.line,
+  };
+}
+
+/** A metric that could not be compared: a side has no value, or a relative change means nothing. */
+export function notCompared(tolerance: RegressionTolerance, sides: Sides, note: string, changeReason?: string): RegressionOutcome {
+  return { ...base(tolerance, sides), verdict: 'not-compared', passed: true, change: null, note, ...defined({ changeReason }) };
+}
+
+/** What a sample of this kind is called in sentences. */
+const SAMPLE_WORDS = { control: 'rounds', baseline: 'runs per side', history: 'runs' } as const;
+
+/** The judged outcome, with the words every report shows for an inconclusive verdict. */
+export function judgedOutcome(
+  tolerance: RegressionTolerance,
+  sides: Sides,
+  judgement: ChangeJudgement,
+  options: { readonly failOnInconclusive?: boolean; readonly sample: number },
+): RegressionOutcome {
+  const { verdict } = judgement;
+  const finite = (x: number): number | undefined => (Number.isFinite(x) ? x : undefined);
+  const words = SAMPLE_WORDS[sides.source];
+  const note = verdict === 'inconclusive' ? inconclusiveNote(tolerance, judgement, options.sample, words) : undefined;
+  return {
+    ...base(tolerance, sides),
+    verdict,
+    passed: verdict === 'regressed' ? false : verdict === 'inconclusive' ? options.failOnInconclusive !== true : true,
+    change: judgement.change,
+    ...defined({ lower: finite(judgement.lower), upper: finite(judgement.upper) }),
+    p: judgement.p,
+    alpha: SIGNIFICANCE_LEVEL,
+    method: judgement.method,
+    ...(judgement.improved ? { improved: true } : {}),
+    ...defined({ note, sampleNeeded: verdict === 'inconclusive' ? judgement.sampleNeeded : undefined }),
+  };
+}
+
+function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
+  const unit = isJudgedInPoints(tolerance.metric) ? ' points' : '%';
+  const limit = `${tolerance.tolerancePercent}${unit}`;
+  if (sample < judgement.minimumSample) {
+    return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
+  }
+  const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
+  const needed = judgement.sampleNeeded === undefined ? '' : `; about ${judgement.sampleNeeded} ${words} would likely decide it (repeat: { max: ${judgement.sampleNeeded} })`;
+  return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}${needed}`;
+}

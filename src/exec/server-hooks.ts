@@ -1,0 +1,201 @@
+/**
+ * A server's `setup:` and `teardown:` commands (DESIGN §6, §10): argv lists run on this host, or inside the server's
+ * namespace, never through a shell, each with a timeout, with the server described in the environment.
+ *
+ * process.ts spawns with perfsuite's own cwd and environment, so each command runs under coreutils
+ * `env -C <suite dir> -- PERFSUITE_…=… <argv…>`: the suite's directory as cwd (so `./ci/setup.sh` is the suite's),
+ * the variables added to perfsuite's environment.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import type { HookSpec } from '../model/suite-types.js';
+import { runProcess, type ProcessResult } from './process.js';
+
+/** Each setup or teardown command may take this long; then its process group is killed. */
+export const HOOK_TIMEOUT_MS = 60_000;
+/** How much of a failed command's stderr a message keeps (its end: where the reason usually is). */
+const MAX_STDERR_CHARS = 2_048;
+const MAX_STDERR_LINES = 20;
+
+/** What a hook knows about the server it runs for. */
+export interface HookServer {
+  /** `<suite>/<name>`, for messages. */
+  readonly key: string;
+  /** The server's name in the suite (`servers: { <name>: … }`). */
+  readonly name: string;
+  /** Where netperf reaches its netserver. */
+  readonly host: string;
+  readonly controlPort: number;
+  /** For `type: netns`: the namespace and both ends of its veth pair. */
+  readonly netns?: { readonly namespace: string; readonly hostInterface: string; readonly peerInterface: string };
+}
+
+export interface HookOptions {
+  /** Per command; HOOK_TIMEOUT_MS unless given. */
+  readonly timeoutMs?: number;
+  /** Aborting kills the running command (Ctrl-C during setup); teardown is never given one. */
+  readonly signal?: AbortSignal;
+  /** What relative suite paths (HookSpec.loc.file) are relative to: the CLI's cwd; process.cwd() unless given. */
+  readonly baseDir?: string;
+}
+
+const SERVER_VARIABLES = ['PERFSUITE_SERVER', 'PERFSUITE_SERVER_HOST', 'PERFSUITE_CONTROL_PORT'] as const;
+const NETNS_VARIABLES = ['PERFSUITE_NETNS', 'PERFSUITE_HOST_IF', 'PERFSUITE_NETNS_IF'] as const;
+
+/** The `PERFSUITE_*` names a hook of this server type may use. */
+export function hookVariableNames(serverType: string): readonly string[] {
+  return serverType === 'netns' ? [...SERVER_VARIABLES, ...NETNS_VARIABLES] : SERVER_VARIABLES;
+}
+
+/** The variables a hook of this server gets, added to perfsuite's environment. */
+export function hookEnvironment(server: HookServer): Record<string, string> {
+  return {
+    PERFSUITE_SERVER: server.name,
+    PERFSUITE_SERVER_HOST: server.host,
+    PERFSUITE_CONTROL_PORT: String(server.controlPort),
+    ...(server.netns === undefined
+      ? {}
+      : { PERFSUITE_NETNS: server.netns.namespace, PERFSUITE_HOST_IF: server.netns.hostInterface, PERFSUITE_NETNS_IF: server.netns.peerInterface }),
+  };
+}
+
+const PLACEHOLDER = /\$\{(PERFSUITE_[A-Za-z0-9_]*)\}/g;
+
+/** `${PERFSUITE_*}` names in an argv that are not among `known`, each once, in order of appearance. */
+export function unknownHookVariables(argv: readonly string[], known: readonly string[]): string[] {
+  const unknown = new Set<string>();
+  for (const arg of argv) for (const [, name = ''] of arg.matchAll(PLACEHOLDER)) if (!known.includes(name)) unknown.add(name);
+  return [...unknown];
+}
+
+/** Fills `${PERFSUITE_*}` in every argv element; throws naming an unknown name and the known ones. */
+export function fillHookArgv(argv: readonly string[], environment: Readonly<Record<string, string>>): string[] {
+  const known = Object.keys(environment);
+  const [unknown] = unknownHookVariables(argv, known);
+  if (unknown !== undefined) throw new Error(`\${${unknown}} is not a variable of this server; it has ${known.map((name) => `\${${name}}`).join(', ')}`);
+  return argv.map((arg) => arg.replace(PLACEHOLDER, (_whole, name: string) => environment[name] ?? ''));
+}
+
+/** Quotes an argv entry for display only (messages, doctor); hooks are always spawned from argv arrays. */
+export function displayQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A hook as people read it: its argv display-quoted in backticks, `in namespace` after it when it runs inside the server's namespace. */
+export function formatHook(hook: Pick<HookSpec, 'argv' | 'inNamespace'>): string {
+  return `\`${hook.argv.map(displayQuote).join(' ')}\`${hook.inNamespace ? ' in namespace' : ''}`;
+}
+
+/** Where a hook's entry is written, `file:line`. */
+export function hookLocation(hook: HookSpec): string {
+  return `${hook.loc.file}:${hook.loc.line}`;
+}
+
+/** The directory a hook runs in: its suite file's. */
+export function hookDirectory(hook: HookSpec, baseDir: string = process.cwd()): string {
+  return path.dirname(path.resolve(baseDir, hook.loc.file));
+}
+
+/**
+ * The program a hook would run, resolved as its run resolves it: a name with a slash relative to `cwd` (the suite's
+ * directory), a bare name on PATH. Undefined when there is no such executable file.
+ */
+export function findHookProgram(program: string, cwd: string, searchPath: string = process.env['PATH'] ?? ''): string | undefined {
+  if (program === '') return undefined;
+  const candidates = program.includes('/') ? [path.resolve(cwd, program)] : searchPath.split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.resolve(cwd, dir, program));
+  return candidates.find(isExecutableFile);
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Why a hook cannot be run as written, or undefined when its program is there (doctor asks this without running it). */
+export function hookProgramProblem(hook: HookSpec, baseDir: string = process.cwd(), searchPath: string = process.env['PATH'] ?? ''): string | undefined {
+  const [program] = hook.argv;
+  if (program === undefined || program === '') return 'the command is empty; write an argv list like [sysctl, -w, key=value]';
+  if (findHookProgram(program, hookDirectory(hook, baseDir), searchPath) !== undefined) return undefined;
+  return program.includes('/')
+    ? `${program} is not an executable file (relative to ${hookDirectory(hook, baseDir)}, the suite's directory); check the path, or chmod +x it`
+    : `${program} is not found on PATH; install it, or give its path`;
+}
+
+/** One run of one hook: the filled argv, and how it ended (or why it could not start). */
+type HookRun = { readonly argv: readonly string[]; readonly result: ProcessResult } | { readonly argv: readonly string[]; readonly problem: string };
+
+async function runHook(hook: HookSpec, environment: Record<string, string>, server: HookServer, options: HookOptions): Promise<HookRun> {
+  let argv: string[];
+  try {
+    argv = fillHookArgv(hook.argv, environment);
+  } catch (error) {
+    return { argv: hook.argv, problem: (error as Error).message };
+  }
+  const [program = '', ...args] = argv;
+  const cwd = hookDirectory(hook, options.baseDir);
+  const resolved = findHookProgram(program, cwd);
+  if (resolved === undefined) return { argv, problem: hookProgramProblem({ ...hook, argv }, options.baseDir) ?? `${program} cannot be run` };
+  if (hook.inNamespace && server.netns === undefined) return { argv, problem: 'in: namespace needs a type: netns server' };
+  const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
+  // env -C: the suite's directory as cwd; the resolved path, so a program name holding '=' is not an assignment
+  const command = ['env', '-C', cwd, '--', ...assignments, resolved, ...args];
+  const namespace = hook.inNamespace && server.netns !== undefined ? ['ip', 'netns', 'exec', server.netns.namespace] : [];
+  const result = await runProcess([...namespace, ...command], { timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  return { argv, result };
+}
+
+/** How a hook that did not succeed ended, for a message; undefined when it succeeded. */
+function failureOf(run: HookRun, timeoutMs: number): string | undefined {
+  if ('problem' in run) return `could not be run: ${run.problem}`;
+  const { result } = run;
+  if (result.exitCode === 0 && !result.timedOut) return undefined;
+  const how = result.timedOut
+    ? `did not finish within ${timeoutMs / 1000} s and was killed`
+    : result.signal !== undefined
+      ? `was killed by ${result.signal}`
+      : result.errorCode !== undefined
+        ? `could not be started (${result.errorCode})`
+        : `exited with status ${String(result.exitCode)}`;
+  const stderr = tail(result.stderr);
+  const stdout = stderr === '' ? tail(result.stdout) : '';
+  return `${how}${stderr !== '' ? `; stderr: ${stderr}` : stdout !== '' ? `; output: ${stdout}` : ''}`;
+}
+
+/** The last lines of a process's output, trimmed, at most MAX_STDERR_CHARS. */
+function tail(text: string): string {
+  const lines = text.trim().split('\n').slice(-MAX_STDERR_LINES).join('\n');
+  return lines.length <= MAX_STDERR_CHARS ? lines : `…${lines.slice(-MAX_STDERR_CHARS)}`;
+}
+
+function describeFailure(stage: 'setup' | 'teardown', hook: HookSpec, run: HookRun, failure: string, server: HookServer): string {
+  return `${stage} of ${server.key} failed: ${formatHook({ argv: run.argv, inNamespace: hook.inNamespace })} (${hookLocation(hook)}) ${failure}`;
+}
+
+/** A setup command failed; the message names the command, its line, how it ended and its stderr. */
+export class SetupFailed extends Error {}
+
+/** Runs a server's setup commands in order; throws SetupFailed at the first that fails (the rest are not run). */
+export async function runSetup(hooks: readonly HookSpec[], server: HookServer, options: HookOptions = {}): Promise<void> {
+  const environment = hookEnvironment(server);
+  for (const hook of hooks) {
+    const run = await runHook(hook, environment, server, options);
+    const failure = failureOf(run, options.timeoutMs ?? HOOK_TIMEOUT_MS);
+    if (failure !== undefined) throw new SetupFailed(describeFailure('setup', hook, run, failure, server));
+  }
+}
+
+/** Runs a server's teardown commands in reverse order, every one whatever the others did; returns a warning per failure. */
+export async function runTeardown(hooks: readonly HookSpec[], server: HookServer, options: Omit<HookOptions, 'signal'> = {}): Promise<string[]> {
+  const environment = hookEnvironment(server);
+  const warnings: string[] = [];
+  for (const hook of [...hooks].reverse()) {
+    const run = await runHook(hook, environment, server, options);
+    const failure = failureOf(run, options.timeoutMs ?? HOOK_TIMEOUT_MS);
+    if (failure !== undefined) warnings.push(describeFailure('teardown', hook, run, failure, server));
+  }
+  return warnings;
+}

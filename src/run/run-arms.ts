@@ -1,0 +1,87 @@
+import { judgeAgainstControl } from '../compare/judge-arms.js';
+import { statusOf } from '../compare/compare-runs.js';
+import type { CaseResult } from '../model/results.js';
+import { type FailureKind, INFRASTRUCTURE_FAILURES } from '../model/netperf-outcome.js';
+import { repeatRange } from '../model/suite-types.js';
+import type { PlannedCase } from '../plan/plan-cases.js';
+import { MIN_COMPARE_ROUNDS } from '../suite/expand-suite.js';
+import { shuffle } from '../stats/random.js';
+import { type CaseProgress, finishCase, measureRun, type RunCasesOptions, startProgress } from './measure-run.js';
+
+/**
+ * Measures a control and its candidates interleaved (DESIGN §7, §10): each arm's warm-ups first, then round after
+ * round one run of every arm, alone, in a seeded random order, so a machine that slows down slows every arm alike.
+ * From `repeat.min` rounds on, it stops as soon as every judged metric of every candidate is decided (not
+ * inconclusive), or at `repeat.max`. A run that fails after its retries drops that round from the pairs; an arm that
+ * fails for a reason retrying cannot fix stops being measured.
+ */
+export async function runArms(unit: readonly PlannedCase[], options: RunCasesOptions, random: () => number): Promise<CaseResult[] | 'interrupted'> {
+  const arms = unit.map((planned) => startProgress(planned, options.now()));
+  const control = arms.find((arm) => arm.planned.case.arm?.role === 'control');
+  const { min, max } = roundsOf(unit);
+  const runDeadline = (arm: CaseProgress): number => (arm.planned.case.params.timeout === undefined ? Infinity : options.now() + arm.planned.case.params.timeout * 1000);
+
+  for (const arm of shuffle(arms, random)) {
+    for (let w = 0; w < (arm.planned.case.params.warmup ?? 0) && arm.error === undefined; w++) {
+      const attempt = await measureRun(arm, options, { deadline: runDeadline(arm), keep: false });
+      if (attempt.kind === 'interrupted') return 'interrupted';
+      if (attempt.kind === 'failed') arm.error = attempt.failure;
+    }
+  }
+  for (let round = 1; round <= max; round++) {
+    for (const arm of shuffle(arms, random)) {
+      if (arm.error !== undefined) continue;
+      const attempt = await measureRun(arm, options, { deadline: runDeadline(arm), keep: true, round });
+      if (attempt.kind === 'interrupted') return 'interrupted';
+      // a run that failed for a passing reason (retries used up) only drops this round; any other failure ends the arm
+      if (attempt.kind === 'failed' && !isTransient(attempt.failure.kind, arm)) arm.error = attempt.failure;
+    }
+    if (control === undefined || control.error !== undefined) break;
+    if (round >= min && decided(judgeUnit(arms, control, options, options.now()))) break;
+  }
+  return control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, options.now());
+}
+
+/**
+ * An infrastructure failure after the case's retries were spent drops only its round; one that came without a retry
+ * (a server that cannot be brought up at all) ends the arm, like any other failure.
+ */
+function isTransient(kind: FailureKind, arm: CaseProgress): boolean {
+  return INFRASTRUCTURE_FAILURES.has(kind) && arm.retries > 0;
+}
+
+/** The unit's rounds: at least the most any arm asks for as `min`, at most the most any asks for as `max`. */
+function roundsOf(unit: readonly PlannedCase[]): { min: number; max: number } {
+  const ranges = unit.map((planned) => repeatRange(planned.case.params));
+  return { min: Math.max(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
+}
+
+function decided(results: readonly CaseResult[]): boolean {
+  return results.every((r) => (r.regressions ?? []).every((outcome) => outcome.verdict !== 'inconclusive'));
+}
+
+/** Every arm's result, each candidate judged against the control on its per-round pairs. */
+function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options: RunCasesOptions, now: number): CaseResult[] {
+  const controlResult = finishCase(control, now);
+  return arms.map((arm) => {
+    if (arm === control) return controlResult;
+    const result = finishCase(arm, now);
+    if (result.status === 'error') return result;
+    if (controlResult.status === 'error') {
+      return { ...result, status: 'error', error: { kind: 'control-failed', message: `its control ${controlResult.id} could not be measured: ${controlResult.error?.message ?? 'no runs'}` } };
+    }
+    const paired = Math.min(result.rounds?.length ?? 0, controlResult.rounds?.length ?? 0);
+    const regressions = judgeAgainstControl(controlResult, result, { ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}) });
+    const pairs = Math.max(0, ...regressions.map((r) => r.rounds?.length ?? 0));
+    if (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS) {
+      return {
+        ...result,
+        regressions,
+        status: 'error',
+        error: { kind: 'too-few-rounds', message: `only ${pairs} rounds measured both this case and its control ${controlResult.id} (runs failed); the paired test needs ${MIN_COMPARE_ROUNDS}` },
+      };
+    }
+    const judged = { ...result, regressions };
+    return { ...judged, status: statusOf(judged) };
+  });
+}

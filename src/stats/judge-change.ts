@@ -1,0 +1,232 @@
+import { mannWhitneyGreater } from './mann-whitney.js';
+import { median } from './summary.js';
+
+export type JudgedVerdict = 'regressed' | 'unchanged' | 'inconclusive';
+
+export interface ChangeJudgement {
+  readonly verdict: JudgedVerdict;
+  /** Point estimate of the change of the candidate against the control: relative (-0.052 = 5.2% lower), or in the metric's own points when `inPoints`. */
+  readonly change: number;
+  /** Distribution-free one-sided (1 − alpha) lower and upper confidence bounds on `change` (each one-sided, so together a 1 − 2·alpha interval). -Infinity/Infinity when the sample is too small to bound that side. */
+  readonly lower: number;
+  readonly upper: number;
+  /** One-sided p-value of "the candidate is worse than the control" (in the metric's bad direction). */
+  readonly p: number;
+  /** True when the point estimate is better than the control by more than the tolerance (verdict is then 'unchanged'). */
+  readonly improved: boolean;
+  /** The smallest sample (rounds for paired, runs per side for two-sample) at which this test can reach alpha at all. */
+  readonly minimumSample: number;
+  /** For 'inconclusive': an estimate of how many rounds (paired) or runs per side (two-sample) would likely decide it, from the observed spread; undefined when it cannot be estimated. */
+  readonly sampleNeeded?: number;
+  readonly method: 'sign-test' | 'mann-whitney-u';
+}
+
+export interface JudgeOptions {
+  /** Which direction is better for the metric. */
+  readonly better: 'higher' | 'lower';
+  /** Allowed worsening: a fraction (0.05 = 5%), or points when inPoints (1 = 1 percentage point). */
+  readonly tolerance: number;
+  readonly alpha: number;
+  /** Judge absolute differences (metric already a percentage, e.g. UDP loss) instead of ratios. */
+  readonly inPoints?: boolean;
+}
+
+/** `sampleNeeded` never says more than this: it reads "this many or more". */
+const SAMPLE_NEEDED_CAP = 1000;
+
+/** What a method measured, in the scale of `change`, before the verdict rule. */
+interface Measured {
+  readonly change: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly p: number;
+  /** Whether these sample sizes can reach alpha at all. */
+  readonly reachable: boolean;
+  /** The sample size the width of the bounds scales with: rounds, or the harmonic mean of the runs per side. */
+  readonly size: number;
+  readonly minimumSample: number;
+  readonly method: ChangeJudgement['method'];
+}
+
+/**
+ * A/B: control[i] and candidate[i] were measured in the same round i (interleaved). Values > 0 unless inPoints.
+ *
+ * Works on the per-round log-ratios ln(candidate/control) (differences when `inPoints`), so drift that both arms of a
+ * round share cancels. The exact one-sided sign test and the order-statistic bounds on the median it inverts to assume
+ * only that rounds are independent: noise on shared CI machines is heavy-tailed and asymmetric (a CPU hog only ever
+ * slows a run down), so the symmetry the Wilcoxon signed-rank test needs does not hold. A round with no difference
+ * counts as not worse (kept in n, never a sign for the worsening): the conservative choice, and the one that keeps the
+ * test and the bounds in step (p ≤ alpha exactly when the bound on the worse side excludes 0). The test can reach
+ * alpha from ⌈log2(1/alpha)⌉ rounds (7 at 0.01), and up to 10 rounds at 0.01 the bounds are the extreme rounds, so a
+ * single stray round keeps a verdict open.
+ */
+export function judgePaired(control: readonly number[], candidate: readonly number[], options: JudgeOptions): ChangeJudgement {
+  checkOptions(options);
+  if (control.length !== candidate.length) throw new RangeError(`paired samples differ in length (${control.length} control, ${candidate.length} candidate rounds)`);
+  if (control.length === 0) throw new RangeError('a paired comparison needs at least one round');
+  checkValues(control, options);
+  checkValues(candidate, options);
+  const { toScale, fromScale } = scaleOf(options);
+  const differences = candidate.map((value, i) => toScale(value) - toScale(control[i] ?? NaN));
+  const sorted = [...differences].sort((a, b) => a - b);
+  const n = differences.length;
+  const tails = signTestTails(n);
+  const worse = differences.filter((d) => (options.better === 'higher' ? d < 0 : d > 0)).length;
+  // the bounds are the order statistics d(n+1-c) and d(c), c the smallest count of one sign the test rejects at
+  const critical = tails.findIndex((tail) => tail <= options.alpha);
+  const reachable = critical <= n;
+  return decide(
+    {
+      change: fromScale(median(differences)),
+      lower: reachable ? fromScale(sorted[n - critical] ?? NaN) : -Infinity,
+      upper: reachable ? fromScale(sorted[critical - 1] ?? NaN) : Infinity,
+      p: tails[worse] ?? 1,
+      reachable,
+      size: n,
+      minimumSample: pairedMinimum(options.alpha),
+      method: 'sign-test',
+    },
+    options,
+  );
+}
+
+/**
+ * Against a stored baseline: two independent samples of runs.
+ *
+ * The one-sided exact Mann–Whitney U test on log values (raw when `inPoints`); the change is the Hodges–Lehmann shift
+ * (the median of all differences ln(current) − ln(baseline)), and its bounds are the order statistics of those
+ * differences found by inverting the test, from the exact null distribution of U without ties. Per side the test can
+ * reach alpha from the n where 1/C(2n, n) ≤ alpha (5 at 0.01); unequal sides are judged whenever their own sizes can.
+ */
+export function judgeTwoSample(baseline: readonly number[], current: readonly number[], options: JudgeOptions): ChangeJudgement {
+  checkOptions(options);
+  if (baseline.length === 0 || current.length === 0) throw new RangeError('a two-sample comparison needs at least one run on each side');
+  checkValues(baseline, options);
+  checkValues(current, options);
+  const { toScale, fromScale } = scaleOf(options);
+  const before = baseline.map(toScale);
+  const after = current.map(toScale);
+  const differences = after.flatMap((b) => before.map((a) => b - a)).sort((a, b) => a - b);
+  const test = options.better === 'higher' ? mannWhitneyGreater(before, after) : mannWhitneyGreater(after, before);
+  const critical = criticalU(before.length, after.length, options.alpha);
+  return decide(
+    {
+      change: fromScale(median(differences)),
+      lower: critical === undefined ? -Infinity : fromScale(differences[differences.length - critical] ?? NaN),
+      upper: critical === undefined ? Infinity : fromScale(differences[critical - 1] ?? NaN),
+      p: test.pValue,
+      reachable: critical !== undefined,
+      size: (2 * before.length * after.length) / (before.length + after.length),
+      minimumSample: twoSampleMinimum(options.alpha),
+      method: 'mann-whitney-u',
+    },
+    options,
+  );
+}
+
+/** The verdict rule, shared by both methods: everything is compared as a worsening (positive = worse). */
+function decide(measured: Measured, options: JudgeOptions): ChangeJudgement {
+  const { change, lower, upper, p, reachable, size, minimumSample, method } = measured;
+  const { tolerance, alpha } = options;
+  const worsening = (x: number): number => (options.better === 'higher' ? -x : x);
+  const estimate = worsening(change);
+  const worstBound = Math.max(worsening(lower), worsening(upper));
+  const bestBound = Math.min(worsening(lower), worsening(upper));
+  const verdict: JudgedVerdict = !reachable
+    ? 'inconclusive'
+    : estimate > tolerance && p <= alpha
+      ? 'regressed'
+      : worstBound <= tolerance
+        ? 'unchanged'
+        : 'inconclusive';
+  const judgement = { verdict, change, lower, upper, p, improved: verdict === 'unchanged' && -estimate > tolerance, minimumSample, method };
+  if (verdict !== 'inconclusive') return judgement;
+  const atLeast = Math.max(minimumSample, Math.floor(size) + 1);
+  if (!reachable) return { ...judgement, sampleNeeded: atLeast };
+  const needed = sampleNeeded(estimate, bestBound, worstBound, tolerance, size);
+  return needed === undefined ? judgement : { ...judgement, sampleNeeded: Math.min(SAMPLE_NEEDED_CAP, Math.max(atLeast, needed)) };
+}
+
+/**
+ * A rough guess, assuming the estimate stays put and the bounds narrow as 1/√n (as the order-statistic bounds do):
+ * the sample grows by (distance from the estimate to the bound that must move / distance it may be at most)². To
+ * regress the far bound must pass 0 (the test must reject); otherwise the near bound must come inside the tolerance.
+ */
+function sampleNeeded(estimate: number, bestBound: number, worstBound: number, tolerance: number, size: number): number | undefined {
+  const [spread, room] = estimate > tolerance ? [estimate - bestBound, estimate] : [worstBound - estimate, tolerance - estimate];
+  if (!(room > 0) || !Number.isFinite(spread)) return undefined;
+  return Math.ceil(size * (spread / room) ** 2 - 1e-9);
+}
+
+function scaleOf(options: JudgeOptions): { toScale: (value: number) => number; fromScale: (x: number) => number } {
+  if (options.inPoints === true) return { toScale: (value) => value, fromScale: (x) => x };
+  return { toScale: Math.log, fromScale: (x) => (Number.isFinite(x) ? Math.expm1(x) : x) };
+}
+
+function checkOptions(options: JudgeOptions): void {
+  if (!(options.alpha > 0 && options.alpha < 0.5)) throw new RangeError(`alpha must lie between 0 and 0.5, not ${options.alpha}`);
+  if (!(options.tolerance >= 0 && Number.isFinite(options.tolerance))) throw new RangeError(`tolerance must be a finite number ≥ 0, not ${options.tolerance}`);
+}
+
+/** Ratios need positive values; points need finite ones. Callers filter what they cannot compare. */
+function checkValues(values: readonly number[], options: JudgeOptions): void {
+  const inPoints = options.inPoints === true;
+  const bad = values.find((value) => !Number.isFinite(value) || (!inPoints && value <= 0));
+  if (bad !== undefined) throw new RangeError(`cannot judge ${bad}: values must be finite${inPoints ? '' : ' and above 0 (the change is a ratio)'}`);
+}
+
+/** tails[k] = P(X ≥ k) for X ~ Binomial(n, 1/2), k = 0..n+1; Pascal's triangle halved row by row, so no overflow. */
+function signTestTails(n: number): number[] {
+  let pmf = [1];
+  for (let row = 0; row < n; row += 1) pmf = [...pmf, 0].map((p, k) => (p + (pmf[k - 1] ?? 0)) / 2);
+  const tails = new Array<number>(n + 2).fill(0);
+  for (let k = n; k >= 0; k -= 1) tails[k] = (tails[k + 1] ?? 0) + (pmf[k] ?? 0);
+  return tails;
+}
+
+/**
+ * P(U = u), u = 0..n·m, for U the Mann–Whitney count of one sample of n against one of m without ties. The largest
+ * pooled value is from the first sample with probability n/(n+m), adding m to U; from the second, adding nothing.
+ * Exact; the work grows as (n·m)², fine to about a hundred runs a side.
+ */
+function uDistribution(n: number, m: number): number[] {
+  let previous = Array.from({ length: m + 1 }, () => [1]);
+  for (let i = 1; i <= n; i += 1) {
+    const row = [[1]];
+    for (let j = 1; j <= m; j += 1) {
+      const next = new Array<number>(i * j + 1).fill(0);
+      (previous[j] ?? []).forEach((p, u) => (next[u + j] = (next[u + j] ?? 0) + (p * i) / (i + j)));
+      (row[j - 1] ?? []).forEach((p, u) => (next[u] = (next[u] ?? 0) + (p * j) / (i + j)));
+      row.push(next);
+    }
+    previous = row;
+  }
+  return previous[m] ?? [1];
+}
+
+/** The smallest u with P(U ≥ u) ≤ alpha under no change; undefined when even U = n·m is not that rare. */
+function criticalU(n: number, m: number, alpha: number): number | undefined {
+  const probabilities = uDistribution(n, m);
+  let tail = 0;
+  let critical: number | undefined;
+  for (let u = n * m; u >= 0; u -= 1) {
+    tail += probabilities[u] ?? 0;
+    if (tail > alpha) break;
+    critical = u;
+  }
+  return critical;
+}
+
+/** The smallest number of rounds n with 1/2^n ≤ alpha. */
+function pairedMinimum(alpha: number): number {
+  let n = 1;
+  while (0.5 ** n > alpha) n += 1;
+  return n;
+}
+
+/** The smallest runs per side n with 1/C(2n, n) ≤ alpha. */
+function twoSampleMinimum(alpha: number): number {
+  let n = 1;
+  for (let ways = 2; 1 / ways > alpha; n += 1) ways = (ways * (2 * n + 1) * (2 * n + 2)) / ((n + 1) * (n + 1));
+  return n;
+}
