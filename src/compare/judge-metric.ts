@@ -80,7 +80,8 @@ export function judgedOutcome(
 function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
   const unit = isJudgedInPoints(tolerance.metric) ? ' points' : '%';
   const limit = `${tolerance.tolerancePercent}${unit}`;
-  if (sample < judgement.minimumSample) {
+  // no bound on either side: this sample cannot reach α however the values fall
+  if (!Number.isFinite(judgement.lower) && !Number.isFinite(judgement.upper)) {
     return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';

@@ -52,11 +52,11 @@ interface Measured {
  * A/B: control[i] and candidate[i] were measured in the same round i (interleaved). Values > 0 unless inPoints.
  *
  * Works on the per-round log-ratios ln(candidate/control) (differences when `inPoints`), so drift that both arms of a
- * round share cancels. The exact one-sided sign test and the order-statistic bounds on the median it inverts to assume
- * only that rounds are independent: noise on shared CI machines is heavy-tailed and asymmetric (a CPU hog only ever
- * slows a run down), so the symmetry the Wilcoxon signed-rank test needs does not hold. A round with no difference
+ * round share cancels. The exact one-sided sign test, and the order-statistic bounds on the median that invert it,
+ * assume only that rounds are independent: noise on shared CI machines is heavy-tailed and asymmetric (a CPU hog only
+ * ever slows a run down), so the symmetry the Wilcoxon signed-rank test needs does not hold. A round with no difference
  * counts as not worse (kept in n, never a sign for the worsening): the conservative choice, and the one that keeps the
- * test and the bounds in step (p ≤ alpha exactly when the bound on the worse side excludes 0). The test can reach
+ * test and the bounds in step (p ≤ alpha exactly when even the better-side bound is a worsening). The test can reach
  * alpha from ⌈log2(1/alpha)⌉ rounds (7 at 0.01), and up to 10 rounds at 0.01 the bounds are the extreme rounds, so a
  * single stray round keeps a verdict open.
  */
@@ -187,21 +187,23 @@ function signTestTails(n: number): number[] {
 /**
  * P(U = u), u = 0..n·m, for U the Mann–Whitney count of one sample of n against one of m without ties. The largest
  * pooled value is from the first sample with probability n/(n+m), adding m to U; from the second, adding nothing.
- * Exact; the work grows as (n·m)², fine to about a hundred runs a side.
+ * Exact; the work grows as (n·m)²/4: about a millisecond at 30 runs a side, 0.1 s at 100, 2 s at 200.
  */
-function uDistribution(n: number, m: number): number[] {
-  let previous = Array.from({ length: m + 1 }, () => [1]);
+function uDistribution(n: number, m: number): Float64Array {
+  let previous = Array.from({ length: m + 1 }, () => Float64Array.of(1));
   for (let i = 1; i <= n; i += 1) {
-    const row = [[1]];
+    const row = [Float64Array.of(1)];
     for (let j = 1; j <= m; j += 1) {
-      const next = new Array<number>(i * j + 1).fill(0);
-      (previous[j] ?? []).forEach((p, u) => (next[u + j] = (next[u + j] ?? 0) + (p * i) / (i + j)));
-      (row[j - 1] ?? []).forEach((p, u) => (next[u] = (next[u] ?? 0) + (p * j) / (i + j)));
+      const next = new Float64Array(i * j + 1);
+      const largestFirst = previous[j] ?? new Float64Array();
+      const largestSecond = row[j - 1] ?? new Float64Array();
+      for (let u = 0; u < largestFirst.length; u += 1) next[u + j] = ((largestFirst[u] ?? 0) * i) / (i + j);
+      for (let u = 0; u < largestSecond.length; u += 1) next[u] = (next[u] ?? 0) + ((largestSecond[u] ?? 0) * j) / (i + j);
       row.push(next);
     }
     previous = row;
   }
-  return previous[m] ?? [1];
+  return previous[m] ?? Float64Array.of(1);
 }
 
 /** The smallest u with P(U ≥ u) ≤ alpha under no change; undefined when even U = n·m is not that rare. */

@@ -24,9 +24,10 @@ describe('comparing a metric with its baseline', () => {
   it('judges loss in percentage points: none before is no reason to flag a little now, and a big jump is flagged', () => {
     const loss: RegressionTolerance = { metric: 'loss', tolerancePercent: 1, file: 's.yml', line: 11 };
     const small = compareMetric(loss, caseWithPercent('loss', [0.2, 0.3, 0.2, 0.25, 0.3]), caseWithPercent('loss', [0, 0, 0, 0, 0]));
-    expect(small).toMatchObject({ verdict: 'within-tolerance', passed: true, changePercent: null, changePoints: 0.25 });
+    expect(small).toMatchObject({ verdict: 'unchanged', passed: true, tolerance: 1 });
+    expect(small.change).toBeCloseTo(0.25, 9);
     const big = compareMetric(loss, caseWithPercent('loss', [3, 3.2, 3.1, 2.9, 3]), caseWithPercent('loss', [0, 0, 0, 0, 0]));
-    expect(big).toMatchObject({ verdict: 'regressed', passed: false, changePoints: 3 });
+    expect(big).toMatchObject({ verdict: 'regressed', passed: false, change: 3, source: 'baseline' });
     // stored as JSON and read back, the outcome is the same: nothing non-finite in it
     expect(JSON.parse(JSON.stringify(big))).toEqual(big);
   });
@@ -34,55 +35,53 @@ describe('comparing a metric with its baseline', () => {
   it('records no relative change against a zero baseline (never Infinity), and says why', () => {
     const cpu: RegressionTolerance = { metric: 'cpu_local', tolerancePercent: 10, file: 's.yml', line: 12 };
     const outcome = compareMetric(cpu, caseWithPercent('cpu_local', [5, 5, 6, 5, 5]), caseWithPercent('cpu_local', [0, 0, 0, 0, 0]));
-    expect(outcome).toMatchObject({ verdict: 'not-compared', passed: true, changePercent: null, baseline: 0, current: 5 });
-    expect(outcome.changeReason).toBe("the baseline's cpu_local is 0, so a change relative to it means nothing");
+    expect(outcome).toMatchObject({ verdict: 'not-compared', passed: true, change: null, againstValue: 0, currentValue: 5 });
+    expect(outcome.changeReason).toBe("the baseline's cpu_local is 0 in some runs, so a change relative to it means nothing");
     expect(JSON.parse(JSON.stringify(outcome))).toEqual(outcome);
   });
 
-  it('flags a drop beyond the tolerance that the runs show clearly', () => {
-    const outcome = compareMetric(throughput, caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)));
-    expect(outcome).toMatchObject({ verdict: 'regressed', passed: false, baseline: 95.7e6, current: 86.1e6, evidence: { test: 'mann-whitney-u', method: 'exact', alpha: 0.01 } });
-    expect(outcome.changePercent).toBeCloseTo(-10.03, 2);
-    expect(outcome.evidence.test === 'mann-whitney-u' ? outcome.evidence.pValue : 1).toBeCloseTo(1 / 252, 9);
+  it('flags a drop beyond the tolerance that the runs show clearly, with its bounds', () => {
+    const outcome = compareMetric(throughput, caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)), { against: 'base.json' });
+    expect(outcome).toMatchObject({ verdict: 'regressed', passed: false, againstValue: 95.7e6, currentValue: 86.1e6, method: 'mann-whitney-u', alpha: 0.01, against: 'base.json', tolerance: 0.05 });
+    expect(outcome.change).toBeCloseTo(-0.1003, 3);
+    expect(outcome.p).toBeCloseTo(1 / 252, 9);
+    expect(outcome.upper).toBeLessThan(-0.05);
   });
 
-  it('never flags a change inside the tolerance, however significant', () => {
-    const outcome = compareMetric(throughput, caseWith('throughput', mbit(91.1, 91.2, 91.1, 91.3, 91)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)));
-    expect(outcome.verdict).toBe('within-tolerance');
-    expect(outcome.passed).toBe(true);
-    expect(outcome.evidence.test === 'mann-whitney-u' ? outcome.evidence.pValue : 1).toBeLessThan(0.01);
+  it('calls a change inside the tolerance unchanged only when its bound is inside it too', () => {
+    const outcome = compareMetric(throughput, caseWith('throughput', mbit(98.1, 98.2, 98.1, 98.3, 98)), caseWith('throughput', mbit(99.7, 99.8, 99.6, 99.7, 99.9)));
+    expect(outcome).toMatchObject({ verdict: 'unchanged', passed: true });
+    expect(outcome.lower).toBeGreaterThan(-0.05);
   });
 
-  it('does not flag a median drop beyond the tolerance that run-to-run noise explains', () => {
-    // loopback-like spread: the medians differ by 12%, the runs overlap
+  it('calls a noisy difference inconclusive, never regressed, and says what would decide it', () => {
+    // loopback-like spread: the medians differ by 6%, the runs overlap
     const outcome = compareMetric(throughput, caseWith('throughput', mbit(29, 35, 31, 38, 26)), caseWith('throughput', mbit(36, 30, 40, 27, 33)));
-    expect(outcome.verdict).toBe('not-significant');
-    expect(outcome.passed).toBe(true);
-    expect(outcome.changePercent).toBeCloseTo(-6.06, 1);
+    expect(outcome).toMatchObject({ verdict: 'inconclusive', passed: true });
+    expect(outcome.note).toMatch(/too large to tell a drop of more than 5% from none with 5 runs per side/);
+    expect(compareMetric(throughput, caseWith('throughput', mbit(29, 35, 31, 38, 26)), caseWith('throughput', mbit(36, 30, 40, 27, 33)), { failOnInconclusive: true }).passed).toBe(false);
   });
 
-  it('falls back to the tolerance alone with too few runs, and says so', () => {
+  it('never judges on the tolerance alone: 3 vs 3 runs cannot reach α, so a clear drop is inconclusive naming the repeat it needs', () => {
     const outcome = compareMetric(throughput, caseWith('throughput', mbit(80, 81, 80)), caseWith('throughput', mbit(95, 96, 95)));
-    expect(outcome.verdict).toBe('regressed');
-    expect(outcome.evidence).toEqual({
-      test: 'tolerance-only',
-      reason: 'too few runs for the test (smallest possible p with 3 vs 3 is 0.050 > 0.01); repeat: 5 or more enables it',
-    });
+    expect(outcome).toMatchObject({ verdict: 'inconclusive', passed: true });
+    expect(outcome.note).toBe('3 runs per side cannot reach α = 0.01 at all: the Mann–Whitney test needs at least 5; set repeat: 5 or more');
   });
 
   it('judges each metric in its own bad direction: latency up is worse, latency down is better', () => {
     const base = caseWith('latency_p99', [100, 101, 99, 100, 102]);
     expect(compareMetric(latency, caseWith('latency_p99', [130, 131, 129, 130, 132]), base)).toMatchObject({ verdict: 'regressed' });
-    expect(compareMetric(latency, caseWith('latency_p99', [70, 71, 69, 70, 72]), base)).toMatchObject({ verdict: 'within-tolerance', passed: true });
+    expect(compareMetric(latency, caseWith('latency_p99', [70, 71, 69, 70, 72]), base)).toMatchObject({ verdict: 'unchanged', passed: true, improved: true });
     expect(compareMetric(throughput, caseWith('throughput', mbit(130, 131, 129, 130, 132)), caseWith('throughput', mbit(100, 101, 99, 100, 102)))).toMatchObject({
-      verdict: 'within-tolerance',
+      verdict: 'unchanged',
+      improved: true,
     });
   });
 
   it('reports a case without a baseline, or without the metric, as not compared', () => {
-    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), undefined)).toMatchObject({ verdict: 'not-compared', passed: true, evidence: { test: 'none', reason: 'the baseline has no case with this id' } });
+    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), undefined)).toMatchObject({ verdict: 'not-compared', passed: true, note: 'the baseline has no case with this id' });
     const unmeasured: CaseResult = { ...caseWith('throughput', []), status: 'error' };
-    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), unmeasured).evidence).toEqual({ test: 'none', reason: 'the baseline case has no throughput (it could not be measured)' });
+    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), unmeasured).note).toBe('the baseline case has no throughput (it could not be measured)');
   });
 });
 
@@ -127,6 +126,6 @@ describe('comparing runs', () => {
     expect(a).toMatchObject({ status: 'fail', regressions: [{ verdict: 'regressed' }] });
     expect(fresh).toMatchObject({ status: 'pass', regressions: [{ verdict: 'not-compared' }] });
     // judging again against a baseline it matches clears the failure
-    expect(applyBaseline(judged, current(), 'self.json').suites[0]!.cases[0]).toMatchObject({ status: 'pass', regressions: [{ verdict: 'within-tolerance' }] });
+    expect(applyBaseline(judged, current(), 'self.json').suites[0]!.cases[0]).toMatchObject({ status: 'pass', regressions: [{ verdict: 'unchanged' }] });
   });
 });

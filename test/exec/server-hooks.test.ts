@@ -123,9 +123,9 @@ describe('server hooks: running them', () => {
   it('stops setup at the first failing command, naming the command, its line, the exit status and the end of its stderr', async () => {
     const { dir, file } = suiteDir();
     const failing = hook(file, 8, ['sh', '-c', 'for i in $(seq 1 500); do echo "noise line $i" >&2; done; echo "sysctl: permission denied on key" >&2; exit 4', 'sh', 'with space']);
-    const setup = runSetup([append(file, 7, 'first'), failing, append(file, 9, 'never')], local);
-    await expect(setup).rejects.toThrow(SetupFailed);
-    const message = await setup.catch((error: Error) => error.message);
+    const error = await runSetup([append(file, 7, 'first'), failing, append(file, 9, 'never')], local).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(SetupFailed);
+    const { message } = error as SetupFailed;
     expect(message).toMatch(/^setup of suite\/local failed: `sh -c 'for i in .*' sh 'with space'` \(\/.*\/suite\.yml:8\) exited with status 4; stderr: /);
     expect(message).toContain(`(${file}:8)`);
     expect(message).toMatch(/noise line 500\nsysctl: permission denied on key$/);

@@ -71,9 +71,9 @@ describe('the layer rule (DESIGN §9)', () => {
   });
 
   it('fails `npm run lint` on files of one folder that import each other in a circle', async () => {
-    // run-cases.ts imports aggregate.ts, so aggregate.ts importing run-cases.ts closes a circle
+    // run-cases.ts imports aggregate.ts (through measure-run.ts), so aggregate.ts importing run-cases.ts closes a circle
     const messages = await lintAt('src/run/aggregate.ts', "import { runCases } from './run-cases.js';\nexport const probe = runCases;\n");
-    expect(messages.join('\n')).toMatch(/^import-x\/no-cycle: Dependency cycle detected/m);
+    expect(messages.join('\n')).toMatch(/^import-x\/no-cycle: Dependency cycle (detected|via)/m);
   });
 
   it('passes the code as it is', async () => {

@@ -52,7 +52,7 @@ export function syntheticRun(count: number): RunResult {
     });
   }
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     state: 'complete',
     startedAt: '2026-01-02T03:04:05.000Z',
     finishedAt: '2026-01-02T04:04:05.000Z',
