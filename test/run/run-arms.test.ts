@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
+import { type NetperfExecutor, type ServerPool, ServerUnavailable } from '../../src/model/seams.js';
+import { planCases } from '../../src/plan/plan-cases.js';
+import { runCases } from '../../src/run/run-cases.js';
+import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
+
+const STREAM = JSON.parse(readFileSync(new URL('../fixtures/netperf/tcp-stream.json', import.meta.url), 'utf8')) as { stdout: string };
+
+/** A recorded TCP_STREAM output with its throughput replaced (in 10^6 bits/s, as netperf reports it). */
+function streamOutput(mbit: number): ProcessOutcome {
+  return { exitCode: 0, signal: undefined, timedOut: false, durationMs: 1000, stdout: STREAM.stdout.replace(/THROUGHPUT=\S+/, `THROUGHPUT=${mbit.toFixed(2)}`), stderr: '' };
+}
+
+const NO_NETSERVER = JSON.parse(readFileSync(new URL('../fixtures/netperf/no-netserver.json', import.meta.url), 'utf8')) as { exitCode: number; stdout: string; stderr: string };
+
+const HOSTS: Readonly<Record<string, string>> = { 'ab/base': '10.0.0.1', 'ab/head': '10.0.0.2' };
+const ARM_OF: Readonly<Record<string, string>> = { '10.0.0.1': 'base', '10.0.0.2': 'head' };
+
+/** A fake executor that answers each arm with `throughput(arm, call)`, recording which arm each call measured. */
+function arms(throughput: (arm: string, call: number) => number | 'fail'): NetperfExecutor & { order: string[] } {
+  const order: string[] = [];
+  return {
+    order,
+    run: (argv) => {
+      const arm = ARM_OF[argv[argv.indexOf('-H') + 1] ?? ''] ?? '?';
+      order.push(arm);
+      const value = throughput(arm, order.length);
+      if (value === 'fail') return Promise.resolve({ exitCode: NO_NETSERVER.exitCode, signal: undefined, timedOut: false, durationMs: 10, stdout: NO_NETSERVER.stdout, stderr: NO_NETSERVER.stderr });
+      return Promise.resolve(streamOutput(value));
+    },
+  };
+}
+
+function pool(overrides: Partial<ServerPool> = {}): ServerPool {
+  return {
+    acquire: overrides.acquire ?? ((key) => Promise.resolve({ host: HOSTS[key] ?? '?', port: 12865, passphrase: 'x' })),
+    recover: () => Promise.resolve(),
+  };
+}
+
+function plan(extra = '') {
+  const yaml = `version: 1
+name: ab
+servers:
+  base: { type: netns }
+  head: { type: netns }
+tests:
+  - name: bulk
+    test: TCP_STREAM
+    duration: 1
+${extra}    matrix:
+      server: [base, head]
+    compare: { server: base }
+    regression: { throughput: 2% }
+`;
+  const { suite, diagnostics } = loadSuiteText(yaml, { file: 'ab.yml', lookupVariable: () => undefined });
+  expect(diagnostics).toEqual([]);
+  const { cases, diagnostics: more } = compileSuites(suite ? [suite] : []);
+  expect(more).toEqual([]);
+  return planCases(suite ? [suite] : [], cases).cases;
+}
+
+const run = (executor: NetperfExecutor, options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string } = {}) => {
+  let clock = 0;
+  return runCases(plan(options.extra), {
+    executor,
+    servers: options.servers ?? pool(),
+    signal: new AbortController().signal,
+    now: () => (clock += 10),
+    onCaseFinished: () => undefined,
+    seed: options.seed ?? 1,
+    ...(options.failOnInconclusive === undefined ? {} : { failOnInconclusive: options.failOnInconclusive }),
+  });
+};
+
+/** Steady arms with a little noise that differs per call, so no two runs are equal. */
+const steady = (head: number) => (arm: string, call: number) => (arm === 'head' ? head : 100) * (1 + ((call * 7919) % 13) / 10_000);
+
+describe('interleaved A/B rounds (fake executor)', () => {
+  it('runs each arm once per round in a seeded order, warm-ups first, and the same seed gives the same order', async () => {
+    const first = arms(steady(95));
+    await run(first, { seed: 7, extra: '    warmup: 1\n' });
+    // two warm-ups (one per arm), then 7 rounds of two runs; decided after 7, so no more
+    expect(first.order).toHaveLength(2 + 14);
+    expect(first.order.slice(0, 2).sort()).toEqual(['base', 'head']);
+    for (let round = 0; round < 7; round++) expect(first.order.slice(2 + round * 2, 4 + round * 2).sort()).toEqual(['base', 'head']);
+    const again = arms(steady(95));
+    await run(again, { seed: 7, extra: '    warmup: 1\n' });
+    expect(again.order).toEqual(first.order);
+    // over a few seeds the order of the arms within rounds changes: it is not always the YAML order
+    const orders = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const executor = arms(steady(95));
+      await run(executor, { seed });
+      orders.add(executor.order.join(','));
+    }
+    expect(orders.size).toBeGreaterThan(1);
+  });
+
+  it('calls a 5% drop regressed against its control after the minimum rounds, and fails only the candidate', async () => {
+    const { results } = await run(arms(steady(95)));
+    const [control, candidate] = results;
+    expect(control).toMatchObject({ id: 'ab/bulk[server=base]', status: 'pass', rounds: [1, 2, 3, 4, 5, 6, 7] });
+    expect(control?.regressions ?? []).toEqual([]);
+    expect(candidate?.status).toBe('fail');
+    const outcome = candidate?.regressions?.[0];
+    expect(outcome).toMatchObject({ source: 'control', against: 'ab/bulk[server=base]', verdict: 'regressed', passed: false, method: 'sign-test', rounds: [1, 2, 3, 4, 5, 6, 7], tolerance: 0.02 });
+    expect(outcome?.change).toBeCloseTo(-0.05, 2);
+    expect(outcome?.p).toBeCloseTo(1 / 128, 9);
+  });
+
+  it('keeps measuring while the comparison is inconclusive, up to repeat max, and then warns (or fails with --fail-on-inconclusive)', async () => {
+    // the arms swap places round by round by ±10%: no verdict at a 2% tolerance
+    const noisy = (arm: string, call: number) => (arm === 'head' ? 100 : 100) * (Math.floor((call - 1) / 2) % 2 === 0 ? (arm === 'head' ? 1.1 : 0.9) : arm === 'head' ? 0.9 : 1.1);
+    const executor = arms(noisy);
+    const { results } = await run(executor, { extra: '    repeat: { min: 7, max: 11 }\n' });
+    expect(executor.order).toHaveLength(22);
+    const outcome = results[1]?.regressions?.[0];
+    expect(outcome).toMatchObject({ verdict: 'inconclusive', passed: true, rounds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] });
+    expect(outcome?.note).toMatch(/the noise is too large to tell a drop of more than 2% from none with 11 rounds/);
+    expect(results[1]?.status).toBe('pass');
+    const strict = await run(arms(noisy), { extra: '    repeat: { min: 7, max: 11 }\n', failOnInconclusive: true });
+    expect(strict.results[1]).toMatchObject({ status: 'fail', regressions: [{ verdict: 'inconclusive', passed: false }] });
+  });
+
+  it('drops a round whose run failed after its retries from the pairs, and still judges the rest', async () => {
+    // head's netserver refuses in its 3rd round: retried twice (both refused), then the round is dropped
+    let headCalls = 0;
+    const executor = arms((arm, call) => {
+      if (arm !== 'head') return steady(95)(arm, call);
+      headCalls++;
+      return headCalls >= 3 && headCalls <= 5 ? 'fail' : steady(95)(arm, call);
+    });
+    const { results } = await run(executor, { extra: '    repeat: { min: 8, max: 8 }\n' });
+    const candidate = results[1];
+    expect(candidate?.retries).toBe(2);
+    expect(candidate?.rounds).toEqual([1, 2, 4, 5, 6, 7, 8]);
+    expect(candidate?.regressions?.[0]).toMatchObject({ verdict: 'regressed', rounds: [1, 2, 4, 5, 6, 7, 8] });
+  });
+
+  it('makes a candidate an error when its control cannot be measured, naming the control and why', async () => {
+    const servers = pool({
+      acquire: (key) => (key === 'ab/base' ? Promise.reject(new ServerUnavailable({ kind: 'setup-failed', message: 'setup [false] exited 1' })) : Promise.resolve({ host: '10.0.0.2', port: 12865 })),
+    });
+    const executor = arms(steady(95));
+    const { results } = await run(executor, { servers });
+    expect(results[0]).toMatchObject({ status: 'error', error: { kind: 'setup-failed', message: 'setup [false] exited 1' } });
+    expect(results[1]).toMatchObject({ status: 'error', error: { kind: 'control-failed' } });
+    expect(results[1]?.error?.message).toBe('its control ab/bulk[server=base] could not be measured: setup [false] exited 1');
+    // measuring stopped once the control was known to be unusable
+    expect(executor.order.length).toBeLessThanOrEqual(1);
+  });
+});
