@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { netnsUnavailable } from '../../src/exec/netns-link.js';
+import type { RunResult } from '../../src/model/results.js';
+import { projectRoot, schemaErrors } from '../helpers.js';
+
+const bin = path.join(projectRoot, 'bin/perfsuite.js');
+const suite = 'test/fixtures/suites/valid/ab-shaped.yml';
+const unavailable = await netnsUnavailable();
+const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
+
+function abRun(headRate: string, ...extra: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-ab-'));
+  const result = spawnSync(process.execPath, [bin, 'run', suite, '--out', dir, '--var', `HEAD_RATE=${headRate}`, '--seed', '11', ...extra], { cwd: projectRoot, encoding: 'utf8', env });
+  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+  return { ...result, dir, results, cases: results.suites[0]?.cases ?? [] };
+}
+
+const namespaces = (): string[] => spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.startsWith('perfsuite-'));
+
+describe.skipIf(unavailable !== undefined)(`same-run A/B on two shaped netns arms${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('calls the 95 Mbit/s arm regressed against the 100 Mbit/s control, exit 1, in every report', () => {
+    const { status, stdout, stderr, cases, results, dir } = abRun('95mbit');
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    expect(results.seed).toBe(11);
+    const [control, candidate] = cases;
+    expect(control).toMatchObject({ id: 'ab-shaped/bulk[server=base]', status: 'pass', arm: { role: 'control' } });
+    expect(candidate).toMatchObject({ id: 'ab-shaped/bulk[server=head]', status: 'fail', arm: { role: 'candidate', control: 'ab-shaped/bulk[server=base]' } });
+    const outcome = candidate?.regressions?.[0];
+    expect(outcome).toMatchObject({ source: 'control', against: 'ab-shaped/bulk[server=base]', verdict: 'regressed', metric: 'throughput', line: 16 });
+    // tbf at 95 vs 100: about −5%, with a tight bound, decided in the minimum 7 rounds
+    expect(outcome?.change).toBeGreaterThan(-0.07);
+    expect(outcome?.change).toBeLessThan(-0.03);
+    expect(outcome?.upper).toBeLessThan(-0.02);
+    expect(outcome?.rounds).toHaveLength(7);
+    expect(stdout).toMatch(/server=head vs server=base: throughput −\d\.\d+% \[−\d\.\d+%, −\d\.\d+%\] regressed \(tolerance 2%\), p = 0\.008, 7 rounds/);
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<failure message="throughput regressed −[^"]*vs control ab-shaped\/bulk\[server=base\][^"]*" type="regression"/);
+    expect(schemaErrors(junit)).toBe('');
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('### Compared with the control, in the same run');
+    expect(namespaces()).toEqual([]);
+  });
+
+  it('finds no difference between two identical 100 Mbit/s arms: unchanged, exit 0', () => {
+    const { status, stderr, cases } = abRun('100mbit');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const outcome = cases[1]?.regressions?.[0];
+    expect(outcome).toMatchObject({ verdict: 'unchanged', passed: true });
+    expect(Math.abs(outcome?.change ?? 1)).toBeLessThan(0.01);
+    expect(namespaces()).toEqual([]);
+  });
+});
