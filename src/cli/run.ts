@@ -94,7 +94,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const started = performance.now();
   const environment = describeEnvironment(options.version, netperf);
   const sshConfig = sshConfigFile(io.env);
-  const pool = createServerPool(plan.servers, { netperfVersion: netperf, ...defined({ sshConfigFile: sshConfig }) });
+  const controller = new AbortController();
+  const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
   const finished: CaseResult[] = [];
   const snapshot = (state: RunResult['state']): RunResult => {
     // at the end of a run that stopped early, every case it never got to is there as skipped
@@ -122,7 +123,6 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   }
 
   preloadReporters(options.reporters);
-  const controller = new AbortController();
   /** The first failure to write results.json (a full disk, say): the run stops, the last good copy stays. */
   let writeFailure: { error: Error; savedCases: number } | undefined;
   let savedCases = 0;
@@ -173,6 +173,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await pool.stopAll();
+    for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
     final = snapshot(state);
     saveResults(state);
     if (openGroup !== undefined) await io.stdout(GROUP_END);

@@ -141,7 +141,7 @@ async function runHook(hook: HookSpec, environment: Record<string, string>, serv
   if (resolved === undefined) return { argv, problem: hookProgramProblem({ ...hook, argv }, options.baseDir) ?? `${program} cannot be run` };
   if (hook.inNamespace && server.netns === undefined) return { argv, problem: 'in: namespace needs a type: netns server' };
   const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
-  // env -C: the suite's directory as cwd; the resolved path, so a program name holding '=' is not an assignment
+  // env -C: the suite's directory as cwd; the program by the path checked above, so what runs is what was found
   const command = ['env', '-C', cwd, '--', ...assignments, resolved, ...args];
   const namespace = hook.inNamespace && server.netns !== undefined ? ['ip', 'netns', 'exec', server.netns.namespace] : [];
   const result = await runProcess([...namespace, ...command], { timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS, ...(options.signal === undefined ? {} : { signal: options.signal }) });

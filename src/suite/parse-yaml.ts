@@ -70,6 +70,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
         diagnostics.push({ loc, message: `malformed variable '${whole}'; write \${NAME} or \${NAME:-default} (NAME of letters, digits and _), or $\${ for a literal \${` });
         return whole;
       }
+      // a setup/teardown command gets the server's PERFSUITE_* values when it runs, not when the suite is read
+      if (name.startsWith('PERFSUITE_') && /^\/servers\/[^/]+\/(setup|teardown)\//.test(pointer)) return whole;
       replaced = true;
       const value = options.lookupVariable(name);
       if (value !== undefined && value !== '') return value;
