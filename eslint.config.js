@@ -43,7 +43,7 @@ export default tseslint.config(
   { files: ['bench/**', 'bin/**', 'scripts/**', 'lint/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['bench/**', 'bin/**', 'scripts/**', 'lint/**', 'eslint.config.js', 'test/fixtures/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setImmediate: 'readonly', setInterval: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setImmediate: 'readonly', setInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
 );

@@ -211,7 +211,7 @@ function buildCompare(ctx: BuildContext, raw: RawObject, pointer: string, matrix
   if (control === undefined) return undefined;
   const values = axis.values.map((v) => valueKey(v.value));
   if (!values.includes(valueKey(control.value))) {
-    const spelled = axis.values.map((v) => (axisName === 'server' ? String(v.value) : formatParamValue(axisName as ParamName, v.value)));
+    const spelled = axis.values.map((v) => (axisName === 'server' ? valueKey(v.value) : formatParamValue(axisName as ParamName, v.value)));
     ctx.diagnostics.push({
       loc: control.loc,
       message: `compare: the control ${axisName} '${String(rawControl)}' is not one of the axis values${didYouMean(String(rawControl), spelled)} (${spelled.join(', ')}); name the value measured as the control`,

@@ -78,7 +78,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     let server = group.server.value;
     for (const [key, located] of combination.values) {
       // the server is a field of the case, never one of its parameters
-      if (key === 'server') server = String(located.value);
+      if (key === 'server') server = valueKey(located.value);
       else merged.set(key as ParamName, entryOf(key, located, appended));
     }
 
@@ -182,7 +182,9 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
   const axisValue = (c: Case): string => (axis === 'server' ? c.server : c.params[axis] === undefined ? '' : valueKey(c.params[axis]));
   // the siblings of a case: the same parameters (and server) except the compared axis
   const siblingKey = (c: Case): string => {
-    const { [axis as ParamName]: _ignored, repeat: _repeat, ...rest } = c.params;
+    const rest: Record<string, unknown> = { ...c.params };
+    delete rest[axis];
+    delete rest['repeat'];
     return JSON.stringify([axis === 'server' ? '' : c.server, rest]);
   };
   const controls = new Map(cases.filter((c) => axisValue(c) === controlKey).map((c) => [siblingKey(c), c]));
@@ -192,7 +194,7 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
     if (control === undefined) {
       diagnostics.push({
         loc: c.loc,
-        message: `case ${c.id} has no control to compare with: no case of group '${group.name}' has ${axis}=${String(compare.control.value)} and otherwise the same parameters; add that combination to the matrix, or exclude this one`,
+        message: `case ${c.id} has no control to compare with: no case of group '${group.name}' has ${axis}=${valueKey(compare.control.value)} and otherwise the same parameters; add that combination to the matrix, or exclude this one`,
       });
       continue;
     }

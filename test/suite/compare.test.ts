@@ -32,7 +32,7 @@ const AB = `${SERVERS}tests:
 
 describe('server as a matrix axis and compare:', () => {
   it('puts the server in the id (as an axis), never in params, and pairs each candidate with its control', () => {
-    const { cases, errors } = compile(AB.replace('      transaction_rate: 2%\n', ''));
+    const { errors } = compile(AB.replace('      transaction_rate: 2%\n', ''));
     // throughput is not produced by TCP_RR: that is an error with its line, nothing else
     expect(errors).toEqual([expect.stringMatching(/^14:7 regression on throughput cannot be judged for case ab\/bulk\[server=base,test=TCP_RR\]/)]);
     const fine = compile(AB.replace('      test: [TCP_STREAM, TCP_RR]\n', '      test: [TCP_STREAM]\n').replace('      transaction_rate: 2%\n', ''));
@@ -93,7 +93,7 @@ describe('server as a matrix axis and compare:', () => {
     expect(notAxis.errors).toEqual([expect.stringMatching(/^12:16 compare: 'servr' is not a matrix axis of this group; did you mean 'server'\? \(axes: server, test\)/)]);
     const badValue = compile(AB.replace('compare: { server: base }', 'compare: { server: bsae }'));
     expect(badValue.errors).toEqual([expect.stringMatching(/^12:24 compare: the control server 'bsae' is not one of the axis values; did you mean 'base'\? \(base, head\)/)]);
-    const noTolerance = compile(AB.replace(/    regression:\n.*\n.*\n/, ''));
+    const noTolerance = compile(AB.replace(/ {4}regression:\n.*\n.*\n/, ''));
     expect(noTolerance.errors).toEqual([expect.stringMatching(/^12:5 compare: judges the regression: tolerances of the group, and this group has none/)]);
   });
 
