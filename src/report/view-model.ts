@@ -57,8 +57,8 @@ export interface GroupView {
   readonly suite: SuiteResult;
   readonly name: string;
   readonly cases: readonly CaseResult[];
-  /** Parameters whose value differs between the group's cases, in the suite's parameter order. */
-  readonly swept: readonly ParamName[];
+  /** Parameters whose value differs between the group's cases, in the suite's parameter order (the server first, when it differs). */
+  readonly swept: readonly SweptName[];
   /** Metrics at least one case produced, in the metrics table's order. */
   readonly metrics: readonly MetricName[];
 }
@@ -70,7 +70,7 @@ export function groupsOf(result: RunResult): GroupView[] {
     const byName = new Map<string, CaseResult[]>();
     for (const c of suite.cases) byName.set(c.group, [...(byName.get(c.group) ?? []), c]);
     for (const [name, cases] of byName) {
-      const swept = PARAM_ORDER.filter((param) => new Set(cases.map((c) => paramText(c, param))).size > 1);
+      const swept = (['server', ...PARAM_ORDER] as const).filter((param) => new Set(cases.map((c) => paramText(c, param))).size > 1);
       const metrics = METRIC_NAMES.filter((metric) => cases.some((c) => c.metrics[metric] !== undefined));
       views.push({ suite, name, cases, swept, metrics });
     }
@@ -78,8 +78,12 @@ export function groupsOf(result: RunResult): GroupView[] {
   return views;
 }
 
+/** What a group table can have a column for: a parameter, or the server (a matrix axis of A/B groups). */
+export type SweptName = ParamName | 'server';
+
 /** A case's value of a parameter as written in suites (64K, true, TCP_RR), or '' when the case does not set it. */
-export function paramText(c: CaseResult, param: ParamName): string {
+export function paramText(c: CaseResult, param: SweptName): string {
+  if (param === 'server') return c.server;
   const value = c.params[param];
   return value === undefined ? '' : formatParamValue(param, value);
 }
@@ -117,7 +121,7 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
   const metric = primaryMetric(view);
   if (metric === undefined) return [];
   const charts: SweepChart[] = [];
-  for (const axis of view.swept.filter((p) => SIZE_AXES.includes(p))) {
+  for (const axis of view.swept.filter((p): p is ParamName => SIZE_AXES.includes(p as ParamName))) {
     const measured = view.cases.filter((c) => typeof c.params[axis] === 'number' && c.metrics[metric] !== undefined);
     const xValues = [...new Set(measured.map((c) => c.params[axis] as number))].sort((a, b) => a - b);
     if (xValues.length < 2) continue;

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyBaseline } from '../../src/compare/compare-runs.js';
+import type { MetricName } from '../../src/model/metrics.js';
+import type { RunMetrics } from '../../src/model/netperf-outcome.js';
 import type { CaseResult, RunResult, RegressionTolerance } from '../../src/model/results.js';
+import { summarizeRuns } from '../../src/run/aggregate.js';
 import { projectRoot } from '../helpers.js';
 
 /** A real run of test/fixtures/results/sweep.yml: 13 cases, 3 missed thresholds, 1 unreachable server. */
@@ -63,8 +66,37 @@ export function syntheticRun(count: number): RunResult {
 }
 
 /**
- * The recorded run with `regression:` tolerances, and a baseline in which the bulk group was 20% faster (so it
- * regresses, on the tolerance alone: 2 runs a side), one udp case is missing, and the kernel differs.
+ * A measured case with five runs instead of its recorded two: each metric's two runs, its median, and the points
+ * halfway between, so the median, min and max stay as recorded. Five runs a side is the least at which the
+ * Mann–Whitney test can reach α = 0.01, so a baseline comparison can decide either way.
+ */
+function withFiveRuns(c: CaseResult): CaseResult {
+  const [a, b] = c.runs;
+  if (a === undefined || b === undefined) return c;
+  const at = (position: number): RunMetrics =>
+    Object.fromEntries(
+      (Object.keys(a) as MetricName[]).map((metric) => {
+        const low = a[metric] ?? 0;
+        const high = b[metric] ?? low;
+        const middle = c.metrics[metric] ?? (low + high) / 2;
+        return [metric, [low, (low + middle) / 2, middle, (middle + high) / 2, high][position] ?? middle];
+      }),
+    );
+  const runs = [0, 1, 2, 3, 4].map(at);
+  return { ...c, params: { ...c.params, repeat: 5 }, runs, spread: summarizeRuns(runs).spread };
+}
+
+/** A case with one metric of every run scaled by `factor`, as if other code had measured it. */
+function scaled(c: CaseResult, metric: MetricName, factor: number): CaseResult {
+  const runs = c.runs.map((r) => ({ ...r, [metric]: (r[metric] ?? 0) * factor }));
+  return { ...c, runs, ...summarizeRuns(runs) };
+}
+
+/**
+ * The recorded run with `regression:` tolerances of 5% and five runs a case, against a baseline in which the bulk
+ * group was 20% faster (so its six cases regress), `udp[send_size=8K]` 10% slower (so it improved), the rest the same
+ * (the TCP_RR cases come out unchanged; the UDP_RR cases, whose runs spread 10–16%, inconclusive at 5 runs a side),
+ * `udp[send_size=1K]` missing, and the kernel different.
  */
 export function sweepAndBaseline(): { readonly current: RunResult; readonly baseline: RunResult } {
   const recorded = recordedSweep();
@@ -72,12 +104,18 @@ export function sweepAndBaseline(): { readonly current: RunResult; readonly base
     const metric = c.group === 'rr' ? 'transaction_rate' : 'throughput';
     return c.group === 'unreachable' ? [] : [{ metric, tolerancePercent: 5, file: 'test/fixtures/results/sweep.yml', line: c.group === 'bulk' ? 17 : c.line }];
   };
-  const current: RunResult = { ...recorded, suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, regression: tolerances(c) })) })) };
-  const faster = (c: CaseResult): CaseResult => (c.group === 'bulk' ? { ...c, runs: c.runs.map((r) => ({ ...r, throughput: (r.throughput ?? 0) * 1.2 })) } : c);
+  const current: RunResult = {
+    ...recorded,
+    schemaVersion: 2,
+    suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...withFiveRuns(c), regression: tolerances(c) })) })),
+  };
+  const earlier = (c: CaseResult): CaseResult =>
+    c.group === 'bulk' ? scaled(withFiveRuns(c), 'throughput', 1.2) : c.id === 'sweep/udp[send_size=8K]' ? scaled(withFiveRuns(c), 'throughput', 0.9) : withFiveRuns(c);
   const baseline: RunResult = {
     ...recorded,
+    schemaVersion: 2,
     environment: { ...recorded.environment, kernel: '6.1.0-28-amd64' },
-    suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.id !== 'sweep/udp[send_size=1K]').map(faster) })),
+    suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.id !== 'sweep/udp[send_size=1K]').map(earlier) })),
   };
   return { current, baseline };
 }
