@@ -85,6 +85,7 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
     return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
-  const needed = judgement.sampleNeeded === undefined ? '' : `; about ${judgement.sampleNeeded} ${words} would likely decide it (repeat: { max: ${judgement.sampleNeeded} })`;
+  const repeat = words === 'rounds' ? `repeat: { max: ${judgement.sampleNeeded} }` : `repeat: ${judgement.sampleNeeded} in both runs`;
+  const needed = judgement.sampleNeeded === undefined ? '' : `; about ${judgement.sampleNeeded} ${words} would likely decide it (${repeat})`;
   return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}${needed}`;
 }

@@ -42,7 +42,14 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
     const file = path.relative(context.workspace, path.resolve(context.cwd, where.file)).split(path.sep).join('/');
-    const what = failure.kind === 'error' ? 'could not be measured' : failure.kind === 'regression' ? 'regressed' : 'missed a threshold';
+    const what =
+      failure.kind === 'error'
+        ? 'could not be measured'
+        : failure.kind === 'threshold'
+          ? 'missed a threshold'
+          : failure.regression.verdict === 'inconclusive'
+            ? `${failure.regression.metric} stayed inconclusive (--fail-on-inconclusive)`
+            : 'regressed';
     const title = `perfsuite: ${failure.case.id} ${what}`;
     return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
   });

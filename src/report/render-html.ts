@@ -2,7 +2,7 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 
@@ -54,7 +54,7 @@ function renderComparison(result: RunResult): string {
   }
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
-    const items = inconclusive.slice(0, 20).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(outcome.note ?? '')}</li>`);
+    const items = inconclusive.slice(0, 20).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
     notes.push(`<div class="warning"><strong>${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
   }
   const rows = compared.map(({ case: c, outcome: r }) => {

@@ -2,7 +2,7 @@ import junitReportBuilder, { type Builder, type TestCase, type TestSuite } from 
 import type { CaseResult, RunResult } from '../model/results.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { caseName, failureLocation, failuresOf, paramText, type Failure } from './view-model.js';
-import { describeFailure, describeRegression } from './report-text.js';
+import { describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
 import { shellQuote } from './format.js';
 
 // junit-report-builder 5 declares its default export in a way `nodenext` resolves wrongly; the value is a Builder.
@@ -27,7 +27,7 @@ function setAttribute(node: TestCase | TestSuite, name: string, value: string | 
 
 /** The netperf commands and their output, for <system-out>. */
 function systemOut(c: CaseResult): string {
-  const notes = (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `inconclusive: ${describeRegression(r, c.params.test)} (${r.file}:${r.line})`);
+  const notes = (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `${describeRegression(r, c.params.test)} (${r.file}:${r.line})`);
   const runs = c.netperf
     .map((run) => {
       const lines = [`$ ${run.argv.map(shellQuote).join(' ')}`, run.stdout.trimEnd()];
@@ -85,7 +85,7 @@ export function renderJunit(result: RunResult): string {
         if (r.againstValue !== null) testCase.property(`${r.source}.${r.metric}`, String(r.againstValue));
         testCase.property(`regression.${r.metric}`, xmlText(describeRegression(r)));
         // an inconclusive comparison passes (unless --fail-on-inconclusive), but the note travels with the case
-        if (r.verdict === 'inconclusive') testCase.property(`inconclusive.${r.metric}`, xmlText(r.note ?? 'inconclusive'));
+        if (r.verdict === 'inconclusive') testCase.property(`inconclusive.${r.metric}`, xmlText(inconclusiveNote(r)));
       }
       if (c.status === 'error') {
         testCase.error(xmlText(`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`), c.error?.kind ?? 'error');

@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -153,26 +153,23 @@ function renderComparison(result: RunResult): string {
   if (compared.some(({ outcome }) => outcome.source === 'control')) {
     out.push('### Compared with the control, in the same run', '', `${AB_METHOD}${result.seed === undefined ? '' : ` Order seed ${result.seed} (\`--seed ${result.seed}\` reproduces it).`}`, '');
   }
+  const comparison = result.comparison;
+  if (comparison !== undefined) {
+    out.push('### Compared with the baseline', '', `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${BASELINE_METHOD(comparison.alpha)}`, '');
+    if (comparison.environmentDifferences.length > 0) {
+      out.push(`> ⚠️ **The environment differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
+    }
+    if (comparison.missingCases.length > 0) out.push(`> ${comparison.missingCases.length} baseline case${comparison.missingCases.length === 1 ? ' was' : 's were'} not run: ${listIds(comparison.missingCases)}`, '');
+    if (comparison.newCases.length > 0) out.push(`> ${comparison.newCases.length} case${comparison.newCases.length === 1 ? ' has' : 's have'} no baseline: ${listIds(comparison.newCases)}`, '');
+  }
+  // under the heading of what was compared, never loose under the failures
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
     out.push(`> ⚠️ **${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
-    for (const { case: c, outcome } of inconclusive.slice(0, 20)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${outcome.note ?? ''} (${outcome.file}:${outcome.line})`);
+    for (const { case: c, outcome } of inconclusive.slice(0, 20)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
     if (inconclusive.length > 20) out.push(`> - and ${inconclusive.length - 20} more`);
     out.push('');
   }
-  const comparison = result.comparison;
-  if (comparison === undefined) return out.join('\n');
-  out.push(
-    '### Compared with the baseline',
-    '',
-    `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${BASELINE_METHOD(comparison.alpha)}`,
-    '',
-  );
-  if (comparison.environmentDifferences.length > 0) {
-    out.push(`> ⚠️ **The environment differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
-  }
-  if (comparison.missingCases.length > 0) out.push(`> ${comparison.missingCases.length} baseline case${comparison.missingCases.length === 1 ? ' was' : 's were'} not run: ${listIds(comparison.missingCases)}`, '');
-  if (comparison.newCases.length > 0) out.push(`> ${comparison.newCases.length} case${comparison.newCases.length === 1 ? ' has' : 's have'} no baseline: ${listIds(comparison.newCases)}`, '');
   return out.join('\n');
 }
 

@@ -62,7 +62,8 @@ export function formatSample(outcome: RegressionOutcome): string {
 
 /** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)". */
 export function formatEvidence(outcome: RegressionOutcome): string {
-  if (outcome.verdict === 'not-compared') return `not compared: ${outcome.note ?? outcome.changeReason ?? 'no values'}`;
+  // every report shows the verdict beside this, so the reason alone
+  if (outcome.verdict === 'not-compared') return outcome.note ?? outcome.changeReason ?? 'no values';
   const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : 'one-sided Mann–Whitney U';
   const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)} (${test}, α = ${outcome.alpha ?? 0.01})`;
   return outcome.verdict === 'inconclusive' && outcome.note !== undefined ? `${stats}; ${outcome.note}` : stats;
@@ -70,6 +71,11 @@ export function formatEvidence(outcome: RegressionOutcome): string {
 
 export function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+/** Why a comparison is inconclusive; files of schemaVersion 1 ("not significant") carry no note of their own. */
+export function inconclusiveNote(outcome: Pick<RegressionOutcome, 'note'>): string {
+  return outcome.note ?? 'worse beyond the tolerance, but within the run-to-run noise';
 }
 
 /** The verdict in words: `improved` is an unchanged verdict with an improvement beyond the tolerance. */

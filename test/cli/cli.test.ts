@@ -125,7 +125,17 @@ describe('perfsuite plan', () => {
       estimatedSeconds: 10.25,
     });
     expect(plan.servers).toEqual([
-      { key: 'loopback-tcp/local', suite: 'loopback-tcp', name: 'local', type: 'local', host: '127.0.0.1', controlPort: '{port}', netserver: ['netserver', '-D', '-L', '127.0.0.1', '-p', '{port}'] },
+      {
+        key: 'loopback-tcp/local',
+        suite: 'loopback-tcp',
+        name: 'local',
+        type: 'local',
+        host: '127.0.0.1',
+        controlPort: '{port}',
+        netserver: ['netserver', '-D', '-L', '127.0.0.1', '-p', '{port}'],
+        setup: [],
+        teardown: [],
+      },
     ]);
   });
 
@@ -199,14 +209,14 @@ describe('perfsuite report', () => {
   it('names every unreadable results file at once and exits 2', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-bad-'));
     writeFileSync(path.join(dir, 'broken.json'), '{"schemaVersion": 1, "suites": [');
-    writeFileSync(path.join(dir, 'future.json'), '{"schemaVersion": 2}');
+    writeFileSync(path.join(dir, 'future.json'), '{"schemaVersion": 3}');
     writeFileSync(path.join(dir, 'wrong.json'), '{"schemaVersion": 1, "state": "complete"}');
     const result = await perfsuite(['report', 'broken.json', 'future.json', 'wrong.json', 'missing.json'], { cwd: dir });
     expect(result.status).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^perfsuite: broken\.json: cannot read it as JSON \(.*\); pass a results\.json written by perfsuite run$/);
-    expect(lines[1]).toBe('perfsuite: future.json: schemaVersion is 2, this perfsuite reads 1; render it with the perfsuite version that wrote it');
+    expect(lines[1]).toBe('perfsuite: future.json: schemaVersion is 3, this perfsuite reads 1 and 2; render it with the perfsuite version that wrote it');
     expect(lines[2]).toMatch(/^perfsuite: wrong\.json: not a perfsuite results file: \/ must have required property '\w+'/);
     expect(lines[3]).toMatch(/^perfsuite: missing\.json: cannot read it as JSON \(ENOENT/);
     expect(readdirSync(dir).sort()).toEqual(['broken.json', 'future.json', 'wrong.json']);
@@ -258,23 +268,48 @@ describe('perfsuite compare and --baseline', () => {
     return dir;
   }
 
-  it('judges a run against a baseline, prints baseline, current, change and evidence, and exits 1 on a regression', async () => {
+  it('judges a run against a baseline, prints baseline, current, change, bounds and evidence, and exits 1 on a regression', async () => {
     const dir = writePair();
     const result = await perfsuite(['compare', 'baseline.json', 'results.json'], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
     const lines = result.stdout.split('\n');
     const start = lines.findIndex((line) => line.startsWith('baseline baseline.json ('));
-    expect(lines[start]).toMatch(/^baseline baseline\.json \(2026-11-26T13:27:39\.135Z\); regression = beyond tolerance and one-sided Mann–Whitney U p ≤ 0\.01$/);
+    expect(lines[start]).toBe(
+      'baseline baseline.json (2026-11-26T13:27:39.135Z); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither',
+    );
     expect(lines[start + 1]).toBe("  ! environment differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657");
     expect(lines[start + 2]).toBe('  ! 1 baseline case(s) not run: sweep/unreachable');
     expect(lines[start + 3]).toBe('  - 1 case(s) without a baseline: sweep/udp[send_size=1K]');
     expect(lines[start + 4]).toBe(
-      '  ✗ sweep/bulk[nodelay=false,send_size=1K] throughput  12.8 Gbit/s → 10.7 Gbit/s  −16.7% (tolerance 5%)  judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it',
+      '  ✗ sweep/bulk[nodelay=false,send_size=1K] throughput  12.8 Gbit/s → 10.7 Gbit/s  −16.7% [−19.0%, −14.3%] regressed (tolerance 5%)  p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)',
     );
-    expect(result.stdout).toMatch(/^ {2}✓ sweep\/rr\[request_size=1,test=TCP_RR\] transaction_rate {2}17\.6k\/s → 17\.6k\/s {2}\+0\.00% \(tolerance 5%\)/m);
+    expect(result.stdout).toMatch(/^ {2}✓ sweep\/rr\[request_size=1,test=TCP_RR\] transaction_rate {2}17\.6k\/s → 17\.6k\/s {2}\+0\.00% \[−0\.47%, \+0\.48%\] unchanged \(tolerance 5%\)/m);
+    expect(result.stdout).toMatch(/^ {2}✓ sweep\/udp\[send_size=8K\] throughput {2}16\.3 Gbit\/s → 18\.1 Gbit\/s {2}\+11\.1% \[\+10\.9%, \+11\.4%\] improved \(tolerance 5%\)/m);
+    expect(result.stdout).toMatch(/^ {2}- sweep\/udp\[send_size=1K\] throughput {2}— not compared \(tolerance 5%\) {2}the baseline has no case with this id$/m);
+    // inconclusive is a warning with what would decide it, never a failure of its own
+    expect(result.stdout).toMatch(
+      /^ {2}\? sweep\/rr\[request_size=1K,test=UDP_RR\] transaction_rate {2}18\.6k\/s → 17\.2k\/s {2}−7\.41% \[−18\.4%, \+5\.07%\] inconclusive \(tolerance 5%\) {2}p = 0\.111, 5 vs 5 runs \(one-sided Mann–Whitney U, α = 0\.01\); the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about \d+ runs per side would likely decide it/m,
+    );
     expect(result.stdout).not.toContain('reports in');
     expect(readdirSync(dir).sort()).toEqual(['baseline.json', 'results.json']);
+  });
+
+  it('exits 0 when nothing regressed, though comparisons stayed inconclusive, and 1 with --fail-on-inconclusive', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-compare-'));
+    const { current, baseline } = sweepAndBaseline();
+    // the rr group alone: two cases unchanged, two inconclusive, and no threshold that fails
+    const rr = { ...current, suites: current.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.group === 'rr').map((c) => ({ ...c, status: 'pass' as const, thresholds: [] })) })) };
+    writeFileSync(path.join(dir, 'baseline.json'), JSON.stringify(baseline));
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(rr));
+    const lenient = await perfsuite(['compare', 'baseline.json', 'results.json', '--out', 'lenient'], { cwd: dir });
+    expect(lenient.stderr).toBe('');
+    expect(lenient.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'lenient/report.md'), 'utf8').split('\n')[0]).toBe('## ✅ perfsuite: all 4 cases passed; 2 comparisons inconclusive (a warning: see the notes)');
+    writeFileSync(path.join(dir, 'strict.json'), JSON.stringify({ ...rr, failOnInconclusive: true }));
+    const strict = await perfsuite(['compare', 'baseline.json', 'strict.json', '--out', 'strict'], { cwd: dir });
+    expect(strict.status).toBe(1);
+    expect(readFileSync(path.join(dir, 'strict/report.md'), 'utf8').split('\n')[0]).toBe('## ❌ perfsuite: 2 of 4 stayed inconclusive (--fail-on-inconclusive)');
   });
 
   it('writes the reports with the comparison when given --out', async () => {
@@ -296,7 +331,7 @@ describe('perfsuite compare and --baseline', () => {
     writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
     const compare = await perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
     expect(compare.status).toBe(2);
-    expect(compare.stderr).toBe('perfsuite: baseline old.json: schemaVersion is 0, this perfsuite reads 1; render it with the perfsuite version that wrote it\n');
+    expect(compare.stderr).toBe('perfsuite: baseline old.json: schemaVersion is 0, this perfsuite reads 1 and 2; render it with the perfsuite version that wrote it\n');
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatCaseLine, formatProgress, formatSummary } from '../../src/cli/console-reporter.js';
 import { formatMetric } from '../../src/report/format.js';
 import type { CaseResult } from '../../src/model/results.js';
+import { abRun } from '../report/fixtures.js';
 
 const base: CaseResult = {
   id: 's/rr[test=TCP_RR]',
@@ -58,5 +59,25 @@ describe('console output', () => {
     expect(formatSummary([base], { seconds: 3, outDir: 'out', reports: ['results.json', 'junit.xml'], interrupted: true, planned: 4 }, { color: false })).toBe(
       'interrupted after 1 of 4 cases: 1 passed, 0 failed, 0 could not be measured in 3s\nreports in out: results.json junit.xml\n',
     );
+  });
+});
+
+describe('console output of a same-run comparison', () => {
+  const [control, head, same, noisy] = abRun().suites[0]!.cases;
+
+  it('prints each candidate with a line against its control: change, bounds, verdict, p and rounds', () => {
+    expect(formatCaseLine(control!, 0, 4, { color: false })).toBe('✓ [1/4] ab/bulk[server=base]  throughput 945 Mbit/s ±0.4%  9.1s');
+    expect(formatCaseLine(head!, 1, 4, { color: false }).split('\n')).toEqual([
+      '✗ [2/4] ab/bulk[server=head]  throughput 897 Mbit/s ±0.4%  9.1s',
+      '    server=head vs server=base: throughput −5.00% [−5.19%, −4.81%] regressed (tolerance 3%), p = 0.002, 9 rounds',
+    ]);
+    expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')[1]).toBe('    server=same vs server=base: throughput +0.00% [−0.30%, +0.30%] unchanged (tolerance 3%), p = 0.746, 9 rounds');
+  });
+
+  it('says under an inconclusive candidate what would decide it', () => {
+    const lines = formatCaseLine(noisy!, 3, 4, { color: false }).split('\n');
+    expect(lines[0]).toMatch(/^✓ \[4\/4\] ab\/bulk\[server=noisy\] /);
+    expect(lines[1]).toBe('    server=noisy vs server=base: throughput +2.00% [−9.00%, +10.0%] inconclusive (tolerance 3%), p = 0.746, 9 rounds');
+    expect(lines[2]).toMatch(/^ {6}! the noise is too large to tell a drop of more than 3% from none with 9 rounds; about \d+ rounds would likely decide it/);
   });
 });

@@ -49,19 +49,20 @@ describe.skipIf(unavailable !== undefined)(`the regression gate on a tbf-shaped 
     const slower = run(slowerDir, ['--baseline', baseline]);
     expect(slower.status).toBe(1);
     const outcome = slower.results.suites[0]?.cases[0]?.regressions?.[0];
-    expect(outcome).toMatchObject({ metric: 'throughput', tolerancePercent: 5, verdict: 'regressed', passed: false, line: 15, evidence: { test: 'mann-whitney-u', method: 'exact', alpha: 0.01 } });
-    expect(outcome?.changePercent).toBeLessThan(-7);
-    expect(outcome?.changePercent).toBeGreaterThan(-13);
-    expect(outcome?.evidence.test === 'mann-whitney-u' && outcome.evidence.pValue).toBeCloseTo(1 / 252, 6);
+    expect(outcome).toMatchObject({ source: 'baseline', against: baseline, metric: 'throughput', tolerance: 0.05, verdict: 'regressed', passed: false, line: 15, method: 'mann-whitney-u', alpha: 0.01 });
+    expect(outcome?.change).toBeLessThan(-0.07);
+    expect(outcome?.change).toBeGreaterThan(-0.13);
+    expect(outcome?.upper).toBeLessThan(-0.05);
+    expect(outcome?.p).toBeCloseTo(1 / 252, 6);
     expect(slower.stdout).toMatch(/^✗ \[1\/1\] shaped-link\/bulk .* throughput −\d+\.\d+% vs baseline, beyond 5% \(p = 0\.004, test\/fixtures\/suites\/valid\/shaped-link\.yml:15\)/m);
-    expect(slower.stdout).toMatch(/^ {2}✗ shaped-link\/bulk throughput {2}9\d\.\d Mbit\/s → 8\d\.\d Mbit\/s {2}−\d+\.\d+% \(tolerance 5%\) {2}p = 0\.004, 5 vs 5 runs/m);
+    expect(slower.stdout).toMatch(/^ {2}✗ shaped-link\/bulk throughput {2}9\d\.\d Mbit\/s → 8\d\.\d Mbit\/s {2}−\d+\.\d+% \[−\d+\.\d+%, −\d+\.\d+%\] regressed \(tolerance 5%\) {2}p = 0\.004, 5 vs 5 runs/m);
     expect(readFileSync(path.join(slowerDir, 'junit.xml'), 'utf8')).toMatch(/<testcase classname="shaped-link\.bulk" name="bulk" file="test\/fixtures\/suites\/valid\/shaped-link\.yml" time="[\d.]+" line="15">[\s\S]*<failure message="throughput regressed −/);
-    expect(readFileSync(path.join(slowerDir, 'report.md'), 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 1 regressed against the baseline\n/);
+    expect(readFileSync(path.join(slowerDir, 'report.md'), 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 1 regressed\n/);
 
     await link.setRate('100mbit');
     const restored = run(outDir(), ['--baseline', baseline]);
     expect(restored.status).toBe(0);
-    expect(restored.results.suites[0]?.cases[0]?.regressions?.[0]?.verdict).toBe('within-tolerance');
+    expect(restored.results.suites[0]?.cases[0]?.regressions?.[0]?.verdict).toBe('unchanged');
     expect(restored.results.comparison).toMatchObject({ missingCases: [], newCases: [], environmentDifferences: [] });
   }, 120_000);
 });

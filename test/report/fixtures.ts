@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyBaseline } from '../../src/compare/compare-runs.js';
+import { applyBaseline, statusOf } from '../../src/compare/compare-runs.js';
+import { judgeAgainstControl } from '../../src/compare/judge-arms.js';
 import type { MetricName } from '../../src/model/metrics.js';
 import type { RunMetrics } from '../../src/model/netperf-outcome.js';
 import type { CaseResult, RunResult, RegressionTolerance } from '../../src/model/results.js';
@@ -86,36 +87,47 @@ function withFiveRuns(c: CaseResult): CaseResult {
   return { ...c, params: { ...c.params, repeat: 5 }, runs, spread: summarizeRuns(runs).spread };
 }
 
-/** A case with one metric of every run scaled by `factor`, as if other code had measured it. */
-function scaled(c: CaseResult, metric: MetricName, factor: number): CaseResult {
-  const runs = c.runs.map((r) => ({ ...r, [metric]: (r[metric] ?? 0) * factor }));
+/** A case with metrics of every run scaled, as if other code had measured it. */
+function scaled(c: CaseResult, factors: Partial<Record<MetricName, number>>): CaseResult {
+  const runs = c.runs.map((r) => ({ ...r, ...Object.fromEntries(Object.entries(factors).map(([metric, factor]) => [metric, (r[metric as MetricName] ?? 0) * factor])) }));
   return { ...c, runs, ...summarizeRuns(runs) };
 }
 
 /**
- * The recorded run with `regression:` tolerances of 5% and five runs a case, against a baseline in which the bulk
- * group was 20% faster (so its six cases regress), `udp[send_size=8K]` 10% slower (so it improved), the rest the same
- * (the TCP_RR cases come out unchanged; the UDP_RR cases, whose runs spread 10–16%, inconclusive at 5 runs a side),
- * `udp[send_size=1K]` missing, and the kernel different.
+ * The recorded run with five runs a case and `regression:` tolerances (5%, and 1 point of loss for udp), against a
+ * baseline with five runs a case too, in which:
+ * - the bulk group was 20% faster: its six cases regress;
+ * - `udp[send_size=8K]` was 10% slower: it improved; and lost half as much, 0.2 points less: within 1 point, unchanged;
+ * - `rr[request_size=1K,test=UDP_RR]` was 8% faster, but its runs spread 16%: inconclusive;
+ * - `rr[request_size=1,test=UDP_RR]` was the same, but its runs spread 10%: inconclusive too, as 5% cannot be told at 5 runs a side;
+ * - the TCP_RR cases were the same: unchanged;
+ * - `udp[send_size=1K]` is missing (not compared), and the kernel differs.
  */
 export function sweepAndBaseline(): { readonly current: RunResult; readonly baseline: RunResult } {
   const recorded = recordedSweep();
   const tolerances = (c: CaseResult): RegressionTolerance[] => {
-    const metric = c.group === 'rr' ? 'transaction_rate' : 'throughput';
-    return c.group === 'unreachable' ? [] : [{ metric, tolerancePercent: 5, file: 'test/fixtures/results/sweep.yml', line: c.group === 'bulk' ? 17 : c.line }];
+    const at = { file: 'test/fixtures/results/sweep.yml', line: c.group === 'bulk' ? 17 : c.line };
+    if (c.group === 'unreachable') return [];
+    if (c.group === 'rr') return [{ metric: 'transaction_rate', tolerancePercent: 5, ...at }];
+    // loss is judged in percentage points
+    return [{ metric: 'throughput', tolerancePercent: 5, ...at }, ...(c.group === 'udp' ? [{ metric: 'loss' as const, tolerancePercent: 1, ...at }] : [])];
   };
   const current: RunResult = {
     ...recorded,
     schemaVersion: 2,
     suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...withFiveRuns(c), regression: tolerances(c) })) })),
   };
-  const earlier = (c: CaseResult): CaseResult =>
-    c.group === 'bulk' ? scaled(withFiveRuns(c), 'throughput', 1.2) : c.id === 'sweep/udp[send_size=8K]' ? scaled(withFiveRuns(c), 'throughput', 0.9) : withFiveRuns(c);
+  const earlier: Readonly<Record<string, Partial<Record<MetricName, number>>>> = {
+    bulk: { throughput: 1.2 },
+    'sweep/udp[send_size=8K]': { throughput: 0.9, loss: 0.5 },
+    'sweep/rr[request_size=1K,test=UDP_RR]': { transaction_rate: 1.08 },
+  };
+  const before = (c: CaseResult): CaseResult => scaled(withFiveRuns(c), earlier[c.id] ?? earlier[c.group] ?? {});
   const baseline: RunResult = {
     ...recorded,
     schemaVersion: 2,
     environment: { ...recorded.environment, kernel: '6.1.0-28-amd64' },
-    suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.id !== 'sweep/udp[send_size=1K]').map(earlier) })),
+    suites: recorded.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.id !== 'sweep/udp[send_size=1K]').map(before) })),
   };
   return { current, baseline };
 }
@@ -124,4 +136,62 @@ export function sweepAndBaseline(): { readonly current: RunResult; readonly base
 export function comparedSweep(): RunResult {
   const { current, baseline } = sweepAndBaseline();
   return applyBaseline(current, baseline, 'baseline/results.json');
+}
+
+/** How each arm of abRun() measures in round r, relative to the control. */
+const ARMS: Readonly<Record<string, (round: number) => number>> = {
+  base: () => 1,
+  // 5% slower in every round: regressed at a 3% tolerance
+  head: (round) => 0.95 * (1 + (((round * 104729) % 5) - 2) / 1000),
+  // the same within ±0.3%: unchanged
+  same: (round) => 1 + (((round * 104729) % 7) - 3) / 1000,
+  // up to ±10% round by round, about +2% in the middle: inconclusive at 3%
+  noisy: (round) => [1.08, 0.93, 1.05, 0.96, 1.1, 0.91, 1.02, 0.97, 1.06][round - 1] ?? 1,
+};
+
+/**
+ * A same-run A/B comparison, judged as `run` judges it: `matrix: { server: [base, head, same, noisy] }`,
+ * `compare: { server: base }`, `regression: { throughput: 3% }`, 9 interleaved rounds with the order seed 42.
+ */
+export function abRun(): RunResult {
+  const rounds = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const control = 'ab/bulk[server=base]';
+  const tolerance: RegressionTolerance = { metric: 'throughput', tolerancePercent: 3, file: 'suites/ab.yml', line: 14 };
+  const arm = (server: string): CaseResult => {
+    const runs = rounds.map((round) => ({ throughput: 940e6 * (1 + ((round * 7919) % 13) / 1000) * (ARMS[server]?.(round) ?? 1) }));
+    return {
+      id: `ab/bulk[server=${server}]`,
+      group: 'bulk',
+      server,
+      params: { test: 'TCP_STREAM', duration: 1, repeat: { min: 7, max: 9 } },
+      file: 'suites/ab.yml',
+      line: 9,
+      status: 'pass',
+      ...summarizeRuns(runs),
+      runs,
+      thresholds: [],
+      regression: [tolerance],
+      arm: { role: server === 'base' ? 'control' : 'candidate', axis: 'server', control, value: server, controlValue: 'base' },
+      rounds,
+      retries: 0,
+      durationSeconds: 9.1,
+      netperf: [],
+    };
+  };
+  const base = arm('base');
+  const candidates = ['head', 'same', 'noisy'].map((server) => {
+    const c = arm(server);
+    const judged = { ...c, regressions: judgeAgainstControl(base, c) };
+    return { ...judged, status: statusOf(judged) };
+  });
+  return {
+    schemaVersion: 2,
+    state: 'complete',
+    startedAt: '2026-01-02T03:04:05.000Z',
+    finishedAt: '2026-01-02T03:05:20.000Z',
+    environment: { hostname: 'ci-runner', platform: 'linux', kernel: '6.1.0', arch: 'x64', cpuCount: 2, cpuModel: 'Test CPU', node: 'v20.20.0', netperfVersion: '2.7.0', perfsuiteVersion: '0.2.0' },
+    servers: [],
+    seed: 42,
+    suites: [{ name: 'ab', file: 'suites/ab.yml', cases: [base, ...candidates] }],
+  };
 }

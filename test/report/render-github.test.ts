@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_END, groupStart, renderAnnotations } from '../../src/report/render-github.js';
 import type { RunResult } from '../../src/model/results.js';
-import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
+import { abRun, comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
 describe('GitHub workflow commands', () => {
   it('annotates each failure at its threshold line, unmeasured cases first, paths relative to the checkout', () => {
@@ -41,12 +41,44 @@ describe('GitHub workflow commands', () => {
     expect(GROUP_END).toBe('::endgroup::\n');
   });
 
-  it('annotates a regression at its regression: line', () => {
+  it('annotates a regression at its regression: line, and an inconclusive comparison as a warning there', () => {
     const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
-    expect(lines).toHaveLength(10);
+    // 10 failures (the unmeasured case, 3 missed thresholds, 6 regressions), then the 2 inconclusive comparisons
+    expect(lines.map((line) => line.slice(0, line.indexOf(' ')))).toEqual([...Array<string>(10).fill('::error'), '::warning', '::warning']);
     expect(lines).toContain(
-      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A sweep/bulk[nodelay=false%2Csend_size=1K] regressed::throughput regressed −16.7%25 vs baseline (12.8 Gbit/s → 10.7 Gbit/s, tolerance 5%25; judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it)',
+      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A sweep/bulk[nodelay=false%2Csend_size=1K] regressed::throughput regressed −16.7%25 [−19.0%25, −14.3%25] vs baseline (12.8 Gbit/s → 10.7 Gbit/s, tolerance 5%25; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01))',
     );
+    expect(lines.at(-1)).toBe(
+      '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1K%2Ctest=UDP_RR] transaction_rate inconclusive::transaction_rate inconclusive −7.41%25 [−18.4%25, +5.07%25] vs baseline (18.6k/s → 17.2k/s, tolerance 5%25; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); the noise is too large to tell a drop of more than 5%25 from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: { max: 15 }))',
+    );
+    // unchanged, improved and not compared metrics say nothing
+    expect(lines.filter((line) => /unchanged|improved|not compared/.test(line))).toEqual([]);
+  });
+
+  it('makes an inconclusive comparison an error under --fail-on-inconclusive, and says so', () => {
+    const run = comparedSweep();
+    const strict: RunResult = {
+      ...run,
+      failOnInconclusive: true,
+      suites: run.suites.map((s) => ({
+        ...s,
+        // without the regressed bulk group, so every failure gets its own annotation
+        cases: s.cases.filter((c) => c.group !== 'bulk').map((c) => ({ ...c, regressions: (c.regressions ?? []).map((r) => (r.verdict === 'inconclusive' ? { ...r, passed: false } : r)) })),
+      })),
+    };
+    const lines = renderAnnotations(strict, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('::warning'))).toEqual([]);
+    expect(lines).toHaveLength(6);
+    expect(lines.at(-1)).toMatch(
+      /^::error file=test\/fixtures\/results\/sweep\.yml,line=29,title=perfsuite%3A sweep\/rr\[request_size=1%2Ctest=UDP_RR\] transaction_rate stayed inconclusive \(--fail-on-inconclusive\)::transaction_rate inconclusive \+0\.00%25 /,
+    );
+  });
+
+  it('annotates a candidate that regressed against its control, and warns of one still inconclusive', () => {
+    const lines = renderAnnotations(abRun(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^::error file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=head\] regressed::throughput regressed −5\.00%25 \[−5\.19%25, −4\.81%25\] vs control ab\/bulk\[server=base\] /);
+    expect(lines[1]).toMatch(/^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] throughput inconclusive::throughput inconclusive \+2\.00%25 /);
   });
 
   it('says nothing when every case passed', () => {

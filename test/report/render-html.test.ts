@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
-import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
+import { abRun, comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
 /** Debian's `chromium` (or PERFSUITE_CHROMIUM); the test fails rather than skips without one. */
 function findChromium(): string {
@@ -117,15 +117,52 @@ describe('report.html in headless Chromium', () => {
     await page.close();
   });
 
-  it('shows the comparison with the baseline: differences called out, regressed metrics tinted, Δ columns', async () => {
+  it('shows the comparison with the baseline: differences called out, regressed metrics tinted, inconclusive ones a warning, Δ columns', async () => {
     const page = await open(renderHtml(comparedSweep()));
+    expect(await page.locator('h2', { hasText: 'Compared with' }).allInnerTexts()).toEqual(['Compared with the baseline']);
     expect(await page.locator('p.warning').first().innerText()).toBe("The environment differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway.");
+    const rows = page.locator('table.comparison tbody tr');
+    expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual([
+      ...Array<string>(6).fill('regressed'),
+      'not-compared',
+      'not-compared',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'inconclusive',
+      'inconclusive',
+    ]);
     const regressed = page.locator('table.comparison tr.regressed');
-    expect(await regressed.count()).toBe(6);
     expect(await regressed.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
-    expect(await regressed.first().innerText()).toContain('12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t5%');
+    expect(await regressed.first().innerText()).toBe(
+      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t[−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)',
+    );
+    const inconclusive = page.locator('table.comparison tr.inconclusive');
+    expect(await inconclusive.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 248, 197)');
+    expect(await page.locator('div.warning').innerText()).toMatch(/^2 comparisons are inconclusive \(a warning, not a failure\):\n/);
+    expect(await page.locator('div.warning li').allInnerTexts()).toEqual([
+      expect.stringMatching(/^sweep\/rr\[request_size=1,test=UDP_RR\] transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side;/),
+      expect.stringMatching(/^sweep\/rr\[request_size=1K,test=UDP_RR\] transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side;/),
+    ]);
+    // Δ columns in the group tables: regressed red, inconclusive amber, improved green
     const delta = page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td.miss');
     expect(await delta.allInnerTexts()).toEqual(['−16.7%']);
+    expect(await page.locator('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"] td.noise').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['−7.41%', 'rgb(154, 103, 0)']);
+    expect(await page.locator('tr[data-case="sweep/udp[send_size=8K]"] td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1%', 'rgb(26, 127, 55)']);
+    await page.close();
+  });
+
+  it('shows a same-run comparison against the control, with the seed, and no baseline', async () => {
+    const page = await open(renderHtml(abRun()));
+    expect(await page.locator('h2', { hasText: 'Compared with' }).allInnerTexts()).toEqual(['Compared with the control, in the same run']);
+    expect(await page.locator('p.meta', { hasText: 'interleaved' }).innerText()).toMatch(/Order seed 42 \(--seed 42 reproduces it\)\.$/);
+    const rows = page.locator('table.comparison tbody tr');
+    expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual(['regressed', 'unchanged', 'inconclusive']);
+    expect(await rows.first().innerText()).toBe(
+      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00%\t[−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)',
+    );
+    expect(await page.locator('tr[data-case="ab/bulk[server=head]"] td.miss').allInnerTexts()).toEqual(['−5.00%']);
     await page.close();
   });
 

@@ -4,7 +4,7 @@ import type { CaseResult, RunResult } from '../../src/model/results.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JUNIT_XSD, projectRoot, schemaErrors } from '../helpers.js';
-import { comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
+import { abRun, comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
 
 /** Attributes of every element with this tag, in document order (enough for the flat JUnit shape). */
 function elements(xml: string, tag: string): Record<string, string>[] {
@@ -37,11 +37,46 @@ describe('junit.xml', () => {
     expect(elements(xml, 'testcase').find((c) => c['name'] === 'bulk[nodelay=true,send_size=64K]')).toMatchObject({ line: '17' });
     expect(elements(xml, 'failure')).toContainEqual({
       message:
-        'throughput regressed −16.7% vs baseline (65.4 Gbit/s → 54.5 Gbit/s, tolerance 5%; judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it) (test/fixtures/results/sweep.yml:17)',
+        'throughput regressed −16.7% [−26.1%, −6.03%] vs baseline (65.4 Gbit/s → 54.5 Gbit/s, tolerance 5%; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)) (test/fixtures/results/sweep.yml:17)',
       type: 'regression',
     });
-    expect(xml).toMatch(/<property name="baseline\.throughput" value="\d+"\/>\n\s+<property name="regression\.throughput" value="throughput regressed −16\.7% vs baseline/);
+    expect(xml).toMatch(/<property name="baseline\.throughput" value="\d+"\/>\n\s+<property name="regression\.throughput" value="throughput regressed −16\.7% \[−26\.1%, −6\.03%\] vs baseline/);
+    // 6 regressed, 3 missed thresholds; the inconclusive comparisons fail nothing
     expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '13', failures: '9', errors: '1' });
+    expect(elements(xml, 'failure').filter((f) => f['type'] === 'regression')).toHaveLength(6);
+  });
+
+  it('passes a case whose comparison is inconclusive, carrying the note as a property and in system-out', () => {
+    const run = comparedSweep();
+    // the UDP_RR case without its missed threshold, so only the comparison could fail it
+    const udpRr = run.suites[0]!.cases.find((c) => c.id === 'sweep/rr[request_size=1K,test=UDP_RR]')!;
+    const only: RunResult = { ...run, suites: [{ ...run.suites[0]!, cases: [{ ...udpRr, status: 'pass', thresholds: udpRr.thresholds.filter((t) => t.passed) }] }] };
+    const xml = renderJunit(only);
+    expect(schemaErrors(xml)).toBe('');
+    expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '1', failures: '0', errors: '0' });
+    expect(elements(xml, 'failure')).toEqual([]);
+    const note = 'the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: { max: 15 })';
+    expect(elements(xml, 'property')).toContainEqual({ name: 'inconclusive.transaction_rate', value: note });
+    expect(xml).toContain(
+      `<system-out><![CDATA[inconclusive: transaction_rate inconclusive −7.41% [−18.4%, +5.07%] vs baseline (18.6k/s → 17.2k/s, tolerance 5%; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); ${note}) (test/fixtures/results/sweep.yml:29)\n\n$ netperf `,
+    );
+    // a decided comparison carries no such note
+    expect(renderJunit(comparedSweep())).not.toContain('name="inconclusive.throughput"');
+  });
+
+  it('fails a candidate that regressed against its control, and passes an inconclusive one with its note', () => {
+    const xml = renderJunit(abRun());
+    expect(schemaErrors(xml)).toBe('');
+    expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '4', failures: '1', errors: '0' });
+    expect(elements(xml, 'testcase').find((c) => c['name'] === 'bulk[server=head]')).toMatchObject({ line: '14' });
+    expect(elements(xml, 'failure')).toEqual([
+      {
+        message: 'throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)) (suites/ab.yml:14)',
+        type: 'regression',
+      },
+    ]);
+    expect(elements(xml, 'property').filter((p) => p['name'] === 'control.throughput')).toHaveLength(3);
+    expect(elements(xml, 'property').filter((p) => p['name']?.startsWith('inconclusive.'))).toEqual([{ name: 'inconclusive.throughput', value: expect.stringMatching(/^the noise is too large to tell a drop of more than 3% from none with 9 rounds/) as string }]);
   });
 
   it('the schema check itself rejects a broken document', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { RunResult } from '../../src/model/results.js';
-import { comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
+import { readResultsFiles } from '../../src/results/read-results.js';
+import { projectRoot } from '../helpers.js';
+import { abRun, comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
 
 describe('report.md', () => {
   it('renders a recorded run as the whole expected document', async () => {
@@ -100,18 +102,74 @@ describe('report.md against a baseline', () => {
     await expect(renderMarkdown(comparedSweep())).toMatchFileSnapshot('../fixtures/results/sweep.compared.report.md');
   });
 
-  it('says what was compared, what differs, and shows baseline, current, change and evidence per metric', () => {
+  it('says what was compared, what differs, and shows baseline, current, change, bounds and evidence per metric', () => {
     const md = renderMarkdown(comparedSweep());
-    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed against the baseline; 1 of 13 could not be measured');
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed; 1 of 13 could not be measured; 2 comparisons inconclusive (a warning: see the notes)');
     expect(md).toContain('> ⚠️ **The environment differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
     expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
+    // one row per compared metric, in each verdict
     expect(md).toContain(
-      '| ❌ | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | judged on the tolerance alone: too few runs for the test (smallest possible p with 2 vs 2 is 0.17 > 0.01); repeat: 5 or more enables it |',
+      '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% [−19.0%, −14.3%] | 5% | p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |',
     );
-    // the group table gains a Δ column, the regressed change in bold
+    expect(md).toContain('| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |');
+    expect(md).toContain('| ✅ improved | `sweep/udp[send_size=8K]` | throughput | baseline | 16.3 Gbit/s | 18.1 Gbit/s | +11.1% [+10.9%, +11.4%] | 5% |');
+    // loss is judged in percentage points
+    expect(md).toContain('| ✅ unchanged | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |');
+    expect(md).toContain(
+      '| ❔ inconclusive | `sweep/rr[request_size=1K,test=UDP_RR]` | transaction_rate | baseline | 18.6k/s | 17.2k/s | −7.41% [−18.4%, +5.07%] | 5% | p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); the noise is too large to tell a drop of more than 5% from none with 5 runs per side;',
+    );
+    expect(md).toContain('| ➖ not compared | `sweep/udp[send_size=1K]` | throughput | baseline | — | 2.39 Gbit/s | — | 5% | the baseline has no case with this id |');
+    // the inconclusive ones are a warning under the comparison's heading, not failures
+    const heading = lines.indexOf('### Compared with the baseline');
+    const warning = lines.indexOf('> ⚠️ **2 comparisons are inconclusive** (not failed):');
+    expect(heading).toBeGreaterThan(lines.indexOf('### Failures (10)'));
+    expect(warning).toBeGreaterThan(heading);
+    expect(warning).toBeLessThan(lines.findIndex((line) => line.startsWith('| verdict |')));
+    expect(lines[warning + 3]).toMatch(/^> - `sweep\/rr\[request_size=1K,test=UDP_RR\]` transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side; .* \(test\/fixtures\/results\/sweep\.yml:29\)$/);
+    expect(md).not.toMatch(/\| ❌ \| `sweep\/rr\[request_size=1K,test=UDP_RR\]` \| transaction_rate inconclusive/);
+    // the group table gains a Δ column per compared metric: regressed in bold, inconclusive and improved marked
     expect(md).toContain('|  | send_size | nodelay | throughput (Gbit/s) | Δ throughput | note |');
     expect(md).toContain('| ❌ | 1K | false | 10.7 | **−16.7%** ❌ |  |');
+    expect(md).toContain('| ❌ | UDP_RR | 1K | **17187** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ |  |');
+    expect(md).toContain('| ✅ | TCP_RR | 1 | 17646 | 56.6 | 58 | 60 | 76 | 1.57 | 16.1 | +0.00% |  |');
+    expect(md).toContain('|  | send_size | throughput (Gbit/s) | send_throughput (Gbit/s) | loss (%) | Δ throughput | Δ loss | note |');
+    expect(md).toContain('| ❌ | 8K | **18.1** ❌ | 18.2 | 0.41 | +11.1% 🟢 | +0.21 pp |  |');
     // a case with no baseline shows no change
-    expect(md).toContain('| ✅ | 1K | 2.39 | 2.42 | 1.23 | — |  |');
+    expect(md).toContain('| ✅ | 1K | 2.39 | 2.42 | 1.23 | — | — |  |');
+  });
+});
+
+describe('report.md of a compared file of schemaVersion 1', () => {
+  it('shows its verdicts in today\'s words, and says why one is inconclusive though the file never said', () => {
+    const [v1] = readResultsFiles(['test/fixtures/results/sweep.compared.v1.results.json'], projectRoot);
+    const md = renderMarkdown(v1!);
+    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed; 1 of 13 could not be measured; 1 comparison inconclusive (a warning: see the notes)');
+    expect(md).toContain('> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)');
+    // no bounds were stored then, so none are shown
+    expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |');
+    expect(md).toContain('| ✅ unchanged | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp | 1 pp |');
+  });
+});
+
+describe('report.md of a same-run comparison (A/B)', () => {
+  it('judges each candidate against its control in a section of its own, with the seed that reproduces the order', () => {
+    const md = renderMarkdown(abRun());
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('## ❌ perfsuite: 1 of 4 regressed; 1 comparison inconclusive (a warning: see the notes)');
+    const heading = lines.indexOf('### Compared with the control, in the same run');
+    expect(heading).toBeGreaterThan(lines.indexOf('### Failures (1)'));
+    expect(md).not.toContain('### Compared with the baseline');
+    expect(lines[heading + 2]).toMatch(/^Each candidate was measured interleaved with its control: .* Order seed 42 \(`--seed 42` reproduces it\)\.$/);
+    expect(lines[heading + 4]).toBe('> ⚠️ **1 comparison is inconclusive** (not failed):');
+    expect(lines[heading + 6]).toMatch(/^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/);
+    expect(md).toContain('| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01) |');
+    expect(md).toContain('| ✅ unchanged | `ab/bulk[server=same]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 946 Mbit/s | +0.00% [−0.30%, +0.30%] | 3% |');
+    expect(md).toContain('| ❔ inconclusive | `ab/bulk[server=noisy]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 960 Mbit/s | +2.00% [−9.00%, +10.0%] | 3% |');
+    expect(md).toContain('| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds');
+    // the control itself is not compared: no Δ
+    expect(md).toContain('| ✅ | base | 945 | — |  |');
+    expect(md).toContain('| ❌ | head | 897 | **−5.00%** ❌ |  |');
+    expect(md).toContain('| ✅ | noisy | 960 | +2.00% ❔ |  |');
   });
 });
