@@ -1,6 +1,7 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { judgePaired } from '../stats/judge-change.js';
+import { sequentialLevels } from '../stats/sequential.js';
 import { METRICS } from '../model/metrics.js';
 import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, toleranceOf, type Sides } from './judge-metric.js';
 
@@ -25,26 +26,46 @@ export function pairByRound(control: CaseResult, candidate: CaseResult, metric: 
   return { source: 'control', against: control.id, againstRuns, currentRuns, rounds };
 }
 
+export interface ArmJudgeOptions {
+  readonly failOnInconclusive?: boolean;
+  /** The rounds the unit may measure: every look from `min` to `max` shares α (src/stats/sequential.ts). */
+  readonly rounds?: { readonly min: number; readonly max: number };
+}
+
 /** Judges each `regression:` tolerance of a candidate on its per-round pairs with the control (DESIGN §7). */
-export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, options: { readonly failOnInconclusive?: boolean } = {}): RegressionOutcome[] {
+export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions = {}): RegressionOutcome[] {
   return (candidate.regression ?? []).map((tolerance) => judgeOne(tolerance, control, candidate, options));
 }
 
-function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate: CaseResult, options: { readonly failOnInconclusive?: boolean }): RegressionOutcome {
+function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions): RegressionOutcome {
   const sides = pairByRound(control, candidate, tolerance.metric);
   if (sides.currentRuns.length === 0) {
     const missing = control.runs.length === 0 ? `the control ${control.id} has no ${tolerance.metric}` : `no round measured ${tolerance.metric} on both arms`;
     return notCompared(tolerance, sides, missing);
   }
   const inPoints = isJudgedInPoints(tolerance.metric);
-  if (!inPoints && [...sides.againstRuns, ...sides.currentRuns].some((v) => v <= 0)) {
-    return notCompared(tolerance, sides, `a round measured ${tolerance.metric} as 0, so ratios between the arms mean nothing`, `a ${tolerance.metric} of 0 has no ratio`);
+  if (!inPoints && sides.againstRuns.some((v) => v <= 0)) {
+    return notCompared(tolerance, sides, `the control measured ${tolerance.metric} as 0 in a round, so a ratio to it means nothing`, `a control ${tolerance.metric} of 0 has no ratio`);
   }
-  const judgement = judgePaired(sides.againstRuns, sides.currentRuns, {
-    better: METRICS[tolerance.metric].better,
-    tolerance: toleranceOf(tolerance),
-    alpha: SIGNIFICANCE_LEVEL,
-    inPoints,
-  });
-  return judgedOutcome(tolerance, sides, judgement, { ...options, sample: sides.currentRuns.length });
+  const n = sides.currentRuns.length;
+  const { min, max } = options.rounds ?? { min: n, max: n };
+  // the looks are counted in pairs: a round dropped for a failed run moves the plan's start down with it
+  const level = sequentialLevels(SIGNIFICANCE_LEVEL, Math.min(min, n), Math.max(max, n))[n] ?? 0;
+  const judge = (alpha: number) =>
+    judgePaired(sides.againstRuns, inPoints ? sides.currentRuns : sides.currentRuns.map(positive), { better: METRICS[tolerance.metric].better, tolerance: toleranceOf(tolerance), alpha, inPoints });
+  const flags = { ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}), sample: n };
+  // one look judges at α itself; a look of a longer plan records the share of α it was given
+  const sequential = Math.min(min, n) < Math.max(max, n);
+  if (level > 0) return judgedOutcome(tolerance, sides, judge(level), { ...flags, alpha: sequential ? level : SIGNIFICANCE_LEVEL });
+  // α is spent over the looks from min to max; this many rounds is not one of the looks that may decide
+  const open = judgedOutcome(tolerance, sides, judge(SIGNIFICANCE_LEVEL), flags);
+  const note = `${n} round${n === 1 ? '' : 's'} cannot decide under the sequential plan of ${min}–${max} rounds, which shares α = ${SIGNIFICANCE_LEVEL} between its looks; measure more rounds`;
+  const undecided: Record<string, unknown> = { ...open, verdict: 'inconclusive', passed: options.failOnInconclusive !== true, note };
+  for (const key of ['lower', 'upper', 'improved', 'sampleNeeded']) delete undecided[key];
+  return undecided as unknown as RegressionOutcome;
+}
+
+/** A candidate that measured 0 (all traffic dropped) is as bad as it gets: a ratio of −100%, never "not compared". */
+function positive(value: number): number {
+  return value > 0 ? value : Number.MIN_VALUE;
 }

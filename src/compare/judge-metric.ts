@@ -57,7 +57,7 @@ export function judgedOutcome(
   tolerance: RegressionTolerance,
   sides: Sides,
   judgement: ChangeJudgement,
-  options: { readonly failOnInconclusive?: boolean; readonly sample: number },
+  options: { readonly failOnInconclusive?: boolean; readonly sample: number; /** The level judged at, when not the full α (a look of a sequential plan). */ readonly alpha?: number },
 ): RegressionOutcome {
   const { verdict } = judgement;
   const finite = (x: number): number | undefined => (Number.isFinite(x) ? x : undefined);
@@ -70,7 +70,7 @@ export function judgedOutcome(
     change: judgement.change,
     ...defined({ lower: finite(judgement.lower), upper: finite(judgement.upper) }),
     p: judgement.p,
-    alpha: SIGNIFICANCE_LEVEL,
+    alpha: options.alpha ?? SIGNIFICANCE_LEVEL,
     method: judgement.method,
     ...(judgement.improved ? { improved: true } : {}),
     ...defined({ note, sampleNeeded: verdict === 'inconclusive' ? judgement.sampleNeeded : undefined }),
@@ -78,14 +78,20 @@ export function judgedOutcome(
 }
 
 function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
-  const unit = isJudgedInPoints(tolerance.metric) ? ' points' : '%';
+  const unit = isJudgedInPoints(tolerance.metric) ? ' pp' : '%';
   const limit = `${tolerance.tolerancePercent}${unit}`;
   // no bound on either side: this sample cannot reach α however the values fall
   if (!Number.isFinite(judgement.lower) && !Number.isFinite(judgement.upper)) {
     return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
-  const repeat = words === 'rounds' ? `repeat: { max: ${judgement.sampleNeeded} }` : `repeat: ${judgement.sampleNeeded} in both runs`;
-  const needed = judgement.sampleNeeded === undefined ? '' : `; about ${judgement.sampleNeeded} ${words} would likely decide it (${repeat})`;
-  return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}${needed}`;
+  const needed = judgement.sampleNeeded;
+  const repeat = words === 'rounds' ? `repeat: { min: 7, max: ${needed} }` : `repeat: ${needed} in both runs`;
+  const advice =
+    needed === undefined
+      ? ''
+      : needed > 100
+        ? `; it would take about ${needed} ${words}: widen the tolerance, lengthen each run (duration), or quiet the machine instead`
+        : `; about ${needed} ${words} would likely decide it (${repeat})`;
+  return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}${advice}`;
 }

@@ -1,4 +1,4 @@
-import { isJudgedInPoints } from '../compare/compare-runs.js';
+import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
 import type { RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
 import { formatMetric } from './format.js';
@@ -65,7 +65,9 @@ export function formatEvidence(outcome: RegressionOutcome): string {
   // every report shows the verdict beside this, so the reason alone
   if (outcome.verdict === 'not-compared') return outcome.note ?? outcome.changeReason ?? 'no values';
   const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : 'one-sided Mann–Whitney U';
-  const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)} (${test}, α = ${outcome.alpha ?? 0.01})`;
+  const alpha = outcome.alpha ?? SIGNIFICANCE_LEVEL;
+  const level = alpha === SIGNIFICANCE_LEVEL ? `α = ${alpha}` : `α = ${SIGNIFICANCE_LEVEL} shared over the looks of repeat { min, max }: ${Number(alpha.toPrecision(2))} at this one`;
+  const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)} (${test}, ${level})`;
   return outcome.verdict === 'inconclusive' && outcome.note !== undefined ? `${stats}; ${outcome.note}` : stats;
 }
 
@@ -101,8 +103,7 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName):
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */
-export const AB_METHOD =
-  'Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict is judged on the per-round paired ratios: regressed = worse beyond the tolerance and a one-sided sign test p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell).';
+export const AB_METHOD = `Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict is judged on the per-round paired ratios: regressed = worse beyond the tolerance and a one-sided sign test p ≤ ${SIGNIFICANCE_LEVEL}; unchanged = the ${(1 - SIGNIFICANCE_LEVEL) * 100}% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell). With repeat { min, max } the looks after each round share α, so measuring until decided raises no more false alarms than one look.`;
 
 /** How a comparison with a stored baseline is judged. */
 export function BASELINE_METHOD(alpha: number): string {

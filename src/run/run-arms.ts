@@ -37,9 +37,9 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
       if (attempt.kind === 'failed' && !isTransient(attempt.failure.kind, arm)) arm.error = attempt.failure;
     }
     if (control === undefined || control.error !== undefined) break;
-    if (round >= min && decided(judgeUnit(arms, control, options, options.now()))) break;
+    if (round >= min && decided(judgeUnit(arms, control, options, { min, max }, options.now()))) break;
   }
-  return control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, options.now());
+  return control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, { min, max }, options.now());
 }
 
 /**
@@ -61,7 +61,7 @@ function decided(results: readonly CaseResult[]): boolean {
 }
 
 /** Every arm's result, each candidate judged against the control on its per-round pairs. */
-function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options: RunCasesOptions, now: number): CaseResult[] {
+function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options: RunCasesOptions, rounds: { min: number; max: number }, now: number): CaseResult[] {
   const controlResult = finishCase(control, now);
   return arms.map((arm) => {
     if (arm === control) return controlResult;
@@ -71,7 +71,7 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
       return { ...result, status: 'error', error: { kind: 'control-failed', message: `its control ${controlResult.id} could not be measured: ${controlResult.error?.message ?? 'no runs'}` } };
     }
     const paired = Math.min(result.rounds?.length ?? 0, controlResult.rounds?.length ?? 0);
-    const regressions = judgeAgainstControl(controlResult, result, { ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}) });
+    const regressions = judgeAgainstControl(controlResult, result, { rounds, ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}) });
     const pairs = Math.max(0, ...regressions.map((r) => r.rounds?.length ?? 0));
     if (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS) {
       return {

@@ -49,7 +49,7 @@ describe('GitHub workflow commands', () => {
       '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A sweep/bulk[nodelay=false%2Csend_size=1K] regressed::throughput regressed −16.7%25 [−19.0%25, −14.3%25] vs baseline (12.8 Gbit/s → 10.7 Gbit/s, tolerance 5%25; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01))',
     );
     expect(lines.at(-1)).toBe(
-      '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1K%2Ctest=UDP_RR] transaction_rate inconclusive::transaction_rate inconclusive −7.41%25 [−18.4%25, +5.07%25] vs baseline (18.6k/s → 17.2k/s, tolerance 5%25; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); the noise is too large to tell a drop of more than 5%25 from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: { max: 15 }))',
+      '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1K%2Ctest=UDP_RR] transaction_rate inconclusive::transaction_rate inconclusive −7.41%25 [−18.4%25, +5.07%25] vs baseline (18.6k/s → 17.2k/s, tolerance 5%25; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); the noise is too large to tell a drop of more than 5%25 from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: 15 in both runs))',
     );
     // unchanged, improved and not compared metrics say nothing
     expect(lines.filter((line) => /unchanged|improved|not compared/.test(line))).toEqual([]);

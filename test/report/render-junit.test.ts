@@ -55,10 +55,10 @@ describe('junit.xml', () => {
     expect(schemaErrors(xml)).toBe('');
     expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '1', failures: '0', errors: '0' });
     expect(elements(xml, 'failure')).toEqual([]);
-    const note = 'the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: { max: 15 })';
+    const note = 'the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: 15 in both runs)';
     expect(elements(xml, 'property')).toContainEqual({ name: 'inconclusive.transaction_rate', value: note });
     expect(xml).toContain(
-      `<system-out><![CDATA[inconclusive: transaction_rate inconclusive −7.41% [−18.4%, +5.07%] vs baseline (18.6k/s → 17.2k/s, tolerance 5%; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); ${note}) (test/fixtures/results/sweep.yml:29)\n\n$ netperf `,
+      `<system-out><![CDATA[transaction_rate inconclusive −7.41% [−18.4%, +5.07%] vs baseline (18.6k/s → 17.2k/s, tolerance 5%; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); ${note}) (test/fixtures/results/sweep.yml:29)\n\n$ netperf `,
     );
     // a decided comparison carries no such note
     expect(renderJunit(comparedSweep())).not.toContain('name="inconclusive.throughput"');

@@ -82,10 +82,10 @@ describe('interleaved A/B rounds (fake executor)', () => {
   it('runs each arm once per round in a seeded order, warm-ups first, and the same seed gives the same order', async () => {
     const first = arms(steady(95));
     await run(first, { seed: 7, extra: '    warmup: 1\n' });
-    // two warm-ups (one per arm), then 7 rounds of two runs; decided after 7, so no more
-    expect(first.order).toHaveLength(2 + 14);
+    // two warm-ups (one per arm), then rounds of two runs; α spent over 7–20 rounds decides 8 agreeing rounds, so no more
+    expect(first.order).toHaveLength(2 + 16);
     expect(first.order.slice(0, 2).sort()).toEqual(['base', 'head']);
-    for (let round = 0; round < 7; round++) expect(first.order.slice(2 + round * 2, 4 + round * 2).sort()).toEqual(['base', 'head']);
+    for (let round = 0; round < 8; round++) expect(first.order.slice(2 + round * 2, 4 + round * 2).sort()).toEqual(['base', 'head']);
     const again = arms(steady(95));
     await run(again, { seed: 7, extra: '    warmup: 1\n' });
     expect(again.order).toEqual(first.order);
@@ -99,16 +99,27 @@ describe('interleaved A/B rounds (fake executor)', () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 
-  it('calls a 5% drop regressed against its control after the minimum rounds, and fails only the candidate', async () => {
+  it('calls a 5% drop regressed against its control at the first look α allows, and fails only the candidate', async () => {
     const { results } = await run(arms(steady(95)));
     const [control, candidate] = results;
-    expect(control).toMatchObject({ id: 'ab/bulk[server=base]', status: 'pass', rounds: [1, 2, 3, 4, 5, 6, 7] });
+    expect(control).toMatchObject({ id: 'ab/bulk[server=base]', status: 'pass', rounds: [1, 2, 3, 4, 5, 6, 7, 8] });
     expect(control?.regressions ?? []).toEqual([]);
     expect(candidate?.status).toBe('fail');
     const outcome = candidate?.regressions?.[0];
-    expect(outcome).toMatchObject({ source: 'control', against: 'ab/bulk[server=base]', verdict: 'regressed', passed: false, method: 'sign-test', rounds: [1, 2, 3, 4, 5, 6, 7], tolerance: 0.02 });
+    expect(outcome).toMatchObject({ source: 'control', against: 'ab/bulk[server=base]', verdict: 'regressed', passed: false, method: 'sign-test', rounds: [1, 2, 3, 4, 5, 6, 7, 8], tolerance: 0.02 });
     expect(outcome?.change).toBeCloseTo(-0.05, 2);
-    expect(outcome?.p).toBeCloseTo(1 / 128, 9);
+    expect(outcome?.p).toBeCloseTo(1 / 256, 9);
+    // the level of this look of the 7–20 round plan, not the full α
+    expect(outcome?.alpha).toBeCloseTo(1 / 256, 9);
+    // a fixed 7 rounds is one look: all of α, so 7 agreeing rounds decide
+    const fixed = await run(arms(steady(95)), { extra: '    repeat: 7\n' });
+    expect(fixed.results[1]?.regressions?.[0]).toMatchObject({ verdict: 'regressed', rounds: [1, 2, 3, 4, 5, 6, 7] });
+  });
+
+  it('calls a candidate that measured nothing (all traffic dropped) regressed at −100%, never "not compared"', async () => {
+    const { results } = await run(arms((arm, call) => (arm === 'head' ? 0 : steady(100)(arm, call))), { extra: '    repeat: 7\n' });
+    expect(results[1]?.regressions?.[0]).toMatchObject({ verdict: 'regressed', passed: false });
+    expect(results[1]?.regressions?.[0]?.change).toBeCloseTo(-1, 9);
   });
 
   it('keeps measuring while the comparison is inconclusive, up to repeat max, and then warns (or fails with --fail-on-inconclusive)', async () => {
