@@ -61,7 +61,7 @@ export function* renderPlanJson(
       group: c.group,
       server: c.server,
       params: c.params,
-      ...(c.arm === undefined ? {} : { compare: c.arm }),
+      ...(c.arm === undefined ? {} : { arm: c.arm }),
       netperf: planned.netperf,
       file: c.loc.file,
       line: c.loc.line,

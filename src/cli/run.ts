@@ -171,8 +171,9 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     });
     state = outcome.interrupted ? 'interrupted' : 'complete';
   } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    // the handlers stay until teardown is done: a second Ctrl-C (or a cancelled job's SIGTERM) must not cut it short
     await pool.stopAll();
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
     final = snapshot(state);
     saveResults(state);

@@ -58,9 +58,13 @@ export function estimateRunSeconds(params: CaseParams): number {
   return (params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + extra + RUN_OVERHEAD_SECONDS;
 }
 
-/** The seconds a case will take at most: every warm-up and measured run (`repeat: { max }` runs, for a comparison that stays inconclusive). */
-export function estimateCaseSeconds(params: CaseParams): number {
-  return ((params.warmup ?? 0) + repeatRange(params).max) * estimateRunSeconds(params);
+/**
+ * The seconds a case will take at most: every warm-up and measured run — `repeat: { max }` runs for an arm of a
+ * `compare:` group (a comparison that stays inconclusive), `min` for any other case.
+ */
+export function estimateCaseSeconds(params: CaseParams, isArm = false): number {
+  const { min, max } = repeatRange(params);
+  return ((params.warmup ?? 0) + (isArm ? max : min)) * estimateRunSeconds(params);
 }
 
 /** Turns cases into exact netperf invocations and the servers they need. Pure: ports chosen at run time are placeholders. */
@@ -95,7 +99,7 @@ export function planCasesLazily(
       controlPort: server.controlPort,
       ...defined({ dataPort: 'data_port' in spec ? spec.data_port : undefined, passphrase: spec.type === 'ssh' || spec.type === 'netns' ? PASSPHRASE_PLACEHOLDER : undefined }),
     };
-    const seconds = estimateCaseSeconds(c.params);
+    const seconds = estimateCaseSeconds(c.params, c.arm !== undefined);
     estimatedSeconds += seconds;
     return { case: c, serverKey: server.key, netperf: buildNetperfArgv(c.params as CaseParams & { test: TestName }, target), estimatedSeconds: seconds };
   };

@@ -41,7 +41,8 @@ function globToRegExp(glob: string): RegExp {
 export function parseFilter(text: string): CaseFilter {
   const match = COMPARISON.exec(text.trim());
   const name = match?.[1];
-  if (name === 'server' && (match?.[2] === '=' || match?.[2] === '!=')) {
+  if (name === 'server') {
+    if (match?.[2] !== '=' && match?.[2] !== '!=') throw new UsageError(`--filter '${text}': server takes = or != with server names, like server=head or server!=base,lab`);
     // the server is a field of the case, not a parameter: matched by name
     const names = new Set((match[3] ?? '').split(',').map((v) => v.trim()));
     return { text, matches: (c) => names.has(c.server) === (match[2] === '=') };
@@ -113,7 +114,7 @@ export function splitIntoShards(cases: readonly Case[], total: number): { cases:
   const shards = Array.from({ length: total }, () => ({ members: new Set<Case>(), seconds: 0 }));
   // a control and its candidates are one unit: they run interleaved, so they never split
   const bySize = runUnits(cases)
-    .map((unit) => ({ unit, id: unit[0]?.id ?? '', seconds: unit.reduce((sum, c) => sum + estimateCaseSeconds(c.params), 0) }))
+    .map((unit) => ({ unit, id: unit[0]?.id ?? '', seconds: unit.reduce((sum, c) => sum + estimateCaseSeconds(c.params, c.arm !== undefined), 0) }))
     .sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const { unit, seconds } of bySize) {
     let target = shards[0];
@@ -128,7 +129,7 @@ export function splitIntoShards(cases: readonly Case[], total: number): { cases:
 /** Applies the filters, then takes this job's shard: the cases to run and what was done to get them. */
 export function selectCases(cases: readonly Case[], options: { readonly filters: readonly string[]; readonly shard?: string }): { cases: Case[]; selection: Selection } {
   const { cases: filtered, controlsAdded } = filterCases(cases, options.filters.map(parseFilter));
-  const base = { filters: options.filters, matched: filtered.length, of: cases.length, ...(controlsAdded.length > 0 ? { controlsAdded } : {}) };
+  const base = { filters: options.filters, matched: filtered.length - controlsAdded.length, of: cases.length, ...(controlsAdded.length > 0 ? { controlsAdded } : {}) };
   if (options.shard === undefined) return { cases: filtered, selection: base };
   const shard = parseShard(options.shard);
   const shards = splitIntoShards(filtered, shard.total);

@@ -55,9 +55,13 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   });
   // an inconclusive comparison is a warning at its regression: line (a failure only under --fail-on-inconclusive)
   const warnings = allCases(result).flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive' && r.passed).map((r) => ({ c, r })));
-  for (const { c, r } of warnings.slice(0, MAX_ANNOTATIONS)) {
+  const shownWarnings = warnings.length <= MAX_ANNOTATIONS ? warnings : warnings.slice(0, MAX_ANNOTATIONS - 1);
+  for (const { c, r } of shownWarnings) {
     const file = path.relative(context.workspace, path.resolve(context.cwd, r.file)).split(path.sep).join('/');
     lines.push(`::warning file=${escapeProperty(file)},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}`);
+  }
+  if (shownWarnings.length < warnings.length) {
+    lines.push(`::warning title=${escapeProperty(`perfsuite: ${warnings.length - shownWarnings.length} more inconclusive comparisons`)}::${escapeData('GitHub shows only 10 warnings per step; every inconclusive comparison is in the job summary and in junit.xml.')}`);
   }
   const rest = failures.length - shown.length;
   if (rest > 0) {

@@ -63,7 +63,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
   for (;;) {
     const remainingMs = run.deadline - options.now();
     if (remainingMs <= 0) {
-      return { kind: 'failed', failure: { kind: 'timeout', message: `the case took longer than its timeout of ${params.timeout ?? 0} s; raise timeout: or lower repeat/duration` } };
+      return { kind: 'failed', failure: { kind: 'timeout', message: `${planned.case.arm === undefined ? 'the case' : 'the run'} took longer than its timeout of ${params.timeout ?? 0} s; raise timeout: or lower ${planned.case.arm === undefined ? 'repeat or duration' : 'duration (in a compare: group, timeout caps each run)'}` } };
     }
     let target: ServerAddress;
     try {

@@ -2,6 +2,7 @@ import { judgeAgainstControl } from '../compare/judge-arms.js';
 import { statusOf } from '../compare/compare-runs.js';
 import type { CaseResult } from '../model/results.js';
 import { type FailureKind, INFRASTRUCTURE_FAILURES } from '../model/netperf-outcome.js';
+import { ServerUnavailable } from '../model/seams.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
 import { MIN_COMPARE_ROUNDS } from '../suite/expand-suite.js';
@@ -35,6 +36,15 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
       if (attempt.kind === 'interrupted') return 'interrupted';
       // a run that failed for a passing reason (retries used up) only drops this round; any other failure ends the arm
       if (attempt.kind === 'failed' && !isTransient(attempt.failure.kind, arm)) arm.error = attempt.failure;
+      else if (attempt.kind === 'failed') {
+        // the case's retries are spent, but the rounds to come still need a live server
+        try {
+          await options.servers.recover(arm.planned.serverKey);
+        } catch (error) {
+          if (!(error instanceof ServerUnavailable)) throw error;
+          arm.error = error.failure;
+        }
+      }
     }
     if (control === undefined || control.error !== undefined) break;
     if (round >= min && decided(judgeUnit(arms, control, options, { min, max }, options.now()))) break;
@@ -78,7 +88,7 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
         ...result,
         regressions,
         status: 'error',
-        error: { kind: 'too-few-rounds', message: `only ${pairs} rounds measured both this case and its control ${controlResult.id} (runs failed); the paired test needs ${MIN_COMPARE_ROUNDS}` },
+        error: { kind: 'too-few-rounds', message: `only ${pairs} round${pairs === 1 ? '' : 's'} measured both this case and its control ${controlResult.id}, and the paired test needs ${MIN_COMPARE_ROUNDS}; the failed runs' netperf output is in junit.xml (system-out) and results.json: fix the arm, or raise repeat max so more rounds remain` },
       };
     }
     const judged = { ...result, regressions };

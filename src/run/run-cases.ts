@@ -10,13 +10,13 @@ export type { RunCasesOptions } from './measure-run.js';
 /** Measures cases one after another (the arms of a `compare:` group together, interleaved); stops early when the signal aborts. */
 export async function runCases(cases: readonly PlannedCase[], options: RunCasesOptions): Promise<{ results: CaseResult[]; interrupted: boolean }> {
   const results: CaseResult[] = [];
-  const random = createRandom(options.seed ?? 0);
   for (const unit of unitsOf(cases)) {
     if (options.signal.aborted) return { results, interrupted: true };
     const first = unit[0];
     if (first === undefined) continue;
     await options.onCaseStart?.(first, results.length);
-    const measured = first.case.arm === undefined ? await runCase(first, options) : await runArms(unit, options, random);
+    // each unit's order comes from the seed and the control's id alone, so --seed reproduces it whatever ran before
+    const measured = first.case.arm === undefined ? await runCase(first, options) : await runArms(unit, options, createRandom(unitSeed(options.seed ?? 0, first.case.arm.control)));
     if (measured === 'interrupted') return { results, interrupted: true };
     for (const [i, result] of (Array.isArray(measured) ? measured : [measured]).entries()) {
       results.push(result);
@@ -24,6 +24,13 @@ export async function runCases(cases: readonly PlannedCase[], options: RunCasesO
     }
   }
   return { results, interrupted: options.signal.aborted };
+}
+
+/** A 32-bit seed for one unit from the run's seed and the unit's control id (FNV-1a). */
+export function unitSeed(seed: number, controlId: string): number {
+  let hash = (0x811c9dc5 ^ seed) >>> 0;
+  for (const char of controlId) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+  return hash;
 }
 
 /** Consecutive planned cases that share a control form one unit (they run interleaved); every other case is its own. */

@@ -161,6 +161,11 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
   cases.push(...(group.compare === undefined ? groupCases : assignArms(group, group.compare, groupCases, diagnostics)));
 }
 
+/** Where the group (or its matrix) sets repeat, to point a message at it. */
+function repeatLoc(group: GroupSpec): SourceLocation | undefined {
+  return group.params.repeat?.loc ?? group.matrix?.axes.find((a) => a.name === 'repeat')?.loc;
+}
+
 /** A case's value of the compared axis, as written in suites. */
 function armValue(c: Case, axis: CompareSpec['axis']): string {
   if (axis === 'server') return c.server;
@@ -189,6 +194,7 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
   };
   const controls = new Map(cases.filter((c) => axisValue(c) === controlKey).map((c) => [siblingKey(c), c]));
   const armed: Case[] = [];
+  const fewRounds: Case[] = [];
   for (const c of cases) {
     const control = controls.get(siblingKey(c));
     if (control === undefined) {
@@ -200,16 +206,21 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
     }
     const repeat = c.params.repeat === undefined ? DEFAULT_COMPARE_REPEAT : repeatRange(c.params);
     if (repeat.min < MIN_COMPARE_ROUNDS) {
-      diagnostics.push({
-        loc: compare.loc,
-        message: `compare: case ${c.id} measures ${repeat.min} round${repeat.min === 1 ? '' : 's'}, and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = 0.01 (1/2^7); set repeat: { min: ${MIN_COMPARE_ROUNDS}, max: 20 } (the default of compare: groups) or more`,
-      });
+      fewRounds.push(c);
       continue;
     }
     armed.push({
       ...c,
       params: { ...c.params, repeat: repeat.min === repeat.max ? repeat.min : repeat },
       arm: { role: c === control ? 'control' : 'candidate', axis, control: control.id, value: armValue(c, axis), controlValue: armValue(control, axis) },
+    });
+  }
+  const [first] = fewRounds;
+  if (first !== undefined) {
+    const rounds = repeatRange(first.params).min;
+    diagnostics.push({
+      loc: first.params.repeat === undefined ? compare.loc : (repeatLoc(group) ?? compare.loc),
+      message: `compare: group '${group.name}' measures ${rounds} round${rounds === 1 ? '' : 's'} (${fewRounds.length} case${fewRounds.length === 1 ? '' : 's'}, from repeat: or --repeat), and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = 0.01 (1/2^7); leave repeat out (compare: groups default to { min: ${MIN_COMPARE_ROUNDS}, max: 20 }), or set it, or --repeat, to ${MIN_COMPARE_ROUNDS} or more`,
     });
   }
   // a control and its candidates run together, so they are listed together: the control first, then its candidates

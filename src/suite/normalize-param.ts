@@ -19,6 +19,11 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
     }
     case 'timeout':
       return parseDurationSeconds(raw as number | string);
+    case 'repeat': {
+      const range = raw as number | { min: number; max: number };
+      if (typeof range === 'object' && range.min > range.max) return { ok: false, message: `repeat is { min, max }, but ${range.min} > ${range.max}; swap them` };
+      return { ok: true, value: range };
+    }
     case 'confidence':
       return normalizeConfidence(raw as { level: number; width?: number | string; iterations?: number[] });
     case 'extra_args': {

@@ -103,7 +103,10 @@ describe('server as a matrix axis and compare:', () => {
     );
     expect(noSibling.errors).toEqual([expect.stringMatching(/case ab\/bulk\[server=head,test=TCP_STREAM\] has no control to compare with: no case of group 'bulk' has server=base/)]);
     const fewRounds = compile(AB.replace('    duration: 1s\n', '    duration: 1s\n    repeat: 5\n').replace('      test: [TCP_STREAM, TCP_RR]\n', '      test: [TCP_STREAM]\n').replace('      transaction_rate: 2%\n', ''));
-    expect(fewRounds.errors[0]).toMatch(/measures 5 rounds, and the paired test needs at least 7 to reach α = 0.01/);
+    // one message for the group, at the repeat: line, saying what to write
+    expect(fewRounds.errors).toEqual([expect.stringMatching(/^9:13 compare: group 'bulk' measures 5 rounds \(2 cases, from repeat: or --repeat\), and the paired test needs at least 7 to reach α = 0.01/)]);
+    const inverted = compile(AB.replace('    duration: 1s\n', '    duration: 1s\n    repeat: { min: 9, max: 5 }\n'));
+    expect(inverted.errors).toEqual([expect.stringMatching(/^9:13 repeat: repeat is \{ min, max \}, but 9 > 5; swap them/)]);
   });
 
   it('rejects unknown servers in the axis, and a group that names a server and sweeps it too', () => {
