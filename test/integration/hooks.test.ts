@@ -108,7 +108,7 @@ tests:
     expect(namespacesOf(process.pid)).toEqual([]);
   });
 
-  it('makes the cases of a server whose setup fails errors, runs the other server’s cases, and still tears the failed one down', async () => {
+  it('makes the cases of a server whose setup fails errors, runs the other server’s cases (which fail), and still tears both down', async () => {
     const { suite, out, read } = suiteDir(`version: 1
 name: hooks-two
 servers:
@@ -130,6 +130,8 @@ tests:
       server: [broken, fine]
       test: [TCP_RR, TCP_CRR]
     duration: 1s
+    thresholds:
+      transaction_rate: ">= 1M/s"
 `);
     const { status, results, stdout, stderr } = await run(suite, out);
     expect(stderr).toBe('');
@@ -138,8 +140,8 @@ tests:
     expect(cases.map((c) => [c.server, c.params.test, c.status])).toEqual([
       ['broken', 'TCP_RR', 'error'],
       ['broken', 'TCP_CRR', 'error'],
-      ['fine', 'TCP_RR', 'pass'],
-      ['fine', 'TCP_CRR', 'pass'],
+      ['fine', 'TCP_RR', 'fail'],
+      ['fine', 'TCP_CRR', 'fail'],
     ]);
     for (const c of cases.slice(0, 2)) {
       expect(c.error?.kind).toBe('setup-failed');
@@ -151,6 +153,7 @@ tests:
     expect(namespace).toMatch(/^perfsuite-/);
     expect(() => read('never.txt')).toThrow(/ENOENT/);
     expect(read('broken-teardown.txt')).toBe(`${namespace}\n`);
+    // the fine server's cases failed their threshold: its teardown ran all the same
     expect(parseEnv(read('fine-teardown.txt'))['PERFSUITE_SERVER']).toBe('fine');
     expect(namespaceExists(namespace)).toBe(false);
     for (const server of results.servers) expect(isRunning(server.pid ?? -1)).toBe(false);
