@@ -7,6 +7,9 @@
  * the variables added to perfsuite's environment.
  */
 import { accessSync, constants, statSync } from 'node:fs';
+import { HOOK_PLACEHOLDER, unknownHookVariables } from '../model/hook-variables.js';
+
+export { hookVariableNames, unknownHookVariables } from '../model/hook-variables.js';
 import path from 'node:path';
 import type { HookSpec } from '../model/suite-types.js';
 import { runProcess, type ProcessResult } from './process.js';
@@ -39,13 +42,6 @@ export interface HookOptions {
   readonly baseDir?: string;
 }
 
-const SERVER_VARIABLES = ['PERFSUITE_SERVER', 'PERFSUITE_SERVER_HOST', 'PERFSUITE_CONTROL_PORT'] as const;
-const NETNS_VARIABLES = ['PERFSUITE_NETNS', 'PERFSUITE_HOST_IF', 'PERFSUITE_NETNS_IF'] as const;
-
-/** The `PERFSUITE_*` names a hook of this server type may use. */
-export function hookVariableNames(serverType: string): readonly string[] {
-  return serverType === 'netns' ? [...SERVER_VARIABLES, ...NETNS_VARIABLES] : SERVER_VARIABLES;
-}
 
 /** The variables a hook of this server gets, added to perfsuite's environment. */
 export function hookEnvironment(server: HookServer): Record<string, string> {
@@ -59,21 +55,12 @@ export function hookEnvironment(server: HookServer): Record<string, string> {
   };
 }
 
-const PLACEHOLDER = /\$\{(PERFSUITE_[A-Za-z0-9_]*)\}/g;
-
-/** `${PERFSUITE_*}` names in an argv that are not among `known`, each once, in order of appearance. */
-export function unknownHookVariables(argv: readonly string[], known: readonly string[]): string[] {
-  const unknown = new Set<string>();
-  for (const arg of argv) for (const [, name = ''] of arg.matchAll(PLACEHOLDER)) if (!known.includes(name)) unknown.add(name);
-  return [...unknown];
-}
-
 /** Fills `${PERFSUITE_*}` in every argv element; throws naming an unknown name and the known ones. */
 export function fillHookArgv(argv: readonly string[], environment: Readonly<Record<string, string>>): string[] {
   const known = Object.keys(environment);
   const [unknown] = unknownHookVariables(argv, known);
   if (unknown !== undefined) throw new Error(`\${${unknown}} is not a variable of this server; it has ${known.map((name) => `\${${name}}`).join(', ')}`);
-  return argv.map((arg) => arg.replace(PLACEHOLDER, (_whole, name: string) => environment[name] ?? ''));
+  return argv.map((arg) => arg.replace(HOOK_PLACEHOLDER, (_whole, name: string) => environment[name] ?? ''));
 }
 
 /** Quotes an argv entry for display only (messages, doctor); hooks are always spawned from argv arrays. */

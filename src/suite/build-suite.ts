@@ -20,6 +20,7 @@ import type {
   ThresholdSpec,
 } from '../model/suite-types.js';
 import { parsePercent } from '../model/units.js';
+import { hookVariableNames, unknownHookVariables } from '../model/hook-variables.js';
 import { defined } from '../model/defined.js';
 
 type RawObject = Record<string, unknown>;
@@ -113,14 +114,22 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
   const key = pointer.slice(pointer.lastIndexOf('/') + 1);
   const list = raw[key];
   if (!Array.isArray(list)) return undefined;
+  const known = hookVariableNames(String(raw['type']));
+  const checked = (hook: HookSpec): HookSpec => {
+    for (const name of unknownHookVariables(hook.argv, known)) {
+      const others = hookVariableNames('netns').includes(name) ? ` (it is set only for type: netns servers)` : didYouMean(name, known);
+      ctx.diagnostics.push({ loc: hook.loc, message: `\${${name}} is not a variable setup and teardown commands get${others}; use one of ${known.map((k) => `\${${k}}`).join(', ')}` });
+    }
+    return hook;
+  };
   return list.map((entry: unknown, i) => {
     const entryPointer = `${pointer}/${i}`;
-    if (Array.isArray(entry)) return { argv: entry.map(String), inNamespace: false, loc: at(ctx, entryPointer) };
+    if (Array.isArray(entry)) return checked({ argv: entry.map(String), inNamespace: false, loc: at(ctx, entryPointer) });
     const inNamespace = isObject(entry) && entry['in'] === 'namespace';
     if (inNamespace && raw['type'] !== 'netns') {
       report(ctx, `${entryPointer}/in`, `in: namespace runs a command inside the server's network namespace, but this server is type: ${String(raw['type'])}; drop in: (and write the argv list alone), or make the server type: netns`);
     }
-    return { argv: (isObject(entry) && Array.isArray(entry['run']) ? entry['run'] : []).map(String), inNamespace, loc: at(ctx, entryPointer) };
+    return checked({ argv: (isObject(entry) && Array.isArray(entry['run']) ? entry['run'] : []).map(String), inNamespace, loc: at(ctx, entryPointer) });
   });
 }
 

@@ -137,3 +137,20 @@ describe('server as a matrix axis and compare:', () => {
     }
   });
 });
+
+describe('setup and teardown commands', () => {
+  it('refuses, at validation, a ${PERFSUITE_*} name the server type does not have, or a misspelt one', () => {
+    const { errors } = compile(`version: 1
+name: hooks
+servers:
+  a: { type: local, setup: [[echo, "\${PERFSUITE_NETNS}"]], teardown: [[echo, "\${PERFSUITE_SERVR}"]] }
+  b: { type: netns, setup: [[echo, "\${PERFSUITE_NETNS_IF}"]] }
+tests:
+  - { name: t, server: a, test: TCP_RR, duration: 1s }
+`);
+    expect(errors).toEqual([
+      expect.stringMatching(/^4:29 \$\{PERFSUITE_NETNS\} is not a variable setup and teardown commands get \(it is set only for type: netns servers\)/),
+      expect.stringMatching(/^4:71 \$\{PERFSUITE_SERVR\} is not a variable setup and teardown commands get; did you mean 'PERFSUITE_SERVER'\?/),
+    ]);
+  });
+});

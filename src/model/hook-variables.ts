@@ -1,0 +1,18 @@
+/** The `PERFSUITE_*` variables a server's setup/teardown commands see (in their environment and as `${…}` in argv). */
+const SERVER_VARIABLES = ['PERFSUITE_SERVER', 'PERFSUITE_SERVER_HOST', 'PERFSUITE_CONTROL_PORT'] as const;
+const NETNS_VARIABLES = ['PERFSUITE_NETNS', 'PERFSUITE_HOST_IF', 'PERFSUITE_NETNS_IF'] as const;
+
+/** The `PERFSUITE_*` names a hook of this server type may use. */
+export function hookVariableNames(serverType: string): readonly string[] {
+  return serverType === 'netns' ? [...SERVER_VARIABLES, ...NETNS_VARIABLES] : SERVER_VARIABLES;
+}
+
+/** `${PERFSUITE_NAME}` in an argv element. */
+export const HOOK_PLACEHOLDER = /\$\{(PERFSUITE_[A-Za-z0-9_]*)\}/g;
+
+/** `${PERFSUITE_*}` names in an argv that are not among `known`, each once, in order of appearance. */
+export function unknownHookVariables(argv: readonly string[], known: readonly string[]): string[] {
+  const unknown = new Set<string>();
+  for (const arg of argv) for (const [, name = ''] of arg.matchAll(HOOK_PLACEHOLDER)) if (!known.includes(name)) unknown.add(name);
+  return [...unknown];
+}
