@@ -29,6 +29,10 @@ export interface RunOptions {
   /** Aborting kills the process the same way (Ctrl-C). */
   readonly signal?: AbortSignal;
   readonly forceKillAfterMs?: number;
+  /** Working directory; perfsuite's own when absent. */
+  readonly cwd?: string;
+  /** Variables added to perfsuite's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_FORCE_KILL_AFTER_MS = 2_000;
@@ -89,12 +93,20 @@ function notInstalled(program: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${program} is not installed (not found on PATH)`), { code: 'ENOENT' });
 }
 
-function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean }): ResultPromise<Options> {
+function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>> }): ResultPromise<Options> {
   const [program = '', ...args] = argv;
   // the program is looked up here, so a missing one is ENOENT rather than setpriv's exit 127
   if (findProgram(program) === undefined) throw notInstalled(program);
   const [file = program, ...rest] = [...parentDeathPrefix(), program, ...args];
-  const execaOptions: Options = { detached: true, reject: false, stripFinalNewline: false, buffer: options.buffer, stdin: options.stdin };
+  const execaOptions: Options = {
+    detached: true,
+    reject: false,
+    stripFinalNewline: false,
+    buffer: options.buffer,
+    stdin: options.stdin,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  };
   return execa(file, rest, execaOptions);
 }
 
@@ -123,7 +135,7 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
   const started = performance.now();
   let subprocess: ResultPromise<Options>;
   try {
-    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true });
+    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, ...(options.cwd === undefined ? {} : { cwd: options.cwd }), ...(options.env === undefined ? {} : { env: options.env }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ESPAWN';
     return { exitCode: undefined, signal: undefined, timedOut: false, durationMs: 0, stdout: '', stderr: (error as Error).message, errorCode: code };

@@ -2,9 +2,8 @@
  * A server's `setup:` and `teardown:` commands (DESIGN §6, §10): argv lists run on this host, or inside the server's
  * namespace, never through a shell, each with a timeout, with the server described in the environment.
  *
- * process.ts spawns with perfsuite's own cwd and environment, so each command runs under coreutils
- * `env -C <suite dir> -- PERFSUITE_…=… <argv…>`: the suite's directory as cwd (so `./ci/setup.sh` is the suite's),
- * the variables added to perfsuite's environment.
+ * Each command runs with the suite's directory as its cwd (so `./ci/setup.sh` is the suite's) and the variables added
+ * to perfsuite's environment.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { HOOK_PLACEHOLDER, unknownHookVariables } from '../model/hook-variables.js';
@@ -127,11 +126,14 @@ async function runHook(hook: HookSpec, environment: Record<string, string>, serv
   const resolved = findHookProgram(program, cwd);
   if (resolved === undefined) return { argv, problem: hookProgramProblem({ ...hook, argv }, options.baseDir) ?? `${program} cannot be run` };
   if (hook.inNamespace && server.netns === undefined) return { argv, problem: 'in: namespace needs a type: netns server' };
-  const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
-  // env -C: the suite's directory as cwd; the program by the path checked above, so what runs is what was found
-  const command = ['env', '-C', cwd, '--', ...assignments, resolved, ...args];
+  // the program by the path checked above, so what runs is what was found
   const namespace = hook.inNamespace && server.netns !== undefined ? ['ip', 'netns', 'exec', server.netns.namespace] : [];
-  const result = await runProcess([...namespace, ...command], { timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const result = await runProcess([...namespace, resolved, ...args], {
+    timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS,
+    cwd,
+    env: environment,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   return { argv, result };
 }
 

@@ -217,13 +217,8 @@ servers:
       - [./ci/setup.sh, "$\${PERFSUITE_NETNS_IF}"]
     teardown:
       - [perfsuite-no-such-program]
-  lo:
-    type: local
-    setup:
-      - [echo, "$\${PERFSUITE_NETNS}"]
 tests:
   - { name: a, server: arm, test: TCP_RR }
-  - { name: b, server: lo, test: TCP_RR }
 `);
     mkdirSync(path.join(dir, 'ci'));
     writeFileSync(path.join(dir, 'ci/setup.sh'), '#!/bin/sh\n', { mode: 0o755 });
@@ -235,7 +230,6 @@ tests:
       `✓ hooks-doctor/arm: setup \`sysctl -w 'net.ipv4.tcp_rmem=4096 131072 6291456'\` in namespace (${suite}:7): ${spawnSync('sh', ['-c', 'command -v sysctl'], { encoding: 'utf8' }).stdout.trim()} is there`,
       `✓ hooks-doctor/arm: setup \`./ci/setup.sh '\${PERFSUITE_NETNS_IF}'\` (${suite}:8): ${dir}/ci/setup.sh is there`,
       `✗ hooks-doctor/arm: teardown \`perfsuite-no-such-program\` (${suite}:10): perfsuite-no-such-program is not found on PATH; install it, or give its path`,
-      `✗ hooks-doctor/lo: setup \`echo '\${PERFSUITE_NETNS}'\` (${suite}:14): \${PERFSUITE_NETNS} is not a variable of a type: local server; it has \${PERFSUITE_SERVER}, \${PERFSUITE_SERVER_HOST}, \${PERFSUITE_CONTROL_PORT}`,
     ]);
   });
 });
