@@ -15,7 +15,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 div.scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
-tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:28em}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
