@@ -46,7 +46,7 @@ export function formatArmLine(result: CaseResult, r: RegressionOutcome, style: C
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const arms = result.arm === undefined ? `vs ${r.against}` : `${result.arm.axis}=${result.arm.value} vs ${result.arm.axis}=${result.arm.controlValue}`;
   const bounds = formatBounds(r);
-  const verdict = verdictWords(r);
+  const verdict = r.verdict === 'inconclusive' && !r.passed ? 'inconclusive (a failure under --fail-on-inconclusive)' : verdictWords(r);
   const colored = r.verdict === 'regressed' ? chalk.red(verdict) : r.verdict === 'unchanged' ? chalk.green(verdict) : chalk.yellow(verdict);
   const stats = r.verdict === 'not-compared' ? chalk.dim(r.note ?? '') : `p = ${r.p === undefined ? '—' : formatP(r.p)}, ${formatSample(r)}`;
   const note = r.verdict === 'inconclusive' && r.note !== undefined ? `\n      ${chalk.yellow(`! ${r.note}`)}` : '';
@@ -68,6 +68,8 @@ export function formatSummary(
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
   if (count('skipped') > 0) pieces.push(chalk.dim(`${count('skipped')} did not run`));
+  const inconclusive = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'inconclusive')).length;
+  if (inconclusive > 0) pieces.push(chalk.yellow(`${inconclusive} comparison${inconclusive === 1 ? '' : 's'} inconclusive`));
   const ran = results.length - count('skipped');
   const head = options.interrupted ? `interrupted after ${ran} of ${options.planned} cases` : `${results.length} case${results.length === 1 ? '' : 's'}`;
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
