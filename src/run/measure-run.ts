@@ -112,12 +112,7 @@ export function finishCase(progress: CaseProgress, now: number): CaseResult {
   const { metrics, spread } = summarizeRuns(runs);
   const thresholds = error === undefined ? evaluateThresholds(planned.case.thresholds, runs) : [];
   return {
-    id: planned.case.id,
-    group: planned.case.group,
-    server: planned.case.server,
-    params: planned.case.params,
-    file: planned.case.loc.file,
-    line: planned.case.loc.line,
+    ...caseIdentity(planned),
     status: error !== undefined ? 'error' : thresholds.every((t) => t.passed) ? 'pass' : 'fail',
     metrics,
     runs,
@@ -130,6 +125,18 @@ export function finishCase(progress: CaseProgress, now: number): CaseResult {
     retries: progress.retries,
     durationSeconds: Math.round(now - progress.started) / 1000,
     netperf: progress.invocations,
+  };
+}
+
+/** What every result of a case says about which case it is, measured or not. */
+export function caseIdentity(planned: PlannedCase): Pick<CaseResult, 'id' | 'group' | 'server' | 'params' | 'file' | 'line'> {
+  return {
+    id: planned.case.id,
+    group: planned.case.group,
+    server: planned.case.server,
+    params: planned.case.params,
+    file: planned.case.loc.file,
+    line: planned.case.loc.line,
   };
 }
 

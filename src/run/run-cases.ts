@@ -2,7 +2,7 @@ import type { CaseResult } from '../model/results.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
 import { createRandom } from '../stats/random.js';
-import { finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
+import { caseIdentity, finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
 import { runArms } from './run-arms.js';
 
 export type { RunCasesOptions } from './measure-run.js';
@@ -66,12 +66,7 @@ async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<
 /** A case the run never got to (interrupted or crashed first): listed as skipped, so no report calls the run whole. */
 export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
   return {
-    id: planned.case.id,
-    group: planned.case.group,
-    server: planned.case.server,
-    params: planned.case.params,
-    file: planned.case.loc.file,
-    line: planned.case.loc.line,
+    ...caseIdentity(planned),
     status: 'skipped',
     metrics: {},
     runs: [],
