@@ -2,7 +2,7 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
 import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 
@@ -67,7 +67,7 @@ function renderComparison(result: RunResult): string {
     `<h2>${title}</h2>`,
     ...notes,
     `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
-    `<p class="meta">${escapeHtml(VERDICT_LEGEND)}</p>`,
+    `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
   ].join('\n');
 }
 

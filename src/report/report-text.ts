@@ -110,7 +110,10 @@ export function BASELINE_METHOD(alpha: number): string {
   return `Regressed = worse beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${alpha}; unchanged = the ${(1 - alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither.`;
 }
 
-/** The legend under every comparison table. */
+/** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */
+export const VERDICT_MEANINGS = 'unchanged: within the tolerance (improved: better beyond it) · inconclusive: the noise is too large to tell at this tolerance · regressed: worse beyond the tolerance, and significant · not compared: a side has no value';
+
+/** The legend under every comparison table of report.md. */
 export const VERDICT_LEGEND = '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
 
 /** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
