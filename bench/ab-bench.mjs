@@ -6,7 +6,9 @@
 //   98    arms shaped 100 vs 98 Mbit/s, 1% tolerance: the rate, whatever it is
 //   gate  the stored-baseline gate on the same noise and the same unshaped arm: run A, then run B --baseline A
 // For each: the shares of regressed / unchanged / inconclusive, median rounds and wall time to a verdict.
-// Usage (Linux, root): npm run bench:ab -- [--trials N] [--quick]     (default 20 trials A/A and 95, 10 for 98 and gate)
+// Every arm pins netperf to CPU 0 and netserver to CPU 1 (cpu_affinity), unless --unpinned.
+// Usage (Linux, root): npm run bench:ab -- [--trials N] [--quick] [--unpinned] [--only aa,95,98,gate]
+//   (default 20 trials A/A and 95, 10 for 98 and gate)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -25,13 +27,18 @@ if (unavailable !== undefined) {
   process.exit(0);
 }
 
+// both arms' netperf on CPU 0 and netserver on CPU 1, as the README advises for compare: groups (--unpinned: neither)
+const PINNED = args.includes('--unpinned') || cpus().length < 2 ? '' : ', cpu_affinity: { local: 0, remote: 1 }';
+const only = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1]?.split(',')) : undefined;
+const wanted = (scenario) => only === undefined || only.has(scenario);
+
 const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-ab-bench-'));
 const bin = path.join(root, 'bin/perfsuite.js');
 
 function abSuite(name, baseLink, headLink, groups) {
   const link = (rate) => (rate === undefined ? '' : `, link: { rate: ${rate} }`);
   const file = path.join(dir, `${name}.yml`);
-  const lines = ['version: 1', `name: ${name}`, 'servers:', `  base: { type: netns${link(baseLink)} }`, `  head: { type: netns${link(headLink)} }`, 'defaults: { duration: 1s }', 'tests:'];
+  const lines = ['version: 1', `name: ${name}`, 'servers:', `  base: { type: netns${link(baseLink)} }`, `  head: { type: netns${link(headLink)} }`, `defaults: { duration: 1s${PINNED} }`, 'tests:'];
   for (const g of groups) lines.push(`  - name: ${g.name}`, `    test: ${g.test}`, '    matrix: { server: [base, head] }', '    compare: { server: base }', `    repeat: { min: 7, max: ${g.max ?? 20} }`, `    regression: { ${g.metric}: ${g.tolerance}% }`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -39,7 +46,7 @@ function abSuite(name, baseLink, headLink, groups) {
 
 function gateSuite() {
   const file = path.join(dir, 'gate.yml');
-  const lines = ['version: 1', 'name: gate', 'servers:', '  arm: { type: netns }', 'defaults: { duration: 1s, repeat: 5 }', 'tests:',
+  const lines = ['version: 1', 'name: gate', 'servers:', '  arm: { type: netns }', `defaults: { duration: 1s, repeat: 5${PINNED} }`, 'tests:',
     '  - { name: bulk, server: arm, test: TCP_STREAM, regression: { throughput: 5% } }',
     '  - { name: rr, server: arm, test: TCP_RR, regression: { transaction_rate: 5% } }'];
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -119,27 +126,27 @@ async function abScenario(label, file, n) {
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Linux ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}`;
 const started = performance.now();
-await abScenario('A/A unshaped, tol 5%', abSuite('aa', undefined, undefined, [
+if (wanted('aa')) await abScenario('A/A unshaped, tol 5%', abSuite('aa', undefined, undefined, [
   { name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 5, max: 12 },
   { name: 'rr', test: 'TCP_RR', metric: 'transaction_rate', tolerance: 5, max: 12 },
 ]), trials);
-await abScenario('100 vs 95 Mbit/s, tol 2%', abSuite('ab95', '100mbit', '95mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 2 }]), trials);
-await abScenario('100 vs 98 Mbit/s, tol 1%', abSuite('ab98', '100mbit', '98mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 1 }]), fewer);
+if (wanted('95')) await abScenario('100 vs 95 Mbit/s, tol 2%', abSuite('ab95', '100mbit', '95mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 2 }]), trials);
+if (wanted('98')) await abScenario('100 vs 98 Mbit/s, tol 1%', abSuite('ab98', '100mbit', '98mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 1 }]), fewer);
 
 // the stored-baseline gate on the same noise: run A, then run B judged against A
 const gate = gateSuite();
 const gateOutcomes = [];
 const gateSeconds = [];
-for (let t = 0; t < fewer; t++) {
+for (let t = 0; t < (wanted('gate') ? fewer : 0); t++) {
   const a = await run(gate);
   const b = await run(gate, ['--baseline', path.join(a.out, 'results.json')]);
   gateOutcomes.push(...outcomesOf(b.results));
   gateSeconds.push(a.seconds + b.seconds);
   process.stderr.write(`baseline gate ${t + 1}/${fewer}: ${outcomesOf(b.results).map((o) => `${o.test} ${o.verdict} ${o.change === null ? '' : (o.change * 100).toFixed(1)}%`).join('; ')}\n`);
 }
-for (const test of ['TCP_STREAM', 'TCP_RR']) rows.push(summarize(`baseline gate A then B, tol 5%: ${test}`, gateOutcomes.filter((o) => o.test === test), gateSeconds));
+if (wanted('gate')) for (const test of ['TCP_STREAM', 'TCP_RR']) rows.push(summarize(`baseline gate A then B, tol 5%: ${test}`, gateOutcomes.filter((o) => o.test === test), gateSeconds));
 
-console.log(`\nmachine: ${machine}; noise: 1–2 busy loops switching every 0.5–2 s; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`);
+console.log(`\nmachine: ${machine}; noise: 1–2 busy loops switching every 0.5–2 s; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`);
 console.log('| scenario | regressed | unchanged | inconclusive | rounds (runs) to the verdict: median (range) | change: median (range) | wall time per trial |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.label} | ${r.regressed} | ${r.unchanged} | ${r.inconclusive} | ${r.rounds} | ${r.change} | ${r.seconds} |`);

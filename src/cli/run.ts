@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
-import { ExitCode, PerfsuiteError, UsageError } from '../model/errors.js';
+import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
+import { checkHost } from '../plan/check-host.js';
 import { planCases } from '../plan/plan-cases.js';
 import { describeEnvironment, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
@@ -82,6 +84,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   if (netperf === undefined) {
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   }
+  const hostProblems = checkHost(cases, suites, availableParallelism());
+  if (hostProblems.length > 0) throw new SuiteError(hostProblems);
 
   if (selected !== undefined) await io.stdout(`${describeSelection(selected).join('\n')}\n`);
   const outDir = path.resolve(io.cwd, options.out);

@@ -39,12 +39,25 @@ export interface CaseParams {
   readonly ip_version?: 4 | 6;
   readonly confidence?: ConfidenceParams;
   readonly cpu?: boolean;
+  /** netperf `-T local,remote`: the CPU netperf runs on here, and the one the netserver child serving the test runs on. */
+  readonly cpu_affinity?: CpuAffinity;
   /** Measured runs (rounds, in a `compare:` group); `{ min, max }` measures more only while a comparison is inconclusive. */
   readonly repeat?: number | RepeatRange;
   readonly warmup?: number;
   /** Seconds the whole case may take. */
   readonly timeout?: number;
   readonly extra_args?: { readonly global: readonly string[]; readonly test: readonly string[] };
+}
+
+/** `cpu_affinity`: CPU numbers; either side may be left out (that side is not pinned). */
+export interface CpuAffinity {
+  readonly local?: number;
+  readonly remote?: number;
+}
+
+/** As netperf's `-T` takes it: `0,1`, `0,` (netperf only) or `,1` (netserver only). */
+export function formatCpuAffinity(affinity: CpuAffinity): string {
+  return `${affinity.local ?? ''},${affinity.remote ?? ''}`;
 }
 
 /** `repeat: { min, max }`: at least `min` runs, more (up to `max`) while a judged comparison is inconclusive. */

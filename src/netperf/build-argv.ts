@@ -1,4 +1,4 @@
-import type { CaseParams } from '../model/suite-types.js';
+import { type CaseParams, formatCpuAffinity } from '../model/suite-types.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** Where netperf connects: the netserver's control address and port, and an optional pinned data port. */
@@ -24,6 +24,8 @@ const TEST_KEYS: Readonly<Record<TestName, readonly string[]>> = {
 };
 const TCP_KEYS = ['LOCAL_NODELAY', 'REMOTE_NODELAY'];
 const CPU_KEYS = ['LOCAL_CPU_UTIL', 'REMOTE_CPU_UTIL', 'LOCAL_SD', 'REMOTE_SD', 'SD_UNITS'];
+/** What netperf reports back for `-T`: the CPUs it asked for (-1 = not pinned); it does not check they exist. */
+const CPU_BIND_KEYS = ['LOCAL_CPU_BIND', 'REMOTE_CPU_BIND'];
 const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_ITERATION', 'THROUGHPUT_CONFID'];
 
 /** netperf's default run length (`-l`) in seconds, used when a case sets no duration. */
@@ -37,7 +39,7 @@ const keyListCache = new Map<string, string>();
 
 /** `netperfKeys` joined for `-k`, computed once per kind of case. */
 function keyList(params: CaseParams & { readonly test: TestName }): string {
-  const cacheKey = `${params.test}|${String(params.cpu === true)}|${String(params.confidence !== undefined)}`;
+  const cacheKey = `${params.test}|${String(params.cpu === true)}|${String(params.confidence !== undefined)}|${String(params.cpu_affinity !== undefined)}`;
   let list = keyListCache.get(cacheKey);
   if (list === undefined) {
     list = netperfKeys(params).join(',');
@@ -54,6 +56,7 @@ export function netperfKeys(params: CaseParams & { readonly test: TestName }): s
     ...(type.protocol === 'tcp' ? TCP_KEYS : []),
     ...(params.cpu === true ? CPU_KEYS : []),
     ...(params.confidence !== undefined ? CONFIDENCE_KEYS : []),
+    ...(params.cpu_affinity !== undefined ? CPU_BIND_KEYS : []),
   ];
 }
 
@@ -69,6 +72,7 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
   const global: string[] = ['-P', '0'];
   if (type.kind === 'rr') global.push('-j'); // latency percentiles need the histogram
   if (params.cpu === true) global.push('-c', '-C');
+  if (params.cpu_affinity !== undefined) global.push('-T', formatCpuAffinity(params.cpu_affinity));
   if (target.passphrase !== undefined) global.push('-Z', target.passphrase);
   global.push('-H', target.host, '-p', String(target.controlPort));
   if (params.ip_version !== undefined) global.push(`-${params.ip_version}`);

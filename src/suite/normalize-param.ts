@@ -1,4 +1,4 @@
-import type { ConfidenceParams, ParamName, ParamValue } from '../model/suite-types.js';
+import { type ConfidenceParams, type CpuAffinity, formatCpuAffinity, type ParamName, type ParamValue } from '../model/suite-types.js';
 import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from '../model/units.js';
 
 const SIZE_PARAMS = new Set<string>(['send_size', 'recv_size', 'request_size', 'response_size']);
@@ -26,6 +26,11 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
     }
     case 'confidence':
       return normalizeConfidence(raw as { level: number; width?: number | string; iterations?: number[] });
+    case 'cpu_affinity': {
+      // always { local, remote } in that order, so two spellings of one pinning compare equal
+      const { local, remote } = raw as CpuAffinity;
+      return { ok: true, value: { ...(local === undefined ? {} : { local }), ...(remote === undefined ? {} : { remote }) } };
+    }
     case 'extra_args': {
       const args = raw as { global?: string[]; test?: string[] };
       const global = args.global ?? [];
@@ -54,5 +59,6 @@ export function valueKey(value: ParamValue): string {
 export function formatParamValue(name: ParamName, value: ParamValue): string {
   if (typeof value === 'number' && (SIZE_PARAMS.has(name) || BUFFER_PARAMS.has(name))) return formatSize(value);
   if (typeof value === 'number' && (name === 'duration' || name === 'timeout')) return formatSeconds(value);
+  if (name === 'cpu_affinity') return formatCpuAffinity(value as CpuAffinity);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -67,7 +67,9 @@ function describeError(error: ErrorObject, root: unknown): string {
           ? '; write true or false'
           : expected === 'array' && isAxis(error.instancePath)
             ? `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`
-            : '';
+            : key === 'cpu_affinity'
+              ? '; write CPU numbers like cpu_affinity: { local: 0, remote: 1 }'
+              : '';
       // `key:` with nothing after it, or `- ` alone in a list
       if (value === null && isAxis(error.instancePath)) return `matrix axis '${key}' is empty; give it a list of values, like ${key}: [a, b]`;
       if (value === null) {
@@ -96,6 +98,10 @@ function describeError(error: ErrorObject, root: unknown): string {
       if (isAxis(error.instancePath)) return `matrix axis '${key}' has no values; give at least one (GitHub rejects an empty axis too)`;
       if (error.instancePath === '/tests') return 'tests has no groups; add at least one, like - { name: bulk, test: TCP_STREAM }';
       return `${key} needs at least ${String(error.params['limit'])} entr${error.params['limit'] === 1 ? 'y' : 'ies'}`;
+    case 'minProperties': {
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `${where} is empty; give ${allowed.join(', ').replace(/, ([^,]*)$/, ' or $1')}${key === 'cpu_affinity' ? ', like cpu_affinity: { local: 0, remote: 1 }' : ''}`;
+    }
     case 'dependencies':
       return `${String(error.params['property'])} needs ${String(error.params['missingProperty'])} in ${where}: netem varies a delay, so give ${String(error.params['missingProperty'])} too (like delay: 10ms, jitter: 1ms)`;
     case 'propertyNames':

@@ -34,6 +34,8 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'unquoted-threshold': { line: 7, col: 20, message: /^YAML syntax: .*; quote the value, like throughput: ">= 1 Gbit\/s"/ },
   'no-groups': { line: 3, col: 8, message: /^tests has no groups; add at least one, like - \{ name: bulk, test: TCP_STREAM \}$/ },
   'jitter-alone': { line: 6, col: 11, message: /^jitter needs delay in link of server 'shaped': netem varies a delay/ },
+  'empty-affinity': { line: 6, col: 19, message: /^cpu_affinity of group 'rr' is empty; give local or remote, like cpu_affinity: \{ local: 0, remote: 1 \}$/ },
+  'affinity-number': { line: 6, col: 19, message: /^cpu_affinity must be an object, not a number 1; write CPU numbers like cpu_affinity: \{ local: 0, remote: 1 \}$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 

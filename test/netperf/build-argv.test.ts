@@ -89,6 +89,17 @@ describe('netperf argv', () => {
     expect(split(args).test).not.toContain('-C');
   });
 
+  it('cpu_affinity is the global -T local,remote (a side left out is empty) and asks for the binding keys', () => {
+    const globalOf = (cpu_affinity: CaseParams['cpu_affinity']) => split(argv({ test: 'TCP_RR', cpu_affinity })).global;
+    expect(globalOf({ local: 0, remote: 1 }).slice(0, 4)).toEqual(['-P', '0', '-j', '-T']);
+    expect(globalOf({ local: 0, remote: 1 })[4]).toBe('0,1');
+    expect(globalOf({ local: 2 })[4]).toBe('2,');
+    expect(globalOf({ remote: 3 })[4]).toBe(',3');
+    expect(split(argv({ test: 'TCP_RR', cpu_affinity: { local: 0 } })).test).not.toContain('-T');
+    expect(keysOf(argv({ test: 'TCP_STREAM', cpu_affinity: { local: 0 } }))).toEqual(expect.arrayContaining(['LOCAL_CPU_BIND', 'REMOTE_CPU_BIND']));
+    expect(keysOf(argv({ test: 'TCP_STREAM' }))).not.toContain('LOCAL_CPU_BIND');
+  });
+
   it('confidence becomes -I level,width -i max,min and asks for the confidence keys', () => {
     const args = argv({ test: 'TCP_STREAM', duration: 2, confidence: { level: 99, width: 5, iterations: [3, 10] } });
     expect(split(args).global.slice(-4)).toEqual(['-I', '99,5', '-i', '10,3']);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../src/model/diagnostics.js';
+import { checkHost } from '../../src/plan/check-host.js';
+import { load } from '../helpers.js';
+
+const { suites, cases } = load(['test/fixtures/suites/valid/pinned.yml']);
+const messages = (cpuCount: number) => checkHost(cases, suites, cpuCount).map(formatDiagnostic);
+
+describe('checkHost: cpu_affinity against the CPUs this machine has', () => {
+  it('normalises the pinning: one spelling per value, shown as netperf -T takes it', () => {
+    expect(cases.map((c) => c.id)).toContain('pinned/swept[cpu_affinity=3,2]');
+    expect(cases.find((c) => c.id === 'pinned/bulk')?.params.cpu_affinity).toEqual({ local: 0, remote: 1 });
+    expect(Object.keys(cases.find((c) => c.id === 'pinned/bulk')?.params.cpu_affinity ?? {})).toEqual(['local', 'remote']);
+  });
+
+  it('accepts every CPU that exists', () => {
+    expect(messages(64)).toEqual([]);
+  });
+
+  it('names each CPU that does not exist at the line that set it, local always, remote only for servers on this host', () => {
+    const file = 'test/fixtures/suites/valid/pinned.yml';
+    expect(messages(2)).toEqual([
+      `${file}:15:36: cpu_affinity 3,2 pins netperf to CPU 3, but this machine has 2 CPUs (0–1); netperf would not say so and pin nothing. Pick a CPU from that range, or leave local out`,
+      `${file}:15:36: cpu_affinity 3,2 pins netserver (server 'local' runs on this machine) to CPU 2, but this machine has 2 CPUs (0–1); netperf would not say so and pin nothing. Pick a CPU from that range, or leave remote out`,
+      `${file}:15:61: cpu_affinity ,5 pins netserver (server 'local' runs on this machine) to CPU 5, but this machine has 2 CPUs (0–1); netperf would not say so and pin nothing. Pick a CPU from that range, or leave remote out`,
+      `${file}:23:19: cpu_affinity ,40 pins netserver (server 'ns' runs on this machine) to CPU 40, but this machine has 2 CPUs (0–1); netperf would not say so and pin nothing. Pick a CPU from that range, or leave remote out`,
+    ]);
+  });
+
+  it('on a one-CPU machine the defaults (remote 1) are out of range too', () => {
+    expect(messages(1).filter((m) => m.includes(':8:'))).toHaveLength(1);
+    expect(messages(1).find((m) => m.includes(':8:'))).toContain('this machine has 1 CPU (0)');
+  });
+});
