@@ -90,7 +90,7 @@ describe('netperf argv', () => {
   });
 
   it('cpu_affinity is the global -T local,remote (a side left out is empty) and asks for the binding keys', () => {
-    const globalOf = (cpu_affinity: CaseParams['cpu_affinity']) => split(argv({ test: 'TCP_RR', cpu_affinity })).global;
+    const globalOf = (cpu_affinity: NonNullable<CaseParams['cpu_affinity']>) => split(argv({ test: 'TCP_RR', cpu_affinity })).global;
     expect(globalOf({ local: 0, remote: 1 }).slice(0, 4)).toEqual(['-P', '0', '-j', '-T']);
     expect(globalOf({ local: 0, remote: 1 })[4]).toBe('0,1');
     expect(globalOf({ local: 2 })[4]).toBe('2,');
