@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { netnsUnavailable } from '../dist/exec/netns-link.js';
-import { median, root } from './measure.mjs';
+import { median, noisyNeighbour, root } from './measure.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -51,34 +51,6 @@ function gateSuite() {
     '  - { name: rr, server: arm, test: TCP_RR, regression: { transaction_rate: 5% } }'];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-/** 1–2 busy loops, each switching on and off at random every 0.5–2 s, until stopped. */
-function noisyNeighbour() {
-  const workers = [];
-  let stopped = false;
-  const count = 1 + Math.floor(Math.random() * 2);
-  for (let i = 0; i < count; i++) {
-    const worker = { child: undefined, timer: undefined };
-    const toggle = () => {
-      if (stopped) return;
-      if (worker.child === undefined) worker.child = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
-      else {
-        worker.child.kill('SIGKILL');
-        worker.child = undefined;
-      }
-      worker.timer = setTimeout(toggle, 500 + Math.random() * 1500);
-    };
-    worker.timer = setTimeout(toggle, Math.random() * 1500);
-    workers.push(worker);
-  }
-  return () => {
-    stopped = true;
-    for (const w of workers) {
-      clearTimeout(w.timer);
-      w.child?.kill('SIGKILL');
-    }
-  };
 }
 
 /** One fresh run under noise: its exit code, wall seconds and results. */

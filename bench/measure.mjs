@@ -1,5 +1,5 @@
 // Shared by the benchmarks: run node with arguments, timing it and reading its peak RSS (bench/report-rss.mjs).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,3 +48,32 @@ export function writeSweepSuite(dir, { send, recv, buffers, defaults = '{ durati
   );
   return file;
 }
+
+/** 1–2 busy loops, each switching on and off at random every 0.5–2 s, until stopped. */
+export function noisyNeighbour() {
+  const workers = [];
+  let stopped = false;
+  const count = 1 + Math.floor(Math.random() * 2);
+  for (let i = 0; i < count; i++) {
+    const worker = { child: undefined, timer: undefined };
+    const toggle = () => {
+      if (stopped) return;
+      if (worker.child === undefined) worker.child = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+      else {
+        worker.child.kill('SIGKILL');
+        worker.child = undefined;
+      }
+      worker.timer = setTimeout(toggle, 500 + Math.random() * 1500);
+    };
+    worker.timer = setTimeout(toggle, Math.random() * 1500);
+    workers.push(worker);
+  }
+  return () => {
+    stopped = true;
+    for (const w of workers) {
+      clearTimeout(w.timer);
+      w.child?.kill('SIGKILL');
+    }
+  };
+}
+

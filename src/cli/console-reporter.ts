@@ -1,8 +1,8 @@
-import { Chalk } from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
-import { comparedMetrics } from '../report/view-model.js';
-import { formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
+import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
+import { describeDifferences, describeHistory, describeShift, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 
 /** The figures a person looks at first for a case. */
@@ -122,28 +122,41 @@ const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { r
 /** Past this many compared metrics only the ones that are not plainly fine are listed. */
 const MAX_COMPARED_LINES = 30;
 
-/** The comparison with the baseline: what it was, what differs, and each compared metric with its evidence. */
+/** The comparisons with a baseline and a history: what each was, what differs, and each compared metric with its evidence. */
 export function formatComparisonSummary(result: RunResult, style: ConsoleStyle): string {
-  const comparison = result.comparison;
-  if (comparison === undefined) return '';
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
-  const lines = [
-    `baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither`,
-  ];
-  if (comparison.environmentDifferences.length > 0) {
-    lines.push(chalk.yellow(`  ! environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join(', ')}`));
+  const lines: string[] = [];
+  const comparison = result.comparison;
+  if (comparison !== undefined) {
+    lines.push(`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither`);
+    if (comparison.environmentDifferences.length > 0) lines.push(chalk.yellow(`  ! machine or setup differs from the baseline's: ${describeDifferences(comparison.environmentDifferences)}`));
+    if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5, '')}`));
+    if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5, '')}`);
+    listCompared(result, 'baseline', lines, chalk);
   }
-  if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5, '')}`));
-  if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5, '')}`);
-  const compared = comparedMetrics(result).filter(({ outcome }) => outcome.source === 'baseline');
+  const history = result.history;
+  if (history !== undefined) {
+    lines.push(`${describeHistory(history)} Judged against earlier medians; the tolerance is the larger of the group's and the one learned from the history`);
+    if (history.environmentDifferences.length > 0) lines.push(chalk.yellow(`  ! machine or setup differs from the newest history entry's: ${describeDifferences(history.environmentDifferences)}`));
+    listCompared(result, 'history', lines, chalk);
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function listCompared(result: RunResult, source: 'baseline' | 'history', lines: string[], chalk: ChalkInstance): void {
+  const compared = comparedMetrics(result).filter(({ outcome }) => outcome.source === source);
   if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
-  const shown = compared.length <= MAX_COMPARED_LINES ? compared : compared.filter(({ outcome }) => outcome.verdict !== 'unchanged');
+  // a group that moved as one is said once; its cases stay in results.json, junit.xml and the reports' tables
+  const shifts = commonModeShifts(result).filter((s) => s.source === source);
+  for (const shift of shifts) lines.push(chalk.yellow(`  ! ${describeShift(shift)}`));
+  const inShift = (id: string, metric: string): boolean => shifts.some((s) => s.metric === metric && s.ids.has(id));
+  const listed = compared.filter(({ case: c, outcome }) => !inShift(c.id, outcome.metric));
+  const shown = listed.length <= MAX_COMPARED_LINES ? listed : listed.filter(({ outcome }) => outcome.verdict !== 'unchanged');
   for (const { case: c, outcome: r } of shown) {
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'unchanged' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = r.againstValue === null || r.currentValue === null ? '' : `${formatMetric(r.metric, r.againstValue, c.params.test)} → ${formatMetric(r.metric, r.currentValue, c.params.test)}  `;
     const bounds = formatBounds(r);
     lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${verdictWords(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
   }
-  if (shown.length < compared.length) lines.push(`  ✓ ${compared.length - shown.length} more compared metrics unchanged`);
-  return `${lines.join('\n')}\n`;
+  if (shown.length < listed.length) lines.push(`  ✓ ${listed.length - shown.length} more compared metrics unchanged`);
 }

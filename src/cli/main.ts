@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   run: () => import('./run.js'),
   report: () => import('./report.js'),
   compare: () => import('./compare.js'),
+  history: () => import('./history.js'),
   doctor: () => import('./doctor.js'),
   init: () => import('./init.js'),
   schema: () => import('./schema.js'),

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
@@ -8,7 +9,7 @@ import { spawnNetperf } from '../exec/run-netperf.js';
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
 import { checkHost } from '../plan/check-host.js';
 import { planCases } from '../plan/plan-cases.js';
-import { describeEnvironment, netperfInstallHint, netperfVersion } from '../exec/environment.js';
+import { describeEnvironment, describeProvenance, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
 import { preloadReporters, REPORTERS, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
@@ -23,6 +24,11 @@ import { formatCaseLine, formatProgress } from './console-reporter.js';
 import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
 import { parseReporters, publishResults } from './publish-results.js';
 import { defined } from '../model/defined.js';
+import { judgeAgainstHistory } from '../compare/judge-history.js';
+import { fingerprintOf } from '../history/history-file.js';
+import type { HistoryEntry } from '../model/history.js';
+import { type RunSetup, setupDifferences } from '../model/provenance.js';
+import { readHistoryFile } from './history.js';
 
 export function command(io: CliIo, exit: Exit, version: string) {
   return new Command('run')
@@ -37,6 +43,7 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .addOption(overrideOptions.duration())
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
     .option('--baseline <results.json>', "judge each group's regression: tolerances against this earlier run (exit 1 on a regression)")
+    .option('--history <file>', "judge each group's regression: tolerances against the history of earlier runs (perfsuite history add); exit 1 on a regression")
     .option('--seed <n>', 'seed of the interleaved order of compare: arms (recorded in results.json; the same seed gives the same order)')
     .option('--fail-on-inconclusive', 'a comparison still inconclusive at repeat max fails its case (exit 1) instead of warning')
     .action(async (files, options) => {
@@ -54,6 +61,8 @@ export interface RunOptions extends SuiteOptions, SelectOptions {
   readonly reporters: readonly ReporterName[];
   /** results.json of an earlier run to judge `regression:` tolerances against. */
   readonly baseline?: string | undefined;
+  /** A history file (JSON Lines) to judge `regression:` tolerances against. */
+  readonly history?: string | undefined;
   /** Seeds the interleaved order of `compare:` arms; recorded in results.json. */
   readonly seed: number;
   readonly failOnInconclusive: boolean;
@@ -80,6 +89,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const plan = planCases(suites, cases);
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
+  const history = options.history === undefined ? undefined : readHistoryForRun(options.history, io);
   const netperf = await netperfVersion();
   if (netperf === undefined) {
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
@@ -97,6 +107,9 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const environment = describeEnvironment(options.version, netperf);
+  const provenance = await describeProvenance(options.version, suites, plan.servers, { env: io.env, cwd: io.cwd });
+  const fingerprint = fingerprintOf(environment, provenance);
+  const historyComparison = history === undefined ? undefined : describeHistory(history, { environment, provenance }, fingerprint);
   const sshConfig = sshConfigFile(io.env);
   const controller = new AbortController();
   const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
@@ -111,11 +124,12 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       startedAt,
       ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
       environment,
+      provenance,
       servers: pool.describe(),
       suites: groupBySuite(suites, [...finished, ...notRun]),
       seed: options.seed,
       ...(options.failOnInconclusive ? { failOnInconclusive: true } : {}),
-      ...defined({ selection: selected }),
+      ...defined({ selection: selected, history: historyComparison }),
     };
     return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
   };
@@ -165,7 +179,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
         if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
       },
       onCaseFinished: async (measured, planned, index) => {
-        const result = baseline === undefined ? measured : judgeCase(measured, baselineCases, { against: baseline.file, failOnInconclusive: options.failOnInconclusive });
+        const againstBaseline = baseline === undefined ? measured : judgeCase(measured, baselineCases, { against: baseline.file, failOnInconclusive: options.failOnInconclusive });
+        const result = history === undefined ? againstBaseline : judgeAgainstHistory(againstBaseline, history.entries, { file: history.file, fingerprint, failOnInconclusive: options.failOnInconclusive });
         finished.push(result);
         remainingSeconds -= planned.estimatedSeconds;
         saveResults('running');
@@ -204,3 +219,23 @@ function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult
   }));
 }
 
+
+/** The history a run is judged against. A missing file is a warning, never silence: a gate that quietly turned off is a bug. */
+function readHistoryForRun(file: string, io: CliIo): { file: string; entries: HistoryEntry[] } {
+  if (!existsSync(path.resolve(io.cwd, file))) {
+    const message = `--history ${file} does not exist, so no case is judged against a history this time; add runs to it with perfsuite history add <results.json> --history ${file}`;
+    io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: no history::${message}\n` : `perfsuite: warning: ${message}\n`);
+  }
+  return { file, entries: readHistoryFile(file, io) };
+}
+
+function describeHistory(history: { file: string; entries: readonly HistoryEntry[] }, current: RunSetup, fingerprint: string): NonNullable<RunResult['history']> {
+  const latest = history.entries.at(-1);
+  return {
+    file: history.file,
+    entries: history.entries.length,
+    sameFingerprint: history.entries.filter((e) => e.fingerprint === fingerprint).length,
+    ...defined({ latestDate: latest?.date, latestCommit: latest?.provenance.commit }),
+    environmentDifferences: latest === undefined ? [] : setupDifferences(latest, current),
+  };
+}

@@ -1,20 +1,12 @@
 import { defined } from '../model/defined.js';
 import { METRICS, type MetricName } from '../model/metrics.js';
-import type { CaseResult, CaseStatus, Comparison, Environment, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
+import type { CaseResult, CaseStatus, Comparison, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
+import { setupDifferences } from '../model/provenance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
-import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
+import { AUTO_NEEDS_HISTORY, isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
 
 export { isJudgedInPoints, SIGNIFICANCE_LEVEL } from './judge-metric.js';
 
-const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 'kernel', 'cpuCount', 'cpuModel', 'hostname'];
-
-export function environmentDifferences(baseline: Environment, current: Environment): Comparison['environmentDifferences'] {
-  return COMPARED_ENVIRONMENT.filter((field) => String(baseline[field]) !== String(current[field])).map((field) => ({
-    field,
-    baseline: String(baseline[field]),
-    current: String(current[field]),
-  }));
-}
 
 function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
   return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
@@ -33,6 +25,7 @@ export function compareMetric(
   const currentRuns = valuesOf(current, tolerance.metric);
   const againstRuns = valuesOf(baseline, tolerance.metric);
   const sides: Sides = { source: 'baseline', against: options.against ?? 'baseline', againstRuns, currentRuns };
+  if (tolerance.auto === true) return notCompared(tolerance, sides, AUTO_NEEDS_HISTORY);
   if (baseline === undefined || againstRuns.length === 0 || currentRuns.length === 0) {
     const reason =
       baseline === undefined
@@ -92,7 +85,7 @@ export function describeComparison(current: RunResult, baseline: RunResult, base
     baselineFile,
     baselineStartedAt: baseline.startedAt,
     alpha: SIGNIFICANCE_LEVEL,
-    environmentDifferences: environmentDifferences(baseline.environment, current.environment),
+    environmentDifferences: setupDifferences(baseline, current),
     // an interrupted run simply did not get to the rest, and a filtered or sharded one never meant to measure the
     // cases it did not select; listing those as missing would be noise
     missingCases: interrupted ? [] : baselineCasesOf(baseline, suites, current.selection?.plannedCases).filter((id) => !currentIds.has(id)),

@@ -3,7 +3,7 @@ import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../mode
 import { judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
 import { METRICS } from '../model/metrics.js';
-import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, toleranceOf, type Sides } from './judge-metric.js';
+import { AUTO_NEEDS_HISTORY, isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, toleranceOf, type Sides } from './judge-metric.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
 export function pairByRound(control: CaseResult, candidate: CaseResult, metric: MetricName): Sides {
@@ -39,6 +39,7 @@ export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, 
 
 function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions): RegressionOutcome {
   const sides = pairByRound(control, candidate, tolerance.metric);
+  if (tolerance.auto === true) return notCompared(tolerance, sides, AUTO_NEEDS_HISTORY);
   if (sides.currentRuns.length === 0) {
     const missing = control.runs.length === 0 ? `the control ${control.id} has no ${tolerance.metric}` : `no round measured ${tolerance.metric} on both arms`;
     return notCompared(tolerance, sides, missing);

@@ -44,6 +44,9 @@ function base(tolerance: RegressionTolerance, sides: Sides) {
   };
 }
 
+/** `regression: { metric: auto }` outside `--history`: nothing to learn the tolerance from. */
+export const AUTO_NEEDS_HISTORY = 'regression: auto learns its tolerance from a history; run with --history FILE, or give a percentage';
+
 /** A metric that could not be compared: a side has no value, or a relative change means nothing. */
 export function notCompared(tolerance: RegressionTolerance, sides: Sides, note: string, changeReason?: string): RegressionOutcome {
   return { ...base(tolerance, sides), verdict: 'not-compared', passed: true, change: null, note, ...defined({ changeReason }) };

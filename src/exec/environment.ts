@@ -1,4 +1,9 @@
 import os from 'node:os';
+import path from 'node:path';
+import { defined } from '../model/defined.js';
+import type { Provenance, ServerProvenance } from '../model/history.js';
+import type { HookSpec, SuiteSpec } from '../model/suite-types.js';
+import type { PlannedServer } from '../plan/plan-cases.js';
 import type { Environment } from '../model/results.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import { runProcess } from './process.js';
@@ -30,4 +35,48 @@ export function describeEnvironment(perfsuiteVersion: string, netperf: string): 
 export function netperfInstallHint(): string {
   if (os.platform() === 'darwin') return 'brew install netperf';
   return "bash scripts/install-deps.sh (Debian: add the non-free component, then apt-get install netperf; Ubuntu: sudo apt-get install netperf from multiverse)";
+}
+
+/**
+ * Where this run came from (DESIGN §8): the commit and ref (GitHub's variables, else `git` in the first suite's
+ * directory), the CI run and runner image, every suite's `${NAME}` values and every server's effective spec.
+ */
+export async function describeProvenance(perfsuiteVersion: string, suites: readonly SuiteSpec[], servers: readonly PlannedServer[], options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string }): Promise<Provenance> {
+  const { env } = options;
+  const first = suites[0];
+  const dir = first === undefined ? options.cwd : path.dirname(path.resolve(options.cwd, first.file));
+  const git = async (...args: string[]): Promise<string | undefined> => {
+    const result = await runProcess(['git', '-C', dir, ...args], { timeoutMs: 5_000 });
+    const out = result.stdout.trim();
+    return result.exitCode === 0 && out !== '' ? out : undefined;
+  };
+  const commit = nonEmpty(env['GITHUB_SHA']) ?? (await git('rev-parse', 'HEAD'));
+  const branch = nonEmpty(env['GITHUB_REF']) ?? (await git('symbolic-ref', '--quiet', 'HEAD'));
+  const runId = nonEmpty(env['GITHUB_RUN_ID']);
+  const attempt = nonEmpty(env['GITHUB_RUN_ATTEMPT']);
+  const image = [env['ImageOS'], env['ImageVersion']].filter((v) => nonEmpty(v) !== undefined).join(' ');
+  return {
+    perfsuiteVersion,
+    ...defined({
+      commit,
+      ref: branch,
+      ciRunId: runId === undefined ? undefined : attempt === undefined || attempt === '1' ? runId : `${runId}-${attempt}`,
+      runnerImage: nonEmpty(image),
+    }),
+    variables: Object.fromEntries(suites.map((s) => [s.name, s.variables ?? {}])),
+    servers: Object.fromEntries(servers.map((s) => [s.key, serverProvenance(s)])),
+  };
+}
+
+function serverProvenance(server: PlannedServer): ServerProvenance {
+  const link = server.link === undefined ? undefined : Object.entries(server.link).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  const commands = (hooks: readonly HookSpec[]): string[] | undefined => (hooks.length === 0 ? undefined : hooks.map((h) => `${h.inNamespace ? '(in namespace) ' : ''}${h.argv.join(' ')}`));
+  return {
+    type: server.type,
+    ...defined({ host: server.type === 'netns' ? undefined : server.host, link, setup: commands(server.setup), teardown: commands(server.teardown) }),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

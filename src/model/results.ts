@@ -1,5 +1,6 @@
 import type { MetricName } from './metrics.js';
 import type { FailureKind, RunMetrics } from './netperf-outcome.js';
+import type { Provenance } from './history.js';
 import type { ArmRole, CaseParams } from './suite-types.js';
 import type { Aggregate, Operator } from './threshold.js';
 
@@ -78,6 +79,8 @@ export interface RunResult {
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly environment: Environment;
+  /** Where the run came from and how it was set up (commit, CI run, `${NAME}` values, effective servers); absent in results written before perfsuite 0.3. */
+  readonly provenance?: Provenance;
   readonly servers: readonly { readonly key: string; readonly host: string; readonly port: number; readonly pid?: number }[];
   readonly suites: readonly SuiteResult[];
   /** The seed of every random choice of the run (the interleaved order of `compare:` arms); `--seed` reproduces it. */
@@ -86,6 +89,8 @@ export interface RunResult {
   readonly failOnInconclusive?: boolean;
   /** Present when the run was judged against a baseline (`run --baseline`, `compare`). */
   readonly comparison?: Comparison;
+  /** Present when the run was judged against a history (`run --history`). */
+  readonly history?: HistoryComparison;
   /** Present when `--filter` or `--shard` chose the cases: what they did, and every case this run set out to measure. */
   readonly selection?: Selection & { readonly plannedCases: readonly string[] };
   /** Present on the result of `report` over several files: what joining them found. */
@@ -108,6 +113,8 @@ export interface RegressionTolerance {
   readonly metric: MetricName;
   /** The allowed worsening in the metric's bad direction, in percent of the baseline. */
   readonly tolerancePercent: number;
+  /** `auto`: the tolerance is learned from the history (`--history`); tolerancePercent is the floor (0). */
+  readonly auto?: boolean;
   readonly file: string;
   readonly line: number;
 }
@@ -154,6 +161,11 @@ export interface RegressionOutcome {
   readonly currentRuns: readonly number[];
   /** Same-run comparison: the rounds that paired (a round with a failed run on either side is dropped). */
   readonly rounds?: readonly number[];
+  /** History: the band learned from the history's run-to-run variation (a fraction, or points for loss); `tolerance` is the larger of it and the written percentage. */
+  readonly learnedTolerance?: number;
+  /** History: how many entries were judged against, and whether they share this machine's fingerprint. */
+  readonly historyEntries?: number;
+  readonly sameFingerprint?: boolean;
   /** The allowed worsening: a fraction (0.05), for loss in percentage points. */
   readonly tolerance: number;
   /** Why the verdict is `inconclusive` or `not-compared`, in words, with what would decide it. */
@@ -165,12 +177,25 @@ export interface RegressionOutcome {
   readonly line: number;
 }
 
+/** How this run relates to the history it was judged against (`run --history`). */
+export interface HistoryComparison {
+  readonly file: string;
+  /** Entries in the file, and how many share this machine's fingerprint. */
+  readonly entries: number;
+  readonly sameFingerprint: number;
+  /** The newest entry: what the setup differences are listed against. */
+  readonly latestDate?: string;
+  readonly latestCommit?: string;
+  /** Machine and setup fields that differ from the newest entry's. */
+  readonly environmentDifferences: readonly { readonly field: string; readonly baseline: string; readonly current: string }[];
+}
+
 /** How this run relates to its baseline as a whole. */
 export interface Comparison {
   readonly baselineFile: string;
   readonly baselineStartedAt: string;
   readonly alpha: number;
-  /** Environment fields that differ (netperf version, kernel, CPU count, CPU model, hostname): compared anyway, said loudly. */
+  /** Machine and setup fields that differ (netperf version, kernel, CPUs, hostname, perfsuite version, runner image, `${NAME}` values, server specs): compared anyway, said loudly. */
   readonly environmentDifferences: readonly { readonly field: string; readonly baseline: string; readonly current: string }[];
   /** Baseline cases of this run's suites that this run did not measure. */
   readonly missingCases: readonly string[];

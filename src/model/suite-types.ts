@@ -116,6 +116,8 @@ export interface ThresholdSpec {
 export interface RegressionSpec {
   readonly metric: MetricName;
   readonly tolerancePercent: number;
+  /** `auto`: learned from the history's run-to-run variation (`--history`); tolerancePercent is then 0, the floor. */
+  readonly auto?: boolean;
   readonly loc: SourceLocation;
 }
 
@@ -157,6 +159,8 @@ export interface SuiteSpec {
   readonly servers: Readonly<Record<string, ServerSpec>>;
   readonly defaults: LocatedParams;
   readonly groups: readonly GroupSpec[];
+  /** The `${NAME}` values the file was read with (from `--var`, the environment, or defaults). */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 /** One fully specified netperf experiment. */

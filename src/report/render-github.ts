@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { RunResult } from '../model/results.js';
 import { allCases } from '../results/verdict.js';
-import { describeFailure, describeRegression } from './report-text.js';
-import { failureLocation, failuresOf } from './view-model.js';
+import { describeFailure, describeRegression, describeShift } from './report-text.js';
+import { commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
 export const MAX_ANNOTATIONS = 10;
@@ -37,7 +37,12 @@ export const GROUP_END = '::endgroup::\n';
  * important first; past GitHub's 10, the last annotation counts the rest instead.
  */
 export function renderAnnotations(result: RunResult, context: GithubContext): string {
-  const failures = failuresOf(result);
+  // a group that moved as one gets one annotation, not one per case (the cases stay in the summary and junit.xml)
+  const shifts = commonModeShifts(result);
+  const inShift = (failure: Failure): boolean => failure.kind === 'regression' && shifts.some((s) => s.metric === failure.regression.metric && s.source === failure.regression.source && s.ids.has(failure.case.id));
+  const allFailures = failuresOf(result);
+  const failures = allFailures.filter((failure) => !inShift(failure));
+  const failedShifts = new Set(shifts.filter((s) => allFailures.some((f) => inShift(f) && f.kind === 'regression' && s.ids.has(f.case.id) && s.metric === f.regression.metric)));
   const shown = failures.length <= MAX_ANNOTATIONS ? failures : failures.slice(0, MAX_ANNOTATIONS - 1);
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
@@ -53,6 +58,10 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     const title = `perfsuite: ${failure.case.id} ${what}`;
     return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
   });
+  for (const shift of shifts) {
+    const file = path.relative(context.workspace, path.resolve(context.cwd, shift.file)).split(path.sep).join('/');
+    lines.unshift(`::${failedShifts.has(shift) ? 'error' : 'warning'} file=${escapeProperty(file)},line=${shift.line},title=${escapeProperty(`perfsuite: group ${shift.group} moved as one`)}::${escapeData(describeShift(shift))}`);
+  }
   // an inconclusive comparison is a warning at its regression: line (a failure only under --fail-on-inconclusive)
   const warnings = allCases(result).flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive' && r.passed).map((r) => ({ c, r })));
   const shownWarnings = warnings.length <= MAX_ANNOTATIONS ? warnings : warnings.slice(0, MAX_ANNOTATIONS - 1);

@@ -1,10 +1,11 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
-import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { caseName, commonModeShifts, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, HISTORY_METHOD, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
+import { renderTrendSvg } from './render-trend.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1b1f23}
@@ -13,6 +14,9 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
 div.scroll{overflow-x:auto}
+div.trends{display:flex;flex-wrap:wrap;gap:12px}
+figure.trend{margin:0;max-width:260px}
+figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
 table.comparison td:last-child{min-width:28em}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
@@ -39,7 +43,8 @@ function deltaCell(c: CaseResult, metric: MetricName): string {
 function renderComparison(result: RunResult): string {
   const compared = comparedMetrics(result);
   const comparison = result.comparison;
-  if (compared.length === 0 && comparison === undefined) return '';
+  const history = result.history;
+  if (compared.length === 0 && comparison === undefined && history === undefined) return '';
   const notes: string[] = [];
   if (compared.some(({ outcome }) => outcome.source === 'control')) {
     notes.push(`<p class="meta">${escapeHtml(AB_METHOD)}${result.seed === undefined ? '' : ` Order seed ${result.seed} (<code>--seed ${result.seed}</code> reproduces it).`}</p>`);
@@ -47,11 +52,18 @@ function renderComparison(result: RunResult): string {
   if (comparison !== undefined) {
     notes.push(`<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. ${escapeHtml(BASELINE_METHOD(comparison.alpha))}</p>`);
     if (comparison.environmentDifferences.length > 0) {
-      notes.push(`<p class="warning">The environment differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
+      notes.push(`<p class="warning">The machine or setup differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
     }
     if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
     if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
   }
+  if (history !== undefined) {
+    notes.push(`<p class="meta">${escapeHtml(`${describeHistory(history)} ${HISTORY_METHOD()}`)}</p>`);
+    if (history.environmentDifferences.length > 0) {
+      notes.push(`<p class="warning">The machine or setup differs from the newest history entry's: ${history.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline || '(none)')}</code> → <code>${escapeHtml(d.current || '(none)')}</code>`).join(', ')}. Read a change with that in mind.</p>`);
+    }
+  }
+  for (const shift of commonModeShifts(result)) notes.push(`<p class="warning"><strong>${escapeHtml(describeShift(shift).replace(/^t/, 'T'))}.</strong></p>`);
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
     const items = inconclusive.slice(0, 20).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
@@ -62,13 +74,32 @@ function renderComparison(result: RunResult): string {
     const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
     return `<tr class="${r.verdict}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
   });
-  const title = comparison === undefined ? 'Compared with the control, in the same run' : compared.some(({ outcome }) => outcome.source === 'control') ? 'Compared with the control and the baseline' : 'Compared with the baseline';
+  const title = comparisonTitle(new Set(compared.map(({ outcome }) => outcome.source)), comparison !== undefined, history !== undefined);
   return [
     `<h2>${title}</h2>`,
     ...notes,
     `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
+    historyTrends(compared),
   ].join('\n');
+}
+
+/** Beyond this many, judged metrics get no small trend (the comparison table still lists them all). */
+const MAX_SMALL_TRENDS = 60;
+
+/** A small trend per metric judged against the history: the earlier medians, and this run's highlighted at the end. */
+function historyTrends(compared: ReturnType<typeof comparedMetrics>): string {
+  const judged = compared.filter(({ outcome }) => outcome.source === 'history' && outcome.currentValue !== null && outcome.againstRuns.length > 0);
+  if (judged.length === 0) return '';
+  const figures = judged.slice(0, MAX_SMALL_TRENDS).map(({ case: c, outcome }) => {
+    const earlier = outcome.againstRuns.map((median, index) => ({ index, date: '', median, min: median, max: median }));
+    const now = outcome.againstRuns.length;
+    const current = { index: now, date: '', median: outcome.currentValue ?? 0, min: Math.min(...outcome.currentRuns), max: Math.max(...outcome.currentRuns) };
+    const svg = renderTrendSvg({ case: c.id, metric: outcome.metric, points: [...earlier, current] }, [], { highlight: now, width: 240, height: 80 });
+    return `<figure class="trend"><figcaption><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(verdictWords(outcome))}</figcaption>${svg}</figure>`;
+  });
+  const more = judged.length > MAX_SMALL_TRENDS ? `<p class="meta">and ${judged.length - MAX_SMALL_TRENDS} more judged metrics (perfsuite history show draws them all)</p>` : '';
+  return `<h3>Against the history</h3><p class="meta">Each judged metric: the medians of the earlier runs it was judged against, oldest first, and this run (highlighted, with the spread of its runs).</p><div class="trends">${figures.join('')}</div>${more}`;
 }
 
 function details(c: CaseResult): string {
@@ -144,4 +175,11 @@ ${suites.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** "Compared with the control, in the same run", "… with the baseline", "… with the control and the history". */
+function comparisonTitle(sources: ReadonlySet<string>, baseline: boolean, history: boolean): string {
+  const parts = [sources.has('control') ? 'the control' : '', baseline ? 'the baseline' : '', history ? 'the history' : ''].filter((p) => p !== '');
+  if (parts.length === 1 && parts[0] === 'the control') return 'Compared with the control, in the same run';
+  return `Compared with ${parts.slice(0, -1).join(', ')}${parts.length > 1 ? ' and ' : ''}${parts.at(-1) ?? 'the control'}`;
 }

@@ -1,8 +1,8 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
-import { caseName, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { caseName, commonModeShifts, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
+import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, HISTORY_METHOD, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -157,11 +157,19 @@ function renderComparison(result: RunResult): string {
   if (comparison !== undefined) {
     out.push('### Compared with the baseline', '', `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${BASELINE_METHOD(comparison.alpha)}`, '');
     if (comparison.environmentDifferences.length > 0) {
-      out.push(`> ⚠️ **The environment differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
+      out.push(`> ⚠️ **The machine or setup differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
     }
     if (comparison.missingCases.length > 0) out.push(`> ${comparison.missingCases.length} baseline case${comparison.missingCases.length === 1 ? ' was' : 's were'} not run: ${listIds(comparison.missingCases)}`, '');
     if (comparison.newCases.length > 0) out.push(`> ${comparison.newCases.length} case${comparison.newCases.length === 1 ? ' has' : 's have'} no baseline: ${listIds(comparison.newCases)}`, '');
   }
+  const history = result.history;
+  if (history !== undefined) {
+    out.push('### Compared with the history', '', `${describeHistory(history)} ${HISTORY_METHOD()}`, '');
+    if (history.environmentDifferences.length > 0) {
+      out.push(`> ⚠️ **The machine or setup differs from the newest history entry's:** ${describeDifferences(history.environmentDifferences, code)}. Read a change with that in mind.`, '');
+    }
+  }
+  for (const shift of commonModeShifts(result)) out.push(`> ⚠️ **${describeShift(shift).replace(/^t/, 'T')}.**`, '');
   // under the heading of what was compared, never loose under the failures
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {

@@ -1,8 +1,8 @@
 import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
-import type { RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
+import type { HistoryComparison, RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
 import { formatMetric } from './format.js';
-import type { Failure } from './view-model.js';
+import type { CommonModeShift, Failure } from './view-model.js';
 
 /** The sentences every report shares, so the console, Markdown, HTML, JUnit and annotations say the same thing. */
 
@@ -39,8 +39,9 @@ export function formatBounds(outcome: RegressionOutcome): string {
 }
 
 /** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
-export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance'>): string {
-  return isJudgedInPoints(outcome.metric) ? `${outcome.tolerance} pp` : `${Number((outcome.tolerance * 100).toPrecision(6))}%`;
+export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance' | 'learnedTolerance'>): string {
+  const text = (x: number): string => (isJudgedInPoints(outcome.metric) ? `${Number(x.toPrecision(3))} pp` : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`);
+  return outcome.learnedTolerance === undefined ? text(outcome.tolerance) : `${text(outcome.tolerance)} (learned ${text(outcome.learnedTolerance)})`;
 }
 
 /** A signed change in percent: +3.1%, −12.3% (a true minus sign, so columns line up). */
@@ -108,6 +109,28 @@ export const AB_METHOD = `Each candidate was measured interleaved with its contr
 /** How a comparison with a stored baseline is judged. */
 export function BASELINE_METHOD(alpha: number): string {
   return `Regressed = worse beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${alpha}; unchanged = the ${(1 - alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither.`;
+}
+
+/** How a comparison with the history is judged. */
+export function HISTORY_METHOD(alpha: number = SIGNIFICANCE_LEVEL): string {
+  return `Each case's runs are judged against the medians of earlier runs (entries from a machine like this one when there are at least 5, else all): regressed = worse beyond the tolerance and a one-sided Mann–Whitney U test at α = ${alpha}; the tolerance is the larger of the group's percentage and the band learned from the history's run-to-run changes (Q3 + 3·IQR; \`auto\` has no floor); unchanged = the ${(1 - alpha) * 100}% bound on the change is inside it; inconclusive = neither.`;
+}
+
+/** The history a run was judged against, in one sentence. */
+export function describeHistory(history: HistoryComparison): string {
+  const newest = history.latestDate === undefined ? '' : `, newest from ${history.latestDate}${history.latestCommit === undefined ? '' : ` (commit ${history.latestCommit.slice(0, 8)})`}`;
+  return `History ${history.file}: ${history.entries} entr${history.entries === 1 ? 'y' : 'ies'}, ${history.sameFingerprint} from a machine like this one${newest}.`;
+}
+
+/** Setup differences in one line: `kernel 6.1 → 6.18, pr-ab ${LINK_RATE} 200mbit → 180mbit`. */
+export function describeDifferences(differences: HistoryComparison['environmentDifferences'], quote: (text: string) => string = (t) => t): string {
+  return differences.map((d) => `${d.field} ${quote(d.baseline === '' ? '(none)' : d.baseline)} → ${quote(d.current === '' ? '(none)' : d.current)}`).join(', ');
+}
+
+/** "The whole group pr/bulk moved −31.0% in throughput against the baseline (12 of 12 compared cases): …". */
+export function describeShift(shift: CommonModeShift): string {
+  const change = isJudgedInPoints(shift.metric) ? `${shift.change >= 0 ? '+' : '−'}${Math.abs(shift.change).toFixed(2)} pp` : formatChange(shift.change * 100);
+  return `the whole group ${shift.group} moved ${change} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${shift.cases} compared cases together): the machine or the setup changed, more likely than every case at once; see the differences listed with the ${shift.source}`;
 }
 
 /** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */

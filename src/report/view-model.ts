@@ -148,3 +148,53 @@ export function deltaMetrics(view: GroupView): MetricName[] {
   return view.metrics.filter((metric) => view.cases.some((c) => (c.regressions ?? []).some((r) => r.metric === metric)));
 }
 
+
+/** A whole group that moved together against a baseline or history: one sentence instead of a line per case. */
+export interface CommonModeShift {
+  readonly group: string;
+  readonly source: 'baseline' | 'history';
+  readonly metric: MetricName;
+  /** The median change of the group's compared cases (relative, points for loss). */
+  readonly change: number;
+  readonly cases: number;
+  /** The compared cases this sentence stands for. */
+  readonly ids: ReadonlySet<string>;
+  /** The `regression:` entry of the group, to point at. */
+  readonly file: string;
+  readonly line: number;
+}
+
+/** Fewest compared cases a group needs before "the whole group moved" can be said of it. */
+const COMMON_MODE_MIN_CASES = 3;
+
+/**
+ * Groups (per suite) in which at least 80% of the cases compared on a metric moved the same way, by similar amounts
+ * (every change within half the median change of it), beyond the tolerance: a machine or setup that changed, not a
+ * code change per case (DESIGN §8). Same-run comparisons are never grouped: their control shares the machine.
+ */
+export function commonModeShifts(result: RunResult): CommonModeShift[] {
+  const byGroup = new Map<string, { group: string; source: 'baseline' | 'history'; metric: MetricName; file: string; line: number; items: { id: string; change: number; tolerance: number }[] }>();
+  for (const suite of result.suites) {
+    for (const c of suite.cases) {
+      for (const r of c.regressions ?? []) {
+        if (r.source === 'control' || r.change === null) continue;
+        const key = `${suite.name}\0${c.group}\0${r.source}\0${r.metric}`;
+        const entry = byGroup.get(key) ?? { group: `${suite.name}/${c.group}`, source: r.source, metric: r.metric, file: r.file, line: r.line, items: [] };
+        entry.items.push({ id: c.id, change: r.change, tolerance: r.tolerance });
+        byGroup.set(key, entry);
+      }
+    }
+  }
+  const shifts: CommonModeShift[] = [];
+  for (const { group, source, metric, file, line, items } of byGroup.values()) {
+    if (items.length < COMMON_MODE_MIN_CASES) continue;
+    const changes = items.map((i) => i.change).sort((a, b) => a - b);
+    const middle = changes[Math.floor(changes.length / 2)] ?? 0;
+    const tolerance = Math.min(...items.map((i) => i.tolerance));
+    if (Math.abs(middle) <= tolerance) continue;
+    const together = items.filter((i) => Math.sign(i.change) === Math.sign(middle) && Math.abs(i.change - middle) <= Math.abs(middle) / 2);
+    if (together.length < 0.8 * items.length) continue;
+    shifts.push({ group, source, metric, change: middle, cases: items.length, ids: new Set(together.map((i) => i.id)), file, line });
+  }
+  return shifts;
+}

@@ -142,7 +142,7 @@ export function caseIdentity(planned: PlannedCase): Pick<CaseResult, 'id' | 'gro
 
 /** The group's `regression:` tolerances as results.json keeps them. */
 export function tolerancesOf(planned: PlannedCase): RegressionTolerance[] {
-  return planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, file: r.loc.file, line: r.loc.line }));
+  return planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, ...(r.auto === true ? { auto: true } : {}), file: r.loc.file, line: r.loc.line }));
 }
 
 /** The planned argv with what is known only now: the server's port, its address, its passphrase. */

@@ -230,6 +230,14 @@ function buildCompare(ctx: BuildContext, raw: RawObject, pointer: string, matrix
   if (axis.values.length < 2) {
     ctx.diagnostics.push({ loc: axis.loc, message: `compare: the ${axisName} axis has only the control value; add the candidates to compare with it` });
   }
+  const regression = raw['regression'];
+  for (const [metric, tolerance] of Object.entries(isObject(regression) ? regression : {})) {
+    if (tolerance !== 'auto') continue;
+    ctx.diagnostics.push({
+      loc: keyAt(ctx, `${pointer}/regression/${metric}`),
+      message: `regression ${metric}: auto learns a tolerance from --history, but a compare: group judges each candidate against its control in the same run; give a percentage, like ${metric}: 3%`,
+    });
+  }
   if (raw['regression'] === undefined) {
     ctx.diagnostics.push({
       loc: keyAt(ctx, `${pointer}/compare`),
@@ -275,6 +283,10 @@ function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): Re
   const specs: RegressionSpec[] = [];
   for (const [metric, tolerance] of Object.entries(raw)) {
     if (!isMetricName(metric)) continue;
+    if (tolerance === 'auto') {
+      specs.push({ metric, tolerancePercent: 0, auto: true, loc: keyAt(ctx, `${pointer}/${metric}`) });
+      continue;
+    }
     const parsed = parsePercent(tolerance as string | number);
     if (!parsed.ok) {
       report(ctx, `${pointer}/${metric}`, `regression ${metric}: ${parsed.message}`);

@@ -35,7 +35,8 @@ export function loadSuiteText(text: string, options: LoadSuiteOptions): { suite:
     return { suite: undefined, diagnostics };
   }
   const built = buildSuite(root, { file: options.file, positions: parsed.positions, invalidPointers, paramNames });
-  return { suite: built.suite, diagnostics: [...diagnostics, ...built.diagnostics] };
+  const variables = Object.fromEntries([...parsed.variables].sort(([a], [b]) => a.localeCompare(b)));
+  return { suite: built.suite === undefined ? undefined : { ...built.suite, variables }, diagnostics: [...diagnostics, ...built.diagnostics] };
 }
 
 export interface CompileOptions extends ExpandOptions {

@@ -14,6 +14,8 @@ export interface ParsedYaml {
   readonly diagnostics: readonly Diagnostic[];
   /** Pointers of values whose `${NAME}` could not be filled (already reported; not to be checked further). */
   readonly unresolved: ReadonlySet<string>;
+  /** Every `${NAME}` filled in, with the value it got (`--var`, the environment, or its default): the run's provenance. */
+  readonly variables: ReadonlyMap<string, string>;
 }
 
 export interface ParseYamlOptions {
@@ -44,6 +46,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const positions = new Map<string, NodePosition>();
   const unresolved = new Set<string>();
+  const variables = new Map<string, string>();
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.file, line, col };
@@ -56,7 +59,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     const more = followOns.length === 0 ? '' : ` (${followOns.length === 1 ? '1 more YAML error after it is' : `${followOns.length} more YAML errors after it are`} probably caused by it; fix this one first)`;
     diagnostics.push({ loc, message: `YAML syntax: ${firstLine(firstError.message)}${syntaxHint(line)}${more}` });
   }
-  if (diagnostics.length > 0) return { value: undefined, positions, diagnostics, unresolved };
+  if (diagnostics.length > 0) return { value: undefined, positions, diagnostics, unresolved, variables };
 
   const maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
   let valueCount = 0;
@@ -74,8 +77,14 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
       if (name.startsWith('PERFSUITE_') && /^\/servers\/[^/]+\/(setup|teardown)\//.test(pointer)) return whole;
       replaced = true;
       const value = options.lookupVariable(name);
-      if (value !== undefined && value !== '') return value;
-      if (fallback !== undefined) return fallback;
+      if (value !== undefined && value !== '') {
+        variables.set(name, value);
+        return value;
+      }
+      if (fallback !== undefined) {
+        variables.set(name, fallback);
+        return fallback;
+      }
       unresolved.add(pointer);
       diagnostics.push({ loc, message: `variable \${${name}} is not set; pass --var ${name}=VALUE, set it in the environment, or give a default with \${${name}:-VALUE}` });
       return whole;
@@ -149,11 +158,11 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
 
   try {
     const value = walk(doc.contents, '', undefined, 0);
-    return { value, positions, diagnostics, unresolved };
+    return { value, positions, diagnostics, unresolved, variables };
   } catch (error) {
     if (!(error instanceof TooLarge)) throw error;
     const message = `the document expands to more than ${maxValues.toLocaleString('en-US')} values or nests deeper than 64 levels (an alias bomb?); write the suite without deep aliases, and use a matrix to generate cases`;
-    return { value: undefined, positions, diagnostics: [...diagnostics, { loc: error.loc, message }], unresolved };
+    return { value: undefined, positions, diagnostics: [...diagnostics, { loc: error.loc, message }], unresolved, variables };
   }
 }
 

@@ -33,3 +33,15 @@ describe('suite file globs', () => {
     expect(expandGlobs(['missing.yml', 'nowhere/*.yml'], dir)).toEqual({ files: ['missing.yml'], unmatched: ['nowhere/*.yml'] });
   });
 });
+
+describe('--var', () => {
+  it('records every ${NAME} a suite used with the value it got, and refuses a --var no suite uses, with a did-you-mean', async () => {
+    const { load } = await import('../helpers.js');
+    const { UsageError } = await import('../../src/model/errors.js');
+    const file = 'test/fixtures/suites/valid/ab-shaped.yml';
+    expect(load([file]).suites[0]?.variables).toEqual({ HEAD_RATE: '95mbit' });
+    expect(load([file], { variables: { HEAD_RATE: '90mbit' } }).suites[0]?.variables).toEqual({ HEAD_RATE: '90mbit' });
+    expect(() => load([file], { variables: { HEAD_RAET: '90mbit' } })).toThrow(UsageError);
+    expect(() => load([file], { variables: { HEAD_RAET: '90mbit' } })).toThrow(/^--var HEAD_RAET is not used by any suite; did you mean HEAD_RATE\?\n\(these suites use HEAD_RATE; a misspelt --var would leave the suite on its default, so it is refused\)$/);
+  });
+});

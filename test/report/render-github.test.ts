@@ -43,11 +43,13 @@ describe('GitHub workflow commands', () => {
 
   it('annotates a regression at its regression: line, and an inconclusive comparison as a warning there', () => {
     const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
-    // 10 failures (the unmeasured case, 3 missed thresholds, 6 regressions), then the 2 inconclusive comparisons
-    expect(lines.map((line) => line.slice(0, line.indexOf(' ')))).toEqual([...Array<string>(10).fill('::error'), '::warning', '::warning']);
-    expect(lines).toContain(
-      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A sweep/bulk[nodelay=false%2Csend_size=1K] regressed::throughput regressed −16.7%25 [−19.0%25, −14.3%25] vs baseline (12.8 Gbit/s → 10.7 Gbit/s, tolerance 5%25; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01))',
+    // the bulk group moved −16.7% as one: one annotation for its 6 regressions; then the unmeasured case, 3 missed
+    // thresholds, and the 2 inconclusive comparisons
+    expect(lines.map((line) => line.slice(0, line.indexOf(' ')))).toEqual([...Array<string>(5).fill('::error'), '::warning', '::warning']);
+    expect(lines[0]).toBe(
+      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A group sweep/bulk moved as one::the whole group sweep/bulk moved −16.7%25 in throughput against the baseline (6 of 6 compared cases together): the machine or the setup changed, more likely than every case at once; see the differences listed with the baseline',
     );
+    expect(lines.filter((line) => line.includes('sweep/bulk['))).toEqual([]);
     expect(lines.at(-1)).toBe(
       '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1K%2Ctest=UDP_RR] transaction_rate inconclusive::transaction_rate inconclusive −7.41%25 [−18.4%25, +5.07%25] vs baseline (18.6k/s → 17.2k/s, tolerance 5%25; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); the noise is too large to tell a drop of more than 5%25 from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: 15 in both runs))',
     );

@@ -1,52 +1,11 @@
 /// <reference lib="dom" />
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from './browser.js';
+import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
 import { abRun, comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
-/** Debian's `chromium` (or PERFSUITE_CHROMIUM); the test fails rather than skips without one. */
-function findChromium(): string {
-  const candidates = [process.env['PERFSUITE_CHROMIUM'], 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => c !== undefined && c !== '');
-  for (const candidate of candidates) {
-    try {
-      return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', candidate], { encoding: 'utf8' }).trim();
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error('no headless browser found; install Debian chromium with: bash scripts/install-deps.sh --dev');
-}
 
-let browser: Browser;
-const outside: string[] = [];
-
-beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
-});
-
-afterAll(async () => {
-  await browser.close();
-});
-
-/** Opens a rendered report from disk, as a user would, recording any request that leaves the file. */
-async function open(html: string): Promise<Page> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-html-')), 'report.html');
-  writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url === pathToFileURL(file).href) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  await page.goto(pathToFileURL(file).href);
-  return page;
-}
+const { open, outside } = useBrowser();
 
 describe('report.html in headless Chromium', () => {
   it('is one self-contained file: nothing is fetched, nothing is scripted', async () => {
@@ -120,7 +79,7 @@ describe('report.html in headless Chromium', () => {
   it('shows the comparison with the baseline: differences called out, regressed metrics tinted, inconclusive ones a warning, Δ columns', async () => {
     const page = await open(renderHtml(comparedSweep()));
     expect(await page.locator('h2', { hasText: 'Compared with' }).allInnerTexts()).toEqual(['Compared with the baseline']);
-    expect(await page.locator('p.warning').first().innerText()).toBe("The environment differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway.");
+    expect(await page.locator('p.warning').first().innerText()).toBe("The machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway.");
     const rows = page.locator('table.comparison tbody tr');
     expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual([
       ...Array<string>(6).fill('regressed'),

@@ -106,7 +106,7 @@ describe('report.md against a baseline', () => {
     const md = renderMarkdown(comparedSweep());
     const lines = md.split('\n');
     expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed; 1 of 13 could not be measured; 2 comparisons inconclusive (a warning: see the notes)');
-    expect(md).toContain('> ⚠️ **The environment differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
+    expect(md).toContain('> ⚠️ **The machine or setup differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
     expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
     expect(md).toContain(

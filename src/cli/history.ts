@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { UsageError } from '../model/errors.js';
+import type { HistoryEntry } from '../model/history.js';
+import { appendEntry, DEFAULT_KEEP, historyEntry, parseHistory } from '../history/history-file.js';
+import { trendReport } from '../history/trend.js';
+import { readBaselineFile } from '../results/read-results.js';
+import { writeFileAtomic } from '../report/write-reports.js';
+import { renderTrendHtml, renderTrendMarkdown } from '../report/render-trend.js';
+import type { CliIo, Exit } from './io.js';
+
+export function command(io: CliIo, exit: Exit) {
+  const history = new Command('history').description('keep a history of runs (JSON Lines) and show its trends and change points');
+  history
+    .command('add')
+    .argument('<results.json>', 'results of a finished run')
+    .requiredOption('--history <file>', 'the history file (created if missing)')
+    .option('--keep <n>', `keep only the newest n entries (default ${DEFAULT_KEEP})`)
+    .description('append a run to the history, atomically, keeping the newest entries')
+    .action(async (results, options) => {
+      const keep = options.keep === undefined ? DEFAULT_KEEP : parseKeep(options.keep);
+      exit(await addToHistory(results, options.history, keep, io));
+    });
+  history
+    .command('show')
+    .argument('<file>', 'the history file')
+    .option('--out <dir>', 'write report.html and report.md of the trends here')
+    .option('--json', 'print the series and change points as JSON')
+    .option('--min-change <percent>', 'smallest lasting shift reported as a change point', '5%')
+    .description('each case and metric over the runs, with change points')
+    .action(async (file, options) => {
+      exit(await showHistory(file, { ...options, minChange: parseMinChange(options.minChange) }, io));
+    });
+  return history;
+}
+
+function parseKeep(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--keep ${text}: give a whole number of entries, 1 or more (like --keep 100)`);
+  return n;
+}
+
+function parseMinChange(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)%?$/.exec(text.trim());
+  if (match === null) throw new UsageError(`--min-change ${text}: give a percentage like 5%`);
+  return Number(match[1]) / 100;
+}
+
+/** Reads a history file; a missing file is an empty history. Skipped lines are warned about, by line. */
+export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
+  const absolute = path.resolve(io.cwd, file);
+  if (!existsSync(absolute)) return [];
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the history ${file}: ${(error as Error).message}`);
+  }
+  const parsed = parseHistory(text, file);
+  for (const warning of parsed.warnings) io.stderr(`perfsuite: warning: ${warning}\n`);
+  return parsed.entries;
+}
+
+async function addToHistory(results: string, file: string, keep: number, io: CliIo): Promise<number> {
+  const result = readBaselineFile(results, io.cwd, '');
+  if (result.state !== 'complete') {
+    throw new UsageError(`${results} is from a run that ${result.state === 'running' ? 'has not finished' : `was ${result.state}`}; only complete runs go into the history (a partial one would look like a change)`);
+  }
+  const entries = readHistoryFile(file, io);
+  const entry = historyEntry(result);
+  const appended = appendEntry(entries, entry, keep);
+  const absolute = path.resolve(io.cwd, file);
+  mkdirSync(path.dirname(absolute), { recursive: true });
+  // the whole file is rewritten to a temporary file and renamed over the old one: a crash leaves the old or the new
+  writeFileAtomic(absolute, appended.text);
+  const cases = Object.keys(entry.cases).length;
+  await io.stdout(`added ${results} to ${file} (${cases} case${cases === 1 ? '' : 's'}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${appended.kept} entr${appended.kept === 1 ? 'y' : 'ies'}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`);
+  return 0;
+}
+
+async function showHistory(file: string, options: { readonly out?: string; readonly json?: boolean; readonly minChange: number }, io: CliIo): Promise<number> {
+  if (!existsSync(path.resolve(io.cwd, file))) throw new UsageError(`no history file ${file}; create one with perfsuite history add <results.json> --history ${file}`);
+  const entries = readHistoryFile(file, io);
+  const report = trendReport(entries, { minChange: options.minChange });
+  if (options.json === true) await io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const lines = [`${file}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${report.series.length} series, ${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`];
+    for (const c of report.changePoints) {
+      lines.push(`  ${c.case} ${c.metric}: ${c.change >= 0 ? '+' : '−'}${Math.abs(c.change * 100).toFixed(1)}% from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, p = ${c.p.toPrecision(2)}`);
+    }
+    await io.stdout(`${lines.join('\n')}\n`);
+  }
+  if (options.out !== undefined) {
+    const dir = path.resolve(io.cwd, options.out);
+    mkdirSync(dir, { recursive: true });
+    const meta = { title: `perfsuite history: ${path.basename(file)}`, generatedAt: new Date().toISOString() };
+    writeFileAtomic(path.join(dir, 'report.html'), renderTrendHtml(report, meta));
+    writeFileAtomic(path.join(dir, 'report.md'), renderTrendMarkdown(report, meta));
+    if (options.json !== true) await io.stdout(`wrote ${path.join(options.out, 'report.html')} and report.md\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { HISTORY_FORMAT, HISTORY_VERSION, type HistoryEntry, type HistoryMetric, type Provenance } from '../model/history.js';
+import type { Environment, RunResult } from '../model/results.js';
+import { median } from '../stats/summary.js';
+
+/** `history add` keeps this many entries unless `--keep` says otherwise (DESIGN §8). */
+export const DEFAULT_KEEP = 100;
+
+/**
+ * What makes runs of one machine comparable: CPU model and count, kernel, netperf version and runner image. Hostnames
+ * are left out (every GitHub-hosted job gets a new one); a 32-bit FNV-1a hash in hex keeps the lines short.
+ */
+export function fingerprintOf(environment: Environment, provenance?: Provenance): string {
+  const text = JSON.stringify([environment.cpuModel, environment.cpuCount, environment.kernel, environment.netperfVersion, provenance?.runnerImage ?? '']);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** One history line for a finished run: per measured case and metric, its runs and their median. */
+export function historyEntry(result: RunResult): HistoryEntry {
+  const cases: Record<string, Record<string, HistoryMetric>> = {};
+  for (const c of result.suites.flatMap((s) => s.cases)) {
+    if (c.status !== 'pass' && c.status !== 'fail') continue;
+    const metrics: Record<string, HistoryMetric> = {};
+    const names = new Set(c.runs.flatMap((run) => Object.keys(run)));
+    for (const name of names) {
+      const runs = c.runs.map((run) => run[name as keyof typeof run]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (runs.length > 0) metrics[name] = { runs, median: median(runs) };
+    }
+    if (Object.keys(metrics).length > 0) cases[c.id] = metrics;
+  }
+  const provenance = result.provenance ?? { perfsuiteVersion: result.environment.perfsuiteVersion, variables: {}, servers: {} };
+  return {
+    format: HISTORY_FORMAT,
+    version: HISTORY_VERSION,
+    date: result.startedAt,
+    provenance,
+    environment: result.environment,
+    fingerprint: fingerprintOf(result.environment, result.provenance),
+    cases,
+  };
+}
+
+export interface ParsedHistory {
+  readonly entries: HistoryEntry[];
+  /** One per line skipped: `FILE:LINE: why`. */
+  readonly warnings: string[];
+}
+
+/**
+ * Reads a history file's text. A line that is not JSON, or not a perfsuite history entry of a version this reader
+ * knows, is skipped with a warning naming it: one bad line (a hand edit, a foreign tool) must not lose the rest.
+ */
+export function parseHistory(text: string, file: string): ParsedHistory {
+  const entries: HistoryEntry[] = [];
+  const warnings: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${file}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      warnings.push(`${where}: not JSON (a torn or hand-edited line?); skipped`);
+      return;
+    }
+    const problem = entryProblem(value);
+    if (problem !== undefined) warnings.push(`${where}: ${problem}; skipped`);
+    else entries.push(value as HistoryEntry);
+  });
+  return { entries, warnings };
+}
+
+function entryProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a perfsuite history entry (not an object)';
+  const entry = value as Partial<Record<keyof HistoryEntry, unknown>>;
+  if (entry.format !== HISTORY_FORMAT) return `not a perfsuite history entry (format ${JSON.stringify(entry.format ?? null)}, expected "${HISTORY_FORMAT}")`;
+  if (entry.version !== HISTORY_VERSION) return `history entry version ${JSON.stringify(entry.version ?? null)}, and this perfsuite reads version ${HISTORY_VERSION}; upgrade perfsuite`;
+  if (typeof entry.date !== 'string' || typeof entry.fingerprint !== 'string' || typeof entry.cases !== 'object' || entry.cases === null) return 'a history entry without date, fingerprint or cases';
+  for (const metrics of Object.values(entry.cases as Record<string, unknown>)) {
+    if (typeof metrics !== 'object' || metrics === null) return 'a history entry with a malformed case';
+    for (const metric of Object.values(metrics as Record<string, unknown>)) {
+      const m = metric as Partial<HistoryMetric> | null;
+      if (m === null || typeof m.median !== 'number' || !Array.isArray(m.runs)) return 'a history entry with a malformed metric (needs runs and median)';
+    }
+  }
+  return undefined;
+}
+
+/** The file's text with `entry` appended and only the newest `keep` entries kept (skipped lines are dropped). */
+export function appendEntry(entries: readonly HistoryEntry[], entry: HistoryEntry, keep: number): { text: string; kept: number; dropped: number } {
+  const all = [...entries, entry];
+  const kept = all.slice(Math.max(0, all.length - keep));
+  return { text: kept.map((e) => `${JSON.stringify(e)}\n`).join(''), kept: kept.length, dropped: all.length - kept.length };
+}

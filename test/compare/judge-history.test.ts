@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { judgeAgainstHistory } from '../../src/compare/judge-history.js';
+import type { HistoryEntry } from '../../src/model/history.js';
+import type { CaseResult } from '../../src/model/results.js';
+import { setupDifferences } from '../../src/model/provenance.js';
+import { syntheticRun } from '../report/fixtures.js';
+
+const template = syntheticRun(1).suites[0]?.cases[0] as CaseResult;
+const environment = syntheticRun(1).environment;
+const id = template.id;
+
+function entry(median: number, fingerprint = 'aaaa0000', spread = 0.001): HistoryEntry {
+  return {
+    format: 'perfsuite-history',
+    version: 1,
+    date: '2026-11-01T00:00:00Z',
+    provenance: { perfsuiteVersion: '0.3.0', variables: {}, servers: {} },
+    environment,
+    fingerprint,
+    cases: { [id]: { throughput: { runs: [median * (1 - spread), median, median * (1 + spread)], median } } },
+  };
+}
+
+function current(runs: number[], tolerance: { tolerancePercent: number; auto?: true } = { tolerancePercent: 5 }): CaseResult {
+  return { ...template, status: 'pass', thresholds: [], runs: runs.map((throughput) => ({ throughput })), regression: [{ metric: 'throughput', ...tolerance, file: 'suites/big.yml', line: 7 }] };
+}
+
+const judge = (c: CaseResult, entries: HistoryEntry[], fingerprint = 'aaaa0000') => judgeAgainstHistory(c, entries, { file: 'history.jsonl', fingerprint }).regressions?.[0];
+const wobble = (level: number, n: number) => Array.from({ length: n }, (_, i) => level * (1 + ((i % 3) - 1) * 0.002));
+
+describe('judging against a history', () => {
+  const history = wobble(95.4e6, 6).map((m) => entry(m));
+
+  it('calls a 10% drop regressed against six earlier medians, and fails the case', () => {
+    const judged = judgeAgainstHistory(current(wobble(85.9e6, 4)), history, { file: 'history.jsonl', fingerprint: 'aaaa0000' });
+    expect(judged.status).toBe('fail');
+    expect(judged.regressions?.[0]).toMatchObject({ source: 'history', against: 'history.jsonl', verdict: 'regressed', historyEntries: 6, sameFingerprint: true, method: 'mann-whitney-u' });
+    expect(judged.regressions?.[0]?.change).toBeCloseTo(-0.1, 2);
+  });
+
+  it('calls the same level unchanged', () => {
+    expect(judge(current(wobble(95.4e6, 4)), history)).toMatchObject({ verdict: 'unchanged', passed: true });
+  });
+
+  it('learns a band from a noisy history that is wider than the written 5%, and records it', () => {
+    const noisy = [100, 112, 91, 106, 96, 114, 92, 104].map((m) => entry(m * 1e6));
+    const outcome = judge(current([93e6, 94e6, 92e6, 93.5e6]), noisy);
+    expect(outcome?.learnedTolerance).toBeGreaterThan(0.2);
+    expect(outcome?.tolerance).toBe(outcome?.learnedTolerance);
+    expect(outcome?.verdict).not.toBe('regressed');
+  });
+
+  it('keeps the written percentage as a floor over a quieter learned band', () => {
+    const outcome = judge(current(wobble(95.4e6, 4)), history);
+    expect(outcome?.learnedTolerance).toBeLessThan(0.05);
+    expect(outcome?.tolerance).toBe(0.05);
+  });
+
+  it('auto: learned alone, and not compared with fewer than five entries (saying why)', () => {
+    const auto = { tolerancePercent: 0, auto: true as const };
+    expect(judge(current(wobble(85.9e6, 4), auto), history)).toMatchObject({ verdict: 'regressed' });
+    const few = judge(current(wobble(85.9e6, 4), auto), history.slice(0, 4));
+    expect(few).toMatchObject({ verdict: 'not-compared', passed: true });
+    expect(few?.note).toContain('auto learns from at least 5 history entries with this case, and there are 4');
+  });
+
+  it('prefers entries of the same machine, and falls back to all of them with a note when there are fewer than five', () => {
+    const mixed = [...wobble(50e6, 5).map((m) => entry(m, 'bbbb1111')), ...history];
+    expect(judge(current(wobble(95.4e6, 4)), mixed)).toMatchObject({ verdict: 'unchanged', historyEntries: 6, sameFingerprint: true });
+    const other = judge(current(wobble(95.4e6, 4)), mixed, 'cccc2222');
+    expect(other).toMatchObject({ historyEntries: 11, sameFingerprint: false });
+    expect(other?.note).toContain('only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so all 11 were used');
+  });
+
+  it('a case the history never measured is not compared, with the reason', () => {
+    const outcome = judge(current(wobble(95.4e6, 4)), history.map((e) => ({ ...e, cases: {} })));
+    expect(outcome).toMatchObject({ verdict: 'not-compared', historyEntries: 0 });
+    expect(outcome?.note).toMatch(/^the history has no entry with .* throughput/);
+  });
+});
+
+describe('setupDifferences', () => {
+  const provenance = { perfsuiteVersion: '0.3.0', commit: 'a', variables: { pr: { LINK_RATE: '200mbit' } }, servers: { 'pr/base': { type: 'netns', link: 'rate 200mbit' } } };
+  it('lists changed variables, server specs and machine fields, never the commit', () => {
+    const after = { environment: { ...environment, kernel: '7.0' }, provenance: { ...provenance, commit: 'b', variables: { pr: { LINK_RATE: '180mbit', EXTRA: 'x' } }, servers: { 'pr/base': { type: 'netns', link: 'rate 180mbit' } } } };
+    expect(setupDifferences({ environment, provenance }, after)).toEqual([
+      { field: 'kernel', baseline: environment.kernel, current: '7.0' },
+      { field: 'pr ${EXTRA}', baseline: '', current: 'x' },
+      { field: 'pr ${LINK_RATE}', baseline: '200mbit', current: '180mbit' },
+      { field: 'server pr/base link', baseline: 'rate 200mbit', current: 'rate 180mbit' },
+    ]);
+  });
+  it('lists nothing for identical setups, or for suites only one run had', () => {
+    expect(setupDifferences({ environment, provenance }, { environment, provenance: { ...provenance, commit: 'c' } })).toEqual([]);
+    expect(setupDifferences({ environment, provenance }, { environment, provenance: { ...provenance, variables: { other: { X: '1' } } } })).toEqual([]);
+  });
+});
