@@ -6,6 +6,11 @@ import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js
 import { statusOf } from './compare-runs.js';
 import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
 
+/** A case is judged against at most this many of the newest matching entries. */
+export const HISTORY_WINDOW = 30;
+/** Its tolerance is learned from at most this many (more changes make a steadier band). */
+export const LEARNING_WINDOW = 100;
+
 export interface HistoryJudgeOptions {
   /** The history file, as the user named it (results.json's `against`). */
   readonly file: string;
@@ -24,7 +29,8 @@ export function judgeAgainstHistory(current: CaseResult, entries: readonly Histo
 
 /**
  * The current runs against the distribution of earlier medians of the same case and metric (DESIGN §8): entries of this
- * machine's fingerprint when there are at least MIN_LEARNING_ENTRIES, else all entries (said in the note). The test is
+ * machine's fingerprint when there are at least MIN_LEARNING_ENTRIES, else all entries (said in the note); the newest
+ * HISTORY_WINDOW of them, since what matters is what the software and the machines are like now. The test is
  * the same one-sided Mann–Whitney U and Hodges–Lehmann bound as against a baseline, with history medians as one side:
  * each is one earlier run's level, so the side's spread is the run-to-run (day-to-day, machine-to-machine) variation a
  * single stored baseline never shows. The tolerance is the larger of the written percentage and the band learned from
@@ -36,8 +42,11 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const withCase = entries.filter((e) => e.cases[current.id]?.[metric] !== undefined);
   const same = withCase.filter((e) => e.fingerprint === options.fingerprint);
   const sameFingerprint = same.length >= MIN_LEARNING_ENTRIES;
-  const pool = sameFingerprint ? same : withCase;
+  const eligible = sameFingerprint ? same : withCase;
+  // the newest entries: what the software and machines are like now (and an exact test stays fast)
+  const pool = eligible.slice(-HISTORY_WINDOW);
   const againstRuns = pool.map((e) => e.cases[current.id]?.[metric]?.median ?? NaN);
+  const learningRuns = eligible.slice(-LEARNING_WINDOW).map((e) => e.cases[current.id]?.[metric]?.median ?? NaN);
   const sides: Sides = { source: 'history', against: options.file, againstRuns, currentRuns };
   const context = { historyEntries: pool.length, sameFingerprint };
   if (withCase.length === 0) return { ...notCompared(tolerance, sides, `the history has no entry with ${current.id} ${metric}; it is judged once runs that measured it are added (perfsuite history add)`), ...context };
@@ -47,7 +56,7 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
     const reason = `the ${againstRuns.some((v) => !(v > 0)) ? "history's" : "current run's"} ${metric} is 0 in some runs, so a change relative to it means nothing`;
     return { ...notCompared(tolerance, sides, reason, reason), ...context };
   }
-  const learned = learnedBand(againstRuns, { inPoints });
+  const learned = learnedBand(learningRuns.filter((v) => inPoints || v > 0), { inPoints });
   if (tolerance.auto === true && learned === undefined) {
     return { ...notCompared(tolerance, sides, `regression: auto learns from at least ${MIN_LEARNING_ENTRIES} history entries with this case, and there are ${pool.length}; add runs (perfsuite history add), or give a percentage meanwhile`), ...context };
   }

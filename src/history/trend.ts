@@ -29,14 +29,19 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
           series = { case: id, metric, points: [] };
           byKey.set(key, series);
         }
-        const runs = value.runs.length === 0 ? [value.median] : value.runs;
+        let min = value.median;
+        let max = value.median;
+        for (const run of value.runs) {
+          if (run < min) min = run;
+          if (run > max) max = run;
+        }
         series.points.push({
           index,
           ...(entry.provenance.commit === undefined ? {} : { commit: entry.provenance.commit }),
           date: entry.date,
           median: value.median,
-          min: Math.min(...runs),
-          max: Math.max(...runs),
+          min,
+          max,
         });
       }
     }
