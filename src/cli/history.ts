@@ -92,7 +92,8 @@ async function showHistory(file: string, options: { readonly out?: string; reado
   else {
     const lines = [`${file}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${report.series.length} series, ${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`];
     for (const c of report.changePoints) {
-      lines.push(`  ${c.case} ${c.metric}: ${c.change >= 0 ? '+' : '−'}${Math.abs(c.change * 100).toFixed(1)}% from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, p = ${c.p.toPrecision(2)}`);
+      const change = c.metric === 'loss' ? `${Math.abs(c.change).toFixed(2)} pp` : `${Math.abs(c.change * 100).toFixed(1)}%`;
+      lines.push(`  ${c.case} ${c.metric}: ${c.change >= 0 ? '+' : '−'}${change} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, p = ${c.p.toPrecision(2)}`);
     }
     await io.stdout(`${lines.join('\n')}\n`);
   }

@@ -230,12 +230,15 @@ function readHistoryForRun(file: string, io: CliIo): { file: string; entries: Hi
 }
 
 function describeHistory(history: { file: string; entries: readonly HistoryEntry[] }, current: RunSetup, fingerprint: string): NonNullable<RunResult['history']> {
-  const latest = history.entries.at(-1);
+  // differences against the newest entry of a machine like this one (what the verdicts mostly rest on), else the newest
+  const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
+  // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning
+  const differences = latest === undefined ? [] : setupDifferences(latest, current).filter((d) => d.field !== 'hostname' || latest.fingerprint !== fingerprint);
   return {
     file: history.file,
     entries: history.entries.length,
-    sameFingerprint: history.entries.filter((e) => e.fingerprint === fingerprint).length,
+    sameFingerprintEntries: history.entries.filter((e) => e.fingerprint === fingerprint).length,
     ...defined({ latestDate: latest?.date, latestCommit: latest?.provenance.commit }),
-    environmentDifferences: latest === undefined ? [] : setupDifferences(latest, current),
+    environmentDifferences: differences,
   };
 }

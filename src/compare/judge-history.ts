@@ -1,10 +1,13 @@
 import type { HistoryEntry } from '../model/history.js';
 import { METRICS } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../model/results.js';
-import { judgeTwoSample } from '../stats/judge-change.js';
+import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { statusOf } from './compare-runs.js';
 import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
+
+/** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
+export const MIN_AUTO_BAND = 0.01;
 
 /** A case is judged against at most this many of the newest matching entries. */
 export const HISTORY_WINDOW = 30;
@@ -30,11 +33,11 @@ export function judgeAgainstHistory(current: CaseResult, entries: readonly Histo
 /**
  * The current runs against the distribution of earlier medians of the same case and metric (DESIGN §8): entries of this
  * machine's fingerprint when there are at least MIN_LEARNING_ENTRIES, else all entries (said in the note); the newest
- * HISTORY_WINDOW of them, since what matters is what the software and the machines are like now. The test is
- * the same one-sided Mann–Whitney U and Hodges–Lehmann bound as against a baseline, with history medians as one side:
- * each is one earlier run's level, so the side's spread is the run-to-run (day-to-day, machine-to-machine) variation a
- * single stored baseline never shows. The tolerance is the larger of the written percentage and the band learned from
- * the same medians (src/stats/learned-tolerance.ts); `auto` is a floor of 0.
+ * HISTORY_WINDOW of them, since what matters is what the software and the machines are like now. The test is a
+ * Student-t prediction test of this run's median against those medians (src/stats/judge-change.ts judgeAgainstLevels):
+ * the unit is one run, whose level carries the run-to-run (day-to-day, machine-to-machine) variation a single stored
+ * baseline never shows. The tolerance is the larger of the written percentage and the band learned from
+ * the same medians (src/stats/learned-tolerance.ts), at least MIN_AUTO_BAND with `auto`.
  */
 function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
   const { metric } = tolerance;
@@ -42,7 +45,10 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const withCase = entries.filter((e) => e.cases[current.id]?.[metric] !== undefined);
   const same = withCase.filter((e) => e.fingerprint === options.fingerprint);
   const sameFingerprint = same.length >= MIN_LEARNING_ENTRIES;
-  const eligible = sameFingerprint ? same : withCase;
+  const inPoints = isJudgedInPoints(metric);
+  // a run that measured 0 (nothing got through) says nothing about the level as a ratio: left out, not fatal
+  const usable = (e: HistoryEntry): boolean => inPoints || (e.cases[current.id]?.[metric]?.median ?? 0) > 0;
+  const eligible = (sameFingerprint ? same : withCase).filter(usable);
   // the newest entries: what the software and machines are like now (and an exact test stays fast)
   const pool = eligible.slice(-HISTORY_WINDOW);
   const againstRuns = pool.map((e) => e.cases[current.id]?.[metric]?.median ?? NaN);
@@ -51,25 +57,26 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const context = { historyEntries: pool.length, sameFingerprint };
   if (withCase.length === 0) return { ...notCompared(tolerance, sides, `the history has no entry with ${current.id} ${metric}; it is judged once runs that measured it are added (perfsuite history add)`), ...context };
   if (currentRuns.length === 0) return { ...notCompared(tolerance, sides, `this run has no ${metric}`), ...context };
-  const inPoints = isJudgedInPoints(metric);
-  if (!inPoints && [...againstRuns, ...currentRuns].some((v) => !(v > 0))) {
-    const reason = `the ${againstRuns.some((v) => !(v > 0)) ? "history's" : "current run's"} ${metric} is 0 in some runs, so a change relative to it means nothing`;
+  if (againstRuns.length === 0) return { ...notCompared(tolerance, sides, `every history entry with ${current.id} measured ${metric} as 0, so a change relative to it means nothing`), ...context };
+  if (!inPoints && currentRuns.some((v) => !(v > 0))) {
+    const reason = `the current run's ${metric} is 0 in some runs, so a change relative to it means nothing`;
     return { ...notCompared(tolerance, sides, reason, reason), ...context };
   }
-  const learned = learnedBand(learningRuns.filter((v) => inPoints || v > 0), { inPoints });
+  const learned = learnedBand(learningRuns, { inPoints });
   if (tolerance.auto === true && learned === undefined) {
     return { ...notCompared(tolerance, sides, `regression: auto learns from at least ${MIN_LEARNING_ENTRIES} history entries with this case, and there are ${pool.length}; add runs (perfsuite history add), or give a percentage meanwhile`), ...context };
   }
-  const effective = Math.max(toleranceOf(tolerance), learned ?? 0);
+  // a history whose levels never moved (a shaped link, whole-µs latencies) learns a band of 0: auto keeps a floor
+  const effective = Math.max(toleranceOf(tolerance), learned ?? 0, tolerance.auto === true ? (inPoints ? MIN_AUTO_BAND * 100 : MIN_AUTO_BAND) : 0);
   const judgedTolerance = { ...tolerance, tolerancePercent: inPoints ? effective : effective * 100 };
-  const judgement = judgeTwoSample(againstRuns, currentRuns, { better: METRICS[metric].better, tolerance: effective, alpha: SIGNIFICANCE_LEVEL, inPoints });
+  const judgement = judgeAgainstLevels(againstRuns, currentRuns, { better: METRICS[metric].better, tolerance: effective, alpha: SIGNIFICANCE_LEVEL, inPoints });
   const outcome = judgedOutcome(judgedTolerance, sides, judgement, {
     ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}),
-    sample: Math.min(againstRuns.length, currentRuns.length),
+    sample: againstRuns.length,
   });
   const fallback = sameFingerprint
     ? undefined
-    : `only ${same.length} of ${withCase.length} history entries with this case come from a machine like this one (fewer than ${MIN_LEARNING_ENTRIES}), so all ${withCase.length} were used`;
+    : `only ${same.length} of ${withCase.length} history entries with this case come from a machine like this one (fewer than ${MIN_LEARNING_ENTRIES}), so entries of every machine were used (the newest ${pool.length})`;
   const note = [outcome.note, fallback].filter((n) => n !== undefined).join('; ');
   return { ...outcome, ...(learned === undefined ? {} : { learnedTolerance: learned }), ...context, ...(note === '' ? {} : { note }) };
 }

@@ -53,7 +53,7 @@ export function notCompared(tolerance: RegressionTolerance, sides: Sides, note: 
 }
 
 /** What a sample of this kind is called in sentences. */
-const SAMPLE_WORDS = { control: 'rounds', baseline: 'runs per side', history: 'runs' } as const;
+const SAMPLE_WORDS = { control: 'rounds', baseline: 'runs per side', history: 'history entries' } as const;
 
 /** The judged outcome, with the words every report shows for an inconclusive verdict. */
 export function judgedOutcome(
@@ -82,14 +82,16 @@ export function judgedOutcome(
 
 function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
   const unit = isJudgedInPoints(tolerance.metric) ? ' pp' : '%';
-  const limit = `${tolerance.tolerancePercent}${unit}`;
+  const limit = `${Number(tolerance.tolerancePercent.toPrecision(3))}${unit}`;
+  const history = judgement.method === 'prediction-t';
   // no bound on either side: this sample cannot reach α however the values fall
   if (!Number.isFinite(judgement.lower) && !Number.isFinite(judgement.upper)) {
+    if (history) return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the prediction test needs at least ${judgement.minimumSample}; add runs to the history (perfsuite history add)`;
     return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
   const needed = judgement.sampleNeeded;
-  const repeat = words === 'rounds' ? `repeat: { min: 7, max: ${needed} }` : `repeat: ${needed} in both runs`;
+  const repeat = words === 'rounds' ? `repeat: { min: 7, max: ${needed} }` : history ? 'as runs are added to the history' : `repeat: ${needed} in both runs`;
   const advice =
     needed === undefined
       ? ''

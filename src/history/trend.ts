@@ -1,14 +1,15 @@
 import type { ChangePoint, HistoryEntry, TrendPoint, TrendReport, TrendSeries } from '../model/history.js';
 import { detectChangePoints } from '../stats/change-points.js';
+import { METRICS, type MetricName } from '../model/metrics.js';
 
-/** The metrics a trend shows per case: what a regression gate usually judges (all are kept in the history file). */
-export const TREND_METRICS = ['throughput', 'transaction_rate', 'latency_p50', 'latency_p99', 'loss'] as const;
+/** Every metric a history can hold, in the order reports list them. */
+const TREND_METRICS = Object.keys(METRICS) as MetricName[];
 
 /** Loss is in percent already (often 0): its shifts are in points, not ratios. */
 const IN_POINTS = new Set<string>(['loss']);
 
 export interface TrendOptions {
-  /** Smallest lasting shift worth reporting (0.05 = 5%; points for loss). */
+  /** Smallest lasting shift worth reporting (0.05 = 5%; for loss, in percent already, 0.05 means 5 points). */
   readonly minChange: number;
 }
 
@@ -46,16 +47,15 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
       }
     }
   });
-  const series: TrendSeries[] = [...byKey.values()].sort((a, b) => a.case.localeCompare(b.case) || TREND_METRICS.indexOf(a.metric as never) - TREND_METRICS.indexOf(b.metric as never));
+  const series: TrendSeries[] = [...byKey.values()].sort((a, b) => a.case.localeCompare(b.case) || TREND_METRICS.indexOf(a.metric as MetricName) - TREND_METRICS.indexOf(b.metric as MetricName));
   const changePoints: ChangePoint[] = [];
   for (const s of series) {
     const inPoints = IN_POINTS.has(s.metric);
-    const values = s.points.map((p) => p.median);
-    // ratios need positive values: a series with a zero in it (a metric that can be 0) is judged in points
-    const usable = inPoints || values.every((v) => v > 0);
-    if (!usable) continue;
-    for (const found of detectChangePoints(values, { minChange: options.minChange, inPoints })) {
-      const point = s.points[found.index];
+    // ratios need positive values: a point of 0 (nothing measured that run) is left out of the search, not the series
+    const points = inPoints ? s.points : s.points.filter((p) => p.median > 0);
+    const values = points.map((p) => p.median);
+    for (const found of detectChangePoints(values, { minChange: inPoints ? options.minChange * 100 : options.minChange, inPoints })) {
+      const point = points[found.index];
       if (point === undefined) continue;
       changePoints.push({
         case: s.case,

@@ -149,7 +149,7 @@ export interface RegressionOutcome {
   readonly p?: number;
   readonly alpha?: number;
   /** `sign-test` on per-round paired ratios (control), `mann-whitney-u` on two samples of runs (baseline). */
-  readonly method?: 'sign-test' | 'mann-whitney-u';
+  readonly method?: 'sign-test' | 'mann-whitney-u' | 'prediction-t';
   /** An improvement beyond the tolerance (verdict `unchanged`). */
   readonly improved?: boolean;
   /** Median of the other side's runs, in the metric's unit. */
@@ -182,8 +182,8 @@ export interface HistoryComparison {
   readonly file: string;
   /** Entries in the file, and how many share this machine's fingerprint. */
   readonly entries: number;
-  readonly sameFingerprint: number;
-  /** The newest entry: what the setup differences are listed against. */
+  readonly sameFingerprintEntries: number;
+  /** The newest entry of this machine's fingerprint (else the newest): what the setup differences are listed against. */
   readonly latestDate?: string;
   readonly latestCommit?: string;
   /** Machine and setup fields that differ from the newest entry's. */

@@ -43,7 +43,9 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const allFailures = failuresOf(result);
   const failures = allFailures.filter((failure) => !inShift(failure));
   const failedShifts = new Set(shifts.filter((s) => allFailures.some((f) => inShift(f) && f.kind === 'regression' && s.ids.has(f.case.id) && s.metric === f.regression.metric)));
-  const shown = failures.length <= MAX_ANNOTATIONS ? failures : failures.slice(0, MAX_ANNOTATIONS - 1);
+  // the group lines count against GitHub's 10 like any other
+  const room = Math.max(1, MAX_ANNOTATIONS - shifts.length);
+  const shown = failures.length <= room ? failures : failures.slice(0, room - 1);
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
     const file = path.relative(context.workspace, path.resolve(context.cwd, where.file)).split(path.sep).join('/');

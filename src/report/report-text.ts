@@ -58,6 +58,7 @@ export function formatSample(outcome: RegressionOutcome): string {
     const rounds = outcome.rounds?.length ?? outcome.currentRuns.length;
     return `${rounds} round${rounds === 1 ? '' : 's'}`;
   }
+  if (outcome.source === 'history') return `this run's median of ${outcome.currentRuns.length} run${outcome.currentRuns.length === 1 ? '' : 's'} vs ${outcome.againstRuns.length} earlier runs' medians`;
   return `${outcome.againstRuns.length} vs ${outcome.currentRuns.length} runs`;
 }
 
@@ -65,7 +66,7 @@ export function formatSample(outcome: RegressionOutcome): string {
 export function formatEvidence(outcome: RegressionOutcome): string {
   // every report shows the verdict beside this, so the reason alone
   if (outcome.verdict === 'not-compared') return outcome.note ?? outcome.changeReason ?? 'no values';
-  const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : 'one-sided Mann–Whitney U';
+  const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : outcome.method === 'prediction-t' ? 'one-sided Student-t prediction test' : 'one-sided Mann–Whitney U';
   const alpha = outcome.alpha ?? SIGNIFICANCE_LEVEL;
   const level = alpha === SIGNIFICANCE_LEVEL ? `α = ${alpha}` : `α = ${SIGNIFICANCE_LEVEL} shared over the looks of repeat { min, max }: ${Number(alpha.toPrecision(2))} at this one`;
   const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)} (${test}, ${level})`;
@@ -113,13 +114,13 @@ export function BASELINE_METHOD(alpha: number): string {
 
 /** How a comparison with the history is judged. */
 export function HISTORY_METHOD(alpha: number = SIGNIFICANCE_LEVEL): string {
-  return `Each case's runs are judged against the medians of earlier runs (entries from a machine like this one when there are at least 5, else all): regressed = worse beyond the tolerance and a one-sided Mann–Whitney U test at α = ${alpha}; the tolerance is the larger of the group's percentage and the band learned from the history's run-to-run changes (Q3 + 3·IQR; \`auto\` has no floor); unchanged = the ${(1 - alpha) * 100}% bound on the change is inside it; inconclusive = neither.`;
+  return `Each case's median is judged against the medians of the newest 30 earlier runs (of a machine like this one when there are at least 5, else of every machine): regressed = worse beyond the tolerance and a one-sided Student-t prediction test on log values at α = ${alpha}; the tolerance is the larger of the group's percentage and the band learned from the history's run-to-run changes (Q3 + 3·IQR of up to 100 entries; \`auto\` at least 1%); unchanged = the ${(1 - alpha) * 100}% prediction bound on the change is inside it; inconclusive = neither.`;
 }
 
 /** The history a run was judged against, in one sentence. */
 export function describeHistory(history: HistoryComparison): string {
   const newest = history.latestDate === undefined ? '' : `, newest from ${history.latestDate}${history.latestCommit === undefined ? '' : ` (commit ${history.latestCommit.slice(0, 8)})`}`;
-  return `History ${history.file}: ${history.entries} entr${history.entries === 1 ? 'y' : 'ies'}, ${history.sameFingerprint} from a machine like this one${newest}.`;
+  return `History ${history.file}: ${history.entries} entr${history.entries === 1 ? 'y' : 'ies'}, ${history.sameFingerprintEntries} from a machine like this one${newest}.`;
 }
 
 /** Setup differences in one line: `kernel 6.1 → 6.18, pr-ab ${LINK_RATE} 200mbit → 180mbit`. */
@@ -130,7 +131,7 @@ export function describeDifferences(differences: HistoryComparison['environmentD
 /** "The whole group pr/bulk moved −31.0% in throughput against the baseline (12 of 12 compared cases): …". */
 export function describeShift(shift: CommonModeShift): string {
   const change = isJudgedInPoints(shift.metric) ? `${shift.change >= 0 ? '+' : '−'}${Math.abs(shift.change).toFixed(2)} pp` : formatChange(shift.change * 100);
-  return `the whole group ${shift.group} moved ${change} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${shift.cases} compared cases together): the machine or the setup changed, more likely than every case at once; see the differences listed with the ${shift.source}`;
+  return `the whole group ${shift.group} moved ${change} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${shift.cases} compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the ${shift.source} before the code`;
 }
 
 /** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */

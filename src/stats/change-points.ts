@@ -100,9 +100,10 @@ export function detectChangePoints(values: readonly number[], options: ChangePoi
     if (split === undefined) continue;
     const p = Math.min(1, splitP(scaled, cleaned, start, split.index, end) * split.candidates);
     if (!(p <= settings.alpha)) continue;
+    // a significant split below the magnitude floor is not reported, but both halves are still searched: a small
+    // early step must not hide a large late one (settle() drops what stays below the floor at the end)
     const change = changeOf(median(values.slice(start, split.index)), median(values.slice(split.index, end)), settings.inPoints);
-    if (!(Math.abs(change) >= settings.minChange)) continue;
-    found.set(split.index, p);
+    if (Math.abs(change) >= settings.minChange) found.set(split.index, p);
     segments.push([start, split.index], [split.index, end]);
   }
   return settle(values, found, settings);

@@ -1,5 +1,6 @@
 import { mannWhitneyGreater } from './mann-whitney.js';
 import { median } from './summary.js';
+import { studentTTwoSided } from './change-points.js';
 
 export type JudgedVerdict = 'regressed' | 'unchanged' | 'inconclusive';
 
@@ -18,7 +19,7 @@ export interface ChangeJudgement {
   readonly minimumSample: number;
   /** For 'inconclusive': an estimate of how many rounds (paired) or runs per side (two-sample) would likely decide it, from the observed spread; undefined when it cannot be estimated. */
   readonly sampleNeeded?: number;
-  readonly method: 'sign-test' | 'mann-whitney-u';
+  readonly method: 'sign-test' | 'mann-whitney-u' | 'prediction-t';
 }
 
 export interface JudgeOptions {
@@ -122,6 +123,79 @@ export function judgeTwoSample(baseline: readonly number[], current: readonly nu
     },
     options,
   );
+}
+
+/**
+ * Against a history: this run's level (the median of its runs) against the levels (medians) of earlier runs.
+ *
+ * The runs of one run share that run's level (the machine of that job, that hour), so they are not independent draws
+ * beside the history's medians: a rank test of the runs against the medians calls identical software regressed far
+ * more often than α whenever runs vary less within a job than between jobs. The unit is therefore one run: a one-sided
+ * Student-t prediction test on log values, t = (ln x − mean) / (s·√(1 + 1/n)) with n − 1 degrees of freedom, n the
+ * history's levels — exact when the levels are normal on the log scale, and a wider history (s) only makes it more
+ * careful. The bounds are the one-sided (1 − alpha) prediction bounds of a new level, as a change against the history's
+ * geometric mean. Needs 2 levels; with a history whose levels never moved (s = 0) any difference is significant and the
+ * tolerance alone decides.
+ */
+export function judgeAgainstLevels(levels: readonly number[], current: readonly number[], options: JudgeOptions): ChangeJudgement {
+  checkOptions(options);
+  if (current.length === 0) throw new RangeError('a comparison with a history needs at least one current run');
+  checkValues(levels, options);
+  checkValues(current, options);
+  const { toScale, fromScale } = scaleOf(options);
+  const n = levels.length;
+  const history = levels.map(toScale);
+  const mean = history.reduce((a, b) => a + b, 0) / Math.max(n, 1);
+  const x = toScale(median(current));
+  const reachable = n >= HISTORY_MINIMUM;
+  const spread = reachable ? Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const se = spread * Math.sqrt(1 + 1 / n);
+  // worsening on the log scale: positive = worse
+  const worse = options.better === 'higher' ? mean - x : x - mean;
+  let p: number;
+  let margin: number;
+  if (!reachable) {
+    p = 1;
+    margin = Infinity;
+  } else if (se === 0) {
+    p = worse > 0 ? 0 : 1;
+    margin = 0;
+  } else {
+    const t = worse / se;
+    const tail = studentTTwoSided(t, n - 1) / 2;
+    p = t > 0 ? tail : 1 - tail;
+    margin = studentTQuantile(1 - options.alpha, n - 1) * se;
+  }
+  return decide(
+    {
+      change: fromScale(x - mean),
+      lower: reachable ? fromScale(x - mean - margin) : -Infinity,
+      upper: reachable ? fromScale(x - mean + margin) : Infinity,
+      p,
+      reachable,
+      size: n,
+      minimumSample: HISTORY_MINIMUM,
+      method: 'prediction-t',
+    },
+    options,
+  );
+}
+
+/** Fewest earlier levels a prediction test can judge against (one degree of freedom). */
+const HISTORY_MINIMUM = 2;
+
+/** The q-quantile of Student's t with df degrees of freedom (q > 0.5), by bisection on its CDF. */
+function studentTQuantile(q: number, df: number): number {
+  let low = 0;
+  let high = 1;
+  const upperTail = 1 - q;
+  while (studentTTwoSided(high, df) / 2 > upperTail) high *= 2;
+  for (let i = 0; i < 100; i += 1) {
+    const mid = (low + high) / 2;
+    if (studentTTwoSided(mid, df) / 2 > upperTail) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
 }
 
 /** The verdict rule, shared by both methods: everything is compared as a worsening (positive = worse). */

@@ -283,7 +283,7 @@ describe('perfsuite compare and --baseline', () => {
     expect(lines[start + 3]).toBe('  - 1 case(s) without a baseline: sweep/udp[send_size=1K]');
     // the whole bulk group moved −16.7%: said once, its six cases stay in results.json and the reports' tables
     expect(lines[start + 4]).toBe(
-      '  ! the whole group sweep/bulk moved −16.7% in throughput against the baseline (6 of 6 compared cases together): the machine or the setup changed, more likely than every case at once; see the differences listed with the baseline',
+      '  ! the whole group sweep/bulk moved −16.7% in throughput against the baseline (6 of 6 compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the baseline before the code',
     );
     expect(result.stdout).not.toContain('  ✗ sweep/bulk[');
     expect(result.stdout).toMatch(/^ {2}✓ sweep\/rr\[request_size=1,test=TCP_RR\] transaction_rate {2}17\.6k\/s → 17\.6k\/s {2}\+0\.00% \[−0\.47%, \+0\.48%\] unchanged \(tolerance 5%\)/m);

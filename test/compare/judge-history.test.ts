@@ -4,6 +4,7 @@ import type { HistoryEntry } from '../../src/model/history.js';
 import type { CaseResult } from '../../src/model/results.js';
 import { setupDifferences } from '../../src/model/provenance.js';
 import { syntheticRun } from '../report/fixtures.js';
+import { createRandom } from '../../src/stats/random.js';
 
 const template = syntheticRun(1).suites[0]?.cases[0] as CaseResult;
 const environment = syntheticRun(1).environment;
@@ -34,7 +35,7 @@ describe('judging against a history', () => {
   it('calls a 10% drop regressed against six earlier medians, and fails the case', () => {
     const judged = judgeAgainstHistory(current(wobble(85.9e6, 4)), history, { file: 'history.jsonl', fingerprint: 'aaaa0000' });
     expect(judged.status).toBe('fail');
-    expect(judged.regressions?.[0]).toMatchObject({ source: 'history', against: 'history.jsonl', verdict: 'regressed', historyEntries: 6, sameFingerprint: true, method: 'mann-whitney-u' });
+    expect(judged.regressions?.[0]).toMatchObject({ source: 'history', against: 'history.jsonl', verdict: 'regressed', historyEntries: 6, sameFingerprint: true, method: 'prediction-t' });
     expect(judged.regressions?.[0]?.change).toBeCloseTo(-0.1, 2);
   });
 
@@ -69,7 +70,7 @@ describe('judging against a history', () => {
     expect(judge(current(wobble(95.4e6, 4)), mixed)).toMatchObject({ verdict: 'unchanged', historyEntries: 6, sameFingerprint: true });
     const other = judge(current(wobble(95.4e6, 4)), mixed, 'cccc2222');
     expect(other).toMatchObject({ historyEntries: 11, sameFingerprint: false });
-    expect(other?.note).toContain('only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so all 11 were used');
+    expect(other?.note).toContain('only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so entries of every machine were used (the newest 11)');
   });
 
   it('a case the history never measured is not compared, with the reason', () => {
@@ -93,5 +94,53 @@ describe('setupDifferences', () => {
   it('lists nothing for identical setups, or for suites only one run had', () => {
     expect(setupDifferences({ environment, provenance }, { environment, provenance: { ...provenance, commit: 'c' } })).toEqual([]);
     expect(setupDifferences({ environment, provenance }, { environment, provenance: { ...provenance, variables: { other: { X: '1' } } } })).toEqual([]);
+  });
+});
+
+describe('judging against a history: false alarms and power, simulated', () => {
+  // each run has its own level (the job's machine and hour: between-run σ) and its runs scatter around it (within-run σ)
+  function simulate(options: { trials: number; entries: number; between: number; within: number; repeat: number; tolerancePercent: number; drop: number; seed: number }) {
+    const random = createRandom(options.seed);
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const runOf = (level: number): number[] => {
+      const jobLevel = level * Math.exp(options.between * normal());
+      return Array.from({ length: options.repeat }, () => jobLevel * Math.exp(options.within * normal()));
+    };
+    const verdicts = { regressed: 0, unchanged: 0, inconclusive: 0, 'not-compared': 0 };
+    for (let t = 0; t < options.trials; t += 1) {
+      const entries = Array.from({ length: options.entries }, () => {
+        const runs = runOf(1e9);
+        return { ...entry(1e9), cases: { [id]: { throughput: { runs, median: [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? 0 } } } };
+      });
+      const verdict = judge(current(runOf(1e9 * (1 - options.drop)), { tolerancePercent: options.tolerancePercent }), entries)?.verdict ?? 'not-compared';
+      verdicts[verdict] += 1;
+    }
+    return verdicts;
+  }
+
+  it('identical software is called regressed in at most α = 1% of trials, for small and large histories, with runs that share their job', () => {
+    // (a rank test of the 5 runs against the medians called this regressed in 5–12% of trials: the runs are not independent)
+    // the prediction test is exact for log-normal levels, so its rate is α itself: allowed up to 3 standard errors over
+    const limit = (trials: number): number => 0.01 + 3 * Math.sqrt((0.01 * 0.99) / trials);
+    for (const entries of [3, 5, 10, 30]) {
+      const verdicts = simulate({ trials: 3000, entries, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 2, drop: 0, seed: entries });
+      expect(verdicts.regressed / 3000, `${entries} entries: ${JSON.stringify(verdicts)}`).toBeLessThanOrEqual(limit(3000));
+    }
+    const bare = simulate({ trials: 20_000, entries: 4, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 0, drop: 0, seed: 99 });
+    expect(bare.regressed / 20_000, JSON.stringify(bare)).toBeLessThanOrEqual(limit(20_000));
+    // a learned band (10 entries, Q3 + 3·IQR) keeps identical software well below α
+    const learned = simulate({ trials: 3000, entries: 10, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 0, drop: 0, seed: 5 });
+    expect(learned.regressed / 3000, JSON.stringify(learned)).toBeLessThanOrEqual(0.005);
+  });
+
+  it('finds a 10% drop on a quiet machine from one run, and leaves one inside a noisy machine\'s learned band undecided', () => {
+    const quiet = simulate({ trials: 500, entries: 6, between: 0.005, within: 0.002, repeat: 1, tolerancePercent: 5, drop: 0.1, seed: 7 });
+    expect(quiet.regressed).toBe(500);
+    // between-run σ 3%: consecutive runs differ by up to ~16% (the learned band), so a 10% drop is mostly not called…
+    const noisy = simulate({ trials: 500, entries: 10, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 5, drop: 0.1, seed: 8 });
+    expect(noisy.regressed / 500, JSON.stringify(noisy)).toBeLessThan(0.5);
+    // …and a 30% one is
+    const large = simulate({ trials: 500, entries: 10, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 5, drop: 0.3, seed: 9 });
+    expect(large.regressed / 500, JSON.stringify(large)).toBeGreaterThan(0.95);
   });
 });

@@ -47,7 +47,7 @@ describe('GitHub workflow commands', () => {
     // thresholds, and the 2 inconclusive comparisons
     expect(lines.map((line) => line.slice(0, line.indexOf(' ')))).toEqual([...Array<string>(5).fill('::error'), '::warning', '::warning']);
     expect(lines[0]).toBe(
-      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A group sweep/bulk moved as one::the whole group sweep/bulk moved −16.7%25 in throughput against the baseline (6 of 6 compared cases together): the machine or the setup changed, more likely than every case at once; see the differences listed with the baseline',
+      '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A group sweep/bulk moved as one::the whole group sweep/bulk moved −16.7%25 in throughput against the baseline (6 of 6 compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the baseline before the code',
     );
     expect(lines.filter((line) => line.includes('sweep/bulk['))).toEqual([]);
     expect(lines.at(-1)).toBe(

@@ -258,3 +258,16 @@ describe('detectChangePoints at the size of a full history', () => {
     expect(Math.abs((stepped[0]?.index ?? 0) - 700)).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a small step does not hide a large one', () => {
+  it('finds a −15% step at 900 after a −4% step at 500 (below the floor), in every seed', () => {
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const random = createRandom(seed);
+      const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      const values = Array.from({ length: 1000 }, (_, i) => (i < 500 ? 100 : i < 900 ? 96 : 81.6) * Math.exp(0.01 * normal()));
+      const found = detectChangePoints(values);
+      expect(found.map((c) => c.index), `seed ${seed}`).toContain(900);
+      expect(found.map((c) => c.index), `seed ${seed}`).not.toContain(500);
+    }
+  });
+});
