@@ -69,6 +69,11 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
   }
   const entries = readHistoryFile(file, io);
   const entry = historyEntry(result);
+  // the same run added twice would count its level twice (in the test and in the learned band)
+  if (entries.some((e) => e.date === entry.date && e.provenance.commit === entry.provenance.commit && e.provenance.ciRunId === entry.provenance.ciRunId)) {
+    await io.stdout(`${results} (started ${entry.date}) is already in ${file}; nothing added\n`);
+    return 0;
+  }
   const appended = appendEntry(entries, entry, keep);
   const absolute = path.resolve(io.cwd, file);
   mkdirSync(path.dirname(absolute), { recursive: true });
@@ -93,7 +98,7 @@ async function showHistory(file: string, options: { readonly out?: string; reado
     const lines = [`${file}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${report.series.length} series, ${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`];
     for (const c of report.changePoints) {
       const change = c.metric === 'loss' ? `${Math.abs(c.change).toFixed(2)} pp` : `${Math.abs(c.change * 100).toFixed(1)}%`;
-      lines.push(`  ${c.case} ${c.metric}: ${c.change >= 0 ? '+' : '−'}${change} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, p = ${c.p.toPrecision(2)}`);
+      lines.push(`  ${c.case} ${c.metric}: ${c.change >= 0 ? '+' : '−'}${change} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`);
     }
     await io.stdout(`${lines.join('\n')}\n`);
   }
