@@ -3,6 +3,7 @@ import { METRICS } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
+import { detectChangePoints } from '../stats/change-points.js';
 import { statusOf } from './compare-runs.js';
 import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
 
@@ -20,6 +21,16 @@ export interface HistoryJudgeOptions {
   /** This run's machine fingerprint: entries of the same machine are preferred (src/history/history-file.ts). */
   readonly fingerprint: string;
   readonly failOnInconclusive?: boolean;
+}
+
+/**
+ * Where the newest level of a series of medians began: the index of its newest change point (src/stats/change-points.ts,
+ * at 2% — smaller shifts than a tolerance are noise here), or 0 when it never shifted. Series under 6 entries have none.
+ */
+function levelSince(medians: readonly number[], inPoints: boolean): number {
+  if (medians.length < 6 || (!inPoints && medians.some((m) => !(m > 0)))) return 0;
+  const changes = detectChangePoints(medians, { inPoints, minChange: inPoints ? 1 : 0.02 });
+  return changes.at(-1)?.index ?? 0;
 }
 
 /** Judges one finished case against the history (`run --history`): each `regression:` tolerance, beside any other source. */
@@ -49,8 +60,12 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   // a run that measured 0 (nothing got through) says nothing about the level as a ratio: left out, not fatal
   const usable = (e: HistoryEntry): boolean => inPoints || (e.cases[current.id]?.[metric]?.median ?? 0) > 0;
   const eligible = (sameFingerprint ? same : withCase).filter(usable);
+  // a lasting shift the history already holds (a change merged on purpose, a new runner image) is the new normal:
+  // only the entries since the newest change point count, when there are enough of them to judge against
+  const since = levelSince(eligible.map((e) => e.cases[current.id]?.[metric]?.median ?? NaN), inPoints);
+  const sinceShift = eligible.slice(since);
   // the newest entries: what the software and machines are like now (and an exact test stays fast)
-  const pool = eligible.slice(-HISTORY_WINDOW);
+  const pool = sinceShift.slice(-HISTORY_WINDOW);
   const againstRuns = pool.map((e) => e.cases[current.id]?.[metric]?.median ?? NaN);
   const learningRuns = eligible.slice(-LEARNING_WINDOW).map((e) => e.cases[current.id]?.[metric]?.median ?? NaN);
   const sides: Sides = { source: 'history', against: options.file, againstRuns, currentRuns };
@@ -77,6 +92,7 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const fallback = sameFingerprint
     ? undefined
     : `only ${same.length} of ${withCase.length} history entries with this case come from a machine like this one (fewer than ${MIN_LEARNING_ENTRIES}), so entries of every machine were used (the newest ${pool.length})`;
-  const note = [outcome.note, fallback].filter((n) => n !== undefined).join('; ');
+  const shifted = since > 0 ? `the history's level of ${metric} shifted ${eligible.length - since} entries ago; only the entries since then were judged against` : undefined;
+  const note = [outcome.note, fallback, shifted].filter((n) => n !== undefined).join('; ');
   return { ...outcome, ...(learned === undefined ? {} : { learnedTolerance: learned }), ...context, ...(note === '' ? {} : { note }) };
 }

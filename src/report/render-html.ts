@@ -8,18 +8,18 @@ import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
 
 const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1b1f23}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;padding:0 16px;color:#1b1f23}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de}h3{font-size:15px;margin:20px 0 6px}
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
 div.scroll{overflow-x:auto}
 div.trends{display:flex;flex-wrap:wrap;gap:12px}
-figure.trend{margin:0;max-width:260px}
+figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:28em}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:22em}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
@@ -78,7 +78,7 @@ function renderComparison(result: RunResult): string {
   return [
     `<h2>${title}</h2>`,
     ...notes,
-    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline / history</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
     historyTrends(compared),
   ].join('\n');
@@ -95,7 +95,7 @@ function historyTrends(compared: ReturnType<typeof comparedMetrics>): string {
     const earlier = outcome.againstRuns.map((median, index) => ({ index, date: '', median, min: median, max: median }));
     const now = outcome.againstRuns.length;
     const current = { index: now, date: '', median: outcome.currentValue ?? 0, min: Math.min(...outcome.currentRuns), max: Math.max(...outcome.currentRuns) };
-    const svg = renderTrendSvg({ case: c.id, metric: outcome.metric, points: [...earlier, current] }, [], { highlight: now, width: 240, height: 80 });
+    const svg = renderTrendSvg({ case: c.id, metric: outcome.metric, points: [...earlier, current] }, [], { highlight: now, width: 320, height: 110 });
     return `<figure class="trend"><figcaption><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(verdictWords(outcome))}</figcaption>${svg}</figure>`;
   });
   const more = judged.length > MAX_SMALL_TRENDS ? `<p class="meta">and ${judged.length - MAX_SMALL_TRENDS} more judged metrics (perfsuite history show draws them all)</p>` : '';

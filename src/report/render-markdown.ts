@@ -190,7 +190,7 @@ function renderComparisonTable(result: RunResult): string {
     return `| ${COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r))} |`;
   });
   if (rows.length > 0) {
-    const table = ['| verdict | case | metric | against | control / baseline | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+    const table = ['| verdict | case | metric | against | control / baseline / history | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
     out.push(rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table, '');
     out.push(VERDICT_LEGEND, '');
   }

@@ -41,7 +41,7 @@ export function formatBounds(outcome: RegressionOutcome): string {
 /** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
 export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance' | 'learnedTolerance'>): string {
   const text = (x: number): string => (isJudgedInPoints(outcome.metric) ? `${Number(x.toPrecision(3))} pp` : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`);
-  return outcome.learnedTolerance === undefined ? text(outcome.tolerance) : `${text(outcome.tolerance)} (learned ${text(outcome.learnedTolerance)})`;
+  return outcome.learnedTolerance === undefined ? text(outcome.tolerance) : `${text(outcome.tolerance)}, learned ${text(outcome.learnedTolerance)}`;
 }
 
 /** A signed change in percent: +3.1%, −12.3% (a true minus sign, so columns line up). */

@@ -15,6 +15,13 @@ async function perfsuite(args: readonly string[], cwd: string) {
   return { status, stdout, stderr };
 }
 
+/** The case without its error (these cases were measured). */
+function withoutError<T extends { error?: unknown }>(c: T): Omit<T, 'error'> {
+  const copy = { ...c };
+  delete copy.error;
+  return copy;
+}
+
 /** A complete run of two cases at `level` bit/s, started at hour `hour`. */
 function runAt(level: number, hour: number, state: RunResult['state'] = 'complete'): RunResult {
   const base = syntheticRun(2);
@@ -23,8 +30,8 @@ function runAt(level: number, hour: number, state: RunResult['state'] = 'complet
     state,
     startedAt: new Date(Date.UTC(2026, 10, 1, hour)).toISOString(),
     provenance: { perfsuiteVersion: '0.3.0', commit: `${String(hour).padStart(2, '0')}${'a'.repeat(38)}`, variables: {}, servers: {} },
-    suites: base.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, status: 'pass' as const, error: undefined, runs: [{ throughput: level }, { throughput: level * 1.001 }], metrics: { throughput: level } })) })),
-  } as RunResult;
+    suites: base.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...withoutError(c), status: 'pass' as const, runs: [{ throughput: level }, { throughput: level * 1.001 }], metrics: { throughput: level } })) })),
+  };
 }
 
 describe('perfsuite history', () => {

@@ -69,8 +69,9 @@ describe('judging against a history', () => {
     const mixed = [...wobble(50e6, 5).map((m) => entry(m, 'bbbb1111')), ...history];
     expect(judge(current(wobble(95.4e6, 4)), mixed)).toMatchObject({ verdict: 'unchanged', historyEntries: 6, sameFingerprint: true });
     const other = judge(current(wobble(95.4e6, 4)), mixed, 'cccc2222');
-    expect(other).toMatchObject({ historyEntries: 11, sameFingerprint: false });
-    expect(other?.note).toContain('only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so entries of every machine were used (the newest 11)');
+    // every machine's entries, and of those the 6 since the other machine's level ended
+    expect(other).toMatchObject({ historyEntries: 6, sameFingerprint: false, verdict: 'unchanged' });
+    expect(other?.note).toContain('only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so entries of every machine were used (the newest 6)');
   });
 
   it('a case the history never measured is not compared, with the reason', () => {
@@ -142,5 +143,16 @@ describe('judging against a history: false alarms and power, simulated', () => {
     // …and a 30% one is
     const large = simulate({ trials: 500, entries: 10, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 5, drop: 0.3, seed: 9 });
     expect(large.regressed / 500, JSON.stringify(large)).toBeGreaterThan(0.95);
+  });
+});
+
+describe('a lasting shift the history already holds', () => {
+  it('is the new normal: a run at the newest level is judged against the entries since the change point only', () => {
+    const shifted = [...wobble(95.4e6, 6), ...wobble(85.9e6, 3)].map((m) => entry(m));
+    const outcome = judge(current(wobble(85.9e6, 4)), shifted);
+    expect(outcome).toMatchObject({ verdict: 'unchanged', historyEntries: 3 });
+    expect(outcome?.note).toContain("the history's level of throughput shifted 3 entries ago; only the entries since then were judged against");
+    // and a run back at the old level is judged against the new one (an improvement, not a regression)
+    expect(judge(current(wobble(95.4e6, 4)), shifted)).toMatchObject({ verdict: 'unchanged', improved: true });
   });
 });

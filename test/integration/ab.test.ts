@@ -19,11 +19,12 @@ function abRun(headRate: string, ...extra: string[]) {
   return { ...result, dir, results, cases: results.suites[0]?.cases ?? [] };
 }
 
-const namespaces = (): string[] => spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.startsWith('perfsuite-'));
+/** The namespaces a perfsuite process of this pid left behind (another perfsuite may be running on the machine). */
+const namespaces = (pid: number): string[] => spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.startsWith(`perfsuite-${pid}-`));
 
 describe.skipIf(unavailable !== undefined)(`same-run A/B on two shaped netns arms${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('calls the 95 Mbit/s arm regressed against the 100 Mbit/s control, exit 1, in every report', () => {
-    const { status, stdout, stderr, cases, results, dir } = abRun('95mbit');
+    const { status, stdout, stderr, cases, results, dir, pid } = abRun('95mbit');
     expect(stderr).toBe('');
     expect(status).toBe(1);
     expect(results.seed).toBe(11);
@@ -42,16 +43,16 @@ describe.skipIf(unavailable !== undefined)(`same-run A/B on two shaped netns arm
     expect(junit).toMatch(/<failure message="throughput regressed −[^"]*vs control ab-shaped\/bulk\[server=base\][^"]*" type="regression"/);
     expect(schemaErrors(junit)).toBe('');
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('### Compared with the control, in the same run');
-    expect(namespaces()).toEqual([]);
+    expect(namespaces(pid)).toEqual([]);
   });
 
   it('finds no difference between two identical 100 Mbit/s arms: unchanged, exit 0', () => {
-    const { status, stderr, cases } = abRun('100mbit');
+    const { status, stderr, cases, pid } = abRun('100mbit');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const outcome = cases[1]?.regressions?.[0];
     expect(outcome).toMatchObject({ verdict: 'unchanged', passed: true });
     expect(Math.abs(outcome?.change ?? 1)).toBeLessThan(0.01);
-    expect(namespaces()).toEqual([]);
+    expect(namespaces(pid)).toEqual([]);
   });
 });

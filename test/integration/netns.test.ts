@@ -48,7 +48,8 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     expect(argv.slice(argv.indexOf('-Z'), argv.indexOf('-Z') + 2)).toEqual(['-Z', '{passphrase}']);
     expect(JSON.stringify(results)).not.toMatch(/"-Z",\s*"[0-9a-f]{32}"/);
     expect(isRunning(server?.pid ?? -1)).toBe(false);
-    expect(namespaces().filter((name) => name.startsWith('perfsuite-'))).toEqual([]);
+    // only this run's namespaces (perfsuite-<pid>-<n>): another perfsuite may be running on the machine
+    expect(namespaces().filter((name) => name.startsWith(`perfsuite-${result.pid}-`))).toEqual([]);
   });
 
   it('cleans up after a killed run: its netserver dies with it, and the next run removes the stale namespace', async () => {
@@ -91,7 +92,8 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     expect(lines[2]).toBe('✓ netns-shaped/shaped: network namespace: can be made, shaped to 100mbit with tc tbf');
     if (result.status === 0) expect(lines[3]).toBe('✓ netns-netem/delayed: network namespace: can be made, and netem shapes delay/jitter/loss');
     else expect(lines[3]).toMatch(/^✗ netns-netem\/delayed: network namespace: tc could not add netem .*sch_netem/);
-    expect(namespaces().filter((name) => name.startsWith('perfsuite-'))).toEqual([]);
+    // only this run's namespaces (perfsuite-<pid>-<n>): another perfsuite may be running on the machine
+    expect(namespaces().filter((name) => name.startsWith(`perfsuite-${result.pid}-`))).toEqual([]);
   });
 
   it('asks for delay through netem, and names the missing kernel module where netem is not there', () => {
@@ -105,6 +107,7 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
       expect(result.status).toBe(3);
       expect(c?.error?.message).toMatch(/could not set up the network namespace of netns-netem\/delayed: tc could not add netem .*sch_netem module \(try modprobe sch_netem\), or shape with rate: alone/);
     }
-    expect(namespaces().filter((name) => name.startsWith('perfsuite-'))).toEqual([]);
+    // only this run's namespaces (perfsuite-<pid>-<n>): another perfsuite may be running on the machine
+    expect(namespaces().filter((name) => name.startsWith(`perfsuite-${result.pid}-`))).toEqual([]);
   });
 });
