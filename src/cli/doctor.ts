@@ -1,3 +1,6 @@
+import { availableParallelism } from 'node:os';
+import { formatDiagnostic } from '../model/diagnostics.js';
+import { checkHost } from '../plan/check-host.js';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
@@ -112,6 +115,8 @@ export async function doctor(files: readonly string[], options: SuiteOptions, io
       if (!hooksListed.has(`${server.suite}/${server.name}`)) checks.push(...checkHooks(server, io));
       hooksListed.add(`${server.suite}/${server.name}`);
     }
+    // what run refuses before any case: CPUs of cpu_affinity this machine does not have
+    for (const problem of checkHost(cases, suites, availableParallelism())) checks.push({ ok: false, what: 'cpu_affinity', detail: formatDiagnostic(problem) });
   }
   await io.stdout(formatChecks(checks));
   return checks.every((check) => check.ok) ? ExitCode.ok : ExitCode.unmeasured;
