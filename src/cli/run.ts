@@ -109,7 +109,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const environment = describeEnvironment(options.version, netperf);
   const provenance = await describeProvenance(options.version, suites, plan.servers, { env: io.env, cwd: io.cwd });
   const fingerprint = fingerprintOf(environment, provenance);
-  const historyComparison = history === undefined ? undefined : describeHistory(history, { environment, provenance }, fingerprint);
+  const historyComparison = history === undefined ? undefined : historyComparisonOf(history, { environment, provenance }, fingerprint);
   const sshConfig = sshConfigFile(io.env);
   const controller = new AbortController();
   const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
@@ -229,7 +229,7 @@ function readHistoryForRun(file: string, io: CliIo): { file: string; entries: Hi
   return { file, entries: readHistoryFile(file, io) };
 }
 
-function describeHistory(history: { file: string; entries: readonly HistoryEntry[] }, current: RunSetup, fingerprint: string): NonNullable<RunResult['history']> {
+function historyComparisonOf(history: { file: string; entries: readonly HistoryEntry[] }, current: RunSetup, fingerprint: string): NonNullable<RunResult['history']> {
   // differences against the newest entry of a machine like this one (what the verdicts mostly rest on), else the newest
   const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
   // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning

@@ -4,6 +4,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 
 /** Every metric a history can hold, in the order reports list them. */
 const TREND_METRICS = Object.keys(METRICS) as MetricName[];
+const KNOWN_METRICS = new Set<string>(TREND_METRICS);
 
 /** Loss is in percent already (often 0): its shifts are in points, not ratios. */
 const IN_POINTS = new Set<string>(['loss']);
@@ -21,9 +22,9 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
   const byKey = new Map<string, { case: string; metric: string; points: TrendPoint[] }>();
   entries.forEach((entry, index) => {
     for (const [id, metrics] of Object.entries(entry.cases)) {
-      for (const metric of TREND_METRICS) {
+      for (const metric in metrics) {
         const value = metrics[metric];
-        if (value === undefined || !Number.isFinite(value.median)) continue;
+        if (value === undefined || !KNOWN_METRICS.has(metric) || !Number.isFinite(value.median)) continue;
         const key = `${id}\0${metric}`;
         let series = byKey.get(key);
         if (series === undefined) {

@@ -27,14 +27,6 @@ export interface ServerProvenance {
   readonly teardown?: readonly string[];
 }
 
-/** One difference between the provenance or environment of two runs: `field` like `variables.pr-ab.LINK_RATE`. */
-export interface ProvenanceDifference {
-  readonly field: string;
-  /** The earlier run's value ('' when it had none). */
-  readonly before: string;
-  readonly after: string;
-}
-
 /** The identifier of a history file's lines. */
 export const HISTORY_FORMAT = 'perfsuite-history';
 export const HISTORY_VERSION = 1;
