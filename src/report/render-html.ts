@@ -166,7 +166,7 @@ export function renderHtml(result: RunResult): string {
 </head>
 <body>
 <div class="verdict ${verdict.outcome}" data-outcome="${verdict.outcome}"><h1>perfsuite: ${escapeHtml(verdict.headline)}</h1></div>
-<p class="meta">${verdict.counts.total} cases · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
+<p class="meta">${verdict.counts.total} case${verdict.counts.total === 1 ? '' : 's'} · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
 netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
 ${mergeNotes(result, '').map((note) => `<p class="warning">${escapeHtml(note)}</p>`).join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>`}

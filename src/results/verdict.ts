@@ -36,7 +36,7 @@ export function verdictOf(result: RunResult): Verdict {
   if (counts.skipped > 0) parts.push(`${counts.skipped} of ${counts.total} did not run`);
   // a file still saying 'running' after its run is gone: the run was killed (or its disk filled) part-way
   const unfinished = result.state === 'crashed' || result.state === 'running';
-  if (parts.length === 0 && !unfinished) parts.push(counts.total === 0 ? 'no case was run' : `all ${counts.total} cases passed`);
+  if (parts.length === 0 && !unfinished) parts.push(counts.total === 0 ? 'no case was run' : counts.total === 1 ? '1 case passed' : `all ${counts.total} cases passed`);
   else if (counts.pass > 0 && missed + regressed + undecided + counts.error === 0) parts.unshift(`${counts.pass} of ${counts.total} cases passed`);
   if (inconclusive > undecided && undecided === 0) parts.push(`${inconclusive} comparison${inconclusive === 1 ? '' : 's'} inconclusive (a warning: see the notes)`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
