@@ -49,8 +49,12 @@ function parseMinChange(text: string): number {
 
 /** Reads a history file; a missing file is an empty history. Skipped lines are warned about, by line. */
 export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
+  return readHistory(file, io).entries;
+}
+
+function readHistory(file: string, io: CliIo): { entries: HistoryEntry[]; newerLines: number } {
   const absolute = path.resolve(io.cwd, file);
-  if (!existsSync(absolute)) return [];
+  if (!existsSync(absolute)) return { entries: [], newerLines: 0 };
   let text: string;
   try {
     text = readFileSync(absolute, 'utf8');
@@ -59,7 +63,7 @@ export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
   }
   const parsed = parseHistory(text, file);
   for (const warning of parsed.warnings) io.stderr(`perfsuite: warning: ${warning}\n`);
-  return parsed.entries;
+  return parsed;
 }
 
 async function addToHistory(results: string, file: string, keep: number, io: CliIo): Promise<number> {
@@ -67,7 +71,8 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
   if (result.state !== 'complete') {
     throw new UsageError(`${results} is from a run that ${result.state === 'running' ? 'has not finished' : `was ${result.state}`}; only complete runs go into the history (a partial one would look like a change)`);
   }
-  const entries = readHistoryFile(file, io);
+  const { entries, newerLines } = readHistory(file, io);
+  if (newerLines > 0) throw new UsageError(`${file} has ${newerLines} entr${newerLines === 1 ? 'y' : 'ies'} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`);
   const entry = historyEntry(result);
   // the same run added twice would count its level twice (in the test and in the learned band)
   if (entries.some((e) => e.date === entry.date && e.provenance.commit === entry.provenance.commit && e.provenance.ciRunId === entry.provenance.ciRunId)) {

@@ -48,6 +48,8 @@ export interface ParsedHistory {
   readonly entries: HistoryEntry[];
   /** One per line skipped: `FILE:LINE: why`. */
   readonly warnings: string[];
+  /** Lines written by a newer perfsuite (a history version this one does not read): rewriting the file would lose them. */
+  readonly newerLines: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export interface ParsedHistory {
 export function parseHistory(text: string, file: string): ParsedHistory {
   const entries: HistoryEntry[] = [];
   const warnings: string[] = [];
+  let newerLines = 0;
   // line by line without splitting the whole text first: a history of 1,000 runs × 200 cases is about 60 MB
   let start = 0;
   for (let number = 1; start < text.length; number += 1) {
@@ -74,10 +77,11 @@ export function parseHistory(text: string, file: string): ParsedHistory {
       continue;
     }
     const problem = entryProblem(value);
+    if (problem !== undefined && typeof (value as { version?: unknown } | null)?.version === 'number' && (value as { version: number }).version > HISTORY_VERSION) newerLines += 1;
     if (problem !== undefined) warnings.push(`${where}: ${problem}; skipped`);
     else entries.push(value as HistoryEntry);
   }
-  return { entries, warnings };
+  return { entries, warnings, newerLines };
 }
 
 function entryProblem(value: unknown): string | undefined {

@@ -96,3 +96,16 @@ describe('perfsuite history', () => {
   });
   let warnings = '';
 });
+
+describe('a history written by a newer perfsuite', () => {
+  it('is not rewritten by history add (its lines would be lost): refused, the file untouched', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-history-newer-'));
+    const future = `${JSON.stringify({ format: 'perfsuite-history', version: 2, date: '2027-01-01T00:00:00Z' })}\n`;
+    writeFileSync(path.join(dir, 'h.jsonl'), future);
+    writeFileSync(path.join(dir, 'r.json'), JSON.stringify(runAt(1e9, 1)));
+    const added = await perfsuite(['history', 'add', 'r.json', '--history', 'h.jsonl'], dir);
+    expect(added.status).toBe(2);
+    expect(added.stderr).toContain('h.jsonl has 1 entry written by a newer perfsuite; adding to it would drop it: upgrade perfsuite');
+    expect(readFileSync(path.join(dir, 'h.jsonl'), 'utf8')).toBe(future);
+  });
+});

@@ -44,7 +44,7 @@ describe('history files', () => {
     const appended = appendEntry(entries.slice(0, 2), entries[2] as HistoryEntry, 100);
     expect(appended).toMatchObject({ kept: 3, dropped: 0 });
     expect(appended.text).toBe(text);
-    expect(parseHistory(appended.text, 'h.jsonl')).toEqual({ entries, warnings: [] });
+    expect(parseHistory(appended.text, 'h.jsonl')).toEqual({ entries, warnings: [], newerLines: 0 });
   });
 
   it('keep only the newest --keep entries', () => {
