@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { hostFacts } from './run.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import { checkHost } from '../plan/check-host.js';
 import { Command } from '@commander-js/extra-typings';
@@ -115,8 +115,8 @@ export async function doctor(files: readonly string[], options: SuiteOptions, io
       if (!hooksListed.has(`${server.suite}/${server.name}`)) checks.push(...checkHooks(server, io));
       hooksListed.add(`${server.suite}/${server.name}`);
     }
-    // what run refuses before any case: CPUs of cpu_affinity this machine does not have
-    for (const problem of checkHost(cases, suites, availableParallelism())) checks.push({ ok: false, what: 'cpu_affinity', detail: formatDiagnostic(problem) });
+    // what run refuses before any case: CPUs of cpu_affinity and congestion control this machine does not have
+    for (const problem of checkHost(cases, suites, hostFacts())) checks.push({ ok: false, what: 'this machine', detail: formatDiagnostic(problem) });
   }
   await io.stdout(formatChecks(checks));
   return checks.every((check) => check.ok) ? ExitCode.ok : ExitCode.unmeasured;

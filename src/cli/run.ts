@@ -7,9 +7,9 @@ import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
-import { checkHost } from '../plan/check-host.js';
+import { checkHost, type HostFacts } from '../plan/check-host.js';
 import { planCases } from '../plan/plan-cases.js';
-import { describeEnvironment, describeProvenance, netperfInstallHint, netperfVersion } from '../exec/environment.js';
+import { availableCongestionControls, describeEnvironment, describeProvenance, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
 import { preloadReporters, REPORTERS, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
@@ -94,7 +94,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   if (netperf === undefined) {
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   }
-  const hostProblems = checkHost(cases, suites, availableParallelism());
+  const hostProblems = checkHost(cases, suites, hostFacts());
   if (hostProblems.length > 0) throw new SuiteError(hostProblems);
 
   if (selected !== undefined) await io.stdout(`${describeSelection(selected).join('\n')}\n`);
@@ -241,4 +241,10 @@ function historyComparisonOf(history: { file: string; entries: readonly HistoryE
     ...defined({ latestDate: latest?.date, latestCommit: latest?.provenance.commit }),
     environmentDifferences: differences,
   };
+}
+
+/** What checkHost needs to know about this machine. */
+export function hostFacts(): HostFacts {
+  const congestionControls = availableCongestionControls();
+  return { cpuCount: availableParallelism(), ...(congestionControls === undefined ? {} : { congestionControls }) };
 }

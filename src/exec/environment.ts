@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defined } from '../model/defined.js';
@@ -79,4 +80,13 @@ function serverProvenance(server: PlannedServer): ServerProvenance {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** The TCP congestion control algorithms this kernel offers, or undefined where that cannot be read (not Linux). */
+export function availableCongestionControls(): ReadonlySet<string> | undefined {
+  try {
+    return new Set(readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim().split(/\s+/).filter((name) => name !== ''));
+  } catch {
+    return undefined;
+  }
 }

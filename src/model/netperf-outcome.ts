@@ -22,6 +22,7 @@ export type FailureKind =
   | 'timeout'
   | 'missing-keys'
   | 'bad-output'
+  | 'not-applied'
   | 'netperf-failed'
   | 'netperf-missing'
   | 'ssh-auth'

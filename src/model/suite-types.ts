@@ -33,6 +33,8 @@ export interface CaseParams {
   readonly local_buffer?: number | 'default';
   readonly remote_buffer?: number | 'default';
   readonly nodelay?: boolean;
+  /** TCP congestion control at both ends (netperf `-- -K alg,alg`), like `bbr`. */
+  readonly congestion_control?: string;
   readonly request_size?: number;
   readonly response_size?: number;
   readonly streams?: number;

@@ -24,6 +24,8 @@ const TEST_KEYS: Readonly<Record<TestName, readonly string[]>> = {
 };
 const TCP_KEYS = ['LOCAL_NODELAY', 'REMOTE_NODELAY'];
 const CPU_KEYS = ['LOCAL_CPU_UTIL', 'REMOTE_CPU_UTIL', 'LOCAL_SD', 'REMOTE_SD', 'SD_UNITS'];
+/** The algorithm each end's socket ended up with: `-K` of an algorithm the kernel lacks is ignored without a word. */
+export const CONG_CONTROL_KEYS = ['LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'];
 /** What netperf reports back for `-T`: the CPUs it asked for (-1 = not pinned); it does not check they exist. */
 const CPU_BIND_KEYS = ['LOCAL_CPU_BIND', 'REMOTE_CPU_BIND'];
 const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_ITERATION', 'THROUGHPUT_CONFID'];
@@ -39,7 +41,7 @@ const keyListCache = new Map<string, string>();
 
 /** `netperfKeys` joined for `-k`, computed once per kind of case. */
 function keyList(params: CaseParams & { readonly test: TestName }): string {
-  const cacheKey = `${params.test}|${String(params.cpu === true)}|${String(params.confidence !== undefined)}|${String(params.cpu_affinity !== undefined)}`;
+  const cacheKey = `${params.test}|${String(params.cpu === true)}|${String(params.confidence !== undefined)}|${String(params.cpu_affinity !== undefined)}|${String(params.congestion_control !== undefined)}`;
   let list = keyListCache.get(cacheKey);
   if (list === undefined) {
     list = netperfKeys(params).join(',');
@@ -57,6 +59,7 @@ export function netperfKeys(params: CaseParams & { readonly test: TestName }): s
     ...(params.cpu === true ? CPU_KEYS : []),
     ...(params.confidence !== undefined ? CONFIDENCE_KEYS : []),
     ...(params.cpu_affinity !== undefined ? CPU_BIND_KEYS : []),
+    ...(params.congestion_control !== undefined ? CONG_CONTROL_KEYS : []),
   ];
 }
 
@@ -94,6 +97,7 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
   if (typeof localBuffer === 'number') test.push('-s', String(localBuffer));
   if (typeof remoteBuffer === 'number') test.push('-S', String(remoteBuffer));
   if (params.nodelay === true) test.push('-D');
+  if (params.congestion_control !== undefined) test.push('-K', `${params.congestion_control},${params.congestion_control}`);
   if (params.request_size !== undefined || params.response_size !== undefined) {
     // both sides explicitly: a lone `-r 32` would set the response size to 32 as well
     test.push('-r', `${params.request_size ?? 1},${params.response_size ?? 1}`);

@@ -65,7 +65,7 @@ export function classifyFailure(outcome: ProcessOutcome, target: string): RunFai
 }
 
 /** Turns one netperf run's output into metrics in the units of the metrics table (bit/s, /s, µs, %). */
-export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly test: TestName; readonly keys: readonly string[]; readonly target: string }): ParsedRun {
+export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly test: TestName; readonly keys: readonly string[]; readonly target: string; readonly congestionControl?: string }): ParsedRun {
   if (outcome.exitCode !== 0 || outcome.timedOut) return { kind: 'error', failure: classifyFailure(outcome, request.target) };
   const keyvals = parseKeyvals(outcome.stdout);
   const missing = request.keys.filter((key) => keyvals[key] === undefined);
@@ -73,6 +73,13 @@ export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly tes
     return {
       kind: 'error',
       failure: { kind: 'missing-keys', message: `netperf did not print ${missing.join(', ')} (it drops selectors it does not know); this perfsuite needs netperf 2.7.0 built with omni tests` },
+    };
+  }
+  const wanted = request.congestionControl;
+  if (wanted !== undefined && (keyvals['LOCAL_CONG_CONTROL'] !== wanted || keyvals['REMOTE_CONG_CONTROL'] !== wanted)) {
+    return {
+      kind: 'error',
+      failure: { kind: 'not-applied', message: `asked for congestion control ${wanted} at both ends, but netperf reports ${keyvals['LOCAL_CONG_CONTROL'] ?? '?'} here and ${keyvals['REMOTE_CONG_CONTROL'] ?? '?'} at the netserver; the kernel there lacks ${wanted} (modprobe tcp_${wanted}) or does not allow it (net.ipv4.tcp_allowed_congestion_control)` },
     };
   }
   const number = (key: string): number => Number(keyvals[key]);

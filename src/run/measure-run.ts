@@ -81,7 +81,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
     // the passphrase never reaches results or reports: they record the argv without it
     const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
     progress.invocations = outcomes.map((outcome) => invocation(recorded, outcome));
-    const parsed = outcomes.map((outcome) => parseNetperfRun(outcome, { test: params.test as TestName, keys, target: `${target.host}:${target.port}` }));
+    const parsed = outcomes.map((outcome) => parseNetperfRun(outcome, { test: params.test as TestName, keys, target: `${target.host}:${target.port}`, ...(params.congestion_control === undefined ? {} : { congestionControl: params.congestion_control }) }));
     const failed = parsed.find((p) => p.kind === 'error');
     if (failed !== undefined) {
       if (INFRASTRUCTURE_FAILURES.has(failed.failure.kind) && progress.retries < maxRetries) {

@@ -9,7 +9,7 @@ export const DEFAULT_MAX_CASES = 100_000;
 
 /** Parameters in the order the suite format lists them; `params` objects keep this order. */
 export const PARAM_ORDER: readonly ParamName[] = [
-  'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay',
+  'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay', 'congestion_control',
   'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'cpu_affinity', 'repeat', 'warmup', 'timeout', 'extra_args',
 ];
 

@@ -57,6 +57,10 @@ describe('planned argv against the real netperf 2.7.0 on loopback', () => {
       }
       if (p.test === 'TCP_RR') expect(values.get('REMOTE_NODELAY')).toBe('1');
       if (p.cpu === true) expect(Number(values.get('LOCAL_CPU_UTIL'))).toBeGreaterThan(0);
+      if (p.congestion_control !== undefined) {
+        expect(values.get('LOCAL_CONG_CONTROL')).toBe(p.congestion_control);
+        expect(values.get('REMOTE_CONG_CONTROL')).toBe(p.congestion_control);
+      }
       if (p.cpu_affinity !== undefined) {
         expect(values.get('LOCAL_CPU_BIND')).toBe(String(p.cpu_affinity.local ?? -1));
         expect(values.get('REMOTE_CPU_BIND')).toBe(String(p.cpu_affinity.remote ?? -1));

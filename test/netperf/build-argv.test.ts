@@ -100,6 +100,14 @@ describe('netperf argv', () => {
     expect(keysOf(argv({ test: 'TCP_STREAM' }))).not.toContain('LOCAL_CPU_BIND');
   });
 
+  it('congestion_control is the test-specific -K alg,alg (both ends) and asks for what each end got', () => {
+    const args = argv({ test: 'TCP_STREAM', congestion_control: 'bbr' });
+    expect(split(args).test.slice(2)).toEqual(['-K', 'bbr,bbr']);
+    expect(split(args).global).not.toContain('-K');
+    expect(keysOf(args)).toEqual(expect.arrayContaining(['LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL']));
+    expect(keysOf(argv({ test: 'TCP_STREAM' }))).not.toContain('LOCAL_CONG_CONTROL');
+  });
+
   it('confidence becomes -I level,width -i max,min and asks for the confidence keys', () => {
     const args = argv({ test: 'TCP_STREAM', duration: 2, confidence: { level: 99, width: 5, iterations: [3, 10] } });
     expect(split(args).global.slice(-4)).toEqual(['-I', '99,5', '-i', '10,3']);

@@ -124,3 +124,21 @@ describe('netperf failures', () => {
     expect(run.kind === 'error' && run.failure).toEqual({ kind: 'timeout', message: expect.stringMatching(/did not finish within 15\.0 s/) as unknown });
   });
 });
+
+describe('congestion control', () => {
+  const run = (local: string, remote: string) => {
+    const { outcome, keys, test } = fixture('tcp-stream');
+    const stdout = `${outcome.stdout}LOCAL_CONG_CONTROL=${local}\nREMOTE_CONG_CONTROL=${remote}\n`;
+    return parseNetperfRun({ ...outcome, stdout }, { test, keys: [...keys, 'LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'], target: 'h:1', congestionControl: 'bbr' });
+  };
+  it('is measured when both ends report the algorithm asked for', () => {
+    expect(run('bbr', 'bbr').kind).toBe('measured');
+  });
+  it('is an error naming both ends when either did not get it (netperf ignores -K of an algorithm the kernel lacks)', () => {
+    const failed = run('bbr', 'cubic');
+    expect(failed.kind === 'error' && failed.failure).toEqual({
+      kind: 'not-applied',
+      message: 'asked for congestion control bbr at both ends, but netperf reports bbr here and cubic at the netserver; the kernel there lacks bbr (modprobe tcp_bbr) or does not allow it (net.ipv4.tcp_allowed_congestion_control)',
+    });
+  });
+});

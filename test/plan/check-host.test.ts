@@ -4,7 +4,7 @@ import { checkHost } from '../../src/plan/check-host.js';
 import { load } from '../helpers.js';
 
 const { suites, cases } = load(['test/fixtures/suites/valid/pinned.yml']);
-const messages = (cpuCount: number) => checkHost(cases, suites, cpuCount).map(formatDiagnostic);
+const messages = (cpuCount: number) => checkHost(cases, suites, { cpuCount }).map(formatDiagnostic);
 
 describe('checkHost: cpu_affinity against the CPUs this machine has', () => {
   it('normalises the pinning: one spelling per value, shown as netperf -T takes it', () => {
@@ -25,6 +25,16 @@ describe('checkHost: cpu_affinity against the CPUs this machine has', () => {
       `${file}:15:61: cpu_affinity ,5 pins netserver (server 'local' runs on this machine) to CPU 5, but this machine has 2 CPUs (0–1); netperf would not say so and pin nothing. Pick a CPU from that range, or leave remote out`,
       `${file}:23:19: cpu_affinity ,40 pins netserver (server 'ns' runs on this machine) to CPU 40, but this machine has 2 CPUs (0–1); netperf would not say so and pin nothing. Pick a CPU from that range, or leave remote out`,
     ]);
+  });
+
+  it('names a congestion_control this kernel does not offer, with what it has, and nothing when the list cannot be read', () => {
+    const tcp = load(['test/fixtures/suites/valid/every-test.yml']);
+    const file = 'test/fixtures/suites/valid/every-test.yml';
+    expect(checkHost(tcp.cases, tcp.suites, { cpuCount: 2, congestionControls: new Set(['cubic', 'bbr']) }).map(formatDiagnostic)).toEqual([
+      `${file}:12:25: congestion_control reno is not available in this kernel (it has cubic, bbr); load it (modprobe tcp_reno) or pick one of those`,
+    ]);
+    expect(checkHost(tcp.cases, tcp.suites, { cpuCount: 2, congestionControls: new Set(['reno']) })).toEqual([]);
+    expect(checkHost(tcp.cases, tcp.suites, { cpuCount: 2 })).toEqual([]);
   });
 
   it('on a one-CPU machine the defaults (remote 1) are out of range too', () => {
