@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.js';
 import { readSuites } from '../src/cli/read-suites.js';
 import type { Diagnostic } from '../src/model/diagnostics.js';
 import { SuiteError } from '../src/model/errors.js';
@@ -60,4 +61,18 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number, wha
     if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Runs a command in-process through CliIo, as the bin would: what it printed and the exit code. */
+export async function perfsuiteInProcess(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(['node', 'perfsuite', ...args], {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    cwd: options.cwd ?? projectRoot,
+    env: { NO_COLOR: '1', ...options.env },
+    isTTY: false,
+  });
+  return { status, stdout, stderr };
 }

@@ -1,5 +1,5 @@
 import { defined } from '../model/defined.js';
-import { METRICS, type MetricName } from '../model/metrics.js';
+import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import type { ComparisonSource, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import type { ChangeJudgement } from '../stats/judge-change.js';
 import { median } from '../stats/summary.js';
@@ -10,10 +10,7 @@ import { median } from '../stats/summary.js';
  */
 export const SIGNIFICANCE_LEVEL = 0.01;
 
-/** Loss is a percentage already (usually 0): its tolerance is in percentage points, not a share of the baseline. */
-export function isJudgedInPoints(metric: MetricName): boolean {
-  return metric === 'loss';
-}
+export { isJudgedInPoints } from '../model/metrics.js';
 
 /** The tolerance as the statistics judge it: a fraction (5% → 0.05), or points for loss. */
 export function toleranceOf(tolerance: RegressionTolerance): number {

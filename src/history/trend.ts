@@ -1,13 +1,8 @@
 import type { ChangePoint, HistoryEntry, TrendPoint, TrendReport, TrendSeries } from '../model/history.js';
 import { detectChangePoints } from '../stats/change-points.js';
-import { METRICS, type MetricName } from '../model/metrics.js';
+import { isJudgedInPoints, METRIC_NAMES, type MetricName } from '../model/metrics.js';
 
-/** Every metric a history can hold, in the order reports list them. */
-const TREND_METRICS = Object.keys(METRICS) as MetricName[];
-const KNOWN_METRICS = new Set<string>(TREND_METRICS);
-
-/** Loss is in percent already (often 0): its shifts are in points, not ratios. */
-const IN_POINTS = new Set<string>(['loss']);
+const KNOWN_METRICS = new Set<string>(METRIC_NAMES);
 
 export interface TrendOptions {
   /** Smallest lasting shift worth reporting (0.05 = 5%; for loss, in percent already, 0.05 means 5 points). */
@@ -48,10 +43,10 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
       }
     }
   });
-  const series: TrendSeries[] = [...byKey.values()].sort((a, b) => a.case.localeCompare(b.case) || TREND_METRICS.indexOf(a.metric as MetricName) - TREND_METRICS.indexOf(b.metric as MetricName));
+  const series: TrendSeries[] = [...byKey.values()].sort((a, b) => a.case.localeCompare(b.case) || METRIC_NAMES.indexOf(a.metric as MetricName) - METRIC_NAMES.indexOf(b.metric as MetricName));
   const changePoints: ChangePoint[] = [];
   for (const s of series) {
-    const inPoints = IN_POINTS.has(s.metric);
+    const inPoints = isJudgedInPoints(s.metric);
     // ratios need positive values: a point of 0 (nothing measured that run) is left out of the search, not the series
     const points = inPoints ? s.points : s.points.filter((p) => p.median > 0);
     const values = points.map((p) => p.median);

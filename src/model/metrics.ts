@@ -32,6 +32,11 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
+/** Loss is a percentage already (usually 0): its changes and tolerances are in percentage points, not a share of it. */
+export function isJudgedInPoints(metric: string): boolean {
+  return metric === 'loss';
+}
+
 export function isMetricName(value: string): value is MetricName {
   return Object.hasOwn(METRICS, value);
 }

@@ -1,17 +1,10 @@
 import type { Provenance } from './history.js';
-import type { Environment } from './results.js';
+import type { Environment, SetupDifference } from './results.js';
 
 /** What a run records about where and how it was measured: its machine, and (from results v2 on) its provenance. */
 export interface RunSetup {
   readonly environment: Environment;
   readonly provenance?: Provenance;
-}
-
-/** One field that differs between an earlier run (the baseline, the history) and this one. */
-export interface SetupDifference {
-  readonly field: string;
-  readonly baseline: string;
-  readonly current: string;
 }
 
 const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 'kernel', 'cpuCount', 'cpuModel', 'hostname'];

@@ -177,6 +177,13 @@ export interface RegressionOutcome {
   readonly line: number;
 }
 
+/** One field that differs between an earlier run (the baseline, the history) and this one. */
+export interface SetupDifference {
+  readonly field: string;
+  readonly baseline: string;
+  readonly current: string;
+}
+
 /** How this run relates to the history it was judged against (`run --history`). */
 export interface HistoryComparison {
   readonly file: string;
@@ -187,7 +194,7 @@ export interface HistoryComparison {
   readonly latestDate?: string;
   readonly latestCommit?: string;
   /** Machine and setup fields that differ from the newest entry's. */
-  readonly environmentDifferences: readonly { readonly field: string; readonly baseline: string; readonly current: string }[];
+  readonly environmentDifferences: readonly SetupDifference[];
 }
 
 /** How this run relates to its baseline as a whole. */
@@ -196,7 +203,7 @@ export interface Comparison {
   readonly baselineStartedAt: string;
   readonly alpha: number;
   /** Machine and setup fields that differ (netperf version, kernel, CPUs, hostname, perfsuite version, runner image, `${NAME}` values, server specs): compared anyway, said loudly. */
-  readonly environmentDifferences: readonly { readonly field: string; readonly baseline: string; readonly current: string }[];
+  readonly environmentDifferences: readonly SetupDifference[];
   /** Baseline cases of this run's suites that this run did not measure. */
   readonly missingCases: readonly string[];
   /** Cases of this run with no baseline case of the same id. */

@@ -19,39 +19,38 @@ const SAME_HOST_TYPES = new Set(['local', 'netns']);
  * for servers on this host (local, netns: the same kernel); ssh and external peers are not.
  */
 export function checkHost(cases: readonly Case[], suites: readonly SuiteSpec[], host: HostFacts): Diagnostic[] {
-  const { cpuCount } = host;
+  const { cpuCount, congestionControls: available } = host;
   const diagnostics: Diagnostic[] = [];
   const suiteOf = new Map(suites.map((s) => [s.name, s]));
   const range = cpuCount === 1 ? '0' : `0–${cpuCount - 1}`;
+  /** The line that gave the case this value, or the case's own. */
+  const locate = (c: Case, name: 'cpu_affinity' | 'congestion_control', value: ParamValue): SourceLocation => {
+    const suite = suiteOf.get(c.suite);
+    const group = suite?.groups.find((g) => g.name === c.group);
+    return (suite !== undefined && group !== undefined ? locateParam(suite, group, name, value) : undefined) ?? c.loc;
+  };
   for (const c of cases) {
     const affinity = c.params.cpu_affinity;
-    if (affinity === undefined) continue;
-    const suite = suiteOf.get(c.suite);
-    const group = suite?.groups.find((g) => g.name === c.group);
-    const loc = (suite !== undefined && group !== undefined ? locateParam(suite, group, 'cpu_affinity', affinity) : undefined) ?? c.loc;
-    const check = (side: 'local' | 'remote', where: string): void => {
-      const cpu = affinity[side];
-      if (cpu === undefined || cpu < cpuCount) return;
-      diagnostics.push({
-        loc,
-        message: `cpu_affinity ${formatCpuAffinity(affinity)} pins ${where} to CPU ${cpu}, but this machine has ${cpuCount} CPU${cpuCount === 1 ? '' : 's'} (${range}); netperf would not say so and pin nothing. Pick a CPU from that range, or leave ${side} out`,
-      });
-    };
-    check('local', 'netperf');
-    const type = suite?.servers[c.server]?.type ?? 'local';
-    if (SAME_HOST_TYPES.has(type)) check('remote', `netserver (server '${c.server}' runs on this machine)`);
-  }
-  const available = host.congestionControls;
-  for (const c of cases) {
+    if (affinity !== undefined) {
+      const check = (side: 'local' | 'remote', where: string): void => {
+        const cpu = affinity[side];
+        if (cpu === undefined || cpu < cpuCount) return;
+        diagnostics.push({
+          loc: locate(c, 'cpu_affinity', affinity),
+          message: `cpu_affinity ${formatCpuAffinity(affinity)} pins ${where} to CPU ${cpu}, but this machine has ${cpuCount} CPU${cpuCount === 1 ? '' : 's'} (${range}); netperf would not say so and pin nothing. Pick a CPU from that range, or leave ${side} out`,
+        });
+      };
+      check('local', 'netperf');
+      const type = suiteOf.get(c.suite)?.servers[c.server]?.type ?? 'local';
+      if (SAME_HOST_TYPES.has(type)) check('remote', `netserver (server '${c.server}' runs on this machine)`);
+    }
     const wanted = c.params.congestion_control;
-    if (wanted === undefined || available === undefined || available.has(wanted)) continue;
-    const suite = suiteOf.get(c.suite);
-    const group = suite?.groups.find((g) => g.name === c.group);
-    const loc = (suite !== undefined && group !== undefined ? locateParam(suite, group, 'congestion_control', wanted) : undefined) ?? c.loc;
-    diagnostics.push({
-      loc,
-      message: `congestion_control ${wanted} is not available in this kernel (it has ${[...available].join(', ')}); load it (modprobe tcp_${wanted}) or pick one of those`,
-    });
+    if (wanted !== undefined && available !== undefined && !available.has(wanted)) {
+      diagnostics.push({
+        loc: locate(c, 'congestion_control', wanted),
+        message: `congestion_control ${wanted} is not available in this kernel (it has ${[...available].join(', ')}); load it (modprobe tcp_${wanted}) or pick one of those`,
+      });
+    }
   }
   return sortDiagnostics(diagnostics);
 }

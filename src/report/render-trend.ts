@@ -1,8 +1,8 @@
 import type { ChangePoint, TrendPoint, TrendReport, TrendSeries } from '../model/history.js';
-import { isMetricName, METRICS } from '../model/metrics.js';
+import { isJudgedInPoints, isMetricName, METRICS } from '../model/metrics.js';
 import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from './format.js';
-import { formatChange, formatP } from './report-text.js';
-import { escapeHtml } from './svg-charts.js';
+import { formatChange, formatJudged, formatP } from './report-text.js';
+import { escapeHtml, niceScale, round } from './svg-charts.js';
 
 /** What the trend report is rendered with: the caller's clock and, when shown beside a run, which entry that run is. */
 export interface TrendOptions {
@@ -43,15 +43,6 @@ figure.trend{margin:8px 0 16px}figcaption{color:#57606a;font-size:13px}
 svg.chart{display:block;margin:4px 0;max-width:100%;height:auto}
 `;
 
-/** A round upper bound for an axis and its tick step: 54.5 → 60 in steps of 10. */
-function niceScale(max: number, ticks: number): { top: number; step: number } {
-  if (!(max > 0)) return { top: 1, step: 1 / ticks };
-  const rough = max / ticks;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
-  return { top: Math.ceil(max / step - 1e-9) * step, step };
-}
-
 /** The smallest of 1, 2, 5, 10, 20, 50, … at least `min`: how many entries apart x labels are. */
 function niceStep(min: number): number {
   for (let magnitude = 1; ; magnitude *= 10) {
@@ -60,7 +51,6 @@ function niceStep(min: number): number {
   }
 }
 
-const round = (n: number): string => String(Math.round(n * 10) / 10);
 
 /** Generous text widths (0.66 em a character: DejaVu Sans digits are 0.64 em), so laid-out labels never collide in a real browser. */
 const textWidth = (text: string, fontSize: number): number => [...text].length * fontSize * 0.66;
@@ -83,12 +73,9 @@ function unitText(metric: string, unit: DisplayUnit): string {
 
 /** A change point's size: `−10.0%`, or `+0.40 pp` for loss, which is in percent already. */
 function changeText(point: ChangePoint): string {
-  if (point.metric === 'loss') {
-    const points = point.after - point.before;
-    return `${points < 0 ? '−' : '+'}${Math.abs(points).toFixed(2)} pp`;
-  }
-  // three significant figures first, so a float's −9.999…% reads −10.0%, not −10.00%
-  return formatChange(Number((point.change * 100).toPrecision(3)));
+  // loss is a percentage already: its change is in points (after − before); otherwise three significant figures
+  // first, so a float's −9.999…% reads −10.0%, not −10.00%
+  return isJudgedInPoints(point.metric) ? formatJudged(point.metric, point.after - point.before) : formatChange(Number((point.change * 100).toPrecision(3)));
 }
 
 /** The change points of one series, oldest first. */

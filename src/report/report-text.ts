@@ -1,5 +1,5 @@
 import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
-import type { HistoryComparison, RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
+import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
 import { formatMetric } from './format.js';
 import type { CommonModeShift, Failure } from './view-model.js';
@@ -25,7 +25,7 @@ export function formatOutcomeChange(outcome: Pick<RegressionOutcome, 'metric' | 
 }
 
 /** A relative change (or points, for loss) as reports print it. */
-function formatJudged(metric: RegressionOutcome['metric'], value: number | null): string {
+export function formatJudged(metric: string, value: number | null): string {
   if (value === null) return '—';
   if (isJudgedInPoints(metric)) return `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(2)} pp`;
   return formatChange(value * 100);
@@ -124,14 +124,13 @@ export function describeHistory(history: HistoryComparison): string {
 }
 
 /** Setup differences in one line: `kernel 6.1 → 6.18, pr-ab ${LINK_RATE} 200mbit → 180mbit`. */
-export function describeDifferences(differences: HistoryComparison['environmentDifferences'], quote: (text: string) => string = (t) => t): string {
+export function describeDifferences(differences: readonly SetupDifference[], quote: (text: string) => string = (t) => t): string {
   return differences.map((d) => `${d.field} ${quote(d.baseline === '' ? '(none)' : d.baseline)} → ${quote(d.current === '' ? '(none)' : d.current)}`).join(', ');
 }
 
 /** "The whole group pr/bulk moved −31.0% in throughput against the baseline (12 of 12 compared cases): …". */
 export function describeShift(shift: CommonModeShift): string {
-  const change = isJudgedInPoints(shift.metric) ? `${shift.change >= 0 ? '+' : '−'}${Math.abs(shift.change).toFixed(2)} pp` : formatChange(shift.change * 100);
-  return `the whole group ${shift.group} moved ${change} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${shift.cases} compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the ${shift.source} before the code`;
+  return `the whole group ${shift.group} moved ${formatJudged(shift.metric, shift.change)} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${shift.cases} compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the ${shift.source} before the code`;
 }
 
 /** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */

@@ -13,15 +13,17 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2
 const FAIL = '#d62728';
 
 /** A round upper bound for an axis and its tick step: 54.5 → 60 in steps of 10. */
-function niceScale(max: number, ticks = 5): { top: number; step: number } {
-  if (!(max > 0)) return { top: 1, step: 0.2 };
+export function niceScale(max: number, ticks = 5): { top: number; step: number } {
+  if (!(max > 0)) return { top: 1, step: 1 / ticks };
   const rough = max / ticks;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
-  return { top: Math.ceil(max / step) * step, step };
+  // a float's 60.000…1 / 10 must not round up to a seventh step
+  return { top: Math.ceil(max / step - 1e-9) * step, step };
 }
 
-const round = (n: number): string => String(Math.round(n * 10) / 10);
+/** A coordinate with one decimal, as the SVGs write them. */
+export const round = (n: number): string => String(Math.round(n * 10) / 10);
 
 /** An inline SVG line chart of a sweep: one polyline per series, failed cases as red rings, a legend at the right. */
 export function renderSweepSvg(chart: SweepChart): string {

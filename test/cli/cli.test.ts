@@ -3,12 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { RunResult } from '../../src/model/results.js';
-import { projectRoot } from '../helpers.js';
+import { perfsuiteInProcess, projectRoot } from '../helpers.js';
 import { sweepAndBaseline, syntheticRun } from '../report/fixtures.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -24,19 +23,7 @@ function perfsuiteSpawned(args: readonly string[], options: { cwd?: string; env?
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs a command in-process through CliIo, as the bin would: what it printed and the exit code. */
-async function perfsuite(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(['node', 'perfsuite', ...args], {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    cwd: options.cwd ?? projectRoot,
-    env: { NO_COLOR: '1', ...options.env },
-    isTTY: false,
-  });
-  return { status, stdout, stderr };
-}
+const perfsuite = perfsuiteInProcess;
 
 describe('perfsuite validate', () => {
   it('accepts the example suites through a quoted glob, one line each, exit 0', () => {

@@ -5,15 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { TrendReport } from '../../src/model/history.js';
 import type { RunResult } from '../../src/model/results.js';
-import { projectRoot } from '../helpers.js';
+import { perfsuiteInProcess, projectRoot } from '../helpers.js';
 import { syntheticRun } from '../report/fixtures.js';
 
-async function perfsuite(args: readonly string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(['node', 'perfsuite', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), cwd, env: { NO_COLOR: '1' }, isTTY: false });
-  return { status, stdout, stderr };
-}
+const perfsuite = (args: readonly string[], cwd: string) => perfsuiteInProcess(args, { cwd });
 
 /** The case without its error (these cases were measured). */
 function withoutError<T extends { error?: unknown }>(c: T): Omit<T, 'error'> {

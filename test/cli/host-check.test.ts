@@ -2,15 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { perfsuiteInProcess } from '../helpers.js';
 import { availableCongestionControls } from '../../src/exec/environment.js';
 
-async function perfsuite(args: readonly string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(['node', 'perfsuite', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), cwd, env: { NO_COLOR: '1', PATH: process.env['PATH'] ?? '' }, isTTY: false });
-  return { status, stdout, stderr };
-}
+const perfsuite = (args: readonly string[], cwd: string) => perfsuiteInProcess(args, { cwd, env: { PATH: process.env['PATH'] ?? '' } });
 
 const available = availableCongestionControls();
 
