@@ -33,12 +33,15 @@ describe.skipIf(unavailable !== undefined)(`same-run A/B on two shaped netns arm
     expect(candidate).toMatchObject({ id: 'ab-shaped/bulk[server=head]', status: 'fail', arm: { role: 'candidate', control: 'ab-shaped/bulk[server=base]' } });
     const outcome = candidate?.regressions?.[0];
     expect(outcome).toMatchObject({ source: 'control', against: 'ab-shaped/bulk[server=base]', verdict: 'regressed', metric: 'throughput', line: 16 });
-    // tbf at 95 vs 100: about −5%, with a tight bound, decided at the first look α allows (8 agreeing rounds of 7–20)
+    // tbf at 95 vs 100: about −5%. Which look decides it depends on the machine's noise (one stray round is the bound
+    // up to 10 rounds, CI once saw −0.75%), so only what the verdict implies is asserted: p ≤ α, the bound below zero.
     expect(outcome?.change).toBeGreaterThan(-0.07);
     expect(outcome?.change).toBeLessThan(-0.03);
-    expect(outcome?.upper).toBeLessThan(-0.02);
-    expect(outcome?.rounds).toHaveLength(8);
-    expect(stdout).toMatch(/server=head vs server=base: throughput −\d\.\d+% \[−\d\.\d+%, −\d\.\d+%\] regressed \(tolerance 2%\), p = 0\.004, 8 rounds/);
+    expect(outcome?.upper).toBeLessThan(0);
+    expect(outcome?.p).toBeLessThanOrEqual(0.01);
+    expect(outcome?.rounds.length).toBeGreaterThanOrEqual(7);
+    expect(outcome?.rounds.length).toBeLessThanOrEqual(20);
+    expect(stdout).toMatch(new RegExp(`server=head vs server=base: throughput −\\d\\.\\d+% \\[−\\d\\.\\d+%, −\\d\\.\\d+%\\] regressed \\(tolerance 2%\\), p = [\\d.e-]+, ${outcome?.rounds.length} rounds`));
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<failure message="throughput regressed −[^"]*vs control ab-shaped\/bulk\[server=base\][^"]*" type="regression"/);
     expect(schemaErrors(junit)).toBe('');
