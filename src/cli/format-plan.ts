@@ -40,6 +40,7 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
     const role = arm === undefined ? '' : arm.role === 'control' ? '  [control]' : `  [candidate vs ${arm.axis}=${arm.controlValue}]`;
     lines.push(`${planned.case.id}${role}  ${formatLocation(planned.case.loc)}`);
     lines.push(`  ${planned.netperf.map(shellQuote).join(' ')}`);
+    if (planned.load !== undefined) lines.push(`  under load, ${planned.load.streams} at once: ${planned.load.netperf.map(shellQuote).join(' ')}`);
   }
   lines.push('', `${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'}, estimated ${formatDuration(plan.estimatedSeconds)}`);
   return `${lines.join('\n')}\n`;
@@ -63,6 +64,7 @@ export function* renderPlanJson(
       params: c.params,
       ...(c.arm === undefined ? {} : { arm: c.arm }),
       netperf: planned.netperf,
+      ...(planned.load === undefined ? {} : { load: planned.load }),
       file: c.loc.file,
       line: c.loc.line,
       estimatedSeconds: Math.round(planned.estimatedSeconds * 1000) / 1000,

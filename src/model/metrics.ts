@@ -27,6 +27,7 @@ export const METRICS = {
   // µs/KB for STREAM and MAERTS; RR and CRR tests give µs per transaction (metricUnit)
   service_demand_local: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
   service_demand_remote: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
+  load_throughput: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricName = keyof typeof METRICS;
@@ -45,7 +46,7 @@ const LATENCY_METRICS: readonly MetricName[] = ['latency_mean', 'latency_p50', '
 const CPU_METRICS: readonly MetricName[] = ['cpu_local', 'cpu_remote', 'service_demand_local', 'service_demand_remote'];
 
 /** The metrics a case of this test type produces. */
-export function producedMetrics(test: TestName, options: { readonly cpu: boolean }): ReadonlySet<MetricName> {
+export function producedMetrics(test: TestName, options: { readonly cpu: boolean; readonly load?: boolean }): ReadonlySet<MetricName> {
   const type = TEST_TYPES[test];
   const metrics: MetricName[] =
     type.kind === 'rr'
@@ -54,12 +55,14 @@ export function producedMetrics(test: TestName, options: { readonly cpu: boolean
         ? ['throughput', 'send_throughput', 'loss']
         : ['throughput'];
   if (options.cpu) metrics.push(...CPU_METRICS);
+  if (options.load === true) metrics.push('load_throughput');
   return new Set(metrics);
 }
 
 /** Why a metric is missing from a test type, phrased as the fix. */
 export function explainMissingMetric(metric: MetricName, test: TestName): string {
   if (CPU_METRICS.includes(metric)) return `${metric} needs \`cpu: true\``;
+  if (metric === 'load_throughput') return 'load_throughput needs `load:` (bulk streams beside an RR or CRR case)';
   if (metric === 'transaction_rate' || LATENCY_METRICS.includes(metric)) return `${metric} comes only from TCP_RR, TCP_CRR and UDP_RR, not ${test}`;
   if (metric === 'throughput') return `throughput comes only from STREAM and MAERTS tests, not ${test}; use transaction_rate`;
   return `${metric} comes only from UDP_STREAM, not ${test}`;

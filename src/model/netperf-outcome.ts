@@ -45,6 +45,16 @@ export const INFRASTRUCTURE_FAILURES: ReadonlySet<FailureKind> = new Set(['no-ne
 
 export type RunMetrics = Partial<Record<MetricName, number>>;
 
+/** One interim result of a run (`interval:`): seconds from the run's start to the end of the interval, and the metric. */
+export type SeriesPoint = { readonly t: number } & RunMetrics;
+
 export type ParsedRun =
-  | { readonly kind: 'measured'; readonly metrics: RunMetrics; readonly keyvals: Readonly<Record<string, string>>; readonly confidenceWidthPercent?: number }
+  | {
+      readonly kind: 'measured';
+      readonly metrics: RunMetrics;
+      readonly keyvals: Readonly<Record<string, string>>;
+      readonly confidenceWidthPercent?: number;
+      /** With `interval:`, netperf's interim results. */
+      readonly series?: readonly SeriesPoint[];
+    }
   | { readonly kind: 'error'; readonly failure: RunFailure };

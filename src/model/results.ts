@@ -1,5 +1,5 @@
 import type { MetricName } from './metrics.js';
-import type { FailureKind, RunMetrics } from './netperf-outcome.js';
+import type { FailureKind, RunMetrics, SeriesPoint } from './netperf-outcome.js';
 import type { Provenance } from './history.js';
 import type { ArmRole, CaseParams } from './suite-types.js';
 import type { Aggregate, Operator } from './threshold.js';
@@ -36,6 +36,8 @@ export interface CaseResult {
   readonly spread: Readonly<Record<string, Spread>>;
   /** Confidence-interval width netperf reached per run, in % of the mean, when `confidence` is set. */
   readonly confidenceWidthPercent?: readonly number[];
+  /** With `interval:`: netperf's interim results, one series per measured run, in the order of `runs`. */
+  readonly series?: readonly (readonly SeriesPoint[])[];
   readonly thresholds: readonly ThresholdOutcome[];
   /** The group's `regression:` tolerances, kept so a later `compare` needs only the results. */
   readonly regression?: readonly RegressionTolerance[];
@@ -83,8 +85,10 @@ export interface RunResult {
   readonly provenance?: Provenance;
   readonly servers: readonly { readonly key: string; readonly host: string; readonly port: number; readonly pid?: number }[];
   readonly suites: readonly SuiteResult[];
-  /** The seed of every random choice of the run (the interleaved order of `compare:` arms); `--seed` reproduces it. */
+  /** The seed of every random choice of the run (the interleaved order of `compare:` arms, `--shuffle`); `--seed` reproduces it. */
   readonly seed?: number;
+  /** `--shuffle` was given: the cases ran in an order shuffled from `seed` (they are listed in suite order all the same). */
+  readonly shuffled?: boolean;
   /** `--fail-on-inconclusive` was given: an inconclusive comparison failed its case. */
   readonly failOnInconclusive?: boolean;
   /** Present when the run was judged against a baseline (`run --baseline`, `compare`). */

@@ -2,6 +2,7 @@ import type { SourceLocation } from './diagnostics.js';
 import type { MetricName } from './metrics.js';
 import type { TestName } from './test-types.js';
 import type { Threshold } from './threshold.js';
+import { formatSize } from './units.js';
 
 /** A value and the place in the suite file it came from. */
 export interface Located<T> {
@@ -43,6 +44,10 @@ export interface CaseParams {
   readonly cpu?: boolean;
   /** netperf `-T local,remote`: the CPU netperf runs on here, and the one the netserver child serving the test runs on. */
   readonly cpu_affinity?: CpuAffinity;
+  /** Seconds between netperf's interim results (`-D`); each run keeps them as a series. */
+  readonly interval?: number;
+  /** Bulk streams to the same server during every measured run (latency under load), or `none`. */
+  readonly load?: LoadSpec | 'none';
   /** Measured runs (rounds, in a `compare:` group); `{ min, max }` measures more only while a comparison is inconclusive. */
   readonly repeat?: number | RepeatRange;
   readonly warmup?: number;
@@ -55,6 +60,29 @@ export interface CaseParams {
 export interface CpuAffinity {
   readonly local?: number;
   readonly remote?: number;
+}
+
+/** The bulk tests a `load:` may run. */
+export const LOAD_TESTS = ['TCP_STREAM', 'TCP_MAERTS', 'UDP_STREAM'] as const satisfies readonly TestName[];
+
+/** `load`: `streams` netperf instances of a bulk `test` beside the measured one; sizes in bytes. */
+export interface LoadSpec {
+  readonly test: (typeof LOAD_TESTS)[number];
+  readonly streams: number;
+  readonly send_size?: number;
+  readonly recv_size?: number;
+}
+
+/** A load as case ids and reports spell it: `2xTCP_STREAM`, `1xUDP_STREAM/m=1K`, or `none`. */
+export function formatLoad(load: LoadSpec | 'none'): string {
+  if (load === 'none') return 'none';
+  const sizes = [load.send_size === undefined ? '' : `m=${formatSize(load.send_size)}`, load.recv_size === undefined ? '' : `M=${formatSize(load.recv_size)}`].filter((s) => s !== '');
+  return `${load.streams}x${load.test}${sizes.length === 0 ? '' : `/${sizes.join('/')}`}`;
+}
+
+/** The load a case runs beside each measured run, if any (`none` is no load). */
+export function activeLoad(params: Pick<CaseParams, 'load'>): LoadSpec | undefined {
+  return params.load === undefined || params.load === 'none' ? undefined : params.load;
 }
 
 /** As netperf's `-T` takes it: `0,1`, `0,` (netperf only) or `,1` (netserver only). */

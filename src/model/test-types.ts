@@ -32,6 +32,7 @@ const TEST_SPECIFIC_PARAMS: Readonly<Record<string, { readonly appliesTo: (t: Te
   response_size: { appliesTo: (t) => t.kind === 'rr', only: 'RR and CRR tests' },
   nodelay: { appliesTo: (t) => t.protocol === 'tcp', only: 'TCP tests' },
   congestion_control: { appliesTo: (t) => t.protocol === 'tcp', only: 'TCP tests' },
+  load: { appliesTo: (t) => t.kind === 'rr', only: 'RR and CRR tests, whose latency it loads' },
 };
 
 /** Whether `test` uses parameter `param`; if not, which tests do (for the error message). */

@@ -1,4 +1,4 @@
-import { type CaseParams, formatCpuAffinity } from '../model/suite-types.js';
+import { activeLoad, type CaseParams, formatCpuAffinity } from '../model/suite-types.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** Where netperf connects: the netserver's control address and port, and an optional pinned data port. */
@@ -32,6 +32,12 @@ const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_
 
 /** netperf's default run length (`-l`) in seconds, used when a case sets no duration. */
 export const DEFAULT_DURATION_SECONDS = 10;
+
+/**
+ * Under `load:`, the measured test waits this long after its set-up (netperf's global `-s`) so the load streams
+ * started beside it are past slow start; the load streams run this much longer than the case on each side.
+ */
+export const LOAD_LEAD_SECONDS = 1;
 
 /**
  * The keyval selectors (`-- -k`) a case asks for: exactly what the result parser reads.
@@ -79,6 +85,8 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
   if (target.passphrase !== undefined) global.push('-Z', target.passphrase);
   global.push('-H', target.host, '-p', String(target.controlPort));
   if (params.ip_version !== undefined) global.push(`-${params.ip_version}`);
+  if (activeLoad(params) !== undefined) global.push('-s', String(LOAD_LEAD_SECONDS));
+  if (params.interval !== undefined) global.push('-D', String(params.interval));
   global.push('-t', params.test, '-l', String(params.duration ?? DEFAULT_DURATION_SECONDS));
   if (params.confidence !== undefined) {
     const [min, max] = params.confidence.iterations;
@@ -107,4 +115,30 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
   test.push(...(params.extra_args?.test ?? []));
 
   return ['netperf', ...global, '--', ...test];
+}
+
+/**
+ * The argv of one background stream of a case's `load:`: the bulk test, from before the measured test starts until
+ * after it ends (lead + duration + lead), with the case's socket-level tuning (congestion control, buffers, address
+ * family), since "what does my tuning do to latency when the link is full" needs the load tuned alike.
+ */
+export function buildLoadArgv(params: CaseParams & { readonly test: TestName }, target: NetperfTarget): string[] | undefined {
+  const load = activeLoad(params);
+  if (load === undefined) return undefined;
+  const tcp = TEST_TYPES[load.test].protocol === 'tcp';
+  const loadParams: CaseParams & { readonly test: TestName } = {
+    test: load.test,
+    duration: (params.duration ?? DEFAULT_DURATION_SECONDS) + 2 * LOAD_LEAD_SECONDS,
+    ...(load.send_size === undefined ? {} : { send_size: load.send_size }),
+    ...(load.recv_size === undefined ? {} : { recv_size: load.recv_size }),
+    ...pick(params, ['socket_buffer', 'local_buffer', 'remote_buffer', 'ip_version']),
+    ...(tcp ? pick(params, ['congestion_control']) : {}),
+  };
+  return buildNetperfArgv(loadParams, target);
+}
+
+function pick<K extends keyof CaseParams>(params: CaseParams, keys: readonly K[]): Pick<CaseParams, K> {
+  const picked: Partial<Pick<CaseParams, K>> = {};
+  for (const key of keys) if (params[key] !== undefined) picked[key] = params[key];
+  return picked as Pick<CaseParams, K>;
 }

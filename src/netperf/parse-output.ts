@@ -1,5 +1,5 @@
-import type { ParsedRun, ProcessOutcome, RunFailure, RunMetrics } from '../model/netperf-outcome.js';
-import { SD_UNITS } from '../model/metrics.js';
+import type { ParsedRun, ProcessOutcome, RunFailure, RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
+import { type MetricName, SD_UNITS } from '../model/metrics.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** netperf's THROUGHPUT_UNITS → bit/s (10^6bits/s is decimal Mbit/s; K/M/GBytes are binary, as netperf's -f K/M/G). */
@@ -65,7 +65,10 @@ export function classifyFailure(outcome: ProcessOutcome, target: string): RunFai
 }
 
 /** Turns one netperf run's output into metrics in the units of the metrics table (bit/s, /s, µs, %). */
-export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly test: TestName; readonly keys: readonly string[]; readonly target: string; readonly congestionControl?: string }): ParsedRun {
+export function parseNetperfRun(
+  outcome: ProcessOutcome,
+  request: { readonly test: TestName; readonly keys: readonly string[]; readonly target: string; readonly congestionControl?: string; readonly interval?: boolean },
+): ParsedRun {
   if (outcome.exitCode !== 0 || outcome.timedOut) return { kind: 'error', failure: classifyFailure(outcome, request.target) };
   const keyvals = parseKeyvals(outcome.stdout);
   const missing = request.keys.filter((key) => keyvals[key] === undefined);
@@ -118,5 +121,56 @@ export function parseNetperfRun(outcome: ProcessOutcome, request: { readonly tes
   const notNumbers = Object.entries(metrics).filter(([, value]) => !Number.isFinite(value));
   if (notNumbers.length > 0) return bad(`netperf printed values that are not numbers for ${notNumbers.map(([m]) => m).join(', ')}`);
   const width = request.keys.includes('THROUGHPUT_CONFID') ? number('THROUGHPUT_CONFID') : undefined;
-  return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}) };
+  let series: SeriesPoint[] | undefined;
+  if (request.interval === true) {
+    const interim = parseInterimResults(outcome.stdout, request.test);
+    if (typeof interim === 'string') return bad(interim);
+    if (interim.length === 0) {
+      return { kind: 'error', failure: { kind: 'missing-keys', message: 'netperf printed no interim results for interval: (-D); this netperf was built without --enable-demo: rebuild it with it, or remove interval:' } };
+    }
+    series = interim;
+  }
+  return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}), ...(series === undefined ? {} : { series }) };
+}
+
+/** The metric netperf's interim results measure: UDP_STREAM's are the sender's (checked on 2.7.0), others the result's. */
+export function seriesMetric(test: TestName): MetricName {
+  if (test === 'UDP_STREAM') return 'send_throughput';
+  return TEST_TYPES[test].kind === 'rr' ? 'transaction_rate' : 'throughput';
+}
+
+const INTERIM_LINE = /^NETPERF_(INTERIM_RESULT|UNITS|INTERVAL|ENDING)\[(\d+)\]=(.*)$/;
+
+/**
+ * netperf's `-D` interim results in keyval output (`NETPERF_INTERIM_RESULT[i]`, `NETPERF_UNITS[i]`,
+ * `NETPERF_INTERVAL[i]` seconds, `NETPERF_ENDING[i]` epoch seconds) as points: t is the end of each interval in
+ * seconds from the start of the first, from netperf's own clock, because its intervals are only approximately the
+ * ones asked for (0.5 s gave 0.765 s, then 0.500 s). A string says what was wrong.
+ */
+export function parseInterimResults(stdout: string, test: TestName): SeriesPoint[] | string {
+  const fields = new Map<number, Partial<Record<'INTERIM_RESULT' | 'UNITS' | 'INTERVAL' | 'ENDING', string>>>();
+  for (const line of stdout.split('\n')) {
+    const match = INTERIM_LINE.exec(line.trim());
+    if (match === null) continue;
+    const index = Number(match[2]);
+    const entry = fields.get(index) ?? {};
+    entry[match[1] as 'UNITS'] = match[3] ?? '';
+    fields.set(index, entry);
+  }
+  const metric = seriesMetric(test);
+  const rr = TEST_TYPES[test].kind === 'rr';
+  const entries = [...fields.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry);
+  const first = entries[0];
+  if (first === undefined) return [];
+  const start = Number(first.ENDING) - Number(first.INTERVAL);
+  const points: SeriesPoint[] = [];
+  for (const entry of entries) {
+    const factor = rr ? (entry.UNITS === 'Trans/s' ? 1 : undefined) : THROUGHPUT_FACTORS[entry.UNITS ?? ''];
+    if (factor === undefined) return `netperf reported interim results in '${entry.UNITS ?? ''}', which perfsuite does not know`;
+    const t = Number(entry.ENDING) - start;
+    const value = Number(entry.INTERIM_RESULT) * factor;
+    if (!Number.isFinite(t) || !Number.isFinite(value)) return 'netperf printed interim results that are not numbers';
+    points.push({ t: Math.round(t * 1000) / 1000, [metric]: value });
+  }
+  return points;
 }

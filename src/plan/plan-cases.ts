@@ -1,6 +1,6 @@
-import { buildNetperfArgv, DEFAULT_DURATION_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
+import { buildLoadArgv, buildNetperfArgv, DEFAULT_DURATION_SECONDS, LOAD_LEAD_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
 import type { TestName } from '../model/test-types.js';
-import { type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
+import { activeLoad, type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
 import { defined } from '../model/defined.js';
 
 /** Placeholders for what is only known at run time. */
@@ -37,6 +37,8 @@ export interface PlannedCase {
   readonly serverKey: string;
   /** One netperf instance's argv (a case with `streams: N` runs N of them at once). */
   readonly netperf: readonly string[];
+  /** `load:`: the argv of one background stream, and how many run beside every measured run. */
+  readonly load?: { readonly netperf: readonly string[]; readonly streams: number };
   readonly estimatedSeconds: number;
 }
 
@@ -55,7 +57,10 @@ const CRR_EXTRA_SECONDS = 4;
 export function estimateRunSeconds(params: CaseParams): number {
   const iterations = params.confidence?.iterations[1] ?? 1;
   const extra = params.test === 'TCP_CRR' ? CRR_EXTRA_SECONDS * iterations : 0;
-  return (params.duration ?? DEFAULT_DURATION_SECONDS) * iterations + extra + RUN_OVERHEAD_SECONDS;
+  const duration = params.duration ?? DEFAULT_DURATION_SECONDS;
+  const measured = duration * iterations + extra + RUN_OVERHEAD_SECONDS;
+  // under load the measured test starts a lead later, and the run lasts until the load streams end
+  return activeLoad(params) === undefined ? measured : Math.max(measured + LOAD_LEAD_SECONDS, duration + 2 * LOAD_LEAD_SECONDS + RUN_OVERHEAD_SECONDS);
 }
 
 /**
@@ -101,7 +106,15 @@ export function planCasesLazily(
     };
     const seconds = estimateCaseSeconds(c.params, c.arm !== undefined);
     estimatedSeconds += seconds;
-    return { case: c, serverKey: server.key, netperf: buildNetperfArgv(c.params as CaseParams & { test: TestName }, target), estimatedSeconds: seconds };
+    const params = c.params as CaseParams & { test: TestName };
+    const load = buildLoadArgv(params, target);
+    return {
+      case: c,
+      serverKey: server.key,
+      netperf: buildNetperfArgv(params, target),
+      ...(load === undefined ? {} : { load: { netperf: load, streams: activeLoad(params)?.streams ?? 1 } }),
+      estimatedSeconds: seconds,
+    };
   };
   return {
     cases: (function* () {

@@ -22,7 +22,7 @@ export interface CaseFilter {
 }
 
 const COMPARISON = /^([a-z_]+)\s*(!=|<=|>=|=|<|>)\s*(.+)$/;
-const FILTERABLE: readonly ParamName[] = PARAM_ORDER.filter((p) => p !== 'extra_args' && p !== 'confidence' && p !== 'cpu_affinity');
+const FILTERABLE: readonly ParamName[] = PARAM_ORDER.filter((p) => p !== 'extra_args' && p !== 'confidence' && p !== 'cpu_affinity' && p !== 'load');
 const FILTER_NAMES: readonly string[] = [...FILTERABLE, 'server'];
 
 function filterValue(param: ParamName, text: string): ParamValue {

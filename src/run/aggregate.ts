@@ -1,5 +1,5 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
-import type { RunMetrics } from '../model/netperf-outcome.js';
+import type { RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
 import type { Spread } from '../model/results.js';
 import { mean, median, sum } from '../stats/summary.js';
 
@@ -21,6 +21,22 @@ export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
     combined.loss = Math.max(0, (1 - combined.throughput / combined.send_throughput) * 100);
   }
   return combined;
+}
+
+/**
+ * One run's interim series from its concurrent streams: interval i of every stream summed, at the streams' mean t.
+ * The streams start together and netperf times each on its own, so their intervals end close to each other, not at
+ * the same instant; intervals only some streams reached (the last, usually) are dropped.
+ */
+export function combineSeries(streams: readonly (readonly SeriesPoint[])[]): SeriesPoint[] {
+  if (streams.length === 1) return [...(streams[0] ?? [])];
+  const length = Math.min(...streams.map((s) => s.length));
+  return Array.from({ length }, (_, i) => {
+    const points = streams.map((s) => s[i] ?? { t: 0 });
+    const combined: Record<string, number> = { t: Math.round(mean(points.map((p) => p.t)) * 1000) / 1000 };
+    for (const metric of Object.keys(points[0] ?? {}).filter((k) => k !== 't') as MetricName[]) combined[metric] = sum(points.map((p) => p[metric] ?? 0));
+    return combined as SeriesPoint;
+  });
 }
 
 /** The median of each metric over a case's runs, and how much the runs spread. */

@@ -1,11 +1,11 @@
-import { INFRASTRUCTURE_FAILURES, type ProcessOutcome, type RunFailure, type RunMetrics } from '../model/netperf-outcome.js';
+import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
 import { type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
-import type { TestName } from '../model/test-types.js';
+import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
 import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
-import { combineStreams, summarizeRuns } from './aggregate.js';
+import { combineSeries, combineStreams, summarizeRuns } from './aggregate.js';
 import { defined } from '../model/defined.js';
 
 export interface RunCasesOptions {
@@ -20,6 +20,8 @@ export interface RunCasesOptions {
   readonly maxRetries?: number;
   /** Seeds the interleaved order of the arms of `compare:` groups. */
   readonly seed?: number;
+  /** Run the units (a case, or a control with its candidates) in an order shuffled from `seed` (`--shuffle`). */
+  readonly shuffle?: boolean;
   /** An inconclusive comparison fails its case (`--fail-on-inconclusive`). */
   readonly failOnInconclusive?: boolean;
 }
@@ -41,20 +43,23 @@ export interface CaseProgress {
   /** The round of each run (same-run comparisons). */
   readonly rounds: number[];
   readonly widths: number[];
+  /** With `interval:`, each kept run's interim series. */
+  readonly series: SeriesPoint[][];
   retries: number;
   invocations: NetperfInvocation[];
   error?: RunFailure;
 }
 
 export function startProgress(planned: PlannedCase, now: number): CaseProgress {
-  return { planned, started: now, runs: [], rounds: [], widths: [], retries: 0, invocations: [] };
+  return { planned, started: now, runs: [], rounds: [], widths: [], series: [], retries: 0, invocations: [] };
 }
 
 export type RunAttempt = { readonly kind: 'measured'; readonly metrics: RunMetrics } | { readonly kind: 'failed'; readonly failure: RunFailure } | { readonly kind: 'interrupted' };
 
 /**
- * One run of a case: acquires its server, starts all its streams at once, parses them; an infrastructure failure is
- * retried (after recovering the server) while the case has retries left. A warm-up run is measured but not kept.
+ * One run of a case: acquires its server, starts its `load:` streams and then all its streams at once (the measured
+ * ones wait LOAD_LEAD_SECONDS inside netperf, `-s`), parses them; an infrastructure failure is retried (after
+ * recovering the server) while the case has retries left. A warm-up run is measured but not kept.
  */
 export async function measureRun(progress: CaseProgress, options: RunCasesOptions, run: { readonly deadline: number; readonly keep: boolean; readonly round?: number }): Promise<RunAttempt> {
   const { planned } = progress;
@@ -76,13 +81,22 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
     const argv = fillPlaceholders(planned.netperf, target);
     const keys = argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
     const timeoutMs = Math.min(runTimeoutMs(planned), remainingMs);
-    const outcomes = await Promise.all(Array.from({ length: params.streams ?? 1 }, () => options.executor.run(argv, { timeoutMs, signal: options.signal })));
+    const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
+    const loadArgv = planned.load === undefined ? undefined : fillPlaceholders(planned.load.netperf, target);
+    // the load streams start first, so they are running when the measured test starts (after its -s lead)
+    const loadRuns = loadArgv === undefined ? [] : Array.from({ length: planned.load?.streams ?? 0 }, () => execute(loadArgv));
+    const [outcomes, loadOutcomes] = await Promise.all([Promise.all(Array.from({ length: params.streams ?? 1 }, () => execute(argv))), Promise.all(loadRuns)]);
     if (options.signal.aborted) return { kind: 'interrupted' };
     // the passphrase never reaches results or reports: they record the argv without it
     const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
-    progress.invocations = outcomes.map((outcome) => invocation(recorded, outcome));
-    const parsed = outcomes.map((outcome) => parseNetperfRun(outcome, { test: params.test as TestName, keys, target: `${target.host}:${target.port}`, ...(params.congestion_control === undefined ? {} : { congestionControl: params.congestion_control }) }));
-    const failed = parsed.find((p) => p.kind === 'error');
+    const recordedLoad = planned.load === undefined ? [] : fillPlaceholders(planned.load.netperf, { host: target.host, port: target.port });
+    progress.invocations = [...outcomes.map((outcome) => invocation(recorded, outcome)), ...loadOutcomes.map((outcome) => invocation(recordedLoad, outcome))];
+    const where = `${target.host}:${target.port}`;
+    const parsed = outcomes.map((outcome) =>
+      parseNetperfRun(outcome, { test: params.test as TestName, keys, target: where, ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }) }),
+    );
+    const loadParsed = parseLoad(loadOutcomes, recordedLoad, params.congestion_control, where);
+    const failed = parsed.find((p) => p.kind === 'error') ?? loadParsed.find((p) => p.kind === 'error');
     if (failed !== undefined) {
       if (INFRASTRUCTURE_FAILURES.has(failed.failure.kind) && progress.retries < maxRetries) {
         progress.retries++;
@@ -96,14 +110,33 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
       }
       return { kind: 'failed', failure: failed.failure };
     }
-    const metrics = combineStreams(parsed.map((p) => (p.kind === 'measured' ? p.metrics : {})));
+    const measured = parsed.flatMap((p) => (p.kind === 'measured' ? [p] : []));
+    const metrics = combineStreams(measured.map((p) => p.metrics));
+    if (loadParsed.length > 0) metrics.load_throughput = loadParsed.reduce((total, p) => total + (p.kind === 'measured' ? (p.metrics.throughput ?? 0) : 0), 0);
     if (run.keep) {
       progress.runs.push(metrics);
       if (run.round !== undefined) progress.rounds.push(run.round);
-      for (const p of parsed) if (p.kind === 'measured' && p.confidenceWidthPercent !== undefined) progress.widths.push(p.confidenceWidthPercent);
+      for (const p of measured) if (p.confidenceWidthPercent !== undefined) progress.widths.push(p.confidenceWidthPercent);
+      if (params.interval !== undefined) progress.series.push(combineSeries(measured.map((p) => p.series ?? [])));
     }
     return { kind: 'measured', metrics };
   }
+}
+
+/**
+ * The load streams of one run, parsed like any netperf run; a failure says it was a load stream's, keeping the kind
+ * (a netserver that died is retried as such).
+ */
+function parseLoad(outcomes: readonly ProcessOutcome[], argv: readonly string[], congestionControl: string | undefined, target: string): ParsedRun[] {
+  if (outcomes.length === 0) return [];
+  const test = argv[argv.indexOf('-t') + 1] as TestName;
+  const keys = argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
+  const tcp = TEST_TYPES[test].protocol === 'tcp';
+  return outcomes.map((outcome, i): ParsedRun => {
+    const parsed = parseNetperfRun(outcome, { test, keys, target, ...defined({ congestionControl: tcp ? congestionControl : undefined }) });
+    if (parsed.kind === 'measured') return parsed;
+    return { kind: 'error', failure: { kind: parsed.failure.kind, message: `load stream ${i + 1} of ${outcomes.length} (${test}) failed, so this run was not under the load it asks for: ${parsed.failure.message}` } };
+  });
 }
 
 /** The result of a case from what it measured; thresholds are judged unless it failed. */
@@ -118,6 +151,7 @@ export function finishCase(progress: CaseProgress, now: number): CaseResult {
     runs,
     spread,
     ...(widths.length > 0 ? { confidenceWidthPercent: widths } : {}),
+    ...(progress.series.length > 0 ? { series: progress.series } : {}),
     thresholds,
     regression: tolerancesOf(planned),
     ...defined({ arm: planned.case.arm, rounds: planned.case.arm === undefined ? undefined : progress.rounds }),

@@ -3,14 +3,14 @@ import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expa
 import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
 import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
-import { type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
+import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 
 /** Parameters in the order the suite format lists them; `params` objects keep this order. */
 export const PARAM_ORDER: readonly ParamName[] = [
   'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay', 'congestion_control',
-  'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'cpu_affinity', 'repeat', 'warmup', 'timeout', 'extra_args',
+  'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'cpu_affinity', 'interval', 'load', 'repeat', 'warmup', 'timeout', 'extra_args',
 ];
 
 type Origin = 'defaults' | 'group' | 'axis' | 'include' | 'override';
@@ -139,12 +139,13 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
 
     const thresholds = hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;
     // whether the case's metrics can be judged depends only on its test, cpu and thresholds: check each such set once
-    const judgeKey = `${test}|${String(params.cpu === true)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
+    const loaded = activeLoad(params) !== undefined;
+    const judgeKey = `${test}|${String(params.cpu === true)}|${String(loaded)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
     let judgeable = judged.get(judgeKey);
     if (judgeable === undefined) {
       judgeable = true;
       for (const spec of [...thresholds, ...group.regression]) {
-        if (producedMetrics(test, { cpu: params.cpu === true }).has(spec.metric)) continue;
+        if (producedMetrics(test, { cpu: params.cpu === true, load: loaded }).has(spec.metric)) continue;
         judgeable = false;
         const scope = 'threshold' in spec ? 'threshold' : 'regression';
         diagnostics.push({

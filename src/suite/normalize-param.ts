@@ -1,4 +1,4 @@
-import { type ConfidenceParams, type CpuAffinity, formatCpuAffinity, type ParamName, type ParamValue } from '../model/suite-types.js';
+import { type ConfidenceParams, type CpuAffinity, formatCpuAffinity, formatLoad, type LoadSpec, type ParamName, type ParamValue } from '../model/suite-types.js';
 import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from '../model/units.js';
 
 const SIZE_PARAMS = new Set<string>(['send_size', 'recv_size', 'request_size', 'response_size']);
@@ -31,6 +31,14 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
       const { local, remote } = raw as CpuAffinity;
       return { ok: true, value: { ...(local === undefined ? {} : { local }), ...(remote === undefined ? {} : { remote }) } };
     }
+    case 'interval': {
+      const seconds = parseDurationSeconds(raw as number | string);
+      if (!seconds.ok) return seconds;
+      if (seconds.value < MIN_INTERVAL_SECONDS) return { ok: false, message: `${String(raw)} is shorter than netperf's demo timer keeps up with; use 100ms or more` };
+      return seconds;
+    }
+    case 'load':
+      return normalizeLoad(raw as 'none' | { test: LoadSpec['test']; streams?: number; send_size?: number | string; recv_size?: number | string });
     case 'extra_args': {
       const args = raw as { global?: string[]; test?: string[] };
       const global = args.global ?? [];
@@ -40,6 +48,23 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
     default:
       return { ok: true, value: raw as ParamValue };
   }
+}
+
+/** The shortest `interval:` accepted: netperf's demo timer is coarse, and shorter intervals only add noise. */
+export const MIN_INTERVAL_SECONDS = 0.1;
+
+function normalizeLoad(raw: 'none' | { test: LoadSpec['test']; streams?: number; send_size?: number | string; recv_size?: number | string }): Parsed<LoadSpec | 'none'> {
+  if (raw === 'none') return { ok: true, value: 'none' };
+  // always in this order with streams filled in, so two spellings of one load compare equal
+  const sizes: { send_size?: number; recv_size?: number } = {};
+  for (const name of ['send_size', 'recv_size'] as const) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    const parsed = parseSize(value);
+    if (!parsed.ok) return { ok: false, message: `load.${name}: ${parsed.message}` };
+    sizes[name] = parsed.value;
+  }
+  return { ok: true, value: { test: raw.test, streams: raw.streams ?? 1, ...sizes } };
 }
 
 function normalizeConfidence(raw: { level: number; width?: number | string; iterations?: number[] }): Parsed<ConfidenceParams> {
@@ -60,5 +85,7 @@ export function formatParamValue(name: ParamName, value: ParamValue): string {
   if (typeof value === 'number' && (SIZE_PARAMS.has(name) || BUFFER_PARAMS.has(name))) return formatSize(value);
   if (typeof value === 'number' && (name === 'duration' || name === 'timeout')) return formatSeconds(value);
   if (name === 'cpu_affinity') return formatCpuAffinity(value as CpuAffinity);
+  if (name === 'load') return formatLoad(value as LoadSpec | 'none');
+  if (name === 'interval' && typeof value === 'number') return formatSeconds(value);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

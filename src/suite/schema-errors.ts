@@ -69,7 +69,9 @@ function describeError(error: ErrorObject, root: unknown): string {
             ? `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`
             : key === 'cpu_affinity'
               ? '; write CPU numbers like cpu_affinity: { local: 0, remote: 1 }'
-              : '';
+              : key === 'load'
+                ? '; write the load streams like load: { test: TCP_STREAM, streams: 2 }, or load: none'
+                : '';
       // `key:` with nothing after it, or `- ` alone in a list
       if (value === null && isAxis(error.instancePath)) return `matrix axis '${key}' is empty; give it a list of values, like ${key}: [a, b]`;
       if (value === null) {

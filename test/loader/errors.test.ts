@@ -36,6 +36,11 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'jitter-alone': { line: 6, col: 11, message: /^jitter needs delay in link of server 'shaped': netem varies a delay/ },
   'empty-affinity': { line: 6, col: 19, message: /^cpu_affinity of group 'rr' is empty; give local or remote, like cpu_affinity: \{ local: 0, remote: 1 \}$/ },
   'affinity-number': { line: 6, col: 19, message: /^cpu_affinity must be an object, not a number 1; write CPU numbers like cpu_affinity: \{ local: 0, remote: 1 \}$/ },
+  'load-on-stream': { line: 6, col: 11, message: /^load is not used by TCP_STREAM \(only by RR and CRR tests, whose latency it loads\)/ },
+  'load-test-not-bulk': { line: 6, col: 19, message: /^'TCP_RR' is not a valid test \(one of TCP_STREAM, TCP_MAERTS, UDP_STREAM\)$/ },
+  'load-number': { line: 6, col: 11, message: /^load must be an object, not a number 2; write the load streams like load: \{ test: TCP_STREAM, streams: 2 \}, or load: none$/ },
+  'load-metric-without-load': { line: 7, col: 7, message: /^threshold on load_throughput cannot be judged for case e\/rr: load_throughput needs `load:`/ },
+  'interval-too-short': { line: 6, col: 15, message: /^interval: 50ms is shorter than netperf's demo timer keeps up with; use 100ms or more$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 

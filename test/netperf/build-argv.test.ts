@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNetperfArgv, netperfKeys } from '../../src/netperf/build-argv.js';
+import { buildLoadArgv, buildNetperfArgv, netperfKeys } from '../../src/netperf/build-argv.js';
 import type { TestName } from '../../src/model/test-types.js';
 import type { CaseParams } from '../../src/model/suite-types.js';
 
@@ -136,5 +136,33 @@ describe('netperf argv', () => {
       expect(new Set(keys).size).toBe(keys.length);
       expect(keys).not.toContain('COMMAND_LINE');
     }
+  });
+});
+
+describe('interval and load', () => {
+  it('interval is the global -D (before --, where -D would be TCP_NODELAY), in seconds', () => {
+    const args = argv({ test: 'TCP_STREAM', interval: 0.5, nodelay: true });
+    expect(split(args).global).toEqual(['-P', '0', '-H', '127.0.0.1', '-p', '12865', '-D', '0.5', '-t', 'TCP_STREAM', '-l', '10']);
+    expect(split(args).test.slice(2)).toEqual(['-D']);
+  });
+
+  it('under load, the measured test waits 1 s (-s 1) for the load streams; `load: none` changes nothing', () => {
+    expect(split(argv({ test: 'TCP_RR', duration: 2, load: { test: 'TCP_STREAM', streams: 2 } })).global).toEqual(['-P', '0', '-j', '-H', '127.0.0.1', '-p', '12865', '-s', '1', '-t', 'TCP_RR', '-l', '2']);
+    expect(argv({ test: 'TCP_RR', duration: 2, load: 'none' })).toEqual(argv({ test: 'TCP_RR', duration: 2 }));
+    expect(buildLoadArgv({ test: 'TCP_RR', load: 'none' }, target)).toBeUndefined();
+  });
+
+  it('a load stream outlasts the measured test by 1 s on each side and carries its socket-level tuning, not its RR options', () => {
+    const params = { test: 'TCP_RR', duration: 3, congestion_control: 'bbr', socket_buffer: 131072, ip_version: 6, nodelay: true, request_size: 64, cpu: true, interval: 0.5, cpu_affinity: { local: 0 }, load: { test: 'TCP_STREAM', streams: 4, send_size: 65536 } } as const;
+    const load = buildLoadArgv(params, { host: '::1', controlPort: 5 }) ?? [];
+    expect(split(load).global).toEqual(['-P', '0', '-H', '::1', '-p', '5', '-6', '-t', 'TCP_STREAM', '-l', '5']);
+    expect(split(load).test.slice(2)).toEqual(['-m', '65536', '-s', '131072', '-S', '131072', '-K', 'bbr,bbr']);
+    expect(keysOf(load)).toEqual(expect.arrayContaining(['LOCAL_CONG_CONTROL', 'THROUGHPUT']));
+    expect(keysOf(load)).not.toContain('TRANSACTION_RATE');
+  });
+
+  it('a UDP load gets -R 1 and no congestion control (-K is TCP only)', () => {
+    const load = buildLoadArgv({ test: 'UDP_RR', congestion_control: 'bbr', load: { test: 'UDP_STREAM', streams: 1, send_size: 1024 } }, target) ?? [];
+    expect(split(load).test.slice(2)).toEqual(['-m', '1024', '-R', '1']);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatMetric } from '../../src/report/format.js';
-import { parseKeyvals, parseNetperfRun } from '../../src/netperf/parse-output.js';
+import { parseInterimResults, parseKeyvals, parseNetperfRun } from '../../src/netperf/parse-output.js';
 import { type ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { TestName } from '../../src/model/test-types.js';
 
@@ -140,5 +140,51 @@ describe('congestion control', () => {
       kind: 'not-applied',
       message: 'asked for congestion control bbr at both ends, but netperf reports bbr here and cubic at the netserver; the kernel there lacks bbr (modprobe tcp_bbr) or does not allow it (net.ipv4.tcp_allowed_congestion_control)',
     });
+  });
+});
+
+describe('interim results (interval:, netperf -D)', () => {
+  const withInterval = (name: string) => {
+    const { outcome, keys, test } = fixture(name);
+    return parseNetperfRun(outcome, { test, keys, target: '127.0.0.1:12865', interval: true });
+  };
+
+  it('keeps each interim result at the end of its interval, timed by netperf, in the metric’s unit', () => {
+    const run = withInterval('tcp-stream-interval');
+    if (run.kind !== 'measured') throw new Error(run.failure.message);
+    const series = run.series ?? [];
+    expect(series.length).toBeGreaterThanOrEqual(3);
+    // t is measured from the start of the first interval: the first point sits at its own length, and t only grows
+    const { outcome } = fixture('tcp-stream-interval');
+    const first = /NETPERF_INTERVAL\[0\]=([\d.]+)/.exec(outcome.stdout)?.[1];
+    expect(series[0]?.t).toBeCloseTo(Number(first), 3);
+    for (let i = 1; i < series.length; i++) expect(series[i]?.t).toBeGreaterThan(series[i - 1]?.t ?? Infinity);
+    expect(series.at(-1)?.t).toBeGreaterThan(1.5);
+    expect(series.at(-1)?.t).toBeLessThan(2.5);
+    // 10^6bits/s → bit/s, like THROUGHPUT
+    const firstValue = Number(/NETPERF_INTERIM_RESULT\[0\]=([\d.]+)/.exec(outcome.stdout)?.[1]);
+    expect(series[0]).toEqual({ t: series[0]?.t, throughput: firstValue * 1e6 });
+  });
+
+  it('UDP_STREAM interim figures are the sender’s (send_throughput); RR ones are transactions per second', () => {
+    const udp = withInterval('udp-stream-interval');
+    const rr = withInterval('tcp-rr-interval');
+    if (udp.kind !== 'measured' || rr.kind !== 'measured') throw new Error('not measured');
+    expect(Object.keys(udp.series?.[0] ?? {}).sort()).toEqual(['send_throughput', 't']);
+    expect(Object.keys(rr.series?.[0] ?? {}).sort()).toEqual(['t', 'transaction_rate']);
+    expect(rr.series?.[0]?.transaction_rate).toBeGreaterThan(1000);
+  });
+
+  it('without interval: the interim lines are ignored; with it, a netperf that printed none is an error saying why', () => {
+    expect(measured('tcp-stream-interval').series).toBeUndefined();
+    const { outcome, keys, test } = fixture('tcp-stream');
+    const run = parseNetperfRun(outcome, { test, keys, target: 'x', interval: true });
+    expect(run.kind === 'error' && run.failure.kind).toBe('missing-keys');
+    expect(run.kind === 'error' && run.failure.message).toMatch(/built without --enable-demo/);
+  });
+
+  it('interim results in a unit perfsuite does not know are bad output, never a wrong number', () => {
+    expect(parseInterimResults('NETPERF_INTERIM_RESULT[0]=5\nNETPERF_UNITS[0]=furlongs/s\nNETPERF_INTERVAL[0]=0.5\nNETPERF_ENDING[0]=10.5\n', 'TCP_STREAM')).toMatch(/'furlongs\/s'/);
+    expect(parseInterimResults('NETPERF_INTERIM_RESULT[0]=5\nNETPERF_UNITS[0]=10^6bits/s\nNETPERF_INTERVAL[0]=0.5\nNETPERF_ENDING[0]=10.5\n', 'TCP_RR')).toMatch(/does not know/);
   });
 });

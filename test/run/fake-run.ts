@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
+import { planCases } from '../../src/plan/plan-cases.js';
+import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
+
+/** A recorded real netperf run (test/fixtures/netperf), as a fake executor's answer. */
+export function recorded(name: string): ProcessOutcome {
+  const r = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as { exitCode: number; stdout: string; stderr: string };
+  return { exitCode: r.exitCode, signal: undefined, timedOut: false, durationMs: 1000, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The planned cases of a suite given as YAML text, which must be valid. */
+export function planFor(yaml: string) {
+  const { suite, diagnostics } = loadSuiteText(yaml, { file: 'inline.yml', lookupVariable: () => undefined });
+  expect(diagnostics).toEqual([]);
+  const { cases } = compileSuites(suite ? [suite] : []);
+  return planCases(suite ? [suite] : [], cases).cases;
+}
