@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { expect } from 'vitest';
+import type { RunResult } from '../src/model/results.js';
 import { main } from '../src/cli/main.js';
 import { readSuites } from '../src/cli/read-suites.js';
 import type { Diagnostic } from '../src/model/diagnostics.js';
@@ -75,4 +78,13 @@ export async function perfsuiteInProcess(args: readonly string[], options: { cwd
     isTTY: false,
   });
   return { status, stdout, stderr };
+}
+
+const validateResults = new Ajv({ allowUnionTypes: true, validateFormats: false }).compile(JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as object);
+
+/** Reads `<dir>/results.json`, checking it against schemas/results.schema.json every time. */
+export function readResults(dir: string): RunResult {
+  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as unknown;
+  expect(validateResults(results) ? [] : validateResults.errors).toEqual([]);
+  return results as RunResult;
 }

@@ -1,14 +1,15 @@
 import { hostFacts } from './run.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
-import { checkHost } from '../plan/check-host.js';
+import { checkHost, checkPeerHost, type PeerFacts } from '../plan/check-host.js';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
 import { connectOnce } from '../exec/process.js';
 import { findHookProgram, formatHook, hookDirectory, hookLocation, hookProgramProblem, hookVariableNames, unknownHookVariables } from '../exec/server-hooks.js';
-import { checkPeerNetserver, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
+import { checkPeerNetserver, readPeerFacts, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
 import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
+import type { Case, SuiteSpec } from '../model/suite-types.js';
 import type { CliIo, Exit } from './io.js';
 import { readSuiteFiles, type SuiteOptions, suiteOptions } from './options.js';
 
@@ -75,6 +76,43 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
   }
 }
 
+/** Reads what an ssh peer offers (its congestion control and CPUs); the real one is readPeerFacts over ssh. */
+export type ReadPeerFacts = (server: PlannedServer) => Promise<PeerFacts>;
+
+/**
+ * What a server's cases ask of its far end that the checks of this machine do not cover: for an ssh peer, the
+ * `congestion_control` its kernel offers and the CPUs `cpu_affinity` remote pins netserver to, read there; for a
+ * namespace, a note that it runs on this kernel. Nothing when no case asks (or for other servers).
+ */
+export async function checkServerSide(server: PlannedServer, cases: readonly Case[], suites: readonly SuiteSpec[], readPeer: ReadPeerFacts): Promise<Check[]> {
+  const own = cases.filter((c) => c.suite === server.suite && c.server === server.name);
+  const algorithms = [...new Set(own.map((c) => c.params.congestion_control).filter((name) => name !== undefined))];
+  const pinsRemote = own.some((c) => c.params.cpu_affinity?.remote !== undefined);
+  if (server.type === 'netns' && algorithms.length > 0) {
+    return [{ ok: true, what: `${server.key}: congestion control`, detail: "the namespace shares this machine's kernel and its modules, so the check of this machine covers it" }];
+  }
+  if (server.type !== 'ssh' || (algorithms.length === 0 && !pinsRemote)) return [];
+  const what = `${server.key}: on ${server.host}`;
+  let facts: PeerFacts;
+  try {
+    facts = await readPeer(server);
+  } catch (error) {
+    return [{ ok: false, what, detail: `cannot read its congestion control and CPUs (${(error as Error).message})` }];
+  }
+  const problems = checkPeerHost(cases, suites, server, facts);
+  if (problems.length > 0) return problems.map((problem) => ({ ok: false, what, detail: formatDiagnostic(problem) }));
+  const found: string[] = [];
+  if (algorithms.length > 0) {
+    found.push(
+      facts.congestionControls === undefined
+        ? 'tcp_available_congestion_control cannot be read there (not Linux?), so only the run checks that congestion_control applied'
+        : `congestion control ${algorithms.join(', ')} offered (it has ${[...facts.congestionControls].join(', ')})`,
+    );
+  }
+  if (pinsRemote) found.push(facts.cpuCount === undefined ? 'nproc did not answer there, so cpu_affinity remote is not checked' : `${facts.cpuCount} CPU${facts.cpuCount === 1 ? '' : 's'} for cpu_affinity remote`);
+  return [{ ok: true, what, detail: found.join('; ') }];
+}
+
 /**
  * One line per setup/teardown command of a server: the command, where it is written, and whether its program is
  * there (a path relative to the suite's directory, or a name on PATH) and its `${PERFSUITE_*}` names exist for this server.
@@ -106,11 +144,12 @@ export async function doctor(files: readonly string[], options: SuiteOptions, io
     const { suites, cases } = readSuiteFiles(files, options, io);
     const configFile = sshConfigFile(io.env);
     const hooksListed = new Set<string>();
+    const readPeer: ReadPeerFacts = (server) => readPeerFacts(sshTargetOf(server, configFile));
     for (const server of planCases(suites, cases).servers) {
-      if (server.type === 'ssh') checks.push(await checkSsh(server, netperf, configFile));
-      else if (server.type === 'external') checks.push(await checkExternal(server));
-      else if (server.type === 'netns') checks.push(await checkNetns(server));
-      else checks.push({ ok: netserver !== undefined, what: `${server.key}: local netserver`, detail: netserver === undefined ? 'needs netserver here' : `on ${server.host}` });
+      const reached = server.type === 'ssh' ? await checkSsh(server, netperf, configFile) : server.type === 'external' ? await checkExternal(server) : server.type === 'netns' ? await checkNetns(server) : undefined;
+      checks.push(reached ?? { ok: netserver !== undefined, what: `${server.key}: local netserver`, detail: netserver === undefined ? 'needs netserver here' : `on ${server.host}` });
+      // a peer that cannot be reached is reported once, by the line above
+      if (reached?.ok === true) checks.push(...(await checkServerSide(server, cases, suites, readPeer)));
       // a local server's IPv4 and IPv6 listeners share one set of hooks
       if (!hooksListed.has(`${server.suite}/${server.name}`)) checks.push(...checkHooks(server, io));
       hooksListed.add(`${server.suite}/${server.name}`);

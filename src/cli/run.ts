@@ -44,12 +44,13 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
     .option('--baseline <results.json>', "judge each group's regression: tolerances against this earlier run (exit 1 on a regression)")
     .option('--history <file>', "judge each group's regression: tolerances against the history of earlier runs (perfsuite history add); exit 1 on a regression")
-    .option('--seed <n>', 'seed of the interleaved order of compare: arms (recorded in results.json; the same seed gives the same order)')
+    .option('--seed <n>', 'seed of every random choice: the interleaved order of compare: arms and the order of --shuffle (recorded in results.json; the same seed gives the same order)')
+    .option('--shuffle', 'run the cases in a random order seeded by --seed, to expose order effects (a compare: group moves as one); results.json lists them in suite order')
     .option('--fail-on-inconclusive', 'a comparison still inconclusive at repeat max fails its case (exit 1) instead of warning')
     .action(async (files, options) => {
       const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
       const seed = options.seed === undefined ? randomInt(2 ** 31) : parseSeed(options.seed);
-      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters, seed, failOnInconclusive: options.failOnInconclusive === true }, io));
+      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters, seed, shuffle: options.shuffle === true, failOnInconclusive: options.failOnInconclusive === true }, io));
     });
 }
 
@@ -63,8 +64,10 @@ export interface RunOptions extends SuiteOptions, SelectOptions {
   readonly baseline?: string | undefined;
   /** A history file (JSON Lines) to judge `regression:` tolerances against. */
   readonly history?: string | undefined;
-  /** Seeds the interleaved order of `compare:` arms; recorded in results.json. */
+  /** Seeds every random choice (the interleaved order of `compare:` arms, `shuffle`); recorded in results.json. */
   readonly seed: number;
+  /** Run the cases in an order shuffled from `seed` (`--shuffle`). */
+  readonly shuffle?: boolean;
   readonly failOnInconclusive: boolean;
 }
 
@@ -98,6 +101,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   if (hostProblems.length > 0) throw new SuiteError(hostProblems);
 
   if (selected !== undefined) await io.stdout(`${describeSelection(selected).join('\n')}\n`);
+  if (options.shuffle === true) await io.stdout(`cases in a shuffled order: seed ${options.seed} (--shuffle --seed ${options.seed} repeats it)\n`);
   const outDir = path.resolve(io.cwd, options.out);
   if (options.baseline !== undefined && realPath(path.join(outDir, REPORTERS.json.file)) === realPath(path.resolve(io.cwd, options.baseline))) {
     throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
@@ -114,6 +118,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const controller = new AbortController();
   const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
   const finished: CaseResult[] = [];
+  // results.json lists cases in suite order whatever order they ran in (--shuffle), so runs and shards line up
+  const planOrder = new Map(plan.cases.map((p, i) => [p.case.id, i]));
   const snapshot = (state: RunResult['state']): RunResult => {
     // at the end of a run that stopped early, every case it never got to is there as skipped
     const done = new Set(finished.map((c) => c.id));
@@ -126,8 +132,9 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       environment,
       provenance,
       servers: pool.describe(),
-      suites: groupBySuite(suites, [...finished, ...notRun]),
+      suites: groupBySuite(suites, [...finished, ...notRun].sort((a, b) => (planOrder.get(a.id) ?? 0) - (planOrder.get(b.id) ?? 0))),
       seed: options.seed,
+      ...(options.shuffle === true ? { shuffled: true } : {}),
       ...(options.failOnInconclusive ? { failOnInconclusive: true } : {}),
       ...defined({ selection: selected, history: historyComparison }),
     };
@@ -170,6 +177,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       signal: controller.signal,
       now: () => performance.now(),
       seed: options.seed,
+      shuffle: options.shuffle === true,
       failOnInconclusive: options.failOnInconclusive,
       onCaseStart: async (planned, index) => {
         if (onGithub && planned.case.suite !== openGroup) {

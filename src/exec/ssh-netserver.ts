@@ -1,5 +1,6 @@
 import { defined } from '../model/defined.js';
 import type { FailureKind } from '../model/netperf-outcome.js';
+import type { PeerFacts } from '../plan/check-host.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import type { StartedNetserver } from './local-netserver.js';
@@ -91,6 +92,31 @@ export async function checkPeerNetserver(target: SshTarget, netserver: string | 
     });
   }
   return version;
+}
+
+/** A fixed remote command (no suite value in it): the peer's congestion control algorithms and its CPU count, one per line. */
+const PEER_FACTS_COMMAND = 'echo "congestion_control: $(cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null)"; echo "cpus: $(nproc 2>/dev/null)"';
+
+/**
+ * What the peer offers that a suite may ask of it (`tcp_available_congestion_control`, `nproc`), over one ssh session;
+ * a field it could not read (not Linux, no nproc) is left out. Throws a classified failure when ssh cannot get it.
+ */
+export async function readPeerFacts(target: SshTarget): Promise<PeerFacts> {
+  const result = await runProcess(['ssh', ...sshArgv(target, PEER_FACTS_COMMAND)], { timeoutMs: 30_000 });
+  if (result.exitCode !== 0) throw new SshNetserverError(classifySshFailure(target, `${result.stderr}${result.stdout}`, result.exitCode ?? null));
+  return parsePeerFacts(target.host, result.stdout);
+}
+
+/** The output of the peer facts command as facts: an empty list or count means it could not be read. */
+export function parsePeerFacts(host: string, stdout: string): PeerFacts {
+  const field = (name: string): string => new RegExp(`^${name}: *(.*)$`, 'm').exec(stdout)?.[1]?.trim() ?? '';
+  const algorithms = field('congestion_control').split(/\s+/).filter((name) => name !== '');
+  const cpus = Number(field('cpus'));
+  return {
+    host,
+    ...(algorithms.length === 0 ? {} : { congestionControls: new Set(algorithms) }),
+    ...(Number.isSafeInteger(cpus) && cpus > 0 ? { cpuCount: cpus } : {}),
+  };
 }
 
 /** How to reach a planned ssh server; `configFile` comes from PERFSUITE_SSH_CONFIG (see sshConfigFile). */

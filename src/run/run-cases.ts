@@ -1,16 +1,19 @@
 import type { CaseResult } from '../model/results.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
-import { createRandom } from '../stats/random.js';
+import { createRandom, shuffle } from '../stats/random.js';
 import { caseIdentity, finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
 import { runArms } from './run-arms.js';
 
 export type { RunCasesOptions } from './measure-run.js';
 
-/** Measures cases one after another (the arms of a `compare:` group together, interleaved); stops early when the signal aborts. */
+/**
+ * Measures cases one after another (the arms of a `compare:` group together, interleaved), in the given order or, with
+ * `shuffle`, in a seeded random order of units; stops early when the signal aborts.
+ */
 export async function runCases(cases: readonly PlannedCase[], options: RunCasesOptions): Promise<{ results: CaseResult[]; interrupted: boolean }> {
   const results: CaseResult[] = [];
-  for (const unit of unitsOf(cases)) {
+  for (const unit of runOrder(cases, options)) {
     if (options.signal.aborted) return { results, interrupted: true };
     const first = unit[0];
     if (first === undefined) continue;
@@ -31,6 +34,16 @@ export function unitSeed(seed: number, controlId: string): number {
   let hash = (0x811c9dc5 ^ seed) >>> 0;
   for (const char of controlId) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
   return hash;
+}
+
+/**
+ * The units in the order they run: as planned, or with `shuffle` in a random order seeded from the run's seed (by a
+ * name no case id can have, so it does not follow the order of any unit's arms). Units move whole: a control and its
+ * candidates stay together.
+ */
+export function runOrder(cases: readonly PlannedCase[], options: Pick<RunCasesOptions, 'seed' | 'shuffle'>): PlannedCase[][] {
+  const units = unitsOf(cases);
+  return options.shuffle === true ? shuffle(units, createRandom(unitSeed(options.seed ?? 0, '--shuffle'))) : units;
 }
 
 /** Consecutive planned cases that share a control form one unit (they run interleaved); every other case is its own. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { classifySshFailure, remoteNetserverVersion, sshArgv, startSshNetserver } from '../../src/exec/ssh-netserver.js';
+import { classifySshFailure, parsePeerFacts, remoteNetserverVersion, sshArgv, startSshNetserver } from '../../src/exec/ssh-netserver.js';
 
 const peer = { host: 'perf-b.example.net', user: 'ci', sshPort: 2222, identityFile: '~/.ssh/perf_ci' };
 
@@ -14,6 +14,12 @@ describe('ssh argv and failures', () => {
     ]);
     expect(sshArgv({ host: 'h', configFile: '/etc/perf/ssh_config' }, 'true', { tty: true }).slice(0, 1)).toEqual(['-tt']);
     expect(sshArgv({ host: 'h', configFile: '/etc/perf/ssh_config' }, 'true')).toContain('/etc/perf/ssh_config');
+  });
+
+  it("reads a peer's congestion control and CPU count, leaving out what it could not read", () => {
+    expect(parsePeerFacts('peer', 'congestion_control: reno cubic bbr\ncpus: 8\n')).toEqual({ host: 'peer', congestionControls: new Set(['reno', 'cubic', 'bbr']), cpuCount: 8 });
+    expect(parsePeerFacts('peer', 'congestion_control: \ncpus: \n')).toEqual({ host: 'peer' });
+    expect(parsePeerFacts('peer', 'Welcome!\n')).toEqual({ host: 'peer' });
   });
 
   it('names the cause and the fix for each way ssh fails', () => {

@@ -4,10 +4,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/model/results.js';
-import { isRunning, projectRoot, schemaErrors, waitUntil } from '../helpers.js';
+import { isRunning, projectRoot, readResults, schemaErrors, waitUntil } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suites = 'test/fixtures/suites/valid';
@@ -16,14 +14,6 @@ function outDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'perfsuite-run-'));
 }
 
-const validateResults = new Ajv({ allowUnionTypes: true, validateFormats: false }).compile(JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as object);
-
-/** Reads results.json, checking it against schemas/results.schema.json every time. */
-function readResults(dir: string): RunResult {
-  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as unknown;
-  expect(validateResults(results) ? [] : validateResults.errors).toEqual([]);
-  return results as RunResult;
-}
 
 /** netperf or netserver processes still using this port. */
 function processesOnPort(port: number): string[] {

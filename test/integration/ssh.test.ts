@@ -2,12 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshNetserver } from '../../src/exec/ssh-netserver.js';
 import type { RunResult } from '../../src/model/results.js';
-import { isRunning, projectRoot } from '../helpers.js';
+import { availableCongestionControls } from '../../src/exec/environment.js';
+import { isRunning, perfsuiteInProcess, projectRoot } from '../helpers.js';
 import { freePort, sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -113,6 +114,29 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     const bad = doctor(sshd.wrongIdentityFile);
     expect(bad.status).toBe(3);
     expect(bad.stdout).toMatch(/^✗ ssh-peer\/peer: ssh 127\.0\.0\.1: ssh to root@127\.0\.0\.1:\d+ was refused \(.*Permission denied/m);
+  });
+
+  it('doctor reads the congestion control and CPUs the peer offers, for the cases that ask for them', async () => {
+    // the peer is this machine, so it offers what this kernel offers
+    const offered = [...(availableCongestionControls() ?? [])];
+    const file = 'test/fixtures/suites/valid/peer-tuned.yml';
+    const doctor = (vars: Record<string, string>) =>
+      perfsuiteInProcess(['doctor', file, ...Object.entries({ SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`])], {
+        env: { PATH: process.env['PATH'] ?? '', PERFSUITE_SSH_CONFIG: sshd.clientConfig },
+      });
+    const bad = await doctor({ PEER_CC: 'nosuchcc', REMOTE_CPU: '4095' });
+    expect(bad.status).toBe(3);
+    const lines = bad.stdout.split('\n');
+    expect(lines).toContain('✓ peer-tuned/peer: ssh 127.0.0.1: reachable, netserver 2.7.0 there');
+    expect(lines).toContain(
+      `✗ peer-tuned/peer: on 127.0.0.1: ${file}:19:34: congestion_control nosuchcc is not available in the kernel of 127.0.0.1 (it has ${offered.join(', ')}); load it there (modprobe tcp_nosuchcc) or pick one of those`,
+    );
+    expect(bad.stdout).toMatch(new RegExp(`^✗ peer-tuned/peer: on 127\\.0\\.0\\.1: ${file.replaceAll('.', '\\.')}:21:7: cpu_affinity ,4095 pins netserver on 127\\.0\\.0\\.1 to CPU 4095, but 127\\.0\\.0\\.1 has \\d+ CPUs?`, 'm'));
+    // an algorithm this kernel offers passes at the peer too
+    const other = offered.find((name) => name !== 'reno') ?? 'cubic';
+    const good = await doctor({ PEER_CC: other });
+    expect(good.stdout.split('\n')).toContain(`✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, ${other} offered (it has ${offered.join(', ')}); ${availableParallelism()} CPU${availableParallelism() === 1 ? '' : 's'} for cpu_affinity remote`);
+    expect(good.stdout).not.toContain('✗ peer-tuned/peer');
   });
 
   it('refuses a netserver of another version on the peer, naming both', async () => {

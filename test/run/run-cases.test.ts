@@ -1,24 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
-import { planCases } from '../../src/plan/plan-cases.js';
-import { runCases } from '../../src/run/run-cases.js';
+import { runCases, runOrder } from '../../src/run/run-cases.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
-import { loadSuiteText, compileSuites } from '../../src/suite/load-suite.js';
-
-/** A recorded real netperf run, as the fake executor's answer. */
-function recorded(name: string): ProcessOutcome {
-  const r = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as { exitCode: number; stdout: string; stderr: string };
-  return { exitCode: r.exitCode, signal: undefined, timedOut: false, durationMs: 1000, stdout: r.stdout, stderr: r.stderr };
-}
-
-function planFor(yaml: string) {
-  const { suite, diagnostics } = loadSuiteText(yaml, { file: 'inline.yml', lookupVariable: () => undefined });
-  expect(diagnostics).toEqual([]);
-  const { cases } = compileSuites(suite ? [suite] : []);
-  return planCases(suite ? [suite] : [], cases).cases;
-}
+import { planFor, recorded } from './fake-run.js';
 
 /** Answers each call with the next outcome from the script (the last one repeats), recording the argv. */
 function scripted(...outcomes: ProcessOutcome[]): NetperfExecutor & { calls: string[][] } {
@@ -155,5 +140,66 @@ tests:
     expect(outcome.interrupted).toBe(true);
     expect(outcome.results.map((r) => r.id)).toEqual(finished);
     expect(finished).toHaveLength(1);
+  });
+});
+
+/** Five plain cases, a compare: group of three arms (one unit), and one more plain case. */
+const ORDERED = `version: 1
+name: s
+defaults:
+  duration: 1
+tests:
+  - name: rr
+    test: TCP_RR
+    matrix:
+      request_size: [1, 2, 3, 4, 5]
+  - name: ab
+    test: TCP_STREAM
+    matrix:
+      socket_buffer: [default, 64K, 128K]
+    compare: { socket_buffer: default }
+    repeat: 7
+    regression: { throughput: 5% }
+  - name: crr
+    test: TCP_CRR
+`;
+
+describe('the order cases run in (--shuffle)', () => {
+  const plan = planFor(ORDERED);
+  const yamlOrder = plan.map((p) => p.case.id);
+  /** Answers each test with a recorded output of its type, so every case measures. */
+  const byTest: NetperfExecutor = { run: (argv) => Promise.resolve(recorded(argv[argv.indexOf('-t') + 1] === 'TCP_STREAM' ? 'tcp-stream' : argv[argv.indexOf('-t') + 1] === 'TCP_CRR' ? 'tcp-crr' : 'tcp-rr')) };
+  const ranOrder = async (extra: { seed?: number; shuffle?: boolean }) => {
+    const finished: string[] = [];
+    const { results } = await runCases(plan, { ...options(byTest, pool()), ...extra, onCaseFinished: (r) => void finished.push(r.id) });
+    expect(results.map((r) => r.id)).toEqual(finished);
+    expect(results.every((r) => r.status === 'pass')).toBe(true);
+    return finished;
+  };
+  const armIds = ['s/ab[socket_buffer=default]', 's/ab[socket_buffer=64K]', 's/ab[socket_buffer=128K]'];
+
+  it('is the suite order by default, whatever the seed', async () => {
+    expect(yamlOrder).toHaveLength(9);
+    expect(await ranOrder({})).toEqual(yamlOrder);
+    expect(await ranOrder({ seed: 7 })).toEqual(yamlOrder);
+    expect(await ranOrder({ seed: 7, shuffle: false })).toEqual(yamlOrder);
+  });
+
+  it('with shuffle is a permutation seeded by the seed, and a control with its candidates stays one unit', async () => {
+    const orders = Array.from({ length: 20 }, (_, seed) => runOrder(plan, { seed, shuffle: true }).flat().map((p) => p.case.id));
+    for (const order of orders) {
+      expect([...order].sort()).toEqual([...yamlOrder].sort());
+      // the arms run together, control first, as runArms reports them
+      const at = order.indexOf(armIds[0] ?? '');
+      expect(order.slice(at, at + 3)).toEqual(armIds);
+    }
+    // most seeds change the order, and seeds give different orders
+    expect(orders.filter((order) => order.join() !== yamlOrder.join()).length).toBeGreaterThanOrEqual(18);
+    expect(new Set(orders.map((order) => order.join())).size).toBeGreaterThanOrEqual(15);
+    // what actually runs follows that order, and the same seed gives the same order
+    const first = await ranOrder({ seed: 3, shuffle: true });
+    expect(first).toEqual(orders[3]);
+    expect(first).not.toEqual(yamlOrder);
+    expect(await ranOrder({ seed: 3, shuffle: true })).toEqual(first);
   });
 });
