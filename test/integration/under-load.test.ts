@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { netnsUnavailable } from '../../src/exec/netns-link.js';
+import type { CaseResult } from '../../src/model/results.js';
+import { projectRoot, readResults } from '../helpers.js';
+
+const bin = path.join(projectRoot, 'bin/perfsuite.js');
+const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
+const perfsuite = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: projectRoot, encoding: 'utf8', env });
+const testOf = (argv: readonly string[]): string | undefined => argv[argv.indexOf('-t') + 1];
+const unavailable = await netnsUnavailable();
+
+/** Every series' t only grows, and each point holds exactly t and the one metric. */
+function expectSeries(c: CaseResult | undefined, metric: string, runs: number): void {
+  expect(c?.series).toHaveLength(runs);
+  for (const series of c?.series ?? []) {
+    expect(series.length).toBeGreaterThanOrEqual(2);
+    for (const [i, point] of series.entries()) {
+      expect(Object.keys(point).sort()).toEqual([metric, 't'].sort());
+      expect(point.t).toBeGreaterThan(i === 0 ? 0 : (series[i - 1]?.t ?? Infinity));
+    }
+  }
+}
+
+describe('load: and interval: with the real netperf on loopback', () => {
+  it('measures an RR case idle and under two bulk streams, keeps interim series, and plans both', () => {
+    const plan = perfsuite('plan', 'test/fixtures/suites/valid/under-load.yml');
+    expect(plan.stdout).toMatch(/^under-load\/rr\[load=2xTCP_STREAM\] .*\n {2}netperf -P 0 -j -H 127\.0\.0\.1 -p \{port\} -s 1 -D 0\.25 -t TCP_RR -l 1 -- .*\n {2}under load, 2 at once: netperf -P 0 -H 127\.0\.0\.1 -p \{port\} -t TCP_STREAM -l 3 -- /m);
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-load-'));
+    const run = perfsuite('run', 'test/fixtures/suites/valid/under-load.yml', '--out', dir, '--repeat', '2');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const [idle, loaded, udp] = readResults(dir).suites[0]?.cases ?? [];
+    expect([idle?.id, loaded?.id, udp?.id]).toEqual(['under-load/rr[load=none]', 'under-load/rr[load=2xTCP_STREAM]', 'under-load/udp']);
+    expect(idle?.metrics.load_throughput).toBeUndefined();
+    expect(idle?.netperf.map((n) => testOf(n.argv))).toEqual(['TCP_RR']);
+    // the loaded case ran its two load streams beside the measured test, and they moved data
+    expect(loaded?.netperf.map((n) => testOf(n.argv))).toEqual(['TCP_RR', 'TCP_STREAM', 'TCP_STREAM']);
+    expect(loaded?.runs.every((r) => (r.load_throughput ?? 0) > 1e6)).toBe(true);
+    expect(loaded?.thresholds).toEqual([expect.objectContaining({ metric: 'load_throughput', passed: true })]);
+    expectSeries(idle, 'transaction_rate', 2);
+    expectSeries(loaded, 'transaction_rate', 2);
+    expectSeries(udp, 'send_throughput', 2);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('cubic and bbr, idle and under load: the load fills the link, latency under load is far above idle, and the load uses the case’s algorithm', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-tuning-'));
+    const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '1s');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const cases = readResults(dir).suites[0]?.cases ?? [];
+    expect(cases).toHaveLength(10);
+    const rr = cases.filter((c) => c.group === 'latency-under-load');
+    for (const loaded of rr.filter((c) => c.params.load !== 'none')) {
+      const idle = rr.find((c) => c.params.load === 'none' && c.params.congestion_control === loaded.params.congestion_control && c.params.socket_buffer === loaded.params.socket_buffer);
+      // two bulk flows fill the 50 Mbit/s tbf link; a request then waits behind the shaper's queue
+      expect(loaded.metrics.load_throughput).toBeGreaterThan(30e6);
+      expect(loaded.metrics.load_throughput).toBeLessThanOrEqual(55e6); // tbf lets a burst through at the start
+      expect(loaded.metrics.latency_p50).toBeGreaterThan(10 * (idle?.metrics.latency_p50 ?? Infinity));
+      const loadArgv = loaded.netperf.find((n) => testOf(n.argv) === 'TCP_STREAM')?.argv ?? [];
+      expect(loadArgv.join(' ')).toContain(`-K ${String(loaded.params.congestion_control)},${String(loaded.params.congestion_control)}`);
+      expect(loaded.series?.[0]?.length).toBeGreaterThanOrEqual(1);
+    }
+    expect(run.stdout).toMatch(/load_throughput >= 40 Mbit\/s {2}4\/4 cases/);
+  });
+});
