@@ -1,3 +1,4 @@
+import { formatHostPort } from '../model/seams.js';
 import { hostFacts } from './run.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import { checkHost, checkPeerHost, type PeerFacts } from '../plan/check-host.js';
@@ -42,7 +43,7 @@ async function checkSsh(server: PlannedServer, localVersion: string | undefined,
 }
 
 async function checkExternal(server: PlannedServer): Promise<Check> {
-  const what = `${server.key}: netserver at ${server.host}:${server.controlPort}`;
+  const what = `${server.key}: netserver at ${formatHostPort(server.host, server.controlPort)}`;
   try {
     await connectOnce(server.host, Number(server.controlPort), REACH_TIMEOUT_MS);
     return { ok: true, what, detail: 'accepts connections' };

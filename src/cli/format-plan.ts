@@ -1,3 +1,4 @@
+import { formatHostPort } from '../model/seams.js';
 import { formatLocation } from '../model/diagnostics.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { formatDuration, shellQuote } from '../report/format.js';
@@ -24,7 +25,7 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
   const lines: string[] = selection === undefined ? [] : [...describeSelection(selection), ''];
   for (const server of plan.servers) {
     const how = server.netserver === undefined ? 'already running' : server.netserver.map(shellQuote).join(' ');
-    lines.push(`server ${server.key} (${server.type}) ${server.host}:${server.controlPort}: ${how}`);
+    lines.push(`server ${server.key} (${server.type}) ${formatHostPort(server.host, server.controlPort)}: ${how}`);
     for (const [when, hooks] of [['setup', server.setup], ['teardown', server.teardown]] as const) {
       for (const hook of hooks) lines.push(`  ${when}${hook.inNamespace ? ' (in its namespace)' : ''}: ${hook.argv.map(shellQuote).join(' ')}  ${formatLocation(hook.loc)}`);
     }

@@ -1,3 +1,4 @@
+import { formatHostPort } from '../model/seams.js';
 import { freePort, type LongProcess, startProcess, waitForListener } from './process.js';
 
 /** A netserver this process started and must stop. */
@@ -19,11 +20,11 @@ async function waitUntilListening(host: string, port: number, netserver: LongPro
   await waitForListener(host, port, {
     deadline,
     attemptMs: READY_TIMEOUT_MS,
-    timeoutMessage: `netserver did not listen on ${host}:${port} within ${READY_TIMEOUT_MS / 1000} s`,
+    timeoutMessage: `netserver did not listen on ${formatHostPort(host, port)} within ${READY_TIMEOUT_MS / 1000} s`,
     gaveUp: () => {
       if (exit === undefined) return undefined;
       const detail = netserver.output().trim().split('\n').slice(-2).join(' / ');
-      return new Error(`netserver exited with ${exit.exitCode ?? exit.signal ?? exit.errorCode ?? 'an error'} before listening on ${host}:${port}${detail === '' ? '' : ` (${detail})`}`);
+      return new Error(`netserver exited with ${exit.exitCode ?? exit.signal ?? exit.errorCode ?? 'an error'} before listening on ${formatHostPort(host, port)}${detail === '' ? '' : ` (${detail})`}`);
     },
   });
 }

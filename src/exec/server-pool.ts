@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PlannedServer } from '../plan/plan-cases.js';
-import { type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
+import { formatHostPort, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
 import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
@@ -250,7 +250,7 @@ async function checkReachable(server: PlannedServer): Promise<{ host: string; po
     }
     throw new ServerUnavailable({
       kind: 'no-netserver',
-      message: `cannot reach the netserver of ${server.key} at ${server.host}:${port} (${(error as Error).message}); start it there (netserver -p ${port}) or fix host/control_port`,
+      message: `cannot reach the netserver of ${server.key} at ${formatHostPort(server.host, port)} (${(error as Error).message}); start it there (netserver -p ${port}) or fix host/control_port`,
     });
   }
 }

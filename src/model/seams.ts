@@ -31,3 +31,8 @@ export class ServerUnavailable extends Error {
     super(failure.message);
   }
 }
+
+/** `host:port` as people and URLs write it: an IPv6 address in brackets (`[::1]:12865`). */
+export function formatHostPort(host: string, port: number | string): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

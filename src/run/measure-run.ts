@@ -1,6 +1,6 @@
 import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
-import { type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
+import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
 import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
@@ -91,7 +91,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
     const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
     const recordedLoad = planned.load === undefined ? [] : fillPlaceholders(planned.load.netperf, { host: target.host, port: target.port });
     progress.invocations = [...outcomes.map((outcome) => invocation(recorded, outcome)), ...loadOutcomes.map((outcome) => invocation(recordedLoad, outcome))];
-    const where = `${target.host}:${target.port}`;
+    const where = formatHostPort(target.host, target.port);
     const parsed = outcomes.map((outcome) =>
       parseNetperfRun(outcome, { test: params.test as TestName, keys, target: where, ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }) }),
     );

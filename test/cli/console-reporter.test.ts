@@ -34,6 +34,11 @@ describe('console output', () => {
     expect(formatCaseLine(base, 2, 10, { color: false })).toBe('✓ [ 3/10] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  3.0s');
   });
 
+  it('a case measured under load says how much the load streams carried', () => {
+    const loaded: CaseResult = { ...base, metrics: { ...base.metrics, load_throughput: 47_900_000 } };
+    expect(formatCaseLine(loaded, 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  under load 47.9 Mbit/s  3.0s');
+  });
+
   it('names each missed threshold with its observed value and line', () => {
     const failed: CaseResult = {
       ...base,
