@@ -37,6 +37,11 @@ export function formatNumber(value: number): string {
   return value.toFixed(magnitude >= 10 ? 1 : 2);
 }
 
+/** A number with three significant figures at most, without padding or float noise: 1.8, 0.782, 12.3, 120. */
+export function formatSignificant(value: number): string {
+  return String(Number(value.toPrecision(3)));
+}
+
 /** A metric value with a readable unit: 35.2 Gbit/s, 48.1k/s, 2.31 ms, 0.50%. */
 export function formatMetric(metric: string, value: number, test?: TestName): string {
   if (metric === 'transaction_rate') return `${value >= 1e4 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)}/s`;

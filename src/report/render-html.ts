@@ -1,10 +1,10 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
-import { displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
-import { caseName, commonModeShifts, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, HISTORY_METHOD, describeRegression, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
+import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, formatBounds, formatChange, formatDip, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
-import { escapeHtml, renderLatencySvg, renderSweepSvg } from './svg-charts.js';
+import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
 
 const STYLE = `
@@ -14,12 +14,12 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
 div.scroll{overflow-x:auto}
-div.trends{display:flex;flex-wrap:wrap;gap:12px}
+div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:22em}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:22em}td.dip{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
@@ -108,13 +108,61 @@ function details(c: CaseResult): string {
   return `<details><summary>netperf output of ${escapeHtml(c.id)}</summary><pre>${escapeHtml(runs.join('\n\n'))}</pre></details>`;
 }
 
+function dipCell(c: CaseResult): string {
+  const dip = deepestDip(c);
+  return `<td class="text dip">${dip === undefined ? '—' : escapeHtml(formatDip(dip))}</td>`;
+}
+
+/** A chart of interim results for each case that kept them. */
+function seriesCharts(view: GroupView): string {
+  const charts = view.cases.flatMap((c) => {
+    const series = caseSeries(c);
+    if (series === undefined) return [];
+    const every = c.params.interval === undefined ? 'per interval' : `every ${paramText(c, 'interval')}`;
+    const runs = `${series.runs.length} run${series.runs.length === 1 ? '' : 's'}`;
+    return [renderSeriesSvg(`${caseName(view.suite, c)}: ${series.metric} ${every}, ${runs}`, series, deepestDip(c))];
+  });
+  return charts.length === 0 ? '' : `<div class="series">${charts.join('')}</div>`;
+}
+
+/** Idle → loaded, side by side: the idle and loaded values and the change (red when worse), then the load's throughput. */
+function renderUnderLoad({ suite, pairs }: UnderLoad): string {
+  const units = new Map<MetricName, DisplayUnit>(
+    [...UNDER_LOAD_METRICS, 'load_throughput' as const].map((m) => [m, displayUnit(m, Math.max(0, ...pairs.flatMap((p) => [p.idle.metrics[m] ?? 0, p.loaded.metrics[m] ?? 0])))]),
+  );
+  const label = (m: MetricName): string => `${m} (${escapeHtml(units.get(m)?.label ?? '')})`;
+  const value = (m: MetricName, v: number | undefined): string => (v === undefined ? '—' : formatNumber(v / (units.get(m)?.factor ?? 1)));
+  const rows = pairs.map((pair) => {
+    const effects = UNDER_LOAD_METRICS.map((m) => {
+      const e = loadEffect(pair, m);
+      const change = e.change === undefined ? '—' : formatChange(e.change * 100);
+      return `<td class="idle">${value(m, e.idle)}</td><td>${value(m, e.loaded)}</td><td${e.isWorse ? ' class="miss"' : ''}>${change}</td>`;
+    });
+    return `<tr data-idle="${escapeHtml(pair.idle.id)}" data-loaded="${escapeHtml(pair.loaded.id)}"><td class="text">${escapeHtml(pair.label)}</td><td class="text">${escapeHtml(pair.load)}</td>${effects.join('')}<td class="idle">${value('load_throughput', pair.loaded.metrics.load_throughput)}</td></tr>`;
+  });
+  const head = [
+    `<tr><th class="text" rowspan="2">case</th><th class="text" rowspan="2">load</th>${UNDER_LOAD_METRICS.map((m) => `<th class="idle" colspan="3">${label(m)}</th>`).join('')}<th class="idle" rowspan="2">load throughput (${escapeHtml(units.get('load_throughput')?.label ?? '')})</th></tr>`,
+    `<tr>${UNDER_LOAD_METRICS.map(() => '<th class="idle">idle</th><th>loaded</th><th>change</th>').join('')}</tr>`,
+  ];
+  return [
+    `<section class="under-load" data-suite="${escapeHtml(suite.name)}">`,
+    '<h3>Latency under load</h3>',
+    `<p class="meta">${escapeHtml(UNDER_LOAD_MEANING)}</p>`,
+    `<div class="scroll"><table class="under-load"><thead>${head.join('')}</thead><tbody>${rows.join('')}</tbody></table></div>`,
+    '</section>',
+  ].join('\n');
+}
+
 function renderGroup(view: GroupView): string {
+  const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
   const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)), view.cases.map((c) => c.params.test))]));
   const head = [
     '<th class="text">status</th>',
     ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p}</th>`)),
-    ...view.metrics.map((m) => `<th>${m} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
+    // a metric's name may break after an underscore, so a table of many metrics fits the page
+    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
+    ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
     '<th class="text">note</th>',
   ].join('');
   const rows = view.cases.map((c) => {
@@ -122,7 +170,7 @@ function renderGroup(view: GroupView): string {
     const missed = c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
     const note = c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}<td class="text">${escapeHtml(note)}</td></tr>`;
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}<td class="text">${escapeHtml(note)}</td></tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')
@@ -133,6 +181,7 @@ function renderGroup(view: GroupView): string {
     `<h3>${escapeHtml(view.name)} <span class="meta">— ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}</span></h3>`,
     ...charts,
     latency,
+    seriesCharts(view),
     `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     ...view.cases.map(details),
     '</section>',
@@ -150,9 +199,13 @@ export function renderHtml(result: RunResult): string {
   });
   const seconds = runSeconds(result);
   const suites: string[] = [];
+  const underLoad = underLoadPairs(result);
   let current: string | undefined;
   for (const view of groupsOf(result)) {
-    if (view.suite.name !== current) suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
+    if (view.suite.name !== current) {
+      suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
+      suites.push(...underLoad.filter((u) => u.suite === view.suite).map(renderUnderLoad));
+    }
     current = view.suite.name;
     suites.push(renderGroup(view));
   }

@@ -1,8 +1,8 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
-import { caseName, commonModeShifts, comparedMetrics, deltaMetrics, failureLocation, failuresOf, groupsOf, paramText, sweepCharts, type GroupView, type SweepChart } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, HISTORY_METHOD, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
+import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, formatChange, formatDip, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -36,7 +36,7 @@ function renderHead(result: RunResult, verdict: Verdict): string {
   const env = result.environment;
   const seconds = runSeconds(result);
   const facts = [
-    `${counts.total} cases`,
+    `${counts.total} case${counts.total === 1 ? '' : 's'}`,
     `${counts.pass} passed`,
     `${counts.fail} failed`,
     `${counts.error} could not be measured`,
@@ -104,7 +104,7 @@ function columnUnits(view: GroupView): Map<MetricName, ReturnType<typeof display
   return new Map(view.metrics.map((metric) => [metric, displayUnit(metric, Math.max(...view.cases.map((c) => c.metrics[metric] ?? 0)), view.cases.map((c) => c.params.test))]));
 }
 
-function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, ReturnType<typeof displayUnit>>): string {
+function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, ReturnType<typeof displayUnit>>, hasSeries: boolean): string {
   const failed = new Set(c.thresholds.filter((t) => !t.passed).map((t) => t.metric));
   const params = view.swept.map((p) => cell(paramText(c, p)) || '—');
   const metrics = view.metrics.map((metric) => {
@@ -120,28 +120,49 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
     return outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
   });
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
+  const dip = deepestDip(c);
+  const dips = hasSeries ? [dip === undefined ? '—' : formatDip(dip)] : [];
   const note = c.status === 'error' ? [`${c.error?.kind ?? 'error'}`] : [];
-  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...deltas, ...(note.length > 0 ? note : [''])].join(' | ')} |`;
+  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...deltas, ...dips, ...(note.length > 0 ? note : [''])].join(' | ')} |`;
 }
 
 function renderGroup(view: GroupView): string {
   const units = columnUnits(view);
+  const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
   const failed = view.cases.filter((c) => c.status !== 'pass').length;
   const header = [
     '',
     ...(view.swept.length === 0 ? ['case'] : view.swept),
     ...view.metrics.map((m) => `${m} (${units.get(m)?.label ?? METRICS[m].unit})`),
     ...deltaMetrics(view).map((m) => `Δ ${m}`),
+    ...(hasSeries ? [DIP_HEADING] : []),
     'note',
   ];
-  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, units))].join('\n');
+  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, units, hasSeries))].join('\n');
   const charts = sweepCharts(view)
     .map(renderChart)
     .filter((chart): chart is string => chart !== undefined)
     .slice(0, MAX_CHARTS_PER_GROUP);
   const title = `#### ${view.name} — ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} not passed` : ''}`;
   const body = view.cases.length > FOLD_ROWS ? `<details><summary>${view.cases.length} rows</summary>\n\n${table}\n\n</details>` : table;
-  return [title, '', ...charts.flatMap((chart) => [chart, '']), body, ''].join('\n');
+  const dipNote = hasSeries ? [`_${DIP_HEADING}_: ${DIP_MEANING}; report.html charts the interim results.`, ''] : [];
+  return [title, '', ...charts.flatMap((chart) => [chart, '']), body, '', ...dipNote].join('\n');
+}
+
+/** Each case idle → loaded in one table: the three metrics with their change (worse in bold, marked), then the load's throughput. */
+function renderUnderLoad({ pairs }: UnderLoad): string {
+  const header = ['case', 'load', ...UNDER_LOAD_METRICS.map((m) => `${m} idle → loaded`), 'load throughput'];
+  const rows = pairs.map((pair) => {
+    const effects = UNDER_LOAD_METRICS.map((m) => {
+      const e = loadEffect(pair, m);
+      const value = (v: number | undefined): string => (v === undefined ? '—' : formatMetric(m, v));
+      const change = e.change === undefined ? '' : e.isWorse ? ` (**${formatChange(e.change * 100)}** ❌)` : ` (${formatChange(e.change * 100)})`;
+      return `${value(e.idle)} → ${value(e.loaded)}${change}`;
+    });
+    const load = pair.loaded.metrics.load_throughput;
+    return `| ${[cell(pair.label), cell(pair.load), ...effects, load === undefined ? '—' : formatMetric('load_throughput', load)].join(' | ')} |`;
+  });
+  return ['#### Latency under load', '', UNDER_LOAD_MEANING, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows, ''].join('\n');
 }
 
 const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', inconclusive: '❔', unchanged: '✅', 'not-compared': '➖' };
@@ -208,9 +229,17 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const fixed = [renderHead(result, verdict), renderFailures(result), renderComparison(result)].filter((s) => s !== '').join('\n');
   const comparedTable = renderComparisonTable(result);
   const sections: string[] = comparedTable === '' ? [] : [comparedTable];
+  const underLoad = underLoadPairs(result);
   let suiteName: string | undefined;
   for (const view of groupsOf(result)) {
-    const suiteHead = view.suite.name === suiteName ? '' : `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;
+    let suiteHead = '';
+    if (view.suite.name !== suiteName) {
+      suiteHead = `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;
+      for (const pairs of underLoad.filter((u) => u.suite === view.suite)) {
+        sections.push(`${suiteHead}${renderUnderLoad(pairs)}`);
+        suiteHead = '';
+      }
+    }
     suiteName = view.suite.name;
     sections.push(`${suiteHead}${renderGroup(view)}`);
   }

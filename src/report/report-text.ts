@@ -1,8 +1,8 @@
 import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { formatMetric } from './format.js';
-import type { CommonModeShift, Failure } from './view-model.js';
+import { formatMetric, formatSignificant } from './format.js';
+import type { CommonModeShift, Dip, Failure } from './view-model.js';
 
 /** The sentences every report shares, so the console, Markdown, HTML, JUnit and annotations say the same thing. */
 
@@ -155,3 +155,16 @@ export function mergeNotes(result: RunResult, quote = '`'): string[] {
   if (merge.duplicateCases.length > 0) notes.push(`${merge.duplicateCases.length} case${merge.duplicateCases.length === 1 ? '' : 's'} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
   return notes;
 }
+
+/** A deepest dip, as the tables print it: `−38.2% at 1.8 s (run 3)`. */
+export function formatDip(dip: Dip): string {
+  return `${formatChange(dip.change * 100)} at ${formatSignificant(dip.t)} s (run ${dip.run})`;
+}
+
+/** The heading of the deepest-dip column, and what it means. */
+export const DIP_HEADING = 'deepest interim dip';
+export const DIP_MEANING = "the lowest interim result (interval:) against the mean of its run, over all runs";
+
+/** What a latency-under-load table shows, flent-style. */
+export const UNDER_LOAD_MEANING =
+  'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried meanwhile; a change for the worse is marked.';

@@ -1,8 +1,9 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { displayUnit, formatNumber } from './format.js';
-import type { SweepChart } from './view-model.js';
+import { displayUnit, formatNumber, formatSignificant } from './format.js';
+import { formatDip } from './report-text.js';
+import type { CaseSeries, Dip, SweepChart } from './view-model.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -114,4 +115,63 @@ export function renderLatencySvg(rows: readonly { readonly label: string; readon
     parts.push(`<text class="tick" x="${round(xAt(p99) + 4)}" y="${y + 15}">${formatNumber(p99 / unit.factor)}</text>`);
   });
   return `<svg class="chart" data-chart="latency" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="latency percentiles"><title>latency percentiles</title>${parts.join('')}</svg>`;
+}
+
+/** Dash patterns that tell runs apart once the palette's colours repeat: solid, then dashed, then dotted. */
+const DASHES = ['', '7 4', '2 3'];
+
+/** The longest title a 680-wide chart shows whole at 12px (at 0.66em a character, wide for most text); a longer one ends in an ellipsis, the tooltip has it all. */
+const MAX_TITLE_CHARS = 80;
+
+/**
+ * An inline SVG of a case's interim results: the metric from zero against seconds from each run's start (0 to the end
+ * of the longest run), one polyline per run (colours, then dash patterns once the colours repeat), the deepest dip
+ * ringed, and a legend at the right that lengthens the chart rather than leave it.
+ */
+export function renderSeriesSvg(title: string, series: CaseSeries, dip?: Dip): string {
+  const width = 680;
+  const legendRow = 16;
+  const margin = { left: 64, right: 96, top: 34, bottom: 48 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = Math.max(220, series.runs.length * legendRow + 8);
+  const height = margin.top + plotHeight + margin.bottom;
+  const top = Math.max(0, ...series.runs.flatMap((r) => r.points.map((p) => p.value)));
+  const unit = displayUnit(series.metric, top);
+  const yScale = niceScale(top / unit.factor);
+  const seconds = series.seconds > 0 ? series.seconds : 1;
+  const xStep = niceScale(seconds).step;
+  const xAt = (t: number): number => margin.left + (t / seconds) * plotWidth;
+  const yAt = (value: number): number => margin.top + plotHeight - (value / unit.factor / yScale.top) * plotHeight;
+  const parts: string[] = [];
+  for (let i = 0; i * yScale.step <= yScale.top + yScale.step / 2; i += 1) {
+    const y = yAt(i * yScale.step * unit.factor);
+    parts.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}"/>`);
+    parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(i * yScale.step)}</text>`);
+  }
+  for (let i = 0; i * xStep <= seconds * (1 + 1e-9); i += 1) {
+    const x = round(xAt(i * xStep));
+    parts.push(`<line class="grid" x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotHeight}"/>`);
+    parts.push(`<text class="tick" x="${x}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${formatSignificant(i * xStep)}</text>`);
+  }
+  parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle">time from the run's start (s)</text>`);
+  parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${series.metric} (${unit.label})`)}</text>`);
+  const shown = title.length > MAX_TITLE_CHARS ? `${title.slice(0, MAX_TITLE_CHARS - 1)}…` : title;
+  parts.push(`<text class="axis title" x="8" y="18">${escapeHtml(shown)}</text>`);
+  series.runs.forEach(({ run, points }, i) => {
+    const color = PALETTE[i % PALETTE.length] ?? '#000';
+    const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length] ?? '';
+    const stroke = (strokeWidth: number): string => `fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
+    if (points.length > 0) {
+      const coordinates = points.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
+      parts.push(`<polyline class="series" data-run="${run}" ${stroke(1.5)} points="${coordinates}"><title>run ${run}</title></polyline>`);
+    }
+    const legendY = margin.top + 8 + i * legendRow;
+    parts.push(`<line class="key" x1="${width - margin.right + 12}" x2="${width - margin.right + 40}" y1="${legendY}" y2="${legendY}" ${stroke(2)}/>`);
+    parts.push(`<text class="legend" x="${width - margin.right + 46}" y="${legendY + 4}">run ${run}</text>`);
+  });
+  if (dip !== undefined) {
+    const text = `deepest dip ${formatDip(dip)}: ${formatNumber(dip.value / unit.factor)} ${unit.label} against a mean of ${formatNumber(dip.mean / unit.factor)} ${unit.label}`;
+    parts.push(`<circle class="dip" data-run="${dip.run}" cx="${round(xAt(dip.t))}" cy="${round(yAt(dip.value))}" r="6" fill="none" stroke="${FAIL}" stroke-width="2"><title>${escapeHtml(text)}</title></circle>`);
+  }
+  return `<svg class="chart" data-chart="series" data-metric="${series.metric}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }

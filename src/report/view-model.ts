@@ -1,6 +1,7 @@
-import { METRIC_NAMES, METRICS, type MetricName } from '../model/metrics.js';
+import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from '../model/metrics.js';
+import type { SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, RegressionOutcome, RunResult, SuiteResult, ThresholdOutcome } from '../model/results.js';
-import type { ParamName } from '../model/suite-types.js';
+import { activeLoad, formatLoad, type ParamName } from '../model/suite-types.js';
 import { allCases } from '../results/verdict.js';
 import { isJudgedInPoints } from '../compare/compare-runs.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
@@ -197,4 +198,159 @@ export function commonModeShifts(result: RunResult): CommonModeShift[] {
     shifts.push({ group, source, metric, change: middle, cases: items.length, ids: new Set(together.map((i) => i.id)), file, line });
   }
   return shifts;
+}
+
+/** A case's interim results (`interval:`) as charts read them: per measured run, its points in time order. */
+export interface CaseSeries {
+  /** The one metric the points carry: `throughput`, `send_throughput` or `transaction_rate`. */
+  readonly metric: MetricName;
+  /** One entry per measured run, in the order of `runs`; `run` counts from 1. */
+  readonly runs: readonly { readonly run: number; readonly points: readonly { readonly t: number; readonly value: number }[] }[];
+  /** The end of the longest run, in seconds from its start. */
+  readonly seconds: number;
+}
+
+/** The metric of interim results: the one key of a point besides `t`. */
+function seriesMetric(points: readonly SeriesPoint[]): MetricName | undefined {
+  for (const point of points) {
+    const metric = Object.keys(point).find((key) => key !== 't' && isMetricName(key));
+    if (metric !== undefined) return metric;
+  }
+  return undefined;
+}
+
+/** A case's interim results, or undefined when it kept none. */
+export function caseSeries(c: CaseResult): CaseSeries | undefined {
+  const all = c.series ?? [];
+  const metric = all.map(seriesMetric).find((m) => m !== undefined);
+  if (metric === undefined) return undefined;
+  const runs = all.map((points, i) => ({
+    run: i + 1,
+    points: points.flatMap((p) => (p[metric] === undefined ? [] : [{ t: p.t, value: p[metric] ?? 0 }])).sort((a, b) => a.t - b.t),
+  }));
+  return { metric, runs, seconds: Math.max(0, ...runs.flatMap((r) => r.points.map((p) => p.t))) };
+}
+
+/**
+ * A run's mean from its interim results: each value weighted by its interval (from the previous point's t, the
+ * first from 0), which is netperf's own figure for the run up to rounding; the last interval is often short.
+ */
+export function seriesMean(points: readonly { readonly t: number; readonly value: number }[]): number | undefined {
+  let weighted = 0;
+  let seconds = 0;
+  let previous = 0;
+  for (const p of points) {
+    const length = Math.max(0, p.t - previous);
+    weighted += p.value * length;
+    seconds += length;
+    previous = Math.max(previous, p.t);
+  }
+  return seconds > 0 ? weighted / seconds : undefined;
+}
+
+/** The lowest interim value of a case, against the mean of its run. */
+export interface Dip {
+  readonly metric: MetricName;
+  /** The run, counted from 1. */
+  readonly run: number;
+  /** The end of the interval, in seconds from the run's start. */
+  readonly t: number;
+  readonly value: number;
+  readonly mean: number;
+  /** value / mean − 1: −0.38 is 38% below the run's mean. */
+  readonly change: number;
+}
+
+/** The deepest dip over all runs of a case; none for runs of fewer than 2 points or a mean of 0, or when nothing fell below its mean. */
+export function deepestDip(c: CaseResult): Dip | undefined {
+  const series = caseSeries(c);
+  if (series === undefined) return undefined;
+  let deepest: Dip | undefined;
+  for (const { run, points } of series.runs) {
+    const mean = seriesMean(points);
+    if (points.length < 2 || mean === undefined || mean === 0) continue;
+    for (const p of points) {
+      const change = p.value / mean - 1;
+      if (change < 0 && (deepest === undefined || change < deepest.change)) deepest = { metric: series.metric, run, t: p.t, value: p.value, mean, change };
+    }
+  }
+  return deepest;
+}
+
+/** A request/response case measured idle and again under a load, the two differing in nothing else. */
+export interface LoadPair {
+  readonly idle: CaseResult;
+  readonly loaded: CaseResult;
+  /** The load, as ids spell it: `2xTCP_STREAM`. */
+  readonly load: string;
+  /** What tells the pair from the suite's other pairs: its group (when pairs come from several) and the parameters that differ between pairs, like `rr request_size=1K`; the group alone when nothing else differs. */
+  readonly label: string;
+}
+
+/** A suite's cases paired idle → loaded, for its "latency under load" table. */
+export interface UnderLoad {
+  readonly suite: SuiteResult;
+  readonly pairs: readonly LoadPair[];
+}
+
+/** What a case is apart from its load: the server and every other parameter. */
+function withoutLoad(c: CaseResult): string {
+  return (['server', ...PARAM_ORDER] as const)
+    .filter((p) => p !== 'load')
+    .map((p) => `${p}=${paramText(c, p)}`)
+    .join('\0');
+}
+
+/**
+ * Per suite, each case run under a load beside the case that is the same but for having none (`load` absent or
+ * `none`), in suite order; suites without such a pair are left out. Pairs may cross groups.
+ */
+export function underLoadPairs(result: RunResult): UnderLoad[] {
+  const views: UnderLoad[] = [];
+  for (const suite of result.suites) {
+    const idle = new Map<string, CaseResult>();
+    for (const c of suite.cases) {
+      const key = withoutLoad(c);
+      if (activeLoad(c.params) === undefined && !idle.has(key)) idle.set(key, c);
+    }
+    const found: { idle: CaseResult; loaded: CaseResult; load: string }[] = [];
+    for (const loaded of suite.cases) {
+      const load = activeLoad(loaded.params);
+      const match = load === undefined ? undefined : idle.get(withoutLoad(loaded));
+      if (load !== undefined && match !== undefined) found.push({ idle: match, loaded, load: formatLoad(load) });
+    }
+    if (found.length === 0) continue;
+    const loadedCases = found.map((p) => p.loaded);
+    const differing = PARAM_ORDER.filter((p) => p !== 'load' && new Set(loadedCases.map((c) => paramText(c, p))).size > 1);
+    const byServer = new Set(loadedCases.map((c) => c.server)).size > 1;
+    const byGroup = new Set(loadedCases.map((c) => c.group)).size > 1;
+    const pairs = found.map((p) => {
+      const params = [...(byServer ? [`server=${p.loaded.server}`] : []), ...differing.map((name) => `${name}=${paramText(p.loaded, name) || '—'}`)].join(' ');
+      const label = byGroup || params === '' ? [p.loaded.group, params].filter((s) => s !== '').join(' ') : params;
+      return { ...p, label };
+    });
+    views.push({ suite, pairs });
+  }
+  return views;
+}
+
+/** The metrics a latency-under-load table sets side by side, idle → loaded. */
+export const UNDER_LOAD_METRICS = ['transaction_rate', 'latency_p50', 'latency_p99'] as const satisfies readonly MetricName[];
+
+/** One metric of a pair, idle → loaded: the relative change (undefined without both values or with an idle 0), and whether the load made it worse. */
+export interface LoadEffect {
+  readonly idle?: number;
+  readonly loaded?: number;
+  readonly change?: number;
+  readonly isWorse: boolean;
+}
+
+/** What a load did to one metric of a pair. */
+export function loadEffect(pair: LoadPair, metric: MetricName): LoadEffect {
+  const idle = pair.idle.metrics[metric];
+  const loaded = pair.loaded.metrics[metric];
+  const values = { ...(idle === undefined ? {} : { idle }), ...(loaded === undefined ? {} : { loaded }) };
+  if (idle === undefined || loaded === undefined || idle === 0) return { ...values, isWorse: false };
+  const change = (loaded - idle) / idle;
+  return { ...values, change, isWorse: METRICS[metric].better === 'higher' ? change < 0 : change > 0 };
 }

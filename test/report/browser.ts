@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** Debian's `chromium` (or PERFSUITE_CHROMIUM); the tests fail rather than skip without one. */
 export function findChromium(): string {
@@ -51,4 +51,55 @@ export function useBrowser(): { readonly open: (html: string) => Promise<Page>; 
     },
     outside,
   };
+}
+
+export interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+/** Per SVG on the page: its box, and the box and text of each of its `<text>` elements. */
+export interface Layout {
+  readonly svg: Box;
+  readonly label: string;
+  readonly texts: readonly (Box & { readonly text: string })[];
+}
+
+export const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** Whether `inner` lies within `outer`, give or take half a pixel. */
+export const isInside = (inner: Box, outer: Box): boolean =>
+  inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
+
+/** The layout of every SVG on the page (or those `selector` picks), as drawn. */
+export async function layoutOf(page: Page, selector = 'svg'): Promise<Layout[]> {
+  return page.locator(selector).evaluateAll((svgs) =>
+    svgs.map((svg) => {
+      const box = (r: DOMRect): Box => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+      return {
+        svg: box(svg.getBoundingClientRect()),
+        label: svg.getAttribute('aria-label') ?? '',
+        texts: Array.from(svg.querySelectorAll('text')).map((t) => ({ ...box(t.getBoundingClientRect()), text: t.textContent })),
+      };
+    }),
+  );
+}
+
+/** Every text inside its SVG, no two texts of one SVG on top of each other, no two SVGs on top of each other. */
+export function expectTidy(layouts: readonly Layout[]): void {
+  const problems: string[] = [];
+  for (const { svg, label, texts } of layouts) {
+    for (const t of texts) {
+      if (!isInside(t, svg)) problems.push(`${label}: "${t.text}" sticks out of its chart`);
+    }
+    texts.forEach((a, i) => {
+      for (const b of texts.slice(i + 1)) if (overlaps(a, b)) problems.push(`${label}: "${a.text}" overlaps "${b.text}"`);
+    });
+  }
+  layouts.forEach((a, i) => {
+    for (const b of layouts.slice(i + 1)) if (overlaps(a.svg, b.svg)) problems.push(`chart ${a.label} overlaps chart ${b.label}`);
+  });
+  expect(problems).toEqual([]);
 }

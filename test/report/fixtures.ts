@@ -195,3 +195,42 @@ export function abRun(): RunResult {
     suites: [{ name: 'ab', file: 'suites/ab.yml', cases: [base, ...candidates] }],
   };
 }
+
+/**
+ * A real run of test/fixtures/results/load-interval.yml, one run a case: `rr` is TCP_RR with `interval: 500ms`, idle
+ * (`load: none`) and under two TCP_STREAM load streams; `bulk` is a 2-stream TCP_STREAM with `interval: 250ms`.
+ */
+export function recordedLoadInterval(): RunResult {
+  return JSON.parse(readFileSync(path.join(projectRoot, 'test/fixtures/results/load-interval.results.json'), 'utf8')) as RunResult;
+}
+
+/**
+ * One TCP_STREAM case with `interval: 100ms`, built, not measured: `runs` runs of `points` interim results each, about
+ * 10 Gbit/s with a deterministic ripple of ±1%, and, when there is a third run, a dip in it to 62% at 1.8 s.
+ */
+export function intervalRun(runs: number, points: number): RunResult {
+  const series = Array.from({ length: runs }, (_, r) =>
+    Array.from({ length: points }, (_, i) => ({
+      t: (i + 1) / 10,
+      throughput: 10e9 * (1 + ((((i + 1) * 7919 + r * 104729) % 11) - 5) / 500) * (r === 2 && i === 17 ? 0.62 : 1),
+    })),
+  );
+  const measured = series.map((s) => ({ throughput: s.reduce((total, p) => total + p.throughput, 0) / s.length }));
+  const c: CaseResult = {
+    id: 'iv/bulk',
+    group: 'bulk',
+    server: 'local',
+    params: { test: 'TCP_STREAM', duration: points / 10, interval: 0.1, repeat: runs },
+    file: 'suites/iv.yml',
+    line: 5,
+    status: 'pass',
+    ...summarizeRuns(measured),
+    runs: measured,
+    series,
+    thresholds: [],
+    retries: 0,
+    durationSeconds: (runs * points) / 10,
+    netperf: [],
+  };
+  return { ...syntheticRun(0), servers: [], suites: [{ name: 'iv', file: 'suites/iv.yml', cases: [c] }] };
+}

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
-import { useBrowser } from './browser.js';
+import { expectTidy, isInside, layoutOf, useBrowser } from './browser.js';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
-import { abRun, comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
+import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep, syntheticRun } from './fixtures.js';
 
 
 const { open, outside } = useBrowser();
@@ -129,6 +129,126 @@ describe('report.html in headless Chromium', () => {
     const page = await open(renderHtml(syntheticRun(5000)));
     expect(await page.locator('tbody tr[data-case]').count()).toBe(5000);
     expect(await page.locator('svg[data-chart="sweep"]').count()).toBe(100);
+    await page.close();
+  });
+});
+
+describe('report.html with interim results and latency under load, in headless Chromium', () => {
+  it('draws a case\'s interim results: one line per run from zero over the longest run, axes with units, the deepest dip ringed', async () => {
+    const page = await open(renderHtml(intervalRun(3, 40)));
+    const chart = page.locator('section[data-group="iv/bulk"] svg[data-chart="series"]');
+    expect(await chart.count()).toBe(1);
+    expect(await chart.locator('text.title').textContent()).toBe('bulk: throughput every 100ms, 3 runs');
+    expect(await chart.locator('text.axis:not(.title)').allTextContents()).toEqual(["time from the run's start (s)", 'throughput (Gbit/s)']);
+    expect(await chart.locator('polyline.series').count()).toBe(3);
+    expect(await chart.locator('.legend').allTextContents()).toEqual(['run 1', 'run 2', 'run 3']);
+    const drawn = await chart.evaluate((svg: SVGSVGElement) => {
+      const ticks = Array.from(svg.querySelectorAll<SVGTextElement>('text.tick'));
+      const at = (text: string, anchor: string): SVGTextElement | undefined => ticks.find((t) => t.textContent === text && t.getAttribute('text-anchor') === anchor);
+      const lines = Array.from(svg.querySelectorAll<SVGPolylineElement>('polyline.series')).map((line) => Array.from(line.points).map((p) => ({ x: p.x, y: p.y })));
+      const ring = svg.querySelector<SVGCircleElement>('circle.dip');
+      return {
+        // x of the 0 s and 4 s ticks, y of the zero tick's gridline
+        zeroX: Number(at('0', 'middle')?.getAttribute('x')),
+        endX: Number(at('4', 'middle')?.getAttribute('x')),
+        zeroY: Number(at('0', 'end')?.getAttribute('y')) - 4,
+        lines,
+        ring: ring === null ? undefined : { run: ring.dataset['run'], x: ring.cx.baseVal.value, y: ring.cy.baseVal.value },
+      };
+    });
+    // the longest run ends at the right edge: t = 4 s; the first point is 0.1 s from the left edge
+    expect(drawn.lines.map((line) => line.at(-1)?.x)).toEqual([drawn.endX, drawn.endX, drawn.endX]);
+    expect(drawn.lines[0]?.[0]?.x).toBeCloseTo(drawn.zeroX + (drawn.endX - drawn.zeroX) / 40, 0);
+    // from zero: every line well above the zero gridline (values near 10 Gbit/s on a 0–12.5 axis)
+    for (const line of drawn.lines) expect(Math.max(...line.map((p) => p.y))).toBeLessThan(drawn.zeroY);
+    // the ring sits on the lowest drawn point of run 3, which is its 18th (1.8 s)
+    const run3 = drawn.lines[2] ?? [];
+    const lowest = run3.reduce((a, b) => (b.y > a.y ? b : a));
+    expect(drawn.ring).toEqual({ run: '3', x: lowest.x, y: lowest.y });
+    expect(run3.indexOf(lowest)).toBe(17);
+    expect(await page.locator('tr[data-case="iv/bulk"] td.dip').textContent()).toBe('−38.0% at 1.8 s (run 3)');
+    await page.close();
+  });
+
+  it('keeps 20 runs of 1000 points readable: a distinct stroke per run, the lines inside the plot, the legend beside it, every label inside the chart', async () => {
+    const run = intervalRun(20, 1000);
+    const suite = run.suites[0]!;
+    // a title too long for the chart is cut short, not clipped
+    const id = 'iv/bulk[congestion_control=BBR,load=4xTCP_STREAM/m=64K/M=64K,nodelay=true,send_size=64K,socket_buffer=4M,test=TCP_MAERTS]';
+    const page = await open(renderHtml({ ...run, suites: [{ ...suite, cases: [{ ...suite.cases[0]!, id }] }] }));
+    expect(await page.locator('svg[data-chart="series"] text.title').textContent()).toMatch(/^bulk\[congestion_control=BBR,.*…$/);
+    const chart = page.locator('svg[data-chart="series"]');
+    const runs = await chart.evaluate((svg: SVGSVGElement) =>
+      Array.from(svg.querySelectorAll<SVGPolylineElement>('polyline.series')).map((line) => ({
+        points: line.points.numberOfItems,
+        stroke: `${line.getAttribute('stroke') ?? ''} ${line.getAttribute('stroke-dasharray') ?? 'solid'}`,
+      })),
+    );
+    expect(runs).toHaveLength(20);
+    expect(runs.every((r) => r.points === 1000)).toBe(true);
+    expect(new Set(runs.map((r) => r.stroke)).size).toBe(20);
+    expect(await chart.locator('.legend').allTextContents()).toEqual(Array.from({ length: 20 }, (_, i) => `run ${i + 1}`));
+    const boxes = await chart.evaluate((svg: SVGSVGElement) => {
+      const box = (r: DOMRect): { left: number; top: number; right: number; bottom: number } => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+      // the plot area, as its grid lines span it
+      const grid = Array.from(svg.querySelectorAll('line.grid')).map((line) => line.getBoundingClientRect());
+      return {
+        plot: { left: Math.min(...grid.map((b) => b.left)), top: Math.min(...grid.map((b) => b.top)), right: Math.max(...grid.map((b) => b.right)), bottom: Math.max(...grid.map((b) => b.bottom)) },
+        lines: Array.from(svg.querySelectorAll('polyline.series')).map((l) => box(l.getBoundingClientRect())),
+        legend: Array.from(svg.querySelectorAll('.legend, line.key')).map((l) => box(l.getBoundingClientRect())),
+      };
+    });
+    for (const line of boxes.lines) expect(isInside(line, boxes.plot)).toBe(true);
+    for (const entry of boxes.legend) expect(entry.left).toBeGreaterThan(boxes.plot.right);
+    expectTidy(await layoutOf(page));
+    await page.close();
+  });
+
+  it('lays out the recorded run: the under-load table first, idle, loaded and change under each metric, nothing clipped, charts apart', async () => {
+    const page = await open(renderHtml(recordedLoadInterval()));
+    expect(outside).toEqual([]);
+    const table = page.locator('section.under-load[data-suite="lul"] table.under-load');
+    expect(await page.locator('section.under-load h3').textContent()).toBe('Latency under load');
+    expect(await page.locator('section.under-load p.meta').textContent()).toMatch(/^What the link does to latency when it is full: /);
+    expect(await table.locator('tbody tr').allInnerTexts()).toEqual(['rr\t2xTCP_STREAM\t22314\t43028\t+92.8%\t52\t14\t−73.1%\t79\t181\t+129.1%\t29.0']);
+    expect(await table.locator('thead tr').first().locator('th').allInnerTexts()).toEqual(['case', 'load', 'transaction_rate (/s)', 'latency_p50 (µs)', 'latency_p99 (µs)', 'load throughput (Gbit/s)']);
+    const layout = await table.evaluate((t: HTMLTableElement) => {
+      const box = (el: Element): { left: number; top: number; right: number; bottom: number } => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      };
+      const [top, sub] = Array.from(t.tHead?.rows ?? []);
+      const spans = Array.from(top?.cells ?? []).filter((c) => c.colSpan === 3);
+      const subs = Array.from(sub?.cells ?? []);
+      return {
+        groups: spans.map((span, i) => ({ span: box(span), subs: subs.slice(i * 3, i * 3 + 3).map((c) => [c.textContent, box(c)] as const) })),
+        clipped: Array.from(t.querySelectorAll('th, td')).filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).map((c) => c.textContent),
+        table: box(t),
+        firstGroup: box(document.querySelector('section.group') ?? t),
+        changes: Array.from(t.tBodies[0]?.rows[0]?.cells ?? []).filter((_, i) => i >= 2 && i <= 10 && (i - 2) % 3 === 2).map((c) => [c.textContent, getComputedStyle(c).color]),
+      };
+    });
+    expect(layout.groups).toHaveLength(3);
+    for (const { span, subs } of layout.groups) {
+      expect(subs.map(([text]) => text)).toEqual(['idle', 'loaded', 'change']);
+      for (const [, b] of subs) expect(isInside({ ...b, top: span.top, bottom: span.bottom }, span)).toBe(true);
+    }
+    expect(layout.clipped).toEqual([]);
+    expect(layout.table.right).toBeLessThanOrEqual(1200);
+    expect(layout.table.bottom).toBeLessThan(layout.firstGroup.top);
+    // more transactions and a lower median are better; a p99 2.3 times the idle one is marked
+    expect(layout.changes).toEqual([
+      ['+92.8%', 'rgb(27, 31, 35)'],
+      ['−73.1%', 'rgb(27, 31, 35)'],
+      ['+129.1%', 'rgb(207, 34, 46)'],
+    ]);
+    // one chart of interim results per case, one line for its one run, and no chart on top of another
+    expect(await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => [svg.querySelector('text.title')?.textContent, svg.querySelectorAll('polyline.series').length]))).toEqual([
+      ['rr[load=none]: transaction_rate every 500ms, 1 run', 1],
+      ['rr[load=2xTCP_STREAM]: transaction_rate every 500ms, 1 run', 1],
+      ['bulk: throughput every 250ms, 1 run', 1],
+    ]);
+    expectTidy(await layoutOf(page));
     await page.close();
   });
 });

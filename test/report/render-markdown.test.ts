@@ -3,7 +3,7 @@ import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { RunResult } from '../../src/model/results.js';
 import { readResultsFiles } from '../../src/results/read-results.js';
 import { projectRoot } from '../helpers.js';
-import { abRun, comparedSweep, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
+import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep, syntheticRun, withInjected } from './fixtures.js';
 
 describe('report.md', () => {
   it('renders a recorded run as the whole expected document', async () => {
@@ -171,5 +171,37 @@ describe('report.md of a same-run comparison (A/B)', () => {
     expect(md).toContain('| ✅ | base | 945 | — |  |');
     expect(md).toContain('| ❌ | head | 897 | **−5.00%** ❌ |  |');
     expect(md).toContain('| ✅ | noisy | 960 | +2.00% ❔ |  |');
+  });
+});
+
+describe('report.md with interim results and latency under load', () => {
+  it('renders the recorded run as the whole expected document', async () => {
+    await expect(renderMarkdown(recordedLoadInterval())).toMatchFileSnapshot('../fixtures/results/load-interval.report.md');
+  });
+
+  it('sets each case under load beside its idle twin, with the changes, the worse ones marked, and the load\'s throughput', () => {
+    const md = renderMarkdown(recordedLoadInterval());
+    const lines = md.split('\n');
+    const heading = lines.indexOf('#### Latency under load');
+    // at the head of its suite, before the group tables
+    expect(heading).toBe(lines.indexOf('### lul — `test/fixtures/results/load-interval.yml`') + 2);
+    expect(heading).toBeLessThan(lines.indexOf('#### rr — 2 cases'));
+    expect(lines[heading + 2]).toMatch(/^What the link does to latency when it is full: /);
+    expect(lines.slice(heading + 4, heading + 8)).toEqual([
+      '| case | load | transaction_rate idle → loaded | latency_p50 idle → loaded | latency_p99 idle → loaded | load throughput |',
+      '|---|---|---|---|---|---|',
+      '| rr | 2xTCP_STREAM | 22.3k/s → 43.0k/s (+92.8%) | 52 µs → 14 µs (−73.1%) | 79 µs → 181 µs (**+129.1%** ❌) | 29.0 Gbit/s |',
+      '',
+    ]);
+    expect(renderMarkdown(recordedSweep())).not.toContain('Latency under load');
+  });
+
+  it('prints load_throughput as a bit rate, and each case\'s deepest interim dip', () => {
+    const md = renderMarkdown(recordedLoadInterval());
+    expect(md).toContain('|  | load | transaction_rate (/s) | latency_mean (µs) | latency_p50 (µs) | latency_p90 (µs) | latency_p99 (µs) | latency_max (ms) | latency_stddev (µs) | load_throughput (Gbit/s) | deepest interim dip | note |');
+    expect(md).toContain('| ✅ | none | 22314 | 44.8 | 52 | 60 | 79 | 3.94 | 35.9 | — | −18.9% at 1.99 s (run 1) |  |');
+    expect(md).toContain('| ✅ | 2xTCP_STREAM | 43028 | 23.1 | 14 | 15 | 181 | 4.99 | 92.4 | 29.0 | −49.1% at 0.782 s (run 1) |  |');
+    expect(renderMarkdown(intervalRun(3, 40))).toContain('| ✅ | `bulk` | 10 | −38.0% at 1.8 s (run 3) |  |');
+    expect(renderMarkdown(recordedSweep())).not.toContain('deepest interim dip');
   });
 });

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import { createHash } from 'node:crypto';
-import type { Page } from 'playwright-core';
-import { useBrowser } from './browser.js';
+import { expectTidy, layoutOf, useBrowser } from './browser.js';
 import { describe, expect, it } from 'vitest';
 import type { ChangePoint, TrendReport, TrendSeries } from '../../src/model/history.js';
 import { renderTrendHtml, renderTrendMarkdown, renderTrendSvg } from '../../src/report/render-trend.js';
@@ -299,54 +298,8 @@ describe('renderTrendSvg', () => {
 });
 
 
-interface Box {
-  readonly left: number;
-  readonly top: number;
-  readonly right: number;
-  readonly bottom: number;
-}
-
-/** Per SVG on the page: its box, and the box and text of each of its `<text>` elements. */
-interface Layout {
-  readonly svg: Box;
-  readonly label: string;
-  readonly texts: readonly (Box & { readonly text: string })[];
-}
-
-const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-
 describe('the trend report in headless Chromium', () => {
   const { open, outside } = useBrowser();
-
-  async function layoutOf(page: Page): Promise<Layout[]> {
-    return page.locator('svg').evaluateAll((svgs) =>
-      svgs.map((svg) => {
-        const box = (r: DOMRect): Box => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
-        return {
-          svg: box(svg.getBoundingClientRect()),
-          label: svg.getAttribute('aria-label') ?? '',
-          texts: Array.from(svg.querySelectorAll('text')).map((t) => ({ ...box(t.getBoundingClientRect()), text: t.textContent })),
-        };
-      }),
-    );
-  }
-
-  /** Every text inside its SVG, no two texts of one SVG on top of each other, no two SVGs on top of each other. */
-  function expectTidy(layouts: readonly Layout[]): void {
-    const problems: string[] = [];
-    for (const { svg, label, texts } of layouts) {
-      for (const t of texts) {
-        if (t.left < svg.left - 0.5 || t.right > svg.right + 0.5 || t.top < svg.top - 0.5 || t.bottom > svg.bottom + 0.5) problems.push(`${label}: "${t.text}" sticks out of its chart`);
-      }
-      texts.forEach((a, i) => {
-        for (const b of texts.slice(i + 1)) if (overlaps(a, b)) problems.push(`${label}: "${a.text}" overlaps "${b.text}"`);
-      });
-    }
-    layouts.forEach((a, i) => {
-      for (const b of layouts.slice(i + 1)) if (overlaps(a.svg, b.svg)) problems.push(`chart ${a.label} overlaps chart ${b.label}`);
-    });
-    expect(problems).toEqual([]);
-  }
 
   it('is self-contained, and every label stays inside its chart without overlapping another', async () => {
     const page = await open(renderTrendHtml(shiftedReport(), { ...META, current: { index: 8 } }));

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { failuresOf, groupsOf, sweepCharts } from '../../src/report/view-model.js';
+import { caseSeries, deepestDip, failuresOf, groupsOf, loadEffect, sweepCharts, underLoadPairs } from '../../src/report/view-model.js';
 import { verdictOf } from '../../src/results/verdict.js';
 import type { CaseResult, RunResult } from '../../src/model/results.js';
-import { recordedSweep } from './fixtures.js';
+import type { SeriesPoint } from '../../src/model/netperf-outcome.js';
+import type { CaseParams } from '../../src/model/suite-types.js';
+import { intervalRun, recordedLoadInterval, recordedSweep } from './fixtures.js';
 
 function withCases(cases: readonly Partial<CaseResult>[]): RunResult {
   const run = recordedSweep();
@@ -66,5 +68,118 @@ describe('report model', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('interim results (interval:)', () => {
+  const withSeries = (series: readonly (readonly SeriesPoint[])[]): CaseResult => ({ ...recordedSweep().suites[0]!.cases[0]!, series });
+  const rate = (points: readonly [number, number][]): SeriesPoint[] => points.map(([t, transaction_rate]) => ({ t, transaction_rate }));
+
+  it('finds the deepest dip against its run\'s mean, each interim value weighted by its interval', () => {
+    const [idle, loaded, bulk] = recordedLoadInterval().suites[0]!.cases;
+    // 21918/s over the first 0.782 s of a run whose intervals average 43088/s (netperf said 43028/s for the run)
+    const dip = deepestDip(loaded!);
+    expect(dip).toMatchObject({ metric: 'transaction_rate', run: 1, t: 0.782, value: 21917.78 });
+    expect(dip?.mean).toBeCloseTo(43087.53, 1);
+    expect(dip?.change).toBeCloseTo(-0.4913, 4);
+    // a short last interval (1.986 → 2.001 s) counts for its 15 ms only: the mean is netperf's 22314/s, not 20725/s
+    expect(deepestDip(idle!)?.mean).toBeCloseTo(22314.67, 1);
+    expect(deepestDip(idle!)).toMatchObject({ run: 1, t: 1.986 });
+    expect(deepestDip(bulk!)).toMatchObject({ metric: 'throughput', t: 0.685 });
+  });
+
+  it('takes the deepest dip over all runs, and names its run', () => {
+    expect(deepestDip(withSeries([rate([[1, 100], [2, 80], [3, 120]]), rate([[1, 100], [2, 50], [3, 150]]), rate([[1, 90], [2, 110]])]))).toEqual({
+      metric: 'transaction_rate',
+      run: 2,
+      t: 2,
+      value: 50,
+      mean: 100,
+      change: -0.5,
+    });
+    const dip = deepestDip(intervalRun(3, 40).suites[0]!.cases[0]!);
+    expect(dip).toMatchObject({ metric: 'throughput', run: 3, t: 1.8 });
+    expect(dip?.change).toBeCloseTo(-0.38, 1);
+  });
+
+  it('finds no dip in a run of fewer than 2 points, a mean of 0, a flat run, or a case without interim results', () => {
+    expect(deepestDip(withSeries([rate([[1, 100]])]))).toBeUndefined();
+    expect(deepestDip(withSeries([rate([[1, 0], [2, 0]])]))).toBeUndefined();
+    expect(deepestDip(withSeries([rate([[1, 7], [2, 7], [2.5, 7]])]))).toBeUndefined();
+    expect(deepestDip(withSeries([]))).toBeUndefined();
+    expect(deepestDip(recordedSweep().suites[0]!.cases[0]!)).toBeUndefined();
+    // a run too short to judge does not hide the dip of another
+    expect(deepestDip(withSeries([rate([[1, 1]]), rate([[1, 100], [2, 60]])]))).toMatchObject({ run: 2, t: 2, mean: 80, change: -0.25 });
+  });
+
+  it('reads the metric of each test type and the length of the longest run', () => {
+    const udp = caseSeries(withSeries([[{ t: 0.5, send_throughput: 1e9 }, { t: 1, send_throughput: 2e9 }], [{ t: 1.5, send_throughput: 3e9 }]]));
+    expect(udp).toEqual({
+      metric: 'send_throughput',
+      seconds: 1.5,
+      runs: [
+        { run: 1, points: [{ t: 0.5, value: 1e9 }, { t: 1, value: 2e9 }] },
+        { run: 2, points: [{ t: 1.5, value: 3e9 }] },
+      ],
+    });
+    expect(caseSeries(recordedLoadInterval().suites[0]!.cases[1]!)).toMatchObject({ metric: 'transaction_rate', seconds: 2, runs: [{ run: 1 }] });
+    expect(caseSeries(recordedSweep().suites[0]!.cases[0]!)).toBeUndefined();
+  });
+});
+
+describe('latency under load', () => {
+  const rr = (id: string, group: string, params: Partial<CaseParams>, metrics: CaseResult['metrics'], server = 'local'): Partial<CaseResult> => ({
+    id,
+    group,
+    server,
+    params: { test: 'TCP_RR', ...params },
+    metrics,
+  });
+  const load = { test: 'TCP_STREAM', streams: 2 } as const;
+
+  it('pairs the recorded case under load with its idle twin', () => {
+    const [view] = underLoadPairs(recordedLoadInterval());
+    expect(view?.suite.name).toBe('lul');
+    expect(view?.pairs.map((p) => [p.idle.id, p.loaded.id, p.load, p.label])).toEqual([['lul/rr[load=none]', 'lul/rr[load=2xTCP_STREAM]', '2xTCP_STREAM', 'rr']]);
+    expect(underLoadPairs(recordedSweep())).toEqual([]);
+  });
+
+  it('pairs only cases that differ in nothing but the load, across groups too, labelled by what tells the pairs apart', () => {
+    const run = withCases([
+      rr('s/a[load=none,request_size=1]', 'a', { request_size: 1, load: 'none' }, {}),
+      rr('s/a[load=2xTCP_STREAM,request_size=1]', 'a', { request_size: 1, load }, {}),
+      rr('s/a[load=4xTCP_STREAM,request_size=1]', 'a', { request_size: 1, load: { ...load, streams: 4 } }, {}),
+      rr('s/a[load=none,request_size=1K]', 'a', { request_size: 1024, load: 'none' }, {}),
+      rr('s/a[load=2xTCP_STREAM,request_size=1K]', 'a', { request_size: 1024, load }, {}),
+      // no idle twin: nodelay differs, and the server differs
+      rr('s/b[nodelay]', 'b', { request_size: 1, nodelay: true, load }, {}),
+      rr('s/c', 'c', { request_size: 1, load }, {}, 'peer'),
+      // idle in one group (load absent), loaded in another
+      rr('s/idle', 'idle', { test: 'TCP_CRR' }, {}),
+      rr('s/loaded', 'loaded', { test: 'TCP_CRR', load }, {}),
+    ]);
+    const [view] = underLoadPairs(run);
+    expect(view?.pairs.map((p) => [p.idle.id, p.loaded.id, p.load, p.label])).toEqual([
+      ['s/a[load=none,request_size=1]', 's/a[load=2xTCP_STREAM,request_size=1]', '2xTCP_STREAM', 'a test=TCP_RR request_size=1'],
+      ['s/a[load=none,request_size=1]', 's/a[load=4xTCP_STREAM,request_size=1]', '4xTCP_STREAM', 'a test=TCP_RR request_size=1'],
+      ['s/a[load=none,request_size=1K]', 's/a[load=2xTCP_STREAM,request_size=1K]', '2xTCP_STREAM', 'a test=TCP_RR request_size=1K'],
+      ['s/idle', 's/loaded', '2xTCP_STREAM', 'loaded test=TCP_CRR request_size=—'],
+    ]);
+    // within one group, the group is not repeated on every row
+    const oneGroup = withCases([rr('s/i1', 'g', { request_size: 1 }, {}), rr('s/l1', 'g', { request_size: 1, load }, {}), rr('s/i2', 'g', { request_size: 64 }, {}), rr('s/l2', 'g', { request_size: 64, load }, {})]);
+    expect(underLoadPairs(oneGroup)[0]?.pairs.map((p) => p.label)).toEqual(['request_size=1', 'request_size=64']);
+  });
+
+  it('says what the load did to each metric, worse by the metric\'s direction', () => {
+    const idle = rr('s/i', 'g', {}, { transaction_rate: 20000, latency_p50: 50, latency_p99: 0 });
+    const loaded = rr('s/l', 'g', { load }, { transaction_rate: 15000, latency_p50: 40, latency_p99: 90, load_throughput: 9e9 });
+    const pair = underLoadPairs(withCases([idle, loaded]))[0]!.pairs[0]!;
+    expect(loadEffect(pair, 'transaction_rate')).toEqual({ idle: 20000, loaded: 15000, change: -0.25, isWorse: true });
+    expect(loadEffect(pair, 'latency_p50')).toEqual({ idle: 50, loaded: 40, change: -0.2, isWorse: false });
+    // nothing to divide by, and nothing measured idle
+    expect(loadEffect(pair, 'latency_p99')).toEqual({ idle: 0, loaded: 90, isWorse: false });
+    expect(loadEffect(pair, 'load_throughput')).toEqual({ loaded: 9e9, isWorse: false });
+    const slower = underLoadPairs(withCases([rr('s/i', 'g', {}, { latency_p99: 80 }), rr('s/l', 'g', { load }, { latency_p99: 200 })]))[0]!.pairs[0]!;
+    expect(loadEffect(slower, 'latency_p99')).toEqual({ idle: 80, loaded: 200, change: 1.5, isWorse: true });
   });
 });
