@@ -30,10 +30,12 @@ export function displayUnit(metric: string, value: number, tests: readonly (Test
   return ladder.find((unit) => Math.abs(value) >= unit.factor) ?? ladder[ladder.length - 1] ?? { label: '', factor: 1 };
 }
 
-/** A number with three significant figures at most, no exponent: 35.2, 941, 0.412. */
+/** A number with three significant figures at most, no exponent: 35.2, 941, 0.41; below 0.1 two: 0.016 (not 0.02). */
 export function formatNumber(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude >= 100 || Number.isInteger(value)) return value.toFixed(0);
+  // 16 µs in a column of milliseconds is 0.016; two decimals would print 0.02 for anything from 15 µs to 25 µs
+  if (magnitude < 0.1) return String(Number(value.toPrecision(2)));
   return value.toFixed(magnitude >= 10 ? 1 : 2);
 }
 

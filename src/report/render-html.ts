@@ -2,7 +2,7 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
 import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, formatBounds, formatChange, formatDip, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
@@ -18,11 +18,12 @@ div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
-th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:22em}td.dip{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
+table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
-svg .grid{stroke:#e1e4e8}svg .tick,svg .legend{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
+svg .grid{stroke:#e1e4e8}svg .tick,svg .legend,svg .detail{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.cell{fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
+svg .column{font-size:11px;fill:#1b1f23;font-weight:600}div.series svg.chart{margin:8px 0}
 `;
 
 function metricCell(c: CaseResult, metric: MetricName, factor: number): string {
@@ -110,7 +111,11 @@ function details(c: CaseResult): string {
 
 function dipCell(c: CaseResult): string {
   const dip = deepestDip(c);
-  return `<td class="text dip">${dip === undefined ? '—' : escapeHtml(formatDip(dip))}</td>`;
+  if (dip === undefined) return '<td class="text dip">—</td>';
+  // "−38.0% at 1.8 s" stays whole; "(run 3)" may go to a line of its own when the table is tight
+  const text = formatDip(dip);
+  const run = text.lastIndexOf(' (');
+  return `<td class="text dip"><span>${escapeHtml(text.slice(0, run))}</span> <span>${escapeHtml(text.slice(run + 1))}</span></td>`;
 }
 
 /** A chart of interim results for each case that kept them. */
@@ -120,7 +125,9 @@ function seriesCharts(view: GroupView): string {
     if (series === undefined) return [];
     const every = c.params.interval === undefined ? 'per interval' : `every ${paramText(c, 'interval')}`;
     const runs = `${series.runs.length} run${series.runs.length === 1 ? '' : 's'}`;
-    return [renderSeriesSvg(`${caseName(view.suite, c)}: ${series.metric} ${every}, ${runs}`, series, deepestDip(c))];
+    // named like the group table's rows, by the values that tell the group's cases apart
+    const name = view.swept.length === 0 ? caseName(view.suite, c) : view.swept.map((p) => `${p}=${paramText(c, p) || '—'}`).join(' · ');
+    return [renderSeriesSvg({ name, detail: `${series.metric} ${every}, ${runs}` }, series, deepestDip(c))];
   });
   return charts.length === 0 ? '' : `<div class="series">${charts.join('')}</div>`;
 }
@@ -135,7 +142,7 @@ function renderUnderLoad({ suite, pairs }: UnderLoad): string {
   const rows = pairs.map((pair) => {
     const effects = UNDER_LOAD_METRICS.map((m) => {
       const e = loadEffect(pair, m);
-      const change = e.change === undefined ? '—' : formatChange(e.change * 100);
+      const change = e.change === undefined ? '—' : formatLoadChange(e.change);
       return `<td class="idle">${value(m, e.idle)}</td><td>${value(m, e.loaded)}</td><td${e.isWorse ? ' class="miss"' : ''}>${change}</td>`;
     });
     return `<tr data-idle="${escapeHtml(pair.idle.id)}" data-loaded="${escapeHtml(pair.loaded.id)}"><td class="text">${escapeHtml(pair.label)}</td><td class="text">${escapeHtml(pair.load)}</td>${effects.join('')}<td class="idle">${value('load_throughput', pair.loaded.metrics.load_throughput)}</td></tr>`;
@@ -156,25 +163,33 @@ function renderUnderLoad({ suite, pairs }: UnderLoad): string {
 function renderGroup(view: GroupView): string {
   const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
   const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)), view.cases.map((c) => c.params.test))]));
+  const notes = view.cases.map((c) => {
+    const missed = c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
+    const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
+    return c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
+  });
+  // an empty column only pushes the table past the page
+  const hasNotes = notes.some((note) => note !== '');
   const head = [
     '<th class="text">status</th>',
-    ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p}</th>`)),
-    // a metric's name may break after an underscore, so a table of many metrics fits the page
+    // a parameter's or a metric's name may break after an underscore, so a table of many columns fits the page
+    ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p.replaceAll('_', '_<wbr>')}</th>`)),
     ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
-    '<th class="text">note</th>',
+    ...(hasNotes ? ['<th class="text">note</th>'] : []),
   ].join('');
-  const rows = view.cases.map((c) => {
+  const rows = view.cases.map((c, i) => {
     const params = view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—');
-    const missed = c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
-    const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
-    const note = c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}<td class="text">${escapeHtml(note)}</td></tr>`;
+    const note = hasNotes ? `<td class="text">${escapeHtml(notes[i] ?? '')}</td>` : '';
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')
-    ? renderLatencySvg(view.cases.map((c) => ({ label: view.swept.length === 0 ? caseName(view.suite, c) : view.swept.map((p) => `${p}=${paramText(c, p)}`).join(' '), case: c })))
+    ? renderLatencySvg(
+        view.cases.map((c) => ({ cells: view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—'), case: c })),
+        view.swept,
+      )
     : '';
   return [
     `<section class="group" data-group="${escapeHtml(`${view.suite.name}/${view.name}`)}">`,

@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, formatChange, formatDip, formatEvidence, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
@@ -156,7 +156,7 @@ function renderUnderLoad({ pairs }: UnderLoad): string {
     const effects = UNDER_LOAD_METRICS.map((m) => {
       const e = loadEffect(pair, m);
       const value = (v: number | undefined): string => (v === undefined ? '—' : formatMetric(m, v));
-      const change = e.change === undefined ? '' : e.isWorse ? ` (**${formatChange(e.change * 100)}** ❌)` : ` (${formatChange(e.change * 100)})`;
+      const change = e.change === undefined ? '' : e.isWorse ? ` (**${formatLoadChange(e.change)}** ❌)` : ` (${formatLoadChange(e.change)})`;
       return `${value(e.idle)} → ${value(e.loaded)}${change}`;
     });
     const load = pair.loaded.metrics.load_throughput;

@@ -2,7 +2,7 @@ import type { ChangePoint, TrendPoint, TrendReport, TrendSeries } from '../model
 import { isJudgedInPoints, isMetricName, METRICS } from '../model/metrics.js';
 import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from './format.js';
 import { formatChange, formatJudged, formatP } from './report-text.js';
-import { escapeHtml, niceScale, round } from './svg-charts.js';
+import { escapeHtml, niceScale, round, textWidth } from './svg-charts.js';
 
 /** What the trend report is rendered with: the caller's clock and, when shown beside a run, which entry that run is. */
 export interface TrendOptions {
@@ -53,7 +53,6 @@ function niceStep(min: number): number {
 
 
 /** Generous text widths (0.66 em a character: DejaVu Sans digits are 0.64 em), so laid-out labels never collide in a real browser. */
-const textWidth = (text: string, fontSize: number): number => [...text].length * fontSize * 0.66;
 
 /** An entry's short name: its commit's first 8 characters, else its index. */
 function entryLabel(point: Pick<TrendPoint, 'index' | 'commit'>): string {

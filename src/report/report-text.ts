@@ -52,6 +52,17 @@ export function formatChange(changePercent: number | null): string {
   return `${changePercent < 0 ? '−' : '+'}${text}%`;
 }
 
+/**
+ * What a load did to a metric, idle → loaded: a signed percentage within ±100% (+92.8%, −99.9%), beyond it how many
+ * times the idle value the loaded one is (×2.3, ×14, ×1406), as +140550% reads as nothing.
+ */
+export function formatLoadChange(change: number): string {
+  if (change <= 1) return formatChange(change * 100);
+  const factor = 1 + change;
+  const tenths = Math.round(factor * 10) / 10;
+  return `×${tenths < 10 ? tenths.toFixed(1) : Math.round(factor)}`;
+}
+
 /** The sample a comparison was judged on: "9 rounds" (paired) or "5 vs 5 runs". */
 export function formatSample(outcome: RegressionOutcome): string {
   if (outcome.source === 'control') {
@@ -167,4 +178,4 @@ export const DIP_MEANING = "the lowest interim result (interval:) against the me
 
 /** What a latency-under-load table shows, flent-style. */
 export const UNDER_LOAD_MEANING =
-  'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried meanwhile; a change for the worse is marked.';
+  'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried meanwhile; a change for the worse is marked, and one beyond +100% is given as a factor (×14: 14 times the idle value).';

@@ -1,7 +1,7 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { displayUnit, formatNumber, formatSignificant } from './format.js';
+import { displayUnit, formatMetric, formatNumber, formatSignificant } from './format.js';
 import { formatDip } from './report-text.js';
 import type { CaseSeries, Dip, SweepChart } from './view-model.js';
 
@@ -76,14 +76,64 @@ const PERCENTILES: readonly { readonly metric: MetricName; readonly label: strin
   { metric: 'latency_p50', label: 'p50', color: '#08519c' },
 ];
 
-/** Latency percentiles of RR cases as overlaid horizontal bars (p99 behind p90 behind p50), one row per case. */
-export function renderLatencySvg(rows: readonly { readonly label: string; readonly case: CaseResult }[]): string {
+/** Generous text widths (0.66 em a character, 0.72 em bold: DejaVu Sans digits are 0.64 em), so laid-out labels never collide in a real browser. */
+export const textWidth = (text: string, fontSize: number, bold = false): number => [...text].length * fontSize * (bold ? 0.72 : 0.66);
+
+/** `text` as it fits in `width` pixels: whole, or cut short with "…" (the caller keeps the whole in a tooltip). */
+export function fitText(text: string, width: number, fontSize: number, bold = false): string {
+  if (textWidth(text, fontSize, bold) <= width) return text;
+  return `${[...text].slice(0, Math.max(1, Math.floor(width / (fontSize * (bold ? 0.72 : 0.66))) - 1)).join('')}…`;
+}
+
+/**
+ * `text` in lines of at most `width` pixels: broken after a space or a comma, a lone "·" kept at the end of the line
+ * before it, and only a word longer than a whole line cut short with "…". SVG text does not wrap by itself.
+ */
+export function wrapText(text: string, width: number, fontSize: number, bold = false): string[] {
+  const words: string[] = [];
+  for (const word of text.split(/(?<=[ ,])/)) {
+    if (word.trim() === '·' && words.length > 0) words[words.length - 1] += word;
+    else words.push(word);
+  }
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && textWidth((line + word).trimEnd(), fontSize, bold) > width) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    line += word;
+  }
+  if (line.trim() !== '') lines.push(line.trimEnd());
+  return lines.map((l) => fitText(l, width, fontSize, bold));
+}
+
+/** A row label of a latency chart longer than this many characters is cut short with "…"; its tooltip has it all. */
+const MAX_CELL_CHARS = 32;
+
+/** One row of a latency chart: its label, a cell per column (the group's swept values, or the case's name alone), and the case. */
+export interface LatencyRow {
+  readonly cells: readonly string[];
+  readonly case: CaseResult;
+}
+
+/**
+ * Latency percentiles of RR cases as overlaid horizontal bars (p99 behind p90 behind p50), one row per case, labelled
+ * by `columns` (the swept parameters, named above their values, each column as wide as its longest entry) and the
+ * p99 at the end of each bar, in its own unit (22 µs beside 23.0 ms).
+ */
+export function renderLatencySvg(rows: readonly LatencyRow[], columns: readonly string[] = []): string {
   const measured = rows.filter((row) => row.case.metrics.latency_p99 !== undefined);
   if (measured.length === 0) return '';
+  const font = 11;
+  const cut = (text: string): string => (text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text);
+  const count = Math.max(columns.length, ...measured.map((row) => row.cells.length));
+  const widths = Array.from({ length: count }, (_, i) => Math.max(textWidth(cut(columns[i] ?? ''), font, true), ...measured.map((row) => textWidth(cut(row.cells[i] ?? ''), font, true))));
+  const starts = widths.map((_, i) => 8 + widths.slice(0, i).reduce((sum, w) => sum + w + 14, 0));
   const rowHeight = 22;
-  const margin = { left: 230, right: 70, top: 30, bottom: 34 };
-  const width = 680;
-  const plotWidth = width - margin.left - margin.right;
+  const margin = { left: Math.max(120, (starts.at(-1) ?? 0) + (widths.at(-1) ?? 0) + 10), right: 70, top: 30, bottom: 34 };
+  const plotWidth = Math.max(360, 680 - margin.left - margin.right);
+  const width = margin.left + plotWidth + margin.right;
   const height = margin.top + margin.bottom + measured.length * rowHeight;
   const top = Math.max(...measured.map((row) => row.case.metrics.latency_p99 ?? 0));
   const unit = displayUnit('latency_p99', top);
@@ -96,6 +146,7 @@ export function renderLatencySvg(rows: readonly { readonly label: string; readon
     parts.push(`<text class="tick" x="${x}" y="${height - margin.bottom + 16}" text-anchor="middle">${formatNumber(tick)}</text>`);
   }
   parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${height - 4}" text-anchor="middle">latency (${unit.label})</text>`);
+  columns.forEach((name, i) => parts.push(`<text class="column" x="${round(starts[i] ?? 0)}" y="18">${escapeHtml(cut(name))}</text>`));
   PERCENTILES.forEach((p, i) => {
     const x = margin.left + i * 70;
     parts.push(`<rect x="${x}" y="8" width="12" height="12" fill="${p.color}"/><text class="legend" x="${x + 16}" y="18">${p.label}</text>`);
@@ -103,44 +154,59 @@ export function renderLatencySvg(rows: readonly { readonly label: string; readon
   measured.forEach((row, i) => {
     const y = margin.top + i * rowHeight;
     const failed = row.case.status !== 'pass';
-    parts.push(`<text class="tick${failed ? ' failed' : ''}" x="${margin.left - 6}" y="${y + 15}" text-anchor="end">${escapeHtml(row.label)}</text>`);
+    const label = row.cells.map((cell, c) => (columns[c] === undefined ? cell : `${columns[c]}=${cell}`)).join(' ');
+    const cells = row.cells.map((cell, c) => `<text class="tick cell${failed ? ' failed' : ''}" x="${round(starts[c] ?? 0)}" y="${y + 15}">${escapeHtml(cut(cell))}</text>`);
+    parts.push(`<g class="label"><title>${escapeHtml(label)}</title>${cells.join('')}</g>`);
     for (const p of PERCENTILES) {
       const value = row.case.metrics[p.metric];
       if (value === undefined) continue;
       parts.push(
-        `<rect class="bar" data-percentile="${p.label}" x="${margin.left}" y="${y + 3}" width="${round(xAt(value) - margin.left)}" height="${rowHeight - 6}" fill="${p.color}"><title>${escapeHtml(`${row.label} ${p.label}: ${formatNumber(value / unit.factor)} ${unit.label}`)}</title></rect>`,
+        `<rect class="bar" data-percentile="${p.label}" x="${margin.left}" y="${y + 3}" width="${round(xAt(value) - margin.left)}" height="${rowHeight - 6}" fill="${p.color}"><title>${escapeHtml(`${label} ${p.label}: ${formatMetric(p.metric, value)}`)}</title></rect>`,
       );
     }
     const p99 = row.case.metrics.latency_p99 ?? 0;
-    parts.push(`<text class="tick" x="${round(xAt(p99) + 4)}" y="${y + 15}">${formatNumber(p99 / unit.factor)}</text>`);
+    parts.push(`<text class="tick" x="${round(xAt(p99) + 4)}" y="${y + 15}">${escapeHtml(formatMetric('latency_p99', p99))}</text>`);
   });
-  return `<svg class="chart" data-chart="latency" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="latency percentiles"><title>latency percentiles</title>${parts.join('')}</svg>`;
+  return `<svg class="chart" data-chart="latency" viewBox="0 0 ${round(width)} ${height}" width="${round(width)}" height="${height}" role="img" aria-label="latency percentiles"><title>latency percentiles</title>${parts.join('')}</svg>`;
 }
 
 /** Dash patterns that tell runs apart once the palette's colours repeat: solid, then dashed, then dotted. */
 const DASHES = ['', '7 4', '2 3'];
 
-/** The longest title a 680-wide chart shows whole at 12px (at 0.66em a character, wide for most text); a longer one ends in an ellipsis, the tooltip has it all. */
-const MAX_TITLE_CHARS = 80;
+/** What a chart of interim results is of: the case (by its swept values), and the metric, interval and runs. */
+export interface SeriesHeading {
+  readonly name: string;
+  readonly detail: string;
+}
 
 /**
- * An inline SVG of a case's interim results: the metric from zero against seconds from each run's start (0 to the end
- * of the longest run), one polyline per run (colours, then dash patterns once the colours repeat), the deepest dip
- * ringed, and a legend at the right that lengthens the chart rather than leave it.
+ * An inline SVG of a case's interim results, 560 wide so two fit side by side on a 1200 px page: the case's name,
+ * wrapped onto as many lines as it takes, and the metric, interval and runs under it in grey; the metric from zero
+ * against seconds from each run's start (0 to the end of the longest run, or to the tick just past it), one polyline per run
+ * (colours, then dash patterns once the colours repeat), the deepest dip ringed, and, for more than one run, a legend
+ * at the right that lengthens the chart rather than leave it.
  */
-export function renderSeriesSvg(title: string, series: CaseSeries, dip?: Dip): string {
-  const width = 680;
+export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?: Dip): string {
+  const width = 560;
   const legendRow = 16;
-  const margin = { left: 64, right: 96, top: 34, bottom: 48 };
+  const keyed = series.runs.length > 1;
+  const lines = [
+    ...wrapText(heading.name, width - 16, 12).map((line) => ({ line, css: 'axis title' })),
+    ...wrapText(heading.detail, width - 16, 11).map((line) => ({ line, css: 'detail title' })),
+  ];
+  const margin = { left: 64, right: keyed ? 96 : 20, top: 18 + lines.length * 16, bottom: 48 };
   const plotWidth = width - margin.left - margin.right;
-  const plotHeight = Math.max(220, series.runs.length * legendRow + 8);
+  const plotHeight = Math.max(200, series.runs.length * legendRow + 8);
   const height = margin.top + plotHeight + margin.bottom;
   const top = Math.max(0, ...series.runs.flatMap((r) => r.points.map((p) => p.value)));
   const unit = displayUnit(series.metric, top);
   const yScale = niceScale(top / unit.factor);
+  // a run ending just short of a tick (4.99 s) ends the axis at that tick, labelled, rather than past the last label
   const seconds = series.seconds > 0 ? series.seconds : 1;
-  const xStep = niceScale(seconds).step;
-  const xAt = (t: number): number => margin.left + (t / seconds) * plotWidth;
+  const xStep = niceScale(seconds, 6).step;
+  const nextTick = Math.ceil(seconds / xStep - 1e-9) * xStep;
+  const xEnd = nextTick <= seconds * 1.05 ? nextTick : seconds;
+  const xAt = (t: number): number => margin.left + (t / xEnd) * plotWidth;
   const yAt = (value: number): number => margin.top + plotHeight - (value / unit.factor / yScale.top) * plotHeight;
   const parts: string[] = [];
   for (let i = 0; i * yScale.step <= yScale.top + yScale.step / 2; i += 1) {
@@ -148,15 +214,14 @@ export function renderSeriesSvg(title: string, series: CaseSeries, dip?: Dip): s
     parts.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}"/>`);
     parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(i * yScale.step)}</text>`);
   }
-  for (let i = 0; i * xStep <= seconds * (1 + 1e-9); i += 1) {
+  for (let i = 0; i * xStep <= xEnd * (1 + 1e-9); i += 1) {
     const x = round(xAt(i * xStep));
     parts.push(`<line class="grid" x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotHeight}"/>`);
     parts.push(`<text class="tick" x="${x}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${formatSignificant(i * xStep)}</text>`);
   }
   parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle">time from the run's start (s)</text>`);
   parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${series.metric} (${unit.label})`)}</text>`);
-  const shown = title.length > MAX_TITLE_CHARS ? `${title.slice(0, MAX_TITLE_CHARS - 1)}…` : title;
-  parts.push(`<text class="axis title" x="8" y="18">${escapeHtml(shown)}</text>`);
+  lines.forEach(({ line, css }, i) => parts.push(`<text class="${css}" x="8" y="${18 + i * 16}">${escapeHtml(line)}</text>`));
   series.runs.forEach(({ run, points }, i) => {
     const color = PALETTE[i % PALETTE.length] ?? '#000';
     const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length] ?? '';
@@ -165,6 +230,7 @@ export function renderSeriesSvg(title: string, series: CaseSeries, dip?: Dip): s
       const coordinates = points.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
       parts.push(`<polyline class="series" data-run="${run}" ${stroke(1.5)} points="${coordinates}"><title>run ${run}</title></polyline>`);
     }
+    if (!keyed) return;
     const legendY = margin.top + 8 + i * legendRow;
     parts.push(`<line class="key" x1="${width - margin.right + 12}" x2="${width - margin.right + 40}" y1="${legendY}" y2="${legendY}" ${stroke(2)}/>`);
     parts.push(`<text class="legend" x="${width - margin.right + 46}" y="${legendY + 4}">run ${run}</text>`);
@@ -173,5 +239,6 @@ export function renderSeriesSvg(title: string, series: CaseSeries, dip?: Dip): s
     const text = `deepest dip ${formatDip(dip)}: ${formatNumber(dip.value / unit.factor)} ${unit.label} against a mean of ${formatNumber(dip.mean / unit.factor)} ${unit.label}`;
     parts.push(`<circle class="dip" data-run="${dip.run}" cx="${round(xAt(dip.t))}" cy="${round(yAt(dip.value))}" r="6" fill="none" stroke="${FAIL}" stroke-width="2"><title>${escapeHtml(text)}</title></circle>`);
   }
+  const title = `${heading.name}: ${heading.detail}`;
   return `<svg class="chart" data-chart="series" data-metric="${series.metric}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }

@@ -261,15 +261,24 @@ export interface Dip {
   readonly change: number;
 }
 
-/** The deepest dip over all runs of a case; none for runs of fewer than 2 points or a mean of 0, or when nothing fell below its mean. */
+/** An interim result over less than this share of the asked-for interval is too short to call a dip. */
+const SHORT_INTERVAL_SHARE = 0.5;
+
+/**
+ * The deepest dip over all runs of a case; none for runs of fewer than 2 points or a mean of 0, or when nothing fell
+ * below its mean. Intervals shorter than half the case's `interval` are not candidates: netperf's last interval of a
+ * run is often a fraction of one (1.986 → 2.001 s), and a few transactions in it make a figure of noise.
+ */
 export function deepestDip(c: CaseResult): Dip | undefined {
   const series = caseSeries(c);
   if (series === undefined) return undefined;
+  const shortest = (c.params.interval ?? 0) * SHORT_INTERVAL_SHARE;
   let deepest: Dip | undefined;
   for (const { run, points } of series.runs) {
     const mean = seriesMean(points);
     if (points.length < 2 || mean === undefined || mean === 0) continue;
-    for (const p of points) {
+    for (const [i, p] of points.entries()) {
+      if (p.t - (points[i - 1]?.t ?? 0) < shortest) continue;
       const change = p.value / mean - 1;
       if (change < 0 && (deepest === undefined || change < deepest.change)) deepest = { metric: series.metric, run, t: p.t, value: p.value, mean, change };
     }

@@ -5,6 +5,7 @@ import { judgeAgainstControl } from '../../src/compare/judge-arms.js';
 import type { MetricName } from '../../src/model/metrics.js';
 import type { RunMetrics } from '../../src/model/netperf-outcome.js';
 import type { CaseResult, RunResult, RegressionTolerance } from '../../src/model/results.js';
+import { formatLoad, type LoadSpec } from '../../src/model/suite-types.js';
 import { summarizeRuns } from '../../src/run/aggregate.js';
 import { projectRoot } from '../helpers.js';
 
@@ -233,4 +234,48 @@ export function intervalRun(runs: number, points: number): RunResult {
     netperf: [],
   };
   return { ...syntheticRun(0), servers: [], suites: [{ name: 'iv', file: 'suites/iv.yml', cases: [c] }] };
+}
+
+/** The medians of a real run of suites/tuning/tuning.yml's `latency-under-load`, per congestion control, socket buffer and load. */
+const TUNING: readonly { readonly cc: string; readonly buffer: number | 'default'; readonly loaded: boolean; readonly metrics: CaseResult['metrics'] }[] = [
+  { cc: 'cubic', buffer: 'default', loaded: false, metrics: { latency_mean: 16.59, latency_max: 7158, latency_stddev: 27.03, transaction_rate: 60060.439, latency_p50: 16, latency_p90: 19, latency_p99: 22 } },
+  { cc: 'cubic', buffer: 'default', loaded: true, metrics: { latency_mean: 22883.26, latency_max: 45446, latency_stddev: 1532.9, transaction_rate: 43.495, latency_p50: 22504, latency_p90: 22907, latency_p99: 22995, load_throughput: 47.93e6 } },
+  { cc: 'cubic', buffer: 1048576, loaded: false, metrics: { latency_mean: 24.25, latency_max: 9195, latency_stddev: 114.18, transaction_rate: 41142.198, latency_p50: 18, latency_p90: 23, latency_p99: 53 } },
+  { cc: 'cubic', buffer: 1048576, loaded: true, metrics: { latency_mean: 22999.59, latency_max: 47831, latency_stddev: 2156.17, transaction_rate: 43.278, latency_p50: 22512, latency_p90: 22936, latency_p99: 27000, load_throughput: 49.57e6 } },
+  { cc: 'bbr', buffer: 'default', loaded: false, metrics: { latency_mean: 30.77, latency_max: 41720, latency_stddev: 194.28, transaction_rate: 32446.755, latency_p50: 17, latency_p90: 38, latency_p99: 66 } },
+  { cc: 'bbr', buffer: 'default', loaded: true, metrics: { latency_mean: 13801.82, latency_max: 29990, latency_stddev: 2744.87, transaction_rate: 72.189, latency_p50: 14015, latency_p90: 16941, latency_p99: 20000, load_throughput: 48.4e6 } },
+  { cc: 'bbr', buffer: 1048576, loaded: false, metrics: { latency_mean: 18.33, latency_max: 5326, latency_stddev: 30.25, transaction_rate: 54426.579, latency_p50: 17, latency_p90: 20, latency_p99: 35 } },
+  { cc: 'bbr', buffer: 1048576, loaded: true, metrics: { latency_mean: 11844.82, latency_max: 19176, latency_stddev: 3319.4, transaction_rate: 84.081, latency_p50: 11784, latency_p90: 16320, latency_p99: 18785, load_throughput: 48.01e6 } },
+];
+
+/**
+ * suites/tuning/tuning.yml's `latency-under-load` group as a real run measured it (TCP_RR, `interval: 500ms`, one run
+ * a case, cubic and bbr × socket_buffer default and 1M × idle and under `load`), with a built interim series of ten
+ * points per case around its transaction rate. `load` defaults to the suite's two TCP_STREAM flows; `cc` renames the
+ * congestion controls, for labels of any length.
+ */
+export function tuningRun(load: LoadSpec = { test: 'TCP_STREAM', streams: 2 }, cc: (name: string) => string = (name) => name): RunResult {
+  const cases = TUNING.map((row, i): CaseResult => {
+    const params = { test: 'TCP_RR' as const, duration: 5, socket_buffer: row.buffer, congestion_control: cc(row.cc), interval: 0.5, load: row.loaded ? load : ('none' as const) };
+    const rate = row.metrics.transaction_rate ?? 0;
+    const series = [Array.from({ length: 10 }, (_, p) => ({ t: (p + 1) / 2, transaction_rate: rate * (1 + ((((p + 1) * 7919 + i * 104729) % 11) - 5) / 50) }))];
+    return {
+      id: `tuning/latency-under-load[congestion_control=${params.congestion_control},load=${formatLoad(params.load)},socket_buffer=${row.buffer === 'default' ? 'default' : '1M'}]`,
+      group: 'latency-under-load',
+      server: 'link',
+      params,
+      file: 'suites/tuning/tuning.yml',
+      line: 20,
+      status: 'pass',
+      metrics: row.metrics,
+      runs: [row.metrics],
+      spread: {},
+      series,
+      thresholds: [],
+      retries: 0,
+      durationSeconds: 6,
+      netperf: [],
+    };
+  });
+  return { ...syntheticRun(0), servers: [], suites: [{ name: 'tuning', file: 'suites/tuning/tuning.yml', cases }] };
 }

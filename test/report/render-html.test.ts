@@ -2,7 +2,7 @@
 import { expectTidy, isInside, layoutOf, useBrowser } from './browser.js';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
-import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep, syntheticRun } from './fixtures.js';
+import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep, syntheticRun, tuningRun } from './fixtures.js';
 
 
 const { open, outside } = useBrowser();
@@ -138,7 +138,7 @@ describe('report.html with interim results and latency under load, in headless C
     const page = await open(renderHtml(intervalRun(3, 40)));
     const chart = page.locator('section[data-group="iv/bulk"] svg[data-chart="series"]');
     expect(await chart.count()).toBe(1);
-    expect(await chart.locator('text.title').textContent()).toBe('bulk: throughput every 100ms, 3 runs');
+    expect(await chart.locator('text.title').allTextContents()).toEqual(['bulk', 'throughput every 100ms, 3 runs']);
     expect(await chart.locator('text.axis:not(.title)').allTextContents()).toEqual(["time from the run's start (s)", 'throughput (Gbit/s)']);
     expect(await chart.locator('polyline.series').count()).toBe(3);
     expect(await chart.locator('.legend').allTextContents()).toEqual(['run 1', 'run 2', 'run 3']);
@@ -170,13 +170,32 @@ describe('report.html with interim results and latency under load, in headless C
     await page.close();
   });
 
+  it('ends the time axis at a labelled second, not at an unlabelled 3.99 s past the last tick', async () => {
+    const run = intervalRun(1, 40);
+    const suite = run.suites[0]!;
+    const c = suite.cases[0]!;
+    const series = (c.series ?? []).map((points) => points.map((p) => ({ ...p, t: p.t * 0.998 })));
+    const page = await open(renderHtml({ ...run, suites: [{ ...suite, cases: [{ ...c, series }] }] }));
+    const axis = await page.locator('svg[data-chart="series"]').evaluate((svg: SVGSVGElement) => {
+      const ticks = Array.from(svg.querySelectorAll<SVGTextElement>('text.tick[text-anchor="middle"]'));
+      const last = ticks.at(-1);
+      return { last: last?.textContent, x: Number(last?.getAttribute('x')), right: Math.max(...Array.from(svg.querySelectorAll('line.grid')).map((l) => Number(l.getAttribute('x2')))) };
+    });
+    expect(axis).toEqual({ last: '4', x: axis.right, right: axis.right });
+    // one run needs no legend
+    expect(await page.locator('svg[data-chart="series"] .legend').count()).toBe(0);
+    await page.close();
+  });
+
   it('keeps 20 runs of 1000 points readable: a distinct stroke per run, the lines inside the plot, the legend beside it, every label inside the chart', async () => {
     const run = intervalRun(20, 1000);
     const suite = run.suites[0]!;
-    // a title too long for the chart is cut short, not clipped
+    // a name too long for the chart wraps after its commas, whole, rather than clipped or cut short
     const id = 'iv/bulk[congestion_control=BBR,load=4xTCP_STREAM/m=64K/M=64K,nodelay=true,send_size=64K,socket_buffer=4M,test=TCP_MAERTS]';
     const page = await open(renderHtml({ ...run, suites: [{ ...suite, cases: [{ ...suite.cases[0]!, id }] }] }));
-    expect(await page.locator('svg[data-chart="series"] text.title').textContent()).toMatch(/^bulk\[congestion_control=BBR,.*…$/);
+    const title = await page.locator('svg[data-chart="series"] text.title').allTextContents();
+    expect(title).toHaveLength(3);
+    expect(title.join('')).toBe(`${id.slice('iv/'.length)}throughput every 100ms, 20 runs`);
     const chart = page.locator('svg[data-chart="series"]');
     const runs = await chart.evaluate((svg: SVGSVGElement) =>
       Array.from(svg.querySelectorAll<SVGPolylineElement>('polyline.series')).map((line) => ({
@@ -210,7 +229,7 @@ describe('report.html with interim results and latency under load, in headless C
     const table = page.locator('section.under-load[data-suite="lul"] table.under-load');
     expect(await page.locator('section.under-load h3').textContent()).toBe('Latency under load');
     expect(await page.locator('section.under-load p.meta').textContent()).toMatch(/^What the link does to latency when it is full: /);
-    expect(await table.locator('tbody tr').allInnerTexts()).toEqual(['rr\t2xTCP_STREAM\t22314\t43028\t+92.8%\t52\t14\t−73.1%\t79\t181\t+129.1%\t29.0']);
+    expect(await table.locator('tbody tr').allInnerTexts()).toEqual(['rr\t2xTCP_STREAM\t22314\t43028\t+92.8%\t52\t14\t−73.1%\t79\t181\t×2.3\t29.0']);
     expect(await table.locator('thead tr').first().locator('th').allInnerTexts()).toEqual(['case', 'load', 'transaction_rate (/s)', 'latency_p50 (µs)', 'latency_p99 (µs)', 'load throughput (Gbit/s)']);
     const layout = await table.evaluate((t: HTMLTableElement) => {
       const box = (el: Element): { left: number; top: number; right: number; bottom: number } => {
@@ -236,19 +255,113 @@ describe('report.html with interim results and latency under load, in headless C
     expect(layout.clipped).toEqual([]);
     expect(layout.table.right).toBeLessThanOrEqual(1200);
     expect(layout.table.bottom).toBeLessThan(layout.firstGroup.top);
-    // more transactions and a lower median are better; a p99 2.3 times the idle one is marked
+    // more transactions and a lower median are better; a p99 2.3 times the idle one is marked, as a factor
     expect(layout.changes).toEqual([
       ['+92.8%', 'rgb(27, 31, 35)'],
       ['−73.1%', 'rgb(27, 31, 35)'],
-      ['+129.1%', 'rgb(207, 34, 46)'],
+      ['×2.3', 'rgb(207, 34, 46)'],
     ]);
     // one chart of interim results per case, one line for its one run, and no chart on top of another
-    expect(await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => [svg.querySelector('text.title')?.textContent, svg.querySelectorAll('polyline.series').length]))).toEqual([
-      ['rr[load=none]: transaction_rate every 500ms, 1 run', 1],
-      ['rr[load=2xTCP_STREAM]: transaction_rate every 500ms, 1 run', 1],
-      ['bulk: throughput every 250ms, 1 run', 1],
+    // named by the group's swept values (the case's name when the group has one case), then what is drawn
+    expect(await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => [Array.from(svg.querySelectorAll('text.title')).map((t) => t.textContent).join(' / '), svg.querySelectorAll('polyline.series').length]))).toEqual([
+      ['load=none / transaction_rate every 500ms, 1 run', 1],
+      ['load=2xTCP_STREAM / transaction_rate every 500ms, 1 run', 1],
+      ['bulk / throughput every 250ms, 1 run', 1],
     ]);
     expectTidy(await layoutOf(page));
     await page.close();
+  });
+});
+
+describe('report.html of the tuning suite, in headless Chromium', () => {
+  /** The tuning run with values longer than any real one: a long congestion control name and a load with sizes. */
+  const longRun = (): ReturnType<typeof tuningRun> => tuningRun({ test: 'TCP_STREAM', streams: 2, send_size: 65536, recv_size: 65536 }, (name) => `${name}_tuned_for_long_fat_pipes`);
+
+  it('gives latency changes beyond +100% as factors, worse in red, and keeps percentages within ±100%', async () => {
+    const page = await open(renderHtml(tuningRun()));
+    const rows = await page.locator('table.under-load tbody tr').evaluateAll((trs: HTMLTableRowElement[]) =>
+      trs.map((tr) => Array.from(tr.cells).filter((_, i) => i >= 2 && i <= 10 && (i - 2) % 3 === 2).map((td) => [td.textContent, getComputedStyle(td).color])),
+    );
+    const red = 'rgb(207, 34, 46)';
+    expect(rows).toEqual([
+      [['−99.9%', red], ['×1407', red], ['×1045', red]],
+      [['−99.9%', red], ['×1251', red], ['×509', red]],
+      [['−99.8%', red], ['×824', red], ['×303', red]],
+      [['−99.8%', red], ['×693', red], ['×537', red]],
+    ]);
+    // microseconds idle in a column of milliseconds: two significant digits, not 0.02 for every one
+    expect(await page.locator('table.under-load tbody tr').first().innerText()).toBe('socket_buffer=default congestion_control=cubic\t2xTCP_STREAM\t60060\t43.5\t−99.9%\t0.016\t22.5\t×1407\t0.022\t23.0\t×1045\t47.9');
+    await page.close();
+  });
+
+  it('labels latency bars with the swept values in columns under their names, sized to the longest, every label inside the chart', async () => {
+    const page = await open(renderHtml(longRun()));
+    const chart = page.locator('svg[data-chart="latency"]');
+    expect(await chart.locator('text.column').allTextContents()).toEqual(['socket_buffer', 'congestion_control', 'load']);
+    const cells = await chart.locator('text.cell').allTextContents();
+    expect(cells).toHaveLength(24);
+    expect(cells.slice(0, 6)).toEqual(['default', 'cubic_tuned_for_long_fat_pipes', 'none', 'default', 'cubic_tuned_for_long_fat_pipes', '2xTCP_STREAM/m=64K/M=64K']);
+    // each column's values start where its name does, and end before the next column and the bars begin
+    const layout = await chart.evaluate((svg: SVGSVGElement) => {
+      const left = (el: Element): number => el.getBoundingClientRect().left;
+      const right = (el: Element): number => el.getBoundingClientRect().right;
+      const heads = Array.from(svg.querySelectorAll('text.column'));
+      const cells = Array.from(svg.querySelectorAll('text.cell'));
+      const bars = Array.from(svg.querySelectorAll('rect.bar'));
+      return {
+        starts: heads.map((h, i) => [left(h), ...cells.filter((_, j) => j % 3 === i).map(left)]),
+        ends: heads.map((h, i) => Math.max(right(h), ...cells.filter((_, j) => j % 3 === i).map(right))),
+        bars: Math.min(...bars.map(left)),
+      };
+    });
+    for (const starts of layout.starts) expect(new Set(starts.map(Math.round)).size).toBe(1);
+    expect(layout.ends[0]).toBeLessThan(layout.starts[1]?.[0] ?? 0);
+    expect(layout.ends[1]).toBeLessThan(layout.starts[2]?.[0] ?? 0);
+    expect(layout.ends[2]).toBeLessThan(layout.bars);
+    expectTidy(await layoutOf(page, 'svg[data-chart="latency"]'));
+    expectTidy(await layoutOf(page));
+    await page.close();
+  });
+
+  it('fits the group table of eight metrics on a 1200 px page: names break after underscores, no empty note column, a dip\'s run under it', async () => {
+    const page = await open(renderHtml(tuningRun()));
+    const table = page.locator('section[data-group="tuning/latency-under-load"] table');
+    const fit = await table.evaluate((t: HTMLTableElement) => ({ width: t.getBoundingClientRect().width, room: t.parentElement?.clientWidth ?? 0, heads: Array.from(t.tHead?.rows[0]?.cells ?? []).map((c) => c.textContent) }));
+    expect(fit.width).toBeLessThanOrEqual(fit.room);
+    expect(fit.heads).toHaveLength(13);
+    expect(fit.heads.slice(0, 4)).toEqual(['status', 'socket_buffer', 'congestion_control', 'load']);
+    expect(fit.heads.at(-1)).toBe('deepest interim dip');
+    expect(await page.locator('tr[data-case="tuning/latency-under-load[congestion_control=cubic,load=none,socket_buffer=default]"] td.dip').textContent()).toMatch(/^−\d+\.\d+% at \d(\.\d+)? s \(run 1\)$/);
+    await page.close();
+    // a group with a note keeps the column
+    const sweep = await open(renderHtml(recordedSweep()));
+    expect(await sweep.locator('section[data-group="sweep/udp"] th', { hasText: 'note' }).count()).toBe(1);
+    await sweep.close();
+  });
+
+  it('titles each interim chart by its swept values and lays the charts out two abreast on a 1200 px page, wrapping long titles rather than cutting them', async () => {
+    const page = await open(renderHtml(tuningRun()));
+    const titles = await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => Array.from(svg.querySelectorAll('text.title')).map((t) => t.textContent)));
+    expect(titles).toHaveLength(8);
+    expect(titles.slice(0, 2)).toEqual([
+      ['socket_buffer=default · congestion_control=cubic · load=none', 'transaction_rate every 500ms, 1 run'],
+      ['socket_buffer=default · congestion_control=cubic · load=2xTCP_STREAM', 'transaction_rate every 500ms, 1 run'],
+    ]);
+    const boxes = await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right })));
+    // two to a row: the second beside the first, the third under them, every one whole within the page
+    expect(boxes[1]?.top).toBe(boxes[0]?.top);
+    expect(boxes[1]?.left).toBeGreaterThan(boxes[0]?.right ?? Infinity);
+    expect(boxes[2]?.top).toBeGreaterThan(boxes[0]?.top ?? Infinity);
+    expect(boxes[2]?.left).toBe(boxes[0]?.left);
+    for (const box of boxes) expect(box.right).toBeLessThanOrEqual(1200 - 16);
+    expectTidy(await layoutOf(page));
+    await page.close();
+
+    const long = await open(renderHtml(longRun()));
+    const wrapped = await long.locator('svg[data-chart="series"]').first().locator('text.title').allTextContents();
+    expect(wrapped.length).toBeGreaterThan(2);
+    expect(wrapped.join(' ')).toBe('socket_buffer=default · congestion_control=cubic_tuned_for_long_fat_pipes · load=none transaction_rate every 500ms, 1 run');
+    expectTidy(await layoutOf(long));
+    await long.close();
   });
 });

@@ -88,6 +88,13 @@ describe('interim results (interval:)', () => {
     expect(deepestDip(bulk!)).toMatchObject({ metric: 'throughput', t: 0.685 });
   });
 
+  it('passes over an interval shorter than half the asked-for one: netperf\'s short last interval is noise, not a dip', () => {
+    const c = { ...withSeries([rate([[0.5, 100], [1, 90], [1.5, 100], [1.52, 10]])]), params: { test: 'TCP_RR', interval: 0.5 } } as CaseResult;
+    expect(deepestDip(c)).toMatchObject({ run: 1, t: 1 });
+    // without interval: (an older results.json) every point is a candidate
+    expect(deepestDip({ ...c, params: { test: 'TCP_RR' } })).toMatchObject({ run: 1, t: 1.52 });
+  });
+
   it('takes the deepest dip over all runs, and names its run', () => {
     expect(deepestDip(withSeries([rate([[1, 100], [2, 80], [3, 120]]), rate([[1, 100], [2, 50], [3, 150]]), rate([[1, 90], [2, 110]])]))).toEqual({
       metric: 'transaction_rate',
