@@ -16,7 +16,7 @@ function headline(result: CaseResult): string {
     parts.push(`${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ±${cv.toFixed(1)}%` : ''}`);
   }
   const load = result.metrics.load_throughput;
-  if (load !== undefined) parts.push(`under load ${formatMetric('load_throughput', load)}`);
+  if (load !== undefined) parts.push(`load carried ${formatMetric('load_throughput', load)}`);
   return parts.join('  ');
 }
 

@@ -1,7 +1,8 @@
 import { formatHostPort } from '../model/seams.js';
 import { hostFacts } from './run.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
-import { checkHost, checkPeerHost, type PeerFacts } from '../plan/check-host.js';
+import type { PeerFacts } from '../model/host-facts.js';
+import { checkHost, checkPeerHost } from '../plan/check-host.js';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
@@ -77,13 +78,14 @@ async function checkNetns(server: PlannedServer): Promise<Check> {
   }
 }
 
-/** Reads what an ssh peer offers (its congestion control and CPUs); the real one is readPeerFacts over ssh. */
+/** Reads what an ssh peer offers (its congestion control, the ssh user's uid, its CPUs); the real one is readPeerFacts over ssh. */
 export type ReadPeerFacts = (server: PlannedServer) => Promise<PeerFacts>;
 
 /**
  * What a server's cases ask of its far end that the checks of this machine do not cover: for an ssh peer, the
- * `congestion_control` its kernel offers and the CPUs `cpu_affinity` remote pins netserver to, read there; for a
- * namespace, a note that it runs on this kernel. Nothing when no case asks (or for other servers).
+ * `congestion_control` its kernel offers (and allows the ssh user, unless that is root) and the CPUs `cpu_affinity`
+ * remote pins netserver to, read there; for a namespace, a note that it runs on this kernel. Nothing when no case asks
+ * (or for other servers).
  */
 export async function checkServerSide(server: PlannedServer, cases: readonly Case[], suites: readonly SuiteSpec[], readPeer: ReadPeerFacts): Promise<Check[]> {
   const own = cases.filter((c) => c.suite === server.suite && c.server === server.name);
@@ -103,15 +105,19 @@ export async function checkServerSide(server: PlannedServer, cases: readonly Cas
   const problems = checkPeerHost(cases, suites, server, facts);
   if (problems.length > 0) return problems.map((problem) => ({ ok: false, what, detail: formatDiagnostic(problem) }));
   const found: string[] = [];
-  if (algorithms.length > 0) {
-    found.push(
-      facts.congestionControls === undefined
-        ? 'tcp_available_congestion_control cannot be read there (not Linux?), so only the run checks that congestion_control applied'
-        : `congestion control ${algorithms.join(', ')} offered (it has ${[...facts.congestionControls].join(', ')})`,
-    );
-  }
+  if (algorithms.length > 0) found.push(describeCongestionControl(algorithms, facts));
   if (pinsRemote) found.push(facts.cpuCount === undefined ? 'nproc did not answer there, so cpu_affinity remote is not checked' : `${facts.cpuCount} CPU${facts.cpuCount === 1 ? '' : 's'} for cpu_affinity remote`);
   return [{ ok: true, what, detail: found.join('; ') }];
+}
+
+/** Why the congestion control the cases ask of a peer passed: what it offers and, for an ssh user that is not root, allows. */
+function describeCongestionControl(algorithms: readonly string[], facts: PeerFacts): string {
+  const { availableCongestionControls: available, allowedCongestionControls: allowed } = facts;
+  if (available === undefined) return 'tcp_available_congestion_control cannot be read there (not Linux?), so only the run checks that congestion_control applied';
+  const offered = `congestion control ${algorithms.join(', ')} offered (it has ${[...available].join(', ')})`;
+  if (allowed === undefined || facts.isPrivileged === true) return offered;
+  if (facts.isPrivileged === false) return `${offered} and allowed to the ssh user, who is not root (allowed: ${[...allowed].join(', ')})`;
+  return `${offered}; whether the ssh user is root cannot be read there (id -u), so tcp_allowed_congestion_control is not judged`;
 }
 
 /**

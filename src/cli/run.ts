@@ -7,9 +7,10 @@ import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
-import { checkHost, type HostFacts } from '../plan/check-host.js';
+import type { HostFacts } from '../model/host-facts.js';
+import { checkHost } from '../plan/check-host.js';
 import { planCases } from '../plan/plan-cases.js';
-import { availableCongestionControls, describeEnvironment, describeProvenance, netperfInstallHint, netperfVersion } from '../exec/environment.js';
+import { congestionControlFacts, describeEnvironment, describeProvenance, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
 import { preloadReporters, REPORTERS, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
@@ -180,9 +181,11 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       shuffle: options.shuffle === true,
       failOnInconclusive: options.failOnInconclusive,
       onCaseStart: async (planned, index) => {
-        if (onGithub && planned.case.suite !== openGroup) {
-          await io.stdout(`${openGroup === undefined ? '' : GROUP_END}${groupStart(`perfsuite: ${planned.case.suite}`)}`);
-          openGroup = planned.case.suite;
+        // one log group per suite; a shuffled run hops between suites, so it gets one group for all its cases
+        const group = options.shuffle === true ? 'perfsuite: cases in a shuffled order' : `perfsuite: ${planned.case.suite}`;
+        if (onGithub && group !== openGroup) {
+          await io.stdout(`${openGroup === undefined ? '' : GROUP_END}${groupStart(group)}`);
+          openGroup = group;
         }
         if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
       },
@@ -253,6 +256,5 @@ function historyComparisonOf(history: { file: string; entries: readonly HistoryE
 
 /** What checkHost needs to know about this machine. */
 export function hostFacts(): HostFacts {
-  const congestionControls = availableCongestionControls();
-  return { cpuCount: availableParallelism(), ...(congestionControls === undefined ? {} : { congestionControls }) };
+  return { cpuCount: availableParallelism(), ...congestionControlFacts() };
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defined } from '../model/defined.js';
 import type { Provenance, ServerProvenance } from '../model/history.js';
+import type { CongestionControlFacts } from '../model/host-facts.js';
 import type { HookSpec, SuiteSpec } from '../model/suite-types.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import type { Environment } from '../model/results.js';
@@ -82,10 +83,24 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** The TCP congestion control algorithms this kernel offers, or undefined where that cannot be read (not Linux). */
-export function availableCongestionControls(): ReadonlySet<string> | undefined {
+/**
+ * Which TCP congestion control algorithms perfsuite's processes may set here (netperf, and a local or netns netserver):
+ * what this kernel offers, what it allows users that are not root, and whether perfsuite runs as root (euid 0, a fair
+ * stand-in for CAP_NET_ADMIN). A list that cannot be read (not Linux) is left out.
+ */
+export function congestionControlFacts(): CongestionControlFacts {
+  const euid = process.geteuid?.();
+  return defined({
+    availableCongestionControls: readAlgorithms('tcp_available_congestion_control'),
+    allowedCongestionControls: readAlgorithms('tcp_allowed_congestion_control'),
+    isPrivileged: euid === undefined ? undefined : euid === 0,
+  });
+}
+
+/** One of the kernel's lists of congestion control algorithms, or undefined where it cannot be read. */
+function readAlgorithms(file: 'tcp_available_congestion_control' | 'tcp_allowed_congestion_control'): ReadonlySet<string> | undefined {
   try {
-    return new Set(readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim().split(/\s+/).filter((name) => name !== ''));
+    return new Set(readFileSync(`/proc/sys/net/ipv4/${file}`, 'utf8').trim().split(/\s+/).filter((name) => name !== ''));
   } catch {
     return undefined;
   }

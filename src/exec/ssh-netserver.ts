@@ -1,6 +1,7 @@
 import { defined } from '../model/defined.js';
 import type { FailureKind } from '../model/netperf-outcome.js';
-import type { PeerFacts } from '../plan/check-host.js';
+import type { PeerFacts } from '../model/host-facts.js';
+import { formatHostPort } from '../model/seams.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import type { StartedNetserver } from './local-netserver.js';
@@ -40,7 +41,7 @@ export function sshArgv(target: SshTarget, remoteCommand: string, options: { rea
 
 /** Why an ssh session failed, as a failure kind and a message that says what to do. */
 export function classifySshFailure(target: SshTarget, output: string, exitCode: number | null): { kind: FailureKind; message: string } {
-  const where = `${target.user === undefined ? '' : `${target.user}@`}${target.host}${target.sshPort === undefined ? '' : `:${target.sshPort}`}`;
+  const where = `${target.user === undefined ? '' : `${target.user}@`}${target.sshPort === undefined ? target.host : formatHostPort(target.host, target.sshPort)}`;
   const lines = output
     .split('\n')
     .map((l) => l.trim())
@@ -94,12 +95,21 @@ export async function checkPeerNetserver(target: SshTarget, netserver: string | 
   return version;
 }
 
-/** A fixed remote command (no suite value in it): the peer's congestion control algorithms and its CPU count, one per line. */
-const PEER_FACTS_COMMAND = 'echo "congestion_control: $(cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null)"; echo "cpus: $(nproc 2>/dev/null)"';
+/**
+ * A fixed remote command (no suite value in it), one fact a line: the peer's available and allowed congestion control
+ * algorithms, the ssh user's uid (netserver runs as that user) and its CPU count.
+ */
+const PEER_FACTS_COMMAND = [
+  'echo "available_congestion_control: $(cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null)"',
+  'echo "allowed_congestion_control: $(cat /proc/sys/net/ipv4/tcp_allowed_congestion_control 2>/dev/null)"',
+  'echo "uid: $(id -u 2>/dev/null)"',
+  'echo "cpus: $(nproc 2>/dev/null)"',
+].join('; ');
 
 /**
- * What the peer offers that a suite may ask of it (`tcp_available_congestion_control`, `nproc`), over one ssh session;
- * a field it could not read (not Linux, no nproc) is left out. Throws a classified failure when ssh cannot get it.
+ * What the peer offers that a suite may ask of it (`tcp_available_congestion_control`, `tcp_allowed_congestion_control`,
+ * whether the ssh user is root, `nproc`), over one ssh session; a field it could not read (not Linux, no nproc) is left
+ * out. Throws a classified failure when ssh cannot get it.
  */
 export async function readPeerFacts(target: SshTarget): Promise<PeerFacts> {
   const result = await runProcess(['ssh', ...sshArgv(target, PEER_FACTS_COMMAND)], { timeoutMs: 30_000 });
@@ -107,15 +117,23 @@ export async function readPeerFacts(target: SshTarget): Promise<PeerFacts> {
   return parsePeerFacts(target.host, result.stdout);
 }
 
-/** The output of the peer facts command as facts: an empty list or count means it could not be read. */
+/** The output of the peer facts command as facts: an empty list, uid or count means it could not be read. */
 export function parsePeerFacts(host: string, stdout: string): PeerFacts {
   const field = (name: string): string => new RegExp(`^${name}: *(.*)$`, 'm').exec(stdout)?.[1]?.trim() ?? '';
-  const algorithms = field('congestion_control').split(/\s+/).filter((name) => name !== '');
+  const algorithms = (name: string): ReadonlySet<string> | undefined => {
+    const names = field(name).split(/\s+/).filter((n) => n !== '');
+    return names.length === 0 ? undefined : new Set(names);
+  };
+  const uid = field('uid');
   const cpus = Number(field('cpus'));
   return {
     host,
-    ...(algorithms.length === 0 ? {} : { congestionControls: new Set(algorithms) }),
-    ...(Number.isSafeInteger(cpus) && cpus > 0 ? { cpuCount: cpus } : {}),
+    ...defined({
+      availableCongestionControls: algorithms('available_congestion_control'),
+      allowedCongestionControls: algorithms('allowed_congestion_control'),
+      isPrivileged: /^\d+$/.test(uid) ? uid === '0' : undefined,
+      cpuCount: Number.isSafeInteger(cpus) && cpus > 0 ? cpus : undefined,
+    }),
   };
 }
 

@@ -32,7 +32,7 @@ export class ServerUnavailable extends Error {
   }
 }
 
-/** `host:port` as people and URLs write it: an IPv6 address in brackets (`[::1]:12865`). */
+/** `host:port` as people and URLs write it: an IPv6 address in brackets (`[::1]:12865`), once even when it has them. */
 export function formatHostPort(host: string, port: number | string): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }

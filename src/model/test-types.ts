@@ -21,6 +21,9 @@ export function isTestName(value: unknown): value is TestName {
   return typeof value === 'string' && (TEST_NAMES as readonly string[]).includes(value);
 }
 
+/** netperf's default run length (`-l`) in seconds, used when a case sets no duration. */
+export const DEFAULT_DURATION_SECONDS = 10;
+
 /** Largest UDP payload over IPv4: 65535 − 20 (IP) − 8 (UDP). netperf fails above it with "Message too long". */
 export const MAX_UDP_PAYLOAD_BYTES = 65507;
 

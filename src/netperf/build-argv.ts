@@ -1,5 +1,5 @@
 import { activeLoad, type CaseParams, formatCpuAffinity } from '../model/suite-types.js';
-import { TEST_TYPES, type TestName } from '../model/test-types.js';
+import { DEFAULT_DURATION_SECONDS, TEST_TYPES, type TestName } from '../model/test-types.js';
 
 /** Where netperf connects: the netserver's control address and port, and an optional pinned data port. */
 export interface NetperfTarget {
@@ -30,8 +30,6 @@ export const CONG_CONTROL_KEYS = ['LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'];
 const CPU_BIND_KEYS = ['LOCAL_CPU_BIND', 'REMOTE_CPU_BIND'];
 const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_ITERATION', 'THROUGHPUT_CONFID'];
 
-/** netperf's default run length (`-l`) in seconds, used when a case sets no duration. */
-export const DEFAULT_DURATION_SECONDS = 10;
 
 /**
  * Under `load:`, the measured test waits this long after its set-up (netperf's global `-s`) so the load streams

@@ -31,7 +31,7 @@ export function parseKeyvals(stdout: string): Record<string, string> {
 export function classifyFailure(outcome: ProcessOutcome, target: string): RunFailure {
   const text = `${outcome.stdout}\n${outcome.stderr}`;
   if (outcome.timedOut) {
-    return { kind: 'timeout', message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s and was killed; check that ${target} is reachable and not overloaded, or raise the case's timeout:` };
+    return { kind: 'timeout', message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s (the run's expected length and a margin, or what was left of the case's timeout:) and was killed; check that ${target} is reachable and not overloaded` };
   }
   if (/are you sure there is a netserver listening/.test(text)) {
     return { kind: 'no-netserver', message: `no netserver is listening at ${target}; start one (netserver -p PORT) or check the server's host and control_port` };
@@ -126,7 +126,16 @@ export function parseNetperfRun(
     const interim = parseInterimResults(outcome.stdout, request.test);
     if (typeof interim === 'string') return bad(interim);
     if (interim.length === 0) {
-      return { kind: 'error', failure: { kind: 'missing-keys', message: 'netperf printed no interim results for interval: (-D); this netperf was built without --enable-demo: rebuild it with it, or remove interval:' } };
+      const unbuilt = /demo mode not configured|not compiled with.*demo/i.test(`${outcome.stdout}\n${outcome.stderr}`);
+      return {
+        kind: 'error',
+        failure: {
+          kind: 'bad-output',
+          message: unbuilt
+            ? 'netperf printed no interim results for interval: (-D): this netperf was built without --enable-demo; rebuild it with it, or remove interval:'
+            : 'netperf printed no interim results for interval: (-D) in this run; give the case a duration of several intervals, or remove interval: (a netperf built without --enable-demo prints none either)',
+        },
+      };
     }
     series = interim;
   }
@@ -134,7 +143,7 @@ export function parseNetperfRun(
 }
 
 /** The metric netperf's interim results measure: UDP_STREAM's are the sender's (checked on 2.7.0), others the result's. */
-export function seriesMetric(test: TestName): MetricName {
+export function interimMetric(test: TestName): MetricName {
   if (test === 'UDP_STREAM') return 'send_throughput';
   return TEST_TYPES[test].kind === 'rr' ? 'transaction_rate' : 'throughput';
 }
@@ -157,7 +166,7 @@ export function parseInterimResults(stdout: string, test: TestName): SeriesPoint
     entry[match[1] as 'UNITS'] = match[3] ?? '';
     fields.set(index, entry);
   }
-  const metric = seriesMetric(test);
+  const metric = interimMetric(test);
   const rr = TEST_TYPES[test].kind === 'rr';
   const entries = [...fields.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry);
   const first = entries[0];

@@ -1,23 +1,7 @@
 import { type Diagnostic, type SourceLocation, sortDiagnostics } from '../model/diagnostics.js';
+import type { CongestionControlFacts, HostFacts, PeerFacts } from '../model/host-facts.js';
 import { type Case, formatCpuAffinity, type GroupSpec, type Located, type ParamValue, type SuiteSpec } from '../model/suite-types.js';
 import { valueKey } from '../suite/normalize-param.js';
-
-/** What this machine offers, read by the caller (the CLI), so the check stays pure. */
-export interface HostFacts {
-  readonly cpuCount: number;
-  /** The kernel's `tcp_available_congestion_control`; undefined when it cannot be read (not Linux). */
-  readonly congestionControls?: ReadonlySet<string>;
-}
-
-/** What a peer (an ssh server) offers, as far as it could be read there; a field left out was not read. */
-export interface PeerFacts {
-  /** The peer's name, as its cases' messages say it. */
-  readonly host: string;
-  /** `nproc` there: the CPUs netserver may be pinned to. */
-  readonly cpuCount?: number;
-  /** Its kernel's `tcp_available_congestion_control`. */
-  readonly congestionControls?: ReadonlySet<string>;
-}
 
 /** Servers whose netserver runs on this host, so its CPUs are this host's. */
 const SAME_HOST_TYPES = new Set(['local', 'netns']);
@@ -25,14 +9,16 @@ const SAME_HOST_TYPES = new Set(['local', 'netns']);
 /**
  * What a suite cannot know when it is written, checked against this machine before any case runs: `cpu_affinity`
  * CPUs that do not exist here (netperf's `-T` would take them without a word and pin nothing), and a
- * `congestion_control` this kernel does not offer (`-K` of one is ignored without a word). The remote side is checked
- * for servers on this host (local, netns: the same kernel); ssh and external peers are not.
+ * `congestion_control` perfsuite's user cannot set here (`-K` of one is ignored without a word): one this kernel does
+ * not offer, or, unless perfsuite runs as root, one it does not allow unprivileged users. The remote side is checked
+ * for servers on this host (local, netns: the same kernel, and netserver runs as perfsuite's user or as root);
+ * ssh and external peers are not.
  */
 export function checkHost(cases: readonly Case[], suites: readonly SuiteSpec[], host: HostFacts): Diagnostic[] {
-  const { cpuCount, congestionControls: available } = host;
+  const { cpuCount } = host;
   const diagnostics: Diagnostic[] = [];
   const suiteOf = new Map(suites.map((s) => [s.name, s]));
-  const machine = { name: 'this machine', kernel: 'this kernel', load: 'load it' };
+  const machine: MachineWords = { name: 'this machine', kernel: 'this kernel', load: 'load it', allow: 'allow it', whoRuns: 'perfsuite does not run as root', asRoot: 'run perfsuite as root' };
   for (const c of cases) {
     const affinity = c.params.cpu_affinity;
     if (affinity !== undefined) {
@@ -40,24 +26,32 @@ export function checkHost(cases: readonly Case[], suites: readonly SuiteSpec[], 
       const type = suiteOf.get(c.suite)?.servers[c.server]?.type ?? 'local';
       if (SAME_HOST_TYPES.has(type)) diagnostics.push(...missingCpu(suiteOf, c, 'remote', `netserver (server '${c.server}' runs on this machine)`, cpuCount, machine));
     }
-    diagnostics.push(...missingCongestionControl(suiteOf, c, available, machine));
+    diagnostics.push(...unsettableCongestionControl(suiteOf, c, host, machine));
   }
   return sortDiagnostics(diagnostics);
 }
 
 /**
  * The remote side of the cases on one server off this host (ssh) against what that peer offers: a `congestion_control`
- * its kernel lacks, a `cpu_affinity` remote CPU it does not have. What could not be read there is not judged.
+ * its kernel lacks or, when netserver there does not run as root, does not allow; a `cpu_affinity` remote CPU it does
+ * not have. What could not be read there is not judged.
  */
 export function checkPeerHost(cases: readonly Case[], suites: readonly SuiteSpec[], server: { readonly suite: string; readonly name: string }, peer: PeerFacts): Diagnostic[] {
   const suiteOf = new Map(suites.map((s) => [s.name, s]));
-  const machine = { name: peer.host, kernel: `the kernel of ${peer.host}`, load: 'load it there' };
+  const machine: MachineWords = {
+    name: peer.host,
+    kernel: `the kernel of ${peer.host}`,
+    load: 'load it there',
+    allow: 'allow it there',
+    whoRuns: `netserver does not run as root on ${peer.host}`,
+    asRoot: 'run netserver there as root (user: root)',
+  };
   return sortDiagnostics(
     cases
       .filter((c) => c.suite === server.suite && c.server === server.name)
       .flatMap((c) => [
         ...(peer.cpuCount === undefined ? [] : missingCpu(suiteOf, c, 'remote', `netserver on ${peer.host}`, peer.cpuCount, machine)),
-        ...missingCongestionControl(suiteOf, c, peer.congestionControls, machine),
+        ...unsettableCongestionControl(suiteOf, c, peer, machine),
       ]),
   );
 }
@@ -67,6 +61,10 @@ interface MachineWords {
   readonly name: string;
   readonly kernel: string;
   readonly load: string;
+  readonly allow: string;
+  /** Why the allowed list matters there. */
+  readonly whoRuns: string;
+  readonly asRoot: string;
 }
 
 /** A `cpu_affinity` CPU of one side that the machine running that side does not have. */
@@ -83,16 +81,27 @@ function missingCpu(suiteOf: ReadonlyMap<string, SuiteSpec>, c: Case, side: 'loc
   ];
 }
 
-/** A case's `congestion_control` that a kernel offering `available` lacks (nothing when the list could not be read). */
-function missingCongestionControl(suiteOf: ReadonlyMap<string, SuiteSpec>, c: Case, available: ReadonlySet<string> | undefined, machine: MachineWords): Diagnostic[] {
+/**
+ * A case's `congestion_control` that the process setting it cannot set: one the kernel does not offer, or, for a
+ * process that is not root, one outside `tcp_allowed_congestion_control`. What could not be read is not judged.
+ */
+function unsettableCongestionControl(suiteOf: ReadonlyMap<string, SuiteSpec>, c: Case, facts: CongestionControlFacts, machine: MachineWords): Diagnostic[] {
   const wanted = c.params.congestion_control;
-  if (wanted === undefined || available === undefined || available.has(wanted)) return [];
-  return [
-    {
-      loc: locate(suiteOf, c, 'congestion_control', wanted),
-      message: `congestion_control ${wanted} is not available in ${machine.kernel} (it has ${[...available].join(', ')}); ${machine.load} (modprobe tcp_${wanted}) or pick one of those`,
-    },
-  ];
+  if (wanted === undefined) return [];
+  const { availableCongestionControls: available, allowedCongestionControls: allowed } = facts;
+  const isAvailable = available === undefined || available.has(wanted);
+  const isDisallowed = facts.isPrivileged === false && allowed !== undefined && !allowed.has(wanted);
+  if (isAvailable && !isDisallowed) return [];
+  const allowIt = `sysctl -w net.ipv4.tcp_allowed_congestion_control='${[...(allowed ?? []), wanted].join(' ')}'`;
+  let message: string;
+  if (isAvailable) {
+    const offered = available === undefined ? '' : 'available but ';
+    message = `congestion_control ${wanted} is ${offered}not allowed for unprivileged users on ${machine.name} (allowed: ${[...(allowed ?? [])].join(', ')}); ${machine.allow} (${allowIt}) or ${machine.asRoot}`;
+  } else {
+    message = `congestion_control ${wanted} is not available in ${machine.kernel} (it has ${[...(available ?? [])].join(', ')}); ${machine.load} (modprobe tcp_${wanted}) or pick one of those`;
+    if (isDisallowed) message += `; ${machine.whoRuns}, so allow it too (${allowIt})`;
+  }
+  return [{ loc: locate(suiteOf, c, 'congestion_control', wanted), message }];
 }
 
 /** The line that gave the case this value, or the case's own. */

@@ -1,5 +1,5 @@
-import { buildLoadArgv, buildNetperfArgv, DEFAULT_DURATION_SECONDS, LOAD_LEAD_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
-import type { TestName } from '../model/test-types.js';
+import { buildLoadArgv, buildNetperfArgv, LOAD_LEAD_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
+import { DEFAULT_DURATION_SECONDS, type TestName } from '../model/test-types.js';
 import { activeLoad, type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
 import { defined } from '../model/defined.js';
 
@@ -37,8 +37,8 @@ export interface PlannedCase {
   readonly serverKey: string;
   /** One netperf instance's argv (a case with `streams: N` runs N of them at once). */
   readonly netperf: readonly string[];
-  /** `load:`: the argv of one background stream, and how many run beside every measured run. */
-  readonly load?: { readonly netperf: readonly string[]; readonly streams: number };
+  /** `load:`: the argv of one background stream, its test, and how many run beside every measured run. */
+  readonly load?: { readonly netperf: readonly string[]; readonly test: TestName; readonly streams: number };
   readonly estimatedSeconds: number;
 }
 
@@ -112,7 +112,7 @@ export function planCasesLazily(
       case: c,
       serverKey: server.key,
       netperf: buildNetperfArgv(params, target),
-      ...(load === undefined ? {} : { load: { netperf: load, streams: activeLoad(params)?.streams ?? 1 } }),
+      ...(load === undefined ? {} : { load: { netperf: load, test: activeLoad(params)?.test ?? 'TCP_STREAM', streams: activeLoad(params)?.streams ?? 1 } }),
       estimatedSeconds: seconds,
     };
   };

@@ -1,7 +1,7 @@
 import { closestMatch } from '../model/did-you-mean.js';
 import { UsageError } from '../model/errors.js';
 import type { Selection, Shard } from '../model/results.js';
-import type { Case, ParamName, ParamValue } from '../model/suite-types.js';
+import { type Case, formatLoad, type ParamName, type ParamValue } from '../model/suite-types.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { normalizeParam, valueKey } from '../suite/normalize-param.js';
 import { estimateCaseSeconds } from './plan-cases.js';
@@ -23,7 +23,7 @@ export interface CaseFilter {
 
 const COMPARISON = /^([a-z_]+)\s*(!=|<=|>=|=|<|>)\s*(.+)$/;
 const FILTERABLE: readonly ParamName[] = PARAM_ORDER.filter((p) => p !== 'extra_args' && p !== 'confidence' && p !== 'cpu_affinity' && p !== 'load');
-const FILTER_NAMES: readonly string[] = [...FILTERABLE, 'server'];
+const FILTER_NAMES: readonly string[] = [...FILTERABLE, 'server', 'load'];
 
 function filterValue(param: ParamName, text: string): ParamValue {
   const raw = /^(true|false)$/.test(text) ? text === 'true' : /^\d+$/.test(text) ? Number(text) : text;
@@ -46,6 +46,12 @@ export function parseFilter(text: string): CaseFilter {
     // the server is a field of the case, not a parameter: matched by name
     const names = new Set((match[3] ?? '').split(',').map((v) => v.trim()));
     return { text, matches: (c) => names.has(c.server) === (match[2] === '=') };
+  }
+  if (name === 'load') {
+    if (match?.[2] !== '=' && match?.[2] !== '!=') throw new UsageError(`--filter '${text}': load takes = or != with loads as case ids spell them, like load=none or load=2xTCP_STREAM`);
+    // matched as ids spell it; a case without load: is load=none
+    const loads = new Set((match[3] ?? '').split(',').map((v) => v.trim()));
+    return { text, matches: (c) => loads.has(formatLoad(c.params.load ?? 'none')) === (match[2] === '=') };
   }
   if (match === null || name === undefined || (!FILTERABLE.includes(name as ParamName) && !/[*?]/.test(text))) {
     if (/[*?]/.test(text) || text.includes('/')) {

@@ -266,8 +266,9 @@ const SHORT_INTERVAL_SHARE = 0.5;
 
 /**
  * The deepest dip over all runs of a case; none for runs of fewer than 2 points or a mean of 0, or when nothing fell
- * below its mean. Intervals shorter than half the case's `interval` are not candidates: netperf's last interval of a
- * run is often a fraction of one (1.986 → 2.001 s), and a few transactions in it make a figure of noise.
+ * below its mean. Neither the first interval (slow start, and netperf's first interval of an RR test can last 2–4
+ * asked-for ones) nor one shorter than half the case's `interval` is a candidate: netperf's last interval of a run is
+ * often a fraction of one (1.986 → 2.001 s), and a few transactions in it make a figure of noise.
  */
 export function deepestDip(c: CaseResult): Dip | undefined {
   const series = caseSeries(c);
@@ -278,7 +279,7 @@ export function deepestDip(c: CaseResult): Dip | undefined {
     const mean = seriesMean(points);
     if (points.length < 2 || mean === undefined || mean === 0) continue;
     for (const [i, p] of points.entries()) {
-      if (p.t - (points[i - 1]?.t ?? 0) < shortest) continue;
+      if (i === 0 || p.t - (points[i - 1]?.t ?? 0) < shortest) continue;
       const change = p.value / mean - 1;
       if (change < 0 && (deepest === undefined || change < deepest.change)) deepest = { metric: series.metric, run, t: p.t, value: p.value, mean, change };
     }
@@ -317,15 +318,16 @@ function withoutLoad(c: CaseResult): string {
 export function underLoadPairs(result: RunResult): UnderLoad[] {
   const views: UnderLoad[] = [];
   for (const suite of result.suites) {
+    // an idle case of the loaded case's own group first, else the suite's first with the same parameters
     const idle = new Map<string, CaseResult>();
     for (const c of suite.cases) {
-      const key = withoutLoad(c);
-      if (activeLoad(c.params) === undefined && !idle.has(key)) idle.set(key, c);
+      if (activeLoad(c.params) !== undefined) continue;
+      for (const key of [`${c.group}\n${withoutLoad(c)}`, withoutLoad(c)]) if (!idle.has(key)) idle.set(key, c);
     }
     const found: { idle: CaseResult; loaded: CaseResult; load: string }[] = [];
     for (const loaded of suite.cases) {
       const load = activeLoad(loaded.params);
-      const match = load === undefined ? undefined : idle.get(withoutLoad(loaded));
+      const match = load === undefined ? undefined : (idle.get(`${loaded.group}\n${withoutLoad(loaded)}`) ?? idle.get(withoutLoad(loaded)));
       if (load !== undefined && match !== undefined) found.push({ idle: match, loaded, load: formatLoad(load) });
     }
     if (found.length === 0) continue;

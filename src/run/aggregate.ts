@@ -24,19 +24,37 @@ export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
 }
 
 /**
- * One run's interim series from its concurrent streams: interval i of every stream summed, at the streams' mean t.
- * The streams start together and netperf times each on its own, so their intervals end close to each other, not at
- * the same instant; intervals only some streams reached (the last, usually) are dropped.
+ * One run's interim series from its concurrent streams, on a common grid: netperf times each stream's intervals on its
+ * own (a first interval of 0.5 s asked can last 0.6 or 2 s), so point i of two streams may be far apart. Each stream is
+ * taken as a step function (its rate held over each interval, from 0 to its first t, and so on), averaged over every
+ * `interval` seconds of the time all streams cover, and the averages summed; the last bin ends where the shortest
+ * stream does.
  */
-export function combineSeries(streams: readonly (readonly SeriesPoint[])[]): SeriesPoint[] {
+export function combineSeries(streams: readonly (readonly SeriesPoint[])[], interval: number): SeriesPoint[] {
   if (streams.length === 1) return [...(streams[0] ?? [])];
-  const length = Math.min(...streams.map((s) => s.length));
-  return Array.from({ length }, (_, i) => {
-    const points = streams.map((s) => s[i] ?? { t: 0 });
-    const combined: Record<string, number> = { t: Math.round(mean(points.map((p) => p.t)) * 1000) / 1000 };
-    for (const metric of Object.keys(points[0] ?? {}).filter((k) => k !== 't') as MetricName[]) combined[metric] = sum(points.map((p) => p[metric] ?? 0));
-    return combined as SeriesPoint;
-  });
+  const metric = Object.keys(streams[0]?.[0] ?? {}).find((k) => k !== 't') as MetricName | undefined;
+  const end = Math.min(...streams.map((s) => s.at(-1)?.t ?? 0));
+  if (metric === undefined || !(end > 0) || !(interval > 0)) return [];
+  const points: SeriesPoint[] = [];
+  for (let from = 0; from < end - 1e-9; from += interval) {
+    const to = Math.min(end, from + interval);
+    const total = sum(streams.map((stream) => averageOver(stream, metric, from, to)));
+    points.push({ t: Math.round(to * 1000) / 1000, [metric]: total });
+  }
+  return points;
+}
+
+/** The time-weighted mean of a stream's step function (each value held since the previous point's t) over [from, to]. */
+function averageOver(stream: readonly SeriesPoint[], metric: MetricName, from: number, to: number): number {
+  let weighted = 0;
+  let previous = 0;
+  for (const point of stream) {
+    const overlap = Math.min(to, point.t) - Math.max(from, previous);
+    if (overlap > 0) weighted += (point[metric] ?? 0) * overlap;
+    previous = point.t;
+    if (previous >= to) break;
+  }
+  return weighted / (to - from);
 }
 
 /** The median of each metric over a case's runs, and how much the runs spread. */

@@ -79,7 +79,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
       throw error;
     }
     const argv = fillPlaceholders(planned.netperf, target);
-    const keys = argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
+    const keys = keysOf(argv);
     const timeoutMs = Math.min(runTimeoutMs(planned), remainingMs);
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
     const loadArgv = planned.load === undefined ? undefined : fillPlaceholders(planned.load.netperf, target);
@@ -95,7 +95,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
     const parsed = outcomes.map((outcome) =>
       parseNetperfRun(outcome, { test: params.test as TestName, keys, target: where, ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }) }),
     );
-    const loadParsed = parseLoad(loadOutcomes, recordedLoad, params.congestion_control, where);
+    const loadParsed = planned.load === undefined ? [] : parseLoad(loadOutcomes, planned.load.test, keysOf(recordedLoad), params.congestion_control, where);
     const failed = parsed.find((p) => p.kind === 'error') ?? loadParsed.find((p) => p.kind === 'error');
     if (failed !== undefined) {
       if (INFRASTRUCTURE_FAILURES.has(failed.failure.kind) && progress.retries < maxRetries) {
@@ -117,7 +117,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
       progress.runs.push(metrics);
       if (run.round !== undefined) progress.rounds.push(run.round);
       for (const p of measured) if (p.confidenceWidthPercent !== undefined) progress.widths.push(p.confidenceWidthPercent);
-      if (params.interval !== undefined) progress.series.push(combineSeries(measured.map((p) => p.series ?? [])));
+      if (params.interval !== undefined) progress.series.push(combineSeries(measured.map((p) => p.series ?? []), params.interval));
     }
     return { kind: 'measured', metrics };
   }
@@ -127,10 +127,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
  * The load streams of one run, parsed like any netperf run; a failure says it was a load stream's, keeping the kind
  * (a netserver that died is retried as such).
  */
-function parseLoad(outcomes: readonly ProcessOutcome[], argv: readonly string[], congestionControl: string | undefined, target: string): ParsedRun[] {
-  if (outcomes.length === 0) return [];
-  const test = argv[argv.indexOf('-t') + 1] as TestName;
-  const keys = argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
+function parseLoad(outcomes: readonly ProcessOutcome[], test: TestName, keys: readonly string[], congestionControl: string | undefined, target: string): ParsedRun[] {
   const tcp = TEST_TYPES[test].protocol === 'tcp';
   return outcomes.map((outcome, i): ParsedRun => {
     const parsed = parseNetperfRun(outcome, { test, keys, target, ...defined({ congestionControl: tcp ? congestionControl : undefined }) });
@@ -177,6 +174,11 @@ export function caseIdentity(planned: PlannedCase): Pick<CaseResult, 'id' | 'gro
 /** The group's `regression:` tolerances as results.json keeps them. */
 export function tolerancesOf(planned: PlannedCase): RegressionTolerance[] {
   return planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, ...(r.auto === true ? { auto: true } : {}), file: r.loc.file, line: r.loc.line }));
+}
+
+/** The keyval selectors an argv asks netperf for (`-- -k A,B`): the ones the parser must get back. */
+function keysOf(argv: readonly string[]): string[] {
+  return argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
 }
 
 /** The planned argv with what is known only now: the server's port, its address, its passphrase. */

@@ -1,7 +1,7 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
 import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
-import { isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
+import { DEFAULT_DURATION_SECONDS, isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
 import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
 
@@ -120,6 +120,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     ) as CaseParams;
 
     if (test === 'UDP_STREAM' || test === 'UDP_RR') valid = checkUdpSizes(params, merged, diagnostics) && valid;
+    valid = checkLoadAndInterval(params, merged, diagnostics) && valid;
 
     const comboKeys = [...combination.values.keys()].filter((key) => key === 'server' || merged.has(key as ParamName));
     const comboSignature = comboKeys.join(',');
@@ -150,7 +151,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
         const scope = 'threshold' in spec ? 'threshold' : 'regression';
         diagnostics.push({
           loc: spec.loc,
-          message: `${scope} on ${spec.metric} cannot be judged for case ${id}: ${explainMissingMetric(spec.metric, test)}${testIsVaried && scope === 'threshold' ? ' (select the cases with when: { test: ... })' : ''}`,
+          message: `${scope} on ${spec.metric} cannot be judged for case ${id}: ${explainMissingMetric(spec.metric, test)}${scope !== 'threshold' ? '' : spec.metric === 'load_throughput' && axisNames.has('load') ? '; select the loaded cases with when: { load: { test: TCP_STREAM, streams: 2 } }, the load as the axis writes it' : testIsVaried ? ' (select the cases with when: { test: ... })' : ''}`,
         });
       }
       judged.set(judgeKey, judgeable);
@@ -259,6 +260,43 @@ function checkUdpSizes(
     check('send_size', receiver, `the receiver's socket buffer (${String(receiver)} bytes)`);
   }
   return valid;
+}
+
+/**
+ * What `load:` and `interval:` cannot be combined with, and the load's own UDP sizes (the load streams carry the case's
+ * buffers), each reported once at its node.
+ */
+function checkLoadAndInterval(params: CaseParams, merged: ReadonlyMap<ParamName, { loc: SourceLocation }>, diagnostics: Diagnostic[]): boolean {
+  const problems: { name: ParamName; message: string }[] = [];
+  const load = activeLoad(params);
+  if (load !== undefined) {
+    if (params.confidence !== undefined) {
+      problems.push({ name: 'load', message: 'load cannot be combined with confidence: netperf repeats the measured test until the interval is reached, each iteration after its own 1 s lead, but the load streams run once; drop confidence and use repeat for more runs' });
+    }
+    if (params.cpu === true) {
+      problems.push({ name: 'load', message: "load cannot be combined with cpu: true: CPU utilisation is the whole machine's, so the load streams' CPU would be charged to every transaction; measure CPU in a case without load" });
+    }
+    if (load.test === 'UDP_STREAM' && load.send_size !== undefined) {
+      const sender = params.local_buffer ?? params.socket_buffer;
+      const receiver = params.remote_buffer ?? params.socket_buffer;
+      const limit = [
+        { bytes: MAX_UDP_PAYLOAD_BYTES, why: `the largest UDP datagram (${MAX_UDP_PAYLOAD_BYTES} bytes)` },
+        ...(typeof sender === 'number' ? [{ bytes: sender, why: `the sender's socket buffer (${sender} bytes), which the load streams take from the case` }] : []),
+        ...(typeof receiver === 'number' ? [{ bytes: receiver, why: `the receiver's socket buffer (${receiver} bytes), which the load streams take from the case` }] : []),
+      ].find((l) => (load.send_size ?? 0) > l.bytes);
+      if (limit !== undefined) {
+        problems.push({ name: 'load', message: `load.send_size ${formatParamValue('send_size', load.send_size)} (${load.send_size} bytes) is larger than ${limit.why}; netperf would fail with "Message too long"` });
+      }
+    }
+  }
+  if (params.interval !== undefined) {
+    const duration = params.duration ?? DEFAULT_DURATION_SECONDS;
+    if (params.interval > duration / 2) {
+      problems.push({ name: 'interval', message: `interval ${formatParamValue('interval', params.interval)} is more than half the duration (${formatParamValue('duration', duration)}): netperf would report one or two interim results; use at most ${formatParamValue('interval', duration / 2)}, or a longer duration` });
+    }
+  }
+  for (const { name, message } of problems) diagnostics.push({ loc: merged.get(name)?.loc ?? { file: '', line: 1, col: 1 }, message });
+  return problems.length === 0;
 }
 
 function whenMatches(spec: ThresholdSpec, params: CaseParams): boolean {

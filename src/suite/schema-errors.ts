@@ -10,6 +10,7 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   bufferSize: "write bytes as an integer or with K/M/G (×1024), like 128K, or 'default'",
   duration: 'write whole seconds like 10 or 10s, or minutes like 2m',
   timeout: 'write it like 90s, 500ms or 5m',
+  interval: 'write it like 500ms or 1s',
   percent: 'write it like 5%',
   name: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
   rate: 'write a rate in bits per second as tc does, like 100mbit, 1gbit or 500kbit',
@@ -21,6 +22,7 @@ const QUANTITY_NAMES: Readonly<Record<string, string>> = {
   bufferSize: 'a size',
   duration: 'a duration',
   timeout: 'a duration',
+  interval: 'a duration',
   percent: 'a percentage',
 };
 
@@ -59,7 +61,7 @@ function describeError(error: ErrorObject, root: unknown): string {
       return `unknown key '${unknown}' in ${where}${suggestion}${list}`;
     }
     case 'required':
-      return `${where} is missing the required key '${String(error.params['missingProperty'])}'`;
+      return `${where} is missing the required key '${String(error.params['missingProperty'])}'${key === 'load' ? ', like load: { test: TCP_STREAM, streams: 2 }' : ''}`;
     case 'type': {
       const expected = String(error.params['type']).split(',').join(' or ');
       const hint =
@@ -94,6 +96,8 @@ function describeError(error: ErrorObject, root: unknown): string {
       const hint = PATTERN_HINTS[definition] ?? (error.instancePath.endsWith('/host') ? 'give a host name or IP address, without spaces or shell characters' : 'see `perfsuite schema` for the accepted form');
       return `${shown}${mismatch}; ${hint}`;
     }
+    case 'exclusiveMinimum':
+      return `${key} must be more than ${String(error.params['limit'])}, not ${shown}${key === 'interval' ? `; ${PATTERN_HINTS['interval'] ?? ''} (100ms or more)` : ''}`;
     case 'not':
       return `${shown} is not valid for ${key}: it must not start with '-'`;
     case 'minItems':
@@ -118,7 +122,7 @@ function patternKind(schemaPath: string): string {
   const property = /\/(\w+)\/pattern$/.exec(schemaPath)?.[1] ?? '';
   if (['send_size', 'recv_size', 'request_size', 'response_size'].includes(property)) return 'size';
   if (['socket_buffer', 'local_buffer', 'remote_buffer'].includes(property)) return 'bufferSize';
-  if (property === 'duration' || property === 'timeout' || property === 'name') return property;
+  if (property === 'duration' || property === 'timeout' || property === 'interval' || property === 'name') return property;
   if (property === 'server' || schemaPath.includes('/propertyNames/')) return 'name';
   if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/')) return 'percent';
   if (property === 'rate') return 'rate';

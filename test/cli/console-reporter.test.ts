@@ -36,7 +36,7 @@ describe('console output', () => {
 
   it('a case measured under load says how much the load streams carried', () => {
     const loaded: CaseResult = { ...base, metrics: { ...base.metrics, load_throughput: 47_900_000 } };
-    expect(formatCaseLine(loaded, 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  under load 47.9 Mbit/s  3.0s');
+    expect(formatCaseLine(loaded, 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  load carried 47.9 Mbit/s  3.0s');
   });
 
   it('names each missed threshold with its observed value and line', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkServerSide, formatChecks, type ReadPeerFacts } from '../../src/cli/doctor.js';
-import type { PeerFacts } from '../../src/plan/check-host.js';
+import type { PeerFacts } from '../../src/model/host-facts.js';
 import { planCases } from '../../src/plan/plan-cases.js';
 import { load } from '../helpers.js';
 
@@ -29,7 +29,7 @@ function peer(facts: Omit<PeerFacts, 'host'>): ReadPeerFacts & { asked: string[]
 
 describe('doctor: what the cases ask of the far end of their servers', () => {
   it('names each congestion_control an ssh peer lacks and each CPU it does not have, at the line that asks, with what it has', async () => {
-    const read = peer({ congestionControls: new Set(['reno', 'cubic']), cpuCount: 2 });
+    const read = peer({ availableCongestionControls: new Set(['reno', 'cubic']), cpuCount: 2 });
     expect(await farEnd([file], { ...SSH, PEER_CC: 'bbr', REMOTE_CPU: '2' }, read)).toBe(
       [
         `✗ peer-tuned/peer: on 127.0.0.1: ${file}:19:34: congestion_control bbr is not available in the kernel of 127.0.0.1 (it has reno, cubic); load it there (modprobe tcp_bbr) or pick one of those`,
@@ -41,8 +41,31 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
   });
 
   it('passes a peer that offers everything, saying what it has', async () => {
-    const read = peer({ congestionControls: new Set(['reno', 'cubic', 'bbr']), cpuCount: 4 });
+    const read = peer({ availableCongestionControls: new Set(['reno', 'cubic', 'bbr']), cpuCount: 4 });
     expect(await farEnd([file], { ...SSH, REMOTE_CPU: '3' }, read)).toBe('✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); 4 CPUs for cpu_affinity remote\n');
+  });
+
+  describe('a congestion_control the peer offers but allows only root to set (reno and bbr allowed, cubic not)', () => {
+    const lists = { availableCongestionControls: new Set(['reno', 'cubic', 'bbr']), allowedCongestionControls: new Set(['reno', 'bbr']), cpuCount: 4 };
+
+    it('fails when the ssh user is not root, at the line that asks, saying how to allow it there', async () => {
+      expect(await farEnd([file], SSH, peer({ ...lists, isPrivileged: false }))).toBe(
+        `✗ peer-tuned/peer: on 127.0.0.1: ${file}:19:34: congestion_control cubic is available but not allowed for unprivileged users on 127.0.0.1 (allowed: reno, bbr); allow it there (sysctl -w net.ipv4.tcp_allowed_congestion_control='reno bbr cubic') or run netserver there as root (user: root)\n`,
+      );
+    });
+
+    it('passes an allowed one for an ssh user that is not root, saying it is allowed, and any offered one for root', async () => {
+      expect(await farEnd([file], { ...SSH, PEER_CC: 'bbr' }, peer({ ...lists, isPrivileged: false }))).toBe(
+        '✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, bbr offered (it has reno, cubic, bbr) and allowed to the ssh user, who is not root (allowed: reno, bbr); 4 CPUs for cpu_affinity remote\n',
+      );
+      expect(await farEnd([file], SSH, peer({ ...lists, isPrivileged: true }))).toBe('✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); 4 CPUs for cpu_affinity remote\n');
+    });
+
+    it('judges only the available list when the ssh user could not be told, and says so', async () => {
+      expect(await farEnd([file], SSH, peer(lists))).toBe(
+        '✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); whether the ssh user is root cannot be read there (id -u), so tcp_allowed_congestion_control is not judged; 4 CPUs for cpu_affinity remote\n',
+      );
+    });
   });
 
   it('judges nothing it could not read, and says so; a failed read is a failed line', async () => {
@@ -76,7 +99,7 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
         '',
       ].join('\n'),
     );
-    const read = peer({ congestionControls: new Set(['cubic']), cpuCount: 1 });
+    const read = peer({ availableCongestionControls: new Set(['cubic']), cpuCount: 1 });
     expect(await farEnd([suite], {}, read)).toBe("✓ plain/ns: congestion control: the namespace shares this machine's kernel and its modules, so the check of this machine covers it\n");
     expect(read.asked).toEqual([]);
   });

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { perfsuiteInProcess } from '../helpers.js';
-import { availableCongestionControls } from '../../src/exec/environment.js';
+import { congestionControlFacts } from '../../src/exec/environment.js';
 
 const perfsuite = (args: readonly string[], cwd: string) => perfsuiteInProcess(args, { cwd, env: { PATH: process.env['PATH'] ?? '' } });
 
-const available = availableCongestionControls();
+const available = congestionControlFacts().availableCongestionControls;
 
 describe.skipIf(available === undefined)('run refuses what this machine cannot do, before any case runs', () => {
   it('a congestion_control the kernel does not offer, and a CPU it does not have: exit 2, located, nothing written', async () => {

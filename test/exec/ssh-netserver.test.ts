@@ -16,9 +16,17 @@ describe('ssh argv and failures', () => {
     expect(sshArgv({ host: 'h', configFile: '/etc/perf/ssh_config' }, 'true')).toContain('/etc/perf/ssh_config');
   });
 
-  it("reads a peer's congestion control and CPU count, leaving out what it could not read", () => {
-    expect(parsePeerFacts('peer', 'congestion_control: reno cubic bbr\ncpus: 8\n')).toEqual({ host: 'peer', congestionControls: new Set(['reno', 'cubic', 'bbr']), cpuCount: 8 });
-    expect(parsePeerFacts('peer', 'congestion_control: \ncpus: \n')).toEqual({ host: 'peer' });
+  it("reads a peer's congestion control (available, allowed), whether the ssh user is root and its CPU count, leaving out what it could not read", () => {
+    const output = 'available_congestion_control: reno cubic bbr\nallowed_congestion_control: reno bbr\nuid: 1000\ncpus: 8\n';
+    expect(parsePeerFacts('peer', output)).toEqual({
+      host: 'peer',
+      availableCongestionControls: new Set(['reno', 'cubic', 'bbr']),
+      allowedCongestionControls: new Set(['reno', 'bbr']),
+      isPrivileged: false,
+      cpuCount: 8,
+    });
+    expect(parsePeerFacts('peer', output.replace('uid: 1000', 'uid: 0'))).toMatchObject({ isPrivileged: true });
+    expect(parsePeerFacts('peer', 'available_congestion_control: \nallowed_congestion_control: \nuid: \ncpus: \n')).toEqual({ host: 'peer' });
     expect(parsePeerFacts('peer', 'Welcome!\n')).toEqual({ host: 'peer' });
   });
 
@@ -36,6 +44,10 @@ describe('ssh argv and failures', () => {
       message: 'netserver is not installed on perf-b.example.net (sh: 1: exec: netserver: not found); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path',
     });
     expect(classify('something else\n', 1)).toEqual({ kind: 'ssh-failed', message: 'ssh to ci@perf-b.example.net:2222 failed (something else)' });
+    // an IPv6 peer with an ssh port is written as ssh and URLs write it, in brackets (once, even when given with them)
+    for (const host of ['::1', '[::1]']) {
+      expect(classifySshFailure({ ...peer, host }, 'something else\n', 1).message).toBe('ssh to ci@[::1]:2222 failed (something else)');
+    }
   });
 
   it('says the ssh client is not installed when it is not, both for the version check and for netserver', async () => {

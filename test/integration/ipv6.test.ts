@@ -33,6 +33,13 @@ function netserversOnPort(port: number): number[] {
 }
 
 describe.skipIf(unavailable !== undefined)(`ip_version: 6 on the managed local netserver${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('plans a second listener on [::1] beside the IPv4 one', () => {
+    const plan = spawnSync(process.execPath, [bin, 'plan', 'test/fixtures/suites/valid/ipv6.yml'], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain('server ipv6/local/ipv6 (local) [::1]:{port}: netserver -D -L ::1 -p {port} -6');
+    expect(plan.stdout).toContain('server ipv6/local (local) 127.0.0.1:{port}: netserver -D -L 127.0.0.1 -p {port}');
+  });
+
   it('measures over ::1 with netperf -6 beside an IPv4 case of the same server, then stops both netservers', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ipv6-'));
     const result = spawnSync(process.execPath, [bin, 'run', 'test/fixtures/suites/valid/ipv6.yml', '--out', out, '--reporter', 'junit'], {

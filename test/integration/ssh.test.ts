@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshNetserver } from '../../src/exec/ssh-netserver.js';
 import type { RunResult } from '../../src/model/results.js';
-import { availableCongestionControls } from '../../src/exec/environment.js';
+import { congestionControlFacts } from '../../src/exec/environment.js';
 import { isRunning, perfsuiteInProcess, projectRoot } from '../helpers.js';
 import { freePort, sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
 
@@ -118,7 +118,8 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
 
   it('doctor reads the congestion control and CPUs the peer offers, for the cases that ask for them', async () => {
     // the peer is this machine, so it offers what this kernel offers
-    const offered = [...(availableCongestionControls() ?? [])];
+    const here = congestionControlFacts();
+    const offered = [...(here.availableCongestionControls ?? [])];
     const file = 'test/fixtures/suites/valid/peer-tuned.yml';
     const doctor = (vars: Record<string, string>) =>
       perfsuiteInProcess(['doctor', file, ...Object.entries({ SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`])], {
@@ -137,6 +138,12 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
     const good = await doctor({ PEER_CC: other });
     expect(good.stdout.split('\n')).toContain(`✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, ${other} offered (it has ${offered.join(', ')}); ${availableParallelism()} CPU${availableParallelism() === 1 ? '' : 's'} for cpu_affinity remote`);
     expect(good.stdout).not.toContain('✗ peer-tuned/peer');
+    // the test's ssh user is root, who may set what the kernel offers but does not allow users that are not root
+    const restricted = offered.find((name) => name !== 'reno' && here.allowedCongestionControls?.has(name) === false);
+    if (restricted !== undefined) {
+      const asRoot = await doctor({ PEER_CC: restricted });
+      expect(asRoot.stdout.split('\n')).toContain(`✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, ${restricted} offered (it has ${offered.join(', ')}); ${availableParallelism()} CPU${availableParallelism() === 1 ? '' : 's'} for cpu_affinity remote`);
+    }
   });
 
   it('refuses a netserver of another version on the peer, naming both', async () => {

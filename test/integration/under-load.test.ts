@@ -28,7 +28,7 @@ function expectSeries(c: CaseResult | undefined, metric: string, runs: number): 
 describe('load: and interval: with the real netperf on loopback', () => {
   it('measures an RR case idle and under two bulk streams, keeps interim series, and plans both', () => {
     const plan = perfsuite('plan', 'test/fixtures/suites/valid/under-load.yml');
-    expect(plan.stdout).toMatch(/^under-load\/rr\[load=2xTCP_STREAM\] .*\n {2}netperf -P 0 -j -H 127\.0\.0\.1 -p \{port\} -s 1 -D 0\.25 -t TCP_RR -l 1 -- .*\n {2}under load, 2 at once: netperf -P 0 -H 127\.0\.0\.1 -p \{port\} -t TCP_STREAM -l 3 -- /m);
+    expect(plan.stdout).toMatch(/^under-load\/rr\[load=2xTCP_STREAM\] .*\n {2}netperf -P 0 -j -H 127\.0\.0\.1 -p \{port\} -s 1 -D 0\.25 -t TCP_RR -l 2 -- .*\n {2}under load, 2 at once: netperf -P 0 -H 127\.0\.0\.1 -p \{port\} -t TCP_STREAM -l 4 -- /m);
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-load-'));
     const run = perfsuite('run', 'test/fixtures/suites/valid/under-load.yml', '--out', dir, '--repeat', '2');
     expect(run.stderr).toBe('');
@@ -39,18 +39,25 @@ describe('load: and interval: with the real netperf on loopback', () => {
     expect(idle?.netperf.map((n) => testOf(n.argv))).toEqual(['TCP_RR']);
     // the loaded case ran its two load streams beside the measured test, and they moved data
     expect(loaded?.netperf.map((n) => testOf(n.argv))).toEqual(['TCP_RR', 'TCP_STREAM', 'TCP_STREAM']);
+    // they ran around the measured test: started with it, which waited 1 s, and ran 1 s longer than its 2 s
+    const [measured, ...streams] = loaded?.netperf ?? [];
+    for (const stream of streams) {
+      expect(stream.durationSeconds).toBeGreaterThanOrEqual(measured?.durationSeconds ?? Infinity);
+      expect(stream.durationSeconds).toBeGreaterThan(3.9);
+      expect(stream.durationSeconds).toBeLessThan(5);
+    }
     expect(loaded?.runs.every((r) => (r.load_throughput ?? 0) > 1e6)).toBe(true);
     expect(loaded?.thresholds).toEqual([expect.objectContaining({ metric: 'load_throughput', passed: true })]);
     expectSeries(idle, 'transaction_rate', 2);
     expectSeries(loaded, 'transaction_rate', 2);
     expectSeries(udp, 'send_throughput', 2);
-  });
+  }, 60_000);
 });
 
 describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('cubic and bbr, idle and under load: the load fills the link, latency under load is far above idle, and the load uses the case’s algorithm', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-tuning-'));
-    const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '1s');
+    const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '2s');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const cases = readResults(dir).suites[0]?.cases ?? [];
@@ -64,8 +71,10 @@ describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped
       expect(loaded.metrics.latency_p50).toBeGreaterThan(10 * (idle?.metrics.latency_p50 ?? Infinity));
       const loadArgv = loaded.netperf.find((n) => testOf(n.argv) === 'TCP_STREAM')?.argv ?? [];
       expect(loadArgv.join(' ')).toContain(`-K ${String(loaded.params.congestion_control)},${String(loaded.params.congestion_control)}`);
-      expect(loaded.series?.[0]?.length).toBeGreaterThanOrEqual(1);
+      // netperf's first RR interval under load can last several asked-for ones, but the series spans the whole run
+      expect(loaded.series?.[0]?.at(-1)?.t).toBeGreaterThan(1.5);
+      expect(loaded.series?.[0]?.at(-1)?.t).toBeLessThan(2.6);
     }
     expect(run.stdout).toMatch(/load_throughput >= 40 Mbit\/s {2}4\/4 cases/);
-  });
+  }, 120_000);
 });

@@ -41,6 +41,13 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'load-number': { line: 6, col: 11, message: /^load must be an object, not a number 2; write the load streams like load: \{ test: TCP_STREAM, streams: 2 \}, or load: none$/ },
   'load-metric-without-load': { line: 7, col: 7, message: /^threshold on load_throughput cannot be judged for case e\/rr: load_throughput needs `load:`/ },
   'interval-too-short': { line: 6, col: 15, message: /^interval: 50ms is shorter than netperf's demo timer keeps up with; use 100ms or more$/ },
+  'load-confidence': { line: 6, col: 11, message: /^load cannot be combined with confidence: .*; drop confidence and use repeat for more runs$/ },
+  'load-cpu': { line: 7, col: 11, message: /^load cannot be combined with cpu: true: .*; measure CPU in a case without load$/ },
+  'load-udp-above-buffer': { line: 7, col: 11, message: /^load\.send_size 32K \(32768 bytes\) is larger than the sender's socket buffer \(16384 bytes\), which the load streams take from the case/ },
+  'interval-vs-duration': { line: 7, col: 15, message: /^interval 1500ms is more than half the duration \(2s\): .*; use at most 1s, or a longer duration$/ },
+  'interval-zero': { line: 6, col: 15, message: /^interval must be more than 0, not 0; write it like 500ms or 1s \(100ms or more\)$/ },
+  'load-without-test': { line: 6, col: 11, message: /^load of group 'rr' is missing the required key 'test', like load: \{ test: TCP_STREAM, streams: 2 \}$/ },
+  'load-threshold-unscoped': { line: 9, col: 7, message: /^threshold on load_throughput cannot be judged for case e\/rr\[load=none\]: .*; select the loaded cases with when: \{ load: \{ test: TCP_STREAM, streams: 2 \} \}/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 

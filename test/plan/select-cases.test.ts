@@ -39,6 +39,18 @@ describe('--filter', () => {
     expect(ids(filterCases(cases, [parseFilter('socket_buffer=default')]).cases)).toHaveLength(3);
   });
 
+  it('matches load as case ids spell it, a case without load: being load=none', () => {
+    const tuning = load(['suites/tuning/tuning.yml']).cases;
+    expect(ids(filterCases(tuning, [parseFilter('load=2xTCP_STREAM'), parseFilter('congestion_control=bbr')]).cases)).toEqual([
+      'tuning/latency-under-load[congestion_control=bbr,load=2xTCP_STREAM,socket_buffer=default]',
+      'tuning/latency-under-load[congestion_control=bbr,load=2xTCP_STREAM,socket_buffer=1M]',
+    ]);
+    // the bulk group sets no load: it is load=none, as its RR neighbours measured idle are
+    expect(ids(filterCases(tuning, [parseFilter('load=none')]).cases)).toHaveLength(6);
+    expect(ids(filterCases(tuning, [parseFilter('load!=none')]).cases)).toHaveLength(4);
+    expect(() => parseFilter('load>2')).toThrow("--filter 'load>2': load takes = or != with loads as case ids spell them, like load=none or load=2xTCP_STREAM");
+  });
+
   it('explains a filter it cannot read, and one that matches nothing', () => {
     expect(() => parseFilter('sendsize>=16K')).toThrow("--filter 'sendsize>=16K' is neither a parameter comparison nor an id glob (did you mean 'send_size'?); write it like test=TCP_RR, send_size>=16K or 'loopback-tcp/bulk*'");
     expect(() => parseFilter('send_size>=lots')).toThrow(/--filter send_size: 'lots' is not a size/);

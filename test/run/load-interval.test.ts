@@ -54,6 +54,20 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
     expect(result?.netperf.map((n) => n.argv[n.argv.indexOf('-t') + 1])).toEqual(['TCP_RR', 'TCP_STREAM', 'TCP_STREAM', 'TCP_STREAM']);
   });
 
+  it('a load stream whose netserver died is retried like the measured test would be: the server recovered, the run repeated', async () => {
+    let streams = 0;
+    const recovered: string[] = [];
+    const executor: NetperfExecutor = {
+      run: (argv) => Promise.resolve(argv.includes('TCP_RR') ? recorded('tcp-rr') : streams++ === 0 ? recorded('netserver-died') : recorded('tcp-stream')),
+    };
+    const pool: ServerPool = { ...servers, recover: (key) => Promise.resolve(void recovered.push(key)) };
+    const [result] = (await runCases(planFor(LOADED.replace('warmup: 1', 'warmup: 0')), { ...options(executor), servers: pool, maxRetries: 1 })).results;
+    expect(result?.status).toBe('pass');
+    expect(result?.retries).toBe(1);
+    expect(recovered).toEqual(['s/local']);
+    expect(result?.runs).toHaveLength(2);
+  });
+
   it('a failed load stream makes the run an error that says it was the load, with netperf’s reason', async () => {
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('unknown-test') });
     const [result] = (await runCases(planFor(LOADED), options(executor))).results;
@@ -63,7 +77,7 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
 });
 
 describe('interval: interim series per run (fake executor, recorded outputs)', () => {
-  it('keeps one series per measured run (not the warm-ups), summing concurrent streams interval by interval', async () => {
+  it('keeps one series per measured run (not the warm-ups), summing concurrent streams on the interval’s grid', async () => {
     const executor = byTest({ TCP_STREAM: recorded('tcp-stream-interval') });
     const yaml = 'version: 1\nname: s\ntests:\n  - name: bulk\n    test: TCP_STREAM\n    duration: 2\n    interval: 500ms\n    warmup: 1\n    repeat: 2\n    streams: 2\n';
     const [result] = (await runCases(planFor(yaml), options(executor))).results;
@@ -73,12 +87,19 @@ describe('interval: interim series per run (fake executor, recorded outputs)', (
     expect(result?.series?.[0]?.[0]?.throughput).toBeCloseTo(2 * Number(single) * 1e6, 0);
   });
 
-  it('streams’ intervals are summed at their mean t, and an interval only some streams reached is dropped', () => {
+  it('streams timed apart are summed on a common grid of the interval, each held at its rate between its own points', () => {
+    // stream A: 10 until 0.5 s, 20 until 1 s, 5 until 1.2 s; stream B: 1 until 2 s (a long first interval, as netperf gives)
     expect(
-      combineSeries([
-        [{ t: 0.5, throughput: 10 }, { t: 1, throughput: 20 }, { t: 1.2, throughput: 5 }],
-        [{ t: 0.7, throughput: 1 }, { t: 1.2, throughput: 2 }],
-      ]),
-    ).toEqual([{ t: 0.6, throughput: 11 }, { t: 1.1, throughput: 22 }]);
+      combineSeries(
+        [
+          [{ t: 0.5, throughput: 10 }, { t: 1, throughput: 20 }, { t: 1.2, throughput: 5 }],
+          [{ t: 2, throughput: 1 }],
+        ],
+        0.5,
+      ),
+    ).toEqual([{ t: 0.5, throughput: 11 }, { t: 1, throughput: 21 }, { t: 1.2, throughput: 6 }]);
+    // a bin straddling two intervals of one stream takes each for the time it held
+    expect(combineSeries([[{ t: 0.25, throughput: 4 }, { t: 1, throughput: 8 }], [{ t: 1, throughput: 0 }]], 0.5)).toEqual([{ t: 0.5, throughput: 6 }, { t: 1, throughput: 8 }]);
+    expect(combineSeries([[{ t: 1, throughput: 3 }]], 0.5)).toEqual([{ t: 1, throughput: 3 }]);
   });
 });
