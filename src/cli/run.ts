@@ -85,6 +85,9 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** `perfsuite run`: measures every case, writing results.json after each one; returns the exit code. */
 export async function run(files: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
+  // `--shuffle 5` reads 5 as a suite file: say what was meant
+  const number = options.shuffle === true ? files.find((file) => /^\d+$/.test(file) && !existsSync(path.resolve(io.cwd, file))) : undefined;
+  if (number !== undefined) throw new UsageError(`--shuffle takes no value, so '${number}' was read as a suite file; the order comes from the seed: --shuffle --seed ${number}`);
   const read = readSuiteFiles(files, options, io, options.overrides);
   const { suites } = read;
   const chosen = selectFromOptions(read.cases, options);

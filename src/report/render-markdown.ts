@@ -156,7 +156,7 @@ function renderUnderLoad({ pairs }: UnderLoad): string {
     const effects = UNDER_LOAD_METRICS.map((m) => {
       const e = loadEffect(pair, m);
       const value = (v: number | undefined): string => (v === undefined ? '—' : formatMetric(m, v));
-      const change = e.change === undefined ? '' : e.isWorse ? ` (**${formatLoadChange(e.change)}** ❌)` : ` (${formatLoadChange(e.change)})`;
+      const change = e.change === undefined ? '' : e.isWorse ? ` (**${formatLoadChange(e.change)}** worse)` : ` (${formatLoadChange(e.change)})`;
       return `${value(e.idle)} → ${value(e.loaded)}${change}`;
     });
     const load = pair.loaded.metrics.load_throughput;

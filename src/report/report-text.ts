@@ -178,4 +178,4 @@ export const DIP_MEANING = "the lowest interim result (interval:) against the me
 
 /** What a latency-under-load table shows, flent-style. */
 export const UNDER_LOAD_MEANING =
-  'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried meanwhile; a change for the worse is marked, and one beyond +100% is given as a factor (×14: 14 times the idle value).';
+  'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried over their whole run (from 1 s before the measured test to 1 s after it); a change for the worse is marked (a measurement, not a verdict: only thresholds and regressions fail a case), and one beyond +100% is given as a factor (×14: 14 times the idle value).';

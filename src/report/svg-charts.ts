@@ -190,9 +190,13 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
   const width = 560;
   const legendRow = 16;
   const keyed = series.runs.length > 1;
+  // a run with one interim result draws as a level segment from 0 with a marker, and the chart says why it is alone
+  const single = series.runs.filter((r) => r.points.length === 1).map((r) => r.run);
+  const sparse = single.length === 0 ? '' : `netperf reported one interim result in run ${single.join(', ')}: it reports only after enough transactions, so a slow run gets few`;
   const lines = [
     ...wrapText(heading.name, width - 16, 12).map((line) => ({ line, css: 'axis title' })),
     ...wrapText(heading.detail, width - 16, 11).map((line) => ({ line, css: 'detail title' })),
+    ...(sparse === '' ? [] : wrapText(sparse, width - 16, 11).map((line) => ({ line, css: 'detail title' }))),
   ];
   const margin = { left: 64, right: keyed ? 96 : 20, top: 18 + lines.length * 16, bottom: 48 };
   const plotWidth = width - margin.left - margin.right;
@@ -227,8 +231,11 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
     const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length] ?? '';
     const stroke = (strokeWidth: number): string => `fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
     if (points.length > 0) {
-      const coordinates = points.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
+      const held = points.length === 1 ? [{ t: 0, value: points[0]?.value ?? 0 }, ...points] : points;
+      const coordinates = held.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
       parts.push(`<polyline class="series" data-run="${run}" ${stroke(1.5)} points="${coordinates}"><title>run ${run}</title></polyline>`);
+      const [only] = points;
+      if (points.length === 1 && only !== undefined) parts.push(`<circle class="marker" data-run="${run}" cx="${round(xAt(only.t))}" cy="${round(yAt(only.value))}" r="3.5" fill="${color}"/>`);
     }
     if (!keyed) return;
     const legendY = margin.top + 8 + i * legendRow;

@@ -52,6 +52,8 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
   const ids = new Set<string>();
   const lastAxis = group.matrix?.axes.at(-1);
   const hasWhen = group.thresholds.some((t) => t.when !== undefined);
+  const matchedWhen = new Set<ThresholdSpec>();
+  const before = diagnostics.length;
 
   type Entry = { value: ParamValue; loc: SourceLocation; origin: Origin };
   const base = new Map<ParamName, Entry>();
@@ -121,6 +123,19 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
 
     if (test === 'UDP_STREAM' || test === 'UDP_RR') valid = checkUdpSizes(params, merged, diagnostics) && valid;
     valid = checkLoadAndInterval(params, merged, diagnostics) && valid;
+    if (params.ip_version === 6) {
+      const spec = suite.servers[server];
+      const why =
+        spec?.type === 'netns'
+          ? `server '${server}' is a network namespace, whose link has IPv4 addresses only`
+          : spec !== undefined && 'host' in spec && /^\d+\.\d+\.\d+\.\d+$/.test(spec.host)
+            ? `server '${server}' has the IPv4 address ${spec.host}`
+            : undefined;
+      if (why !== undefined) {
+        valid = false;
+        diagnostics.push({ loc: merged.get('ip_version')?.loc ?? loc, message: `ip_version 6 cannot be used here: ${why}; give the server an IPv6 address or name, or measure IPv6 on a local server (it listens on ::1)` });
+      }
+    }
 
     const comboKeys = [...combination.values.keys()].filter((key) => key === 'server' || merged.has(key as ParamName));
     const comboSignature = comboKeys.join(',');
@@ -133,12 +148,13 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
       `${suite.name}/${group.name}` +
       (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${key === 'server' ? server : formatParamValue(key as ParamName, merged.get(key as ParamName)?.value as ParamValue)}`).join(',')}]` : '');
     if (ids.has(id)) {
-      if (!droppedSome) diagnostics.push({ loc, message: `case ${id} is defined twice; matrix values compare after normalisation (64K equals 65536), so remove the repeated value or include entry` });
+      if (!droppedSome && valid) diagnostics.push({ loc, message: `case ${id} is defined twice; matrix values compare after normalisation (64K equals 65536), so remove the repeated value or include entry` });
       continue;
     }
     ids.add(id);
 
     const thresholds = hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;
+    for (const t of thresholds) matchedWhen.add(t);
     // whether the case's metrics can be judged depends only on its test, cpu and thresholds: check each such set once
     const loaded = activeLoad(params) !== undefined;
     const judgeKey = `${test}|${String(params.cpu === true)}|${String(loaded)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
@@ -159,6 +175,13 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     valid &&= judgeable;
     if (!valid) continue;
     groupCases.push({ id, suite: suite.name, group: group.name, server, params, loc, thresholds, regression: group.regression });
+  }
+  // a `when:` that selects no case would turn its gate off without a word
+  for (const spec of group.thresholds) {
+    if (spec.when === undefined || matchedWhen.has(spec) || diagnostics.length > before) continue;
+    const keys = Object.keys(spec.when) as ParamName[];
+    const seen = keys.map((key) => `${key}: ${[...new Set(groupCases.map((c) => (c.params[key] === undefined ? '(not set)' : formatParamValue(key, c.params[key]))))].join(', ')}`);
+    diagnostics.push({ loc: spec.loc, message: `this threshold's when: selects none of the ${groupCases.length} case${groupCases.length === 1 ? '' : 's'} of group '${group.name}', so ${spec.metric} would never be judged; its cases have ${seen.join('; ')}` });
   }
   cases.push(...(group.compare === undefined ? groupCases : assignArms(group, group.compare, groupCases, diagnostics)));
 }

@@ -11,6 +11,7 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   duration: 'write whole seconds like 10 or 10s, or minutes like 2m',
   timeout: 'write it like 90s, 500ms or 5m',
   interval: 'write it like 500ms or 1s',
+  congestion_control: 'give one algorithm in lower case, like bbr or cubic (it is set at both ends; to compare several, make it a matrix axis: congestion_control: [cubic, bbr])',
   percent: 'write it like 5%',
   name: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
   rate: 'write a rate in bits per second as tc does, like 100mbit, 1gbit or 500kbit',
@@ -49,7 +50,8 @@ export function schemaErrorsToDiagnostics(
 
 function describeError(error: ErrorObject, root: unknown): string {
   const where = describePointer(error.instancePath, root);
-  const key = lastSegment(error.instancePath);
+  // an entry of a list (a matrix axis, a when: list) is named by its list: `congestion_control`, not `1`
+  const key = listOwner(error.instancePath);
   const value: unknown = error.data;
   const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
   switch (error.keyword) {
@@ -126,6 +128,7 @@ function patternKind(schemaPath: string): string {
   if (property === 'server' || schemaPath.includes('/propertyNames/')) return 'name';
   if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/')) return 'percent';
   if (property === 'rate') return 'rate';
+  if (property === 'congestion_control') return 'congestion_control';
   if (property === 'delay' || property === 'jitter') return 'time';
   return '';
 }
@@ -164,8 +167,10 @@ function isAxis(pointer: string): boolean {
   return /^\/tests\/\d+\/matrix\/[^/]+$/.test(pointer);
 }
 
-function lastSegment(pointer: string): string {
-  return unescape(pointer.slice(pointer.lastIndexOf('/') + 1));
+function listOwner(pointer: string): string {
+  const segments = pointer.split('/').map(unescape);
+  const last = segments.at(-1) ?? '';
+  return /^\d+$/.test(last) && segments.length > 2 && !/^\d+$/.test(segments.at(-2) ?? '') && segments.at(-2) !== 'tests' ? (segments.at(-2) ?? last) : last;
 }
 
 function unescape(segment: string): string {

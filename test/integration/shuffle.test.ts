@@ -43,6 +43,11 @@ describe('perfsuite run --shuffle with the real netperf', () => {
     expect(second.ran).toEqual(first.ran);
     expect([...second.stdout.matchAll(/^::group::(.*)$/gm)].map((m) => m[1])).toEqual(['perfsuite: cases in a shuffled order']);
 
+    // `--shuffle 5`: the 5 is not a file, and the message says how to give a seed
+    const valued = await perfsuiteInProcess(['run', suite, '--shuffle', '5'], { env });
+    expect(valued.status).toBe(2);
+    expect(valued.stderr).toContain("--shuffle takes no value, so '5' was read as a suite file; the order comes from the seed: --shuffle --seed 5");
+
     // without --shuffle: the suite's order, and nothing recorded
     const plain = await run(['--seed', String(seed)]);
     expect(plain.ran).toEqual(yamlOrder);

@@ -48,6 +48,9 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'interval-zero': { line: 6, col: 15, message: /^interval must be more than 0, not 0; write it like 500ms or 1s \(100ms or more\)$/ },
   'load-without-test': { line: 6, col: 11, message: /^load of group 'rr' is missing the required key 'test', like load: \{ test: TCP_STREAM, streams: 2 \}$/ },
   'load-threshold-unscoped': { line: 9, col: 7, message: /^threshold on load_throughput cannot be judged for case e\/rr\[load=none\]: .*; select the loaded cases with when: \{ load: \{ test: TCP_STREAM, streams: 2 \} \}/ },
+  'when-matches-nothing': { line: 10, col: 9, message: /^this threshold's when: selects none of the 2 cases of group 'rr', so load_throughput would never be judged; its cases have load: none, 2xTCP_STREAM$/ },
+  'axis-value-bad': { line: 7, col: 35, message: /^'BBR' is not valid for congestion_control; give one algorithm in lower case, like bbr or cubic/ },
+  'ipv6-netns': { line: 9, col: 17, message: /^ip_version 6 cannot be used here: server 'ns' is a network namespace, whose link has IPv4 addresses only; .*local server \(it listens on ::1\)$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 

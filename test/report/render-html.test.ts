@@ -187,6 +187,28 @@ describe('report.html with interim results and latency under load, in headless C
     await page.close();
   });
 
+  it('draws a run with one interim result as a level line from 0 with a marker, and says why it is alone', async () => {
+    const run = intervalRun(2, 1);
+    const page = await open(renderHtml(run));
+    const chart = page.locator('svg[data-chart="series"]');
+    const drawn = await chart.evaluate((svg: SVGSVGElement) =>
+      Array.from(svg.querySelectorAll('polyline.series')).map((line) => {
+        const box = line.getBoundingClientRect();
+        return { points: (line.getAttribute('points') ?? '').split(' ').length, width: box.width };
+      }),
+    );
+    // each run: from t = 0 to its one point at 0.1 s, a visible line, not a polyline of one point
+    expect(drawn).toHaveLength(2);
+    for (const line of drawn) {
+      expect(line.points).toBe(2);
+      expect(line.width).toBeGreaterThan(100);
+    }
+    expect(await chart.locator('circle.marker').count()).toBe(2);
+    expect((await chart.locator('text.detail').allTextContents()).join(' ')).toContain('netperf reported one interim result in run 1, 2: it reports only after enough');
+    expectTidy(await layoutOf(page));
+    await page.close();
+  });
+
   it('keeps 20 runs of 1000 points readable: a distinct stroke per run, the lines inside the plot, the legend beside it, every label inside the chart', async () => {
     const run = intervalRun(20, 1000);
     const suite = run.suites[0]!;

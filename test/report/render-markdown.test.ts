@@ -191,7 +191,7 @@ describe('report.md with interim results and latency under load', () => {
     expect(lines.slice(heading + 4, heading + 8)).toEqual([
       '| case | load | transaction_rate idle → loaded | latency_p50 idle → loaded | latency_p99 idle → loaded | load throughput |',
       '|---|---|---|---|---|---|',
-      '| rr | 2xTCP_STREAM | 22.3k/s → 43.0k/s (+92.8%) | 52 µs → 14 µs (−73.1%) | 79 µs → 181 µs (**×2.3** ❌) | 29.0 Gbit/s |',
+      '| rr | 2xTCP_STREAM | 22.3k/s → 43.0k/s (+92.8%) | 52 µs → 14 µs (−73.1%) | 79 µs → 181 µs (**×2.3** worse) | 29.0 Gbit/s |',
       '',
     ]);
     expect(renderMarkdown(recordedSweep())).not.toContain('Latency under load');
@@ -200,8 +200,8 @@ describe('report.md with interim results and latency under load', () => {
   it('says beyond +100% how many times the idle value the loaded one is, as a percentage of thousands reads as nothing', () => {
     expect([-0.999, -0.25, 0.928, 1, 1.291, 8.96, 13.2, 1405.25].map(formatLoadChange)).toEqual(['−99.9%', '−25.0%', '+92.8%', '+100.0%', '×2.3', '×10', '×14', '×1406']);
     const rows = renderMarkdown(tuningRun()).split('\n').filter((line) => line.includes('| 2xTCP_STREAM |') && line.includes('→'));
-    expect(rows[0]).toBe('| socket_buffer=default congestion_control=cubic | 2xTCP_STREAM | 60.1k/s → 43/s (**−99.9%** ❌) | 16 µs → 22.5 ms (**×1407** ❌) | 22 µs → 23.0 ms (**×1045** ❌) | 47.9 Mbit/s |');
-    expect(rows[3]).toBe('| socket_buffer=1M congestion_control=bbr | 2xTCP_STREAM | 54.4k/s → 84/s (**−99.8%** ❌) | 17 µs → 11.8 ms (**×693** ❌) | 35 µs → 18.8 ms (**×537** ❌) | 48.0 Mbit/s |');
+    expect(rows[0]).toBe('| socket_buffer=default congestion_control=cubic | 2xTCP_STREAM | 60.1k/s → 43/s (**−99.9%** worse) | 16 µs → 22.5 ms (**×1407** worse) | 22 µs → 23.0 ms (**×1045** worse) | 47.9 Mbit/s |');
+    expect(rows[3]).toBe('| socket_buffer=1M congestion_control=bbr | 2xTCP_STREAM | 54.4k/s → 84/s (**−99.8%** worse) | 17 µs → 11.8 ms (**×693** worse) | 35 µs → 18.8 ms (**×537** worse) | 48.0 Mbit/s |');
   });
 
   it('shows latencies of microseconds in a column of milliseconds with two significant digits, not as 0.02 each', () => {
