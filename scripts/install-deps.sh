@@ -80,5 +80,15 @@ if $need_browser; then
   if [ "${ID:-}" = "ubuntu" ]; then packages+=(chromium-browser); else packages+=(chromium); fi
 fi
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
-if $need_netperf; then echo "installed: $(netperf -V 2>&1 | head -n 1)"; fi
+if $need_netperf; then
+  echo "installed: $(netperf -V 2>&1 | head -n 1)"
+  # Debian's package starts a netserver daemon on every interface (port 12865), now and at every boot; perfsuite starts
+  # its own, bound to 127.0.0.1, so no traffic generator is left listening on the network
+  if [ -f /etc/default/netperf ] && grep -q '^NETSERVER_ENABLE=YES' /etc/default/netperf; then
+    as_root sed -i 's/^NETSERVER_ENABLE=YES/NETSERVER_ENABLE=NO/' /etc/default/netperf
+    if [ -x /etc/init.d/netperf ]; then as_root /etc/init.d/netperf stop >/dev/null 2>&1 || true; fi
+    if have systemctl; then as_root systemctl disable --now netperf >/dev/null 2>&1 || true; fi
+    echo "switched off the netserver daemon the netperf package starts on every interface (NETSERVER_ENABLE=NO in /etc/default/netperf); perfsuite starts its own on 127.0.0.1"
+  fi
+fi
 if $dev; then echo "installed for tests: $(xmllint --version 2>&1 | head -n 1); $( (chromium --version || chromium-browser --version || google-chrome --version) 2>/dev/null | head -n 1)"; fi
