@@ -14,10 +14,26 @@ for arg in "$@"; do
   esac
 done
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
 have() { command -v "$1" >/dev/null 2>&1; }
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif have sudo; then sudo "$@"
+  else
+    echo "installing packages needs root, and this machine has no sudo: run this script as root (su -c 'bash $0 $*'), or install sudo" >&2
+    exit 1
+  fi
+}
+
+# perfsuite needs Node.js 20 or newer (Debian 12's nodejs package is 18): say so now, not as an npm error later
+if have node; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt 20 ]; then
+    echo "perfsuite needs Node.js 20 or newer, and this machine has $(node -v); install a current LTS (22 or 24), e.g. from https://nodejs.org or NodeSource's Debian packages, or with nvm, then rerun" >&2
+    exit 1
+  fi
+else
+  echo "note: no node on PATH; perfsuite needs Node.js 20 or newer (a current LTS, 22 or 24) for npm ci and npx perfsuite" >&2
+fi
 have_browser() { have chromium || have chromium-browser || have google-chrome || [ -n "${PERFSUITE_CHROMIUM:-}" ]; }
 
 need_netperf=true
@@ -66,7 +82,9 @@ if $need_netperf; then
            /URIs:[^\n]*\/debian\/?(\n|$)/ && !/security/ && !done { sub(/Components:[^\n]*/, "Components: non-free"); print; done = 1 }' \
         /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.sources >/dev/null
     else
-      echo "deb http://deb.debian.org/debian ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
+      # the machine's own Debian mirror, from its one-line sources, else the default one
+      mirror=$(awk '$1 == "deb" && $2 !~ /security/ && $3 !~ /-(security|updates|backports)$/ { print $2; exit }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+      echo "deb ${mirror:-http://deb.debian.org/debian} ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
     fi
     as_root apt-get update -qq
   fi
@@ -92,3 +110,4 @@ if $need_netperf; then
   fi
 fi
 if $dev; then echo "installed for tests: $(xmllint --version 2>&1 | head -n 1); $( (chromium --version || chromium-browser --version || google-chrome --version) 2>/dev/null | head -n 1)"; fi
+if $need_sshd; then echo "note: the openssh-server package starts the system sshd (port 22) on Debian and Ubuntu; the tests do not use it (they run an sshd of their own on 127.0.0.1); stop it with: systemctl disable --now ssh"; fi
