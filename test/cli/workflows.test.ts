@@ -34,13 +34,39 @@ describe('GitHub workflows and the composite action', () => {
     expect(Object.keys(action.outputs)).toEqual(['verdict', 'exit-code', 'results', 'junit', 'markdown', 'html']);
   });
 
-  it('the sharded example splits four ways with the action and joins the shards with report', () => {
+  it('the sharded example splits as many ways as its matrix with the action, shards publishing nothing, and joins the shards with report', () => {
     const workflow = parse(readFileSync(path.join(projectRoot, '.github/workflows/perf-sharded.yml'), 'utf8')) as {
-      jobs: { measure: { strategy: { matrix: { shard: number[] } }; steps: { uses?: string; with?: Record<string, string> }[] }; join: { needs: string; steps: { run?: string }[] } };
+      jobs: { measure: { strategy: { matrix: { shard: number[] } }; steps: { uses?: string; with?: Record<string, string | boolean> }[] }; join: { needs: string; if: string; steps: { run?: string }[] } };
     };
     expect(workflow.jobs.measure.strategy.matrix.shard).toEqual([1, 2, 3, 4]);
-    expect(workflow.jobs.measure.steps.find((s) => s.uses === './')?.with?.['shard']).toBe('${{ matrix.shard }}/4');
-    expect(workflow.jobs.join.steps.some((s) => (s.run ?? '').includes('npx perfsuite report shards/*/results.json'))).toBe(true);
+    const shard = workflow.jobs.measure.steps.find((s) => s.uses === './');
+    expect(shard?.with?.['shard']).toBe('${{ matrix.shard }}/${{ strategy.job-total }}');
+    expect(shard?.with?.['publish']).toBe(false);
+    expect(workflow.jobs.join.if).toContain('!cancelled()');
+    const join = workflow.jobs.join.steps.find((s) => (s.run ?? '').includes('npx perfsuite report shards/*/results.json'))?.run ?? '';
+    expect(join).toContain('"$GITHUB_EVENT_NAME" = pull_request');
+    expect(join).toMatch(/::warning title=perfsuite: no baseline::.*evicted.*judged nothing/);
+  });
+
+  it('no workflow names the default branch: on.push takes every branch and the jobs test github.event.repository.default_branch', () => {
+    for (const file of workflows) {
+      const text = readFileSync(file, 'utf8');
+      const workflow = parse(text) as { on: { push?: { branches?: string[] } | null } };
+      expect(workflow.on.push?.branches, path.basename(file)).toBeUndefined();
+      for (const ref of text.match(/refs\/heads\/[^'"\s)]*/g) ?? []) expect(ref, path.basename(file)).toBe('refs/heads/{0}');
+      if (workflow.on.push !== undefined) expect(text, path.basename(file)).toContain("format('refs/heads/{0}', github.event.repository.default_branch)");
+    }
+  });
+
+  it('CI runs the netns and regression-gate tests through sudo -E and fails when they are skipped', () => {
+    const ci = parse(readFileSync(path.join(projectRoot, '.github/workflows/ci.yml'), 'utf8')) as { jobs: { test: { steps: { run?: string; shell?: string }[] } } };
+    const step = ci.jobs.test.steps.find((s) => (s.run ?? '').includes('sudo -E'));
+    expect(step?.shell).toBe('bash'); // -o pipefail: vitest's exit status survives the tee
+    for (const file of ['netns', 'hooks', 'regression', 'ab', 'history']) {
+      expect(existsSync(path.join(projectRoot, `test/integration/${file}.test.ts`))).toBe(true);
+      expect(step?.run).toContain(`test/integration/${file}.test.ts`);
+    }
+    expect(step?.run).toContain("grep -q '(skipped: ' root-tests.log");
   });
 });
 

@@ -1,0 +1,213 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { projectRoot, waitUntil } from '../helpers.js';
+
+// The composite action's shell steps, run here with bash the way a runner runs them: the step's env with the
+// ${{ inputs.x }} filled in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY in temp files, and a stub `node` on PATH that
+// prints its argv and exits with a chosen code (no netperf, no build).
+
+interface Step {
+  readonly id?: string;
+  readonly name: string;
+  readonly shell?: string;
+  readonly run?: string;
+  readonly env?: Record<string, string>;
+}
+interface Action {
+  readonly inputs: Record<string, { default?: string }>;
+  readonly runs: { steps: Step[] };
+}
+
+const action = parse(readFileSync(path.join(projectRoot, 'action.yml'), 'utf8')) as Action;
+const stub = path.join(projectRoot, 'test/fixtures/action/node');
+const actionPath = path.resolve(projectRoot);
+
+/** The step's env with every ${{ inputs.x }} replaced by the given value or the input's default. */
+function stepEnv(step: Step, inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(step.env ?? {})) {
+    env[name] = value.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, input: string) => {
+      const declared = action.inputs[input];
+      if (declared === undefined) throw new Error(`step '${step.name}' reads undeclared input ${input}`);
+      return inputs[input] ?? declared.default ?? '';
+    });
+    if (env[name].includes('${{')) throw new Error(`step '${step.name}': env ${name} has an expression this test cannot fill: ${value}`);
+  }
+  for (const input of Object.keys(inputs)) if (!(input in action.inputs)) throw new Error(`no input ${input} in action.yml`);
+  return env;
+}
+
+interface Setup {
+  readonly workspace: string;
+  readonly outputFile: string;
+  readonly summaryFile: string;
+  readonly script: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function setUp(stepId: string, inputs: Record<string, string>, extraEnv: Record<string, string>): Setup {
+  const step = action.runs.steps.find((s) => s.id === stepId);
+  if (step?.run === undefined) throw new Error(`no run step with id ${stepId} in action.yml`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-action-'));
+  const workspace = path.join(dir, 'workspace');
+  const bin = path.join(dir, 'bin');
+  mkdirSync(workspace);
+  mkdirSync(bin);
+  copyFileSync(stub, path.join(bin, 'node'));
+  chmodSync(path.join(bin, 'node'), 0o755);
+  const outputFile = path.join(dir, 'github_output');
+  const summaryFile = path.join(dir, 'github_step_summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const script = path.join(dir, 'step.sh');
+  writeFileSync(script, step.run);
+  const env = {
+    PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTION_PATH: actionPath,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: workspace,
+    ...stepEnv(step, inputs),
+    ...extraEnv,
+  };
+  return { workspace, outputFile, summaryFile, script, env };
+}
+
+interface StepRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  /** The stub's argv after bin/perfsuite.js, or undefined when perfsuite was never started. */
+  readonly argv: string[] | undefined;
+}
+
+function resultOf(setup: Setup, status: number | null, stdout: string): StepRun {
+  const outputs = Object.fromEntries(
+    readFileSync(setup.outputFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const argvLines = stdout.split('\n').filter((line) => line.startsWith('argv: '));
+  const argv = argvLines.length === 0 ? undefined : argvLines.map((line) => line.slice('argv: '.length));
+  if (argv !== undefined) expect(argv[0]).toBe(`${actionPath}/bin/perfsuite.js`);
+  return { status, stdout, outputs, summary: readFileSync(setup.summaryFile, 'utf8'), argv: argv?.slice(1) };
+}
+
+/** GitHub's `shell: bash`: bash --noprofile --norc -eo pipefail {0}. */
+const bashArgs = (script: string): string[] => ['--noprofile', '--norc', '-eo', 'pipefail', script];
+
+function runStep(inputs: Record<string, string> = {}, extraEnv: Record<string, string> = {}, prepare?: (workspace: string) => void): StepRun {
+  const setup = setUp('run', inputs, extraEnv);
+  prepare?.(setup.workspace);
+  const result = spawnSync('bash', bashArgs(setup.script), { cwd: setup.workspace, env: setup.env, encoding: 'utf8', timeout: 10_000 });
+  expect(result.stderr).toBe('');
+  return resultOf(setup, result.status, result.stdout);
+}
+
+describe('the action step that runs the suites, run locally with a stub perfsuite', () => {
+  it('runs with bash, and no step splices an expression into its script', () => {
+    for (const step of action.runs.steps.filter((s) => s.run !== undefined)) {
+      expect(step.shell, step.name).toBe('bash');
+      expect(step.run, step.name).not.toContain('${{');
+    }
+  });
+
+  it('passes the inputs on as arguments: suites, --out, one --filter per line of filter, one --var per line of vars', () => {
+    const run = runStep({ filter: 'test=TCP_RR\n  send_size>=16K  \n\nloopback-tcp/*\n', vars: 'A=1\nB=two words\n', shard: '2/4', seed: '7', shuffle: 'true' });
+    expect(run.status).toBe(0);
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--shard', '2/4', '--filter', 'test=TCP_RR', '--filter', 'send_size>=16K', '--filter', 'loopback-tcp/*', '--seed', '7', '--shuffle', '--var', 'A=1', '--var', 'B=two words']);
+    expect(run.outputs).toEqual({
+      'exit-code': '0',
+      verdict: 'passed',
+      results: 'perfsuite-results/results.json',
+      junit: 'perfsuite-results/junit.xml',
+      markdown: 'perfsuite-results/report.md',
+      html: 'perfsuite-results/report.html',
+    });
+  });
+
+  it('fails the step before perfsuite starts when the baseline file does not exist, naming the file and the input that makes it a warning', () => {
+    const run = runStep({ baseline: 'perf-baseline/results.json' });
+    expect(run.status).toBe(2);
+    expect(run.argv).toBeUndefined();
+    const error = run.stdout.split('\n').find((line) => line.startsWith('::error'));
+    expect(error).toMatch(/^::error title=perfsuite: action input::baseline perf-baseline\/results\.json does not exist \(looked for it from .*\); fix the path, or set missing-baseline: warn to run without it/);
+    expect(run.outputs).toEqual({ 'exit-code': '2', verdict: 'usage-error' });
+  });
+
+  it('with missing-baseline: warn, warns why the gate judges nothing and runs without --baseline', () => {
+    const run = runStep({ baseline: 'perf-baseline/results.json', 'missing-baseline': 'warn' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      '::warning title=perfsuite: no baseline::baseline perf-baseline/results.json does not exist (it was never stored, or, restored from the Actions cache, it was evicted after 7 days unused), so the regression gate judges nothing this time',
+    );
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
+    expect(run.outputs['verdict']).toBe('passed');
+  });
+
+  it('hands an existing baseline to perfsuite, without a warning', () => {
+    const run = runStep({ baseline: 'base.json' }, {}, (workspace) => writeFileSync(path.join(workspace, 'base.json'), '{}'));
+    expect(run.status).toBe(0);
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--baseline', 'base.json']);
+    expect(run.stdout).not.toContain('::warning');
+  });
+
+  it('refuses a missing-baseline or publish value it does not know', () => {
+    expect(runStep({ 'missing-baseline': 'ignore' }).stdout).toContain("::error title=perfsuite: action input::missing-baseline is 'ignore'; it takes fail or warn");
+    const run = runStep({ publish: 'no' });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain("publish is 'no'; it takes true or false");
+  });
+
+  it.each([
+    [0, 'passed'],
+    [1, 'failed'],
+    [2, 'usage-error'],
+    [3, 'unmeasured'],
+    [130, 'interrupted'],
+    [143, 'cancelled'],
+    [7, 'unknown'],
+  ])('perfsuite exit %i: the step exits with it, verdict=%s', (code, verdict) => {
+    const run = runStep({}, { STUB_EXIT: String(code) });
+    expect(run.status).toBe(code);
+    expect(run.outputs['exit-code']).toBe(String(code));
+    expect(run.outputs['verdict']).toBe(verdict);
+  });
+
+  it('a cancelled job (SIGTERM to the step) reaches perfsuite as SIGTERM, and the verdict is cancelled', async () => {
+    const setup = setUp('run', {}, {});
+    const marker = path.join(path.dirname(setup.workspace), 'stub-waiting');
+    const child = spawn('bash', bashArgs(setup.script), { cwd: setup.workspace, env: { ...setup.env, STUB_WAIT: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    await waitUntil(() => existsSync(marker), 5000, 'the stub perfsuite did not start');
+    child.kill('SIGTERM');
+    const [status] = (await once(child, 'close')) as [number | null];
+    const run = resultOf(setup, status, stdout);
+    expect(run.stdout).toContain('stub: got SIGTERM');
+    expect(run.stdout).not.toContain('never signalled');
+    expect(run.outputs['exit-code']).toBe('130');
+    expect(run.outputs['verdict']).toBe('cancelled');
+    expect(run.status).toBe(130);
+  });
+
+  it('publishes annotations and the job summary by default; publish: false leaves both to the join', () => {
+    const published = runStep();
+    expect(published.stdout).toContain('::error title=stub::published annotation');
+    expect(published.summary).toBe('published summary\n');
+    const quiet = runStep({ publish: 'false' });
+    expect(quiet.status).toBe(0);
+    expect(quiet.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
+    expect(quiet.stdout).not.toContain('::error');
+    expect(quiet.summary).toBe('');
+  });
+});
