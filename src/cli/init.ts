@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../model/errors.js';
 import { type CliIo, type Exit, whyNotWritable } from './io.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */
-export const STARTER_SUITE = `# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json
-# A first perfsuite suite. Check it with: npx perfsuite validate suites/network.yml
-# Run it with: npx perfsuite run 'suites/*.yml'      (reports land in perfsuite-results/)
+export const starterSuite = (schema: string): string => `# yaml-language-server: $schema=${schema}
+# A first perfsuite suite. Check it with: perfsuite validate suites/network.yml
+# Run it with: perfsuite run 'suites/*.yml'      (reports land in perfsuite-results/)
 version: 1
 name: network
 description: Loopback TCP throughput and request/response latency; point a server at a real peer to measure a link
@@ -39,14 +40,33 @@ tests:
       transaction_rate: 10%
 `;
 
-/** The starter workflow: the suite on every push and pull request, judged against the default branch's last run. */
-export const STARTER_WORKFLOW = `# Runs perfsuite on every push and pull request. Pushes to the default branch keep their results as the baseline
-# (Actions cache, no token); pull requests are judged against it and fail on a regression or a missed threshold.
+/** Where the schema is for the suite's modeline: in node_modules when perfsuite is a dependency, else the v1 release's. */
+const SCHEMA_IN_PACKAGE = '../node_modules/perfsuite/schemas/suite.schema.json';
+const SCHEMA_ONLINE = 'https://raw.githubusercontent.com/perfsuite/perfsuite/v1/schemas/suite.schema.json';
+
+/** Steps both starter workflows share: keep a push to the default branch's results as the baseline (Actions cache). */
+const KEEP_BASELINE = `      - uses: actions/upload-artifact@v4
+        if: always()
+        with:
+          name: perfsuite-results
+          path: perfsuite-results/
+      - name: Keep this run as the baseline
+        if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+        run: mkdir -p perf-baseline && cp perfsuite-results/results.json perf-baseline/results.json
+      - if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+        uses: actions/cache/save@v4
+        with:
+          path: perf-baseline
+          key: perfsuite-baseline-\${{ github.sha }}
+`;
+
+const HEADER = (how: string): string => `# Runs perfsuite on every push and pull request ${how}. Pushes to the default branch keep their results as the
+# baseline (Actions cache, no token; evicted after 7 days unused, which the run then says in a warning); pull requests
+# are judged against it and fail on a regression or a missed threshold.
 name: perfsuite
 
 on:
   push:
-    branches: [main]
   pull_request:
 
 permissions:
@@ -57,12 +77,6 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-      - run: npm ci
-      - name: Install netperf
-        run: bash node_modules/perfsuite/scripts/install-deps.sh
       - name: Restore the baseline
         if: github.event_name == 'pull_request'
         uses: actions/cache/restore@v4
@@ -70,25 +84,31 @@ jobs:
           path: perf-baseline
           key: perfsuite-baseline-\${{ github.event.pull_request.base.sha }}
           restore-keys: perfsuite-baseline-
+`;
+
+/** The starter workflow for a repository without package.json: the perfsuite Action does the installing. */
+export const ACTION_WORKFLOW = `${HEADER('with the perfsuite Action (no package.json needed)')}      - name: Measure
+        uses: perfsuite/perfsuite@v1
+        with:
+          suites: suites/*.yml
+          baseline: \${{ github.event_name == 'pull_request' && 'perf-baseline/results.json' || '' }}
+          missing-baseline: warn
+${KEEP_BASELINE}`;
+
+/** The starter workflow for a Node project: perfsuite is a devDependency, installed by npm ci. */
+export const NPM_WORKFLOW = `${HEADER('with perfsuite from package.json (a devDependency)')}      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+      - run: npm ci
+      - name: Install netperf
+        run: bash node_modules/perfsuite/scripts/install-deps.sh
       - name: Measure
         run: |
           baseline=()
-          if [ -f perf-baseline/results.json ]; then baseline=(--baseline perf-baseline/results.json); fi
+          if [ -f perf-baseline/results.json ]; then baseline=(--baseline perf-baseline/results.json)
+          elif [ "\${{ github.event_name }}" = pull_request ]; then echo "::warning title=perfsuite: no baseline::no baseline of the default branch in the Actions cache (never stored, or evicted after 7 days unused), so the regression gate judges nothing this time"; fi
           npx perfsuite run 'suites/*.yml' "\${baseline[@]}"
-      - uses: actions/upload-artifact@v4
-        if: always()
-        with:
-          name: perfsuite-results
-          path: perfsuite-results/
-      - name: Keep this run as the baseline
-        if: github.event_name == 'push'
-        run: mkdir -p perf-baseline && cp perfsuite-results/results.json perf-baseline/results.json
-      - if: github.event_name == 'push'
-        uses: actions/cache/save@v4
-        with:
-          path: perf-baseline
-          key: perfsuite-baseline-\${{ github.sha }}
-`;
+${KEEP_BASELINE}`;
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('init')
@@ -97,19 +117,36 @@ export function command(io: CliIo, exit: Exit) {
     .action(async (options) => exit(await init(options, io)));
 }
 
-const FILES: readonly { readonly path: string; readonly text: string }[] = [
-  { path: 'suites/network.yml', text: STARTER_SUITE },
-  { path: '.github/workflows/perfsuite.yml', text: STARTER_WORKFLOW },
-];
+/** The perfsuite running now, as a command that works offline: npx in a project that has it, else its own bin. */
+function runningPerfsuite(root: string, io: CliIo): string {
+  if (existsSync(path.join(root, 'node_modules/.bin/perfsuite'))) return 'npx perfsuite';
+  const bin = fileURLToPath(new URL('../../bin/perfsuite.js', import.meta.url));
+  const relative = path.relative(io.cwd, bin);
+  return `node ${relative.startsWith('..') && relative.split(path.sep).filter((p) => p === '..').length > 2 ? bin : relative}`;
+}
 
-/** `perfsuite init`: writes the starter suite and workflow, or nothing at all if either exists already. */
+/** Which starter fits the repository: a Node project gets the devDependency workflow, any other the Action's. */
+function starterFiles(root: string): { files: readonly { path: string; text: string }[]; node: boolean; dependency: boolean } {
+  const manifest = path.join(root, 'package.json');
+  if (!existsSync(manifest)) return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_ONLINE) }, { path: '.github/workflows/perfsuite.yml', text: ACTION_WORKFLOW }], node: false, dependency: false };
+  let dependency = false;
+  try {
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    dependency = pkg.devDependencies?.['perfsuite'] !== undefined || pkg.dependencies?.['perfsuite'] !== undefined;
+  } catch {
+    // an unreadable package.json is still a Node project's
+  }
+  return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_IN_PACKAGE) }, { path: '.github/workflows/perfsuite.yml', text: NPM_WORKFLOW }], node: true, dependency };
+}
+
 export async function init(options: { readonly dir: string }, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, options.dir);
-  const existing = FILES.filter((file) => existsSync(path.join(root, file.path)));
+  const { files, node, dependency } = starterFiles(root);
+  const existing = files.filter((file) => existsSync(path.join(root, file.path)));
   if (existing.length > 0) {
     throw new UsageError(`${existing.map((file) => path.join(options.dir, file.path)).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; init writes nothing over your files (move them aside to start afresh)`);
   }
-  for (const file of FILES) {
+  for (const file of files) {
     const target = path.join(root, file.path);
     try {
       mkdirSync(path.dirname(target), { recursive: true });
@@ -119,6 +156,10 @@ export async function init(options: { readonly dir: string }, io: CliIo): Promis
     }
     await io.stdout(`wrote ${path.relative(io.cwd, target) || target}\n`);
   }
-  await io.stdout("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'\n");
+  const perfsuite = runningPerfsuite(root, io);
+  const workflow = node
+    ? `the workflow installs perfsuite with npm ci${dependency ? '' : ', so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite'}`
+    : 'the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)';
+  await io.stdout(`next: ${perfsuite} validate suites/network.yml, then ${perfsuite} run 'suites/*.yml'; commit both files: ${workflow}\n`);
   return ExitCode.ok;
 }

@@ -70,16 +70,61 @@ describe('GitHub workflows and the composite action', () => {
   });
 });
 
+describe('the README\'s GitHub section', () => {
+  it('starts with a pull-request gate on the Action that validates and can be pasted into an empty repository', () => {
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### On GitHub Actions'));
+    const first = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-readme-')), 'perf.yml');
+    writeFileSync(file, first);
+    expect(validate(file)).toBe('');
+    const steps = (parse(first) as { jobs: { perf: { steps: { uses?: string; run?: string }[] } } }).jobs.perf.steps;
+    expect(steps.map((s) => s.uses).filter((u) => u?.startsWith('perfsuite/'))).toEqual(['perfsuite/perfsuite@v1']);
+    expect(steps.some((s) => (s.run ?? '').includes('npm'))).toBe(false);
+    expect(first).toContain('github.event.repository.default_branch');
+  });
+});
+
 describe('perfsuite init', () => {
-  it('writes a starter suite that validates and a workflow that validates, and says what to do next', () => {
+  /** `perfsuite init` in a fresh directory, after `prepare` made it a Node project (or not). */
+  function initIn(prepare: (dir: string) => void = () => undefined) {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    prepare(dir);
     const result = spawnSync(process.execPath, [bin, 'init'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe("wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'\n");
+    expect(validate(path.join(dir, '.github/workflows/perfsuite.yml'))).toBe('');
     const check = spawnSync(process.execPath, [bin, 'validate', 'suites/network.yml'], { cwd: dir, encoding: 'utf8' });
     expect(check.stdout).toBe("ok suites/network.yml: suite 'network', 2 groups, 4 cases\n");
-    expect(readFileSync(path.join(dir, 'suites/network.yml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json');
-    expect(validate(path.join(dir, '.github/workflows/perfsuite.yml'))).toBe('');
+    const workflow = parse(readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: { perf: { steps: { uses?: string; run?: string; with?: Record<string, string> }[] } } };
+    return { dir, stdout: result.stdout, workflow, steps: workflow.jobs.perf.steps, modeline: readFileSync(path.join(dir, 'suites/network.yml'), 'utf8').split('\n')[0] };
+  }
+  // the next steps name the perfsuite that ran init, which works offline (npx perfsuite would reach for the registry)
+  const offline = `node ${path.relative(tmpdir(), bin).split(path.sep).filter((p) => p === '..').length > 2 ? bin : '.*'}`;
+
+  it('without package.json: a workflow with the perfsuite Action (no npm ci, which would fail), and next steps that work offline', () => {
+    const { stdout, steps, modeline, workflow } = initIn();
+    expect(stdout).toMatch(new RegExp(`^wrote suites/network\\.yml\\nwrote \\.github/workflows/perfsuite\\.yml\\nnext: ${offline} validate suites/network\\.yml, then .* run 'suites/\\*\\.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action \\(this repository has no package\\.json, and needs none\\)\\n$`));
+    expect(steps.map((s) => s.uses ?? 'run')).toEqual(['actions/checkout@v4', 'actions/cache/restore@v4', 'perfsuite/perfsuite@v1', 'actions/upload-artifact@v4', 'run', 'actions/cache/save@v4']);
+    expect(steps.some((s) => (s.run ?? '').includes('npm ci'))).toBe(false);
+    expect(steps[2]?.with).toMatchObject({ suites: 'suites/*.yml', 'missing-baseline': 'warn' });
+    // any default branch: pushes of every branch run, only the default branch's keep their baseline
+    expect(workflow.on['push']).toBeNull();
+    expect(JSON.stringify(steps)).toContain('github.ref_name == github.event.repository.default_branch');
+    expect(modeline).toBe('# yaml-language-server: $schema=https://raw.githubusercontent.com/perfsuite/perfsuite/v1/schemas/suite.schema.json');
+  });
+
+  it('in a Node project: the devDependency workflow, and says to add perfsuite to package.json when it is not there', () => {
+    const bare = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "version": "1.0.0" }\n'));
+    expect(bare.steps.map((s) => s.uses ?? s.run?.split('\n')[0])).toContain('npm ci');
+    expect(bare.steps.some((s) => s.uses === 'perfsuite/perfsuite@v1')).toBe(false);
+    expect(bare.stdout).toContain('commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite\n');
+    expect(bare.modeline).toBe('# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json');
+    const installed = initIn((dir) => {
+      writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "^0.3.0" } }\n');
+      mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+      writeFileSync(path.join(dir, 'node_modules/.bin/perfsuite'), '');
+    });
+    expect(installed.stdout).toContain("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'; commit both files: the workflow installs perfsuite with npm ci\n");
   });
 
   it('refuses to overwrite, writing nothing when any of its files exists', () => {
