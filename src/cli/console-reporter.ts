@@ -3,7 +3,7 @@ import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
 import { describeDifferences, describeHistory, describeShift, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
-import { formatDuration, formatMetric } from '../report/format.js';
+import { formatDuration, formatMetric, plural } from '../report/format.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {
@@ -71,9 +71,9 @@ export function formatSummary(
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
   if (count('skipped') > 0) pieces.push(chalk.dim(`${count('skipped')} did not run`));
   const inconclusive = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'inconclusive')).length;
-  if (inconclusive > 0) pieces.push(chalk.yellow(`${inconclusive} comparison${inconclusive === 1 ? '' : 's'} inconclusive`));
+  if (inconclusive > 0) pieces.push(chalk.yellow(`${plural(inconclusive, 'comparison')} inconclusive`));
   const ran = results.length - count('skipped');
-  const head = options.interrupted ? `interrupted after ${ran} of ${options.planned} cases` : `${results.length} case${results.length === 1 ? '' : 's'}`;
+  const head = options.interrupted ? `interrupted after ${ran} of ${plural(options.planned, 'case')}` : plural(results.length, 'case');
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
   return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\n${reports}`;
 }
@@ -115,7 +115,7 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
     const mark = ok ? chalk.green('✓') : chalk.red('✗');
     const worst = row.worst === null ? 'nothing measured' : `${row.total === 1 ? 'got' : 'worst'} ${formatMetric(row.metric, row.worst, row.tests.size === 1 ? [...row.tests][0] : undefined)}`;
     const text = (texts[i] ?? '').padEnd(width);
-    return `  ${mark} ${ok ? text : chalk.red(text)}  ${`${row.passed}/${row.total}`.padStart(countWidth)} cases  ${worst.padEnd(18)}  ${chalk.dim(row.where)}`;
+    return `  ${mark} ${ok ? text : chalk.red(text)}  ${`${row.passed}/${row.total}`.padStart(countWidth)} ${row.total === 1 ? 'case ' : 'cases'}  ${worst.padEnd(18)}  ${chalk.dim(row.where)}`;
   });
   return `thresholds\n${lines.join('\n')}\n`;
 }
@@ -132,8 +132,8 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   if (comparison !== undefined) {
     lines.push(`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither`);
     if (comparison.environmentDifferences.length > 0) lines.push(chalk.yellow(`  ! machine or setup differs from the baseline's: ${describeDifferences(comparison.environmentDifferences)}`));
-    if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${comparison.missingCases.length} baseline case(s) not run: ${listIds(comparison.missingCases, 5, '')}`));
-    if (comparison.newCases.length > 0) lines.push(`  - ${comparison.newCases.length} case(s) without a baseline: ${listIds(comparison.newCases, 5, '')}`);
+    if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${plural(comparison.missingCases.length, 'baseline case')} not run: ${listIds(comparison.missingCases, 5, '')}`));
+    if (comparison.newCases.length > 0) lines.push(`  - ${plural(comparison.newCases.length, 'case')} without a baseline: ${listIds(comparison.newCases, 5, '')}`);
     listCompared(result, 'baseline', lines, chalk);
   }
   const history = result.history;
@@ -160,5 +160,5 @@ function listCompared(result: RunResult, source: 'baseline' | 'history', lines: 
     const bounds = formatBounds(r);
     lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${verdictWords(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
   }
-  if (shown.length < listed.length) lines.push(`  ✓ ${listed.length - shown.length} more compared metrics unchanged`);
+  if (shown.length < listed.length) lines.push(`  ✓ ${plural(listed.length - shown.length, 'more compared metric', 'more compared metrics')} unchanged`);
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RunResult } from '../model/results.js';
 import { allCases } from '../results/verdict.js';
+import { plural } from './format.js';
 import { describeFailure, describeRegression, describeShift } from './report-text.js';
 import { commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
 
@@ -72,17 +73,17 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     lines.push(`::warning file=${escapeProperty(file)},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}`);
   }
   if (shownWarnings.length < warnings.length) {
-    lines.push(`::warning title=${escapeProperty(`perfsuite: ${warnings.length - shownWarnings.length} more inconclusive comparisons`)}::${escapeData('GitHub shows only 10 warnings per step; every inconclusive comparison is in the job summary and in junit.xml.')}`);
+    lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(warnings.length - shownWarnings.length, 'more inconclusive comparison', 'more inconclusive comparisons')}`)}::${escapeData('GitHub shows only 10 warnings per step; every inconclusive comparison is in the job summary and in junit.xml.')}`);
   }
   const rest = failures.length - shown.length;
   if (rest > 0) {
     const kinds = failures.slice(shown.length);
-    const count = (kind: string, words: string): string[] => {
+    const count = (kind: string, word: string, words: string): string[] => {
       const n = kinds.filter((f) => f.kind === kind).length;
-      return n === 0 ? [] : [`${n} more ${words}`];
+      return n === 0 ? [] : [plural(n, `more ${word}`, `more ${words}`)];
     };
-    const detail = [...count('threshold', 'missed thresholds'), ...count('regression', 'regressions'), ...count('error', 'cases that could not be measured')].join(', ');
-    lines.push(`::error title=${escapeProperty(`perfsuite: ${rest} more failures`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
+    const detail = [...count('threshold', 'missed threshold', 'missed thresholds'), ...count('regression', 'regression', 'regressions'), ...count('error', 'case that could not be measured', 'cases that could not be measured')].join(', ');
+    lines.push(`::error title=${escapeProperty(`perfsuite: ${plural(rest, 'more failure', 'more failures')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
   }
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
-import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
+import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, plural, shellQuote } from './format.js';
 import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
@@ -55,8 +55,8 @@ function renderComparison(result: RunResult): string {
     if (comparison.environmentDifferences.length > 0) {
       notes.push(`<p class="warning">The machine or setup differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
     }
-    if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${comparison.missingCases.length} baseline case(s) not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
-    if (comparison.newCases.length > 0) notes.push(`<p class="meta">${comparison.newCases.length} case(s) without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
+    if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${plural(comparison.missingCases.length, 'baseline case')} not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
+    if (comparison.newCases.length > 0) notes.push(`<p class="meta">${plural(comparison.newCases.length, 'case')} without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
   }
   if (history !== undefined) {
     notes.push(`<p class="meta">${escapeHtml(`${describeHistory(history)} ${HISTORY_METHOD()}`)}</p>`);
@@ -124,7 +124,7 @@ function seriesCharts(view: GroupView): string {
     const series = caseSeries(c);
     if (series === undefined) return [];
     const every = c.params.interval === undefined ? 'per interval' : `every ${paramText(c, 'interval')}`;
-    const runs = `${series.runs.length} run${series.runs.length === 1 ? '' : 's'}`;
+    const runs = plural(series.runs.length, 'run');
     // named like the group table's rows, by the values that tell the group's cases apart
     const name = view.swept.length === 0 ? caseName(view.suite, c) : view.swept.map((p) => `${p}=${paramText(c, p) || '—'}`).join(' · ');
     return [renderSeriesSvg({ name, detail: `${series.metric} ${every}, ${runs}` }, series, deepestDip(c))];
@@ -193,7 +193,7 @@ function renderGroup(view: GroupView): string {
     : '';
   return [
     `<section class="group" data-group="${escapeHtml(`${view.suite.name}/${view.name}`)}">`,
-    `<h3>${escapeHtml(view.name)} <span class="meta">— ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}</span></h3>`,
+    `<h3>${escapeHtml(view.name)} <span class="meta">— ${plural(view.cases.length, 'case')}</span></h3>`,
     ...charts,
     latency,
     seriesCharts(view),
@@ -234,7 +234,7 @@ export function renderHtml(result: RunResult): string {
 </head>
 <body>
 <div class="verdict ${verdict.outcome}" data-outcome="${verdict.outcome}"><h1>perfsuite: ${escapeHtml(verdict.headline)}</h1></div>
-<p class="meta">${verdict.counts.total} case${verdict.counts.total === 1 ? '' : 's'} · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
+<p class="meta">${plural(verdict.counts.total, 'case')} · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
 netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
 ${mergeNotes(result, '').map((note) => `<p class="warning">${escapeHtml(note)}</p>`).join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>`}

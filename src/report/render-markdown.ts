@@ -1,6 +1,6 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
-import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
+import { displayUnit, formatDuration, formatMetric, formatNumber, plural } from './format.js';
 import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
@@ -36,7 +36,7 @@ function renderHead(result: RunResult, verdict: Verdict): string {
   const env = result.environment;
   const seconds = runSeconds(result);
   const facts = [
-    `${counts.total} case${counts.total === 1 ? '' : 's'}`,
+    plural(counts.total, 'case'),
     `${counts.pass} passed`,
     `${counts.fail} failed`,
     `${counts.error} could not be measured`,
@@ -94,7 +94,7 @@ function renderChart(chart: SweepChart): string | undefined {
   const notes: string[] = [];
   if (complete.length > 1) notes.push(`Lines in order: ${complete.map((s, i) => `${i + 1} ${code(s.label)}`).join(' · ')}`);
   const partial = chart.series.length - complete.length;
-  if (partial > 0) notes.push(`${partial} line${partial === 1 ? '' : 's'} without every ${chart.axis} left out (see the table)`);
+  if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${chart.axis} left out (see the table)`);
   if (notes.length > 0) out.push(notes.join('; '));
   return out.join('\n');
 }
@@ -143,7 +143,7 @@ function renderGroup(view: GroupView): string {
     .map(renderChart)
     .filter((chart): chart is string => chart !== undefined)
     .slice(0, MAX_CHARTS_PER_GROUP);
-  const title = `#### ${view.name} — ${view.cases.length} case${view.cases.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} not passed` : ''}`;
+  const title = `#### ${view.name} — ${plural(view.cases.length, 'case')}${failed > 0 ? `, ${failed} not passed` : ''}`;
   const body = view.cases.length > FOLD_ROWS ? `<details><summary>${view.cases.length} rows</summary>\n\n${table}\n\n</details>` : table;
   const dipNote = hasSeries ? [`_${DIP_HEADING}_: ${DIP_MEANING}; report.html charts the interim results.`, ''] : [];
   return [title, '', ...charts.flatMap((chart) => [chart, '']), body, '', ...dipNote].join('\n');
@@ -257,7 +257,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const text = [fixed, ...sections.slice(0, kept)].join('\n');
   if (kept === sections.length) return text;
   const where = options.fullReport === undefined ? '' : ` The full report is ${options.fullReport}.`;
-  const note = `\n> **Truncated:** ${sections.length - kept} of ${sections.length} sections (tables and charts) are left out to keep this under ${formatBytes(options.maxBytes)}.${where}\n`;
+  const note = `\n> **Truncated:** ${sections.length - kept} of ${plural(sections.length, 'section')} (tables and charts) are left out to keep this under ${formatBytes(options.maxBytes)}.${where}\n`;
   // the fixed part alone can only exceed a tiny budget; cut it rather than break the limit
   return Buffer.byteLength(text + note) <= options.maxBytes ? text + note : truncateBytes(text, options.maxBytes - Buffer.byteLength(note)) + note;
 }

@@ -1,7 +1,7 @@
 import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { formatMetric, formatSignificant } from './format.js';
+import { formatMetric, formatSignificant, plural } from './format.js';
 import type { CommonModeShift, Dip, Failure } from './view-model.js';
 
 /** The sentences every report shares, so the console, Markdown, HTML, JUnit and annotations say the same thing. */
@@ -67,10 +67,10 @@ export function formatLoadChange(change: number): string {
 export function formatSample(outcome: RegressionOutcome): string {
   if (outcome.source === 'control') {
     const rounds = outcome.rounds?.length ?? outcome.currentRuns.length;
-    return `${rounds} round${rounds === 1 ? '' : 's'}`;
+    return plural(rounds, 'round');
   }
-  if (outcome.source === 'history') return `this run's median of ${outcome.currentRuns.length} run${outcome.currentRuns.length === 1 ? '' : 's'} vs ${outcome.againstRuns.length} earlier runs' medians`;
-  return `${outcome.againstRuns.length} vs ${outcome.currentRuns.length} runs`;
+  if (outcome.source === 'history') return `this run's median of ${plural(outcome.currentRuns.length, 'run')} vs ${outcome.againstRuns.length === 1 ? "1 earlier run's median" : `${outcome.againstRuns.length} earlier runs' medians`}`;
+  return `${outcome.againstRuns.length} vs ${plural(outcome.currentRuns.length, 'run')}`;
 }
 
 /** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)". */
@@ -131,7 +131,7 @@ export function HISTORY_METHOD(alpha: number = SIGNIFICANCE_LEVEL): string {
 /** The history a run was judged against, in one sentence. */
 export function describeHistory(history: HistoryComparison): string {
   const newest = history.latestDate === undefined ? '' : `, newest from ${history.latestDate}${history.latestCommit === undefined ? '' : ` (commit ${history.latestCommit.slice(0, 8)})`}`;
-  return `History ${history.file}: ${history.entries} entr${history.entries === 1 ? 'y' : 'ies'}, ${history.sameFingerprintEntries} from a machine like this one${newest}.`;
+  return `History ${history.file}: ${plural(history.entries, 'entry', 'entries')}, ${history.sameFingerprintEntries} from a machine like this one${newest}.`;
 }
 
 /** Setup differences in one line: `kernel 6.1 → 6.18, pr-ab ${LINK_RATE} 200mbit → 180mbit`. */
@@ -141,7 +141,7 @@ export function describeDifferences(differences: readonly SetupDifference[], quo
 
 /** "The whole group pr/bulk moved −31.0% in throughput against the baseline (12 of 12 compared cases): …". */
 export function describeShift(shift: CommonModeShift): string {
-  return `the whole group ${shift.group} moved ${formatJudged(shift.metric, shift.change)} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${shift.cases} compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the ${shift.source} before the code`;
+  return `the whole group ${shift.group} moved ${formatJudged(shift.metric, shift.change)} in ${shift.metric} against the ${shift.source} (${shift.ids.size} of ${plural(shift.cases, 'compared case')} together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the ${shift.source} before the code`;
 }
 
 /** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */
@@ -163,7 +163,7 @@ export function mergeNotes(result: RunResult, quote = '`'): string[] {
   const notes: string[] = [];
   if (merge.missingShards.length > 0) notes.push(`Shard${merge.missingShards.length === 1 ? '' : 's'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
   if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases, 20, quote)}.`);
-  if (merge.duplicateCases.length > 0) notes.push(`${merge.duplicateCases.length} case${merge.duplicateCases.length === 1 ? '' : 's'} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
+  if (merge.duplicateCases.length > 0) notes.push(`${plural(merge.duplicateCases.length, 'case')} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
   return notes;
 }
 

@@ -89,6 +89,14 @@ export function paramText(c: CaseResult, param: SweptName): string {
   return value === undefined ? '' : formatParamValue(param, value);
 }
 
+/**
+ * `param=value` for labels; a parameter the case leaves out reads `default` (netperf's own value; `none` for load), as
+ * `response_size=` would read like a value lost.
+ */
+export function paramLabel(c: CaseResult, param: SweptName): string {
+  return `${param}=${paramText(c, param) || (param === 'load' ? 'none' : 'default')}`;
+}
+
 /** The name of a case inside its suite: the id without the suite prefix (`bulk[send_size=64K]`). */
 export function caseName(suite: SuiteResult, c: CaseResult): string {
   return c.id.startsWith(`${suite.name}/`) ? c.id.slice(suite.name.length + 1) : c.id;
@@ -129,7 +137,7 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
     const others = view.swept.filter((p) => p !== axis);
     const byLabel = new Map<string, Series['points'][number][]>();
     for (const c of measured) {
-      const label = others.map((p) => `${p}=${paramText(c, p)}`).join(',');
+      const label = others.map((p) => paramLabel(c, p)).join(',');
       byLabel.set(label, [...(byLabel.get(label) ?? []), { x: c.params[axis] as number, y: c.metrics[metric] ?? 0, failed: c.status !== 'pass' }]);
     }
     const series = [...byLabel].slice(0, maxSeries).map(([label, points]) => ({ label, points: points.sort((a, b) => a.x - b.x) }));
@@ -336,7 +344,7 @@ export function underLoadPairs(result: RunResult): UnderLoad[] {
     const byServer = new Set(loadedCases.map((c) => c.server)).size > 1;
     const byGroup = new Set(loadedCases.map((c) => c.group)).size > 1;
     const pairs = found.map((p) => {
-      const params = [...(byServer ? [`server=${p.loaded.server}`] : []), ...differing.map((name) => `${name}=${paramText(p.loaded, name) || '—'}`)].join(' ');
+      const params = [...(byServer ? [`server=${p.loaded.server}`] : []), ...differing.map((name) => paramLabel(p.loaded, name))].join(' ');
       const label = byGroup || params === '' ? [p.loaded.group, params].filter((s) => s !== '').join(' ') : params;
       return { ...p, label };
     });

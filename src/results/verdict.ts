@@ -1,5 +1,6 @@
 import { ExitCode } from '../model/errors.js';
 import type { CaseResult, CaseStatus, RunResult } from '../model/results.js';
+import { plural } from '../model/words.js';
 
 /** What every report leads with: one word for the run, the counts, and the exit code it earns. */
 export interface Verdict {
@@ -29,16 +30,18 @@ export function verdictOf(result: RunResult): Verdict {
   const regressed = cases.filter((c) => (c.regressions ?? []).some((r) => r.verdict === 'regressed')).length;
   const undecided = cases.filter((c) => (c.regressions ?? []).some((r) => r.verdict === 'inconclusive' && !r.passed)).length;
   const inconclusive = cases.flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive')).length;
-  if (missed > 0) parts.push(`${missed} of ${counts.total} cases failed a threshold`);
-  if (regressed > 0) parts.push(`${regressed} of ${counts.total} regressed`);
-  if (undecided > 0) parts.push(`${undecided} of ${counts.total} stayed inconclusive (--fail-on-inconclusive)`);
-  if (counts.error > 0) parts.push(`${counts.error} of ${counts.total} could not be measured`);
-  if (counts.skipped > 0) parts.push(`${counts.skipped} of ${counts.total} did not run`);
+  const of = (n: number): string => `${n} of ${plural(counts.total, 'case')}`;
+  if (missed > 0) parts.push(`${of(missed)} failed a threshold`);
+  if (regressed > 0) parts.push(`${of(regressed)} regressed`);
+  if (undecided > 0) parts.push(`${of(undecided)} stayed inconclusive (--fail-on-inconclusive)`);
+  if (counts.error > 0) parts.push(`${of(counts.error)} could not be measured`);
+  if (counts.skipped > 0) parts.push(`${of(counts.skipped)} did not run`);
   // a file still saying 'running' after its run is gone: the run was killed (or its disk filled) part-way
   const unfinished = result.state === 'crashed' || result.state === 'running';
-  if (parts.length === 0 && !unfinished) parts.push(counts.total === 0 ? 'no case was run' : counts.total === 1 ? '1 case passed' : `all ${counts.total} cases passed`);
-  else if (counts.pass > 0 && missed + regressed + undecided + counts.error === 0) parts.unshift(`${counts.pass} of ${counts.total} cases passed`);
-  if (inconclusive > undecided && undecided === 0) parts.push(`${inconclusive} comparison${inconclusive === 1 ? '' : 's'} inconclusive (a warning: see the notes)`);
+  // an interrupted run passed only the cases it finished: never "all passed"
+  if (parts.length === 0 && result.state === 'complete') parts.push(counts.total === 0 ? 'no case was run' : counts.total === 1 ? '1 case passed' : `all ${counts.total} cases passed`);
+  else if (counts.pass > 0 && missed + regressed + undecided + counts.error === 0) parts.unshift(`${of(counts.pass)} passed`);
+  if (inconclusive > undecided && undecided === 0) parts.push(`${plural(inconclusive, 'comparison')} inconclusive (a warning: see the notes)`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
   if (result.state === 'running') parts.push('the run never finished (it was killed, or could not write its results): cases after these are missing');
   const headline = parts.join('; ');

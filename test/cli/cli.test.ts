@@ -169,7 +169,7 @@ describe('perfsuite report', () => {
     expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toBe(renderHtml(run));
     expect(existsSync(path.join(out, 'results.json'))).toBe(false);
     expect(result.stdout).toMatch(/^thresholds\n {2}✓ throughput >= 1 Gbit\/s {8}6\/6 cases {2}worst 1\.85 Gbit\/s {3}test\/fixtures\/results\/sweep\.yml:17$/m);
-    expect(result.stdout).toMatch(/^ {2}✗ throughput >= 1000 Gbit\/s {5}0\/1 cases {2}got 18\.1 Gbit\/s {5}test\/fixtures\/results\/sweep\.yml:25$/m);
+    expect(result.stdout).toMatch(/^ {2}✗ throughput >= 1000 Gbit\/s {5}0\/1 case {3}got 18\.1 Gbit\/s {5}test\/fixtures\/results\/sweep\.yml:25$/m);
     expect(result.stdout).toMatch(/^13 cases: 9 passed, 3 failed, 1 could not be measured in 24s\nreports in .*: junit\.xml report\.md report\.html\n$/m);
     expect(result.stdout).not.toContain('::error');
   });
@@ -188,7 +188,7 @@ describe('perfsuite report', () => {
     expect(size).toBeLessThanOrEqual(1024 * 1024);
     expect(size).toBeGreaterThan(1000 * 1024);
     const appended = readFileSync(summary, 'utf8').slice(900 * 1024);
-    expect(appended).toMatch(/^## ⚠️ perfsuite: \d+ of 5000 cases failed a threshold; 98 of 5000 could not be measured\n/);
+    expect(appended).toMatch(/^## ⚠️ perfsuite: \d+ of 5000 cases failed a threshold; 98 of 5000 cases could not be measured\n/);
     expect(appended).toMatch(/> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under [\d.]+ KiB\. The full report is report\.md \(upload the results directory as an artifact to keep it\)\.\n\n$/);
     expect(readdirSync(dir).sort()).toEqual(['report.md', 'results.json', 'summary.md']);
   });
@@ -266,8 +266,8 @@ describe('perfsuite compare and --baseline', () => {
       'baseline baseline.json (2026-11-26T13:27:39.135Z); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither',
     );
     expect(lines[start + 1]).toBe("  ! machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657");
-    expect(lines[start + 2]).toBe('  ! 1 baseline case(s) not run: sweep/unreachable');
-    expect(lines[start + 3]).toBe('  - 1 case(s) without a baseline: sweep/udp[send_size=1K]');
+    expect(lines[start + 2]).toBe('  ! 1 baseline case not run: sweep/unreachable');
+    expect(lines[start + 3]).toBe('  - 1 case without a baseline: sweep/udp[send_size=1K]');
     // the whole bulk group moved −16.7%: said once, its six cases stay in results.json and the reports' tables
     expect(lines[start + 4]).toBe(
       '  ! the whole group sweep/bulk moved −16.7% in throughput against the baseline (6 of 6 compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the baseline before the code',
@@ -298,7 +298,7 @@ describe('perfsuite compare and --baseline', () => {
     writeFileSync(path.join(dir, 'strict.json'), JSON.stringify({ ...rr, failOnInconclusive: true }));
     const strict = await perfsuite(['compare', 'baseline.json', 'strict.json', '--out', 'strict'], { cwd: dir });
     expect(strict.status).toBe(1);
-    expect(readFileSync(path.join(dir, 'strict/report.md'), 'utf8').split('\n')[0]).toBe('## ❌ perfsuite: 2 of 4 stayed inconclusive (--fail-on-inconclusive)');
+    expect(readFileSync(path.join(dir, 'strict/report.md'), 'utf8').split('\n')[0]).toBe('## ❌ perfsuite: 2 of 4 cases stayed inconclusive (--fail-on-inconclusive)');
   });
 
   it('writes the reports with the comparison when given --out', async () => {

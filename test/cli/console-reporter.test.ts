@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatCaseLine, formatProgress, formatSummary } from '../../src/cli/console-reporter.js';
+import { formatCaseLine, formatComparisonSummary, formatProgress, formatSummary, formatThresholdSummary } from '../../src/cli/console-reporter.js';
 import { formatMetric } from '../../src/report/format.js';
 import type { CaseResult } from '../../src/model/results.js';
-import { abRun } from '../report/fixtures.js';
+import { abRun, comparedSweep } from '../report/fixtures.js';
 
 const base: CaseResult = {
   id: 's/rr[test=TCP_RR]',
@@ -84,5 +84,22 @@ describe('console output of a same-run comparison', () => {
     expect(lines[0]).toMatch(/^✓ \[4\/4\] ab\/bulk\[server=noisy\] /);
     expect(lines[1]).toBe('    server=noisy vs server=base: throughput +2.00% [−9.00%, +10.0%] inconclusive (tolerance 3%), p = 0.746, 9 rounds');
     expect(lines[2]).toMatch(/^ {6}! the noise is too large to tell a drop of more than 3% from none with 9 rounds; about \d+ rounds would likely decide it/);
+  });
+});
+
+describe('console counts in the singular', () => {
+  it('says "1 case" and "of 1 case", not "1 cases"', () => {
+    const style = { color: false };
+    expect(formatSummary([base], { seconds: 3, outDir: 'out', reports: [], interrupted: false, planned: 1 }, style)).toBe('1 case: 1 passed, 0 failed, 0 could not be measured in 3s\n');
+    expect(formatSummary([], { seconds: 3, outDir: 'out', reports: [], interrupted: true, planned: 1 }, style)).toBe('interrupted after 0 of 1 case: 0 passed, 0 failed, 0 could not be measured in 3s\n');
+    const threshold = { metric: 'transaction_rate', expression: '>= 1000', aggregate: 'median', op: '>=', limit: 1000, actual: 31000, passed: true, file: 'suites/s.yml', line: 9 } as const;
+    expect(formatThresholdSummary([{ ...base, thresholds: [threshold] }], style)).toContain(' 1/1 case ');
+  });
+
+  it('counts baseline cases not run and cases without a baseline in words, not "case(s)"', () => {
+    const run = comparedSweep();
+    const text = formatComparisonSummary({ ...run, comparison: { ...run.comparison!, missingCases: ['sweep/old'], newCases: ['sweep/a', 'sweep/b'] } }, { color: false });
+    expect(text).toContain('  ! 1 baseline case not run: sweep/old');
+    expect(text).toContain('  - 2 cases without a baseline: sweep/a, sweep/b');
   });
 });

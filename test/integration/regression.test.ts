@@ -58,7 +58,7 @@ describe.skipIf(unavailable !== undefined)(`the regression gate on a tbf-shaped 
     expect(slower.stdout).toMatch(/^✗ \[1\/1\] shaped-link\/bulk .* throughput −\d+\.\d+% vs baseline, beyond 5% \(p = 0\.004, test\/fixtures\/suites\/valid\/shaped-link\.yml:15\)/m);
     expect(slower.stdout).toMatch(/^ {2}✗ shaped-link\/bulk throughput {2}9\d\.\d Mbit\/s → 8\d\.\d Mbit\/s {2}−\d+\.\d+% \[−\d+\.\d+%, −\d+\.\d+%\] regressed \(tolerance 5%\) {2}p = 0\.004, 5 vs 5 runs/m);
     expect(readFileSync(path.join(slowerDir, 'junit.xml'), 'utf8')).toMatch(/<testcase classname="shaped-link\.bulk" name="bulk" file="test\/fixtures\/suites\/valid\/shaped-link\.yml" time="[\d.]+" line="15">[\s\S]*<failure message="throughput regressed −/);
-    expect(readFileSync(path.join(slowerDir, 'report.md'), 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 1 regressed\n/);
+    expect(readFileSync(path.join(slowerDir, 'report.md'), 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 1 case regressed\n/);
 
     await link.setRate('100mbit');
     const restored = run(outDir(), ['--baseline', baseline]);

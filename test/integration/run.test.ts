@@ -171,7 +171,7 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(junit).toMatch(/<testsuite [^>]*tests="3"[^>]*skipped="2"/);
     expect(schemaErrors(junit)).toBe('');
     const markdown = readFileSync(path.join(dir, 'report.md'), 'utf8');
-    expect(markdown.split('\n')[0]).toBe('## ⏹️ perfsuite: 1 of 3 cases passed; 2 of 3 did not run; the run was interrupted before every case finished');
+    expect(markdown.split('\n')[0]).toBe('## ⏹️ perfsuite: 1 of 3 cases passed; 2 of 3 cases did not run; the run was interrupted before every case finished');
     expect(markdown).not.toMatch(/all \d+ cases passed/);
     expect(isRunning(pid ?? -1)).toBe(false);
     expect(processesOnPort(port)).toEqual([]);

@@ -20,6 +20,16 @@ describe('GitHub workflow commands', () => {
     expect(text).toContain('::error file=perf/test/fixtures/results/sweep.yml,line=25,');
   });
 
+  it('counts the rest in the singular where there is one of a kind', () => {
+    // 510 cases: 10 unmeasured (every 51st), so one of them is left for the counting annotation
+    const run = syntheticRun(510);
+    const failures = run.suites[0]!.cases.filter((c) => c.status !== 'pass');
+    const last = renderAnnotations(run, { workspace: '/w', cwd: '/w' }).trimEnd().split('\n').at(-1);
+    expect(last).toBe(
+      `::error title=perfsuite%3A ${failures.length - 9} more failures::${failures.length - 10} more missed thresholds, 1 more case that could not be measured; GitHub shows only 10 annotations per step. Every failure is in the job summary and in junit.xml.`,
+    );
+  });
+
   it('emits at most 10 annotations: the 9 most important and one that counts the rest', () => {
     const run = syntheticRun(500);
     const failures = run.suites[0]!.cases.filter((c) => c.status !== 'pass');

@@ -18,7 +18,7 @@ describe('report.html in headless Chromium', () => {
   it('shows the verdict first, coloured by outcome, and the failures table', async () => {
     const page = await open(renderHtml(recordedSweep()));
     const verdict = page.locator('.verdict');
-    expect(await verdict.innerText()).toBe('perfsuite: 3 of 13 cases failed a threshold; 1 of 13 could not be measured');
+    expect(await verdict.innerText()).toBe('perfsuite: 3 of 13 cases failed a threshold; 1 of 13 cases could not be measured');
     expect(await verdict.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(154, 103, 0)');
     const failures = await page.locator('table.failures tbody tr').allInnerTexts();
     expect(failures).toHaveLength(4);
@@ -385,5 +385,14 @@ describe('report.html of the tuning suite, in headless Chromium', () => {
     expect(wrapped.join(' ')).toBe('socket_buffer=default · congestion_control=cubic_tuned_for_long_fat_pipes · load=none transaction_rate every 500ms, 1 run');
     expectTidy(await layoutOf(long));
     await long.close();
+  });
+});
+
+describe('report.html counts in words', () => {
+  it('says "1 baseline case not run" and "2 cases without a baseline", not "case(s)"', () => {
+    const run = comparedSweep();
+    const html = renderHtml({ ...run, comparison: { ...run.comparison!, missingCases: ['sweep/old'], newCases: ['sweep/a', 'sweep/b'] } });
+    expect(html).toContain('1 baseline case not run: sweep/old');
+    expect(html).toContain('2 cases without a baseline: sweep/a, sweep/b');
   });
 });

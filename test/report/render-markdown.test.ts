@@ -14,7 +14,7 @@ describe('report.md', () => {
   it('leads with the verdict, then the failures with observed against expected', () => {
     const md = renderMarkdown(recordedSweep());
     const lines = md.split('\n');
-    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 could not be measured');
+    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 cases could not be measured');
     const failures = lines.indexOf('### Failures (4)');
     expect(failures).toBeGreaterThan(0);
     expect(failures).toBeLessThan(lines.findIndex((line) => line.startsWith('#### ')));
@@ -82,7 +82,7 @@ describe('report.md', () => {
     const empty: RunResult = { ...recordedSweep(), suites: [] };
     expect(renderMarkdown(empty).split('\n')[0]).toBe('## ➖ perfsuite: no case was run');
     const interrupted: RunResult = { ...recordedSweep(), state: 'interrupted' };
-    expect(renderMarkdown(interrupted).split('\n')[0]).toContain('⏹️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 could not be measured; the run was interrupted');
+    expect(renderMarkdown(interrupted).split('\n')[0]).toContain('⏹️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 cases could not be measured; the run was interrupted');
   });
 });
 
@@ -106,7 +106,7 @@ describe('report.md against a baseline', () => {
   it('says what was compared, what differs, and shows baseline, current, change, bounds and evidence per metric', () => {
     const md = renderMarkdown(comparedSweep());
     const lines = md.split('\n');
-    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed; 1 of 13 could not be measured; 2 comparisons inconclusive (a warning: see the notes)');
+    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 comparisons inconclusive (a warning: see the notes)');
     expect(md).toContain('> ⚠️ **The machine or setup differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
     expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
@@ -145,7 +145,7 @@ describe('report.md of a compared file of schemaVersion 1', () => {
   it('shows its verdicts in today\'s words, and says why one is inconclusive though the file never said', () => {
     const [v1] = readResultsFiles(['test/fixtures/results/sweep.compared.v1.results.json'], projectRoot);
     const md = renderMarkdown(v1!);
-    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 regressed; 1 of 13 could not be measured; 1 comparison inconclusive (a warning: see the notes)');
+    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 1 comparison inconclusive (a warning: see the notes)');
     expect(md).toContain('> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)');
     // no bounds were stored then, so none are shown
     expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |');
@@ -157,7 +157,7 @@ describe('report.md of a same-run comparison (A/B)', () => {
   it('judges each candidate against its control in a section of its own, with the seed that reproduces the order', () => {
     const md = renderMarkdown(abRun());
     const lines = md.split('\n');
-    expect(lines[0]).toBe('## ❌ perfsuite: 1 of 4 regressed; 1 comparison inconclusive (a warning: see the notes)');
+    expect(lines[0]).toBe('## ❌ perfsuite: 1 of 4 cases regressed; 1 comparison inconclusive (a warning: see the notes)');
     const heading = lines.indexOf('### Compared with the control, in the same run');
     expect(heading).toBeGreaterThan(lines.indexOf('### Failures (1)'));
     expect(md).not.toContain('### Compared with the baseline');
@@ -219,5 +219,21 @@ describe('report.md with interim results and latency under load', () => {
     expect(md).toContain('| ✅ | 2xTCP_STREAM | 43028 | 23.1 | 14 | 15 | 181 | 4.99 | 92.4 | 29.0 | — |  |');
     expect(renderMarkdown(intervalRun(3, 40))).toContain('| ✅ | `bulk` | 10 | −38.0% at 1.8 s (run 3) |  |');
     expect(renderMarkdown(recordedSweep())).not.toContain('deepest interim dip');
+  });
+});
+
+describe('report.md of an interrupted or crashed run whose finished cases all passed', () => {
+  const passing = (state: RunResult['state']): RunResult => {
+    const run = recordedSweep();
+    return { ...run, state, suites: run.suites.map((suite) => ({ ...suite, cases: suite.cases.filter((c) => c.status === 'pass') })) };
+  };
+
+  it('is never marked ✅', () => {
+    expect(renderMarkdown(passing('interrupted')).split('\n')[0]).toMatch(/^## ⏹️ perfsuite: /);
+    expect(renderMarkdown(passing('crashed')).split('\n')[0]).toMatch(/^## ⚠️ perfsuite: /);
+  });
+
+  it('is never headed "all passed": it passed only the cases it finished', () => {
+    for (const state of ['interrupted', 'crashed'] as const) expect(renderMarkdown(passing(state)).split('\n')[0]).not.toMatch(/all \d+ cases passed|1 case passed/);
   });
 });

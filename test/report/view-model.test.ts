@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseSeries, deepestDip, seriesMean, failuresOf, groupsOf, loadEffect, sweepCharts, underLoadPairs } from '../../src/report/view-model.js';
+import { caseSeries, deepestDip, seriesMean, failuresOf, groupsOf, loadEffect, paramLabel, sweepCharts, underLoadPairs } from '../../src/report/view-model.js';
 import { verdictOf } from '../../src/results/verdict.js';
 import type { CaseResult, RunResult } from '../../src/model/results.js';
 import type { SeriesPoint } from '../../src/model/netperf-outcome.js';
@@ -171,7 +171,7 @@ describe('latency under load', () => {
       ['s/a[load=none,request_size=1]', 's/a[load=2xTCP_STREAM,request_size=1]', '2xTCP_STREAM', 'a test=TCP_RR request_size=1'],
       ['s/a[load=none,request_size=1]', 's/a[load=4xTCP_STREAM,request_size=1]', '4xTCP_STREAM', 'a test=TCP_RR request_size=1'],
       ['s/a[load=none,request_size=1K]', 's/a[load=2xTCP_STREAM,request_size=1K]', '2xTCP_STREAM', 'a test=TCP_RR request_size=1K'],
-      ['s/idle', 's/loaded', '2xTCP_STREAM', 'loaded test=TCP_CRR request_size=—'],
+      ['s/idle', 's/loaded', '2xTCP_STREAM', 'loaded test=TCP_CRR request_size=default'],
     ]);
     // within one group, the group is not repeated on every row
     const oneGroup = withCases([rr('s/i1', 'g', { request_size: 1 }, {}), rr('s/l1', 'g', { request_size: 1, load }, {}), rr('s/i2', 'g', { request_size: 64 }, {}), rr('s/l2', 'g', { request_size: 64, load }, {})]);
@@ -189,5 +189,22 @@ describe('latency under load', () => {
     expect(loadEffect(pair, 'load_throughput')).toEqual({ loaded: 9e9, isWorse: false });
     const slower = underLoadPairs(withCases([rr('s/i', 'g', {}, { latency_p99: 80 }), rr('s/l', 'g', { load }, { latency_p99: 200 })]))[0]!.pairs[0]!;
     expect(loadEffect(slower, 'latency_p99')).toEqual({ idle: 80, loaded: 200, change: 1.5, isWorse: true });
+  });
+});
+
+describe('labels of parameters a case leaves out', () => {
+  it('names a sweep line by `default` for a parameter the case does not set, not by an empty `response_size=`', () => {
+    const rr = (id: string, params: Partial<CaseParams>, rate: number): Partial<CaseResult> => ({ id, params: { test: 'TCP_RR', ...params }, metrics: { transaction_rate: rate }, status: 'pass' });
+    const run = withCases([
+      rr('s/g[request_size=1]', { request_size: 1 }, 100),
+      rr('s/g[request_size=1K]', { request_size: 1024 }, 90),
+      rr('s/g[request_size=1,response_size=1K]', { request_size: 1, response_size: 1024 }, 80),
+      rr('s/g[request_size=1K,response_size=1K]', { request_size: 1024, response_size: 1024 }, 70),
+    ]);
+    const [view] = groupsOf(run);
+    const chart = sweepCharts(view!).find((c) => c.axis === 'request_size');
+    expect(chart?.series.map((s) => s.label)).toEqual(['response_size=default', 'response_size=1K']);
+    const template = run.suites[0]!.cases[0]!;
+    expect(paramLabel({ ...template, params: { test: 'TCP_RR' } }, 'load')).toBe('load=none');
   });
 });

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { plural } from '../../src/report/format.js';
+import { formatSample } from '../../src/report/report-text.js';
+import type { RegressionOutcome } from '../../src/model/results.js';
+
+describe('plural', () => {
+  it('is singular for exactly one and plural for every other count, irregular plurals included', () => {
+    expect([0, 1, 2].map((n) => plural(n, 'case'))).toEqual(['0 cases', '1 case', '2 cases']);
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+    expect(plural(3, 'entry', 'entries')).toBe('3 entries');
+  });
+});
+
+describe('the sample of a comparison', () => {
+  const outcome = { source: 'history', currentRuns: [1], againstRuns: [2] } as unknown as RegressionOutcome;
+  it('says "1 run" and "1 earlier run\'s median" in the singular', () => {
+    expect(formatSample(outcome)).toBe("this run's median of 1 run vs 1 earlier run's median");
+    expect(formatSample({ ...outcome, source: 'baseline' })).toBe('1 vs 1 run');
+    expect(formatSample({ ...outcome, source: 'control', rounds: [1] })).toBe('1 round');
+  });
+});
