@@ -4,6 +4,7 @@ import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.
 import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
 import { describeDifferences, describeHistory, describeShift, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric, plural } from '../report/format.js';
+import { noiseTag, noisyMetrics } from '../report/noise.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {
@@ -38,6 +39,7 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   for (const r of (result.regressions ?? []).filter((r) => !r.passed && r.source !== 'control')) {
     parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`));
   }
+  for (const flag of result.status === 'error' ? [] : noisyMetrics(result)) parts.push(chalk.yellow(noiseTag(flag)));
   parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
   const armLines = (result.regressions ?? []).filter((r) => r.source === 'control').map((r) => `    ${formatArmLine(result, r, style)}`);
   return [parts.join('  '), ...armLines].join('\n');

@@ -3,6 +3,7 @@ import type { RunResult } from '../model/results.js';
 import { allCases } from '../results/verdict.js';
 import { plural } from './format.js';
 import { describeFailure, describeRegression, describeShift } from './report-text.js';
+import { describeNoise, noisyMetrics } from './noise.js';
 import { commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
@@ -74,6 +75,17 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   }
   if (shownWarnings.length < warnings.length) {
     lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(warnings.length - shownWarnings.length, 'more inconclusive comparison', 'more inconclusive comparisons')}`)}::${escapeData('GitHub shows only 10 warnings per step; every inconclusive comparison is in the job summary and in junit.xml.')}`);
+  }
+  // a tolerance the case's own spread swamps is a warning at its regression: line, in what the step has left
+  const noisy = allCases(result).flatMap((c) => noisyMetrics(c).map((flag) => ({ c, flag })));
+  const noiseRoom = Math.max(0, MAX_ANNOTATIONS - warnings.length);
+  const shownNoisy = noisy.length <= noiseRoom ? noisy : noisy.slice(0, Math.max(0, noiseRoom - 1));
+  for (const { c, flag } of shownNoisy) {
+    const file = path.relative(context.workspace, path.resolve(context.cwd, flag.file)).split(path.sep).join('/');
+    lines.push(`::warning file=${escapeProperty(file)},line=${flag.line},title=${escapeProperty(`perfsuite: ${c.id} too noisy`)}::${escapeData(`${c.id}: ${describeNoise(flag)}`)}`);
+  }
+  if (noiseRoom > 0 && shownNoisy.length < noisy.length) {
+    lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(noisy.length - shownNoisy.length, 'more case too noisy', 'more cases too noisy')} for its tolerance`)}::${escapeData('GitHub shows only 10 warnings per step; every case is in the job summary.')}`);
   }
   const rest = failures.length - shown.length;
   if (rest > 0) {

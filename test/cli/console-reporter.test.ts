@@ -39,6 +39,12 @@ describe('console output', () => {
     expect(formatCaseLine(loaded, 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  load carried 47.9 Mbit/s  3.0s');
   });
 
+  it('flags a metric whose runs spread more than half its regression tolerance, and not one within it', () => {
+    const gated = (tolerancePercent: number): CaseResult => ({ ...base, regression: [{ metric: 'transaction_rate', tolerancePercent, file: 'suites/s.yml', line: 14 }] });
+    expect(formatCaseLine(gated(5), 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  transaction_rate too noisy for a 5% tolerance (±3.2% run to run)  3.0s');
+    expect(formatCaseLine(gated(10), 0, 1, { color: false })).not.toContain('too noisy');
+  });
+
   it('names each missed threshold with its observed value and line', () => {
     const failed: CaseResult = {
       ...base,

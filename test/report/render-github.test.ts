@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_END, groupStart, renderAnnotations } from '../../src/report/render-github.js';
+import { noisyMetrics } from '../../src/report/noise.js';
 import type { RunResult } from '../../src/model/results.js';
 import { abRun, comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
@@ -51,11 +52,25 @@ describe('GitHub workflow commands', () => {
     expect(GROUP_END).toBe('::endgroup::\n');
   });
 
+  it('warns, at its regression: line, of a case whose runs spread more than half its tolerance', () => {
+    const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n').filter((line) => line.includes(' too noisy::'));
+    // bulk throughput ±6.2%, UDP_RR transaction_rate ±4.0% and ±6.5% run to run, each against a 5% tolerance
+    expect(lines).toEqual([
+      '::warning file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A sweep/bulk[nodelay=true%2Csend_size=64K] too noisy::sweep/bulk[nodelay=true,send_size=64K]: throughput varies ±6.2%25 from run to run (standard deviation over mean), more than half its 5%25 regression tolerance, so a change of that size hides in the noise; raise repeat, compare against a control in the same run (compare:), or widen the tolerance',
+      '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1%2Ctest=UDP_RR] too noisy::sweep/rr[request_size=1,test=UDP_RR]: transaction_rate varies ±4.0%25 from run to run (standard deviation over mean), more than half its 5%25 regression tolerance, so a change of that size hides in the noise; raise repeat, compare against a control in the same run (compare:), or widen the tolerance',
+      '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1K%2Ctest=UDP_RR] too noisy::sweep/rr[request_size=1K,test=UDP_RR]: transaction_rate varies ±6.5%25 from run to run (standard deviation over mean), more than half its 5%25 regression tolerance, so a change of that size hides in the noise; raise repeat, compare against a control in the same run (compare:), or widen the tolerance',
+    ]);
+    const [first] = comparedSweep().suites[0]?.cases.filter((c) => c.id === 'sweep/rr[request_size=1,test=UDP_RR]') ?? [];
+    expect(noisyMetrics({ ...first!, regression: first!.regression?.map((t) => ({ ...t, tolerancePercent: 10 })) })).toEqual([]);
+  });
+
   it('annotates a regression at its regression: line, and an inconclusive comparison as a warning there', () => {
-    const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    const all = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    const lines = all.filter((line) => !line.includes(' too noisy::'));
     // the bulk group moved −16.7% as one: one annotation for its 6 regressions; then the unmeasured case, 3 missed
-    // thresholds, and the 2 inconclusive comparisons
+    // thresholds, and the 2 inconclusive comparisons (and, after them, the cases too noisy for their tolerance)
     expect(lines.map((line) => line.slice(0, line.indexOf(' ')))).toEqual([...Array<string>(5).fill('::error'), '::warning', '::warning']);
+    expect(all.slice(lines.length).every((line) => line.startsWith('::warning ') && line.includes(' too noisy::'))).toBe(true);
     expect(lines[0]).toBe(
       '::error file=test/fixtures/results/sweep.yml,line=17,title=perfsuite%3A group sweep/bulk moved as one::the whole group sweep/bulk moved −16.7%25 in throughput against the baseline (6 of 6 compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the baseline before the code',
     );
@@ -79,9 +94,9 @@ describe('GitHub workflow commands', () => {
       })),
     };
     const lines = renderAnnotations(strict, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
-    expect(lines.filter((line) => line.startsWith('::warning'))).toEqual([]);
-    expect(lines).toHaveLength(6);
-    expect(lines.at(-1)).toMatch(
+    expect(lines.filter((line) => line.startsWith('::warning') && !line.includes(' too noisy::'))).toEqual([]);
+    expect(lines.filter((line) => !line.includes(' too noisy::'))).toHaveLength(6);
+    expect(lines.filter((line) => !line.includes(' too noisy::')).at(-1)).toMatch(
       /^::error file=test\/fixtures\/results\/sweep\.yml,line=29,title=perfsuite%3A sweep\/rr\[request_size=1%2Ctest=UDP_RR\] transaction_rate stayed inconclusive \(--fail-on-inconclusive\)::transaction_rate inconclusive \+0\.00%25 /,
     );
   });
