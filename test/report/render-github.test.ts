@@ -61,7 +61,7 @@ describe('GitHub workflow commands', () => {
       '::warning file=test/fixtures/results/sweep.yml,line=29,title=perfsuite%3A sweep/rr[request_size=1K%2Ctest=UDP_RR] too noisy::sweep/rr[request_size=1K,test=UDP_RR]: transaction_rate varies ±6.5%25 from run to run (standard deviation over mean), more than half its 5%25 regression tolerance, so a change of that size hides in the noise; raise repeat, compare against a control in the same run (compare:), or widen the tolerance',
     ]);
     const [first] = comparedSweep().suites[0]?.cases.filter((c) => c.id === 'sweep/rr[request_size=1,test=UDP_RR]') ?? [];
-    expect(noisyMetrics({ ...first!, regression: first!.regression?.map((t) => ({ ...t, tolerancePercent: 10 })) })).toEqual([]);
+    expect(noisyMetrics({ ...first!, regression: (first!.regression ?? []).map((t) => ({ ...t, tolerancePercent: 10 })) })).toEqual([]);
   });
 
   it('annotates a regression at its regression: line, and an inconclusive comparison as a warning there', () => {
