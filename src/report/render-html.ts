@@ -4,7 +4,7 @@ import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumb
 import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
-import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg } from './svg-charts.js';
+import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
 
 const STYLE = `
@@ -24,6 +24,8 @@ code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend,svg .detail{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.cell{fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
 svg .column{font-size:11px;fill:#1b1f23;font-weight:600}div.series svg.chart{margin:8px 0}
+svg text.threshold{font-size:11px;fill:#d62728}svg .note{font-size:11px;fill:#57606a;font-style:italic}
+th.case,td.case{position:sticky;z-index:1;box-sizing:border-box;outline:1px solid #d0d7de;outline-offset:-1px}td.case{background:#fff}
 `;
 
 function metricCell(c: CaseResult, metric: MetricName, factor: number): string {
@@ -160,6 +162,17 @@ function renderUnderLoad({ suite, pairs }: UnderLoad): string {
   ].join('\n');
 }
 
+/** Inline styles of the sticky case columns: each column's width (its widest header piece or cell, generously) and its left offset. */
+function stickyColumns(heads: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  let left = 0;
+  return heads.map((head, i) => {
+    const width = Math.ceil(Math.max(...head.split(/(?<=_)/).map((piece) => textWidth(piece, 13, true)), ...rows.map((row) => textWidth(row[i] ?? '', 14))) + 14);
+    const style = `left:${left}px;min-width:${width}px;max-width:${width}px`;
+    left += width;
+    return style;
+  });
+}
+
 function renderGroup(view: GroupView): string {
   const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
   const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)), view.cases.map((c) => c.params.test))]));
@@ -168,21 +181,24 @@ function renderGroup(view: GroupView): string {
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
     return c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
   });
+  // the columns that name a case stay at the left when a wide table scrolls: each as wide as its widest entry, so each knows where the next starts
+  const identity = view.cases.map((c) => (view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—')));
+  const sticky = stickyColumns(view.swept.length === 0 ? ['case'] : view.swept, identity);
   // an empty column only pushes the table past the page
   const hasNotes = notes.some((note) => note !== '');
   const head = [
     '<th class="text">status</th>',
     // a parameter's or a metric's name may break after an underscore, so a table of many columns fits the page
-    ...(view.swept.length === 0 ? ['<th class="text">case</th>'] : view.swept.map((p) => `<th class="text">${p.replaceAll('_', '_<wbr>')}</th>`)),
+    ...(view.swept.length === 0 ? [`<th class="text case" style="${sticky[0]}">case</th>`] : view.swept.map((p, i) => `<th class="text case" style="${sticky[i]}">${p.replaceAll('_', '_<wbr>')}</th>`)),
     ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
     ...(hasNotes ? ['<th class="text">note</th>'] : []),
   ].join('');
   const rows = view.cases.map((c, i) => {
-    const params = view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—');
+    const params = identity[i] ?? [];
     const note = hasNotes ? `<td class="text">${escapeHtml(notes[i] ?? '')}</td>` : '';
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p) => `<td class="text">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')

@@ -5,6 +5,7 @@ import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, de
 import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
+import { niceScale, PALETTE } from './svg-charts.js';
 
 export interface MarkdownOptions {
   /** Leave out whole group sections, with a note saying so, to stay within this many UTF-8 bytes. */
@@ -72,9 +73,14 @@ function renderFailures(result: RunResult): string {
   ].join('\n');
 }
 
+/** What the legend under a Mermaid chart calls each colour of the palette. */
+const COLOUR_NAMES: Readonly<Record<string, string>> = { '#1f77b4': 'blue', '#ff7f0e': 'orange', '#2ca02c': 'green', '#9467bd': 'purple', '#8c564b': 'brown', '#e377c2': 'pink', '#17becf': 'cyan', '#7f7f7f': 'grey' };
+
 /**
- * A Mermaid `xychart-beta` (GitHub renders it). Mermaid draws no legend, so the lines are named below it, and it
- * cannot leave a gap, so a line missing a size (an excluded combination) is left out rather than drawn through zero.
+ * A Mermaid `xychart-beta` (GitHub renders it). Mermaid draws no legend, so the lines are named below it by colour,
+ * with the palette set explicitly (the default one starts near-white); the y axis starts at zero, so a 2% difference
+ * looks like one. Mermaid cannot leave a gap, so a line missing a size (an excluded combination) is left out rather
+ * than drawn through zero; cases at netperf's default size are the `default` category before the sizes.
  */
 function renderChart(chart: SweepChart): string | undefined {
   const complete = chart.series.filter((series) => series.points.length === chart.xValues.length);
@@ -82,20 +88,21 @@ function renderChart(chart: SweepChart): string | undefined {
   const top = Math.max(...complete.flatMap((s) => s.points.map((p) => p.y)));
   const unit = displayUnit(chart.metric, top);
   const labels = chart.xValues.map((x) => `"${formatParamValue(chart.axis, x)}"`);
+  const colours = complete.map((_, i) => PALETTE[i % PALETTE.length] ?? '#000000');
   const out = [
     '```mermaid',
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${colours.join(', ')}"}}}}%%`,
     'xychart-beta',
     `  title "${chart.metric} vs ${chart.axis}"`,
     `  x-axis "${chart.axis}" [${labels.join(', ')}]`,
-    `  y-axis "${chart.metric} (${unit.label})"`,
+    `  y-axis "${chart.metric} (${unit.label})" 0 --> ${Number(niceScale(top / unit.factor).top.toPrecision(6))}`,
     ...complete.map((series) => `  line [${series.points.map((p) => Number((p.y / unit.factor).toPrecision(4))).join(', ')}]`),
     '```',
   ];
-  const notes: string[] = [];
-  if (complete.length > 1) notes.push(`Lines in order: ${complete.map((s, i) => `${i + 1} ${code(s.label)}`).join(' · ')}`);
+  const notes = [`Lines: ${complete.map((s, i) => `■ ${COLOUR_NAMES[colours[i] ?? ''] ?? colours[i] ?? ''} ${code(s.label === '' ? chart.metric : s.label)}`).join(' · ')}`];
   const partial = chart.series.length - complete.length;
   if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${chart.axis} left out (see the table)`);
-  if (notes.length > 0) out.push(notes.join('; '));
+  out.push(notes.join('; '));
   return out.join('\n');
 }
 

@@ -1,16 +1,17 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { displayUnit, formatMetric, formatNumber, formatSignificant } from './format.js';
+import { displayUnit, formatMetric, formatNumber, formatSignificant, plural } from './format.js';
 import { formatDip } from './report-text.js';
-import type { CaseSeries, Dip, SweepChart } from './view-model.js';
+import type { CaseSeries, Dip, SweepChart, SweepLimit, SweepX } from './view-model.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
+/** The line colours of every chart, HTML and Mermaid alike: high-contrast on white. */
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
 const FAIL = '#d62728';
 
 /** A round upper bound for an axis and its tick step: 54.5 → 60 in steps of 10. */
@@ -26,17 +27,97 @@ export function niceScale(max: number, ticks = 5): { top: number; step: number }
 /** A coordinate with one decimal, as the SVGs write them. */
 export const round = (n: number): string => String(Math.round(n * 10) / 10);
 
-/** An inline SVG line chart of a sweep: one polyline per series, failed cases as red rings, a legend at the right. */
+/** Marker shapes that tell coinciding lines apart: the first line of a coinciding set keeps the circle. */
+const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'down', 'cross', 'x', 'star'] as const;
+type Marker = (typeof MARKERS)[number];
+
+const CROSS = [[-0.35, -1.1], [0.35, -1.1], [0.35, -0.35], [1.1, -0.35], [1.1, 0.35], [0.35, 0.35], [0.35, 1.1], [-0.35, 1.1], [-0.35, 0.35], [-1.1, 0.35], [-1.1, -0.35], [-0.35, -0.35]] as const;
+
+/** A marker of `shape` centred on (x, y), `r` its radius, with `attributes` (class, fill, stroke) and a tooltip. */
+function marker(shape: Marker, x: number, y: number, r: number, attributes: string, title: string): string {
+  const tip = `<title>${escapeHtml(title)}</title>`;
+  if (shape === 'circle') return `<circle data-marker="circle" cx="${round(x)}" cy="${round(y)}" r="${r}" ${attributes}>${tip}</circle>`;
+  const at = (points: readonly (readonly [number, number])[]): string => `M${points.map(([dx, dy]) => `${round(x + dx * r)},${round(y + dy * r)}`).join('L')}Z`;
+  const d = {
+    square: at([[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]]),
+    triangle: at([[0, -1.2], [1.1, 0.8], [-1.1, 0.8]]),
+    diamond: at([[0, -1.25], [1.25, 0], [0, 1.25], [-1.25, 0]]),
+    down: at([[0, 1.2], [1.1, -0.8], [-1.1, -0.8]]),
+    cross: at(CROSS),
+    x: at(CROSS.map(([dx, dy]) => [(dx - dy) * Math.SQRT1_2, (dx + dy) * Math.SQRT1_2] as const)),
+    star: at(Array.from({ length: 10 }, (_, k) => [Math.sin((k * Math.PI) / 5) * (k % 2 === 0 ? 1.35 : 0.6), -Math.cos((k * Math.PI) / 5) * (k % 2 === 0 ? 1.35 : 0.6)] as const)),
+  }[shape];
+  return `<path data-marker="${shape}" d="${d}" ${attributes}>${tip}</path>`;
+}
+
+/** Lines that coincide: the same sizes, every value within 1% of the other line's. */
+function coincide(a: SweepChart['series'][number], b: SweepChart['series'][number]): boolean {
+  if (a.points.length !== b.points.length) return false;
+  return a.points.every((p, i) => {
+    const q = b.points[i];
+    return q !== undefined && q.x === p.x && Math.abs(p.y - q.y) <= 0.01 * Math.max(Math.abs(p.y), Math.abs(q.y));
+  });
+}
+
+/** The chart's lines in sets that coincide (each set of two or more, in chart order), for distinct markers and a note. */
+export function coincidingSets(chart: SweepChart): number[][] {
+  const sets: number[][] = [];
+  chart.series.forEach((series, i) => {
+    const set = sets.find((s) => coincide(chart.series[s[0] ?? 0] ?? series, series));
+    if (set === undefined) sets.push([i]);
+    else set.push(i);
+  });
+  return sets.filter((s) => s.length > 1);
+}
+
+/** Above this multiple of the highest value, a threshold is named at the top of the chart rather than squash the lines. */
+const MAX_LIMIT_STRETCH = 2;
+
+/**
+ * An inline SVG line chart of a sweep, 680 wide: the metric from zero against the swept size (`default` as a
+ * category at the left), one polyline per series with each case's spread as an error bar, failed cases as red rings,
+ * the group's thresholds as dashed lines labelled with their expressions, lines that coincide with distinct markers
+ * and a note, and the legend under the plot, every label whole (wrapped, never clipped).
+ */
 export function renderSweepSvg(chart: SweepChart): string {
   const width = 680;
-  const height = 300;
-  const margin = { left: 64, right: 190, top: 28, bottom: 48 };
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
-  const top = Math.max(...chart.series.flatMap((s) => s.points.map((p) => p.y)));
+  const font = 11;
+  const limits = chart.limits ?? [];
+  const highest = Math.max(...chart.series.flatMap((s) => s.points.map((p) => Math.max(p.y, p.high ?? p.y))));
+  const drawn = limits.filter((l) => l.limit >= 0 && l.limit <= highest * MAX_LIMIT_STRETCH);
+  const above = limits.filter((l) => !drawn.includes(l) && l.limit > 0);
+  const top = Math.max(highest, ...drawn.map((l) => l.limit));
   const unit = displayUnit(chart.metric, top);
   const scale = niceScale(top / unit.factor);
-  const xAt = (x: number): number => {
+  const applies = (l: SweepLimit): string => (chart.cases === undefined || l.cases >= chart.cases ? '' : ` (${plural(l.cases, 'case')} of ${chart.cases})`);
+  const aboveLines = above.flatMap((l) => wrapText(`threshold ${chart.metric} ${l.expression}${applies(l)}: above the top of this axis`, width - 16, font));
+  const margin = { left: 64, right: 24, top: 28 + aboveLines.length * 14, bottom: 48 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = 220;
+  const sets = coincidingSets(chart);
+  const shapeOf = (i: number): Marker => {
+    const set = sets.find((s) => s.includes(i));
+    return set === undefined ? 'circle' : (MARKERS[set.indexOf(i) % MARKERS.length] ?? 'circle');
+  };
+  const label = (series: SweepChart['series'][number]): string => (series.label === '' ? chart.metric : series.label);
+  // the legend under the plot: as many columns as the longest label allows, a label too long for a line wrapped
+  const sample = 40;
+  const column = Math.min(width - 16, sample + Math.max(...chart.series.map((s) => textWidth(label(s), font))) + 16);
+  const columns = Math.max(1, Math.floor((width - 16) / column));
+  const legend = chart.series.map((s) => wrapText(label(s), column - sample - 15, font));
+  const rows = Array.from({ length: Math.ceil(legend.length / columns) }, (_, r) => Math.max(...legend.slice(r * columns, (r + 1) * columns).map((l) => l.length)));
+  const rowTop = (r: number): number => margin.top + plotHeight + margin.bottom + 6 + rows.slice(0, r).reduce((sum, n) => sum + n * 14 + 4, 0);
+  const legendHeight = rowTop(rows.length) - rowTop(0);
+  const note =
+    sets.length === 0
+      ? []
+      : wrapText(
+          sets.map((s) => `${s.length} lines coincide (within 1%): ${s.map((i) => label(chart.series[i] ?? chart.series[0]!)).join(', ')}`).join('; ') + '; their markers tell them apart',
+          width - 16,
+          font,
+        );
+  const height = margin.top + plotHeight + margin.bottom + 6 + legendHeight + note.length * 14 + 8;
+  const xAt = (x: SweepX): number => {
     const index = chart.xValues.indexOf(x);
     return margin.left + (chart.xValues.length === 1 ? plotWidth / 2 : (index / (chart.xValues.length - 1)) * plotWidth);
   };
@@ -48,24 +129,47 @@ export function renderSweepSvg(chart: SweepChart): string {
     parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(tick)}</text>`);
   }
   for (const x of chart.xValues) {
-    parts.push(`<text class="tick" x="${round(xAt(x))}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(formatParamValue(chart.axis, x))}</text>`);
+    parts.push(`<text class="tick" data-x="${x}" x="${round(xAt(x))}" y="${margin.top + plotHeight + 19}" text-anchor="middle">${escapeHtml(formatParamValue(chart.axis, x))}</text>`);
   }
-  parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle">${escapeHtml(chart.axis)}</text>`);
+  parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 40}" text-anchor="middle">${escapeHtml(chart.axis)}</text>`);
   parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`);
+  // thresholds: a dashed line at the limit, its expression above the line's right end (below it at the top of the axis)
+  let lastLabel = Number.POSITIVE_INFINITY;
+  for (const l of drawn) {
+    const y = yAt(l.limit);
+    const text = `${l.expression}${applies(l)}`;
+    const labelY = Math.min(y - 4, lastLabel - 13) < margin.top + 10 ? y + 13 : Math.min(y - 4, lastLabel - 13);
+    lastLabel = labelY;
+    parts.push(`<g class="threshold" data-limit="${l.limit}"><line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}" stroke="${FAIL}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="threshold" x="${margin.left + plotWidth - 4}" y="${round(labelY)}" text-anchor="end">${escapeHtml(text)}</text><title>${escapeHtml(`threshold ${chart.metric} ${text}`)}</title></g>`);
+  }
+  aboveLines.forEach((line, i) => parts.push(`<text class="threshold above" x="8" y="${14 + i * 14}">${escapeHtml(line)}</text>`));
   chart.series.forEach((series, i) => {
     const color = PALETTE[i % PALETTE.length] ?? '#000';
+    const shape = shapeOf(i);
     const points = series.points.map((p) => `${round(xAt(p.x))},${round(yAt(p.y))}`).join(' ');
     parts.push(`<polyline class="series" data-series="${escapeHtml(series.label)}" fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`);
     for (const p of series.points) {
-      const title = `${series.label === '' ? '' : `${series.label}, `}${chart.axis}=${formatParamValue(chart.axis, p.x)}: ${formatNumber(p.y / unit.factor)} ${unit.label}`;
-      parts.push(
-        `<circle class="point${p.failed ? ' failed' : ''}" cx="${round(xAt(p.x))}" cy="${round(yAt(p.y))}" r="${p.failed ? 6 : 3.5}" fill="${p.failed ? '#fff' : color}" stroke="${p.failed ? FAIL : color}" stroke-width="2"><title>${escapeHtml(title)}</title></circle>`,
-      );
+      const x = xAt(p.x);
+      const range = p.low === undefined || p.high === undefined ? '' : ` (runs ${formatNumber(p.low / unit.factor)} to ${formatNumber(p.high / unit.factor)})`;
+      const title = `${series.label === '' ? '' : `${series.label}, `}${chart.axis}=${formatParamValue(chart.axis, p.x)}: ${formatNumber(p.y / unit.factor)} ${unit.label}${range}`;
+      if (p.low !== undefined && p.high !== undefined && p.high > p.low) {
+        const [y1, y2] = [round(yAt(p.low)), round(yAt(p.high))];
+        parts.push(
+          `<g class="error-bar" data-series="${escapeHtml(series.label)}" data-x="${p.x}" stroke="${color}" stroke-width="1.5"><line x1="${round(x)}" x2="${round(x)}" y1="${y1}" y2="${y2}"/><line x1="${round(x - 4)}" x2="${round(x + 4)}" y1="${y1}" y2="${y1}"/><line x1="${round(x - 4)}" x2="${round(x + 4)}" y1="${y2}" y2="${y2}"/></g>`,
+        );
+      }
+      const attributes = `class="point${p.failed ? ' failed' : ''}" data-series="${escapeHtml(series.label)}" data-x="${p.x}" fill="${p.failed ? '#fff' : color}" stroke="${p.failed ? FAIL : color}" stroke-width="2"`;
+      parts.push(marker(shape, x, yAt(p.y), p.failed ? 6 : 3.5, attributes, title));
     }
-    const legendY = margin.top + 8 + i * 18;
-    parts.push(`<line x1="${width - margin.right + 14}" x2="${width - margin.right + 34}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="2"/>`);
-    parts.push(`<text class="legend" x="${width - margin.right + 40}" y="${legendY + 4}">${escapeHtml(series.label === '' ? chart.metric : series.label)}</text>`);
+    const r = Math.floor(i / columns);
+    const lines = legend[i] ?? [];
+    const left = 8 + (i % columns) * column;
+    const y = rowTop(r) + 8;
+    parts.push(`<line class="key" x1="${left}" x2="${left + 28}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(marker(shape, left + 14, y, 3.5, `class="key" fill="${color}" stroke="${color}"`, label(series)));
+    lines.forEach((line, n) => parts.push(`<text class="legend" x="${left + sample}" y="${y + 4 + n * 14}">${escapeHtml(line)}</text>`));
   });
+  note.forEach((line, i) => parts.push(`<text class="note" x="8" y="${height - 10 - (note.length - 1 - i) * 14}">${escapeHtml(line)}</text>`));
   const title = `${chart.metric} vs ${chart.axis}`;
   return `<svg class="chart" data-chart="sweep" data-metric="${chart.metric}" data-axis="${chart.axis}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }

@@ -109,21 +109,54 @@ export function primaryMetric(view: GroupView): MetricName | undefined {
 
 const SIZE_AXES: readonly ParamName[] = ['send_size', 'recv_size', 'request_size', 'response_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'streams'];
 
+/** A place on a sweep chart's x axis: a size, or `default` (netperf's own, the case leaves the size unset), drawn first. */
+export type SweepX = number | 'default';
+
+/** One point of a sweep chart: the case's value, whether it failed, and the spread of its runs when it had more than one. */
+export interface SweepPoint {
+  readonly x: SweepX;
+  readonly y: number;
+  readonly failed: boolean;
+  /** The lowest and highest of the case's runs (CaseResult.spread), for an error bar. */
+  readonly low?: number;
+  readonly high?: number;
+}
+
 /** One line of a sweep chart: the cases that share every other swept value. */
 export interface Series {
   /** The other swept parameters, like `nodelay=true`; '' when the size is the only axis. */
   readonly label: string;
-  readonly points: readonly { readonly x: number; readonly y: number; readonly failed: boolean }[];
+  readonly points: readonly SweepPoint[];
+}
+
+/** A threshold on the charted metric, as the suite wrote it (`>= 1 Gbit/s`), and how many of the charted cases it applies to. */
+export interface SweepLimit {
+  readonly expression: string;
+  readonly limit: number;
+  readonly cases: number;
 }
 
 /** A chart of a metric against one swept numeric parameter. */
 export interface SweepChart {
   readonly axis: ParamName;
   readonly metric: MetricName;
-  /** The axis values in ascending order, as written in suites. */
-  readonly xValues: readonly number[];
+  /** The axis values, `default` first, then the sizes in ascending order. */
+  readonly xValues: readonly SweepX[];
   readonly series: readonly Series[];
+  /** The thresholds of the charted cases on the metric, lowest limit first; absent when there are none. */
+  readonly limits?: readonly SweepLimit[];
+  /** How many cases the chart draws (for "applies to 2 of 6 cases"). */
+  readonly cases?: number;
 }
+
+/** Where a case sits on a size axis: its size, `default` when it leaves the size to netperf, nothing for other values. */
+function sweepX(c: CaseResult, axis: ParamName): SweepX | undefined {
+  const value = c.params[axis];
+  if (typeof value === 'number') return value;
+  return value === undefined || value === 'default' ? 'default' : undefined;
+}
+
+const byX = (a: SweepX, b: SweepX): number => (a === b ? 0 : a === 'default' ? -1 : b === 'default' ? 1 : a - b);
 
 /** The sweep charts of a group: the primary metric against each swept size (nothing for a single-valued group). */
 export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
@@ -131,18 +164,28 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
   if (metric === undefined) return [];
   const charts: SweepChart[] = [];
   for (const axis of view.swept.filter((p): p is ParamName => SIZE_AXES.includes(p as ParamName))) {
-    const measured = view.cases.filter((c) => typeof c.params[axis] === 'number' && c.metrics[metric] !== undefined);
-    const xValues = [...new Set(measured.map((c) => c.params[axis] as number))].sort((a, b) => a - b);
+    const measured = view.cases.filter((c) => sweepX(c, axis) !== undefined && c.metrics[metric] !== undefined);
+    const xValues = [...new Set(measured.map((c) => sweepX(c, axis) ?? 'default'))].sort(byX);
     if (xValues.length < 2) continue;
     const others = view.swept.filter((p) => p !== axis);
-    const byLabel = new Map<string, Series['points'][number][]>();
+    const byLabel = new Map<string, { readonly point: SweepPoint; readonly case: CaseResult }[]>();
     for (const c of measured) {
       const label = others.map((p) => paramLabel(c, p)).join(',');
-      byLabel.set(label, [...(byLabel.get(label) ?? []), { x: c.params[axis] as number, y: c.metrics[metric] ?? 0, failed: c.status !== 'pass' }]);
+      const spread = c.spread[metric];
+      const point: SweepPoint = { x: sweepX(c, axis) ?? 'default', y: c.metrics[metric] ?? 0, failed: c.status !== 'pass', ...(spread === undefined ? {} : { low: spread.min, high: spread.max }) };
+      byLabel.set(label, [...(byLabel.get(label) ?? []), { point, case: c }]);
     }
-    const series = [...byLabel].slice(0, maxSeries).map(([label, points]) => ({ label, points: points.sort((a, b) => a.x - b.x) }));
+    const kept = [...byLabel].slice(0, maxSeries);
+    const series = kept.map(([label, points]) => ({ label, points: points.map((p) => p.point).sort((a, b) => byX(a.x, b.x)) }));
+    const charted = kept.flatMap(([, points]) => points.map((p) => p.case));
+    const limits = new Map<string, SweepLimit>();
+    for (const t of charted.flatMap((c) => c.thresholds.filter((t) => t.metric === metric))) {
+      const key = `${t.limit}\u0000${t.expression}`;
+      limits.set(key, { expression: t.expression, limit: t.limit, cases: (limits.get(key)?.cases ?? 0) + 1 });
+    }
+    const extra = limits.size === 0 ? {} : { limits: [...limits.values()].sort((a, b) => a.limit - b.limit), cases: charted.length };
     // sizes that vary only together with another parameter (include entries) draw no line, so no chart
-    if (series.some((s) => s.points.length >= 2)) charts.push({ axis, metric, xValues, series });
+    if (series.some((s) => s.points.length >= 2)) charts.push({ axis, metric, xValues, series, ...extra });
   }
   return charts;
 }

@@ -28,14 +28,15 @@ describe('report.md', () => {
     expect(md).toContain(
       [
         '```mermaid',
+        '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#1f77b4, #ff7f0e"}}}}%%',
         'xychart-beta',
         '  title "throughput vs send_size"',
         '  x-axis "send_size" ["1K", "16K", "64K"]',
-        '  y-axis "throughput (Gbit/s)"',
+        '  y-axis "throughput (Gbit/s)" 0 --> 60',
         '  line [10.66, 44.49, 29.8]',
         '  line [1.853, 26.16, 54.51]',
         '```',
-        'Lines in order: 1 `nodelay=false` · 2 `nodelay=true`',
+        'Lines: ■ blue `nodelay=false` · ■ orange `nodelay=true`',
       ].join('\n'),
     );
   });
@@ -93,7 +94,7 @@ describe('report.md sweep charts with holes', () => {
     // exclude { send_size: 64K, nodelay: true }
     const holed: RunResult = { ...run, suites: [{ ...suite, cases: suite.cases.filter((c) => c.id !== 'sweep/bulk[nodelay=true,send_size=64K]') }] };
     const md = renderMarkdown(holed);
-    expect(md).toContain('  line [10.66, 44.49, 29.8]\n```\n1 line without every send_size left out (see the table)\n');
+    expect(md).toContain('  line [10.66, 44.49, 29.8]\n```\nLines: ■ blue `nodelay=false`; 1 line without every send_size left out (see the table)\n');
     expect(md).not.toContain('line [1.853, 26.16');
   });
 });

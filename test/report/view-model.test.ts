@@ -9,7 +9,7 @@ import { intervalRun, recordedLoadInterval, recordedSweep } from './fixtures.js'
 function withCases(cases: readonly Partial<CaseResult>[]): RunResult {
   const run = recordedSweep();
   const template = run.suites[0]!.cases[0]!;
-  return { ...run, suites: [{ name: 's', file: 's.yml', cases: cases.map((c, i) => ({ ...template, id: `s/g${i}`, group: 'g', thresholds: [], ...c })) }] };
+  return { ...run, suites: [{ name: 's', file: 's.yml', cases: cases.map((c, i) => ({ ...template, id: `s/g${i}`, group: 'g', thresholds: [], spread: {}, ...c })) }] };
 }
 
 describe('report model', () => {

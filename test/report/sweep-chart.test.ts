@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { RunResult } from '../../src/model/results.js';
+import { renderHtml } from '../../src/report/render-html.js';
+import { expectTidy, isInside, layoutOf, useBrowser, type Box } from './browser.js';
+import { recordedSweep, syntheticRun } from './fixtures.js';
+
+const { open } = useBrowser();
+
+/** Issue 15 item 3: the sweep charts and group tables of report.html, checked by geometry in headless Chromium. */
+
+/** The synthetic run with every measured case of its first group at about 191 Mbit/s (within 0.4%), so its lines coincide. */
+function coincidingRun(): RunResult {
+  const run = syntheticRun(100);
+  const suite = run.suites[0]!;
+  const cases = suite.cases.map((c, i) => {
+    if (c.metrics.throughput === undefined) return c;
+    const throughput = 191e6 * (1 + (i % 3) * 0.002);
+    return { ...c, metrics: { throughput }, runs: [{ throughput }], thresholds: c.thresholds.map((t) => ({ ...t, actual: throughput })) };
+  });
+  return { ...run, suites: [{ ...suite, cases }] };
+}
+
+/** The screen y of a value on a sweep chart's axis, from the drawn grid lines at its 0 and top ticks. */
+async function yOnAxis(page: Page, chart: string, value: number): Promise<number> {
+  return page.locator(chart).evaluate((svg, v) => {
+    const ticks = Array.from(svg.querySelectorAll('text.tick[text-anchor="end"]')).map((t) => Number(t.textContent));
+    const grid = Array.from(svg.querySelectorAll('line.grid')).map((l) => l.getBoundingClientRect().top);
+    const [zero, top] = [grid[0] ?? 0, grid.at(-1) ?? 0];
+    return zero + (v / (ticks.at(-1) ?? 1)) * (top - zero);
+  }, value);
+}
+
+describe('sweep charts in report.html', () => {
+  it('keeps every label of every sweep chart whole inside its SVG, the legend under the plot, no two charts on top of each other', async () => {
+    for (const run of [recordedSweep(), syntheticRun(300)]) {
+      const page = await open(renderHtml(run));
+      const charts = await layoutOf(page, 'svg[data-chart="sweep"]');
+      expect(charts.length).toBeGreaterThan(0);
+      expectTidy(charts);
+      // the legend lies under the plot (below the x axis's title), not beside it in a fixed margin
+      const placement = await page.locator('svg[data-chart="sweep"]').evaluateAll((svgs) =>
+        svgs.map((svg) => {
+          const plotBottom = Math.max(...Array.from(svg.querySelectorAll('text.axis:not([transform])')).map((t) => t.getBoundingClientRect().bottom));
+          const legends = Array.from(svg.querySelectorAll('text.legend')).map((t) => t.getBoundingClientRect().top);
+          return { plotBottom, legends, text: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent).join('') };
+        }),
+      );
+      for (const chart of placement) {
+        expect(chart.legends.length).toBeGreaterThan(0);
+        for (const top of chart.legends) expect(top).toBeGreaterThanOrEqual(chart.plotBottom);
+        // whole: wrapped after commas if need be, never cut short with "…"
+        expect(chart.text).not.toContain('…');
+      }
+      if (run.suites[0]?.name === 'big') expect(placement.some((c) => c.text.includes('socket_buffer=default,nodelay=false'))).toBe(true);
+      expectTidy(await layoutOf(page));
+      await page.close();
+    }
+  });
+
+  it('draws a default socket buffer as a category at the left of the socket_buffer axis rather than drop it', async () => {
+    const page = await open(renderHtml(syntheticRun(300)));
+    const chart = page.locator('section[data-group="big/sweep-000"] svg[data-chart="sweep"][data-axis="socket_buffer"]');
+    const ticks = await chart.locator('text.tick[text-anchor="middle"]').allTextContents();
+    expect(ticks).toEqual(['default', '128K', '256K', '1M', '4M']);
+    const xs = await chart.locator('.point').evaluateAll((points) =>
+      points.map((p) => {
+        const box = p.getBoundingClientRect();
+        return { x: p.getAttribute('data-x'), centre: (box.left + box.right) / 2 };
+      }),
+    );
+    const defaults = xs.filter((p) => p.x === 'default');
+    // one default point per line of the chart, each left of every sized point
+    expect(defaults).toHaveLength(await chart.locator('polyline.series').count());
+    const leftmostSized = Math.min(...xs.filter((p) => p.x !== 'default').map((p) => p.centre));
+    for (const p of defaults) expect(p.centre).toBeLessThan(leftmostSized - 50);
+    await page.close();
+  });
+
+  it('draws each case\'s spread as an error bar from its lowest to its highest run', async () => {
+    const run = recordedSweep();
+    const page = await open(renderHtml(run));
+    const bulk = 'section[data-group="sweep/bulk"] svg[data-chart="sweep"]';
+    const cases = run.suites[0]!.cases.filter((c) => c.group === 'bulk');
+    expect(await page.locator(`${bulk} g.error-bar`).count()).toBe(cases.length);
+    for (const c of cases) {
+      const spread = c.spread['throughput']!;
+      const series = `nodelay=${String(c.params.nodelay)}`;
+      const selector = `[data-series="${series}"][data-x="${String(c.params.send_size)}"]`;
+      const bar = await page.locator(`${bulk} g.error-bar${selector}`).evaluate((g) => g.getBoundingClientRect());
+      const point = await page.locator(`${bulk} .point${selector}`).evaluate((p) => p.getBoundingClientRect());
+      // the bar spans min..max of the runs (in Gbit/s on the axis), through the point's centre
+      expect(bar.bottom).toBeCloseTo(await yOnAxis(page, bulk, spread.min / 1e9), 0);
+      expect(bar.top).toBeCloseTo(await yOnAxis(page, bulk, spread.max / 1e9), 0);
+      expect((bar.left + bar.right) / 2).toBeCloseTo((point.left + point.right) / 2, 0);
+    }
+    await page.close();
+  });
+
+  it('draws a threshold on the charted metric as a dashed line at its limit, labelled with its expression; one past the axis is named above it', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    const bulk = 'section[data-group="sweep/bulk"] svg[data-chart="sweep"]';
+    const threshold = page.locator(`${bulk} g.threshold`);
+    expect(await threshold.count()).toBe(1);
+    const drawn = await threshold.evaluate((g) => {
+      const line = g.querySelector('line')!;
+      return { y: line.getBoundingClientRect().top, dash: getComputedStyle(line).strokeDasharray, text: g.querySelector('text')?.textContent };
+    });
+    expect(drawn.text).toBe('>= 1 Gbit/s');
+    expect(drawn.dash).not.toBe('none');
+    expect(drawn.y).toBeCloseTo(await yOnAxis(page, bulk, 1), 0);
+    // udp's 1000 Gbit/s would flatten its lines to the floor: named above the axis instead, for the one case it applies to
+    expect(await page.locator('section[data-group="sweep/udp"] svg[data-chart="sweep"] text.threshold.above').allTextContents()).toEqual(['threshold throughput >= 1000 Gbit/s (1 case of 2): above the top of this axis']);
+    await page.close();
+    // the synthetic run's two limits, each at its own height on the axis
+    const big = await open(renderHtml(syntheticRun(300)));
+    const chart = 'section[data-group="big/sweep-000"] svg[data-chart="sweep"][data-axis="send_size"]';
+    const limits = await big.locator(`${chart} g.threshold`).evaluateAll((gs) => gs.map((g) => ({ limit: Number(g.getAttribute('data-limit')), y: g.querySelector('line')!.getBoundingClientRect().top })));
+    expect(limits.map((l) => l.limit)).toEqual([1e9, 60e9]);
+    for (const l of limits) expect(l.y).toBeCloseTo(await yOnAxis(big, chart, l.limit / 1e9), 0);
+    await big.close();
+  });
+
+  it('gives lines that coincide distinct markers and says so under the chart; lines apart keep plain circles', async () => {
+    const page = await open(renderHtml(coincidingRun()));
+    const chart = page.locator('svg[data-chart="sweep"][data-axis="send_size"]');
+    const note = (await chart.locator('text.note').allTextContents()).join(' ');
+    const [, count] = /^(\d+) lines coincide/.exec(note) ?? [];
+    expect(Number(count)).toBeGreaterThanOrEqual(7);
+    const markers = await chart.locator('.point').evaluateAll((points) => points.map((p) => ({ series: p.getAttribute('data-series') ?? '', marker: p.getAttribute('data-marker') ?? '' })));
+    const bySeries = new Map<string, string[]>();
+    for (const m of markers) bySeries.set(m.series, [...(bySeries.get(m.series) ?? []), m.marker]);
+    // every line with all ten sizes lies on the others (the one missing an unmeasured case does not)
+    const coinciding = [...bySeries].filter(([, shapes]) => shapes.length === 10).map(([series, shapes]) => [series, new Set(shapes)] as const);
+    expect(coinciding).toHaveLength(Number(count));
+    // one marker per line, no two coinciding lines alike, and the legend shows the same marker
+    for (const [, shapes] of coinciding) expect(shapes.size).toBe(1);
+    expect(new Set(coinciding.map(([, shapes]) => [...shapes][0])).size).toBe(coinciding.length);
+    expect(await chart.locator('[data-marker].key').evaluateAll((keys) => new Set(keys.map((k) => k.getAttribute('data-marker'))).size)).toBeGreaterThanOrEqual(coinciding.length);
+    expectTidy(await layoutOf(page, 'svg[data-chart="sweep"]'));
+    await page.close();
+    const apart = await open(renderHtml(recordedSweep()));
+    expect(await apart.locator('section[data-group="sweep/bulk"] svg text.note').count()).toBe(0);
+    expect(await apart.locator('section[data-group="sweep/bulk"] svg .point').evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('data-marker')))])).toEqual(['circle']);
+    await apart.close();
+  });
+
+  it('keeps the case columns of a wide group table at the left when the table scrolls', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    await page.setViewportSize({ width: 640, height: 900 });
+    const scroller = page.locator('section[data-group="sweep/rr"] div.scroll');
+    const scrolled = await scroller.evaluate((div) => {
+      const box = (e: Element): Box => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      };
+      const row = div.querySelector('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"]')!;
+      row.scrollIntoView({ block: 'center' });
+      div.scrollLeft = div.scrollWidth;
+      return {
+        scrollLeft: div.scrollLeft,
+        view: box(div),
+        cases: Array.from(row.querySelectorAll('td.case')).map((td) => ({ ...box(td), text: td.textContent, hit: document.elementFromPoint(td.getBoundingClientRect().left + 4, td.getBoundingClientRect().top + 4) === td })),
+        heads: Array.from(div.querySelectorAll('th.case')).map((th) => th.textContent),
+      };
+    });
+    // the table is wider than its box and did scroll
+    expect(scrolled.scrollLeft).toBeGreaterThan(150);
+    expect(scrolled.heads).toEqual(['test', 'request_size']);
+    expect(scrolled.cases.map((c) => c.text)).toEqual(['UDP_RR', '1K']);
+    const [test, size] = scrolled.cases;
+    // stuck at the box's left edge, side by side, drawn on top of the cells scrolled under them
+    expect(test!.left).toBeCloseTo(scrolled.view.left, 0);
+    expect(Math.abs(size!.left - test!.right)).toBeLessThanOrEqual(1);
+    for (const c of scrolled.cases) {
+      expect(isInside(c, scrolled.view)).toBe(true);
+      expect(c.hit).toBe(true);
+    }
+    await page.close();
+  });
+});
