@@ -84,8 +84,8 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(lines[0]).toBe('::group::perfsuite: run-features');
     expect(lines[4]).toBe('::endgroup::');
     expect(lines[5]).toMatch(/^::error file=test\/fixtures\/suites\/valid\/run-features\.yml,line=22,title=perfsuite%3A run-features\/impossible missed a threshold::latency_p99 was [\d.]+ µs, expected < 1ns$/);
-    expect(result.stdout).toMatch(/^ {2}✓ transaction_rate >= 100\/s {2}1\/1 cases {2}got [\d.]+k?\/s +test\/fixtures\/suites\/valid\/run-features\.yml:12$/m);
-    expect(result.stdout).toMatch(/^ {2}✗ latency_p99 < 1ns +0\/1 cases {2}got [\d.]+ µs +test\/fixtures\/suites\/valid\/run-features\.yml:22$/m);
+    expect(result.stdout).toMatch(/^ {2}✓ transaction_rate >= 100\/s {2}1\/1 case {3}got [\d.]+k?\/s +test\/fixtures\/suites\/valid\/run-features\.yml:12$/m);
+    expect(result.stdout).toMatch(/^ {2}✗ latency_p99 < 1ns +0\/1 case {3}got [\d.]+ µs +test\/fixtures\/suites\/valid\/run-features\.yml:22$/m);
     expect(result.stdout).toContain('reports in ');
     expect(readFileSync(summary, 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 3 cases failed a threshold\n/);
     expect(schemaErrors(readFileSync(path.join(dir, 'junit.xml'), 'utf8'))).toBe('');
