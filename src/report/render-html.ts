@@ -1,11 +1,12 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, plural, shellQuote } from './format.js';
-import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
+import { noiseTag, noisyMetrics } from './noise.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;padding:0 16px;color:#1b1f23}
@@ -19,7 +20,7 @@ figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend,svg .detail{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.cell{fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
@@ -28,11 +29,11 @@ svg text.threshold{font-size:11px;fill:#d62728}svg .note{font-size:11px;fill:#57
 th.case,td.case{position:sticky;z-index:1;box-sizing:border-box;outline:1px solid #d0d7de;outline-offset:-1px}td.case{background:#fff}
 `;
 
-function metricCell(c: CaseResult, metric: MetricName, factor: number): string {
+function metricCell(c: CaseResult, metric: MetricName, factor: number, spread?: number): string {
   const missed = c.thresholds.some((t) => t.metric === metric && !t.passed);
   const value = c.metrics[metric];
   const text = value === undefined ? (missed ? 'missing' : '—') : formatNumber(value / factor);
-  return `<td${missed ? ' class="miss"' : ''}>${text}</td>`;
+  return `<td${missed ? ' class="miss"' : ''}>${text}${spread === undefined ? '' : ` <span class="spread">${formatSpread(spread)}</span>`}</td>`;
 }
 
 function deltaCell(c: CaseResult, metric: MetricName): string {
@@ -72,16 +73,18 @@ function renderComparison(result: RunResult): string {
     const items = inconclusive.slice(0, 20).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
     notes.push(`<div class="warning"><strong>${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
   }
+  const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
   const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
-    return `<tr class="${r.verdict}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r))}</td></tr>`;
+    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes))}</td></tr>`;
   });
   const title = comparisonTitle(new Set(compared.map(({ outcome }) => outcome.source)), comparison !== undefined, history !== undefined);
   return [
     `<h2>${title}</h2>`,
     ...notes,
     `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline / history</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+    ...(footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
     `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
     historyTrends(compared),
   ].join('\n');
@@ -181,11 +184,12 @@ function renderGroup(view: GroupView): string {
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
     return c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
   });
+  const noise = view.cases.map((c) => (c.status === 'error' ? [] : noisyMetrics(c).map(noiseTag)));
   // the columns that name a case stay at the left when a wide table scrolls: each as wide as its widest entry, so each knows where the next starts
   const identity = view.cases.map((c) => (view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—')));
   const sticky = stickyColumns(view.swept.length === 0 ? ['case'] : view.swept, identity);
   // an empty column only pushes the table past the page
-  const hasNotes = notes.some((note) => note !== '');
+  const hasNotes = notes.some((note) => note !== '') || noise.some((tags) => tags.length > 0);
   const head = [
     '<th class="text">status</th>',
     // a parameter's or a metric's name may break after an underscore, so a table of many columns fits the page
@@ -195,10 +199,12 @@ function renderGroup(view: GroupView): string {
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
     ...(hasNotes ? ['<th class="text">note</th>'] : []),
   ].join('');
+  const spreadOf = spreadMetric(view);
   const rows = view.cases.map((c, i) => {
     const params = identity[i] ?? [];
-    const note = hasNotes ? `<td class="text">${escapeHtml(notes[i] ?? '')}</td>` : '';
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
+    const warnings = (noise[i] ?? []).map((tag) => `<span class="noisy">⚠ ${escapeHtml(tag)}</span>`);
+    const note = hasNotes ? `<td class="text">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>` : '';
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')
@@ -232,7 +238,9 @@ export function renderHtml(result: RunResult): string {
   const suites: string[] = [];
   const underLoad = underLoadPairs(result);
   let current: string | undefined;
-  for (const view of groupsOf(result)) {
+  const views = groupsOf(result);
+  if (showsSpread(views)) suites.push(`<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}.</p>`);
+  for (const view of views) {
     if (view.suite.name !== current) {
       suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
       suites.push(...underLoad.filter((u) => u.suite === view.suite).map(renderUnderLoad));

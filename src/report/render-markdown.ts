@@ -1,11 +1,12 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, plural } from './format.js';
-import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, formatDip, formatEvidence, formatLoadChange, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
+import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { niceScale, PALETTE } from './svg-charts.js';
+import { noiseTag, noisyMetrics } from './noise.js';
 
 export interface MarkdownOptions {
   /** Leave out whole group sections, with a note saying so, to stay within this many UTF-8 bytes. */
@@ -114,11 +115,14 @@ function columnUnits(view: GroupView): Map<MetricName, ReturnType<typeof display
 function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, ReturnType<typeof displayUnit>>, hasSeries: boolean): string {
   const failed = new Set(c.thresholds.filter((t) => !t.passed).map((t) => t.metric));
   const params = view.swept.map((p) => cell(paramText(c, p)) || '—');
+  const spreadOf = spreadMetric(view);
   const metrics = view.metrics.map((metric) => {
     const value = c.metrics[metric];
     if (value === undefined) return failed.has(metric) ? '**missing**' : '—';
     const text = formatNumber(value / (units.get(metric)?.factor ?? 1));
-    return failed.has(metric) ? `**${text}** ❌` : text;
+    const spread = metric === spreadOf ? caseSpread(view, c) : undefined;
+    const shown = spread === undefined ? text : `${text} ${formatSpread(spread)}`;
+    return failed.has(metric) ? `**${shown}** ❌` : shown;
   });
   const deltas = deltaMetrics(view).map((metric) => {
     const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
@@ -129,8 +133,8 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
   const dip = deepestDip(c);
   const dips = hasSeries ? [dip === undefined ? '—' : formatDip(dip)] : [];
-  const note = c.status === 'error' ? [`${c.error?.kind ?? 'error'}`] : [];
-  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...deltas, ...dips, ...(note.length > 0 ? note : [''])].join(' | ')} |`;
+  const note = c.status === 'error' ? (c.error?.kind ?? 'error') : noisyMetrics(c).map((flag) => `⚠️ ${cell(noiseTag(flag))}`).join('; ');
+  return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...deltas, ...dips, note].join(' | ')} |`;
 }
 
 function renderGroup(view: GroupView): string {
@@ -212,14 +216,17 @@ function renderComparison(result: RunResult): string {
 /** Every compared metric with its evidence: a section of its own, so a byte budget can leave it out. */
 function renderComparisonTable(result: RunResult): string {
   const out: string[] = [];
-  const rows = comparedMetrics(result).map(({ case: c, outcome: r }) => {
+  const compared = comparedMetrics(result);
+  const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
+  const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const bounds = formatBounds(r);
-    return `| ${COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r))} |`;
+    return `| ${r.improved === true ? '🟢' : COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r, footnotes))} |`;
   });
   if (rows.length > 0) {
     const table = ['| verdict | case | metric | against | control / baseline / history | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
     out.push(rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table, '');
+    if (footnotes.size > 0) out.push(footnoteLines(footnotes).join('  \n'), '');
     out.push(VERDICT_LEGEND, '');
   }
   return out.join('\n');
@@ -233,12 +240,14 @@ function againstText(r: RegressionOutcome): string {
 /** report.md: the verdict first, then failures with observed vs expected, then a table (and sweep charts) per group. */
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const verdict = verdictOf(result);
-  const fixed = [renderHead(result, verdict), renderFailures(result), renderComparison(result)].filter((s) => s !== '').join('\n');
+  const views = groupsOf(result);
+  const spreadNote = showsSpread(views) ? `_${SPREAD_MEANING}._\n` : '';
+  const fixed = [renderHead(result, verdict), renderFailures(result), renderComparison(result), spreadNote].filter((s) => s !== '').join('\n');
   const comparedTable = renderComparisonTable(result);
   const sections: string[] = comparedTable === '' ? [] : [comparedTable];
   const underLoad = underLoadPairs(result);
   let suiteName: string | undefined;
-  for (const view of groupsOf(result)) {
+  for (const view of views) {
     let suiteHead = '';
     if (view.suite.name !== suiteName) {
       suiteHead = `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;

@@ -73,15 +73,51 @@ export function formatSample(outcome: RegressionOutcome): string {
   return `${outcome.againstRuns.length} vs ${plural(outcome.currentRuns.length, 'run')}`;
 }
 
-/** The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)". */
-export function formatEvidence(outcome: RegressionOutcome): string {
-  // every report shows the verdict beside this, so the reason alone
-  if (outcome.verdict === 'not-compared') return outcome.note ?? outcome.changeReason ?? 'no values';
+/** The test and level a comparison was judged by: "one-sided Mann–Whitney U, α = 0.01"; undefined when nothing was judged. */
+export function evidenceMethod(outcome: RegressionOutcome): string | undefined {
+  if (outcome.verdict === 'not-compared') return undefined;
   const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : outcome.method === 'prediction-t' ? 'one-sided Student-t prediction test' : 'one-sided Mann–Whitney U';
   const alpha = outcome.alpha ?? SIGNIFICANCE_LEVEL;
   const level = alpha === SIGNIFICANCE_LEVEL ? `α = ${alpha}` : `α = ${SIGNIFICANCE_LEVEL} shared over the looks of repeat { min, max }: ${Number(alpha.toPrecision(2))} at this one`;
-  const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)} (${test}, ${level})`;
+  return `${test}, ${level}`;
+}
+
+/**
+ * The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)".
+ * With `footnotes` (from evidenceFootnotes), the method is a mark instead ("p = 0.004, 5 vs 5 runs¹"), stated once under the table.
+ */
+export function formatEvidence(outcome: RegressionOutcome, footnotes?: ReadonlyMap<string, string>): string {
+  const method = evidenceMethod(outcome);
+  // every report shows the verdict beside this, so the reason alone
+  if (method === undefined) return outcome.note ?? outcome.changeReason ?? 'no values';
+  const mark = footnotes?.get(method);
+  const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)}${mark === undefined ? ` (${method})` : mark}`;
   return outcome.verdict === 'inconclusive' && outcome.note !== undefined ? `${stats}; ${outcome.note}` : stats;
+}
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** A mark per distinct method of a table's comparisons, ¹ ² ³ … in order of first use, so a method repeated on every row is stated once. */
+export function evidenceFootnotes(outcomes: readonly RegressionOutcome[]): Map<string, string> {
+  const marks = new Map<string, string>();
+  for (const outcome of outcomes) {
+    const method = evidenceMethod(outcome);
+    if (method !== undefined && !marks.has(method)) marks.set(method, [...String(marks.size + 1)].map((d) => SUPERSCRIPT_DIGITS[Number(d)] ?? d).join(''));
+  }
+  return marks;
+}
+
+/** The lines under a table that state each footnoted method once: "¹ one-sided Mann–Whitney U, α = 0.01". */
+export function footnoteLines(footnotes: ReadonlyMap<string, string>): string[] {
+  return [...footnotes].map(([method, mark]) => `${mark} ${method}`);
+}
+
+/** What the ± beside a case's value in the group tables is, said once per report. */
+export const SPREAD_MEANING = "± is the run-to-run spread: the standard deviation of a case's runs over their mean, for its group's first metric (cases of 2 or more runs)";
+
+/** A run-to-run spread as the group tables print it: `±9.2%`. */
+export function formatSpread(cvPercent: number): string {
+  return `±${cvPercent.toFixed(1)}%`;
 }
 
 export function formatP(p: number): string {

@@ -107,6 +107,22 @@ export function primaryMetric(view: GroupView): MetricName | undefined {
   return (['throughput', 'transaction_rate'] as const).find((m) => view.metrics.includes(m));
 }
 
+/** The metric whose run-to-run spread a group table shows: the primary one, else the group's first. */
+export function spreadMetric(view: GroupView): MetricName | undefined {
+  return primaryMetric(view) ?? view.metrics[0];
+}
+
+/** The run-to-run spread (CV, %) a group table shows beside a case's value; none for fewer than 2 runs or no value. */
+export function caseSpread(view: GroupView, c: CaseResult): number | undefined {
+  const metric = spreadMetric(view);
+  return metric === undefined || c.runs.length < 2 || c.metrics[metric] === undefined ? undefined : c.spread[metric]?.cvPercent;
+}
+
+/** Whether any group table of these shows a spread, so the report explains ± once. */
+export function showsSpread(views: readonly GroupView[]): boolean {
+  return views.some((view) => view.cases.some((c) => caseSpread(view, c) !== undefined));
+}
+
 const SIZE_AXES: readonly ParamName[] = ['send_size', 'recv_size', 'request_size', 'response_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'streams'];
 
 /** A place on a sweep chart's x axis: a size, or `default` (netperf's own, the case leaves the size unset), drawn first. */

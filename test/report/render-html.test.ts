@@ -54,7 +54,7 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('section[data-group="sweep/bulk"] circle.point.failed').count()).toBe(0);
     const row = page.locator('tr[data-case="sweep/udp[send_size=8K]"]');
     expect(await row.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
-    expect(await row.locator('td.miss').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['18.1', 'rgb(207, 34, 46)']);
+    expect(await row.locator('td.miss').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['18.1 ±0.2%', 'rgb(207, 34, 46)']);
     expect(await page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgba(0, 0, 0, 0)');
     await page.close();
   });
@@ -85,7 +85,7 @@ describe('report.html in headless Chromium', () => {
       ...Array<string>(6).fill('regressed'),
       'not-compared',
       'not-compared',
-      'unchanged',
+      'unchanged improved',
       'unchanged',
       'unchanged',
       'unchanged',
@@ -95,8 +95,18 @@ describe('report.html in headless Chromium', () => {
     const regressed = page.locator('table.comparison tr.regressed');
     expect(await regressed.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
     expect(await regressed.first().innerText()).toBe(
-      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t[−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)',
+      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t[−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹',
     );
+    // the method repeated on every row, once under the table
+    expect(await page.locator('p.footnotes').innerText()).toBe('¹ one-sided Mann–Whitney U, α = 0.01');
+    // an improvement beyond the tolerance is green in the comparison table
+    const improved = page.locator('table.comparison tr.improved');
+    expect(await improved.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(218, 251, 225)');
+    expect(await improved.locator('td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1%', 'rgb(26, 127, 55)']);
+    // each case's spread, explained once; a noisy case warned in its note
+    expect(await page.locator('p.spread-note').count()).toBe(1);
+    expect(await page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] span.spread').innerText()).toBe('±1.5%');
+    expect(await page.locator('tr[data-case="sweep/bulk[nodelay=true,send_size=64K]"] span.noisy').evaluate((span) => [span.textContent, getComputedStyle(span).backgroundColor])).toEqual(['⚠ throughput too noisy for a 5% tolerance (±6.2% run to run)', 'rgb(255, 248, 197)']);
     const inconclusive = page.locator('table.comparison tr.inconclusive');
     expect(await inconclusive.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 248, 197)');
     expect(await page.locator('div.warning').innerText()).toMatch(/^2 comparisons are inconclusive \(a warning, not a failure\):\n/);
@@ -119,7 +129,7 @@ describe('report.html in headless Chromium', () => {
     const rows = page.locator('table.comparison tbody tr');
     expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual(['regressed', 'unchanged', 'inconclusive']);
     expect(await rows.first().innerText()).toBe(
-      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00%\t[−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)',
+      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00%\t[−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds¹',
     );
     expect(await page.locator('tr[data-case="ab/bulk[server=head]"] td.miss').allInnerTexts()).toEqual(['−5.00%']);
     await page.close();

@@ -44,7 +44,7 @@ describe('report.md', () => {
   it('puts the swept parameters and the metrics with units in each group table, marking missed values', () => {
     const md = renderMarkdown(recordedSweep());
     expect(md).toContain('|  | send_size | throughput (Gbit/s) | send_throughput (Gbit/s) | loss (%) | note |');
-    expect(md).toContain('| ❌ | 8K | **18.1** ❌ | 18.2 | 0.41 |  |');
+    expect(md).toContain('| ❌ | 8K | **18.1 ±0.2%** ❌ | 18.2 | 0.41 |  |');
     expect(md).toContain('| test | request_size | transaction_rate (/s) | latency_mean (µs) |');
   });
 
@@ -112,14 +112,19 @@ describe('report.md against a baseline', () => {
     expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
     expect(md).toContain(
-      '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% [−19.0%, −14.3%] | 5% | p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |',
+      '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% [−19.0%, −14.3%] | 5% | p = 0.004, 5 vs 5 runs¹ |',
     );
-    expect(md).toContain('| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |');
-    expect(md).toContain('| ✅ improved | `sweep/udp[send_size=8K]` | throughput | baseline | 16.3 Gbit/s | 18.1 Gbit/s | +11.1% [+10.9%, +11.4%] | 5% |');
+    // the method repeated on every row is stated once under the table, behind a footnote mark
+    expect(lines.filter((line) => line.startsWith('| ❌ regressed |')).every((line) => line.endsWith(' runs¹ |'))).toBe(true);
+    expect(lines).toContain('¹ one-sided Mann–Whitney U, α = 0.01');
+    // ± explained once per report
+    expect(md.split("± is the run-to-run spread: the standard deviation of a case's runs over their mean").length).toBe(2);
+    expect(md).toContain('| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs¹ |');
+    expect(md).toContain('| 🟢 improved | `sweep/udp[send_size=8K]` | throughput | baseline | 16.3 Gbit/s | 18.1 Gbit/s | +11.1% [+10.9%, +11.4%] | 5% |');
     // loss is judged in percentage points
     expect(md).toContain('| ✅ unchanged | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |');
     expect(md).toContain(
-      '| ❔ inconclusive | `sweep/rr[request_size=1K,test=UDP_RR]` | transaction_rate | baseline | 18.6k/s | 17.2k/s | −7.41% [−18.4%, +5.07%] | 5% | p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); the noise is too large to tell a drop of more than 5% from none with 5 runs per side;',
+      '| ❔ inconclusive | `sweep/rr[request_size=1K,test=UDP_RR]` | transaction_rate | baseline | 18.6k/s | 17.2k/s | −7.41% [−18.4%, +5.07%] | 5% | p = 0.111, 5 vs 5 runs¹; the noise is too large to tell a drop of more than 5% from none with 5 runs per side;',
     );
     expect(md).toContain('| ➖ not compared | `sweep/udp[send_size=1K]` | throughput | baseline | — | 2.39 Gbit/s | — | 5% | the baseline has no case with this id |');
     // the inconclusive ones are a warning under the comparison's heading, not failures
@@ -132,13 +137,15 @@ describe('report.md against a baseline', () => {
     expect(md).not.toMatch(/\| ❌ \| `sweep\/rr\[request_size=1K,test=UDP_RR\]` \| transaction_rate inconclusive/);
     // the group table gains a Δ column per compared metric: regressed in bold, inconclusive and improved marked
     expect(md).toContain('|  | send_size | nodelay | throughput (Gbit/s) | Δ throughput | note |');
-    expect(md).toContain('| ❌ | 1K | false | 10.7 | **−16.7%** ❌ |  |');
-    expect(md).toContain('| ❌ | UDP_RR | 1K | **17187** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ |  |');
-    expect(md).toContain('| ✅ | TCP_RR | 1 | 17646 | 56.6 | 58 | 60 | 76 | 1.57 | 16.1 | +0.00% |  |');
+    expect(md).toContain('| ❌ | 1K | false | 10.7 ±1.5% | **−16.7%** ❌ |  |');
+    // a case whose spread exceeds half its tolerance is flagged in its note
+    expect(md).toContain('| ❌ | 64K | true | 54.5 ±6.2% | **−16.7%** ❌ | ⚠️ throughput too noisy for a 5% tolerance (±6.2% run to run) |');
+    expect(md).toContain('| ❌ | UDP_RR | 1K | **17187 ±6.5%** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ | ⚠️ transaction_rate too noisy for a 5% tolerance (±6.5% run to run) |');
+    expect(md).toContain('| ✅ | TCP_RR | 1 | 17646 ±0.3% | 56.6 | 58 | 60 | 76 | 1.57 | 16.1 | +0.00% |  |');
     expect(md).toContain('|  | send_size | throughput (Gbit/s) | send_throughput (Gbit/s) | loss (%) | Δ throughput | Δ loss | note |');
-    expect(md).toContain('| ❌ | 8K | **18.1** ❌ | 18.2 | 0.41 | +11.1% 🟢 | +0.21 pp |  |');
+    expect(md).toContain('| ❌ | 8K | **18.1 ±0.1%** ❌ | 18.2 | 0.41 | +11.1% 🟢 | +0.21 pp |  |');
     // a case with no baseline shows no change
-    expect(md).toContain('| ✅ | 1K | 2.39 | 2.42 | 1.23 | — | — |  |');
+    expect(md).toContain('| ✅ | 1K | 2.39 ±0.3% | 2.42 | 1.23 | — | — |  |');
   });
 });
 
@@ -149,7 +156,7 @@ describe('report.md of a compared file of schemaVersion 1', () => {
     expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 1 comparison inconclusive (a warning: see the notes)');
     expect(md).toContain('> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)');
     // no bounds were stored then, so none are shown
-    expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01) |');
+    expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs¹ |');
     expect(md).toContain('| ✅ unchanged | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp | 1 pp |');
   });
 });
@@ -165,14 +172,16 @@ describe('report.md of a same-run comparison (A/B)', () => {
     expect(lines[heading + 2]).toMatch(/^Each candidate was measured interleaved with its control: .* Order seed 42 \(`--seed 42` reproduces it\)\.$/);
     expect(lines[heading + 4]).toBe('> ⚠️ **1 comparison is inconclusive** (not failed):');
     expect(lines[heading + 6]).toMatch(/^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/);
-    expect(md).toContain('| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01) |');
+    expect(md).toContain('| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ |');
+    expect(lines).toContain('¹ paired sign test on per-round ratios, α = 0.01');
     expect(md).toContain('| ✅ unchanged | `ab/bulk[server=same]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 946 Mbit/s | +0.00% [−0.30%, +0.30%] | 3% |');
     expect(md).toContain('| ❔ inconclusive | `ab/bulk[server=noisy]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 960 Mbit/s | +2.00% [−9.00%, +10.0%] | 3% |');
     expect(md).toContain('| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds');
     // the control itself is not compared: no Δ
-    expect(md).toContain('| ✅ | base | 945 | — |  |');
-    expect(md).toContain('| ❌ | head | 897 | **−5.00%** ❌ |  |');
-    expect(md).toContain('| ✅ | noisy | 960 | +2.00% ❔ |  |');
+    expect(md).toContain('| ✅ | base | 945 ±0.4% | — |  |');
+    expect(md).toContain('| ❌ | head | 897 ±0.4% | **−5.00%** ❌ |  |');
+    // arms are judged on paired rounds: no noise flag, though noisy spreads ±6.7% at a 3% tolerance
+    expect(md).toContain('| ✅ | noisy | 960 ±6.7% | +2.00% ❔ |  |');
   });
 });
 
@@ -218,7 +227,7 @@ describe('report.md with interim results and latency under load', () => {
     expect(md).toContain('| ✅ | none | 22314 | 44.8 | 52 | 60 | 79 | 3.94 | 35.9 | — | −18.9% at 1.99 s (run 1) |  |');
     // its only interval below the mean is the first (the ramp-up), which is no dip
     expect(md).toContain('| ✅ | 2xTCP_STREAM | 43028 | 23.1 | 14 | 15 | 181 | 4.99 | 92.4 | 29.0 | — |  |');
-    expect(renderMarkdown(intervalRun(3, 40))).toContain('| ✅ | `bulk` | 10 | −38.0% at 1.8 s (run 3) |  |');
+    expect(renderMarkdown(intervalRun(3, 40))).toContain('| ✅ | `bulk` | 10 ±0.6% | −38.0% at 1.8 s (run 3) |  |');
     expect(renderMarkdown(recordedSweep())).not.toContain('deepest interim dip');
   });
 });
