@@ -107,12 +107,13 @@ export function planCasesLazily(
     const seconds = estimateCaseSeconds(c.params, c.arm !== undefined);
     estimatedSeconds += seconds;
     const params = c.params as CaseParams & { test: TestName };
-    const load = buildLoadArgv(params, target);
+    const load = activeLoad(params);
+    const loadArgv = buildLoadArgv(params, target);
     return {
       case: c,
       serverKey: server.key,
       netperf: buildNetperfArgv(params, target),
-      ...(load === undefined ? {} : { load: { netperf: load, test: activeLoad(params)?.test ?? 'TCP_STREAM', streams: activeLoad(params)?.streams ?? 1 } }),
+      ...(load === undefined || loadArgv === undefined ? {} : { load: { netperf: loadArgv, test: load.test, streams: load.streams } }),
       estimatedSeconds: seconds,
     };
   };

@@ -34,6 +34,11 @@ export function groupStart(title: string): string {
 
 export const GROUP_END = '::endgroup::\n';
 
+/** A suite file as annotations name it: relative to the workspace, with forward slashes. */
+function inWorkspace(file: string, context: GithubContext): string {
+  return path.relative(context.workspace, path.resolve(context.cwd, file)).split(path.sep).join('/');
+}
+
 /**
  * One `::error` per failure at the line of the missed threshold (or of the case that could not be measured), most
  * important first; past GitHub's 10, the last annotation counts the rest instead.
@@ -50,7 +55,7 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const shown = failures.length <= room ? failures : failures.slice(0, room - 1);
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
-    const file = path.relative(context.workspace, path.resolve(context.cwd, where.file)).split(path.sep).join('/');
+    const file = inWorkspace(where.file, context);
     const what =
       failure.kind === 'error'
         ? 'could not be measured'
@@ -63,14 +68,14 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
   });
   for (const shift of shifts) {
-    const file = path.relative(context.workspace, path.resolve(context.cwd, shift.file)).split(path.sep).join('/');
+    const file = inWorkspace(shift.file, context);
     lines.unshift(`::${failedShifts.has(shift) ? 'error' : 'warning'} file=${escapeProperty(file)},line=${shift.line},title=${escapeProperty(`perfsuite: group ${shift.group} moved as one`)}::${escapeData(describeShift(shift))}`);
   }
   // an inconclusive comparison is a warning at its regression: line (a failure only under --fail-on-inconclusive)
   const warnings = allCases(result).flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive' && r.passed).map((r) => ({ c, r })));
   const shownWarnings = warnings.length <= MAX_ANNOTATIONS ? warnings : warnings.slice(0, MAX_ANNOTATIONS - 1);
   for (const { c, r } of shownWarnings) {
-    const file = path.relative(context.workspace, path.resolve(context.cwd, r.file)).split(path.sep).join('/');
+    const file = inWorkspace(r.file, context);
     lines.push(`::warning file=${escapeProperty(file)},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}`);
   }
   if (shownWarnings.length < warnings.length) {
@@ -81,7 +86,7 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const noiseRoom = Math.max(0, MAX_ANNOTATIONS - warnings.length);
   const shownNoisy = noisy.length <= noiseRoom ? noisy : noisy.slice(0, Math.max(0, noiseRoom - 1));
   for (const { c, flag } of shownNoisy) {
-    const file = path.relative(context.workspace, path.resolve(context.cwd, flag.file)).split(path.sep).join('/');
+    const file = inWorkspace(flag.file, context);
     lines.push(`::warning file=${escapeProperty(file)},line=${flag.line},title=${escapeProperty(`perfsuite: ${c.id} too noisy`)}::${escapeData(`${c.id}: ${describeNoise(flag)}`)}`);
   }
   if (noiseRoom > 0 && shownNoisy.length < noisy.length) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
+import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { planCases } from '../../src/plan/plan-cases.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 
@@ -16,4 +17,10 @@ export function planFor(yaml: string) {
   expect(diagnostics).toEqual([]);
   const { cases } = compileSuites(suite ? [suite] : []);
   return planCases(suite ? [suite] : [], cases).cases;
+}
+
+/** runCases options around a fake executor and server pool, on a clock that moves 10 ms per reading. */
+export function fakeOptions(executor: NetperfExecutor, servers: ServerPool, signal = new AbortController().signal) {
+  let clock = 0;
+  return { executor, servers, signal, now: () => (clock += 10), onCaseFinished: () => undefined };
 }

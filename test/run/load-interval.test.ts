@@ -3,7 +3,7 @@ import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { combineSeries } from '../../src/run/aggregate.js';
 import { runCases } from '../../src/run/run-cases.js';
-import { planFor, recorded } from './fake-run.js';
+import { fakeOptions, planFor, recorded } from './fake-run.js';
 
 /** Answers by the test each argv asks for (`-t`), recording calls in order. */
 function byTest(answers: Readonly<Record<string, ProcessOutcome>>): NetperfExecutor & { calls: string[][] } {
@@ -20,10 +20,7 @@ function byTest(answers: Readonly<Record<string, ProcessOutcome>>): NetperfExecu
 }
 
 const servers: ServerPool = { acquire: () => Promise.resolve({ host: '127.0.0.1', port: 4242 }), recover: () => Promise.resolve() };
-const options = (executor: NetperfExecutor) => {
-  let clock = 0;
-  return { executor, servers, signal: new AbortController().signal, now: () => (clock += 10), onCaseFinished: () => undefined, maxRetries: 0 };
-};
+const options = (executor: NetperfExecutor) => ({ ...fakeOptions(executor, servers), maxRetries: 0 });
 const throughputOf = (name: string): number => Number(/^THROUGHPUT=([\d.]+)$/m.exec(recorded(name).stdout)?.[1]) * 1e6;
 
 const LOADED = `version: 1

@@ -3,7 +3,7 @@ import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import { runCases, runOrder } from '../../src/run/run-cases.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
-import { planFor, recorded } from './fake-run.js';
+import { fakeOptions, planFor, recorded } from './fake-run.js';
 
 /** Answers each call with the next outcome from the script (the last one repeats), recording the argv. */
 function scripted(...outcomes: ProcessOutcome[]): NetperfExecutor & { calls: string[][] } {
@@ -29,10 +29,7 @@ function pool(overrides: Partial<ServerPool> & { recovered?: string[] } = {}): S
   };
 }
 
-const options = (executor: NetperfExecutor, servers: ServerPool, signal = new AbortController().signal) => {
-  let clock = 0;
-  return { executor, servers, signal, now: () => (clock += 10), onCaseFinished: () => undefined };
-};
+const options = fakeOptions;
 
 const RR = `version: 1
 name: s
