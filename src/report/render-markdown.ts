@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, plural } from './format.js';
 import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { niceScale, PALETTE } from './svg-charts.js';
@@ -58,9 +58,11 @@ function renderHead(result: RunResult, verdict: Verdict): string {
 function renderFailures(result: RunResult): string {
   const failures = failuresOf(result);
   if (failures.length === 0) return '';
-  const rows = failures.slice(0, MAX_FAILURE_ROWS).map((f) => {
+  const shown = failures.slice(0, MAX_FAILURE_ROWS);
+  const footnotes = failureFootnotes(shown);
+  const rows = shown.map((f) => {
     const where = failureLocation(f);
-    return `| ${STATUS_MARK[f.case.status]} | ${code(f.case.id)} | ${cell(describeFailure(f))} | ${code(`${where.file}:${where.line}`)} |`;
+    return `| ${STATUS_MARK[f.case.status]} | ${code(f.case.id)} | ${cell(describeFailure(f, footnotes))} | ${code(`${where.file}:${where.line}`)} |`;
   });
   const more = failures.length - rows.length;
   return [
@@ -69,6 +71,7 @@ function renderFailures(result: RunResult): string {
     '| | case | observed vs expected | where |',
     '|---|---|---|---|',
     ...rows,
+    ...(footnotes.size > 0 ? ['', footnoteLines(footnotes).join('  \n')] : []),
     ...(more > 0 ? ['', `…and ${more} more, each in the tables below and in junit.xml.`] : []),
     '',
   ].join('\n');

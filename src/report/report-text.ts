@@ -11,10 +11,10 @@ export function formatActual(outcome: ThresholdOutcome, test?: TestName): string
   return outcome.actual === null ? 'nothing (the case did not produce this metric)' : formatMetric(outcome.metric, outcome.actual, test);
 }
 
-/** One sentence for a failure, the same in every report. */
-export function describeFailure(failure: Failure): string {
+/** One sentence for a failure, the same in every report; `footnotes` (from evidenceFootnotes) turns a regression's method into a mark. */
+export function describeFailure(failure: Failure, footnotes?: ReadonlyMap<string, string>): string {
   if (failure.kind === 'error') return `could not be measured: ${failure.case.error?.kind ?? 'error'}: ${failure.case.error?.message ?? 'no detail recorded'}`;
-  if (failure.kind === 'regression') return describeRegression(failure.regression, failure.case.params.test);
+  if (failure.kind === 'regression') return describeRegression(failure.regression, failure.case.params.test, footnotes);
   const t = failure.threshold;
   return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t, failure.case.params.test)}, expected ${t.expression.trim()}`;
 }
@@ -97,6 +97,11 @@ export function formatEvidence(outcome: RegressionOutcome, footnotes?: ReadonlyM
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 
+/** The footnotes of a failures table: its regressions' methods, each stated once under it. */
+export function failureFootnotes(failures: readonly Failure[]): Map<string, string> {
+  return evidenceFootnotes(failures.flatMap((f) => (f.kind === 'regression' ? [f.regression] : [])));
+}
+
 /** A mark per distinct method of a table's comparisons, ¹ ² ³ … in order of first use, so a method repeated on every row is stated once. */
 export function evidenceFootnotes(outcomes: readonly RegressionOutcome[]): Map<string, string> {
   const marks = new Map<string, string>();
@@ -141,14 +146,14 @@ function againstWords(outcome: RegressionOutcome): string {
 }
 
 /** One sentence for a compared metric: "throughput regressed −12.3% [−14.0%, −10.1%] vs the baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
-export function describeRegression(outcome: RegressionOutcome, test?: TestName): string {
+export function describeRegression(outcome: RegressionOutcome, test?: TestName, footnotes?: ReadonlyMap<string, string>): string {
   const values =
     outcome.againstValue === null || outcome.currentValue === null
       ? ''
       : `${formatMetric(outcome.metric, outcome.againstValue, test)} → ${formatMetric(outcome.metric, outcome.currentValue, test)}, `;
   const bounds = formatBounds(outcome);
   const change = outcome.change === null ? '' : ` ${formatOutcomeChange(outcome)}${bounds === '' ? '' : ` ${bounds}`}`;
-  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome)})`;
+  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)})`;
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */

@@ -98,7 +98,11 @@ describe('report.html in headless Chromium', () => {
       'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t[−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹',
     );
     // the method repeated on every row, once under the table
-    expect(await page.locator('p.footnotes').innerText()).toBe('¹ one-sided Mann–Whitney U, α = 0.01');
+    expect(await page.locator('p.footnotes').allInnerTexts()).toEqual(['¹ one-sided Mann–Whitney U, α = 0.01', '¹ one-sided Mann–Whitney U, α = 0.01']);
+    // in the failures table too, a mark on each regressed row rather than the method
+    const failed = await page.locator('table.failures td:nth-child(2)').allInnerTexts();
+    expect(failed.filter((text) => text.includes(' regressed ')).length).toBe(6);
+    expect(failed.filter((text) => text.includes('Mann–Whitney'))).toEqual([]);
     // an improvement beyond the tolerance is green in the comparison table
     const improved = page.locator('table.comparison tr.improved');
     expect(await improved.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(218, 251, 225)');

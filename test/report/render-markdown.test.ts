@@ -99,6 +99,9 @@ describe('report.md sweep charts with holes', () => {
   });
 });
 
+/** Where the comparison section starts: the failures table ends before it. */
+const heading0 = (lines: readonly string[]): number => lines.indexOf('### Compared with the baseline');
+
 describe('report.md against a baseline', () => {
   it('renders the compared run as the whole expected document', async () => {
     await expect(renderMarkdown(comparedSweep())).toMatchFileSnapshot('../fixtures/results/sweep.compared.report.md');
@@ -117,6 +120,12 @@ describe('report.md against a baseline', () => {
     // the method repeated on every row is stated once under the table, behind a footnote mark
     expect(lines.filter((line) => line.startsWith('| ❌ regressed |')).every((line) => line.endsWith(' runs¹ |'))).toBe(true);
     expect(lines).toContain('¹ one-sided Mann–Whitney U, α = 0.01');
+    // the failures table too: its regressed rows carry the mark, the method is stated once under it, never in a row
+    const failureRows = lines.slice(lines.indexOf('### Failures (10)'), heading0(lines)).filter((line) => line.startsWith('| ❌ |') && line.includes(' regressed '));
+    expect(failureRows.length).toBe(6);
+    for (const row of failureRows) expect(row).toMatch(/5 vs 5 runs¹\) \| `test\/fixtures/);
+    // once under each table and once in the method paragraph
+    expect(md.split('Mann–Whitney').length - 1).toBe(3);
     // ± explained once per report
     expect(md.split("± is the run-to-run spread: the standard deviation of a case's runs over their mean").length).toBe(2);
     expect(md).toContain('| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs¹ |');
