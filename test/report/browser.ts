@@ -103,3 +103,29 @@ export function expectTidy(layouts: readonly Layout[]): void {
   });
   expect(problems).toEqual([]);
 }
+
+/**
+ * report.html's sweep charts as issue 15 asks: at least one; every label whole inside its SVG, none on another, no two
+ * charts on top of each other, the legend under the plot (below the x axis's title), never cut short with "…"; and the
+ * page's every SVG tidy. Returns each chart's legend text.
+ */
+export async function expectSweepChartsTidy(page: Page): Promise<string[]> {
+  const charts = await layoutOf(page, 'svg[data-chart="sweep"]');
+  expect(charts.length).toBeGreaterThan(0);
+  expectTidy(charts);
+  const placement = await page.locator('svg[data-chart="sweep"]').evaluateAll((svgs) =>
+    svgs.map((svg) => {
+      const plotBottom = Math.max(...Array.from(svg.querySelectorAll('text.axis:not([transform])')).map((t) => t.getBoundingClientRect().bottom));
+      const legends = Array.from(svg.querySelectorAll('text.legend')).map((t) => t.getBoundingClientRect().top);
+      return { plotBottom, legends, text: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent).join('') };
+    }),
+  );
+  for (const chart of placement) {
+    expect(chart.legends.length).toBeGreaterThan(0);
+    for (const top of chart.legends) expect(top).toBeGreaterThanOrEqual(chart.plotBottom);
+    // whole: wrapped after commas if need be
+    expect(chart.text).not.toContain('…');
+  }
+  expectTidy(await layoutOf(page));
+  return placement.map((c) => c.text);
+}

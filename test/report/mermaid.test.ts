@@ -1,135 +1,23 @@
-/// <reference lib="dom" />
-import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/model/results.js';
+import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
-import { PALETTE } from '../../src/report/svg-charts.js';
-import { projectRoot } from '../helpers.js';
-import { useBrowser } from './browser.js';
 import { abRun, comparedSweep, recordedLoadInterval, recordedSweep, syntheticRun } from './fixtures.js';
+import { useMermaid } from './mermaid-draw.js';
 
-/** One ```mermaid block of a report and the legend line under it. */
-interface Block {
-  readonly source: string;
-  readonly legend: string;
-}
-
-/** What the real mermaid drew for a block, or why it could not. */
-interface Drawn {
-  readonly error?: string;
-  readonly strokes: readonly string[];
-  readonly yTicks: readonly string[];
-  readonly xLabels: readonly string[];
-}
-
-function blocksOf(markdown: string): Block[] {
-  return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```\n(.*)/g)].map((m) => ({ source: m[1] ?? '', legend: m[2] ?? '' }));
-}
-
-/** WCAG relative luminance of `#rrggbb`: 0 is black, 1 white. */
-function luminance(hex: string): number {
-  const [r = 0, g = 0, b = 0] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-/** `#RGB`, `#RRGGBB` or `rgb(r, g, b)` as lower-case `#rrggbb`. */
-function hexOf(colour: string): string {
-  const c = colour.trim().toLowerCase();
-  const rgb = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(c);
-  if (rgb !== null) return `#${rgb.slice(1, 4).map((v) => Number(v).toString(16).padStart(2, '0')).join('')}`;
-  if (/^#[0-9a-f]{3}$/.test(c)) return `#${[...c.slice(1)].map((d) => d + d).join('')}`;
-  return c;
-}
-
-const { open } = useBrowser();
-let page: Page;
-
-beforeAll(async () => {
-  page = await open('<!doctype html><html><body><div id="out"></div></body></html>');
-  // the package's own bundle, from disk: no network
-  await page.addScriptTag({ path: path.join(projectRoot, 'node_modules/mermaid/dist/mermaid.min.js') });
-  await page.evaluate(() => {
-    (window as unknown as { mermaid: { initialize: (config: object) => void } }).mermaid.initialize({ startOnLoad: false });
-  });
-});
-
-afterAll(async () => {
-  await page.close();
-});
-
-/** Renders each block with mermaid.render, as GitHub does, and reads back the plot lines and axis labels. */
-async function draw(blocks: readonly Block[]): Promise<Drawn[]> {
-  return page.evaluate(async (sources) => {
-    const mermaid = (window as unknown as { mermaid: { render: (id: string, text: string) => Promise<{ svg: string }> } }).mermaid;
-    const out = document.getElementById('out');
-    if (out === null) throw new Error('no #out');
-    const drawn: Drawn[] = [];
-    for (const [i, source] of sources.entries()) {
-      try {
-        const { svg } = await mermaid.render(`chart${i}`, source);
-        out.innerHTML = svg;
-        const texts = (selector: string): string[] => Array.from(out.querySelectorAll(selector)).map((t) => t.textContent.trim());
-        drawn.push({
-          strokes: Array.from(out.querySelectorAll('g.plot g[class^="line-plot-"] path')).map((p) => getComputedStyle(p).stroke),
-          yTicks: texts('g.left-axis g.label text'),
-          xLabels: texts('g.bottom-axis g.label text'),
-        });
-      } catch (error) {
-        drawn.push({ error: String(error), strokes: [], yTicks: [], xLabels: [] });
-      }
-    }
-    return drawn;
-  }, blocks.map((b) => b.source));
-}
-
-/** Every chart parses, draws one visible palette-coloured line per series, named by colour below it, on a y axis from 0. */
-async function expectReadable(run: RunResult): Promise<Block[]> {
-  const blocks = blocksOf(renderMarkdown(run));
-  await expectDrawn(blocks);
-  return blocks;
-}
-
-async function expectDrawn(blocks: readonly Block[]): Promise<void> {
-  const drawn = await draw(blocks);
-  const palette = PALETTE.map(hexOf);
-  blocks.forEach((block, i) => {
-    const chart = drawn[i];
-    const title = /title "(.*)"/.exec(block.source)?.[1] ?? `chart ${i}`;
-    expect(chart?.error, title).toBeUndefined();
-    const series = block.source.split('\n').filter((line) => line.trim().startsWith('line [')).length;
-    const strokes = (chart?.strokes ?? []).map(hexOf);
-    expect(strokes, title).toHaveLength(series);
-    // the default palette's first line is #ECECFF, all but invisible on white
-    for (const stroke of strokes) {
-      expect(palette, `${title}: ${stroke}`).toContain(stroke);
-      expect(luminance(stroke), `${title}: ${stroke}`).toBeLessThan(0.8);
-    }
-    expect(strokes, title).toEqual(palette.slice(0, series));
-    const yTicks = (chart?.yTicks ?? []).map((t) => Number(t.replaceAll(',', '')));
-    expect(yTicks.length, title).toBeGreaterThan(1);
-    expect(Math.min(...yTicks), title).toBe(0);
-    // the legend names each line's colour, in order
-    expect(block.legend.match(/■/g) ?? [], title).toHaveLength(series);
-  });
-}
+const { draw, expectReadable } = useMermaid();
 
 describe("report.md's Mermaid charts, rendered by the real mermaid in headless Chromium", () => {
   it('draws every chart of the recorded sweep, from zero, in visible colours', async () => {
-    expect(await expectReadable(recordedSweep())).toHaveLength(3);
+    expect(await expectReadable(renderMarkdown(recordedSweep()))).toHaveLength(3);
   });
 
   it('draws every chart of the compared sweep, the load-interval run and the A/B run', async () => {
-    expect(await expectReadable(comparedSweep())).toHaveLength(3);
-    await expectReadable(recordedLoadInterval());
-    await expectReadable(abRun());
+    expect(await expectReadable(renderMarkdown(comparedSweep()))).toHaveLength(3);
+    await expectReadable(renderMarkdown(recordedLoadInterval()));
+    await expectReadable(renderMarkdown(abRun()));
   });
 
   it('draws a 300-case synthetic run, keeping default buffers as a category', async () => {
-    const blocks = await expectReadable(syntheticRun(300));
+    const blocks = await expectReadable(renderMarkdown(syntheticRun(300)));
     expect(blocks.length).toBeGreaterThan(3);
     const buffers = blocks.filter((b) => b.source.includes('title "throughput vs socket_buffer"'));
     expect(buffers.length).toBeGreaterThan(0);

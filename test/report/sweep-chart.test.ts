@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RunResult } from '../../src/model/results.js';
 import { renderHtml } from '../../src/report/render-html.js';
-import { expectTidy, isInside, layoutOf, useBrowser, type Box } from './browser.js';
+import { expectSweepChartsTidy, expectTidy, isInside, layoutOf, useBrowser, type Box } from './browser.js';
 import { recordedSweep, syntheticRun } from './fixtures.js';
 
 const { open } = useBrowser();
@@ -35,25 +35,8 @@ describe('sweep charts in report.html', () => {
   it('keeps every label of every sweep chart whole inside its SVG, the legend under the plot, no two charts on top of each other', async () => {
     for (const run of [recordedSweep(), syntheticRun(300)]) {
       const page = await open(renderHtml(run));
-      const charts = await layoutOf(page, 'svg[data-chart="sweep"]');
-      expect(charts.length).toBeGreaterThan(0);
-      expectTidy(charts);
-      // the legend lies under the plot (below the x axis's title), not beside it in a fixed margin
-      const placement = await page.locator('svg[data-chart="sweep"]').evaluateAll((svgs) =>
-        svgs.map((svg) => {
-          const plotBottom = Math.max(...Array.from(svg.querySelectorAll('text.axis:not([transform])')).map((t) => t.getBoundingClientRect().bottom));
-          const legends = Array.from(svg.querySelectorAll('text.legend')).map((t) => t.getBoundingClientRect().top);
-          return { plotBottom, legends, text: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent).join('') };
-        }),
-      );
-      for (const chart of placement) {
-        expect(chart.legends.length).toBeGreaterThan(0);
-        for (const top of chart.legends) expect(top).toBeGreaterThanOrEqual(chart.plotBottom);
-        // whole: wrapped after commas if need be, never cut short with "…"
-        expect(chart.text).not.toContain('…');
-      }
-      if (run.suites[0]?.name === 'big') expect(placement.some((c) => c.text.includes('socket_buffer=default,nodelay=false'))).toBe(true);
-      expectTidy(await layoutOf(page));
+      const legends = await expectSweepChartsTidy(page);
+      if (run.suites[0]?.name === 'big') expect(legends.some((text) => text.includes('socket_buffer=default,nodelay=false'))).toBe(true);
       await page.close();
     }
   });
