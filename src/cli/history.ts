@@ -7,7 +7,8 @@ import { appendEntry, DEFAULT_KEEP, historyEntry, parseHistory } from '../histor
 import { trendReport } from '../history/trend.js';
 import { readBaselineFile } from '../results/read-results.js';
 import { writeFileAtomic } from '../report/write-reports.js';
-import { renderTrendHtml, renderTrendMarkdown } from '../report/render-trend.js';
+import { changeText, renderTrendHtml, renderTrendMarkdown } from '../report/render-trend.js';
+import { plural } from '../model/words.js';
 import type { CliIo, Exit } from './io.js';
 
 export function command(io: CliIo, exit: Exit) {
@@ -100,10 +101,9 @@ async function showHistory(file: string, options: { readonly out?: string; reado
     await io.stdout(`],"changePoints":${JSON.stringify(report.changePoints)}}\n`);
   }
   else {
-    const lines = [`${file}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${report.series.length} series, ${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`];
+    const lines = [`${file}: ${plural(entries.length, 'entry', 'entries')}, ${report.series.length} series, ${plural(report.changePoints.length, 'change point')}`];
     for (const c of report.changePoints) {
-      const change = c.metric === 'loss' ? `${Math.abs(c.change).toFixed(2)} pp` : `${Math.abs(c.change * 100).toFixed(1)}%`;
-      lines.push(`  ${c.case} ${c.metric}: ${c.change >= 0 ? '+' : '−'}${change} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`);
+      lines.push(`  ${c.case} ${c.metric}: ${changeText(c)} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`);
     }
     await io.stdout(`${lines.join('\n')}\n`);
   }

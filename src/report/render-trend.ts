@@ -70,8 +70,8 @@ function unitText(metric: string, unit: DisplayUnit): string {
   return unit.label === '/s' ? `${metric} per s` : unit.label;
 }
 
-/** A change point's size: `−10.0%`, or `+0.40 pp` for loss, which is in percent already. */
-function changeText(point: ChangePoint): string {
+/** A change point's size, the same on the console and in the trend reports: `−10.0%`, or `+0.40 pp` for loss, which is in percent already. */
+export function changeText(point: ChangePoint): string {
   // loss is a percentage already: its change is in points (after − before); otherwise three significant figures
   // first, so a float's −9.999…% reads −10.0%, not −10.00%
   return isJudgedInPoints(point.metric) ? formatJudged(point.metric, point.after - point.before) : formatChange(Number((point.change * 100).toPrecision(3)));

@@ -63,7 +63,11 @@ describe('perfsuite history', () => {
     expect(report.series.map((s) => s.points.length)).toEqual([9, 9]);
     expect(report.series[0]?.points[0]).toMatchObject({ index: 0, commit: `00${'a'.repeat(38)}`, median: 1.0005e9, min: 1e9, max: 1e9 * 1.001 });
     expect(report.changePoints.map((c) => c.index)).toEqual([6, 6]);
-    expect(readFileSync(path.join(dir, 'trend', 'report.md'), 'utf8')).toContain('xychart-beta');
+    const markdown = readFileSync(path.join(dir, 'trend', 'report.md'), 'utf8');
+    expect(markdown).toContain('xychart-beta');
+    // the console and the trend report give a change point the same size
+    expect(markdown).toContain('−10.0%');
+    expect(markdown).not.toContain('−9.9');
     expect(readFileSync(path.join(dir, 'trend', 'report.html'), 'utf8')).toContain('<svg');
   });
 
