@@ -75,7 +75,9 @@ function describeError(error: ErrorObject, root: unknown): string {
               ? '; write CPU numbers like cpu_affinity: { local: 0, remote: 1 }'
               : key === 'load'
                 ? '; write the load streams like load: { test: TCP_STREAM, streams: 2 }, or load: none'
-                : '';
+                : key === 'compare' && typeof value === 'string'
+                  ? `; name the axis and its control value, like compare: { ${value}: <the ${value} every other value is compared with> }`
+                  : '';
       // `key:` with nothing after it, or `- ` alone in a list
       if (value === null && isAxis(error.instancePath)) return `matrix axis '${key}' is empty; give it a list of values, like ${key}: [a, b]`;
       if (value === null) {

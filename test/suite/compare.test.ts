@@ -93,6 +93,8 @@ describe('server as a matrix axis and compare:', () => {
     expect(notAxis.errors).toEqual([expect.stringMatching(/^12:16 compare: 'servr' is not a matrix axis of this group; did you mean 'server'\? \(axes: server, test\)/)]);
     const badValue = compile(AB.replace('compare: { server: base }', 'compare: { server: bsae }'));
     expect(badValue.errors).toEqual([expect.stringMatching(/^12:24 compare: the control server 'bsae' is not one of the axis values; did you mean 'base'\? \(base, head\)/)]);
+    const bare = compile(AB.replace('compare: { server: base }', 'compare: server'));
+    expect(bare.errors).toEqual(["12:14 compare must be an object, not a string 'server'; name the axis and its control value, like compare: { server: <the server every other value is compared with> }"]);
     const noTolerance = compile(AB.replace(/ {4}regression:\n.*\n.*\n/, ''));
     expect(noTolerance.errors).toEqual([expect.stringMatching(/^12:5 compare: judges the regression: tolerances of the group, and this group has none/)]);
   });
