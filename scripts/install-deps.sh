@@ -24,16 +24,54 @@ as_root() {
   fi
 }
 
-# perfsuite needs Node.js 20 or newer (Debian 12's nodejs package is 18): say so now, not as an npm error later
+# perfsuite needs Node.js 20 or newer (Debian 12's nodejs package is 18): said at the end (netperf is installed
+# anyway, which is all an ssh peer needs), and the script then fails, so `… && npm ci` stops before npm's own errors
+node_advice=''
 if have node; then
   node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
   if [ "$node_major" -lt 20 ]; then
-    echo "perfsuite needs Node.js 20 or newer, and this machine has $(node -v); install a current LTS (22 or 24), e.g. from https://nodejs.org or NodeSource's Debian packages, or with nvm, then rerun" >&2
-    exit 1
+    node_advice="perfsuite needs Node.js 20 or newer, and the node on PATH ($(command -v node)) is $(node -v); install a current LTS (22 or 24), e.g. from https://nodejs.org or NodeSource's Debian packages, or with nvm (on GitHub Actions: actions/setup-node), then rerun"
   fi
 else
   echo "note: no node on PATH; perfsuite needs Node.js 20 or newer (a current LTS, 22 or 24) for npm ci and npx perfsuite" >&2
 fi
+finish() {
+  if [ -n "$node_advice" ]; then echo "$node_advice" >&2; exit 1; fi
+  exit 0
+}
+
+# Debian's netperf package starts a netserver daemon listening on every interface (port 12865), now and at every boot.
+# Its init script ignores NETSERVER_ENABLE (it tests the variable's name, not its value), so the boot links are switched
+# off and a running daemon stopped; perfsuite starts its own netservers, bound to 127.0.0.1.
+listening_12865() { have ss && ss -Hltn 'sport = :12865' 2>/dev/null | grep -q .; }
+switch_off_netperf_daemon() {
+  [ -x /etc/init.d/netperf ] || return 0
+  local changed=false
+  if [ -f /etc/default/netperf ] && grep -q '^NETSERVER_ENABLE=YES' /etc/default/netperf; then
+    as_root sed -i 's/^NETSERVER_ENABLE=YES/NETSERVER_ENABLE=NO/' /etc/default/netperf
+    changed=true
+  fi
+  if ls /etc/rc[2-5].d/S*netperf >/dev/null 2>&1; then
+    if have update-rc.d; then as_root update-rc.d netperf disable >/dev/null; fi
+    changed=true
+  fi
+  if have systemctl && [ -d /run/systemd/system ] && systemctl is-enabled netperf >/dev/null 2>&1; then
+    as_root systemctl disable netperf >/dev/null 2>&1
+    changed=true
+  fi
+  # stop only a daemon that is listening on the network: the init script's stop ends every netserver on the machine
+  if listening_12865; then
+    if have systemctl && [ -d /run/systemd/system ]; then as_root systemctl stop netperf >/dev/null 2>&1 || true; fi
+    if listening_12865; then as_root /etc/init.d/netperf stop >/dev/null 2>&1 || true; fi
+    changed=true
+  fi
+  if listening_12865; then
+    echo "warning: something still listens on port 12865 (netserver's default): $(ss -Hltnp 'sport = :12865' 2>/dev/null | head -n 1); stop it, since it answers netperf from the network" >&2
+  elif $changed; then
+    echo "switched off the netserver daemon of Debian's netperf package (it listened on every interface, port 12865, and started at boot); perfsuite starts its own on 127.0.0.1"
+  fi
+}
+
 have_browser() { have chromium || have chromium-browser || have google-chrome || [ -n "${PERFSUITE_CHROMIUM:-}" ]; }
 
 need_netperf=true
@@ -53,13 +91,13 @@ if $dev; then
   # ip and tc make the namespace and the shaped link of the regression-gate test
   if [ "$(uname -s)" = Linux ] && ! { have ip && have tc; }; then need_iproute=true; fi
 fi
-if ! $need_netperf && ! $need_xmllint && ! $need_browser && ! $need_iproute && ! $need_sshd; then exit 0; fi
+if ! $need_netperf && ! $need_xmllint && ! $need_browser && ! $need_iproute && ! $need_sshd; then switch_off_netperf_daemon; finish; fi
 
 case "$(uname -s)" in
   Darwin)
     if $need_netperf; then brew install netperf; fi
     if $need_browser; then brew install --cask chromium; fi
-    exit 0
+    finish
     ;;
 esac
 
@@ -82,8 +120,15 @@ if $need_netperf; then
            /URIs:[^\n]*\/debian\/?(\n|$)/ && !/security/ && !done { sub(/Components:[^\n]*/, "Components: non-free"); print; done = 1 }' \
         /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.sources >/dev/null
     else
-      # the machine's own Debian mirror, from its one-line sources, else the default one
-      mirror=$(awk '$1 == "deb" && $2 !~ /security/ && $3 !~ /-(security|updates|backports)$/ { print $2; exit }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+      # the machine's own Debian mirror, from its one-line sources (past any [options], only an http(s) …/debian URI, not
+      # security, updates or backports, never a cdrom: or third-party entry), else the default one
+      mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '
+        $1 == "deb" {
+          i = 2
+          if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+          uri = $i; suite = $(i + 1)
+          if (uri ~ /^https?:\/\/[^ ]*\/debian\/?$/ && uri !~ /security/ && suite !~ /-(security|updates|backports)$/) { print uri; exit }
+        }' || true)
       echo "deb ${mirror:-http://deb.debian.org/debian} ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
     fi
     as_root apt-get update -qq
@@ -100,14 +145,8 @@ fi
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
 if $need_netperf; then
   echo "installed: $(netperf -V 2>&1 | head -n 1)"
-  # Debian's package starts a netserver daemon on every interface (port 12865), now and at every boot; perfsuite starts
-  # its own, bound to 127.0.0.1, so no traffic generator is left listening on the network
-  if [ -f /etc/default/netperf ] && grep -q '^NETSERVER_ENABLE=YES' /etc/default/netperf; then
-    as_root sed -i 's/^NETSERVER_ENABLE=YES/NETSERVER_ENABLE=NO/' /etc/default/netperf
-    if [ -x /etc/init.d/netperf ]; then as_root /etc/init.d/netperf stop >/dev/null 2>&1 || true; fi
-    if have systemctl; then as_root systemctl disable --now netperf >/dev/null 2>&1 || true; fi
-    echo "switched off the netserver daemon the netperf package starts on every interface (NETSERVER_ENABLE=NO in /etc/default/netperf); perfsuite starts its own on 127.0.0.1"
-  fi
 fi
+switch_off_netperf_daemon
 if $dev; then echo "installed for tests: $(xmllint --version 2>&1 | head -n 1); $( (chromium --version || chromium-browser --version || google-chrome --version) 2>/dev/null | head -n 1)"; fi
 if $need_sshd; then echo "note: the openssh-server package starts the system sshd (port 22) on Debian and Ubuntu; the tests do not use it (they run an sshd of their own on 127.0.0.1); stop it with: systemctl disable --now ssh"; fi
+finish

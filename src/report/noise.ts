@@ -1,37 +1,56 @@
 import { isJudgedInPoints, type MetricName } from '../model/metrics.js';
-import type { CaseResult } from '../model/results.js';
+import type { CaseResult, RegressionOutcome } from '../model/results.js';
+import { cvPercent } from '../stats/summary.js';
 
-/** A metric whose runs spread too widely for the regression tolerance a group gives it. */
+/** A metric whose judged statistic spreads too widely for the regression tolerance a group gives it. */
 export interface NoiseFlag {
   readonly metric: MetricName;
-  /** The runs' coefficient of variation, in percent (standard deviation over mean). */
+  /**
+   * The coefficient of variation, in percent (standard deviation over mean), of what the verdict is judged on: the
+   * case's runs, or for the candidate of a `compare:` group its per-round ratios to the control.
+   */
   readonly spreadPercent: number;
+  /** Whether `spreadPercent` is of the per-round ratios to a control. */
+  readonly paired: boolean;
   readonly tolerancePercent: number;
   readonly file: string;
   readonly line: number;
 }
 
+/** The spread of a same-run comparison's per-round ratios, candidate over control; undefined for fewer than two rounds. */
+function pairedSpread(outcome: RegressionOutcome | undefined): number | undefined {
+  if (outcome === undefined || outcome.currentRuns.length < 2 || outcome.againstRuns.some((v) => v <= 0)) return undefined;
+  return cvPercent(outcome.currentRuns.map((v, i) => v / (outcome.againstRuns[i] ?? NaN)));
+}
+
 /**
- * The metrics of a case whose run-to-run spread is more than half their `regression:` tolerance: a change of the
- * tolerance's size then hides in the noise, so a gate on it either cries wolf or stays inconclusive. Arms of a
- * `compare:` group are judged on paired rounds, whose own spread their verdicts already report; learned (`auto`)
- * tolerances and metrics judged in points (loss) have no percentage to compare with.
+ * The metrics of a measured case whose judged statistic spreads more than half their `regression:` tolerance (DESIGN
+ * §10): a change of the tolerance's size then hides in the noise, so a gate on it either cries wolf or stays
+ * inconclusive. That statistic is the runs, or for the candidate of a `compare:` group the per-round ratios to its
+ * control (the control itself is judged against nothing); learned (`auto`) tolerances and metrics judged in points
+ * (loss) have no percentage to compare with.
  */
 export function noisyMetrics(c: CaseResult): NoiseFlag[] {
-  if (c.arm !== undefined || c.runs.length < 2) return [];
+  if (c.status === 'error' || c.runs.length < 2 || c.arm?.role === 'control') return [];
   return (c.regression ?? []).flatMap((t) => {
-    const spread = c.spread[t.metric]?.cvPercent;
-    if (t.auto === true || isJudgedInPoints(t.metric) || spread === undefined || spread <= t.tolerancePercent / 2) return [];
-    return [{ metric: t.metric, spreadPercent: spread, tolerancePercent: t.tolerancePercent, file: t.file, line: t.line }];
+    if (t.auto === true || isJudgedInPoints(t.metric)) return [];
+    const paired = c.arm !== undefined;
+    const spread = paired ? pairedSpread(c.regressions?.find((r) => r.metric === t.metric && r.source === 'control')) : c.spread[t.metric]?.cvPercent;
+    if (spread === undefined || spread <= t.tolerancePercent / 2) return [];
+    return [{ metric: t.metric, spreadPercent: spread, paired, tolerancePercent: t.tolerancePercent, file: t.file, line: t.line }];
   });
 }
 
 /** "too noisy for a 5% tolerance (±9.2% run to run)": the short form for a case line. */
 export function noiseTag(flag: NoiseFlag): string {
-  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (±${flag.spreadPercent.toFixed(1)}% run to run)`;
+  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (±${flag.spreadPercent.toFixed(1)}% ${flag.paired ? 'round to round, against the control' : 'run to run'})`;
 }
 
 /** The whole sentence, with what to do about it. */
 export function describeNoise(flag: NoiseFlag): string {
-  return `${flag.metric} varies ±${flag.spreadPercent.toFixed(1)}% from run to run (standard deviation over mean), more than half its ${flag.tolerancePercent}% regression tolerance, so a change of that size hides in the noise; raise repeat, compare against a control in the same run (compare:), or widen the tolerance`;
+  const what = flag.paired
+    ? `${flag.metric}'s ratio to the control varies ±${flag.spreadPercent.toFixed(1)}% from round to round (standard deviation over mean)`
+    : `${flag.metric} varies ±${flag.spreadPercent.toFixed(1)}% from run to run (standard deviation over mean)`;
+  const remedy = flag.paired ? 'raise repeat max, pin the arms with cpu_affinity, or widen the tolerance' : 'raise repeat, compare against a control in the same run (compare:), or widen the tolerance';
+  return `${what}, more than half its ${flag.tolerancePercent}% regression tolerance, so a change of that size hides in the noise; ${remedy}`;
 }

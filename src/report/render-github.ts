@@ -4,7 +4,7 @@ import { allCases } from '../results/verdict.js';
 import { plural } from './format.js';
 import { describeFailure, describeRegression, describeShift } from './report-text.js';
 import { describeNoise, noisyMetrics } from './noise.js';
-import { commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
+import { type CommonModeShift, commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
 export const MAX_ANNOTATIONS = 10;
@@ -50,8 +50,8 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const allFailures = failuresOf(result);
   const failures = allFailures.filter((failure) => !inShift(failure));
   const failedShifts = new Set(shifts.filter((s) => allFailures.some((f) => inShift(f) && f.kind === 'regression' && s.ids.has(f.case.id) && s.metric === f.regression.metric)));
-  // the group lines count against GitHub's 10 like any other
-  const room = Math.max(1, MAX_ANNOTATIONS - shifts.length);
+  // the group lines count against GitHub's 10 of their type like any other
+  const room = Math.max(1, MAX_ANNOTATIONS - failedShifts.size);
   const shown = failures.length <= room ? failures : failures.slice(0, room - 1);
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
@@ -67,31 +67,9 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     const title = `perfsuite: ${failure.case.id} ${what}`;
     return `::error file=${escapeProperty(file)},line=${where.line},title=${escapeProperty(title)}::${escapeData(describeFailure(failure))}`;
   });
-  for (const shift of shifts) {
-    const file = inWorkspace(shift.file, context);
-    lines.unshift(`::${failedShifts.has(shift) ? 'error' : 'warning'} file=${escapeProperty(file)},line=${shift.line},title=${escapeProperty(`perfsuite: group ${shift.group} moved as one`)}::${escapeData(describeShift(shift))}`);
-  }
-  // an inconclusive comparison is a warning at its regression: line (a failure only under --fail-on-inconclusive)
-  const warnings = allCases(result).flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive' && r.passed).map((r) => ({ c, r })));
-  const shownWarnings = warnings.length <= MAX_ANNOTATIONS ? warnings : warnings.slice(0, MAX_ANNOTATIONS - 1);
-  for (const { c, r } of shownWarnings) {
-    const file = inWorkspace(r.file, context);
-    lines.push(`::warning file=${escapeProperty(file)},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}`);
-  }
-  if (shownWarnings.length < warnings.length) {
-    lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(warnings.length - shownWarnings.length, 'more inconclusive comparison', 'more inconclusive comparisons')}`)}::${escapeData('GitHub shows only 10 warnings per step; every inconclusive comparison is in the job summary and in junit.xml.')}`);
-  }
-  // a tolerance the case's own spread swamps is a warning at its regression: line, in what the step has left
-  const noisy = allCases(result).flatMap((c) => noisyMetrics(c).map((flag) => ({ c, flag })));
-  const noiseRoom = Math.max(0, MAX_ANNOTATIONS - warnings.length);
-  const shownNoisy = noisy.length <= noiseRoom ? noisy : noisy.slice(0, Math.max(0, noiseRoom - 1));
-  for (const { c, flag } of shownNoisy) {
-    const file = inWorkspace(flag.file, context);
-    lines.push(`::warning file=${escapeProperty(file)},line=${flag.line},title=${escapeProperty(`perfsuite: ${c.id} too noisy`)}::${escapeData(`${c.id}: ${describeNoise(flag)}`)}`);
-  }
-  if (noiseRoom > 0 && shownNoisy.length < noisy.length) {
-    lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(noisy.length - shownNoisy.length, 'more case too noisy', 'more cases too noisy')} for its tolerance`)}::${escapeData('GitHub shows only 10 warnings per step; every case is in the job summary.')}`);
-  }
+  const shiftLine = (shift: CommonModeShift, type: 'error' | 'warning'): string =>
+    `::${type} file=${escapeProperty(inWorkspace(shift.file, context))},line=${shift.line},title=${escapeProperty(`perfsuite: group ${shift.group} moved as one`)}::${escapeData(describeShift(shift))}`;
+  lines.unshift(...shifts.filter((shift) => failedShifts.has(shift)).map((shift) => shiftLine(shift, 'error')));
   const rest = failures.length - shown.length;
   if (rest > 0) {
     const kinds = failures.slice(shown.length);
@@ -101,6 +79,30 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     };
     const detail = [...count('threshold', 'missed threshold', 'missed thresholds'), ...count('regression', 'regression', 'regressions'), ...count('error', 'case that could not be measured', 'cases that could not be measured')].join(', ');
     lines.push(`::error title=${escapeProperty(`perfsuite: ${plural(rest, 'more failure', 'more failures')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
+  }
+  // warnings share GitHub's other 10, in this order: groups that moved, inconclusive comparisons (a failure only under
+  // --fail-on-inconclusive), then tolerances a case's own spread swamps, each at its regression: line
+  const warnings: { readonly kind: 'shift' | 'inconclusive' | 'noisy'; readonly line: string }[] = [
+    ...shifts.filter((shift) => !failedShifts.has(shift)).map((shift) => ({ kind: 'shift' as const, line: shiftLine(shift, 'warning') })),
+    ...allCases(result).flatMap((c) =>
+      (c.regressions ?? [])
+        .filter((r) => r.verdict === 'inconclusive' && r.passed)
+        .map((r) => ({ kind: 'inconclusive' as const, line: `::warning file=${escapeProperty(inWorkspace(r.file, context))},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}` })),
+    ),
+    ...allCases(result).flatMap((c) =>
+      noisyMetrics(c).map((flag) => ({ kind: 'noisy' as const, line: `::warning file=${escapeProperty(inWorkspace(flag.file, context))},line=${flag.line},title=${escapeProperty(`perfsuite: ${c.id} too noisy`)}::${escapeData(`${c.id}: ${describeNoise(flag)}`)}` })),
+    ),
+  ];
+  const shownWarnings = warnings.length <= MAX_ANNOTATIONS ? warnings : warnings.slice(0, MAX_ANNOTATIONS - 1);
+  lines.push(...shownWarnings.map((w) => w.line));
+  if (shownWarnings.length < warnings.length) {
+    const hidden = warnings.slice(shownWarnings.length);
+    const count = (kind: string, word: string, words: string): string[] => {
+      const n = hidden.filter((w) => w.kind === kind).length;
+      return n === 0 ? [] : [plural(n, word, words)];
+    };
+    const detail = [...count('shift', 'group that moved as one', 'groups that moved as one'), ...count('inconclusive', 'inconclusive comparison', 'inconclusive comparisons'), ...count('noisy', 'case too noisy for its tolerance', 'cases too noisy for their tolerances')].join(', ');
+    lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(hidden.length, 'more warning', 'more warnings')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} warnings per step. Every one is in the job summary.`)}`);
   }
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -1,7 +1,7 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
 import type { Spread } from '../model/results.js';
-import { mean, median, sum } from '../stats/summary.js';
+import { cvPercent, median, sum } from '../stats/summary.js';
 
 const SUMMED: ReadonlySet<MetricName> = new Set(['throughput', 'send_throughput', 'transaction_rate']);
 
@@ -65,9 +65,7 @@ export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetric
     const values = runs.map((r) => r[metric]).filter((v): v is number => v !== undefined);
     if (values.length === 0) continue;
     metrics[metric] = median(values);
-    const average = mean(values);
-    const variance = values.length > 1 ? values.reduce((acc, v) => acc + (v - average) ** 2, 0) / (values.length - 1) : 0;
-    spread[metric] = { min: Math.min(...values), max: Math.max(...values), cvPercent: average === 0 ? 0 : (Math.sqrt(variance) / Math.abs(average)) * 100 };
+    spread[metric] = { min: Math.min(...values), max: Math.max(...values), cvPercent: cvPercent(values) };
   }
   return { metrics, spread };
 }

@@ -11,6 +11,14 @@ export function mean(values: readonly number[]): number {
   return sum(values) / values.length;
 }
 
+/** The sample standard deviation over the mean's magnitude, in percent: 0 for fewer than two values or a mean of 0. */
+export function cvPercent(values: readonly number[]): number {
+  const average = mean(values);
+  if (values.length < 2 || average === 0) return 0;
+  const variance = values.reduce((acc, v) => acc + (v - average) ** 2, 0) / (values.length - 1);
+  return (Math.sqrt(variance) / Math.abs(average)) * 100;
+}
+
 export function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }

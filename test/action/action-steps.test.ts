@@ -161,6 +161,23 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.stdout).not.toContain('::warning');
   });
 
+  it('takes suites separated by spaces or newlines, every one of them', () => {
+    const run = runStep({ suites: 'suites/a.yml\nsuites/b.yml  more/*.yml\n' });
+    expect(run.argv).toEqual(['run', 'suites/a.yml', 'suites/b.yml', 'more/*.yml', '--out', 'perfsuite-results']);
+  });
+
+  it("escapes an input's %, CR and LF in its messages, so a value can neither garble a message nor add a workflow command", () => {
+    const run = runStep({ baseline: '100%/base.json\n::error::injected', 'missing-baseline': 'warn' });
+    expect(run.stdout).toContain('::warning title=perfsuite: no baseline::baseline 100%25/base.json%0A::error::injected does not exist');
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('::error::'))).toEqual([]);
+  });
+
+  it("keeps perfsuite's exit status with bash in POSIX mode (POSIXLY_CORRECT in the job's env)", () => {
+    const run = runStep({}, { STUB_EXIT: '3', POSIXLY_CORRECT: '1' });
+    expect(run.status).toBe(3);
+    expect(run.outputs['verdict']).toBe('unmeasured');
+  });
+
   it('refuses a missing-baseline or publish value it does not know', () => {
     expect(runStep({ 'missing-baseline': 'ignore' }).stdout).toContain("::error title=perfsuite: action input::missing-baseline is 'ignore'; it takes fail or warn");
     const run = runStep({ publish: 'no' });

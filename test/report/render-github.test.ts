@@ -103,9 +103,11 @@ describe('GitHub workflow commands', () => {
 
   it('annotates a candidate that regressed against its control, and warns of one still inconclusive', () => {
     const lines = renderAnnotations(abRun(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^::error file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=head\] regressed::throughput regressed −5\.00%25 \[−5\.19%25, −4\.81%25\] vs control ab\/bulk\[server=base\] /);
     expect(lines[1]).toMatch(/^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] throughput inconclusive::throughput inconclusive \+2\.00%25 /);
+    // and why: its ratio to the control swings more than half the tolerance
+    expect(lines[2]).toMatch(/^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] too noisy::ab\/bulk\[server=noisy\]: throughput's ratio to the control varies ±6\.8%25 from round to round/);
   });
 
   it('says nothing when every case passed', () => {

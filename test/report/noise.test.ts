@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseResult } from '../../src/model/results.js';
+import { describeNoise, noisyMetrics, noiseTag } from '../../src/report/noise.js';
+import { renderAnnotations } from '../../src/report/render-github.js';
+import { cvPercent } from '../../src/stats/summary.js';
+import { abRun, comparedSweep } from './fixtures.js';
+
+const casesOf = (run: ReturnType<typeof abRun>): CaseResult[] => run.suites.flatMap((s) => s.cases);
+
+describe('too noisy for the tolerance (DESIGN §10: the spread of the statistic that was judged)', () => {
+  it("judges a compare: candidate by its per-round ratios to the control, not by its own runs' spread; the control not at all", () => {
+    const cases = casesOf(abRun());
+    const byServer = new Map(cases.map((c) => [c.server, c]));
+    // base is the control; head and same move with it round by round: their ratios hold within ±0.3% against 3%
+    for (const server of ['base', 'head', 'same']) expect(noisyMetrics(byServer.get(server)!), server).toEqual([]);
+    const noisy = byServer.get('noisy')!;
+    const ratios = noisy.runs.map((r, i) => (r.throughput ?? 0) / (byServer.get('base')!.runs[i]?.throughput ?? 1));
+    const [flag] = noisyMetrics(noisy);
+    expect(flag).toMatchObject({ metric: 'throughput', paired: true, tolerancePercent: 3, file: 'suites/ab.yml', line: 14 });
+    expect(flag?.spreadPercent).toBeCloseTo(cvPercent(ratios), 9);
+    expect(noiseTag(flag!)).toMatch(/^throughput too noisy for a 3% tolerance \(±6\.\d% round to round, against the control\)$/);
+    expect(describeNoise(flag!)).toContain("throughput's ratio to the control varies ±6.");
+  });
+
+  it('does not flag a candidate whose runs swing widely when its control swings with it', () => {
+    const cases = casesOf(abRun());
+    const control = cases.find((c) => c.arm?.role === 'control')!;
+    const swing = [1.3, 0.7, 1.2, 0.8, 1.25, 0.75, 1.1, 0.9, 1];
+    const swung = (c: CaseResult): CaseResult => ({ ...c, runs: c.runs.map((r, i) => ({ throughput: (r.throughput ?? 0) * (swing[i] ?? 1) })) });
+    const head = swung(cases.find((c) => c.server === 'head')!);
+    // the runs alone spread ±20%, far past 3%; the regression outcome pairs them with the control's, which swung alike
+    const outcome = head.regressions?.[0];
+    const regressions = outcome === undefined ? [] : [{ ...outcome, againstRuns: swung(control).runs.map((r) => r.throughput ?? 0), currentRuns: head.runs.map((r) => r.throughput ?? 0) }];
+    expect(cvPercent(head.runs.map((r) => r.throughput ?? 0))).toBeGreaterThan(15);
+    expect(noisyMetrics({ ...head, regressions })).toEqual([]);
+  });
+
+  it('flags no case that could not be measured', () => {
+    const noisy = comparedSweep().suites[0]!.cases.find((c) => noisyMetrics(c).length > 0)!;
+    expect(noisyMetrics({ ...noisy, status: 'error' })).toEqual([]);
+  });
+
+  it('counts the too-noisy warnings with the others against GitHub\'s 10, and says how many it left out', () => {
+    const run = comparedSweep();
+    const suite = run.suites[0]!;
+    const noisy = suite.cases.filter((c) => noisyMetrics(c).length > 0);
+    // 12 copies of the 3 noisy cases under other ids: 39 too-noisy warnings and 2 inconclusive ones, of which 9 fit
+    const copies = Array.from({ length: 12 }, (_, k) => noisy.map((c) => ({ ...c, id: `${c.id}#${k}`, regressions: [] }))).flat();
+    const lines = renderAnnotations({ ...run, suites: [{ ...suite, cases: [...suite.cases, ...copies] }] }, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    const warnings = lines.filter((line) => line.startsWith('::warning'));
+    expect(warnings).toHaveLength(10);
+    expect(warnings.at(-1)).toBe('::warning title=perfsuite%3A 32 more warnings::32 cases too noisy for their tolerances; GitHub shows only 10 warnings per step. Every one is in the job summary.');
+  });
+});
