@@ -37,7 +37,7 @@ tests:
     thresholds:
       latency_p99: "< 10ms"
     regression:
-      transaction_rate: 10%
+      transaction_rate: 25%              # loopback rates vary ~11% run to run on a small VM; a real link far less
 `;
 
 /** Where the schema is for the suite's modeline: in node_modules when perfsuite is a dependency, else the v1 release's. */
@@ -60,9 +60,9 @@ const KEEP_BASELINE = `      - uses: actions/upload-artifact@v4
           key: perfsuite-baseline-\${{ github.sha }}
 `;
 
-const HEADER = (how: string): string => `# Runs perfsuite on every push and pull request ${how}. Pushes to the default branch keep their results as the
-# baseline (Actions cache, no token; evicted after 7 days unused, which the run then says in a warning); pull requests
-# are judged against it and fail on a regression or a missed threshold.
+const HEADER = (how: string): string => `# Runs perfsuite on pull requests and on pushes to the default branch ${how}. Pushes to the default branch keep
+# their results as the baseline (Actions cache, no token; evicted after 7 days unused, which the run then says in a
+# warning); pull requests are judged against it and fail on a regression or a missed threshold.
 name: perfsuite
 
 on:
@@ -74,6 +74,8 @@ permissions:
 
 jobs:
   perf:
+    # a push to a pull request's branch is measured once, by the pull_request event, where it is judged
+    if: github.event_name != 'push' || github.ref_name == github.event.repository.default_branch
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
@@ -106,7 +108,7 @@ export const NPM_WORKFLOW = `${HEADER('with perfsuite from package.json (a devDe
         run: |
           baseline=()
           if [ -f perf-baseline/results.json ]; then baseline=(--baseline perf-baseline/results.json)
-          elif [ "\${{ github.event_name }}" = pull_request ]; then echo "::warning title=perfsuite: no baseline::no baseline of the default branch in the Actions cache (never stored, or evicted after 7 days unused), so the regression gate judges nothing this time"; fi
+          elif [ "$GITHUB_EVENT_NAME" = pull_request ]; then echo "::warning title=perfsuite: no baseline::no baseline of the default branch in the Actions cache (never stored, or evicted after 7 days unused), so the regression gate judges nothing this time"; fi
           npx perfsuite run 'suites/*.yml' "\${baseline[@]}"
 ${KEEP_BASELINE}`;
 
@@ -117,12 +119,16 @@ export function command(io: CliIo, exit: Exit) {
     .action(async (options) => exit(await init(options, io)));
 }
 
-/** The perfsuite running now, as a command that works offline: npx in a project that has it, else its own bin. */
+/** A path as the next steps print it: relative to where the user is, or absolute when it lies outside. */
+function fromCwd(target: string, io: CliIo): string {
+  const relative = path.relative(io.cwd, target);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? target : relative;
+}
+
+/** The perfsuite running now, as a command that works offline from the user's directory: npx where the project there has it, else its own bin. */
 function runningPerfsuite(root: string, io: CliIo): string {
-  if (existsSync(path.join(root, 'node_modules/.bin/perfsuite'))) return 'npx perfsuite';
-  const bin = fileURLToPath(new URL('../../bin/perfsuite.js', import.meta.url));
-  const relative = path.relative(io.cwd, bin);
-  return `node ${relative.startsWith('..') && relative.split(path.sep).filter((p) => p === '..').length > 2 ? bin : relative}`;
+  if (path.resolve(io.cwd) === root && existsSync(path.join(root, 'node_modules/.bin/perfsuite'))) return 'npx perfsuite';
+  return `node ${fromCwd(fileURLToPath(new URL('../../bin/perfsuite.js', import.meta.url)), io)}`;
 }
 
 /** Which starter fits the repository: a Node project gets the devDependency workflow, any other the Action's. */
@@ -160,6 +166,8 @@ export async function init(options: { readonly dir: string }, io: CliIo): Promis
   const workflow = node
     ? `the workflow installs perfsuite with npm ci${dependency ? '' : ', so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite'}`
     : 'the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)';
-  await io.stdout(`next: ${perfsuite} validate suites/network.yml, then ${perfsuite} run 'suites/*.yml'; commit both files: ${workflow}\n`);
+  const suite = fromCwd(path.join(root, 'suites/network.yml'), io);
+  const suites = fromCwd(path.join(root, 'suites'), io);
+  await io.stdout(`next: ${perfsuite} validate ${suite}, then ${perfsuite} run '${suites}/*.yml'; commit both files: ${workflow}\n`);
   return ExitCode.ok;
 }

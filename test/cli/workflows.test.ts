@@ -78,7 +78,9 @@ describe('the README\'s GitHub section', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-readme-')), 'perf.yml');
     writeFileSync(file, first);
     expect(validate(file)).toBe('');
-    const steps = (parse(first) as { jobs: { perf: { steps: { uses?: string; run?: string }[] } } }).jobs.perf.steps;
+    const perf = (parse(first) as { jobs: { perf: { if?: string; steps: { uses?: string; run?: string }[] } } }).jobs.perf;
+    const steps = perf.steps;
+    expect(perf.if).toBe("github.event_name != 'push' || github.ref_name == github.event.repository.default_branch");
     expect(steps.map((s) => s.uses).filter((u) => u?.startsWith('perfsuite/'))).toEqual(['perfsuite/perfsuite@v1']);
     expect(steps.some((s) => (s.run ?? '').includes('npm'))).toBe(false);
     expect(first).toContain('github.event.repository.default_branch');
@@ -91,19 +93,27 @@ describe('perfsuite init', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
     prepare(dir);
     const result = spawnSync(process.execPath, [bin, 'init'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(validate(path.join(dir, '.github/workflows/perfsuite.yml'))).toBe('');
     const check = spawnSync(process.execPath, [bin, 'validate', 'suites/network.yml'], { cwd: dir, encoding: 'utf8' });
     expect(check.stdout).toBe("ok suites/network.yml: suite 'network', 2 groups, 4 cases\n");
-    const workflow = parse(readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: { perf: { steps: { uses?: string; run?: string; with?: Record<string, string> }[] } } };
+    const workflow = parse(readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: { perf: { if?: string; steps: { uses?: string; run?: string; with?: Record<string, string> }[] } } };
+    // measured on pull requests and on pushes to the default branch: a push to a pull request's branch runs once
+    expect(workflow.jobs.perf.if).toBe("github.event_name != 'push' || github.ref_name == github.event.repository.default_branch");
+    // values reach the scripts through the environment, never spliced in
+    for (const step of workflow.jobs.perf.steps) expect(step.run ?? '').not.toContain('${{');
     return { dir, stdout: result.stdout, workflow, steps: workflow.jobs.perf.steps, modeline: readFileSync(path.join(dir, 'suites/network.yml'), 'utf8').split('\n')[0] };
   }
-  // the next steps name the perfsuite that ran init, which works offline (npx perfsuite would reach for the registry)
-  const offline = `node ${path.relative(tmpdir(), bin).split(path.sep).filter((p) => p === '..').length > 2 ? bin : '.*'}`;
+  // the next steps name the perfsuite that ran init, which works offline (npx perfsuite would reach for the registry):
+  // its bin, absolute here since this checkout lies outside the temporary directory
+  const offline = `node ${bin}`;
 
   it('without package.json: a workflow with the perfsuite Action (no npm ci, which would fail), and next steps that work offline', () => {
     const { stdout, steps, modeline, workflow } = initIn();
-    expect(stdout).toMatch(new RegExp(`^wrote suites/network\\.yml\\nwrote \\.github/workflows/perfsuite\\.yml\\nnext: ${offline} validate suites/network\\.yml, then .* run 'suites/\\*\\.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action \\(this repository has no package\\.json, and needs none\\)\\n$`));
+    expect(stdout).toBe(
+      `wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: ${offline} validate suites/network.yml, then ${offline} run 'suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)\n`,
+    );
     expect(steps.map((s) => s.uses ?? 'run')).toEqual(['actions/checkout@v4', 'actions/cache/restore@v4', 'perfsuite/perfsuite@v1', 'actions/upload-artifact@v4', 'run', 'actions/cache/save@v4']);
     expect(steps.some((s) => (s.run ?? '').includes('npm ci'))).toBe(false);
     expect(steps[2]?.with).toMatchObject({ suites: 'suites/*.yml', 'missing-baseline': 'warn' });
@@ -125,6 +135,18 @@ describe('perfsuite init', () => {
       writeFileSync(path.join(dir, 'node_modules/.bin/perfsuite'), '');
     });
     expect(installed.stdout).toContain("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'; commit both files: the workflow installs perfsuite with npm ci\n");
+  });
+
+  it('with --dir, names the files from where the user is', () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    mkdirSync(path.join(parent, 'proj'));
+    const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    expect(result.stdout).toBe(
+      `wrote proj/suites/network.yml\nwrote proj/.github/workflows/perfsuite.yml\nnext: ${offline} validate proj/suites/network.yml, then ${offline} run 'proj/suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)\n`,
+    );
+    // and the printed commands work, as printed, from there
+    const check = spawnSync(process.execPath, [bin, 'validate', 'proj/suites/network.yml'], { cwd: parent, encoding: 'utf8' });
+    expect(check.status).toBe(0);
   });
 
   it('refuses to overwrite, writing nothing when any of its files exists', () => {
