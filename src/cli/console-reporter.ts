@@ -3,8 +3,9 @@ import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
 import { describeDifferences, describeHistory, describeShift, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
-import { formatDuration, formatMetric, plural } from '../report/format.js';
+import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
+import { plural } from '../model/words.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {

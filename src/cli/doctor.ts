@@ -14,6 +14,7 @@ import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
 import type { CliIo, Exit } from './io.js';
 import { readSuiteFiles, type SuiteOptions, suiteOptions } from './options.js';
+import { plural } from '../model/words.js';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('doctor')
@@ -106,7 +107,7 @@ export async function checkServerSide(server: PlannedServer, cases: readonly Cas
   if (problems.length > 0) return problems.map((problem) => ({ ok: false, what, detail: formatDiagnostic(problem) }));
   const found: string[] = [];
   if (algorithms.length > 0) found.push(describeCongestionControl(algorithms, facts));
-  if (pinsRemote) found.push(facts.cpuCount === undefined ? 'nproc did not answer there, so cpu_affinity remote is not checked' : `${facts.cpuCount} CPU${facts.cpuCount === 1 ? '' : 's'} for cpu_affinity remote`);
+  if (pinsRemote) found.push(facts.cpuCount === undefined ? 'nproc did not answer there, so cpu_affinity remote is not checked' : `${plural(facts.cpuCount, 'CPU')} for cpu_affinity remote`);
   return [{ ok: true, what, detail: found.join('; ') }];
 }
 

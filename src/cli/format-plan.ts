@@ -4,6 +4,7 @@ import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { formatDuration, shellQuote } from '../report/format.js';
 import type { Selection } from '../model/results.js';
 import { repeatRange } from '../model/suite-types.js';
+import { plural } from '../model/words.js';
 
 /** What the filters and the shard did, in a line or two. */
 export function describeSelection(selection: Selection): string[] {
@@ -11,7 +12,7 @@ export function describeSelection(selection: Selection): string[] {
   if (selection.filters.length > 0) lines.push(`filter ${selection.filters.map((f) => `'${f}'`).join(' ')}: ${selection.matched} of ${selection.of} cases`);
   const added = selection.controlsAdded ?? [];
   if (added.length > 0) {
-    lines.push(`kept ${added.length} control${added.length === 1 ? '' : 's'} the filter did not match, because a selected candidate is judged against ${added.length === 1 ? 'it' : 'them'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ` and ${added.length - 5} more` : ''}`);
+    lines.push(`kept ${plural(added.length, 'control')} the filter did not match, because a selected candidate is judged against ${added.length === 1 ? 'it' : 'them'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ` and ${added.length - 5} more` : ''}`);
   }
   if (selection.shard !== undefined) {
     const { index, total, estimatedSeconds } = selection.shard;
@@ -43,7 +44,7 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
     lines.push(`  ${planned.netperf.map(shellQuote).join(' ')}`);
     if (planned.load !== undefined) lines.push(`  under load, ${planned.load.streams} at once: ${planned.load.netperf.map(shellQuote).join(' ')}`);
   }
-  lines.push('', `${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'}, estimated ${formatDuration(plan.estimatedSeconds)}`);
+  lines.push('', `${plural(plan.cases.length, 'case')}, estimated ${formatDuration(plan.estimatedSeconds)}`);
   return `${lines.join('\n')}\n`;
 }
 

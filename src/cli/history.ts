@@ -73,7 +73,7 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
     throw new UsageError(`${results} is from a run that ${result.state === 'running' ? 'has not finished' : `was ${result.state}`}; only complete runs go into the history (a partial one would look like a change)`);
   }
   const { entries, newerLines } = readHistory(file, io);
-  if (newerLines > 0) throw new UsageError(`${file} has ${newerLines} entr${newerLines === 1 ? 'y' : 'ies'} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`);
+  if (newerLines > 0) throw new UsageError(`${file} has ${plural(newerLines, 'entry', 'entries')} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`);
   const entry = historyEntry(result);
   // the same run added twice would count its level twice (in the test and in the learned band)
   if (entries.some((e) => e.date === entry.date && e.provenance.commit === entry.provenance.commit && e.provenance.ciRunId === entry.provenance.ciRunId)) {
@@ -86,7 +86,7 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
   // the whole file is rewritten to a temporary file and renamed over the old one: a crash leaves the old or the new
   writeFileAtomic(absolute, appended.text);
   const cases = Object.keys(entry.cases).length;
-  await io.stdout(`added ${results} to ${file} (${cases} case${cases === 1 ? '' : 's'}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${appended.kept} entr${appended.kept === 1 ? 'y' : 'ies'}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`);
+  await io.stdout(`added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`);
   return 0;
 }
 

@@ -3,6 +3,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { formatDiagnostic, sortDiagnostics } from '../model/diagnostics.js';
 import { ExitCode, PerfsuiteError, SuiteError } from '../model/errors.js';
 import { type CliIo, type Exit, processIo } from './io.js';
+import { plural } from '../model/words.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -64,7 +65,7 @@ function handleError(error: unknown, io: CliIo): number {
     const diagnostics = sortDiagnostics(error.diagnostics);
     io.stderr(diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''));
     const files = new Set(diagnostics.map((d) => d.loc.file)).size;
-    io.stderr(`perfsuite: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was run\n`);
+    io.stderr(`perfsuite: ${plural(diagnostics.length, 'problem')} in ${plural(files, 'file')}; nothing was run\n`);
     return error.exitCode;
   }
   if (error instanceof PerfsuiteError) {

@@ -11,6 +11,7 @@ import { runSeconds, verdictOf } from '../results/verdict.js';
 import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
 import { DEFAULT_OUT_DIR } from './options.js';
 import { parseReporters, publishResults } from './publish-results.js';
+import { plural } from '../model/words.js';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('report')
@@ -41,7 +42,7 @@ function describeMerge(result: RunResult): string {
   if (merge === undefined) return '';
   const cases = result.suites.reduce((n, s) => n + s.cases.length, 0);
   const notes = mergeNotes(result, '').map((note) => `  ! ${note}`);
-  return `${[`joined ${merge.sources.length} results file${merge.sources.length === 1 ? '' : 's'}: ${cases} cases`, ...notes].join('\n')}\n`;
+  return `${[`joined ${plural(merge.sources.length, 'results file')}: ${plural(cases, 'case')}`, ...notes].join('\n')}\n`;
 }
 
 /** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */

@@ -30,6 +30,7 @@ import { fingerprintOf } from '../history/history-file.js';
 import type { HistoryEntry } from '../model/history.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
 import { readHistoryFile } from './history.js';
+import { plural } from '../model/words.js';
 
 export function command(io: CliIo, exit: Exit, version: string) {
   return new Command('run')
@@ -216,7 +217,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   if (writeFailure !== undefined) {
     const { error, savedCases: kept } = writeFailure;
     throw new PerfsuiteError(
-      `cannot write ${path.join(outDir, REPORTERS.json.file)} (${error.message}); the run stopped there, and the copy on disk holds the ${kept} case${kept === 1 ? '' : 's'} finished before it. Free space or pass another --out, then run again`,
+      `cannot write ${path.join(outDir, REPORTERS.json.file)} (${error.message}); the run stopped there, and the copy on disk holds the ${plural(kept, 'case')} finished before it. Free space or pass another --out, then run again`,
       ExitCode.unmeasured,
     );
   }

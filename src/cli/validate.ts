@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import type { CliIo, Exit } from './io.js';
 import { readSuiteFiles, type SuiteOptions, suiteOptions } from './options.js';
+import { plural } from '../model/words.js';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('validate')
@@ -17,7 +18,7 @@ export async function validate(files: readonly string[], options: SuiteOptions, 
   const { suites, cases } = readSuiteFiles(files, options, io);
   for (const suite of suites) {
     const count = cases.filter((c) => c.suite === suite.name).length;
-    await io.stdout(`ok ${suite.file}: suite '${suite.name}', ${suite.groups.length} group${suite.groups.length === 1 ? '' : 's'}, ${count} case${count === 1 ? '' : 's'}\n`);
+    await io.stdout(`ok ${suite.file}: suite '${suite.name}', ${plural(suite.groups.length, 'group')}, ${plural(count, 'case')}\n`);
   }
   return ExitCode.ok;
 }

@@ -4,6 +4,7 @@ import { judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
 import { METRICS } from '../model/metrics.js';
 import { AUTO_NEEDS_HISTORY, isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, toleranceOf, type Sides } from './judge-metric.js';
+import { plural } from '../model/words.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
 export function pairByRound(control: CaseResult, candidate: CaseResult, metric: MetricName): Sides {
@@ -60,7 +61,7 @@ function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate
   if (level > 0) return judgedOutcome(tolerance, sides, judge(level), { ...flags, alpha: sequential ? level : SIGNIFICANCE_LEVEL });
   // α is spent over the looks from min to max; this many rounds is not one of the looks that may decide
   const open = judgedOutcome(tolerance, sides, judge(SIGNIFICANCE_LEVEL), flags);
-  const note = `${n} round${n === 1 ? '' : 's'} cannot decide under the sequential plan of ${min}–${max} rounds, which shares α = ${SIGNIFICANCE_LEVEL} between its looks; measure more rounds`;
+  const note = `${plural(n, 'round')} cannot decide under the sequential plan of ${min}–${max} rounds, which shares α = ${SIGNIFICANCE_LEVEL} between its looks; measure more rounds`;
   const undecided: Record<string, unknown> = { ...open, verdict: 'inconclusive', passed: options.failOnInconclusive !== true, note };
   for (const key of ['lower', 'upper', 'improved', 'sampleNeeded']) delete undecided[key];
   return undecided as unknown as RegressionOutcome;

@@ -2,6 +2,7 @@ import { type Diagnostic, type SourceLocation, sortDiagnostics } from '../model/
 import type { CongestionControlFacts, HostFacts, PeerFacts } from '../model/host-facts.js';
 import { type Case, formatCpuAffinity, type GroupSpec, type Located, type ParamValue, type SuiteSpec } from '../model/suite-types.js';
 import { valueKey } from '../suite/normalize-param.js';
+import { plural } from '../model/words.js';
 
 /** Servers whose netserver runs on this host, so its CPUs are this host's. */
 const SAME_HOST_TYPES = new Set(['local', 'netns']);
@@ -76,7 +77,7 @@ function missingCpu(suiteOf: ReadonlyMap<string, SuiteSpec>, c: Case, side: 'loc
   return [
     {
       loc: locate(suiteOf, c, 'cpu_affinity', affinity),
-      message: `cpu_affinity ${formatCpuAffinity(affinity)} pins ${where} to CPU ${cpu}, but ${machine.name} has ${cpuCount} CPU${cpuCount === 1 ? '' : 's'} (${range}); netperf would not say so and pin nothing. Pick a CPU from that range, or leave ${side} out`,
+      message: `cpu_affinity ${formatCpuAffinity(affinity)} pins ${where} to CPU ${cpu}, but ${machine.name} has ${plural(cpuCount, 'CPU')} (${range}); netperf would not say so and pin nothing. Pick a CPU from that range, or leave ${side} out`,
     },
   ];
 }

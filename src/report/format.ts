@@ -67,4 +67,3 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h ${m}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
 
-export { plural } from '../model/words.js';

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { RunResult } from '../model/results.js';
 import { allCases } from '../results/verdict.js';
-import { plural } from './format.js';
 import { describeFailure, describeRegression, describeShift } from './report-text.js';
 import { describeNoise, noisyMetrics } from './noise.js';
 import { type CommonModeShift, commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
+import { plural } from '../model/words.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */
 export const MAX_ANNOTATIONS = 10;

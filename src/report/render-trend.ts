@@ -3,6 +3,7 @@ import { isJudgedInPoints, isMetricName, METRICS } from '../model/metrics.js';
 import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from './format.js';
 import { formatChange, formatJudged, formatP } from './report-text.js';
 import { escapeHtml, niceScale, round, textWidth } from './svg-charts.js';
+import { plural } from '../model/words.js';
 
 /** What the trend report is rendered with: the caller's clock and, when shown beside a run, which entry that run is. */
 export interface TrendOptions {
@@ -233,7 +234,7 @@ function describeSpan(report: TrendReport, options: TrendOptions): string {
   const dates = span.from === undefined || span.to === undefined ? '' : ` from ${shortDate(span.from)} to ${shortDate(span.to)}`;
   const changes = report.changePoints.length;
   const current = options.current === undefined ? '' : ` · this run is entry ${options.current.index}`;
-  return `${span.entries} history entr${span.entries === 1 ? 'y' : 'ies'} (runs)${dates} · ${report.series.length} series · ${changes} change point${changes === 1 ? '' : 's'}${current} · generated ${options.generatedAt}`;
+  return `${plural(span.entries, 'history entry', 'history entries')} (runs)${dates} · ${report.series.length} series · ${plural(changes, 'change point')}${current} · generated ${options.generatedAt}`;
 }
 
 const NO_CHANGES = 'No change points: every series stayed at one level.';
@@ -270,8 +271,8 @@ export function renderTrendHtml(report: TrendReport, options: TrendOptions): str
       const isCurrentShown = options.current !== undefined && series.points.some((p) => p.index === options.current?.index);
       const caption = [
         `<strong>${escapeHtml(series.metric)}</strong>`,
-        `${series.points.length} entr${series.points.length === 1 ? 'y' : 'ies'}`,
-        found === 0 ? 'no change point' : `${found} change point${found === 1 ? '' : 's'}`,
+        `${plural(series.points.length, 'entry', 'entries')}`,
+        found === 0 ? 'no change point' : `${plural(found, 'change point')}`,
         ...(isCurrentShown ? [`this run: entry ${options.current?.index ?? ''} (ringed)`] : []),
       ].join(' · ');
       const highlight = options.current === undefined ? {} : { highlight: options.current.index };
@@ -350,7 +351,7 @@ function renderMermaid(series: TrendSeries, changes: readonly ChangePoint[]): st
     `  line [${shown.map((p) => Number((p.median / unit.factor).toPrecision(4))).join(', ')}]`,
     '```',
     '',
-    `Change point${changes.length === 1 ? '' : 's'}: ${named.join('; ')}.${window}`,
+    `${changes.length === 1 ? 'Change point' : 'Change points'}: ${named.join('; ')}.${window}`,
   ].join('\n');
 }
 

@@ -1,8 +1,9 @@
 import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { formatMetric, formatSignificant, plural } from './format.js';
+import { formatMetric, formatSignificant } from './format.js';
 import type { CommonModeShift, Dip, Failure } from './view-model.js';
+import { plural } from '../model/words.js';
 
 /** The sentences every report shares, so the console, Markdown, HTML, JUnit and annotations say the same thing. */
 
@@ -202,7 +203,7 @@ export function mergeNotes(result: RunResult, quote = '`'): string[] {
   const merge = result.merge;
   if (merge === undefined) return [];
   const notes: string[] = [];
-  if (merge.missingShards.length > 0) notes.push(`Shard${merge.missingShards.length === 1 ? '' : 's'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
+  if (merge.missingShards.length > 0) notes.push(`${merge.missingShards.length === 1 ? 'Shard' : 'Shards'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
   if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases, 20, quote)}.`);
   if (merge.duplicateCases.length > 0) notes.push(`${plural(merge.duplicateCases.length, 'case')} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
   return notes;

@@ -1,9 +1,10 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { displayUnit, formatMetric, formatNumber, formatSignificant, plural } from './format.js';
+import { displayUnit, formatMetric, formatNumber, formatSignificant } from './format.js';
 import { formatDip } from './report-text.js';
 import type { CaseSeries, Dip, SweepChart, SweepLimit, SweepX } from './view-model.js';
+import { plural } from '../model/words.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */
 export function escapeHtml(text: string): string {

@@ -8,6 +8,7 @@ import type { PlannedCase } from '../plan/plan-cases.js';
 import { MIN_COMPARE_ROUNDS } from '../suite/expand-suite.js';
 import { shuffle } from '../stats/random.js';
 import { type CaseProgress, finishCase, measureRun, type RunCasesOptions, startProgress } from './measure-run.js';
+import { plural } from '../model/words.js';
 
 /**
  * Measures a control and its candidates interleaved (DESIGN §7, §10): each arm's warm-ups first, then round after
@@ -88,7 +89,7 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
         ...result,
         regressions,
         status: 'error',
-        error: { kind: 'too-few-rounds', message: `only ${pairs} round${pairs === 1 ? '' : 's'} measured both this case and its control ${controlResult.id}, and the paired test needs ${MIN_COMPARE_ROUNDS}; the failed runs' netperf output is in junit.xml (system-out) and results.json: fix the arm, or raise repeat max so more rounds remain` },
+        error: { kind: 'too-few-rounds', message: `only ${plural(pairs, 'round')} measured both this case and its control ${controlResult.id}, and the paired test needs ${MIN_COMPARE_ROUNDS}; the failed runs' netperf output is in junit.xml (system-out) and results.json: fix the arm, or raise repeat max so more rounds remain` },
       };
     }
     const judged = { ...result, regressions };

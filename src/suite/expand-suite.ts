@@ -4,6 +4,7 @@ import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
 import { DEFAULT_DURATION_SECONDS, isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
 import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
+import { plural } from '../model/words.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 
@@ -181,7 +182,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     if (spec.when === undefined || matchedWhen.has(spec) || diagnostics.length > before) continue;
     const keys = Object.keys(spec.when) as ParamName[];
     const seen = keys.map((key) => `${key}: ${[...new Set(groupCases.map((c) => (c.params[key] === undefined ? '(not set)' : formatParamValue(key, c.params[key]))))].join(', ')}`);
-    diagnostics.push({ loc: spec.loc, message: `this threshold's when: selects none of the ${groupCases.length} case${groupCases.length === 1 ? '' : 's'} of group '${group.name}', so ${spec.metric} would never be judged; its cases have ${seen.join('; ')}` });
+    diagnostics.push({ loc: spec.loc, message: `this threshold's when: selects none of the ${plural(groupCases.length, 'case')} of group '${group.name}', so ${spec.metric} would never be judged; its cases have ${seen.join('; ')}` });
   }
   cases.push(...(group.compare === undefined ? groupCases : assignArms(group, group.compare, groupCases, diagnostics)));
 }
@@ -245,7 +246,7 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
     const rounds = repeatRange(first.params).min;
     diagnostics.push({
       loc: first.params.repeat === undefined ? compare.loc : (repeatLoc(group) ?? compare.loc),
-      message: `compare: group '${group.name}' measures ${rounds} round${rounds === 1 ? '' : 's'} (${fewRounds.length} case${fewRounds.length === 1 ? '' : 's'}, from repeat: or --repeat), and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = 0.01 (1/2^7); leave repeat out (compare: groups default to { min: ${MIN_COMPARE_ROUNDS}, max: 20 }), or set it, or --repeat, to ${MIN_COMPARE_ROUNDS} or more`,
+      message: `compare: group '${group.name}' measures ${plural(rounds, 'round')} (${plural(fewRounds.length, 'case')}, from repeat: or --repeat), and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = 0.01 (1/2^7); leave repeat out (compare: groups default to { min: ${MIN_COMPARE_ROUNDS}, max: 20 }), or set it, or --repeat, to ${MIN_COMPARE_ROUNDS} or more`,
     });
   }
   // a control and its candidates run together, so they are listed together: the control first, then its candidates

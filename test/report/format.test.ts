@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural } from '../../src/report/format.js';
+import { plural } from '../../src/model/words.js';
 import { formatSample } from '../../src/report/report-text.js';
 import type { RegressionOutcome } from '../../src/model/results.js';
 
