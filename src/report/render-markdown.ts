@@ -5,7 +5,7 @@ import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, de
 import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { niceScale, PALETTE } from './svg-charts.js';
+import { coincidingSets, niceScale, PALETTE } from './svg-charts.js';
 import { noiseTag, noisyMetrics } from './noise.js';
 import { plural } from '../model/words.js';
 
@@ -107,6 +107,9 @@ function renderChart(chart: SweepChart): string | undefined {
   const notes = [`Lines: ${complete.map((s, i) => `■ ${COLOUR_NAMES[colours[i] ?? ''] ?? colours[i] ?? ''} ${code(s.label === '' ? chart.metric : s.label)}`).join(' · ')}`];
   const partial = chart.series.length - complete.length;
   if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${chart.axis} left out (see the table)`);
+  // Mermaid draws no markers: lines within 1% of each other hide one another, so the legend says which
+  const name = (i: number): string => `${COLOUR_NAMES[colours[i] ?? ''] ?? colours[i] ?? ''} ${code(complete[i]?.label || chart.metric)}`;
+  for (const set of coincidingSets({ ...chart, series: complete })) notes.push(`${set.length} lines coincide (within 1%), drawn over each other: ${set.map(name).join(', ')}`);
   out.push(notes.join('; '));
   return out.join('\n');
 }

@@ -134,13 +134,22 @@ export function renderSweepSvg(chart: SweepChart): string {
   }
   parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 40}" text-anchor="middle">${escapeHtml(chart.axis)}</text>`);
   parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`);
-  // thresholds: a dashed line at the limit, its expression above the line's right end (below it at the top of the axis)
-  let lastLabel = Number.POSITIVE_INFINITY;
+  // thresholds: a dashed line at the limit, its expression above the line's right end, else just below it (at the top
+  // of the axis), else the nearest free row inside the plot, so that labels of close limits never overlap
+  const labelRows: number[] = [];
+  const freeRow = (y: number): number => {
+    const inside = (row: number): boolean => row >= margin.top + 10 && row <= margin.top + plotHeight - 2;
+    const free = (row: number): boolean => labelRows.every((taken) => Math.abs(taken - row) >= 13);
+    for (let k = 0; k < 2 * drawn.length + 2; k += 1) {
+      for (const row of [y - 4 - 13 * k, y + 13 + 13 * k]) if (inside(row) && free(row)) return row;
+    }
+    return y - 4;
+  };
   for (const l of drawn) {
     const y = yAt(l.limit);
     const text = `${l.expression}${applies(l)}`;
-    const labelY = Math.min(y - 4, lastLabel - 13) < margin.top + 10 ? y + 13 : Math.min(y - 4, lastLabel - 13);
-    lastLabel = labelY;
+    const labelY = freeRow(y);
+    labelRows.push(labelY);
     parts.push(`<g class="threshold" data-limit="${l.limit}"><line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}" stroke="${FAIL}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="threshold" x="${margin.left + plotWidth - 4}" y="${round(labelY)}" text-anchor="end">${escapeHtml(text)}</text><title>${escapeHtml(`threshold ${chart.metric} ${text}`)}</title></g>`);
   }
   aboveLines.forEach((line, i) => parts.push(`<text class="threshold above" x="8" y="${14 + i * 14}">${escapeHtml(line)}</text>`));

@@ -169,6 +169,8 @@ export interface SweepChart {
 function sweepX(c: CaseResult, axis: ParamName): SweepX | undefined {
   const value = c.params[axis];
   if (typeof value === 'number') return value;
+  // a case that leaves streams out runs one: the same point as streams: 1, not a category of its own
+  if (axis === 'streams' && value === undefined) return 1;
   return value === undefined || value === 'default' ? 'default' : undefined;
 }
 

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RunResult } from '../../src/model/results.js';
 import { renderHtml } from '../../src/report/render-html.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
+import { renderSweepSvg } from '../../src/report/svg-charts.js';
+import type { SweepChart } from '../../src/report/view-model.js';
 import { expectSweepChartsTidy, expectTidy, isInside, layoutOf, useBrowser, type Box } from './browser.js';
 import { recordedSweep, syntheticRun } from './fixtures.js';
 
@@ -104,7 +107,27 @@ describe('sweep charts in report.html', () => {
     await big.close();
   });
 
+  it('keeps the labels of thresholds close together apart, also at the top of the axis', async () => {
+    const limits = [39e9, 39.2e9, 39.4e9, 20e9, 20.1e9].map((limit) => ({ expression: `>= ${limit / 1e9} Gbit/s`, limit, cases: 3 }));
+    const chart: SweepChart = {
+      axis: 'send_size',
+      metric: 'throughput',
+      xValues: [1024, 16384, 65536],
+      series: [{ label: '', points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: false })) }],
+      limits,
+      cases: 3,
+    };
+    const css = /<style>[\s\S]*?<\/style>/.exec(renderHtml(recordedSweep()))?.[0] ?? '';
+    const page = await open(`<!doctype html><html><head>${css}</head><body>${renderSweepSvg(chart)}</body></html>`);
+    expect(await page.locator('g.threshold').count()).toBe(5);
+    // every label inside the SVG and none on another (the lines themselves lie 1–2 px apart)
+    expectTidy(await layoutOf(page));
+    await page.close();
+  });
+
   it('gives lines that coincide distinct markers and says so under the chart; lines apart keep plain circles', async () => {
+    // report.md's Mermaid draws no markers: its legend line says which lines lie over each other
+    expect(renderMarkdown(coincidingRun())).toMatch(/\nLines: ■ blue .*; \d+ lines coincide \(within 1%\), drawn over each other: blue `[^`]+`, orange `/);
     const page = await open(renderHtml(coincidingRun()));
     const chart = page.locator('svg[data-chart="sweep"][data-axis="send_size"]');
     const note = (await chart.locator('text.note').allTextContents()).join(' ');

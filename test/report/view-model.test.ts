@@ -71,6 +71,19 @@ describe('report model', () => {
   });
 });
 
+describe('sweep charts of streams', () => {
+  it('puts a case that leaves streams out at streams 1, where it runs, not in a default category beside it', () => {
+    const run = withCases([
+      { params: { test: 'TCP_STREAM' }, metrics: { throughput: 1 } },
+      { params: { test: 'TCP_STREAM', streams: 2 }, metrics: { throughput: 2 } },
+      { params: { test: 'TCP_STREAM', streams: 4 }, metrics: { throughput: 3 } },
+    ]);
+    const [chart] = sweepCharts(groupsOf(run)[0]!);
+    expect(chart?.xValues).toEqual([1, 2, 4]);
+    expect(chart?.series[0]?.points.map((p) => p.x)).toEqual([1, 2, 4]);
+  });
+});
+
 describe('interim results (interval:)', () => {
   const withSeries = (series: readonly (readonly SeriesPoint[])[]): CaseResult => ({ ...recordedSweep().suites[0]!.cases[0]!, series });
   const rate = (points: readonly [number, number][]): SeriesPoint[] => points.map(([t, transaction_rate]) => ({ t, transaction_rate }));
