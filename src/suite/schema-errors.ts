@@ -27,6 +27,36 @@ const QUANTITY_NAMES: Readonly<Record<string, string>> = {
   percent: 'a percentage',
 };
 
+/** What a value checked by a `oneOf` of the schema may be, by its key, for one message instead of a message per branch. */
+const HOOK_FORM = 'a command as an argv list, like [sysctl, -w, net.core.rmem_max=4194304], or { in: namespace, run: [ip, link, show] }';
+const ONE_OF_FORMS: Readonly<Record<string, string>> = {
+  repeat: 'a whole number of runs from 1 to 1000, like repeat: 5, or { min, max } to measure rounds until a compare: verdict is decided, like repeat: { min: 7, max: 20 }',
+  setup: HOOK_FORM,
+  teardown: HOOK_FORM,
+};
+
+/**
+ * A value that fits no branch of a `oneOf` makes ajv report every branch's complaint at that value plus "must match
+ * exactly one schema in oneOf". When the value has the type of a branch (0 is an integer), that branch's complaints
+ * are the useful ones and the rest go; when it has no branch's type ('five'), the `oneOf` alone stays, as one error.
+ */
+function collapseOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const branchOf = (e: ErrorObject): string | undefined => /^(.*\/oneOf\/\d+)\//.exec(e.schemaPath)?.[1];
+  const drop = new Set<ErrorObject>();
+  for (const oneOf of errors.filter((e) => e.keyword === 'oneOf')) {
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      const branch = branchOf(e);
+      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && e.instancePath.startsWith(oneOf.instancePath)) branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    }
+    const fits = [...branches.values()].filter((complaints) => !complaints.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
+    const kept = fits.length === 1 ? fits[0] : undefined;
+    for (const complaints of branches.values()) if (complaints !== kept) for (const e of complaints) drop.add(e);
+    if (kept !== undefined) drop.add(oneOf);
+  }
+  return errors.filter((e) => !drop.has(e));
+}
+
 /** Turns schema errors into one `file:line:col` diagnostic each, with a did-you-mean for unknown keys. */
 export function schemaErrorsToDiagnostics(
   errors: readonly ErrorObject[],
@@ -35,7 +65,7 @@ export function schemaErrorsToDiagnostics(
   file: string,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const error of errors) {
+  for (const error of collapseOneOf(errors)) {
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.schemaPath.includes('/anyOf/1/')) continue;
     const message = describeError(error, root);
     const pointer =
@@ -66,18 +96,7 @@ function describeError(error: ErrorObject, root: unknown): string {
       return `${where} is missing the required key '${String(error.params['missingProperty'])}'${key === 'load' ? ', like load: { test: TCP_STREAM, streams: 2 }' : ''}`;
     case 'type': {
       const expected = String(error.params['type']).split(',').join(' or ');
-      const hint =
-        expected === 'boolean' && typeof value === 'string'
-          ? '; write true or false'
-          : expected === 'array' && isAxis(error.instancePath)
-            ? `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`
-            : key === 'cpu_affinity'
-              ? '; write CPU numbers like cpu_affinity: { local: 0, remote: 1 }'
-              : key === 'load'
-                ? '; write the load streams like load: { test: TCP_STREAM, streams: 2 }, or load: none'
-                : key === 'compare' && typeof value === 'string'
-                  ? `; name the axis and its control value, like compare: { ${value}: <the ${value} every other value is compared with> }`
-                  : '';
+      const hint = typeHint(key, value, expected, error.instancePath);
       // `key:` with nothing after it, or `- ` alone in a list
       if (value === null && isAxis(error.instancePath)) return `matrix axis '${key}' is empty; give it a list of values, like ${key}: [a, b]`;
       if (value === null) {
@@ -116,9 +135,24 @@ function describeError(error: ErrorObject, root: unknown): string {
       return `${String(error.params['property'])} needs ${String(error.params['missingProperty'])} in ${where}: netem varies a delay, so give ${String(error.params['missingProperty'])} too (like delay: 10ms, jitter: 1ms)`;
     case 'propertyNames':
       return `${where} has an invalid name: ${PATTERN_HINTS['name'] ?? ''}`;
+    case 'oneOf': {
+      const form = ONE_OF_FORMS[key];
+      return form === undefined ? `${key === '' ? where : key} is not valid here, not ${shown}; see \`perfsuite schema\`` : `${key} must be ${form}; not ${shown}`;
+    }
     default:
       return `${key === '' ? where : key} ${error.message ?? 'is invalid'}`;
   }
+}
+
+/** What to write instead of a value of the wrong type, by where it is: '' when the type says enough. */
+function typeHint(key: string, value: unknown, expected: string, pointer: string): string {
+  if (expected === 'boolean' && typeof value === 'string') return '; write true or false';
+  if (expected === 'array' && isAxis(pointer)) return `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`;
+  if (key === 'cpu_affinity') return '; write CPU numbers like cpu_affinity: { local: 0, remote: 1 }';
+  if (key === 'load') return '; write the load streams like load: { test: TCP_STREAM, streams: 2 }, or load: none';
+  if (/\/regression\/[^/]+$/.test(pointer) && typeof value === 'number') return `; write the allowed worsening with its % sign, like ${key}: ${value}% (a bare number could be meant as a fraction)`;
+  if (key === 'compare' && typeof value === 'string') return `; name the axis and its control value, like compare: { ${value}: <the ${value} every other value is compared with> }`;
+  return '';
 }
 
 /** Which kind of value a pattern in the schema checks, from the property it sits under. */

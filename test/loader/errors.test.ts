@@ -51,6 +51,9 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'when-matches-nothing': { line: 10, col: 9, message: /^this threshold's when: selects none of the 2 cases of group 'rr', so load_throughput would never be judged; its cases have load: none, 2xTCP_STREAM$/ },
   'axis-value-bad': { line: 7, col: 35, message: /^'BBR' is not valid for congestion_control; give one algorithm in lower case, like bbr or cubic/ },
   'ipv6-netns': { line: 9, col: 17, message: /^ip_version 6 cannot be used here: server 'ns' is a network namespace, whose link has IPv4 addresses only; .*local server \(it listens on ::1\)$/ },
+  'repeat-word': { line: 6, col: 13, message: /^repeat must be a whole number of runs from 1 to 1000, like repeat: 5, or \{ min, max \} .*; not 'five'$/ },
+  'repeat-zero': { line: 6, col: 13, message: /^repeat must be >= 1$/ },
+  'tolerance-bare-number': { line: 7, col: 19, message: /^throughput must be a string, not a number 15; write the allowed worsening with its % sign, like throughput: 15% \(a bare number could be meant as a fraction\)$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 
