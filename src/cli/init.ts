@@ -119,6 +119,9 @@ export function command(io: CliIo, exit: Exit) {
     .action(async (options) => exit(await init(options, io)));
 }
 
+/** The perfsuite package that is running (dist/cli/init.js lies two levels below it). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
 /** A path as the next steps print it: relative to where the user is, or absolute when it lies outside. */
 function fromCwd(target: string, io: CliIo): string {
   const relative = path.relative(io.cwd, target);
@@ -128,7 +131,7 @@ function fromCwd(target: string, io: CliIo): string {
 /** The perfsuite running now, as a command that works offline from the user's directory: npx where the project there has it, else its own bin. */
 function runningPerfsuite(root: string, io: CliIo): string {
   if (path.resolve(io.cwd) === root && existsSync(path.join(root, 'node_modules/.bin/perfsuite'))) return 'npx perfsuite';
-  return `node ${fromCwd(fileURLToPath(new URL('../../bin/perfsuite.js', import.meta.url)), io)}`;
+  return `node ${fromCwd(path.join(PACKAGE_ROOT, 'bin/perfsuite.js'), io)}`;
 }
 
 /** Which starter fits the repository: a Node project gets the devDependency workflow, any other the Action's. */
@@ -164,7 +167,7 @@ export async function init(options: { readonly dir: string }, io: CliIo): Promis
   }
   const perfsuite = runningPerfsuite(root, io);
   const workflow = node
-    ? `the workflow installs perfsuite with npm ci${dependency ? '' : ', so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite'}`
+    ? `the workflow installs perfsuite with npm ci${dependency ? '' : `, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, this copy: npm install --save-dev ${PACKAGE_ROOT})`}`
     : 'the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)';
   const suite = fromCwd(path.join(root, 'suites/network.yml'), io);
   const suites = fromCwd(path.join(root, 'suites'), io);

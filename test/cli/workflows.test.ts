@@ -127,7 +127,7 @@ describe('perfsuite init', () => {
     const bare = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "version": "1.0.0" }\n'));
     expect(bare.steps.map((s) => s.uses ?? s.run?.split('\n')[0])).toContain('npm ci');
     expect(bare.steps.some((s) => s.uses === 'perfsuite/perfsuite@v1')).toBe(false);
-    expect(bare.stdout).toContain('commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite\n');
+    expect(bare.stdout).toContain(`commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, this copy: npm install --save-dev ${path.resolve(projectRoot)})\n`);
     expect(bare.modeline).toBe('# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json');
     const installed = initIn((dir) => {
       writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "^0.3.0" } }\n');
