@@ -133,7 +133,7 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   const lines: string[] = [];
   const comparison = result.comparison;
   if (comparison !== undefined) {
-    lines.push(`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither`);
+    lines.push(`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither; the change is the Hodges–Lehmann estimate over every pair of runs, not the ratio of the medians`);
     if (comparison.environmentDifferences.length > 0) lines.push(chalk.yellow(`  ! machine or setup differs from the baseline's: ${describeDifferences(comparison.environmentDifferences)}`));
     if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${plural(comparison.missingCases.length, 'baseline case')} not run: ${listIds(comparison.missingCases, 5, '')}`));
     if (comparison.newCases.length > 0) lines.push(`  - ${plural(comparison.newCases.length, 'case')} without a baseline: ${listIds(comparison.newCases, 5, '')}`);

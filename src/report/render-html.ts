@@ -1,7 +1,7 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RunResult } from '../model/results.js';
 import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
-import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
+import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
@@ -71,14 +71,16 @@ function renderComparison(result: RunResult): string {
   for (const shift of commonModeShifts(result)) notes.push(`<p class="warning"><strong>${escapeHtml(describeShift(shift).replace(/^t/, 'T'))}.</strong></p>`);
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
-    const items = inconclusive.slice(0, 20).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
+    const items = listedInconclusive(compared).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
     notes.push(`<div class="warning"><strong>${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
   }
   const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
+  // what would decide an inconclusive comparison is said once, in the list above the table
+  const listed = new Set(listedInconclusive(compared).map(({ outcome }) => outcome));
   const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
-    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes))}</td></tr>`;
+    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))}</td></tr>`;
   });
   const title = comparisonTitle(new Set(compared.map(({ outcome }) => outcome.source)), comparison !== undefined, history !== undefined);
   return [

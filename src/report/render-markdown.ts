@@ -1,7 +1,7 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
-import { caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
+import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
@@ -213,7 +213,7 @@ function renderComparison(result: RunResult): string {
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
     out.push(`> ⚠️ **${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
-    for (const { case: c, outcome } of inconclusive.slice(0, 20)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
+    for (const { case: c, outcome } of listedInconclusive(compared)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
     if (inconclusive.length > 20) out.push(`> - and ${inconclusive.length - 20} more`);
     out.push('');
   }
@@ -225,10 +225,12 @@ function renderComparisonTable(result: RunResult): string {
   const out: string[] = [];
   const compared = comparedMetrics(result);
   const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
+  // what would decide an inconclusive comparison is said once, in the list above the table
+  const listed = new Set(listedInconclusive(compared).map(({ outcome }) => outcome));
   const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const bounds = formatBounds(r);
-    return `| ${r.improved === true ? '🟢' : COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r, footnotes))} |`;
+    return `| ${r.improved === true ? '🟢' : COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))} |`;
   });
   if (rows.length > 0) {
     const table = ['| verdict | case | metric | against | control / baseline / history | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');

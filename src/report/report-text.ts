@@ -86,14 +86,16 @@ export function evidenceMethod(outcome: RegressionOutcome): string | undefined {
 /**
  * The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)".
  * With `footnotes` (from evidenceFootnotes), the method is a mark instead ("p = 0.004, 5 vs 5 runs¹"), stated once under the table.
+ * An inconclusive verdict's note (what would decide it) follows, unless `inconclusiveNote: false`: a report's tables leave
+ * it to the list of inconclusive comparisons above them.
  */
-export function formatEvidence(outcome: RegressionOutcome, footnotes?: ReadonlyMap<string, string>): string {
+export function formatEvidence(outcome: RegressionOutcome, footnotes?: ReadonlyMap<string, string>, options: { readonly inconclusiveNote?: boolean } = {}): string {
   const method = evidenceMethod(outcome);
   // every report shows the verdict beside this, so the reason alone
   if (method === undefined) return outcome.note ?? outcome.changeReason ?? 'no values';
   const mark = footnotes?.get(method);
   const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)}${mark === undefined ? ` (${method})` : mark}`;
-  return outcome.verdict === 'inconclusive' && outcome.note !== undefined ? `${stats}; ${outcome.note}` : stats;
+  return outcome.verdict === 'inconclusive' && outcome.note !== undefined && options.inconclusiveNote !== false ? `${stats}; ${outcome.note}` : stats;
 }
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
@@ -158,11 +160,14 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */
-export const AB_METHOD = `Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict is judged on the per-round paired ratios: regressed = worse beyond the tolerance and a one-sided sign test p ≤ ${SIGNIFICANCE_LEVEL}; unchanged = the ${(1 - SIGNIFICANCE_LEVEL) * 100}% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell). With repeat { min, max } the looks after each round share α, so measuring until decided raises no more false alarms than one look.`;
+export const AB_METHOD = `Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict and the change are judged on the per-round paired ratios (the change is their median, which can differ from the ratio of the two arms' medians): regressed = worse beyond the tolerance and a one-sided sign test p ≤ ${SIGNIFICANCE_LEVEL}; unchanged = the ${(1 - SIGNIFICANCE_LEVEL) * 100}% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell). With repeat { min, max } the looks after each round share α, so measuring until decided raises no more false alarms than one look.`;
+
+/** What a baseline comparison's change is, since it need not be the ratio of the two medians shown beside it. */
+export const BASELINE_CHANGE = "The change is the Hodges–Lehmann estimate, the median of the ratios of every run here to every baseline run: with noisy runs it can differ from the ratio of the two medians shown.";
 
 /** How a comparison with a stored baseline is judged. */
 export function BASELINE_METHOD(alpha: number): string {
-  return `Regressed = worse beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${alpha}; unchanged = the ${(1 - alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither.`;
+  return `Regressed = worse beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${alpha}; unchanged = the ${(1 - alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither. ${BASELINE_CHANGE}`;
 }
 
 /** How a comparison with the history is judged. */

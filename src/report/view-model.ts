@@ -213,6 +213,11 @@ export function comparedMetrics(result: RunResult): { readonly case: CaseResult;
   return allCases(result).flatMap((c) => (c.regressions ?? []).map((outcome) => ({ case: c, outcome })));
 }
 
+/** The inconclusive comparisons a report lists above its comparison table, each with what would decide it (the first 20). */
+export function listedInconclusive(compared: ReturnType<typeof comparedMetrics>): typeof compared {
+  return compared.filter(({ outcome }) => outcome.verdict === 'inconclusive').slice(0, 20);
+}
+
 /** The metrics of a group that were compared with a baseline, for Δ columns. */
 export function deltaMetrics(view: GroupView): MetricName[] {
   return view.metrics.filter((metric) => view.cases.some((c) => (c.regressions ?? []).some((r) => r.metric === metric)));

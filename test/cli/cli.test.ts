@@ -263,7 +263,7 @@ describe('perfsuite compare and --baseline', () => {
     const lines = result.stdout.split('\n');
     const start = lines.findIndex((line) => line.startsWith('baseline baseline.json ('));
     expect(lines[start]).toBe(
-      'baseline baseline.json (2026-11-26T13:27:39.135Z); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither',
+      'baseline baseline.json (2026-11-26T13:27:39.135Z); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither; the change is the Hodges–Lehmann estimate over every pair of runs, not the ratio of the medians',
     );
     expect(lines[start + 1]).toBe("  ! machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657");
     expect(lines[start + 2]).toBe('  ! 1 baseline case not run: sweep/unreachable');
