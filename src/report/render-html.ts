@@ -20,7 +20,7 @@ div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
-th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
+th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td:not(.text){white-space:nowrap}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
 table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
@@ -243,7 +243,7 @@ export function renderHtml(result: RunResult): string {
   const underLoad = underLoadPairs(result);
   let current: string | undefined;
   const views = groupsOf(result);
-  if (showsSpread(views)) suites.push(`<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}.</p>`);
+  if (showsSpread(views)) suites.push(`<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`);
   for (const view of views) {
     if (view.suite.name !== current) {
       suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);

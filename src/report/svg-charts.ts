@@ -136,11 +136,15 @@ export function renderSweepSvg(chart: SweepChart): string {
   parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`);
   // thresholds: a dashed line at the limit, its expression above the line's right end, else just below it (at the top
   // of the axis), else the nearest free row inside the plot, so that labels of close limits never overlap
+  // and never on a case's marker under the label (a failed case's red ring most of all)
   const labelRows: number[] = [];
-  const freeRow = (y: number): number => {
+  const markers = chart.series.flatMap((series) => series.points.map((p) => ({ x: xAt(p.x), y: yAt(p.y) })));
+  const freeRow = (y: number, text: string): number => {
+    const left = margin.left + plotWidth - 4 - textWidth(text, font);
     const inside = (row: number): boolean => row >= margin.top + 10 && row <= margin.top + plotHeight - 2;
-    const free = (row: number): boolean => labelRows.every((taken) => Math.abs(taken - row) >= 13);
-    for (let k = 0; k < 2 * drawn.length + 2; k += 1) {
+    const clear = (row: number): boolean => markers.every((m) => m.x + 8 < left || m.y + 7 < row - 10 || m.y - 7 > row + 3);
+    const free = (row: number): boolean => clear(row) && labelRows.every((taken) => Math.abs(taken - row) >= 13);
+    for (let k = 0; k < 2 * drawn.length + 2 + markers.length; k += 1) {
       for (const row of [y - 4 - 13 * k, y + 13 + 13 * k]) if (inside(row) && free(row)) return row;
     }
     return y - 4;
@@ -148,7 +152,7 @@ export function renderSweepSvg(chart: SweepChart): string {
   for (const l of drawn) {
     const y = yAt(l.limit);
     const text = `${l.expression}${applies(l)}`;
-    const labelY = freeRow(y);
+    const labelY = freeRow(y, text);
     labelRows.push(labelY);
     parts.push(`<g class="threshold" data-limit="${l.limit}"><line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}" stroke="${FAIL}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="threshold" x="${margin.left + plotWidth - 4}" y="${round(labelY)}" text-anchor="end">${escapeHtml(text)}</text><title>${escapeHtml(`threshold ${chart.metric} ${text}`)}</title></g>`);
   }

@@ -1,11 +1,28 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { UsageError } from '../model/errors.js';
 import { isMetricName, type MetricName } from '../model/metrics.js';
 import { defined } from '../model/defined.js';
+import { closestMatch } from '../model/did-you-mean.js';
 import { RESULTS_SCHEMA_VERSION, type RegressionOutcome, type RunResult, type ThresholdOutcome } from '../model/results.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
+
+/** " (did you mean base/results.json?)" for a misspelt file name or directory, from what exists beside it. */
+function nearbyFile(absolute: string, written: string): string {
+  const suggest = (dir: string, name: string): string | undefined => {
+    try {
+      return closestMatch(name, readdirSync(dir));
+    } catch {
+      return undefined;
+    }
+  };
+  const inDir = suggest(path.dirname(absolute), path.basename(absolute));
+  if (inDir !== undefined) return ` (did you mean ${path.join(path.dirname(written), inDir)}?)`;
+  const parent = path.dirname(absolute);
+  const dir = existsSync(parent) ? undefined : suggest(path.dirname(parent), path.basename(parent));
+  return dir === undefined ? '' : ` (did you mean ${path.join(path.dirname(path.dirname(written)), dir, path.basename(written))}?)`;
+}
 
 /** Reads and checks every results file, reporting every bad one at once. */
 export function readResultsFiles(files: readonly string[], cwd: string, role = ''): RunResult[] {
@@ -14,9 +31,14 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
   const problems: string[] = [];
   const results: RunResult[] = [];
   for (const file of files) {
+    const absolute = path.resolve(cwd, file);
+    if (!existsSync(absolute)) {
+      problems.push(`${role}${file} does not exist${nearbyFile(absolute, file)}; pass a results.json written by perfsuite run`);
+      continue;
+    }
     let data: unknown;
     try {
-      data = JSON.parse(readFileSync(path.resolve(cwd, file), 'utf8'));
+      data = JSON.parse(readFileSync(absolute, 'utf8'));
     } catch (error) {
       problems.push(`${role}${file}: cannot read it as JSON (${(error as Error).message}); pass a results.json written by perfsuite run`);
       continue;

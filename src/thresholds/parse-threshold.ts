@@ -60,6 +60,9 @@ const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:
  * ```
  * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused.
  */
+/** The unit a bare number in a threshold most often means, by what the metric measures. */
+const LIKELY_UNIT: Readonly<Partial<Record<Dimension, string>>> = { bitrate: 'Mbit/s', time: 'µs', rate: '/s' };
+
 export function parseThreshold(expression: string, metric: MetricName, options: { readonly bareNumberInMetricUnit?: boolean } = {}): Parsed<Threshold> {
   const info = METRICS[metric];
   const example = `${metric}: ">= 100 ${info.unit}"`;
@@ -88,7 +91,9 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
   // 0 is 0 in any unit; files of perfsuite 0.1.0 were written when a bare number meant the metric's own unit
   const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true;
   if (unitText === '' && !bareAllowed) {
-    return { ok: false, message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${example}` };
+    // their own number with the unit they most likely meant, which the message then says is a guess
+    const likely = LIKELY_UNIT[info.dimension] ?? info.unit;
+    return { ok: false, message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${metric}: "${op} ${numberText} ${likely}" if ${likely} is what you meant` };
   }
   let factor = 1;
   if (unitText !== '') {

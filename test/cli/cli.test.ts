@@ -205,7 +205,7 @@ describe('perfsuite report', () => {
     expect(lines[0]).toMatch(/^perfsuite: broken\.json: cannot read it as JSON \(.*\); pass a results\.json written by perfsuite run$/);
     expect(lines[1]).toBe('perfsuite: future.json: schemaVersion is 3, this perfsuite reads 1 and 2; render it with the perfsuite version that wrote it');
     expect(lines[2]).toMatch(/^perfsuite: wrong\.json: not a perfsuite results file: \/ must have required property '\w+'/);
-    expect(lines[3]).toMatch(/^perfsuite: missing\.json: cannot read it as JSON \(ENOENT/);
+    expect(lines[3]).toBe('perfsuite: missing.json does not exist; pass a results.json written by perfsuite run');
     expect(readdirSync(dir).sort()).toEqual(['broken.json', 'future.json', 'wrong.json']);
   });
 
@@ -315,8 +315,16 @@ describe('perfsuite compare and --baseline', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-nobase-'));
     const run = await perfsuite(['run', 'suites/loopback-udp.yml', '--out', dir, '--baseline', path.join(dir, 'missing.json')]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^perfsuite: --baseline .*missing\.json: cannot read it as JSON \(ENOENT: no such file or directory/);
+    expect(run.stderr).toMatch(/^perfsuite: --baseline .*missing\.json does not exist; pass a results\.json written by perfsuite run\n/);
     expect(readdirSync(dir)).toEqual([]);
+    // a typo in the file's name or its directory: the file that is there
+    mkdirSync(path.join(dir, 'base'));
+    writeFileSync(path.join(dir, 'base', 'results.json'), '{}');
+    for (const typo of ['base/reslts.json', 'bse/results.json']) {
+      const misspelt = await perfsuite(['compare', typo, 'base/results.json'], { cwd: dir });
+      expect(misspelt.status).toBe(2);
+      expect(misspelt.stderr.split('\n')[0]).toBe(`perfsuite: baseline ${typo} does not exist (did you mean base/results.json?); pass a results.json written by perfsuite run`);
+    }
     writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
     const compare = await perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
     expect(compare.status).toBe(2);

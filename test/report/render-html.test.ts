@@ -109,6 +109,8 @@ describe('report.html in headless Chromium', () => {
     expect(await improved.locator('td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1%', 'rgb(26, 127, 55)']);
     // each case's spread, explained once; a noisy case warned in its note
     expect(await page.locator('p.spread-note').count()).toBe(1);
+    // the error bars of the charts are said there too: a static page has no tooltips to explain them
+    expect(await page.locator('p.spread-note').innerText()).toContain("the bar through a point spans that case's lowest to highest run");
     expect(await page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] span.spread').innerText()).toBe('±1.5%');
     expect(await page.locator('tr[data-case="sweep/bulk[nodelay=true,send_size=64K]"] span.noisy').evaluate((span) => [span.textContent, getComputedStyle(span).backgroundColor])).toEqual(['⚠ throughput too noisy for a 5% tolerance (±6.2% run to run)', 'rgb(255, 248, 197)']);
     const inconclusive = page.locator('table.comparison tr.inconclusive');

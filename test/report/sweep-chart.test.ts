@@ -5,7 +5,7 @@ import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSweepSvg } from '../../src/report/svg-charts.js';
 import type { SweepChart } from '../../src/report/view-model.js';
-import { expectSweepChartsTidy, expectTidy, isInside, layoutOf, useBrowser, type Box } from './browser.js';
+import { expectSweepChartsTidy, expectTidy, isInside, layoutOf, overlaps, useBrowser, type Box } from './browser.js';
 import { recordedSweep, syntheticRun } from './fixtures.js';
 
 const { open } = useBrowser();
@@ -108,20 +108,26 @@ describe('sweep charts in report.html', () => {
   });
 
   it('keeps the labels of thresholds close together apart, also at the top of the axis', async () => {
-    const limits = [39e9, 39.2e9, 39.4e9, 20e9, 20.1e9].map((limit) => ({ expression: `>= ${limit / 1e9} Gbit/s`, limit, cases: 3 }));
+    // 34 Gbit/s: right at the last case's marker, a failed one's red ring, which lies under the label's end
+    const limits = [20e9, 20.1e9, 34e9, 39e9, 39.2e9, 39.4e9].map((limit) => ({ expression: `>= ${limit / 1e9} Gbit/s`, limit, cases: 3 }));
     const chart: SweepChart = {
       axis: 'send_size',
       metric: 'throughput',
       xValues: [1024, 16384, 65536],
-      series: [{ label: '', points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: false })) }],
+      series: [{ label: '', points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: i === 2 })) }],
       limits,
       cases: 3,
     };
     const css = /<style>[\s\S]*?<\/style>/.exec(renderHtml(recordedSweep()))?.[0] ?? '';
     const page = await open(`<!doctype html><html><head>${css}</head><body>${renderSweepSvg(chart)}</body></html>`);
-    expect(await page.locator('g.threshold').count()).toBe(5);
+    expect(await page.locator('g.threshold').count()).toBe(6);
     // every label inside the SVG and none on another (the lines themselves lie 1–2 px apart)
     expectTidy(await layoutOf(page));
+    // and none on a case's marker
+    const boxes = async (selector: string): Promise<Box[]> => page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom })));
+    const markers = await boxes('.point');
+    expect(markers).toHaveLength(3);
+    for (const label of await boxes('text.threshold')) for (const marker of markers) expect(overlaps(label, marker)).toBe(false);
     await page.close();
   });
 

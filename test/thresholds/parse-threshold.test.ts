@@ -10,6 +10,9 @@ describe('threshold expressions', () => {
   it('refuses a bare number: the unit says which scale is meant', () => {
     expect(message('>= 1000', 'throughput')).toMatch(/^threshold '>= 1000' has no unit; write one \(throughput takes bit\/s, kbit\/s, Mbit\/s, Gbit\/s/);
     expect(message('< 5', 'latency_p99')).toMatch(/has no unit; write one \(latency_p99 takes ns, us, µs, ms, s\)/);
+    // the example is the user's own number, with the unit most likely meant
+    expect(message('>= 1000', 'throughput')).toMatch(/, like throughput: ">= 1000 Mbit\/s" if Mbit\/s is what you meant$/);
+    expect(message('< 5', 'latency_p99')).toMatch(/, like latency_p99: "< 5 µs" if µs is what you meant$/);
   });
 
   it('suggests the bit rate for a lower-case b, never the byte rate 8× off', () => {
