@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -227,4 +227,24 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(quiet.stdout).not.toContain('::error');
     expect(quiet.summary).toBe('');
   });
+});
+
+describe('the action step that builds perfsuite', () => {
+  it('with dist/ prebuilt (a release tag), installs the runtime dependencies only, and perfsuite runs', () => {
+    const step = action.runs.steps.find((s) => s.id === 'build');
+    if (step?.run === undefined) throw new Error('no run step with id build in action.yml');
+    // the action's checkout at a release tag: the package files and the built dist/, no node_modules
+    const checkout = mkdtempSync(path.join(tmpdir(), 'perfsuite-action-build-'));
+    for (const entry of ['package.json', 'package-lock.json', 'bin', 'dist', 'schemas', 'scripts']) cpSync(path.join(projectRoot, entry), path.join(checkout, entry), { recursive: true });
+    const script = path.join(checkout, '..', `${path.basename(checkout)}.sh`);
+    writeFileSync(script, step.run);
+    // npm's cache holds every dependency after `npm ci`: no network beyond what CI already fetched
+    const build = spawnSync('bash', bashArgs(script), { cwd: checkout, encoding: 'utf8', env: { ...process.env, npm_config_prefer_offline: 'true' }, timeout: 120_000 });
+    expect(build.status, build.stderr).toBe(0);
+    const installed = readdirSync(path.join(checkout, 'node_modules'));
+    for (const runtime of ['yaml', 'ajv', 'execa', 'junit-report-builder', 'chalk', 'commander']) expect(installed).toContain(runtime);
+    for (const devOnly of ['typescript', 'mermaid', 'vitest', 'playwright-core']) expect(installed).not.toContain(devOnly);
+    const check = spawnSync(process.execPath, [path.join(checkout, 'bin/perfsuite.js'), 'validate', path.join(projectRoot, 'suites/loopback-tcp.yml')], { encoding: 'utf8' });
+    expect(check.stdout).toBe("ok " + path.join(projectRoot, 'suites/loopback-tcp.yml') + ": suite 'loopback-tcp', 2 groups, 10 cases\n");
+  }, 150_000);
 });
