@@ -26,18 +26,21 @@ function pairedSpread(outcome: RegressionOutcome | undefined): number | undefine
 /**
  * The metrics of a measured case whose judged statistic spreads more than half their `regression:` tolerance (DESIGN
  * §10): a change of the tolerance's size then hides in the noise, so a gate on it either cries wolf or stays
- * inconclusive. That statistic is the runs, or for the candidate of a `compare:` group the per-round ratios to its
- * control (the control itself is judged against nothing); learned (`auto`) tolerances and metrics judged in points
- * (loss) have no percentage to compare with.
+ * inconclusive. That statistic is, for the candidate of a `compare:` group, its per-round ratios to its control, and
+ * otherwise the case's runs (judged against a baseline or history, or to be, once there is one); an arm that nothing
+ * judges on its own runs (a control, with no baseline or history) is not flagged. Learned (`auto`) tolerances and
+ * metrics judged in points (loss) have no percentage to compare with.
  */
 export function noisyMetrics(c: CaseResult): NoiseFlag[] {
-  if (c.status === 'error' || c.runs.length < 2 || c.arm?.role === 'control') return [];
+  if (c.status === 'error' || c.runs.length < 2) return [];
   return (c.regression ?? []).flatMap((t) => {
     if (t.auto === true || isJudgedInPoints(t.metric)) return [];
-    const paired = c.arm !== undefined;
-    const spread = paired ? pairedSpread(c.regressions?.find((r) => r.metric === t.metric && r.source === 'control')) : c.spread[t.metric]?.cvPercent;
+    const outcomes = (c.regressions ?? []).filter((r) => r.metric === t.metric);
+    const paired = outcomes.find((r) => r.source === 'control');
+    const onRuns = c.arm === undefined || outcomes.some((r) => r.source !== 'control');
+    const spread = paired !== undefined ? pairedSpread(paired) : onRuns ? c.spread[t.metric]?.cvPercent : undefined;
     if (spread === undefined || spread <= t.tolerancePercent / 2) return [];
-    return [{ metric: t.metric, spreadPercent: spread, paired, tolerancePercent: t.tolerancePercent, file: t.file, line: t.line }];
+    return [{ metric: t.metric, spreadPercent: spread, paired: paired !== undefined, tolerancePercent: t.tolerancePercent, file: t.file, line: t.line }];
   });
 }
 

@@ -41,13 +41,15 @@ const ONE_OF_FORMS: Readonly<Record<string, string>> = {
  * are the useful ones and the rest go; when it has no branch's type ('five'), the `oneOf` alone stays, as one error.
  */
 function collapseOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  // the innermost oneOf branch an error comes from (the schema nests no oneOf in another's branch today)
   const branchOf = (e: ErrorObject): string | undefined => /^(.*\/oneOf\/\d+)\//.exec(e.schemaPath)?.[1];
+  const within = (pointer: string, root: string): boolean => pointer === root || pointer.startsWith(`${root}/`);
   const drop = new Set<ErrorObject>();
   for (const oneOf of errors.filter((e) => e.keyword === 'oneOf')) {
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
       const branch = branchOf(e);
-      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && e.instancePath.startsWith(oneOf.instancePath)) branches.set(branch, [...(branches.get(branch) ?? []), e]);
+      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && within(e.instancePath, oneOf.instancePath)) branches.set(branch, [...(branches.get(branch) ?? []), e]);
     }
     const fits = [...branches.values()].filter((complaints) => !complaints.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
     const kept = fits.length === 1 ? fits[0] : undefined;
@@ -150,7 +152,10 @@ function typeHint(key: string, value: unknown, expected: string, pointer: string
   if (expected === 'array' && isAxis(pointer)) return `; a matrix axis is a list, like ${key}: [${typeof value === 'string' ? value : JSON.stringify(value)}]`;
   if (key === 'cpu_affinity') return '; write CPU numbers like cpu_affinity: { local: 0, remote: 1 }';
   if (key === 'load') return '; write the load streams like load: { test: TCP_STREAM, streams: 2 }, or load: none';
-  if (/\/regression\/[^/]+$/.test(pointer) && typeof value === 'number') return `; write the allowed worsening with its % sign, like ${key}: ${value}% (a bare number could be meant as a fraction)`;
+  if (/\/regression\/[^/]+$/.test(pointer) && typeof value === 'number') {
+    // a bare number is ambiguous: 15 may mean 15%, 0.15 a fraction (15%) or 0.15%
+    return value < 1 ? `; write the allowed worsening with its % sign: ${key}: ${value * 100}% if ${value} is a fraction, ${key}: ${value}% if it is a percentage` : `; write the allowed worsening with its % sign, like ${key}: ${value}%`;
+  }
   if (key === 'compare' && typeof value === 'string') return `; name the axis and its control value, like compare: { ${value}: <the ${value} every other value is compared with> }`;
   return '';
 }
@@ -162,7 +167,7 @@ function patternKind(schemaPath: string): string {
   if (['socket_buffer', 'local_buffer', 'remote_buffer'].includes(property)) return 'bufferSize';
   if (property === 'duration' || property === 'timeout' || property === 'interval' || property === 'name') return property;
   if (property === 'server' || schemaPath.includes('/propertyNames/')) return 'name';
-  if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/')) return 'percent';
+  if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/') || schemaPath.includes('/tolerancePercent/')) return 'percent';
   if (property === 'rate') return 'rate';
   if (property === 'congestion_control') return 'congestion_control';
   if (property === 'delay' || property === 'jitter') return 'time';

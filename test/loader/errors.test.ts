@@ -53,7 +53,8 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'ipv6-netns': { line: 9, col: 17, message: /^ip_version 6 cannot be used here: server 'ns' is a network namespace, whose link has IPv4 addresses only; .*local server \(it listens on ::1\)$/ },
   'repeat-word': { line: 6, col: 13, message: /^repeat must be a whole number of runs from 1 to 1000, like repeat: 5, or \{ min, max \} .*; not 'five'$/ },
   'repeat-zero': { line: 6, col: 13, message: /^repeat must be >= 1$/ },
-  'tolerance-bare-number': { line: 7, col: 19, message: /^throughput must be a string, not a number 15; write the allowed worsening with its % sign, like throughput: 15% \(a bare number could be meant as a fraction\)$/ },
+  'tolerance-bare-number': { line: 7, col: 19, message: /^throughput must be a string, not a number 15; write the allowed worsening with its % sign, like throughput: 15%$/ },
+  'tolerance-quoted-number': { line: 7, col: 19, message: /^'15' is a size, but throughput takes a percentage; write it like 5%$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 
@@ -70,6 +71,14 @@ describe('suite errors', () => {
       expect(diagnostic?.message).toMatch(expected.message);
     });
   }
+
+  it('reports a bad hook and a bad hook ten entries later, each at its own line (one oneOf per entry)', () => {
+    const diagnostics = diagnosticsOf([`${dir}/hooks-two-bad.yml`]);
+    expect(diagnostics.map((d) => [d.loc.line, d.message.split(';')[0]])).toEqual([
+      [7, 'setup must be a command as an argv list, like [sysctl, -w, net.core.rmem_max=4194304], or { in: namespace, run: [ip, link, show] }'],
+      [18, "unknown key 'bogus' in setup[11] of server 's' (expected one of: in, run)"],
+    ]);
+  });
 
   it('reports every problem of a file at once, in order', () => {
     const diagnostics = diagnosticsOf([`${dir}/many-errors.yml`]);

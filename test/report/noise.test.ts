@@ -35,6 +35,19 @@ describe('too noisy for the tolerance (DESIGN §10: the spread of the statistic 
     expect(noisyMetrics({ ...head, regressions })).toEqual([]);
   });
 
+  it("flags an arm judged against a baseline by its runs' spread, the control too", () => {
+    const control = casesOf(abRun()).find((c) => c.arm?.role === 'control')!;
+    const swing = [1.3, 0.7, 1.2, 0.8, 1.25, 0.75, 1.1, 0.9, 1];
+    const runs = control.runs.map((r, i) => ({ throughput: (r.throughput ?? 0) * (swing[i] ?? 1) }));
+    const spread = { throughput: { min: 0, max: 0, cvPercent: cvPercent(runs.map((r) => r.throughput)) } };
+    // alone, nothing judges a control's runs; against a baseline, the Mann–Whitney verdict does
+    expect(noisyMetrics({ ...control, runs, spread })).toEqual([]);
+    const baseline = { ...control.regression![0]!, source: 'baseline' as const, against: 'baseline.json', verdict: 'inconclusive' as const, change: 0, againstValue: 1, currentValue: 1, againstRuns: [1, 1], currentRuns: [1, 1], tolerance: 0.03, passed: true };
+    const [flag] = noisyMetrics({ ...control, runs, spread, regressions: [baseline] });
+    expect(flag).toMatchObject({ metric: 'throughput', paired: false });
+    expect(flag?.spreadPercent).toBeGreaterThan(15);
+  });
+
   it('flags no case that could not be measured', () => {
     const noisy = comparedSweep().suites[0]!.cases.find((c) => noisyMetrics(c).length > 0)!;
     expect(noisyMetrics({ ...noisy, status: 'error' })).toEqual([]);
