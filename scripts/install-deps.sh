@@ -42,36 +42,48 @@ finish() {
 
 # Debian's netperf package starts a netserver daemon listening on every interface (port 12865), now and at every boot.
 # Its init script ignores NETSERVER_ENABLE (it tests the variable's name, not its value), so the boot links are switched
-# off and a running daemon stopped; perfsuite starts its own netservers, bound to 127.0.0.1.
-listening_12865() { have ss && ss -Hltn 'sport = :12865' 2>/dev/null | grep -q .; }
+# off and a daemon listening on the network is stopped; perfsuite starts its own netservers, bound to 127.0.0.1.
+# Nothing here is fatal: without root it says what to do instead.
+try_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif have sudo; then sudo "$@"
+  else return 1
+  fi
+}
+# the listeners on port 12865 bound to an address other than loopback, as `ss` prints them
+network_12865() { have ss && ss -Hltnp 'sport = :12865' 2>/dev/null | awk '$4 !~ /^(127\.|\[::1\])/'; }
 switch_off_netperf_daemon() {
   [ -x /etc/init.d/netperf ] || return 0
-  local changed=false
+  local changed=false failed=false listeners pids
   if [ -f /etc/default/netperf ] && grep -q '^NETSERVER_ENABLE=YES' /etc/default/netperf; then
-    as_root sed -i 's/^NETSERVER_ENABLE=YES/NETSERVER_ENABLE=NO/' /etc/default/netperf
-    changed=true
+    if try_root sed -i 's/^NETSERVER_ENABLE=YES/NETSERVER_ENABLE=NO/' /etc/default/netperf; then changed=true; else failed=true; fi
   fi
   if ls /etc/rc[2-5].d/S*netperf >/dev/null 2>&1; then
-    # (update-rc.d also asks systemctl, which complains where there is no netperf unit: its output is not the result)
-    if have update-rc.d; then as_root update-rc.d netperf disable >/dev/null 2>&1 || true; fi
-    if ls /etc/rc[2-5].d/S*netperf >/dev/null 2>&1; then echo "warning: could not switch off the boot links of /etc/init.d/netperf (update-rc.d netperf disable); the netserver daemon would start at boot, listening on every interface" >&2; fi
-    changed=true
+    # (update-rc.d also asks systemctl, which complains where there is no netperf unit: the links are the result)
+    if have update-rc.d; then try_root update-rc.d netperf disable >/dev/null 2>&1 || true; fi
+    if ls /etc/rc[2-5].d/S*netperf >/dev/null 2>&1; then failed=true; else changed=true; fi
   fi
   if have systemctl && [ -d /run/systemd/system ] && systemctl is-enabled netperf >/dev/null 2>&1; then
-    as_root systemctl disable netperf >/dev/null 2>&1
-    changed=true
+    if try_root systemctl disable netperf >/dev/null 2>&1; then changed=true; else failed=true; fi
   fi
-  # stop only a daemon that is listening on the network: the init script's stop ends every netserver on the machine
-  if listening_12865; then
-    if have systemctl && [ -d /run/systemd/system ]; then as_root systemctl stop netperf >/dev/null 2>&1 || true; fi
-    if listening_12865; then as_root /etc/init.d/netperf stop >/dev/null 2>&1 || true; fi
-    changed=true
+  # stop a netserver listening on the network by its pid (the init script's stop would end every netserver, a
+  # perfsuite run's own on 127.0.0.1 too)
+  listeners=$(network_12865)
+  if [ -n "$listeners" ]; then
+    pids=$(printf '%s\n' "$listeners" | grep -o '"netserver",pid=[0-9]*' | cut -d= -f2 | sort -u)
+    for pid in $pids; do try_root kill "$pid" 2>/dev/null || true; done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(network_12865)" ] && break; sleep 0.2; done
+    if [ -n "$pids" ] && [ -z "$(network_12865)" ]; then changed=true; fi
   fi
-  if listening_12865; then
-    echo "warning: something still listens on port 12865 (netserver's default): $(ss -Hltnp 'sport = :12865' 2>/dev/null | head -n 1); stop it, since it answers netperf from the network" >&2
+  listeners=$(network_12865)
+  if [ -n "$listeners" ]; then
+    echo "warning: something listens on port 12865 (netserver's default) on the network, and this script could not stop it: $(printf '%s' "$listeners" | head -n 1); stop it (as root: systemctl stop netperf, or kill it), since it answers netperf from other machines" >&2
+  elif $failed; then
+    echo "warning: Debian's netperf package starts a netserver daemon on every interface (port 12865) at boot, and switching it off needs root: run sudo update-rc.d netperf disable" >&2
   elif $changed; then
     echo "switched off the netserver daemon of Debian's netperf package (which listens on every interface, port 12865, and starts at boot); perfsuite starts its own on 127.0.0.1"
   fi
+  if ! have ss; then echo "note: without ss (iproute2) this script cannot check that nothing listens on port 12865" >&2; fi
 }
 
 have_browser() { have chromium || have chromium-browser || have google-chrome || [ -n "${PERFSUITE_CHROMIUM:-}" ]; }
@@ -122,14 +134,16 @@ if $need_netperf; then
            /URIs:[^\n]*\/debian\/?(\n|$)/ && !/security/ && !done { sub(/Components:[^\n]*/, "Components: non-free"); print; done = 1 }' \
         /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.sources >/dev/null
     else
-      # the machine's own Debian mirror, from its one-line sources (past any [options], only an http(s) …/debian URI, not
-      # security, updates or backports, never a cdrom: or third-party entry), else the default one
-      mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '
+      # the machine's own Debian mirror, from its one-line sources: past any [options], an http(s) …/debian URI whose
+      # suite is this release's codename with main among its components (not security, updates or backports, never a
+      # cdrom: or a third-party repository such as Docker's …/linux/debian, whose suite is its own); else the default
+      mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk -v codename="${VERSION_CODENAME:-}" '
         $1 == "deb" {
           i = 2
           if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-          uri = $i; suite = $(i + 1)
-          if (uri ~ /^https?:\/\/[^ ]*\/debian\/?$/ && uri !~ /security/ && suite !~ /-(security|updates|backports)$/) { print uri; exit }
+          uri = $i; suite = $(i + 1); main = 0
+          for (j = i + 2; j <= NF; j++) if ($j == "main") main = 1
+          if (uri ~ /^https?:\/\/[^ ]*\/debian\/?$/ && uri !~ /security/ && suite == codename && main) { print uri; exit }
         }' || true)
       echo "deb ${mirror:-http://deb.debian.org/debian} ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
     fi
