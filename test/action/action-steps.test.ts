@@ -191,7 +191,7 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     [2, 'usage-error'],
     [3, 'unmeasured'],
     [130, 'interrupted'],
-    [143, 'cancelled'],
+    [143, 'interrupted'],
     [7, 'unknown'],
   ])('perfsuite exit %i: the step exits with it, verdict=%s', (code, verdict) => {
     const run = runStep({}, { STUB_EXIT: String(code) });
@@ -215,6 +215,32 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.outputs['exit-code']).toBe('130');
     expect(run.outputs['verdict']).toBe('cancelled');
     expect(run.status).toBe(130);
+  });
+
+  it('as a normal user, runs a netns suite through sudo -E in a session of its own (setsid), so that sudo relays a cancel', () => {
+    const stubs: Record<string, string> = {
+      // a normal user's id; sudo and setsid say they ran, then run the rest (sudo without its -E)
+      id: '#!/usr/bin/env bash\nif [ "$1" = -u ]; then echo 1000; else exec /usr/bin/id "$@"; fi\n',
+      sudo: '#!/usr/bin/env bash\necho "sudo: $*"\n[ "$1" = -E ] && shift\nexec "$@"\n',
+      setsid: '#!/usr/bin/env bash\necho "setsid: $1"\nexec "$@"\n',
+    };
+    const run = runStep({ suites: 'suites/*.yml' }, {}, (workspace) => {
+      mkdirSync(path.join(workspace, 'suites'));
+      writeFileSync(path.join(workspace, 'suites/ns.yml'), 'servers:\n  ns: { type: netns }\n');
+      const bin = path.join(path.dirname(workspace), 'bin');
+      for (const [name, text] of Object.entries(stubs)) writeFileSync(path.join(bin, name), text, { mode: 0o755 });
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n').filter((line) => /^(setsid|sudo): /.test(line))).toEqual(['setsid: sudo', `sudo: -E env PATH=${run.stdout.match(/sudo: -E env PATH=(\S+)/)?.[1] ?? ''} node ${actionPath}/bin/perfsuite.js run suites/*.yml --out perfsuite-results`]);
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
+    // a suite without netns runs without sudo
+    const plain = runStep({ suites: 'suites/*.yml' }, {}, (workspace) => {
+      mkdirSync(path.join(workspace, 'suites'));
+      writeFileSync(path.join(workspace, 'suites/lo.yml'), 'servers:\n  lo: { type: local }\n');
+      const bin = path.join(path.dirname(workspace), 'bin');
+      for (const [name, text] of Object.entries(stubs)) writeFileSync(path.join(bin, name), text, { mode: 0o755 });
+    });
+    expect(plain.stdout).not.toMatch(/^(setsid|sudo): /m);
   });
 
   it('publishes annotations and the job summary by default; publish: false leaves both to the join', () => {
