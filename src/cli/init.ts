@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../model/errors.js';
+import { shellQuote } from '../report/format.js';
 import { type CliIo, type Exit, whyNotWritable } from './io.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */
@@ -112,11 +113,11 @@ export const NPM_WORKFLOW = `${HEADER('with perfsuite from package.json (a devDe
           npx perfsuite run 'suites/*.yml' "\${baseline[@]}"
 ${KEEP_BASELINE}`;
 
-export function command(io: CliIo, exit: Exit) {
+export function command(io: CliIo, exit: Exit, version: string) {
   return new Command('init')
     .description('write a starter suite (suites/network.yml) and a GitHub workflow that runs it; never overwrites')
     .option('--dir <dir>', 'the repository to write into', '.')
-    .action(async (options) => exit(await init(options, io)));
+    .action(async (options) => exit(await init({ ...options, version }, io)));
 }
 
 /** The perfsuite package that is running (dist/cli/init.js lies two levels below it). */
@@ -131,7 +132,7 @@ function fromCwd(target: string, io: CliIo): string {
 /** The perfsuite running now, as a command that works offline from the user's directory: npx where the project there has it, else its own bin. */
 function runningPerfsuite(root: string, io: CliIo): string {
   if (path.resolve(io.cwd) === root && existsSync(path.join(root, 'node_modules/.bin/perfsuite'))) return 'npx perfsuite';
-  return `node ${fromCwd(path.join(PACKAGE_ROOT, 'bin/perfsuite.js'), io)}`;
+  return `node ${shellQuote(fromCwd(path.join(PACKAGE_ROOT, 'bin/perfsuite.js'), io))}`;
 }
 
 /** Which starter fits the repository: a Node project gets the devDependency workflow, any other the Action's. */
@@ -148,7 +149,7 @@ function starterFiles(root: string): { files: readonly { path: string; text: str
   return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_IN_PACKAGE) }, { path: '.github/workflows/perfsuite.yml', text: NPM_WORKFLOW }], node: true, dependency };
 }
 
-export async function init(options: { readonly dir: string }, io: CliIo): Promise<number> {
+export async function init(options: { readonly dir: string; readonly version: string }, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, options.dir);
   const { files, node, dependency } = starterFiles(root);
   const existing = files.filter((file) => existsSync(path.join(root, file.path)));
@@ -167,10 +168,10 @@ export async function init(options: { readonly dir: string }, io: CliIo): Promis
   }
   const perfsuite = runningPerfsuite(root, io);
   const workflow = node
-    ? `the workflow installs perfsuite with npm ci${dependency ? '' : `, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, this copy: npm install --save-dev ${PACKAGE_ROOT})`}`
+    ? `the workflow installs perfsuite with npm ci${dependency ? '' : `, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, a tarball of this copy: npm pack ${shellQuote(PACKAGE_ROOT)} && npm install --save-dev ./perfsuite-${options.version}.tgz, and commit the .tgz too, so that npm ci finds it on the runner)`}`
     : 'the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)';
   const suite = fromCwd(path.join(root, 'suites/network.yml'), io);
   const suites = fromCwd(path.join(root, 'suites'), io);
-  await io.stdout(`next: ${perfsuite} validate ${suite}, then ${perfsuite} run '${suites}/*.yml'; commit both files: ${workflow}\n`);
+  await io.stdout(`next: ${perfsuite} validate ${shellQuote(suite)}, then ${perfsuite} run ${shellQuote(`${suites}/*.yml`)}; commit both files: ${workflow}\n`);
   return ExitCode.ok;
 }

@@ -127,7 +127,10 @@ describe('perfsuite init', () => {
     const bare = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "version": "1.0.0" }\n'));
     expect(bare.steps.map((s) => s.uses ?? s.run?.split('\n')[0])).toContain('npm ci');
     expect(bare.steps.some((s) => s.uses === 'perfsuite/perfsuite@v1')).toBe(false);
-    expect(bare.stdout).toContain(`commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, this copy: npm install --save-dev ${path.resolve(projectRoot)})\n`);
+    const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(bare.stdout).toContain(
+      `commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, a tarball of this copy: npm pack ${path.resolve(projectRoot)} && npm install --save-dev ./perfsuite-${version}.tgz, and commit the .tgz too, so that npm ci finds it on the runner)\n`,
+    );
     expect(bare.modeline).toBe('# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json');
     const installed = initIn((dir) => {
       writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "^0.3.0" } }\n');
@@ -147,6 +150,17 @@ describe('perfsuite init', () => {
     // and the printed commands work, as printed, from there
     const check = spawnSync(process.execPath, [bin, 'validate', 'proj/suites/network.yml'], { cwd: parent, encoding: 'utf8' });
     expect(check.status).toBe(0);
+  });
+
+  it('quotes a path with a space, so the next steps still work as printed in a shell', () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    mkdirSync(path.join(parent, 'my proj'));
+    const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'my proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    const next = /^next: (.*?), then /m.exec(result.stdout)?.[1] ?? '';
+    expect(next).toBe(`${offline} validate 'my proj/suites/network.yml'`);
+    expect(result.stdout).toContain(`then ${offline} run 'my proj/suites/*.yml';`);
+    const check = spawnSync('sh', ['-c', next], { cwd: parent, encoding: 'utf8' });
+    expect(check.stdout).toBe("ok my proj/suites/network.yml: suite 'network', 2 groups, 4 cases\n");
   });
 
   it('refuses to overwrite, writing nothing when any of its files exists', () => {
