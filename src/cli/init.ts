@@ -38,7 +38,7 @@ tests:
     thresholds:
       latency_p99: "< 10ms"
     regression:
-      transaction_rate: 25%              # loopback rates vary ~11% run to run on a small VM; a real link far less
+      transaction_rate: 30%              # loopback rates vary 9–14% run to run on a small VM; a real link far less
 `;
 
 /** Where the schema is for the suite's modeline: in node_modules when perfsuite is a dependency, else the v1 release's. */
