@@ -28,14 +28,17 @@ function pairedSpread(outcome: RegressionOutcome | undefined): number | undefine
  * §10): a change of the tolerance's size then hides in the noise, so a gate on it either cries wolf or stays
  * inconclusive. That statistic is, for the candidate of a `compare:` group, its per-round ratios to its control, and
  * otherwise the case's runs (judged against a baseline or history, or to be, once there is one); an arm that nothing
- * judges on its own runs (a control, with no baseline or history) is not flagged. Learned (`auto`) tolerances and
- * metrics judged in points (loss) have no percentage to compare with.
+ * judges on its own runs (a control, with no baseline or history) is not flagged, nor is a metric whose comparison
+ * decided (regressed or unchanged: the noise did not stop it). Learned (`auto`) tolerances and metrics judged in points
+ * (loss) have no percentage to compare with.
  */
 export function noisyMetrics(c: CaseResult): NoiseFlag[] {
   if (c.status === 'error' || c.runs.length < 2) return [];
   return (c.regression ?? []).flatMap((t) => {
     if (t.auto === true || isJudgedInPoints(t.metric)) return [];
     const outcomes = (c.regressions ?? []).filter((r) => r.metric === t.metric);
+    // a comparison that decided (regressed or unchanged) was not too noisy to tell, whatever the spread
+    if (outcomes.some((r) => r.verdict === 'regressed' || r.verdict === 'unchanged')) return [];
     const paired = outcomes.find((r) => r.source === 'control');
     const onRuns = c.arm === undefined || outcomes.some((r) => r.source !== 'control');
     const spread = paired !== undefined ? pairedSpread(paired) : onRuns ? c.spread[t.metric]?.cvPercent : undefined;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { UsageError } from '../model/errors.js';
@@ -8,20 +8,22 @@ import { closestMatch } from '../model/did-you-mean.js';
 import { RESULTS_SCHEMA_VERSION, type RegressionOutcome, type RunResult, type ThresholdOutcome } from '../model/results.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 
-/** " (did you mean base/results.json?)" for a misspelt file name or directory, from what exists beside it. */
+/** " (did you mean base/results.json?)" for a misspelt file name or directory, naming only a file that exists. */
 function nearbyFile(absolute: string, written: string): string {
-  const suggest = (dir: string, name: string): string | undefined => {
+  const isFile = (candidate: string): boolean => existsSync(candidate) && statSync(candidate).isFile();
+  const closest = (dir: string, name: string): string | undefined => {
     try {
-      return closestMatch(name, readdirSync(dir));
+      return closestMatch(name, readdirSync(dir).filter((entry) => entry !== name));
     } catch {
       return undefined;
     }
   };
-  const inDir = suggest(path.dirname(absolute), path.basename(absolute));
-  if (inDir !== undefined) return ` (did you mean ${path.join(path.dirname(written), inDir)}?)`;
+  const inDir = closest(path.dirname(absolute), path.basename(absolute));
+  if (inDir !== undefined && isFile(path.join(path.dirname(absolute), inDir))) return ` (did you mean ${path.join(path.dirname(written), inDir)}?)`;
   const parent = path.dirname(absolute);
-  const dir = existsSync(parent) ? undefined : suggest(path.dirname(parent), path.basename(parent));
-  return dir === undefined ? '' : ` (did you mean ${path.join(path.dirname(path.dirname(written)), dir, path.basename(written))}?)`;
+  const dir = existsSync(parent) ? undefined : closest(path.dirname(parent), path.basename(parent));
+  if (dir !== undefined && isFile(path.join(path.dirname(parent), dir, path.basename(absolute)))) return ` (did you mean ${path.join(path.dirname(path.dirname(written)), dir, path.basename(written))}?)`;
+  return '';
 }
 
 /** Reads and checks every results file, reporting every bad one at once. */
@@ -34,6 +36,11 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
     const absolute = path.resolve(cwd, file);
     if (!existsSync(absolute)) {
       problems.push(`${role}${file} does not exist${nearbyFile(absolute, file)}; pass a results.json written by perfsuite run`);
+      continue;
+    }
+    if (statSync(absolute).isDirectory()) {
+      const inside = path.join(file, 'results.json');
+      problems.push(`${role}${file} is a directory; pass the results.json in it${existsSync(path.join(absolute, 'results.json')) ? ` (${inside})` : ', written by perfsuite run'}`);
       continue;
     }
     let data: unknown;

@@ -325,6 +325,9 @@ describe('perfsuite compare and --baseline', () => {
       expect(misspelt.status).toBe(2);
       expect(misspelt.stderr.split('\n')[0]).toBe(`perfsuite: baseline ${typo} does not exist (did you mean base/results.json?); pass a results.json written by perfsuite run`);
     }
+    // the directory itself, as --out named it
+    const directory = await perfsuite(['compare', 'base', 'base/results.json'], { cwd: dir });
+    expect(directory.stderr.split('\n')[0]).toBe('perfsuite: baseline base is a directory; pass the results.json in it (base/results.json)');
     writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
     const compare = await perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
     expect(compare.status).toBe(2);

@@ -48,6 +48,15 @@ describe('too noisy for the tolerance (DESIGN §10: the spread of the statistic 
     expect(flag?.spreadPercent).toBeGreaterThan(15);
   });
 
+  it('flags no metric whose comparison decided: regressed or unchanged, the noise did not stop it', () => {
+    const bulk = comparedSweep().suites[0]!.cases.find((c) => c.id === 'sweep/bulk[nodelay=true,send_size=64K]')!;
+    expect(bulk.regressions?.map((r) => r.verdict)).toEqual(['regressed']);
+    expect(bulk.spread['throughput']?.cvPercent).toBeGreaterThan(2.5);
+    expect(noisyMetrics(bulk)).toEqual([]);
+    // the same runs before any comparison: flagged, since a gate on them would be
+    expect(noisyMetrics({ ...bulk, regressions: undefined }).map((f) => f.metric)).toEqual(['throughput']);
+  });
+
   it('flags no case that could not be measured', () => {
     const noisy = comparedSweep().suites[0]!.cases.find((c) => noisyMetrics(c).length > 0)!;
     expect(noisyMetrics({ ...noisy, status: 'error' })).toEqual([]);
@@ -57,12 +66,12 @@ describe('too noisy for the tolerance (DESIGN §10: the spread of the statistic 
     const run = comparedSweep();
     const suite = run.suites[0]!;
     const noisy = suite.cases.filter((c) => noisyMetrics(c).length > 0);
-    // 12 copies of the 3 noisy cases under other ids: 39 too-noisy warnings and 2 inconclusive ones, of which 8 fit
+    // 12 copies of the 2 noisy cases under other ids: 26 too-noisy warnings and 2 inconclusive ones, of which 8 fit
     // with the counting line (GitHub shows 10 a step, one is left to the step's own)
     const copies = Array.from({ length: 12 }, (_, k) => noisy.map((c) => ({ ...c, id: `${c.id}#${k}`, regressions: [] }))).flat();
     const lines = renderAnnotations({ ...run, suites: [{ ...suite, cases: [...suite.cases, ...copies] }] }, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
     const warnings = lines.filter((line) => line.startsWith('::warning'));
     expect(warnings).toHaveLength(9);
-    expect(warnings.at(-1)).toBe('::warning title=perfsuite%3A 33 more warnings::33 metrics too noisy for their tolerances; GitHub shows only 10 warnings per step. Every one is in the job summary.');
+    expect(warnings.at(-1)).toBe('::warning title=perfsuite%3A 20 more warnings::20 metrics too noisy for their tolerances; GitHub shows only 10 warnings per step. Every one is in the job summary.');
   });
 });
