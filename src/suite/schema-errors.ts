@@ -115,6 +115,9 @@ function describeError(error: ErrorObject, root: unknown): string {
       return `${key} must be ${JSON.stringify(error.params['allowedValue'])}, not ${shown}`;
     case 'pattern': {
       const definition = patternKind(error.schemaPath);
+      // '10' or '5 %': a percentage without its sign, or with a space before it
+      const percentage = definition === 'percent' && typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value)?.[1] : undefined;
+      if (percentage !== undefined) return `${shown} is not valid for ${key}; write it like ${percentage}%, with the % sign and no space`;
       const expected = QUANTITY_NAMES[definition];
       const actual = typeof value === 'string' ? describeQuantity(value) : undefined;
       const mismatch = expected !== undefined && actual !== undefined && actual !== expected ? ` is ${actual}, but ${key} takes ${expected}` : ` is not valid for ${key}`;

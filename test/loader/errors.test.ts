@@ -54,7 +54,7 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   'repeat-word': { line: 6, col: 13, message: /^repeat must be a whole number of runs from 1 to 1000, like repeat: 5, or \{ min, max \} .*; not 'five'$/ },
   'repeat-zero': { line: 6, col: 13, message: /^repeat must be >= 1$/ },
   'tolerance-bare-number': { line: 7, col: 19, message: /^throughput must be a string, not a number 15; write the allowed worsening with its % sign, like throughput: 15%$/ },
-  'tolerance-quoted-number': { line: 7, col: 19, message: /^'15' is a size, but throughput takes a percentage; write it like 5%$/ },
+  'tolerance-quoted-number': { line: 7, col: 19, message: /^'15' is not valid for throughput; write it like 15%, with the % sign and no space$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };
 
