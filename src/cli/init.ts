@@ -136,17 +136,24 @@ function runningPerfsuite(root: string, io: CliIo): string {
 }
 
 /** Which starter fits the repository: a Node project gets the devDependency workflow, any other the Action's. */
-function starterFiles(root: string): { files: readonly { path: string; text: string }[]; node: boolean; dependency: boolean } {
+function starterFiles(root: string): { files: readonly { path: string; text: string }[]; node: boolean; dependency: string | undefined } {
   const manifest = path.join(root, 'package.json');
-  if (!existsSync(manifest)) return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_ONLINE) }, { path: '.github/workflows/perfsuite.yml', text: ACTION_WORKFLOW }], node: false, dependency: false };
-  let dependency = false;
+  if (!existsSync(manifest)) return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_ONLINE) }, { path: '.github/workflows/perfsuite.yml', text: ACTION_WORKFLOW }], node: false, dependency: undefined };
+  let dependency: string | undefined;
   try {
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-    dependency = pkg.devDependencies?.['perfsuite'] !== undefined || pkg.dependencies?.['perfsuite'] !== undefined;
+    dependency = pkg.devDependencies?.['perfsuite'] ?? pkg.dependencies?.['perfsuite'];
   } catch {
     // an unreadable package.json is still a Node project's
   }
   return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_IN_PACKAGE) }, { path: '.github/workflows/perfsuite.yml', text: NPM_WORKFLOW }], node: true, dependency };
+}
+
+/** Why the runner's `npm ci` cannot install perfsuite as package.json names it: a `file:` path outside the repository. */
+function unreachableOnRunner(spec: string, root: string): boolean {
+  if (!spec.startsWith('file:')) return false;
+  const relative = path.relative(root, path.resolve(root, spec.slice('file:'.length)));
+  return relative.startsWith('..') || path.isAbsolute(relative);
 }
 
 export async function init(options: { readonly dir: string; readonly version: string }, io: CliIo): Promise<number> {
@@ -164,14 +171,19 @@ export async function init(options: { readonly dir: string; readonly version: st
     } catch (error) {
       throw new UsageError(`cannot write ${target}: ${whyNotWritable(path.dirname(target), error as Error)}; pass a writable --dir`);
     }
-    await io.stdout(`wrote ${path.relative(io.cwd, target) || target}\n`);
+    await io.stdout(`wrote ${fromCwd(target, io)}\n`);
   }
   const perfsuite = runningPerfsuite(root, io);
   const workflow = node
-    ? `the workflow installs perfsuite with npm ci${dependency ? '' : `, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, a tarball of this copy: npm pack ${shellQuote(PACKAGE_ROOT)} && npm install --save-dev ./perfsuite-${options.version}.tgz, and commit the .tgz too, so that npm ci finds it on the runner)`}`
+    ? `the workflow installs perfsuite with npm ci${dependency !== undefined ? '' : `, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, a tarball of this copy: npm pack ${shellQuote(PACKAGE_ROOT)} && npm install --save-dev ./perfsuite-${options.version}.tgz, and commit the .tgz too, so that npm ci finds it on the runner)`}`
     : 'the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)';
   const suite = fromCwd(path.join(root, 'suites/network.yml'), io);
   const suites = fromCwd(path.join(root, 'suites'), io);
-  await io.stdout(`next: ${perfsuite} validate ${shellQuote(suite)}, then ${perfsuite} run ${shellQuote(`${suites}/*.yml`)}; commit both files: ${workflow}\n`);
+  // run from elsewhere (--dir), the reports go into the project all the same
+  const out = path.resolve(io.cwd) === root ? '' : ` --out ${shellQuote(fromCwd(path.join(root, 'perfsuite-results'), io))}`;
+  await io.stdout(`next: ${perfsuite} validate ${shellQuote(suite)}, then ${perfsuite} run ${shellQuote(`${suites}/*.yml`)}${out}; commit both files: ${workflow}; add perfsuite-results/ (the reports) to .gitignore\n`);
+  if (dependency !== undefined && unreachableOnRunner(dependency, root)) {
+    await io.stdout(`note: package.json installs perfsuite from ${dependency}, outside this repository, which the runner's npm ci cannot reach; before committing, install it from github:perfsuite/perfsuite or from a tarball inside the repository\n`);
+  }
   return ExitCode.ok;
 }

@@ -112,7 +112,7 @@ describe('perfsuite init', () => {
   it('without package.json: a workflow with the perfsuite Action (no npm ci, which would fail), and next steps that work offline', () => {
     const { stdout, steps, modeline, workflow } = initIn();
     expect(stdout).toBe(
-      `wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: ${offline} validate suites/network.yml, then ${offline} run 'suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)\n`,
+      `wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: ${offline} validate suites/network.yml, then ${offline} run 'suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
     expect(steps.map((s) => s.uses ?? 'run')).toEqual(['actions/checkout@v4', 'actions/cache/restore@v4', 'perfsuite/perfsuite@v1', 'actions/upload-artifact@v4', 'run', 'actions/cache/save@v4']);
     expect(steps.some((s) => (s.run ?? '').includes('npm ci'))).toBe(false);
@@ -129,7 +129,7 @@ describe('perfsuite init', () => {
     expect(bare.steps.some((s) => s.uses === 'perfsuite/perfsuite@v1')).toBe(false);
     const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
     expect(bare.stdout).toContain(
-      `commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, a tarball of this copy: npm pack ${path.resolve(projectRoot)} && npm install --save-dev ./perfsuite-${version}.tgz, and commit the .tgz too, so that npm ci finds it on the runner)\n`,
+      `commit both files: the workflow installs perfsuite with npm ci, so add it to package.json first: npm install --save-dev github:perfsuite/perfsuite (or, offline, a tarball of this copy: npm pack ${path.resolve(projectRoot)} && npm install --save-dev ./perfsuite-${version}.tgz, and commit the .tgz too, so that npm ci finds it on the runner); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
     expect(bare.modeline).toBe('# yaml-language-server: $schema=../node_modules/perfsuite/schemas/suite.schema.json');
     const installed = initIn((dir) => {
@@ -137,7 +137,7 @@ describe('perfsuite init', () => {
       mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
       writeFileSync(path.join(dir, 'node_modules/.bin/perfsuite'), '');
     });
-    expect(installed.stdout).toContain("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'; commit both files: the workflow installs perfsuite with npm ci\n");
+    expect(installed.stdout).toContain("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'; commit both files: the workflow installs perfsuite with npm ci; add perfsuite-results/ (the reports) to .gitignore\n");
   });
 
   it('with --dir, names the files from where the user is', () => {
@@ -145,7 +145,7 @@ describe('perfsuite init', () => {
     mkdirSync(path.join(parent, 'proj'));
     const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     expect(result.stdout).toBe(
-      `wrote proj/suites/network.yml\nwrote proj/.github/workflows/perfsuite.yml\nnext: ${offline} validate proj/suites/network.yml, then ${offline} run 'proj/suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none)\n`,
+      `wrote proj/suites/network.yml\nwrote proj/.github/workflows/perfsuite.yml\nnext: ${offline} validate proj/suites/network.yml, then ${offline} run 'proj/suites/*.yml' --out proj/perfsuite-results; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
     // and the printed commands work, as printed, from there
     const check = spawnSync(process.execPath, [bin, 'validate', 'proj/suites/network.yml'], { cwd: parent, encoding: 'utf8' });
@@ -158,9 +158,16 @@ describe('perfsuite init', () => {
     const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'my proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     const next = /^next: (.*?), then /m.exec(result.stdout)?.[1] ?? '';
     expect(next).toBe(`${offline} validate 'my proj/suites/network.yml'`);
-    expect(result.stdout).toContain(`then ${offline} run 'my proj/suites/*.yml';`);
+    expect(result.stdout).toContain(`then ${offline} run 'my proj/suites/*.yml' --out 'my proj/perfsuite-results';`);
     const check = spawnSync('sh', ['-c', next], { cwd: parent, encoding: 'utf8' });
     expect(check.stdout).toBe("ok my proj/suites/network.yml: suite 'network', 2 groups, 4 cases\n");
+  });
+
+  it('says when package.json installs perfsuite from a path outside the repository, which the runner cannot reach', () => {
+    const outside = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "file:../perfsuite-0.3.0.tgz" } }\n'));
+    expect(outside.stdout).toContain("note: package.json installs perfsuite from file:../perfsuite-0.3.0.tgz, outside this repository, which the runner's npm ci cannot reach; before committing, install it from github:perfsuite/perfsuite or from a tarball inside the repository\n");
+    const inside = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "file:vendor/perfsuite-0.3.0.tgz" } }\n'));
+    expect(inside.stdout).not.toContain('note:');
   });
 
   it('refuses to overwrite, writing nothing when any of its files exists', () => {
