@@ -109,18 +109,17 @@ export function renderSweepSvg(chart: SweepChart): string {
   const rows = Array.from({ length: Math.ceil(legend.length / columns) }, (_, r) => Math.max(...legend.slice(r * columns, (r + 1) * columns).map((l) => l.length)));
   const rowTop = (r: number): number => margin.top + plotHeight + margin.bottom + 6 + rows.slice(0, r).reduce((sum, n) => sum + n * 14 + 4, 0);
   const legendHeight = rowTop(rows.length) - rowTop(0);
-  const note =
-    sets.length === 0
-      ? []
-      : wrapText(
-          sets.map((s) => `${s.length} lines coincide (within 1%): ${s.map((i) => label(chart.series[i] ?? chart.series[0]!)).join(', ')}`).join('; ') + '; their markers tell them apart',
-          width - 16,
-          font,
-        );
+  const notes = [
+    ...(sets.length === 0 ? [] : [`${sets.map((s) => `${s.length} lines coincide (within 1%): ${s.map((i) => label(chart.series[i] ?? chart.series[0]!)).join(', ')}`).join('; ')}; their markers tell them apart`]),
+    ...(chart.series.some((s) => s.points.some((p) => p.failed)) ? ['a red ring marks a case that failed (a threshold or a regression)'] : []),
+  ];
+  const note = notes.length === 0 ? [] : wrapText(notes.join('; '), width - 16, font);
   const height = margin.top + plotHeight + margin.bottom + 6 + legendHeight + note.length * 14 + 8;
+  // the first and last sizes sit inset from the axes, so their markers never cover a tick label
+  const inset = 16;
   const xAt = (x: SweepX): number => {
     const index = chart.xValues.indexOf(x);
-    return margin.left + (chart.xValues.length === 1 ? plotWidth / 2 : (index / (chart.xValues.length - 1)) * plotWidth);
+    return margin.left + (chart.xValues.length === 1 ? plotWidth / 2 : inset + (index / (chart.xValues.length - 1)) * (plotWidth - 2 * inset));
   };
   const yAt = (y: number): number => margin.top + plotHeight - (y / unit.factor / scale.top) * plotHeight;
   const parts: string[] = [];

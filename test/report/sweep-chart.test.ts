@@ -128,6 +128,10 @@ describe('sweep charts in report.html', () => {
     const markers = await boxes('.point');
     expect(markers).toHaveLength(3);
     for (const label of await boxes('text.threshold')) for (const marker of markers) expect(overlaps(label, marker)).toBe(false);
+    // nor a marker on an axis's tick label (the first size sits inset from the y axis)
+    for (const tick of await boxes('text.tick')) for (const marker of markers) expect(overlaps(tick, marker)).toBe(false);
+    // the failed case's red ring is explained under the chart
+    expect(await page.locator('text.note').allTextContents()).toEqual(['a red ring marks a case that failed (a threshold or a regression)']);
     await page.close();
   });
 
