@@ -77,16 +77,18 @@ function renderComparison(result: RunResult): string {
   const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
   // what would decide an inconclusive comparison is said once, in the list above the table
   const listed = new Set(listedInconclusive(compared).map(({ outcome }) => outcome));
+  // the case column stays in view when the wide table scrolls, as in the group tables
+  const [caseStyle] = stickyColumns(['case'], compared.map(({ case: c }) => [c.id]));
   const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
-    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))}</td></tr>`;
+    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text case" style="${caseStyle}"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))}</td></tr>`;
   });
   const title = comparisonTitle(new Set(compared.map(({ outcome }) => outcome.source)), comparison !== undefined, history !== undefined);
   return [
     `<h2>${title}</h2>`,
     ...notes,
-    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text">case</th><th class="text">metric</th><th class="text">against</th><th>control / baseline / history</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text case" style="${caseStyle}">case</th><th class="text">metric</th><th class="text">against</th><th>${(['control', 'baseline', 'history'] as const).filter((source) => compared.some(({ outcome }) => outcome.source === source)).join(' / ')}</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     ...(footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
     `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
     historyTrends(compared),
@@ -183,7 +185,7 @@ function renderGroup(view: GroupView): string {
   const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
   const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)), view.cases.map((c) => c.params.test))]));
   const notes = view.cases.map((c) => {
-    const missed = c.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
+    const missed = c.thresholds.filter((t) => !t.passed).map((t) => `missed ${t.metric} ${t.expression}`);
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
     return c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
   });

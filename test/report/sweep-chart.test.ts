@@ -6,7 +6,7 @@ import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSweepSvg } from '../../src/report/svg-charts.js';
 import type { SweepChart } from '../../src/report/view-model.js';
 import { expectSweepChartsTidy, expectTidy, isInside, layoutOf, overlaps, useBrowser, type Box } from './browser.js';
-import { recordedSweep, syntheticRun } from './fixtures.js';
+import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 
 const { open } = useBrowser();
 
@@ -159,6 +159,25 @@ describe('sweep charts in report.html', () => {
     expect(await apart.locator('section[data-group="sweep/bulk"] svg text.note').count()).toBe(0);
     expect(await apart.locator('section[data-group="sweep/bulk"] svg .point').evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('data-marker')))])).toEqual(['circle']);
     await apart.close();
+  });
+
+  it("keeps the case column of the comparison table at the left when it scrolls, and names only the sources it has", async () => {
+    const page = await open(renderHtml(comparedSweep()));
+    await page.setViewportSize({ width: 900, height: 900 });
+    const scroller = page.locator('table.comparison').locator('xpath=..');
+    const scrolled = await scroller.evaluate((div) => {
+      const row = div.querySelector('tr.regressed')!;
+      row.scrollIntoView({ block: 'center' });
+      div.scrollLeft = div.scrollWidth;
+      const cell = row.querySelector('td.case')!.getBoundingClientRect();
+      return { scrollLeft: div.scrollLeft, viewLeft: div.getBoundingClientRect().left, cellLeft: cell.left, hit: document.elementFromPoint(cell.left + 4, cell.top + 4)?.closest('td')?.classList.contains('case') === true };
+    });
+    expect(scrolled.scrollLeft).toBeGreaterThan(100);
+    expect(scrolled.cellLeft).toBeCloseTo(scrolled.viewLeft, 0);
+    expect(scrolled.hit).toBe(true);
+    // a run compared with a baseline only: the column says baseline, not control / baseline / history
+    expect(await page.locator('table.comparison th').nth(4).innerText()).toBe('baseline');
+    await page.close();
   });
 
   it('keeps the case columns of a wide group table at the left when the table scrolls', async () => {
