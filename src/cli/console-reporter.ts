@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
-import { describeDifferences, describeHistory, describeShift, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
+import { describeDifferences, describeHistory, describeShift, evidenceFootnotes, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
@@ -157,11 +157,13 @@ function listCompared(result: RunResult, source: 'baseline' | 'history', lines: 
   const inShift = (id: string, metric: string): boolean => shifts.some((s) => s.metric === metric && s.ids.has(id));
   const listed = compared.filter(({ case: c, outcome }) => !inShift(c.id, outcome.metric));
   const shown = listed.length <= MAX_COMPARED_LINES ? listed : listed.filter(({ outcome }) => outcome.verdict !== 'unchanged');
+  // the baseline's test is named in the line above the list, so its lines leave it out (a history's lines keep theirs)
+  const stated = new Map(source === 'baseline' ? [...evidenceFootnotes(shown.map(({ outcome }) => outcome)).keys()].map((method) => [method, '']) : []);
   for (const { case: c, outcome: r } of shown) {
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'unchanged' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = r.againstValue === null || r.currentValue === null ? '' : `${formatMetric(r.metric, r.againstValue, c.params.test)} → ${formatMetric(r.metric, r.currentValue, c.params.test)}  `;
     const bounds = formatBounds(r);
-    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${verdictWords(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r))}`);
+    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${verdictWords(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r, stated))}`);
   }
   if (shown.length < listed.length) lines.push(`  ✓ ${plural(listed.length - shown.length, 'more compared metric', 'more compared metrics')} unchanged`);
 }

@@ -278,7 +278,7 @@ describe('perfsuite compare and --baseline', () => {
     expect(result.stdout).toMatch(/^ {2}- sweep\/udp\[send_size=1K\] throughput {2}— not compared \(tolerance 5%\) {2}the baseline has no case with this id$/m);
     // inconclusive is a warning with what would decide it, never a failure of its own
     expect(result.stdout).toMatch(
-      /^ {2}\? sweep\/rr\[request_size=1K,test=UDP_RR\] transaction_rate {2}18\.6k\/s → 17\.2k\/s {2}−7\.41% \[−18\.4%, \+5\.07%\] inconclusive \(tolerance 5%\) {2}p = 0\.111, 5 vs 5 runs \(one-sided Mann–Whitney U, α = 0\.01\); the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about \d+ runs per side would likely decide it/m,
+      /^ {2}\? sweep\/rr\[request_size=1K,test=UDP_RR\] transaction_rate {2}18\.6k\/s → 17\.2k\/s {2}−7\.41% \[−18\.4%, \+5\.07%\] inconclusive \(tolerance 5%\) {2}p = 0\.111, 5 vs 5 runs; the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about \d+ runs per side would likely decide it/m,
     );
     expect(result.stdout).not.toContain('reports in');
     expect(readdirSync(dir).sort()).toEqual(['baseline.json', 'results.json']);
