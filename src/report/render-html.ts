@@ -72,7 +72,7 @@ function renderComparison(result: RunResult): string {
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
     const items = listedInconclusive(compared).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
-    notes.push(`<div class="warning"><strong>${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
+    notes.push(`<div class="warning"><strong>${plural(inconclusive.length, 'comparison is', 'comparisons are')} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
   }
   const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
   // what would decide an inconclusive comparison is said once, in the list above the table
@@ -235,7 +235,7 @@ export function renderHtml(result: RunResult): string {
   const verdict = verdictOf(result);
   const env = result.environment;
   const failures = failuresOf(result);
-  const failureMarks = failureFootnotes(failures);
+  const failureMarks = failureFootnotes(failures, comparedMetrics(result).map(({ outcome }) => outcome));
   const failureRows = failures.map((f) => {
     const where = failureLocation(f);
     return `<tr class="${f.case.status}"><td class="text"><code>${escapeHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f, failureMarks))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;

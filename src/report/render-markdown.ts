@@ -60,7 +60,7 @@ function renderFailures(result: RunResult): string {
   const failures = failuresOf(result);
   if (failures.length === 0) return '';
   const shown = failures.slice(0, MAX_FAILURE_ROWS);
-  const footnotes = failureFootnotes(shown);
+  const footnotes = failureFootnotes(shown, comparedMetrics(result).map(({ outcome }) => outcome));
   const rows = shown.map((f) => {
     const where = failureLocation(f);
     return `| ${STATUS_MARK[f.case.status]} | ${code(f.case.id)} | ${cell(describeFailure(f, footnotes))} | ${code(`${where.file}:${where.line}`)} |`;
@@ -198,8 +198,8 @@ function renderComparison(result: RunResult): string {
     if (comparison.environmentDifferences.length > 0) {
       out.push(`> ⚠️ **The machine or setup differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
     }
-    if (comparison.missingCases.length > 0) out.push(`> ${comparison.missingCases.length} baseline case${comparison.missingCases.length === 1 ? ' was' : 's were'} not run: ${listIds(comparison.missingCases)}`, '');
-    if (comparison.newCases.length > 0) out.push(`> ${comparison.newCases.length} case${comparison.newCases.length === 1 ? ' has' : 's have'} no baseline: ${listIds(comparison.newCases)}`, '');
+    if (comparison.missingCases.length > 0) out.push(`> ${plural(comparison.missingCases.length, 'baseline case was', 'baseline cases were')} not run: ${listIds(comparison.missingCases)}`, '');
+    if (comparison.newCases.length > 0) out.push(`> ${plural(comparison.newCases.length, 'case has', 'cases have')} no baseline: ${listIds(comparison.newCases)}`, '');
   }
   const history = result.history;
   if (history !== undefined) {
@@ -212,7 +212,7 @@ function renderComparison(result: RunResult): string {
   // under the heading of what was compared, never loose under the failures
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
-    out.push(`> ⚠️ **${inconclusive.length} comparison${inconclusive.length === 1 ? ' is' : 's are'} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
+    out.push(`> ⚠️ **${plural(inconclusive.length, 'comparison is', 'comparisons are')} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
     for (const { case: c, outcome } of listedInconclusive(compared)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
     if (inconclusive.length > 20) out.push(`> - and ${inconclusive.length - 20} more`);
     out.push('');

@@ -271,8 +271,8 @@ export function renderTrendHtml(report: TrendReport, options: TrendOptions): str
       const isCurrentShown = options.current !== undefined && series.points.some((p) => p.index === options.current?.index);
       const caption = [
         `<strong>${escapeHtml(series.metric)}</strong>`,
-        `${plural(series.points.length, 'entry', 'entries')}`,
-        found === 0 ? 'no change point' : `${plural(found, 'change point')}`,
+        plural(series.points.length, 'entry', 'entries'),
+        found === 0 ? 'no change point' : plural(found, 'change point'),
         ...(isCurrentShown ? [`this run: entry ${options.current?.index ?? ''} (ringed)`] : []),
       ].join(' · ');
       const highlight = options.current === undefined ? {} : { highlight: options.current.index };

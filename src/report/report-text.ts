@@ -100,9 +100,13 @@ export function formatEvidence(outcome: RegressionOutcome, footnotes?: ReadonlyM
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 
-/** The footnotes of a failures table: its regressions' methods, each stated once under it. */
-export function failureFootnotes(failures: readonly Failure[]): Map<string, string> {
-  return evidenceFootnotes(failures.flatMap((f) => (f.kind === 'regression' ? [f.regression] : [])));
+/**
+ * The footnotes of a failures table: the marks the run's comparison table gives each method (`compared`: every compared
+ * outcome, in its order), so one method has one mark in the whole report, kept for the methods its regressions use.
+ */
+export function failureFootnotes(failures: readonly Failure[], compared: readonly RegressionOutcome[]): Map<string, string> {
+  const used = new Set(failures.flatMap((f) => (f.kind === 'regression' ? [evidenceMethod(f.regression)] : [])));
+  return new Map([...evidenceFootnotes(compared)].filter(([method]) => used.has(method)));
 }
 
 /** A mark per distinct method of a table's comparisons, ¹ ² ³ … in order of first use, so a method repeated on every row is stated once. */
@@ -209,7 +213,7 @@ export function mergeNotes(result: RunResult, quote = '`'): string[] {
   if (merge === undefined) return [];
   const notes: string[] = [];
   if (merge.missingShards.length > 0) notes.push(`${merge.missingShards.length === 1 ? 'Shard' : 'Shards'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
-  if (merge.missingCases.length > 0) notes.push(`${merge.missingCases.length} planned case${merge.missingCases.length === 1 ? ' is' : 's are'} missing: ${listIds(merge.missingCases, 20, quote)}.`);
+  if (merge.missingCases.length > 0) notes.push(`${plural(merge.missingCases.length, 'planned case is', 'planned cases are')} missing: ${listIds(merge.missingCases, 20, quote)}.`);
   if (merge.duplicateCases.length > 0) notes.push(`${plural(merge.duplicateCases.length, 'case')} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
   return notes;
 }
