@@ -134,17 +134,8 @@ if $need_netperf; then
            /URIs:[^\n]*\/debian\/?(\n|$)/ && !/security/ && !done { sub(/Components:[^\n]*/, "Components: non-free"); print; done = 1 }' \
         /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.sources >/dev/null
     else
-      # the machine's own Debian mirror, from its one-line sources: past any [options], an http(s) …/debian URI whose
-      # suite is this release's codename with main among its components (not security, updates or backports, never a
-      # cdrom: or a third-party repository such as Docker's …/linux/debian, whose suite is its own); else the default
-      mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk -v codename="${VERSION_CODENAME:-}" '
-        $1 == "deb" {
-          i = 2
-          if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-          uri = $i; suite = $(i + 1); main = 0
-          for (j = i + 2; j <= NF; j++) if ($j == "main") main = 1
-          if (uri ~ /^https?:\/\/[^ ]*\/debian\/?$/ && uri !~ /security/ && suite == codename && main) { print uri; exit }
-        }' || true)
+      # the machine's own Debian mirror, from its one-line sources (scripts/debian-mirror.awk), else the default one
+      mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk -v codename="${VERSION_CODENAME:-}" -f "$(dirname "$0")/debian-mirror.awk" || true)
       echo "deb ${mirror:-http://deb.debian.org/debian} ${VERSION_CODENAME} non-free" | as_root tee /etc/apt/sources.list.d/perfsuite-non-free.list >/dev/null
     fi
     as_root apt-get update -qq

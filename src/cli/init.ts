@@ -8,8 +8,9 @@ import { type CliIo, type Exit, whyNotWritable } from './io.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */
 export const starterSuite = (schema: string): string => `# yaml-language-server: $schema=${schema}
-# A first perfsuite suite. Check it with: perfsuite validate suites/network.yml
-# Run it with: perfsuite run 'suites/*.yml'      (reports land in perfsuite-results/)
+# A first perfsuite suite. Check it with: npx perfsuite validate suites/network.yml   (in a Node project that has
+# perfsuite; else node <a clone of perfsuite>/bin/perfsuite.js validate …, as init printed)
+# Run it with: npx perfsuite run 'suites/*.yml'      (reports land in perfsuite-results/)
 version: 1
 name: network
 description: Loopback TCP throughput and request/response latency; point a server at a real peer to measure a link
