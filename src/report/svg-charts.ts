@@ -135,13 +135,14 @@ export function renderSweepSvg(chart: SweepChart): string {
   parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`);
   // thresholds: a dashed line at the limit, its expression above the line's right end, else just below it (at the top
   // of the axis), else the nearest free row inside the plot, so that labels of close limits never overlap
-  // and never on a case's marker under the label (a failed case's red ring most of all)
+  // and never on a case's marker or error bar under the label (a failed case's red ring most of all)
   const labelRows: number[] = [];
-  const markers = chart.series.flatMap((series) => series.points.map((p) => ({ x: xAt(p.x), y: yAt(p.y) })));
+  const markers = chart.series.flatMap((series) => series.points.map((p) => ({ x: xAt(p.x), top: yAt(p.high ?? p.y) - 7, bottom: yAt(p.low ?? p.y) + 7 })));
   const freeRow = (y: number, text: string): number => {
     const left = margin.left + plotWidth - 4 - textWidth(text, font);
     const inside = (row: number): boolean => row >= margin.top + 10 && row <= margin.top + plotHeight - 2;
-    const clear = (row: number): boolean => markers.every((m) => m.x + 8 < left || m.y + 7 < row - 10 || m.y - 7 > row + 3);
+    // a marker and its error bar, from its highest run to its lowest
+    const clear = (row: number): boolean => markers.every((m) => m.x + 8 < left || m.bottom < row - 10 || m.top > row + 3);
     const free = (row: number): boolean => clear(row) && labelRows.every((taken) => Math.abs(taken - row) >= 13);
     for (let k = 0; k < 2 * drawn.length + 2 + markers.length; k += 1) {
       for (const row of [y - 4 - 13 * k, y + 13 + 13 * k]) if (inside(row) && free(row)) return row;

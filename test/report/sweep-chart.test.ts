@@ -107,14 +107,15 @@ describe('sweep charts in report.html', () => {
     await big.close();
   });
 
-  it('keeps the labels of thresholds close together apart, also at the top of the axis', async () => {
+  it('keeps the labels of thresholds close together apart, also at the top of the axis, and off markers and error bars', async () => {
     // 34 Gbit/s: right at the last case's marker, a failed one's red ring, which lies under the label's end
     const limits = [20e9, 20.1e9, 34e9, 39e9, 39.2e9, 39.4e9].map((limit) => ({ expression: `>= ${limit / 1e9} Gbit/s`, limit, cases: 3 }));
     const chart: SweepChart = {
       axis: 'send_size',
       metric: 'throughput',
       xValues: [1024, 16384, 65536],
-      series: [{ label: '', points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: i === 2 })) }],
+      // the last case's runs from 31 to 37 Gbit/s: an error bar right under the labels' ends
+      series: [{ label: '', points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: i === 2, ...(i === 2 ? { low: 31e9, high: 37e9 } : {}) })) }],
       limits,
       cases: 3,
     };
@@ -127,7 +128,9 @@ describe('sweep charts in report.html', () => {
     const boxes = async (selector: string): Promise<Box[]> => page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom })));
     const markers = await boxes('.point');
     expect(markers).toHaveLength(3);
-    for (const label of await boxes('text.threshold')) for (const marker of markers) expect(overlaps(label, marker)).toBe(false);
+    const bars = await boxes('g.error-bar');
+    expect(bars).toHaveLength(1);
+    for (const label of await boxes('text.threshold')) for (const obstacle of [...markers, ...bars]) expect(overlaps(label, obstacle)).toBe(false);
     // nor a marker on an axis's tick label (the first size sits inset from the y axis)
     for (const tick of await boxes('text.tick')) for (const marker of markers) expect(overlaps(tick, marker)).toBe(false);
     // the failed case's red ring is explained under the chart
