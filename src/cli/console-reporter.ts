@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
-import { describeDifferences, describeHistory, describeShift, evidenceFootnotes, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
+import { describeDifferences, describeHistory, describeShift, evidenceFootnotes, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSpread, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
@@ -15,7 +15,7 @@ function headline(result: CaseResult): string {
     if (value === undefined) continue;
     // run-to-run spread is shown for the rates; for loss and percentiles it says little
     const cv = metric === 'throughput' || metric === 'transaction_rate' ? result.spread[metric]?.cvPercent : undefined;
-    parts.push(`${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ±${cv.toFixed(1)}%` : ''}`);
+    parts.push(`${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ${formatSpread(cv)}` : ''}`);
   }
   const load = result.metrics.load_throughput;
   if (load !== undefined) parts.push(`load carried ${formatMetric('load_throughput', load)}`);

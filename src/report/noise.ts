@@ -1,6 +1,7 @@
 import { isJudgedInPoints, type MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome } from '../model/results.js';
 import { cvPercent } from '../stats/summary.js';
+import { formatSpread } from './report-text.js';
 
 /** A metric whose judged statistic spreads too widely for the regression tolerance a group gives it. */
 export interface NoiseFlag {
@@ -49,14 +50,14 @@ export function noisyMetrics(c: CaseResult): NoiseFlag[] {
 
 /** "too noisy for a 5% tolerance (±9.2% run to run)": the short form for a case line. */
 export function noiseTag(flag: NoiseFlag): string {
-  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (±${flag.spreadPercent.toFixed(1)}% ${flag.paired ? 'round to round, against the control' : 'run to run'})`;
+  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'})`;
 }
 
 /** The whole sentence, with what to do about it. */
 export function describeNoise(flag: NoiseFlag): string {
   const what = flag.paired
-    ? `${flag.metric}'s ratio to the control varies ±${flag.spreadPercent.toFixed(1)}% from round to round (standard deviation over mean)`
-    : `${flag.metric} varies ±${flag.spreadPercent.toFixed(1)}% from run to run (standard deviation over mean)`;
+    ? `${flag.metric}'s ratio to the control varies ${formatSpread(flag.spreadPercent)} from round to round (standard deviation over mean)`
+    : `${flag.metric} varies ${formatSpread(flag.spreadPercent)} from run to run (standard deviation over mean)`;
   const remedy = flag.paired ? 'raise repeat max, pin the arms with cpu_affinity, or widen the tolerance' : 'raise repeat, compare against a control in the same run (compare:), or widen the tolerance';
   return `${what}, more than half its ${flag.tolerancePercent}% regression tolerance, so a change of that size hides in the noise; ${remedy}`;
 }

@@ -39,6 +39,16 @@ function inWorkspace(file: string, context: GithubContext): string {
   return path.relative(context.workspace, path.resolve(context.cwd, file)).split(path.sep).join('/');
 }
 
+/** "2 more missed thresholds, 1 more regression": how many of each kind `items` holds, in the order given, kinds it lacks left out. */
+function countByKind<K extends string>(items: readonly { readonly kind: K }[], words: readonly (readonly [K, string, string])[]): string {
+  return words
+    .flatMap(([kind, one, many]) => {
+      const n = items.filter((item) => item.kind === kind).length;
+      return n === 0 ? [] : [plural(n, one, many)];
+    })
+    .join(', ');
+}
+
 /**
  * One `::error` per failure at the line of the missed threshold (or of the case that could not be measured), most
  * important first; past GitHub's 10, the last annotation counts the rest instead.
@@ -72,12 +82,11 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   lines.unshift(...shifts.filter((shift) => failedShifts.has(shift)).map((shift) => shiftLine(shift, 'error')));
   const rest = failures.length - shown.length;
   if (rest > 0) {
-    const kinds = failures.slice(shown.length);
-    const count = (kind: string, word: string, words: string): string[] => {
-      const n = kinds.filter((f) => f.kind === kind).length;
-      return n === 0 ? [] : [plural(n, `more ${word}`, `more ${words}`)];
-    };
-    const detail = [...count('threshold', 'missed threshold', 'missed thresholds'), ...count('regression', 'regression', 'regressions'), ...count('error', 'case that could not be measured', 'cases that could not be measured')].join(', ');
+    const detail = countByKind(failures.slice(shown.length), [
+      ['threshold', 'more missed threshold', 'more missed thresholds'],
+      ['regression', 'more regression', 'more regressions'],
+      ['error', 'more case that could not be measured', 'more cases that could not be measured'],
+    ]);
     lines.push(`::error title=${escapeProperty(`perfsuite: ${plural(rest, 'more failure', 'more failures')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
   }
   // warnings share GitHub's other 10, in this order: groups that moved, inconclusive comparisons (a failure only under
@@ -99,11 +108,11 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   lines.push(...shownWarnings.map((w) => w.line));
   if (shownWarnings.length < warnings.length) {
     const hidden = warnings.slice(shownWarnings.length);
-    const count = (kind: string, word: string, words: string): string[] => {
-      const n = hidden.filter((w) => w.kind === kind).length;
-      return n === 0 ? [] : [plural(n, word, words)];
-    };
-    const detail = [...count('shift', 'group that moved as one', 'groups that moved as one'), ...count('inconclusive', 'inconclusive comparison', 'inconclusive comparisons'), ...count('noisy', 'metric too noisy for its tolerance', 'metrics too noisy for their tolerances')].join(', ');
+    const detail = countByKind(hidden, [
+      ['shift', 'group that moved as one', 'groups that moved as one'],
+      ['inconclusive', 'inconclusive comparison', 'inconclusive comparisons'],
+      ['noisy', 'metric too noisy for its tolerance', 'metrics too noisy for their tolerances'],
+    ]);
     lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(hidden.length, 'more warning', 'more warnings')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} warnings per step. Every one is in the job summary.`)}`);
   }
   return lines.map((line) => `${line}\n`).join('');

@@ -5,7 +5,7 @@ import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMet
 import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { coincidingSets, niceScale, PALETTE } from './svg-charts.js';
+import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
 import { noiseTag, noisyMetrics } from './noise.js';
 import { plural } from '../model/words.js';
 
@@ -78,9 +78,6 @@ function renderFailures(result: RunResult): string {
   ].join('\n');
 }
 
-/** What the legend under a Mermaid chart calls each colour of the palette. */
-const COLOUR_NAMES: Readonly<Record<string, string>> = { '#1f77b4': 'blue', '#ff7f0e': 'orange', '#2ca02c': 'green', '#9467bd': 'purple', '#8c564b': 'brown', '#e377c2': 'pink', '#17becf': 'cyan', '#7f7f7f': 'grey' };
-
 /**
  * A Mermaid `xychart-beta` (GitHub renders it). Mermaid draws no legend, so the lines are named below it by colour,
  * with the palette set explicitly (the default one starts near-white); the y axis starts at zero, so a 2% difference
@@ -104,11 +101,12 @@ function renderChart(chart: SweepChart): string | undefined {
     ...complete.map((series) => `  line [${series.points.map((p) => Number((p.y / unit.factor).toPrecision(4))).join(', ')}]`),
     '```',
   ];
-  const notes = [`Lines: ${complete.map((s, i) => `■ ${COLOUR_NAMES[colours[i] ?? ''] ?? colours[i] ?? ''} ${code(s.label === '' ? chart.metric : s.label)}`).join(' · ')}`];
+  // a line by its colour and label: blue `socket_buffer=default`
+  const name = (i: number): string => `${colourName(colours[i] ?? '')} ${code(complete[i]?.label || chart.metric)}`;
+  const notes = [`Lines: ${complete.map((_, i) => `■ ${name(i)}`).join(' · ')}`];
   const partial = chart.series.length - complete.length;
   if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${chart.axis} left out (see the table)`);
   // Mermaid draws no markers: lines within 1% of each other hide one another, so the legend says which
-  const name = (i: number): string => `${COLOUR_NAMES[colours[i] ?? ''] ?? colours[i] ?? ''} ${code(complete[i]?.label || chart.metric)}`;
   for (const set of coincidingSets({ ...chart, series: complete })) notes.push(`${set.length} lines coincide (within 1%), drawn over each other: ${set.map(name).join(', ')}`);
   out.push(notes.join('; '));
   return out.join('\n');
@@ -213,8 +211,9 @@ function renderComparison(result: RunResult): string {
   const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
     out.push(`> ⚠️ **${plural(inconclusive.length, 'comparison is', 'comparisons are')} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
-    for (const { case: c, outcome } of listedInconclusive(compared)) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
-    if (inconclusive.length > 20) out.push(`> - and ${inconclusive.length - 20} more`);
+    const listed = listedInconclusive(compared);
+    for (const { case: c, outcome } of listed) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
+    if (inconclusive.length > listed.length) out.push(`> - and ${inconclusive.length - listed.length} more`);
     out.push('');
   }
   return out.join('\n');

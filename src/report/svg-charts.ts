@@ -11,8 +11,23 @@ export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-/** The line colours of every chart, HTML and Mermaid alike: high-contrast on white. */
-export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
+/** The line colours of every chart, HTML and Mermaid alike: high-contrast on white, each with the name a legend gives it. */
+const COLOURS = [
+  ['#1f77b4', 'blue'],
+  ['#ff7f0e', 'orange'],
+  ['#2ca02c', 'green'],
+  ['#9467bd', 'purple'],
+  ['#8c564b', 'brown'],
+  ['#e377c2', 'pink'],
+  ['#17becf', 'cyan'],
+  ['#7f7f7f', 'grey'],
+] as const;
+export const PALETTE: readonly string[] = COLOURS.map(([hex]) => hex);
+
+/** What a legend calls a palette colour: `blue`; any other colour by its code. */
+export function colourName(hex: string): string {
+  return COLOURS.find(([code]) => code === hex)?.[1] ?? hex;
+}
 const FAIL = '#d62728';
 
 /** A round upper bound for an axis and its tick step: 54.5 → 60 in steps of 10. */
@@ -27,6 +42,17 @@ export function niceScale(max: number, ticks = 5): { top: number; step: number }
 
 /** A coordinate with one decimal, as the SVGs write them. */
 export const round = (n: number): string => String(Math.round(n * 10) / 10);
+
+/** The horizontal grid lines of a chart's y axis and their tick labels, 0 to the scale's top. */
+function yGrid(scale: { top: number; step: number }, left: number, right: number, yAt: (tick: number) => number): string[] {
+  const parts: string[] = [];
+  for (let i = 0; i * scale.step <= scale.top + scale.step / 2; i += 1) {
+    const y = yAt(i * scale.step);
+    parts.push(`<line class="grid" x1="${left}" x2="${right}" y1="${round(y)}" y2="${round(y)}"/>`);
+    parts.push(`<text class="tick" x="${left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(i * scale.step)}</text>`);
+  }
+  return parts;
+}
 
 /** Marker shapes that tell coinciding lines apart: the first line of a coinciding set keeps the circle. */
 const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'down', 'cross', 'x', 'star'] as const;
@@ -122,12 +148,7 @@ export function renderSweepSvg(chart: SweepChart): string {
     return margin.left + (chart.xValues.length === 1 ? plotWidth / 2 : inset + (index / (chart.xValues.length - 1)) * (plotWidth - 2 * inset));
   };
   const yAt = (y: number): number => margin.top + plotHeight - (y / unit.factor / scale.top) * plotHeight;
-  const parts: string[] = [];
-  for (let tick = 0; tick <= scale.top + scale.step / 2; tick += scale.step) {
-    const y = yAt(tick * unit.factor);
-    parts.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}"/>`);
-    parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(tick)}</text>`);
-  }
+  const parts = yGrid(scale, margin.left, margin.left + plotWidth, (tick) => yAt(tick * unit.factor));
   for (const x of chart.xValues) {
     parts.push(`<text class="tick" data-x="${x}" x="${round(xAt(x))}" y="${margin.top + plotHeight + 19}" text-anchor="middle">${escapeHtml(formatParamValue(chart.axis, x))}</text>`);
   }
@@ -200,7 +221,7 @@ export const textWidth = (text: string, fontSize: number, bold = false): number 
 /** `text` as it fits in `width` pixels: whole, or cut short with "…" (the caller keeps the whole in a tooltip). */
 export function fitText(text: string, width: number, fontSize: number, bold = false): string {
   if (textWidth(text, fontSize, bold) <= width) return text;
-  return `${[...text].slice(0, Math.max(1, Math.floor(width / (fontSize * (bold ? 0.72 : 0.66))) - 1)).join('')}…`;
+  return `${[...text].slice(0, Math.max(1, Math.floor(width / textWidth('x', fontSize, bold)) - 1)).join('')}…`;
 }
 
 /**
@@ -330,12 +351,7 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
   const xEnd = nextTick <= seconds * 1.05 ? nextTick : seconds;
   const xAt = (t: number): number => margin.left + (t / xEnd) * plotWidth;
   const yAt = (value: number): number => margin.top + plotHeight - (value / unit.factor / yScale.top) * plotHeight;
-  const parts: string[] = [];
-  for (let i = 0; i * yScale.step <= yScale.top + yScale.step / 2; i += 1) {
-    const y = yAt(i * yScale.step * unit.factor);
-    parts.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}"/>`);
-    parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(i * yScale.step)}</text>`);
-  }
+  const parts = yGrid(yScale, margin.left, margin.left + plotWidth, (tick) => yAt(tick * unit.factor));
   for (let i = 0; i * xStep <= xEnd * (1 + 1e-9); i += 1) {
     const x = round(xAt(i * xStep));
     parts.push(`<line class="grid" x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotHeight}"/>`);

@@ -99,9 +99,6 @@ describe('report.md sweep charts with holes', () => {
   });
 });
 
-/** Where the comparison section starts: the failures table ends before it. */
-const heading0 = (lines: readonly string[]): number => lines.indexOf('### Compared with the baseline');
-
 describe('report.md against a baseline', () => {
   it('renders the compared run as the whole expected document', async () => {
     await expect(renderMarkdown(comparedSweep())).toMatchFileSnapshot('../fixtures/results/sweep.compared.report.md');
@@ -121,7 +118,9 @@ describe('report.md against a baseline', () => {
     expect(lines.filter((line) => line.startsWith('| ❌ regressed |')).every((line) => line.endsWith(' runs¹ |'))).toBe(true);
     expect(lines).toContain('¹ one-sided Mann–Whitney U, α = 0.01');
     // the failures table too: its regressed rows carry the mark, the method is stated once under it, never in a row
-    const failureRows = lines.slice(lines.indexOf('### Failures (10)'), heading0(lines)).filter((line) => line.startsWith('| ❌ |') && line.includes(' regressed '));
+    // the failures table ends where the comparison section starts
+    const heading = lines.indexOf('### Compared with the baseline');
+    const failureRows = lines.slice(lines.indexOf('### Failures (10)'), heading).filter((line) => line.startsWith('| ❌ |') && line.includes(' regressed '));
     expect(failureRows.length).toBe(6);
     for (const row of failureRows) expect(row).toMatch(/5 vs 5 runs¹\) \| `test\/fixtures/);
     // once under each table and once in the method paragraph
@@ -137,7 +136,6 @@ describe('report.md against a baseline', () => {
     );
     expect(md).toContain('| ➖ not compared | `sweep/udp[send_size=1K]` | throughput | baseline | — | 2.39 Gbit/s | — | 5% | the baseline has no case with this id |');
     // the inconclusive ones are a warning under the comparison's heading, not failures
-    const heading = lines.indexOf('### Compared with the baseline');
     const warning = lines.indexOf('> ⚠️ **2 comparisons are inconclusive** (not failed):');
     expect(heading).toBeGreaterThan(lines.indexOf('### Failures (10)'));
     expect(warning).toBeGreaterThan(heading);
