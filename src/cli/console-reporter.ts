@@ -6,6 +6,7 @@ import { describeDifferences, describeHistory, describeShift, evidenceFootnotes,
 import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
+import { retryNote } from '../report/retry-note.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {
@@ -26,7 +27,7 @@ export interface ConsoleStyle {
   readonly color: boolean;
 }
 
-/** One line per finished case: status, id, key metrics, failed thresholds or the error, and its time. */
+/** One line per finished case: status, id, key metrics, failed thresholds or the error, its retries, and its time. */
 export function formatCaseLine(result: CaseResult, index: number, total: number, style: ConsoleStyle): string {
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const mark = result.status === 'pass' ? chalk.green('✓') : result.status === 'fail' ? chalk.red('✗') : chalk.yellow('!');
@@ -41,6 +42,8 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
     parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`));
   }
   for (const flag of result.status === 'error' ? [] : noisyMetrics(result)) parts.push(chalk.yellow(noiseTag(flag)));
+  const retried = retryNote(result);
+  if (retried !== undefined) parts.push(chalk.yellow(retried));
   parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
   const armLines = (result.regressions ?? []).filter((r) => r.source === 'control').map((r) => `    ${formatArmLine(result, r, style)}`);
   return [parts.join('  '), ...armLines].join('\n');

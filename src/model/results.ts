@@ -50,6 +50,8 @@ export interface CaseResult {
   readonly error?: { readonly kind: FailureKind; readonly message: string };
   /** Infrastructure retries this case needed. */
   readonly retries: number;
+  /** Why each retry was needed: the failure of the run it repeated, in order (absent in results written before perfsuite 0.4). */
+  readonly retryReasons?: readonly { readonly kind: FailureKind; readonly message: string }[];
   readonly durationSeconds: number;
   /** The netperf processes of the last measured run (one per stream). */
   readonly netperf: readonly NetperfInvocation[];

@@ -7,6 +7,7 @@ import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
 import { noiseTag, noisyMetrics } from './noise.js';
+import { retryNote } from './retry-note.js';
 import { plural } from '../model/words.js';
 
 const STYLE = `
@@ -187,7 +188,8 @@ function renderGroup(view: GroupView): string {
   const notes = view.cases.map((c) => {
     const missed = c.thresholds.filter((t) => !t.passed).map((t) => `missed ${t.metric} ${t.expression}`);
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
-    return c.status === 'error' ? `${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}` : [...missed, ...regressed].join('; ');
+    const retried = retryNote(c);
+    return [...(c.status === 'error' ? [`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`] : [...missed, ...regressed]), ...(retried === undefined ? [] : [retried])].join('; ');
   });
   const noise = view.cases.map((c) => (c.status === 'error' ? [] : noisyMetrics(c).map(noiseTag)));
   // the columns that name a case stay at the left when a wide table scrolls: each as wide as its widest entry, so each knows where the next starts

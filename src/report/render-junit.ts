@@ -4,6 +4,7 @@ import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { caseName, failureLocation, failuresOf, paramText, type Failure } from './view-model.js';
 import { describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
 import { shellQuote } from './format.js';
+import { retryNote } from './retry-note.js';
 
 // junit-report-builder 5 declares its default export in a way `nodenext` resolves wrongly; the value is a Builder.
 const junit = junitReportBuilder as unknown as Builder;
@@ -25,9 +26,13 @@ function setAttribute(node: TestCase | TestSuite, name: string, value: string | 
   (node as unknown as { _attributes: Record<string, string | number> })._attributes[name] = value;
 }
 
-/** The netperf commands and their output, for <system-out>. */
+/** Notes (inconclusive comparisons, retries), then the netperf commands and their output, for <system-out>. */
 function systemOut(c: CaseResult): string {
-  const notes = (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `${describeRegression(r, c.params.test)} (${r.file}:${r.line})`);
+  const retried = retryNote(c);
+  const notes = [
+    ...(c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `${describeRegression(r, c.params.test)} (${r.file}:${r.line})`),
+    ...(retried === undefined ? [] : [retried]),
+  ];
   const runs = c.netperf
     .map((run) => {
       const lines = [`$ ${run.argv.map(shellQuote).join(' ')}`, run.stdout.trimEnd()];
@@ -81,6 +86,12 @@ export function renderJunit(result: RunResult): string {
         if (text !== '') testCase.property(`param.${param}`, xmlText(text));
       }
       for (const [metric, value] of Object.entries(c.metrics)) testCase.property(`metric.${metric}`, String(value));
+      // a case that passed only after its server was restarted says so: its figures may be a restarted netserver's
+      if (c.retries > 0) {
+        testCase.property('retries', String(c.retries));
+        testCase.property('retried', xmlText(retryNote(c) ?? ''));
+        (c.retryReasons ?? []).forEach((reason, i) => testCase.property(`retry.${i + 1}`, xmlText(`${reason.kind}: ${reason.message}`)));
+      }
       for (const r of c.regressions ?? []) {
         if (r.againstValue !== null) testCase.property(`${r.source}.${r.metric}`, String(r.againstValue));
         testCase.property(`regression.${r.metric}`, xmlText(describeRegression(r)));

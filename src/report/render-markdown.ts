@@ -7,6 +7,7 @@ import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
 import { noiseTag, noisyMetrics } from './noise.js';
+import { retryNote } from './retry-note.js';
 import { plural } from '../model/words.js';
 
 export interface MarkdownOptions {
@@ -138,7 +139,9 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
   const dip = deepestDip(c);
   const dips = hasSeries ? [dip === undefined ? '—' : formatDip(dip)] : [];
-  const note = c.status === 'error' ? (c.error?.kind ?? 'error') : noisyMetrics(c).map((flag) => `⚠️ ${cell(noiseTag(flag))}`).join('; ');
+  const retried = retryNote(c);
+  const notes = c.status === 'error' ? [c.error?.kind ?? 'error'] : noisyMetrics(c).map((flag) => `⚠️ ${cell(noiseTag(flag))}`);
+  const note = [...notes, ...(retried === undefined ? [] : [`🔁 ${cell(retried)}`])].join('; ');
   return `| ${[STATUS_MARK[c.status], ...name, ...params, ...metrics, ...deltas, ...dips, note].join(' | ')} |`;
 }
 

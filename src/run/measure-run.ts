@@ -46,12 +46,14 @@ export interface CaseProgress {
   /** With `interval:`, each kept run's interim series. */
   readonly series: SeriesPoint[][];
   retries: number;
+  /** The failure behind each retry, in order. */
+  readonly retryReasons: RunFailure[];
   invocations: NetperfInvocation[];
   error?: RunFailure;
 }
 
 export function startProgress(planned: PlannedCase, now: number): CaseProgress {
-  return { planned, started: now, runs: [], rounds: [], widths: [], series: [], retries: 0, invocations: [] };
+  return { planned, started: now, runs: [], rounds: [], widths: [], series: [], retries: 0, retryReasons: [], invocations: [] };
 }
 
 export type RunAttempt = { readonly kind: 'measured'; readonly metrics: RunMetrics } | { readonly kind: 'failed'; readonly failure: RunFailure } | { readonly kind: 'interrupted' };
@@ -100,6 +102,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
     if (failed !== undefined) {
       if (INFRASTRUCTURE_FAILURES.has(failed.failure.kind) && progress.retries < maxRetries) {
         progress.retries++;
+        progress.retryReasons.push({ kind: failed.failure.kind, message: failed.failure.message });
         try {
           await options.servers.recover(planned.serverKey);
         } catch (error) {
@@ -154,6 +157,7 @@ export function finishCase(progress: CaseProgress, now: number): CaseResult {
     ...defined({ arm: planned.case.arm, rounds: planned.case.arm === undefined ? undefined : progress.rounds }),
     ...defined({ error: error === undefined ? undefined : { kind: error.kind, message: error.message } }),
     retries: progress.retries,
+    ...(progress.retryReasons.length > 0 ? { retryReasons: [...progress.retryReasons] } : {}),
     durationSeconds: Math.round(now - progress.started) / 1000,
     netperf: progress.invocations,
   };

@@ -124,7 +124,10 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(await nextLine()).toMatch(/^✓ \[1\/3\]/);
     const first = readResults(dir).servers[0];
     process.kill(first?.pid ?? -1, 'SIGKILL');
+    const rest = [await nextLine(), await nextLine()];
     const [code] = await exit;
+    // the case that met the dead netserver says it was retried, and why
+    expect(rest.filter((line) => / {2}retried once after (netserver-died|no-netserver|remote-timeout): .*127\.0\.0\.1:\d+/.test(line))).toHaveLength(1);
     const results = readResults(dir);
     expect(results.suites[0]?.cases.map((c) => [c.status, c.error?.message])).toEqual([
       ['pass', undefined],

@@ -77,6 +77,8 @@ describe('running cases (fake executor, real recorded outputs)', () => {
     const { results } = await runCases(planFor(RR.replace('warmup: 1', 'warmup: 0').replace('repeat: 3', 'repeat: 1')), options(executor, servers));
     expect(results[0]?.status).toBe('fail');
     expect(results[0]?.retries).toBe(1);
+    // why it retried is kept, for the console line and the reports to say
+    expect(results[0]?.retryReasons).toEqual([{ kind: 'no-netserver', message: expect.stringMatching(/^no netserver is listening at /) as string }]);
     expect(servers.recovered).toEqual(['s/local']);
 
     const always = scripted(recorded('no-netserver'));
