@@ -1,9 +1,8 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
-import { formatParamValue } from '../suite/normalize-param.js';
 import { displayUnit, formatMetric, formatNumber, formatSignificant } from './format.js';
 import { formatDip } from './report-text.js';
-import type { CaseSeries, Dip, SweepChart, SweepLimit, SweepX } from './view-model.js';
+import { sweepAxisName, sweepXLabel, sweepXName, type CaseSeries, type Dip, type SweepChart, type SweepLimit, type SweepX } from './view-model.js';
 import { plural } from '../model/words.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */
@@ -149,10 +148,11 @@ export function renderSweepSvg(chart: SweepChart): string {
   };
   const yAt = (y: number): number => margin.top + plotHeight - (y / unit.factor / scale.top) * plotHeight;
   const parts = yGrid(scale, margin.left, margin.left + plotWidth, (tick) => yAt(tick * unit.factor));
+  const axisName = sweepAxisName(chart);
   for (const x of chart.xValues) {
-    parts.push(`<text class="tick" data-x="${x}" x="${round(xAt(x))}" y="${margin.top + plotHeight + 19}" text-anchor="middle">${escapeHtml(formatParamValue(chart.axis, x))}</text>`);
+    parts.push(`<text class="tick" data-x="${x}" x="${round(xAt(x))}" y="${margin.top + plotHeight + 19}" text-anchor="middle">${escapeHtml(sweepXLabel(chart, x))}</text>`);
   }
-  parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 40}" text-anchor="middle">${escapeHtml(chart.axis)}</text>`);
+  parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 40}" text-anchor="middle">${escapeHtml(axisName)}</text>`);
   parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`);
   // thresholds: a dashed line at the limit, its expression above the line's right end, else just below it (at the top
   // of the axis), else the nearest free row inside the plot, so that labels of close limits never overlap
@@ -186,7 +186,7 @@ export function renderSweepSvg(chart: SweepChart): string {
     for (const p of series.points) {
       const x = xAt(p.x);
       const range = p.low === undefined || p.high === undefined ? '' : ` (runs ${formatNumber(p.low / unit.factor)} to ${formatNumber(p.high / unit.factor)})`;
-      const title = `${series.label === '' ? '' : `${series.label}, `}${chart.axis}=${formatParamValue(chart.axis, p.x)}: ${formatNumber(p.y / unit.factor)} ${unit.label}${range}`;
+      const title = `${series.label === '' ? '' : `${series.label}, `}${sweepXName(chart, p.x)}: ${formatNumber(p.y / unit.factor)} ${unit.label}${range}`;
       if (p.low !== undefined && p.high !== undefined && p.high > p.low) {
         const [y1, y2] = [round(yAt(p.low)), round(yAt(p.high))];
         parts.push(
@@ -205,8 +205,8 @@ export function renderSweepSvg(chart: SweepChart): string {
     lines.forEach((line, n) => parts.push(`<text class="legend" x="${left + sample}" y="${y + 4 + n * 14}">${escapeHtml(line)}</text>`));
   });
   note.forEach((line, i) => parts.push(`<text class="note" x="8" y="${height - 10 - (note.length - 1 - i) * 14}">${escapeHtml(line)}</text>`));
-  const title = `${chart.metric} vs ${chart.axis}`;
-  return `<svg class="chart" data-chart="sweep" data-metric="${chart.metric}" data-axis="${chart.axis}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
+  const title = `${chart.metric} vs ${axisName}`;
+  return `<svg class="chart" data-chart="sweep" data-metric="${chart.metric}" data-axis="${escapeHtml(axisName)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }
 
 const PERCENTILES: readonly { readonly metric: MetricName; readonly label: string; readonly color: string }[] = [
@@ -322,16 +322,18 @@ export interface SeriesHeading {
  * An inline SVG of a case's interim results, 560 wide so two fit side by side on a 1200 px page: the case's name,
  * wrapped onto as many lines as it takes, and the metric, interval and runs under it in grey; the metric from zero
  * against seconds from each run's start (0 to the end of the longest run, or to the tick just past it), one polyline per run
- * (colours, then dash patterns once the colours repeat), the deepest dip ringed, and, for more than one run, a legend
- * at the right that lengthens the chart rather than leave it.
+ * (colours, then dash patterns once the colours repeat; a run of one interim result is its point alone), the deepest
+ * dip ringed, and, for more than one run, a legend at the right that lengthens the chart rather than leave it.
  */
 export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?: Dip): string {
   const width = 560;
   const legendRow = 16;
   const keyed = series.runs.length > 1;
-  // a run with one interim result draws as a level segment from 0 with a marker, and the chart says why it is alone
+  // a run with one interim result draws as that point alone (a line to it would claim values nobody measured), and the
+  // chart says it is alone; why, only for request/response tests, whose interim results wait for enough transactions
   const single = series.runs.filter((r) => r.points.length === 1).map((r) => r.run);
-  const sparse = single.length === 0 ? '' : `netperf reported one interim result in run ${single.join(', ')}: it reports only after enough transactions, so a slow run gets few`;
+  const why = series.metric === 'transaction_rate' ? ': it reports only after enough transactions, so a slow run gets few' : '';
+  const sparse = single.length === 0 ? '' : `netperf reported one interim result in run ${single.join(', ')}${why}`;
   const lines = [
     ...wrapText(heading.name, width - 16, 12).map((line) => ({ line, css: 'axis title' })),
     ...wrapText(heading.detail, width - 16, 11).map((line) => ({ line, css: 'detail title' })),
@@ -364,12 +366,13 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
     const color = PALETTE[i % PALETTE.length] ?? '#000';
     const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length] ?? '';
     const stroke = (strokeWidth: number): string => `fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
-    if (points.length > 0) {
-      const held = points.length === 1 ? [{ t: 0, value: points[0]?.value ?? 0 }, ...points] : points;
-      const coordinates = held.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
+    const [only] = points;
+    if (points.length === 1 && only !== undefined) {
+      const text = `run ${run}: ${formatNumber(only.value / unit.factor)} ${unit.label} at ${formatSignificant(only.t)} s`;
+      parts.push(`<circle class="marker" data-run="${run}" cx="${round(xAt(only.t))}" cy="${round(yAt(only.value))}" r="4" fill="${color}"><title>${escapeHtml(text)}</title></circle>`);
+    } else if (points.length > 1) {
+      const coordinates = points.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
       parts.push(`<polyline class="series" data-run="${run}" ${stroke(1.5)} points="${coordinates}"><title>run ${run}</title></polyline>`);
-      const [only] = points;
-      if (points.length === 1 && only !== undefined) parts.push(`<circle class="marker" data-run="${run}" cx="${round(xAt(only.t))}" cy="${round(yAt(only.value))}" r="3.5" fill="${color}"/>`);
     }
     if (!keyed) return;
     const legendY = margin.top + 8 + i * legendRow;

@@ -205,24 +205,34 @@ describe('report.html with interim results and latency under load, in headless C
     await page.close();
   });
 
-  it('draws a run with one interim result as a level line from 0 with a marker, and says why it is alone', async () => {
+  it('draws a run with one interim result as its point alone, not a line across the run, and says it is alone', async () => {
     const run = intervalRun(2, 1);
     const page = await open(renderHtml(run));
     const chart = page.locator('svg[data-chart="series"]');
-    const drawn = await chart.evaluate((svg: SVGSVGElement) =>
-      Array.from(svg.querySelectorAll('polyline.series')).map((line) => {
-        const box = line.getBoundingClientRect();
-        return { points: (line.getAttribute('points') ?? '').split(' ').length, width: box.width };
-      }),
-    );
-    // each run: from t = 0 to its one point at 0.1 s, a visible line, not a polyline of one point
-    expect(drawn).toHaveLength(2);
-    for (const line of drawn) {
-      expect(line.points).toBe(2);
-      expect(line.width).toBeGreaterThan(100);
-    }
-    expect(await chart.locator('circle.marker').count()).toBe(2);
-    expect((await chart.locator('text.detail').allTextContents()).join(' ')).toContain('netperf reported one interim result in run 1, 2: it reports only after enough');
+    // no line claims values from t = 0 that netperf never reported: each run is one visible marker at its point
+    expect(await chart.locator('polyline.series').count()).toBe(0);
+    const markers = await chart.locator('circle.marker').evaluateAll((circles) => circles.map((c) => ({ run: c.getAttribute('data-run'), width: c.getBoundingClientRect().width, title: c.querySelector('title')?.textContent })));
+    expect(markers.map((m) => m.run)).toEqual(['1', '2']);
+    for (const m of markers) expect(m.width).toBeGreaterThan(5);
+    expect(markers[0]?.title).toMatch(/^run 1: [\d.]+ Gbit\/s at 0\.1 s$/);
+    // a STREAM test's interim results do not wait for transactions: the chart says the fact, not the RR reason
+    const detail = (await chart.locator('text.detail').allTextContents()).join(' ');
+    expect(detail).toContain('netperf reported one interim result in run 1, 2');
+    expect(detail).not.toContain('transactions');
+    expectTidy(await layoutOf(page));
+    await page.close();
+  });
+
+  it('says why a request/response run has one interim result: netperf reports only after enough transactions', async () => {
+    const run = intervalRun(1, 1);
+    const suite = run.suites[0]!;
+    const c = suite.cases[0]!;
+    const rr = { ...c, params: { ...c.params, test: 'TCP_RR' as const }, series: (c.series ?? []).map((points) => points.map((p) => ({ t: p.t, transaction_rate: 20000 }))) };
+    const page = await open(renderHtml({ ...run, suites: [{ ...suite, cases: [rr] }] }));
+    const chart = page.locator('svg[data-chart="series"]');
+    expect(await chart.locator('polyline.series').count()).toBe(0);
+    expect(await chart.locator('circle.marker').count()).toBe(1);
+    expect((await chart.locator('text.detail').allTextContents()).join(' ')).toContain('netperf reported one interim result in run 1: it reports only after enough transactions');
     expectTidy(await layoutOf(page));
     await page.close();
   });

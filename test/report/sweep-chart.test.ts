@@ -34,7 +34,36 @@ async function yOnAxis(page: Page, chart: string, value: number): Promise<number
   }, value);
 }
 
+/** A group zipping send_size = recv_size by include (1K to 1M), with and without nodelay: the two sizes move together. */
+function lockstepRun(): RunResult {
+  const run = recordedSweep();
+  const template = run.suites[0]!.cases[0]!;
+  const sizes = [1024, 8192, 65536, 1048576];
+  const cases = sizes.flatMap((size, i) =>
+    [true, false].map((nodelay) => {
+      const throughput = (i + 1) * (nodelay ? 2e9 : 3e9);
+      return { ...template, id: `zip/bulk[nodelay=${String(nodelay)},recv_size=${size},send_size=${size}]`, group: 'bulk', params: { test: 'TCP_STREAM' as const, send_size: size, recv_size: size, nodelay }, metrics: { throughput }, runs: [{ throughput }], spread: {}, thresholds: [] };
+    }),
+  );
+  return { ...run, suites: [{ name: 'zip', file: 'zip.yml', cases }] };
+}
+
 describe('sweep charts in report.html', () => {
+  it('charts sizes that move together (send_size = recv_size, zipped by include) on one axis named with both', async () => {
+    const md = renderMarkdown(lockstepRun());
+    expect(md).toContain('  x-axis "send_size = recv_size" ["1K", "8K", "64K", "1M"]');
+    const page = await open(renderHtml(lockstepRun()));
+    const chart = page.locator('svg[data-chart="sweep"]');
+    expect(await chart.count()).toBe(1);
+    expect(await chart.getAttribute('data-axis')).toBe('send_size = recv_size');
+    expect(await chart.locator('text.axis:not([transform])').allTextContents()).toEqual(['send_size = recv_size']);
+    expect(await chart.locator('text.tick[text-anchor="middle"]').allTextContents()).toEqual(['1K', '8K', '64K', '1M']);
+    expect(await chart.locator('polyline.series').count()).toBe(2);
+    expect(await chart.locator('.point title').first().textContent()).toBe('nodelay=true, send_size = recv_size = 1K: 2 Gbit/s');
+    await expectSweepChartsTidy(page);
+    await page.close();
+  });
+
   it('keeps every label of every sweep chart whole inside its SVG, the legend under the plot, no two charts on top of each other', async () => {
     for (const run of [recordedSweep(), syntheticRun(300)]) {
       const page = await open(renderHtml(run));

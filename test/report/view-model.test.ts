@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseSeries, deepestDip, seriesMean, failuresOf, groupsOf, loadEffect, paramLabel, sweepCharts, underLoadPairs } from '../../src/report/view-model.js';
+import { caseSeries, deepestDip, seriesMean, failuresOf, groupsOf, loadEffect, paramLabel, sweepAxisName, sweepCharts, sweepXLabel, sweepXName, underLoadPairs } from '../../src/report/view-model.js';
 import { verdictOf } from '../../src/results/verdict.js';
 import type { CaseResult, RunResult } from '../../src/model/results.js';
 import type { SeriesPoint } from '../../src/model/netperf-outcome.js';
@@ -46,12 +46,12 @@ describe('report model', () => {
     ]);
   });
 
-  it('charts a size only where it forms a line, not where it varies together with another parameter', () => {
-    const lockstep = withCases([
-      { params: { test: 'UDP_RR', request_size: 64 }, metrics: { transaction_rate: 1 } },
-      { params: { test: 'UDP_RR', request_size: 1024, response_size: 1024 }, metrics: { transaction_rate: 2 } },
+  it('charts a size only where it forms a line, not where it varies together with a parameter of another kind', () => {
+    const withTest = withCases([
+      { params: { test: 'TCP_STREAM', send_size: 1024 }, metrics: { throughput: 1 } },
+      { params: { test: 'TCP_MAERTS', send_size: 65536 }, metrics: { throughput: 2 } },
     ]);
-    expect(sweepCharts(groupsOf(lockstep)[0]!)).toEqual([]);
+    expect(sweepCharts(groupsOf(withTest)[0]!)).toEqual([]);
     const grid = withCases([
       { params: { test: 'TCP_STREAM', send_size: 1024, nodelay: true }, metrics: { throughput: 1 } },
       { params: { test: 'TCP_STREAM', send_size: 2048, nodelay: true }, metrics: { throughput: 2 }, status: 'fail' },
@@ -67,6 +67,44 @@ describe('report model', () => {
           { label: 'nodelay=false', points: [{ x: 1024, y: 3, failed: false }] },
         ],
       },
+    ]);
+  });
+});
+
+describe('sweep charts of sizes that move together', () => {
+  it('draws send_size = recv_size (set together by include) on one axis, named with both', () => {
+    const run = withCases(
+      [1024, 8192, 65536].flatMap((size, i) => [true, false].map((nodelay) => ({ params: { test: 'TCP_STREAM' as const, send_size: size, recv_size: size, nodelay }, metrics: { throughput: (i + 1) * (nodelay ? 1 : 2) } }))),
+    );
+    const charts = sweepCharts(groupsOf(run)[0]!);
+    expect(charts).toHaveLength(1);
+    expect(charts[0]).toMatchObject({ axis: 'send_size', lockstep: { params: ['send_size', 'recv_size'], name: 'send_size = recv_size', ticks: ['1K', '8K', '64K'] }, xValues: [1024, 8192, 65536] });
+    expect(charts[0]?.series.map((s) => [s.label, s.points.map((p) => p.y)])).toEqual([
+      ['nodelay=true', [1, 2, 3]],
+      ['nodelay=false', [2, 4, 6]],
+    ]);
+    expect(sweepAxisName(charts[0]!)).toBe('send_size = recv_size');
+    expect(sweepXName(charts[0]!, 8192)).toBe('send_size = recv_size = 8K');
+  });
+
+  it('names each place by both values where sizes move together with different values', () => {
+    const run = withCases([
+      { params: { test: 'UDP_RR', request_size: 64 }, metrics: { transaction_rate: 1 } },
+      { params: { test: 'UDP_RR', request_size: 1024, response_size: 1024 }, metrics: { transaction_rate: 2 } },
+    ]);
+    const [chart] = sweepCharts(groupsOf(run)[0]!);
+    expect(chart).toMatchObject({ axis: 'request_size', lockstep: { name: 'request_size / response_size', ticks: ['64 / default', '1K / 1K'] }, xValues: [64, 1024] });
+    expect(sweepXLabel(chart!, 64)).toBe('64 / default');
+  });
+
+  it('keeps a chart per size for sizes crossed in a matrix (not in lockstep)', () => {
+    const run = withCases(
+      [1024, 8192].flatMap((send) => [1024, 8192].map((recv) => ({ params: { test: 'TCP_STREAM' as const, send_size: send, recv_size: recv }, metrics: { throughput: send + recv } }))),
+    );
+    const charts = sweepCharts(groupsOf(run)[0]!);
+    expect(charts.map((c) => [c.axis, c.lockstep])).toEqual([
+      ['send_size', undefined],
+      ['recv_size', undefined],
     ]);
   });
 });
