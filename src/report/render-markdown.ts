@@ -4,7 +4,7 @@ import { displayUnit, formatDuration, formatMetric, formatNumber } from './forma
 import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
-import { formatParamValue } from '../suite/normalize-param.js';
+import { sweepAxisName, sweepXLabel } from './view-model.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
 import { noiseTag, noisyMetrics } from './noise.js';
 import { retryNote } from './retry-note.js';
@@ -90,14 +90,15 @@ function renderChart(chart: SweepChart): string | undefined {
   if (complete.length === 0) return undefined;
   const top = Math.max(...complete.flatMap((s) => s.points.map((p) => p.y)));
   const unit = displayUnit(chart.metric, top);
-  const labels = chart.xValues.map((x) => `"${formatParamValue(chart.axis, x)}"`);
+  const labels = chart.xValues.map((x) => `"${sweepXLabel(chart, x)}"`);
+  const axisName = sweepAxisName(chart);
   const colours = complete.map((_, i) => PALETTE[i % PALETTE.length] ?? '#000000');
   const out = [
     '```mermaid',
     `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${colours.join(', ')}"}}}}%%`,
     'xychart-beta',
-    `  title "${chart.metric} vs ${chart.axis}"`,
-    `  x-axis "${chart.axis}" [${labels.join(', ')}]`,
+    `  title "${chart.metric} vs ${axisName}"`,
+    `  x-axis "${axisName}" [${labels.join(', ')}]`,
     `  y-axis "${chart.metric} (${unit.label})" 0 --> ${Number(niceScale(top / unit.factor).top.toPrecision(6))}`,
     ...complete.map((series) => `  line [${series.points.map((p) => Number((p.y / unit.factor).toPrecision(4))).join(', ')}]`),
     '```',
@@ -106,7 +107,7 @@ function renderChart(chart: SweepChart): string | undefined {
   const name = (i: number): string => `${colourName(colours[i] ?? '')} ${code(complete[i]?.label || chart.metric)}`;
   const notes = [`Lines: ${complete.map((_, i) => `■ ${name(i)}`).join(' · ')}`];
   const partial = chart.series.length - complete.length;
-  if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${chart.axis} left out (see the table)`);
+  if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${axisName} left out (see the table)`);
   // Mermaid draws no markers: lines within 1% of each other hide one another, so the legend says which
   for (const set of coincidingSets({ ...chart, series: complete })) notes.push(`${set.length} lines coincide (within 1%), drawn over each other: ${set.map(name).join(', ')}`);
   out.push(notes.join('; '));
