@@ -74,6 +74,7 @@ function setUp(stepId: string, inputs: Record<string, string>, extraEnv: Record<
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_WORKSPACE: workspace,
+    STUB_REAL_NODE: process.execPath,
     ...stepEnv(step, inputs),
     ...extraEnv,
   };
@@ -217,30 +218,57 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.status).toBe(130);
   });
 
-  it('as a normal user, runs a netns suite through sudo -E in a session of its own (setsid), so that sudo relays a cancel', () => {
+  /** The run step as a normal user with sudo and setsid (stubs that say they ran, then run the rest), these suites in the workspace. */
+  function runAsUser(suites: Record<string, string>, inputs: Record<string, string> = {}): StepRun {
     const stubs: Record<string, string> = {
-      // a normal user's id; sudo and setsid say they ran, then run the rest (sudo without its -E)
       id: '#!/usr/bin/env bash\nif [ "$1" = -u ]; then echo 1000; else exec /usr/bin/id "$@"; fi\n',
       sudo: '#!/usr/bin/env bash\necho "sudo: $*"\n[ "$1" = -E ] && shift\nexec "$@"\n',
       setsid: '#!/usr/bin/env bash\necho "setsid: $1"\nexec "$@"\n',
     };
-    const run = runStep({ suites: 'suites/*.yml' }, {}, (workspace) => {
+    return runStep({ suites: 'suites/*.yml', ...inputs }, {}, (workspace) => {
       mkdirSync(path.join(workspace, 'suites'));
-      writeFileSync(path.join(workspace, 'suites/ns.yml'), 'servers:\n  ns: { type: netns }\n');
+      for (const [name, text] of Object.entries(suites)) writeFileSync(path.join(workspace, 'suites', name), text);
       const bin = path.join(path.dirname(workspace), 'bin');
       for (const [name, text] of Object.entries(stubs)) writeFileSync(path.join(bin, name), text, { mode: 0o755 });
     });
+  }
+  const sudoLines = (run: StepRun): string[] => run.stdout.split('\n').filter((line) => /^(setsid|sudo): /.test(line));
+  const suite = (name: string, servers: string, tests: string): string => `version: 1\nname: ${name}\nservers:\n${servers}tests:\n${tests}`;
+  const NETNS = suite('ns', '  ns: { type: netns }\n', '  - name: rr\n    test: TCP_RR\n    server: ns\n');
+
+  it('as a normal user, runs a netns suite through sudo -E in a session of its own (setsid), so that sudo relays a cancel', () => {
+    const run = runAsUser({ 'ns.yml': NETNS });
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n').filter((line) => /^(setsid|sudo): /.test(line))).toEqual(['setsid: sudo', `sudo: -E env PATH=${run.stdout.match(/sudo: -E env PATH=(\S+)/)?.[1] ?? ''} node ${actionPath}/bin/perfsuite.js run suites/*.yml --out perfsuite-results`]);
+    expect(sudoLines(run)).toEqual(['setsid: sudo', `sudo: -E env PATH=${run.stdout.match(/sudo: -E env PATH=(\S+)/)?.[1] ?? ''} node ${actionPath}/bin/perfsuite.js run suites/*.yml --out perfsuite-results`]);
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
     // a suite without netns runs without sudo
-    const plain = runStep({ suites: 'suites/*.yml' }, {}, (workspace) => {
-      mkdirSync(path.join(workspace, 'suites'));
-      writeFileSync(path.join(workspace, 'suites/lo.yml'), 'servers:\n  lo: { type: local }\n');
-      const bin = path.join(path.dirname(workspace), 'bin');
-      for (const [name, text] of Object.entries(stubs)) writeFileSync(path.join(bin, name), text, { mode: 0o755 });
-    });
-    expect(plain.stdout).not.toMatch(/^(setsid|sudo): /m);
+    const plain = runAsUser({ 'lo.yml': suite('lo', '  lo: { type: local }\n', '  - name: rr\n    test: TCP_RR\n    server: lo\n') });
+    expect(plain.status).toBe(0);
+    expect(sudoLines(plain)).toEqual([]);
+  });
+
+  it('asks perfsuite which servers the run starts: a quoted type: "netns" takes the sudo path too', () => {
+    const run = runAsUser({ 'ns.yml': NETNS.replace('type: netns', 'type: "netns"') });
+    expect(run.stdout).not.toContain('could not read the suites');
+    expect(sudoLines(run)[0]).toBe('setsid: sudo');
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
+  });
+
+  it("asks with the run's variables and filters: sudo only when a case the run selects has a netns server", () => {
+    const both = suite('both', '  lo: { type: local }\n  ns: { type: netns }\n', '  - name: rr\n    test: TCP_RR\n    server: ${SERVER:-lo}\n  - name: bulk\n    test: TCP_STREAM\n    server: ns\n');
+    // the netns case filtered out: no sudo
+    expect(sudoLines(runAsUser({ 'both.yml': both }, { filter: 'test=TCP_RR' }))).toEqual([]);
+    // the remaining case on the netns server by a variable: sudo
+    const run = runAsUser({ 'both.yml': both }, { filter: 'test=TCP_RR', vars: 'SERVER=ns' });
+    expect(sudoLines(run)[0]).toBe('setsid: sudo');
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--filter', 'test=TCP_RR', '--var', 'SERVER=ns']);
+  });
+
+  it('when perfsuite plan cannot read the suites, runs without sudo and says so; the run reports the error', () => {
+    const run = runAsUser({ 'broken.yml': 'version: 1\nname: [\n' });
+    expect(run.stdout).toContain('perfsuite plan could not read the suites, so they run without sudo (type: netns servers need root); the run says what is wrong\n');
+    expect(sudoLines(run)).toEqual([]);
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
   });
 
   it('publishes annotations and the job summary by default; publish: false leaves both to the join', () => {
