@@ -21,6 +21,8 @@ import type { ProcessOutcome } from '../model/netperf-outcome.js';
 /** What a finished process left behind; `errorCode` is set when it could not be started (ENOENT: not installed). */
 export interface ProcessResult extends ProcessOutcome {
   readonly errorCode?: string;
+  /** With `all`: stdout and stderr together, in the order they arrived. */
+  readonly all?: string;
 }
 
 export interface RunOptions {
@@ -33,6 +35,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Variables added to perfsuite's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Also keep stdout and stderr interleaved as they arrived (ProcessResult.all). */
+  readonly all?: boolean;
 }
 
 const DEFAULT_FORCE_KILL_AFTER_MS = 2_000;
@@ -93,7 +97,7 @@ function notInstalled(program: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${program} is not installed (not found on PATH)`), { code: 'ENOENT' });
 }
 
-function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>> }): ResultPromise<Options> {
+function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>>; all?: boolean }): ResultPromise<Options> {
   const [program = '', ...args] = argv;
   // the program is looked up here, so a missing one is ENOENT rather than setpriv's exit 127
   if (findProgram(program) === undefined) throw notInstalled(program);
@@ -104,6 +108,7 @@ function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pip
     stripFinalNewline: false,
     buffer: options.buffer,
     stdin: options.stdin,
+    ...(options.all === true ? { all: true } : {}),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.env === undefined ? {} : { env: options.env }),
   };
@@ -135,7 +140,7 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
   const started = performance.now();
   let subprocess: ResultPromise<Options>;
   try {
-    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, ...(options.cwd === undefined ? {} : { cwd: options.cwd }), ...(options.env === undefined ? {} : { env: options.env }) });
+    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, ...defined({ cwd: options.cwd, env: options.env, all: options.all }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ESPAWN';
     return { exitCode: undefined, signal: undefined, timedOut: false, durationMs: 0, stdout: '', stderr: (error as Error).message, errorCode: code };
@@ -177,7 +182,7 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
     durationMs: performance.now() - started,
     stdout: text(result.stdout),
     stderr: errorCode === undefined ? text(result.stderr) : `${text(result.stderr)}${result.originalMessage ?? ''}`,
-    ...defined({ errorCode }),
+    ...defined({ errorCode, all: options.all === true ? text(result.all) : undefined }),
   };
 }
 

@@ -10,6 +10,7 @@ import { HOOK_PLACEHOLDER, unknownHookVariables } from '../model/hook-variables.
 
 export { hookVariableNames, unknownHookVariables } from '../model/hook-variables.js';
 import path from 'node:path';
+import { HOOK_OUTPUT_BYTES, type HookRecord } from '../model/results.js';
 import type { HookSpec } from '../model/suite-types.js';
 import { runProcess, type ProcessResult } from './process.js';
 
@@ -39,6 +40,8 @@ export interface HookOptions {
   readonly signal?: AbortSignal;
   /** What relative suite paths (HookSpec.loc.file) are relative to: the CLI's cwd; process.cwd() unless given. */
   readonly baseDir?: string;
+  /** Told of every command that ran (or could not), with the end of its output: for results.json. */
+  readonly record?: (hook: HookRecord) => void;
 }
 
 
@@ -132,6 +135,7 @@ async function runHook(hook: HookSpec, environment: Record<string, string>, serv
     timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS,
     cwd,
     env: environment,
+    all: true,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   return { argv, result };
@@ -149,9 +153,37 @@ function failureOf(run: HookRun, timeoutMs: number): string | undefined {
       : result.errorCode !== undefined
         ? `could not be started (${result.errorCode})`
         : `exited with status ${String(result.exitCode)}`;
-  const stderr = tail(result.stderr);
-  const stdout = stderr === '' ? tail(result.stdout) : '';
-  return `${how}${stderr !== '' ? `; stderr: ${stderr}` : stdout !== '' ? `; output: ${stdout}` : ''}`;
+  // stderr alone when that is all it printed; else everything, as it came, so an error reads after what led to it
+  const [label, output] = result.stdout.trim() === '' ? ['stderr', tail(result.stderr)] : ['output', tail(result.all ?? `${result.stdout}${result.stderr}`)];
+  return `${how}${output === '' ? '' : `; ${label}: ${output}`}`;
+}
+
+/** The end of a text within `bytes` UTF-8 bytes, never starting inside a character; and whether anything was cut. */
+export function lastBytes(text: string, bytes: number): { readonly text: string; readonly truncated: boolean } {
+  const buffer = Buffer.from(text);
+  if (buffer.length <= bytes) return { text, truncated: false };
+  // a cut inside a character decodes as U+FFFD: drop those continuation bytes
+  let start = buffer.length - bytes;
+  while (start < buffer.length && ((buffer[start] ?? 0) & 0xc0) === 0x80) start++;
+  return { text: buffer.subarray(start).toString('utf8'), truncated: true };
+}
+
+/** A hook's run as results.json keeps it: the filled argv, how it ended, and the end of its output. */
+function recordOf(stage: HookRecord['stage'], hook: HookSpec, run: HookRun): HookRecord {
+  const where = { stage, argv: run.argv, ...(hook.inNamespace ? { inNamespace: true } : {}), file: hook.loc.file, line: hook.loc.line };
+  if ('problem' in run) return { ...where, exitCode: null, problem: run.problem, durationSeconds: 0, output: '' };
+  const { result } = run;
+  const output = lastBytes(result.all ?? `${result.stdout}${result.stderr}`, HOOK_OUTPUT_BYTES);
+  return {
+    ...where,
+    exitCode: result.exitCode ?? null,
+    ...(result.signal === undefined ? {} : { signal: result.signal }),
+    ...(result.timedOut ? { timedOut: true } : {}),
+    ...(result.errorCode === undefined ? {} : { problem: `could not be started (${result.errorCode})` }),
+    durationSeconds: Math.round(result.durationMs) / 1000,
+    output: output.text,
+    ...(output.truncated ? { truncated: true } : {}),
+  };
 }
 
 /** The last lines of a process's output, trimmed, at most MAX_STDERR_CHARS. */
@@ -164,7 +196,7 @@ function describeFailure(stage: 'setup' | 'teardown', hook: HookSpec, run: HookR
   return `${stage} of ${server.key} failed: ${formatHook({ argv: run.argv, inNamespace: hook.inNamespace })} (${hookLocation(hook)}) ${failure}`;
 }
 
-/** A setup command failed; the message names the command, its line, how it ended and its stderr. */
+/** A setup command failed; the message names the command, its line, how it ended and the end of its output. */
 export class SetupFailed extends Error {}
 
 /** Runs a server's setup commands in order; throws SetupFailed at the first that fails (the rest are not run). */
@@ -172,6 +204,7 @@ export async function runSetup(hooks: readonly HookSpec[], server: HookServer, o
   const environment = hookEnvironment(server);
   for (const hook of hooks) {
     const run = await runHook(hook, environment, server, options);
+    options.record?.(recordOf('setup', hook, run));
     const failure = failureOf(run, options.timeoutMs ?? HOOK_TIMEOUT_MS);
     if (failure !== undefined) throw new SetupFailed(describeFailure('setup', hook, run, failure, server));
   }
@@ -183,6 +216,7 @@ export async function runTeardown(hooks: readonly HookSpec[], server: HookServer
   const warnings: string[] = [];
   for (const hook of [...hooks].reverse()) {
     const run = await runHook(hook, environment, server, options);
+    options.record?.(recordOf('teardown', hook, run));
     const failure = failureOf(run, options.timeoutMs ?? HOOK_TIMEOUT_MS);
     if (failure !== undefined) warnings.push(describeFailure('teardown', hook, run, failure, server));
   }

@@ -7,13 +7,14 @@ import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver }
 import { connectOnce } from './process.js';
 import { type HookServer, runSetup, runTeardown } from './server-hooks.js';
 import { defined } from '../model/defined.js';
+import type { HookRecord, ServerDescription } from '../model/results.js';
 
 const REACH_TIMEOUT_MS = 5_000;
 const NETNS_CONTROL_PORT = 12865;
 
 export interface ManagedServerPool extends ServerPool {
-  /** Every server in use, with the pid of those this run started. */
-  describe(): { key: string; host: string; port: number; pid?: number }[];
+  /** Every server in use, with the pid of those this run started and its setup and teardown commands as they ran. */
+  describe(): ServerDescription[];
   /**
    * Runs the teardown of every server whose setup was attempted (also one that failed part-way), then stops every
    * netserver this run started, with their children, and removes its namespaces. Safe to call more than once.
@@ -56,6 +57,11 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   const reached = new Map<string, { key: string; host: string; port: number; pid?: number }>();
   /** Servers whose setup began, by `<suite>/<name>`, in the order it began. */
   const hooked = new Map<string, HookedServer>();
+  /** Each server's setup and teardown commands as they ran, by the key of the server they ran for. */
+  const hookRecords = new Map<string, HookRecord[]>();
+  const recordFor = (key: string) => (record: HookRecord): void => {
+    hookRecords.set(key, [...(hookRecords.get(key) ?? []), record]);
+  };
   const warnings: string[] = [];
   let stopping: Promise<void> = Promise.resolve();
 
@@ -137,7 +143,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
         controlPort: address.port,
         ...defined({ netns: made === undefined ? undefined : { namespace: made.namespace, hostInterface: made.hostInterface, peerInterface: made.peerInterface } }),
       };
-      const setup = runSetup(server.setup, hookServer, { ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch((error: unknown) => {
+      const setup = runSetup(server.setup, hookServer, { record: recordFor(server.key), ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch((error: unknown) => {
         if (options.signal?.aborted === true) throw new ServerUnavailable({ kind: 'interrupted', message: `the run was interrupted during the setup of ${hookKey}` });
         throw new ServerUnavailable({ kind: 'setup-failed', message: (error as Error).message });
       });
@@ -156,7 +162,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
       await setup.catch(() => undefined);
       if (server.teardown.length === 0) continue;
       try {
-        warnings.push(...(await runTeardown(server.teardown, hookServer, { ...defined({ baseDir: options.cwd }) })));
+        warnings.push(...(await runTeardown(server.teardown, hookServer, { record: recordFor(server.key), ...defined({ baseDir: options.cwd }) })));
       } catch (error) {
         warnings.push(`teardown of ${hookServer.key} failed: ${(error as Error).message}`);
       }
@@ -216,7 +222,10 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
       await acquire(key);
     },
     describe() {
-      return [...reached.values()];
+      return [...reached.values()].map((server) => {
+        const hooks = hookRecords.get(server.key);
+        return hooks === undefined ? server : { ...server, hooks };
+      });
     },
     stopAll() {
       // a second call (say, from a signal handler while the first runs) waits for the first, then stops what is new

@@ -85,7 +85,7 @@ export interface RunResult {
   readonly environment: Environment;
   /** Where the run came from and how it was set up (commit, CI run, `${NAME}` values, effective servers); absent in results written before perfsuite 0.3. */
   readonly provenance?: Provenance;
-  readonly servers: readonly { readonly key: string; readonly host: string; readonly port: number; readonly pid?: number }[];
+  readonly servers: readonly ServerDescription[];
   readonly suites: readonly SuiteResult[];
   /** The seed of every random choice of the run (the interleaved order of `compare:` arms, `--shuffle`); `--seed` reproduces it. */
   readonly seed?: number;
@@ -101,6 +101,44 @@ export interface RunResult {
   readonly selection?: Selection & { readonly plannedCases: readonly string[] };
   /** Present on the result of `report` over several files: what joining them found. */
   readonly merge?: MergeReport;
+}
+
+/** A server of the run: where netperf reached it, the pid of a netserver perfsuite started, and its hooks as they ran. */
+export interface ServerDescription {
+  /** `<suite>/<server>`. */
+  readonly key: string;
+  readonly host: string;
+  readonly port: number;
+  readonly pid?: number;
+  /** Its `setup:` and `teardown:` commands, in the order they ran (absent when it has none, and before perfsuite 0.4). */
+  readonly hooks?: readonly HookRecord[];
+}
+
+/** How much of a hook's output results.json keeps: the last 4 KiB of its stdout and stderr together. */
+export const HOOK_OUTPUT_BYTES = 4096;
+
+/** One setup or teardown command as it ran (results.json `servers[].hooks`). */
+export interface HookRecord {
+  readonly stage: 'setup' | 'teardown';
+  /** The argv run, `${PERFSUITE_*}` filled. */
+  readonly argv: readonly string[];
+  /** `in: namespace`: it ran inside the server's namespace. */
+  readonly inNamespace?: boolean;
+  /** Where it is written in the suite. */
+  readonly file: string;
+  readonly line: number;
+  /** Its exit status; null when it was killed, or never ran. */
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  /** Killed at its timeout. */
+  readonly timedOut?: boolean;
+  /** Why it could not be run at all (a program not found, an unknown `${PERFSUITE_*}`, a failed start). */
+  readonly problem?: string;
+  readonly durationSeconds: number;
+  /** Its stdout and stderr together as they arrived: the last HOOK_OUTPUT_BYTES of it. */
+  readonly output: string;
+  /** The output was longer than HOOK_OUTPUT_BYTES, and `output` is its end. */
+  readonly truncated?: boolean;
 }
 
 /** What joining several results files found. */

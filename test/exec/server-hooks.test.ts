@@ -12,12 +12,14 @@ import {
   hookProgramProblem,
   hookVariableNames,
   runSetup,
+  lastBytes,
   runTeardown,
   SetupFailed,
   type HookServer,
   unknownHookVariables,
 } from '../../src/exec/server-hooks.js';
 import { createServerPool } from '../../src/exec/server-pool.js';
+import { HOOK_OUTPUT_BYTES, type HookRecord } from '../../src/model/results.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
 import type { HookSpec } from '../../src/model/suite-types.js';
 import type { PlannedServer } from '../../src/plan/plan-cases.js';
@@ -155,6 +157,44 @@ describe('server hooks: running them', () => {
     await waitUntil(() => !isRunning(child), 2_000, 'the child of a timed-out setup command still runs');
   });
 
+  it('records each command with how it ended and its output, and shows stdout and stderr both when a setup command fails', async () => {
+    const { file } = suiteDir();
+    const records: HookRecord[] = [];
+    const failing = hook(file, 8, ['sh', '-c', 'echo hello; echo oops >&2; exit 3']);
+    const error = await runSetup([hook(file, 7, ['echo', 'port', '${PERFSUITE_CONTROL_PORT}']), failing, append(file, 9, 'never')], local, { record: (r) => void records.push(r) }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(SetupFailed);
+    // what it printed on stdout leads to its error: both are in the message (stdout and stderr are two pipes, so their order is not asserted)
+    expect((error as SetupFailed).message).toMatch(new RegExp(`^setup of suite/local failed: \`sh -c 'echo hello; echo oops >&2; exit 3'\` \\(${file}:8\\) exited with status 3; output: (hello\noops|oops\nhello)$`));
+    expect(records).toEqual([
+      { stage: 'setup', argv: ['echo', 'port', '40123'], file, line: 7, exitCode: 0, durationSeconds: expect.any(Number) as number, output: 'port 40123\n' },
+      { stage: 'setup', argv: failing.argv, file, line: 8, exitCode: 3, durationSeconds: expect.any(Number) as number, output: expect.stringMatching(/^(hello\noops|oops\nhello)\n$/) as string },
+    ]);
+
+    const teardown: HookRecord[] = [];
+    await runTeardown([hook(file, 12, ['perfsuite-no-such-program']), hook(file, 13, ['echo', 'undone'])], netns, { record: (r) => void teardown.push(r) });
+    expect(teardown).toEqual([
+      { stage: 'teardown', argv: ['echo', 'undone'], file, line: 13, exitCode: 0, durationSeconds: expect.any(Number) as number, output: 'undone\n' },
+      { stage: 'teardown', argv: ['perfsuite-no-such-program'], file, line: 12, exitCode: null, problem: 'perfsuite-no-such-program is not found on PATH; install it, or give its path', durationSeconds: 0, output: '' },
+    ]);
+  });
+
+  it('keeps only the last 4 KiB of a command’s output, and marks it cut', async () => {
+    const { file } = suiteDir();
+    const records: HookRecord[] = [];
+    const chatty = hook(file, 4, ['sh', '-c', 'i=0; while [ $i -lt 1000 ]; do echo "line $i"; i=$((i+1)); done; echo "the end: ü"']);
+    await runSetup([chatty], local, { record: (r) => void records.push(r) });
+    const [record] = records;
+    expect(record?.truncated).toBe(true);
+    expect(Buffer.byteLength(record?.output ?? '')).toBeLessThanOrEqual(HOOK_OUTPUT_BYTES);
+    expect(Buffer.byteLength(record?.output ?? '')).toBeGreaterThan(HOOK_OUTPUT_BYTES - 16);
+    expect(record?.output).toMatch(/\nline 999\nthe end: ü\n$/);
+    expect(record?.output).not.toContain('line 0\n');
+    // a cut never starts inside a character
+    expect(lastBytes('aüb', 3)).toEqual({ text: 'üb', truncated: true });
+    expect(lastBytes('aüb', 2)).toEqual({ text: 'b', truncated: true });
+    expect(lastBytes('aüb', 4)).toEqual({ text: 'aüb', truncated: false });
+  });
+
   it('runs every teardown command even after one fails, returning each failure as a warning', async () => {
     const { file, read } = suiteDir();
     const warnings = await runTeardown(
@@ -192,6 +232,18 @@ describe('the server pool runs the hooks', () => {
       await pool.stopAll();
       expect(read('order.log')).toBe(`setup\nteardown lab ${address.port}\n`);
       expect(pool.teardownWarnings()).toEqual([]);
+      // results.json's server entry keeps both commands as they ran
+      expect(pool.describe()).toEqual([
+        {
+          key: 'suite/lab',
+          host: '127.0.0.1',
+          port: address.port,
+          hooks: [
+            { stage: 'setup', argv: ['sh', '-c', 'echo setup >> order.log'], file, line: 3, exitCode: 0, durationSeconds: expect.any(Number) as number, output: '' },
+            { stage: 'teardown', argv: server.teardown[0]?.argv, file, line: 5, exitCode: 0, durationSeconds: expect.any(Number) as number, output: '' },
+          ],
+        },
+      ]);
     } finally {
       close();
     }

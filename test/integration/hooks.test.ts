@@ -206,6 +206,48 @@ tests:
   });
 });
 
+describe('what setup and teardown commands printed', () => {
+  it('is kept in results.json and shown with a failure: in the case error, on the console and in report.md', async () => {
+    const { suite, out } = suiteDir(`version: 1
+name: hooks-output
+servers:
+  here:
+    type: local
+    setup:
+      - [sh, -c, 'echo hello; echo oops >&2; exit 3']
+    teardown:
+      - [sh, -c, 'echo undoing; echo cannot undo >&2; exit 2']
+tests:
+  - name: rr
+    server: here
+    test: TCP_RR
+    duration: 1s
+`);
+    const { status, stdout, stderr, results } = await run(suite, out);
+    expect(status).toBe(3);
+    // stdout and stderr are two pipes: either may arrive first
+    const both = (a: string, b: string): string => `(${a}\n${b}|${b}\n${a})`;
+    const [rr] = results.suites[0]?.cases ?? [];
+    expect(rr?.error?.kind).toBe('setup-failed');
+    expect(rr?.error?.message).toMatch(new RegExp(`^setup of hooks-output/here failed: \`sh -c 'echo hello; echo oops >&2; exit 3'\` \\(${suite}:7\\) exited with status 3; output: ${both('hello', 'oops')}$`));
+    expect(stdout).toMatch(new RegExp(`setup-failed: setup of hooks-output/here failed: .* exited with status 3; output: ${both('hello', 'oops')}`));
+    expect(stderr).toMatch(new RegExp(`^perfsuite: warning: teardown of hooks-output/here failed: .*\\(${suite}:9\\) exited with status 2; output: ${both('undoing', 'cannot undo')}\n$`));
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(new RegExp(`exited with status 3; output: ${both('hello', 'oops').replaceAll('\n', ' ')}`));
+    expect(results.servers).toEqual([
+      {
+        key: 'hooks-output/here',
+        host: '127.0.0.1',
+        port: expect.any(Number) as number,
+        pid: expect.any(Number) as number,
+        hooks: [
+          { stage: 'setup', argv: ['sh', '-c', 'echo hello; echo oops >&2; exit 3'], file: suite, line: 7, exitCode: 3, durationSeconds: expect.any(Number) as number, output: expect.stringMatching(new RegExp(`^${both('hello', 'oops')}\n$`)) as string },
+          { stage: 'teardown', argv: ['sh', '-c', 'echo undoing; echo cannot undo >&2; exit 2'], file: suite, line: 9, exitCode: 2, durationSeconds: expect.any(Number) as number, output: expect.stringMatching(new RegExp(`^${both('undoing', 'cannot undo')}\n$`)) as string },
+        ],
+      },
+    ]);
+  });
+});
+
 describe('perfsuite doctor with setup and teardown commands', () => {
   it('lists each command with its line, and names the server and line of one whose program is missing', async () => {
     const { dir, suite } = suiteDir(`version: 1
