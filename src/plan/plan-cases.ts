@@ -1,7 +1,10 @@
-import { buildLoadArgv, buildNetperfArgv, LOAD_LEAD_SECONDS, type NetperfTarget } from '../netperf/build-argv.js';
-import { DEFAULT_DURATION_SECONDS, type TestName } from '../model/test-types.js';
+import { buildLoadArgv, buildNetperfArgv, type NetperfTarget } from '../netperf/build-argv.js';
+import { estimateRunSeconds } from '../netperf/run-length.js';
+import type { TestName } from '../model/test-types.js';
 import { activeLoad, type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
 import { defined } from '../model/defined.js';
+
+export { estimateRunSeconds } from '../netperf/run-length.js';
 
 /** Placeholders for what is only known at run time. */
 export const PORT_PLACEHOLDER = '{port}';
@@ -46,21 +49,6 @@ export interface Plan {
   readonly cases: readonly PlannedCase[];
   readonly servers: readonly PlannedServer[];
   readonly estimatedSeconds: number;
-}
-
-/** Per-run overhead besides the test itself: process start, control connection, result exchange. */
-const RUN_OVERHEAD_SECONDS = 0.05;
-/** netperf 2.7.0's TCP_CRR takes about 4 s longer than `-l` on Linux (measured: -l 1 → 5.0 s, -l 2 → 6.0 s). */
-const CRR_EXTRA_SECONDS = 4;
-
-/** The seconds one run of a case should take: up to `max iterations × duration`, plus netperf's own overheads. */
-export function estimateRunSeconds(params: CaseParams): number {
-  const iterations = params.confidence?.iterations[1] ?? 1;
-  const extra = params.test === 'TCP_CRR' ? CRR_EXTRA_SECONDS * iterations : 0;
-  const duration = params.duration ?? DEFAULT_DURATION_SECONDS;
-  const measured = duration * iterations + extra + RUN_OVERHEAD_SECONDS;
-  // under load the measured test starts a lead later, and the run lasts until the load streams end
-  return activeLoad(params) === undefined ? measured : Math.max(measured + LOAD_LEAD_SECONDS, duration + 2 * LOAD_LEAD_SECONDS + RUN_OVERHEAD_SECONDS);
 }
 
 /**

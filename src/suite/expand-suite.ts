@@ -5,6 +5,7 @@ import { DEFAULT_DURATION_SECONDS, isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse }
 import { formatParamValue, valueKey } from './normalize-param.js';
 import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
 import { plural } from '../model/words.js';
+import { timeoutDiagnostics, timeoutShortfall, type TimeoutShortfall } from './check-timeout.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 
@@ -41,11 +42,14 @@ export interface ExpandOptions {
 export function expandSuite(suite: SuiteSpec, options: ExpandOptions = {}): { cases: Case[]; diagnostics: Diagnostic[] } {
   const cases: Case[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const group of suite.groups) expandGroup(suite, group, options, cases, diagnostics);
+  // a timeout in defaults serves every group: one message per timeout line, after all of them
+  const shortfalls: TimeoutShortfall[] = [];
+  for (const group of suite.groups) expandGroup(suite, group, options, cases, diagnostics, shortfalls);
+  diagnostics.push(...timeoutDiagnostics(shortfalls));
   return { cases, diagnostics };
 }
 
-function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions, cases: Case[], diagnostics: Diagnostic[]): void {
+function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions, cases: Case[], diagnostics: Diagnostic[], shortfalls: TimeoutShortfall[]): void {
   const definition = matrixDefinition(group);
   const combinations = definition === undefined ? [{ values: new Map<string, LocatedValue>(), axisIndexes: [], includeIndex: undefined }] : expandMatrix(definition, keyOf);
   const axisNames = new Set<string>(definition?.axes.map((a) => a.name) ?? []);
@@ -153,6 +157,8 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
       continue;
     }
     ids.add(id);
+    const shortfall = timeoutShortfall(params, merged, { caseId: id, perRun: group.compare !== undefined });
+    if (shortfall !== undefined) shortfalls.push(shortfall);
 
     const thresholds = hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;
     for (const t of thresholds) matchedWhen.add(t);
