@@ -7,6 +7,7 @@ import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
 import { retryNote } from '../report/retry-note.js';
+import { nothingComparedOf } from '../results/verdict.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {
@@ -69,7 +70,7 @@ export function formatProgress(done: number, total: number, remainingSeconds: nu
 /** The closing summary: counts, time, and where the reports are. */
 export function formatSummary(
   results: readonly CaseResult[],
-  options: { readonly seconds: number; readonly outDir: string; readonly reports: readonly string[]; readonly interrupted: boolean; readonly planned: number },
+  options: { readonly seconds: number; readonly outDir: string; readonly reports: readonly string[]; readonly interrupted: boolean; readonly planned: number; readonly nothingCompared?: boolean },
   style: ConsoleStyle,
 ): string {
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
@@ -77,11 +78,14 @@ export function formatSummary(
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
   if (count('skipped') > 0) pieces.push(chalk.dim(`${count('skipped')} did not run`));
   const inconclusive = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'inconclusive')).length;
+  const notCompared = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'not-compared')).length;
+  if (notCompared > 0) pieces.push(chalk.yellow(`${plural(notCompared, 'metric')} not compared`));
   if (inconclusive > 0) pieces.push(chalk.yellow(`${plural(inconclusive, 'comparison')} inconclusive`));
   const ran = results.length - count('skipped');
   const head = options.interrupted ? `interrupted after ${ran} of ${plural(options.planned, 'case')}` : plural(results.length, 'case');
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
-  return `${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\n${reports}`;
+  const gate = options.nothingCompared === true ? chalk.red('nothing compared: the regression gate judged no metric, so the run fails\n') : '';
+  return `${gate}${head}: ${pieces.join(', ')} in ${formatDuration(options.seconds)}\n${reports}`;
 }
 
 /** One row of the threshold summary: a threshold line of a suite and how its cases fared. */
@@ -153,7 +157,9 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
 
 function listCompared(result: RunResult, source: 'baseline' | 'history', lines: string[], chalk: ChalkInstance): void {
   const compared = comparedMetrics(result).filter(({ outcome }) => outcome.source === source);
-  if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
+  for (const n of nothingComparedOf(result).filter((n) => n.source === source)) {
+    lines.push(n.warnOnly ? chalk.yellow(`  ! nothing compared (a warning: --missing-baseline warn): ${n.reason}`) : chalk.red(`  ✗ nothing compared, so the run fails: ${n.reason} (--missing-baseline warn makes this a warning)`));
+  }
   // a group that moved as one is said once; its cases stay in results.json, junit.xml and the reports' tables
   const shifts = commonModeShifts(result).filter((s) => s.source === source);
   for (const shift of shifts) lines.push(chalk.yellow(`  ! ${describeShift(shift)}`));

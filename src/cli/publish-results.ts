@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
-import { allCases } from '../results/verdict.js';
+import { allCases, verdictOf } from '../results/verdict.js';
 import { renderAnnotations } from '../report/render-github.js';
 import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
 import type { RunResult } from '../model/results.js';
@@ -61,7 +61,7 @@ export async function publishResults(result: RunResult, options: PublishOptions,
     [
       formatThresholdSummary(cases, style),
       formatComparisonSummary(result, style),
-      formatSummary(cases, { seconds: options.seconds, outDir: displayPath(io.cwd, options.outDir), reports: written.map((file) => path.basename(file)), interrupted: result.state === 'interrupted', planned: options.planned }, style),
+      formatSummary(cases, { seconds: options.seconds, outDir: displayPath(io.cwd, options.outDir), reports: written.map((file) => path.basename(file)), interrupted: result.state === 'interrupted', planned: options.planned, nothingCompared: verdictOf(result).outcome === 'nothing-compared' }, style),
     ]
       .filter((text) => text !== '')
       .join('\n'),

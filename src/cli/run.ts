@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
@@ -14,6 +14,7 @@ import { congestionControlFacts, describeEnvironment, describeProvenance, netper
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
 import { preloadReporters, REPORTERS, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
+import { LOCK_FILE, lockOutDir } from '../report/out-lock.js';
 import { notRunResult, runCases } from '../run/run-cases.js';
 import { describeComparison, indexCases, judgeCase } from '../compare/compare-runs.js';
 import { readBaselineFile } from '../results/read-results.js';
@@ -48,11 +49,12 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .option('--history <file>', "judge each group's regression: tolerances against the history of earlier runs (perfsuite history add); exit 1 on a regression")
     .option('--seed <n>', 'seed of every random choice: the interleaved order of compare: arms and the order of --shuffle (recorded in results.json; the same seed gives the same order)')
     .option('--shuffle', 'run the cases in a random order seeded by --seed, to expose order effects (a compare: group moves as one); results.json lists them in suite order')
+    .addOption(new Option('--missing-baseline <fail|warn>', 'when no metric could be compared against --baseline or --history (another suite, renamed cases): fail the run (exit 1), or only warn').choices(['fail', 'warn'] as const).default('fail' as const))
     .option('--fail-on-inconclusive', 'a comparison still inconclusive at repeat max fails its case (exit 1) instead of warning')
     .action(async (files, options) => {
       const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
       const seed = options.seed === undefined ? randomInt(2 ** 31) : parseSeed(options.seed);
-      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters, seed, shuffle: options.shuffle === true, failOnInconclusive: options.failOnInconclusive === true }, io));
+      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters, seed, shuffle: options.shuffle === true, failOnInconclusive: options.failOnInconclusive === true, missingBaseline: options.missingBaseline }, io));
     });
 }
 
@@ -71,6 +73,8 @@ export interface RunOptions extends SuiteOptions, SelectOptions {
   /** Run the cases in an order shuffled from `seed` (`--shuffle`). */
   readonly shuffle?: boolean;
   readonly failOnInconclusive: boolean;
+  /** What a baseline or history that matched no case does to the run: fail it (the default), or only warn. */
+  readonly missingBaseline?: 'fail' | 'warn';
 }
 
 /** `--seed N`: a whole number from 0 to 2^32 − 1, so results.json can record it exactly. */
@@ -111,118 +115,124 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   if (options.baseline !== undefined && realPath(path.join(outDir, REPORTERS.json.file)) === realPath(path.resolve(io.cwd, options.baseline))) {
     throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
   }
-  const color = useColor(io);
-  const showProgress = io.isTTY && io.env['CI'] === undefined;
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  const environment = describeEnvironment(options.version, netperf);
-  const provenance = await describeProvenance(options.version, suites, plan.servers, { env: io.env, cwd: io.cwd });
-  const fingerprint = fingerprintOf(environment, provenance);
-  const historyComparison = history === undefined ? undefined : historyComparisonOf(history, { environment, provenance }, fingerprint);
-  const sshConfig = sshConfigFile(io.env);
-  const controller = new AbortController();
-  const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
-  const finished: CaseResult[] = [];
-  // results.json lists cases in suite order whatever order they ran in (--shuffle), so runs and shards line up
-  const planOrder = new Map(plan.cases.map((p, i) => [p.case.id, i]));
-  const snapshot = (state: RunResult['state']): RunResult => {
-    // at the end of a run that stopped early, every case it never got to is there as skipped
-    const done = new Set(finished.map((c) => c.id));
-    const notRun = state === 'running' || state === 'complete' ? [] : plan.cases.filter((p) => !done.has(p.case.id)).map((p) => notRunResult(p, `the run was ${state} before this case`));
-    const result: RunResult = {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      state,
-      startedAt,
-      ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
-      environment,
-      provenance,
-      servers: pool.describe(),
-      suites: groupBySuite(suites, [...finished, ...notRun].sort((a, b) => (planOrder.get(a.id) ?? 0) - (planOrder.get(b.id) ?? 0))),
-      seed: options.seed,
-      ...(options.shuffle === true ? { shuffled: true } : {}),
-      ...(options.failOnInconclusive ? { failOnInconclusive: true } : {}),
-      ...defined({ selection: selected, history: historyComparison }),
+  const lock = lockOut(outDir, options.out, io);
+  try {
+    const color = useColor(io);
+    const showProgress = io.isTTY && io.env['CI'] === undefined;
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    const environment = describeEnvironment(options.version, netperf);
+    const provenance = await describeProvenance(options.version, suites, plan.servers, { env: io.env, cwd: io.cwd });
+    const fingerprint = fingerprintOf(environment, provenance);
+    const historyComparison = history === undefined ? undefined : historyComparisonOf(history, { environment, provenance }, fingerprint);
+    const sshConfig = sshConfigFile(io.env);
+    const controller = new AbortController();
+    const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
+    const finished: CaseResult[] = [];
+    // results.json lists cases in suite order whatever order they ran in (--shuffle), so runs and shards line up
+    const planOrder = new Map(plan.cases.map((p, i) => [p.case.id, i]));
+    const snapshot = (state: RunResult['state']): RunResult => {
+      // at the end of a run that stopped early, every case it never got to is there as skipped
+      const done = new Set(finished.map((c) => c.id));
+      const notRun = state === 'running' || state === 'complete' ? [] : plan.cases.filter((p) => !done.has(p.case.id)).map((p) => notRunResult(p, `the run was ${state} before this case`));
+      const result: RunResult = {
+        schemaVersion: RESULTS_SCHEMA_VERSION,
+        state,
+        startedAt,
+        ...(state === 'running' ? {} : { finishedAt: new Date().toISOString() }),
+        environment,
+        provenance,
+        servers: pool.describe(),
+        suites: groupBySuite(suites, [...finished, ...notRun].sort((a, b) => (planOrder.get(a.id) ?? 0) - (planOrder.get(b.id) ?? 0))),
+        seed: options.seed,
+        ...(options.shuffle === true ? { shuffled: true } : {}),
+        ...(options.failOnInconclusive ? { failOnInconclusive: true } : {}),
+        ...(options.missingBaseline === 'warn' ? { missingBaseline: 'warn' as const } : {}),
+        ...defined({ selection: selected, history: historyComparison }),
+      };
+      return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
     };
-    return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
-  };
-  let final = snapshot('running');
-  try {
-    writeResults(outDir, final);
-  } catch (error) {
-    throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
-  }
-
-  preloadReporters(options.reporters);
-  /** The first failure to write results.json (a full disk, say): the run stops, the last good copy stays. */
-  let writeFailure: { error: Error; savedCases: number } | undefined;
-  let savedCases = 0;
-  const saveResults = (state: RunResult['state']): void => {
-    if (writeFailure !== undefined) return;
+    let final = snapshot('running');
     try {
-      writeResults(outDir, snapshot(state));
-      savedCases = finished.length;
+      writeResults(outDir, final);
     } catch (error) {
-      writeFailure = { error: error as Error, savedCases };
-      controller.abort();
+      throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
     }
-  };
-  const onSignal = (): void => controller.abort();
-  // SIGHUP: the terminal or the ssh session that started perfsuite went away
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  const onGithub = io.env['GITHUB_ACTIONS'] === 'true';
-  let openGroup: string | undefined;
-  let remainingSeconds = plan.estimatedSeconds;
-  let outcome: { interrupted: boolean } = { interrupted: false };
-  // an exception leaves 'crashed'; servers are stopped and the final state written whatever happens
-  let state: RunResult['state'] = 'crashed';
-  try {
-    outcome = await runCases(plan.cases, {
-      executor: spawnNetperf,
-      servers: pool,
-      signal: controller.signal,
-      now: () => performance.now(),
-      seed: options.seed,
-      shuffle: options.shuffle === true,
-      failOnInconclusive: options.failOnInconclusive,
-      onCaseStart: async (planned, index) => {
-        // one log group per suite; a shuffled run hops between suites, so it gets one group for all its cases
-        const group = options.shuffle === true ? 'perfsuite: cases in a shuffled order' : `perfsuite: ${planned.case.suite}`;
-        if (onGithub && group !== openGroup) {
-          await io.stdout(`${openGroup === undefined ? '' : GROUP_END}${groupStart(group)}`);
-          openGroup = group;
-        }
-        if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
-      },
-      onCaseFinished: async (measured, planned, index) => {
-        const againstBaseline = baseline === undefined ? measured : judgeCase(measured, baselineCases, { against: baseline.file, failOnInconclusive: options.failOnInconclusive });
-        const result = history === undefined ? againstBaseline : judgeAgainstHistory(againstBaseline, history.entries, { file: history.file, fingerprint, failOnInconclusive: options.failOnInconclusive });
-        finished.push(result);
-        remainingSeconds -= planned.estimatedSeconds;
-        saveResults('running');
-        if (showProgress) io.stderr('\r\x1b[K');
-        await io.stdout(`${formatCaseLine(result, index, plan.cases.length, { color })}\n`);
-      },
-    });
-    state = outcome.interrupted ? 'interrupted' : 'complete';
+
+    preloadReporters(options.reporters);
+    /** The first failure to write results.json (a full disk, say): the run stops, the last good copy stays. */
+    let writeFailure: { error: Error; savedCases: number } | undefined;
+    let savedCases = 0;
+    const saveResults = (state: RunResult['state']): void => {
+      if (writeFailure !== undefined) return;
+      try {
+        writeResults(outDir, snapshot(state));
+        savedCases = finished.length;
+      } catch (error) {
+        writeFailure = { error: error as Error, savedCases };
+        controller.abort();
+      }
+    };
+    const onSignal = (): void => controller.abort();
+    // SIGHUP: the terminal or the ssh session that started perfsuite went away
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    const onGithub = io.env['GITHUB_ACTIONS'] === 'true';
+    let openGroup: string | undefined;
+    let remainingSeconds = plan.estimatedSeconds;
+    let outcome: { interrupted: boolean } = { interrupted: false };
+    // an exception leaves 'crashed'; servers are stopped and the final state written whatever happens
+    let state: RunResult['state'] = 'crashed';
+    try {
+      outcome = await runCases(plan.cases, {
+        executor: spawnNetperf,
+        servers: pool,
+        signal: controller.signal,
+        now: () => performance.now(),
+        seed: options.seed,
+        shuffle: options.shuffle === true,
+        failOnInconclusive: options.failOnInconclusive,
+        onCaseStart: async (planned, index) => {
+          // one log group per suite; a shuffled run hops between suites, so it gets one group for all its cases
+          const group = options.shuffle === true ? 'perfsuite: cases in a shuffled order' : `perfsuite: ${planned.case.suite}`;
+          if (onGithub && group !== openGroup) {
+            await io.stdout(`${openGroup === undefined ? '' : GROUP_END}${groupStart(group)}`);
+            openGroup = group;
+          }
+          if (showProgress) io.stderr(`\r\x1b[K${formatProgress(index, plan.cases.length, remainingSeconds, planned.case.id)}`);
+        },
+        onCaseFinished: async (measured, planned, index) => {
+          const againstBaseline = baseline === undefined ? measured : judgeCase(measured, baselineCases, { against: baseline.file, failOnInconclusive: options.failOnInconclusive });
+          const result = history === undefined ? againstBaseline : judgeAgainstHistory(againstBaseline, history.entries, { file: history.file, fingerprint, failOnInconclusive: options.failOnInconclusive });
+          finished.push(result);
+          remainingSeconds -= planned.estimatedSeconds;
+          saveResults('running');
+          if (showProgress) io.stderr('\r\x1b[K');
+          await io.stdout(`${formatCaseLine(result, index, plan.cases.length, { color })}\n`);
+        },
+      });
+      state = outcome.interrupted ? 'interrupted' : 'complete';
+    } finally {
+      // the handlers stay until teardown is done: a second Ctrl-C (or a cancelled job's SIGTERM) must not cut it short
+      await pool.stopAll();
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
+      final = snapshot(state);
+      saveResults(state);
+      if (openGroup !== undefined) await io.stdout(GROUP_END);
+    }
+    if (showProgress) io.stderr('\r\x1b[K');
+    if (writeFailure !== undefined) {
+      const { error, savedCases: kept } = writeFailure;
+      throw new PerfsuiteError(
+        `cannot write ${path.join(outDir, REPORTERS.json.file)} (${error.message}); the run stopped there, and the copy on disk holds the ${plural(kept, 'case')} finished before it. Free space or pass another --out, then run again`,
+        ExitCode.unmeasured,
+      );
+    }
+    await publishResults(final, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
+    return verdictOf(final).exitCode;
   } finally {
-    // the handlers stay until teardown is done: a second Ctrl-C (or a cancelled job's SIGTERM) must not cut it short
-    await pool.stopAll();
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-    for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
-    final = snapshot(state);
-    saveResults(state);
-    if (openGroup !== undefined) await io.stdout(GROUP_END);
+    lock.release();
   }
-  if (showProgress) io.stderr('\r\x1b[K');
-  if (writeFailure !== undefined) {
-    const { error, savedCases: kept } = writeFailure;
-    throw new PerfsuiteError(
-      `cannot write ${path.join(outDir, REPORTERS.json.file)} (${error.message}); the run stopped there, and the copy on disk holds the ${plural(kept, 'case')} finished before it. Free space or pass another --out, then run again`,
-      ExitCode.unmeasured,
-    );
-  }
-  await publishResults(final, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
-  return verdictOf(final).exitCode;
 }
 
 
@@ -234,6 +244,23 @@ function groupBySuite(suites: readonly SuiteSpec[], results: readonly CaseResult
   }));
 }
 
+
+/** Takes the output directory's lock: a second live run into it is refused (exit 2); one a killed run left is taken over, saying so. */
+function lockOut(outDir: string, written: string, io: CliIo): { release: () => void } {
+  let outcome: ReturnType<typeof lockOutDir>;
+  try {
+    outcome = lockOutDir(outDir);
+  } catch (error) {
+    throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
+  }
+  if (outcome.kind === 'held') {
+    const { owner } = outcome;
+    throw new UsageError(`another perfsuite run (pid ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`}, started ${owner.startedAt}) is writing to ${written}; wait for it to finish, or pass another --out (its lock is ${path.join(written, LOCK_FILE)})`);
+  }
+  const gone = outcome.tookOverFrom;
+  if (gone !== undefined) io.stderr(`perfsuite: note: took over ${path.join(written, LOCK_FILE)} from pid ${gone.pid} (started ${gone.startedAt}), which is no longer running: that run was killed before it finished, and this run replaces its results there\n`);
+  return outcome;
+}
 
 /** The history a run is judged against. A missing file is a warning, never silence: a gate that quietly turned off is a bug. */
 function readHistoryForRun(file: string, io: CliIo): { file: string; entries: HistoryEntry[] } {

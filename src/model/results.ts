@@ -93,6 +93,8 @@ export interface RunResult {
   readonly shuffled?: boolean;
   /** `--fail-on-inconclusive` was given: an inconclusive comparison failed its case. */
   readonly failOnInconclusive?: boolean;
+  /** `--missing-baseline warn` was given: a baseline or history that matched no case is a warning, not a failure. */
+  readonly missingBaseline?: 'warn';
   /** Present when the run was judged against a baseline (`run --baseline`, `compare`). */
   readonly comparison?: Comparison;
   /** Present when the run was judged against a history (`run --history`). */

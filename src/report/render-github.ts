@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RunResult } from '../model/results.js';
-import { allCases } from '../results/verdict.js';
+import { allCases, nothingComparedOf, type NothingCompared } from '../results/verdict.js';
 import { describeFailure, describeRegression, describeShift } from './report-text.js';
 import { describeNoise, noisyMetrics } from './noise.js';
 import { type CommonModeShift, commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
@@ -60,8 +60,15 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   const allFailures = failuresOf(result);
   const failures = allFailures.filter((failure) => !inShift(failure));
   const failedShifts = new Set(shifts.filter((s) => allFailures.some((f) => inShift(f) && f.kind === 'regression' && s.ids.has(f.case.id) && s.metric === f.regression.metric)));
+  // a gate that judged nothing comes first: it is why a run whose cases all passed fails
+  const gate = nothingComparedOf(result);
+  const gateLine = (n: NothingCompared, type: 'error' | 'warning'): string => {
+    const where = n.file === undefined ? '' : `file=${escapeProperty(inWorkspace(n.file, context))},line=${n.line ?? 1},`;
+    return `::${type} ${where}title=${escapeProperty(`perfsuite: nothing compared against the ${n.source}`)}::${escapeData(n.reason)}`;
+  };
+  const gateErrors = gate.filter((n) => !n.warnOnly);
   // the group lines count against GitHub's 10 of their type like any other
-  const room = Math.max(1, MAX_ANNOTATIONS - failedShifts.size);
+  const room = Math.max(1, MAX_ANNOTATIONS - failedShifts.size - gateErrors.length);
   const shown = failures.length <= room ? failures : failures.slice(0, room - 1);
   const lines = shown.map((failure) => {
     const where = failureLocation(failure);
@@ -79,7 +86,7 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   });
   const shiftLine = (shift: CommonModeShift, type: 'error' | 'warning'): string =>
     `::${type} file=${escapeProperty(inWorkspace(shift.file, context))},line=${shift.line},title=${escapeProperty(`perfsuite: group ${shift.group} moved as one`)}::${escapeData(describeShift(shift))}`;
-  lines.unshift(...shifts.filter((shift) => failedShifts.has(shift)).map((shift) => shiftLine(shift, 'error')));
+  lines.unshift(...gateErrors.map((n) => gateLine(n, 'error')), ...shifts.filter((shift) => failedShifts.has(shift)).map((shift) => shiftLine(shift, 'error')));
   const rest = failures.length - shown.length;
   if (rest > 0) {
     const detail = countByKind(failures.slice(shown.length), [
@@ -91,7 +98,8 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   }
   // warnings share GitHub's other 10, in this order: groups that moved, inconclusive comparisons (a failure only under
   // --fail-on-inconclusive), then tolerances a case's own spread swamps, each at its regression: line
-  const warnings: { readonly kind: 'shift' | 'inconclusive' | 'noisy'; readonly line: string }[] = [
+  const warnings: { readonly kind: 'gate' | 'shift' | 'inconclusive' | 'noisy'; readonly line: string }[] = [
+    ...gate.filter((n) => n.warnOnly).map((n) => ({ kind: 'gate' as const, line: gateLine(n, 'warning') })),
     ...shifts.filter((shift) => !failedShifts.has(shift)).map((shift) => ({ kind: 'shift' as const, line: shiftLine(shift, 'warning') })),
     ...allCases(result).flatMap((c) =>
       (c.regressions ?? [])
@@ -109,6 +117,7 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
   if (shownWarnings.length < warnings.length) {
     const hidden = warnings.slice(shownWarnings.length);
     const detail = countByKind(hidden, [
+      ['gate', 'gate that compared nothing', 'gates that compared nothing'],
       ['shift', 'group that moved as one', 'groups that moved as one'],
       ['inconclusive', 'inconclusive comparison', 'inconclusive comparisons'],
       ['noisy', 'metric too noisy for its tolerance', 'metrics too noisy for their tolerances'],

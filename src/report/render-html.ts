@@ -14,7 +14,7 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;padding:0 16px;color:#1b1f23}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de}h3{font-size:15px;margin:20px 0 6px}
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
-.verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
+.verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed,.verdict.nothing-compared{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
 div.scroll{overflow-x:auto}
 div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}

@@ -18,7 +18,7 @@ export interface MarkdownOptions {
 }
 
 const STATUS_MARK: Readonly<Record<CaseStatus, string>> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };
-const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = { passed: '✅', failed: '❌', unmeasured: '⚠️', interrupted: '⏹️', empty: '➖' };
+const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = { passed: '✅', failed: '❌', 'nothing-compared': '❌', unmeasured: '⚠️', interrupted: '⏹️', empty: '➖' };
 /** More failure rows than this help nobody; the rest are counted. */
 const MAX_FAILURE_ROWS = 50;
 /** A group table longer than this folds away, so a 500-case report still reads top to bottom. */

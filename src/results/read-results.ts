@@ -68,10 +68,17 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
   return results;
 }
 
-/** The baseline results file, checked before anything runs: a missing or invalid one is a usage error (exit 2). */
+/** Why a run that did not complete can be neither a baseline nor a history entry, and what to pass instead. */
+function unfinishedRun(state: Exclude<RunResult['state'], 'complete'>): string {
+  const what = state === 'running' ? "has not finished (its state is still 'running': it was killed, or is still going)" : `was ${state} (state '${state}')`;
+  return `is from a run that ${what}; only a complete run can be a baseline or go into a history (its missing cases would look like changes): pass the results.json of a run that completed, or run it again`;
+}
+
+/** The baseline results file, checked before anything runs: a missing, invalid or unfinished one is a usage error (exit 2). */
 export function readBaselineFile(file: string, cwd: string, role = '--baseline '): RunResult {
   const [result] = readResultsFiles([file], cwd, role);
   if (result === undefined) throw new UsageError(`${role}${file}: no results in it`);
+  if (result.state !== 'complete') throw new UsageError(`${role}${file} ${unfinishedRun(result.state)}`);
   return result;
 }
 

@@ -1,14 +1,73 @@
 import { ExitCode } from '../model/errors.js';
-import type { CaseResult, CaseStatus, RunResult } from '../model/results.js';
+import type { CaseResult, CaseStatus, RegressionOutcome, RunResult } from '../model/results.js';
 import { plural } from '../model/words.js';
 
 /** What every report leads with: one word for the run, the counts, and the exit code it earns. */
 export interface Verdict {
-  readonly outcome: 'passed' | 'failed' | 'unmeasured' | 'interrupted' | 'empty';
+  /** `nothing-compared`: given a baseline or a history, the run compared no metric against it (docs/judging.md). */
+  readonly outcome: 'passed' | 'failed' | 'nothing-compared' | 'unmeasured' | 'interrupted' | 'empty';
   readonly counts: Readonly<Record<CaseStatus, number>> & { readonly total: number };
   readonly exitCode: number;
   /** One sentence: "3 of 13 cases failed a threshold; 1 could not be measured". */
   readonly headline: string;
+  /** Judged metrics with no value on one side (any source). */
+  readonly notCompared: number;
+  /** Each baseline or history the run was given and compared nothing against. */
+  readonly nothingCompared: readonly NothingCompared[];
+}
+
+/** A baseline or history given to the run against which not one metric was compared: a gate that judged nothing. */
+export interface NothingCompared {
+  readonly source: 'baseline' | 'history';
+  /** The baseline or history file. */
+  readonly against: string;
+  /** Why, in words, with what to do. */
+  readonly reason: string;
+  /** Where to point an annotation: the first `regression:` entry of the run, else the first case's group. */
+  readonly file?: string;
+  readonly line?: number;
+  /** `--missing-baseline warn`: said as a warning, and the run is not failed for it. */
+  readonly warnOnly: boolean;
+}
+
+/**
+ * "Never silently green": for the baseline (`--baseline`, `compare`) and the history (`--history`) a run was judged
+ * against, whether any metric was compared at all. A history file that did not exist (or held no entry) is the
+ * first run of a new history: warned about when read, not failed here.
+ */
+export function nothingComparedOf(result: RunResult): NothingCompared[] {
+  const cases = allCases(result);
+  const measured = cases.filter((c) => c.status !== 'skipped');
+  if (measured.length === 0) return [];
+  const warnOnly = result.missingBaseline === 'warn';
+  const firstTolerance = measured.flatMap((c) => c.regression ?? [])[0];
+  const where = firstTolerance ?? measured[0];
+  const at = where === undefined ? {} : { file: where.file, line: where.line };
+  const found: NothingCompared[] = [];
+  const check = (source: 'baseline' | 'history', against: string, describe: (entries: readonly RegressionOutcome[]) => string): void => {
+    const entries = measured.flatMap((c) => (c.regressions ?? []).filter((r) => r.source === source));
+    if (entries.some((r) => r.verdict !== 'not-compared')) return;
+    const reason =
+      firstTolerance === undefined
+        ? `no group of these suites has a regression: tolerance (like regression: { throughput: 5% }), so there was nothing to judge against ${against}; add one, or drop --${source}`
+        : describe(entries);
+    found.push({ source, against, reason, ...at, warnOnly });
+  };
+  const comparison = result.comparison;
+  if (comparison !== undefined) {
+    check('baseline', comparison.baselineFile, (entries) => {
+      const without = measured.filter((c) => comparison.newCases.includes(c.id)).length;
+      if (without === measured.length) {
+        return `no case of this run is in the baseline ${comparison.baselineFile} (it holds another suite's results, the suite or its groups were renamed, or --filter/--shard chose other cases); pass the results.json of an earlier run of these suites`;
+      }
+      return `every compared metric lacks a value on one side (${entries[0]?.note ?? 'see the comparison table'}); pass a baseline that measured these cases`;
+    });
+  }
+  const history = result.history;
+  if (history !== undefined && history.entries > 0) {
+    check('history', history.file, (entries) => `none of the ${plural(history.entries, 'entry', 'entries')} in ${history.file} has a value for a judged metric of this run (${entries[0]?.note ?? 'another suite, or renamed cases'}); add runs of these suites with perfsuite history add`);
+  }
+  return found;
 }
 
 /** The run's wall time from its timestamps, or undefined while it has not finished. */
@@ -31,6 +90,9 @@ export function verdictOf(result: RunResult): Verdict {
   const undecided = cases.filter((c) => (c.regressions ?? []).some((r) => r.verdict === 'inconclusive' && !r.passed)).length;
   const inconclusive = cases.flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'inconclusive')).length;
   const of = (n: number): string => `${n} of ${plural(counts.total, 'case')}`;
+  const notCompared = cases.flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'not-compared')).length;
+  const nothingCompared = nothingComparedOf(result);
+  const gateless = nothingCompared.filter((n) => !n.warnOnly);
   if (missed > 0) parts.push(`${of(missed)} failed a threshold`);
   if (regressed > 0) parts.push(`${of(regressed)} regressed`);
   if (undecided > 0) parts.push(`${of(undecided)} stayed inconclusive (--fail-on-inconclusive)`);
@@ -38,16 +100,22 @@ export function verdictOf(result: RunResult): Verdict {
   if (counts.skipped > 0) parts.push(`${of(counts.skipped)} did not run`);
   // a file still saying 'running' after its run is gone: the run was killed (or its disk filled) part-way
   const unfinished = result.state === 'crashed' || result.state === 'running';
-  // an interrupted run passed only the cases it finished: never "all passed"
-  if (parts.length === 0 && result.state === 'complete') parts.push(counts.total === 0 ? 'no case was run' : counts.total === 1 ? '1 case passed' : `all ${counts.total} cases passed`);
-  else if (counts.pass > 0 && missed + regressed + undecided + counts.error === 0) parts.unshift(`${of(counts.pass)} passed`);
+  // an interrupted run passed only the cases it finished: never "all passed"; a run that compared nothing passed only
+  // its thresholds
+  const thresholdsOnly = (n: number): string => (nothingCompared.length === 0 ? '' : n === 1 ? ' its thresholds' : ' their thresholds');
+  if (parts.length === 0 && result.state === 'complete') parts.push(counts.total === 0 ? 'no case was run' : counts.total === 1 ? `1 case passed${thresholdsOnly(1)}` : `all ${counts.total} cases passed${thresholdsOnly(counts.total)}`);
+  else if (counts.pass > 0 && missed + regressed + undecided + counts.error === 0) parts.unshift(`${of(counts.pass)} passed${thresholdsOnly(counts.pass)}`);
+  // the gate that judged nothing leads: it is why a run whose every case passed still fails
+  parts.unshift(...nothingCompared.map((n) => `nothing compared against the ${n.source} ${n.against}${n.warnOnly ? ' (--missing-baseline warn)' : ''}`));
+  if (notCompared > 0) parts.push(`${plural(notCompared, 'metric')} not compared`);
   if (inconclusive > undecided && undecided === 0) parts.push(`${plural(inconclusive, 'comparison')} inconclusive (a warning: see the notes)`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
   if (result.state === 'running') parts.push('the run never finished (it was killed, or could not write its results): cases after these are missing');
-  const headline = parts.join('; ');
-  if (result.state === 'interrupted') return { outcome: 'interrupted', counts, exitCode: ExitCode.interrupted, headline };
-  if (counts.error > 0 || unfinished) return { outcome: 'unmeasured', counts, exitCode: ExitCode.unmeasured, headline };
-  if (counts.fail > 0) return { outcome: 'failed', counts, exitCode: ExitCode.failed, headline };
-  if (counts.total === 0) return { outcome: 'empty', counts, exitCode: ExitCode.ok, headline };
-  return { outcome: 'passed', counts, exitCode: ExitCode.ok, headline };
+  const verdict = { counts, headline: parts.join('; '), notCompared, nothingCompared };
+  if (result.state === 'interrupted') return { ...verdict, outcome: 'interrupted', exitCode: ExitCode.interrupted };
+  if (counts.error > 0 || unfinished) return { ...verdict, outcome: 'unmeasured', exitCode: ExitCode.unmeasured };
+  if (counts.fail > 0) return { ...verdict, outcome: 'failed', exitCode: ExitCode.failed };
+  if (gateless.length > 0) return { ...verdict, outcome: 'nothing-compared', exitCode: ExitCode.failed };
+  if (counts.total === 0) return { ...verdict, outcome: 'empty', exitCode: ExitCode.ok };
+  return { ...verdict, outcome: 'passed', exitCode: ExitCode.ok };
 }

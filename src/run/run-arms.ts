@@ -1,6 +1,6 @@
 import { judgeAgainstControl } from '../compare/judge-arms.js';
 import { statusOf } from '../compare/compare-runs.js';
-import type { CaseResult } from '../model/results.js';
+import type { CaseResult, RegressionOutcome } from '../model/results.js';
 import { type FailureKind, INFRASTRUCTURE_FAILURES } from '../model/netperf-outcome.js';
 import { ServerUnavailable } from '../model/seams.js';
 import { repeatRange } from '../model/suite-types.js';
@@ -17,7 +17,7 @@ import { plural } from '../model/words.js';
  * inconclusive), or at `repeat.max`. A run that fails after its retries drops that round from the pairs; an arm that
  * fails for a reason retrying cannot fix stops being measured.
  */
-export async function runArms(unit: readonly PlannedCase[], options: RunCasesOptions, random: () => number): Promise<CaseResult[] | 'interrupted'> {
+export async function runArms(unit: readonly PlannedCase[], options: RunCasesOptions, random: () => number): Promise<{ readonly results: CaseResult[]; readonly interrupted: boolean }> {
   const arms = unit.map((planned) => startProgress(planned, options.now()));
   const control = arms.find((arm) => arm.planned.case.arm?.role === 'control');
   const { min, max } = roundsOf(unit);
@@ -26,7 +26,8 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
   for (const arm of shuffle(arms, random)) {
     for (let w = 0; w < (arm.planned.case.params.warmup ?? 0) && arm.error === undefined; w++) {
       const attempt = await measureRun(arm, options, { deadline: runDeadline(arm), keep: false });
-      if (attempt.kind === 'interrupted') return 'interrupted';
+      // nothing measured yet: the arms are listed as not run
+      if (attempt.kind === 'interrupted') return { results: [], interrupted: true };
       if (attempt.kind === 'failed') arm.error = attempt.failure;
     }
   }
@@ -34,7 +35,8 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
     for (const arm of shuffle(arms, random)) {
       if (arm.error !== undefined) continue;
       const attempt = await measureRun(arm, options, { deadline: runDeadline(arm), keep: true, round });
-      if (attempt.kind === 'interrupted') return 'interrupted';
+      // the rounds measured so far are kept and judged (the one cut short pairs no arm): a stopped CI job still says what it saw
+      if (attempt.kind === 'interrupted') return interruptedUnit(arms, control, options, { min, max }, round - 1);
       // a run that failed for a passing reason (retries used up) only drops this round; any other failure ends the arm
       if (attempt.kind === 'failed' && !isTransient(attempt.failure.kind, arm)) arm.error = attempt.failure;
       else if (attempt.kind === 'failed') {
@@ -50,7 +52,20 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
     if (control === undefined || control.error !== undefined) break;
     if (round >= min && decided(judgeUnit(arms, control, options, { min, max }, options.now()))) break;
   }
-  return control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, { min, max }, options.now());
+  return { results: control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, { min, max }, options.now()), interrupted: false };
+}
+
+/**
+ * A unit stopped after `rounds` whole rounds: each arm that measured a run keeps it; candidates are judged on the pairs
+ * if they reach the paired test's minimum, else their comparisons are inconclusive, naming the interruption.
+ */
+function interruptedUnit(arms: readonly CaseProgress[], control: CaseProgress | undefined, options: RunCasesOptions, range: { min: number; max: number }, rounds: number): { results: CaseResult[]; interrupted: true } {
+  const now = options.now();
+  const measured = arms.filter((arm) => arm.runs.length > 0);
+  if (measured.length === 0) return { results: [], interrupted: true };
+  if (control === undefined) return { results: measured.map((arm) => finishCase(arm, now)), interrupted: true };
+  const judged = judgeUnit(arms, control, options, range, now, rounds).filter((_, i) => arms[i]?.runs.length !== 0);
+  return { results: judged, interrupted: true };
 }
 
 /**
@@ -72,7 +87,7 @@ function decided(results: readonly CaseResult[]): boolean {
 }
 
 /** Every arm's result, each candidate judged against the control on its per-round pairs. */
-function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options: RunCasesOptions, rounds: { min: number; max: number }, now: number): CaseResult[] {
+function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options: RunCasesOptions, rounds: { min: number; max: number }, now: number, interruptedAfter?: number): CaseResult[] {
   const controlResult = finishCase(control, now);
   return arms.map((arm) => {
     if (arm === control) return controlResult;
@@ -84,6 +99,11 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
     const paired = Math.min(result.rounds?.length ?? 0, controlResult.rounds?.length ?? 0);
     const regressions = judgeAgainstControl(controlResult, result, { rounds, ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}) });
     const pairs = Math.max(0, ...regressions.map((r) => r.rounds?.length ?? 0));
+    if (interruptedAfter !== undefined && (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS)) {
+      const note = `the run was interrupted after ${plural(interruptedAfter, 'round')} (${plural(pairs, 'pair')} with the control ${controlResult.id}), and the paired test needs at least ${MIN_COMPARE_ROUNDS}: run it again to judge it`;
+      const undecided = { ...result, regressions: regressions.map((r) => interruptedOutcome(r, note, options.failOnInconclusive === true)) };
+      return { ...undecided, status: statusOf(undecided) };
+    }
     if (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS) {
       return {
         ...result,
@@ -95,4 +115,11 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
     const judged = { ...result, regressions };
     return { ...judged, status: statusOf(judged) };
   });
+}
+
+/** A comparison an interruption left with too few rounds: inconclusive (a metric with no pair stays not compared). */
+function interruptedOutcome(outcome: RegressionOutcome, note: string, failOnInconclusive: boolean): RegressionOutcome {
+  if (outcome.verdict === 'not-compared') return outcome;
+  const { lower: _lower, upper: _upper, improved: _improved, sampleNeeded: _sampleNeeded, ...rest } = outcome;
+  return { ...rest, verdict: 'inconclusive', passed: !failOnInconclusive, note };
 }

@@ -21,10 +21,12 @@ export async function runCases(cases: readonly PlannedCase[], options: RunCasesO
     // each unit's order comes from the seed and the control's id alone, so --seed reproduces it whatever ran before
     const measured = first.case.arm === undefined ? await runCase(first, options) : await runArms(unit, options, createRandom(unitSeed(options.seed ?? 0, first.case.arm.control)));
     if (measured === 'interrupted') return { results, interrupted: true };
-    for (const [i, result] of (Array.isArray(measured) ? measured : [measured]).entries()) {
+    const unitResults = 'results' in measured ? measured.results : [measured];
+    for (const result of unitResults) {
       results.push(result);
-      await options.onCaseFinished(result, unit[i] ?? first, results.length - 1);
+      await options.onCaseFinished(result, unit.find((planned) => planned.case.id === result.id) ?? first, results.length - 1);
     }
+    if ('interrupted' in measured && measured.interrupted) return { results, interrupted: true };
   }
   return { results, interrupted: options.signal.aborted };
 }

@@ -151,9 +151,14 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.stdout).toContain(
       '::warning title=perfsuite: no baseline::baseline perf-baseline/results.json does not exist (it was never stored, or, restored from the Actions cache, it was evicted after 7 days unused), so the regression gate judges nothing this time',
     );
-    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--missing-baseline', 'warn']);
     expect(run.outputs['verdict']).toBe('passed');
   });
+  it('with missing-baseline: warn and a baseline that exists, passes --missing-baseline warn (a baseline matching no case warns, not fails)', () => {
+    const run = runStep({ baseline: 'base.json', 'missing-baseline': 'warn' }, {}, (workspace) => writeFileSync(path.join(workspace, 'base.json'), '{}'));
+    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--baseline', 'base.json', '--missing-baseline', 'warn']);
+  });
+
 
   it('hands an existing baseline to perfsuite, without a warning', () => {
     const run = runStep({ baseline: 'base.json' }, {}, (workspace) => writeFileSync(path.join(workspace, 'base.json'), '{}'));

@@ -44,7 +44,7 @@ describe('perfsuite history', () => {
     expect(again).toMatchObject({ status: 0, stdout: expect.stringContaining('is already in h.jsonl; nothing added') as unknown });
     const interrupted = await perfsuite(['history', 'add', write('cut.json', runAt(1e9, 20, 'interrupted')), '--history', 'h.jsonl'], dir);
     expect(interrupted.status).toBe(2);
-    expect(interrupted.stderr).toContain('cut.json is from a run that was interrupted; only complete runs go into the history');
+    expect(interrupted.stderr).toContain("cut.json is from a run that was interrupted (state 'interrupted'); only a complete run can be a baseline or go into a history");
     expect(readFileSync(path.join(dir, 'h.jsonl'), 'utf8').trim().split('\n')).toHaveLength(9);
 
     const kept = await perfsuite(['history', 'add', write('r9.json', runAt(0.9e9, 9)), '--history', 'k.jsonl', '--keep', '1'], dir);

@@ -107,7 +107,7 @@ describe('report.md against a baseline', () => {
   it('says what was compared, what differs, and shows baseline, current, change, bounds and evidence per metric', () => {
     const md = renderMarkdown(comparedSweep());
     const lines = md.split('\n');
-    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 comparisons inconclusive (a warning: see the notes)');
+    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 2 comparisons inconclusive (a warning: see the notes)');
     expect(md).toContain('> ⚠️ **The machine or setup differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
     expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
@@ -162,7 +162,7 @@ describe('report.md of a compared file of schemaVersion 1', () => {
   it('shows its verdicts in today\'s words, and says why one is inconclusive though the file never said', () => {
     const [v1] = readResultsFiles(['test/fixtures/results/sweep.compared.v1.results.json'], projectRoot);
     const md = renderMarkdown(v1!);
-    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 1 comparison inconclusive (a warning: see the notes)');
+    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 1 comparison inconclusive (a warning: see the notes)');
     expect(md).toContain('> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)');
     // no bounds were stored then, so none are shown
     expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs¹ |');

@@ -62,12 +62,12 @@ ${extra}    matrix:
   return planCases(suite ? [suite] : [], cases).cases;
 }
 
-const run = (executor: NetperfExecutor, options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string } = {}) => {
+const run = (executor: NetperfExecutor, options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal } = {}) => {
   let clock = 0;
   return runCases(plan(options.extra), {
     executor,
     servers: options.servers ?? pool(),
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
     now: () => (clock += 10),
     onCaseFinished: () => undefined,
     seed: options.seed ?? 1,
@@ -149,6 +149,45 @@ describe('interleaved A/B rounds (fake executor)', () => {
     expect(candidate?.retries).toBe(2);
     expect(candidate?.rounds).toEqual([1, 2, 4, 5, 6, 7, 8]);
     expect(candidate?.regressions?.[0]).toMatchObject({ verdict: 'regressed', rounds: [1, 2, 4, 5, 6, 7, 8] });
+  });
+
+  /** An executor that stops the run (Ctrl-C, a CI timeout's SIGTERM) during the first run of round `rounds + 1`. */
+  const interruptedAfter = (rounds: number, head: number) => {
+    const controller = new AbortController();
+    const executor = arms((arm, call) => {
+      if (call === 2 * rounds + 1) controller.abort();
+      return steady(head)(arm, call);
+    });
+    return { executor, signal: controller.signal };
+  };
+
+  it('keeps the rounds measured before an interruption, and says the comparison is inconclusive when they are too few', async () => {
+    const { executor, signal } = interruptedAfter(3, 95);
+    const { results, interrupted } = await run(executor, { signal });
+    expect(interrupted).toBe(true);
+    expect(results.map((r) => [r.id, r.runs.length, r.status])).toEqual([
+      ['ab/bulk[server=base]', 3, 'pass'],
+      ['ab/bulk[server=head]', 3, 'pass'],
+    ]);
+    expect(results[1]?.regressions?.[0]).toMatchObject({
+      verdict: 'inconclusive',
+      passed: true,
+      rounds: [1, 2, 3],
+      note: 'the run was interrupted after 3 rounds (3 pairs with the control ab/bulk[server=base]), and the paired test needs at least 7: run it again to judge it',
+    });
+  });
+
+  it('judges the rounds measured before an interruption when they reach the minimum', async () => {
+    const { executor, signal } = interruptedAfter(8, 95);
+    const { results, interrupted } = await run(executor, { signal, extra: '    repeat: { min: 12, max: 12 }\n' });
+    expect(interrupted).toBe(true);
+    expect(results[1]?.runs).toHaveLength(8);
+    expect(results[1]).toMatchObject({ status: 'fail', regressions: [{ verdict: 'regressed', rounds: [1, 2, 3, 4, 5, 6, 7, 8] }] });
+  });
+
+  it('lists no arm as measured when the interruption came before the first round', async () => {
+    const { executor, signal } = interruptedAfter(0, 95);
+    expect(await run(executor, { signal })).toEqual({ results: [], interrupted: true });
   });
 
   it('makes a candidate an error when its control cannot be measured, naming the control and why', async () => {

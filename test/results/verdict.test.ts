@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/model/results.js';
+import { nothingComparedOf, verdictOf } from '../../src/results/verdict.js';
+import { applyBaseline } from '../../src/compare/compare-runs.js';
+import { recordedSweep, sweepAndBaseline } from '../report/fixtures.js';
+
+/** A run of only its passing cases (one that could not be measured or missed a threshold would set the exit code itself). */
+function measuredOnly(result: RunResult): RunResult {
+  return { ...result, suites: result.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.status === 'pass') })) };
+}
+
+/** The recorded sweep judged against a baseline that holds none of its cases (another suite's results). */
+function againstStranger(extra: Partial<RunResult> = {}): RunResult {
+  const { current, baseline } = sweepAndBaseline();
+  const stranger: RunResult = { ...baseline, suites: baseline.suites.map((s) => ({ ...s, name: 'other', cases: s.cases.map((c) => ({ ...c, id: c.id.replace('sweep/', 'other/') })) })) };
+  return { ...applyBaseline(measuredOnly(current), stranger, 'other/results.json'), ...extra };
+}
+
+describe('the run verdict when the gate compared nothing', () => {
+  it('fails a run whose every case passed when no metric was compared against its baseline, counting the metrics not compared', () => {
+    const result = againstStranger();
+    const verdict = verdictOf(result);
+    expect(verdict.outcome).toBe('nothing-compared');
+    expect(verdict.exitCode).toBe(1);
+    expect(verdict.headline.startsWith('nothing compared against the baseline other/results.json; ')).toBe(true);
+    expect(verdict.notCompared).toBeGreaterThan(0);
+    expect(verdict.headline).toContain(`; ${verdict.notCompared} metrics not compared`);
+    expect(verdict.nothingCompared).toEqual([expect.objectContaining({ source: 'baseline', against: 'other/results.json', warnOnly: false, file: 'test/fixtures/results/sweep.yml' })]);
+    expect(verdict.nothingCompared[0]?.reason).toMatch(/^no case of this run is in the baseline other\/results\.json/);
+  });
+
+  it('only warns with --missing-baseline warn', () => {
+    const verdict = verdictOf(againstStranger({ missingBaseline: 'warn' }));
+    expect(verdict.exitCode).toBe(0);
+    expect(verdict.headline).toContain('nothing compared against the baseline other/results.json (--missing-baseline warn)');
+  });
+
+  it('says why when no group has a regression: tolerance', () => {
+    const { baseline } = sweepAndBaseline();
+    const bare = applyBaseline(measuredOnly(recordedSweep()), baseline, 'base.json');
+    expect(nothingComparedOf(bare)[0]?.reason).toMatch(/^no group of these suites has a regression: tolerance/);
+    expect(verdictOf(bare).exitCode).toBe(1);
+  });
+
+  it('passes a run that compared some metrics, still counting those it could not', () => {
+    const { current, baseline } = sweepAndBaseline();
+    const verdict = verdictOf(applyBaseline(current, baseline, 'baseline/results.json'));
+    expect(verdict.nothingCompared).toEqual([]);
+    // sweep/udp[send_size=1K] is missing from the baseline: its throughput and loss were not compared
+    expect(verdict.notCompared).toBe(2);
+    expect(verdict.headline).toContain('2 metrics not compared');
+  });
+
+  it('leaves a history file that did not exist (the first run of a new history) to its warning', () => {
+    const result: RunResult = { ...recordedSweep(), history: { file: 'h.jsonl', entries: 0, sameFingerprintEntries: 0, environmentDifferences: [] } };
+    expect(nothingComparedOf(result)).toEqual([]);
+  });
+});
