@@ -51,6 +51,14 @@ export function buildSuite(
     }
   }
   const defaults = isValid(ctx, '/defaults') ? buildParams(ctx, (raw['defaults'] as RawObject | undefined) ?? {}, '/defaults') : {};
+  // `server:` in defaults: the server of every group that names none and does not sweep server
+  const defaultServer = isValid(ctx, '/defaults') && isObject(raw['defaults']) && typeof raw['defaults']['server'] === 'string' ? { value: raw['defaults']['server'], loc: at(ctx, '/defaults/server') } : undefined;
+  if (defaultServer !== undefined && !Object.hasOwn(servers, defaultServer.value) && !rejectedServers.has(defaultServer.value)) {
+    ctx.diagnostics.push({
+      loc: defaultServer.loc,
+      message: `unknown server '${defaultServer.value}' in defaults${didYouMean(defaultServer.value, Object.keys(servers))} (defined: ${Object.keys(servers).join(', ')}); define it under servers:`,
+    });
+  }
   const groups: GroupSpec[] = [];
   const groupLines = new Map<string, number>();
   const rawGroups = Array.isArray(raw['tests']) ? (raw['tests'] as RawObject[]) : [];
@@ -69,12 +77,14 @@ export function buildSuite(
     }
     if (typeof name !== 'string') return;
     // a group with schema errors is still checked for what can be checked, but not expanded into cases
-    const group = buildGroup(ctx, rawGroup, pointer);
+    const group = buildGroup(ctx, rawGroup, pointer, defaultServer);
     const serverAxis = group.matrix?.axes.find((a) => a.name === 'server');
     if (serverAxis !== undefined && rawGroup['server'] !== undefined) {
       ctx.diagnostics.push({ loc: group.server.loc, message: `group '${group.name}' names a server and also sweeps server in its matrix; remove server: here, the matrix axis decides` });
     }
-    const named = serverAxis === undefined ? [group.server] : (serverAxis.values as Located<string>[]);
+    // a server from defaults is checked once, there
+    const fromDefaults = rawGroup['server'] === undefined && defaultServer !== undefined;
+    const named = serverAxis !== undefined ? (serverAxis.values as Located<string>[]) : fromDefaults ? [] : [group.server];
     const included = [...(group.matrix?.include ?? []), ...(group.matrix?.exclude ?? [])].flatMap((e) => (e.params.server === undefined ? [] : [e.params.server]));
     for (const server of [...named, ...included]) {
       if (Object.hasOwn(servers, server.value) || rejectedServers.has(server.value)) continue;
@@ -133,7 +143,7 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
   });
 }
 
-function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSpec {
+function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string, defaultServer: Located<string> | undefined): GroupSpec {
   const name = String(raw['name']);
   const loc = at(ctx, pointer);
   const params = buildParams(ctx, raw, pointer);
@@ -142,7 +152,10 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string): GroupSp
     name,
     ...(typeof raw['description'] === 'string' ? { description: raw['description'] } : {}),
     loc,
-    server: { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: raw['server'] === undefined ? loc : at(ctx, `${pointer}/server`) },
+    server:
+      raw['server'] === undefined
+        ? (defaultServer ?? { value: 'local', loc })
+        : { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: at(ctx, `${pointer}/server`) },
     params,
     ...defined({ matrix, compare: buildCompare(ctx, raw, pointer, matrix) }),
     thresholds: raw['thresholds'] === undefined || !isValid(ctx, `${pointer}/thresholds`) ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),

@@ -49,4 +49,10 @@ describe('suite JSON Schema', () => {
     const regression = ((definitions['group']?.['properties'] as Record<string, Node>)['regression']?.['properties']) as Node;
     expect(Object.keys(regression)).toEqual(METRIC_NAMES);
   });
+
+  it('lets defaults hold every parameter and server, nothing else', () => {
+    const defaults = (schema['properties'] as Record<string, Node>)['defaults'] as Node;
+    expect(Object.keys(defaults['properties'] as Node)).toEqual(['server', ...PARAM_ORDER]);
+    expect(defaults['additionalProperties']).toBe(false);
+  });
 });
