@@ -17,6 +17,8 @@ export interface ReadSuitesOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly maxCases?: number;
   readonly overrides?: CaseParams;
+  /** More checks of what was read (validate's host checks), reported together with the suites' own problems. */
+  readonly check?: (read: { readonly suites: readonly SuiteSpec[]; readonly cases: readonly Case[] }) => readonly Diagnostic[];
 }
 
 /**
@@ -77,6 +79,7 @@ export function readSuites(patterns: readonly string[], options: ReadSuitesOptio
     ...defined({ maxCases: options.maxCases, overrides: options.overrides }),
   });
   diagnostics.push(...compiled.diagnostics);
+  if (options.check !== undefined) diagnostics.push(...options.check({ suites, cases: compiled.cases }));
   if (diagnostics.length > 0) throw new SuiteError(diagnostics);
   checkVariablesUsed(options.variables, suites);
   return { suites, cases: compiled.cases };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defined } from '../model/defined.js';
 import type { Provenance, ServerProvenance } from '../model/history.js';
-import type { CongestionControlFacts } from '../model/host-facts.js';
+import type { CongestionControlFacts, HostFacts } from '../model/host-facts.js';
 import type { HookSpec, SuiteSpec } from '../model/suite-types.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import type { Environment } from '../model/results.js';
@@ -81,6 +81,11 @@ function serverProvenance(server: PlannedServer): ServerProvenance {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** What the checks of this machine (src/plan/check-host.ts) need to know about it: its CPUs and congestion control. */
+export function hostFacts(): HostFacts {
+  return { cpuCount: os.availableParallelism(), ...congestionControlFacts() };
 }
 
 /**
