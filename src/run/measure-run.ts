@@ -3,6 +3,7 @@ import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../mode
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
+import { MIN_RUN_SLACK_SECONDS } from '../netperf/run-length.js';
 import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineSeries, combineStreams, summarizeRuns } from './aggregate.js';
@@ -27,12 +28,11 @@ export interface RunCasesOptions {
 }
 
 const DEFAULT_MAX_RETRIES = 2;
-const MIN_SLACK_SECONDS = 5;
 
-/** A run's timeout: its expected length plus half again (at least 5 s) for start-up and slow machines. */
+/** A run's timeout: its expected length plus half again (at least MIN_RUN_SLACK_SECONDS) for start-up and slow machines. */
 export function runTimeoutMs(planned: PlannedCase): number {
   const expected = estimateRunSeconds(planned.case.params);
-  return Math.round((expected + Math.max(MIN_SLACK_SECONDS, expected / 2)) * 1000);
+  return Math.round((expected + Math.max(MIN_RUN_SLACK_SECONDS, expected / 2)) * 1000);
 }
 
 /** What one case has measured so far: its runs, and how they went. */
