@@ -127,7 +127,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     const historyComparison = history === undefined ? undefined : historyComparisonOf(history, { environment, provenance }, fingerprint);
     const sshConfig = sshConfigFile(io.env);
     const controller = new AbortController();
-    const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, ...defined({ sshConfigFile: sshConfig }) });
+    const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, warn: (message) => io.stderr(`${showProgress ? '\r\x1b[K' : ''}perfsuite: warning: ${message}\n`), ...defined({ sshConfigFile: sshConfig }) });
     const finished: CaseResult[] = [];
     // results.json lists cases in suite order whatever order they ran in (--shuffle), so runs and shards line up
     const planOrder = new Map(plan.cases.map((p, i) => [p.case.id, i]));

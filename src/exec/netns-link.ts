@@ -58,6 +58,15 @@ async function freeBlock(preferred: number): Promise<number> {
   throw new Error('every /30 of 10.213.0.0/16 is in use on this host; remove stale perfsuite-* namespaces (ip netns list)');
 }
 
+/**
+ * The two ends of the veth pair of a perfsuite's `index`th namespace: `ps<pid mod 100000>h<index>` here and
+ * `…p<index>` inside (an interface name has at most 15 characters, so the pid is cut, and a name alone cannot say whose
+ * it is; its namespace `perfsuite-<pid>-<index>` can).
+ */
+function vethNames(pid: number, index: number): { hostInterface: string; peerInterface: string } {
+  return { hostInterface: `ps${pid % 100_000}h${index}`, peerInterface: `ps${pid % 100_000}p${index}` };
+}
+
 /** tbf needs a bucket of at least rate/HZ; 64 KiB holds it up to a few Gbit/s at HZ=1000 without bursting much. */
 function tbfArgs(device: string, rate: string, verb: 'add' | 'change'): string[] {
   return ['qdisc', verb, 'dev', device, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '50ms'];
@@ -70,8 +79,7 @@ function tbfArgs(device: string, rate: string, verb: 'add' | 'change'): string[]
 export async function createNetnsLink(options: { readonly rate?: string } = {}): Promise<NetnsLink> {
   const index = created++;
   const namespace = `${NETNS_PREFIX}${process.pid}-${index}`;
-  const hostInterface = `ps${process.pid % 100_000}h${index}`;
-  const peerInterface = `ps${process.pid % 100_000}p${index}`;
+  const { hostInterface, peerInterface } = vethNames(process.pid, index);
   const block = await freeBlock((process.pid % 4000) * 4 + index);
   const prefix = `10.213.${block >> 8}.`;
   const hostAddress = `${prefix}${(block & 255) + 1}`;
@@ -161,31 +169,84 @@ export async function netnsUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+/** What an earlier, killed perfsuite left and this one removed: one namespace, with its veth pair and processes. */
+export interface StaleRemoval {
+  readonly namespace: string;
+  /** The pid of the perfsuite that made it, no longer running. */
+  readonly pid: number;
+  /** Both ends of its veth pair (host end first), when there was one: inside the namespace, or both still here. */
+  readonly veth?: readonly [string, string];
+  /** Processes that still ran inside (its netserver, where setpriv could not tie it to perfsuite), killed. */
+  readonly killed: readonly number[];
+  /** Why the namespace could not be deleted, when it could not. */
+  readonly problem?: string;
+}
+
+/** A perfsuite namespace's name: the pid of the run that made it, and its index (none for a probe). */
+function ownerOf(name: string): { pid: number; index?: number } | undefined {
+  const match = new RegExp(`^${NETNS_PREFIX}(probe-)?(\\d+)(?:-(\\d+))?$`).exec(name);
+  if (match === null) return undefined;
+  return match[1] === undefined && match[3] !== undefined ? { pid: Number(match[2]), index: Number(match[3]) } : { pid: Number(match[2]) };
+}
+
+/** Whether an interface of this name is there: in the namespace, or on this host. */
+async function hasLink(name: string, namespace?: string): Promise<boolean> {
+  const result = await runProcess(['ip', ...(namespace === undefined ? [] : ['-n', namespace]), '-o', 'link', 'show', 'dev', name], { timeoutMs: COMMAND_TIMEOUT_MS });
+  return result.exitCode === 0;
+}
+
 /**
  * Deletes namespaces an earlier perfsuite made and did not remove (it was killed): they are named
- * `perfsuite-<pid>-<n>` and their pid no longer runs. Returns the names removed.
+ * `perfsuite-<pid>-<n>` and their pid no longer runs. Their veth pair goes with them; a pair the run made but had not
+ * yet moved into its namespace is deleted here, unless a running perfsuite whose pid gives the same interface names
+ * has a namespace of that index (then the pair may be its own). Returns what was removed, for a note.
  */
-export async function removeStaleNamespaces(): Promise<string[]> {
+export async function removeStaleNamespaces(): Promise<StaleRemoval[]> {
   const { stdout } = await runChecked(['ip', 'netns', 'list'], { timeoutMs: COMMAND_TIMEOUT_MS });
-  const stale = stdout
+  const owned = stdout
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => {
-      const match = new RegExp(`^${NETNS_PREFIX}(?:probe-)?(\\d+)(?:-\\d+)?$`).exec(name);
-      return match !== null && !isAlive(Number(match[1]));
+    .flatMap((name) => {
+      const owner = ownerOf(name);
+      return owner === undefined ? [] : [{ name, ...owner, alive: isAlive(owner.pid) }];
     });
-  for (const name of stale) {
+  const removed: StaleRemoval[] = [];
+  for (const { name, pid, index } of owned.filter((n) => !n.alive)) {
     // a killed run leaves its netserver running inside; stop it, or it outlives the namespace's name
     const listed = await runProcess(['ip', 'netns', 'pids', name], { timeoutMs: COMMAND_TIMEOUT_MS });
-    const pids = listed.stdout.split(/\s+/).filter((pid) => /^\d+$/.test(pid)).map(Number);
-    for (const pid of pids) {
+    const pids = listed.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
+    const killed: number[] = [];
+    for (const p of pids) {
       try {
-        process.kill(pid, 'SIGKILL');
+        process.kill(p, 'SIGKILL');
+        killed.push(p);
       } catch {
         // already gone
       }
     }
-    await ip(['netns', 'delete', name]).catch(() => undefined);
+    let veth: [string, string] | undefined;
+    let hostPair = false;
+    if (index !== undefined) {
+      const { hostInterface, peerInterface } = vethNames(pid, index);
+      const theirs = owned.some((n) => n.alive && n.index === index && n.pid !== pid && n.pid % 100_000 === pid % 100_000);
+      if (await hasLink(peerInterface, name)) veth = [hostInterface, peerInterface];
+      else if (!theirs && (await hasLink(hostInterface)) && (await hasLink(peerInterface))) [veth, hostPair] = [[hostInterface, peerInterface], true];
+    }
+    const problem = await ip(['netns', 'delete', name]).then(
+      () => undefined,
+      (error: unknown) => (error as Error).message,
+    );
+    // the pair goes with the namespace when its peer is inside; one never moved there is deleted by its host end
+    if (hostPair && veth !== undefined) await ip(['link', 'delete', veth[0]]).catch(() => undefined);
+    removed.push({ namespace: name, pid, ...(veth === undefined ? {} : { veth }), killed, ...(problem === undefined ? {} : { problem }) });
   }
-  return stale;
+  return removed;
+}
+
+/** The note for one removal: `removed namespace perfsuite-123-0 and veth ps123h0/ps123p0 left by an earlier run (pid 123, no longer running)`. */
+export function describeStaleRemoval(removal: StaleRemoval): string {
+  const what = `namespace ${removal.namespace}${removal.veth === undefined ? '' : ` and veth ${removal.veth.join('/')}`}`;
+  const origin = `left by an earlier run (pid ${removal.pid}, no longer running)`;
+  const killed = removal.killed.length === 0 ? '' : `; killed ${removal.killed.length === 1 ? 'the process' : `the ${removal.killed.length} processes`} still running in it (pid ${removal.killed.join(', ')})`;
+  return removal.problem === undefined ? `removed ${what} ${origin}${killed}` : `could not remove ${what} ${origin}: ${removal.problem}${killed}; remove it with ip netns delete ${removal.namespace}`;
 }

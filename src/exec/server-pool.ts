@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PlannedServer } from '../plan/plan-cases.js';
 import { formatHostPort, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { startLocalNetserver, type StartedNetserver } from './local-netserver.js';
-import { createNetnsLink, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
+import { createNetnsLink, describeStaleRemoval, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './process.js';
 import { type HookServer, runSetup, runTeardown } from './server-hooks.js';
@@ -32,6 +32,8 @@ export interface ServerPoolOptions {
   readonly signal?: AbortSignal;
   /** What the suite paths in hook locations are relative to (the CLI's cwd); process.cwd() unless given. */
   readonly cwd?: string;
+  /** Told, as it happens, of what the pool did that the user did not ask for (namespaces a killed run left, removed). */
+  readonly warn?: (message: string) => void;
 }
 
 /** A server whose setup was attempted: its teardown is owed. */
@@ -88,7 +90,10 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
       if (made === undefined) {
         const unavailable = await netnsUnavailable();
         if (unavailable !== undefined) throw new Error(unavailable);
-        staleRemoved ??= removeStaleNamespaces();
+        // said, never silent: they are someone's (a killed run's) leftovers, and a note tells them where they went
+        staleRemoved ??= removeStaleNamespaces().then((removed) => {
+          for (const removal of removed) options.warn?.(describeStaleRemoval(removal));
+        });
         await staleRemoved;
         const link = await createNetnsLink();
         made = { link, passphrase: randomBytes(16).toString('hex') };

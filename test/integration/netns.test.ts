@@ -71,6 +71,9 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-shaped.yml`, '--out', again], { cwd: projectRoot, encoding: 'utf8', env });
     expect(result.status).toBe(0);
     expect(namespaces()).not.toContain(stale);
+    // and says so, naming the veth pair that went with it
+    const short = (child.pid ?? -1) % 100_000;
+    expect(result.stderr).toContain(`perfsuite: warning: removed namespace ${stale} and veth ps${short}h0/ps${short}p0 left by an earlier run (pid ${child.pid ?? -1}, no longer running)\n`);
   });
 
   it('removes a stale namespace and kills what still runs inside it (where setpriv could not tie it to perfsuite)', async () => {
@@ -81,9 +84,43 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     const inside = spawn('ip', ['netns', 'exec', stale, 'sleep', '1000'], { stdio: 'ignore', detached: true });
     expect(inside.pid).toBeGreaterThan(0);
     await waitUntil(() => spawnSync('ip', ['netns', 'pids', stale], { encoding: 'utf8' }).stdout.trim() !== '', 2_000, 'sleep did not start in the namespace');
-    expect(await removeStaleNamespaces()).toContain(stale);
+    const removed = await removeStaleNamespaces();
+    expect(removed.find((r) => r.namespace === stale)).toMatchObject({ pid: gone, killed: [expect.any(Number)] });
     expect(namespaces()).not.toContain(stale);
     await waitUntil(() => !isRunning(inside.pid ?? -1), 2_000, 'the process inside the stale namespace still runs');
+  });
+
+  it('says what it removed of a killed run: each namespace with its veth pair, also a pair not yet moved into its namespace', () => {
+    // a pid that no longer runs: a child that has exited and been reaped
+    const gone = spawnSync('true').pid ?? 0;
+    const short = gone % 100_000;
+    // what createNetnsLink leaves when killed after moving the peer into the namespace, and when killed just before
+    const moved = `perfsuite-${gone}-0`;
+    const unmoved = `perfsuite-${gone}-1`;
+    const ip = (...args: string[]): void => expect(spawnSync('ip', args, { encoding: 'utf8' }).stderr).toBe('');
+    const linkExists = (name: string): boolean => spawnSync('ip', ['-o', 'link', 'show', 'dev', name]).status === 0;
+    try {
+      ip('netns', 'add', moved);
+      ip('link', 'add', `ps${short}h0`, 'type', 'veth', 'peer', 'name', `ps${short}p0`);
+      ip('link', 'set', `ps${short}p0`, 'netns', moved);
+      ip('netns', 'add', unmoved);
+      ip('link', 'add', `ps${short}h1`, 'type', 'veth', 'peer', 'name', `ps${short}p1`);
+      const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-one.yml`, '--out', outDir()], { cwd: projectRoot, encoding: 'utf8', env });
+      expect(result.status).toBe(0);
+      // (another perfsuite's leftovers may be noted too: only these are asserted)
+      expect(result.stderr.split('\n')).toEqual(
+        expect.arrayContaining([
+          `perfsuite: warning: removed namespace ${moved} and veth ps${short}h0/ps${short}p0 left by an earlier run (pid ${gone}, no longer running)`,
+          `perfsuite: warning: removed namespace ${unmoved} and veth ps${short}h1/ps${short}p1 left by an earlier run (pid ${gone}, no longer running)`,
+        ]),
+      );
+      expect(namespaces()).not.toContain(moved);
+      expect(namespaces()).not.toContain(unmoved);
+      for (const name of [`ps${short}h0`, `ps${short}h1`, `ps${short}p1`]) expect(linkExists(name), name).toBe(false);
+    } finally {
+      for (const name of [moved, unmoved]) spawnSync('ip', ['netns', 'delete', name]);
+      for (const name of [`ps${short}h0`, `ps${short}h1`]) spawnSync('ip', ['link', 'delete', name]);
+    }
   });
 
   it('doctor says whether namespaces can be made and whether netem is there', () => {
