@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
 import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
-import { describeDifferences, describeHistory, describeShift, evidenceFootnotes, formatBounds, formatEvidence, formatOutcomeChange, formatP, formatSpread, formatSample, formatTolerance, listIds, verdictWords } from '../report/report-text.js';
+import { changeAndVerdict, describeDifferences, describeHistory, describeShift, evidenceFootnotes, formatEvidence, formatOutcomeChange, formatP, formatSpread, formatSample, formatTolerance, listIds, oppositeChangeNote, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
@@ -54,12 +54,11 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
 export function formatArmLine(result: CaseResult, r: RegressionOutcome, style: ConsoleStyle): string {
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const arms = result.arm === undefined ? `vs ${r.against}` : `${result.arm.axis}=${result.arm.value} vs ${result.arm.axis}=${result.arm.controlValue}`;
-  const bounds = formatBounds(r);
   const verdict = r.verdict === 'inconclusive' && !r.passed ? 'inconclusive (a failure under --fail-on-inconclusive)' : verdictWords(r);
-  const colored = r.verdict === 'regressed' ? chalk.red(verdict) : r.verdict === 'unchanged' ? chalk.green(verdict) : chalk.yellow(verdict);
+  const colour = (words: string): string => (r.verdict === 'regressed' ? chalk.red(words) : r.verdict === 'unchanged' ? chalk.green(words) : chalk.yellow(words));
   const stats = r.verdict === 'not-compared' ? chalk.dim(r.note ?? '') : `p = ${r.p === undefined ? '—' : formatP(r.p)}, ${formatSample(r)}`;
   const note = r.verdict === 'inconclusive' && r.note !== undefined ? `\n      ${chalk.yellow(`! ${r.note}`)}` : '';
-  return `${arms}: ${r.metric} ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${colored} (tolerance ${formatTolerance(r)}), ${stats}${note}`;
+  return `${arms}: ${r.metric} ${changeAndVerdict(r, colour, verdict)} (tolerance ${formatTolerance(r)}), ${stats}${note}`;
 }
 
 /** The progress line shown on a terminal: done/total, percent, time left. */
@@ -171,8 +170,9 @@ function listCompared(result: RunResult, source: 'baseline' | 'history', lines: 
   for (const { case: c, outcome: r } of shown) {
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'unchanged' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = r.againstValue === null || r.currentValue === null ? '' : `${formatMetric(r.metric, r.againstValue, c.params.test)} → ${formatMetric(r.metric, r.currentValue, c.params.test)}  `;
-    const bounds = formatBounds(r);
-    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} ${verdictWords(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r, stated))}`);
+    // the change beside medians that move the other way says why, in place
+    const opposite = oppositeChangeNote(r);
+    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r, stated))}${opposite === undefined ? '' : `  ${chalk.yellow(`(${opposite})`)}`}`);
   }
   if (shown.length < listed.length) lines.push(`  ✓ ${plural(listed.length - shown.length, 'more compared metric', 'more compared metrics')} unchanged`);
 }

@@ -1,8 +1,8 @@
 import type { MetricName } from '../model/metrics.js';
-import type { CaseResult, RunResult } from '../model/results.js';
+import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
 import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
 import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
@@ -25,6 +25,7 @@ th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td:not(.text){wh
 table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
+span.why{display:block;white-space:normal;min-width:16em;max-width:22em;font-size:12px;font-weight:400;color:#57606a;text-align:left}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend,svg .detail{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.cell{fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
 svg .column{font-size:11px;fill:#1b1f23;font-weight:600}div.series svg.chart{margin:8px 0}
 svg text.threshold{font-size:11px;fill:#d62728}svg .note{font-size:11px;fill:#57606a;font-style:italic}
@@ -42,7 +43,13 @@ function deltaCell(c: CaseResult, metric: MetricName): string {
   const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
   if (outcome === undefined) return '<td>—</td>';
   const css = outcome.verdict === 'regressed' ? ' class="miss"' : outcome.verdict === 'inconclusive' ? ' class="noise"' : outcome.improved === true ? ' class="better"' : '';
-  return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatOutcomeChange(outcome)}</td>`;
+  return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatOutcomeChange(outcome)}${whyOpposite(outcome)}</td>`;
+}
+
+/** Under a change against medians that move the other way, why, in its cell; nothing where they agree. */
+function whyOpposite(outcome: RegressionOutcome): string {
+  const note = oppositeChangeNote(outcome);
+  return note === undefined ? '' : `<span class="why">${escapeHtml(note)}</span>`;
 }
 
 /** The same-run comparisons and the baseline: how they were judged, what differs, and every compared metric. */
@@ -83,7 +90,7 @@ function renderComparison(result: RunResult): string {
   const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
-    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text case" style="${caseStyle}"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))}</td></tr>`;
+    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text case" style="${caseStyle}"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}${whyOpposite(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))}</td></tr>`;
   });
   const title = comparisonTitle(new Set(compared.map(({ outcome }) => outcome.source)), comparison !== undefined, history !== undefined);
   return [

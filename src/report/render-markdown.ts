@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { sweepAxisName, sweepXLabel } from './view-model.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
@@ -135,7 +135,10 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
     const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
     if (outcome === undefined || outcome.change === null) return '—';
     const text = formatOutcomeChange(outcome);
-    return outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
+    const shown = outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
+    // a change against medians that move the other way says why, in its cell
+    const opposite = oppositeChangeNote(outcome);
+    return opposite === undefined ? shown : `${shown} (${opposite})`;
   });
   const name = view.swept.length === 0 ? [code(caseName(view.suite, c))] : [];
   const dip = deepestDip(c);
@@ -233,7 +236,8 @@ function renderComparisonTable(result: RunResult): string {
   const rows = compared.map(({ case: c, outcome: r }) => {
     const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
     const bounds = formatBounds(r);
-    return `| ${r.improved === true ? '🟢' : COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`} | ${formatTolerance(r)} | ${cell(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))} |`;
+    const opposite = oppositeChangeNote(r);
+    return `| ${r.improved === true ? '🟢' : COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`}${opposite === undefined ? '' : ` (${opposite})`} | ${formatTolerance(r)} | ${cell(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))} |`;
   });
   if (rows.length > 0) {
     const table = ['| verdict | case | metric | against | control / baseline / history | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');

@@ -1,6 +1,7 @@
 import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
+import { METRICS } from '../model/metrics.js';
 import { formatMetric, formatSignificant } from './format.js';
 import type { CommonModeShift, Dip, Failure } from './view-model.js';
 import { plural } from '../model/words.js';
@@ -141,10 +142,57 @@ export function inconclusiveNote(outcome: Pick<RegressionOutcome, 'note'>): stri
   return outcome.note ?? 'worse beyond the tolerance, but within the run-to-run noise';
 }
 
-/** The verdict in words: `improved` is an unchanged verdict with an improvement beyond the tolerance. */
-export function verdictWords(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'>): string {
+/**
+ * An `unchanged` verdict whose worsening is real all the same: significant (p ≤ α) but inside the tolerance, like
+ * −3.79% at p = 0.004 against 5%. Reports call it "within tolerance (−3.79%)", as `unchanged` would say nothing moved;
+ * results.json keeps the verdict `unchanged` (DESIGN §7).
+ */
+export function isWithinTolerance(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>): boolean {
+  const { metric, change, p } = outcome;
+  if (outcome.verdict !== 'unchanged' || outcome.improved === true || metric === undefined || change === undefined || change === null || p === undefined) return false;
+  const worse = METRICS[metric].better === 'higher' ? change < 0 : change > 0;
+  return worse && p <= (outcome.alpha ?? SIGNIFICANCE_LEVEL);
+}
+
+/**
+ * The verdict in words: `improved` is an unchanged verdict with an improvement beyond the tolerance, `within tolerance
+ * (−3.79%)` one with a significant worsening inside it (isWithinTolerance).
+ */
+export function verdictWords(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>): string {
+  if (isWithinTolerance(outcome)) return `within tolerance (${formatJudged(outcome.metric ?? '', outcome.change ?? null)})`;
   if (outcome.verdict === 'unchanged') return outcome.improved === true ? 'improved' : 'unchanged';
   return outcome.verdict === 'not-compared' ? 'not compared' : outcome.verdict;
+}
+
+/**
+ * The change and the verdict as a line says them: `−5.00% [−5.19%, −4.81%] regressed`; a significant worsening within
+ * the tolerance names its change once, `within tolerance (−3.79%) [−4.12%, −3.41%]`. `verdict` dresses the words (colour).
+ */
+export function changeAndVerdict(outcome: RegressionOutcome, verdict: (words: string) => string = (words) => words, words: string = verdictWords(outcome)): string {
+  const bounds = formatBounds(outcome);
+  const boundsText = bounds === '' ? '' : ` ${bounds}`;
+  if (isWithinTolerance(outcome)) return `${verdict(words)}${boundsText}`;
+  return `${formatOutcomeChange(outcome)}${boundsText} ${verdict(words)}`;
+}
+
+/** What the change is measured on, where it is not the ratio of the two medians reports show beside it. */
+const CHANGE_MEASURE: Readonly<Record<RegressionOutcome['source'], string>> = {
+  control: 'the change is the median of the per-round ratios; the medians of all runs move the other way',
+  baseline: 'the change is the Hodges–Lehmann estimate over every pair of runs; the medians move the other way',
+  history: 'the change is against the geometric mean of the earlier medians; their median moves the other way',
+};
+
+/**
+ * Why a change reads the other way from the two medians shown beside it, where it does: the change (median per-round
+ * ratio for A/B, Hodges–Lehmann for a baseline, the earlier medians' geometric mean for a history) is not the ratio of
+ * the medians. Undefined where they agree, where either shows no movement, or where a value is missing.
+ */
+export function oppositeChangeNote(outcome: Pick<RegressionOutcome, 'source' | 'metric' | 'change' | 'againstValue' | 'currentValue'>): string | undefined {
+  const { metric, change, againstValue, currentValue } = outcome;
+  if (change === null || againstValue === null || currentValue === null) return undefined;
+  // a change that prints as ±0.00, or medians that print alike, show nothing moving the other way
+  if (/^[+−]0\.00(%| pp)$/.test(formatJudged(metric, change)) || formatMetric(metric, againstValue) === formatMetric(metric, currentValue)) return undefined;
+  return Math.sign(currentValue - againstValue) === -Math.sign(change) ? CHANGE_MEASURE[outcome.source] : undefined;
 }
 
 /** What the other side of a comparison is called in sentences: "its control …", "the baseline", "the history". */
@@ -159,8 +207,10 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
       ? ''
       : `${formatMetric(outcome.metric, outcome.againstValue, test)} → ${formatMetric(outcome.metric, outcome.currentValue, test)}, `;
   const bounds = formatBounds(outcome);
-  const change = outcome.change === null ? '' : ` ${formatOutcomeChange(outcome)}${bounds === '' ? '' : ` ${bounds}`}`;
-  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)})`;
+  // "within tolerance (−3.79%)" names its change already
+  const change = outcome.change === null ? '' : `${isWithinTolerance(outcome) ? '' : ` ${formatOutcomeChange(outcome)}`}${bounds === '' ? '' : ` ${bounds}`}`;
+  const opposite = oppositeChangeNote(outcome);
+  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)}${opposite === undefined ? '' : `; ${opposite}`})`;
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */
@@ -196,10 +246,10 @@ export function describeShift(shift: CommonModeShift): string {
 }
 
 /** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */
-export const VERDICT_MEANINGS = 'unchanged: within the tolerance (improved: better beyond it) · inconclusive: the noise is too large to tell at this tolerance · regressed: worse beyond the tolerance, and significant · not compared: a side has no value';
+export const VERDICT_MEANINGS = 'unchanged: within the tolerance (improved: better beyond it) · within tolerance (its change): significantly worse, but by less than the tolerance · inconclusive: the noise is too large to tell at this tolerance · regressed: worse beyond the tolerance, and significant · not compared: a side has no value';
 
 /** The legend under every comparison table of report.md. */
-export const VERDICT_LEGEND = '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
+export const VERDICT_LEGEND = '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ✅ within tolerance (its change): significantly worse, but by less than the tolerance · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
 
 /** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
 export function listIds(ids: readonly string[], max = 20, quote = '`'): string {

@@ -130,7 +130,7 @@ describe('report.md against a baseline', () => {
     expect(md).toContain('| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs¹ |');
     expect(md).toContain('| 🟢 improved | `sweep/udp[send_size=8K]` | throughput | baseline | 16.3 Gbit/s | 18.1 Gbit/s | +11.1% [+10.9%, +11.4%] | 5% |');
     // loss is judged in percentage points
-    expect(md).toContain('| ✅ unchanged | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |');
+    expect(md).toContain('| ✅ within tolerance (+0.21 pp) | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |');
     expect(md).toContain(
       '| ❔ inconclusive | `sweep/rr[request_size=1K,test=UDP_RR]` | transaction_rate | baseline | 18.6k/s | 17.2k/s | −7.41% [−18.4%, +5.07%] | 5% | p = 0.111, 5 vs 5 runs¹ |',
     );
@@ -166,7 +166,7 @@ describe('report.md of a compared file of schemaVersion 1', () => {
     expect(md).toContain('> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)');
     // no bounds were stored then, so none are shown
     expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs¹ |');
-    expect(md).toContain('| ✅ unchanged | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp | 1 pp |');
+    expect(md).toContain('| ✅ within tolerance (+0.21 pp) | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp | 1 pp |');
   });
 });
 
