@@ -156,6 +156,7 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
 
 function listCompared(result: RunResult, source: 'baseline' | 'history', lines: string[], chalk: ChalkInstance): void {
   const compared = comparedMetrics(result).filter(({ outcome }) => outcome.source === source);
+  if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
   for (const n of nothingComparedOf(result).filter((n) => n.source === source)) {
     lines.push(n.warnOnly ? chalk.yellow(`  ! nothing compared (a warning: --missing-baseline warn): ${n.reason}`) : chalk.red(`  ✗ nothing compared, so the run fails: ${n.reason} (--missing-baseline warn makes this a warning)`));
   }
