@@ -77,9 +77,9 @@ export function formatSummary(
   const pieces = [chalk.green(`${count('pass')} passed`), chalk.red(`${count('fail')} failed`), chalk.yellow(`${count('error')} could not be measured`)];
   if (count('skipped') > 0) pieces.push(chalk.dim(`${count('skipped')} did not run`));
   const inconclusive = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'inconclusive')).length;
+  if (inconclusive > 0) pieces.push(chalk.yellow(`${plural(inconclusive, 'comparison')} inconclusive`));
   const notCompared = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'not-compared')).length;
   if (notCompared > 0) pieces.push(chalk.yellow(`${plural(notCompared, 'metric')} not compared`));
-  if (inconclusive > 0) pieces.push(chalk.yellow(`${plural(inconclusive, 'comparison')} inconclusive`));
   const ran = results.length - count('skipped');
   const head = options.interrupted ? `interrupted after ${ran} of ${plural(options.planned, 'case')}` : plural(results.length, 'case');
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;

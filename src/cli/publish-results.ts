@@ -52,7 +52,7 @@ export async function publishResults(result: RunResult, options: PublishOptions,
     const summaryFile = io.env['GITHUB_STEP_SUMMARY'];
     if (summaryFile !== undefined && summaryFile !== '') {
       const fullReport = `${displayPath(io.cwd, path.join(options.outDir, REPORTERS.markdown.file))} (upload the results directory as an artifact to keep it)`;
-      appendStepSummary(summaryFile, result, fullReport);
+      await appendStepSummary(summaryFile, result, fullReport);
     }
   }
   const cases = allCases(result);

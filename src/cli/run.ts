@@ -11,8 +11,8 @@ import type { HostFacts } from '../model/host-facts.js';
 import { checkHost } from '../plan/check-host.js';
 import { planCases } from '../plan/plan-cases.js';
 import { congestionControlFacts, describeEnvironment, describeProvenance, netperfInstallHint, netperfVersion } from '../exec/environment.js';
-import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
-import { preloadReporters, REPORTERS, writeResults, type ReporterName } from '../report/write-reports.js';
+import { JOURNAL_FILE, RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
+import { preloadReporters, REPORTERS, type ResultsJournal, startJournal, writeResults, type ReporterName } from '../report/write-reports.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
 import { LOCK_FILE, lockOutDir } from '../report/out-lock.js';
 import { notRunResult, runCases } from '../run/run-cases.js';
@@ -102,7 +102,8 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
   const baseline = options.baseline === undefined ? undefined : { file: options.baseline, result: readBaselineFile(options.baseline, io.cwd) };
   const baselineCases = baseline === undefined ? new Map<string, CaseResult>() : indexCases(baseline.result);
   const history = options.history === undefined ? undefined : readHistoryForRun(options.history, io);
-  const netperf = await netperfVersion();
+  // independent probes, so they run at once: netperf's version and where the run came from (git)
+  const [netperf, provenance] = await Promise.all([netperfVersion(), describeProvenance(options.version, suites, plan.servers, { env: io.env, cwd: io.cwd })]);
   if (netperf === undefined) {
     throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   }
@@ -122,7 +123,6 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     const startedAt = new Date().toISOString();
     const started = performance.now();
     const environment = describeEnvironment(options.version, netperf);
-    const provenance = await describeProvenance(options.version, suites, plan.servers, { env: io.env, cwd: io.cwd });
     const fingerprint = fingerprintOf(environment, provenance);
     const historyComparison = history === undefined ? undefined : historyComparisonOf(history, { environment, provenance }, fingerprint);
     const sshConfig = sshConfigFile(io.env);
@@ -153,24 +153,51 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       return baseline === undefined ? result : { ...result, comparison: describeComparison(result, baseline.result, baseline.file) };
     };
     let final = snapshot('running');
+    let journal: ResultsJournal;
     try {
       writeResults(outDir, final);
+      journal = startJournal(outDir);
     } catch (error) {
       throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
     }
 
     preloadReporters(options.reporters);
-    /** The first failure to write results.json (a full disk, say): the run stops, the last good copy stays. */
-    let writeFailure: { error: Error; savedCases: number } | undefined;
+    /** The first failure to write the results (a full disk, say): the run stops, what was written stays. */
+    let writeFailure: { error: Error; file: string; savedCases: number } | undefined;
     let savedCases = 0;
-    const saveResults = (state: RunResult['state']): void => {
+    const fail = (error: unknown, file: string): void => {
+      writeFailure = { error: error as Error, file, savedCases };
+      controller.abort();
+    };
+    // results.json is rewritten between cases only while that costs under 1/20 of the time since the last rewrite
+    // (every case in a short run, now and then in a 10,000-case one); the journal has every case in the meantime
+    const snapshots = { last: performance.now(), costMs: 0 };
+    const saveCase = (result: CaseResult): void => {
+      if (writeFailure !== undefined) return;
+      try {
+        journal.append(result);
+        savedCases += 1;
+      } catch (error) {
+        fail(error, JOURNAL_FILE);
+        return;
+      }
+      const now = performance.now();
+      if (now - snapshots.last < 20 * snapshots.costMs) return;
+      try {
+        writeResults(outDir, snapshot('running'));
+      } catch (error) {
+        fail(error, REPORTERS.json.file);
+      }
+      snapshots.last = performance.now();
+      snapshots.costMs = snapshots.last - now;
+    };
+    const saveFinal = (state: RunResult['state']): void => {
       if (writeFailure !== undefined) return;
       try {
         writeResults(outDir, snapshot(state));
-        savedCases = finished.length;
+        journal.remove();
       } catch (error) {
-        writeFailure = { error: error as Error, savedCases };
-        controller.abort();
+        fail(error, REPORTERS.json.file);
       }
     };
     const onSignal = (): void => controller.abort();
@@ -205,7 +232,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
           const result = history === undefined ? againstBaseline : judgeAgainstHistory(againstBaseline, history.entries, { file: history.file, fingerprint, failOnInconclusive: options.failOnInconclusive });
           finished.push(result);
           remainingSeconds -= planned.estimatedSeconds;
-          saveResults('running');
+          saveCase(result);
           if (showProgress) io.stderr('\r\x1b[K');
           await io.stdout(`${formatCaseLine(result, index, plan.cases.length, { color })}\n`);
         },
@@ -217,14 +244,14 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
       final = snapshot(state);
-      saveResults(state);
+      saveFinal(state);
       if (openGroup !== undefined) await io.stdout(GROUP_END);
     }
     if (showProgress) io.stderr('\r\x1b[K');
     if (writeFailure !== undefined) {
-      const { error, savedCases: kept } = writeFailure;
+      const { error, file, savedCases: kept } = writeFailure;
       throw new PerfsuiteError(
-        `cannot write ${path.join(outDir, REPORTERS.json.file)} (${error.message}); the run stopped there, and the copy on disk holds the ${plural(kept, 'case')} finished before it. Free space or pass another --out, then run again`,
+        `cannot write ${path.join(outDir, file)} (${error.message}); the run stopped there, and the files on disk hold the ${plural(kept, 'case')} finished before it (perfsuite report ${path.join(outDir, REPORTERS.json.file)} reads them). Free space or pass another --out, then run again`,
         ExitCode.unmeasured,
       );
     }

@@ -47,13 +47,17 @@ export async function describeProvenance(perfsuiteVersion: string, suites: reado
   const { env } = options;
   const first = suites[0];
   const dir = first === undefined ? options.cwd : path.dirname(path.resolve(options.cwd, first.file));
-  const git = async (...args: string[]): Promise<string | undefined> => {
-    const result = await runProcess(['git', '-C', dir, ...args], { timeoutMs: 5_000 });
-    const out = result.stdout.trim();
-    return result.exitCode === 0 && out !== '' ? out : undefined;
+  // one git process for both: the commit, and the ref HEAD points at ('HEAD' itself when detached)
+  const fromGit = async (): Promise<{ commit?: string; ref?: string }> => {
+    const result = await runProcess(['git', '-C', dir, 'rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], { timeoutMs: 5_000 });
+    if (result.exitCode !== 0) return {};
+    const [commit, ref] = result.stdout.trim().split('\n').map((line) => line.trim());
+    return { ...defined({ commit: nonEmpty(commit) }), ...(ref === undefined || ref === 'HEAD' || ref === '' ? {} : { ref }) };
   };
-  const commit = nonEmpty(env['GITHUB_SHA']) ?? (await git('rev-parse', 'HEAD'));
-  const branch = nonEmpty(env['GITHUB_REF']) ?? (await git('symbolic-ref', '--quiet', 'HEAD'));
+  const fromEnv = { commit: nonEmpty(env['GITHUB_SHA']), ref: nonEmpty(env['GITHUB_REF']) };
+  const local = fromEnv.commit !== undefined && fromEnv.ref !== undefined ? {} : await fromGit();
+  const commit = fromEnv.commit ?? local.commit;
+  const branch = fromEnv.ref ?? local.ref;
   const runId = nonEmpty(env['GITHUB_RUN_ID']);
   const attempt = nonEmpty(env['GITHUB_RUN_ATTEMPT']);
   const image = [env['ImageOS'], env['ImageVersion']].filter((v) => nonEmpty(v) !== undefined).join(' ');

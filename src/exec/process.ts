@@ -3,18 +3,17 @@
  * gets the same lifecycle:
  * - built from an argv array, never through a shell;
  * - in its own process group, so a kill reaches the children it forked (netserver forks one per test);
- * - tied to perfsuite's life: on Linux `setpriv --pdeathsig KILL` kills it when perfsuite dies, even by SIGKILL, and
- *   whatever is still running when perfsuite exits is killed on the way out;
+ * - tied to perfsuite's life: a watchdog shell kills its group when perfsuite dies, even by SIGKILL, and whatever is
+ *   still running when perfsuite exits is killed on the way out;
  * - a timeout on everything that is expected to end, SIGTERM first, SIGKILL a grace period later;
  * - signals only sent to a group this process started, up to the moment its leader is seen to end (then the group
  *   gets one last SIGKILL for the children it left, and nothing ever again: its id may be reused).
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { execa, type Options, type ResultPromise } from 'execa';
 import { defined } from '../model/defined.js';
 import type { ProcessOutcome } from '../model/netperf-outcome.js';
 
@@ -49,12 +48,17 @@ let exitHookInstalled = false;
 
 function track(pid: number): void {
   liveGroups.add(pid);
+  watchdog()?.(`+${pid}\n`);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous; process.kill is
   process.on('exit', () => {
     for (const group of liveGroups) signalGroup(group, 'SIGKILL');
   });
+}
+
+function untrack(pid: number): void {
+  if (liveGroups.delete(pid)) watchdog()?.(`-${pid}\n`);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -65,21 +69,43 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-let deathSignalPrefix: readonly string[] | undefined;
+/**
+ * The watchdog: one small shell started with the first process, in a group of its own, reading the groups perfsuite
+ * starts (`+pid`) and sees end (`-pid`) from a pipe. When perfsuite dies, however it dies (SIGKILL too), the pipe
+ * closes and the watchdog kills every group still listed, then exits. One exec per run instead of a `setpriv` in
+ * front of every process (docs/architecture.md, "Processes").
+ */
+const WATCHDOG_SCRIPT = `live=" "
+while IFS= read -r line; do
+  case "$line" in
+    +*) live="$live\${line#+} " ;;
+    -*) g="\${line#-}"; case "$live" in *" $g "*) live="\${live%% $g *} \${live#* $g }" ;; esac ;;
+  esac
+done
+for g in $live; do kill -9 -$g 2>/dev/null; done`;
 
-/** `setpriv --pdeathsig KILL` where util-linux has it (Linux): the kernel kills the child when perfsuite dies. */
-function parentDeathPrefix(): readonly string[] {
-  if (deathSignalPrefix !== undefined) return deathSignalPrefix;
-  deathSignalPrefix = [];
-  if (process.platform === 'linux') {
-    const probe = spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore', timeout: 5_000 });
-    if (probe.status === 0) deathSignalPrefix = ['setpriv', '--pdeathsig', 'KILL', '--'];
-  }
-  return deathSignalPrefix;
+let watchdogWrite: ((line: string) => void) | null | undefined;
+
+function watchdog(): ((line: string) => void) | undefined {
+  if (watchdogWrite !== undefined) return watchdogWrite ?? undefined;
+  watchdogWrite = null;
+  if (process.platform === 'win32') return undefined;
+  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.on('error', () => {
+    watchdogWrite = null;
+  });
+  const stdin = child.stdin;
+  if (stdin === null) return undefined;
+  stdin.on('error', () => undefined);
+  // neither the watchdog nor its pipe keeps perfsuite alive; the pipe closes when perfsuite's process ends
+  child.unref();
+  (stdin as unknown as { unref?: () => void }).unref?.();
+  watchdogWrite = (line) => void stdin.write(line);
+  return watchdogWrite;
 }
 
 /** Whether a program can be run: a path to an executable, or a name found on perfsuite's PATH. */
-function findProgram(program: string): string | undefined {
+export function findProgram(program: string): string | undefined {
   const candidates = program.includes('/') ? [program] : (process.env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.join(dir, program));
   for (const candidate of candidates) {
     try {
@@ -97,48 +123,96 @@ function notInstalled(program: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${program} is not installed (not found on PATH)`), { code: 'ENOENT' });
 }
 
-function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>>; all?: boolean }): ResultPromise<Options> {
+/** What a spawned process left: its end, and its output when it was kept. */
+interface Ended {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly all: string;
+}
+
+interface Spawned {
+  readonly child: ChildProcess;
+  readonly pid: number | undefined;
+  /** Resolves once the process has exited and its output pipes have closed. */
+  readonly done: Promise<Ended>;
+}
+
+/** Starts argv in a process group of its own (so a kill reaches what it forks), tracked for the watchdog. */
+function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>>; all?: boolean }): Spawned {
   const [program = '', ...args] = argv;
-  // the program is looked up here, so a missing one is ENOENT rather than setpriv's exit 127
-  if (findProgram(program) === undefined) throw notInstalled(program);
-  const [file = program, ...rest] = [...parentDeathPrefix(), program, ...args];
-  const execaOptions: Options = {
+  // the program is looked up here, so a missing one is ENOENT at once
+  const found = findProgram(program);
+  if (found === undefined) throw notInstalled(program);
+  // the path found, so the kernel is not asked to walk PATH again (one execve, not one per PATH entry)
+  const child = spawn(program.includes('/') ? program : found, args, {
+    argv0: program,
     detached: true,
-    reject: false,
-    stripFinalNewline: false,
-    buffer: options.buffer,
-    stdin: options.stdin,
-    ...(options.all === true ? { all: true } : {}),
+    stdio: [options.stdin, 'pipe', 'pipe'],
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    ...(options.env === undefined ? {} : { env: options.env }),
-  };
-  return execa(file, rest, execaOptions);
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const all: string[] = [];
+  if (options.buffer) {
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      stdout.push(text);
+      if (options.all === true) all.push(text);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      stderr.push(text);
+      if (options.all === true) all.push(text);
+    });
+  }
+  const done = new Promise<Ended>((resolve) => {
+    let failure: NodeJS.ErrnoException | undefined;
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      failure = error;
+      // a process that never started closes nothing: settle here
+      if (child.pid === undefined) resolve({ exitCode: undefined, signal: undefined, errorCode: error.code ?? 'ESPAWN', errorMessage: error.message, stdout: '', stderr: '', all: '' });
+    });
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      resolve({
+        exitCode: code ?? undefined,
+        signal: signal ?? undefined,
+        ...(failure === undefined ? {} : { errorCode: failure.code ?? 'ESPAWN', errorMessage: failure.message }),
+        stdout: stdout.join(''),
+        stderr: stderr.join(''),
+        all: all.join(''),
+      });
+    });
+  });
+  return { child, pid: child.pid, done };
 }
 
 /**
  * Calls `onExit` when the process itself ends (not when its output pipes close: children it forked may hold them),
  * after one last SIGKILL to its group, so what it left behind goes with it while the group id is still its own.
  */
-function whenEnded(subprocess: ResultPromise<Options>, onExit: (exitCode: number | undefined, signal: string | undefined, errorCode?: string) => void): void {
-  const pid = subprocess.pid;
+function whenEnded(spawned: Spawned, onExit: (exitCode: number | undefined, signal: string | undefined, errorCode?: string) => void): void {
+  const { child, pid } = spawned;
   let done = false;
   const end = (exitCode: number | undefined, signal: string | undefined, errorCode?: string): void => {
     if (done) return;
     done = true;
     if (pid !== undefined) {
       signalGroup(pid, 'SIGKILL');
-      liveGroups.delete(pid);
+      untrack(pid);
     }
     onExit(exitCode, signal, errorCode);
   };
-  subprocess.once('exit', (code, signal) => end(code ?? undefined, signal ?? undefined));
-  subprocess.once('error', (error: NodeJS.ErrnoException) => end(undefined, undefined, error.code ?? 'ESPAWN'));
+  child.once('exit', (code, signal) => end(code ?? undefined, signal ?? undefined));
+  child.once('error', (error: NodeJS.ErrnoException) => end(undefined, undefined, error.code ?? 'ESPAWN'));
 }
 
 /** Runs a process to its end (or its timeout) and keeps the whole outcome; never throws for the process's failure. */
 export async function runProcess(argv: readonly string[], options: RunOptions): Promise<ProcessResult> {
   const started = performance.now();
-  let subprocess: ResultPromise<Options>;
+  let subprocess: Spawned;
   try {
     subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, ...defined({ cwd: options.cwd, env: options.env, all: options.all }) });
   } catch (error) {
@@ -171,18 +245,17 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // resolves once the output pipes have closed too (the group kill at exit closes any a child still held)
   // the timers were cleared when it exited (whenEnded)
-  const result = await subprocess;
+  const result = await subprocess.done;
   options.signal?.removeEventListener('abort', onAbort);
-  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-  const errorCode = (result as { code?: string }).code;
+  const { errorCode } = result;
   return {
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut,
     durationMs: performance.now() - started,
-    stdout: text(result.stdout),
-    stderr: errorCode === undefined ? text(result.stderr) : `${text(result.stderr)}${result.originalMessage ?? ''}`,
-    ...defined({ errorCode, all: options.all === true ? text(result.all) : undefined }),
+    stdout: result.stdout,
+    stderr: errorCode === undefined ? result.stderr : `${result.stderr}${result.errorMessage ?? ''}`,
+    ...defined({ errorCode, all: options.all === true ? result.all : undefined }),
   };
 }
 
@@ -222,6 +295,7 @@ export interface LongProcess {
 export function startProcess(argv: readonly string[], options: { readonly stdin?: 'ignore' | 'pipe' } = {}): LongProcess {
   const subprocess = spawnInGroup(argv, { stdin: options.stdin ?? 'ignore', buffer: false });
   const pid = subprocess.pid ?? -1;
+  const { child } = subprocess;
   if (pid > 0) track(pid);
   let output = '';
   let ended = false;
@@ -231,10 +305,8 @@ export function startProcess(argv: readonly string[], options: { readonly stdin?
     for (const listener of listeners) listener(text);
   };
   // decoded as a stream, so a character split across two chunks stays whole
-  subprocess.stdout?.setEncoding('utf8').on('data', receive);
-  subprocess.stderr?.setEncoding('utf8').on('data', receive);
-  // nothing waits on the promise itself (reject: false, so it never rejects); the end is the process's own exit
-  void subprocess.catch(() => undefined);
+  child.stdout?.setEncoding('utf8').on('data', receive);
+  child.stderr?.setEncoding('utf8').on('data', receive);
   const exited = new Promise<{ exitCode: number | undefined; signal: string | undefined; errorCode?: string }>((resolve) =>
     whenEnded(subprocess, (exitCode, signal, errorCode) => {
       ended = true;
@@ -284,9 +356,12 @@ export async function connectOnce(host: string, port: number, timeoutMs: number)
   }
 }
 
-/** Waits between readiness probes: 10 ms, doubling to 250 ms, so a slow start costs no CPU while netperf measures. */
+/**
+ * Waits between readiness probes: 2 ms (a netserver listens a few ms after it starts, and every run waits for it),
+ * doubling to 250 ms, so a slow start costs no CPU while netperf measures.
+ */
 export function probeDelayMs(attempt: number): number {
-  return Math.min(250, 10 * 2 ** attempt);
+  return Math.min(250, 2 * 2 ** attempt);
 }
 
 /**

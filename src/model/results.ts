@@ -4,6 +4,12 @@ import type { Provenance } from './history.js';
 import type { ArmRole, CaseParams } from './suite-types.js';
 import type { Aggregate, Operator } from './threshold.js';
 
+/**
+ * The run's journal beside results.json: one finished case per line, appended as each case ends, so a killed run keeps
+ * every finished case at a cost that does not grow with the run; removed once results.json holds everything.
+ */
+export const JOURNAL_FILE = 'results.journal.jsonl';
+
 /** The version of the results.json format (schemas/results.schema.json). */
 export const RESULTS_SCHEMA_VERSION = 2;
 

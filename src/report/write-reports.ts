@@ -1,7 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../model/results.js';
-import { renderMarkdown } from './render-markdown.js';
+import { type CaseResult, JOURNAL_FILE, type RunResult } from '../model/results.js';
 import { STEP_SUMMARY_LIMIT_BYTES } from './render-github.js';
 
 type Render = (result: RunResult) => string;
@@ -10,12 +9,15 @@ const renderJson: Render = (result) => `${JSON.stringify(result, null, 2)}\n`;
 
 /**
  * Each report by name (`--reporter`): its file in the output directory and its pure renderer, loaded on first use
- * (junit-report-builder alone takes ~50 ms to load, which `run` spends while netperf measures instead).
+ * (together ~50 ms to load, which `run` spends while netperf measures instead of before its first case).
  */
 export const REPORTERS = {
   json: { file: 'results.json', load: () => Promise.resolve(renderJson) },
   junit: { file: 'junit.xml', load: async (): Promise<Render> => (await import('./render-junit.js')).renderJunit },
-  markdown: { file: 'report.md', load: () => Promise.resolve<Render>((result) => renderMarkdown(result)) },
+  markdown: { file: 'report.md', load: async (): Promise<Render> => {
+    const { renderMarkdown } = await import('./render-markdown.js');
+    return (result) => renderMarkdown(result);
+  } },
   html: { file: 'report.html', load: async (): Promise<Render> => (await import('./render-html.js')).renderHtml },
 } as const;
 
@@ -51,7 +53,22 @@ export function writeFileAtomic(file: string, text: string, ops: AtomicWriteOps 
   }
 }
 
-/** Writes results.json alone: after every case, so an interruption loses nothing finished. */
+/** The journal of one run (JOURNAL_FILE): started empty, appended case by case, removed once results.json holds everything. */
+export interface ResultsJournal {
+  readonly append: (result: CaseResult) => void;
+  readonly remove: () => void;
+}
+
+export function startJournal(outDir: string): ResultsJournal {
+  const file = path.join(outDir, JOURNAL_FILE);
+  rmSync(file, { force: true });
+  return {
+    append: (result) => appendFileSync(file, `${JSON.stringify(result)}\n`),
+    remove: () => rmSync(file, { force: true }),
+  };
+}
+
+/** Writes results.json alone: at the start and end of a run, and now and then between (the journal holds every case). */
 export function writeResults(outDir: string, result: RunResult): string {
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, REPORTERS.json.file);
@@ -74,7 +91,8 @@ export async function writeReports(outDir: string, result: RunResult, names: rea
  * Appends the Markdown report to GitHub's job summary file, within what is left of its 1 MiB limit (a step's
  * summary may already hold other text); what does not fit is left out with a note saying where the full report is.
  */
-export function appendStepSummary(summaryFile: string, result: RunResult, fullReport: string): number {
+export async function appendStepSummary(summaryFile: string, result: RunResult, fullReport: string): Promise<number> {
+  const { renderMarkdown } = await import('./render-markdown.js');
   let existing = 0;
   try {
     existing = statSync(summaryFile).size;

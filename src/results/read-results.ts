@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
 import { UsageError } from '../model/errors.js';
 import { isMetricName, type MetricName } from '../model/metrics.js';
 import { defined } from '../model/defined.js';
 import { closestMatch } from '../model/did-you-mean.js';
-import { RESULTS_SCHEMA_VERSION, type RegressionOutcome, type RunResult, type ThresholdOutcome } from '../model/results.js';
+import { type CaseResult, JOURNAL_FILE, RESULTS_SCHEMA_VERSION, type RegressionOutcome, type RunResult, type ThresholdOutcome } from '../model/results.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 
 /** " (did you mean base/results.json?)" for a misspelt file name or directory, naming only a file that exists. */
@@ -29,6 +30,8 @@ function nearbyFile(absolute: string, written: string): string {
 /** Reads and checks every results file, reporting every bad one at once. */
 export function readResultsFiles(files: readonly string[], cwd: string, role = ''): RunResult[] {
   const schema = JSON.parse(readFileSync(new URL('../../schemas/results.schema.json', import.meta.url), 'utf8')) as object;
+  // required when a results file is read, not when `run` starts: ajv costs ~50 ms to load
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
   const validate = new Ajv({ allowUnionTypes: true, validateFormats: false, allErrors: false }).compile<RunResult>(schema);
   const problems: string[] = [];
   const results: RunResult[] = [];
@@ -50,6 +53,7 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
       problems.push(`${role}${file}: cannot read it as JSON (${(error as Error).message}); pass a results.json written by perfsuite run`);
       continue;
     }
+    data = withJournal(data, absolute);
     const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
     if (version !== 1 && version !== RESULTS_SCHEMA_VERSION) {
       problems.push(`${role}${file}: schemaVersion is ${JSON.stringify(version)}, this perfsuite reads 1 and ${RESULTS_SCHEMA_VERSION}; render it with the perfsuite version that wrote it`);
@@ -72,6 +76,32 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
 function unfinishedRun(state: Exclude<RunResult['state'], 'complete'>): string {
   const what = state === 'running' ? "has not finished (its state is still 'running': it was killed, or is still going)" : `was ${state} (state '${state}')`;
   return `is from a run that ${what}; only a complete run can be a baseline or go into a history (its missing cases would look like changes): pass the results.json of a run that completed, or run it again`;
+}
+
+/**
+ * A results.json still saying 'running' (a killed run, or one still going) with the journal beside it holds every case
+ * that run finished: the journal's cases are added to their suites (a torn last line, cut by the kill, is left out).
+ */
+function withJournal(data: unknown, resultsFile: string): unknown {
+  const result = data as Partial<RunResult> | null;
+  const journalFile = path.join(path.dirname(resultsFile), JOURNAL_FILE);
+  if (result?.state !== 'running' || !Array.isArray(result.suites) || !existsSync(journalFile)) return data;
+  const journaled: CaseResult[] = [];
+  for (const line of readFileSync(journalFile, 'utf8').split('\n')) {
+    try {
+      if (line.trim() !== '') journaled.push(JSON.parse(line) as CaseResult);
+    } catch {
+      // the line a kill cut short
+    }
+  }
+  const order = new Map((result.selection?.plannedCases ?? []).map((id, i) => [id, i]));
+  const suites = (result.suites as RunResult['suites']).map((suite) => {
+    const known = new Set(suite.cases.map((c) => c.id));
+    const added = journaled.filter((c) => c.id.startsWith(`${suite.name}/`) && !known.has(c.id));
+    const cases = [...suite.cases, ...added];
+    return { ...suite, cases: order.size === 0 ? cases : cases.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0)) };
+  });
+  return { ...result, suites };
 }
 
 /** The baseline results file, checked before anything runs: a missing, invalid or unfinished one is a usage error (exit 2). */

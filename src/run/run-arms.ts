@@ -120,6 +120,7 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
 /** A comparison an interruption left with too few rounds: inconclusive (a metric with no pair stays not compared). */
 function interruptedOutcome(outcome: RegressionOutcome, note: string, failOnInconclusive: boolean): RegressionOutcome {
   if (outcome.verdict === 'not-compared') return outcome;
-  const { lower: _lower, upper: _upper, improved: _improved, sampleNeeded: _sampleNeeded, ...rest } = outcome;
+  // bounds and an improvement claim belong to a decided comparison: an interrupted one keeps its estimate only
+  const rest = Object.fromEntries(Object.entries(outcome).filter(([key]) => !['lower', 'upper', 'improved', 'sampleNeeded'].includes(key))) as RegressionOutcome;
   return { ...rest, verdict: 'inconclusive', passed: !failOnInconclusive, note };
 }

@@ -132,7 +132,7 @@ tests:
       return seen.size >= 5;
     }, 30_000, 'the third round started');
     child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(130);
     const result = results(dir);
     expect(result.state).toBe('interrupted');
@@ -154,11 +154,12 @@ describe('two runs into one --out', () => {
     const second = perfsuite([...tcpRun, '--out', dir]);
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(new RegExp(`^perfsuite: another perfsuite run \\(pid ${first.pid}, started [^)]+\\) is writing to ${dir}; wait for it to finish, or pass another --out`));
-    const [code] = await once(first, 'exit');
+    const [code] = (await once(first, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(results(dir).suites[0]?.cases.map((c) => c.status)).toEqual(['pass']);
-    // the lock goes with the run
+    // the lock goes with the run, and so does the journal once results.json holds every case
     expect(readdirSync(dir)).not.toContain('.perfsuite.lock');
+    expect(readdirSync(dir)).not.toContain('results.journal.jsonl');
   });
 
   it('takes over a lock a killed run left, saying so', () => {

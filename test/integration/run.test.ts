@@ -230,10 +230,15 @@ describe('perfsuite run with the real netperf on loopback', () => {
       }
       const [code] = await exit;
       expect(code).toBe(3);
-      expect(stderr.join('')).toMatch(/^perfsuite: cannot write .*\/out\/results\.json \(ENOSPC: no space left on device.*\); the run stopped there, and the copy on disk holds the 1 case finished before it\. Free space or pass another --out, then run again\n$/);
-      const kept = readResults(dir);
-      expect(kept.suites[0]?.cases.map((c) => c.status)).toEqual(['pass']);
-      expect(readdirSync(dir)).toEqual(['results.json']);
+      // whichever file the full disk refused (the journal, or results.json), the message says how many cases are kept
+      const message = stderr.join('');
+      expect(message).toMatch(/^perfsuite: cannot write .*\/out\/results(\.journal\.jsonl|\.json) \(ENOSPC: no space left on device.*\); the run stopped there, and the files on disk hold the (1 case|2 cases) finished before it \(perfsuite report .*\/out\/results\.json reads them\)\. Free space or pass another --out, then run again\n$/);
+      const kept = Number(/hold the (\d)/.exec(message)?.[1]);
+      expect(readResults(dir).suites[0]?.cases[0]?.status).toBe('pass');
+      // report reads results.json with the journal beside it: every case the message counted, none lost
+      const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', outDir(), '--reporter', 'json'], { cwd: projectRoot, encoding: 'utf8' });
+      expect(report.stdout).toMatch(new RegExp(`^${kept} cases?: ${kept} passed`, 'm'));
+      expect(readdirSync(dir).filter((file) => !file.startsWith('results.'))).toEqual([]);
       expect(isRunning(pid ?? -1)).toBe(false);
     } finally {
       spawnSync('umount', [mountPoint]);

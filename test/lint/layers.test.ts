@@ -21,7 +21,7 @@ describe('the layer rule (DESIGN §9)', () => {
       { code: "import { median } from '../stats/summary.js';", ...at('compare/compare-runs.ts') },
       { code: "export { median } from '../stats/summary.js';", ...at('thresholds/x.ts') },
       { code: "const m = await import('../report/render-junit.js');", ...at('cli/report.ts') },
-      { code: "import { execa } from 'execa';", ...at('exec/x.ts') },
+      { code: "import { spawn } from 'node:child_process';", ...at('exec/x.ts') },
     ],
     invalid: [
       { code: "import type { CliIo } from '../cli/io.js';", ...at('model/x.ts'), errors: [{ messageId: 'up' }] },

@@ -1,22 +1,39 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../src/compare/compare-runs.js';
 import type { RegressionOutcome, RunResult } from '../../src/model/results.js';
 import { readResultsFiles } from '../../src/results/read-results.js';
-import { projectRoot } from '../helpers.js';
+import { projectRoot, tempDir } from '../helpers.js';
 import { recordedSweep, sweepAndBaseline } from '../report/fixtures.js';
 
 describe('reading results files', () => {
+  it('reads a killed run (results.json still running) with its journal: every finished case, in planned order, a torn last line left out', () => {
+    const run = recordedSweep();
+    const cases = run.suites[0]?.cases ?? [];
+    expect(cases.length).toBeGreaterThan(3);
+    const [first, second, third] = cases;
+    // results.json was last rewritten after the first case; the journal has all three, the third twice cut short
+    const snapshot: RunResult = { ...run, state: 'running', selection: { filters: [], matched: cases.length, of: cases.length, plannedCases: cases.map((c) => c.id) }, suites: [{ ...run.suites[0]!, cases: [first!] }] };
+    const dir = tempDir('journal');
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(snapshot));
+    const lines = [third, first, second].map((c) => JSON.stringify(c));
+    writeFileSync(path.join(dir, 'results.journal.jsonl'), `${lines.join('\n')}\n${lines[0]?.slice(0, 40) ?? ''}`);
+    const [read] = readResultsFiles(['results.json'], dir);
+    expect(read?.suites[0]?.cases.map((c) => c.id)).toEqual([first?.id, second?.id, third?.id]);
+    // a finished run's results.json holds everything: a journal left beside it is not read
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ ...snapshot, state: 'complete' }));
+    expect(readResultsFiles(['results.json'], dir)[0]?.suites[0]?.cases).toHaveLength(1);
+  });
+
   it("parses each threshold's operator and limit from its expression in files written before they were stored", () => {
     const run = recordedSweep();
     const old = {
       ...run,
       suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit'))) })) })),
     };
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-read-'));
+    const dir = tempDir('read');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
     const [read] = readResultsFiles(['results.json'], dir);
     const thresholds = read!.suites.flatMap((s) => s.cases.flatMap((c) => c.thresholds));
@@ -30,7 +47,7 @@ describe('reading results files', () => {
       ...run,
       suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => ({ ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')), expression: 'lots' })) })) })),
     };
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-read-'));
+    const dir = tempDir('read');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(edited));
     expect(() => readResultsFiles(['results.json'], dir)).toThrow(/^results\.json: case sweep\/.*: threshold \w+: 'lots' cannot be read \(threshold 'lots' .*\); was the file edited by hand\?$/);
   });
@@ -41,7 +58,7 @@ describe('reading results files', () => {
       ...run,
       suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => ({ ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')), expression: '>= 1000' })) })) })),
     };
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-read-'));
+    const dir = tempDir('read');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
     const [read] = readResultsFiles(['results.json'], dir);
     const thresholds = read!.suites.flatMap((s) => s.cases.flatMap((c) => c.thresholds));
