@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { RunResult } from '../src/model/results.js';
 import { main } from '../src/cli/main.js';
 import { readSuites } from '../src/cli/read-suites.js';
@@ -12,6 +12,21 @@ import type { Diagnostic } from '../src/model/diagnostics.js';
 import { SuiteError } from '../src/model/errors.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const tempDirs: string[] = [];
+/**
+ * A new directory `perfsuite-<name>-XXXXXX` in the temp directory, removed with everything in it after the test file
+ * that made it has run (this module registers the afterAll in every test file that imports it). A test makes its
+ * temp directories with this, never with mkdtempSync: test/global-setup.ts fails the run when one is left behind.
+ */
+export function tempDir(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `perfsuite-${name}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Loads suite files the way the CLI does (cwd = project root) and returns the diagnostics, or [] when valid. */
 export function diagnosticsOf(files: readonly string[], variables: Record<string, string> = {}): Diagnostic[] {
@@ -38,7 +53,8 @@ export const JUNIT_XSD = path.join(projectRoot, 'schemas/junit-10-perfsuite.xsd'
 
 /** xmllint's verdict on a document against the perfsuite JUnit schema: '' when it validates, else its complaints. */
 export function schemaErrors(xml: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-junit-')), 'junit.xml');
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-junit-'));
+  const file = path.join(dir, 'junit.xml');
   writeFileSync(file, xml);
   try {
     execFileSync('xmllint', ['--noout', '--schema', JUNIT_XSD, file], { stdio: 'pipe' });
@@ -47,6 +63,8 @@ export function schemaErrors(xml: string): string {
     const { stderr, code } = error as { stderr?: Buffer; code?: string };
     if (code === 'ENOENT') throw new Error('xmllint is not installed; run bash scripts/install-deps.sh --dev (Debian package libxml2-utils)');
     return stderr?.toString() ?? String(error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

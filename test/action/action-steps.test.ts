@@ -1,11 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { projectRoot, waitUntil } from '../helpers.js';
+import { projectRoot, tempDir, waitUntil } from '../helpers.js';
 
 // The composite action's shell steps, run here with bash the way a runner runs them: the step's env with the
 // ${{ inputs.x }} filled in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY in temp files, and a stub `node` on PATH that
@@ -53,7 +52,7 @@ interface Setup {
 function setUp(stepId: string, inputs: Record<string, string>, extraEnv: Record<string, string>): Setup {
   const step = action.runs.steps.find((s) => s.id === stepId);
   if (step?.run === undefined) throw new Error(`no run step with id ${stepId} in action.yml`);
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-action-'));
+  const dir = tempDir('action');
   const workspace = path.join(dir, 'workspace');
   const bin = path.join(dir, 'bin');
   mkdirSync(workspace);
@@ -293,9 +292,10 @@ describe('the action step that builds perfsuite', () => {
     const step = action.runs.steps.find((s) => s.id === 'build');
     if (step?.run === undefined) throw new Error('no run step with id build in action.yml');
     // the action's checkout at a release tag: the package files and the built dist/, no node_modules
-    const checkout = mkdtempSync(path.join(tmpdir(), 'perfsuite-action-build-'));
+    const dir = tempDir('action-build');
+    const checkout = path.join(dir, 'checkout');
     for (const entry of ['package.json', 'package-lock.json', 'bin', 'dist', 'schemas', 'scripts']) cpSync(path.join(projectRoot, entry), path.join(checkout, entry), { recursive: true });
-    const script = path.join(checkout, '..', `${path.basename(checkout)}.sh`);
+    const script = path.join(dir, 'build.sh');
     writeFileSync(script, step.run);
     // npm's cache holds every dependency after `npm ci`: no network beyond what CI already fetched
     const build = spawnSync('bash', bashArgs(script), { cwd: checkout, encoding: 'utf8', env: { ...process.env, npm_config_prefer_offline: 'true' }, timeout: 120_000 });

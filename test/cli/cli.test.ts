@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { RunResult } from '../../src/model/results.js';
-import { perfsuiteInProcess, projectRoot } from '../helpers.js';
+import { perfsuiteInProcess, projectRoot, tempDir } from '../helpers.js';
 import { sweepAndBaseline, syntheticRun } from '../report/fixtures.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -51,7 +50,7 @@ describe('perfsuite validate', () => {
   });
 
   it('refuses a 10 MB file before parsing it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-'));
+    const dir = tempDir('big');
     const file = path.join(dir, 'big.yml');
     writeFileSync(file, `version: 1\nname: big\ntests:\n${'  - { name: g, test: TCP_STREAM }\n'.repeat(330_000)}`);
     const result = await perfsuite(['validate', file]);
@@ -159,7 +158,7 @@ describe('perfsuite report', () => {
   const recorded = path.join(projectRoot, 'test/fixtures/results/sweep.results.json');
 
   it('re-renders every report from results.json alone and exits as the run did', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-report-'));
+    const out = tempDir('report');
     const result = await perfsuite(['report', recorded, '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(3);
@@ -175,7 +174,7 @@ describe('perfsuite report', () => {
   });
 
   it('on GitHub Actions annotates at most 10 failures and keeps the job summary under 1 MiB', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-gha-'));
+    const dir = tempDir('gha');
     const big = path.join(dir, 'results.json');
     writeFileSync(big, JSON.stringify(syntheticRun(5000)));
     const summary = path.join(dir, 'summary.md');
@@ -194,7 +193,7 @@ describe('perfsuite report', () => {
   });
 
   it('names every unreadable results file at once and exits 2', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-bad-'));
+    const dir = tempDir('bad');
     writeFileSync(path.join(dir, 'broken.json'), '{"schemaVersion": 1, "suites": [');
     writeFileSync(path.join(dir, 'future.json'), '{"schemaVersion": 3}');
     writeFileSync(path.join(dir, 'wrong.json'), '{"schemaVersion": 1, "state": "complete"}');
@@ -210,7 +209,7 @@ describe('perfsuite report', () => {
   });
 
   it('joins several files into perfsuite-results/ by default and never writes over an input', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-join-'));
+    const dir = tempDir('join');
     const run = JSON.parse(readFileSync(recorded, 'utf8')) as RunResult;
     const [first, ...rest] = run.suites[0]?.cases ?? [];
     for (const [name, cases] of [['a', [first]], ['b', rest]] as const) {
@@ -246,7 +245,7 @@ describe('perfsuite report', () => {
 
 describe('perfsuite compare and --baseline', () => {
   function writePair(): string {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-compare-'));
+    const dir = tempDir('compare');
     const { current, baseline } = sweepAndBaseline();
     // without the unreachable case, so the verdict is the regression's
     const measured = { ...current, suites: current.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.status !== 'error') })) };
@@ -285,7 +284,7 @@ describe('perfsuite compare and --baseline', () => {
   });
 
   it('exits 0 when nothing regressed, though comparisons stayed inconclusive, and 1 with --fail-on-inconclusive', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-compare-'));
+    const dir = tempDir('compare');
     const { current, baseline } = sweepAndBaseline();
     // the rr group alone: two cases unchanged, two inconclusive, and no threshold that fails
     const rr = { ...current, suites: current.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.group === 'rr').map((c) => ({ ...c, status: 'pass' as const, thresholds: [] })) })) };
@@ -312,7 +311,7 @@ describe('perfsuite compare and --baseline', () => {
   });
 
   it('refuses a missing or invalid baseline before anything runs, exit 2', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-nobase-'));
+    const dir = tempDir('nobase');
     const run = await perfsuite(['run', 'suites/loopback-udp.yml', '--out', dir, '--baseline', path.join(dir, 'missing.json')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^perfsuite: --baseline .*missing\.json does not exist; pass a results\.json written by perfsuite run\n/);

@@ -1,11 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkServerSide, formatChecks, type ReadPeerFacts } from '../../src/cli/doctor.js';
 import type { PeerFacts } from '../../src/model/host-facts.js';
 import { planCases } from '../../src/plan/plan-cases.js';
-import { load } from '../helpers.js';
+import { load, tempDir } from '../helpers.js';
 
 const file = 'test/fixtures/suites/valid/peer-tuned.yml';
 const SSH = { SSH_PORT: '2222', SSH_KEY: '/keys/ci' };
@@ -77,7 +76,7 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
   });
 
   it('asks nothing of peers whose cases set neither, and notes that a namespace shares this kernel', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-doctor-'));
+    const dir = tempDir('doctor');
     const suite = path.join(dir, 'plain.yml');
     writeFileSync(
       suite,

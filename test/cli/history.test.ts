@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { TrendReport } from '../../src/model/history.js';
 import type { RunResult } from '../../src/model/results.js';
-import { perfsuiteInProcess, projectRoot } from '../helpers.js';
+import { perfsuiteInProcess, projectRoot, tempDir } from '../helpers.js';
 import { syntheticRun } from '../report/fixtures.js';
 
 const perfsuite = (args: readonly string[], cwd: string) => perfsuiteInProcess(args, { cwd });
@@ -30,7 +29,7 @@ function runAt(level: number, hour: number, state: RunResult['state'] = 'complet
 }
 
 describe('perfsuite history', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-history-cli-'));
+  const dir = tempDir('history-cli');
   const write = (name: string, result: RunResult): string => {
     writeFileSync(path.join(dir, name), JSON.stringify(result));
     return name;
@@ -98,7 +97,7 @@ describe('perfsuite history', () => {
 
 describe('a history written by a newer perfsuite', () => {
   it('is not rewritten by history add (its lines would be lost): refused, the file untouched', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-history-newer-'));
+    const dir = tempDir('history-newer');
     const future = `${JSON.stringify({ format: 'perfsuite-history', version: 2, date: '2027-01-01T00:00:00Z' })}\n`;
     writeFileSync(path.join(dir, 'h.jsonl'), future);
     writeFileSync(path.join(dir, 'r.json'), JSON.stringify(runAt(1e9, 1)));

@@ -1,8 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { perfsuiteInProcess } from '../helpers.js';
+import { perfsuiteInProcess, tempDir } from '../helpers.js';
 import { congestionControlFacts } from '../../src/exec/environment.js';
 
 const perfsuite = (args: readonly string[], cwd: string) => perfsuiteInProcess(args, { cwd, env: { PATH: process.env['PATH'] ?? '' } });
@@ -11,7 +10,7 @@ const available = congestionControlFacts().availableCongestionControls;
 
 describe.skipIf(available === undefined)('run refuses what this machine cannot do, before any case runs', () => {
   it('a congestion_control the kernel does not offer, and a CPU it does not have: exit 2, located, nothing written', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-host-'));
+    const dir = tempDir('host');
     writeFileSync(
       path.join(dir, 'tuned.yml'),
       ['version: 1', 'name: tuned', 'tests:', '  - name: bulk', '    test: TCP_STREAM', '    duration: 1', '    congestion_control: nosuchcc', '    cpu_affinity: { local: 4095 }', ''].join('\n'),

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandGlobs } from '../../src/cli/read-suites.js';
+import { tempDir } from '../helpers.js';
 
 describe('suite file globs', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-globs-'));
+  const dir = tempDir('globs');
   for (const file of ['suites/a.yml', 'suites/b.yml', 'suites/nested/c.yml', 'suites/we{ird}.yml', 'suites/.hidden.yml', 'other/d.yaml', 'node_modules/dep/suites/e.yml']) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), '');

@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { projectRoot } from '../helpers.js';
+import { projectRoot, tempDir } from '../helpers.js';
 
 const validator = path.join(projectRoot, 'node_modules/.bin/action-validator');
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -23,7 +22,7 @@ describe('GitHub workflows and the composite action', () => {
   });
 
   it('the validator itself rejects a broken workflow', () => {
-    const broken = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-wf-')), 'broken.yml');
+    const broken = path.join(tempDir('wf'), 'broken.yml');
     writeFileSync(broken, readFileSync(path.join(projectRoot, '.github/workflows/perf.yml'), 'utf8').replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest'));
     expect(validate(broken)).toContain("Additional property 'runs_on' is not allowed");
   });
@@ -75,7 +74,7 @@ describe('the README\'s GitHub section', () => {
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### On GitHub Actions'));
     const first = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-readme-')), 'perf.yml');
+    const file = path.join(tempDir('readme'), 'perf.yml');
     writeFileSync(file, first);
     expect(validate(file)).toBe('');
     const perf = (parse(first) as { jobs: { perf: { if?: string; steps: { uses?: string; run?: string }[] } } }).jobs.perf;
@@ -90,7 +89,7 @@ describe('the README\'s GitHub section', () => {
 describe('perfsuite init', () => {
   /** `perfsuite init` in a fresh directory, after `prepare` made it a Node project (or not). */
   function initIn(prepare: (dir: string) => void = () => undefined) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    const dir = tempDir('init');
     prepare(dir);
     const result = spawnSync(process.execPath, [bin, 'init'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     expect(result.stderr).toBe('');
@@ -141,7 +140,7 @@ describe('perfsuite init', () => {
   });
 
   it('with --dir, names the files from where the user is', () => {
-    const parent = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    const parent = tempDir('init');
     mkdirSync(path.join(parent, 'proj'));
     const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     expect(result.stdout).toBe(
@@ -153,7 +152,7 @@ describe('perfsuite init', () => {
   });
 
   it('quotes a path with a space, so the next steps still work as printed in a shell', () => {
-    const parent = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    const parent = tempDir('init');
     mkdirSync(path.join(parent, 'my proj'));
     const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'my proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     const next = /^next: (.*?), then /m.exec(result.stdout)?.[1] ?? '';
@@ -171,7 +170,7 @@ describe('perfsuite init', () => {
   });
 
   it('refuses to overwrite, writing nothing when any of its files exists', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-init-'));
+    const dir = tempDir('init');
     mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
     writeFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'mine\n');
     const result = spawnSync(process.execPath, [bin, 'init'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });

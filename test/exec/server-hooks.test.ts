@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -23,11 +22,11 @@ import { HOOK_OUTPUT_BYTES, type HookRecord } from '../../src/model/results.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
 import type { HookSpec } from '../../src/model/suite-types.js';
 import type { PlannedServer } from '../../src/plan/plan-cases.js';
-import { isRunning, waitUntil } from '../helpers.js';
+import { isRunning, tempDir, waitUntil } from '../helpers.js';
 
 /** A directory standing for the suite's: hooks run in it, and their files land in it. */
 function suiteDir(): { dir: string; file: string; read: (name: string) => string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-hooks-'));
+  const dir = tempDir('hooks');
   return { dir, file: path.join(dir, 'suite.yml'), read: (name) => readFileSync(path.join(dir, name), 'utf8') };
 }
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { classifySshFailure, parsePeerFacts, remoteNetserverVersion, sshArgv, startSshNetserver } from '../../src/exec/ssh-netserver.js';
+import { tempDir } from '../helpers.js';
 
 const peer = { host: 'perf-b.example.net', user: 'ci', sshPort: 2222, identityFile: '~/.ssh/perf_ci' };
 
@@ -53,7 +51,7 @@ describe('ssh argv and failures', () => {
   it('says the ssh client is not installed when it is not, both for the version check and for netserver', async () => {
     const saved = process.env['PATH'];
     // nothing runs: the program is looked up on PATH before anything is spawned
-    process.env['PATH'] = mkdtempSync(path.join(tmpdir(), 'perfsuite-no-ssh-'));
+    process.env['PATH'] = tempDir('no-ssh');
     try {
       await expect(remoteNetserverVersion({ host: '127.0.0.1' })).rejects.toMatchObject({ failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' } });
       await expect(startSshNetserver({ target: { host: '127.0.0.1' }, controlPort: 1, passphrase: 'ab' })).rejects.toMatchObject({ failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' } });

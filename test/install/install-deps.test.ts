@@ -1,10 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning, projectRoot } from '../helpers.js';
+import { isRunning, projectRoot, tempDir } from '../helpers.js';
 
 // scripts/install-deps.sh on a made-up minimal Debian 12: PATH holds only stubs (apt-get, apt-cache, update-rc.d,
 // systemctl, netperf once "installed", a node 18) and the few real tools the script runs, so there is no `ss`
@@ -18,11 +17,9 @@ const BASH = which('bash');
 /** The real tools the script and the stubs run; `ss` is not among them. */
 const TOOLS = ['bash', 'sh', 'uname', 'cat', 'awk', 'grep', 'sed', 'sort', 'head', 'tee', 'find', 'readlink', 'dirname', 'env', 'seq', 'sleep', 'mkdir', 'ln', 'mv', 'rm', 'chmod'];
 
-const made: string[] = [];
 const idle: ChildProcess[] = [];
 afterEach(() => {
   for (const child of idle.splice(0)) child.kill();
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Machine {
@@ -49,8 +46,7 @@ const PACKAGE_FILES = [
 
 /** A minimal Debian 12, root, without iproute2; with `installed`, Debian's netperf package is on it already. */
 function minimalDebian(options: { installed: boolean; node?: string }): Machine {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-install-'));
-  made.push(dir);
+  const dir = tempDir('install');
   const root = path.join(dir, 'root');
   const bin = path.join(dir, 'bin');
   const log = path.join(dir, 'calls.log');

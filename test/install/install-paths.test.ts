@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../helpers.js';
+import { projectRoot, tempDir } from '../helpers.js';
 
 const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 // npm's cache holds every dependency after `npm ci`: installs here need no network beyond what CI already fetched
@@ -12,7 +11,7 @@ const SUITE = 'version: 1\nname: mine\ntests:\n  - name: bulk\n    test: TCP_STR
 
 /** A fresh project of a user's: its own package.json and one suite, nothing of perfsuite's. */
 function userProject(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-user-'));
+  const dir = tempDir('user');
   execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore' });
   mkdirSync(path.join(dir, 'suites'));
   writeFileSync(path.join(dir, 'suites/mine.yml'), SUITE);
@@ -38,7 +37,7 @@ function expectItRuns(dir: string): void {
 
 describe('installing perfsuite into a project of the user’s', () => {
   it('from the published package: npm pack, install the tarball into a fresh project, npx perfsuite run a suite there', () => {
-    const packed = mkdtempSync(path.join(tmpdir(), 'perfsuite-pack-'));
+    const packed = tempDir('pack');
     // dist is built already (npm test's pretest); --ignore-scripts keeps pack from rebuilding it under running tests
     const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packed, projectRoot], { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
     const listed = execFileSync('tar', ['-tzf', path.join(packed, tarball)], { encoding: 'utf8' }).split('\n');

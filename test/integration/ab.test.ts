@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
 import type { RunResult } from '../../src/model/results.js';
-import { projectRoot, schemaErrors } from '../helpers.js';
+import { projectRoot, schemaErrors, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suite = 'test/fixtures/suites/valid/ab-shaped.yml';
@@ -13,7 +12,7 @@ const unavailable = await netnsUnavailable();
 const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
 
 function abRun(headRate: string, ...extra: string[]) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-ab-'));
+  const dir = tempDir('ab');
   const result = spawnSync(process.execPath, [bin, 'run', suite, '--out', dir, '--var', `HEAD_RATE=${headRate}`, '--seed', '11', ...extra], { cwd: projectRoot, encoding: 'utf8', env });
   const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
   return { ...result, dir, results, cases: results.suites[0]?.cases ?? [] };

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, readResults } from '../helpers.js';
+import { projectRoot, readResults, tempDir } from '../helpers.js';
 import { expectSweepChartsTidy, useBrowser } from '../report/browser.js';
 import { useMermaid } from '../report/mermaid-draw.js';
 
@@ -15,7 +14,7 @@ import { useMermaid } from '../report/mermaid-draw.js';
 
 const { open } = useBrowser();
 const { expectReadable } = useMermaid();
-const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-examples-'));
+const out = tempDir('examples');
 const examples = ['suites/loopback-tcp.yml', 'suites/loopback-udp.yml'];
 
 beforeAll(() => {

@@ -1,18 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
 import type { TrendReport } from '../../src/model/history.js';
 import type { RunResult } from '../../src/model/results.js';
-import { projectRoot } from '../helpers.js';
+import { projectRoot, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suite = 'test/fixtures/suites/valid/history-shaped.yml';
 const unavailable = await netnsUnavailable();
 const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
-const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-history-'));
+const dir = tempDir('history');
 const history = path.join(dir, 'history.jsonl');
 
 function perfsuite(...args: string[]) {

@@ -1,20 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
 import type { RunResult } from '../../src/model/results.js';
-import { isRunning, projectRoot, waitUntil } from '../helpers.js';
+import { isRunning, projectRoot, tempDir, waitUntil } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const unavailable = await netnsUnavailable();
 
 /** A directory holding one suite file; hooks run in it and leave their marker files there. */
 function suiteDir(yaml: string): { dir: string; suite: string; out: string; read: (name: string) => string; has: (name: string) => boolean } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-hooks-'));
+  const dir = tempDir('hooks');
   const suite = path.join(dir, 'suite.yml');
   writeFileSync(suite, yaml);
   return { dir, suite, out: path.join(dir, 'out'), read: (name) => readFileSync(path.join(dir, name), 'utf8'), has: (name) => existsSync(path.join(dir, name)) };

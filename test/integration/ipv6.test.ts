@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/results.js';
-import { isRunning, projectRoot } from '../helpers.js';
+import { isRunning, projectRoot, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 
@@ -41,7 +40,7 @@ describe.skipIf(unavailable !== undefined)(`ip_version: 6 on the managed local n
   });
 
   it('measures over ::1 with netperf -6 beside an IPv4 case of the same server, then stops both netservers', () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ipv6-'));
+    const out = tempDir('ipv6');
     const result = spawnSync(process.execPath, [bin, 'run', 'test/fixtures/suites/valid/ipv6.yml', '--out', out, '--reporter', 'junit'], {
       cwd: projectRoot,
       encoding: 'utf8',

@@ -1,20 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable, removeStaleNamespaces } from '../../src/exec/netns-link.js';
 import type { RunResult } from '../../src/model/results.js';
-import { isRunning, projectRoot, waitUntil } from '../helpers.js';
+import { isRunning, projectRoot, tempDir, waitUntil } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suites = 'test/fixtures/suites/valid';
 const unavailable = await netnsUnavailable();
 const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
 
-const outDir = (): string => mkdtempSync(path.join(tmpdir(), 'perfsuite-netns-'));
+const outDir = (): string => tempDir('netns');
 const readResults = (dir: string): RunResult => JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
 const namespaces = (): string[] =>
   spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })

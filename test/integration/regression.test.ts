@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetnsLink, netnsUnavailable, type NetnsLink } from '../../src/exec/netns-link.js';
 import { startLocalNetserver, type StartedNetserver } from '../../src/exec/local-netserver.js';
 import type { RunResult } from '../../src/model/results.js';
-import { projectRoot } from '../helpers.js';
+import { projectRoot, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const unavailable = await netnsUnavailable();
@@ -20,7 +19,7 @@ function run(out: string, extra: readonly string[] = []) {
   return { ...result, results: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult };
 }
 
-const outDir = (): string => mkdtempSync(path.join(tmpdir(), 'perfsuite-regression-'));
+const outDir = (): string => tempDir('regression');
 
 describe.skipIf(unavailable !== undefined)(`the regression gate on a tbf-shaped veth link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   beforeAll(async () => {

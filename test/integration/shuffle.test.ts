@@ -1,18 +1,17 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/results.js';
 import { planCases } from '../../src/plan/plan-cases.js';
 import { runOrder } from '../../src/run/run-cases.js';
-import { load, perfsuiteInProcess } from '../helpers.js';
+import { load, perfsuiteInProcess, tempDir } from '../helpers.js';
 
 const suite = 'test/fixtures/suites/valid/run-three.yml';
 const env = { PATH: process.env['PATH'] ?? '', CI: '1' };
 
 /** `perfsuite run` in-process with the real netperf: the case ids in the order their lines were printed, and results.json. */
 async function run(args: readonly string[], extraEnv: Record<string, string> = {}) {
-  const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-shuffle-'));
+  const out = tempDir('shuffle');
   const result = await perfsuiteInProcess(['run', suite, '--out', out, '--reporter', 'junit', ...args], { env: { ...env, ...extraEnv } });
   const ran = [...result.stdout.matchAll(/^[✓✗!] \[\s*\d+\/\d+\] (\S+)/gmu)].map((m) => m[1]);
   return { ...result, ran, results: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult };

@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshNetserver } from '../../src/exec/ssh-netserver.js';
 import type { RunResult } from '../../src/model/results.js';
 import { congestionControlFacts } from '../../src/exec/environment.js';
-import { isRunning, perfsuiteInProcess, projectRoot } from '../helpers.js';
+import { isRunning, perfsuiteInProcess, projectRoot, tempDir } from '../helpers.js';
 import { freePort, sshdUnavailable, startSshd, type TestSshd } from './sshd.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -17,7 +17,7 @@ let sshd: TestSshd;
 
 /** `perfsuite run` of the ssh suite against the test's sshd, with these variables. */
 async function run(vars: Record<string, string> = {}) {
-  const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ssh-'));
+  const out = tempDir('ssh');
   const all = { SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, CONTROL_PORT: String(await freePort()), DATA_PORT: String(await freePort()), ...vars };
   const args = [bin, 'run', 'test/fixtures/suites/valid/ssh-peer.yml', '--out', out, ...Object.entries(all).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
   const result = spawnSync(process.execPath, args, {
@@ -60,7 +60,7 @@ describe.skipIf(unavailable !== undefined)(`type: ssh servers against a real Ope
   });
 
   it('on Ctrl-C stops the remote netserver too, keeping the finished case', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'perfsuite-ssh-'));
+    const out = tempDir('ssh');
     const vars = { SSH_PORT: String(sshd.port), SSH_KEY: sshd.identityFile, CONTROL_PORT: String(await freePort()), DATA_PORT: String(await freePort()) };
     const child = spawn(process.execPath, [bin, 'run', 'test/fixtures/suites/valid/ssh-peer.yml', '--out', out, '--duration', '3', ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])], {
       cwd: projectRoot,

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort as freeHostPort, waitForListener } from '../../src/exec/process.js';
+import { tempDir } from '../helpers.js';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -34,7 +34,7 @@ const keygen = (file: string): void => {
 };
 
 export async function startSshd(): Promise<TestSshd> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-sshd-'));
+  const dir = tempDir('sshd');
   const file = (name: string): string => path.join(dir, name);
   for (const key of ['host_key', 'client_key', 'wrong_key']) keygen(file(key));
   writeFileSync(file('authorized_keys'), readFileSync(file('client_key.pub')));

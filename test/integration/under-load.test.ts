@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
 import type { CaseResult } from '../../src/model/results.js';
-import { projectRoot, readResults } from '../helpers.js';
+import { projectRoot, readResults, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
@@ -29,7 +27,7 @@ describe('load: and interval: with the real netperf on loopback', () => {
   it('measures an RR case idle and under two bulk streams, keeps interim series, and plans both', () => {
     const plan = perfsuite('plan', 'test/fixtures/suites/valid/under-load.yml');
     expect(plan.stdout).toMatch(/^under-load\/rr\[load=2xTCP_STREAM\] .*\n {2}netperf -P 0 -j -H 127\.0\.0\.1 -p \{port\} -s 1 -D 0\.25 -t TCP_RR -l 2 -- .*\n {2}under load, 2 at once: netperf -P 0 -H 127\.0\.0\.1 -p \{port\} -t TCP_STREAM -l 4 -- /m);
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-load-'));
+    const dir = tempDir('load');
     const run = perfsuite('run', 'test/fixtures/suites/valid/under-load.yml', '--out', dir, '--repeat', '2');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -56,7 +54,7 @@ describe('load: and interval: with the real netperf on loopback', () => {
 
 describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('cubic and bbr, idle and under load: the load fills the link, latency under load is far above idle, and the load uses the case’s algorithm', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-tuning-'));
+    const dir = tempDir('tuning');
     const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '2s');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

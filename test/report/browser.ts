@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { tempDir } from '../helpers.js';
 
 /** Debian's `chromium` (or PERFSUITE_CHROMIUM); the tests fail rather than skip without one. */
 export function findChromium(): string {
@@ -21,7 +21,7 @@ export function findChromium(): string {
 
 /** Opens a rendered page from disk, as a user would, recording in `outside` any request that leaves the file. */
 export async function openPage(browser: Browser, html: string, outside: string[]): Promise<Page> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'perfsuite-page-')), 'report.html');
+  const file = path.join(tempDir('page'), 'report.html');
   writeFileSync(file, html);
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.route('**/*', async (route) => {

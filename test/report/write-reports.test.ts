@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/report/write-reports.js';
+import { tempDir } from '../helpers.js';
 
 describe('atomic writes', () => {
   const real = { writeFileSync: (f: string, t: string) => writeFileSync(f, t), renameSync, rmSync };
 
   it('a fault between writing and renaming leaves the old file whole and no temporary file behind', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-atomic-'));
+    const dir = tempDir('atomic');
     const file = path.join(dir, 'results.json');
     writeFileSync(file, '{"old": true}');
     const faulty = { ...real, renameSync: () => { throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' }); } };
@@ -18,7 +18,7 @@ describe('atomic writes', () => {
   });
 
   it('a disk that fills while writing leaves the old file whole and removes the partial temporary file', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-atomic-'));
+    const dir = tempDir('atomic');
     const file = path.join(dir, 'results.json');
     writeFileSync(file, '{"old": true}');
     const full = {
@@ -34,7 +34,7 @@ describe('atomic writes', () => {
   });
 
   it('without a fault, replaces the file', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-atomic-'));
+    const dir = tempDir('atomic');
     const file = path.join(dir, 'report.md');
     writeFileAtomic(file, 'one');
     writeFileAtomic(file, 'two');
