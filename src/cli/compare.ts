@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIo, Exit } from './io.js';
 import { parseReporters } from './publish-results.js';
-import { report } from './report.js';
+import { report } from './rerender.js';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('compare')

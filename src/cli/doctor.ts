@@ -1,5 +1,4 @@
 import { formatHostPort } from '../model/seams.js';
-import { hostFacts } from './run.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import type { PeerFacts } from '../model/host-facts.js';
 import { checkHost, checkPeerHost } from '../plan/check-host.js';
@@ -10,7 +9,7 @@ import { connectOnce } from '../exec/process.js';
 import { findHookProgram, formatHook, hookDirectory, hookLocation, hookProgramProblem, hookVariableNames, unknownHookVariables } from '../exec/server-hooks.js';
 import { checkPeerNetserver, readPeerFacts, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
-import { netperfInstallHint, netperfVersion } from '../exec/environment.js';
+import { hostFacts, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
 import type { CliIo, Exit } from './io.js';
 import { readSuiteFiles, type SuiteOptions, suiteOptions } from './options.js';

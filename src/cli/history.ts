@@ -1,15 +1,15 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../model/errors.js';
-import type { HistoryEntry } from '../model/history.js';
-import { appendEntry, DEFAULT_KEEP, historyEntry, parseHistory } from '../history/history-file.js';
+import { appendEntry, DEFAULT_KEEP, historyEntry } from '../history/history-file.js';
 import { trendReport } from '../history/trend.js';
 import { readBaselineFile } from '../results/read-results.js';
 import { writeFileAtomic } from '../report/write-reports.js';
 import { changeText, renderTrendHtml, renderTrendMarkdown } from '../report/render-trend.js';
 import { plural } from '../model/words.js';
 import type { CliIo, Exit } from './io.js';
+import { readHistory, readHistoryFile } from './read-history.js';
 
 export function command(io: CliIo, exit: Exit) {
   const history = new Command('history').description('keep a history of runs (JSON Lines) and show its trends and change points');
@@ -46,25 +46,6 @@ function parseMinChange(text: string): number {
   const match = /^(\d+(?:\.\d+)?)%?$/.exec(text.trim());
   if (match === null) throw new UsageError(`--min-change ${text}: give a percentage like 5%`);
   return Number(match[1]) / 100;
-}
-
-/** Reads a history file; a missing file is an empty history. Skipped lines are warned about, by line. */
-export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
-  return readHistory(file, io).entries;
-}
-
-function readHistory(file: string, io: CliIo): { entries: HistoryEntry[]; newerLines: number } {
-  const absolute = path.resolve(io.cwd, file);
-  if (!existsSync(absolute)) return { entries: [], newerLines: 0 };
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the history ${file}: ${(error as Error).message}`);
-  }
-  const parsed = parseHistory(text, file);
-  for (const warning of parsed.warnings) io.stderr(`perfsuite: warning: ${warning}\n`);
-  return parsed;
 }
 
 async function addToHistory(results: string, file: string, keep: number, io: CliIo): Promise<number> {

@@ -55,3 +55,20 @@ export function realPath(file: string): string {
     }
   }
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `work` with Ctrl-C, SIGTERM (a cancelled CI job) and SIGHUP (the terminal went away) aborting `controller`
+ * instead of ending the process; the handlers stay until `work` has finished its teardown, so a second signal cannot
+ * cut that short.
+ */
+export async function untilStopped<T>(controller: AbortController, work: () => Promise<T>): Promise<T> {
+  const onSignal = (): void => controller.abort();
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  try {
+    return await work();
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }
+}

@@ -78,3 +78,12 @@ export function parseOverrides(options: { readonly repeat?: number | undefined; 
   }
   return overrides;
 }
+
+/** `--seed N`: a whole number from 0 to 2^32 − 1, so results.json can record it exactly. */
+export function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(seed) || seed > 2 ** 32 - 1) {
+    throw new UsageError(`--seed '${text}' is not a seed; pass a whole number from 0 to 4294967295 (results.json records the seed of every run)`);
+  }
+  return seed;
+}

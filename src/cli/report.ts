@@ -1,17 +1,8 @@
-import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { applyBaseline } from '../compare/compare-runs.js';
-import { ExitCode, UsageError } from '../model/errors.js';
-import type { RunResult } from '../model/results.js';
-import { mergeNotes } from '../report/report-text.js';
-import { REPORTERS, type ReporterName } from '../report/write-reports.js';
-import { mergeResults } from '../results/merge-results.js';
-import { readBaselineFile, readResultsFiles } from '../results/read-results.js';
-import { runSeconds, verdictOf } from '../results/verdict.js';
-import { type CliIo, type Exit, realPath, useColor, whyNotWritable } from './io.js';
+import { type CliIo, type Exit } from './io.js';
 import { DEFAULT_OUT_DIR } from './options.js';
-import { parseReporters, publishResults } from './publish-results.js';
-import { plural } from '../model/words.js';
+import { parseReporters } from './publish-results.js';
+import { report } from './rerender.js';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('report')
@@ -27,47 +18,3 @@ export function command(io: CliIo, exit: Exit) {
     });
 }
 
-export interface ReportOptions {
-  readonly out?: string | undefined;
-  readonly reporters: readonly ReporterName[];
-  /** Judge the results against this earlier run's results.json. */
-  readonly baseline?: string | undefined;
-  /** How messages name the baseline file: `--baseline ` for report, `baseline ` for compare's first argument. */
-  readonly baselineRole?: string;
-}
-
-/** What joining the files found, for the console. */
-function describeMerge(result: RunResult): string {
-  const merge = result.merge;
-  if (merge === undefined) return '';
-  const cases = result.suites.reduce((n, s) => n + s.cases.length, 0);
-  const notes = mergeNotes(result, '').map((note) => `  ! ${note}`);
-  return `${[`joined ${plural(merge.sources.length, 'results file')}: ${plural(cases, 'case')}`, ...notes].join('\n')}\n`;
-}
-
-/** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */
-export async function report(files: readonly string[], options: ReportOptions, io: CliIo): Promise<number> {
-  const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd, options.baselineRole);
-  const merged = mergeResults(readResultsFiles(files, io.cwd), files);
-  const mergeNote = describeMerge(merged);
-  if (mergeNote !== '') await io.stdout(mergeNote);
-  const result = baseline === undefined || options.baseline === undefined ? merged : applyBaseline(merged, baseline, options.baseline);
-  // re-rendering one file writes beside it; joining several makes a new run, which never goes over an input
-  const outDir = path.resolve(io.cwd, options.out ?? (files.length > 1 ? DEFAULT_OUT_DIR : path.dirname(files[0] ?? '.')));
-  const inputs = new Set([...files, ...(options.baseline === undefined ? [] : [options.baseline])].map((file) => realPath(path.resolve(io.cwd, file))));
-  const overwritten = options.reporters.map((name) => path.join(outDir, REPORTERS[name].file)).filter((file) => inputs.has(realPath(file)));
-  if (overwritten.length > 0) {
-    throw new UsageError(`the reports would overwrite the input ${overwritten.join(', ')}; pass --out with another directory`);
-  }
-  const seconds = runSeconds(result) ?? 0;
-  const planned = result.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
-  try {
-    await publishResults(result, { outDir, reporters: options.reporters, seconds, planned, color: useColor(io) }, io);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    throw new UsageError(`cannot write reports to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
-  }
-  // a shard that never reported is a case that could not be measured
-  const incomplete = (result.merge?.missingCases.length ?? 0) > 0 || (result.merge?.missingShards.length ?? 0) > 0;
-  return Math.max(verdictOf(result).exitCode, incomplete ? ExitCode.unmeasured : ExitCode.ok);
-}

@@ -1,4 +1,5 @@
 import { defined } from '../model/defined.js';
+import type { CaseJudge } from '../model/judge.js';
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, Comparison, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
 import { setupDifferences } from '../model/provenance.js';
@@ -108,5 +109,14 @@ export function applyBaseline(current: RunResult, baseline: RunResult, baselineF
     ...current,
     comparison: describeComparison(current, baseline, baselineFile),
     suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judgeCase(c, index, options)) })),
+  };
+}
+
+/** `run --baseline`: each finished case judged against the baseline case of its id, and the run's comparison. */
+export function baselineJudge(baseline: RunResult, baselineFile: string, options: { readonly failOnInconclusive?: boolean } = {}): CaseJudge {
+  const index = indexCases(baseline);
+  return {
+    judge: (c) => judgeCase(c, index, { against: baselineFile, ...defined({ failOnInconclusive: options.failOnInconclusive }) }),
+    describeRun: (result) => ({ comparison: describeComparison(result, baseline, baselineFile) }),
   };
 }

@@ -1,6 +1,9 @@
 import type { HistoryEntry } from '../model/history.js';
 import { METRICS } from '../model/metrics.js';
-import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { CaseResult, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { CaseJudge } from '../model/judge.js';
+import { defined } from '../model/defined.js';
+import { type RunSetup, setupDifferences } from '../model/provenance.js';
 import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { detectChangePoints } from '../stats/change-points.js';
@@ -95,4 +98,27 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const shifted = since > 0 ? `the history's level of ${metric} shifted ${eligible.length - since} entries ago; only the entries since then were judged against` : undefined;
   const note = [outcome.note, fallback, shifted].filter((n) => n !== undefined).join('; ');
   return { ...outcome, ...(learned === undefined ? {} : { learnedTolerance: learned }), ...context, ...(note === '' ? {} : { note }) };
+}
+
+/**
+ * `run --history`: each finished case judged against the history, and how the run relates to it — the machine and
+ * setup differences against its newest entry of this machine's fingerprint (what the verdicts mostly rest on), else
+ * the newest.
+ */
+export function historyJudge(history: { readonly file: string; readonly entries: readonly HistoryEntry[] }, current: RunSetup, options: { readonly fingerprint: string; readonly failOnInconclusive?: boolean }): CaseJudge {
+  const { fingerprint } = options;
+  const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
+  // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning
+  const differences = latest === undefined ? [] : setupDifferences(latest, current).filter((d) => d.field !== 'hostname' || latest.fingerprint !== fingerprint);
+  const comparison: HistoryComparison = {
+    file: history.file,
+    entries: history.entries.length,
+    sameFingerprintEntries: history.entries.filter((e) => e.fingerprint === fingerprint).length,
+    ...defined({ latestDate: latest?.date, latestCommit: latest?.provenance.commit }),
+    environmentDifferences: differences,
+  };
+  return {
+    judge: (c) => judgeAgainstHistory(c, history.entries, { file: history.file, fingerprint, ...defined({ failOnInconclusive: options.failOnInconclusive }) }),
+    describeRun: () => ({ history: comparison }),
+  };
 }

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type CaseResult, JOURNAL_FILE, type RunResult } from '../model/results.js';
+import type { RunSink } from '../run/run-plan.js';
 import { STEP_SUMMARY_LIMIT_BYTES } from './render-github.js';
 
 type Render = (result: RunResult) => string;
@@ -65,6 +66,55 @@ export function startJournal(outDir: string): ResultsJournal {
   return {
     append: (result) => appendFileSync(file, `${JSON.stringify(result)}\n`),
     remove: () => rmSync(file, { force: true }),
+  };
+}
+
+/** A write the sink could not make: which file, and why. */
+export class ResultsWriteError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: Error,
+  ) {
+    super(`cannot write ${file} (${reason.message})`);
+  }
+}
+
+/**
+ * The run's results on disk (run/run-plan.ts's RunSink): results.json at the start, every finished case appended to
+ * the journal, results.json rewritten between cases only while that costs under 1/20 of the time since its last
+ * rewrite (every case in a short run, now and then in a 10,000-case one), and whole at the end, when the journal goes.
+ */
+export function resultsSink(outDir: string): RunSink {
+  let journal: ResultsJournal | undefined;
+  let saved = 0;
+  const snapshots = { last: 0, costMs: 0 };
+  const attempt = (file: string, write: () => void): void => {
+    try {
+      write();
+    } catch (error) {
+      throw new ResultsWriteError(path.join(outDir, file), error as Error);
+    }
+  };
+  return {
+    start: (result) => {
+      writeResults(outDir, result);
+      journal = startJournal(outDir);
+      snapshots.last = performance.now();
+    },
+    caseFinished: (result, snapshot) => {
+      attempt(JOURNAL_FILE, () => journal?.append(result));
+      saved += 1;
+      const now = performance.now();
+      if (now - snapshots.last < 20 * snapshots.costMs) return;
+      attempt(REPORTERS.json.file, () => writeResults(outDir, snapshot()));
+      snapshots.last = performance.now();
+      snapshots.costMs = snapshots.last - now;
+    },
+    finish: (result) => {
+      attempt(REPORTERS.json.file, () => writeResults(outDir, result));
+      journal?.remove();
+    },
+    savedCases: () => saved,
   };
 }
 

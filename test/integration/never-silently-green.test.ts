@@ -84,9 +84,9 @@ describe('a baseline from a run that did not complete', () => {
   });
 });
 
-/** The pids of the netperf processes started (through any wrapper) by the process `root`. */
+/** The pids of the measuring netperf processes started (through any wrapper) by the process `rootPid`. */
 function netperfsUnder(rootPid: number): string[] {
-  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
+  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm=,args='], { encoding: 'utf8' }).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
   const under = new Set([String(rootPid)]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -97,7 +97,8 @@ function netperfsUnder(rootPid: number): string[] {
       }
     }
   }
-  return table.filter(([pid, , comm]) => comm === 'netperf' && pid !== undefined && under.has(pid)).map(([pid]) => pid ?? '');
+  // measuring runs only: `netperf -V`, which perfsuite asks first, is no round
+  return table.filter(([pid, , comm, ...args]) => comm === 'netperf' && args.includes('-t') && pid !== undefined && under.has(pid)).map(([pid]) => pid ?? '');
 }
 
 describe('an interrupted compare: group', () => {

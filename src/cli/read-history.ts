@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../model/errors.js';
+import type { HistoryEntry } from '../model/history.js';
+import { parseHistory } from '../history/history-file.js';
+import type { CliIo } from './io.js';
+
+/** Reads a history file; a missing file is an empty history. Skipped lines are warned about, by line. */
+export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
+  return readHistory(file, io).entries;
+}
+
+export function readHistory(file: string, io: CliIo): { entries: HistoryEntry[]; newerLines: number } {
+  const absolute = path.resolve(io.cwd, file);
+  if (!existsSync(absolute)) return { entries: [], newerLines: 0 };
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the history ${file}: ${(error as Error).message}`);
+  }
+  const parsed = parseHistory(text, file);
+  for (const warning of parsed.warnings) io.stderr(`perfsuite: warning: ${warning}\n`);
+  return parsed;
+}
+
+/** The history a run is judged against. A missing file is a warning, never silence: a gate that quietly turned off is a bug. */
+export function readHistoryForRun(file: string, io: CliIo): { file: string; entries: HistoryEntry[] } {
+  if (!existsSync(path.resolve(io.cwd, file))) {
+    const message = `--history ${file} does not exist, so no case is judged against a history this time; add runs to it with perfsuite history add <results.json> --history ${file}`;
+    io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: no history::${message}\n` : `perfsuite: warning: ${message}\n`);
+  }
+  return { file, entries: readHistoryFile(file, io) };
+}
