@@ -5,8 +5,8 @@ import { checkHost, checkPeerHost } from '../plan/check-host.js';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../model/errors.js';
 import { createNetnsLink, netnsUnavailable } from '../exec/netns-link.js';
-import { connectOnce } from '../exec/process.js';
-import { findHookProgram, formatHook, hookDirectory, hookLocation, hookProgramProblem, hookVariableNames, unknownHookVariables } from '../exec/server-hooks.js';
+import { connectOnce, findProgram } from '../exec/process.js';
+import { formatHook, hookDirectory, hookLocation, hookProgramProblem, hookVariableNames, unknownHookVariables } from '../exec/server-hooks.js';
 import { checkPeerNetserver, readPeerFacts, sshConfigFile, sshTargetOf } from '../exec/ssh-netserver.js';
 import { planCases, type PlannedServer } from '../plan/plan-cases.js';
 import { hostFacts, netperfInstallHint, netperfVersion } from '../exec/environment.js';
@@ -136,7 +136,7 @@ export function checkHooks(server: PlannedServer, io: Pick<CliIo, 'cwd' | 'env'>
       if (unknown.length > 0) {
         return { ok: false, what, detail: `${unknown.map((name) => `\${${name}}`).join(', ')} is not a variable of a type: ${server.type} server; it has ${known.map((name) => `\${${name}}`).join(', ')}` };
       }
-      return { ok: true, what, detail: `${findHookProgram(hook.argv[0] ?? '', hookDirectory(hook, io.cwd), searchPath) ?? ''} is there` };
+      return { ok: true, what, detail: `${findProgram(hook.argv[0] ?? '', { cwd: hookDirectory(hook, io.cwd), searchPath }) ?? ''} is there` };
     }),
   );
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../model/errors.js';
-import { shellQuote } from '../report/format.js';
+import { shellQuote } from '../model/shell-quote.js';
 import { type CliIo, type Exit, whyNotWritable } from './io.js';
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */

@@ -1,4 +1,5 @@
 import { formatHostPort } from '../model/seams.js';
+import { netserverArgv } from '../netperf/netserver-argv.js';
 import { freePort, type LongProcess, startProcess, waitForListener } from './process.js';
 
 /** A netserver this process started and must stop. */
@@ -47,9 +48,8 @@ export async function startLocalNetserver(options: {
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await freePort(options.host));
-    const args = ['-D', '-L', options.host, '-p', String(port), ...(options.ipv6 === true ? ['-6'] : []), ...(options.passphrase === undefined ? [] : ['-Z', options.passphrase])];
     // a missing program throws ENOENT here, before anything starts
-    const netserver = startProcess([...(options.prefix ?? []), 'netserver', ...args]);
+    const netserver = startProcess(netserverArgv({ ...options, port }));
     try {
       await waitUntilListening(options.host, port, netserver, Date.now() + READY_TIMEOUT_MS);
     } catch (error) {

@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { defined } from '../model/defined.js';
@@ -104,18 +104,25 @@ function watchdog(): ((line: string) => void) | undefined {
   return watchdogWrite;
 }
 
-/** Whether a program can be run: a path to an executable, or a name found on perfsuite's PATH. */
-export function findProgram(program: string): string | undefined {
-  const candidates = program.includes('/') ? [program] : (process.env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.join(dir, program));
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+/**
+ * The executable file a program names, as a run resolves it: a name with a slash relative to `cwd`, a bare name on
+ * `searchPath` (perfsuite's PATH unless given). Undefined when there is no such executable file.
+ */
+export function findProgram(program: string, where: { readonly cwd?: string; readonly searchPath?: string } = {}): string | undefined {
+  if (program === '') return undefined;
+  const cwd = where.cwd ?? process.cwd();
+  const searchPath = where.searchPath ?? process.env['PATH'] ?? '';
+  const candidates = program.includes('/') ? [path.resolve(cwd, program)] : searchPath.split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.resolve(cwd, dir, program));
+  return candidates.find(isExecutableFile);
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 /** An error as a spawn would give it, for a program that is not installed. */
@@ -264,17 +271,23 @@ export async function runChecked(argv: readonly string[], options: RunOptions): 
   const result = await runProcess(argv, options);
   if (result.errorCode === 'ENOENT') throw notInstalled(argv[0] ?? '');
   if (result.exitCode !== 0 || result.timedOut) {
-    const how = result.timedOut
-      ? `did not finish within ${options.timeoutMs / 1000} s`
-      : result.signal !== undefined
-        ? `was killed by ${result.signal}`
-        : result.errorCode !== undefined
-          ? `could not be started (${result.errorCode})`
-          : `exited with ${String(result.exitCode)}`;
+    const how = describeEnd(result, options.timeoutMs);
     const detail = `${result.stderr}${result.stdout}`.trim().split('\n').slice(0, 3).join(' / ');
     throw Object.assign(new Error(`${argv.join(' ')} ${how}${detail === '' ? '' : `: ${detail}`}`), { stderr: result.stderr });
   }
   return result;
+}
+
+/**
+ * How a process that did not succeed ended, for a message: `did not finish within 5 s`, `was killed by SIGTERM`,
+ * `could not be started (EACCES)` or `exited with 3`. `inFull` (setup and teardown commands, whose messages people
+ * read beside their output) says `exited with status 3`, and that a process that timed out `was killed`.
+ */
+export function describeEnd(result: ProcessResult, timeoutMs: number, options: { readonly inFull?: boolean } = {}): string {
+  if (result.timedOut) return `did not finish within ${timeoutMs / 1000} s${options.inFull === true ? ' and was killed' : ''}`;
+  if (result.signal !== undefined) return `was killed by ${result.signal}`;
+  if (result.errorCode !== undefined) return `could not be started (${result.errorCode})`;
+  return `exited with ${options.inFull === true ? 'status ' : ''}${String(result.exitCode)}`;
 }
 
 /** A process expected to run until perfsuite stops it (netserver, an ssh session). */
@@ -395,9 +408,4 @@ export async function freePort(host: string): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-/** Quotes one word for a POSIX shell, always in single quotes: for the one command perfsuite sends over ssh. */
-export function quoteForRemoteShell(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }

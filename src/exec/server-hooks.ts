@@ -5,14 +5,14 @@
  * Each command runs with the suite's directory as its cwd (so `./ci/setup.sh` is the suite's) and the variables added
  * to perfsuite's environment.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { HOOK_PLACEHOLDER, unknownHookVariables } from '../model/hook-variables.js';
+import { shellQuote } from '../model/shell-quote.js';
 
 export { hookVariableNames, unknownHookVariables } from '../model/hook-variables.js';
 import path from 'node:path';
 import { HOOK_OUTPUT_BYTES, type HookRecord } from '../model/results.js';
 import type { HookSpec } from '../model/suite-types.js';
-import { runProcess, type ProcessResult } from './process.js';
+import { describeEnd, findProgram, runProcess, type ProcessResult } from './process.js';
 
 /** Each setup or teardown command may take this long; then its process group is killed. */
 export const HOOK_TIMEOUT_MS = 60_000;
@@ -65,14 +65,9 @@ export function fillHookArgv(argv: readonly string[], environment: Readonly<Reco
   return argv.map((arg) => arg.replace(HOOK_PLACEHOLDER, (_whole, name: string) => environment[name] ?? ''));
 }
 
-/** Quotes an argv entry for display only (messages, doctor); hooks are always spawned from argv arrays. */
-export function displayQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
 /** A hook as people read it: its argv display-quoted in backticks, `in namespace` after it when it runs inside the server's namespace. */
 export function formatHook(hook: Pick<HookSpec, 'argv' | 'inNamespace'>): string {
-  return `\`${hook.argv.map(displayQuote).join(' ')}\`${hook.inNamespace ? ' in namespace' : ''}`;
+  return `\`${hook.argv.map(shellQuote).join(' ')}\`${hook.inNamespace ? ' in namespace' : ''}`;
 }
 
 /** Where a hook's entry is written, `file:line`. */
@@ -85,30 +80,11 @@ export function hookDirectory(hook: HookSpec, baseDir: string = process.cwd()): 
   return path.dirname(path.resolve(baseDir, hook.loc.file));
 }
 
-/**
- * The program a hook would run, resolved as its run resolves it: a name with a slash relative to `cwd` (the suite's
- * directory), a bare name on PATH. Undefined when there is no such executable file.
- */
-export function findHookProgram(program: string, cwd: string, searchPath: string = process.env['PATH'] ?? ''): string | undefined {
-  if (program === '') return undefined;
-  const candidates = program.includes('/') ? [path.resolve(cwd, program)] : searchPath.split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.resolve(cwd, dir, program));
-  return candidates.find(isExecutableFile);
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Why a hook cannot be run as written, or undefined when its program is there (doctor asks this without running it). */
 export function hookProgramProblem(hook: HookSpec, baseDir: string = process.cwd(), searchPath: string = process.env['PATH'] ?? ''): string | undefined {
   const [program] = hook.argv;
   if (program === undefined || program === '') return 'the command is empty; write an argv list like [sysctl, -w, key=value]';
-  if (findHookProgram(program, hookDirectory(hook, baseDir), searchPath) !== undefined) return undefined;
+  if (findProgram(program, { cwd: hookDirectory(hook, baseDir), searchPath }) !== undefined) return undefined;
   return program.includes('/')
     ? `${program} is not an executable file (relative to ${hookDirectory(hook, baseDir)}, the suite's directory); check the path, or chmod +x it`
     : `${program} is not found on PATH; install it, or give its path`;
@@ -126,7 +102,7 @@ async function runHook(hook: HookSpec, environment: Record<string, string>, serv
   }
   const [program = '', ...args] = argv;
   const cwd = hookDirectory(hook, options.baseDir);
-  const resolved = findHookProgram(program, cwd);
+  const resolved = findProgram(program, { cwd });
   if (resolved === undefined) return { argv, problem: hookProgramProblem({ ...hook, argv }, options.baseDir) ?? `${program} cannot be run` };
   if (hook.inNamespace && server.netns === undefined) return { argv, problem: 'in: namespace needs a type: netns server' };
   // the program by the path checked above, so what runs is what was found
@@ -146,13 +122,7 @@ function failureOf(run: HookRun, timeoutMs: number): string | undefined {
   if ('problem' in run) return `could not be run: ${run.problem}`;
   const { result } = run;
   if (result.exitCode === 0 && !result.timedOut) return undefined;
-  const how = result.timedOut
-    ? `did not finish within ${timeoutMs / 1000} s and was killed`
-    : result.signal !== undefined
-      ? `was killed by ${result.signal}`
-      : result.errorCode !== undefined
-        ? `could not be started (${result.errorCode})`
-        : `exited with status ${String(result.exitCode)}`;
+  const how = describeEnd(result, timeoutMs, { inFull: true });
   // stderr alone when that is all it printed; else everything, as it came, so an error reads after what led to it
   const [label, output] = result.stdout.trim() === '' ? ['stderr', tail(result.stderr)] : ['output', tail(result.all ?? `${result.stdout}${result.stderr}`)];
   return `${how}${output === '' ? '' : `; ${label}: ${output}`}`;

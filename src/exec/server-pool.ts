@@ -5,12 +5,12 @@ import { startLocalNetserver, type StartedNetserver } from './local-netserver.js
 import { createNetnsLink, describeStaleRemoval, netnsUnavailable, removeStaleNamespaces, type NetnsLink } from './netns-link.js';
 import { checkPeerNetserver, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
 import { connectOnce } from './process.js';
+import { NETSERVER_PORT } from '../netperf/netserver-argv.js';
 import { type HookServer, runSetup, runTeardown } from './server-hooks.js';
 import { defined } from '../model/defined.js';
 import type { HookRecord, ServerDescription } from '../model/results.js';
 
 const REACH_TIMEOUT_MS = 5_000;
-const NETNS_CONTROL_PORT = 12865;
 
 export interface ManagedServerPool extends ServerPool {
   /** Every server in use, with the pid of those this run started and its setup and teardown commands as they ran. */
@@ -103,10 +103,10 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
         else if (rate !== undefined) await link.setRate(rate);
       }
       const { link, passphrase } = made;
-      const netserver = await startLocalNetserver({ host: link.peerAddress, port: NETNS_CONTROL_PORT, prefix: link.exec, passphrase });
+      const netserver = await startLocalNetserver({ host: link.peerAddress, port: NETSERVER_PORT, prefix: link.exec, passphrase });
       started.set(server.key, netserver);
-      reached.set(server.key, { key: server.key, host: link.peerAddress, port: NETNS_CONTROL_PORT, pid: netserver.pid });
-      return { host: link.peerAddress, port: NETNS_CONTROL_PORT, passphrase };
+      reached.set(server.key, { key: server.key, host: link.peerAddress, port: NETSERVER_PORT, pid: netserver.pid });
+      return { host: link.peerAddress, port: NETSERVER_PORT, passphrase };
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;
       throw new ServerUnavailable({ kind: 'no-netserver', message: `could not set up the network namespace of ${server.key}: ${reason}` });

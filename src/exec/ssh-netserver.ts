@@ -2,10 +2,12 @@ import { defined } from '../model/defined.js';
 import type { FailureKind } from '../model/netperf-outcome.js';
 import type { PeerFacts } from '../model/host-facts.js';
 import { formatHostPort } from '../model/seams.js';
+import { quoteForRemoteShell } from '../model/shell-quote.js';
 import type { PlannedServer } from '../plan/plan-cases.js';
+import { netserverArgv } from '../netperf/netserver-argv.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import type { StartedNetserver } from './local-netserver.js';
-import { quoteForRemoteShell, runProcess, startProcess, waitForListener } from './process.js';
+import { runProcess, startProcess, waitForListener } from './process.js';
 
 /** How to reach a peer over ssh; every field is a validated suite value and reaches ssh as its own argv entry. */
 export interface SshTarget {
@@ -169,7 +171,7 @@ export async function startSshNetserver(options: {
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
   // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
-  const command = [options.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', passphrase].map(quoteForRemoteShell).join(' ');
+  const command = netserverArgv({ ...defined({ program: options.netserver }), port: controlPort, passphrase }).map(quoteForRemoteShell).join(' ');
   let session;
   try {
     // `$$` is the remote shell's pid, which exec hands on to netserver

@@ -1,4 +1,5 @@
 import { buildLoadArgv, buildNetperfArgv, type NetperfTarget } from '../netperf/build-argv.js';
+import { NETSERVER_PORT, netserverArgv } from '../netperf/netserver-argv.js';
 import { estimateRunSeconds } from '../netperf/run-length.js';
 import type { TestName } from '../model/test-types.js';
 import { activeLoad, type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
@@ -10,7 +11,8 @@ export { estimateRunSeconds } from '../netperf/run-length.js';
 export const PORT_PLACEHOLDER = '{port}';
 export const PASSPHRASE_PLACEHOLDER = '{passphrase}';
 export const NETNS_ADDRESS_PLACEHOLDER = '{netns-address}';
-const DEFAULT_CONTROL_PORT = 12865;
+/** The namespace a run makes for a `type: netns` server (named after the run's pid). */
+export const NETNS_PLACEHOLDER = '{netns}';
 
 /** A netserver a run needs: which suite's server, how it is reached, and how it is started (if perfsuite starts it). */
 export interface PlannedServer {
@@ -123,26 +125,26 @@ function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean
     case 'local': {
       const host = ipv6 ? '::1' : '127.0.0.1';
       const controlPort = spec.control_port ?? PORT_PLACEHOLDER;
-      const netserver = ['netserver', '-D', '-L', host, '-p', String(controlPort), ...(ipv6 ? ['-6'] : [])];
+      const netserver = netserverArgv({ host, port: controlPort, ipv6 });
       return { ...base, key: serverKey(suite, name, spec, ipv6), host, controlPort, netserver };
     }
     case 'ssh': {
-      const controlPort = spec.control_port ?? DEFAULT_CONTROL_PORT;
-      const netserver = [spec.netserver ?? 'netserver', '-D', '-p', String(controlPort), '-Z', PASSPHRASE_PLACEHOLDER];
+      const controlPort = spec.control_port ?? NETSERVER_PORT;
+      const netserver = netserverArgv({ ...defined({ program: spec.netserver }), port: controlPort, passphrase: PASSPHRASE_PLACEHOLDER });
       const ssh = {
         ...defined({ user: spec.user, sshPort: spec.ssh_port, identityFile: spec.identity_file, netserver: spec.netserver }),
       };
       return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort, netserver, ssh };
     }
     case 'external':
-      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort: spec.control_port ?? DEFAULT_CONTROL_PORT, netserver: undefined };
+      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort: spec.control_port ?? NETSERVER_PORT, netserver: undefined };
     case 'netns':
       return {
         ...base,
         key: `${suite}/${name}`,
         host: NETNS_ADDRESS_PLACEHOLDER,
-        controlPort: DEFAULT_CONTROL_PORT,
-        netserver: ['ip', 'netns', 'exec', '{netns}', 'netserver', '-D', '-L', NETNS_ADDRESS_PLACEHOLDER, '-p', String(DEFAULT_CONTROL_PORT), '-Z', PASSPHRASE_PLACEHOLDER],
+        controlPort: NETSERVER_PORT,
+        netserver: netserverArgv({ prefix: ['ip', 'netns', 'exec', NETNS_PLACEHOLDER], host: NETNS_ADDRESS_PLACEHOLDER, port: NETSERVER_PORT, passphrase: PASSPHRASE_PLACEHOLDER }),
         ...defined({ link: spec.link }),
       };
   }

@@ -53,11 +53,6 @@ export function formatMetric(metric: string, value: number, test?: TestName): st
   return `${formatNumber(value / unit.factor)}${separator}${unit.label}`;
 }
 
-/** Quotes an argv entry for display only; processes are always spawned from argv arrays. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
 /** A wall-clock span for people: 24s, 3m 5s, 1h 2m 0s. */
 export function formatDuration(seconds: number): string {
   const total = Math.round(seconds);

@@ -1,6 +1,7 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
-import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber, shellQuote } from './format.js';
+import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
+import { shellQuote } from '../model/shell-quote.js';
 import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
 import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';

@@ -4,7 +4,7 @@ import type { CaseResult, RunResult } from '../model/results.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { caseName, failureLocation, failuresOf, paramText, type Failure } from './view-model.js';
 import { describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
-import { shellQuote } from './format.js';
+import { shellQuote } from '../model/shell-quote.js';
 import { retryNote } from './retry-note.js';
 
 // required, not imported: an ESM import of this CommonJS package makes Node scan lodash (540 KB) for its exports

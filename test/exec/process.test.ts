@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { freePort, probeDelayMs, quoteForRemoteShell, runChecked, runProcess, startProcess, waitForListener } from '../../src/exec/process.js';
+import { freePort, probeDelayMs, runChecked, runProcess, startProcess, waitForListener } from '../../src/exec/process.js';
+import { quoteForRemoteShell } from '../../src/model/shell-quote.js';
 import { isRunning, projectRoot, waitUntil } from '../helpers.js';
 
 const programs = path.join(projectRoot, 'test/fixtures/programs');

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shellQuote } from '../../src/model/shell-quote.js';
 import {
-  displayQuote,
   fillHookArgv,
   formatHook,
   hookEnvironment,
@@ -82,7 +82,7 @@ describe('server hooks: environment and ${PERFSUITE_*}', () => {
   it('displays argv quoted for a shell reader, marking commands run in the namespace', () => {
     expect(formatHook({ argv: ['sysctl', '-w', 'net.ipv4.tcp_rmem=4096 131072 6291456'], inNamespace: true })).toBe("`sysctl -w 'net.ipv4.tcp_rmem=4096 131072 6291456'` in namespace");
     expect(formatHook({ argv: ['./ci/undo.sh', '${PERFSUITE_SERVER}', "it's"], inNamespace: false })).toBe(`\`./ci/undo.sh '\${PERFSUITE_SERVER}' 'it'\\''s'\``);
-    expect(displayQuote('')).toBe("''");
+    expect(shellQuote('')).toBe("''");
   });
 });
 
