@@ -1,8 +1,9 @@
 import { HISTORY_FORMAT, HISTORY_VERSION, type HistoryEntry, type HistoryMetric, type Provenance } from '../model/history.js';
 import type { Environment, RunResult } from '../model/results.js';
 import { median } from '../stats/summary.js';
+import { fnv1a } from '../model/hash-text.js';
 
-/** `history add` keeps this many entries unless `--keep` says otherwise (DESIGN §8). */
+/** `history add` keeps this many entries unless `--keep` says otherwise (docs/judging.md, "History and provenance"). */
 export const DEFAULT_KEEP = 100;
 
 /**
@@ -11,12 +12,7 @@ export const DEFAULT_KEEP = 100;
  */
 export function fingerprintOf(environment: Environment, provenance?: Provenance): string {
   const text = JSON.stringify([environment.cpuModel, environment.cpuCount, environment.kernel, environment.netperfVersion, provenance?.runnerImage ?? '']);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
+  return fnv1a(text).toString(16).padStart(8, '0');
 }
 
 /** One history line for a finished run: per measured case and metric, its runs and their median. */

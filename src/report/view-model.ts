@@ -6,6 +6,7 @@ import { allCases } from '../results/verdict.js';
 import { isJudgedInPoints } from '../compare/compare-runs.js';
 import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { formatParamValue } from '../suite/normalize-param.js';
+import { timeWeightedMean } from '../stats/summary.js';
 
 /** A reason a case did not pass: a missed threshold, or a case that could not be measured. */
 export type Failure =
@@ -366,16 +367,8 @@ export function caseSeries(c: CaseResult): CaseSeries | undefined {
  * first from 0), which is netperf's own figure for the run up to rounding; the last interval is often short.
  */
 export function seriesMean(points: readonly { readonly t: number; readonly value: number }[]): number | undefined {
-  let weighted = 0;
-  let seconds = 0;
-  let previous = 0;
-  for (const p of points) {
-    const length = Math.max(0, p.t - previous);
-    weighted += p.value * length;
-    seconds += length;
-    previous = Math.max(previous, p.t);
-  }
-  return seconds > 0 ? weighted / seconds : undefined;
+  const seconds = Math.max(0, ...points.map((p) => p.t));
+  return seconds > 0 ? timeWeightedMean(points, 0, seconds) : undefined;
 }
 
 /** The lowest interim value of a case, against the mean of its run. */

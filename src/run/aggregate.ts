@@ -1,7 +1,7 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
 import type { Spread } from '../model/results.js';
-import { cvPercent, median, sum } from '../stats/summary.js';
+import { cvPercent, median, sum, timeWeightedMean } from '../stats/summary.js';
 
 const SUMMED: ReadonlySet<MetricName> = new Set(['throughput', 'send_throughput', 'transaction_rate']);
 
@@ -35,26 +35,14 @@ export function combineSeries(streams: readonly (readonly SeriesPoint[])[], inte
   const metric = Object.keys(streams[0]?.[0] ?? {}).find((k) => k !== 't') as MetricName | undefined;
   const end = Math.min(...streams.map((s) => s.at(-1)?.t ?? 0));
   if (metric === undefined || !(end > 0) || !(interval > 0)) return [];
+  const steps = streams.map((stream) => stream.map((point) => ({ t: point.t, value: point[metric] ?? 0 })));
   const points: SeriesPoint[] = [];
   for (let from = 0; from < end - 1e-9; from += interval) {
     const to = Math.min(end, from + interval);
-    const total = sum(streams.map((stream) => averageOver(stream, metric, from, to)));
+    const total = sum(steps.map((step) => timeWeightedMean(step, from, to)));
     points.push({ t: Math.round(to * 1000) / 1000, [metric]: total });
   }
   return points;
-}
-
-/** The time-weighted mean of a stream's step function (each value held since the previous point's t) over [from, to]. */
-function averageOver(stream: readonly SeriesPoint[], metric: MetricName, from: number, to: number): number {
-  let weighted = 0;
-  let previous = 0;
-  for (const point of stream) {
-    const overlap = Math.min(to, point.t) - Math.max(from, previous);
-    if (overlap > 0) weighted += (point[metric] ?? 0) * overlap;
-    previous = point.t;
-    if (previous >= to) break;
-  }
-  return weighted / (to - from);
 }
 
 /** The median of each metric over a case's runs, and how much the runs spread. */

@@ -1,4 +1,5 @@
 import type { CaseResult } from '../model/results.js';
+import { fnv1a } from '../model/hash-text.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
 import { createRandom, shuffle } from '../stats/random.js';
@@ -33,9 +34,7 @@ export async function runCases(cases: readonly PlannedCase[], options: RunCasesO
 
 /** A 32-bit seed for one unit from the run's seed and the unit's control id (FNV-1a). */
 export function unitSeed(seed: number, controlId: string): number {
-  let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (const char of controlId) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
-  return hash;
+  return fnv1a(controlId, 0x811c9dc5 ^ seed);
 }
 
 /**

@@ -1,6 +1,7 @@
+import { binomialUpperTails } from './binomial.js';
 import { mannWhitneyGreater } from './mann-whitney.js';
 import { median } from './summary.js';
-import { studentTTwoSided } from './change-points.js';
+import { studentTQuantile, studentTTwoSided } from './student-t.js';
 
 export type JudgedVerdict = 'regressed' | 'unchanged' | 'inconclusive';
 
@@ -71,7 +72,7 @@ export function judgePaired(control: readonly number[], candidate: readonly numb
   const differences = candidate.map((value, i) => toScale(value) - toScale(control[i] ?? NaN));
   const sorted = [...differences].sort((a, b) => a - b);
   const n = differences.length;
-  const tails = signTestTails(n);
+  const tails = binomialUpperTails(n);
   const worse = differences.filter((d) => (options.better === 'higher' ? d < 0 : d > 0)).length;
   // the bounds are the order statistics d(n+1-c) and d(c), c the smallest count of one sign the test rejects at
   const critical = tails.findIndex((tail) => tail <= options.alpha);
@@ -184,20 +185,6 @@ export function judgeAgainstLevels(levels: readonly number[], current: readonly 
 /** Fewest earlier levels a prediction test can judge against (one degree of freedom). */
 const HISTORY_MINIMUM = 2;
 
-/** The q-quantile of Student's t with df degrees of freedom (q > 0.5), by bisection on its CDF. */
-function studentTQuantile(q: number, df: number): number {
-  let low = 0;
-  let high = 1;
-  const upperTail = 1 - q;
-  while (studentTTwoSided(high, df) / 2 > upperTail) high *= 2;
-  for (let i = 0; i < 100; i += 1) {
-    const mid = (low + high) / 2;
-    if (studentTTwoSided(mid, df) / 2 > upperTail) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
-}
-
 /** The verdict rule, shared by both methods: everything is compared as a worsening (positive = worse). */
 function decide(measured: Measured, options: JudgeOptions): ChangeJudgement {
   const { change, lower, upper, p, reachable, size, minimumSample, method } = measured;
@@ -247,15 +234,6 @@ function checkValues(values: readonly number[], options: JudgeOptions): void {
   const inPoints = options.inPoints === true;
   const bad = values.find((value) => !Number.isFinite(value) || (!inPoints && value <= 0));
   if (bad !== undefined) throw new RangeError(`cannot judge ${bad}: values must be finite${inPoints ? '' : ' and above 0 (the change is a ratio)'}`);
-}
-
-/** tails[k] = P(X ≥ k) for X ~ Binomial(n, 1/2), k = 0..n+1; Pascal's triangle halved row by row, so no overflow. */
-function signTestTails(n: number): number[] {
-  let pmf = [1];
-  for (let row = 0; row < n; row += 1) pmf = [...pmf, 0].map((p, k) => (p + (pmf[k - 1] ?? 0)) / 2);
-  const tails = new Array<number>(n + 2).fill(0);
-  for (let k = n; k >= 0; k -= 1) tails[k] = (tails[k + 1] ?? 0) + (pmf[k] ?? 0);
-  return tails;
 }
 
 /**

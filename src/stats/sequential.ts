@@ -1,3 +1,5 @@
+import { binomialUpperTails } from './binomial.js';
+
 /**
  * Judging a paired comparison after every round from `min` to `max` (and stopping at the first decided verdict) tests
  * up to max − min + 1 times; at α each, identical arms would be called regressed about twice as often as α
@@ -36,18 +38,7 @@ export function sequentialLevels(alpha: number, min: number, max: number): reado
     if (critical > n) continue;
     for (let k = critical; k <= n; k++) walk[k] = 0;
     spent += mass;
-    levels[n] = binomialUpperTail(n, critical);
+    levels[n] = binomialUpperTails(n)[critical] ?? 0;
   }
   return levels;
-}
-
-/** P(X ≥ c) for X ~ Binomial(n, 1/2). */
-export function binomialUpperTail(n: number, c: number): number {
-  let term = 0.5 ** n;
-  let tail = 0;
-  for (let k = 0; k <= n; k++) {
-    if (k >= c) tail += term;
-    term = (term * (n - k)) / (k + 1);
-  }
-  return tail;
 }

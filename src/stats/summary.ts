@@ -22,3 +22,19 @@ export function cvPercent(values: readonly number[]): number {
 export function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
+
+/**
+ * The mean over [from, to] of a step function given by points in time order, each value held since the previous
+ * point's t (the first since 0): how interim results (netperf -D) average over a stretch of their run.
+ */
+export function timeWeightedMean(points: readonly { readonly t: number; readonly value: number }[], from: number, to: number): number {
+  let weighted = 0;
+  let previous = 0;
+  for (const point of points) {
+    const overlap = Math.min(to, point.t) - Math.max(from, previous);
+    if (overlap > 0) weighted += point.value * overlap;
+    previous = point.t;
+    if (previous >= to) break;
+  }
+  return weighted / (to - from);
+}

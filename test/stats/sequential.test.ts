@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, sequentialLevels } from '../../src/stats/sequential.js';
+import { binomialUpperTails } from '../../src/stats/binomial.js';
+import { sequentialLevels } from '../../src/stats/sequential.js';
 
 /** The chance that a fair-coin walk of worse rounds ever reaches a look's critical count: the plan's false-alarm rate. */
 function everRejects(levels: readonly number[], min: number, max: number): number {
@@ -16,7 +17,7 @@ function everRejects(levels: readonly number[], min: number, max: number): numbe
     if (n < min || level === 0) continue;
     // the critical count the level stands for: the smallest c with P(X ≥ c) ≤ level
     let c = n + 1;
-    while (c > 0 && binomialUpperTail(n, c - 1) <= level) c--;
+    while (c > 0 && (binomialUpperTails(n)[c - 1] ?? 1) <= level) c--;
     for (let k = c; k <= n; k++) {
       rejected += walk[k] ?? 0;
       walk[k] = 0;
@@ -28,7 +29,7 @@ function everRejects(levels: readonly number[], min: number, max: number): numbe
 describe('sequential looks share α (sign test, α spent in proportion to the rounds)', () => {
   it('is the plain fixed-sample test when min = max', () => {
     expect(sequentialLevels(0.01, 7, 7)[7]).toBeCloseTo(1 / 128, 12);
-    expect(sequentialLevels(0.01, 12, 12)[12]).toBeCloseTo(binomialUpperTail(12, 11), 12);
+    expect(sequentialLevels(0.01, 12, 12)[12]).toBeCloseTo(binomialUpperTails(12)[11] ?? NaN, 12);
   });
 
   it.each([
@@ -52,6 +53,14 @@ describe('sequential looks share α (sign test, α spent in proportion to the ro
     expect(levels[7]).toBe(0);
     expect(levels[8]).toBeCloseTo(1 / 256, 12);
     expect(levels.slice(0, 7).every((level) => level === 0)).toBe(true);
+  });
+
+  it('gives each look a level that is one of the sign test’s own tails, so the paired test finds its critical count exactly (also past 53 rounds)', () => {
+    const levels = sequentialLevels(0.01, 7, 80);
+    for (let n = 7; n <= 80; n++) {
+      const level = levels[n] ?? 0;
+      if (level > 0) expect(binomialUpperTails(n)).toContain(level);
+    }
   });
 });
 
