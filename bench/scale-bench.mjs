@@ -54,10 +54,11 @@ function suiteOf(n) {
 name: rr
 servers:
   peer: { type: external, host: 127.0.0.1, control_port: ${controlPort} }
-defaults: { duration: 1, server: peer }
 tests:
   - name: rr
     test: TCP_RR
+    duration: 1
+    server: peer
     matrix:
       request_size: [${sizes}]
 `,

@@ -1,31 +1,26 @@
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { baselineJudge } from '../compare/compare-runs.js';
 import { historyJudge } from '../compare/judge-history.js';
-import { describeEnvironment, describeProvenance, hostFacts, netperfInstallHint, netperfVersion } from '../exec/environment.js';
+import { describeEnvironment } from '../exec/environment.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
 import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { fingerprintOf } from '../history/history-file.js';
 import { defined } from '../model/defined.js';
-import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
+import { ExitCode, PerfsuiteError, UsageError } from '../model/errors.js';
 import type { CaseParams } from '../model/suite-types.js';
 import { plural } from '../model/words.js';
-import { checkHost } from '../plan/check-host.js';
-import { planCases } from '../plan/plan-cases.js';
 import { preloadReporters, REPORTERS, ResultsWriteError, resultsSink, type ReporterName } from '../report/write-reports.js';
-import { readBaselineFile } from '../results/read-results.js';
 import { verdictOf } from '../results/verdict.js';
 import { runPlan, type RunOutcome } from '../run/run-plan.js';
-import { describeSelection } from './format-plan.js';
-import { type CliIo, type Exit, realPath, untilStopped, useColor, whyNotWritable } from './io.js';
+import { type CliIo, type Exit, untilStopped, useColor, whyNotWritable } from './io.js';
 import { lockOut } from './out-dir.js';
-import { DEFAULT_OUT_DIR, overrideOptions, parseOverrides, parseSeed, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
+import { DEFAULT_OUT_DIR, overrideOptions, parseOverrides, parseSeed, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
 import { parseReporters, publishResults } from './publish-results.js';
-import { readHistoryForRun } from './read-history.js';
 import { runProgress } from './run-progress.js';
+import { prepareRun } from './prepare-run.js';
 
 export function command(io: CliIo, exit: Exit, version: string) {
   return new Command('run')
@@ -73,26 +68,7 @@ export interface RunOptions extends SuiteOptions, SelectOptions {
 
 /** `perfsuite run`: validates, then measures every case (results.json kept as it goes), then the reports; returns the exit code. */
 export async function run(files: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
-  // `--shuffle 5` reads 5 as a suite file: say what was meant
-  const number = options.shuffle === true ? files.find((file) => /^\d+$/.test(file) && !existsSync(path.resolve(io.cwd, file))) : undefined;
-  if (number !== undefined) throw new UsageError(`--shuffle takes no value, so '${number}' was read as a suite file; the order comes from the seed: --shuffle --seed ${number}`);
-  const read = readSuiteFiles(files, options, io, options.overrides);
-  const chosen = selectFromOptions(read.cases, options);
-  const plan = { ...planCases(read.suites, chosen.cases), suites: read.suites };
-  const selection = chosen.selected === undefined ? undefined : { ...chosen.selected, plannedCases: chosen.cases.map((c) => c.id) };
-  const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd);
-  const history = options.history === undefined ? undefined : readHistoryForRun(options.history, io);
-  // independent probes, so they run at once: netperf's version and where the run came from (git)
-  const [netperf, provenance] = await Promise.all([netperfVersion(), describeProvenance(options.version, read.suites, plan.servers, { env: io.env, cwd: io.cwd })]);
-  if (netperf === undefined) throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
-  const hostProblems = checkHost(chosen.cases, read.suites, hostFacts());
-  if (hostProblems.length > 0) throw new SuiteError(hostProblems);
-  if (selection !== undefined) await io.stdout(`${describeSelection(selection).join('\n')}\n`);
-  if (options.shuffle === true) await io.stdout(`cases in a shuffled order: seed ${options.seed} (--shuffle --seed ${options.seed} repeats it)\n`);
-  const outDir = path.resolve(io.cwd, options.out);
-  if (options.baseline !== undefined && realPath(path.join(outDir, REPORTERS.json.file)) === realPath(path.resolve(io.cwd, options.baseline))) {
-    throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
-  }
+  const { plan, selection, baseline, history, netperf, provenance, outDir } = await prepareRun(files, options, io);
   const lock = lockOut(outDir, options.out, io);
   try {
     const started = performance.now();
