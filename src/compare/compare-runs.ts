@@ -1,12 +1,11 @@
 import { defined } from '../model/defined.js';
 import type { CaseJudge } from '../model/judge.js';
-import { METRICS, type MetricName } from '../model/metrics.js';
+import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, Comparison, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
 import { setupDifferences } from '../model/provenance.js';
+import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
-import { AUTO_NEEDS_HISTORY, isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
-
-export { isJudgedInPoints, SIGNIFICANCE_LEVEL } from './judge-metric.js';
+import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf } from './judge-metric.js';
 
 
 function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {

@@ -1,9 +1,9 @@
-import type { MetricName } from '../model/metrics.js';
+import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../model/results.js';
-import { judgePaired } from '../stats/judge-change.js';
+import { type ChangeJudgement, judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
-import { METRICS } from '../model/metrics.js';
-import { AUTO_NEEDS_HISTORY, isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, toleranceOf, type Sides } from './judge-metric.js';
+import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
+import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides } from './judge-metric.js';
 import { plural } from '../model/words.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
@@ -59,12 +59,12 @@ function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate
   // one look judges at α itself; a look of a longer plan records the share of α it was given
   const sequential = Math.min(min, n) < Math.max(max, n);
   if (level > 0) return judgedOutcome(tolerance, sides, judge(level), { ...flags, alpha: sequential ? level : SIGNIFICANCE_LEVEL });
-  // α is spent over the looks from min to max; this many rounds is not one of the looks that may decide
-  const open = judgedOutcome(tolerance, sides, judge(SIGNIFICANCE_LEVEL), flags);
+  // α is spent over the looks from min to max; this many rounds is not one of the looks that may decide: the change
+  // and p at the full α, but no bounds, no improvement and no rounds needed, as the plan's next look will tell
+  const { change, p, minimumSample, method } = judge(SIGNIFICANCE_LEVEL);
+  const undecided: ChangeJudgement = { verdict: 'inconclusive', change, lower: -Infinity, upper: Infinity, p, improved: false, minimumSample, method };
   const note = `${plural(n, 'round')} cannot decide under the sequential plan of ${min}–${max} rounds, which shares α = ${SIGNIFICANCE_LEVEL} between its looks; measure more rounds`;
-  const undecided: Record<string, unknown> = { ...open, verdict: 'inconclusive', passed: options.failOnInconclusive !== true, note };
-  for (const key of ['lower', 'upper', 'improved', 'sampleNeeded']) delete undecided[key];
-  return undecided as unknown as RegressionOutcome;
+  return { ...judgedOutcome(tolerance, sides, undecided, flags), note };
 }
 
 /** A candidate that measured 0 (all traffic dropped) is as bad as it gets: a ratio of −100%, never "not compared". */

@@ -1,14 +1,15 @@
 import type { HistoryEntry } from '../model/history.js';
-import { METRICS } from '../model/metrics.js';
+import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import type { CaseResult, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import type { CaseJudge } from '../model/judge.js';
 import { defined } from '../model/defined.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
+import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { detectChangePoints } from '../stats/change-points.js';
 import { statusOf } from './compare-runs.js';
-import { isJudgedInPoints, judgedOutcome, notCompared, SIGNIFICANCE_LEVEL, type Sides, toleranceOf } from './judge-metric.js';
+import { judgedOutcome, notCompared, type Sides, toleranceOf } from './judge-metric.js';
 
 /** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
 export const MIN_AUTO_BAND = 0.01;

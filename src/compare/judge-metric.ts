@@ -1,16 +1,9 @@
 import { defined } from '../model/defined.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import type { ComparisonSource, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import { MIN_COMPARE_ROUNDS, SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import type { ChangeJudgement } from '../stats/judge-change.js';
 import { median } from '../stats/summary.js';
-
-/**
- * The significance level of every comparison: a one-sided test must reach it before a case is called regressed, and
- * the bound that calls it unchanged is the one-sided 1 − α bound.
- */
-export const SIGNIFICANCE_LEVEL = 0.01;
-
-export { isJudgedInPoints } from '../model/metrics.js';
 
 /** The tolerance as the statistics judge it: a fraction (5% → 0.05), or points for loss. */
 export function toleranceOf(tolerance: RegressionTolerance): number {
@@ -88,7 +81,7 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
   const needed = judgement.sampleNeeded;
-  const repeat = words === 'rounds' ? `repeat: { min: 7, max: ${needed} }` : history ? 'as runs are added to the history' : `repeat: ${needed} in both runs`;
+  const repeat = words === 'rounds' ? `repeat: { min: ${MIN_COMPARE_ROUNDS}, max: ${needed} }` : history ? 'as runs are added to the history' : `repeat: ${needed} in both runs`;
   const advice =
     needed === undefined
       ? ''

@@ -97,6 +97,12 @@ export interface RepeatRange {
 }
 
 export type ParamName = keyof CaseParams;
+
+/** Parameters in the order the suite format lists them; `params` objects keep this order. */
+export const PARAM_ORDER: readonly ParamName[] = [
+  'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay', 'congestion_control',
+  'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'cpu_affinity', 'interval', 'load', 'repeat', 'warmup', 'timeout', 'extra_args',
+];
 /** What a matrix may sweep: every case parameter, and `server` (which is a field of the case, not a parameter). */
 export type AxisName = ParamName | 'server';
 export type ParamValue = NonNullable<CaseParams[ParamName]>;

@@ -1,8 +1,7 @@
 import { closestMatch } from '../model/did-you-mean.js';
 import { UsageError } from '../model/errors.js';
 import type { Selection, Shard } from '../model/results.js';
-import { type Case, formatLoad, type ParamName, type ParamValue } from '../model/suite-types.js';
-import { PARAM_ORDER } from '../suite/expand-suite.js';
+import { type Case, formatLoad, PARAM_ORDER, type ParamName, type ParamValue } from '../model/suite-types.js';
 import { normalizeParam, valueKey } from '../suite/normalize-param.js';
 import { estimateCaseSeconds } from './plan-cases.js';
 

@@ -3,7 +3,7 @@ import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.
 import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { AB_METHOD, baselineMethod, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, historyMethod, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
@@ -64,7 +64,7 @@ function renderComparison(result: RunResult): string {
     notes.push(`<p class="meta">${escapeHtml(AB_METHOD)}${result.seed === undefined ? '' : ` Order seed ${result.seed} (<code>--seed ${result.seed}</code> reproduces it).`}</p>`);
   }
   if (comparison !== undefined) {
-    notes.push(`<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. ${escapeHtml(BASELINE_METHOD(comparison.alpha))}</p>`);
+    notes.push(`<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. ${escapeHtml(baselineMethod(comparison.alpha))}</p>`);
     if (comparison.environmentDifferences.length > 0) {
       notes.push(`<p class="warning">The machine or setup differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
     }
@@ -72,7 +72,7 @@ function renderComparison(result: RunResult): string {
     if (comparison.newCases.length > 0) notes.push(`<p class="meta">${plural(comparison.newCases.length, 'case')} without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
   }
   if (history !== undefined) {
-    notes.push(`<p class="meta">${escapeHtml(`${describeHistory(history)} ${HISTORY_METHOD()}`)}</p>`);
+    notes.push(`<p class="meta">${escapeHtml(`${describeHistory(history)} ${historyMethod()}`)}</p>`);
     if (history.environmentDifferences.length > 0) {
       notes.push(`<p class="warning">The machine or setup differs from the newest history entry's: ${history.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline || '(none)')}</code> → <code>${escapeHtml(d.current || '(none)')}</code>`).join(', ')}. Read a change with that in mind.</p>`);
     }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Builder, TestCase, TestSuite } from 'junit-report-builder';
 import type { CaseResult, RunResult } from '../model/results.js';
-import { PARAM_ORDER } from '../suite/expand-suite.js';
+import { PARAM_ORDER } from '../model/suite-types.js';
 import { caseName, failureLocation, failuresOf, paramText, type Failure } from './view-model.js';
 import { describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
 import { shellQuote } from '../model/shell-quote.js';

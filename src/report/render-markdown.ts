@@ -2,7 +2,7 @@ import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
-import { AB_METHOD, BASELINE_METHOD, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, HISTORY_METHOD, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { AB_METHOD, baselineMethod, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, historyMethod, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { sweepAxisName, sweepXLabel } from './view-model.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
@@ -199,7 +199,7 @@ function renderComparison(result: RunResult): string {
   }
   const comparison = result.comparison;
   if (comparison !== undefined) {
-    out.push('### Compared with the baseline', '', `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${BASELINE_METHOD(comparison.alpha)}`, '');
+    out.push('### Compared with the baseline', '', `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${baselineMethod(comparison.alpha)}`, '');
     if (comparison.environmentDifferences.length > 0) {
       out.push(`> ⚠️ **The machine or setup differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
     }
@@ -208,7 +208,7 @@ function renderComparison(result: RunResult): string {
   }
   const history = result.history;
   if (history !== undefined) {
-    out.push('### Compared with the history', '', `${describeHistory(history)} ${HISTORY_METHOD()}`, '');
+    out.push('### Compared with the history', '', `${describeHistory(history)} ${historyMethod()}`, '');
     if (history.environmentDifferences.length > 0) {
       out.push(`> ⚠️ **The machine or setup differs from the newest history entry's:** ${describeDifferences(history.environmentDifferences, code)}. Read a change with that in mind.`, '');
     }

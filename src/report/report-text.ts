@@ -1,7 +1,9 @@
-import { isJudgedInPoints, SIGNIFICANCE_LEVEL } from '../compare/compare-runs.js';
+import { HISTORY_WINDOW, LEARNING_WINDOW, MIN_AUTO_BAND } from '../compare/judge-history.js';
+import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
+import { FENCE_IQRS, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { METRICS } from '../model/metrics.js';
+import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import { formatMetric, formatSignificant } from './format.js';
 import type { CommonModeShift, Dip, Failure } from './view-model.js';
 import { plural } from '../model/words.js';
@@ -220,13 +222,13 @@ export const AB_METHOD = `Each candidate was measured interleaved with its contr
 export const BASELINE_CHANGE = "The change is the Hodges–Lehmann estimate, the median of the ratios of every run here to every baseline run: with noisy runs it can differ from the ratio of the two medians shown.";
 
 /** How a comparison with a stored baseline is judged. */
-export function BASELINE_METHOD(alpha: number): string {
+export function baselineMethod(alpha: number): string {
   return `Regressed = worse beyond the group's tolerance and a one-sided Mann–Whitney U test on the runs at α = ${alpha}; unchanged = the ${(1 - alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither. ${BASELINE_CHANGE}`;
 }
 
 /** How a comparison with the history is judged. */
-export function HISTORY_METHOD(alpha: number = SIGNIFICANCE_LEVEL): string {
-  return `Each case's median is judged against the medians of the newest 30 earlier runs (of a machine like this one when there are at least 5, else of every machine): regressed = worse beyond the tolerance and a one-sided Student-t prediction test on log values at α = ${alpha}; the tolerance is the larger of the group's percentage and the band learned from the history's run-to-run changes (Q3 + 3·IQR of up to 100 entries; \`auto\` at least 1%); unchanged = the ${(1 - alpha) * 100}% prediction bound on the change is inside it; inconclusive = neither.`;
+export function historyMethod(alpha: number = SIGNIFICANCE_LEVEL): string {
+  return `Each case's median is judged against the medians of the newest ${HISTORY_WINDOW} earlier runs (of a machine like this one when there are at least ${MIN_LEARNING_ENTRIES}, else of every machine): regressed = worse beyond the tolerance and a one-sided Student-t prediction test on log values at α = ${alpha}; the tolerance is the larger of the group's percentage and the band learned from the history's run-to-run changes (Q3 + ${FENCE_IQRS}·IQR of up to ${LEARNING_WINDOW} entries; \`auto\` at least ${MIN_AUTO_BAND * 100}%); unchanged = the ${(1 - alpha) * 100}% prediction bound on the change is inside it; inconclusive = neither.`;
 }
 
 /** The history a run was judged against, in one sentence. */

@@ -1,10 +1,8 @@
-import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from '../model/metrics.js';
+import { isJudgedInPoints, isMetricName, METRIC_NAMES, METRICS, type MetricName } from '../model/metrics.js';
 import type { SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, RegressionOutcome, RunResult, SuiteResult, ThresholdOutcome } from '../model/results.js';
-import { activeLoad, formatLoad, type ParamName } from '../model/suite-types.js';
+import { activeLoad, formatLoad, PARAM_ORDER, type ParamName } from '../model/suite-types.js';
 import { allCases } from '../results/verdict.js';
-import { isJudgedInPoints } from '../compare/compare-runs.js';
-import { PARAM_ORDER } from '../suite/expand-suite.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { timeWeightedMean } from '../stats/summary.js';
 

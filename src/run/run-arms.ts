@@ -5,7 +5,7 @@ import { type FailureKind, INFRASTRUCTURE_FAILURES } from '../model/netperf-outc
 import { ServerUnavailable } from '../model/seams.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
-import { MIN_COMPARE_ROUNDS } from '../suite/expand-suite.js';
+import { MIN_COMPARE_ROUNDS } from '../model/significance.js';
 import { shuffle } from '../stats/random.js';
 import { type CaseProgress, finishCase, measureRun, type RunCasesOptions, startProgress } from './measure-run.js';
 import { plural } from '../model/words.js';

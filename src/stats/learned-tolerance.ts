@@ -1,6 +1,9 @@
 /** Fewest history entries a learned tolerance is sized from (so at least four run-to-run changes). */
 export const MIN_LEARNING_ENTRIES = 5;
 
+/** The band reaches this many interquartile ranges above the upper quartile of the changes (Tukey's outer fence). */
+export const FENCE_IQRS = 3;
+
 /**
  * How far one run's median moves from the run before when nothing changed, learned from a series of medians (oldest
  * first): the upper outer fence Q3 + 3·IQR of the absolute run-to-run changes, relative (or in points when `inPoints`).
@@ -21,7 +24,7 @@ export function learnedBand(medians: readonly number[], options: { readonly inPo
   const sorted = changes.sort((a, b) => a - b);
   const q1 = quantile(sorted, 0.25);
   const q3 = quantile(sorted, 0.75);
-  return q3 + 3 * (q3 - q1);
+  return q3 + FENCE_IQRS * (q3 - q1);
 }
 
 /** The q-quantile of sorted values, interpolating linearly between order statistics (type 7, like R's default). */

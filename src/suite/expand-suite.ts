@@ -3,17 +3,12 @@ import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expa
 import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
 import { DEFAULT_DURATION_SECONDS, isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
-import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, type ParamName, type ParamValue, type RepeatRange, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
+import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, PARAM_ORDER, type ParamName, type ParamValue, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
+import { DEFAULT_COMPARE_REPEAT, MIN_COMPARE_ROUNDS, SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { plural } from '../model/words.js';
 import { timeoutDiagnostics, timeoutShortfall, type TimeoutShortfall } from './check-timeout.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
-
-/** Parameters in the order the suite format lists them; `params` objects keep this order. */
-export const PARAM_ORDER: readonly ParamName[] = [
-  'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay', 'congestion_control',
-  'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'cpu_affinity', 'interval', 'load', 'repeat', 'warmup', 'timeout', 'extra_args',
-];
 
 type Origin = 'defaults' | 'group' | 'axis' | 'include' | 'override';
 type LocatedValue = Located<ParamValue>;
@@ -205,10 +200,6 @@ function armValue(c: Case, axis: CompareSpec['axis']): string {
   return value === undefined ? '' : formatParamValue(axis, value);
 }
 
-/** `compare:` groups measure rounds: at least this many, so the exact paired test can reach α = 0.01 (1/2^7 < 0.01). */
-export const MIN_COMPARE_ROUNDS = 7;
-export const DEFAULT_COMPARE_REPEAT: RepeatRange = { min: MIN_COMPARE_ROUNDS, max: 20 };
-
 /**
  * Pairs every case of a `compare:` group with its control (the case equal to it but for the compared axis) and gives
  * the group its default `repeat`; a case without a control, or fewer rounds than the paired test needs, is an error.
@@ -252,7 +243,7 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
     const rounds = repeatRange(first.params).min;
     diagnostics.push({
       loc: first.params.repeat === undefined ? compare.loc : (repeatLoc(group) ?? compare.loc),
-      message: `compare: group '${group.name}' measures ${plural(rounds, 'round')} (${plural(fewRounds.length, 'case')}, from repeat: or --repeat), and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = 0.01 (1/2^7); leave repeat out (compare: groups default to { min: ${MIN_COMPARE_ROUNDS}, max: 20 }), or set it, or --repeat, to ${MIN_COMPARE_ROUNDS} or more`,
+      message: `compare: group '${group.name}' measures ${plural(rounds, 'round')} (${plural(fewRounds.length, 'case')}, from repeat: or --repeat), and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = ${SIGNIFICANCE_LEVEL} (1/2^${MIN_COMPARE_ROUNDS}); leave repeat out (compare: groups default to { min: ${DEFAULT_COMPARE_REPEAT.min}, max: ${DEFAULT_COMPARE_REPEAT.max} }), or set it, or --repeat, to ${MIN_COMPARE_ROUNDS} or more`,
     });
   }
   // a control and its candidates run together, so they are listed together: the control first, then its candidates

@@ -3,6 +3,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
 import { describeQuantity } from '../model/units.js';
+import { DEFAULT_COMPARE_REPEAT } from '../model/significance.js';
 
 /** What to write instead, for values that fail a pattern of a named schema definition. */
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
@@ -30,7 +31,7 @@ const QUANTITY_NAMES: Readonly<Record<string, string>> = {
 /** What a value checked by a `oneOf` of the schema may be, by its key, for one message instead of a message per branch. */
 const HOOK_FORM = 'a command as an argv list, like [sysctl, -w, net.core.rmem_max=4194304], or { in: namespace, run: [ip, link, show] }';
 const ONE_OF_FORMS: Readonly<Record<string, string>> = {
-  repeat: 'a whole number of runs from 1 to 1000, like repeat: 5, or { min, max } to measure rounds until a compare: verdict is decided, like repeat: { min: 7, max: 20 }',
+  repeat: `a whole number of runs from 1 to 1000, like repeat: 5, or { min, max } to measure rounds until a compare: verdict is decided, like repeat: { min: ${DEFAULT_COMPARE_REPEAT.min}, max: ${DEFAULT_COMPARE_REPEAT.max} }`,
   setup: HOOK_FORM,
   teardown: HOOK_FORM,
 };

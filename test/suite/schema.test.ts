@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { METRIC_NAMES } from '../../src/model/metrics.js';
 import { TEST_NAMES } from '../../src/model/test-types.js';
-import { PARAM_ORDER } from '../../src/suite/expand-suite.js';
+import { PARAM_ORDER } from '../../src/model/suite-types.js';
 
 type Node = Record<string, unknown>;
 const schema = JSON.parse(readFileSync(new URL('../../schemas/suite.schema.json', import.meta.url), 'utf8')) as Node;
