@@ -4,7 +4,8 @@ import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPo
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
 import { MIN_RUN_SLACK_SECONDS } from '../netperf/run-length.js';
-import { estimateRunSeconds, NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER, type PlannedCase } from '../plan/plan-cases.js';
+import { estimateRunSeconds, type PlannedCase } from '../plan/plan-cases.js';
+import { NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineSeries, combineStreams, summarizeRuns } from './aggregate.js';
 import { defined } from '../model/defined.js';
@@ -70,7 +71,7 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
   for (;;) {
     const remainingMs = run.deadline - options.now();
     if (remainingMs <= 0) {
-      return { kind: 'failed', failure: { kind: 'timeout', message: `${planned.case.arm === undefined ? 'the case' : 'the run'} took longer than its timeout of ${params.timeout ?? 0} s; raise timeout: or lower ${planned.case.arm === undefined ? 'repeat or duration' : 'duration (in a compare: group, timeout caps each run)'}` } };
+      return { kind: 'failed', failure: { kind: 'timeout', message: `the run took longer than its timeout of ${params.timeout ?? 0} s (timeout caps each run); raise timeout: or lower duration` } };
     }
     let target: ServerAddress;
     try {

@@ -1,5 +1,5 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
-import { activeLoad, type CaseParams, repeatRange } from '../model/suite-types.js';
+import { activeLoad, type CaseParams } from '../model/suite-types.js';
 import { DEFAULT_DURATION_SECONDS } from '../model/test-types.js';
 import { plural } from '../model/words.js';
 import { LOAD_LEAD_SECONDS } from '../netperf/build-argv.js';
@@ -20,42 +20,25 @@ export interface TimeoutShortfall {
   /** The least timeout that covers the case, in whole seconds. */
   readonly needed: number;
   readonly caseId: string;
-  /** What the case's runs are made of, for the message. */
+  /** What the case's run is made of, for the message. */
   readonly why: string;
-  readonly perRun: boolean;
 }
 
 /**
- * The shortfall of a case's `timeout:`, if it has one too short for what it caps. Outside a `compare:` group the timeout
- * caps the whole case (every warm-up and measured run, one after another); in one it caps each run (src/run/run-cases.ts
- * and src/run/run-arms.ts). Either way it must leave MIN_RUN_SLACK_SECONDS beyond the runs' length, the least slack a
- * run's own timeout gives it (src/run/measure-run.ts): a shorter one kills a healthy netperf, which then reads as a
- * network failure.
+ * The shortfall of a case's `timeout:`, if it has one too short for what it caps: each run, warm-ups and measured runs
+ * alike (src/run/run-cases.ts, src/run/run-arms.ts). It must leave MIN_RUN_SLACK_SECONDS beyond the run's length, the
+ * least slack a run's own timeout gives it (src/run/measure-run.ts): a shorter one kills a healthy netperf, which then
+ * reads as a network failure.
  */
-export function timeoutShortfall(
-  params: CaseParams,
-  sources: ReadonlyMap<string, ParamSource>,
-  options: { readonly caseId: string; readonly perRun: boolean },
-): TimeoutShortfall | undefined {
+export function timeoutShortfall(params: CaseParams, sources: ReadonlyMap<string, ParamSource>, options: { readonly caseId: string }): TimeoutShortfall | undefined {
   const { timeout } = params;
   const source = sources.get('timeout');
   if (timeout === undefined || source === undefined) return undefined;
   const length = runLengthSeconds(params);
-  const warmup = params.warmup ?? 0;
-  const repeat = repeatRange(params).min;
-  const runs = options.perRun ? 1 : warmup + repeat;
-  const needed = Math.ceil(runs * length + MIN_RUN_SLACK_SECONDS);
+  const needed = Math.ceil(length + MIN_RUN_SLACK_SECONDS);
   if (timeout >= needed) return undefined;
-  const fromCli = (name: string): string => (sources.get(name)?.origin === 'override' ? ` from --${name}` : '');
-  const run = describeRun(params, fromCli('duration'));
-  let why: string;
-  if (runs === 1) {
-    why = `${options.perRun ? 'each run' : 'its run'} takes ${formatSeconds(length)} (${run})`;
-  } else {
-    const counted = [warmup > 0 ? plural(warmup, 'warm-up') : '', `repeat ${repeat}${fromCli('repeat')}`].filter((s) => s !== '').join(' + ');
-    why = `its ${runs} runs (${counted}) take ${formatSeconds(runs * length)} (${runs} × ${formatSeconds(length)}: ${run})`;
-  }
-  return { loc: source.loc, timeout, needed, caseId: options.caseId, why, perRun: options.perRun };
+  const fromCli = sources.get('duration')?.origin === 'override' ? ' from --duration' : '';
+  return { loc: source.loc, timeout, needed, caseId: options.caseId, why: `each run takes ${formatSeconds(length)} (${describeRun(params, fromCli)})` };
 }
 
 /** What one run's length is made of: the duration, and what netperf adds to it. */
@@ -87,12 +70,11 @@ export function timeoutDiagnostics(shortfalls: readonly TimeoutShortfall[]): Dia
   }
   return [...worst.values()].map(({ shortfall: s, cases }) => {
     const others = cases > 1 ? ` (and ${plural(cases - 1, 'other case')} it is too short for)` : '';
-    const caps = s.perRun ? 'in a compare: group timeout caps each run' : 'timeout caps the whole case';
     return {
       loc: s.loc,
       message:
         `timeout ${formatParamValue('timeout', s.timeout)} cannot cover case ${s.caseId}${others}: ${s.why}, and netperf needs up to ${MIN_RUN_SLACK_SECONDS} s more to start, ` +
-        `connect and report (${caps}), so it would be killed and reported as a network failure; set timeout: ${s.needed}s or more, or leave timeout out (each run then gets its length plus half again, at least ${MIN_RUN_SLACK_SECONDS} s)`,
+        `connect and report (timeout caps each run), so it would be killed and reported as a network failure; set timeout: ${s.needed}s or more, or leave timeout out (each run then gets its length plus half again, at least ${MIN_RUN_SLACK_SECONDS} s)`,
     };
   });
 }

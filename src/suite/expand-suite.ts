@@ -152,7 +152,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
       continue;
     }
     ids.add(id);
-    const shortfall = timeoutShortfall(params, merged, { caseId: id, perRun: group.compare !== undefined });
+    const shortfall = timeoutShortfall(params, merged, { caseId: id });
     if (shortfall !== undefined) shortfalls.push(shortfall);
 
     const thresholds = hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;

@@ -24,8 +24,8 @@ describe('a timeout that cannot cover the run is refused before anything runs', 
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'short-timeout.yml:7:14: timeout 1s cannot cover case short/bulk: its run takes 1 s (duration 1s), and netperf needs up to 5 s more to start, connect and report ' +
-        '(timeout caps the whole case), so it would be killed and reported as a network failure; set timeout: 6s or more, or leave timeout out (each run then gets its length plus half again, at least 5 s)\n' +
+      'short-timeout.yml:7:14: timeout 1s cannot cover case short/bulk: each run takes 1 s (duration 1s), and netperf needs up to 5 s more to start, connect and report ' +
+        '(timeout caps each run), so it would be killed and reported as a network failure; set timeout: 6s or more, or leave timeout out (each run then gets its length plus half again, at least 5 s)\n' +
         'perfsuite: 1 problem in 1 file; nothing was run\n',
     );
   });
@@ -38,7 +38,7 @@ describe('a timeout that cannot cover the run is refused before anything runs', 
     expect((await perfsuite(['validate', enough])).status).toBe(0);
     const plan = await perfsuite(['plan', enough, '--duration', '3s']);
     expect(plan.status).toBe(2);
-    expect(plan.stderr).toMatch(/^enough-timeout\.yml:4:59: timeout 6s cannot cover case enough\/bulk: its run takes 3 s \(duration 3s from --duration\).*set timeout: 8s or more/);
+    expect(plan.stderr).toMatch(/^enough-timeout\.yml:4:59: timeout 6s cannot cover case enough\/bulk: each run takes 3 s \(duration 3s from --duration\).*set timeout: 8s or more/);
   });
 });
 
