@@ -6,6 +6,7 @@ import { shellQuote } from '../model/shell-quote.js';
 import type { Selection } from '../model/results.js';
 import { repeatRange } from '../model/suite-types.js';
 import { plural } from '../model/words.js';
+import { defined } from '../model/defined.js';
 
 /** What the filters and the shard did, in a line or two. */
 export function describeSelection(selection: Selection): string[] {
@@ -65,9 +66,9 @@ export function* renderPlanJson(
       group: c.group,
       server: c.server,
       params: c.params,
-      ...(c.arm === undefined ? {} : { arm: c.arm }),
+      ...defined({ arm: c.arm }),
       netperf: planned.netperf,
-      ...(planned.load === undefined ? {} : { load: planned.load }),
+      ...defined({ load: planned.load }),
       file: c.loc.file,
       line: c.loc.line,
       estimatedSeconds: Math.round(planned.estimatedSeconds * 1000) / 1000,

@@ -98,7 +98,7 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
     : `only ${same.length} of ${withCase.length} history entries with this case come from a machine like this one (fewer than ${MIN_LEARNING_ENTRIES}), so entries of every machine were used (the newest ${pool.length})`;
   const shifted = since > 0 ? `the history's level of ${metric} shifted ${eligible.length - since} entries ago; only the entries since then were judged against` : undefined;
   const note = [outcome.note, fallback, shifted].filter((n) => n !== undefined).join('; ');
-  return { ...outcome, ...(learned === undefined ? {} : { learnedTolerance: learned }), ...context, ...(note === '' ? {} : { note }) };
+  return { ...outcome, ...defined({ learnedTolerance: learned }), ...context, ...(note === '' ? {} : { note }) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { isAlive, runChecked, runProcess } from './process.js';
+import { defined } from '../model/defined.js';
 
 /** A network namespace joined to this host by a veth pair, optionally shaped with tc tbf on the host side. */
 export interface NetnsLink {
@@ -238,7 +239,7 @@ export async function removeStaleNamespaces(): Promise<StaleRemoval[]> {
     );
     // the pair goes with the namespace when its peer is inside; one never moved there is deleted by its host end
     if (hostPair && veth !== undefined) await ip(['link', 'delete', veth[0]]).catch(() => undefined);
-    removed.push({ namespace: name, pid, ...(veth === undefined ? {} : { veth }), killed, ...(problem === undefined ? {} : { problem }) });
+    removed.push({ namespace: name, pid, ...defined({ veth }), killed, ...defined({ problem }) });
   }
   return removed;
 }

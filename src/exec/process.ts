@@ -159,7 +159,7 @@ function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pip
     argv0: program,
     detached: true,
     stdio: [options.stdin, 'pipe', 'pipe'],
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...defined({ cwd: options.cwd }),
     ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
   });
   const stdout: string[] = [];

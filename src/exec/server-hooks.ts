@@ -13,6 +13,7 @@ import path from 'node:path';
 import { HOOK_OUTPUT_BYTES, type HookRecord } from '../model/results.js';
 import type { HookSpec } from '../model/suite-types.js';
 import { describeEnd, findProgram, runProcess, type ProcessResult } from './process.js';
+import { defined } from '../model/defined.js';
 
 /** Each setup or teardown command may take this long; then its process group is killed. */
 export const HOOK_TIMEOUT_MS = 60_000;
@@ -112,7 +113,7 @@ async function runHook(hook: HookSpec, environment: Record<string, string>, serv
     cwd,
     env: environment,
     all: true,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...defined({ signal: options.signal }),
   });
   return { argv, result };
 }
@@ -147,7 +148,7 @@ function recordOf(stage: HookRecord['stage'], hook: HookSpec, run: HookRun): Hoo
   return {
     ...where,
     exitCode: result.exitCode ?? null,
-    ...(result.signal === undefined ? {} : { signal: result.signal }),
+    ...defined({ signal: result.signal }),
     ...(result.timedOut ? { timedOut: true } : {}),
     ...(result.errorCode === undefined ? {} : { problem: `could not be started (${result.errorCode})` }),
     durationSeconds: Math.round(result.durationMs) / 1000,

@@ -1,6 +1,7 @@
 import type { ChangePoint, HistoryEntry, TrendPoint, TrendReport, TrendSeries } from '../model/history.js';
 import { detectChangePoints } from '../stats/change-points.js';
 import { isJudgedInPoints, METRIC_NAMES, type MetricName } from '../model/metrics.js';
+import { defined } from '../model/defined.js';
 
 const KNOWN_METRICS = new Set<string>(METRIC_NAMES);
 
@@ -34,7 +35,7 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
         }
         series.points.push({
           index,
-          ...(entry.provenance.commit === undefined ? {} : { commit: entry.provenance.commit }),
+          ...defined({ commit: entry.provenance.commit }),
           date: entry.date,
           median: value.median,
           min,
@@ -57,7 +58,7 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
         case: s.case,
         metric: s.metric,
         index: point.index,
-        ...(point.commit === undefined ? {} : { commit: point.commit }),
+        ...defined({ commit: point.commit }),
         date: point.date,
         before: found.before,
         after: found.after,

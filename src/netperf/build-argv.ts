@@ -1,5 +1,6 @@
 import { activeLoad, type CaseParams, formatCpuAffinity } from '../model/suite-types.js';
 import { DEFAULT_DURATION_SECONDS, TEST_TYPES, type TestName } from '../model/test-types.js';
+import { defined } from '../model/defined.js';
 
 /** Where netperf connects: the netserver's control address and port, and an optional pinned data port. */
 export interface NetperfTarget {
@@ -127,8 +128,7 @@ export function buildLoadArgv(params: CaseParams & { readonly test: TestName }, 
   const loadParams: CaseParams & { readonly test: TestName } = {
     test: load.test,
     duration: (params.duration ?? DEFAULT_DURATION_SECONDS) + 2 * LOAD_LEAD_SECONDS,
-    ...(load.send_size === undefined ? {} : { send_size: load.send_size }),
-    ...(load.recv_size === undefined ? {} : { recv_size: load.recv_size }),
+    ...defined({ send_size: load.send_size, recv_size: load.recv_size }),
     ...pick(params, ['socket_buffer', 'local_buffer', 'remote_buffer', 'ip_version']),
     ...(tcp ? pick(params, ['congestion_control']) : {}),
   };

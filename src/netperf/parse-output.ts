@@ -1,6 +1,7 @@
 import type { ParsedRun, ProcessOutcome, RunFailure, RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
 import { type MetricName, SD_UNITS } from '../model/metrics.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
+import { defined } from '../model/defined.js';
 
 /** netperf's THROUGHPUT_UNITS → bit/s (10^6bits/s is decimal Mbit/s; K/M/GBytes are binary, as netperf's -f K/M/G). */
 const THROUGHPUT_FACTORS: Readonly<Record<string, number>> = {
@@ -139,7 +140,7 @@ export function parseNetperfRun(
     }
     series = interim;
   }
-  return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}), ...(series === undefined ? {} : { series }) };
+  return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}), ...defined({ series }) };
 }
 
 /** The metric netperf's interim results measure: UDP_STREAM's are the sender's (checked on 2.7.0), others the result's. */

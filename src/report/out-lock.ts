@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { defined } from '../model/defined.js';
 
 /** The lock a run holds on its output directory while it writes there (docs/ci.md: one run per --out). */
 export const LOCK_FILE = '.perfsuite.lock';
@@ -60,7 +61,7 @@ export function lockOutDir(dir: string): LockOutcome {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
   const ticks = startTicksOf(process.pid);
-  const me: LockOwner = { pid: process.pid, host: hostname(), ...(ticks === undefined ? {} : { startTicks: ticks }), startedAt: new Date().toISOString() };
+  const me: LockOwner = { pid: process.pid, host: hostname(), ...defined({ startTicks: ticks }), startedAt: new Date().toISOString() };
   let tookOverFrom: LockOwner | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -69,7 +70,7 @@ export function lockOutDir(dir: string): LockOutcome {
       const release = (): void => {
         if (readOwner(file)?.pid === me.pid) rmSync(file, { force: true });
       };
-      return { kind: 'taken', release, ...(tookOverFrom === undefined ? {} : { tookOverFrom }) };
+      return { kind: 'taken', release, ...defined({ tookOverFrom }) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

@@ -5,6 +5,7 @@ import { activeLoad, formatLoad, PARAM_ORDER, type ParamName } from '../model/su
 import { allCases } from '../results/verdict.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { timeWeightedMean } from '../stats/summary.js';
+import { defined } from '../model/defined.js';
 
 /** A reason a case did not pass: a missed threshold, or a case that could not be measured. */
 export type Failure =
@@ -481,7 +482,7 @@ export interface LoadEffect {
 export function loadEffect(pair: LoadPair, metric: MetricName): LoadEffect {
   const idle = pair.idle.metrics[metric];
   const loaded = pair.loaded.metrics[metric];
-  const values = { ...(idle === undefined ? {} : { idle }), ...(loaded === undefined ? {} : { loaded }) };
+  const values = defined({ idle, loaded });
   if (idle === undefined || loaded === undefined || idle === 0) return { ...values, isWorse: false };
   const change = (loaded - idle) / idle;
   return { ...values, change, isWorse: METRICS[metric].better === 'higher' ? change < 0 : change > 0 };

@@ -5,6 +5,7 @@ import type { ServerPool } from '../model/seams.js';
 import type { SuiteSpec } from '../model/suite-types.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { type RunCasesOptions, notRunResult, runCases } from './run-cases.js';
+import { defined } from '../model/defined.js';
 
 /**
  * Where the run's results go as it goes (results.json and its journal, in report/write-reports.ts). A method that
@@ -108,5 +109,5 @@ export async function runPlan(plan: Plan & { readonly suites: readonly Pick<Suit
     keep(() => options.sink.finish(last));
     result = last;
   }
-  return { result, ...(sinkFailure === undefined ? {} : { sinkFailure }) };
+  return { result, ...defined({ sinkFailure }) };
 }

@@ -1,5 +1,6 @@
 import { type ConfidenceParams, type CpuAffinity, formatCpuAffinity, formatLoad, type LoadSpec, type ParamName, type ParamValue } from '../model/suite-types.js';
 import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from '../model/units.js';
+import { defined } from '../model/defined.js';
 
 const SIZE_PARAMS = new Set<string>(['send_size', 'recv_size', 'request_size', 'response_size']);
 const BUFFER_PARAMS = new Set<string>(['socket_buffer', 'local_buffer', 'remote_buffer']);
@@ -29,7 +30,7 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
     case 'cpu_affinity': {
       // always { local, remote } in that order, so two spellings of one pinning compare equal
       const { local, remote } = raw as CpuAffinity;
-      return { ok: true, value: { ...(local === undefined ? {} : { local }), ...(remote === undefined ? {} : { remote }) } };
+      return { ok: true, value: defined({ local, remote }) };
     }
     case 'interval': {
       const seconds = parseDurationSeconds(raw as number | string);
