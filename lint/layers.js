@@ -9,6 +9,7 @@ export const LAYERS = [
   ['compare', 'history', 'results'],
   ['plan'],
   ['suite'],
+  ['servers'],
   ['thresholds', 'matrix', 'netperf'],
   ['stats'],
   ['model'],

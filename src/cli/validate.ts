@@ -5,6 +5,7 @@ import { ExitCode } from '../model/errors.js';
 import type { HostFacts } from '../model/host-facts.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
 import { checkHost } from '../plan/check-host.js';
+import { plannerOf } from '../servers/planners.js';
 import type { CliIo, Exit } from './io.js';
 import { type SuiteOptions, suiteOptions } from './options.js';
 import { readSuites } from './read-suites.js';
@@ -79,7 +80,10 @@ function hostNote(cases: readonly Case[], suites: readonly SuiteSpec[], host: Ho
         : `congestion_control ${algorithms.join(', ')} available here`,
     );
   }
-  const typeOf = (c: Case): string | undefined => suites.find((s) => s.name === c.suite)?.servers[c.server]?.type;
-  const peers = cases.some((c) => typeOf(c) === 'ssh' && (c.params.congestion_control !== undefined || c.params.cpu_affinity?.remote !== undefined));
+  const onPeer = (c: Case): boolean => {
+    const type = suites.find((s) => s.name === c.suite)?.servers[c.server]?.type;
+    return type !== undefined && plannerOf(type).farEnd === 'peer';
+  };
+  const peers = cases.some((c) => onPeer(c) && (c.params.congestion_control !== undefined || c.params.cpu_affinity?.remote !== undefined));
   return `ok on this host: ${found.join('; ')} (another machine that runs these suites checks them again${peers ? '; doctor checks the ssh peers' : ''})`;
 }

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defined } from '../model/defined.js';
-import type { Provenance, ServerProvenance } from '../model/history.js';
+import type { Provenance } from '../model/history.js';
 import type { CongestionControlFacts, HostFacts } from '../model/host-facts.js';
-import type { HookSpec, SuiteSpec } from '../model/suite-types.js';
-import type { PlannedServer } from '../plan/plan-cases.js';
+import type { SuiteSpec } from '../model/suite-types.js';
+import { plannerOf } from '../servers/planners.js';
+import type { PlannedServer } from '../servers/server-planner.js';
 import type { Environment } from '../model/results.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import { runProcess } from './process.js';
@@ -70,16 +71,7 @@ export async function describeProvenance(perfsuiteVersion: string, suites: reado
       runnerImage: nonEmpty(image),
     }),
     variables: Object.fromEntries(suites.map((s) => [s.name, s.variables ?? {}])),
-    servers: Object.fromEntries(servers.map((s) => [s.key, serverProvenance(s)])),
-  };
-}
-
-function serverProvenance(server: PlannedServer): ServerProvenance {
-  const link = server.link === undefined ? undefined : Object.entries(server.link).map(([k, v]) => `${k} ${String(v)}`).join(', ');
-  const commands = (hooks: readonly HookSpec[]): string[] | undefined => (hooks.length === 0 ? undefined : hooks.map((h) => `${h.inNamespace ? '(in namespace) ' : ''}${h.argv.join(' ')}`));
-  return {
-    type: server.type,
-    ...defined({ host: server.type === 'netns' ? undefined : server.host, link, setup: commands(server.setup), teardown: commands(server.teardown) }),
+    servers: Object.fromEntries(servers.map((s) => [s.key, plannerOf(s.type).provenance(s)])),
   };
 }
 

@@ -3,7 +3,7 @@ import type { FailureKind } from '../model/netperf-outcome.js';
 import type { PeerFacts } from '../model/host-facts.js';
 import { formatHostPort } from '../model/seams.js';
 import { quoteForRemoteShell } from '../model/shell-quote.js';
-import type { PlannedServer } from '../plan/plan-cases.js';
+import type { PlannedServer } from '../servers/server-planner.js';
 import { netserverArgv } from '../netperf/netserver-argv.js';
 import { parseNetperfVersion } from '../netperf/version.js';
 import type { StartedNetserver } from './local-netserver.js';

@@ -1,11 +1,8 @@
-/** The `PERFSUITE_*` variables a server's setup/teardown commands see (in their environment and as `${…}` in argv). */
-const SERVER_VARIABLES = ['PERFSUITE_SERVER', 'PERFSUITE_SERVER_HOST', 'PERFSUITE_CONTROL_PORT'] as const;
-const NETNS_VARIABLES = ['PERFSUITE_NETNS', 'PERFSUITE_HOST_IF', 'PERFSUITE_NETNS_IF'] as const;
-
-/** The `PERFSUITE_*` names a hook of this server type may use. */
-export function hookVariableNames(serverType: string): readonly string[] {
-  return serverType === 'netns' ? [...SERVER_VARIABLES, ...NETNS_VARIABLES] : SERVER_VARIABLES;
-}
+/**
+ * The `PERFSUITE_*` variables every server's setup/teardown commands see (in their environment and as `${…}` in argv);
+ * a server type's driver may add its own (src/servers/planners.ts `hookVariableNames`).
+ */
+export const SERVER_VARIABLES = ['PERFSUITE_SERVER', 'PERFSUITE_SERVER_HOST', 'PERFSUITE_CONTROL_PORT'] as const;
 
 /** `${PERFSUITE_NAME}` in an argv element. */
 export const HOOK_PLACEHOLDER = /\$\{(PERFSUITE_[A-Za-z0-9_]*)\}/g;

@@ -136,8 +136,16 @@ export type ServerSpec = ServerHooks &
       readonly netserver?: string;
     }
   | { readonly type: 'external'; readonly host: string; readonly control_port?: number; readonly data_port?: number }
-  | { readonly type: 'netns'; readonly link?: { readonly rate?: string; readonly delay?: string; readonly jitter?: string; readonly loss?: number } }
+  | { readonly type: 'netns'; readonly link?: LinkSpec }
   );
+
+/** How perfsuite shapes a link it makes to a server (tc syntax: `rate: 100mbit`, `delay: 10ms`; loss in percent). */
+export interface LinkSpec {
+  readonly rate?: string;
+  readonly delay?: string;
+  readonly jitter?: string;
+  readonly loss?: number;
+}
 
 /** A threshold as written in a group, parsed. */
 export interface ThresholdSpec {

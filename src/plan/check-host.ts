@@ -3,9 +3,7 @@ import type { CongestionControlFacts, HostFacts, PeerFacts } from '../model/host
 import { type Case, formatCpuAffinity, type GroupSpec, type Located, type ParamValue, type SuiteSpec } from '../model/suite-types.js';
 import { valueKey } from '../suite/normalize-param.js';
 import { plural } from '../model/words.js';
-
-/** Servers whose netserver runs on this host, so its CPUs are this host's. */
-const SAME_HOST_TYPES = new Set(['local', 'netns']);
+import { plannerOf } from '../servers/planners.js';
 
 /**
  * What a suite cannot know when it is written, checked against this machine before any case runs: `cpu_affinity`
@@ -24,8 +22,9 @@ export function checkHost(cases: readonly Case[], suites: readonly SuiteSpec[], 
     const affinity = c.params.cpu_affinity;
     if (affinity !== undefined) {
       diagnostics.push(...missingCpu(suiteOf, c, 'local', 'netperf', cpuCount, machine));
+      // a server whose netserver runs on this host has this host's CPUs
       const type = suiteOf.get(c.suite)?.servers[c.server]?.type ?? 'local';
-      if (SAME_HOST_TYPES.has(type)) diagnostics.push(...missingCpu(suiteOf, c, 'remote', `netserver (server '${c.server}' runs on this machine)`, cpuCount, machine));
+      if (plannerOf(type).farEnd === 'this-host') diagnostics.push(...missingCpu(suiteOf, c, 'remote', `netserver (server '${c.server}' runs on this machine)`, cpuCount, machine));
     }
     diagnostics.push(...unsettableCongestionControl(suiteOf, c, host, machine));
   }

@@ -1,41 +1,12 @@
 import { buildLoadArgv, buildNetperfArgv, type NetperfTarget } from '../netperf/build-argv.js';
-import { NETSERVER_PORT, netserverArgv } from '../netperf/netserver-argv.js';
 import { estimateRunSeconds } from '../netperf/run-length.js';
 import type { TestName } from '../model/test-types.js';
-import { activeLoad, type Case, type CaseParams, type HookSpec, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
+import { activeLoad, type Case, type CaseParams, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
 import { defined } from '../model/defined.js';
+import { plannerOf } from '../servers/planners.js';
+import { PASSPHRASE_PLACEHOLDER, type PlannedServer } from '../servers/server-planner.js';
 
 export { estimateRunSeconds } from '../netperf/run-length.js';
-
-/** Placeholders for what is only known at run time. */
-export const PORT_PLACEHOLDER = '{port}';
-export const PASSPHRASE_PLACEHOLDER = '{passphrase}';
-export const NETNS_ADDRESS_PLACEHOLDER = '{netns-address}';
-/** The namespace a run makes for a `type: netns` server (named after the run's pid). */
-export const NETNS_PLACEHOLDER = '{netns}';
-
-/** A netserver a run needs: which suite's server, how it is reached, and how it is started (if perfsuite starts it). */
-export interface PlannedServer {
-  /** `<suite>/<server>`, plus `/ipv6` for a local server's second, IPv6 listener. */
-  readonly key: string;
-  readonly suite: string;
-  readonly name: string;
-  readonly type: ServerSpec['type'];
-  readonly host: string;
-  readonly controlPort: number | string;
-  /** The netserver argv perfsuite runs (on the peer, for ssh), or undefined when it is already running. */
-  readonly netserver: readonly string[] | undefined;
-  /** For `type: netns`: the link to shape between this host and the namespace. */
-  readonly link?: NetnsLinkSpec;
-  /** Commands run on this host after the server is up and before its first case, in order. */
-  readonly setup: readonly HookSpec[];
-  /** Commands run at the end whatever happened, in reverse order. */
-  readonly teardown: readonly HookSpec[];
-  /** For `type: ssh`: how to log in, and netserver's path on the peer. */
-  readonly ssh?: { readonly user?: string; readonly sshPort?: number; readonly identityFile?: string; readonly netserver?: string };
-}
-
-export type NetnsLinkSpec = NonNullable<Extract<ServerSpec, { type: 'netns' }>['link']>;
 
 export interface PlannedCase {
   readonly case: Case;
@@ -78,21 +49,28 @@ export function planCasesLazily(
   cases: readonly Case[],
 ): { cases: Iterable<PlannedCase>; summary: () => Pick<Plan, 'servers' | 'estimatedSeconds'> } {
   const suitesByName = new Map(suites.map((s) => [s.name, s]));
+  /** By `<suite>/<server>`, and again with `/6` for IPv6 cases (a server type may plan a second listener for them). */
+  const planned = new Map<string, PlannedServer>();
+  /** By key, in the order cases first need them. */
   const servers = new Map<string, PlannedServer>();
   let estimatedSeconds = 0;
   const planOne = (c: Case): PlannedCase => {
-    const spec = suitesByName.get(c.suite)?.servers[c.server] ?? { type: 'local' };
+    const spec: ServerSpec = suitesByName.get(c.suite)?.servers[c.server] ?? { type: 'local' };
+    const planner = plannerOf(spec.type);
     const ipv6 = c.params.ip_version === 6;
-    const key = serverKey(c.suite, c.server, spec, ipv6);
-    let server = servers.get(key);
+    const plannedKey = `${c.suite}/${c.server}${ipv6 ? '/6' : ''}`;
+    let server = planned.get(plannedKey);
     if (server === undefined) {
-      server = planServer(c.suite, c.server, spec, ipv6);
-      servers.set(key, server);
+      const fresh = planner.plan(c.suite, c.server, spec, ipv6);
+      // IPv4 and IPv6 cases share one server unless its type gives IPv6 a key (a listener) of its own
+      server = servers.get(fresh.key) ?? fresh;
+      planned.set(plannedKey, server);
+      servers.set(server.key, server);
     }
     const target: NetperfTarget = {
       host: server.host,
       controlPort: server.controlPort,
-      ...defined({ dataPort: 'data_port' in spec ? spec.data_port : undefined, passphrase: spec.type === 'ssh' || spec.type === 'netns' ? PASSPHRASE_PLACEHOLDER : undefined }),
+      ...defined({ dataPort: 'data_port' in spec ? spec.data_port : undefined, passphrase: planner.hasPassphrase ? PASSPHRASE_PLACEHOLDER : undefined }),
     };
     const seconds = estimateCaseSeconds(c.params, c.arm !== undefined);
     estimatedSeconds += seconds;
@@ -114,39 +92,3 @@ export function planCasesLazily(
     summary: () => ({ servers: [...servers.values()], estimatedSeconds }),
   };
 }
-
-function serverKey(suite: string, name: string, spec: ServerSpec, ipv6: boolean): string {
-  return `${suite}/${name}${spec.type === 'local' && ipv6 ? '/ipv6' : ''}`;
-}
-
-function planServer(suite: string, name: string, spec: ServerSpec, ipv6: boolean): PlannedServer {
-  const base = { suite, name, type: spec.type, setup: spec.setup ?? [], teardown: spec.teardown ?? [] };
-  switch (spec.type) {
-    case 'local': {
-      const host = ipv6 ? '::1' : '127.0.0.1';
-      const controlPort = spec.control_port ?? PORT_PLACEHOLDER;
-      const netserver = netserverArgv({ host, port: controlPort, ipv6 });
-      return { ...base, key: serverKey(suite, name, spec, ipv6), host, controlPort, netserver };
-    }
-    case 'ssh': {
-      const controlPort = spec.control_port ?? NETSERVER_PORT;
-      const netserver = netserverArgv({ ...defined({ program: spec.netserver }), port: controlPort, passphrase: PASSPHRASE_PLACEHOLDER });
-      const ssh = {
-        ...defined({ user: spec.user, sshPort: spec.ssh_port, identityFile: spec.identity_file, netserver: spec.netserver }),
-      };
-      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort, netserver, ssh };
-    }
-    case 'external':
-      return { ...base, key: `${suite}/${name}`, host: spec.host, controlPort: spec.control_port ?? NETSERVER_PORT, netserver: undefined };
-    case 'netns':
-      return {
-        ...base,
-        key: `${suite}/${name}`,
-        host: NETNS_ADDRESS_PLACEHOLDER,
-        controlPort: NETSERVER_PORT,
-        netserver: netserverArgv({ prefix: ['ip', 'netns', 'exec', NETNS_PLACEHOLDER], host: NETNS_ADDRESS_PLACEHOLDER, port: NETSERVER_PORT, passphrase: PASSPHRASE_PLACEHOLDER }),
-        ...defined({ link: spec.link }),
-      };
-  }
-}
-

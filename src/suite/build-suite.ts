@@ -20,7 +20,9 @@ import type {
   ThresholdSpec,
 } from '../model/suite-types.js';
 import { parsePercent } from '../model/units.js';
-import { hookVariableNames, unknownHookVariables } from '../model/hook-variables.js';
+import { unknownHookVariables } from '../model/hook-variables.js';
+import { hookVariableNames, plannerOf, SERVER_TYPES } from '../servers/planners.js';
+import type { ServerType } from '../servers/server-planner.js';
 import { defined } from '../model/defined.js';
 
 type RawObject = Record<string, unknown>;
@@ -111,10 +113,11 @@ function buildServer(ctx: BuildContext, raw: RawObject, pointer: string): Server
   const hooks = {
     ...defined({ setup: buildHooks(ctx, raw, `${pointer}/setup`), teardown: buildHooks(ctx, raw, `${pointer}/teardown`) }),
   };
-  if (raw['type'] === 'netns' && raw['link'] !== undefined) {
-    const link = raw['link'] as RawObject;
+  // a link's loss is written as a percent (`0.5%`, or 0.5)
+  if (isObject(raw['link'])) {
+    const link = raw['link'];
     const loss = link['loss'] === undefined ? undefined : parsePercent(link['loss'] as string | number);
-    return { ...(raw as unknown as ServerSpec & { type: 'netns' }), link: { ...link, ...(loss?.ok ? { loss: loss.value } : {}) }, ...hooks };
+    return { ...raw, link: { ...link, ...(loss?.ok ? { loss: loss.value } : {}) }, ...hooks } as unknown as ServerSpec;
   }
   return { ...(raw as unknown as ServerSpec), ...hooks };
 }
@@ -124,10 +127,13 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
   const key = pointer.slice(pointer.lastIndexOf('/') + 1);
   const list = raw[key];
   if (!Array.isArray(list)) return undefined;
-  const known = hookVariableNames(String(raw['type']));
+  // a server is built only when the schema accepted it, so its type is one of SERVER_TYPES
+  const type = raw['type'] as ServerType;
+  const known = hookVariableNames(type);
   const checked = (hook: HookSpec): HookSpec => {
     for (const name of unknownHookVariables(hook.argv, known)) {
-      const others = hookVariableNames('netns').includes(name) ? ` (it is set only for type: netns servers)` : didYouMean(name, known);
+      const owners = SERVER_TYPES.filter((t) => hookVariableNames(t).includes(name));
+      const others = owners.length > 0 ? ` (it is set only for type: ${owners.join(', ')} servers)` : didYouMean(name, known);
       ctx.diagnostics.push({ loc: hook.loc, message: `\${${name}} is not a variable setup and teardown commands get${others}; use one of ${known.map((k) => `\${${k}}`).join(', ')}` });
     }
     return hook;
@@ -136,8 +142,9 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
     const entryPointer = `${pointer}/${i}`;
     if (Array.isArray(entry)) return checked({ argv: entry.map(String), inNamespace: false, loc: at(ctx, entryPointer) });
     const inNamespace = isObject(entry) && entry['in'] === 'namespace';
-    if (inNamespace && raw['type'] !== 'netns') {
-      report(ctx, `${entryPointer}/in`, `in: namespace runs a command inside the server's network namespace, but this server is type: ${String(raw['type'])}; drop in: (and write the argv list alone), or make the server type: netns`);
+    if (inNamespace && !plannerOf(type).hasNamespace) {
+      const namespaced = SERVER_TYPES.filter((t) => plannerOf(t).hasNamespace).join(' or ');
+      report(ctx, `${entryPointer}/in`, `in: namespace runs a command inside the server's network namespace, but this server is type: ${type}; drop in: (and write the argv list alone), or make the server type: ${namespaced}`);
     }
     return checked({ argv: (isObject(entry) && Array.isArray(entry['run']) ? entry['run'] : []).map(String), inNamespace, loc: at(ctx, entryPointer) });
   });

@@ -6,6 +6,7 @@ import { formatParamValue, valueKey } from './normalize-param.js';
 import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, PARAM_ORDER, type ParamName, type ParamValue, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
 import { DEFAULT_COMPARE_REPEAT, MIN_COMPARE_ROUNDS, SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { plural } from '../model/words.js';
+import { plannerOf } from '../servers/planners.js';
 import { timeoutDiagnostics, timeoutShortfall, type TimeoutShortfall } from './check-timeout.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
@@ -125,12 +126,7 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
     valid = checkLoadAndInterval(params, merged, diagnostics) && valid;
     if (params.ip_version === 6) {
       const spec = suite.servers[server];
-      const why =
-        spec?.type === 'netns'
-          ? `server '${server}' is a network namespace, whose link has IPv4 addresses only`
-          : spec !== undefined && 'host' in spec && /^\d+\.\d+\.\d+\.\d+$/.test(spec.host)
-            ? `server '${server}' has the IPv4 address ${spec.host}`
-            : undefined;
+      const why = spec === undefined ? undefined : plannerOf(spec.type).ipv6Problem(server, spec);
       if (why !== undefined) {
         valid = false;
         diagnostics.push({ loc: merged.get('ip_version')?.loc ?? loc, message: `ip_version 6 cannot be used here: ${why}; give the server an IPv6 address or name, or measure IPv6 on a local server (it listens on ::1)` });

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkServerSide, formatChecks, type ReadPeerFacts } from '../../src/cli/doctor.js';
+import { checkServerSide, formatChecks } from '../../src/cli/doctor.js';
+import type { ReadPeerFacts } from '../../src/exec/server-driver.js';
 import type { PeerFacts } from '../../src/model/host-facts.js';
 import { planCases } from '../../src/plan/plan-cases.js';
 import { load, tempDir } from '../helpers.js';

@@ -9,19 +9,20 @@ import {
   formatHook,
   hookEnvironment,
   hookProgramProblem,
-  hookVariableNames,
   runSetup,
   lastBytes,
   runTeardown,
   SetupFailed,
   type HookServer,
-  unknownHookVariables,
 } from '../../src/exec/server-hooks.js';
 import { createServerPool } from '../../src/exec/server-pool.js';
 import { HOOK_OUTPUT_BYTES, type HookRecord } from '../../src/model/results.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
 import type { HookSpec } from '../../src/model/suite-types.js';
-import type { PlannedServer } from '../../src/plan/plan-cases.js';
+import { unknownHookVariables } from '../../src/model/hook-variables.js';
+import { netnsHookVariables } from '../../src/servers/netns-planner.js';
+import { hookVariableNames } from '../../src/servers/planners.js';
+import type { PlannedServer } from '../../src/servers/server-planner.js';
 import { isRunning, tempDir, waitUntil } from '../helpers.js';
 
 /** A directory standing for the suite's: hooks run in it, and their files land in it. */
@@ -41,7 +42,8 @@ const netns: HookServer = {
   name: 'arm',
   host: '10.213.0.2',
   controlPort: 12865,
-  netns: { namespace: 'perfsuite-1-0', hostInterface: 'ps1h0', peerInterface: 'ps1p0' },
+  variables: netnsHookVariables({ namespace: 'perfsuite-1-0', hostInterface: 'ps1h0', peerInterface: 'ps1p0' }),
+  namespaceExec: ['ip', 'netns', 'exec', 'perfsuite-1-0'],
 };
 
 describe('server hooks: environment and ${PERFSUITE_*}', () => {

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PORT_PLACEHOLDER, planCases } from '../../src/plan/plan-cases.js';
+import { planCases } from '../../src/plan/plan-cases.js';
+import { PORT_PLACEHOLDER } from '../../src/servers/server-planner.js';
 import { load } from '../helpers.js';
 import { startLocalNetserver, type StartedNetserver } from '../../src/exec/local-netserver.js';
 

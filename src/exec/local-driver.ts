@@ -1,0 +1,27 @@
+import { defined } from '../model/defined.js';
+import { ServerUnavailable } from '../model/seams.js';
+import { localPlanner } from '../servers/local-planner.js';
+import { startLocalNetserver } from './local-netserver.js';
+import type { ServerDriver } from './server-driver.js';
+
+/** `type: local`: netserver on this host's loopback, on the suite's control_port or a free one. */
+export const localDriver: ServerDriver<'local'> = {
+  ...localPlanner,
+  async start(server) {
+    try {
+      const netserver = await startLocalNetserver({
+        host: server.host,
+        ...defined({ port: typeof server.controlPort === 'number' ? server.controlPort : undefined }),
+        ipv6: server.host.includes(':'),
+      });
+      return { address: { host: netserver.host, port: netserver.port }, netserver };
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver is not installed (run scripts/install-deps.sh)' : (error as Error).message;
+      throw new ServerUnavailable({ kind: 'no-netserver', message: `could not start the local netserver for ${server.key}: ${reason}` });
+    }
+  },
+  check: (server, context) =>
+    Promise.resolve({ ok: context.netserverVersion !== undefined, what: `${server.key}: local netserver`, detail: context.netserverVersion === undefined ? 'needs netserver here' : `on ${server.host}` }),
+  // its far end is this machine, which doctor checks apart
+  checkFarEnd: () => Promise.resolve([]),
+};

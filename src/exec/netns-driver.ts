@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { ServerUnavailable } from '../model/seams.js';
+import { netnsHookVariables, netnsPlanner } from '../servers/netns-planner.js';
+import { startLocalNetserver } from './local-netserver.js';
+import { createNetnsLink, describeStaleRemoval, netnsUnavailable, removeStaleNamespaces } from './netns-link.js';
+import type { ServerDriver } from './server-driver.js';
+
+/**
+ * `type: netns`: a namespace made once per run (shaped as its `link:` asks) and removed at the end, and a netserver
+ * inside it with a fresh passphrase, started again in the same namespace when it dies.
+ */
+export const netnsDriver: ServerDriver<'netns'> = {
+  ...netnsPlanner,
+  async start(server, context) {
+    try {
+      const { link, passphrase } = await context.once(server.key, async () => {
+        const unavailable = await netnsUnavailable();
+        if (unavailable !== undefined) throw new Error(unavailable);
+        // said, never silent: they are someone's (a killed run's) leftovers, and a note tells them where they went
+        await context.once('stale namespaces', async () => {
+          for (const removal of await removeStaleNamespaces()) context.warn?.(describeStaleRemoval(removal));
+        });
+        const made = await createNetnsLink();
+        context.atEnd(() => made.remove());
+        const { rate, delay, jitter, loss } = server.link ?? {};
+        if (delay !== undefined || jitter !== undefined || loss !== undefined) await made.setNetem(server.link ?? {});
+        else if (rate !== undefined) await made.setRate(rate);
+        return { link: made, passphrase: randomBytes(16).toString('hex') };
+      });
+      const port = Number(server.controlPort);
+      const netserver = await startLocalNetserver({ host: link.peerAddress, port, prefix: link.exec, passphrase });
+      return { address: { host: link.peerAddress, port, passphrase }, netserver, hookVariables: netnsHookVariables(link), namespaceExec: link.exec };
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;
+      throw new ServerUnavailable({ kind: 'no-netserver', message: `could not set up the network namespace of ${server.key}: ${reason}` });
+    }
+  },
+  async check(server) {
+    const what = `${server.key}: network namespace`;
+    const unavailable = await netnsUnavailable();
+    if (unavailable !== undefined) return { ok: false, what, detail: unavailable };
+    const { delay, jitter, loss, rate } = server.link ?? {};
+    if (delay === undefined && jitter === undefined && loss === undefined) {
+      return { ok: true, what, detail: `can be made${rate === undefined ? '' : `, shaped to ${rate} with tc tbf`}` };
+    }
+    // try netem for real on a throw-away link, as the run would
+    let link;
+    try {
+      link = await createNetnsLink();
+    } catch (error) {
+      return { ok: false, what, detail: `cannot make a namespace and veth link (${(error as Error).message})` };
+    }
+    try {
+      await link.setNetem(server.link ?? {});
+      return { ok: true, what, detail: 'can be made, and netem shapes delay/jitter/loss' };
+    } catch (error) {
+      return { ok: false, what, detail: (error as Error).message };
+    } finally {
+      await link.remove();
+    }
+  },
+  checkFarEnd(server, cases) {
+    const asksCongestionControl = cases.some((c) => c.suite === server.suite && c.server === server.name && c.params.congestion_control !== undefined);
+    return Promise.resolve(
+      asksCongestionControl ? [{ ok: true, what: `${server.key}: congestion control`, detail: "the namespace shares this machine's kernel and its modules, so the check of this machine covers it" }] : [],
+    );
+  },
+};
