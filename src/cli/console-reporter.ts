@@ -1,13 +1,12 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
-import { commonModeShifts, comparedMetrics } from '../report/view-model.js';
-import { changeAndVerdict, describeDifferences, describeHistory, describeShift, evidenceFootnotes, formatEvidence, formatOutcomeChange, formatP, formatSpread, formatSample, formatTolerance, listIds, oppositeChangeNote, verdictWords } from '../report/report-text.js';
+import { comparisonView, writeProse, type ComparisonNote, type ComparisonRow, type ProseMarkup } from '../report/comparison-view.js';
+import { changeAndVerdict, formatOutcomeChange, formatP, formatSpread, formatSample, formatTolerance, verdictWords } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
 import { retryNote } from '../report/retry-note.js';
-import { nothingComparedOf } from '../results/verdict.js';
 
 /** The figures a person looks at first for a case. */
 function headline(result: CaseResult): string {
@@ -133,47 +132,46 @@ const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { r
 /** Past this many compared metrics only the ones that are not plainly fine are listed. */
 const MAX_COMPARED_LINES = 30;
 
-/** The comparisons with a baseline and a history: what each was, what differs, and each compared metric with its evidence. */
+/** Prose on a terminal: code as it is, the first 5 ids of a list. */
+const CONSOLE_PROSE: ProseMarkup = { code: (text) => text, text: (text) => text, maxIds: 5 };
+const NOTE_MARK: Readonly<Record<ComparisonNote['tone'], string>> = { info: '-', warning: '!', failure: '✗' };
+
+/** A note as one line, lower case after its mark like every line of the list, without the reports' advice. */
+function formatNote(note: ComparisonNote, chalk: ChalkInstance): string {
+  const text = writeProse(note.text, CONSOLE_PROSE);
+  const said = [...(note.lead === undefined ? [] : [note.lead]), ...(text === '' ? [] : [text])].join(' ').replace(/\.$/, '');
+  const line = `  ${NOTE_MARK[note.tone]} ${said.charAt(0).toLowerCase()}${said.slice(1)}`;
+  return note.tone === 'failure' ? chalk.red(line) : note.tone === 'warning' ? chalk.yellow(line) : line;
+}
+
+/**
+ * The comparisons with a baseline and a history: what each was and how it was judged, what differs, and each compared
+ * metric with its evidence. A same-run comparison is said under each candidate's line as it finishes (formatArmLine).
+ */
 export function formatComparisonSummary(result: RunResult, style: ConsoleStyle): string {
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const lines: string[] = [];
-  const comparison = result.comparison;
-  if (comparison !== undefined) {
-    lines.push(`baseline ${comparison.baselineFile} (${comparison.baselineStartedAt}); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ ${comparison.alpha}; unchanged = the ${(1 - comparison.alpha) * 100}% bound on the change is inside the tolerance; inconclusive = neither; the change is the Hodges–Lehmann estimate over every pair of runs, not the ratio of the medians`);
-    if (comparison.environmentDifferences.length > 0) lines.push(chalk.yellow(`  ! machine or setup differs from the baseline's: ${describeDifferences(comparison.environmentDifferences)}`));
-    if (comparison.missingCases.length > 0) lines.push(chalk.yellow(`  ! ${plural(comparison.missingCases.length, 'baseline case')} not run: ${listIds(comparison.missingCases, 5, '')}`));
-    if (comparison.newCases.length > 0) lines.push(`  - ${plural(comparison.newCases.length, 'case')} without a baseline: ${listIds(comparison.newCases, 5, '')}`);
-    listCompared(result, 'baseline', lines, chalk);
-  }
-  const history = result.history;
-  if (history !== undefined) {
-    lines.push(`${describeHistory(history)} Judged against earlier medians; the tolerance is the larger of the group's and the one learned from the history`);
-    if (history.environmentDifferences.length > 0) lines.push(chalk.yellow(`  ! machine or setup differs from the newest history entry's: ${describeDifferences(history.environmentDifferences)}`));
-    listCompared(result, 'history', lines, chalk);
+  const view = comparisonView(result);
+  for (const section of view?.sections ?? []) {
+    if (section.source === 'control') continue;
+    lines.push(writeProse(section.about, CONSOLE_PROSE), ...section.notes.map((note) => formatNote(note, chalk)));
+    listCompared((view?.rows ?? []).filter((row) => row.outcome.source === section.source), lines, chalk);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-function listCompared(result: RunResult, source: 'baseline' | 'history', lines: string[], chalk: ChalkInstance): void {
-  const compared = comparedMetrics(result).filter(({ outcome }) => outcome.source === source);
-  if (compared.length === 0) lines.push(chalk.yellow('  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })'));
-  for (const n of nothingComparedOf(result).filter((n) => n.source === source)) {
-    lines.push(n.warnOnly ? chalk.yellow(`  ! nothing compared (a warning: --missing-baseline warn): ${n.reason}`) : chalk.red(`  ✗ nothing compared, so the run fails: ${n.reason} (--missing-baseline warn makes this a warning)`));
-  }
+function listCompared(rows: readonly ComparisonRow[], lines: string[], chalk: ChalkInstance): void {
   // a group that moved as one is said once; its cases stay in results.json, junit.xml and the reports' tables
-  const shifts = commonModeShifts(result).filter((s) => s.source === source);
-  for (const shift of shifts) lines.push(chalk.yellow(`  ! ${describeShift(shift)}`));
-  const inShift = (id: string, metric: string): boolean => shifts.some((s) => s.metric === metric && s.ids.has(id));
-  const listed = compared.filter(({ case: c, outcome }) => !inShift(c.id, outcome.metric));
-  const shown = listed.length <= MAX_COMPARED_LINES ? listed : listed.filter(({ outcome }) => outcome.verdict !== 'unchanged');
-  // the baseline's test is named in the line above the list, so its lines leave it out (a history's lines keep theirs)
-  const stated = new Map(source === 'baseline' ? [...evidenceFootnotes(shown.map(({ outcome }) => outcome)).keys()].map((method) => [method, '']) : []);
-  for (const { case: c, outcome: r } of shown) {
+  const listed = rows.filter((row) => !row.inShift);
+  const shown = listed.length <= MAX_COMPARED_LINES ? listed : listed.filter((row) => row.outcome.verdict !== 'unchanged');
+  for (const row of shown) {
+    const r = row.outcome;
     const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'unchanged' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
-    const values = r.againstValue === null || r.currentValue === null ? '' : `${formatMetric(r.metric, r.againstValue, c.params.test)} → ${formatMetric(r.metric, r.currentValue, c.params.test)}  `;
+    const values = row.againstValue === undefined || row.currentValue === undefined ? '' : `${row.againstValue} → ${row.currentValue}  `;
+    // the test is named in the section's line above the list, so a line leaves it out; an inconclusive one says what would decide it
+    const evidence = row.decide === undefined ? row.stats : `${row.stats}; ${row.decide}`;
     // the change beside medians that move the other way says why, in place
-    const opposite = oppositeChangeNote(r);
-    lines.push(`  ${mark} ${c.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${formatTolerance(r)})  ${chalk.dim(formatEvidence(r, stated))}${opposite === undefined ? '' : `  ${chalk.yellow(`(${opposite})`)}`}`);
+    lines.push(`  ${mark} ${row.case.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${row.tolerance})  ${chalk.dim(evidence)}${row.opposite === undefined ? '' : `  ${chalk.yellow(`(${row.opposite})`)}`}`);
   }
   if (shown.length < listed.length) lines.push(`  ✓ ${plural(listed.length - shown.length, 'more compared metric', 'more compared metrics')} unchanged`);
 }

@@ -30,6 +30,11 @@ export function displayUnit(metric: string, value: number, tests: readonly (Test
   return ladder.find((unit) => Math.abs(value) >= unit.factor) ?? ladder[ladder.length - 1] ?? { label: '', factor: 1 };
 }
 
+/** One display unit for a column (or axis) of a metric's values, chosen by the largest so the rows compare at a glance. */
+export function columnUnit(metric: string, values: readonly (number | undefined)[], tests: readonly (TestName | undefined)[] = []): DisplayUnit {
+  return displayUnit(metric, Math.max(0, ...values.filter((v): v is number => v !== undefined)), tests);
+}
+
 /** A number with three significant figures at most, no exponent: 35.2, 941, 0.41; below 0.1 two: 0.016 (not 0.02). */
 export function formatNumber(value: number): string {
   const magnitude = Math.abs(value);

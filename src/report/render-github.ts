@@ -3,7 +3,8 @@ import type { RunResult } from '../model/results.js';
 import { allCases, nothingComparedOf, type NothingCompared } from '../results/verdict.js';
 import { describeFailure, describeRegression, describeShift } from './report-text.js';
 import { describeNoise, noisyMetrics } from './noise.js';
-import { type CommonModeShift, commonModeShifts, type Failure, failureLocation, failuresOf } from './view-model.js';
+import { type CommonModeShift, commonModeShifts } from './comparison-view.js';
+import { type Failure, failureLocation, failuresOf } from './failure-view.js';
 import { plural } from '../model/words.js';
 
 /** GitHub shows at most 10 annotations of one type per step; the rest would vanish silently. */

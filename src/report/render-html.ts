@@ -1,9 +1,14 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
-import { type DisplayUnit, displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
+import { columnUnit, type DisplayUnit, formatDuration, formatNumber } from './format.js';
 import { shellQuote } from '../model/shell-quote.js';
-import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, caseSpread, showsSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type UnderLoad } from './view-model.js';
-import { AB_METHOD, baselineMethod, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, historyMethod, describeRegression, evidenceFootnotes, footnoteLines, formatBounds, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS, verdictWords } from './report-text.js';
+import { COMPARISON_COLUMNS, comparedMetrics, comparisonCell, comparisonHeading, comparisonView, FIGURE_COLUMNS, writeProse, type ComparisonNote, type ComparisonRow, type ComparisonView, type Prose, type ProseMarkup } from './comparison-view.js';
+import { failureLocation, failuresOf } from './failure-view.js';
+import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
+import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { caseSeries, deepestDip } from './series-view.js';
+import { sweepCharts } from './sweep-view.js';
+import { describeFailure, failureFootnotes, DIP_HEADING, DIP_MEANING, describeRegression, footnoteLines, formatDip, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
@@ -23,7 +28,7 @@ figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td:not(.text){white-space:nowrap}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}.failure{background:#ffebe9;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 span.why{display:block;white-space:normal;min-width:16em;max-width:22em;font-size:12px;font-weight:400;color:#57606a;text-align:left}
@@ -53,70 +58,63 @@ function whyOpposite(outcome: RegressionOutcome): string {
   return note === undefined ? '' : `<span class="why">${escapeHtml(note)}</span>`;
 }
 
-/** The same-run comparisons and the baseline: how they were judged, what differs, and every compared metric. */
-function renderComparison(result: RunResult): string {
-  const compared = comparedMetrics(result);
-  const comparison = result.comparison;
-  const history = result.history;
-  if (compared.length === 0 && comparison === undefined && history === undefined) return '';
-  const notes: string[] = [];
-  if (compared.some(({ outcome }) => outcome.source === 'control')) {
-    notes.push(`<p class="meta">${escapeHtml(AB_METHOD)}${result.seed === undefined ? '' : ` Order seed ${result.seed} (<code>--seed ${result.seed}</code> reproduces it).`}</p>`);
-  }
-  if (comparison !== undefined) {
-    notes.push(`<p class="meta">Baseline <code>${escapeHtml(comparison.baselineFile)}</code> from ${escapeHtml(comparison.baselineStartedAt)}. ${escapeHtml(baselineMethod(comparison.alpha))}</p>`);
-    if (comparison.environmentDifferences.length > 0) {
-      notes.push(`<p class="warning">The machine or setup differs from the baseline's: ${comparison.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline)}</code> → <code>${escapeHtml(d.current)}</code>`).join(', ')}. The figures were compared anyway.</p>`);
-    }
-    if (comparison.missingCases.length > 0) notes.push(`<p class="warning">${plural(comparison.missingCases.length, 'baseline case')} not run: ${escapeHtml(listIds(comparison.missingCases, 20, ''))}</p>`);
-    if (comparison.newCases.length > 0) notes.push(`<p class="meta">${plural(comparison.newCases.length, 'case')} without a baseline: ${escapeHtml(listIds(comparison.newCases, 20, ''))}</p>`);
-  }
-  if (history !== undefined) {
-    notes.push(`<p class="meta">${escapeHtml(`${describeHistory(history)} ${historyMethod()}`)}</p>`);
-    if (history.environmentDifferences.length > 0) {
-      notes.push(`<p class="warning">The machine or setup differs from the newest history entry's: ${history.environmentDifferences.map((d) => `${escapeHtml(d.field)} <code>${escapeHtml(d.baseline || '(none)')}</code> → <code>${escapeHtml(d.current || '(none)')}</code>`).join(', ')}. Read a change with that in mind.</p>`);
-    }
-  }
-  for (const shift of commonModeShifts(result)) notes.push(`<p class="warning"><strong>${escapeHtml(describeShift(shift).replace(/^t/, 'T'))}.</strong></p>`);
-  const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
-  if (inconclusive.length > 0) {
-    const items = listedInconclusive(compared).map(({ case: c, outcome }) => `<li><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(inconclusiveNote(outcome))}</li>`);
-    notes.push(`<div class="warning"><strong>${plural(inconclusive.length, 'comparison is', 'comparisons are')} inconclusive</strong> (${result.failOnInconclusive === true ? 'failed by --fail-on-inconclusive' : 'a warning, not a failure'}):<ul>${items.join('')}</ul></div>`);
-  }
-  const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
-  // what would decide an inconclusive comparison is said once, in the list above the table
-  const listed = new Set(listedInconclusive(compared).map(({ outcome }) => outcome));
-  // the case column stays in view when the wide table scrolls, as in the group tables
-  const [caseStyle] = stickyColumns(['case'], compared.map(({ case: c }) => [c.id]));
-  const rows = compared.map(({ case: c, outcome: r }) => {
-    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
-    const against = r.source === 'control' ? `control <code>${escapeHtml(r.against)}</code>` : escapeHtml(r.source);
-    return `<tr class="${r.verdict}${r.improved === true ? ' improved' : ''}"><td class="text">${escapeHtml(verdictWords(r))}</td><td class="text case" style="${caseStyle}"><code>${escapeHtml(c.id)}</code></td><td class="text">${r.metric}</td><td class="text">${against}</td><td>${escapeHtml(value(r.againstValue))}</td><td>${escapeHtml(value(r.currentValue))}</td><td${r.improved === true ? ' class="better"' : ''}>${formatOutcomeChange(r)}${whyOpposite(r)}</td><td>${escapeHtml(formatBounds(r))}</td><td>${formatTolerance(r)}</td><td class="text">${escapeHtml(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))}</td></tr>`;
+/** Prose in report.html: code spans in <code>, the rest escaped. */
+const HTML_PROSE: ProseMarkup = { code: (text) => `<code>${escapeHtml(text)}</code>`, text: escapeHtml, maxIds: 20 };
+
+const prose = (text: Prose): string => writeProse(text, HTML_PROSE);
+
+/** A note as a paragraph in its tone: its lead in bold, the advice after it, a list under it. */
+function renderNote(note: ComparisonNote): string {
+  const tone = note.tone === 'info' ? 'meta' : note.tone;
+  const text = prose(note.text);
+  const said = [...(note.lead === undefined ? [] : [`<strong>${escapeHtml(note.lead)}</strong>`]), ...(text === '' ? [] : [text])].join(' ');
+  const line = `${said}${note.advice === undefined ? '' : `. ${escapeHtml(note.advice)}`}`;
+  return note.items === undefined ? `<p class="${tone}">${line}</p>` : `<div class="${tone}">${line}<ul>${note.items.map((item) => `<li>${prose(item)}</li>`).join('')}</ul></div>`;
+}
+
+/** A row of the comparison table; the case column stays in view when the wide table scrolls. */
+function comparisonRow(row: ComparisonRow, caseStyle: string | undefined): string {
+  const cells = COMPARISON_COLUMNS.map((column) => {
+    const { text, aside } = comparisonCell(row, column);
+    const classes = [...(FIGURE_COLUMNS.has(column) ? [] : ['text']), ...(column === 'case' ? ['case'] : []), ...(column === 'change' && row.outcome.improved === true ? ['better'] : [])];
+    // under a change against medians that move the other way, why, wrapped under the figure
+    const why = aside === undefined ? '' : `<span class="why">${escapeHtml(aside)}</span>`;
+    return `<td${classes.length === 0 ? '' : ` class="${classes.join(' ')}"`}${column === 'case' ? ` style="${caseStyle}"` : ''}>${prose(text)}${why}</td>`;
   });
-  const title = comparisonTitle(new Set(compared.map(({ outcome }) => outcome.source)), comparison !== undefined, history !== undefined);
-  return [
-    `<h2>${title}</h2>`,
-    ...notes,
-    `<div class="scroll"><table class="comparison"><thead><tr><th class="text">verdict</th><th class="text case" style="${caseStyle}">case</th><th class="text">metric</th><th class="text">against</th><th>${(['control', 'baseline', 'history'] as const).filter((source) => compared.some(({ outcome }) => outcome.source === source)).join(' / ')}</th><th>current</th><th>change</th><th>bounds</th><th>tolerance</th><th class="text">evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
-    ...(footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
+  return `<tr class="${row.outcome.verdict}${row.outcome.improved === true ? ' improved' : ''}">${cells.join('')}</tr>`;
+}
+
+/** What the run was compared with, how each was judged, what differs, and every compared metric. */
+function renderComparison(view: ComparisonView): string {
+  const out: string[] = [];
+  for (const section of view.sections) out.push(`<h2>${escapeHtml(section.heading)}</h2>`, `<p class="meta">${prose(section.about)}</p>`, ...section.notes.map(renderNote));
+  out.push(...view.notes.map(renderNote));
+  if (view.rows.length === 0) return out.join('\n');
+  const [caseStyle] = stickyColumns(['case'], view.rows.map((row) => [row.case.id]));
+  const head = COMPARISON_COLUMNS.map((column) => `<th${FIGURE_COLUMNS.has(column) ? '' : ` class="text${column === 'case' ? ' case' : ''}"`}${column === 'case' ? ` style="${caseStyle}"` : ''}>${escapeHtml(comparisonHeading(view, column))}</th>`);
+  out.push(
+    `<div class="scroll"><table class="comparison"><thead><tr>${head.join('')}</tr></thead><tbody>${view.rows.map((row) => comparisonRow(row, caseStyle)).join('')}</tbody></table></div>`,
+    ...(view.footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(view.footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
     `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
-    historyTrends(compared),
-  ].join('\n');
+    historyTrends(view.rows),
+  );
+  return out.join('\n');
 }
 
 /** Beyond this many, judged metrics get no small trend (the comparison table still lists them all). */
 const MAX_SMALL_TRENDS = 60;
 
 /** A small trend per metric judged against the history: the earlier medians, and this run's highlighted at the end. */
-function historyTrends(compared: ReturnType<typeof comparedMetrics>): string {
+function historyTrends(compared: readonly ComparisonRow[]): string {
   const judged = compared.filter(({ outcome }) => outcome.source === 'history' && outcome.currentValue !== null && outcome.againstRuns.length > 0);
   if (judged.length === 0) return '';
-  const figures = judged.slice(0, MAX_SMALL_TRENDS).map(({ case: c, outcome }) => {
+  const figures = judged.slice(0, MAX_SMALL_TRENDS).map((row) => {
+    const { case: c, outcome } = row;
     const earlier = outcome.againstRuns.map((median, index) => ({ index, date: '', median, min: median, max: median }));
     const now = outcome.againstRuns.length;
     const current = { index: now, date: '', median: outcome.currentValue ?? 0, min: Math.min(...outcome.currentRuns), max: Math.max(...outcome.currentRuns) };
     const svg = renderTrendSvg({ case: c.id, metric: outcome.metric, points: [...earlier, current] }, [], { highlight: now, width: 320, height: 110 });
-    return `<figure class="trend"><figcaption><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(verdictWords(outcome))}</figcaption>${svg}</figure>`;
+    return `<figure class="trend"><figcaption><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(row.verdict)}</figcaption>${svg}</figure>`;
   });
   const more = judged.length > MAX_SMALL_TRENDS ? `<p class="meta">and ${judged.length - MAX_SMALL_TRENDS} more judged metrics (perfsuite history show draws them all)</p>` : '';
   return `<h3>Against the history</h3><p class="meta">Each judged metric: the medians of the earlier runs it was judged against, oldest first, and this run (highlighted, with the spread of its runs).</p><div class="trends">${figures.join('')}</div>${more}`;
@@ -153,9 +151,7 @@ function seriesCharts(view: GroupView): string {
 
 /** Idle → loaded, side by side: the idle and loaded values and the change (red when worse), then the load's throughput. */
 function renderUnderLoad({ suite, pairs }: UnderLoad): string {
-  const units = new Map<MetricName, DisplayUnit>(
-    [...UNDER_LOAD_METRICS, 'load_throughput' as const].map((m) => [m, displayUnit(m, Math.max(0, ...pairs.flatMap((p) => [p.idle.metrics[m] ?? 0, p.loaded.metrics[m] ?? 0])))]),
-  );
+  const units = new Map<MetricName, DisplayUnit>([...UNDER_LOAD_METRICS, 'load_throughput' as const].map((m) => [m, columnUnit(m, pairs.flatMap((p) => [p.idle.metrics[m], p.loaded.metrics[m]]))]));
   const label = (m: MetricName): string => `${m} (${escapeHtml(units.get(m)?.label ?? '')})`;
   const value = (m: MetricName, v: number | undefined): string => (v === undefined ? '—' : formatNumber(v / (units.get(m)?.factor ?? 1)));
   const rows = pairs.map((pair) => {
@@ -192,7 +188,7 @@ function stickyColumns(heads: readonly string[], rows: readonly (readonly string
 
 function renderGroup(view: GroupView): string {
   const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
-  const units = new Map(view.metrics.map((m) => [m, displayUnit(m, Math.max(...view.cases.map((c) => c.metrics[m] ?? 0)), view.cases.map((c) => c.params.test))]));
+  const unitOf = columnUnits(view);
   const notes = view.cases.map((c) => {
     const missed = c.thresholds.filter((t) => !t.passed).map((t) => `missed ${t.metric} ${t.expression}`);
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
@@ -209,7 +205,7 @@ function renderGroup(view: GroupView): string {
     '<th class="text">status</th>',
     // a parameter's or a metric's name may break after an underscore, so a table of many columns fits the page
     ...(view.swept.length === 0 ? [`<th class="text case" style="${sticky[0]}">case</th>`] : view.swept.map((p, i) => `<th class="text case" style="${sticky[i]}">${p.replaceAll('_', '_<wbr>')}</th>`)),
-    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(units.get(m)?.label ?? '')})</th>`),
+    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(unitOf(m).label)})</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
     ...(hasNotes ? ['<th class="text">note</th>'] : []),
@@ -219,7 +215,7 @@ function renderGroup(view: GroupView): string {
     const params = identity[i] ?? [];
     const warnings = (noise[i] ?? []).map((tag) => `<span class="noisy">⚠ ${escapeHtml(tag)}</span>`);
     const note = hasNotes ? `<td class="text">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>` : '';
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, units.get(m)?.factor ?? 1, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')
@@ -245,6 +241,7 @@ export function renderHtml(result: RunResult): string {
   const verdict = verdictOf(result);
   const env = result.environment;
   const failures = failuresOf(result);
+  const comparison = comparisonView(result);
   const failureMarks = failureFootnotes(failures, comparedMetrics(result).map(({ outcome }) => outcome));
   const failureRows = failures.map((f) => {
     const where = failureLocation(f);
@@ -278,16 +275,9 @@ export function renderHtml(result: RunResult): string {
 netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
 ${mergeNotes(result, '').map((note) => `<p class="warning">${escapeHtml(note)}</p>`).join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>${failureMarks.size > 0 ? `\n<p class="meta footnotes">${footnoteLines(failureMarks).map(escapeHtml).join('<br>')}</p>` : ''}`}
-${renderComparison(result)}
+${comparison === undefined ? '' : renderComparison(comparison)}
 ${suites.join('\n')}
 </body>
 </html>
 `;
-}
-
-/** "Compared with the control, in the same run", "… with the baseline", "… with the control and the history". */
-function comparisonTitle(sources: ReadonlySet<string>, baseline: boolean, history: boolean): string {
-  const parts = [sources.has('control') ? 'the control' : '', baseline ? 'the baseline' : '', history ? 'the history' : ''].filter((p) => p !== '');
-  if (parts.length === 1 && parts[0] === 'the control') return 'Compared with the control, in the same run';
-  return `Compared with ${parts.slice(0, -1).join(', ')}${parts.length > 1 ? ' and ' : ''}${parts.at(-1) ?? 'the control'}`;
 }

@@ -1,10 +1,15 @@
-import { METRICS, type MetricName } from '../model/metrics.js';
+import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
-import { displayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
-import { listedInconclusive, caseName, caseSeries, commonModeShifts, comparedMetrics, deepestDip, deltaMetrics, failureLocation, failuresOf, groupsOf, loadEffect, paramText, showsSpread, caseSpread, spreadMetric, sweepCharts, UNDER_LOAD_METRICS, underLoadPairs, type GroupView, type SweepChart, type UnderLoad } from './view-model.js';
-import { AB_METHOD, baselineMethod, describeDifferences, describeFailure, describeHistory, failureFootnotes, describeShift, DIP_HEADING, DIP_MEANING, historyMethod, formatBounds, evidenceFootnotes, footnoteLines, formatDip, formatEvidence, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, inconclusiveNote, listIds, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND, verdictWords } from './report-text.js';
+import { displayUnit, formatDuration, formatMetric, formatNumber, type DisplayUnit } from './format.js';
+import { COMPARISON_COLUMNS, comparedMetrics, comparisonCell, comparisonHeading, comparisonView, writeProse, type ComparisonNote, type ComparisonView } from './comparison-view.js';
+import { failureLocation, failuresOf } from './failure-view.js';
+import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
+import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { caseSeries, deepestDip } from './series-view.js';
+import { sweepAxisName, sweepCharts, sweepXLabel, type SweepChart } from './sweep-view.js';
+import { cell, code, MARKDOWN_PROSE } from './markdown-text.js';
+import { describeFailure, failureFootnotes, DIP_HEADING, DIP_MEANING, footnoteLines, formatDip, formatLoadChange, formatSpread, formatOutcomeChange, mergeNotes, oppositeChangeNote, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
-import { sweepAxisName, sweepXLabel } from './view-model.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
 import { noiseTag, noisyMetrics } from './noise.js';
 import { retryNote } from './retry-note.js';
@@ -24,15 +29,6 @@ const MAX_FAILURE_ROWS = 50;
 /** A group table longer than this folds away, so a 500-case report still reads top to bottom. */
 const FOLD_ROWS = 25;
 const MAX_CHARTS_PER_GROUP = 3;
-
-/** Text safe inside a Markdown table cell. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replaceAll('`', "'")}\``;
-}
 
 /** The verdict, the counts and the machine, in two lines. */
 function renderHead(result: RunResult, verdict: Verdict): string {
@@ -114,19 +110,14 @@ function renderChart(chart: SweepChart): string | undefined {
   return out.join('\n');
 }
 
-/** Each metric column's display unit, chosen from the column's largest value so the rows compare at a glance. */
-function columnUnits(view: GroupView): Map<MetricName, ReturnType<typeof displayUnit>> {
-  return new Map(view.metrics.map((metric) => [metric, displayUnit(metric, Math.max(...view.cases.map((c) => c.metrics[metric] ?? 0)), view.cases.map((c) => c.params.test))]));
-}
-
-function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, ReturnType<typeof displayUnit>>, hasSeries: boolean): string {
+function renderRow(view: GroupView, c: CaseResult, unitOf: (metric: MetricName) => DisplayUnit, hasSeries: boolean): string {
   const failed = new Set(c.thresholds.filter((t) => !t.passed).map((t) => t.metric));
   const params = view.swept.map((p) => cell(paramText(c, p)) || '—');
   const spreadOf = spreadMetric(view);
   const metrics = view.metrics.map((metric) => {
     const value = c.metrics[metric];
     if (value === undefined) return failed.has(metric) ? '**missing**' : '—';
-    const text = formatNumber(value / (units.get(metric)?.factor ?? 1));
+    const text = formatNumber(value / unitOf(metric).factor);
     const spread = metric === spreadOf ? caseSpread(view, c) : undefined;
     const shown = spread === undefined ? text : `${text} ${formatSpread(spread)}`;
     return failed.has(metric) ? `**${shown}** ❌` : shown;
@@ -150,18 +141,18 @@ function renderRow(view: GroupView, c: CaseResult, units: Map<MetricName, Return
 }
 
 function renderGroup(view: GroupView): string {
-  const units = columnUnits(view);
+  const unitOf = columnUnits(view);
   const hasSeries = view.cases.some((c) => caseSeries(c) !== undefined);
   const failed = view.cases.filter((c) => c.status !== 'pass').length;
   const header = [
     '',
     ...(view.swept.length === 0 ? ['case'] : view.swept),
-    ...view.metrics.map((m) => `${m} (${units.get(m)?.label ?? METRICS[m].unit})`),
+    ...view.metrics.map((m) => `${m} (${unitOf(m).label})`),
     ...deltaMetrics(view).map((m) => `Δ ${m}`),
     ...(hasSeries ? [DIP_HEADING] : []),
     'note',
   ];
-  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, units, hasSeries))].join('\n');
+  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, unitOf, hasSeries))].join('\n');
   const charts = sweepCharts(view)
     .map(renderChart)
     .filter((chart): chart is string => chart !== undefined)
@@ -189,68 +180,45 @@ function renderUnderLoad({ pairs }: UnderLoad): string {
 }
 
 const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', inconclusive: '❔', unchanged: '✅', 'not-compared': '➖' };
+const NOTE_MARK: Readonly<Record<ComparisonNote['tone'], string>> = { info: '', warning: '⚠️ ', failure: '❌ ' };
 
-/** The same-run comparisons and the baseline: how they were judged, what differs, and which stayed inconclusive. */
-function renderComparison(result: RunResult): string {
+/** A note as a quote: its lead in bold, the advice after it, a list under it. */
+function renderNote(note: ComparisonNote): string {
+  const text = writeProse(note.text, MARKDOWN_PROSE);
+  const said = [...(note.lead === undefined ? [] : [`**${note.lead}**`]), ...(text === '' ? [] : [text])].join(' ');
+  const line = `> ${NOTE_MARK[note.tone]}${said}${note.advice === undefined ? '' : `. ${note.advice}`}`;
+  return note.items === undefined ? `${line}\n` : [line, '>', ...note.items.map((item) => `> - ${writeProse(item, MARKDOWN_PROSE)}`), ''].join('\n');
+}
+
+/** What the run was compared with, how each was judged, what differs, and which comparisons stayed inconclusive. */
+function renderComparison(view: ComparisonView): string {
   const out: string[] = [];
-  const compared = comparedMetrics(result);
-  if (compared.some(({ outcome }) => outcome.source === 'control')) {
-    out.push('### Compared with the control, in the same run', '', `${AB_METHOD}${result.seed === undefined ? '' : ` Order seed ${result.seed} (\`--seed ${result.seed}\` reproduces it).`}`, '');
-  }
-  const comparison = result.comparison;
-  if (comparison !== undefined) {
-    out.push('### Compared with the baseline', '', `Baseline ${code(comparison.baselineFile)} from ${comparison.baselineStartedAt}. ${baselineMethod(comparison.alpha)}`, '');
-    if (comparison.environmentDifferences.length > 0) {
-      out.push(`> ⚠️ **The machine or setup differs from the baseline's:** ${comparison.environmentDifferences.map((d) => `${d.field} ${code(d.baseline)} → ${code(d.current)}`).join(', ')}. The figures were compared anyway; read them with that in mind.`, '');
-    }
-    if (comparison.missingCases.length > 0) out.push(`> ${plural(comparison.missingCases.length, 'baseline case was', 'baseline cases were')} not run: ${listIds(comparison.missingCases)}`, '');
-    if (comparison.newCases.length > 0) out.push(`> ${plural(comparison.newCases.length, 'case has', 'cases have')} no baseline: ${listIds(comparison.newCases)}`, '');
-  }
-  const history = result.history;
-  if (history !== undefined) {
-    out.push('### Compared with the history', '', `${describeHistory(history)} ${historyMethod()}`, '');
-    if (history.environmentDifferences.length > 0) {
-      out.push(`> ⚠️ **The machine or setup differs from the newest history entry's:** ${describeDifferences(history.environmentDifferences, code)}. Read a change with that in mind.`, '');
-    }
-  }
-  for (const shift of commonModeShifts(result)) out.push(`> ⚠️ **${describeShift(shift).replace(/^t/, 'T')}.**`, '');
-  // under the heading of what was compared, never loose under the failures
-  const inconclusive = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive');
-  if (inconclusive.length > 0) {
-    out.push(`> ⚠️ **${plural(inconclusive.length, 'comparison is', 'comparisons are')} inconclusive** (not failed${result.failOnInconclusive === true ? ', except under --fail-on-inconclusive, which fails them' : ''}):`, '>');
-    const listed = listedInconclusive(compared);
-    for (const { case: c, outcome } of listed) out.push(`> - ${code(c.id)} ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`);
-    if (inconclusive.length > listed.length) out.push(`> - and ${inconclusive.length - listed.length} more`);
-    out.push('');
-  }
+  for (const section of view.sections) out.push(`### ${section.heading}`, '', writeProse(section.about, MARKDOWN_PROSE), '', ...section.notes.map(renderNote));
+  out.push(...view.notes.map(renderNote));
   return out.join('\n');
 }
 
 /** Every compared metric with its evidence: a section of its own, so a byte budget can leave it out. */
-function renderComparisonTable(result: RunResult): string {
-  const out: string[] = [];
-  const compared = comparedMetrics(result);
-  const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
-  // what would decide an inconclusive comparison is said once, in the list above the table
-  const listed = new Set(listedInconclusive(compared).map(({ outcome }) => outcome));
-  const rows = compared.map(({ case: c, outcome: r }) => {
-    const value = (v: number | null): string => (v === null ? '—' : formatMetric(r.metric, v, c.params.test));
-    const bounds = formatBounds(r);
-    const opposite = oppositeChangeNote(r);
-    return `| ${r.improved === true ? '🟢' : COMPARE_MARK[r.verdict]} ${verdictWords(r)} | ${code(c.id)} | ${r.metric} | ${cell(againstText(r))} | ${value(r.againstValue)} | ${value(r.currentValue)} | ${formatOutcomeChange(r)}${bounds === '' ? '' : ` ${bounds}`}${opposite === undefined ? '' : ` (${opposite})`} | ${formatTolerance(r)} | ${cell(formatEvidence(r, footnotes, { inconclusiveNote: !listed.has(r) }))} |`;
+function renderComparisonTable(view: ComparisonView): string {
+  if (view.rows.length === 0) return '';
+  const prose = (text: Parameters<typeof writeProse>[0]): string => cell(writeProse(text, MARKDOWN_PROSE));
+  const rows = view.rows.map((row) => {
+    const cells = COMPARISON_COLUMNS.map((column) => {
+      const { text, aside } = comparisonCell(row, column);
+      return `${prose(text)}${aside === undefined ? '' : ` (${cell(aside)})`}`;
+    });
+    const mark = row.outcome.improved === true ? '🟢' : COMPARE_MARK[row.outcome.verdict];
+    return `| ${mark} ${cells.join(' | ')} |`;
   });
-  if (rows.length > 0) {
-    const table = ['| verdict | case | metric | against | control / baseline / history | current | change [bounds] | tolerance | evidence |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
-    out.push(rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table, '');
-    if (footnotes.size > 0) out.push(footnoteLines(footnotes).join('  \n'), '');
-    out.push(VERDICT_LEGEND, '');
-  }
-  return out.join('\n');
-}
-
-/** Who a metric was compared with: the control's axis value and id, or the baseline. */
-function againstText(r: RegressionOutcome): string {
-  return r.source === 'control' ? `control ${code(r.against)}` : r.source;
+  const head = COMPARISON_COLUMNS.map((column) => comparisonHeading(view, column));
+  const table = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows].join('\n');
+  return [
+    rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table,
+    '',
+    ...(view.footnotes.size > 0 ? [footnoteLines(view.footnotes).join('  \n'), ''] : []),
+    VERDICT_LEGEND,
+    '',
+  ].join('\n');
 }
 
 /** report.md: the verdict first, then failures with observed vs expected, then a table (and sweep charts) per group. */
@@ -258,8 +226,9 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const verdict = verdictOf(result);
   const views = groupsOf(result);
   const spreadNote = showsSpread(views) ? `_${SPREAD_MEANING}._\n` : '';
-  const fixed = [renderHead(result, verdict), renderFailures(result), renderComparison(result), spreadNote].filter((s) => s !== '').join('\n');
-  const comparedTable = renderComparisonTable(result);
+  const comparison = comparisonView(result);
+  const fixed = [renderHead(result, verdict), renderFailures(result), comparison === undefined ? '' : renderComparison(comparison), spreadNote].filter((s) => s !== '').join('\n');
+  const comparedTable = comparison === undefined ? '' : renderComparisonTable(comparison);
   const sections: string[] = comparedTable === '' ? [] : [comparedTable];
   const underLoad = underLoadPairs(result);
   let suiteName: string | undefined;

@@ -2,6 +2,7 @@ import type { ChangePoint, TrendPoint, TrendReport, TrendSeries } from '../model
 import { isJudgedInPoints, isMetricName, METRICS } from '../model/metrics.js';
 import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from './format.js';
 import { formatChange, formatJudged, formatP } from './report-text.js';
+import { cell, code } from './markdown-text.js';
 import { escapeHtml, niceScale, round, textWidth } from './svg-charts.js';
 import { plural } from '../model/words.js';
 
@@ -304,15 +305,6 @@ ${sections.length === 0 ? '<p class="none">The history has no measured series.</
 
 function isHigherBetter(metric: string): boolean {
   return isMetricName(metric) && METRICS[metric].better === 'higher';
-}
-
-/** Text safe inside a Markdown table cell. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replaceAll('`', "'")}\``;
 }
 
 /** Text safe inside a double-quoted Mermaid string. */

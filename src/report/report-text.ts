@@ -1,11 +1,13 @@
 import { HISTORY_WINDOW, LEARNING_WINDOW, MIN_AUTO_BAND } from '../compare/judge-history.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { FENCE_IQRS, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
-import type { HistoryComparison, RegressionOutcome, RunResult, SetupDifference, ThresholdOutcome } from '../model/results.js';
+import type { HistoryComparison, RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import { formatMetric, formatSignificant } from './format.js';
-import type { CommonModeShift, Dip, Failure } from './view-model.js';
+import type { CommonModeShift } from './comparison-view.js';
+import type { Failure } from './failure-view.js';
+import type { Dip } from './series-view.js';
 import { plural } from '../model/words.js';
 
 /** The sentences every report shares, so the console, Markdown, HTML, JUnit and annotations say the same thing. */
@@ -235,11 +237,6 @@ export function historyMethod(alpha: number = SIGNIFICANCE_LEVEL): string {
 export function describeHistory(history: HistoryComparison): string {
   const newest = history.latestDate === undefined ? '' : `, newest from ${history.latestDate}${history.latestCommit === undefined ? '' : ` (commit ${history.latestCommit.slice(0, 8)})`}`;
   return `History ${history.file}: ${plural(history.entries, 'entry', 'entries')}, ${history.sameFingerprintEntries} from a machine like this one${newest}.`;
-}
-
-/** Setup differences in one line: `kernel 6.1 → 6.18, pr-ab ${LINK_RATE} 200mbit → 180mbit`. */
-export function describeDifferences(differences: readonly SetupDifference[], quote: (text: string) => string = (t) => t): string {
-  return differences.map((d) => `${d.field} ${quote(d.baseline === '' ? '(none)' : d.baseline)} → ${quote(d.current === '' ? '(none)' : d.current)}`).join(', ');
 }
 
 /** "The whole group pr/bulk moved −31.0% in throughput against the baseline (12 of 12 compared cases): …". */

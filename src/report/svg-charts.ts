@@ -2,7 +2,8 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
 import { displayUnit, formatMetric, formatNumber, formatSignificant } from './format.js';
 import { formatDip } from './report-text.js';
-import { sweepAxisName, sweepXLabel, sweepXName, type CaseSeries, type Dip, type SweepChart, type SweepLimit, type SweepX } from './view-model.js';
+import type { CaseSeries, Dip } from './series-view.js';
+import { sweepAxisName, sweepXLabel, sweepXName, type SweepChart, type SweepLimit, type SweepX } from './sweep-view.js';
 import { plural } from '../model/words.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
+import { baselineMethod } from '../../src/report/report-text.js';
 import type { RunResult } from '../../src/model/results.js';
 import { perfsuiteInProcess, projectRoot, tempDir } from '../helpers.js';
 import { sweepAndBaseline, syntheticRun } from '../report/fixtures.js';
@@ -260,11 +261,10 @@ describe('perfsuite compare and --baseline', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
     const lines = result.stdout.split('\n');
-    const start = lines.findIndex((line) => line.startsWith('baseline baseline.json ('));
-    expect(lines[start]).toBe(
-      'baseline baseline.json (2026-11-26T13:27:39.135Z); regressed = worse beyond the tolerance and one-sided Mann–Whitney U p ≤ 0.01; unchanged = the 99% bound on the change is inside the tolerance; inconclusive = neither; the change is the Hodges–Lehmann estimate over every pair of runs, not the ratio of the medians',
-    );
-    expect(lines[start + 1]).toBe("  ! machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657");
+    const start = lines.findIndex((line) => line.startsWith('Baseline baseline.json from '));
+    // what the baseline was and how it was judged, in the words of report.md and report.html
+    expect(lines[start]).toBe(`Baseline baseline.json from 2026-11-26T13:27:39.135Z. ${baselineMethod(0.01)}`);
+    expect(lines[start + 1]).toBe("  ! the machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657");
     expect(lines[start + 2]).toBe('  ! 1 baseline case not run: sweep/unreachable');
     expect(lines[start + 3]).toBe('  - 1 case without a baseline: sweep/udp[send_size=1K]');
     // the whole bulk group moved −16.7%: said once, its six cases stay in results.json and the reports' tables

@@ -79,7 +79,7 @@ describe('report.html in headless Chromium', () => {
   it('shows the comparison with the baseline: differences called out, regressed metrics tinted, inconclusive ones a warning, Δ columns', async () => {
     const page = await open(renderHtml(comparedSweep()));
     expect(await page.locator('h2', { hasText: 'Compared with' }).allInnerTexts()).toEqual(['Compared with the baseline']);
-    expect(await page.locator('p.warning').first().innerText()).toBe("The machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway.");
+    expect(await page.locator('p.warning').first().innerText()).toBe("The machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway; read them with that in mind.");
     const rows = page.locator('table.comparison tbody tr');
     expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual([
       ...Array<string>(6).fill('regressed'),
@@ -95,7 +95,7 @@ describe('report.html in headless Chromium', () => {
     const regressed = page.locator('table.comparison tr.regressed');
     expect(await regressed.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
     expect(await regressed.first().innerText()).toBe(
-      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7%\t[−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹',
+      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7% [−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹',
     );
     // the method repeated on every row, once under the table
     expect(await page.locator('p.footnotes').allInnerTexts()).toEqual(['¹ one-sided Mann–Whitney U, α = 0.01', '¹ one-sided Mann–Whitney U, α = 0.01']);
@@ -106,7 +106,7 @@ describe('report.html in headless Chromium', () => {
     // an improvement beyond the tolerance is green in the comparison table
     const improved = page.locator('table.comparison tr.improved');
     expect(await improved.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(218, 251, 225)');
-    expect(await improved.locator('td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1%', 'rgb(26, 127, 55)']);
+    expect(await improved.locator('td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1% [+10.9%, +11.4%]', 'rgb(26, 127, 55)']);
     // each case's spread, explained once; a noisy case warned in its note
     expect(await page.locator('p.spread-note').count()).toBe(1);
     // the error bars of the charts are said there too: a static page has no tooltips to explain them
@@ -137,7 +137,7 @@ describe('report.html in headless Chromium', () => {
     const rows = page.locator('table.comparison tbody tr');
     expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual(['regressed', 'unchanged', 'inconclusive']);
     expect(await rows.first().innerText()).toBe(
-      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00%\t[−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds¹',
+      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00% [−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds¹',
     );
     expect(await page.locator('tr[data-case="ab/bulk[server=head]"] td.miss').allInnerTexts()).toEqual(['−5.00%']);
     await page.close();
@@ -420,7 +420,7 @@ describe('report.html counts in words', () => {
   it('says "1 baseline case not run" and "2 cases without a baseline", not "case(s)"', () => {
     const run = comparedSweep();
     const html = renderHtml({ ...run, comparison: { ...run.comparison!, missingCases: ['sweep/old'], newCases: ['sweep/a', 'sweep/b'] } });
-    expect(html).toContain('1 baseline case not run: sweep/old');
-    expect(html).toContain('2 cases without a baseline: sweep/a, sweep/b');
+    expect(html).toContain('1 baseline case not run: <code>sweep/old</code>');
+    expect(html).toContain('2 cases without a baseline: <code>sweep/a</code>, <code>sweep/b</code>');
   });
 });

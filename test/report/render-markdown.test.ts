@@ -109,7 +109,7 @@ describe('report.md against a baseline', () => {
     const lines = md.split('\n');
     expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 2 comparisons inconclusive (a warning: see the notes)');
     expect(md).toContain('> ⚠️ **The machine or setup differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
-    expect(md).toContain('> 1 case has no baseline: `sweep/udp[send_size=1K]`');
+    expect(md).toContain('> 1 case without a baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
     expect(md).toContain(
       '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% [−19.0%, −14.3%] | 5% | p = 0.004, 5 vs 5 runs¹ |',
@@ -136,7 +136,7 @@ describe('report.md against a baseline', () => {
     );
     expect(md).toContain('| ➖ not compared | `sweep/udp[send_size=1K]` | throughput | baseline | — | 2.39 Gbit/s | — | 5% | the baseline has no case with this id |');
     // the inconclusive ones are a warning under the comparison's heading, not failures
-    const warning = lines.indexOf('> ⚠️ **2 comparisons are inconclusive** (not failed):');
+    const warning = lines.indexOf('> ⚠️ **2 comparisons are inconclusive** (a warning, not a failure):');
     expect(heading).toBeGreaterThan(lines.indexOf('### Failures (10)'));
     expect(warning).toBeGreaterThan(heading);
     expect(warning).toBeLessThan(lines.findIndex((line) => line.startsWith('| verdict |')));
@@ -179,7 +179,7 @@ describe('report.md of a same-run comparison (A/B)', () => {
     expect(heading).toBeGreaterThan(lines.indexOf('### Failures (1)'));
     expect(md).not.toContain('### Compared with the baseline');
     expect(lines[heading + 2]).toMatch(/^Each candidate was measured interleaved with its control: .* Order seed 42 \(`--seed 42` reproduces it\)\.$/);
-    expect(lines[heading + 4]).toBe('> ⚠️ **1 comparison is inconclusive** (not failed):');
+    expect(lines[heading + 4]).toBe('> ⚠️ **1 comparison is inconclusive** (a warning, not a failure):');
     expect(lines[heading + 6]).toMatch(/^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/);
     expect(md).toContain('| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ |');
     expect(lines).toContain('¹ paired sign test on per-round ratios, α = 0.01');

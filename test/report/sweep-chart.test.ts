@@ -4,7 +4,7 @@ import type { RunResult } from '../../src/model/results.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSweepSvg } from '../../src/report/svg-charts.js';
-import type { SweepChart } from '../../src/report/view-model.js';
+import type { SweepChart } from '../../src/report/sweep-view.js';
 import { expectSweepChartsTidy, expectTidy, isInside, layoutOf, overlaps, useBrowser, type Box } from './browser.js';
 import { comparedSweep, recordedSweep, syntheticRun } from './fixtures.js';
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { caseSeries, deepestDip, seriesMean, failuresOf, groupsOf, loadEffect, paramLabel, sweepAxisName, sweepCharts, sweepXLabel, sweepXName, underLoadPairs } from '../../src/report/view-model.js';
+import { failuresOf } from '../../src/report/failure-view.js';
+import { groupsOf, paramLabel } from '../../src/report/group-view.js';
+import { loadEffect, underLoadPairs } from '../../src/report/load-view.js';
+import { caseSeries, deepestDip, seriesMean } from '../../src/report/series-view.js';
+import { sweepAxisName, sweepCharts, sweepXLabel, sweepXName } from '../../src/report/sweep-view.js';
 import { verdictOf } from '../../src/results/verdict.js';
 import type { CaseResult, RunResult } from '../../src/model/results.js';
 import type { SeriesPoint } from '../../src/model/netperf-outcome.js';
