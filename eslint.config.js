@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN §9: imports inside src/ point only down the layers (lint/layers.js), and no file imports itself in a circle
+    // docs/architecture.md: imports inside src/ point only down the layers (lint/layers.js), and no file imports itself in a circle
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX, perfsuite: layersPlugin },
     settings: {

@@ -27,7 +27,7 @@ if (unavailable !== undefined) {
   process.exit(0);
 }
 
-// both arms' netperf on CPU 0 and netserver on CPU 1, as the README advises for compare: groups (--unpinned: neither)
+// both arms' netperf on CPU 0 and netserver on CPU 1, as docs/judging.md advises for compare: groups (--unpinned: neither)
 const PINNED = args.includes('--unpinned') || cpus().length < 2 ? '' : ', cpu_affinity: { local: 0, remote: 1 }';
 const only = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1]?.split(',')) : undefined;
 const wanted = (scenario) => only === undefined || only.has(scenario);

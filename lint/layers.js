@@ -1,4 +1,4 @@
-// The layers of src/ (DESIGN §9), written once: the lint rule below enforces them, README's picture shows them.
+// The layers of src/, written once: the lint rule below enforces them, docs/architecture.md's picture shows them.
 import path from 'node:path';
 
 /** Top to bottom. A folder imports only folders on lower lines; folders on one line never import each other. */
@@ -30,7 +30,7 @@ function folderOf(file, srcDir) {
 const layersRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'imports inside src/ point only down the layers of DESIGN §9' },
+    docs: { description: 'imports inside src/ point only down the layers of docs/architecture.md' },
     schema: [{ type: 'object', properties: { src: { type: 'string' } }, additionalProperties: false }],
     messages: {
       up: "{{from}}/ may not import {{to}}/ ({{spec}}): {{to}}/ is a layer above it. Imports point only down: {{picture}}. Move the shared piece down (types to model/, statistics to stats/).",

@@ -50,7 +50,7 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `plan --json` (DESIGN §4), yielded in pieces so a 100,000-case plan never sits in memory as one string. */
+/** `plan --json` (docs/commands.md, "plan"), in pieces so a 100,000-case plan never sits in memory as one string. */
 export function* renderPlanJson(
   plan: { readonly cases: Iterable<PlannedCase>; readonly summary: () => Pick<Plan, 'servers' | 'estimatedSeconds'> },
   selection?: Selection,

@@ -13,7 +13,7 @@ export interface CliIo {
   readonly isTTY: boolean;
 }
 
-/** The exit code a command earned; when several are reported, the highest wins (DESIGN §4). */
+/** The exit code a command earned; when several are reported, the highest wins (docs/ci.md, "Exit codes"). */
 export type Exit = (code: number) => void;
 
 export const processIo: CliIo = {

@@ -33,7 +33,10 @@ export interface ArmJudgeOptions {
   readonly rounds?: { readonly min: number; readonly max: number };
 }
 
-/** Judges each `regression:` tolerance of a candidate on its per-round pairs with the control (DESIGN §7). */
+/**
+ * Judges each `regression:` tolerance of a candidate on its per-round pairs with the control (docs/judging.md, "The
+ * same-run A/B gate").
+ */
 export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions = {}): RegressionOutcome[] {
   return (candidate.regression ?? []).map((tolerance) => judgeOne(tolerance, control, candidate, options));
 }

@@ -46,13 +46,14 @@ export function judgeAgainstHistory(current: CaseResult, entries: readonly Histo
 }
 
 /**
- * The current runs against the distribution of earlier medians of the same case and metric (DESIGN §8): entries of this
- * machine's fingerprint when there are at least MIN_LEARNING_ENTRIES, else all entries (said in the note); the newest
- * HISTORY_WINDOW of them, since what matters is what the software and the machines are like now. The test is a
- * Student-t prediction test of this run's median against those medians (src/stats/judge-change.ts judgeAgainstLevels):
- * the unit is one run, whose level carries the run-to-run (day-to-day, machine-to-machine) variation a single stored
- * baseline never shows. The tolerance is the larger of the written percentage and the band learned from
- * the same medians (src/stats/learned-tolerance.ts), at least MIN_AUTO_BAND with `auto`.
+ * The current runs against the distribution of earlier medians of the same case and metric (docs/judging.md, "History
+ * and provenance"): entries of this machine's fingerprint when there are at least MIN_LEARNING_ENTRIES, else all
+ * entries (said in the note); the newest HISTORY_WINDOW of them, since what matters is what the software and the
+ * machines are like now. The test is a Student-t prediction test of this run's median against those medians
+ * (src/stats/judge-change.ts judgeAgainstLevels): the unit is one run, whose level carries the run-to-run (day-to-day,
+ * machine-to-machine) variation a single stored baseline never shows. The tolerance is the larger of the written
+ * percentage and the band learned from the same medians (src/stats/learned-tolerance.ts), at least MIN_AUTO_BAND with
+ * `auto`.
  */
 function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
   const { metric } = tolerance;

@@ -41,8 +41,9 @@ export function netperfInstallHint(): string {
 }
 
 /**
- * Where this run came from (DESIGN §8): the commit and ref (GitHub's variables, else `git` in the first suite's
- * directory), the CI run and runner image, every suite's `${NAME}` values and every server's effective spec.
+ * Where this run came from (docs/judging.md, "History and provenance"): the commit and ref (GitHub's variables, else
+ * `git` in the first suite's directory), the CI run and runner image, every suite's `${NAME}` values and every server's
+ * effective spec.
  */
 export async function describeProvenance(perfsuiteVersion: string, suites: readonly SuiteSpec[], servers: readonly PlannedServer[], options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string }): Promise<Provenance> {
   const { env } = options;

@@ -1,6 +1,7 @@
 /**
- * A server's `setup:` and `teardown:` commands (DESIGN §6, §10): argv lists run on this host, or inside the server's
- * namespace, never through a shell, each with a timeout, with the server described in the environment.
+ * A server's `setup:` and `teardown:` commands (docs/suite-format.md, "Setup and teardown commands"): argv lists run on
+ * this host, or inside the server's namespace, never through a shell, each with a timeout, with the server described in
+ * the environment.
  *
  * Each command runs with the suite's directory as its cwd (so `./ci/setup.sh` is the suite's) and the variables added
  * to perfsuite's environment.

@@ -1,6 +1,6 @@
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 
-/** Exit codes of the CLI (DESIGN §4); when several apply, the highest wins. */
+/** Exit codes of the CLI (docs/ci.md, "Exit codes"); when several apply, the highest wins. */
 export const ExitCode = {
   ok: 0,
   failed: 1,

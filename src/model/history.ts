@@ -1,6 +1,9 @@
 import type { Environment } from './results.js';
 
-/** What a run was measured from, so a changed setup is never read as a regression (DESIGN §8). */
+/**
+ * What a run was measured from, so a changed setup is never read as a regression (docs/judging.md, "History and
+ * provenance").
+ */
 export interface Provenance {
   readonly perfsuiteVersion: string;
   /** Git commit the suites were run from: `GITHUB_SHA`, else `git rev-parse HEAD` where the first suite lives. */
@@ -84,7 +87,7 @@ export interface ChangePoint {
   readonly p: number;
 }
 
-/** `history show --json` (DESIGN §8). */
+/** `history show --json` (docs/judging.md, "History and provenance"). */
 export interface TrendReport {
   readonly series: readonly TrendSeries[];
   readonly changePoints: readonly ChangePoint[];

@@ -10,7 +10,7 @@ export interface MetricInfo {
   readonly better: 'higher' | 'lower';
 }
 
-/** The metrics usable in `thresholds` and `regression` (DESIGN §2). */
+/** The metrics usable in `thresholds` and `regression` (docs/suite-format.md, "Metrics"). */
 export const METRICS = {
   throughput: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
   send_throughput: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },

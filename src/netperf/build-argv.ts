@@ -38,10 +38,7 @@ const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_
  */
 export const LOAD_LEAD_SECONDS = 1;
 
-/**
- * The keyval selectors (`-- -k`) a case asks for: exactly what the result parser reads.
- * netperf silently drops unknown selectors, so the parser checks that each one came back.
- */
+/** `keyList`'s lists, by kind of case. */
 const keyListCache = new Map<string, string>();
 
 /** `netperfKeys` joined for `-k`, computed once per kind of case. */
@@ -55,6 +52,11 @@ function keyList(params: CaseParams & { readonly test: TestName }): string {
   return list;
 }
 
+/**
+ * The keyval selectors (`-- -k`) a case asks for: exactly what the result parser reads.
+ * netperf silently drops unknown selectors, so the parser checks that each one came back (docs/netperf.md, "Keyval
+ * output").
+ */
 export function netperfKeys(params: CaseParams & { readonly test: TestName }): string[] {
   const type = TEST_TYPES[params.test];
   return [

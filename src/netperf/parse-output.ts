@@ -28,7 +28,7 @@ export function parseKeyvals(stdout: string): Record<string, string> {
   return values;
 }
 
-/** Classifies a failed netperf run by its recorded signatures (NETPERF.md, failure table). */
+/** Classifies a failed netperf run by its recorded signatures (docs/netperf.md, "How netperf fails"). */
 export function classifyFailure(outcome: ProcessOutcome, target: string): RunFailure {
   const text = `${outcome.stdout}\n${outcome.stderr}`;
   if (outcome.timedOut) {

@@ -52,7 +52,8 @@ const COMMON_MODE_MIN_CASES = 3;
 /**
  * Groups (per suite) in which at least 80% of the cases compared on a metric moved the same way, by similar amounts
  * (every change within half the median change of it), beyond the tolerance: a machine or setup that changed, not a
- * code change per case (DESIGN §8). Same-run comparisons are never grouped: their control shares the machine.
+ * code change per case (docs/judging.md, "History and provenance"). Same-run comparisons are never grouped: their
+ * control shares the machine.
  */
 export function commonModeShifts(result: RunResult): CommonModeShift[] {
   const byGroup = new Map<string, { group: string; source: 'baseline' | 'history'; metric: MetricName; file: string; line: number; items: { id: string; change: number; tolerance: number }[] }>();

@@ -25,9 +25,9 @@ function pairedSpread(outcome: RegressionOutcome | undefined): number | undefine
 }
 
 /**
- * The metrics of a measured case whose judged statistic spreads more than half their `regression:` tolerance (DESIGN
- * §10): a change of the tolerance's size then hides in the noise, so a gate on it either cries wolf or stays
- * inconclusive. That statistic is, for the candidate of a `compare:` group, its per-round ratios to its control, and
+ * The metrics of a measured case whose judged statistic spreads more than half their `regression:` tolerance
+ * (docs/judging.md, "Too noisy for the tolerance"): a change of the tolerance's size then hides in the noise, so a gate
+ * on it either cries wolf or stays inconclusive. That statistic is, for the candidate of a `compare:` group, its per-round ratios to its control, and
  * otherwise the case's runs (judged against a baseline or history, or to be, once there is one); an arm that nothing
  * judges on its own runs (a control, with no baseline or history) is not flagged, nor is a metric whose comparison
  * decided (regressed or unchanged: the noise did not stop it). Learned (`auto`) tolerances and metrics judged in points

@@ -53,9 +53,6 @@ function niceStep(min: number): number {
   }
 }
 
-
-/** Generous text widths (0.66 em a character: DejaVu Sans digits are 0.64 em), so laid-out labels never collide in a real browser. */
-
 /** An entry's short name: its commit's first 8 characters, else its index. */
 function entryLabel(point: Pick<TrendPoint, 'index' | 'commit'>): string {
   return point.commit === undefined ? String(point.index) : point.commit.slice(0, 8);

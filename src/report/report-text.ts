@@ -149,7 +149,7 @@ export function inconclusiveNote(outcome: Pick<RegressionOutcome, 'note'>): stri
 /**
  * An `unchanged` verdict whose worsening is real all the same: significant (p ≤ α) but inside the tolerance, like
  * −3.79% at p = 0.004 against 5%. Reports call it "within tolerance (−3.79%)", as `unchanged` would say nothing moved;
- * results.json keeps the verdict `unchanged` (DESIGN §7).
+ * results.json keeps the verdict `unchanged` (docs/judging.md, "The four verdicts").
  */
 export function isWithinTolerance(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>): boolean {
   const { metric, change, p } = outcome;

@@ -76,7 +76,7 @@ export function allCases(result: RunResult): CaseResult[] {
   return result.suites.flatMap((suite) => suite.cases);
 }
 
-/** The verdict on a whole run, by DESIGN §4's exit-code order (interrupted, then unmeasured, then failed). */
+/** The verdict on a whole run, in the exit-code order of docs/ci.md (interrupted, then unmeasured, then failed). */
 export function verdictOf(result: RunResult): Verdict {
   const cases = allCases(result);
   const counts = { pass: 0, fail: 0, error: 0, skipped: 0, total: cases.length };

@@ -11,8 +11,9 @@ import { type CaseProgress, finishCase, measureRun, type RunCasesOptions, startP
 import { plural } from '../model/words.js';
 
 /**
- * Measures a control and its candidates interleaved (DESIGN §7, §10): each arm's warm-ups first, then round after
- * round one run of every arm, alone, in a seeded random order, so a machine that slows down slows every arm alike.
+ * Measures a control and its candidates interleaved (docs/judging.md, "The same-run A/B gate"): each arm's warm-ups
+ * first, then round after round one run of every arm, alone, in a seeded random order, so a machine that slows down
+ * slows every arm alike.
  * From `repeat.min` rounds on, it stops as soon as every judged metric of every candidate is decided (not
  * inconclusive), or at `repeat.max`. A run that fails after its retries drops that round from the pairs; an arm that
  * fails for a reason retrying cannot fix stops being measured.

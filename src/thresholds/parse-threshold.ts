@@ -43,10 +43,13 @@ const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
 
 const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)?\s*(.*?)\s*$/;
 
+/** The unit a bare number in a threshold most often means, by what the metric measures. */
+const LIKELY_UNIT: Readonly<Partial<Record<Dimension, string>>> = { bitrate: 'Mbit/s', time: 'µs', rate: '/s' };
+
 /**
  * Parses a threshold expression for `metric`, checking its unit against the metric's dimension.
  *
- * Grammar (whitespace between tokens is optional,):
+ * Grammar (whitespace between tokens is optional; docs/suite-format.md, "Thresholds"):
  * ```
  * threshold  ::= [ aggregate " " ] operator number [ unit ]
  * aggregate  ::= "median" | "mean" | "min" | "max"        ; default: median of the case's runs
@@ -60,9 +63,6 @@ const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:
  * ```
  * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused.
  */
-/** The unit a bare number in a threshold most often means, by what the metric measures. */
-const LIKELY_UNIT: Readonly<Partial<Record<Dimension, string>>> = { bitrate: 'Mbit/s', time: 'µs', rate: '/s' };
-
 export function parseThreshold(expression: string, metric: MetricName, options: { readonly bareNumberInMetricUnit?: boolean } = {}): Parsed<Threshold> {
   const info = METRICS[metric];
   const example = `${metric}: ">= 100 ${info.unit}"`;

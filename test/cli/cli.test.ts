@@ -91,7 +91,7 @@ describe('perfsuite validate', () => {
 });
 
 describe('perfsuite plan', () => {
-  it('--json prints the DESIGN shape with exact netperf argv', async () => {
+  it('--json prints the shape docs/commands.md documents, with exact netperf argv', async () => {
     const result = await perfsuite(['plan', '--json', 'suites/loopback-tcp.yml']);
     expect(result.status).toBe(0);
     const plan = JSON.parse(result.stdout) as { cases: Record<string, unknown>[]; servers: Record<string, unknown>[] };

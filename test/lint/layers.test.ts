@@ -12,7 +12,7 @@ const src = '/project/src';
 const at = (folderFile: string) => ({ filename: `${src}/${folderFile}`, options: [{ src }] });
 const tester = new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module' } });
 
-describe('the layer rule (DESIGN §9)', () => {
+describe('the layer rule (docs/architecture.md, "The layers")', () => {
   tester.run('perfsuite/layers', layersPlugin.rules.layers, {
     valid: [
       { code: "import { main } from './main.js';", ...at('cli/run.ts') },
@@ -35,10 +35,10 @@ describe('the layer rule (DESIGN §9)', () => {
     ],
   });
 
-  it("is the picture README's 'How the code is laid out' shows, line by line", async () => {
+  it("is the picture docs/architecture.md's 'How the code is laid out' shows, line by line", async () => {
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### How the code is laid out'));
+    const architecture = readFileSync(path.join(projectRoot, 'docs/architecture.md'), 'utf8');
+    const section = architecture.slice(architecture.indexOf('### How the code is laid out'));
     const picture = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
     const lines = picture.split('\n').filter((line) => /^[a-z]/.test(line)).map((line) => line.split(/\s{2,}/)[0]?.split(' | ') ?? []);
     expect(lines).toEqual(LAYERS);

@@ -7,7 +7,7 @@ import { abRun, comparedSweep } from './fixtures.js';
 
 const casesOf = (run: ReturnType<typeof abRun>): CaseResult[] => run.suites.flatMap((s) => s.cases);
 
-describe('too noisy for the tolerance (DESIGN §10: the spread of the statistic that was judged)', () => {
+describe('too noisy for the tolerance (docs/judging.md: the spread of the statistic that was judged)', () => {
   it("judges a compare: candidate by its per-round ratios to the control, not by its own runs' spread; the control not at all", () => {
     const cases = casesOf(abRun());
     const byServer = new Map(cases.map((c) => [c.server, c]));

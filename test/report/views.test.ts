@@ -17,7 +17,7 @@ function withCases(cases: readonly Partial<CaseResult>[]): RunResult {
 }
 
 describe('report model', () => {
-  it('earns the exit code of DESIGN §4: interrupted over unmeasured over failed', () => {
+  it('earns the exit code of docs/ci.md: interrupted over unmeasured over failed', () => {
     const run = recordedSweep();
     expect(verdictOf(run)).toMatchObject({ outcome: 'unmeasured', exitCode: 3, counts: { total: 13, pass: 9, fail: 3, error: 1 } });
     expect(verdictOf({ ...run, state: 'interrupted' }).exitCode).toBe(130);

@@ -4,7 +4,7 @@ import { load } from '../helpers.js';
 const dir = 'test/fixtures/suites/valid';
 
 describe('matrix expansion of suites', () => {
-  it('expands the DESIGN example: 16 bulk cases (15 after exclude + an appended include) and 12 request/response cases', () => {
+  it('expands the complete example of docs/suite-format.md: 16 bulk cases (15 after exclude + an appended include) and 12 request/response cases', () => {
     const { cases } = load([`${dir}/design-example.yml`]);
     expect(cases.filter((c) => c.group === 'bulk')).toHaveLength(16);
     expect(cases.filter((c) => c.group === 'request-response')).toHaveLength(12);
