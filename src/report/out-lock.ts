@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { defined } from '../model/defined.js';
@@ -53,33 +53,77 @@ function readOwner(file: string): LockOwner | undefined {
   }
 }
 
+/** An owner that cannot be read: a lock file made by hand, or cut short. */
+const UNKNOWN_OWNER: LockOwner = { pid: 0, host: '?', startedAt: '?' };
+/** An unreadable lock younger than this is taken to be held (its writer may be a perfsuite of another version). */
+const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+function sameOwner(a: LockOwner | undefined, b: LockOwner | undefined): boolean {
+  return a !== undefined && b !== undefined && a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
+}
+
 /**
- * Takes `<dir>/.perfsuite.lock` for this process, so two runs never write one results.json. A lock whose owner is
- * gone (a SIGKILLed run, a machine that rebooted) is taken over, and the caller says so; a live one is not.
+ * Takes `<dir>/.perfsuite.lock` for this process, so two runs never write one results.json. The lock appears whole
+ * (written aside, then hard-linked into place: of two runs starting together exactly one gets it). A lock whose owner
+ * is gone (a SIGKILLed run, a machine that rebooted) is moved aside under a name of this process's own and taken over
+ * only if what was moved is still the lock judged dead (else it goes back): two runs taking over one dead lock
+ * cannot both win. The caller says when it took one over.
  */
 export function lockOutDir(dir: string): LockOutcome {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
   const ticks = startTicksOf(process.pid);
   const me: LockOwner = { pid: process.pid, host: hostname(), ...defined({ startTicks: ticks }), startedAt: new Date().toISOString() };
+  const mine = `${file}.${process.pid}.new`;
+  const aside = `${file}.${process.pid}.stale`;
+  writeFileSync(mine, `${JSON.stringify(me)}\n`);
   let tookOverFrom: LockOwner | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      // 'wx': created only if absent, so of two runs starting together exactly one gets it
-      writeFileSync(file, `${JSON.stringify(me)}\n`, { flag: 'wx' });
-      const release = (): void => {
-        if (readOwner(file)?.pid === me.pid) rmSync(file, { force: true });
-      };
-      return { kind: 'taken', release, ...defined({ tookOverFrom }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(mine, file);
+        const release = (): void => {
+          if (sameOwner(readOwner(file), me)) rmSync(file, { force: true });
+        };
+        return { kind: 'taken', release, ...defined({ tookOverFrom }) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = readOwner(file);
+      if (owner !== undefined && isAlive(owner)) return { kind: 'held', owner };
+      if (owner === undefined && Date.now() - mtimeMs(file) < UNREADABLE_LOCK_GRACE_MS) return { kind: 'held', owner: UNKNOWN_OWNER };
+      try {
+        renameSync(file, aside);
+      } catch (error) {
+        // another run moved it first: try again
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      const moved = readOwner(aside);
+      if (owner === undefined ? moved === undefined : sameOwner(moved, owner)) {
+        tookOverFrom = owner ?? UNKNOWN_OWNER;
+        rmSync(aside, { force: true });
+        continue;
+      }
+      // what was moved is a newer lock, a live run's: put it back, and it holds the directory
+      try {
+        linkSync(aside, file);
+      } catch {
+        // a third run took the name meanwhile: it holds the directory
+      }
+      rmSync(aside, { force: true });
+      return { kind: 'held', owner: moved ?? UNKNOWN_OWNER };
     }
-    const owner = readOwner(file);
-    if (owner !== undefined && isAlive(owner)) return { kind: 'held', owner };
-    // a lock nobody holds any more (or one left half-written): remove it and try once more
-    tookOverFrom = owner ?? { pid: 0, host: '?', startedAt: '?' };
-    if (existsSync(file)) rmSync(file, { force: true });
+    return { kind: 'held', owner: readOwner(file) ?? UNKNOWN_OWNER };
+  } finally {
+    rmSync(mine, { force: true });
   }
-  const owner = readOwner(file);
-  return { kind: 'held', owner: owner ?? { pid: 0, host: '?', startedAt: '?' } };
+}
+
+function mtimeMs(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
