@@ -28,11 +28,11 @@ async function deadPid(): Promise<number> {
 }
 
 describe('the lock of an output directory', () => {
-  it('goes to exactly one of two runs that start together, with no lock before', async () => {
+  it('goes to exactly one of two runs that start together, with no lock before', { tags: ['dist'] }, async () => {
     for (let trial = 0; trial < 20; trial++) expect(await race(tempDir('lock'))).toEqual(['held', 'taken']);
-  }, 60_000);
+  });
 
-  it('goes to exactly one of two runs that take over a killed run’s lock together', async () => {
+  it('goes to exactly one of two runs that take over a killed run’s lock together', { tags: ['dist'] }, async () => {
     const gone = await deadPid();
     for (let trial = 0; trial < 20; trial++) {
       const dir = tempDir('lock');
@@ -42,7 +42,7 @@ describe('the lock of an output directory', () => {
       // nothing of either racer is left beside it
       expect(readdirSync(dir)).toEqual([]);
     }
-  }, 60_000);
+  });
 
   it('is held while its run lives, released by it, and an unreadable fresh lock counts as held', () => {
     const dir = tempDir('lock');
