@@ -32,7 +32,7 @@ export function parseKeyvals(stdout: string): Record<string, string> {
 export function classifyFailure(outcome: ProcessOutcome, target: string): RunFailure {
   const text = `${outcome.stdout}\n${outcome.stderr}`;
   if (outcome.timedOut) {
-    return { kind: 'timeout', message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s (the run's expected length and a margin, or what was left of the case's timeout:) and was killed; check that ${target} is reachable and not overloaded` };
+    return { kind: 'timeout', message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s (the case's timeout:, or without one the run's expected length and a margin) and was killed; check that ${target} is reachable and not overloaded, or raise timeout:` };
   }
   if (/are you sure there is a netserver listening/.test(text)) {
     return { kind: 'no-netserver', message: `no netserver is listening at ${target}; start one (netserver -p PORT) or check the server's host and control_port` };

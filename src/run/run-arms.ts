@@ -22,11 +22,10 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
   const arms = unit.map((planned) => startProgress(planned, options.now()));
   const control = arms.find((arm) => arm.planned.case.arm?.role === 'control');
   const { min, max } = roundsOf(unit);
-  const runDeadline = (arm: CaseProgress): number => (arm.planned.case.params.timeout === undefined ? Infinity : options.now() + arm.planned.case.params.timeout * 1000);
 
   for (const arm of shuffle(arms, random)) {
     for (let w = 0; w < (arm.planned.case.params.warmup ?? 0) && arm.error === undefined; w++) {
-      const attempt = await measureRun(arm, options, { deadline: runDeadline(arm), keep: false });
+      const attempt = await measureRun(arm, options, { keep: false });
       // nothing measured yet: the arms are listed as not run
       if (attempt.kind === 'interrupted') return { results: [], interrupted: true };
       if (attempt.kind === 'failed') arm.error = attempt.failure;
@@ -35,7 +34,7 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
   for (let round = 1; round <= max; round++) {
     for (const arm of shuffle(arms, random)) {
       if (arm.error !== undefined) continue;
-      const attempt = await measureRun(arm, options, { deadline: runDeadline(arm), keep: true, round });
+      const attempt = await measureRun(arm, options, { keep: true, round });
       // the rounds measured so far are kept and judged (the one cut short pairs no arm): a stopped CI job still says what it saw
       if (attempt.kind === 'interrupted') return interruptedUnit(arms, control, options, { min, max }, round - 1);
       // a run that failed for a passing reason (retries used up) only drops this round; any other failure ends the arm

@@ -62,13 +62,11 @@ function unitsOf(cases: readonly PlannedCase[]): PlannedCase[][] {
 async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<CaseResult | 'interrupted'> {
   const { params } = planned.case;
   const progress = startProgress(planned, options.now());
-  // timeout caps each run, warm-ups and measured runs alike (docs/suite-format.md, timeout)
-  const deadline = (): number => (params.timeout === undefined ? Infinity : options.now() + params.timeout * 1000);
   const warmup = params.warmup ?? 0;
   // outside a judged comparison, `repeat: { min, max }` means min
   const total = warmup + repeatRange(params).min;
   for (let run = 0; run < total; run++) {
-    const attempt = await measureRun(progress, options, { deadline: deadline(), keep: run >= warmup });
+    const attempt = await measureRun(progress, options, { keep: run >= warmup });
     if (attempt.kind === 'interrupted') return 'interrupted';
     if (attempt.kind === 'failed') {
       progress.error = attempt.failure;

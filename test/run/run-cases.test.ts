@@ -71,6 +71,24 @@ describe('running cases (fake executor, real recorded outputs)', () => {
     expect(results[0]?.netperf).toHaveLength(3);
   });
 
+  it('gives every netperf run its whole timeout:, a retry too, however long the case has taken so far', async () => {
+    const timeouts: number[] = [];
+    const outcomes = [recorded('no-netserver'), recorded('tcp-rr')];
+    const executor: NetperfExecutor = {
+      run: (_argv, { timeoutMs }) => {
+        timeouts.push(timeoutMs);
+        return Promise.resolve(outcomes[Math.min(timeouts.length - 1, 1)] as ProcessOutcome);
+      },
+    };
+    // the fake clock moves 10 ms a reading: a deadline per case would leave the later runs less than 7 s
+    const suite = ['version: 1', 'name: s', 'tests:', '  - { name: rr, test: TCP_RR, duration: 1, warmup: 1, repeat: 3, timeout: 7s }', ''].join('\n');
+    const { results } = await runCases(planFor(suite), options(executor, pool()));
+    expect(results[0]?.retries).toBe(1);
+    expect(results[0]?.status).toBe('pass');
+    // the warm-up (refused, then retried), then three measured runs
+    expect(timeouts).toEqual([7000, 7000, 7000, 7000, 7000]);
+  });
+
   it('retries infrastructure failures a bounded number of times, recovering the server each time', async () => {
     const servers = pool();
     const executor = scripted(recorded('no-netserver'), recorded('tcp-rr'));
