@@ -55,7 +55,9 @@ finish() {
 # Its init script ignores NETSERVER_ENABLE (it tests the variable's name, not its value), so the boot links are switched
 # off and the daemon is stopped; perfsuite starts its own netservers, bound to 127.0.0.1. This touches the system only
 # when this run installed netperf or finds that daemon listening, says each thing it changed, and stops only a process
-# it can show is the daemon: /usr/bin/netserver listening on port 12865 on an address other than loopback.
+# it can show is the daemon: /usr/bin/netserver listening on port 12865 on an address other than loopback, started as
+# the init script starts it (plain `netserver`, which daemonises): not with -D or -Z, as perfsuite's own ssh-peer
+# netserver (`netserver -D -p 12865 -Z …`) and one a user runs in the foreground are.
 # Nothing here is fatal: without root it says what to do instead.
 try_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -89,21 +91,36 @@ pids_of_socket() {
   { try_root find "$sysroot/proc" -mindepth 3 -maxdepth 3 -path "$sysroot/proc/[0-9]*/fd/*" -lname "socket:\\[$1\\]" 2>/dev/null || true; } |
     while IFS= read -r fd; do fd=${fd#"$sysroot/proc/"}; echo "${fd%%/*}"; done | sort -u
 }
-# sets daemon (pid address lines: Debian's daemon, /usr/bin/netserver listening on the network) and others (listeners
-# on the network on port 12865 that this script cannot show are that daemon, described)
+# whether the command line of netserver pid $1 is the daemon's (status 0): no -D or -Z in it, alone or among other
+# letters (-4D, -Zsecret); 1 when it has one, 2 when it cannot be read
+daemon_command_line() {
+  local arg args=0
+  while IFS= read -r -d '' arg || [ -n "$arg" ]; do
+    args=$((args + 1))
+    case "$arg" in -[!-]*[DZ]* | -[DZ]*) return 1 ;; esac
+  done < <(try_root cat "$sysroot/proc/$1/cmdline" 2>/dev/null || true)
+  [ "$args" -gt 0 ] || return 2
+}
+# sets daemon (pid address lines: Debian's daemon, /usr/bin/netserver listening on the network as its init script
+# starts it) and others (listeners on the network on port 12865 that this script cannot show are that daemon, described)
 find_listeners() {
   daemon=''
   others=''
-  local inode address pids pid exe
+  local inode address pids pid exe status
   while read -r inode address; do
     [ -n "$inode" ] || continue
     pids=$(pids_of_socket "$inode")
     if [ -z "$pids" ]; then others+="${others:+; }$address (its process is not visible to this script)"; continue; fi
     for pid in $pids; do
       exe=$(try_root readlink "$sysroot/proc/$pid/exe" 2>/dev/null || true)
-      if [ "$exe" = /usr/bin/netserver ]; then daemon+="$pid $address"$'\n'
-      else others+="${others:+; }$address (pid $pid, ${exe:-an unknown program})"
-      fi
+      if [ "$exe" != /usr/bin/netserver ]; then others+="${others:+; }$address (pid $pid, ${exe:-an unknown program})"; continue; fi
+      status=0
+      daemon_command_line "$pid" || status=$?
+      case $status in
+        0) daemon+="$pid $address"$'\n' ;;
+        1) others+="${others:+; }$address (pid $pid, /usr/bin/netserver started with -D or -Z, which Debian's init script does not pass: perfsuite's ssh peer or someone's own)" ;;
+        *) others+="${others:+; }$address (pid $pid, /usr/bin/netserver whose command line is not readable)" ;;
+      esac
     done
   done < <(network_12865)
 }

@@ -3,7 +3,7 @@ import { checkHost } from '../plan/check-host.js';
 import { Command } from '@commander-js/extra-typings';
 import { defined } from '../model/defined.js';
 import { ExitCode } from '../model/errors.js';
-import { findProgram } from '../exec/process.js';
+import { findProgram, watchdogProblem } from '../exec/process.js';
 import { formatHook, hookDirectory, hookLocation, hookProgramProblem } from '../exec/server-hooks.js';
 import type { Check, CheckContext, ReadPeerFacts } from '../exec/server-driver.js';
 import { driverOf } from '../exec/server-drivers.js';
@@ -61,6 +61,9 @@ export async function doctor(files: readonly string[], options: SuiteOptions, io
   const [netperf, netserver] = await Promise.all([netperfVersion('netperf'), netperfVersion('netserver')]);
   checks.push(netperf === undefined ? { ok: false, what: 'netperf', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netperf', detail: netperf });
   checks.push(netserver === undefined ? { ok: false, what: 'netserver', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netserver', detail: netserver });
+  // the version checks above started the watchdog, or found it could not be started
+  const watchdog = watchdogProblem();
+  if (watchdog !== undefined) checks.push({ ok: false, what: 'process watchdog', detail: watchdog });
   if (files.length > 0) {
     const { suites, cases } = readSuiteFiles(files, options, io);
     const context: CheckContext = { ...defined({ netperfVersion: netperf, netserverVersion: netserver, sshConfigFile: sshConfigFile(io.env) }) };

@@ -65,14 +65,15 @@ function hostProblems(cases: readonly Case[], suites: readonly SuiteSpec[], host
  * The line after the ok lines when the suites ask anything of the machine: what was checked here and what was not
  * (undefined when they ask nothing of it).
  */
-function hostNote(cases: readonly Case[], suites: readonly SuiteSpec[], host: HostFacts | undefined): string | undefined {
+export function hostNote(cases: readonly Case[], suites: readonly SuiteSpec[], host: HostFacts | undefined): string | undefined {
   const algorithms = [...new Set(cases.map((c) => c.params.congestion_control).filter((a) => a !== undefined))].sort();
   const cpus = cases.flatMap((c) => [c.params.cpu_affinity?.local, c.params.cpu_affinity?.remote]).filter((cpu) => cpu !== undefined);
   if (algorithms.length === 0 && cpus.length === 0) return undefined;
   const asked = [cpus.length > 0 ? 'cpu_affinity' : '', algorithms.length > 0 ? 'congestion_control' : ''].filter((s) => s !== '').join(' and ');
   if (host === undefined) return `host checks skipped (--no-host-checks): run and doctor check ${asked} against the machine they run on`;
   const found: string[] = [];
-  if (cpus.length > 0) found.push(`cpu_affinity CPUs up to ${Math.max(...cpus)} of the ${host.cpuCount} here`);
+  // a loop, not Math.max(...cpus): a spread of a few hundred thousand arguments overflows the stack
+  if (cpus.length > 0) found.push(`cpu_affinity CPUs up to ${cpus.reduce((a, b) => Math.max(a, b))} of the ${host.cpuCount} here`);
   if (algorithms.length > 0) {
     found.push(
       host.availableCongestionControls === undefined

@@ -39,6 +39,14 @@ export interface RunOptions {
 }
 
 const DEFAULT_FORCE_KILL_AFTER_MS = 2_000;
+/**
+ * How long the output pipes may stay open once a process has exited: a process that left its group (`setsid`, a
+ * daemonising helper) holds them as long as it lives, and the group kill never reaches it. Past this what arrived is kept
+ * and the pipes are closed.
+ */
+const OUTPUT_GRACE_MS = 1_000;
+/** The least of that grace, for output already written but not read yet, even past a timeout. */
+const MIN_OUTPUT_GRACE_MS = 100;
 /** Output kept of a long-running process (enough for any error message; netserver prints almost nothing). */
 const MAX_KEPT_OUTPUT = 64 * 1024;
 
@@ -85,15 +93,33 @@ done
 for g in $live; do kill -9 -$g 2>/dev/null; done`;
 
 let watchdogWrite: ((line: string) => void) | null | undefined;
+let watchdogFailure: string | undefined;
+
+/** Why the watchdog could not be started, when it could not (doctor shows it); undefined while it runs or has not been needed. */
+export function watchdogProblem(): string | undefined {
+  return watchdogFailure;
+}
+
+/** Said once, as a process warning on stderr: without the watchdog nothing kills perfsuite's processes when it is SIGKILLed. */
+function watchdogFailed(error: NodeJS.ErrnoException): void {
+  watchdogWrite = null;
+  if (watchdogFailure !== undefined) return;
+  watchdogFailure = `the watchdog shell /bin/sh could not be started (${error.code ?? error.message}), so the processes perfsuite starts outlive it if it is killed by SIGKILL`;
+  process.emitWarning(`perfsuite: ${watchdogFailure}`);
+}
 
 function watchdog(): ((line: string) => void) | undefined {
   if (watchdogWrite !== undefined) return watchdogWrite ?? undefined;
   watchdogWrite = null;
   if (process.platform === 'win32') return undefined;
-  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  child.on('error', () => {
-    watchdogWrite = null;
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  } catch (error) {
+    watchdogFailed(error as NodeJS.ErrnoException);
+    return undefined;
+  }
+  child.on('error', watchdogFailed);
   const stdin = child.stdin;
   if (stdin === null) return undefined;
   stdin.on('error', () => undefined);
@@ -144,12 +170,19 @@ interface Ended {
 interface Spawned {
   readonly child: ChildProcess;
   readonly pid: number | undefined;
-  /** Resolves once the process has exited and its output pipes have closed. */
+  /** Resolves once the process has exited and its output pipes have closed, or been closed `outputGraceMs` after it exited. */
   readonly done: Promise<Ended>;
 }
 
-/** Starts argv in a process group of its own (so a kill reaches what it forks), tracked for the watchdog. */
-function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>>; all?: boolean }): Spawned {
+/**
+ * Starts argv in a process group of its own (so a kill reaches what it forks), tracked for the watchdog. Once it has
+ * exited, its output pipes get `outputGraceMs` (OUTPUT_GRACE_MS unless given) to close, then are closed: what a process
+ * that left the group still writes is not waited for.
+ */
+function spawnInGroup(
+  argv: readonly string[],
+  options: { stdin: 'ignore' | 'pipe'; buffer: boolean; cwd?: string; env?: Readonly<Record<string, string>>; all?: boolean; outputGraceMs?: () => number },
+): Spawned {
   const [program = '', ...args] = argv;
   // the program is looked up here, so a missing one is ENOENT at once
   const found = findProgram(program);
@@ -175,6 +208,13 @@ function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pip
       if (options.all === true) all.push(text);
     });
   }
+  let closeTimer: NodeJS.Timeout | undefined;
+  child.once('exit', () => {
+    closeTimer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, options.outputGraceMs?.() ?? OUTPUT_GRACE_MS);
+  });
   const done = new Promise<Ended>((resolve) => {
     let failure: NodeJS.ErrnoException | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -183,6 +223,7 @@ function spawnInGroup(argv: readonly string[], options: { stdin: 'ignore' | 'pip
       if (child.pid === undefined) resolve({ exitCode: undefined, signal: undefined, errorCode: error.code ?? 'ESPAWN', errorMessage: error.message, stdout: '', stderr: '', all: '' });
     });
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(closeTimer);
       resolve({
         exitCode: code ?? undefined,
         signal: signal ?? undefined,
@@ -219,9 +260,11 @@ function whenEnded(spawned: Spawned, onExit: (exitCode: number | undefined, sign
 /** Runs a process to its end (or its timeout) and keeps the whole outcome; never throws for the process's failure. */
 export async function runProcess(argv: readonly string[], options: RunOptions): Promise<ProcessResult> {
   const started = performance.now();
+  // what is left of the timeout, up to OUTPUT_GRACE_MS (and at least MIN_OUTPUT_GRACE_MS)
+  const outputGraceMs = (): number => Math.max(MIN_OUTPUT_GRACE_MS, Math.min(OUTPUT_GRACE_MS, started + options.timeoutMs - performance.now()));
   let subprocess: Spawned;
   try {
-    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, ...defined({ cwd: options.cwd, env: options.env, all: options.all }) });
+    subprocess = spawnInGroup(argv, { stdin: 'ignore', buffer: true, outputGraceMs, ...defined({ cwd: options.cwd, env: options.env, all: options.all }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ESPAWN';
     return { exitCode: undefined, signal: undefined, timedOut: false, durationMs: 0, stdout: '', stderr: (error as Error).message, errorCode: code };
@@ -250,8 +293,9 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
   });
   if (options.signal?.aborted === true) kill();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // resolves once the output pipes have closed too (the group kill at exit closes any a child still held)
-  // the timers were cleared when it exited (whenEnded)
+  // resolves once the output pipes have closed too (the group kill at exit closes any a child still held), or have been
+  // closed a short grace after it exited (a process that left the group holds them); the timers were cleared when it
+  // exited (whenEnded)
   const result = await subprocess.done;
   options.signal?.removeEventListener('abort', onAbort);
   const { errorCode } = result;

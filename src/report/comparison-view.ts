@@ -258,7 +258,9 @@ function historyNotes(history: HistoryComparison): ComparisonNote[] {
 /** Why nothing was compared against a source: no `regression:` block at all, or a gate that judged no metric. */
 function nothingComparedNotes(result: RunResult, source: 'baseline' | 'history', compared: readonly ComparedMetric[]): ComparisonNote[] {
   const notes: ComparisonNote[] = [];
-  if (!compared.some(({ outcome }) => outcome.source === source)) {
+  // said by the cases' tolerances, not their outcomes: a case that errored or never ran has its group's block, and no outcome
+  const hasTolerances = allCases(result).some((c) => (c.regression ?? []).length > 0);
+  if (!hasTolerances && !compared.some(({ outcome }) => outcome.source === source)) {
     notes.push({ tone: 'warning', lead: 'Nothing was compared:', text: ['no group of these suites has a ', { code: 'regression:' }, ' block (like ', { code: 'regression: { throughput: 5% }' }, ')'] });
   }
   for (const n of nothingComparedOf(result).filter((n) => n.source === source)) {

@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hostNote } from '../../src/cli/validate.js';
 import { congestionControlFacts } from '../../src/exec/environment.js';
-import { perfsuiteInProcess } from '../helpers.js';
+import type { Case } from '../../src/model/suite-types.js';
+import { perfsuiteInProcess, tempDir } from '../helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-validate-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('validate');
 
 /** Writes a suite into the test's directory and returns its name there. */
 function suite(name: string, lines: readonly string[]): string {
@@ -120,5 +120,10 @@ describe('validate checks what run would refuse on this machine', () => {
     expect(result.stdout).toMatch(
       new RegExp(`^ok tuned-fine\\.yml: suite 'fine', 1 group, 1 case\\nok on this host: cpu_affinity CPUs up to 0 of the \\d+ here; congestion_control ${algorithm} available here \\(another machine that runs these suites checks them again\\)\\n$`),
     );
+  });
+
+  it('names the highest CPU of however many cases (a spread of 300,000 would overflow the stack)', () => {
+    const cases = Array.from({ length: 150_000 }, (_, i) => ({ suite: 's', server: 'local', params: { cpu_affinity: { local: i % 7, remote: i === 99_999 ? 9 : 0 } } }) as unknown as Case);
+    expect(hostNote(cases, [], { cpuCount: 16 })).toBe('ok on this host: cpu_affinity CPUs up to 9 of the 16 here (another machine that runs these suites checks them again)');
   });
 });

@@ -73,6 +73,26 @@ describe('the process lifecycle module', () => {
     expect(result.stdout).toBe('started\n');
   });
 
+  it('runProcess returns a short grace after the process exits when one that left its group (setsid) holds its output open', async () => {
+    // the grandchild prints its pid through a pipe the leader reads to its end, so it has left the group (setsid runs
+    // before the exec of its shell) when the leader goes on; then it takes the leader's stdout and sleeps
+    const script = 'exec 4>&1; pid=$(setsid -f sh -c \'echo $$; exec >&4 4>&-; sleep 5; echo late\'); echo "grandchild $pid"; echo hi';
+    let grandchild = 0;
+    try {
+      const result = await runProcess(['sh', '-c', script], { timeoutMs: 1_000 });
+      grandchild = Number(/grandchild (\d+)/.exec(result.stdout)?.[1]);
+      expect(grandchild).toBeGreaterThan(0);
+      expect(isRunning(grandchild)).toBe(true);
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false, stdout: `grandchild ${grandchild}\nhi\n` });
+      // the grace (what is left of the 1 s timeout), not the grandchild's 5 s
+      expect(result.durationMs).toBeLessThan(2_500);
+    } finally {
+      // its own group (and session): its sleep goes with it
+      if (grandchild > 0 && isRunning(grandchild)) process.kill(-grandchild, 'SIGKILL');
+    }
+    await waitUntil(() => !isRunning(grandchild), 2_000, 'the grandchild that left the group still runs');
+  });
+
   it('stop() ends a long-running process, and a second stop does nothing', async () => {
     const sleeper = startProcess(['sleep', '1000']);
     expect(sleeper.hasExited()).toBe(false);

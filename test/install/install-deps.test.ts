@@ -93,9 +93,10 @@ let nextInode = 40_000;
 const PORT_HEX = (12865).toString(16).toUpperCase();
 /**
  * A real idle process of the test's, shown in the tree's /proc as `exe` listening on port 12865 at `address` (hex, as
- * /proc/net/tcp has it; 32 digits: an IPv6 address, in /proc/net/tcp6).
+ * /proc/net/tcp has it; 32 digits: an IPv6 address, in /proc/net/tcp6), its command line `argv` (`exe` alone, as
+ * Debian's init script starts netserver, unless given).
  */
-function listener(machine: Machine, exe: string, address: string): ChildProcess {
+function listener(machine: Machine, exe: string, address: string, argv: readonly string[] = [exe]): ChildProcess {
   const child = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
   idle.push(child);
   const pid = child.pid;
@@ -104,6 +105,7 @@ function listener(machine: Machine, exe: string, address: string): ChildProcess 
   const proc = path.join(machine.root, 'proc', String(pid));
   mkdirSync(path.join(proc, 'fd'), { recursive: true });
   symlinkSync(exe, path.join(proc, 'exe'));
+  writeFileSync(path.join(proc, 'cmdline'), argv.map((arg) => `${arg}\0`).join(''));
   symlinkSync(`socket:[${inode}]`, path.join(proc, 'fd/3'));
   const table = path.join(machine.root, address.length === 32 ? 'proc/net/tcp6' : 'proc/net/tcp');
   const lines = existsSync(table) ? readFileSync(table, 'utf8') : TCP_HEADER;
@@ -208,6 +210,39 @@ describe('scripts/install-deps.sh on a minimal Debian 12 (no iproute2, so no ss)
     );
     expect(machine.calls().filter((call) => !call.startsWith('systemctl is-enabled'))).toEqual([]);
     expect(isRunning(other.pid ?? 0)).toBe(true);
+  });
+
+  it('leaves a netserver started with -D or -Z running (perfsuite\'s ssh peer, a user\'s own), naming it, and changes nothing', async () => {
+    const machine = minimalDebian({ installed: true, node: '22.11.0' });
+    rmSync(path.join(machine.root, 'run/netperf-stub/systemd-enabled'));
+    for (const level of [2, 3, 4, 5]) rmSync(path.join(machine.root, `etc/rc${level}.d/S01netperf`));
+    const peer = listener(machine, '/usr/bin/netserver', ANY, ['netserver', '-D', '-p', '12865', '-Z', 's3cret']);
+    const own = listener(machine, '/usr/bin/netserver', ANY6, ['/usr/bin/netserver', '-4D']);
+    const before = snapshot(machine.root);
+    const run = await installDeps(machine);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('netperf already installed: Netperf version 2.7.0\n');
+    const why = "/usr/bin/netserver started with -D or -Z, which Debian's init script does not pass: perfsuite's ssh peer or someone's own";
+    expect(run.stderr).toBe(
+      `warning: something listens on port 12865 (netserver's default) on the network, and this script cannot show it is Debian's netserver daemon, so it left it running: 0.0.0.0:12865 (pid ${peer.pid}, ${why}); [::]:12865 (pid ${own.pid}, ${why}); if it is a netserver, stop it (as root: kill <pid>), since it answers netperf from other machines\n`,
+    );
+    expect(machine.calls().filter((call) => !call.startsWith('systemctl is-enabled'))).toEqual([]);
+    expect(snapshot(machine.root)).toEqual(before);
+    expect(isRunning(peer.pid ?? 0)).toBe(true);
+    expect(isRunning(own.pid ?? 0)).toBe(true);
+  });
+
+  it('stops the daemon beside a netserver started with -Z, and only the daemon', async () => {
+    const machine = minimalDebian({ installed: true, node: '22.11.0' });
+    const daemon = listener(machine, '/usr/bin/netserver', ANY);
+    const peer = listener(machine, '/usr/bin/netserver', 'A0000A0A', ['netserver', '-p', '12865', '-Zs3cret']);
+    const run = await installDeps(machine);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`  - stopped it: netserver pid ${daemon.pid}, listening on 0.0.0.0:12865\n`);
+    expect(run.stdout).not.toContain(`pid ${peer.pid}`);
+    expect(run.stderr).toContain(`so it left it running: 10.10.0.160:12865 (pid ${peer.pid}, /usr/bin/netserver started with -D or -Z,`);
+    expect(isRunning(daemon.pid ?? 0)).toBe(false);
+    expect(isRunning(peer.pid ?? 0)).toBe(true);
   });
 
   it('when a command fails, says which one at which line before it ends', async () => {

@@ -1,18 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/results.js';
-import { projectRoot, waitUntil } from '../helpers.js';
+import { projectRoot, tempDir, waitUntil } from '../helpers.js';
 
 // The gate never passes having judged nothing, never takes an unfinished run as its baseline, keeps the rounds of an
 // interrupted compare: group, and never lets two runs share one --out (docs/judging.md, "Never silently green").
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
-const root = mkdtempSync(path.join(tmpdir(), 'perfsuite-green-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('green');
 
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', PERF_DURATION: '1s', ...extra });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatComparisonSummary } from '../../src/cli/console-reporter.js';
-import type { RunResult } from '../../src/model/results.js';
+import type { CaseResult, RunResult } from '../../src/model/results.js';
 import { COMPARISON_COLUMNS, comparisonCell, comparisonHeading, comparisonView, writeProse } from '../../src/report/comparison-view.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
@@ -89,6 +89,25 @@ describe('the comparison view', () => {
     expect(renderMarkdown(unjudged)).toContain('> ⚠️ **Nothing was compared:** no group of these suites has a `regression:` block (like `regression: { throughput: 5% }`)');
     // and an empty table is no table
     expect(renderHtml(unjudged)).not.toContain('table class="comparison"');
+  });
+
+  it('never says no group has a regression: block when every case that has one errored or did not run', () => {
+    const sweep = comparedSweep();
+    expect(sweep.suites.flatMap((s) => s.cases).filter((c) => (c.regression ?? []).length > 0)).not.toHaveLength(0);
+    const noBlock = /no group of these suites has a regression: block/;
+    for (const status of ['error', 'skipped'] as const) {
+      // such a case keeps its group's tolerances and has no outcome
+      const unjudged = (c: CaseResult): CaseResult => {
+        const { regressions, ...rest } = c;
+        void regressions;
+        return { ...rest, status, ...(status === 'error' ? { error: { kind: 'netperf-failed' as const, message: 'netperf could not connect' } } : {}) };
+      };
+      const suites = sweep.suites.map((s) => ({ ...s, cases: s.cases.map(unjudged) }));
+      const unmeasured: RunResult = { ...sweep, suites };
+      const notes = comparisonView(unmeasured)!.sections.flatMap((section) => section.notes.map((n) => `${n.lead ?? ''} ${writeProse(n.text, plain)}`));
+      expect(notes.filter((note) => noBlock.test(note))).toEqual([]);
+      expect(formatComparisonSummary(unmeasured, { color: false })).not.toMatch(noBlock);
+    }
   });
 
   it('lists the inconclusive comparisons with their regression: line in both reports, failed under --fail-on-inconclusive', () => {
