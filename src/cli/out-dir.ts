@@ -14,7 +14,10 @@ export function lockOut(outDir: string, written: string, io: CliIo): { release: 
   }
   if (outcome.kind === 'held') {
     const { owner } = outcome;
-    throw new UsageError(`another perfsuite run (pid ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`}, started ${owner.startedAt}) is writing to ${written}; wait for it to finish, or pass another --out (its lock is ${path.join(written, LOCK_FILE)})`);
+    const elsewhere = owner.host !== hostname() && owner.host !== '?';
+    throw new UsageError(
+      `another perfsuite run (pid ${owner.pid}${elsewhere ? ` on ${owner.host}` : ''}, started ${owner.startedAt}) is writing to ${written}; wait for it to finish, or pass another --out (its lock is ${path.join(written, LOCK_FILE)}${elsewhere ? '; perfsuite cannot tell from here whether a run on another machine is still going: if it is gone, delete that file' : ''})`,
+    );
   }
   const gone = outcome.tookOverFrom;
   if (gone !== undefined) io.stderr(`perfsuite: note: took over ${path.join(written, LOCK_FILE)} from pid ${gone.pid} (started ${gone.startedAt}), which is no longer running: that run was killed before it finished, and this run replaces its results there\n`);

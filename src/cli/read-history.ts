@@ -25,10 +25,11 @@ export function readHistory(file: string, io: CliIo): { entries: HistoryEntry[];
 }
 
 /** The history a run is judged against. A missing file is a warning, never silence: a gate that quietly turned off is a bug. */
-export function readHistoryForRun(file: string, io: CliIo): { file: string; entries: HistoryEntry[] } {
+export function readHistoryForRun(file: string, io: CliIo): { file: string; entries: HistoryEntry[]; missing?: true } {
   if (!existsSync(path.resolve(io.cwd, file))) {
     const message = `--history ${file} does not exist, so no case is judged against a history this time; add runs to it with perfsuite history add <results.json> --history ${file}`;
     io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: no history::${message}\n` : `perfsuite: warning: ${message}\n`);
+    return { file, entries: [], missing: true };
   }
   return { file, entries: readHistoryFile(file, io) };
 }

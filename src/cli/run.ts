@@ -91,28 +91,28 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       ...defined({ selection }),
     };
     const sink = resultsSink(outDir);
-    let outcome: RunOutcome;
-    try {
-      // SIGHUP too: the terminal or the ssh session that started perfsuite went away; a second signal changes nothing
-      outcome = await untilStopped(controller, () => {
+    // SIGINT, SIGTERM, SIGHUP stop the run, not perfsuite, until the reports are written and the lock is given back
+    return await untilStopped(controller, async () => {
+      let outcome: RunOutcome;
+      try {
         preloadReporters(options.reporters);
-        return runPlan(plan, { executor: spawnNetperf, servers: pool, signal: controller.signal, now: () => performance.now(), seed: options.seed, shuffle: options.shuffle === true, failOnInconclusive, judges, sink, header, onCaseStart: progress.onCaseStart, onCaseFinished: progress.onCaseFinished });
-      });
-    } catch (error) {
-      if (error instanceof ResultsWriteError && error.file.endsWith(REPORTERS.json.file) && sink.savedCases() === 0) {
-        throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error.reason)}; pass a writable --out directory`);
+        outcome = await runPlan(plan, { executor: spawnNetperf, servers: pool, signal: controller.signal, now: () => performance.now(), seed: options.seed, shuffle: options.shuffle === true, failOnInconclusive, judges, sink, header, onCaseStart: progress.onCaseStart, onCaseFinished: progress.onCaseFinished });
+      } catch (error) {
+        if (error instanceof ResultsWriteError && error.file.endsWith(REPORTERS.json.file) && sink.savedCases() === 0) {
+          throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error.reason)}; pass a writable --out directory`);
+        }
+        throw error;
+      } finally {
+        for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
+        await progress.end();
       }
-      throw error;
-    } finally {
-      for (const warning of pool.teardownWarnings()) io.stderr(`perfsuite: warning: ${warning}\n`);
-      await progress.end();
-    }
-    if (outcome.sinkFailure !== undefined) {
-      const { error, savedCases } = outcome.sinkFailure;
-      throw new PerfsuiteError(`${error.message}; the run stopped there, and the files on disk hold the ${plural(savedCases, 'case')} finished before it (perfsuite report ${path.join(outDir, REPORTERS.json.file)} reads them). Free space or pass another --out, then run again`, ExitCode.unmeasured);
-    }
-    await publishResults(outcome.result, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
-    return verdictOf(outcome.result).exitCode;
+      if (outcome.sinkFailure !== undefined) {
+        const { error, savedCases } = outcome.sinkFailure;
+        throw new PerfsuiteError(`${error.message}; the run stopped there, and the files on disk hold the ${plural(savedCases, 'case')} finished before it (perfsuite report ${path.join(outDir, REPORTERS.json.file)} reads them). Free space or pass another --out, then run again`, ExitCode.unmeasured);
+      }
+      await publishResults(outcome.result, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
+      return verdictOf(outcome.result).exitCode;
+    });
   } finally {
     lock.release();
   }

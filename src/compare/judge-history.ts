@@ -107,7 +107,7 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
  * setup differences against its newest entry of this machine's fingerprint (what the verdicts mostly rest on), else
  * the newest.
  */
-export function historyJudge(history: { readonly file: string; readonly entries: readonly HistoryEntry[] }, current: RunSetup, options: { readonly fingerprint: string; readonly failOnInconclusive?: boolean }): CaseJudge {
+export function historyJudge(history: { readonly file: string; readonly entries: readonly HistoryEntry[]; readonly missing?: true }, current: RunSetup, options: { readonly fingerprint: string; readonly failOnInconclusive?: boolean }): CaseJudge {
   const { fingerprint } = options;
   const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
   // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning
@@ -115,6 +115,7 @@ export function historyJudge(history: { readonly file: string; readonly entries:
   const comparison: HistoryComparison = {
     file: history.file,
     entries: history.entries.length,
+    ...(history.missing === true ? { missing: true as const } : {}),
     sameFingerprintEntries: history.entries.filter((e) => e.fingerprint === fingerprint).length,
     ...defined({ latestDate: latest?.date, latestCommit: latest?.provenance.commit }),
     environmentDifferences: differences,

@@ -241,6 +241,8 @@ export interface HistoryComparison {
   readonly file: string;
   /** Entries in the file, and how many share this machine's fingerprint. */
   readonly entries: number;
+  /** The file did not exist: the first run of a new history (warned about, never failed as nothing compared). */
+  readonly missing?: true;
   readonly sameFingerprintEntries: number;
   /** The newest entry of this machine's fingerprint (else the newest): what the setup differences are listed against. */
   readonly latestDate?: string;

@@ -97,8 +97,9 @@ export function resultsSink(outDir: string): RunSink {
   };
   return {
     start: (result) => {
-      writeResults(outDir, result);
-      journal = startJournal(outDir);
+      // the journal of a killed run goes first: beside the new results.json, `report` would read it as this run's
+      attempt(JOURNAL_FILE, () => (journal = startJournal(outDir)));
+      attempt(REPORTERS.json.file, () => writeResults(outDir, result));
       snapshots.last = performance.now();
     },
     caseFinished: (result, snapshot) => {

@@ -32,8 +32,9 @@ export interface NothingCompared {
 
 /**
  * "Never silently green": for the baseline (`--baseline`, `compare`) and the history (`--history`) a run was judged
- * against, whether any metric was compared at all. A history file that did not exist (or held no entry) is the
- * first run of a new history: warned about when read, not failed here.
+ * against, whether any metric was compared at all. A history file that did not exist is the first run of a new
+ * history: warned about when read, not failed here (an existing file with no usable entry is failed). A history too
+ * young for `regression: auto` to learn from is a warning too: the bootstrap every history goes through.
  */
 export function nothingComparedOf(result: RunResult): NothingCompared[] {
   const cases = allCases(result);
@@ -45,10 +46,11 @@ export function nothingComparedOf(result: RunResult): NothingCompared[] {
   const found: NothingCompared[] = [];
   // suites with no regression: entry judge nothing by design: that is said beside the comparison, not failed
   if (firstTolerance === undefined) return [];
-  const check = (source: 'baseline' | 'history', against: string, describe: (entries: readonly RegressionOutcome[]) => string): void => {
+  const check = (source: 'baseline' | 'history', against: string, describe: (entries: readonly RegressionOutcome[]) => string, bootstrap?: (entries: readonly RegressionOutcome[]) => string | undefined): void => {
     const entries = measured.flatMap((c) => (c.regressions ?? []).filter((r) => r.source === source));
     if (entries.some((r) => r.verdict !== 'not-compared')) return;
-    found.push({ source, against, reason: describe(entries), ...at, warnOnly });
+    const young = bootstrap?.(entries);
+    found.push(young === undefined ? { source, against, reason: describe(entries), ...at, warnOnly } : { source, against, reason: young, ...at, warnOnly: true });
   };
   const comparison = result.comparison;
   if (comparison !== undefined) {
@@ -61,8 +63,23 @@ export function nothingComparedOf(result: RunResult): NothingCompared[] {
     });
   }
   const history = result.history;
-  if (history !== undefined && history.entries > 0) {
-    check('history', history.file, (entries) => `none of the ${plural(history.entries, 'entry', 'entries')} in ${history.file} has a value for a judged metric of this run (${entries[0]?.note ?? 'another suite, or renamed cases'}); add runs of these suites with perfsuite history add`);
+  if (history !== undefined && history.missing !== true) {
+    // every metric `auto` with too few entries to learn from: a young history, said but not failed
+    const autoMetrics = new Set(measured.flatMap((c) => (c.regression ?? []).filter((t) => t.auto === true).map((t) => `${c.id} ${t.metric}`)));
+    const young = (entries: readonly RegressionOutcome[]): string | undefined => {
+      // entries with this case there are, but too few: a renamed case (none at all) still fails
+      const learning = entries.filter((r) => r.learnedTolerance === undefined && (r.historyEntries ?? 0) > 0 && measured.some((c) => c.regressions?.includes(r) === true && autoMetrics.has(`${c.id} ${r.metric}`)));
+      return history.entries > 0 && learning.length === entries.length && entries.length > 0 ? `${learning[0]?.note ?? 'regression: auto has too few history entries to learn from'}; until then the run is judged on thresholds only` : undefined;
+    };
+    check(
+      'history',
+      history.file,
+      (entries) =>
+        history.entries === 0
+          ? `${history.file} exists but has no entry perfsuite can use (it is empty, or every line was skipped: see the warnings above); add runs with perfsuite history add, or point --history at the right file`
+          : `none of the ${plural(history.entries, 'entry', 'entries')} in ${history.file} has a value for a judged metric of this run (${entries[0]?.note ?? 'another suite, or renamed cases'}); add runs of these suites with perfsuite history add`,
+      young,
+    );
   }
   return found;
 }

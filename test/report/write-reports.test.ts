@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/report/write-reports.js';
+import type { CaseResult, RunResult } from '../../src/model/results.js';
+import { resultsSink, ResultsWriteError, writeFileAtomic } from '../../src/report/write-reports.js';
+import { recordedSweep } from './fixtures.js';
 import { tempDir } from '../helpers.js';
 
 describe('atomic writes', () => {
@@ -40,5 +42,46 @@ describe('atomic writes', () => {
     writeFileAtomic(file, 'two');
     expect(readFileSync(file, 'utf8')).toBe('two');
     expect(existsSync(`${file}.${process.pid}.tmp`)).toBe(false);
+  });
+});
+
+describe('the results sink of a run (results.json and its journal)', () => {
+  const run = recordedSweep();
+  const [first, second] = run.suites[0]?.cases ?? [];
+  const running = (cases: readonly CaseResult[]): RunResult => ({ ...run, state: 'running', suites: [{ ...run.suites[0]!, cases }] });
+  const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
+
+  it('writes results.json at the start, journals each case as it finishes, and leaves results.json whole and no journal at the end', () => {
+    const dir = tempDir('sink');
+    const sink = resultsSink(dir);
+    sink.start(running([]));
+    expect((JSON.parse(read(dir, 'results.json')) as RunResult).suites[0]?.cases).toEqual([]);
+    sink.caseFinished(first!, () => running([first!]));
+    sink.caseFinished(second!, () => running([first!, second!]));
+    expect(read(dir, 'results.journal.jsonl').trim().split('\n').map((line) => (JSON.parse(line) as CaseResult).id)).toEqual([first?.id, second?.id]);
+    expect(sink.savedCases()).toBe(2);
+    sink.finish({ ...running([first!, second!]), state: 'complete' });
+    expect((JSON.parse(read(dir, 'results.json')) as RunResult).state).toBe('complete');
+    expect(readdirSync(dir).sort()).toEqual(['results.json']);
+  });
+
+  it("removes a killed run's journal before it writes the new results.json, so the new run never reads it as its own", () => {
+    const dir = tempDir('sink');
+    writeFileSync(path.join(dir, 'results.journal.jsonl'), `${JSON.stringify(first)}\n`);
+    // results.json cannot be written (a directory is in its place): the old journal is already gone when that fails
+    mkdirSync(path.join(dir, 'results.json'));
+    expect(() => resultsSink(dir).start(running([]))).toThrow(ResultsWriteError);
+    expect(existsSync(path.join(dir, 'results.journal.jsonl'))).toBe(false);
+  });
+
+  it('names the file it could not write', () => {
+    const dir = tempDir('sink');
+    const sink = resultsSink(dir);
+    sink.start(running([]));
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, 'a file where the directory was');
+    expect(() => sink.caseFinished(first!, () => running([first!]))).toThrow(ResultsWriteError);
+    expect(() => sink.caseFinished(first!, () => running([first!]))).toThrow(/^cannot write .*results\.journal\.jsonl \(ENOTDIR/);
+    rmSync(dir, { force: true });
   });
 });

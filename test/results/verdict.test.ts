@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/model/results.js';
+import type { RegressionOutcome, RunResult } from '../../src/model/results.js';
 import { nothingComparedOf, verdictOf } from '../../src/results/verdict.js';
 import { applyBaseline } from '../../src/compare/compare-runs.js';
 import { recordedSweep, sweepAndBaseline } from '../report/fixtures.js';
@@ -51,8 +51,41 @@ describe('the run verdict when the gate compared nothing', () => {
     expect(verdict.headline).toContain('2 metrics not compared');
   });
 
+  /** The passing cases of the sweep, each judged against a history of `entries` entries with every metric not compared. */
+  function againstHistory(entries: number, outcome: Partial<RegressionOutcome> = {}, auto = false): RunResult {
+    const { current } = sweepAndBaseline();
+    const passing = measuredOnly(current);
+    return {
+      ...passing,
+      history: { file: 'h.jsonl', entries, sameFingerprintEntries: entries, environmentDifferences: [] },
+      suites: passing.suites.map((suite) => ({
+        ...suite,
+        cases: suite.cases.map((c) => ({
+          ...c,
+          regression: (c.regression ?? []).map((t) => ({ ...t, ...(auto ? { auto: true } : {}) })),
+          regressions: (c.regression ?? []).map((t) => ({ source: 'history' as const, against: 'h.jsonl', metric: t.metric, verdict: 'not-compared' as const, passed: true, change: null, againstValue: null, currentValue: null, againstRuns: [], currentRuns: [1], tolerance: 0.05, file: t.file, line: t.line, note: 'the history has no entry with this case', ...outcome })),
+        })),
+      })),
+    };
+  }
+
   it('leaves a history file that did not exist (the first run of a new history) to its warning', () => {
-    const result: RunResult = { ...recordedSweep(), history: { file: 'h.jsonl', entries: 0, sameFingerprintEntries: 0, environmentDifferences: [] } };
-    expect(nothingComparedOf(result)).toEqual([]);
+    const result = againstHistory(0);
+    expect(nothingComparedOf({ ...result, history: { ...result.history!, missing: true } })).toEqual([]);
+  });
+
+  it('fails a history file that exists but holds no usable entry', () => {
+    const [gate] = nothingComparedOf(againstHistory(0));
+    expect(gate).toMatchObject({ source: 'history', warnOnly: false });
+    expect(gate?.reason).toMatch(/^h\.jsonl exists but has no entry perfsuite can use/);
+    expect(verdictOf(againstHistory(0)).exitCode).toBe(1);
+  });
+
+  it('only warns while a history is too young for regression: auto to learn from, and fails a renamed case', () => {
+    const young = againstHistory(3, { historyEntries: 3, note: 'regression: auto learns from at least 5 history entries with this case, and there are 3; add runs' }, true);
+    expect(nothingComparedOf(young)).toEqual([expect.objectContaining({ warnOnly: true, reason: expect.stringMatching(/^regression: auto learns from at least 5 .*; until then the run is judged on thresholds only$/) as string })]);
+    expect(verdictOf(young).exitCode).toBe(0);
+    // no entry has this case at all: not a young history, another suite's (or the cases were renamed)
+    expect(verdictOf(againstHistory(3, { historyEntries: 0 }, true)).exitCode).toBe(1);
   });
 });
