@@ -24,7 +24,10 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
   const chosen = selectFromOptions(read.cases, options);
   const plan = { ...planCases(read.suites, chosen.cases), suites: read.suites };
   const selection = chosen.selected === undefined ? undefined : { ...chosen.selected, plannedCases: chosen.cases.map((c) => c.id) };
-  const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd);
+  // --missing-baseline warn covers a baseline file that does not exist too (a first run, an evicted cache): warned, then run without it
+  const absent = options.baseline !== undefined && options.missingBaseline === 'warn' && !existsSync(path.resolve(io.cwd, options.baseline));
+  if (absent) warnNoBaseline(options.baseline ?? '', io);
+  const baseline = options.baseline === undefined || absent ? undefined : readBaselineFile(options.baseline, io.cwd);
   const history = options.history === undefined ? undefined : readHistoryForRun(options.history, io);
   // independent probes, so they run at once: netperf's version and where the run came from (git)
   const [netperf, provenance] = await Promise.all([netperfVersion(), describeProvenance(options.version, read.suites, plan.servers, { env: io.env, cwd: io.cwd })]);
@@ -38,4 +41,9 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
     throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
   }
   return { plan, selection, baseline, history, netperf, provenance, outDir };
+}
+
+function warnNoBaseline(file: string, io: CliIo): void {
+  const message = `--baseline ${file} does not exist, so no case is judged against a baseline this time (--missing-baseline warn): the run is judged on thresholds only`;
+  io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: no baseline::${message}\n` : `perfsuite: warning: ${message}\n`);
 }

@@ -52,6 +52,11 @@ export function classifyFailure(outcome: ProcessOutcome, target: string): RunFai
   if (/partial response received|recv_response: Connection reset by peer|recv_data failed: Connection reset by peer|send_request: send call failure: Connection reset by peer/.test(text)) {
     return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (or rejected the passphrase); check that it is still running` };
   }
+  // killed by SIGPIPE with nothing said: it wrote to the data connection of a netserver that had just died (a
+  // stream test when the netserver went away mid-run; seen on 2.7.0)
+  if (outcome.signal === 'SIGPIPE' && text.trim() === '') {
+    return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (netperf was killed by SIGPIPE writing to it); check that it is still running` };
+  }
   if (/connect_data_socket failed/.test(text)) {
     return { kind: 'data-connection-refused', message: `the data connection to ${target} was refused (a firewall, or a netperf/netserver version mismatch); allow the data port or pin it with data_port:` };
   }

@@ -74,7 +74,7 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
 
 /** Why a run that did not complete can be neither a baseline nor a history entry, and what to pass instead. */
 function unfinishedRun(state: Exclude<RunResult['state'], 'complete'>): string {
-  const what = state === 'running' ? "has not finished (its state is still 'running': it was killed, or is still going)" : `was ${state} (state '${state}')`;
+  const what = state === 'running' ? "has not finished (its state is still 'running': it was killed, or is still going)" : state === 'crashed' ? "crashed (state 'crashed')" : "was interrupted (state 'interrupted')";
   return `is from a run that ${what}; only a complete run can be a baseline or go into a history (its missing cases would look like changes): pass the results.json of a run that completed, or run it again`;
 }
 

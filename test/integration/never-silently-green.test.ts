@@ -59,6 +59,11 @@ describe('a baseline or history that matches no case of the run', () => {
   it('fails the same way against a history whose entries match no case, while a history file not made yet only warns', () => {
     const history = path.join(root, 'udp.jsonl');
     expect(perfsuite(['history', 'add', udpResults, '--history', history]).status).toBe(0);
+    // a baseline file that does not exist (a first run, an evicted cache) is the same warning, not a usage error
+    const absent = perfsuite([...tcpRun, '--out', out('absent'), '--baseline', path.join(root, 'never-stored.json'), '--missing-baseline', 'warn']);
+    expect(absent.status).toBe(0);
+    expect(absent.stderr).toContain('never-stored.json does not exist, so no case is judged against a baseline this time (--missing-baseline warn)');
+    expect(perfsuite([...tcpRun, '--out', out('absent-fail'), '--baseline', path.join(root, 'never-stored.json')]).status).toBe(2);
     const matched = perfsuite([...tcpRun, '--out', out('history'), '--history', history]);
     expect(matched.status).toBe(1);
     expect(matched.stdout).toContain(`✗ nothing compared, so the run fails: none of the 1 entry in ${history}`);

@@ -116,6 +116,11 @@ describe('netperf failures', () => {
     expect(run.kind === 'error' && run.failure.kind).toBe('netserver-died');
   });
 
+  it('a stream test killed by SIGPIPE with nothing printed means its netserver died (so it is retried)', () => {
+    const run = parseNetperfRun({ exitCode: undefined, signal: 'SIGPIPE', timedOut: false, durationMs: 800, stdout: '', stderr: '' }, { test: 'TCP_STREAM', keys: ['THROUGHPUT'], target: 'h:1' });
+    expect(run.kind === 'error' && run.failure.kind).toBe('netserver-died');
+  });
+
   it('a timeout wins over whatever was printed', () => {
     const run = parseNetperfRun(
       { exitCode: undefined, signal: 'SIGTERM', timedOut: true, durationMs: 15_000, stdout: 'THROUGHPUT=1\n', stderr: '' },
