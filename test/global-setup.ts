@@ -1,14 +1,22 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { findChromium, NO_CHROMIUM, REQUIRE_CHROMIUM } from './chromium.js';
 
 /**
  * vitest's globalSetup: the test run gets a temp directory of its own (TMPDIR, for the test workers and every process
  * they start), and fails if the tests leave anything of theirs (`perfsuite-*`) in it: a test removes what it makes
  * (tempDir in test/helpers.ts does). Its own directory rather than the machine's, so that another run at the same time
- * neither fails this one nor hides a leak; it is removed at the end whatever is left in it.
+ * neither fails this one nor hides a leak; it is removed at the end whatever is left in it. And it says why the browser
+ * tests skip, if they do.
  */
 export default function setup(): () => void {
+  // vitest.config.ts skips the tests tagged browser where there is no Chromium; here the run says why, once, or fails
+  // where Chromium is required (.ci/run)
+  if (findChromium() === undefined) {
+    if (process.env[REQUIRE_CHROMIUM] === '1') throw new Error(`${NO_CHROMIUM}; ${REQUIRE_CHROMIUM}=1 requires one`);
+    process.stderr.write(`the tests tagged browser are skipped: ${NO_CHROMIUM}\n`);
+  }
   const previous = process.env['TMPDIR'];
   const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-test-run-'));
   process.env['TMPDIR'] = dir;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { RunResult } from '../src/model/results.js';
 import { main } from '../src/cli/main.js';
 import { readSuites } from '../src/cli/read-suites.js';
@@ -13,20 +13,7 @@ import { SuiteError } from '../src/model/errors.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-const tempDirs: string[] = [];
-/**
- * A new directory `perfsuite-<name>-XXXXXX` in the temp directory, removed with everything in it after the test file
- * that made it has run (this module registers the afterAll in every test file that imports it). A test makes its
- * temp directories with this, never with mkdtempSync: test/global-setup.ts fails the run when one is left behind.
- */
-export function tempDir(name: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `perfsuite-${name}-`));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+export { tempDir } from './temp-dirs.js';
 
 /** Loads suite files the way the CLI does (cwd = project root) and returns the diagnostics, or [] when valid. */
 export function diagnosticsOf(files: readonly string[], variables: Record<string, string> = {}): Diagnostic[] {

@@ -240,7 +240,7 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
   const suite = (name: string, servers: string, tests: string): string => `version: 1\nname: ${name}\nservers:\n${servers}tests:\n${tests}`;
   const NETNS = suite('ns', '  ns: { type: netns }\n', '  - name: rr\n    test: TCP_RR\n    server: ns\n');
 
-  it('as a normal user, runs a netns suite through sudo -E in a session of its own (setsid), so that sudo relays a cancel', () => {
+  it('as a normal user, runs a netns suite through sudo -E in a session of its own (setsid), so that sudo relays a cancel', { tags: ['dist'] }, () => {
     const run = runAsUser({ 'ns.yml': NETNS });
     expect(run.status).toBe(0);
     expect(sudoLines(run)).toEqual(['setsid: sudo', `sudo: -E env PATH=${run.stdout.match(/sudo: -E env PATH=(\S+)/)?.[1] ?? ''} node ${actionPath}/bin/perfsuite.js run suites/*.yml --out perfsuite-results`]);
@@ -251,14 +251,14 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(sudoLines(plain)).toEqual([]);
   });
 
-  it('asks perfsuite which servers the run starts: a quoted type: "netns" takes the sudo path too', () => {
+  it('asks perfsuite which servers the run starts: a quoted type: "netns" takes the sudo path too', { tags: ['dist'] }, () => {
     const run = runAsUser({ 'ns.yml': NETNS.replace('type: netns', 'type: "netns"') });
     expect(run.stdout).not.toContain('could not read the suites');
     expect(sudoLines(run)[0]).toBe('setsid: sudo');
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
   });
 
-  it("asks with the run's variables and filters: sudo only when a case the run selects has a netns server", () => {
+  it("asks with the run's variables and filters: sudo only when a case the run selects has a netns server", { tags: ['dist'] }, () => {
     const both = suite('both', '  lo: { type: local }\n  ns: { type: netns }\n', '  - name: rr\n    test: TCP_RR\n    server: ${SERVER:-lo}\n  - name: bulk\n    test: TCP_STREAM\n    server: ns\n');
     // the netns case filtered out: no sudo
     expect(sudoLines(runAsUser({ 'both.yml': both }, { filter: 'test=TCP_RR' }))).toEqual([]);
@@ -268,7 +268,7 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--filter', 'test=TCP_RR', '--var', 'SERVER=ns']);
   });
 
-  it('when perfsuite plan cannot read the suites, runs without sudo and says so; the run reports the error', () => {
+  it('when perfsuite plan cannot read the suites, runs without sudo and says so; the run reports the error', { tags: ['dist'] }, () => {
     const run = runAsUser({ 'broken.yml': 'version: 1\nname: [\n' });
     expect(run.stdout).toContain('perfsuite plan could not read the suites, so they run without sudo (type: netns servers need root); the run says what is wrong\n');
     expect(sudoLines(run)).toEqual([]);
@@ -287,7 +287,7 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
   });
 });
 
-describe('the action step that builds perfsuite', () => {
+describe('the action step that builds perfsuite', { tags: ['slow'] }, () => {
   it('with dist/ prebuilt (a release tag), installs the runtime dependencies only, and perfsuite runs', () => {
     const step = action.runs.steps.find((s) => s.id === 'build');
     if (step?.run === undefined) throw new Error('no run step with id build in action.yml');

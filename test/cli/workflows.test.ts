@@ -86,7 +86,7 @@ describe('the README\'s GitHub section', () => {
   });
 });
 
-describe('perfsuite init', () => {
+describe('perfsuite init', { tags: ['dist'] }, () => {
   /** `perfsuite init` in a fresh directory, after `prepare` made it a Node project (or not). */
   function initIn(prepare: (dir: string) => void = () => undefined) {
     const dir = tempDir('init');

@@ -119,7 +119,8 @@ describe('judging against a history: false alarms and power, simulated', () => {
     return verdicts;
   }
 
-  it('identical software is called regressed in at most α = 1% of trials, for small and large histories, with runs that share their job', () => {
+  // 32,000 simulated judgements: seconds of CPU, which on a busy machine can pass the 10 s a fast test gets
+  it('identical software is called regressed in at most α = 1% of trials, for small and large histories, with runs that share their job', { timeout: 60_000 }, () => {
     // (a rank test of the 5 runs against the medians called this regressed in 5–12% of trials: the runs are not independent)
     // the prediction test is exact for log-normal levels, so its rate is α itself: allowed up to 3 standard errors over
     const limit = (trials: number): number => 0.01 + 3 * Math.sqrt((0.01 * 0.99) / trials);

@@ -41,7 +41,7 @@ describe('the process lifecycle module', () => {
     await expect(runChecked(['sh', '-c', 'echo bad thing >&2; exit 3'], { timeoutMs: 5_000 })).rejects.toThrow(/^sh -c .* exited with 3: bad thing$/);
   });
 
-  it('ties started processes to perfsuite: they die when it is SIGKILLed', async () => {
+  it('ties started processes to perfsuite: they die when it is SIGKILLed', { tags: ['dist'] }, async () => {
     const parent = spawn(process.execPath, [path.join(programs, 'start-and-hang.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines = createInterface({ input: parent.stdout })[Symbol.asyncIterator]();
     const sleeper = Number(/started (\d+)/.exec(String((await lines.next()).value))?.[1]);

@@ -1,5 +1,5 @@
 import type * as childProcess from 'node:child_process';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // the watchdog shell cannot be started here: its spawn (and only its) asks for a /bin/sh that is not there, a real
 // ENOENT from a real spawn
@@ -8,6 +8,14 @@ vi.mock('node:child_process', async (importOriginal) => {
   const spawn = ((file: string, args: readonly string[], options: object) =>
     actual.spawn(file === '/bin/sh' && String(args[1]).includes('kill -9 -$g') ? '/nonexistent/perfsuite-test/sh' : file, args, options)) as typeof actual.spawn;
   return { ...actual, spawn };
+});
+
+// npm test shares modules between test files (--no-isolate): this file evaluates process.js afresh, with the mock, and
+// leaves neither the mock nor that process.js to the files after it
+vi.resetModules();
+afterAll(() => {
+  vi.doUnmock('node:child_process');
+  vi.resetModules();
 });
 
 const { runProcess, watchdogProblem } = await import('../../src/exec/process.js');

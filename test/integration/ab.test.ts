@@ -1,3 +1,5 @@
+// @module-tag slow
+// @module-tag root
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+// @module-tag slow
+// @module-tag browser
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +16,12 @@ import { useMermaid } from '../report/mermaid-draw.js';
 
 const { open } = useBrowser();
 const { expectReadable } = useMermaid();
-const out = tempDir('examples');
+let out: string;
 const examples = ['suites/loopback-tcp.yml', 'suites/loopback-udp.yml'];
 
 beforeAll(() => {
+  // made here, not on import: a file whose tests all skip (no Chromium) runs no hook, so nothing would remove it
+  out = tempDir('examples');
   const run = spawnSync(process.execPath, [path.join(projectRoot, 'bin/perfsuite.js'), 'run', ...examples, '--duration', '1s', '--repeat', '2', '--out', out], {
     cwd: projectRoot,
     encoding: 'utf8',

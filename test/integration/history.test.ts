@@ -1,7 +1,9 @@
+// @module-tag slow
+// @module-tag root
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
 import type { TrendReport } from '../../src/model/history.js';
 import type { RunResult } from '../../src/model/results.js';
@@ -11,8 +13,13 @@ const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const suite = 'test/fixtures/suites/valid/history-shaped.yml';
 const unavailable = await netnsUnavailable();
 const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
-const dir = tempDir('history');
-const history = path.join(dir, 'history.jsonl');
+// made before the first test, not on import: a file whose tests all skip runs no hook, so nothing would remove it
+let dir: string;
+let history: string;
+beforeAll(() => {
+  dir = tempDir('history');
+  history = path.join(dir, 'history.jsonl');
+});
 
 function perfsuite(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: projectRoot, encoding: 'utf8', env });

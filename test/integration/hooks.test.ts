@@ -1,3 +1,4 @@
+// @module-tag slow
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -58,7 +59,7 @@ const hostRmem = readFileSync('/proc/sys/net/ipv4/tcp_rmem', 'utf8').trim().spli
 // a default receive buffer this host does not use, so the netserver's socket shows where the setting took effect
 const armRmemDefault = hostRmem[1] === '200000' ? '300000' : '200000';
 
-describe.skipIf(unavailable !== undefined)(`setup and teardown commands of servers${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+describe.skipIf(unavailable !== undefined)(`setup and teardown commands of servers${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, { tags: ['root'] }, () => {
   it('runs setup inside the namespace before the first case and teardown before the namespace goes, with the server in the environment', async () => {
     // $${…}: the suite loader fills ${NAME} from --var and the environment; $${ keeps ${PERFSUITE_…} for run time
     const { suite, out, read } = suiteDir(`version: 1

@@ -1,3 +1,4 @@
+// @module-tag slow
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,11 @@ import { projectRoot, tempDir, waitUntil } from '../helpers.js';
 // interrupted compare: group, and never lets two runs share one --out (docs/judging.md, "Never silently green").
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
-const root = tempDir('green');
+// made before the first test, not on import: a file whose tests all skip runs no hook, so nothing would remove it
+let root: string;
+beforeAll(() => {
+  root = tempDir('green');
+});
 
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', PERF_DURATION: '1s', ...extra });
 
@@ -54,16 +59,16 @@ describe('a baseline or history that matches no case of the run', () => {
     expect(run.stdout.split('\n').filter((line) => line.startsWith('::warning') && line.includes('nothing compared'))).toHaveLength(1);
     expect(run.stdout).not.toContain('::error');
     expect(results(out('warned')).missingBaseline).toBe('warn');
-  });
-
-  it('fails the same way against a history whose entries match no case, while a history file not made yet only warns', () => {
-    const history = path.join(root, 'udp.jsonl');
-    expect(perfsuite(['history', 'add', udpResults, '--history', history]).status).toBe(0);
     // a baseline file that does not exist (a first run, an evicted cache) is the same warning, not a usage error
     const absent = perfsuite([...tcpRun, '--out', out('absent'), '--baseline', path.join(root, 'never-stored.json'), '--missing-baseline', 'warn']);
     expect(absent.status).toBe(0);
     expect(absent.stderr).toContain('never-stored.json does not exist, so no case is judged against a baseline this time (--missing-baseline warn)');
     expect(perfsuite([...tcpRun, '--out', out('absent-fail'), '--baseline', path.join(root, 'never-stored.json')]).status).toBe(2);
+  });
+
+  it('fails the same way against a history whose entries match no case, while a history file not made yet only warns', () => {
+    const history = path.join(root, 'udp.jsonl');
+    expect(perfsuite(['history', 'add', udpResults, '--history', history]).status).toBe(0);
     const matched = perfsuite([...tcpRun, '--out', out('history'), '--history', history]);
     expect(matched.status).toBe(1);
     expect(matched.stdout).toContain(`✗ nothing compared, so the run fails: none of the 1 entry in ${history}`);

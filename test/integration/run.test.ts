@@ -1,3 +1,4 @@
+// @module-tag slow
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -208,7 +209,7 @@ describe('perfsuite run with the real netperf on loopback', () => {
   });
 
   const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
-  it.skipIf(!canMount)('when the disk fills mid-run, stops with the reason and keeps the last whole results.json, exit 3', async () => {
+  it.skipIf(!canMount)('when the disk fills mid-run, stops with the reason and keeps the last whole results.json, exit 3', { tags: ['root'] }, async () => {
     const mountPoint = outDir();
     expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]).status).toBe(0);
     try {
@@ -246,7 +247,7 @@ describe('perfsuite run with the real netperf on loopback', () => {
     }
   });
 
-  it.skipIf(!canMount)('refuses an --out (or --dir) on a read-only filesystem before writing anything, exit 2', () => {
+  it.skipIf(!canMount)('refuses an --out (or --dir) on a read-only filesystem before writing anything, exit 2', { tags: ['root'] }, () => {
     const mountPoint = outDir();
     expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', mountPoint]).status).toBe(0);
     try {

@@ -1,13 +1,18 @@
+// @module-tag slow
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/results.js';
 import { projectRoot, schemaErrors, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
 const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
-const dir = tempDir('shards');
+// made before the first test, not on import: a file whose tests all skip runs no hook, so nothing would remove it
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('shards');
+});
 const perfsuite = (args: readonly string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env });
 const read = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as RunResult;
 const caseIds = (result: RunResult) => result.suites.flatMap((s) => s.cases.map((c) => c.id)).sort();

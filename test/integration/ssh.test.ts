@@ -1,3 +1,5 @@
+// @module-tag slow
+// @module-tag root
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';

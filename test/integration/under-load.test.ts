@@ -1,3 +1,4 @@
+// @module-tag slow
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ describe('load: and interval: with the real netperf on loopback', () => {
   }, 60_000);
 });
 
-describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, { tags: ['root'] }, () => {
   it('cubic and bbr, idle and under load: the load fills the link, latency under load is far above idle, and the load uses the case’s algorithm', () => {
     const dir = tempDir('tuning');
     const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '2s');

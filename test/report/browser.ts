@@ -1,23 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { findChromium, NO_CHROMIUM } from '../chromium.js';
 import { tempDir } from '../helpers.js';
-
-/** Debian's `chromium` (or PERFSUITE_CHROMIUM); the tests fail rather than skip without one. */
-export function findChromium(): string {
-  const candidates = [process.env['PERFSUITE_CHROMIUM'], 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => c !== undefined && c !== '');
-  for (const candidate of candidates) {
-    try {
-      return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', candidate], { encoding: 'utf8' }).trim();
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error('no headless browser found; install Debian chromium with: bash scripts/install-deps.sh --dev');
-}
 
 /** Opens a rendered page from disk, as a user would, recording in `outside` any request that leaves the file. */
 export async function openPage(browser: Browser, html: string, outside: string[]): Promise<Page> {
@@ -34,23 +21,32 @@ export async function openPage(browser: Browser, html: string, outside: string[]
   return page;
 }
 
-/** One headless Chromium for the calling test file (launched before its tests, closed after): `open` renders a page in it, `outside` collects requests that left the file. */
+/**
+ * One headless Chromium for the calling test file, launched by the first `open` (so that a file's tests that draw
+ * nothing run without it, and skipped `browser` tests launch nothing) and closed after the file: `open` renders a page
+ * in it, `outside` collects requests that left the file. Call `open` only from tests tagged `browser`
+ * (vitest.config.ts skips those where there is no Chromium).
+ */
 export function useBrowser(): { readonly open: (html: string) => Promise<Page>; readonly outside: string[] } {
-  let browser: Browser | undefined;
+  let browser: Promise<Browser> | undefined;
   const outside: string[] = [];
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
-  });
   afterAll(async () => {
-    await browser?.close();
+    // a launch that failed has failed its test already
+    await (await browser?.catch(() => undefined))?.close();
   });
   return {
-    open: (html) => {
-      if (browser === undefined) throw new Error('the browser is not started yet: call open inside a test');
-      return openPage(browser, html, outside);
+    open: async (html) => {
+      browser ??= launch();
+      return openPage(await browser, html, outside);
     },
     outside,
   };
+}
+
+function launch(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (executablePath === undefined) throw new Error(`${NO_CHROMIUM} (a test that opens a page must be tagged browser)`);
+  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 }
 
 export interface Box {

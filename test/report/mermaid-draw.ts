@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { PALETTE } from '../../src/report/svg-charts.js';
 import { projectRoot } from '../helpers.js';
 import { useBrowser } from './browser.js';
@@ -48,24 +48,26 @@ function hexOf(colour: string): string {
  */
 export function useMermaid(): { readonly draw: (blocks: readonly Block[]) => Promise<Drawn[]>; readonly expectReadable: (markdown: string) => Promise<Block[]> } {
   const { open } = useBrowser();
-  let page: Page | undefined;
+  let page: Promise<Page> | undefined;
 
-  beforeAll(async () => {
-    page = await open('<!doctype html><html><body><div id="out"></div></body></html>');
-    await page.addScriptTag({ path: path.join(projectRoot, 'node_modules/mermaid/dist/mermaid.min.js') });
-    await page.evaluate(() => {
+  /** The page with mermaid loaded, made by the first draw (in a test tagged browser). */
+  async function load(): Promise<Page> {
+    const loaded = await open('<!doctype html><html><body><div id="out"></div></body></html>');
+    await loaded.addScriptTag({ path: path.join(projectRoot, 'node_modules/mermaid/dist/mermaid.min.js') });
+    await loaded.evaluate(() => {
       (window as unknown as { mermaid: { initialize: (config: object) => void } }).mermaid.initialize({ startOnLoad: false });
     });
-  });
+    return loaded;
+  }
 
   afterAll(async () => {
-    await page?.close();
+    await (await page?.catch(() => undefined))?.close();
   });
 
   /** Renders each block and reads back the plot lines and axis labels. */
   async function draw(blocks: readonly Block[]): Promise<Drawn[]> {
-    if (page === undefined) throw new Error('mermaid is not loaded yet: call draw inside a test');
-    return page.evaluate(async (sources) => {
+    page ??= load();
+    return (await page).evaluate(async (sources) => {
       const mermaid = (window as unknown as { mermaid: { render: (id: string, text: string) => Promise<{ svg: string }> } }).mermaid;
       const out = document.getElementById('out');
       if (out === null) throw new Error('no #out');

@@ -1,3 +1,4 @@
+// @module-tag browser
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { abRun, comparedSweep, recordedLoadInterval, recordedSweep, syntheticRun } from './fixtures.js';

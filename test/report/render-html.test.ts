@@ -7,7 +7,7 @@ import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep,
 
 const { open, outside } = useBrowser();
 
-describe('report.html in headless Chromium', () => {
+describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
   it('is one self-contained file: nothing is fetched, nothing is scripted', async () => {
     const page = await open(renderHtml(recordedSweep()));
     expect(outside).toEqual([]);
@@ -151,7 +151,7 @@ describe('report.html in headless Chromium', () => {
   });
 });
 
-describe('report.html with interim results and latency under load, in headless Chromium', () => {
+describe('report.html with interim results and latency under load, in headless Chromium', { tags: ['browser'] }, () => {
   it('draws a case\'s interim results: one line per run from zero over the longest run, axes with units, the deepest dip ringed', async () => {
     const page = await open(renderHtml(intervalRun(3, 40)));
     const chart = page.locator('section[data-group="iv/bulk"] svg[data-chart="series"]');
@@ -323,7 +323,7 @@ describe('report.html with interim results and latency under load, in headless C
   });
 });
 
-describe('report.html of the tuning suite, in headless Chromium', () => {
+describe('report.html of the tuning suite, in headless Chromium', { tags: ['browser'] }, () => {
   /** The tuning run with values longer than any real one: a long congestion control name and a load with sizes. */
   const longRun = (): ReturnType<typeof tuningRun> => tuningRun({ test: 'TCP_STREAM', streams: 2, send_size: 65536, recv_size: 65536 }, (name) => `${name}_tuned_for_long_fat_pipes`);
 

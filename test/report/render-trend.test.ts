@@ -298,7 +298,7 @@ describe('renderTrendSvg', () => {
 });
 
 
-describe('the trend report in headless Chromium', () => {
+describe('the trend report in headless Chromium', { tags: ['browser'] }, () => {
   const { open, outside } = useBrowser();
 
   it('is self-contained, and every label stays inside its chart without overlapping another', async () => {

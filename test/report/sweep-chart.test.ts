@@ -1,3 +1,4 @@
+// @module-tag browser
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RunResult } from '../../src/model/results.js';

@@ -76,7 +76,7 @@ describe('a significant worsening inside the tolerance', () => {
     expect(renderMarkdown(comparedSweep())).toContain('| ✅ within tolerance (+0.21 pp) | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |');
   });
 
-  it('says so in report.html\'s comparison table, and under it what it means', async () => {
+  it('says so in report.html\'s comparison table, and under it what it means', { tags: ['browser'] }, async () => {
     const page = await open(renderHtml(slightlySlower()));
     const row = page.locator('table.comparison tbody tr');
     expect(await row.locator('td').first().innerText()).toMatch(/^within tolerance \(−3\.\d\d%\)$/);
@@ -114,7 +114,7 @@ describe('a change that moves the other way from the medians beside it', () => {
     expect(md.split('\n').find((line) => line.startsWith('| ✅ | head |'))).toMatch(new RegExp(`^\\| ✅ \\| head \\| 1\\.98 ±[\\d.]+% \\| −1\\.00% \\(${why}\\) \\|`));
   });
 
-  it('puts the reason in the row: report.html\'s change cells, wrapped under the figure', async () => {
+  it('puts the reason in the row: report.html\'s change cells, wrapped under the figure', { tags: ['browser'] }, async () => {
     const page = await open(renderHtml(medianAgainstRatios()));
     const why = 'the change is the median of the per-round ratios; the medians of all runs move the other way';
     const change = page.locator('table.comparison tbody tr td').nth(6);

@@ -72,7 +72,8 @@ function mutate(tree: Tree, at: (string | number)[], action: 'delete' | 'replace
 /** Inputs per property: enough for CI in seconds; PERFSUITE_FUZZ_RUNS=50000 for a long hunt. */
 const RUNS = Number(process.env['PERFSUITE_FUZZ_RUNS'] ?? 1500);
 
-describe('bad suites, generated (fast-check)', () => {
+// RUNS inputs a property: seconds of CPU, which on a busy machine can pass the 10 s a fast test gets
+describe('bad suites, generated (fast-check)', { timeout: 60_000 }, () => {
   it('a valid suite with one part deleted or replaced by anything validates or gives located errors, never a crash', () => {
     fc.assert(
       fc.property(fc.nat(validTrees.length - 1), fc.nat(), fc.constantFrom('delete' as const, 'replace' as const), oddValue, (which, pick, action, value) => {
