@@ -9,7 +9,6 @@
 import { HOOK_PLACEHOLDER, unknownHookVariables } from '../model/hook-variables.js';
 import { shellQuote } from '../model/shell-quote.js';
 
-export { hookVariableNames, unknownHookVariables } from '../model/hook-variables.js';
 import path from 'node:path';
 import { HOOK_OUTPUT_BYTES, type HookRecord } from '../model/results.js';
 import type { HookSpec } from '../model/suite-types.js';
@@ -31,8 +30,10 @@ export interface HookServer {
   /** Where netperf reaches its netserver. */
   readonly host: string;
   readonly controlPort: number;
-  /** For `type: netns`: the namespace and both ends of its veth pair. */
-  readonly netns?: { readonly namespace: string; readonly hostInterface: string; readonly peerInterface: string };
+  /** The variables its server type adds to every server's (a namespace's name and interfaces), from its driver. */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** The command prefix that runs a command inside the server's network namespace (`{ in: namespace }`), where it has one. */
+  readonly namespaceExec?: readonly string[];
 }
 
 export interface HookOptions {
@@ -53,9 +54,7 @@ export function hookEnvironment(server: HookServer): Record<string, string> {
     PERFSUITE_SERVER: server.name,
     PERFSUITE_SERVER_HOST: server.host,
     PERFSUITE_CONTROL_PORT: String(server.controlPort),
-    ...(server.netns === undefined
-      ? {}
-      : { PERFSUITE_NETNS: server.netns.namespace, PERFSUITE_HOST_IF: server.netns.hostInterface, PERFSUITE_NETNS_IF: server.netns.peerInterface }),
+    ...server.variables,
   };
 }
 
@@ -106,9 +105,9 @@ async function runHook(hook: HookSpec, environment: Record<string, string>, serv
   const cwd = hookDirectory(hook, options.baseDir);
   const resolved = findProgram(program, { cwd });
   if (resolved === undefined) return { argv, problem: hookProgramProblem({ ...hook, argv }, options.baseDir) ?? `${program} cannot be run` };
-  if (hook.inNamespace && server.netns === undefined) return { argv, problem: 'in: namespace needs a type: netns server' };
+  if (hook.inNamespace && server.namespaceExec === undefined) return { argv, problem: 'in: namespace needs a type: netns server' };
   // the program by the path checked above, so what runs is what was found
-  const namespace = hook.inNamespace && server.netns !== undefined ? ['ip', 'netns', 'exec', server.netns.namespace] : [];
+  const namespace = hook.inNamespace ? (server.namespaceExec ?? []) : [];
   const result = await runProcess([...namespace, resolved, ...args], {
     timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS,
     cwd,
