@@ -3,7 +3,7 @@ import { isJudgedInPoints, isMetricName, METRICS } from '../model/metrics.js';
 import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from './format.js';
 import { formatChange, formatJudged, formatP } from './report-text.js';
 import { cell, code } from './markdown-text.js';
-import { escapeHtml, niceScale, round, textWidth } from './svg-charts.js';
+import { escapeHtml, formatTick, niceScale, round, textWidth } from './svg-charts.js';
 import { plural } from '../model/words.js';
 
 /** What the trend report is rendered with: the caller's clock and, when shown beside a run, which entry that run is. */
@@ -106,7 +106,7 @@ export function renderTrendSvg(series: TrendSeries, changePoints: readonly Chang
   const scale = niceScale(highest / unit.factor, compact ? 3 : 4);
   const ticks: number[] = [];
   for (let i = 0; i * scale.step <= scale.top + scale.step / 2; i += 1) ticks.push(i * scale.step);
-  const tickLabels = ticks.map((t) => formatNumber(t));
+  const tickLabels = ticks.map((t) => formatTick(t));
   const xLabels = points.map(entryLabel);
   const xLabelWidth = xLabels.reduce((widest, l) => Math.max(widest, textWidth(l, font)), 0);
   const yLabelWidth = Math.max(...tickLabels.map((l) => textWidth(l, font)));

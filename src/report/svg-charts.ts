@@ -44,12 +44,23 @@ export function niceScale(max: number, ticks = 5): { top: number; step: number }
 export const round = (n: number): string => String(Math.round(n * 10) / 10);
 
 /** The horizontal grid lines of a chart's y axis and their tick labels, 0 to the scale's top. */
+/**
+ * A y-axis tick: 150k, 2.5M past 10,000, so a six-digit rate (a loopback TCP_RR) stays clear of the axis title beside
+ * the ticks; smaller numbers as tables print them.
+ */
+export function formatTick(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6) return `${formatSignificant(value / 1e6)}M`;
+  if (magnitude >= 1e4) return `${formatSignificant(value / 1e3)}k`;
+  return formatNumber(value);
+}
+
 function yGrid(scale: { top: number; step: number }, left: number, right: number, yAt: (tick: number) => number): string[] {
   const parts: string[] = [];
   for (let i = 0; i * scale.step <= scale.top + scale.step / 2; i += 1) {
     const y = yAt(i * scale.step);
     parts.push(`<line class="grid" x1="${left}" x2="${right}" y1="${round(y)}" y2="${round(y)}"/>`);
-    parts.push(`<text class="tick" x="${left - 6}" y="${round(y + 4)}" text-anchor="end">${formatNumber(i * scale.step)}</text>`);
+    parts.push(`<text class="tick" x="${left - 6}" y="${round(y + 4)}" text-anchor="end">${formatTick(i * scale.step)}</text>`);
   }
   return parts;
 }

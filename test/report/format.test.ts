@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../src/model/words.js';
 import { formatSample } from '../../src/report/report-text.js';
+import { formatTick, renderSweepSvg } from '../../src/report/svg-charts.js';
 import type { RegressionOutcome } from '../../src/model/results.js';
 
 describe('plural', () => {
@@ -17,5 +18,14 @@ describe('the sample of a comparison', () => {
     expect(formatSample(outcome)).toBe("this run's median of 1 run vs 1 earlier run's median");
     expect(formatSample({ ...outcome, source: 'baseline' })).toBe('1 vs 1 run');
     expect(formatSample({ ...outcome, source: 'control', rounds: [1] })).toBe('1 round');
+  });
+});
+
+describe('y-axis ticks', () => {
+  it('shorten past 10,000 so a six-digit rate stays clear of the axis title', () => {
+    expect([0, 2500, 9000, 10_000, 150_000, 2_500_000, 0.25].map(formatTick)).toEqual(['0', '2500', '9000', '10k', '150k', '2.5M', '0.25']);
+    const chart = renderSweepSvg({ axis: 'request_size', metric: 'transaction_rate', xValues: [1, 1024], series: [{ label: '', points: [{ x: 1, y: 150_000, failed: false }, { x: 1024, y: 120_000, failed: false }] }] });
+    expect(chart).toMatch(/>1\d0k</);
+    expect(chart).not.toMatch(/>1\d0000</);
   });
 });
