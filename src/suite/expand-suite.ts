@@ -1,13 +1,14 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
-import { countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
-import { explainMissingMetric, producedMetrics } from '../model/metrics.js';
-import { DEFAULT_DURATION_SECONDS, isTestName, MAX_UDP_PAYLOAD_BYTES, paramUse } from '../model/test-types.js';
+import { type Combination as MatrixCombination, countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
+import { defined } from '../model/defined.js';
+import { producedMetrics } from '../model/metrics.js';
+import { DEFAULT_DURATION_SECONDS, isTestName, paramUse, type TestName } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
 import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, PARAM_ORDER, type ParamName, type ParamValue, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
-import { DEFAULT_COMPARE_REPEAT, MIN_COMPARE_ROUNDS, SIGNIFICANCE_LEVEL } from '../model/significance.js';
-import { plural } from '../model/words.js';
+import { DEFAULT_COMPARE_REPEAT, MIN_COMPARE_ROUNDS } from '../model/significance.js';
 import { plannerOf } from '../servers/planners.js';
 import { timeoutDiagnostics, timeoutShortfall, type TimeoutShortfall } from './check-timeout.js';
+import { describeProblem, type LocatedProblem, udpLimitBytes, type UdpLimit } from './expand-problems.js';
 
 export const DEFAULT_MAX_CASES = 100_000;
 
@@ -45,143 +46,231 @@ export function expandSuite(suite: SuiteSpec, options: ExpandOptions = {}): { ca
   return { cases, diagnostics };
 }
 
-function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions, cases: Case[], diagnostics: Diagnostic[], shortfalls: TimeoutShortfall[]): void {
-  const definition = matrixDefinition(group);
-  const combinations = definition === undefined ? [{ values: new Map<string, LocatedValue>(), axisIndexes: [], includeIndex: undefined }] : expandMatrix(definition, keyOf);
-  const axisNames = new Set<string>(definition?.axes.map((a) => a.name) ?? []);
-  const testIsVaried = axisNames.has('test');
-  const ids = new Set<string>();
-  const lastAxis = group.matrix?.axes.at(-1);
-  const hasWhen = group.thresholds.some((t) => t.when !== undefined);
-  const matchedWhen = new Set<ThresholdSpec>();
-  const before = diagnostics.length;
+/** A parameter's value in a case, and where it came from: messages point at its node, and only some origins may be dropped. */
+interface Entry {
+  readonly value: ParamValue;
+  readonly loc: SourceLocation;
+  readonly origin: Origin;
+}
 
-  type Entry = { value: ParamValue; loc: SourceLocation; origin: Origin };
+/** A matrix combination merged over the suite's defaults and the group's params: a case before its checks. */
+interface Draft {
+  readonly server: string;
+  readonly merged: Map<ParamName, Entry>;
+  /** Where messages about the whole case point: its include entry, or the last axis value that made it. */
+  readonly loc: SourceLocation;
+  /** The keys the combination set, in matrix order (`server` among them): what the case id names. */
+  readonly keys: readonly string[];
+}
+
+/** What every combination of one group is expanded with, and the memos that keep a 100,000-case matrix fast. */
+interface GroupExpansion {
+  readonly suite: SuiteSpec;
+  readonly group: GroupSpec;
+  readonly overrides: CaseParams;
+  readonly axisNames: ReadonlySet<string>;
+  readonly testIsVaried: boolean;
+  readonly hasWhen: boolean;
+  /** The suite's defaults and the group's params, before the matrix. */
+  readonly base: ReadonlyMap<ParamName, Entry>;
+  /** One entry object per matrix value, shared by every case that uses it. */
+  readonly entries: Map<LocatedValue, Entry>;
+  /** The sorted id keys of each set of combination keys. */
+  readonly idKeys: Map<string, string[]>;
+  /** Whether a case's metrics can be judged, by what decides it (judgeKey). */
+  readonly judgeable: Map<string, boolean>;
+}
+
+function groupExpansion(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions): GroupExpansion {
+  const axisNames = new Set<string>(group.matrix?.axes.map((a) => a.name) ?? []);
   const base = new Map<ParamName, Entry>();
   for (const [origin, params] of [['defaults', suite.defaults], ['group', group.params]] as const) {
     for (const [key, located] of Object.entries(params) as [ParamName, LocatedValue][]) base.set(key, { value: located.value, loc: located.loc, origin });
   }
-  // one entry object per matrix value, shared by every case that uses it
-  const entries = new Map<LocatedValue, Entry>();
-  const entryOf = (key: string, located: LocatedValue, appended: boolean): Entry => {
-    let entry = entries.get(located);
-    if (entry === undefined) {
-      entry = { value: located.value, loc: located.loc, origin: axisNames.has(key) && !appended ? 'axis' : 'include' };
-      entries.set(located, entry);
-    }
-    return entry;
+  return {
+    suite,
+    group,
+    overrides: options.overrides ?? {},
+    axisNames,
+    testIsVaried: axisNames.has('test'),
+    hasWhen: group.thresholds.some((t) => t.when !== undefined),
+    base,
+    entries: new Map(),
+    idKeys: new Map(),
+    judgeable: new Map(),
   };
-  const judged = new Map<string, boolean>();
-  const sortedKeys = new Map<string, string[]>();
+}
 
+/**
+ * A group's cases, one combination of its matrix at a time through small passes: merge it over the defaults, drop
+ * what its test does not use, check its parameters, name it, pick its thresholds and check they can be judged; then
+ * the group's `when:`s and, for a `compare:` group, its arms. Each problem is reported where it is found (the
+ * messages are expand-problems.ts'), so they come in the order of the combinations.
+ */
+function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions, cases: Case[], diagnostics: Diagnostic[], shortfalls: TimeoutShortfall[]): void {
+  const expansion = groupExpansion(suite, group, options);
+  let reported = 0;
+  const report = (problems: readonly LocatedProblem[]): void => {
+    for (const { loc, problem } of problems) diagnostics.push({ loc, message: describeProblem(problem) });
+    reported += problems.length;
+  };
+  const ids = new Set<string>();
+  const matchedWhen = new Set<ThresholdSpec>();
   const groupCases: Case[] = [];
-  for (const combination of combinations) {
-    const merged = new Map(base);
-    const appended = combination.axisIndexes === undefined;
-    let server = group.server.value;
-    for (const [key, located] of combination.values) {
-      // the server is a field of the case, never one of its parameters
-      if (key === 'server') server = valueKey(located.value);
-      else merged.set(key as ParamName, entryOf(key, located, appended));
-    }
-
-    const loc =
-      combination.includeIndex !== undefined
-        ? (group.matrix?.include[combination.includeIndex]?.loc ?? group.loc)
-        : lastAxis !== undefined
-          ? (lastAxis.values[combination.axisIndexes?.at(-1) ?? 0]?.loc ?? group.loc)
-          : group.loc;
-
-    const test = merged.get('test')?.value;
+  for (const combination of combinationsOf(group)) {
+    const draft = mergeCombination(expansion, combination);
+    const test = draft.merged.get('test')?.value;
     if (!isTestName(test)) {
-      diagnostics.push({ loc, message: `group '${group.name}' has a case without a test type; set test: (e.g. TCP_STREAM) in the group, its matrix, or defaults` });
+      report([{ loc: draft.loc, problem: { kind: 'no-test-type', group: group.name } }]);
       continue;
     }
-
-    let droppedSome = false;
-    let valid = true;
-    for (const [name, entry] of merged) {
-      const use = paramUse(name, test);
-      if (use.used) continue;
-      merged.delete(name);
-      if (entry.origin === 'defaults' || (entry.origin === 'axis' && testIsVaried)) {
-        droppedSome = true;
-        continue;
-      }
-      valid = false;
-      diagnostics.push({
-        loc: entry.loc,
-        message: `${name} is not used by ${test} (only by ${use.only}); remove it, or give it only to the tests that use it (a matrix axis beside test, or a matching include entry)`,
-      });
-    }
-    for (const [name, value] of Object.entries(options.overrides ?? {})) {
-      merged.set(name as ParamName, { value: value as ParamValue, loc, origin: 'override' });
-    }
-
-    const params = Object.fromEntries(
-      PARAM_ORDER.filter((name) => merged.has(name)).map((name) => [name, merged.get(name)?.value]),
-    ) as CaseParams;
-
-    if (test === 'UDP_STREAM' || test === 'UDP_RR') valid = checkUdpSizes(params, merged, diagnostics) && valid;
-    valid = checkLoadAndInterval(params, merged, diagnostics) && valid;
-    if (params.ip_version === 6) {
-      const spec = suite.servers[server];
-      const why = spec === undefined ? undefined : plannerOf(spec.type).ipv6Problem(server, spec);
-      if (why !== undefined) {
-        valid = false;
-        diagnostics.push({ loc: merged.get('ip_version')?.loc ?? loc, message: `ip_version 6 cannot be used here: ${why}; give the server an IPv6 address or name, or measure IPv6 on a local server (it listens on ::1)` });
-      }
-    }
-
-    const comboKeys = [...combination.values.keys()].filter((key) => key === 'server' || merged.has(key as ParamName));
-    const comboSignature = comboKeys.join(',');
-    let idKeys = sortedKeys.get(comboSignature);
-    if (idKeys === undefined) {
-      idKeys = [...comboKeys].sort();
-      sortedKeys.set(comboSignature, idKeys);
-    }
-    const id =
-      `${suite.name}/${group.name}` +
-      (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${key === 'server' ? server : formatParamValue(key as ParamName, merged.get(key as ParamName)?.value as ParamValue)}`).join(',')}]` : '');
+    const pruned = pruneUnused(expansion, draft.merged, test);
+    for (const [name, value] of Object.entries(expansion.overrides)) draft.merged.set(name as ParamName, { value: value as ParamValue, loc: draft.loc, origin: 'override' });
+    const params = paramsOf(draft.merged);
+    const problems = [...pruned.problems, ...checkParams(expansion, draft, params)];
+    report(problems);
+    const id = caseIdOf(expansion, draft);
     if (ids.has(id)) {
-      if (!droppedSome && valid) diagnostics.push({ loc, message: `case ${id} is defined twice; matrix values compare after normalisation (64K equals 65536), so remove the repeated value or include entry` });
+      // twins are expected where a parameter was dropped (an axis beside a varied test); a wrong case needs no second message
+      if (!pruned.droppedSome && problems.length === 0) report([{ loc: draft.loc, problem: { kind: 'duplicate-case', caseId: id } }]);
       continue;
     }
     ids.add(id);
-    const shortfall = timeoutShortfall(params, merged, { caseId: id });
+    const shortfall = timeoutShortfall(params, draft.merged, { caseId: id });
     if (shortfall !== undefined) shortfalls.push(shortfall);
-
-    const thresholds = hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;
+    const thresholds = expansion.hasWhen ? group.thresholds.filter((t) => whenMatches(t, params)) : group.thresholds;
     for (const t of thresholds) matchedWhen.add(t);
-    // whether the case's metrics can be judged depends only on its test, cpu and thresholds: check each such set once
-    const loaded = activeLoad(params) !== undefined;
-    const judgeKey = `${test}|${String(params.cpu === true)}|${String(loaded)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
-    let judgeable = judged.get(judgeKey);
-    if (judgeable === undefined) {
-      judgeable = true;
-      for (const spec of [...thresholds, ...group.regression]) {
-        if (producedMetrics(test, { cpu: params.cpu === true, load: loaded }).has(spec.metric)) continue;
-        judgeable = false;
-        const scope = 'threshold' in spec ? 'threshold' : 'regression';
-        diagnostics.push({
-          loc: spec.loc,
-          message: `${scope} on ${spec.metric} cannot be judged for case ${id}: ${explainMissingMetric(spec.metric, test)}${scope !== 'threshold' ? '' : spec.metric === 'load_throughput' && axisNames.has('load') ? '; select the loaded cases with when: { load: { test: TCP_STREAM, streams: 2 } }, the load as the axis writes it' : testIsVaried ? ' (select the cases with when: { test: ... })' : ''}`,
-        });
-      }
-      judged.set(judgeKey, judgeable);
-    }
-    valid &&= judgeable;
-    if (!valid) continue;
-    groupCases.push({ id, suite: suite.name, group: group.name, server, params, loc, thresholds, regression: group.regression });
+    const judgeable = isJudgeable(expansion, { id, test, params, thresholds }, report);
+    if (problems.length > 0 || !judgeable) continue;
+    groupCases.push({ id, suite: suite.name, group: group.name, server: draft.server, params, loc: draft.loc, thresholds, regression: group.regression });
   }
-  // a `when:` that selects no case would turn its gate off without a word
-  for (const spec of group.thresholds) {
-    if (spec.when === undefined || matchedWhen.has(spec) || diagnostics.length > before) continue;
-    const keys = Object.keys(spec.when) as ParamName[];
-    const seen = keys.map((key) => `${key}: ${[...new Set(groupCases.map((c) => (c.params[key] === undefined ? '(not set)' : formatParamValue(key, c.params[key]))))].join(', ')}`);
-    diagnostics.push({ loc: spec.loc, message: `this threshold's when: selects none of the ${plural(groupCases.length, 'case')} of group '${group.name}', so ${spec.metric} would never be judged; its cases have ${seen.join('; ')}` });
+  // a `when:` that selects no case would turn its gate off without a word: said (the first such) of a group with no other problem
+  if (reported === 0) report(unmatchedWhens(group, groupCases, matchedWhen));
+  if (group.compare === undefined) {
+    cases.push(...groupCases);
+    return;
   }
-  cases.push(...(group.compare === undefined ? groupCases : assignArms(group, group.compare, groupCases, diagnostics)));
+  const arms = assignArms(group, group.compare, groupCases);
+  report(arms.problems);
+  cases.push(...arms.cases);
+}
+
+type Combination = MatrixCombination<LocatedValue>;
+
+/** The combinations of a group's matrix, in order; one empty combination for a group without a matrix. */
+function combinationsOf(group: GroupSpec): Iterable<Combination> {
+  const definition = matrixDefinition(group);
+  return definition === undefined ? [{ values: new Map<string, LocatedValue>(), axisIndexes: [], includeIndex: undefined }] : expandMatrix(definition, keyOf);
+}
+
+/** Merging: a combination's values over the suite's defaults and the group's params; `server` is a field of the case, never one of its parameters. */
+function mergeCombination(expansion: GroupExpansion, combination: Combination): Draft {
+  const { group } = expansion;
+  const merged = new Map(expansion.base);
+  const appended = combination.axisIndexes === undefined;
+  let server = group.server.value;
+  for (const [key, located] of combination.values) {
+    if (key === 'server') server = valueKey(located.value);
+    else merged.set(key as ParamName, entryOf(expansion, key, located, appended));
+  }
+  const lastAxis = group.matrix?.axes.at(-1);
+  const loc =
+    combination.includeIndex !== undefined
+      ? (group.matrix?.include[combination.includeIndex]?.loc ?? group.loc)
+      : lastAxis !== undefined
+        ? (lastAxis.values[combination.axisIndexes?.at(-1) ?? 0]?.loc ?? group.loc)
+        : group.loc;
+  return { server, merged, loc, keys: [...combination.values.keys()] };
+}
+
+function entryOf(expansion: GroupExpansion, key: string, located: LocatedValue, appended: boolean): Entry {
+  let entry = expansion.entries.get(located);
+  if (entry === undefined) {
+    entry = { value: located.value, loc: located.loc, origin: expansion.axisNames.has(key) && !appended ? 'axis' : 'include' };
+    expansion.entries.set(located, entry);
+  }
+  return entry;
+}
+
+/**
+ * Pruning: the parameters the case's test does not use leave it. Those from defaults, or from an axis beside a varied
+ * `test`, were meant for other tests and go quietly; any other was written for this case, and is a problem.
+ */
+function pruneUnused(expansion: GroupExpansion, merged: Map<ParamName, Entry>, test: TestName): { droppedSome: boolean; problems: LocatedProblem[] } {
+  let droppedSome = false;
+  const problems: LocatedProblem[] = [];
+  for (const [name, entry] of merged) {
+    const use = paramUse(name, test);
+    if (use.used) continue;
+    merged.delete(name);
+    if (entry.origin === 'defaults' || (entry.origin === 'axis' && expansion.testIsVaried)) droppedSome = true;
+    else problems.push({ loc: entry.loc, problem: { kind: 'unused-param', param: name, test, usedBy: use.only } });
+  }
+  return { droppedSome, problems };
+}
+
+/** The case's parameters, in PARAM_ORDER. */
+function paramsOf(merged: ReadonlyMap<ParamName, Entry>): CaseParams {
+  return Object.fromEntries(PARAM_ORDER.filter((name) => merged.has(name)).map((name) => [name, merged.get(name)?.value]));
+}
+
+/** The checks of a case's own parameters: UDP sizes, load and interval, IPv6 to its server. */
+function checkParams(expansion: GroupExpansion, draft: Draft, params: CaseParams): LocatedProblem[] {
+  const at = (name: ParamName): SourceLocation => draft.merged.get(name)?.loc ?? { file: '', line: 1, col: 1 };
+  return [
+    ...(params.test === 'UDP_STREAM' || params.test === 'UDP_RR' ? checkUdpSizes(params, at) : []),
+    ...checkLoadAndInterval(params, at),
+    ...checkIpVersion(expansion.suite, draft, params),
+  ];
+}
+
+/** A case's id: `suite/group`, and the keys its combination set (sorted) with their values as suites write them. */
+function caseIdOf(expansion: GroupExpansion, draft: Draft): string {
+  const { suite, group } = expansion;
+  const keys = draft.keys.filter((key) => key === 'server' || draft.merged.has(key as ParamName));
+  const signature = keys.join(',');
+  let idKeys = expansion.idKeys.get(signature);
+  if (idKeys === undefined) {
+    idKeys = [...keys].sort();
+    expansion.idKeys.set(signature, idKeys);
+  }
+  const value = (key: string): string => (key === 'server' ? draft.server : formatParamValue(key as ParamName, draft.merged.get(key as ParamName)?.value as ParamValue));
+  return `${suite.name}/${group.name}` + (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${value(key)}`).join(',')}]` : '');
+}
+
+/**
+ * Whether every threshold and regression of a case names a metric its test produces. That depends only on its test,
+ * cpu, load and thresholds: each such set is checked once, its problems reported for the first case that has it.
+ */
+function isJudgeable(
+  expansion: GroupExpansion,
+  c: { readonly id: string; readonly test: TestName; readonly params: CaseParams; readonly thresholds: readonly ThresholdSpec[] },
+  report: (problems: readonly LocatedProblem[]) => void,
+): boolean {
+  const { group, hasWhen, axisNames, testIsVaried } = expansion;
+  const { test, params, thresholds } = c;
+  const loaded = activeLoad(params) !== undefined;
+  const judgeKey = `${test}|${String(params.cpu === true)}|${String(loaded)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
+  const known = expansion.judgeable.get(judgeKey);
+  if (known !== undefined) return known;
+  const problems: LocatedProblem[] = [];
+  for (const spec of [...thresholds, ...group.regression]) {
+    if (producedMetrics(test, { cpu: params.cpu === true, load: loaded }).has(spec.metric)) continue;
+    const scope = 'threshold' in spec ? 'threshold' : 'regression';
+    const select: 'loaded-cases' | 'tests' | undefined = scope !== 'threshold' ? undefined : spec.metric === 'load_throughput' && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
+    problems.push({ loc: spec.loc, problem: { kind: 'unjudgeable-metric', scope, metric: spec.metric, caseId: c.id, test, ...defined({ select }) } });
+  }
+  report(problems);
+  expansion.judgeable.set(judgeKey, problems.length === 0);
+  return problems.length === 0;
+}
+
+/** The group's first `when:` that selected none of its cases, with the values its cases have of what it asks. */
+function unmatchedWhens(group: GroupSpec, cases: readonly Case[], matched: ReadonlySet<ThresholdSpec>): LocatedProblem[] {
+  const spec = group.thresholds.find((t) => t.when !== undefined && !matched.has(t));
+  if (spec?.when === undefined) return [];
+  const seen = (Object.keys(spec.when) as ParamName[]).map((param) => ({ param, values: cases.map((c) => c.params[param]) }));
+  return [{ loc: spec.loc, problem: { kind: 'when-selects-none', group: group.name, cases: cases.length, metric: spec.metric, seen } }];
 }
 
 /** Where the group (or its matrix) sets repeat, to point a message at it. */
@@ -198,29 +287,25 @@ function armValue(c: Case, axis: CompareSpec['axis']): string {
 
 /**
  * Pairs every case of a `compare:` group with its control (the case equal to it but for the compared axis) and gives
- * the group its default `repeat`; a case without a control, or fewer rounds than the paired test needs, is an error.
+ * the group its default `repeat`; a case without a control, or fewer rounds than the paired test needs, is a problem.
  */
-function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case[], diagnostics: Diagnostic[]): Case[] {
+function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case[]): { cases: Case[]; problems: LocatedProblem[] } {
   const axis = compare.axis;
   const controlKey = valueKey(compare.control.value);
   const axisValue = (c: Case): string => (axis === 'server' ? c.server : c.params[axis] === undefined ? '' : valueKey(c.params[axis]));
   // the siblings of a case: the same parameters (and server) except the compared axis
   const siblingKey = (c: Case): string => {
-    const rest: Record<string, unknown> = { ...c.params };
-    delete rest[axis];
-    delete rest['repeat'];
+    const rest = Object.fromEntries(Object.entries(c.params).filter(([key]) => key !== axis && key !== 'repeat'));
     return JSON.stringify([axis === 'server' ? '' : c.server, rest]);
   };
   const controls = new Map(cases.filter((c) => axisValue(c) === controlKey).map((c) => [siblingKey(c), c]));
+  const problems: LocatedProblem[] = [];
   const armed: Case[] = [];
   const fewRounds: Case[] = [];
   for (const c of cases) {
     const control = controls.get(siblingKey(c));
     if (control === undefined) {
-      diagnostics.push({
-        loc: c.loc,
-        message: `case ${c.id} has no control to compare with: no case of group '${group.name}' has ${axis}=${valueKey(compare.control.value)} and otherwise the same parameters; add that combination to the matrix, or exclude this one`,
-      });
+      problems.push({ loc: c.loc, problem: { kind: 'no-control', caseId: c.id, group: group.name, axis, control: controlKey } });
       continue;
     }
     const repeat = c.params.repeat === undefined ? DEFAULT_COMPARE_REPEAT : repeatRange(c.params);
@@ -236,10 +321,9 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
   }
   const [first] = fewRounds;
   if (first !== undefined) {
-    const rounds = repeatRange(first.params).min;
-    diagnostics.push({
+    problems.push({
       loc: first.params.repeat === undefined ? compare.loc : (repeatLoc(group) ?? compare.loc),
-      message: `compare: group '${group.name}' measures ${plural(rounds, 'round')} (${plural(fewRounds.length, 'case')}, from repeat: or --repeat), and the paired test needs at least ${MIN_COMPARE_ROUNDS} to reach α = ${SIGNIFICANCE_LEVEL} (1/2^${MIN_COMPARE_ROUNDS}); leave repeat out (compare: groups default to { min: ${DEFAULT_COMPARE_REPEAT.min}, max: ${DEFAULT_COMPARE_REPEAT.max} }), or set it, or --repeat, to ${MIN_COMPARE_ROUNDS} or more`,
+      problem: { kind: 'too-few-rounds', group: group.name, rounds: repeatRange(first.params).min, cases: fewRounds.length },
     });
   }
   // a control and its candidates run together, so they are listed together: the control first, then its candidates
@@ -250,70 +334,64 @@ function assignArms(group: GroupSpec, compare: CompareSpec, cases: readonly Case
     else unit.push(c);
     units.set(c.arm?.control ?? c.id, unit);
   }
-  return [...units.values()].flat();
+  return { cases: [...units.values()].flat(), problems };
 }
 
-function checkUdpSizes(
-  params: CaseParams,
-  merged: ReadonlyMap<ParamName, { loc: SourceLocation }>,
-  diagnostics: Diagnostic[],
-): boolean {
-  let valid = true;
-  const reported = new Set<string>();
-  const check = (name: 'send_size' | 'request_size' | 'response_size', limit: number | 'default' | undefined, why: string): void => {
-    const size = params[name];
-    if (size === undefined || typeof limit !== 'number' || size <= limit || reported.has(name)) return;
-    valid = false;
-    reported.add(name);
-    diagnostics.push({ loc: merged.get(name)?.loc ?? { file: '', line: 1, col: 1 }, message: `${name} ${formatParamValue(name, size)} (${size} bytes) is larger than ${why}; netperf would fail with "Message too long" or receive nothing` });
+/** UDP sizes: each at most the largest datagram, and a UDP_STREAM's send size at most either end's socket buffer. */
+function checkUdpSizes(params: CaseParams, at: (name: ParamName) => SourceLocation): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
+  const check = (param: 'send_size' | 'request_size' | 'response_size', limit: UdpLimit | undefined): void => {
+    const bytes = params[param];
+    if (bytes === undefined || limit === undefined || bytes <= udpLimitBytes(limit) || problems.some((p) => p.problem.kind === 'udp-size-too-large' && p.problem.param === param)) return;
+    problems.push({ loc: at(param), problem: { kind: 'udp-size-too-large', param, bytes, limit } });
   };
-  for (const name of ['send_size', 'request_size', 'response_size'] as const) {
-    check(name, MAX_UDP_PAYLOAD_BYTES, `the largest UDP datagram (${MAX_UDP_PAYLOAD_BYTES} bytes)`);
-  }
-  const sender = params.local_buffer ?? params.socket_buffer;
-  const receiver = params.remote_buffer ?? params.socket_buffer;
+  for (const param of ['send_size', 'request_size', 'response_size'] as const) check(param, { kind: 'datagram' });
   if (params.test === 'UDP_STREAM') {
-    check('send_size', sender, `the sender's socket buffer (${String(sender)} bytes)`);
-    check('send_size', receiver, `the receiver's socket buffer (${String(receiver)} bytes)`);
+    check('send_size', bufferLimit('sender-buffer', params.local_buffer ?? params.socket_buffer));
+    check('send_size', bufferLimit('receiver-buffer', params.remote_buffer ?? params.socket_buffer));
   }
-  return valid;
+  return problems;
+}
+
+/** A socket buffer as a limit on UDP sizes; none when the buffer is the system's default. */
+function bufferLimit(kind: 'sender-buffer' | 'receiver-buffer', buffer: number | 'default' | undefined): UdpLimit | undefined {
+  return typeof buffer === 'number' ? { kind, bytes: buffer } : undefined;
 }
 
 /**
  * What `load:` and `interval:` cannot be combined with, and the load's own UDP sizes (the load streams carry the case's
  * buffers), each reported once at its node.
  */
-function checkLoadAndInterval(params: CaseParams, merged: ReadonlyMap<ParamName, { loc: SourceLocation }>, diagnostics: Diagnostic[]): boolean {
-  const problems: { name: ParamName; message: string }[] = [];
+function checkLoadAndInterval(params: CaseParams, at: (name: ParamName) => SourceLocation): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
   const load = activeLoad(params);
   if (load !== undefined) {
-    if (params.confidence !== undefined) {
-      problems.push({ name: 'load', message: 'load cannot be combined with confidence: netperf repeats the measured test until the interval is reached, each iteration after its own 1 s lead, but the load streams run once; drop confidence and use repeat for more runs' });
-    }
-    if (params.cpu === true) {
-      problems.push({ name: 'load', message: "load cannot be combined with cpu: true: CPU utilisation is the whole machine's, so the load streams' CPU would be charged to every transaction; measure CPU in a case without load" });
-    }
+    if (params.confidence !== undefined) problems.push({ loc: at('load'), problem: { kind: 'load-with-confidence' } });
+    if (params.cpu === true) problems.push({ loc: at('load'), problem: { kind: 'load-with-cpu' } });
     if (load.test === 'UDP_STREAM' && load.send_size !== undefined) {
-      const sender = params.local_buffer ?? params.socket_buffer;
-      const receiver = params.remote_buffer ?? params.socket_buffer;
-      const limit = [
-        { bytes: MAX_UDP_PAYLOAD_BYTES, why: `the largest UDP datagram (${MAX_UDP_PAYLOAD_BYTES} bytes)` },
-        ...(typeof sender === 'number' ? [{ bytes: sender, why: `the sender's socket buffer (${sender} bytes), which the load streams take from the case` }] : []),
-        ...(typeof receiver === 'number' ? [{ bytes: receiver, why: `the receiver's socket buffer (${receiver} bytes), which the load streams take from the case` }] : []),
-      ].find((l) => (load.send_size ?? 0) > l.bytes);
-      if (limit !== undefined) {
-        problems.push({ name: 'load', message: `load.send_size ${formatParamValue('send_size', load.send_size)} (${load.send_size} bytes) is larger than ${limit.why}; netperf would fail with "Message too long"` });
-      }
+      const bytes = load.send_size;
+      const limits: (UdpLimit | undefined)[] = [
+        { kind: 'datagram' },
+        bufferLimit('sender-buffer', params.local_buffer ?? params.socket_buffer),
+        bufferLimit('receiver-buffer', params.remote_buffer ?? params.socket_buffer),
+      ];
+      const limit = limits.find((l) => l !== undefined && bytes > udpLimitBytes(l));
+      if (limit !== undefined) problems.push({ loc: at('load'), problem: { kind: 'load-send-size-too-large', bytes, limit } });
     }
   }
   if (params.interval !== undefined) {
     const duration = params.duration ?? DEFAULT_DURATION_SECONDS;
-    if (params.interval > duration / 2) {
-      problems.push({ name: 'interval', message: `interval ${formatParamValue('interval', params.interval)} is more than half the duration (${formatParamValue('duration', duration)}): netperf would report one or two interim results; use at most ${formatParamValue('interval', duration / 2)}, or a longer duration` });
-    }
+    if (params.interval > duration / 2) problems.push({ loc: at('interval'), problem: { kind: 'interval-too-long', interval: params.interval, duration } });
   }
-  for (const { name, message } of problems) diagnostics.push({ loc: merged.get(name)?.loc ?? { file: '', line: 1, col: 1 }, message });
-  return problems.length === 0;
+  return problems;
+}
+
+/** IPv6: the case's server must be reachable over it (its type and address say). */
+function checkIpVersion(suite: SuiteSpec, draft: Draft, params: CaseParams): LocatedProblem[] {
+  if (params.ip_version !== 6) return [];
+  const spec = suite.servers[draft.server];
+  const why = spec === undefined ? undefined : plannerOf(spec.type).ipv6Problem(draft.server, spec);
+  return why === undefined ? [] : [{ loc: draft.merged.get('ip_version')?.loc ?? draft.loc, problem: { kind: 'no-ipv6', why } }];
 }
 
 function whenMatches(spec: ThresholdSpec, params: CaseParams): boolean {
