@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../model/errors.js';
 import { shellQuote } from '../model/shell-quote.js';
+import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
+import { twoSampleMinimum } from '../stats/judge-change.js';
 import { type CliIo, type Exit, whyNotWritable } from './io.js';
+
+/** Runs a side the starter suite measures: the fewest with which a baseline comparison can reach α. */
+const BASELINE_RUNS = twoSampleMinimum(SIGNIFICANCE_LEVEL);
 
 /** The starter suite: loopback, so it runs anywhere netperf is installed; every line says what to change. */
 export const starterSuite = (schema: string): string => `# yaml-language-server: $schema=${schema}
@@ -20,7 +25,7 @@ description: Loopback TCP throughput and request/response latency; point a serve
 
 defaults:
   duration: \${PERF_DURATION:-2s}          # whole seconds; PERF_DURATION=1s for a quick try
-  repeat: 5                              # 5 runs a side let the regression test reach p <= 0.01
+  repeat: ${BASELINE_RUNS}                              # ${BASELINE_RUNS} runs a side let the regression test reach p <= ${SIGNIFICANCE_LEVEL}
 
 tests:
   - name: bulk

@@ -1,3 +1,4 @@
+import { signTestMinimum } from '../model/significance.js';
 import { binomialUpperTails } from './binomial.js';
 import { mannWhitneyGreater } from './mann-whitney.js';
 import { median } from './summary.js';
@@ -85,7 +86,7 @@ export function judgePaired(control: readonly number[], candidate: readonly numb
       p: tails[worse] ?? 1,
       reachable,
       size: n,
-      minimumSample: pairedMinimum(options.alpha),
+      minimumSample: signTestMinimum(options.alpha),
       method: 'sign-test',
     },
     options,
@@ -271,15 +272,8 @@ function criticalU(n: number, m: number, alpha: number): number | undefined {
   return critical;
 }
 
-/** The smallest number of rounds n with 1/2^n ≤ alpha. */
-function pairedMinimum(alpha: number): number {
-  let n = 1;
-  while (0.5 ** n > alpha) n += 1;
-  return n;
-}
-
-/** The smallest runs per side n with 1/C(2n, n) ≤ alpha. */
-function twoSampleMinimum(alpha: number): number {
+/** The smallest runs per side n with 1/C(2n, n) ≤ alpha: the fewest with which the Mann–Whitney test can reach it. */
+export function twoSampleMinimum(alpha: number): number {
   let n = 1;
   for (let ways = 2; 1 / ways > alpha; n += 1) ways = (ways * (2 * n + 1) * (2 * n + 2)) / ((n + 1) * (n + 1));
   return n;
