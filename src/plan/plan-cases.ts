@@ -6,8 +6,6 @@ import { defined } from '../model/defined.js';
 import { plannerOf } from '../servers/planners.js';
 import { PASSPHRASE_PLACEHOLDER, type PlannedServer } from '../servers/server-planner.js';
 
-export { estimateRunSeconds } from '../netperf/run-length.js';
-
 export interface PlannedCase {
   readonly case: Case;
   readonly serverKey: string;

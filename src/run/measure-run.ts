@@ -3,8 +3,8 @@ import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../mode
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
-import { MIN_RUN_SLACK_SECONDS } from '../netperf/run-length.js';
-import { estimateRunSeconds, type PlannedCase } from '../plan/plan-cases.js';
+import { estimateRunSeconds, MIN_RUN_SLACK_SECONDS } from '../netperf/run-length.js';
+import type { PlannedCase } from '../plan/plan-cases.js';
 import { NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineSeries, combineStreams, summarizeRuns } from './aggregate.js';
