@@ -153,11 +153,11 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--missing-baseline', 'warn']);
     expect(run.outputs['verdict']).toBe('passed');
   });
+
   it('with missing-baseline: warn and a baseline that exists, passes --missing-baseline warn (a baseline matching no case warns, not fails)', () => {
     const run = runStep({ baseline: 'base.json', 'missing-baseline': 'warn' }, {}, (workspace) => writeFileSync(path.join(workspace, 'base.json'), '{}'));
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--baseline', 'base.json', '--missing-baseline', 'warn']);
   });
-
 
   it('hands an existing baseline to perfsuite, without a warning', () => {
     const run = runStep({ baseline: 'base.json' }, {}, (workspace) => writeFileSync(path.join(workspace, 'base.json'), '{}'));
