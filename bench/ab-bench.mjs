@@ -38,17 +38,40 @@ const bin = path.join(root, 'bin/perfsuite.js');
 function abSuite(name, baseLink, headLink, groups) {
   const link = (rate) => (rate === undefined ? '' : `, link: { rate: ${rate} }`);
   const file = path.join(dir, `${name}.yml`);
-  const lines = ['version: 1', `name: ${name}`, 'servers:', `  base: { type: netns${link(baseLink)} }`, `  head: { type: netns${link(headLink)} }`, `defaults: { duration: 1s${PINNED} }`, 'tests:'];
-  for (const g of groups) lines.push(`  - name: ${g.name}`, `    test: ${g.test}`, '    matrix: { server: [base, head] }', '    compare: { server: base }', `    repeat: { min: 7, max: ${g.max ?? 20} }`, `    regression: { ${g.metric}: ${g.tolerance}% }`);
+  const lines = [
+    'version: 1',
+    `name: ${name}`,
+    'servers:',
+    `  base: { type: netns${link(baseLink)} }`,
+    `  head: { type: netns${link(headLink)} }`,
+    `defaults: { duration: 1s${PINNED} }`,
+    'tests:',
+  ];
+  for (const g of groups)
+    lines.push(
+      `  - name: ${g.name}`,
+      `    test: ${g.test}`,
+      '    matrix: { server: [base, head] }',
+      '    compare: { server: base }',
+      `    repeat: { min: 7, max: ${g.max ?? 20} }`,
+      `    regression: { ${g.metric}: ${g.tolerance}% }`,
+    );
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
 
 function gateSuite() {
   const file = path.join(dir, 'gate.yml');
-  const lines = ['version: 1', 'name: gate', 'servers:', '  arm: { type: netns }', `defaults: { duration: 1s, repeat: 5${PINNED} }`, 'tests:',
+  const lines = [
+    'version: 1',
+    'name: gate',
+    'servers:',
+    '  arm: { type: netns }',
+    `defaults: { duration: 1s, repeat: 5${PINNED} }`,
+    'tests:',
     '  - { name: bulk, server: arm, test: TCP_STREAM, regression: { throughput: 5% } }',
-    '  - { name: rr, server: arm, test: TCP_RR, regression: { transaction_rate: 5% } }'];
+    '  - { name: rr, server: arm, test: TCP_RR, regression: { transaction_rate: 5% } }',
+  ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -58,7 +81,10 @@ async function run(suite, extra = []) {
   const out = mkdtempSync(path.join(dir, 'out-'));
   const stop = noisyNeighbour();
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, 'run', suite, '--out', out, '--reporter', 'markdown', ...extra], { stdio: 'ignore', env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [bin, 'run', suite, '--out', out, '--reporter', 'markdown', ...extra], {
+    stdio: 'ignore',
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
   const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
   const seconds = (performance.now() - started) / 1000;
   stop();
@@ -91,19 +117,45 @@ async function abScenario(label, file, n) {
     const r = await run(file, ['--seed', String(t + 1)]);
     outcomes.push(...outcomesOf(r.results));
     seconds.push(r.seconds);
-    process.stderr.write(`${label} ${t + 1}/${n}: exit ${r.code}, ${r.seconds.toFixed(0)} s, ${outcomesOf(r.results).map((o) => `${o.test} ${o.verdict} ${o.change === null ? '' : (o.change * 100).toFixed(1)}% in ${o.rounds?.length}`).join('; ')}\n`);
+    process.stderr.write(
+      `${label} ${t + 1}/${n}: exit ${r.code}, ${r.seconds.toFixed(0)} s, ${outcomesOf(r.results)
+        .map((o) => `${o.test} ${o.verdict} ${o.change === null ? '' : (o.change * 100).toFixed(1)}% in ${o.rounds?.length}`)
+        .join('; ')}\n`,
+    );
   }
-  for (const test of [...new Set(outcomes.map((o) => o.test))]) rows.push(summarize(`${label} ${test}`, outcomes.filter((o) => o.test === test), seconds));
+  for (const test of [...new Set(outcomes.map((o) => o.test))])
+    rows.push(
+      summarize(
+        `${label} ${test}`,
+        outcomes.filter((o) => o.test === test),
+        seconds,
+      ),
+    );
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Linux ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}`;
 const started = performance.now();
-if (wanted('aa')) await abScenario('A/A unshaped, tol 5%', abSuite('aa', undefined, undefined, [
-  { name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 5, max: 12 },
-  { name: 'rr', test: 'TCP_RR', metric: 'transaction_rate', tolerance: 5, max: 12 },
-]), trials);
-if (wanted('95')) await abScenario('100 vs 95 Mbit/s, tol 2%', abSuite('ab95', '100mbit', '95mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 2 }]), trials);
-if (wanted('98')) await abScenario('100 vs 98 Mbit/s, tol 1%', abSuite('ab98', '100mbit', '98mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 1 }]), fewer);
+if (wanted('aa'))
+  await abScenario(
+    'A/A unshaped, tol 5%',
+    abSuite('aa', undefined, undefined, [
+      { name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 5, max: 12 },
+      { name: 'rr', test: 'TCP_RR', metric: 'transaction_rate', tolerance: 5, max: 12 },
+    ]),
+    trials,
+  );
+if (wanted('95'))
+  await abScenario(
+    '100 vs 95 Mbit/s, tol 2%',
+    abSuite('ab95', '100mbit', '95mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 2 }]),
+    trials,
+  );
+if (wanted('98'))
+  await abScenario(
+    '100 vs 98 Mbit/s, tol 1%',
+    abSuite('ab98', '100mbit', '98mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 1 }]),
+    fewer,
+  );
 
 // the stored-baseline gate on the same noise: run A, then run B judged against A
 const gate = gateSuite();
@@ -114,11 +166,27 @@ for (let t = 0; t < (wanted('gate') ? fewer : 0); t++) {
   const b = await run(gate, ['--baseline', path.join(a.out, 'results.json')]);
   gateOutcomes.push(...outcomesOf(b.results));
   gateSeconds.push(a.seconds + b.seconds);
-  process.stderr.write(`baseline gate ${t + 1}/${fewer}: ${outcomesOf(b.results).map((o) => `${o.test} ${o.verdict} ${o.change === null ? '' : (o.change * 100).toFixed(1)}%`).join('; ')}\n`);
+  process.stderr.write(
+    `baseline gate ${t + 1}/${fewer}: ${outcomesOf(b.results)
+      .map((o) => `${o.test} ${o.verdict} ${o.change === null ? '' : (o.change * 100).toFixed(1)}%`)
+      .join('; ')}\n`,
+  );
 }
-if (wanted('gate')) for (const test of ['TCP_STREAM', 'TCP_RR']) rows.push(summarize(`baseline gate A then B, tol 5%: ${test}`, gateOutcomes.filter((o) => o.test === test), gateSeconds));
+if (wanted('gate'))
+  for (const test of ['TCP_STREAM', 'TCP_RR'])
+    rows.push(
+      summarize(
+        `baseline gate A then B, tol 5%: ${test}`,
+        gateOutcomes.filter((o) => o.test === test),
+        gateSeconds,
+      ),
+    );
 
-console.log(`\nmachine: ${machine}; noise: 1–2 busy loops switching every 0.5–2 s; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`);
-console.log('| scenario | regressed | unchanged | inconclusive | rounds (runs) to the verdict: median (range) | change: median (range) | wall time per trial |');
+console.log(
+  `\nmachine: ${machine}; noise: 1–2 busy loops switching every 0.5–2 s; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`,
+);
+console.log(
+  '| scenario | regressed | unchanged | inconclusive | rounds (runs) to the verdict: median (range) | change: median (range) | wall time per trial |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.label} | ${r.regressed} | ${r.unchanged} | ${r.inconclusive} | ${r.rounds} | ${r.change} | ${r.seconds} |`);

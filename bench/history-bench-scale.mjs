@@ -24,7 +24,13 @@ if (args[0] === '--judge') {
   for (const id of Object.keys(entries.at(-1).cases)) {
     const metric = id.includes('/rr') ? 'transaction_rate' : 'throughput';
     const level = entries.at(-1).cases[id][metric].median;
-    const c = { id, status: 'pass', thresholds: [], runs: [0.9, 0.91, 0.89, 0.9, 0.9].map((f) => ({ [metric]: level * f })), regression: [{ metric, tolerancePercent: 0, auto: true, file: 's.yml', line: 1 }] };
+    const c = {
+      id,
+      status: 'pass',
+      thresholds: [],
+      runs: [0.9, 0.91, 0.89, 0.9, 0.9].map((f) => ({ [metric]: level * f })),
+      regression: [{ metric, tolerancePercent: 0, auto: true, file: 's.yml', line: 1 }],
+    };
     const judged = judgeAgainstHistory(c, entries, { file: args[1], fingerprint });
     if (judged.regressions[0].verdict === 'regressed') regressed += 1;
   }
@@ -36,9 +42,19 @@ const entries = option('--entries', 1000);
 const cases = option('--cases', 200);
 const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-history-scale-'));
 const file = path.join(dir, 'history.jsonl');
-const environment = { hostname: 'runner', platform: 'linux', kernel: '6.18.0', arch: 'x64', cpuCount: 4, cpuModel: 'bench', node: 'v20', netperfVersion: '2.7.0', perfsuiteVersion: '0.3.0' };
+const environment = {
+  hostname: 'runner',
+  platform: 'linux',
+  kernel: '6.18.0',
+  arch: 'x64',
+  cpuCount: 4,
+  cpuModel: 'bench',
+  node: 'v20',
+  netperfVersion: '2.7.0',
+  perfsuiteVersion: '0.3.0',
+};
 let seed = 1;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const lines = [];
 for (let e = 0; e < entries; e++) {
   const step = e >= entries * 0.7 ? 0.9 : 1; // a 10% drop 70% of the way in: a change point in every series
@@ -49,11 +65,25 @@ for (let e = 0; e < entries; e++) {
     const runs = Array.from({ length: 5 }, () => level * (1 + (random() - 0.5) * 0.04));
     const sorted = [...runs].sort((a, b) => a - b);
     const metrics = rr
-      ? { transaction_rate: { runs, median: sorted[2] }, latency_p50: { runs: runs.map((r) => 1e6 / r), median: 1e6 / sorted[2] }, latency_p99: { runs: runs.map((r) => 2e6 / r), median: 2e6 / sorted[2] } }
+      ? {
+          transaction_rate: { runs, median: sorted[2] },
+          latency_p50: { runs: runs.map((r) => 1e6 / r), median: 1e6 / sorted[2] },
+          latency_p99: { runs: runs.map((r) => 2e6 / r), median: 2e6 / sorted[2] },
+        }
       : { throughput: { runs, median: sorted[2] } };
     record[`scale/${rr ? 'rr' : 'bulk'}[i=${c}]`] = metrics;
   }
-  lines.push(JSON.stringify({ format: 'perfsuite-history', version: 1, date: new Date(Date.UTC(2026, 0, 1) + e * 3600_000).toISOString(), provenance: { perfsuiteVersion: '0.3.0', commit: (e * 2654435761).toString(16).padStart(40, '0'), variables: {}, servers: {} }, environment, fingerprint: '0badcafe', cases: record }));
+  lines.push(
+    JSON.stringify({
+      format: 'perfsuite-history',
+      version: 1,
+      date: new Date(Date.UTC(2026, 0, 1) + e * 3600_000).toISOString(),
+      provenance: { perfsuiteVersion: '0.3.0', commit: (e * 2654435761).toString(16).padStart(40, '0'), variables: {}, servers: {} },
+      environment,
+      fingerprint: '0badcafe',
+      cases: record,
+    }),
+  );
 }
 writeFileSync(file, `${lines.join('\n')}\n`);
 const megabytes = Buffer.byteLength(lines.join('\n')) / 1024 / 1024;
@@ -68,4 +98,7 @@ const table = [
 console.log(`history: ${entries} entries × ${cases} cases, ${megabytes.toFixed(0)} MB (${file})\n`);
 console.log('| what | median | min | peak RSS |');
 console.log('|---|---|---|---|');
-for (const [name, runs] of table) console.log(`| ${name} | ${median(runs.map((r) => r.seconds)).toFixed(2)} s | ${Math.min(...runs.map((r) => r.seconds)).toFixed(2)} s | ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB |`);
+for (const [name, runs] of table)
+  console.log(
+    `| ${name} | ${median(runs.map((r) => r.seconds)).toFixed(2)} s | ${Math.min(...runs.map((r) => r.seconds)).toFixed(2)} s | ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB |`,
+  );

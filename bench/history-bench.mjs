@@ -28,7 +28,18 @@ if (unavailable !== undefined) {
 const dir = mkdtempSync(path.join(tmpdir(), 'perfsuite-history-bench-'));
 const bin = path.join(root, 'bin/perfsuite.js');
 const suite = path.join(dir, 'gate.yml');
-writeFileSync(suite, ['version: 1', 'name: gate', 'servers:', '  link: { type: netns, link: { rate: "${LINK_RATE:-100mbit}" } }', 'tests:', '  - { name: bulk, server: link, test: TCP_STREAM, duration: 1s, repeat: 5, regression: { throughput: "${TOL:-auto}" } }', ''].join('\n'));
+writeFileSync(
+  suite,
+  [
+    'version: 1',
+    'name: gate',
+    'servers:',
+    '  link: { type: netns, link: { rate: "${LINK_RATE:-100mbit}" } }',
+    'tests:',
+    '  - { name: bulk, server: link, test: TCP_STREAM, duration: 1s, repeat: 5, regression: { throughput: "${TOL:-auto}" } }',
+    '',
+  ].join('\n'),
+);
 const history = path.join(dir, 'history.jsonl');
 
 let count = 0;
@@ -51,7 +62,9 @@ async function makeHistory(rate, file) {
   let newest;
   for (let i = 0; i < historyRuns; i++) {
     newest = await run(rate, ['--var', 'TOL=auto']);
-    const code = await new Promise((resolve) => spawn(process.execPath, [bin, 'history', 'add', path.join(newest.out, 'results.json'), '--history', file], { stdio: 'ignore' }).on('exit', resolve));
+    const code = await new Promise((resolve) =>
+      spawn(process.execPath, [bin, 'history', 'add', path.join(newest.out, 'results.json'), '--history', file], { stdio: 'ignore' }).on('exit', resolve),
+    );
     if (code !== 0) throw new Error(`history add exited ${code}`);
     process.stderr.write(`history at ${rate} ${i + 1}/${historyRuns}: ${(newest.results.suites[0].cases[0].metrics.throughput / 1e6).toFixed(2)} Mbit/s\n`);
   }
@@ -73,21 +86,30 @@ for (const [label, rate, file, single] of [
   for (let t = 0; t < trials; t++) {
     const byHistory = outcome(await run(rate, ['--var', 'TOL=auto', '--history', file]));
     const byBaseline = outcome(await run(rate, ['--var', 'TOL=3%', '--baseline', single]));
-    for (const [gate, o] of [['--history, auto', byHistory], ['--baseline, 3%', byBaseline]]) {
+    for (const [gate, o] of [
+      ['--history, auto', byHistory],
+      ['--baseline, 3%', byBaseline],
+    ]) {
       const key = `${label} | ${gate}`;
       const list = tally.get(key) ?? [];
       list.push(o);
       tally.set(key, list);
     }
-    process.stderr.write(`${label} ${t + 1}/${trials}: history ${byHistory.verdict} ${(byHistory.change * 100).toFixed(1)}% (tolerance ${(byHistory.tolerance * 100).toFixed(2)}%); baseline ${byBaseline.verdict} ${(byBaseline.change * 100).toFixed(1)}%\n`);
+    process.stderr.write(
+      `${label} ${t + 1}/${trials}: history ${byHistory.verdict} ${(byHistory.change * 100).toFixed(1)}% (tolerance ${(byHistory.tolerance * 100).toFixed(2)}%); baseline ${byBaseline.verdict} ${(byBaseline.change * 100).toFixed(1)}%\n`,
+    );
   }
 }
 
-console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model}; noise: 1–2 busy loops switching every 0.5–2 s; histories of ${historyRuns} runs at 100 Mbit/s and unshaped; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`);
+console.log(
+  `\nmachine: ${cpus().length} × ${cpus()[0]?.model}; noise: 1–2 busy loops switching every 0.5–2 s; histories of ${historyRuns} runs at 100 Mbit/s and unshaped; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`,
+);
 console.log('| scenario | gate | regressed | unchanged | inconclusive | tolerance used (median) |');
 console.log('|---|---|---|---|---|---|');
 for (const [key, list] of tally) {
   const share = (v) => `${list.filter((o) => o.verdict === v).length}/${list.length}`;
   const tolerances = list.map((o) => o.tolerance * 100).sort((a, b) => a - b);
-  console.log(`| ${key} | ${share('regressed')} | ${share('unchanged')} | ${share('inconclusive')} | ${tolerances[Math.floor(tolerances.length / 2)].toFixed(2)}% |`);
+  console.log(
+    `| ${key} | ${share('regressed')} | ${share('unchanged')} | ${share('inconclusive')} | ${tolerances[Math.floor(tolerances.length / 2)].toFixed(2)}% |`,
+  );
 }

@@ -21,7 +21,13 @@ export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(v
 
 /** One table row: median and min time, peak RSS. */
 export const row = (name, runs) =>
-  `${name.padEnd(34)} ${median(runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.min(...runs.map((r) => r.seconds)).toFixed(3).padStart(8)} s ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0).padStart(6)} MB`;
+  `${name.padEnd(34)} ${median(runs.map((r) => r.seconds))
+    .toFixed(3)
+    .padStart(8)} s ${Math.min(...runs.map((r) => r.seconds))
+    .toFixed(3)
+    .padStart(8)} s ${Math.max(...runs.map((r) => r.rssMb))
+    .toFixed(0)
+    .padStart(6)} MB`;
 
 const sizes = (n, step) => Array.from({ length: n }, (_, i) => (i + 1) * step).join(', ');
 
@@ -76,4 +82,3 @@ export function noisyNeighbour() {
     }
   };
 }
-

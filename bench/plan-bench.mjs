@@ -20,7 +20,9 @@ const cases = JSON.parse(plan[0].stdout).cases.length;
 if (cases !== 100_000) throw new Error(`expected 100,000 cases, got ${cases}`);
 const bytes = Buffer.byteLength(plan[0].stdout);
 
-console.log(`plan --json on a ${cases.toLocaleString('en-US')}-case matrix (${(bytes / 1e6).toFixed(1)} MB of JSON), ${trials} trials, node ${process.version}`);
+console.log(
+  `plan --json on a ${cases.toLocaleString('en-US')}-case matrix (${(bytes / 1e6).toFixed(1)} MB of JSON), ${trials} trials, node ${process.version}`,
+);
 console.log(`${''.padEnd(34)} ${'median'.padStart(10)} ${'min'.padStart(10)} ${'peak RSS'.padStart(9)}`);
 console.log(row('node -e 0 (baseline)', baseline));
 console.log(row('perfsuite plan --json', plan));

@@ -74,7 +74,11 @@ try {
   for (let trial = 0; trial < trials; trial++) {
     await link.setRate('100mbit');
     const baseline = run(shaped, vars).file;
-    for (const [rate, name] of [['95mbit', 'shaped, 5% drop (95 Mbit/s)'], ['90mbit', 'shaped, 10% drop (90 Mbit/s)'], ['100mbit', 'shaped, unchanged (100 Mbit/s)']]) {
+    for (const [rate, name] of [
+      ['95mbit', 'shaped, 5% drop (95 Mbit/s)'],
+      ['90mbit', 'shaped, 10% drop (90 Mbit/s)'],
+      ['100mbit', 'shaped, unchanged (100 Mbit/s)'],
+    ]) {
       await link.setRate(rate);
       record(name, run(shaped, vars, baseline).outcome);
     }
@@ -88,8 +92,12 @@ try {
 }
 
 console.log(`regression gate: ${trials} trials per scenario, repeat ${repeat} × ${duration} s per run, one-sided Mann–Whitney U at α = 0.01 plus tolerance`);
-console.log(`tolerance ${shapedTolerance}% on the shaped link, ${loopbackTolerance}% on loopback; node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s in all`);
-console.log(`${'scenario'.padEnd(34)} ${'flagged'.padStart(8)}  ${'beyond tolerance'.padStart(16)}  ${'median change'.padStart(13)}  ${'change range'.padStart(18)}  ${'median p'.padStart(9)}`);
+console.log(
+  `tolerance ${shapedTolerance}% on the shaped link, ${loopbackTolerance}% on loopback; node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s in all`,
+);
+console.log(
+  `${'scenario'.padEnd(34)} ${'flagged'.padStart(8)}  ${'beyond tolerance'.padStart(16)}  ${'median change'.padStart(13)}  ${'change range'.padStart(18)}  ${'median p'.padStart(9)}`,
+);
 for (const [name, outcomes] of scenarios) {
   const flagged = outcomes.filter((o) => o?.verdict === 'regressed').length;
   // what a tolerance-only gate would have flagged: the median worse by more than the tolerance

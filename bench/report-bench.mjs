@@ -28,7 +28,9 @@ for (let i = 0; i < trials; i++) {
   report.push(measure([path.join(root, 'bin/perfsuite.js'), 'report', input, '--out', out], [3]));
 }
 const size = (file) => `${(statSync(path.join(out, file)).size / 1e6).toFixed(1)} MB`;
-console.log(`perfsuite report on ${cases.length.toLocaleString('en-US')} cases (results.json ${(statSync(input).size / 1e6).toFixed(1)} MB), ${trials} trials, node ${process.version}`);
+console.log(
+  `perfsuite report on ${cases.length.toLocaleString('en-US')} cases (results.json ${(statSync(input).size / 1e6).toFixed(1)} MB), ${trials} trials, node ${process.version}`,
+);
 console.log(`${''.padEnd(34)} ${'median'.padStart(10)} ${'min'.padStart(10)} ${'peak RSS'.padStart(9)}`);
 console.log(row('node -e 0 (baseline)', baseline));
 console.log(row('perfsuite report (junit, md, html)', report));

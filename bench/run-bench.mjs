@@ -59,6 +59,12 @@ for (let i = 0; i < 10; i++) {
 const ratio = median(wrappedTimes) / median(bareTimes);
 console.log(`five 1-second TCP_RR cases, ${trials} interleaved trials, node ${process.version}`);
 console.log(`  bare netperf (5 runs, netserver already up): median ${median(bareTimes).toFixed(3)} s  [${bareTimes.map((t) => t.toFixed(3)).join(', ')}]`);
-console.log(`  perfsuite run (starts its own netserver):    median ${median(wrappedTimes).toFixed(3)} s  [${wrappedTimes.map((t) => t.toFixed(3)).join(', ')}]`);
-console.log(`  ratio ${ratio.toFixed(3)} (target <= 1.05: ${ratio <= 1.05 ? 'met' : 'MISSED'}), overhead ${(median(wrappedTimes) - median(bareTimes)).toFixed(3)} s`);
-console.log(`start-up, 10 runs each: node -e 0 median ${(median(node) * 1000).toFixed(0)} ms; perfsuite --version median ${(median(startup) * 1000).toFixed(0)} ms`);
+console.log(
+  `  perfsuite run (starts its own netserver):    median ${median(wrappedTimes).toFixed(3)} s  [${wrappedTimes.map((t) => t.toFixed(3)).join(', ')}]`,
+);
+console.log(
+  `  ratio ${ratio.toFixed(3)} (target <= 1.05: ${ratio <= 1.05 ? 'met' : 'MISSED'}), overhead ${(median(wrappedTimes) - median(bareTimes)).toFixed(3)} s`,
+);
+console.log(
+  `start-up, 10 runs each: node -e 0 median ${(median(node) * 1000).toFixed(0)} ms; perfsuite --version median ${(median(startup) * 1000).toFixed(0)} ms`,
+);

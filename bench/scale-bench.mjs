@@ -82,6 +82,10 @@ for (const n of sizes) {
   const runs = Array.from({ length: trials }, () => run(n));
   const wall = median(runs.map((r) => r.seconds));
   const perCase = ((wall - fixed) / (n - 10)) * 1000;
-  console.log(`${String(n).padStart(6)} ${wall.toFixed(2).padStart(8)} s ${perCase.toFixed(2).padStart(8)} ms ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0).padStart(7)} MB`);
+  console.log(
+    `${String(n).padStart(6)} ${wall.toFixed(2).padStart(8)} s ${perCase.toFixed(2).padStart(8)} ms ${Math.max(...runs.map((r) => r.rssMb))
+      .toFixed(0)
+      .padStart(7)} MB`,
+  );
 }
 listener.close();

@@ -21,17 +21,41 @@ for (let index = 1; index <= 10; index++) {
   const cases = plan.cases.map((c, i) => {
     const runs = Array.from({ length: 5 }, (_, r) => ({ throughput: 1e9 + ((i * 7 + r) % 13) * 1e7 }));
     return {
-      id: c.id, group: c.group, server: c.server, params: c.params, file: c.file, line: c.line, status: 'pass',
-      metrics: { throughput: runs[2].throughput }, runs, spread: {},
+      id: c.id,
+      group: c.group,
+      server: c.server,
+      params: c.params,
+      file: c.file,
+      line: c.line,
+      status: 'pass',
+      metrics: { throughput: runs[2].throughput },
+      runs,
+      spread: {},
       thresholds: [{ metric: 'throughput', expression: '>= 1 Mbit/s', aggregate: 'median', actual: runs[2].throughput, passed: true, file: c.file, line: 7 }],
       regression: [{ metric: 'throughput', tolerancePercent: 5, file: c.file, line: 8 }],
-      retries: 0, durationSeconds: 5.3, netperf: [],
+      retries: 0,
+      durationSeconds: 5.3,
+      netperf: [],
     };
   });
   const result = {
-    schemaVersion: 1, state: 'complete', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:10:00.000Z',
-    environment: { hostname: 'runner', platform: 'linux', kernel: '6.1', arch: 'x64', cpuCount: 2, cpuModel: 'cpu', node: process.version, netperfVersion: '2.7.0', perfsuiteVersion: '0.1.0' },
-    servers: [], suites: [{ name: 'sweep', file: suite, cases }],
+    schemaVersion: 1,
+    state: 'complete',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:10:00.000Z',
+    environment: {
+      hostname: 'runner',
+      platform: 'linux',
+      kernel: '6.1',
+      arch: 'x64',
+      cpuCount: 2,
+      cpuModel: 'cpu',
+      node: process.version,
+      netperfVersion: '2.7.0',
+      perfsuiteVersion: '0.1.0',
+    },
+    servers: [],
+    suites: [{ name: 'sweep', file: suite, cases }],
     selection: { ...plan.selection, plannedCases: cases.map((c) => c.id) },
   };
   const file = path.join(dir, `shard${index}`, 'results.json');
@@ -55,4 +79,6 @@ console.log(row('node -e 0 (baseline)', baseline));
 console.log(row('plan --shard 3/10 --json', shard));
 console.log(row('report: join 10 shards (json)', join));
 const base = median(baseline.map((r) => r.seconds));
-console.log(`minus baseline: shard ${(median(shard.map((r) => r.seconds)) - base).toFixed(3)} s, join ${(median(join.map((r) => r.seconds)) - base).toFixed(3)} s`);
+console.log(
+  `minus baseline: shard ${(median(shard.map((r) => r.seconds)) - base).toFixed(3)} s, join ${(median(join.map((r) => r.seconds)) - base).toFixed(3)} s`,
+);

@@ -33,9 +33,10 @@ const layersRule = {
     docs: { description: 'imports inside src/ point only down the layers of docs/architecture.md' },
     schema: [{ type: 'object', properties: { src: { type: 'string' } }, additionalProperties: false }],
     messages: {
-      up: "{{from}}/ may not import {{to}}/ ({{spec}}): {{to}}/ is a layer above it. Imports point only down: {{picture}}. Move the shared piece down (types to model/, statistics to stats/).",
-      sideways: "{{from}}/ may not import {{to}}/ ({{spec}}): folders on one line never import each other. Imports point only down: {{picture}}. Move the shared piece down (types to model/, statistics to stats/).",
-      unknown: "{{folder}} is not a layer ({{spec}}); put the file into a folder of the layers in lint/layers.js ({{picture}}).",
+      up: '{{from}}/ may not import {{to}}/ ({{spec}}): {{to}}/ is a layer above it. Imports point only down: {{picture}}. Move the shared piece down (types to model/, statistics to stats/).',
+      sideways:
+        '{{from}}/ may not import {{to}}/ ({{spec}}): folders on one line never import each other. Imports point only down: {{picture}}. Move the shared piece down (types to model/, statistics to stats/).',
+      unknown: '{{folder}} is not a layer ({{spec}}); put the file into a folder of the layers in lint/layers.js ({{picture}}).',
     },
   },
   create(context) {
@@ -49,7 +50,8 @@ const layersRule = {
       const to = folderOf(path.resolve(path.dirname(file), spec), srcDir);
       if (to === undefined || to === from) return;
       const data = { from: `src/${from}`.replace(/\/$/, ''), to: `src/${to}`.replace(/\/$/, ''), spec, picture: PICTURE };
-      if (!LAYER_OF.has(from)) return context.report({ node, messageId: 'unknown', data: { ...data, folder: from === '' ? 'the root of src/' : `src/${from}/` } });
+      if (!LAYER_OF.has(from))
+        return context.report({ node, messageId: 'unknown', data: { ...data, folder: from === '' ? 'the root of src/' : `src/${from}/` } });
       if (!LAYER_OF.has(to)) return context.report({ node, messageId: 'unknown', data: { ...data, folder: to === '' ? 'the root of src/' : `src/${to}/` } });
       const fromLayer = LAYER_OF.get(from);
       const toLayer = LAYER_OF.get(to);

@@ -55,7 +55,6 @@ export function schemaErrors(xml: string): string {
   }
 }
 
-
 /** Whether a process still runs (a zombie waiting to be reaped counts as gone: the sandbox init may not reap). */
 export function isRunning(pid: number): boolean {
   const stat = `/proc/${pid}/stat`;
@@ -85,7 +84,9 @@ export async function perfsuiteInProcess(args: readonly string[], options: { cwd
   return { status, stdout, stderr };
 }
 
-const validateResults = new Ajv({ allowUnionTypes: true, validateFormats: false }).compile(JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as object);
+const validateResults = new Ajv({ allowUnionTypes: true, validateFormats: false }).compile(
+  JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as object,
+);
 
 /** Reads `<dir>/results.json`, checking it against schemas/results.schema.json every time. */
 export function readResults(dir: string): RunResult {

@@ -16,7 +16,9 @@ function headline(result: CaseResult): string {
     if (value === undefined) continue;
     // run-to-run spread is shown for the rates; for loss and percentiles it says little
     const cv = metric === 'throughput' || metric === 'transaction_rate' ? result.spread[metric]?.cvPercent : undefined;
-    parts.push(`${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ${formatSpread(cv)}` : ''}`);
+    parts.push(
+      `${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ${formatSpread(cv)}` : ''}`,
+    );
   }
   const load = result.metrics.load_throughput;
   if (load !== undefined) parts.push(`load carried ${formatMetric('load_throughput', load)}`);
@@ -36,10 +38,18 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   if (result.status === 'error') parts.push(chalk.yellow(`${result.error?.kind ?? 'error'}: ${result.error?.message ?? ''}`));
   else parts.push(headline(result));
   for (const t of result.thresholds.filter((t) => !t.passed)) {
-    parts.push(chalk.red(`${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual, result.params.test)}, ${t.file}:${t.line})`));
+    parts.push(
+      chalk.red(
+        `${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual, result.params.test)}, ${t.file}:${t.line})`,
+      ),
+    );
   }
   for (const r of (result.regressions ?? []).filter((r) => !r.passed && r.source !== 'control')) {
-    parts.push(chalk.red(`${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`));
+    parts.push(
+      chalk.red(
+        `${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`,
+      ),
+    );
   }
   for (const flag of result.status === 'error' ? [] : noisyMetrics(result)) parts.push(chalk.yellow(noiseTag(flag)));
   const retried = retryNote(result);
@@ -54,7 +64,8 @@ export function formatArmLine(result: CaseResult, r: RegressionOutcome, style: C
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
   const arms = result.arm === undefined ? `vs ${r.against}` : `${result.arm.axis}=${result.arm.value} vs ${result.arm.axis}=${result.arm.controlValue}`;
   const verdict = r.verdict === 'inconclusive' && !r.passed ? 'inconclusive (a failure under --fail-on-inconclusive)' : verdictWords(r);
-  const colour = (words: string): string => (r.verdict === 'regressed' ? chalk.red(words) : r.verdict === 'unchanged' ? chalk.green(words) : chalk.yellow(words));
+  const colour = (words: string): string =>
+    r.verdict === 'regressed' ? chalk.red(words) : r.verdict === 'unchanged' ? chalk.green(words) : chalk.yellow(words);
   const stats = r.verdict === 'not-compared' ? chalk.dim(r.note ?? '') : `p = ${r.p === undefined ? '—' : formatP(r.p)}, ${formatSample(r)}`;
   const note = r.verdict === 'inconclusive' && r.note !== undefined ? `\n      ${chalk.yellow(`! ${r.note}`)}` : '';
   return `${arms}: ${r.metric} ${changeAndVerdict(r, colour, verdict)} (tolerance ${formatTolerance(r)}), ${stats}${note}`;
@@ -68,7 +79,14 @@ export function formatProgress(done: number, total: number, remainingSeconds: nu
 /** The closing summary: counts, time, and where the reports are. */
 export function formatSummary(
   results: readonly CaseResult[],
-  options: { readonly seconds: number; readonly outDir: string; readonly reports: readonly string[]; readonly interrupted: boolean; readonly planned: number; readonly nothingCompared?: boolean },
+  options: {
+    readonly seconds: number;
+    readonly outDir: string;
+    readonly reports: readonly string[];
+    readonly interrupted: boolean;
+    readonly planned: number;
+    readonly nothingCompared?: boolean;
+  },
   style: ConsoleStyle,
 ): string {
   const chalk = new Chalk({ level: style.color ? 1 : 0 });
@@ -106,7 +124,15 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   for (const result of results) {
     for (const t of result.thresholds) {
       const key = `${t.file}:${t.line}:${t.metric}:${t.expression}`;
-      const row = rows.get(key) ?? { metric: t.metric, expression: t.expression.trim(), where: `${t.file}:${t.line}`, tests: new Set<TestName | undefined>(), passed: 0, total: 0, worst: null };
+      const row = rows.get(key) ?? {
+        metric: t.metric,
+        expression: t.expression.trim(),
+        where: `${t.file}:${t.line}`,
+        tests: new Set<TestName | undefined>(),
+        passed: 0,
+        total: 0,
+        worst: null,
+      };
       row.total += 1;
       row.tests.add(result.params.test);
       if (t.passed) row.passed += 1;
@@ -121,7 +147,10 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   const lines = [...rows.values()].map((row, i) => {
     const ok = row.passed === row.total;
     const mark = ok ? chalk.green('✓') : chalk.red('✗');
-    const worst = row.worst === null ? 'nothing measured' : `${row.total === 1 ? 'got' : 'worst'} ${formatMetric(row.metric, row.worst, row.tests.size === 1 ? [...row.tests][0] : undefined)}`;
+    const worst =
+      row.worst === null
+        ? 'nothing measured'
+        : `${row.total === 1 ? 'got' : 'worst'} ${formatMetric(row.metric, row.worst, row.tests.size === 1 ? [...row.tests][0] : undefined)}`;
     const text = (texts[i] ?? '').padEnd(width);
     return `  ${mark} ${ok ? text : chalk.red(text)}  ${`${row.passed}/${row.total}`.padStart(countWidth)} ${row.total === 1 ? 'case ' : 'cases'}  ${worst.padEnd(18)}  ${chalk.dim(row.where)}`;
   });
@@ -155,7 +184,11 @@ export function formatComparisonSummary(result: RunResult, style: ConsoleStyle):
   for (const section of view?.sections ?? []) {
     if (section.source === 'control') continue;
     lines.push(writeProse(section.about, CONSOLE_PROSE), ...section.notes.map((note) => formatNote(note, chalk)));
-    listCompared((view?.rows ?? []).filter((row) => row.outcome.source === section.source), lines, chalk);
+    listCompared(
+      (view?.rows ?? []).filter((row) => row.outcome.source === section.source),
+      lines,
+      chalk,
+    );
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
@@ -166,12 +199,19 @@ function listCompared(rows: readonly ComparisonRow[], lines: string[], chalk: Ch
   const shown = listed.length <= MAX_COMPARED_LINES ? listed : listed.filter((row) => row.outcome.verdict !== 'unchanged');
   for (const row of shown) {
     const r = row.outcome;
-    const mark = r.verdict === 'regressed' ? chalk.red(COMPARE_MARK[r.verdict]) : r.verdict === 'unchanged' ? chalk.green(COMPARE_MARK[r.verdict]) : chalk.yellow(COMPARE_MARK[r.verdict]);
+    const mark =
+      r.verdict === 'regressed'
+        ? chalk.red(COMPARE_MARK[r.verdict])
+        : r.verdict === 'unchanged'
+          ? chalk.green(COMPARE_MARK[r.verdict])
+          : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = row.againstValue === undefined || row.currentValue === undefined ? '' : `${row.againstValue} → ${row.currentValue}  `;
     // the test is named in the section's line above the list, so a line leaves it out; an inconclusive one says what would decide it
     const evidence = row.decide === undefined ? row.stats : `${row.stats}; ${row.decide}`;
     // the change beside medians that move the other way says why, in place
-    lines.push(`  ${mark} ${row.case.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${row.tolerance})  ${chalk.dim(evidence)}${row.opposite === undefined ? '' : `  ${chalk.yellow(`(${row.opposite})`)}`}`);
+    lines.push(
+      `  ${mark} ${row.case.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${row.tolerance})  ${chalk.dim(evidence)}${row.opposite === undefined ? '' : `  ${chalk.yellow(`(${row.opposite})`)}`}`,
+    );
   }
   if (shown.length < listed.length) lines.push(`  ✓ ${plural(listed.length - shown.length, 'more compared metric', 'more compared metrics')} unchanged`);
 }

@@ -48,7 +48,11 @@ export function checkHooks(server: PlannedServer, io: Pick<CliIo, 'cwd' | 'env'>
       const known = hookVariableNames(server.type);
       const unknown = unknownHookVariables(hook.argv, known);
       if (unknown.length > 0) {
-        return { ok: false, what, detail: `${unknown.map((name) => `\${${name}}`).join(', ')} is not a variable of a type: ${server.type} server; it has ${known.map((name) => `\${${name}}`).join(', ')}` };
+        return {
+          ok: false,
+          what,
+          detail: `${unknown.map((name) => `\${${name}}`).join(', ')} is not a variable of a type: ${server.type} server; it has ${known.map((name) => `\${${name}}`).join(', ')}`,
+        };
       }
       return { ok: true, what, detail: `${findProgram(hook.argv[0] ?? '', { cwd: hookDirectory(hook, io.cwd), searchPath }) ?? ''} is there` };
     }),
@@ -59,8 +63,16 @@ export function checkHooks(server: PlannedServer, io: Pick<CliIo, 'cwd' | 'env'>
 export async function doctor(files: readonly string[], options: SuiteOptions, io: CliIo): Promise<number> {
   const checks: Check[] = [];
   const [netperf, netserver] = await Promise.all([netperfVersion('netperf'), netperfVersion('netserver')]);
-  checks.push(netperf === undefined ? { ok: false, what: 'netperf', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netperf', detail: netperf });
-  checks.push(netserver === undefined ? { ok: false, what: 'netserver', detail: `not found; install it with: ${netperfInstallHint()}` } : { ok: true, what: 'netserver', detail: netserver });
+  checks.push(
+    netperf === undefined
+      ? { ok: false, what: 'netperf', detail: `not found; install it with: ${netperfInstallHint()}` }
+      : { ok: true, what: 'netperf', detail: netperf },
+  );
+  checks.push(
+    netserver === undefined
+      ? { ok: false, what: 'netserver', detail: `not found; install it with: ${netperfInstallHint()}` }
+      : { ok: true, what: 'netserver', detail: netserver },
+  );
   // the version checks above started the watchdog, or found it could not be started
   const watchdog = watchdogProblem();
   if (watchdog !== undefined) checks.push({ ok: false, what: 'process watchdog', detail: watchdog });

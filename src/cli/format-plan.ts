@@ -14,11 +14,15 @@ export function describeSelection(selection: Selection): string[] {
   if (selection.filters.length > 0) lines.push(`filter ${selection.filters.map((f) => `'${f}'`).join(' ')}: ${selection.matched} of ${selection.of} cases`);
   const added = selection.controlsAdded ?? [];
   if (added.length > 0) {
-    lines.push(`kept ${plural(added.length, 'control')} the filter did not match, because a selected candidate is judged against ${added.length === 1 ? 'it' : 'them'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ` and ${added.length - 5} more` : ''}`);
+    lines.push(
+      `kept ${plural(added.length, 'control')} the filter did not match, because a selected candidate is judged against ${added.length === 1 ? 'it' : 'them'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ` and ${added.length - 5} more` : ''}`,
+    );
   }
   if (selection.shard !== undefined) {
     const { index, total, estimatedSeconds } = selection.shard;
-    lines.push(`shard ${index}/${total}: estimated ${formatDuration(estimatedSeconds[index - 1] ?? 0)} (all shards: ${estimatedSeconds.map(formatDuration).join(', ')})`);
+    lines.push(
+      `shard ${index}/${total}: estimated ${formatDuration(estimatedSeconds[index - 1] ?? 0)} (all shards: ${estimatedSeconds.map(formatDuration).join(', ')})`,
+    );
   }
   return lines;
 }
@@ -29,8 +33,12 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
   for (const server of plan.servers) {
     const how = server.netserver === undefined ? 'already running' : server.netserver.map(shellQuote).join(' ');
     lines.push(`server ${server.key} (${server.type}) ${formatHostPort(server.host, server.controlPort)}: ${how}`);
-    for (const [when, hooks] of [['setup', server.setup], ['teardown', server.teardown]] as const) {
-      for (const hook of hooks) lines.push(`  ${when}${hook.inNamespace ? ' (in its namespace)' : ''}: ${hook.argv.map(shellQuote).join(' ')}  ${formatLocation(hook.loc)}`);
+    for (const [when, hooks] of [
+      ['setup', server.setup],
+      ['teardown', server.teardown],
+    ] as const) {
+      for (const hook of hooks)
+        lines.push(`  ${when}${hook.inNamespace ? ' (in its namespace)' : ''}: ${hook.argv.map(shellQuote).join(' ')}  ${formatLocation(hook.loc)}`);
     }
   }
   if (plan.servers.length > 0) lines.push('');

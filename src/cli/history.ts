@@ -52,7 +52,10 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
   // an unfinished run is refused there: only complete runs go into the history (a partial one would look like a change)
   const result = readBaselineFile(results, io.cwd, '');
   const { entries, newerLines } = readHistory(file, io);
-  if (newerLines > 0) throw new UsageError(`${file} has ${plural(newerLines, 'entry', 'entries')} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`);
+  if (newerLines > 0)
+    throw new UsageError(
+      `${file} has ${plural(newerLines, 'entry', 'entries')} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`,
+    );
   const entry = historyEntry(result);
   // the same run added twice would count its level twice (in the test and in the learned band)
   if (entries.some((e) => e.date === entry.date && e.provenance.commit === entry.provenance.commit && e.provenance.ciRunId === entry.provenance.ciRunId)) {
@@ -65,12 +68,15 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
   // the whole file is rewritten to a temporary file and renamed over the old one: a crash leaves the old or the new
   writeFileAtomic(absolute, appended.text);
   const cases = Object.keys(entry.cases).length;
-  await io.stdout(`added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`);
+  await io.stdout(
+    `added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`,
+  );
   return 0;
 }
 
 async function showHistory(file: string, options: { readonly out?: string; readonly json?: boolean; readonly minChange: number }, io: CliIo): Promise<number> {
-  if (!existsSync(path.resolve(io.cwd, file))) throw new UsageError(`no history file ${file}; create one with perfsuite history add <results.json> --history ${file}`);
+  if (!existsSync(path.resolve(io.cwd, file)))
+    throw new UsageError(`no history file ${file}; create one with perfsuite history add <results.json> --history ${file}`);
   const entries = readHistoryFile(file, io);
   const report = trendReport(entries, { minChange: options.minChange });
   // a history of 1,000 runs × 200 cases makes about 70 MB of JSON: written series by series, never as one string
@@ -78,11 +84,14 @@ async function showHistory(file: string, options: { readonly out?: string; reado
     await io.stdout('{"series":[');
     for (const [i, series] of report.series.entries()) await io.stdout(`${i === 0 ? '' : ','}${JSON.stringify(series)}`);
     await io.stdout(`],"changePoints":${JSON.stringify(report.changePoints)}}\n`);
-  }
-  else {
-    const lines = [`${file}: ${plural(entries.length, 'entry', 'entries')}, ${report.series.length} series, ${plural(report.changePoints.length, 'change point')}`];
+  } else {
+    const lines = [
+      `${file}: ${plural(entries.length, 'entry', 'entries')}, ${report.series.length} series, ${plural(report.changePoints.length, 'change point')}`,
+    ];
     for (const c of report.changePoints) {
-      lines.push(`  ${c.case} ${c.metric}: ${changeText(c)} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`);
+      lines.push(
+        `  ${c.case} ${c.metric}: ${changeText(c)} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`,
+      );
     }
     await io.stdout(`${lines.join('\n')}\n`);
   }

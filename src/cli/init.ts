@@ -144,7 +144,15 @@ function runningPerfsuite(root: string, io: CliIo): string {
 /** Which starter fits the repository: a Node project gets the devDependency workflow, any other the Action's. */
 function starterFiles(root: string): { files: readonly { path: string; text: string }[]; node: boolean; dependency: string | undefined } {
   const manifest = path.join(root, 'package.json');
-  if (!existsSync(manifest)) return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_ONLINE) }, { path: '.github/workflows/perfsuite.yml', text: ACTION_WORKFLOW }], node: false, dependency: undefined };
+  if (!existsSync(manifest))
+    return {
+      files: [
+        { path: 'suites/network.yml', text: starterSuite(SCHEMA_ONLINE) },
+        { path: '.github/workflows/perfsuite.yml', text: ACTION_WORKFLOW },
+      ],
+      node: false,
+      dependency: undefined,
+    };
   let dependency: string | undefined;
   try {
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
@@ -152,7 +160,14 @@ function starterFiles(root: string): { files: readonly { path: string; text: str
   } catch {
     // an unreadable package.json is still a Node project's
   }
-  return { files: [{ path: 'suites/network.yml', text: starterSuite(SCHEMA_IN_PACKAGE) }, { path: '.github/workflows/perfsuite.yml', text: NPM_WORKFLOW }], node: true, dependency };
+  return {
+    files: [
+      { path: 'suites/network.yml', text: starterSuite(SCHEMA_IN_PACKAGE) },
+      { path: '.github/workflows/perfsuite.yml', text: NPM_WORKFLOW },
+    ],
+    node: true,
+    dependency,
+  };
 }
 
 /** Why the runner's `npm ci` cannot install perfsuite as package.json names it: a `file:` path outside the repository. */
@@ -167,7 +182,9 @@ export async function init(options: { readonly dir: string; readonly version: st
   const { files, node, dependency } = starterFiles(root);
   const existing = files.filter((file) => existsSync(path.join(root, file.path)));
   if (existing.length > 0) {
-    throw new UsageError(`${existing.map((file) => path.join(options.dir, file.path)).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; init writes nothing over your files (move them aside to start afresh)`);
+    throw new UsageError(
+      `${existing.map((file) => path.join(options.dir, file.path)).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; init writes nothing over your files (move them aside to start afresh)`,
+    );
   }
   for (const file of files) {
     const target = path.join(root, file.path);
@@ -187,9 +204,13 @@ export async function init(options: { readonly dir: string; readonly version: st
   const suites = fromCwd(path.join(root, 'suites'), io);
   // run from elsewhere (--dir), the reports go into the project all the same
   const out = path.resolve(io.cwd) === root ? '' : ` --out ${shellQuote(fromCwd(path.join(root, 'perfsuite-results'), io))}`;
-  await io.stdout(`next: ${perfsuite} validate ${shellQuote(suite)}, then ${perfsuite} run ${shellQuote(`${suites}/*.yml`)}${out}; commit both files: ${workflow}; add perfsuite-results/ (the reports) to .gitignore\n`);
+  await io.stdout(
+    `next: ${perfsuite} validate ${shellQuote(suite)}, then ${perfsuite} run ${shellQuote(`${suites}/*.yml`)}${out}; commit both files: ${workflow}; add perfsuite-results/ (the reports) to .gitignore\n`,
+  );
   if (dependency !== undefined && unreachableOnRunner(dependency, root)) {
-    await io.stdout(`note: package.json installs perfsuite from ${dependency}, outside this repository, which the runner's npm ci cannot reach; before committing, install it from github:perfsuite/perfsuite or from a tarball inside the repository\n`);
+    await io.stdout(
+      `note: package.json installs perfsuite from ${dependency}, outside this repository, which the runner's npm ci cannot reach; before committing, install it from github:perfsuite/perfsuite or from a tarball inside the repository\n`,
+    );
   }
   return ExitCode.ok;
 }

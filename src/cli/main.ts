@@ -35,7 +35,10 @@ export async function createProgram(argv: readonly string[], io: CliIo, exit: Ex
     .showSuggestionAfterError();
   const asked = argv[2];
   // --version needs no command; a command name needs its own; anything else (help, a typo) lists them all
-  const loaders = asked === '-V' || asked === '--version' ? [] : Object.entries(COMMANDS).filter(([name]) => asked === undefined || !Object.hasOwn(COMMANDS, asked) || name === asked);
+  const loaders =
+    asked === '-V' || asked === '--version'
+      ? []
+      : Object.entries(COMMANDS).filter(([name]) => asked === undefined || !Object.hasOwn(COMMANDS, asked) || name === asked);
   const modules = await Promise.all(loaders.map(([, load]) => load()));
   for (const module of modules) program.addCommand(module.command(io, exit, packageJson.version).copyInheritedSettings(program));
   return program;

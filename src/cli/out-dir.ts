@@ -20,6 +20,9 @@ export function lockOut(outDir: string, written: string, io: CliIo): { release: 
     );
   }
   const gone = outcome.tookOverFrom;
-  if (gone !== undefined) io.stderr(`perfsuite: note: took over ${path.join(written, LOCK_FILE)} from pid ${gone.pid} (started ${gone.startedAt}), which is no longer running: that run was killed before it finished, and this run replaces its results there\n`);
+  if (gone !== undefined)
+    io.stderr(
+      `perfsuite: note: took over ${path.join(written, LOCK_FILE)} from pid ${gone.pid} (started ${gone.startedAt}), which is no longer running: that run was killed before it finished, and this run replaces its results there\n`,
+    );
   return outcome;
 }

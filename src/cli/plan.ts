@@ -3,7 +3,16 @@ import { ExitCode } from '../model/errors.js';
 import { planCases, planCasesLazily } from '../plan/plan-cases.js';
 import { renderPlanJson, renderPlanText } from './format-plan.js';
 import type { CliIo, Exit } from './io.js';
-import { overrideOptions, parseOverrides, readSuiteFiles, selectFromOptions, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
+import {
+  overrideOptions,
+  parseOverrides,
+  readSuiteFiles,
+  selectFromOptions,
+  selectOptions,
+  type SelectOptions,
+  type SuiteOptions,
+  suiteOptions,
+} from './options.js';
 
 export function command(io: CliIo, exit: Exit) {
   return new Command('plan')

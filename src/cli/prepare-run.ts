@@ -19,7 +19,8 @@ import type { RunOptions } from './run.js';
 export async function prepareRun(files: readonly string[], options: RunOptions, io: CliIo) {
   // `--shuffle 5` reads 5 as a suite file: say what was meant
   const number = options.shuffle === true ? files.find((file) => /^\d+$/.test(file) && !existsSync(path.resolve(io.cwd, file))) : undefined;
-  if (number !== undefined) throw new UsageError(`--shuffle takes no value, so '${number}' was read as a suite file; the order comes from the seed: --shuffle --seed ${number}`);
+  if (number !== undefined)
+    throw new UsageError(`--shuffle takes no value, so '${number}' was read as a suite file; the order comes from the seed: --shuffle --seed ${number}`);
   const read = readSuiteFiles(files, options, io, options.overrides);
   const chosen = selectFromOptions(read.cases, options);
   const plan = { ...planCases(read.suites, chosen.cases), suites: read.suites };
@@ -30,7 +31,10 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
   const baseline = options.baseline === undefined || absent ? undefined : readBaselineFile(options.baseline, io.cwd);
   const history = options.history === undefined ? undefined : readHistoryForRun(options.history, io);
   // independent probes, so they run at once: netperf's version and where the run came from (git)
-  const [netperf, provenance] = await Promise.all([netperfVersion(), describeProvenance(options.version, read.suites, plan.servers, { env: io.env, cwd: io.cwd })]);
+  const [netperf, provenance] = await Promise.all([
+    netperfVersion(),
+    describeProvenance(options.version, read.suites, plan.servers, { env: io.env, cwd: io.cwd }),
+  ]);
   if (netperf === undefined) throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   const hostProblems = checkHost(chosen.cases, read.suites, hostFacts());
   if (hostProblems.length > 0) throw new SuiteError(hostProblems);

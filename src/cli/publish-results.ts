@@ -61,7 +61,18 @@ export async function publishResults(result: RunResult, options: PublishOptions,
     [
       formatThresholdSummary(cases, style),
       formatComparisonSummary(result, style),
-      formatSummary(cases, { seconds: options.seconds, outDir: displayPath(io.cwd, options.outDir), reports: written.map((file) => path.basename(file)), interrupted: result.state === 'interrupted', planned: options.planned, nothingCompared: verdictOf(result).outcome === 'nothing-compared' }, style),
+      formatSummary(
+        cases,
+        {
+          seconds: options.seconds,
+          outDir: displayPath(io.cwd, options.outDir),
+          reports: written.map((file) => path.basename(file)),
+          interrupted: result.state === 'interrupted',
+          planned: options.planned,
+          nothingCompared: verdictOf(result).outcome === 'nothing-compared',
+        },
+        style,
+      ),
     ]
       .filter((text) => text !== '')
       .join('\n'),

@@ -47,7 +47,8 @@ export function expandGlobs(patterns: readonly string[], cwd: string): { files: 
 /** Reads, validates and expands suite files; every problem in every file is thrown together as one SuiteError. */
 export function readSuites(patterns: readonly string[], options: ReadSuitesOptions): { suites: SuiteSpec[]; cases: Case[] } {
   const { files, unmatched } = expandGlobs(patterns, options.cwd);
-  if (unmatched.length > 0) throw new UsageError(`no suite files match ${unmatched.map((p) => `'${p}'`).join(', ')}; check the path (globs are expanded relative to ${options.cwd})`);
+  if (unmatched.length > 0)
+    throw new UsageError(`no suite files match ${unmatched.map((p) => `'${p}'`).join(', ')}; check the path (globs are expanded relative to ${options.cwd})`);
   const lookupVariable = (name: string): string | undefined => options.variables.get(name) ?? options.env[name];
   const diagnostics: Diagnostic[] = [];
   const suites: SuiteSpec[] = [];
@@ -67,7 +68,10 @@ export function readSuites(patterns: readonly string[], options: ReadSuitesOptio
       continue;
     }
     if (size > MAX_SUITE_FILE_BYTES) {
-      diagnostics.push({ loc, message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_SUITE_FILE_BYTES / 1024 / 1024} MiB limit for a suite; describe sweeps with a matrix instead of listing cases` });
+      diagnostics.push({
+        loc,
+        message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_SUITE_FILE_BYTES / 1024 / 1024} MiB limit for a suite; describe sweeps with a matrix instead of listing cases`,
+      });
       continue;
     }
     const loaded = loadSuiteText(readFileSync(absolute, 'utf8'), { file, lookupVariable });

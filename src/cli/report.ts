@@ -17,4 +17,3 @@ export function command(io: CliIo, exit: Exit) {
       exit(await report(files, { out: options.out, baseline: options.baseline, reporters }, io));
     });
 }
-

@@ -48,7 +48,9 @@ export async function report(files: readonly string[], options: ReportOptions, i
   const planned = result.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
   // the exit code says it (3, or 130), and so does this: the reports hold only the cases the run finished
   if (result.state === 'running' || result.state === 'crashed') {
-    io.stderr(`perfsuite: warning: this run never finished (its results say '${result.state}': it was killed, it crashed, or it is still going); the reports hold the ${plural(planned, 'case')} it finished, and cases after those are missing\n`);
+    io.stderr(
+      `perfsuite: warning: this run never finished (its results say '${result.state}': it was killed, it crashed, or it is still going); the reports hold the ${plural(planned, 'case')} it finished, and cases after those are missing\n`,
+    );
   }
   try {
     await publishResults(result, { outDir, reporters: options.reporters, seconds, planned, color: useColor(io) }, io);

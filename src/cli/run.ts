@@ -25,7 +25,9 @@ import { prepareRun } from './prepare-run.js';
 export function command(io: CliIo, exit: Exit, version: string) {
   return new Command('run')
     .argument('<files...>', 'suite files or globs')
-    .description('run every case with netperf, judge thresholds (and regressions with --baseline), write results.json after each case and the reports at the end')
+    .description(
+      'run every case with netperf, judge thresholds (and regressions with --baseline), write results.json after each case and the reports at the end',
+    )
     .addOption(suiteOptions.var())
     .addOption(suiteOptions.maxCases())
     .addOption(selectOptions.filter())
@@ -36,14 +38,42 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .option('--reporter <names>', 'reports to write besides results.json: junit, markdown, html (comma-separated)', 'junit,markdown,html')
     .option('--baseline <results.json>', "judge each group's regression: tolerances against this earlier run (exit 1 on a regression)")
     .option('--history <file>', "judge each group's regression: tolerances against the history of earlier runs (perfsuite history add); exit 1 on a regression")
-    .option('--seed <n>', 'seed of every random choice: the interleaved order of compare: arms and the order of --shuffle (recorded in results.json; the same seed gives the same order)')
-    .option('--shuffle', 'run the cases in a random order seeded by --seed, to expose order effects (a compare: group moves as one); results.json lists them in suite order')
-    .addOption(new Option('--missing-baseline <fail|warn>', 'when no metric could be compared against --baseline or --history (another suite, renamed cases): fail the run (exit 1), or only warn').choices(['fail', 'warn'] as const).default('fail' as const))
+    .option(
+      '--seed <n>',
+      'seed of every random choice: the interleaved order of compare: arms and the order of --shuffle (recorded in results.json; the same seed gives the same order)',
+    )
+    .option(
+      '--shuffle',
+      'run the cases in a random order seeded by --seed, to expose order effects (a compare: group moves as one); results.json lists them in suite order',
+    )
+    .addOption(
+      new Option(
+        '--missing-baseline <fail|warn>',
+        'when no metric could be compared against --baseline or --history (another suite, renamed cases): fail the run (exit 1), or only warn',
+      )
+        .choices(['fail', 'warn'] as const)
+        .default('fail' as const),
+    )
     .option('--fail-on-inconclusive', 'a comparison still inconclusive at repeat max fails its case (exit 1) instead of warning')
     .action(async (files, options) => {
       const reporters = parseReporters(options.reporter).filter((name) => name !== 'json');
       const seed = options.seed === undefined ? randomInt(2 ** 31) : parseSeed(options.seed);
-      exit(await run(files, { ...options, overrides: parseOverrides(options), version, reporters, seed, shuffle: options.shuffle === true, failOnInconclusive: options.failOnInconclusive === true, missingBaseline: options.missingBaseline }, io));
+      exit(
+        await run(
+          files,
+          {
+            ...options,
+            overrides: parseOverrides(options),
+            version,
+            reporters,
+            seed,
+            shuffle: options.shuffle === true,
+            failOnInconclusive: options.failOnInconclusive === true,
+            missingBaseline: options.missingBaseline,
+          },
+          io,
+        ),
+      );
     });
 }
 
@@ -82,9 +112,18 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     const color = useColor(io);
     const progress = runProgress(plan, { shuffle: options.shuffle === true, color }, io);
     const controller = new AbortController();
-    const pool = createServerPool(plan.servers, { netperfVersion: netperf, signal: controller.signal, cwd: io.cwd, warn: progress.warn, ...defined({ sshConfigFile: sshConfigFile(io.env) }) });
+    const pool = createServerPool(plan.servers, {
+      netperfVersion: netperf,
+      signal: controller.signal,
+      cwd: io.cwd,
+      warn: progress.warn,
+      ...defined({ sshConfigFile: sshConfigFile(io.env) }),
+    });
     const header = {
-      startedAt: new Date().toISOString(), environment, provenance, seed: options.seed,
+      startedAt: new Date().toISOString(),
+      environment,
+      provenance,
+      seed: options.seed,
       ...(options.shuffle === true ? { shuffled: true } : {}),
       ...(failOnInconclusive ? { failOnInconclusive: true } : {}),
       ...(options.missingBaseline === 'warn' ? { missingBaseline: 'warn' as const } : {}),
@@ -96,7 +135,20 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       let outcome: RunOutcome;
       try {
         preloadReporters(options.reporters);
-        outcome = await runPlan(plan, { executor: spawnNetperf, servers: pool, signal: controller.signal, now: () => performance.now(), seed: options.seed, shuffle: options.shuffle === true, failOnInconclusive, judges, sink, header, onCaseStart: progress.onCaseStart, onCaseFinished: progress.onCaseFinished });
+        outcome = await runPlan(plan, {
+          executor: spawnNetperf,
+          servers: pool,
+          signal: controller.signal,
+          now: () => performance.now(),
+          seed: options.seed,
+          shuffle: options.shuffle === true,
+          failOnInconclusive,
+          judges,
+          sink,
+          header,
+          onCaseStart: progress.onCaseStart,
+          onCaseFinished: progress.onCaseFinished,
+        });
       } catch (error) {
         if (error instanceof ResultsWriteError && error.file.endsWith(REPORTERS.json.file) && sink.savedCases() === 0) {
           throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error.reason)}; pass a writable --out directory`);
@@ -108,9 +160,16 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       }
       if (outcome.sinkFailure !== undefined) {
         const { error, savedCases } = outcome.sinkFailure;
-        throw new PerfsuiteError(`${error.message}; the run stopped there, and the files on disk hold the ${plural(savedCases, 'case')} finished before it (perfsuite report ${path.join(outDir, REPORTERS.json.file)} reads them). Free space or pass another --out, then run again`, ExitCode.unmeasured);
+        throw new PerfsuiteError(
+          `${error.message}; the run stopped there, and the files on disk hold the ${plural(savedCases, 'case')} finished before it (perfsuite report ${path.join(outDir, REPORTERS.json.file)} reads them). Free space or pass another --out, then run again`,
+          ExitCode.unmeasured,
+        );
       }
-      await publishResults(outcome.result, { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color }, io);
+      await publishResults(
+        outcome.result,
+        { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color },
+        io,
+      );
       return verdictOf(outcome.result).exitCode;
     });
   } finally {

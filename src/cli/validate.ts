@@ -17,7 +17,10 @@ export function command(io: CliIo, exit: Exit) {
     .description('check suites: every YAML, schema and semantic error at once, as file:line:col, and what run would refuse on this machine')
     .addOption(suiteOptions.var())
     .addOption(suiteOptions.maxCases())
-    .option('--no-host-checks', "skip the checks of this machine (cpu_affinity CPUs, congestion_control), for validating suites that run on another machine; run and doctor still make them")
+    .option(
+      '--no-host-checks',
+      'skip the checks of this machine (cpu_affinity CPUs, congestion_control), for validating suites that run on another machine; run and doctor still make them',
+    )
     .action(async (files, options) => exit(await validate(files, options, io)));
 }
 

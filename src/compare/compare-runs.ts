@@ -7,7 +7,6 @@ import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf } from './judge-metric.js';
 
-
 function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
   return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
 }
@@ -47,7 +46,10 @@ export function compareMetric(
     alpha: SIGNIFICANCE_LEVEL,
     inPoints,
   });
-  return judgedOutcome(tolerance, sides, judgement, { ...defined({ failOnInconclusive: options.failOnInconclusive }), sample: Math.min(againstRuns.length, currentRuns.length) });
+  return judgedOutcome(tolerance, sides, judgement, {
+    ...defined({ failOnInconclusive: options.failOnInconclusive }),
+    sample: Math.min(againstRuns.length, currentRuns.length),
+  });
 }
 
 /** A case's status from its error, thresholds and regressions. */

@@ -50,14 +50,24 @@ function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate
   }
   const inPoints = isJudgedInPoints(tolerance.metric);
   if (!inPoints && sides.againstRuns.some((v) => v <= 0)) {
-    return notCompared(tolerance, sides, `the control measured ${tolerance.metric} as 0 in a round, so a ratio to it means nothing`, `a control ${tolerance.metric} of 0 has no ratio`);
+    return notCompared(
+      tolerance,
+      sides,
+      `the control measured ${tolerance.metric} as 0 in a round, so a ratio to it means nothing`,
+      `a control ${tolerance.metric} of 0 has no ratio`,
+    );
   }
   const n = sides.currentRuns.length;
   const { min, max } = options.rounds ?? { min: n, max: n };
   // the looks are counted in pairs: a round dropped for a failed run moves the plan's start down with it
   const level = sequentialLevels(SIGNIFICANCE_LEVEL, Math.min(min, n), Math.max(max, n))[n] ?? 0;
   const judge = (alpha: number) =>
-    judgePaired(sides.againstRuns, inPoints ? sides.currentRuns : sides.currentRuns.map(positive), { better: METRICS[tolerance.metric].better, tolerance: toleranceOf(tolerance), alpha, inPoints });
+    judgePaired(sides.againstRuns, inPoints ? sides.currentRuns : sides.currentRuns.map(positive), {
+      better: METRICS[tolerance.metric].better,
+      tolerance: toleranceOf(tolerance),
+      alpha,
+      inPoints,
+    });
   const flags = { ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}), sample: n };
   // one look judges at α itself; a look of a longer plan records the share of α it was given
   const sequential = Math.min(min, n) < Math.max(max, n);

@@ -67,7 +67,10 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const eligible = (sameFingerprint ? same : withCase).filter(usable);
   // a lasting shift the history already holds (a change merged on purpose, a new runner image) is the new normal:
   // only the entries since the newest change point count, when there are enough of them to judge against
-  const since = levelSince(eligible.map((e) => e.cases[current.id]?.[metric]?.median ?? NaN), inPoints);
+  const since = levelSince(
+    eligible.map((e) => e.cases[current.id]?.[metric]?.median ?? NaN),
+    inPoints,
+  );
   const sinceShift = eligible.slice(since);
   // the newest entries: what the software and machines are like now (and an exact test stays fast)
   const pool = sinceShift.slice(-HISTORY_WINDOW);
@@ -75,16 +78,35 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const learningRuns = eligible.slice(-LEARNING_WINDOW).map((e) => e.cases[current.id]?.[metric]?.median ?? NaN);
   const sides: Sides = { source: 'history', against: options.file, againstRuns, currentRuns };
   const context = { historyEntries: pool.length, sameFingerprint };
-  if (withCase.length === 0) return { ...notCompared(tolerance, sides, `the history has no entry with ${current.id} ${metric}; it is judged once runs that measured it are added (perfsuite history add)`), ...context };
+  if (withCase.length === 0)
+    return {
+      ...notCompared(
+        tolerance,
+        sides,
+        `the history has no entry with ${current.id} ${metric}; it is judged once runs that measured it are added (perfsuite history add)`,
+      ),
+      ...context,
+    };
   if (currentRuns.length === 0) return { ...notCompared(tolerance, sides, `this run has no ${metric}`), ...context };
-  if (againstRuns.length === 0) return { ...notCompared(tolerance, sides, `every history entry with ${current.id} measured ${metric} as 0, so a change relative to it means nothing`), ...context };
+  if (againstRuns.length === 0)
+    return {
+      ...notCompared(tolerance, sides, `every history entry with ${current.id} measured ${metric} as 0, so a change relative to it means nothing`),
+      ...context,
+    };
   if (!inPoints && currentRuns.some((v) => !(v > 0))) {
     const reason = `the current run's ${metric} is 0 in some runs, so a change relative to it means nothing`;
     return { ...notCompared(tolerance, sides, reason, reason), ...context };
   }
   const learned = learnedBand(learningRuns, { inPoints });
   if (tolerance.auto === true && learned === undefined) {
-    return { ...notCompared(tolerance, sides, `regression: auto learns from at least ${MIN_LEARNING_ENTRIES} history entries with this case, and there are ${pool.length}; add runs (perfsuite history add), or give a percentage meanwhile`), ...context };
+    return {
+      ...notCompared(
+        tolerance,
+        sides,
+        `regression: auto learns from at least ${MIN_LEARNING_ENTRIES} history entries with this case, and there are ${pool.length}; add runs (perfsuite history add), or give a percentage meanwhile`,
+      ),
+      ...context,
+    };
   }
   // a history whose levels never moved (a shaped link, whole-µs latencies) learns a band of 0: auto keeps a floor
   const effective = Math.max(toleranceOf(tolerance), learned ?? 0, tolerance.auto === true ? (inPoints ? MIN_AUTO_BAND * 100 : MIN_AUTO_BAND) : 0);
@@ -97,7 +119,8 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   const fallback = sameFingerprint
     ? undefined
     : `only ${same.length} of ${withCase.length} history entries with this case come from a machine like this one (fewer than ${MIN_LEARNING_ENTRIES}), so entries of every machine were used (the newest ${pool.length})`;
-  const shifted = since > 0 ? `the history's level of ${metric} shifted ${eligible.length - since} entries ago; only the entries since then were judged against` : undefined;
+  const shifted =
+    since > 0 ? `the history's level of ${metric} shifted ${eligible.length - since} entries ago; only the entries since then were judged against` : undefined;
   const note = [outcome.note, fallback, shifted].filter((n) => n !== undefined).join('; ');
   return { ...outcome, ...defined({ learnedTolerance: learned }), ...context, ...(note === '' ? {} : { note }) };
 }
@@ -107,7 +130,11 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
  * setup differences against its newest entry of this machine's fingerprint (what the verdicts mostly rest on), else
  * the newest.
  */
-export function historyJudge(history: { readonly file: string; readonly entries: readonly HistoryEntry[]; readonly missing?: true }, current: RunSetup, options: { readonly fingerprint: string; readonly failOnInconclusive?: boolean }): CaseJudge {
+export function historyJudge(
+  history: { readonly file: string; readonly entries: readonly HistoryEntry[]; readonly missing?: true },
+  current: RunSetup,
+  options: { readonly fingerprint: string; readonly failOnInconclusive?: boolean },
+): CaseJudge {
   const { fingerprint } = options;
   const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
   // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning

@@ -50,7 +50,11 @@ export function judgedOutcome(
   tolerance: RegressionTolerance,
   sides: Sides,
   judgement: ChangeJudgement,
-  options: { readonly failOnInconclusive?: boolean; readonly sample: number; /** The level judged at, when not the full α (a look of a sequential plan). */ readonly alpha?: number },
+  options: {
+    readonly failOnInconclusive?: boolean;
+    readonly sample: number;
+    /** The level judged at, when not the full α (a look of a sequential plan). */ readonly alpha?: number;
+  },
 ): RegressionOutcome {
   const { verdict } = judgement;
   const finite = (x: number): number | undefined => (Number.isFinite(x) ? x : undefined);
@@ -76,12 +80,18 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
   const history = judgement.method === 'prediction-t';
   // no bound on either side: this sample cannot reach α however the values fall
   if (!Number.isFinite(judgement.lower) && !Number.isFinite(judgement.upper)) {
-    if (history) return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the prediction test needs at least ${judgement.minimumSample}; add runs to the history (perfsuite history add)`;
+    if (history)
+      return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the prediction test needs at least ${judgement.minimumSample}; add runs to the history (perfsuite history add)`;
     return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
   const needed = judgement.sampleNeeded;
-  const repeat = words === 'rounds' ? `repeat: { min: ${MIN_COMPARE_ROUNDS}, max: ${needed} }` : history ? 'as runs are added to the history' : `repeat: ${needed} in both runs`;
+  const repeat =
+    words === 'rounds'
+      ? `repeat: { min: ${MIN_COMPARE_ROUNDS}, max: ${needed} }`
+      : history
+        ? 'as runs are added to the history'
+        : `repeat: ${needed} in both runs`;
   const advice =
     needed === undefined
       ? ''

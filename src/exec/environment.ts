@@ -37,7 +37,7 @@ export function describeEnvironment(perfsuiteVersion: string, netperf: string): 
 /** How to install netperf here, for the error when it is missing. */
 export function netperfInstallHint(): string {
   if (os.platform() === 'darwin') return 'brew install netperf';
-  return "bash scripts/install-deps.sh (Debian: add the non-free component, then apt-get install netperf; Ubuntu: sudo apt-get install netperf from multiverse)";
+  return 'bash scripts/install-deps.sh (Debian: add the non-free component, then apt-get install netperf; Ubuntu: sudo apt-get install netperf from multiverse)';
 }
 
 /**
@@ -45,7 +45,12 @@ export function netperfInstallHint(): string {
  * `git` in the first suite's directory), the CI run and runner image, every suite's `${NAME}` values and every server's
  * effective spec.
  */
-export async function describeProvenance(perfsuiteVersion: string, suites: readonly SuiteSpec[], servers: readonly PlannedServer[], options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string }): Promise<Provenance> {
+export async function describeProvenance(
+  perfsuiteVersion: string,
+  suites: readonly SuiteSpec[],
+  servers: readonly PlannedServer[],
+  options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string },
+): Promise<Provenance> {
   const { env } = options;
   const first = suites[0];
   const dir = first === undefined ? options.cwd : path.dirname(path.resolve(options.cwd, first.file));
@@ -53,7 +58,10 @@ export async function describeProvenance(perfsuiteVersion: string, suites: reado
   const fromGit = async (): Promise<{ commit?: string; ref?: string }> => {
     const result = await runProcess(['git', '-C', dir, 'rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], { timeoutMs: 5_000 });
     if (result.exitCode !== 0) return {};
-    const [commit, ref] = result.stdout.trim().split('\n').map((line) => line.trim());
+    const [commit, ref] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.trim());
     return { ...defined({ commit: nonEmpty(commit) }), ...(ref === undefined || ref === 'HEAD' || ref === '' ? {} : { ref }) };
   };
   const fromEnv = { commit: nonEmpty(env['GITHUB_SHA']), ref: nonEmpty(env['GITHUB_REF']) };
@@ -102,7 +110,12 @@ export function congestionControlFacts(): CongestionControlFacts {
 /** One of the kernel's lists of congestion control algorithms, or undefined where it cannot be read. */
 function readAlgorithms(file: 'tcp_available_congestion_control' | 'tcp_allowed_congestion_control'): ReadonlySet<string> | undefined {
   try {
-    return new Set(readFileSync(`/proc/sys/net/ipv4/${file}`, 'utf8').trim().split(/\s+/).filter((name) => name !== ''));
+    return new Set(
+      readFileSync(`/proc/sys/net/ipv4/${file}`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter((name) => name !== ''),
+    );
   } catch {
     return undefined;
   }

@@ -15,7 +15,10 @@ export const externalDriver: ServerDriver<'external'> = {
       return { address: { host: server.host, port } };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || (error as NodeJS.ErrnoException).code === 'EAI_AGAIN') {
-        throw new ServerUnavailable({ kind: 'dns', message: `the host ${server.host} of ${server.key} does not resolve; check its host: name or use an IP address` });
+        throw new ServerUnavailable({
+          kind: 'dns',
+          message: `the host ${server.host} of ${server.key} does not resolve; check its host: name or use an IP address`,
+        });
       }
       throw new ServerUnavailable({
         kind: 'no-netserver',

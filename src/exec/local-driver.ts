@@ -21,7 +21,11 @@ export const localDriver: ServerDriver<'local'> = {
     }
   },
   check: (server, context) =>
-    Promise.resolve({ ok: context.netserverVersion !== undefined, what: `${server.key}: local netserver`, detail: context.netserverVersion === undefined ? 'needs netserver here' : `on ${server.host}` }),
+    Promise.resolve({
+      ok: context.netserverVersion !== undefined,
+      what: `${server.key}: local netserver`,
+      detail: context.netserverVersion === undefined ? 'needs netserver here' : `on ${server.host}`,
+    }),
   // its far end is this machine, which doctor checks apart
   checkFarEnd: () => Promise.resolve([]),
 };

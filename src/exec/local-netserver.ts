@@ -25,7 +25,9 @@ async function waitUntilListening(host: string, port: number, netserver: LongPro
     gaveUp: () => {
       if (exit === undefined) return undefined;
       const detail = netserver.output().trim().split('\n').slice(-2).join(' / ');
-      return new Error(`netserver exited with ${exit.exitCode ?? exit.signal ?? exit.errorCode ?? 'an error'} before listening on ${formatHostPort(host, port)}${detail === '' ? '' : ` (${detail})`}`);
+      return new Error(
+        `netserver exited with ${exit.exitCode ?? exit.signal ?? exit.errorCode ?? 'an error'} before listening on ${formatHostPort(host, port)}${detail === '' ? '' : ` (${detail})`}`,
+      );
     },
   });
 }

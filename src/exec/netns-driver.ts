@@ -31,7 +31,8 @@ export const netnsDriver: ServerDriver<'netns'> = {
       const netserver = await startLocalNetserver({ host: link.peerAddress, port, prefix: link.exec, passphrase });
       return { address: { host: link.peerAddress, port, passphrase }, netserver, hookVariables: netnsHookVariables(link), namespaceExec: link.exec };
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;
       throw new ServerUnavailable({ kind: 'no-netserver', message: `could not set up the network namespace of ${server.key}: ${reason}` });
     }
   },
@@ -62,7 +63,15 @@ export const netnsDriver: ServerDriver<'netns'> = {
   checkFarEnd(server, cases) {
     const asksCongestionControl = cases.some((c) => c.suite === server.suite && c.server === server.name && c.params.congestion_control !== undefined);
     return Promise.resolve(
-      asksCongestionControl ? [{ ok: true, what: `${server.key}: congestion control`, detail: "the namespace shares this machine's kernel and its modules, so the check of this machine covers it" }] : [],
+      asksCongestionControl
+        ? [
+            {
+              ok: true,
+              what: `${server.key}: congestion control`,
+              detail: "the namespace shares this machine's kernel and its modules, so the check of this machine covers it",
+            },
+          ]
+        : [],
     );
   },
 };

@@ -192,7 +192,9 @@ function ownerOf(name: string): { pid: number; index?: number } | undefined {
 
 /** Whether an interface of this name is there: in the namespace, or on this host. */
 async function hasLink(name: string, namespace?: string): Promise<boolean> {
-  const result = await runProcess(['ip', ...(namespace === undefined ? [] : ['-n', namespace]), '-o', 'link', 'show', 'dev', name], { timeoutMs: COMMAND_TIMEOUT_MS });
+  const result = await runProcess(['ip', ...(namespace === undefined ? [] : ['-n', namespace]), '-o', 'link', 'show', 'dev', name], {
+    timeoutMs: COMMAND_TIMEOUT_MS,
+  });
   return result.exitCode === 0;
 }
 
@@ -215,7 +217,10 @@ export async function removeStaleNamespaces(): Promise<StaleRemoval[]> {
   for (const { name, pid, index } of owned.filter((n) => !n.alive)) {
     // a killed run leaves its netserver running inside; stop it, or it outlives the namespace's name
     const listed = await runProcess(['ip', 'netns', 'pids', name], { timeoutMs: COMMAND_TIMEOUT_MS });
-    const pids = listed.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
+    const pids = listed.stdout
+      .split(/\s+/)
+      .filter((p) => /^\d+$/.test(p))
+      .map(Number);
     const killed: number[] = [];
     for (const p of pids) {
       try {
@@ -248,6 +253,11 @@ export async function removeStaleNamespaces(): Promise<StaleRemoval[]> {
 export function describeStaleRemoval(removal: StaleRemoval): string {
   const what = `namespace ${removal.namespace}${removal.veth === undefined ? '' : ` and veth ${removal.veth.join('/')}`}`;
   const origin = `left by an earlier run (pid ${removal.pid}, no longer running)`;
-  const killed = removal.killed.length === 0 ? '' : `; killed ${removal.killed.length === 1 ? 'the process' : `the ${removal.killed.length} processes`} still running in it (pid ${removal.killed.join(', ')})`;
-  return removal.problem === undefined ? `removed ${what} ${origin}${killed}` : `could not remove ${what} ${origin}: ${removal.problem}${killed}; remove it with ip netns delete ${removal.namespace}`;
+  const killed =
+    removal.killed.length === 0
+      ? ''
+      : `; killed ${removal.killed.length === 1 ? 'the process' : `the ${removal.killed.length} processes`} still running in it (pid ${removal.killed.join(', ')})`;
+  return removal.problem === undefined
+    ? `removed ${what} ${origin}${killed}`
+    : `could not remove ${what} ${origin}: ${removal.problem}${killed}; remove it with ip netns delete ${removal.namespace}`;
 }

@@ -138,7 +138,12 @@ export function findProgram(program: string, where: { readonly cwd?: string; rea
   if (program === '') return undefined;
   const cwd = where.cwd ?? process.cwd();
   const searchPath = where.searchPath ?? process.env['PATH'] ?? '';
-  const candidates = program.includes('/') ? [path.resolve(cwd, program)] : searchPath.split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.resolve(cwd, dir, program));
+  const candidates = program.includes('/')
+    ? [path.resolve(cwd, program)]
+    : searchPath
+        .split(path.delimiter)
+        .filter((dir) => dir !== '')
+        .map((dir) => path.resolve(cwd, dir, program));
   return candidates.find(isExecutableFile);
 }
 
@@ -220,7 +225,8 @@ function spawnInGroup(
     child.once('error', (error: NodeJS.ErrnoException) => {
       failure = error;
       // a process that never started closes nothing: settle here
-      if (child.pid === undefined) resolve({ exitCode: undefined, signal: undefined, errorCode: error.code ?? 'ESPAWN', errorMessage: error.message, stdout: '', stderr: '', all: '' });
+      if (child.pid === undefined)
+        resolve({ exitCode: undefined, signal: undefined, errorCode: error.code ?? 'ESPAWN', errorMessage: error.message, stdout: '', stderr: '', all: '' });
     });
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(closeTimer);

@@ -47,7 +47,6 @@ export interface HookOptions {
   readonly record?: (hook: HookRecord) => void;
 }
 
-
 /** The variables a hook of this server gets, added to perfsuite's environment. */
 export function hookEnvironment(server: HookServer): Record<string, string> {
   return {

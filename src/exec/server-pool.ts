@@ -62,9 +62,11 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   const hooked = new Map<string, HookedServer>();
   /** Each server's setup and teardown commands as they ran, by the key of the server they ran for. */
   const hookRecords = new Map<string, HookRecord[]>();
-  const recordFor = (key: string) => (record: HookRecord): void => {
-    hookRecords.set(key, [...(hookRecords.get(key) ?? []), record]);
-  };
+  const recordFor =
+    (key: string) =>
+    (record: HookRecord): void => {
+      hookRecords.set(key, [...(hookRecords.get(key) ?? []), record]);
+    };
   const warnings: string[] = [];
   let stopping: Promise<void> = Promise.resolve();
 
@@ -94,10 +96,13 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
         controlPort: up.address.port,
         ...defined({ variables: up.hookVariables, namespaceExec: up.namespaceExec }),
       };
-      const setup = runSetup(server.setup, hookServer, { record: recordFor(server.key), ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch((error: unknown) => {
-        if (options.signal?.aborted === true) throw new ServerUnavailable({ kind: 'interrupted', message: `the run was interrupted during the setup of ${hookKey}` });
-        throw new ServerUnavailable({ kind: 'setup-failed', message: (error as Error).message });
-      });
+      const setup = runSetup(server.setup, hookServer, { record: recordFor(server.key), ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch(
+        (error: unknown) => {
+          if (options.signal?.aborted === true)
+            throw new ServerUnavailable({ kind: 'interrupted', message: `the run was interrupted during the setup of ${hookKey}` });
+          throw new ServerUnavailable({ kind: 'setup-failed', message: (error as Error).message });
+        },
+      );
       entry = { server, hookServer, setup };
       hooked.set(hookKey, entry);
     }

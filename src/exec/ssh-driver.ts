@@ -17,7 +17,12 @@ export const sshDriver: ServerDriver<'ssh'> = {
     const target = sshTargetOf(server, context.sshConfigFile);
     try {
       await checkPeerNetserver(target, server.ssh?.netserver, context.netperfVersion);
-      const netserver = await startSshNetserver({ target, controlPort: Number(server.controlPort), passphrase, ...defined({ netserver: server.ssh?.netserver }) });
+      const netserver = await startSshNetserver({
+        target,
+        controlPort: Number(server.controlPort),
+        passphrase,
+        ...defined({ netserver: server.ssh?.netserver }),
+      });
       return { address: { host: server.host, port: netserver.port, passphrase }, netserver };
     } catch (error) {
       if (error instanceof SshNetserverError) throw new ServerUnavailable({ kind: error.failure.kind, message: `${server.key}: ${error.failure.message}` });
@@ -51,7 +56,12 @@ export const sshDriver: ServerDriver<'ssh'> = {
     if (problems.length > 0) return problems.map((problem) => ({ ok: false, what, detail: formatDiagnostic(problem) }));
     const found: string[] = [];
     if (algorithms.length > 0) found.push(describeCongestionControl(algorithms, facts));
-    if (pinsRemote) found.push(facts.cpuCount === undefined ? 'nproc did not answer there, so cpu_affinity remote is not checked' : `${plural(facts.cpuCount, 'CPU')} for cpu_affinity remote`);
+    if (pinsRemote)
+      found.push(
+        facts.cpuCount === undefined
+          ? 'nproc did not answer there, so cpu_affinity remote is not checked'
+          : `${plural(facts.cpuCount, 'CPU')} for cpu_affinity remote`,
+      );
     return [{ ok: true, what, detail: found.join('; ') }];
   },
 };
@@ -59,7 +69,8 @@ export const sshDriver: ServerDriver<'ssh'> = {
 /** Why the congestion control the cases ask of a peer passed: what it offers and, for an ssh user that is not root, allows. */
 function describeCongestionControl(algorithms: readonly string[], facts: PeerFacts): string {
   const { availableCongestionControls: available, allowedCongestionControls: allowed } = facts;
-  if (available === undefined) return 'tcp_available_congestion_control cannot be read there (not Linux?), so only the run checks that congestion_control applied';
+  if (available === undefined)
+    return 'tcp_available_congestion_control cannot be read there (not Linux?), so only the run checks that congestion_control applied';
   const offered = `congestion control ${algorithms.join(', ')} offered (it has ${[...available].join(', ')})`;
   if (allowed === undefined || facts.isPrivileged === true) return offered;
   if (facts.isPrivileged === false) return `${offered} and allowed to the ssh user, who is not root (allowed: ${[...allowed].join(', ')})`;

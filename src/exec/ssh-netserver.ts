@@ -27,10 +27,14 @@ const STOP_TIMEOUT_MS = 15_000;
 export function sshArgv(target: SshTarget, remoteCommand: string, options: { readonly tty?: boolean } = {}): string[] {
   return [
     ...(options.tty === true ? ['-tt'] : []),
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
-    '-o', 'ServerAliveInterval=5',
-    '-o', 'ServerAliveCountMax=3',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
+    '-o',
+    'ServerAliveInterval=5',
+    '-o',
+    'ServerAliveCountMax=3',
     ...(target.configFile === undefined ? [] : ['-F', target.configFile]),
     ...(target.sshPort === undefined ? [] : ['-p', String(target.sshPort)]),
     ...(target.identityFile === undefined ? [] : ['-i', target.identityFile]),
@@ -54,21 +58,33 @@ export function classifySshFailure(target: SshTarget, output: string, exitCode: 
   const evidence = (pattern: RegExp): string => lines.find((l) => pattern.test(l)) ?? fallback;
   const denied = /Permission denied|Too many authentication failures/;
   if (denied.test(output)) {
-    return { kind: 'ssh-auth', message: `ssh to ${where} was refused (${evidence(denied)}); check user:, identity_file: or your ssh-agent, and that the key is in the peer's authorized_keys` };
+    return {
+      kind: 'ssh-auth',
+      message: `ssh to ${where} was refused (${evidence(denied)}); check user:, identity_file: or your ssh-agent, and that the key is in the peer's authorized_keys`,
+    };
   }
   const hostKey = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/;
   if (hostKey.test(output)) {
-    return { kind: 'ssh-auth', message: `ssh to ${where} does not trust the peer's host key (${evidence(hostKey)}); add it to known_hosts (ssh-keyscan) — perfsuite never accepts unknown keys` };
+    return {
+      kind: 'ssh-auth',
+      message: `ssh to ${where} does not trust the peer's host key (${evidence(hostKey)}); add it to known_hosts (ssh-keyscan) — perfsuite never accepts unknown keys`,
+    };
   }
   const dns = /Could not resolve hostname/;
   if (dns.test(output)) return { kind: 'dns', message: `ssh cannot resolve ${target.host} (${evidence(dns)}); check host:` };
   const unreachable = /Connection refused|No route to host|timed out|Network is unreachable|Connection closed by|kex_exchange_identification/;
   if (unreachable.test(output)) {
-    return { kind: 'ssh-unreachable', message: `cannot open an ssh connection to ${where} (${evidence(unreachable)}); check the host is up, sshd runs there, and ssh_port:` };
+    return {
+      kind: 'ssh-unreachable',
+      message: `cannot open an ssh connection to ${where} (${evidence(unreachable)}); check the host is up, sshd runs there, and ssh_port:`,
+    };
   }
   const missing = /not found|No such file or directory/;
   if (exitCode === 127 || missing.test(output)) {
-    return { kind: 'netserver-missing', message: `netserver is not installed on ${target.host} (${evidence(missing)}); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path` };
+    return {
+      kind: 'netserver-missing',
+      message: `netserver is not installed on ${target.host} (${evidence(missing)}); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path`,
+    };
   }
   return { kind: 'ssh-failed', message: `ssh to ${where} failed (${fallback})` };
 }
@@ -123,7 +139,9 @@ export async function readPeerFacts(target: SshTarget): Promise<PeerFacts> {
 export function parsePeerFacts(host: string, stdout: string): PeerFacts {
   const field = (name: string): string => new RegExp(`^${name}: *(.*)$`, 'm').exec(stdout)?.[1]?.trim() ?? '';
   const algorithms = (name: string): ReadonlySet<string> | undefined => {
-    const names = field(name).split(/\s+/).filter((n) => n !== '');
+    const names = field(name)
+      .split(/\s+/)
+      .filter((n) => n !== '');
     return names.length === 0 ? undefined : new Set(names);
   };
   const uid = field('uid');
@@ -171,13 +189,16 @@ export async function startSshNetserver(options: {
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
   // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
-  const command = netserverArgv({ ...defined({ program: options.netserver }), port: controlPort, passphrase }).map(quoteForRemoteShell).join(' ');
+  const command = netserverArgv({ ...defined({ program: options.netserver }), port: controlPort, passphrase })
+    .map(quoteForRemoteShell)
+    .join(' ');
   let session;
   try {
     // `$$` is the remote shell's pid, which exec hands on to netserver
     session = startProcess(['ssh', ...sshArgv(target, `echo PERFSUITE_PID=$$; exec ${command}`, { tty: true })], { stdin: 'pipe' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SshNetserverError({ kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new SshNetserverError({ kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' });
     throw error;
   }
   const ssh = session;
@@ -222,6 +243,9 @@ export async function startSshNetserver(options: {
   } catch (error) {
     await ssh.stop();
     if (error instanceof SshNetserverError) throw error;
-    throw new SshNetserverError({ kind: 'no-netserver', message: `netserver on ${target.host} did not listen on port ${controlPort} within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}); check that a firewall allows it` });
+    throw new SshNetserverError({
+      kind: 'no-netserver',
+      message: `netserver on ${target.host} did not listen on port ${controlPort} within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}); check that a firewall allows it`,
+    });
   }
 }

@@ -73,7 +73,12 @@ export function parseHistory(text: string, file: string): ParsedHistory {
       continue;
     }
     const problem = entryProblem(value);
-    if (problem !== undefined && typeof (value as { version?: unknown } | null)?.version === 'number' && (value as { version: number }).version > HISTORY_VERSION) newerLines += 1;
+    if (
+      problem !== undefined &&
+      typeof (value as { version?: unknown } | null)?.version === 'number' &&
+      (value as { version: number }).version > HISTORY_VERSION
+    )
+      newerLines += 1;
     if (problem !== undefined) warnings.push(`${where}: ${problem}; skipped`);
     else entries.push(value as HistoryEntry);
   }
@@ -84,16 +89,20 @@ function entryProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a perfsuite history entry (not an object)';
   const entry = value as Partial<Record<keyof HistoryEntry, unknown>>;
   if (entry.format !== HISTORY_FORMAT) return `not a perfsuite history entry (format ${JSON.stringify(entry.format ?? null)}, expected "${HISTORY_FORMAT}")`;
-  if (entry.version !== HISTORY_VERSION) return `history entry version ${JSON.stringify(entry.version ?? null)}, and this perfsuite reads version ${HISTORY_VERSION}; upgrade perfsuite`;
-  if (typeof entry.date !== 'string' || typeof entry.fingerprint !== 'string' || typeof entry.cases !== 'object' || entry.cases === null) return 'a history entry without date, fingerprint or cases';
+  if (entry.version !== HISTORY_VERSION)
+    return `history entry version ${JSON.stringify(entry.version ?? null)}, and this perfsuite reads version ${HISTORY_VERSION}; upgrade perfsuite`;
+  if (typeof entry.date !== 'string' || typeof entry.fingerprint !== 'string' || typeof entry.cases !== 'object' || entry.cases === null)
+    return 'a history entry without date, fingerprint or cases';
   const provenance = entry.provenance as Partial<Provenance> | null | undefined;
-  if (typeof provenance !== 'object' || provenance === null || typeof provenance.variables !== 'object' || typeof provenance.servers !== 'object') return 'a history entry without provenance';
+  if (typeof provenance !== 'object' || provenance === null || typeof provenance.variables !== 'object' || typeof provenance.servers !== 'object')
+    return 'a history entry without provenance';
   if (typeof entry.environment !== 'object' || entry.environment === null) return 'a history entry without environment';
   for (const metrics of Object.values(entry.cases as Record<string, unknown>)) {
     if (typeof metrics !== 'object' || metrics === null) return 'a history entry with a malformed case';
     for (const metric of Object.values(metrics as Record<string, unknown>)) {
       const m = metric as Partial<HistoryMetric> | null;
-      if (m === null || typeof m.median !== 'number' || !Array.isArray(m.runs) || m.runs.some((run) => typeof run !== 'number')) return 'a history entry with a malformed metric (needs runs and median, numbers)';
+      if (m === null || typeof m.median !== 'number' || !Array.isArray(m.runs) || m.runs.some((run) => typeof run !== 'number'))
+        return 'a history entry with a malformed metric (needs runs and median, numbers)';
     }
   }
   return undefined;

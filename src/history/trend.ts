@@ -44,7 +44,9 @@ export function trendReport(entries: readonly HistoryEntry[], options: TrendOpti
       }
     }
   });
-  const series: TrendSeries[] = [...byKey.values()].sort((a, b) => a.case.localeCompare(b.case) || METRIC_NAMES.indexOf(a.metric as MetricName) - METRIC_NAMES.indexOf(b.metric as MetricName));
+  const series: TrendSeries[] = [...byKey.values()].sort(
+    (a, b) => a.case.localeCompare(b.case) || METRIC_NAMES.indexOf(a.metric as MetricName) - METRIC_NAMES.indexOf(b.metric as MetricName),
+  );
   const changePoints: ChangePoint[] = [];
   for (const s of series) {
     const inPoints = isJudgedInPoints(s.metric);

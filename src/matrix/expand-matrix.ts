@@ -144,5 +144,10 @@ export function countMatrix<V>(definition: MatrixDefinition<V>, keyOf: (value: V
     memo.set(memoKey, total);
     return total;
   };
-  return count(0, excludes.map((_, i) => i)) + BigInt(definition.include.length);
+  return (
+    count(
+      0,
+      excludes.map((_, i) => i),
+    ) + BigInt(definition.include.length)
+  );
 }

@@ -30,10 +30,5 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     seen.add(key);
     return true;
   });
-  return unique.sort(
-    (a, b) =>
-      (fileOrder.get(a.loc.file) ?? 0) - (fileOrder.get(b.loc.file) ?? 0) ||
-      a.loc.line - b.loc.line ||
-      a.loc.col - b.loc.col,
-  );
+  return unique.sort((a, b) => (fileOrder.get(a.loc.file) ?? 0) - (fileOrder.get(b.loc.file) ?? 0) || a.loc.line - b.loc.line || a.loc.col - b.loc.col);
 }

@@ -49,11 +49,7 @@ const CPU_METRICS: readonly MetricName[] = ['cpu_local', 'cpu_remote', 'service_
 export function producedMetrics(test: TestName, options: { readonly cpu: boolean; readonly load?: boolean }): ReadonlySet<MetricName> {
   const type = TEST_TYPES[test];
   const metrics: MetricName[] =
-    type.kind === 'rr'
-      ? ['transaction_rate', ...LATENCY_METRICS]
-      : type.protocol === 'udp'
-        ? ['throughput', 'send_throughput', 'loss']
-        : ['throughput'];
+    type.kind === 'rr' ? ['transaction_rate', ...LATENCY_METRICS] : type.protocol === 'udp' ? ['throughput', 'send_throughput', 'loss'] : ['throughput'];
   if (options.cpu) metrics.push(...CPU_METRICS);
   if (options.load === true) metrics.push('load_throughput');
   return new Set(metrics);

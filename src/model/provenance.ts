@@ -16,11 +16,13 @@ const COMPARED_ENVIRONMENT: readonly (keyof Environment)[] = ['netperfVersion', 
  * must never pass for a regression, so every comparison lists these beside its verdicts.
  */
 export function setupDifferences(baseline: RunSetup, current: RunSetup): SetupDifference[] {
-  const differences: SetupDifference[] = COMPARED_ENVIRONMENT.filter((field) => String(baseline.environment[field]) !== String(current.environment[field])).map((field) => ({
-    field,
-    baseline: String(baseline.environment[field]),
-    current: String(current.environment[field]),
-  }));
+  const differences: SetupDifference[] = COMPARED_ENVIRONMENT.filter((field) => String(baseline.environment[field]) !== String(current.environment[field])).map(
+    (field) => ({
+      field,
+      baseline: String(baseline.environment[field]),
+      current: String(current.environment[field]),
+    }),
+  );
   const before = baseline.provenance;
   const after = current.provenance;
   if (before === undefined || after === undefined) return differences;

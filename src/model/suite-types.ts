@@ -76,7 +76,10 @@ export interface LoadSpec {
 /** A load as case ids and reports spell it: `2xTCP_STREAM`, `1xUDP_STREAM/m=1K`, or `none`. */
 export function formatLoad(load: LoadSpec | 'none'): string {
   if (load === 'none') return 'none';
-  const sizes = [load.send_size === undefined ? '' : `m=${formatSize(load.send_size)}`, load.recv_size === undefined ? '' : `M=${formatSize(load.recv_size)}`].filter((s) => s !== '');
+  const sizes = [
+    load.send_size === undefined ? '' : `m=${formatSize(load.send_size)}`,
+    load.recv_size === undefined ? '' : `M=${formatSize(load.recv_size)}`,
+  ].filter((s) => s !== '');
   return `${load.streams}x${load.test}${sizes.length === 0 ? '' : `/${sizes.join('/')}`}`;
 }
 
@@ -100,8 +103,28 @@ export type ParamName = keyof CaseParams;
 
 /** Parameters in the order the suite format lists them; `params` objects keep this order. */
 export const PARAM_ORDER: readonly ParamName[] = [
-  'test', 'duration', 'send_size', 'recv_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'nodelay', 'congestion_control',
-  'request_size', 'response_size', 'streams', 'ip_version', 'confidence', 'cpu', 'cpu_affinity', 'interval', 'load', 'repeat', 'warmup', 'timeout', 'extra_args',
+  'test',
+  'duration',
+  'send_size',
+  'recv_size',
+  'socket_buffer',
+  'local_buffer',
+  'remote_buffer',
+  'nodelay',
+  'congestion_control',
+  'request_size',
+  'response_size',
+  'streams',
+  'ip_version',
+  'confidence',
+  'cpu',
+  'cpu_affinity',
+  'interval',
+  'load',
+  'repeat',
+  'warmup',
+  'timeout',
+  'extra_args',
 ];
 /** What a matrix may sweep: every case parameter, and `server` (which is a field of the case, not a parameter). */
 export type AxisName = ParamName | 'server';
@@ -124,19 +147,19 @@ export interface ServerHooks {
 
 export type ServerSpec = ServerHooks &
   (
-  | { readonly type: 'local'; readonly control_port?: number }
-  | {
-      readonly type: 'ssh';
-      readonly host: string;
-      readonly user?: string;
-      readonly ssh_port?: number;
-      readonly identity_file?: string;
-      readonly control_port?: number;
-      readonly data_port?: number;
-      readonly netserver?: string;
-    }
-  | { readonly type: 'external'; readonly host: string; readonly control_port?: number; readonly data_port?: number }
-  | { readonly type: 'netns'; readonly link?: LinkSpec }
+    | { readonly type: 'local'; readonly control_port?: number }
+    | {
+        readonly type: 'ssh';
+        readonly host: string;
+        readonly user?: string;
+        readonly ssh_port?: number;
+        readonly identity_file?: string;
+        readonly control_port?: number;
+        readonly data_port?: number;
+        readonly netserver?: string;
+      }
+    | { readonly type: 'external'; readonly host: string; readonly control_port?: number; readonly data_port?: number }
+    | { readonly type: 'netns'; readonly link?: LinkSpec }
   );
 
 /** How perfsuite shapes a link it makes to a server (tc syntax: `rate: 100mbit`, `delay: 10ms`; loss in percent). */

@@ -45,7 +45,11 @@ export function parsePercent(raw: number | string): Parsed<number> {
 
 /** The shortest exact spelling of a byte count: 65536 → 64K, 1000 → 1000. */
 export function formatSize(bytes: number): string {
-  for (const [suffix, factor] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+  for (const [suffix, factor] of [
+    ['G', 1024 ** 3],
+    ['M', 1024 ** 2],
+    ['K', 1024],
+  ] as const) {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${suffix}`;
   }
   return String(bytes);

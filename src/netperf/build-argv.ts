@@ -31,7 +31,6 @@ export const CONG_CONTROL_KEYS = ['LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'];
 const CPU_BIND_KEYS = ['LOCAL_CPU_BIND', 'REMOTE_CPU_BIND'];
 const CONFIDENCE_KEYS = ['CONFIDENCE_LEVEL', 'CONFIDENCE_INTERVAL', 'CONFIDENCE_ITERATION', 'THROUGHPUT_CONFID'];
 
-
 /**
  * Under `load:`, the measured test waits this long after its set-up (netperf's global `-s`) so the load streams
  * started beside it are past slow start; the load streams run this much longer than the case on each side.

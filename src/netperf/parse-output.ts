@@ -23,7 +23,10 @@ export function parseKeyvals(stdout: string): Record<string, string> {
     if (at <= 0) continue;
     const key = line.slice(0, at).trim();
     if (!/^[A-Z0-9_]+$/.test(key)) continue;
-    values[key] = line.slice(at + 1).trim().replace(/^"(.*)"$/, '$1');
+    values[key] = line
+      .slice(at + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return values;
 }
@@ -32,33 +35,58 @@ export function parseKeyvals(stdout: string): Record<string, string> {
 export function classifyFailure(outcome: ProcessOutcome, target: string): RunFailure {
   const text = `${outcome.stdout}\n${outcome.stderr}`;
   if (outcome.timedOut) {
-    return { kind: 'timeout', message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s (the case's timeout:, or without one the run's expected length and a margin) and was killed; check that ${target} is reachable and not overloaded, or raise timeout:` };
+    return {
+      kind: 'timeout',
+      message: `netperf did not finish within ${(outcome.durationMs / 1000).toFixed(1)} s (the case's timeout:, or without one the run's expected length and a margin) and was killed; check that ${target} is reachable and not overloaded, or raise timeout:`,
+    };
   }
   if (/are you sure there is a netserver listening/.test(text)) {
-    return { kind: 'no-netserver', message: `no netserver is listening at ${target}; start one (netserver -p PORT) or check the server's host and control_port` };
+    return {
+      kind: 'no-netserver',
+      message: `no netserver is listening at ${target}; start one (netserver -p PORT) or check the server's host and control_port`,
+    };
   }
   if (/could not resolve/.test(text)) {
     return { kind: 'dns', message: `the host of ${target} does not resolve; check the server's host: name or use an IP address` };
   }
   if (/Message too long/.test(text)) {
-    return { kind: 'message-too-long', message: 'netperf failed with "Message too long": the UDP send size is above 65507 bytes or above a socket buffer; lower send_size' };
+    return {
+      kind: 'message-too-long',
+      message: 'netperf failed with "Message too long": the UDP send size is above 65507 bytes or above a socket buffer; lower send_size',
+    };
   }
   const unknown = /The test you requested \((.*)\) is unknown/.exec(text);
   if (unknown) {
-    return { kind: 'unknown-test', message: `this netperf does not know test ${unknown[1] ?? ''}; use TCP_STREAM, TCP_MAERTS, UDP_STREAM, TCP_RR, TCP_CRR or UDP_RR, or upgrade to netperf 2.7` };
+    return {
+      kind: 'unknown-test',
+      message: `this netperf does not know test ${unknown[1] ?? ''}; use TCP_STREAM, TCP_MAERTS, UDP_STREAM, TCP_RR, TCP_CRR or UDP_RR, or upgrade to netperf 2.7`,
+    };
   }
   // netserver killed: "partial response received" on the control connection, "Connection reset by peer" while it
   // answered or, during the data phase, "recv_data failed: Connection reset by peer" (each seen on 2.7.0)
-  if (/partial response received|recv_response: Connection reset by peer|recv_data failed: Connection reset by peer|send_request: send call failure: Connection reset by peer/.test(text)) {
-    return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (or rejected the passphrase); check that it is still running` };
+  if (
+    /partial response received|recv_response: Connection reset by peer|recv_data failed: Connection reset by peer|send_request: send call failure: Connection reset by peer/.test(
+      text,
+    )
+  ) {
+    return {
+      kind: 'netserver-died',
+      message: `the netserver at ${target} went away during the test (or rejected the passphrase); check that it is still running`,
+    };
   }
   // killed by SIGPIPE with nothing said: it wrote to the data connection of a netserver that had just died (a
   // stream test when the netserver went away mid-run; seen on 2.7.0)
   if (outcome.signal === 'SIGPIPE' && text.trim() === '') {
-    return { kind: 'netserver-died', message: `the netserver at ${target} went away during the test (netperf was killed by SIGPIPE writing to it); check that it is still running` };
+    return {
+      kind: 'netserver-died',
+      message: `the netserver at ${target} went away during the test (netperf was killed by SIGPIPE writing to it); check that it is still running`,
+    };
   }
   if (/connect_data_socket failed/.test(text)) {
-    return { kind: 'data-connection-refused', message: `the data connection to ${target} was refused (a firewall, or a netperf/netserver version mismatch); allow the data port or pin it with data_port:` };
+    return {
+      kind: 'data-connection-refused',
+      message: `the data connection to ${target} was refused (a firewall, or a netperf/netserver version mismatch); allow the data port or pin it with data_port:`,
+    };
   }
   if (/no response received/.test(text)) {
     return { kind: 'remote-timeout', message: `the netserver at ${target} stopped answering; check the link and the server's load` };
@@ -73,7 +101,13 @@ export function classifyFailure(outcome: ProcessOutcome, target: string): RunFai
 /** Turns one netperf run's output into metrics in the units of the metrics table (bit/s, /s, µs, %). */
 export function parseNetperfRun(
   outcome: ProcessOutcome,
-  request: { readonly test: TestName; readonly keys: readonly string[]; readonly target: string; readonly congestionControl?: string; readonly interval?: boolean },
+  request: {
+    readonly test: TestName;
+    readonly keys: readonly string[];
+    readonly target: string;
+    readonly congestionControl?: string;
+    readonly interval?: boolean;
+  },
 ): ParsedRun {
   if (outcome.exitCode !== 0 || outcome.timedOut) return { kind: 'error', failure: classifyFailure(outcome, request.target) };
   const keyvals = parseKeyvals(outcome.stdout);
@@ -81,14 +115,20 @@ export function parseNetperfRun(
   if (missing.length > 0) {
     return {
       kind: 'error',
-      failure: { kind: 'missing-keys', message: `netperf did not print ${missing.join(', ')} (it drops selectors it does not know); this perfsuite needs netperf 2.7.0 built with omni tests` },
+      failure: {
+        kind: 'missing-keys',
+        message: `netperf did not print ${missing.join(', ')} (it drops selectors it does not know); this perfsuite needs netperf 2.7.0 built with omni tests`,
+      },
     };
   }
   const wanted = request.congestionControl;
   if (wanted !== undefined && (keyvals['LOCAL_CONG_CONTROL'] !== wanted || keyvals['REMOTE_CONG_CONTROL'] !== wanted)) {
     return {
       kind: 'error',
-      failure: { kind: 'not-applied', message: `asked for congestion control ${wanted} at both ends, but netperf reports ${keyvals['LOCAL_CONG_CONTROL'] ?? '?'} here and ${keyvals['REMOTE_CONG_CONTROL'] ?? '?'} at the netserver; the kernel there lacks ${wanted} (modprobe tcp_${wanted}) or does not allow it (net.ipv4.tcp_allowed_congestion_control)` },
+      failure: {
+        kind: 'not-applied',
+        message: `asked for congestion control ${wanted} at both ends, but netperf reports ${keyvals['LOCAL_CONG_CONTROL'] ?? '?'} here and ${keyvals['REMOTE_CONG_CONTROL'] ?? '?'} at the netserver; the kernel there lacks ${wanted} (modprobe tcp_${wanted}) or does not allow it (net.ipv4.tcp_allowed_congestion_control)`,
+      },
     };
   }
   const number = (key: string): number => Number(keyvals[key]);
@@ -120,7 +160,8 @@ export function parseNetperfRun(
     metrics.cpu_local = number('LOCAL_CPU_UTIL');
     metrics.cpu_remote = number('REMOTE_CPU_UTIL');
     const sdUnits = keyvals['SD_UNITS'] ?? '';
-    if (sdUnits !== SD_UNITS[type.kind]) return bad(`netperf reported service demand in '${sdUnits}', but perfsuite expects '${SD_UNITS[type.kind]}' for ${request.test}`);
+    if (sdUnits !== SD_UNITS[type.kind])
+      return bad(`netperf reported service demand in '${sdUnits}', but perfsuite expects '${SD_UNITS[type.kind]}' for ${request.test}`);
     metrics.service_demand_local = number('LOCAL_SD');
     metrics.service_demand_remote = number('REMOTE_SD');
   }

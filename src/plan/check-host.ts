@@ -17,14 +17,22 @@ export function checkHost(cases: readonly Case[], suites: readonly SuiteSpec[], 
   const { cpuCount } = host;
   const diagnostics: Diagnostic[] = [];
   const suiteOf = new Map(suites.map((s) => [s.name, s]));
-  const machine: MachineWords = { name: 'this machine', kernel: 'this kernel', load: 'load it', allow: 'allow it', whoRuns: 'perfsuite does not run as root', asRoot: 'run perfsuite as root' };
+  const machine: MachineWords = {
+    name: 'this machine',
+    kernel: 'this kernel',
+    load: 'load it',
+    allow: 'allow it',
+    whoRuns: 'perfsuite does not run as root',
+    asRoot: 'run perfsuite as root',
+  };
   for (const c of cases) {
     const affinity = c.params.cpu_affinity;
     if (affinity !== undefined) {
       diagnostics.push(...missingCpu(suiteOf, c, 'local', 'netperf', cpuCount, machine));
       // a server whose netserver runs on this host has this host's CPUs
       const type = suiteOf.get(c.suite)?.servers[c.server]?.type ?? 'local';
-      if (plannerOf(type).farEnd === 'this-host') diagnostics.push(...missingCpu(suiteOf, c, 'remote', `netserver (server '${c.server}' runs on this machine)`, cpuCount, machine));
+      if (plannerOf(type).farEnd === 'this-host')
+        diagnostics.push(...missingCpu(suiteOf, c, 'remote', `netserver (server '${c.server}' runs on this machine)`, cpuCount, machine));
     }
     diagnostics.push(...unsettableCongestionControl(suiteOf, c, host, machine));
   }
@@ -36,7 +44,12 @@ export function checkHost(cases: readonly Case[], suites: readonly SuiteSpec[], 
  * its kernel lacks or, when netserver there does not run as root, does not allow; a `cpu_affinity` remote CPU it does
  * not have. What could not be read there is not judged.
  */
-export function checkPeerHost(cases: readonly Case[], suites: readonly SuiteSpec[], server: { readonly suite: string; readonly name: string }, peer: PeerFacts): Diagnostic[] {
+export function checkPeerHost(
+  cases: readonly Case[],
+  suites: readonly SuiteSpec[],
+  server: { readonly suite: string; readonly name: string },
+  peer: PeerFacts,
+): Diagnostic[] {
   const suiteOf = new Map(suites.map((s) => [s.name, s]));
   const machine: MachineWords = {
     name: peer.host,
@@ -68,7 +81,14 @@ interface MachineWords {
 }
 
 /** A `cpu_affinity` CPU of one side that the machine running that side does not have. */
-function missingCpu(suiteOf: ReadonlyMap<string, SuiteSpec>, c: Case, side: 'local' | 'remote', where: string, cpuCount: number, machine: MachineWords): Diagnostic[] {
+function missingCpu(
+  suiteOf: ReadonlyMap<string, SuiteSpec>,
+  c: Case,
+  side: 'local' | 'remote',
+  where: string,
+  cpuCount: number,
+  machine: MachineWords,
+): Diagnostic[] {
   const affinity = c.params.cpu_affinity;
   const cpu = affinity?.[side];
   if (affinity === undefined || cpu === undefined || cpu < cpuCount) return [];

@@ -32,7 +32,10 @@ function filterValue(param: ParamName, text: string): ParamValue {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -41,13 +44,15 @@ export function parseFilter(text: string): CaseFilter {
   const match = COMPARISON.exec(text.trim());
   const name = match?.[1];
   if (name === 'server') {
-    if (match?.[2] !== '=' && match?.[2] !== '!=') throw new UsageError(`--filter '${text}': server takes = or != with server names, like server=head or server!=base,lab`);
+    if (match?.[2] !== '=' && match?.[2] !== '!=')
+      throw new UsageError(`--filter '${text}': server takes = or != with server names, like server=head or server!=base,lab`);
     // the server is a field of the case, not a parameter: matched by name
     const names = new Set((match[3] ?? '').split(',').map((v) => v.trim()));
     return { text, matches: (c) => names.has(c.server) === (match[2] === '=') };
   }
   if (name === 'load') {
-    if (match?.[2] !== '=' && match?.[2] !== '!=') throw new UsageError(`--filter '${text}': load takes = or != with loads as case ids spell them, like load=none or load=2xTCP_STREAM`);
+    if (match?.[2] !== '=' && match?.[2] !== '!=')
+      throw new UsageError(`--filter '${text}': load takes = or != with loads as case ids spell them, like load=none or load=2xTCP_STREAM`);
     // matched as ids spell it; a case without load: is load=none
     const loads = new Set((match[3] ?? '').split(',').map((v) => v.trim()));
     return { text, matches: (c) => loads.has(formatLoad(c.params.load ?? 'none')) === (match[2] === '=') };
@@ -71,7 +76,9 @@ export function parseFilter(text: string): CaseFilter {
   }
   const limit = values[0];
   if (values.length !== 1 || typeof limit !== 'number') throw new UsageError(`--filter '${text}': ${op} needs one number or size, like send_size${op}16K`);
-  const compare = { '<': (a: number) => a < limit, '<=': (a: number) => a <= limit, '>': (a: number) => a > limit, '>=': (a: number) => a >= limit }[op as '<' | '<=' | '>' | '>='];
+  const compare = { '<': (a: number) => a < limit, '<=': (a: number) => a <= limit, '>': (a: number) => a > limit, '>=': (a: number) => a >= limit }[
+    op as '<' | '<=' | '>' | '>='
+  ];
   return { text, matches: (c) => typeof c.params[param] === 'number' && compare(c.params[param]) };
 }
 
@@ -82,7 +89,8 @@ export function parseFilter(text: string): CaseFilter {
 export function filterCases(cases: readonly Case[], filters: readonly CaseFilter[]): { cases: Case[]; controlsAdded: string[] } {
   if (filters.length === 0) return { cases: [...cases], controlsAdded: [] };
   const matched = new Set(cases.filter((c) => filters.every((f) => f.matches(c))));
-  if (matched.size === 0) throw new UsageError(`no case matches --filter ${filters.map((f) => `'${f.text}'`).join(' ')} (of ${cases.length}); see the ids with perfsuite plan`);
+  if (matched.size === 0)
+    throw new UsageError(`no case matches --filter ${filters.map((f) => `'${f.text}'`).join(' ')} (of ${cases.length}); see the ids with perfsuite plan`);
   const neededControls = new Set([...matched].flatMap((c) => (c.arm?.role === 'candidate' ? [c.arm.control] : [])));
   const controlsAdded = cases.filter((c) => neededControls.has(c.id) && !matched.has(c)).map((c) => c.id);
   const added = new Set(controlsAdded);
@@ -105,7 +113,9 @@ export function parseShard(text: string): Shard {
   const total = Number(match?.[3]);
   const index = Number(match?.[2]) + (match?.[1] === undefined ? 0 : 1);
   if (match === null || !Number.isSafeInteger(total) || total < 1 || index < 1 || index > total) {
-    throw new UsageError(`--shard '${text}' is not a shard; write I/N with 1 ≤ I ≤ N (like 2/4), or job-index:\${{ strategy.job-index }}/\${{ strategy.job-total }}`);
+    throw new UsageError(
+      `--shard '${text}' is not a shard; write I/N with 1 ≤ I ≤ N (like 2/4), or job-index:\${{ strategy.job-index }}/\${{ strategy.job-total }}`,
+    );
   }
   return { index, total };
 }
@@ -132,9 +142,17 @@ export function splitIntoShards(cases: readonly Case[], total: number): { cases:
 }
 
 /** Applies the filters, then takes this job's shard: the cases to run and what was done to get them. */
-export function selectCases(cases: readonly Case[], options: { readonly filters: readonly string[]; readonly shard?: string }): { cases: Case[]; selection: Selection } {
+export function selectCases(
+  cases: readonly Case[],
+  options: { readonly filters: readonly string[]; readonly shard?: string },
+): { cases: Case[]; selection: Selection } {
   const { cases: filtered, controlsAdded } = filterCases(cases, options.filters.map(parseFilter));
-  const base = { filters: options.filters, matched: filtered.length - controlsAdded.length, of: cases.length, ...(controlsAdded.length > 0 ? { controlsAdded } : {}) };
+  const base = {
+    filters: options.filters,
+    matched: filtered.length - controlsAdded.length,
+    of: cases.length,
+    ...(controlsAdded.length > 0 ? { controlsAdded } : {}),
+  };
   if (options.shard === undefined) return { cases: filtered, selection: base };
   const shard = parseShard(options.shard);
   const shards = splitIntoShards(filtered, shard.total);

@@ -3,7 +3,22 @@ import type { CaseResult, Comparison, ComparisonSource, HistoryComparison, Regre
 import { plural } from '../model/words.js';
 import { allCases, nothingComparedOf } from '../results/verdict.js';
 import { formatMetric } from './format.js';
-import { AB_METHOD, baselineMethod, describeHistory, describeShift, evidenceFootnotes, evidenceMethod, formatBounds, formatEvidence, formatOutcomeChange, formatTolerance, historyMethod, inconclusiveNote, oppositeChangeNote, verdictWords } from './report-text.js';
+import {
+  AB_METHOD,
+  baselineMethod,
+  describeHistory,
+  describeShift,
+  evidenceFootnotes,
+  evidenceMethod,
+  formatBounds,
+  formatEvidence,
+  formatOutcomeChange,
+  formatTolerance,
+  historyMethod,
+  inconclusiveNote,
+  oppositeChangeNote,
+  verdictWords,
+} from './report-text.js';
 import { defined } from '../model/defined.js';
 
 /*
@@ -56,7 +71,17 @@ const COMMON_MODE_MIN_CASES = 3;
  * control shares the machine.
  */
 export function commonModeShifts(result: RunResult): CommonModeShift[] {
-  const byGroup = new Map<string, { group: string; source: 'baseline' | 'history'; metric: MetricName; file: string; line: number; items: { id: string; change: number; tolerance: number }[] }>();
+  const byGroup = new Map<
+    string,
+    {
+      group: string;
+      source: 'baseline' | 'history';
+      metric: MetricName;
+      file: string;
+      line: number;
+      items: { id: string; change: number; tolerance: number }[];
+    }
+  >();
   for (const suite of result.suites) {
     for (const c of suite.cases) {
       for (const r of c.regressions ?? []) {
@@ -186,16 +211,36 @@ export function comparisonView(result: RunResult): ComparisonView | undefined {
   const footnotes = evidenceFootnotes(compared.map(({ outcome }) => outcome));
   const above = new Set(listedInconclusive(compared).map(({ outcome }) => outcome));
   const rows = compared.map(({ case: c, outcome }) =>
-    comparisonRow(c, outcome, footnotes, above.has(outcome), shifts.some((s) => s.source === outcome.source && s.metric === outcome.metric && s.ids.has(c.id))),
+    comparisonRow(
+      c,
+      outcome,
+      footnotes,
+      above.has(outcome),
+      shifts.some((s) => s.source === outcome.source && s.metric === outcome.metric && s.ids.has(c.id)),
+    ),
   );
-  const sourceNotes = (source: 'baseline' | 'history'): ComparisonNote[] => [...nothingComparedNotes(result, source, compared), ...shifts.filter((s) => s.source === source).map(shiftNote)];
+  const sourceNotes = (source: 'baseline' | 'history'): ComparisonNote[] => [
+    ...nothingComparedNotes(result, source, compared),
+    ...shifts.filter((s) => s.source === source).map(shiftNote),
+  ];
   const sections: ComparisonSection[] = [];
-  if (compared.some(({ outcome }) => outcome.source === 'control')) sections.push({ source: 'control', heading: SECTION_HEADINGS.control, about: controlAbout(result.seed), notes: [] });
+  if (compared.some(({ outcome }) => outcome.source === 'control'))
+    sections.push({ source: 'control', heading: SECTION_HEADINGS.control, about: controlAbout(result.seed), notes: [] });
   if (comparison !== undefined) {
-    sections.push({ source: 'baseline', heading: SECTION_HEADINGS.baseline, about: baselineAbout(comparison), notes: [...baselineNotes(comparison), ...sourceNotes('baseline')] });
+    sections.push({
+      source: 'baseline',
+      heading: SECTION_HEADINGS.baseline,
+      about: baselineAbout(comparison),
+      notes: [...baselineNotes(comparison), ...sourceNotes('baseline')],
+    });
   }
   if (history !== undefined) {
-    sections.push({ source: 'history', heading: SECTION_HEADINGS.history, about: [`${describeHistory(history)} ${historyMethod()}`], notes: [...historyNotes(history), ...sourceNotes('history')] });
+    sections.push({
+      source: 'history',
+      heading: SECTION_HEADINGS.history,
+      about: [`${describeHistory(history)} ${historyMethod()}`],
+      notes: [...historyNotes(history), ...sourceNotes('history')],
+    });
   }
   return { sections, notes: inconclusiveNotes(result, compared), rows, footnotes };
 }
@@ -239,14 +284,18 @@ function differencesNote(differences: readonly SetupDifference[], whose: string)
   if (differences.length === 0) return [];
   const side = (value: string): Inline => (value === '' ? '(none)' : { code: value });
   const text = differences.flatMap((d, i): Inline[] => [i === 0 ? `${d.field} ` : `, ${d.field} `, side(d.baseline), ' → ', side(d.current)]);
-  return [{ tone: 'warning', lead: `The machine or setup differs from ${whose}:`, text, advice: 'The figures were compared anyway; read them with that in mind.' }];
+  return [
+    { tone: 'warning', lead: `The machine or setup differs from ${whose}:`, text, advice: 'The figures were compared anyway; read them with that in mind.' },
+  ];
 }
 
 function baselineNotes(comparison: Comparison): ComparisonNote[] {
   const { missingCases, newCases } = comparison;
   return [
     ...differencesNote(comparison.environmentDifferences, "the baseline's"),
-    ...(missingCases.length === 0 ? [] : [{ tone: 'warning' as const, text: [`${plural(missingCases.length, 'baseline case')} not run: `, { ids: missingCases }] }]),
+    ...(missingCases.length === 0
+      ? []
+      : [{ tone: 'warning' as const, text: [`${plural(missingCases.length, 'baseline case')} not run: `, { ids: missingCases }] }]),
     ...(newCases.length === 0 ? [] : [{ tone: 'info' as const, text: [`${plural(newCases.length, 'case')} without a baseline: `, { ids: newCases }] }]),
   ];
 }
@@ -261,7 +310,11 @@ function nothingComparedNotes(result: RunResult, source: 'baseline' | 'history',
   // said by the cases' tolerances, not their outcomes: a case that errored or never ran has its group's block, and no outcome
   const hasTolerances = allCases(result).some((c) => (c.regression ?? []).length > 0);
   if (!hasTolerances && !compared.some(({ outcome }) => outcome.source === source)) {
-    notes.push({ tone: 'warning', lead: 'Nothing was compared:', text: ['no group of these suites has a ', { code: 'regression:' }, ' block (like ', { code: 'regression: { throughput: 5% }' }, ')'] });
+    notes.push({
+      tone: 'warning',
+      lead: 'Nothing was compared:',
+      text: ['no group of these suites has a ', { code: 'regression:' }, ' block (like ', { code: 'regression: { throughput: 5% }' }, ')'],
+    });
   }
   for (const n of nothingComparedOf(result).filter((n) => n.source === source)) {
     notes.push(
@@ -283,10 +336,20 @@ function inconclusiveNotes(result: RunResult, compared: readonly ComparedMetric[
   const count = compared.filter(({ outcome }) => outcome.verdict === 'inconclusive').length;
   if (count === 0) return [];
   const listed = listedInconclusive(compared);
-  const items: Prose[] = listed.map(({ case: c, outcome }) => [{ code: c.id }, ` ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`]);
+  const items: Prose[] = listed.map(({ case: c, outcome }) => [
+    { code: c.id },
+    ` ${outcome.metric}: ${inconclusiveNote(outcome)} (${outcome.file}:${outcome.line})`,
+  ]);
   if (count > listed.length) items.push([`and ${count - listed.length} more`]);
   const failed = result.failOnInconclusive === true;
-  return [{ tone: failed ? 'failure' : 'warning', lead: `${plural(count, 'comparison is', 'comparisons are')} inconclusive`, text: [failed ? '(failed by --fail-on-inconclusive):' : '(a warning, not a failure):'], items }];
+  return [
+    {
+      tone: failed ? 'failure' : 'warning',
+      lead: `${plural(count, 'comparison is', 'comparisons are')} inconclusive`,
+      text: [failed ? '(failed by --fail-on-inconclusive):' : '(a warning, not a failure):'],
+      items,
+    },
+  ];
 }
 
 /** The columns of the comparison table, in order. */
@@ -298,7 +361,8 @@ export const FIGURE_COLUMNS: ReadonlySet<ComparisonColumn> = new Set(['values', 
 
 /** A column's heading; the other side's values are headed by the sources the table holds (`baseline`, `control / history`). */
 export function comparisonHeading(view: ComparisonView, column: ComparisonColumn): string {
-  if (column === 'values') return (['control', 'baseline', 'history'] as const).filter((source) => view.rows.some((row) => row.outcome.source === source)).join(' / ');
+  if (column === 'values')
+    return (['control', 'baseline', 'history'] as const).filter((source) => view.rows.some((row) => row.outcome.source === source)).join(' / ');
   return column === 'change' ? 'change [bounds]' : column;
 }
 

@@ -4,7 +4,13 @@ import type { CaseResult, RegressionOutcome, RunResult, SuiteResult, ThresholdOu
 /** A reason a case did not pass: a missed threshold, or a case that could not be measured. */
 export type Failure =
   | { readonly kind: 'threshold'; readonly suite: SuiteResult; readonly case: CaseResult; readonly threshold: ThresholdOutcome; readonly missPercent: number }
-  | { readonly kind: 'regression'; readonly suite: SuiteResult; readonly case: CaseResult; readonly regression: RegressionOutcome; readonly missPercent: number }
+  | {
+      readonly kind: 'regression';
+      readonly suite: SuiteResult;
+      readonly case: CaseResult;
+      readonly regression: RegressionOutcome;
+      readonly missPercent: number;
+    }
   | { readonly kind: 'error'; readonly suite: SuiteResult; readonly case: CaseResult };
 
 /** How far a missed threshold is from its limit, in percent of the limit (Infinity when nothing was measured). */

@@ -66,4 +66,3 @@ export function formatDuration(seconds: number): string {
   const s = total % 60;
   return h > 0 ? `${h}h ${m}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
-

@@ -82,6 +82,15 @@ export function deltaMetrics(view: GroupView): MetricName[] {
 /** Each metric column's display unit, chosen from the column's largest value so the rows compare at a glance. */
 export function columnUnits(view: GroupView): (metric: MetricName) => DisplayUnit {
   const tests = view.cases.map((c) => c.params.test);
-  const units = new Map(view.metrics.map((metric) => [metric, columnUnit(metric, view.cases.map((c) => c.metrics[metric]), tests)]));
+  const units = new Map(
+    view.metrics.map((metric) => [
+      metric,
+      columnUnit(
+        metric,
+        view.cases.map((c) => c.metrics[metric]),
+        tests,
+      ),
+    ]),
+  );
   return (metric) => units.get(metric) ?? columnUnit(metric, [], tests);
 }

@@ -58,6 +58,8 @@ export function describeNoise(flag: NoiseFlag): string {
   const what = flag.paired
     ? `${flag.metric}'s ratio to the control varies ${formatSpread(flag.spreadPercent)} from round to round (standard deviation over mean)`
     : `${flag.metric} varies ${formatSpread(flag.spreadPercent)} from run to run (standard deviation over mean)`;
-  const remedy = flag.paired ? 'raise repeat max, pin the arms with cpu_affinity, or widen the tolerance' : 'raise repeat, compare against a control in the same run (compare:), or widen the tolerance';
+  const remedy = flag.paired
+    ? 'raise repeat max, pin the arms with cpu_affinity, or widen the tolerance'
+    : 'raise repeat, compare against a control in the same run (compare:), or widen the tolerance';
   return `${what}, more than half its ${flag.tolerancePercent}% regression tolerance, so a change of that size hides in the noise; ${remedy}`;
 }

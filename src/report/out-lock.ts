@@ -16,8 +16,7 @@ export interface LockOwner {
 }
 
 export type LockOutcome =
-  | { readonly kind: 'taken'; readonly release: () => void; readonly tookOverFrom?: LockOwner }
-  | { readonly kind: 'held'; readonly owner: LockOwner };
+  { readonly kind: 'taken'; readonly release: () => void; readonly tookOverFrom?: LockOwner } | { readonly kind: 'held'; readonly owner: LockOwner };
 
 /** Field 22 of /proc/<pid>/stat (after the command name, which may hold spaces and parentheses). */
 function startTicksOf(pid: number): number | undefined {

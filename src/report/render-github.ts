@@ -57,10 +57,14 @@ function countByKind<K extends string>(items: readonly { readonly kind: K }[], w
 export function renderAnnotations(result: RunResult, context: GithubContext): string {
   // a group that moved as one gets one annotation, not one per case (the cases stay in the summary and junit.xml)
   const shifts = commonModeShifts(result);
-  const inShift = (failure: Failure): boolean => failure.kind === 'regression' && shifts.some((s) => s.metric === failure.regression.metric && s.source === failure.regression.source && s.ids.has(failure.case.id));
+  const inShift = (failure: Failure): boolean =>
+    failure.kind === 'regression' &&
+    shifts.some((s) => s.metric === failure.regression.metric && s.source === failure.regression.source && s.ids.has(failure.case.id));
   const allFailures = failuresOf(result);
   const failures = allFailures.filter((failure) => !inShift(failure));
-  const failedShifts = new Set(shifts.filter((s) => allFailures.some((f) => inShift(f) && f.kind === 'regression' && s.ids.has(f.case.id) && s.metric === f.regression.metric)));
+  const failedShifts = new Set(
+    shifts.filter((s) => allFailures.some((f) => inShift(f) && f.kind === 'regression' && s.ids.has(f.case.id) && s.metric === f.regression.metric)),
+  );
   // a gate that judged nothing comes first: it is why a run whose cases all passed fails
   const gate = nothingComparedOf(result);
   const gateLine = (n: NothingCompared, type: 'error' | 'warning'): string => {
@@ -95,7 +99,9 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
       ['regression', 'more regression', 'more regressions'],
       ['error', 'more case that could not be measured', 'more cases that could not be measured'],
     ]);
-    lines.push(`::error title=${escapeProperty(`perfsuite: ${plural(rest, 'more failure', 'more failures')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`);
+    lines.push(
+      `::error title=${escapeProperty(`perfsuite: ${plural(rest, 'more failure', 'more failures')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} annotations per step. Every failure is in the job summary and in junit.xml.`)}`,
+    );
   }
   // warnings share GitHub's other 10, in this order: groups that moved, inconclusive comparisons (a failure only under
   // --fail-on-inconclusive), then tolerances a case's own spread swamps, each at its regression: line
@@ -105,10 +111,16 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
     ...allCases(result).flatMap((c) =>
       (c.regressions ?? [])
         .filter((r) => r.verdict === 'inconclusive' && r.passed)
-        .map((r) => ({ kind: 'inconclusive' as const, line: `::warning file=${escapeProperty(inWorkspace(r.file, context))},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}` })),
+        .map((r) => ({
+          kind: 'inconclusive' as const,
+          line: `::warning file=${escapeProperty(inWorkspace(r.file, context))},line=${r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} inconclusive`)}::${escapeData(describeRegression(r, c.params.test))}`,
+        })),
     ),
     ...allCases(result).flatMap((c) =>
-      noisyMetrics(c).map((flag) => ({ kind: 'noisy' as const, line: `::warning file=${escapeProperty(inWorkspace(flag.file, context))},line=${flag.line},title=${escapeProperty(`perfsuite: ${c.id} too noisy`)}::${escapeData(`${c.id}: ${describeNoise(flag)}`)}` })),
+      noisyMetrics(c).map((flag) => ({
+        kind: 'noisy' as const,
+        line: `::warning file=${escapeProperty(inWorkspace(flag.file, context))},line=${flag.line},title=${escapeProperty(`perfsuite: ${c.id} too noisy`)}::${escapeData(`${c.id}: ${describeNoise(flag)}`)}`,
+      })),
     ),
   ];
   // one of GitHub's 10 is left to the step's own (the Action's missing baseline, a missing history file)
@@ -123,7 +135,9 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
       ['inconclusive', 'inconclusive comparison', 'inconclusive comparisons'],
       ['noisy', 'metric too noisy for its tolerance', 'metrics too noisy for their tolerances'],
     ]);
-    lines.push(`::warning title=${escapeProperty(`perfsuite: ${plural(hidden.length, 'more warning', 'more warnings')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} warnings per step. Every one is in the job summary.`)}`);
+    lines.push(
+      `::warning title=${escapeProperty(`perfsuite: ${plural(hidden.length, 'more warning', 'more warnings')}`)}::${escapeData(`${detail}; GitHub shows only ${MAX_ANNOTATIONS} warnings per step. Every one is in the job summary.`)}`,
+    );
   }
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -2,13 +2,43 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
 import { columnUnit, type DisplayUnit, formatDuration, formatNumber } from './format.js';
 import { shellQuote } from '../model/shell-quote.js';
-import { COMPARISON_COLUMNS, comparedMetrics, comparisonCell, comparisonHeading, comparisonView, FIGURE_COLUMNS, writeProse, type ComparisonNote, type ComparisonRow, type ComparisonView, type Prose, type ProseMarkup } from './comparison-view.js';
+import {
+  COMPARISON_COLUMNS,
+  comparedMetrics,
+  comparisonCell,
+  comparisonHeading,
+  comparisonView,
+  FIGURE_COLUMNS,
+  writeProse,
+  type ComparisonNote,
+  type ComparisonRow,
+  type ComparisonView,
+  type Prose,
+  type ProseMarkup,
+} from './comparison-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
 import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepCharts } from './sweep-view.js';
-import { describeFailure, failureFootnotes, DIP_HEADING, DIP_MEANING, describeRegression, footnoteLines, formatDip, formatLoadChange, formatSpread, formatOutcomeChange, formatTolerance, oppositeChangeNote, mergeNotes, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_MEANINGS } from './report-text.js';
+import {
+  describeFailure,
+  failureFootnotes,
+  DIP_HEADING,
+  DIP_MEANING,
+  describeRegression,
+  footnoteLines,
+  formatDip,
+  formatLoadChange,
+  formatSpread,
+  formatOutcomeChange,
+  formatTolerance,
+  oppositeChangeNote,
+  mergeNotes,
+  SPREAD_MEANING,
+  UNDER_LOAD_MEANING,
+  VERDICT_MEANINGS,
+} from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
@@ -48,7 +78,14 @@ function metricCell(c: CaseResult, metric: MetricName, factor: number, spread?: 
 function deltaCell(c: CaseResult, metric: MetricName): string {
   const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
   if (outcome === undefined) return '<td>—</td>';
-  const css = outcome.verdict === 'regressed' ? ' class="miss"' : outcome.verdict === 'inconclusive' ? ' class="noise"' : outcome.improved === true ? ' class="better"' : '';
+  const css =
+    outcome.verdict === 'regressed'
+      ? ' class="miss"'
+      : outcome.verdict === 'inconclusive'
+        ? ' class="noise"'
+        : outcome.improved === true
+          ? ' class="better"'
+          : '';
   return `<td${css} title="${escapeHtml(describeRegression(outcome))}">${formatOutcomeChange(outcome)}${whyOpposite(outcome)}</td>`;
 }
 
@@ -69,14 +106,20 @@ function renderNote(note: ComparisonNote): string {
   const text = prose(note.text);
   const said = [...(note.lead === undefined ? [] : [`<strong>${escapeHtml(note.lead)}</strong>`]), ...(text === '' ? [] : [text])].join(' ');
   const line = `${said}${note.advice === undefined ? '' : `. ${escapeHtml(note.advice)}`}`;
-  return note.items === undefined ? `<p class="${tone}">${line}</p>` : `<div class="${tone}">${line}<ul>${note.items.map((item) => `<li>${prose(item)}</li>`).join('')}</ul></div>`;
+  return note.items === undefined
+    ? `<p class="${tone}">${line}</p>`
+    : `<div class="${tone}">${line}<ul>${note.items.map((item) => `<li>${prose(item)}</li>`).join('')}</ul></div>`;
 }
 
 /** A row of the comparison table; the case column stays in view when the wide table scrolls. */
 function comparisonRow(row: ComparisonRow, caseStyle: string | undefined): string {
   const cells = COMPARISON_COLUMNS.map((column) => {
     const { text, aside } = comparisonCell(row, column);
-    const classes = [...(FIGURE_COLUMNS.has(column) ? [] : ['text']), ...(column === 'case' ? ['case'] : []), ...(column === 'change' && row.outcome.improved === true ? ['better'] : [])];
+    const classes = [
+      ...(FIGURE_COLUMNS.has(column) ? [] : ['text']),
+      ...(column === 'case' ? ['case'] : []),
+      ...(column === 'change' && row.outcome.improved === true ? ['better'] : []),
+    ];
     // under a change against medians that move the other way, why, wrapped under the figure
     const why = aside === undefined ? '' : `<span class="why">${escapeHtml(aside)}</span>`;
     return `<td${classes.length === 0 ? '' : ` class="${classes.join(' ')}"`}${column === 'case' ? ` style="${caseStyle}"` : ''}>${prose(text)}${why}</td>`;
@@ -87,11 +130,18 @@ function comparisonRow(row: ComparisonRow, caseStyle: string | undefined): strin
 /** What the run was compared with, how each was judged, what differs, and every compared metric. */
 function renderComparison(view: ComparisonView): string {
   const out: string[] = [];
-  for (const section of view.sections) out.push(`<h2>${escapeHtml(section.heading)}</h2>`, `<p class="meta">${prose(section.about)}</p>`, ...section.notes.map(renderNote));
+  for (const section of view.sections)
+    out.push(`<h2>${escapeHtml(section.heading)}</h2>`, `<p class="meta">${prose(section.about)}</p>`, ...section.notes.map(renderNote));
   out.push(...view.notes.map(renderNote));
   if (view.rows.length === 0) return out.join('\n');
-  const [caseStyle] = stickyColumns(['case'], view.rows.map((row) => [row.case.id]));
-  const head = COMPARISON_COLUMNS.map((column) => `<th${FIGURE_COLUMNS.has(column) ? '' : ` class="text${column === 'case' ? ' case' : ''}"`}${column === 'case' ? ` style="${caseStyle}"` : ''}>${escapeHtml(comparisonHeading(view, column))}</th>`);
+  const [caseStyle] = stickyColumns(
+    ['case'],
+    view.rows.map((row) => [row.case.id]),
+  );
+  const head = COMPARISON_COLUMNS.map(
+    (column) =>
+      `<th${FIGURE_COLUMNS.has(column) ? '' : ` class="text${column === 'case' ? ' case' : ''}"`}${column === 'case' ? ` style="${caseStyle}"` : ''}>${escapeHtml(comparisonHeading(view, column))}</th>`,
+  );
   out.push(
     `<div class="scroll"><table class="comparison"><thead><tr>${head.join('')}</tr></thead><tbody>${view.rows.map((row) => comparisonRow(row, caseStyle)).join('')}</tbody></table></div>`,
     ...(view.footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(view.footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
@@ -116,7 +166,10 @@ function historyTrends(compared: readonly ComparisonRow[]): string {
     const svg = renderTrendSvg({ case: c.id, metric: outcome.metric, points: [...earlier, current] }, [], { highlight: now, width: 320, height: 110 });
     return `<figure class="trend"><figcaption><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(row.verdict)}</figcaption>${svg}</figure>`;
   });
-  const more = judged.length > MAX_SMALL_TRENDS ? `<p class="meta">and ${judged.length - MAX_SMALL_TRENDS} more judged metrics (perfsuite history show draws them all)</p>` : '';
+  const more =
+    judged.length > MAX_SMALL_TRENDS
+      ? `<p class="meta">and ${judged.length - MAX_SMALL_TRENDS} more judged metrics (perfsuite history show draws them all)</p>`
+      : '';
   return `<h3>Against the history</h3><p class="meta">Each judged metric: the medians of the earlier runs it was judged against, oldest first, and this run (highlighted, with the spread of its runs).</p><div class="trends">${figures.join('')}</div>${more}`;
 }
 
@@ -151,7 +204,15 @@ function seriesCharts(view: GroupView): string {
 
 /** Idle → loaded, side by side: the idle and loaded values and the change (red when worse), then the load's throughput. */
 function renderUnderLoad({ suite, pairs }: UnderLoad): string {
-  const units = new Map<MetricName, DisplayUnit>([...UNDER_LOAD_METRICS, 'load_throughput' as const].map((m) => [m, columnUnit(m, pairs.flatMap((p) => [p.idle.metrics[m], p.loaded.metrics[m]]))]));
+  const units = new Map<MetricName, DisplayUnit>(
+    [...UNDER_LOAD_METRICS, 'load_throughput' as const].map((m) => [
+      m,
+      columnUnit(
+        m,
+        pairs.flatMap((p) => [p.idle.metrics[m], p.loaded.metrics[m]]),
+      ),
+    ]),
+  );
   const label = (m: MetricName): string => `${m} (${escapeHtml(units.get(m)?.label ?? '')})`;
   const value = (m: MetricName, v: number | undefined): string => (v === undefined ? '—' : formatNumber(v / (units.get(m)?.factor ?? 1)));
   const rows = pairs.map((pair) => {
@@ -179,7 +240,9 @@ function renderUnderLoad({ suite, pairs }: UnderLoad): string {
 function stickyColumns(heads: readonly string[], rows: readonly (readonly string[])[]): string[] {
   let left = 0;
   return heads.map((head, i) => {
-    const width = Math.ceil(Math.max(...head.split(/(?<=_)/).map((piece) => textWidth(piece, 13, true)), ...rows.map((row) => textWidth(row[i] ?? '', 14))) + 14);
+    const width = Math.ceil(
+      Math.max(...head.split(/(?<=_)/).map((piece) => textWidth(piece, 13, true)), ...rows.map((row) => textWidth(row[i] ?? '', 14))) + 14,
+    );
     const style = `left:${left}px;min-width:${width}px;max-width:${width}px`;
     left += width;
     return style;
@@ -193,7 +256,10 @@ function renderGroup(view: GroupView): string {
     const missed = c.thresholds.filter((t) => !t.passed).map((t) => `missed ${t.metric} ${t.expression}`);
     const regressed = (c.regressions ?? []).filter((r) => !r.passed).map((r) => `${r.metric} regressed beyond ${formatTolerance(r)}`);
     const retried = retryNote(c);
-    return [...(c.status === 'error' ? [`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`] : [...missed, ...regressed]), ...(retried === undefined ? [] : [retried])].join('; ');
+    return [
+      ...(c.status === 'error' ? [`${c.error?.kind ?? 'error'}: ${c.error?.message ?? ''}`] : [...missed, ...regressed]),
+      ...(retried === undefined ? [] : [retried]),
+    ].join('; ');
   });
   const noise = view.cases.map((c) => (c.status === 'error' ? [] : noisyMetrics(c).map(noiseTag)));
   // the columns that name a case stay at the left when a wide table scrolls: each as wide as its widest entry, so each knows where the next starts
@@ -204,7 +270,9 @@ function renderGroup(view: GroupView): string {
   const head = [
     '<th class="text">status</th>',
     // a parameter's or a metric's name may break after an underscore, so a table of many columns fits the page
-    ...(view.swept.length === 0 ? [`<th class="text case" style="${sticky[0]}">case</th>`] : view.swept.map((p, i) => `<th class="text case" style="${sticky[i]}">${p.replaceAll('_', '_<wbr>')}</th>`)),
+    ...(view.swept.length === 0
+      ? [`<th class="text case" style="${sticky[0]}">case</th>`]
+      : view.swept.map((p, i) => `<th class="text case" style="${sticky[i]}">${p.replaceAll('_', '_<wbr>')}</th>`)),
     ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(unitOf(m).label)})</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
@@ -214,8 +282,14 @@ function renderGroup(view: GroupView): string {
   const rows = view.cases.map((c, i) => {
     const params = identity[i] ?? [];
     const warnings = (noise[i] ?? []).map((tag) => `<span class="noisy">⚠ ${escapeHtml(tag)}</span>`);
-    const note = hasNotes ? `<td class="text">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>` : '';
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(view).map((m) => deltaCell(c, m)).join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
+    const note = hasNotes
+      ? `<td class="text">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>`
+      : '';
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(
+      view,
+    )
+      .map((m) => deltaCell(c, m))
+      .join('')}${hasSeries ? dipCell(c) : ''}${note}</tr>`;
   });
   const charts = sweepCharts(view).map(renderSweepSvg);
   const latency = view.metrics.includes('latency_p99')
@@ -242,7 +316,10 @@ export function renderHtml(result: RunResult): string {
   const env = result.environment;
   const failures = failuresOf(result);
   const comparison = comparisonView(result);
-  const failureMarks = failureFootnotes(failures, comparedMetrics(result).map(({ outcome }) => outcome));
+  const failureMarks = failureFootnotes(
+    failures,
+    comparedMetrics(result).map(({ outcome }) => outcome),
+  );
   const failureRows = failures.map((f) => {
     const where = failureLocation(f);
     return `<tr class="${f.case.status}"><td class="text"><code>${escapeHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f, failureMarks))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;
@@ -252,7 +329,10 @@ export function renderHtml(result: RunResult): string {
   const underLoad = underLoadPairs(result);
   let current: string | undefined;
   const views = groupsOf(result);
-  if (showsSpread(views)) suites.push(`<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`);
+  if (showsSpread(views))
+    suites.push(
+      `<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`,
+    );
   for (const view of views) {
     if (view.suite.name !== current) {
       suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
@@ -273,7 +353,9 @@ export function renderHtml(result: RunResult): string {
 <div class="verdict ${verdict.outcome}" data-outcome="${verdict.outcome}"><h1>perfsuite: ${escapeHtml(verdict.headline)}</h1></div>
 <p class="meta">${plural(verdict.counts.total, 'case')} · ${verdict.counts.pass} passed · ${verdict.counts.fail} failed · ${verdict.counts.error} could not be measured${seconds === undefined ? '' : ` · ${formatDuration(seconds)}`}<br>
 netperf ${escapeHtml(env.netperfVersion)} on ${escapeHtml(env.hostname)} (${escapeHtml(`${env.platform} ${env.kernel}, ${env.cpuCount} × ${env.cpuModel}`)}) · perfsuite ${escapeHtml(env.perfsuiteVersion)} · started ${escapeHtml(result.startedAt)}</p>
-${mergeNotes(result, '').map((note) => `<p class="warning">${escapeHtml(note)}</p>`).join('\n')}
+${mergeNotes(result, '')
+  .map((note) => `<p class="warning">${escapeHtml(note)}</p>`)
+  .join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>${failureMarks.size > 0 ? `\n<p class="meta footnotes">${footnoteLines(failureMarks).map(escapeHtml).join('<br>')}</p>` : ''}`}
 ${comparison === undefined ? '' : renderComparison(comparison)}
 ${suites.join('\n')}

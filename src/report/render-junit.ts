@@ -36,14 +36,13 @@ function systemOut(c: CaseResult): string {
     ...(c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `${describeRegression(r, c.params.test)} (${r.file}:${r.line})`),
     ...(retried === undefined ? [] : [retried]),
   ];
-  const runs = c.netperf
-    .map((run) => {
-      const lines = [`$ ${run.argv.map(shellQuote).join(' ')}`, run.stdout.trimEnd()];
-      if (run.stderr.trim() !== '') lines.push(`stderr:\n${run.stderr.trimEnd()}`);
-      const how = run.timedOut ? 'timed out' : run.signal !== null ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
-      lines.push(`(${how} after ${seconds(run.durationSeconds)} s)`);
-      return lines.filter((line) => line !== '').join('\n');
-    });
+  const runs = c.netperf.map((run) => {
+    const lines = [`$ ${run.argv.map(shellQuote).join(' ')}`, run.stdout.trimEnd()];
+    if (run.stderr.trim() !== '') lines.push(`stderr:\n${run.stderr.trimEnd()}`);
+    const how = run.timedOut ? 'timed out' : run.signal !== null ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
+    lines.push(`(${how} after ${seconds(run.durationSeconds)} s)`);
+    return lines.filter((line) => line !== '').join('\n');
+  });
   return [...notes, ...runs].join('\n\n');
 }
 
@@ -77,12 +76,7 @@ export function renderJunit(result: RunResult): string {
       // runs in file order, so the first failed threshold is the one the user meets first in the YAML
       const first = own.filter((f) => f.kind !== 'error').sort((a, b) => failureLocation(a).line - failureLocation(b).line)[0];
       const where = first === undefined ? { file: c.file, line: c.line } : failureLocation(first);
-      const testCase = testSuite
-        .testCase()
-        .className(`${suite.name}.${c.group}`)
-        .name(caseName(suite, c))
-        .file(where.file)
-        .time(seconds(c.durationSeconds));
+      const testCase = testSuite.testCase().className(`${suite.name}.${c.group}`).name(caseName(suite, c)).file(where.file).time(seconds(c.durationSeconds));
       setAttribute(testCase, 'line', where.line);
       for (const param of PARAM_ORDER) {
         const text = paramText(c, param);

@@ -1,14 +1,38 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
 import { displayUnit, formatDuration, formatMetric, formatNumber, type DisplayUnit } from './format.js';
-import { COMPARISON_COLUMNS, comparedMetrics, comparisonCell, comparisonHeading, comparisonView, writeProse, type ComparisonNote, type ComparisonView } from './comparison-view.js';
+import {
+  COMPARISON_COLUMNS,
+  comparedMetrics,
+  comparisonCell,
+  comparisonHeading,
+  comparisonView,
+  writeProse,
+  type ComparisonNote,
+  type ComparisonView,
+} from './comparison-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
 import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepAxisName, sweepCharts, sweepXLabel, type SweepChart } from './sweep-view.js';
 import { cell, code, MARKDOWN_PROSE } from './markdown-text.js';
-import { describeFailure, failureFootnotes, DIP_HEADING, DIP_MEANING, footnoteLines, formatDip, formatLoadChange, formatSpread, formatOutcomeChange, mergeNotes, oppositeChangeNote, SPREAD_MEANING, UNDER_LOAD_MEANING, VERDICT_LEGEND } from './report-text.js';
+import {
+  describeFailure,
+  failureFootnotes,
+  DIP_HEADING,
+  DIP_MEANING,
+  footnoteLines,
+  formatDip,
+  formatLoadChange,
+  formatSpread,
+  formatOutcomeChange,
+  mergeNotes,
+  oppositeChangeNote,
+  SPREAD_MEANING,
+  UNDER_LOAD_MEANING,
+  VERDICT_LEGEND,
+} from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
 import { noiseTag, noisyMetrics } from './noise.js';
@@ -23,7 +47,14 @@ export interface MarkdownOptions {
 }
 
 const STATUS_MARK: Readonly<Record<CaseStatus, string>> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };
-const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = { passed: '✅', failed: '❌', 'nothing-compared': '❌', unmeasured: '⚠️', interrupted: '⏹️', empty: '➖' };
+const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
+  passed: '✅',
+  failed: '❌',
+  'nothing-compared': '❌',
+  unmeasured: '⚠️',
+  interrupted: '⏹️',
+  empty: '➖',
+};
 /** More failure rows than this help nobody; the rest are counted. */
 const MAX_FAILURE_ROWS = 50;
 /** A group table longer than this folds away, so a 500-case report still reads top to bottom. */
@@ -57,7 +88,10 @@ function renderFailures(result: RunResult): string {
   const failures = failuresOf(result);
   if (failures.length === 0) return '';
   const shown = failures.slice(0, MAX_FAILURE_ROWS);
-  const footnotes = failureFootnotes(shown, comparedMetrics(result).map(({ outcome }) => outcome));
+  const footnotes = failureFootnotes(
+    shown,
+    comparedMetrics(result).map(({ outcome }) => outcome),
+  );
   const rows = shown.map((f) => {
     const where = failureLocation(f);
     return `| ${STATUS_MARK[f.case.status]} | ${code(f.case.id)} | ${cell(describeFailure(f, footnotes))} | ${code(`${where.file}:${where.line}`)} |`;
@@ -105,7 +139,8 @@ function renderChart(chart: SweepChart): string | undefined {
   const partial = chart.series.length - complete.length;
   if (partial > 0) notes.push(`${plural(partial, 'line')} without every ${axisName} left out (see the table)`);
   // Mermaid draws no markers: lines within 1% of each other hide one another, so the legend says which
-  for (const set of coincidingSets({ ...chart, series: complete })) notes.push(`${set.length} lines coincide (within 1%), drawn over each other: ${set.map(name).join(', ')}`);
+  for (const set of coincidingSets({ ...chart, series: complete }))
+    notes.push(`${set.length} lines coincide (within 1%), drawn over each other: ${set.map(name).join(', ')}`);
   out.push(notes.join('; '));
   return out.join('\n');
 }
@@ -126,7 +161,8 @@ function renderRow(view: GroupView, c: CaseResult, unitOf: (metric: MetricName) 
     const outcome = (c.regressions ?? []).find((r) => r.metric === metric);
     if (outcome === undefined || outcome.change === null) return '—';
     const text = formatOutcomeChange(outcome);
-    const shown = outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
+    const shown =
+      outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
     // a change against medians that move the other way says why, in its cell
     const opposite = oppositeChangeNote(outcome);
     return opposite === undefined ? shown : `${shown} (${opposite})`;
@@ -152,7 +188,9 @@ function renderGroup(view: GroupView): string {
     ...(hasSeries ? [DIP_HEADING] : []),
     'note',
   ];
-  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, unitOf, hasSeries))].join('\n');
+  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...view.cases.map((c) => renderRow(view, c, unitOf, hasSeries))].join(
+    '\n',
+  );
   const charts = sweepCharts(view)
     .map(renderChart)
     .filter((chart): chart is string => chart !== undefined)
@@ -227,7 +265,9 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const views = groupsOf(result);
   const spreadNote = showsSpread(views) ? `_${SPREAD_MEANING}._\n` : '';
   const comparison = comparisonView(result);
-  const fixed = [renderHead(result, verdict), renderFailures(result), comparison === undefined ? '' : renderComparison(comparison), spreadNote].filter((s) => s !== '').join('\n');
+  const fixed = [renderHead(result, verdict), renderFailures(result), comparison === undefined ? '' : renderComparison(comparison), spreadNote]
+    .filter((s) => s !== '')
+    .join('\n');
   const comparedTable = comparison === undefined ? '' : renderComparisonTable(comparison);
   const sections: string[] = comparedTable === '' ? [] : [comparedTable];
   const underLoad = underLoadPairs(result);
@@ -271,5 +311,8 @@ function formatBytes(bytes: number): string {
 function truncateBytes(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text);
   if (bytes.length <= maxBytes) return text;
-  return bytes.subarray(0, Math.max(0, maxBytes)).toString('utf8').replace(/\uFFFD$/u, '');
+  return bytes
+    .subarray(0, Math.max(0, maxBytes))
+    .toString('utf8')
+    .replace(/\uFFFD$/u, '');
 }

@@ -128,35 +128,48 @@ export function renderTrendSvg(series: TrendSeries, changePoints: readonly Chang
   ticks.forEach((tick, i) => {
     const y = round(yAt(tick * unit.factor));
     parts.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y}" y2="${y}" stroke="#e1e4e8"/>`);
-    parts.push(`<text class="tick" x="${margin.left - 5}" y="${round(yAt(tick * unit.factor) + font * 0.35)}" text-anchor="end" ${textAttrs(font)}>${tickLabels[i] ?? ''}</text>`);
+    parts.push(
+      `<text class="tick" x="${margin.left - 5}" y="${round(yAt(tick * unit.factor) + font * 0.35)}" text-anchor="end" ${textAttrs(font)}>${tickLabels[i] ?? ''}</text>`,
+    );
   });
-  parts.push(`<text class="axis" x="${margin.left}" y="${font + 1}" ${textAttrs(font + 1, '#1b1f23')}>${escapeHtml(`${unitText(series.metric, unit)} (axis from 0)`)}</text>`);
+  parts.push(
+    `<text class="axis" x="${margin.left}" y="${font + 1}" ${textAttrs(font + 1, '#1b1f23')}>${escapeHtml(`${unitText(series.metric, unit)} (axis from 0)`)}</text>`,
+  );
 
   // x labels `step` entries apart, far enough that the widest never touches the next
   const perEntry = span > 0 ? plotWidth / span : Infinity;
   const step = niceStep(Math.ceil((xLabelWidth + font) / perEntry));
   points.forEach((p, i) => {
     if (p.index % step !== 0 && points.length > 1) return;
-    parts.push(`<text class="tick x" x="${round(xAt(p.index))}" y="${plotBottom + font + (compact ? 7 : 8)}" text-anchor="middle" ${textAttrs(font)}>${escapeHtml(xLabels[i] ?? '')}</text>`);
+    parts.push(
+      `<text class="tick x" x="${round(xAt(p.index))}" y="${plotBottom + font + (compact ? 7 : 8)}" text-anchor="middle" ${textAttrs(font)}>${escapeHtml(xLabels[i] ?? '')}</text>`,
+    );
   });
   if (!compact) {
     const hasCommits = points.some((p) => p.commit !== undefined);
-    parts.push(`<text class="axis" x="${round(margin.left + plotWidth / 2)}" y="${height - 6}" text-anchor="middle" ${textAttrs(font + 1, '#1b1f23')}>${hasCommits ? 'history entry (commit), oldest left' : 'history entry, oldest left'}</text>`);
+    parts.push(
+      `<text class="axis" x="${round(margin.left + plotWidth / 2)}" y="${height - 6}" text-anchor="middle" ${textAttrs(font + 1, '#1b1f23')}>${hasCommits ? 'history entry (commit), oldest left' : 'history entry, oldest left'}</text>`,
+    );
   }
 
   const spread = points.filter((p) => p.max > p.min).map((p) => `M${round(xAt(p.index))} ${round(yAt(p.max))}V${round(yAt(p.min))}`);
-  if (spread.length > 0) parts.push(`<path class="spread" d="${spread.join('')}" stroke="${SERIES_COLOR}" stroke-opacity="0.45" stroke-width="1.5" fill="none"/>`);
+  if (spread.length > 0)
+    parts.push(`<path class="spread" d="${spread.join('')}" stroke="${SERIES_COLOR}" stroke-opacity="0.45" stroke-width="1.5" fill="none"/>`);
   const line = points.map((p) => `${round(xAt(p.index))},${round(yAt(p.median))}`).join(' ');
   parts.push(`<polyline class="median" points="${line}" fill="none" stroke="${SERIES_COLOR}" stroke-width="${compact ? 1.5 : 2}" stroke-linejoin="round"/>`);
   // each dot a zero-length segment with a round cap: one element for any number of points
   const dots = points.map((p) => `M${round(xAt(p.index))} ${round(yAt(p.median))}h0`).join('');
-  parts.push(`<path class="dots" d="${dots}" stroke="${SERIES_COLOR}" stroke-width="${points.length > 300 ? 3 : compact ? 4 : 5}" stroke-linecap="round" fill="none"/>`);
+  parts.push(
+    `<path class="dots" d="${dots}" stroke="${SERIES_COLOR}" stroke-width="${points.length > 300 ? 3 : compact ? 4 : 5}" stroke-linecap="round" fill="none"/>`,
+  );
 
   const current = options.highlight === undefined ? undefined : points.find((p) => p.index === options.highlight);
   if (current !== undefined) {
     const cx = round(xAt(current.index));
     const cy = round(yAt(current.median));
-    parts.push(`<circle class="current" data-index="${current.index}" cx="${cx}" cy="${cy}" r="${compact ? 5 : 7}" fill="none" stroke="${CURRENT_COLOR}" stroke-width="2.5"/><circle cx="${cx}" cy="${cy}" r="${compact ? 2.5 : 3.5}" fill="${CURRENT_COLOR}"/>`);
+    parts.push(
+      `<circle class="current" data-index="${current.index}" cx="${cx}" cy="${cy}" r="${compact ? 5 : 7}" fill="none" stroke="${CURRENT_COLOR}" stroke-width="2.5"/><circle cx="${cx}" cy="${cy}" r="${compact ? 2.5 : 3.5}" fill="${CURRENT_COLOR}"/>`,
+    );
   }
 
   // change-point labels on up to three rows at the top of the plot; a label that fits no row is left to its hover text
@@ -182,11 +195,22 @@ export function renderTrendSvg(series: TrendSeries, changePoints: readonly Chang
   if (points.length <= MAX_HOVER_POINTS) {
     for (const p of points) {
       const title = `entry ${p.index}${p.commit === undefined ? '' : ` · ${p.commit.slice(0, 8)}`} · ${shortDate(p.date)} · ${formatNumber(p.median / unit.factor)} ${unit.label} (runs ${formatNumber(p.min / unit.factor)}–${formatNumber(p.max / unit.factor)})${p.index === current?.index ? ' · this run' : ''}`;
-      parts.push(`<circle class="hover" cx="${round(xAt(p.index))}" cy="${round(yAt(p.median))}" r="6" fill="transparent"><title>${escapeHtml(title)}</title></circle>`);
+      parts.push(
+        `<circle class="hover" cx="${round(xAt(p.index))}" cy="${round(yAt(p.median))}" r="6" fill="transparent"><title>${escapeHtml(title)}</title></circle>`,
+      );
     }
   }
 
-  if (!compact) parts.push(legend(width - margin.right, margin.left + textWidth(`${unitText(series.metric, unit)} (axis from 0)`, font + 1) + 16, font, changes.length > 0, current !== undefined));
+  if (!compact)
+    parts.push(
+      legend(
+        width - margin.right,
+        margin.left + textWidth(`${unitText(series.metric, unit)} (axis from 0)`, font + 1) + 16,
+        font,
+        changes.length > 0,
+        current !== undefined,
+      ),
+    );
   const title = `${series.case} ${series.metric}`;
   return `<svg class="chart" data-chart="trend" data-case="${escapeHtml(series.case)}" data-metric="${escapeHtml(series.metric)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }
@@ -194,10 +218,32 @@ export function renderTrendSvg(series: TrendSeries, changePoints: readonly Chang
 /** The legend in the top row, right-aligned, left out when it would run into the unit label. */
 function legend(right: number, minLeft: number, font: number, hasChanges: boolean, hasCurrent: boolean): string {
   const items: { readonly label: string; readonly glyph: (x: number, y: number) => string }[] = [
-    { label: 'median', glyph: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${SERIES_COLOR}" stroke-width="2"/><circle cx="${x + 8}" cy="${y}" r="2.5" fill="${SERIES_COLOR}"/>` },
-    { label: 'min–max of runs', glyph: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 5}" y2="${y + 5}" stroke="${SERIES_COLOR}" stroke-opacity="0.45" stroke-width="1.5"/>` },
-    ...(hasChanges ? [{ label: 'change point', glyph: (x: number, y: number) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${CHANGE_COLOR}" stroke-width="1.5" stroke-dasharray="3 2"/>` }] : []),
-    ...(hasCurrent ? [{ label: 'this run', glyph: (x: number, y: number) => `<circle cx="${x + 8}" cy="${y}" r="5" fill="none" stroke="${CURRENT_COLOR}" stroke-width="2"/>` }] : []),
+    {
+      label: 'median',
+      glyph: (x, y) =>
+        `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${SERIES_COLOR}" stroke-width="2"/><circle cx="${x + 8}" cy="${y}" r="2.5" fill="${SERIES_COLOR}"/>`,
+    },
+    {
+      label: 'min–max of runs',
+      glyph: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 5}" y2="${y + 5}" stroke="${SERIES_COLOR}" stroke-opacity="0.45" stroke-width="1.5"/>`,
+    },
+    ...(hasChanges
+      ? [
+          {
+            label: 'change point',
+            glyph: (x: number, y: number) =>
+              `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${CHANGE_COLOR}" stroke-width="1.5" stroke-dasharray="3 2"/>`,
+          },
+        ]
+      : []),
+    ...(hasCurrent
+      ? [
+          {
+            label: 'this run',
+            glyph: (x: number, y: number) => `<circle cx="${x + 8}" cy="${y}" r="5" fill="none" stroke="${CURRENT_COLOR}" stroke-width="2"/>`,
+          },
+        ]
+      : []),
   ];
   const widths = items.map((item) => 20 + textWidth(item.label, font));
   const total = widths.reduce((a, b) => a + b, 0) + 12 * (items.length - 1);
@@ -206,7 +252,9 @@ function legend(right: number, minLeft: number, font: number, hasChanges: boolea
   const y = 8;
   const out: string[] = [];
   items.forEach((item, i) => {
-    out.push(`${item.glyph(x, y)}<text class="legend" x="${round(x + 20)}" y="${y + Math.round(font * 0.35)}" font-size="${font}" fill="${TEXT_COLOR}">${escapeHtml(item.label)}</text>`);
+    out.push(
+      `${item.glyph(x, y)}<text class="legend" x="${round(x + 20)}" y="${y + Math.round(font * 0.35)}" font-size="${font}" fill="${TEXT_COLOR}">${escapeHtml(item.label)}</text>`,
+    );
     x += (widths[i] ?? 0) + 12;
   });
   return `<g class="legend">${out.join('')}</g>`;
@@ -253,7 +301,7 @@ export function renderTrendHtml(report: TrendReport, options: TrendOptions): str
   const groups = byCase(report);
   const positions = new Map(report.series.map((s, i) => [`${s.case}\0${s.metric}`, i]));
   const rows = report.changePoints.map((c) => {
-    const direction = c.after === c.before ? '' : (c.after > c.before) === isHigherBetter(c.metric) ? ' class="better"' : ' class="worse"';
+    const direction = c.after === c.before ? '' : c.after > c.before === isHigherBetter(c.metric) ? ' class="better"' : ' class="worse"';
     const position = positions.get(`${c.case}\0${c.metric}`);
     const caseCell = position === undefined ? `<code>${escapeHtml(c.case)}</code>` : `<a href="#trend-${position}"><code>${escapeHtml(c.case)}</code></a>`;
     return `<tr data-case="${escapeHtml(c.case)}" data-metric="${escapeHtml(c.metric)}"><td class="text">${caseCell}</td><td class="text">${escapeHtml(c.metric)}</td><td>${c.index}</td><td class="text">${c.commit === undefined ? '—' : `<code>${escapeHtml(c.commit.slice(0, 8))}</code>`}</td><td class="text">${escapeHtml(shortDate(c.date))}</td><td>${escapeHtml(`${formatMetric(c.metric, c.before)} → ${formatMetric(c.metric, c.after)}`)}</td><td${direction}>${changeText(c)}</td><td>${formatP(c.p)}</td></tr>`;
@@ -351,7 +399,9 @@ export function renderTrendMarkdown(report: TrendReport, options: TrendOptions):
   else {
     out.push('| case | metric | entry | commit | date | before → after | change | p |', '|---|---|---:|---|---|---:|---:|---:|');
     for (const c of report.changePoints) {
-      out.push(`| ${cell(code(c.case))} | ${cell(c.metric)} | ${c.index} | ${c.commit === undefined ? '—' : code(cell(c.commit.slice(0, 8)))} | ${cell(shortDate(c.date))} | ${formatMetric(c.metric, c.before)} → ${formatMetric(c.metric, c.after)} | ${changeText(c)} | ${formatP(c.p)} |`);
+      out.push(
+        `| ${cell(code(c.case))} | ${cell(c.metric)} | ${c.index} | ${c.commit === undefined ? '—' : code(cell(c.commit.slice(0, 8)))} | ${cell(shortDate(c.date))} | ${formatMetric(c.metric, c.before)} → ${formatMetric(c.metric, c.after)} | ${changeText(c)} | ${formatP(c.p)} |`,
+      );
     }
     out.push('');
   }

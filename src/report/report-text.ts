@@ -46,7 +46,8 @@ export function formatBounds(outcome: RegressionOutcome): string {
 
 /** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
 export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance' | 'learnedTolerance'>): string {
-  const text = (x: number): string => (isJudgedInPoints(outcome.metric) ? `${Number(x.toPrecision(3))} pp` : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`);
+  const text = (x: number): string =>
+    isJudgedInPoints(outcome.metric) ? `${Number(x.toPrecision(3))} pp` : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`;
   return outcome.learnedTolerance === undefined ? text(outcome.tolerance) : `${text(outcome.tolerance)}, learned ${text(outcome.learnedTolerance)}`;
 }
 
@@ -75,16 +76,25 @@ export function formatSample(outcome: RegressionOutcome): string {
     const rounds = outcome.rounds?.length ?? outcome.currentRuns.length;
     return plural(rounds, 'round');
   }
-  if (outcome.source === 'history') return `this run's median of ${plural(outcome.currentRuns.length, 'run')} vs ${outcome.againstRuns.length === 1 ? "1 earlier run's median" : `${outcome.againstRuns.length} earlier runs' medians`}`;
+  if (outcome.source === 'history')
+    return `this run's median of ${plural(outcome.currentRuns.length, 'run')} vs ${outcome.againstRuns.length === 1 ? "1 earlier run's median" : `${outcome.againstRuns.length} earlier runs' medians`}`;
   return `${outcome.againstRuns.length} vs ${plural(outcome.currentRuns.length, 'run')}`;
 }
 
 /** The test and level a comparison was judged by: "one-sided Mann–Whitney U, α = 0.01"; undefined when nothing was judged. */
 export function evidenceMethod(outcome: RegressionOutcome): string | undefined {
   if (outcome.verdict === 'not-compared') return undefined;
-  const test = outcome.method === 'sign-test' ? 'paired sign test on per-round ratios' : outcome.method === 'prediction-t' ? 'one-sided Student-t prediction test' : 'one-sided Mann–Whitney U';
+  const test =
+    outcome.method === 'sign-test'
+      ? 'paired sign test on per-round ratios'
+      : outcome.method === 'prediction-t'
+        ? 'one-sided Student-t prediction test'
+        : 'one-sided Mann–Whitney U';
   const alpha = outcome.alpha ?? SIGNIFICANCE_LEVEL;
-  const level = alpha === SIGNIFICANCE_LEVEL ? `α = ${alpha}` : `α = ${SIGNIFICANCE_LEVEL} shared over the looks of repeat { min, max }: ${Number(alpha.toPrecision(2))} at this one`;
+  const level =
+    alpha === SIGNIFICANCE_LEVEL
+      ? `α = ${alpha}`
+      : `α = ${SIGNIFICANCE_LEVEL} shared over the looks of repeat { min, max }: ${Number(alpha.toPrecision(2))} at this one`;
   return `${test}, ${level}`;
 }
 
@@ -94,7 +104,11 @@ export function evidenceMethod(outcome: RegressionOutcome): string | undefined {
  * An inconclusive verdict's note (what would decide it) follows, unless `inconclusiveNote: false`: a report's tables leave
  * it to the list of inconclusive comparisons above them.
  */
-export function formatEvidence(outcome: RegressionOutcome, footnotes?: ReadonlyMap<string, string>, options: { readonly inconclusiveNote?: boolean } = {}): string {
+export function formatEvidence(
+  outcome: RegressionOutcome,
+  footnotes?: ReadonlyMap<string, string>,
+  options: { readonly inconclusiveNote?: boolean } = {},
+): string {
   const method = evidenceMethod(outcome);
   // every report shows the verdict beside this, so the reason alone
   if (method === undefined) return outcome.note ?? outcome.changeReason ?? 'no values';
@@ -130,7 +144,8 @@ export function footnoteLines(footnotes: ReadonlyMap<string, string>): string[] 
 }
 
 /** What the ± beside a case's value in the group tables is, said once per report. */
-export const SPREAD_MEANING = "± is the run-to-run spread: the standard deviation of a case's runs over their mean, for its group's first metric (cases of 2 or more runs)";
+export const SPREAD_MEANING =
+  "± is the run-to-run spread: the standard deviation of a case's runs over their mean, for its group's first metric (cases of 2 or more runs)";
 
 /** A run-to-run spread as the group tables print it: `±9.2%`. */
 export function formatSpread(cvPercent: number): string {
@@ -151,9 +166,12 @@ export function inconclusiveNote(outcome: Pick<RegressionOutcome, 'note'>): stri
  * −3.79% at p = 0.004 against 5%. Reports call it "within tolerance (−3.79%)", as `unchanged` would say nothing moved;
  * results.json keeps the verdict `unchanged` (docs/judging.md, "The four verdicts").
  */
-export function isWithinTolerance(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>): boolean {
+export function isWithinTolerance(
+  outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>,
+): boolean {
   const { metric, change, p } = outcome;
-  if (outcome.verdict !== 'unchanged' || outcome.improved === true || metric === undefined || change === undefined || change === null || p === undefined) return false;
+  if (outcome.verdict !== 'unchanged' || outcome.improved === true || metric === undefined || change === undefined || change === null || p === undefined)
+    return false;
   const worse = METRICS[metric].better === 'higher' ? change < 0 : change > 0;
   return worse && p <= (outcome.alpha ?? SIGNIFICANCE_LEVEL);
 }
@@ -162,7 +180,9 @@ export function isWithinTolerance(outcome: Pick<RegressionOutcome, 'verdict' | '
  * The verdict in words: `improved` is an unchanged verdict with an improvement beyond the tolerance, `within tolerance
  * (−3.79%)` one with a significant worsening inside it (isWithinTolerance).
  */
-export function verdictWords(outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>): string {
+export function verdictWords(
+  outcome: Pick<RegressionOutcome, 'verdict' | 'improved'> & Partial<Pick<RegressionOutcome, 'metric' | 'change' | 'p' | 'alpha'>>,
+): string {
   if (isWithinTolerance(outcome)) return `within tolerance (${formatJudged(outcome.metric ?? '', outcome.change ?? null)})`;
   if (outcome.verdict === 'unchanged') return outcome.improved === true ? 'improved' : 'unchanged';
   return outcome.verdict === 'not-compared' ? 'not compared' : outcome.verdict;
@@ -172,7 +192,11 @@ export function verdictWords(outcome: Pick<RegressionOutcome, 'verdict' | 'impro
  * The change and the verdict as a line says them: `−5.00% [−5.19%, −4.81%] regressed`; a significant worsening within
  * the tolerance names its change once, `within tolerance (−3.79%) [−4.12%, −3.41%]`. `verdict` dresses the words (colour).
  */
-export function changeAndVerdict(outcome: RegressionOutcome, verdict: (words: string) => string = (words) => words, words: string = verdictWords(outcome)): string {
+export function changeAndVerdict(
+  outcome: RegressionOutcome,
+  verdict: (words: string) => string = (words) => words,
+  words: string = verdictWords(outcome),
+): string {
   const bounds = formatBounds(outcome);
   const boundsText = bounds === '' ? '' : ` ${bounds}`;
   if (isWithinTolerance(outcome)) return `${verdict(words)}${boundsText}`;
@@ -221,7 +245,8 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
 export const AB_METHOD = `Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict and the change are judged on the per-round paired ratios (the change is their median, which can differ from the ratio of the two arms' medians): regressed = worse beyond the tolerance and a one-sided sign test p ≤ ${SIGNIFICANCE_LEVEL}; unchanged = the ${(1 - SIGNIFICANCE_LEVEL) * 100}% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell). With repeat { min, max } the looks after each round share α, so measuring until decided raises no more false alarms than one look.`;
 
 /** What a baseline comparison's change is, since it need not be the ratio of the two medians shown beside it. */
-export const BASELINE_CHANGE = "The change is the Hodges–Lehmann estimate, the median of the ratios of every run here to every baseline run: with noisy runs it can differ from the ratio of the two medians shown.";
+export const BASELINE_CHANGE =
+  'The change is the Hodges–Lehmann estimate, the median of the ratios of every run here to every baseline run: with noisy runs it can differ from the ratio of the two medians shown.';
 
 /** How a comparison with a stored baseline is judged. */
 export function baselineMethod(alpha: number): string {
@@ -235,7 +260,10 @@ export function historyMethod(alpha: number = SIGNIFICANCE_LEVEL): string {
 
 /** The history a run was judged against, in one sentence. */
 export function describeHistory(history: HistoryComparison): string {
-  const newest = history.latestDate === undefined ? '' : `, newest from ${history.latestDate}${history.latestCommit === undefined ? '' : ` (commit ${history.latestCommit.slice(0, 8)})`}`;
+  const newest =
+    history.latestDate === undefined
+      ? ''
+      : `, newest from ${history.latestDate}${history.latestCommit === undefined ? '' : ` (commit ${history.latestCommit.slice(0, 8)})`}`;
   return `History ${history.file}: ${plural(history.entries, 'entry', 'entries')}, ${history.sameFingerprintEntries} from a machine like this one${newest}.`;
 }
 
@@ -245,10 +273,12 @@ export function describeShift(shift: CommonModeShift): string {
 }
 
 /** What each verdict means, in words (report.html shows verdicts as words, and needs no emoji font). */
-export const VERDICT_MEANINGS = 'unchanged: within the tolerance (improved: better beyond it) · within tolerance (its change): significantly worse, but by less than the tolerance · inconclusive: the noise is too large to tell at this tolerance · regressed: worse beyond the tolerance, and significant · not compared: a side has no value';
+export const VERDICT_MEANINGS =
+  'unchanged: within the tolerance (improved: better beyond it) · within tolerance (its change): significantly worse, but by less than the tolerance · inconclusive: the noise is too large to tell at this tolerance · regressed: worse beyond the tolerance, and significant · not compared: a side has no value';
 
 /** The legend under every comparison table of report.md. */
-export const VERDICT_LEGEND = '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ✅ within tolerance (its change): significantly worse, but by less than the tolerance · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
+export const VERDICT_LEGEND =
+  '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ✅ within tolerance (its change): significantly worse, but by less than the tolerance · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
 
 /** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
 export function listIds(ids: readonly string[], max = 20, quote = '`'): string {
@@ -261,9 +291,14 @@ export function mergeNotes(result: RunResult, quote = '`'): string[] {
   const merge = result.merge;
   if (merge === undefined) return [];
   const notes: string[] = [];
-  if (merge.missingShards.length > 0) notes.push(`${merge.missingShards.length === 1 ? 'Shard' : 'Shards'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
-  if (merge.missingCases.length > 0) notes.push(`${plural(merge.missingCases.length, 'planned case is', 'planned cases are')} missing: ${listIds(merge.missingCases, 20, quote)}.`);
-  if (merge.duplicateCases.length > 0) notes.push(`${plural(merge.duplicateCases.length, 'case')} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`);
+  if (merge.missingShards.length > 0)
+    notes.push(`${merge.missingShards.length === 1 ? 'Shard' : 'Shards'} ${merge.missingShards.join(', ')} sent no results; this run is incomplete.`);
+  if (merge.missingCases.length > 0)
+    notes.push(`${plural(merge.missingCases.length, 'planned case is', 'planned cases are')} missing: ${listIds(merge.missingCases, 20, quote)}.`);
+  if (merge.duplicateCases.length > 0)
+    notes.push(
+      `${plural(merge.duplicateCases.length, 'case')} came from more than one file (the first copy is shown): ${listIds(merge.duplicateCases, 20, quote)}.`,
+    );
   return notes;
 }
 
@@ -274,7 +309,7 @@ export function formatDip(dip: Dip): string {
 
 /** The heading of the deepest-dip column, and what it means. */
 export const DIP_HEADING = 'deepest interim dip';
-export const DIP_MEANING = "the lowest interim result (interval:) against the mean of its run, over all runs";
+export const DIP_MEANING = 'the lowest interim result (interval:) against the mean of its run, over all runs';
 
 /** What a latency-under-load table shows, flent-style. */
 export const UNDER_LOAD_MEANING =

@@ -69,7 +69,20 @@ function yGrid(scale: { top: number; step: number }, left: number, right: number
 const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'down', 'cross', 'x', 'star'] as const;
 type Marker = (typeof MARKERS)[number];
 
-const CROSS = [[-0.35, -1.1], [0.35, -1.1], [0.35, -0.35], [1.1, -0.35], [1.1, 0.35], [0.35, 0.35], [0.35, 1.1], [-0.35, 1.1], [-0.35, 0.35], [-1.1, 0.35], [-1.1, -0.35], [-0.35, -0.35]] as const;
+const CROSS = [
+  [-0.35, -1.1],
+  [0.35, -1.1],
+  [0.35, -0.35],
+  [1.1, -0.35],
+  [1.1, 0.35],
+  [0.35, 0.35],
+  [0.35, 1.1],
+  [-0.35, 1.1],
+  [-0.35, 0.35],
+  [-1.1, 0.35],
+  [-1.1, -0.35],
+  [-0.35, -0.35],
+] as const;
 
 /** A marker of `shape` centred on (x, y), `r` its radius, with `attributes` (class, fill, stroke) and a tooltip. */
 function marker(shape: Marker, x: number, y: number, r: number, attributes: string, title: string): string {
@@ -77,13 +90,36 @@ function marker(shape: Marker, x: number, y: number, r: number, attributes: stri
   if (shape === 'circle') return `<circle data-marker="circle" cx="${round(x)}" cy="${round(y)}" r="${r}" ${attributes}>${tip}</circle>`;
   const at = (points: readonly (readonly [number, number])[]): string => `M${points.map(([dx, dy]) => `${round(x + dx * r)},${round(y + dy * r)}`).join('L')}Z`;
   const d = {
-    square: at([[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]]),
-    triangle: at([[0, -1.2], [1.1, 0.8], [-1.1, 0.8]]),
-    diamond: at([[0, -1.25], [1.25, 0], [0, 1.25], [-1.25, 0]]),
-    down: at([[0, 1.2], [1.1, -0.8], [-1.1, -0.8]]),
+    square: at([
+      [-0.9, -0.9],
+      [0.9, -0.9],
+      [0.9, 0.9],
+      [-0.9, 0.9],
+    ]),
+    triangle: at([
+      [0, -1.2],
+      [1.1, 0.8],
+      [-1.1, 0.8],
+    ]),
+    diamond: at([
+      [0, -1.25],
+      [1.25, 0],
+      [0, 1.25],
+      [-1.25, 0],
+    ]),
+    down: at([
+      [0, 1.2],
+      [1.1, -0.8],
+      [-1.1, -0.8],
+    ]),
     cross: at(CROSS),
     x: at(CROSS.map(([dx, dy]) => [(dx - dy) * Math.SQRT1_2, (dx + dy) * Math.SQRT1_2] as const)),
-    star: at(Array.from({ length: 10 }, (_, k) => [Math.sin((k * Math.PI) / 5) * (k % 2 === 0 ? 1.35 : 0.6), -Math.cos((k * Math.PI) / 5) * (k % 2 === 0 ? 1.35 : 0.6)] as const)),
+    star: at(
+      Array.from(
+        { length: 10 },
+        (_, k) => [Math.sin((k * Math.PI) / 5) * (k % 2 === 0 ? 1.35 : 0.6), -Math.cos((k * Math.PI) / 5) * (k % 2 === 0 ? 1.35 : 0.6)] as const,
+      ),
+    ),
   }[shape];
   return `<path data-marker="${shape}" d="${d}" ${attributes}>${tip}</path>`;
 }
@@ -143,11 +179,17 @@ export function renderSweepSvg(chart: SweepChart): string {
   const column = Math.min(width - 16, sample + Math.max(...chart.series.map((s) => textWidth(label(s), font))) + 16);
   const columns = Math.max(1, Math.floor((width - 16) / column));
   const legend = chart.series.map((s) => wrapText(label(s), column - sample - 15, font));
-  const rows = Array.from({ length: Math.ceil(legend.length / columns) }, (_, r) => Math.max(...legend.slice(r * columns, (r + 1) * columns).map((l) => l.length)));
+  const rows = Array.from({ length: Math.ceil(legend.length / columns) }, (_, r) =>
+    Math.max(...legend.slice(r * columns, (r + 1) * columns).map((l) => l.length)),
+  );
   const rowTop = (r: number): number => margin.top + plotHeight + margin.bottom + 6 + rows.slice(0, r).reduce((sum, n) => sum + n * 14 + 4, 0);
   const legendHeight = rowTop(rows.length) - rowTop(0);
   const notes = [
-    ...(sets.length === 0 ? [] : [`${sets.map((s) => `${s.length} lines coincide (within 1%): ${s.map((i) => label(chart.series[i] ?? chart.series[0]!)).join(', ')}`).join('; ')}; their markers tell them apart`]),
+    ...(sets.length === 0
+      ? []
+      : [
+          `${sets.map((s) => `${s.length} lines coincide (within 1%): ${s.map((i) => label(chart.series[i] ?? chart.series[0]!)).join(', ')}`).join('; ')}; their markers tell them apart`,
+        ]),
     ...(chart.series.some((s) => s.points.some((p) => p.failed)) ? ['a red ring marks a case that failed (a threshold or a regression)'] : []),
   ];
   const note = notes.length === 0 ? [] : wrapText(notes.join('; '), width - 16, font);
@@ -162,10 +204,14 @@ export function renderSweepSvg(chart: SweepChart): string {
   const parts = yGrid(scale, margin.left, margin.left + plotWidth, (tick) => yAt(tick * unit.factor));
   const axisName = sweepAxisName(chart);
   for (const x of chart.xValues) {
-    parts.push(`<text class="tick" data-x="${x}" x="${round(xAt(x))}" y="${margin.top + plotHeight + 19}" text-anchor="middle">${escapeHtml(sweepXLabel(chart, x))}</text>`);
+    parts.push(
+      `<text class="tick" data-x="${x}" x="${round(xAt(x))}" y="${margin.top + plotHeight + 19}" text-anchor="middle">${escapeHtml(sweepXLabel(chart, x))}</text>`,
+    );
   }
   parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 40}" text-anchor="middle">${escapeHtml(axisName)}</text>`);
-  parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`);
+  parts.push(
+    `<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`,
+  );
   // thresholds: a dashed line at the limit, its expression above the line's right end, else just below it (at the top
   // of the axis), else the nearest free row inside the plot, so that labels of close limits never overlap
   // and never on a case's marker or error bar under the label (a failed case's red ring most of all)
@@ -187,7 +233,9 @@ export function renderSweepSvg(chart: SweepChart): string {
     const text = `${l.expression}${applies(l)}`;
     const labelY = freeRow(y, text);
     labelRows.push(labelY);
-    parts.push(`<g class="threshold" data-limit="${l.limit}"><line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}" stroke="${FAIL}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="threshold" x="${margin.left + plotWidth - 4}" y="${round(labelY)}" text-anchor="end">${escapeHtml(text)}</text><title>${escapeHtml(`threshold ${chart.metric} ${text}`)}</title></g>`);
+    parts.push(
+      `<g class="threshold" data-limit="${l.limit}"><line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}" stroke="${FAIL}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="threshold" x="${margin.left + plotWidth - 4}" y="${round(labelY)}" text-anchor="end">${escapeHtml(text)}</text><title>${escapeHtml(`threshold ${chart.metric} ${text}`)}</title></g>`,
+    );
   }
   aboveLines.forEach((line, i) => parts.push(`<text class="threshold above" x="8" y="${14 + i * 14}">${escapeHtml(line)}</text>`));
   chart.series.forEach((series, i) => {
@@ -279,7 +327,9 @@ export function renderLatencySvg(rows: readonly LatencyRow[], columns: readonly 
   const font = 11;
   const cut = (text: string): string => (text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text);
   const count = Math.max(columns.length, ...measured.map((row) => row.cells.length));
-  const widths = Array.from({ length: count }, (_, i) => Math.max(textWidth(cut(columns[i] ?? ''), font, true), ...measured.map((row) => textWidth(cut(row.cells[i] ?? ''), font, true))));
+  const widths = Array.from({ length: count }, (_, i) =>
+    Math.max(textWidth(cut(columns[i] ?? ''), font, true), ...measured.map((row) => textWidth(cut(row.cells[i] ?? ''), font, true))),
+  );
   const starts = widths.map((_, i) => 8 + widths.slice(0, i).reduce((sum, w) => sum + w + 14, 0));
   const rowHeight = 22;
   const margin = { left: Math.max(120, (starts.at(-1) ?? 0) + (widths.at(-1) ?? 0) + 10), right: 70, top: 30, bottom: 34 };
@@ -306,7 +356,9 @@ export function renderLatencySvg(rows: readonly LatencyRow[], columns: readonly 
     const y = margin.top + i * rowHeight;
     const failed = row.case.status !== 'pass';
     const label = row.cells.map((cell, c) => (columns[c] === undefined ? cell : `${columns[c]}=${cell}`)).join(' ');
-    const cells = row.cells.map((cell, c) => `<text class="tick cell${failed ? ' failed' : ''}" x="${round(starts[c] ?? 0)}" y="${y + 15}">${escapeHtml(cut(cell))}</text>`);
+    const cells = row.cells.map(
+      (cell, c) => `<text class="tick cell${failed ? ' failed' : ''}" x="${round(starts[c] ?? 0)}" y="${y + 15}">${escapeHtml(cut(cell))}</text>`,
+    );
     parts.push(`<g class="label"><title>${escapeHtml(label)}</title>${cells.join('')}</g>`);
     for (const p of PERCENTILES) {
       const value = row.case.metrics[p.metric];
@@ -372,16 +424,21 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
     parts.push(`<text class="tick" x="${x}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${formatSignificant(i * xStep)}</text>`);
   }
   parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle">time from the run's start (s)</text>`);
-  parts.push(`<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${series.metric} (${unit.label})`)}</text>`);
+  parts.push(
+    `<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${series.metric} (${unit.label})`)}</text>`,
+  );
   lines.forEach(({ line, css }, i) => parts.push(`<text class="${css}" x="8" y="${18 + i * 16}">${escapeHtml(line)}</text>`));
   series.runs.forEach(({ run, points }, i) => {
     const color = PALETTE[i % PALETTE.length] ?? '#000';
     const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length] ?? '';
-    const stroke = (strokeWidth: number): string => `fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
+    const stroke = (strokeWidth: number): string =>
+      `fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
     const [only] = points;
     if (points.length === 1 && only !== undefined) {
       const text = `run ${run}: ${formatNumber(only.value / unit.factor)} ${unit.label} at ${formatSignificant(only.t)} s`;
-      parts.push(`<circle class="marker" data-run="${run}" cx="${round(xAt(only.t))}" cy="${round(yAt(only.value))}" r="4" fill="${color}"><title>${escapeHtml(text)}</title></circle>`);
+      parts.push(
+        `<circle class="marker" data-run="${run}" cx="${round(xAt(only.t))}" cy="${round(yAt(only.value))}" r="4" fill="${color}"><title>${escapeHtml(text)}</title></circle>`,
+      );
     } else if (points.length > 1) {
       const coordinates = points.map((p) => `${round(xAt(p.t))},${round(yAt(p.value))}`).join(' ');
       parts.push(`<polyline class="series" data-run="${run}" ${stroke(1.5)} points="${coordinates}"><title>run ${run}</title></polyline>`);
@@ -393,7 +450,9 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
   });
   if (dip !== undefined) {
     const text = `deepest dip ${formatDip(dip)}: ${formatNumber(dip.value / unit.factor)} ${unit.label} against a mean of ${formatNumber(dip.mean / unit.factor)} ${unit.label}`;
-    parts.push(`<circle class="dip" data-run="${dip.run}" cx="${round(xAt(dip.t))}" cy="${round(yAt(dip.value))}" r="6" fill="none" stroke="${FAIL}" stroke-width="2"><title>${escapeHtml(text)}</title></circle>`);
+    parts.push(
+      `<circle class="dip" data-run="${dip.run}" cx="${round(xAt(dip.t))}" cy="${round(yAt(dip.value))}" r="6" fill="none" stroke="${FAIL}" stroke-width="2"><title>${escapeHtml(text)}</title></circle>`,
+    );
   }
   const title = `${heading.name}: ${heading.detail}`;
   return `<svg class="chart" data-chart="series" data-metric="${series.metric}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;

@@ -4,7 +4,16 @@ import type { ParamName } from '../model/suite-types.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 import { paramLabel, paramText, primaryMetric, type GroupView, type SweptName } from './group-view.js';
 
-const SIZE_AXES: readonly ParamName[] = ['send_size', 'recv_size', 'request_size', 'response_size', 'socket_buffer', 'local_buffer', 'remote_buffer', 'streams'];
+const SIZE_AXES: readonly ParamName[] = [
+  'send_size',
+  'recv_size',
+  'request_size',
+  'response_size',
+  'socket_buffer',
+  'local_buffer',
+  'remote_buffer',
+  'streams',
+];
 
 /** A place on a sweep chart's x axis: a size, or `default` (netperf's own, the case leaves the size unset), drawn first. */
 export type SweepX = number | 'default';
@@ -115,7 +124,12 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
     for (const c of measured) {
       const label = others.map((p) => paramLabel(c, p)).join(',');
       const spread = c.spread[metric];
-      const point: SweepPoint = { x: sweepX(c, axis) ?? 'default', y: c.metrics[metric] ?? 0, failed: c.status !== 'pass', ...(spread === undefined ? {} : { low: spread.min, high: spread.max }) };
+      const point: SweepPoint = {
+        x: sweepX(c, axis) ?? 'default',
+        y: c.metrics[metric] ?? 0,
+        failed: c.status !== 'pass',
+        ...(spread === undefined ? {} : { low: spread.min, high: spread.max }),
+      };
       byLabel.set(label, [...(byLabel.get(label) ?? []), { point, case: c }]);
     }
     const kept = [...byLabel].slice(0, maxSeries);

@@ -15,10 +15,13 @@ const renderJson: Render = (result) => `${JSON.stringify(result, null, 2)}\n`;
 export const REPORTERS = {
   json: { file: 'results.json', load: () => Promise.resolve(renderJson) },
   junit: { file: 'junit.xml', load: async (): Promise<Render> => (await import('./render-junit.js')).renderJunit },
-  markdown: { file: 'report.md', load: async (): Promise<Render> => {
-    const { renderMarkdown } = await import('./render-markdown.js');
-    return (result) => renderMarkdown(result);
-  } },
+  markdown: {
+    file: 'report.md',
+    load: async (): Promise<Render> => {
+      const { renderMarkdown } = await import('./render-markdown.js');
+      return (result) => renderMarkdown(result);
+    },
+  },
   html: { file: 'report.html', load: async (): Promise<Render> => (await import('./render-html.js')).renderHtml },
 } as const;
 

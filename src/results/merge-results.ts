@@ -68,8 +68,17 @@ function joinComparisons(results: readonly RunResult[], measured: ReadonlySet<st
   const unique = <T>(items: readonly T[], key: (item: T) => string): T[] => [...new Map(items.map((item) => [key(item), item])).values()];
   return {
     ...first,
-    environmentDifferences: unique(comparisons.flatMap((c) => c.environmentDifferences), (d) => `${d.field}\0${d.baseline}\0${d.current}`),
-    missingCases: unique(comparisons.flatMap((c) => c.missingCases), (id) => id).filter((id) => !measured.has(id)),
-    newCases: unique(comparisons.flatMap((c) => c.newCases), (id) => id),
+    environmentDifferences: unique(
+      comparisons.flatMap((c) => c.environmentDifferences),
+      (d) => `${d.field}\0${d.baseline}\0${d.current}`,
+    ),
+    missingCases: unique(
+      comparisons.flatMap((c) => c.missingCases),
+      (id) => id,
+    ).filter((id) => !measured.has(id)),
+    newCases: unique(
+      comparisons.flatMap((c) => c.newCases),
+      (id) => id,
+    ),
   };
 }

@@ -14,7 +14,10 @@ function nearbyFile(absolute: string, written: string): string {
   const isFile = (candidate: string): boolean => existsSync(candidate) && statSync(candidate).isFile();
   const closest = (dir: string, name: string): string | undefined => {
     try {
-      return closestMatch(name, readdirSync(dir).filter((entry) => entry !== name));
+      return closestMatch(
+        name,
+        readdirSync(dir).filter((entry) => entry !== name),
+      );
     } catch {
       return undefined;
     }
@@ -23,7 +26,8 @@ function nearbyFile(absolute: string, written: string): string {
   if (inDir !== undefined && isFile(path.join(path.dirname(absolute), inDir))) return ` (did you mean ${path.join(path.dirname(written), inDir)}?)`;
   const parent = path.dirname(absolute);
   const dir = existsSync(parent) ? undefined : closest(path.dirname(parent), path.basename(parent));
-  if (dir !== undefined && isFile(path.join(path.dirname(parent), dir, path.basename(absolute)))) return ` (did you mean ${path.join(path.dirname(path.dirname(written)), dir, path.basename(written))}?)`;
+  if (dir !== undefined && isFile(path.join(path.dirname(parent), dir, path.basename(absolute))))
+    return ` (did you mean ${path.join(path.dirname(path.dirname(written)), dir, path.basename(written))}?)`;
   return '';
 }
 
@@ -43,7 +47,9 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
     }
     if (statSync(absolute).isDirectory()) {
       const inside = path.join(file, 'results.json');
-      problems.push(`${role}${file} is a directory; pass the results.json in it${existsSync(path.join(absolute, 'results.json')) ? ` (${inside})` : ', written by perfsuite run'}`);
+      problems.push(
+        `${role}${file} is a directory; pass the results.json in it${existsSync(path.join(absolute, 'results.json')) ? ` (${inside})` : ', written by perfsuite run'}`,
+      );
       continue;
     }
     let data: unknown;
@@ -56,12 +62,16 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
     data = withJournal(data, absolute);
     const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
     if (version !== 1 && version !== RESULTS_SCHEMA_VERSION) {
-      problems.push(`${role}${file}: schemaVersion is ${JSON.stringify(version)}, this perfsuite reads 1 and ${RESULTS_SCHEMA_VERSION}; render it with the perfsuite version that wrote it`);
+      problems.push(
+        `${role}${file}: schemaVersion is ${JSON.stringify(version)}, this perfsuite reads 1 and ${RESULTS_SCHEMA_VERSION}; render it with the perfsuite version that wrote it`,
+      );
       continue;
     }
     if (!validate(data)) {
       const first = validate.errors?.[0];
-      problems.push(`${role}${file}: not a perfsuite results file: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'} (schemas/results.schema.json)`);
+      problems.push(
+        `${role}${file}: not a perfsuite results file: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'} (schemas/results.schema.json)`,
+      );
       continue;
     }
     const completed = withParsedThresholds(upgradeVersion1(data));
@@ -74,7 +84,12 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
 
 /** Why a run that did not complete can be neither a baseline nor a history entry, and what to pass instead. */
 function unfinishedRun(state: Exclude<RunResult['state'], 'complete'>): string {
-  const what = state === 'running' ? "has not finished (its state is still 'running': it was killed, or is still going)" : state === 'crashed' ? "crashed (state 'crashed')" : "was interrupted (state 'interrupted')";
+  const what =
+    state === 'running'
+      ? "has not finished (its state is still 'running': it was killed, or is still going)"
+      : state === 'crashed'
+        ? "crashed (state 'crashed')"
+        : "was interrupted (state 'interrupted')";
   return `is from a run that ${what}; only a complete run can be a baseline or go into a history (its missing cases would look like changes): pass the results.json of a run that completed, or run it again`;
 }
 
@@ -125,7 +140,10 @@ function withParsedThresholds(result: RunResult): RunResult | string {
     problem ??= `case ${c.id}: threshold ${t.metric}: '${t.expression}' cannot be read (${parsed?.ok === false ? parsed.message : 'unknown metric'}); was the file edited by hand?`;
     return t;
   };
-  const completed = { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => complete(c, t)) })) })) };
+  const completed = {
+    ...result,
+    suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => complete(c, t)) })) })),
+  };
   return problem ?? completed;
 }
 
@@ -183,7 +201,9 @@ function upgradeVersion1(result: RunResult): RunResult {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     suites: result.suites.map((suite) => ({
       ...suite,
-      cases: suite.cases.map((c) => (c.regressions === undefined ? c : { ...c, regressions: (c.regressions as readonly (RegressionOutcome | RegressionOutcomeV1)[]).map(upgrade) })),
+      cases: suite.cases.map((c) =>
+        c.regressions === undefined ? c : { ...c, regressions: (c.regressions as readonly (RegressionOutcome | RegressionOutcomeV1)[]).map(upgrade) },
+      ),
     })),
   };
 }

@@ -47,11 +47,18 @@ export function nothingComparedOf(result: RunResult): NothingCompared[] {
   const found: NothingCompared[] = [];
   // suites with no regression: entry judge nothing by design: that is said beside the comparison, not failed
   if (firstTolerance === undefined) return [];
-  const check = (source: 'baseline' | 'history', against: string, describe: (entries: readonly RegressionOutcome[]) => string, bootstrap?: (entries: readonly RegressionOutcome[]) => string | undefined): void => {
+  const check = (
+    source: 'baseline' | 'history',
+    against: string,
+    describe: (entries: readonly RegressionOutcome[]) => string,
+    bootstrap?: (entries: readonly RegressionOutcome[]) => string | undefined,
+  ): void => {
     const entries = measured.flatMap((c) => (c.regressions ?? []).filter((r) => r.source === source));
     if (entries.some((r) => r.verdict !== 'not-compared')) return;
     const young = bootstrap?.(entries);
-    found.push(young === undefined ? { source, against, reason: describe(entries), ...at, warnOnly } : { source, against, reason: young, ...at, warnOnly: true });
+    found.push(
+      young === undefined ? { source, against, reason: describe(entries), ...at, warnOnly } : { source, against, reason: young, ...at, warnOnly: true },
+    );
   };
   const comparison = result.comparison;
   if (comparison !== undefined) {
@@ -69,8 +76,15 @@ export function nothingComparedOf(result: RunResult): NothingCompared[] {
     const autoMetrics = new Set(measured.flatMap((c) => (c.regression ?? []).filter((t) => t.auto === true).map((t) => `${c.id} ${t.metric}`)));
     const young = (entries: readonly RegressionOutcome[]): string | undefined => {
       // entries with this case there are, but too few: a renamed case (none at all) still fails
-      const learning = entries.filter((r) => r.learnedTolerance === undefined && (r.historyEntries ?? 0) > 0 && measured.some((c) => c.regressions?.includes(r) === true && autoMetrics.has(`${c.id} ${r.metric}`)));
-      return history.entries > 0 && learning.length === entries.length && entries.length > 0 ? `${learning[0]?.note ?? 'regression: auto has too few history entries to learn from'}; until then the run is judged on thresholds only` : undefined;
+      const learning = entries.filter(
+        (r) =>
+          r.learnedTolerance === undefined &&
+          (r.historyEntries ?? 0) > 0 &&
+          measured.some((c) => c.regressions?.includes(r) === true && autoMetrics.has(`${c.id} ${r.metric}`)),
+      );
+      return history.entries > 0 && learning.length === entries.length && entries.length > 0
+        ? `${learning[0]?.note ?? 'regression: auto has too few history entries to learn from'}; until then the run is judged on thresholds only`
+        : undefined;
     };
     check(
       'history',
@@ -118,7 +132,14 @@ export function verdictOf(result: RunResult): Verdict {
   // an interrupted run passed only the cases it finished: never "all passed"; a run that compared nothing passed only
   // its thresholds
   const thresholdsOnly = (n: number): string => (nothingCompared.length === 0 ? '' : n === 1 ? ' its thresholds' : ' their thresholds');
-  if (parts.length === 0 && result.state === 'complete') parts.push(counts.total === 0 ? 'no case was run' : counts.total === 1 ? `1 case passed${thresholdsOnly(1)}` : `all ${counts.total} cases passed${thresholdsOnly(counts.total)}`);
+  if (parts.length === 0 && result.state === 'complete')
+    parts.push(
+      counts.total === 0
+        ? 'no case was run'
+        : counts.total === 1
+          ? `1 case passed${thresholdsOnly(1)}`
+          : `all ${counts.total} cases passed${thresholdsOnly(counts.total)}`,
+    );
   else if (counts.pass > 0 && missed + regressed + undecided + counts.error === 0) parts.unshift(`${of(counts.pass)} passed${thresholdsOnly(counts.pass)}`);
   // the gate that judged nothing leads: it is why a run whose every case passed still fails
   parts.unshift(...nothingCompared.map((n) => `nothing compared against the ${n.source} ${n.against}${n.warnOnly ? ' (--missing-baseline warn)' : ''}`));

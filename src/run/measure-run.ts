@@ -57,14 +57,19 @@ export function startProgress(planned: PlannedCase, now: number): CaseProgress {
   return { planned, started: now, runs: [], rounds: [], widths: [], series: [], retries: 0, retryReasons: [], invocations: [] };
 }
 
-export type RunAttempt = { readonly kind: 'measured'; readonly metrics: RunMetrics } | { readonly kind: 'failed'; readonly failure: RunFailure } | { readonly kind: 'interrupted' };
+export type RunAttempt =
+  { readonly kind: 'measured'; readonly metrics: RunMetrics } | { readonly kind: 'failed'; readonly failure: RunFailure } | { readonly kind: 'interrupted' };
 
 /**
  * One run of a case: acquires its server, starts its `load:` streams and then all its streams at once (the measured
  * ones wait LOAD_LEAD_SECONDS inside netperf, `-s`), parses them; an infrastructure failure is retried (after
  * recovering the server) while the case has retries left. A warm-up run is measured but not kept.
  */
-export async function measureRun(progress: CaseProgress, options: RunCasesOptions, run: { readonly keep: boolean; readonly round?: number }): Promise<RunAttempt> {
+export async function measureRun(
+  progress: CaseProgress,
+  options: RunCasesOptions,
+  run: { readonly keep: boolean; readonly round?: number },
+): Promise<RunAttempt> {
   const { planned } = progress;
   const { params } = planned.case;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
@@ -93,7 +98,12 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
     progress.invocations = [...outcomes.map((outcome) => invocation(recorded, outcome)), ...loadOutcomes.map((outcome) => invocation(recordedLoad, outcome))];
     const where = formatHostPort(target.host, target.port);
     const parsed = outcomes.map((outcome) =>
-      parseNetperfRun(outcome, { test: params.test as TestName, keys, target: where, ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }) }),
+      parseNetperfRun(outcome, {
+        test: params.test as TestName,
+        keys,
+        target: where,
+        ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }),
+      }),
     );
     const loadParsed = planned.load === undefined ? [] : parseLoad(loadOutcomes, planned.load.test, keysOf(recordedLoad), params.congestion_control, where);
     const failed = parsed.find((p) => p.kind === 'error') ?? loadParsed.find((p) => p.kind === 'error');
@@ -118,7 +128,13 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
       progress.runs.push(metrics);
       if (run.round !== undefined) progress.rounds.push(run.round);
       for (const p of measured) if (p.confidenceWidthPercent !== undefined) progress.widths.push(p.confidenceWidthPercent);
-      if (params.interval !== undefined) progress.series.push(combineSeries(measured.map((p) => p.series ?? []), params.interval));
+      if (params.interval !== undefined)
+        progress.series.push(
+          combineSeries(
+            measured.map((p) => p.series ?? []),
+            params.interval,
+          ),
+        );
     }
     return { kind: 'measured', metrics };
   }
@@ -128,12 +144,24 @@ export async function measureRun(progress: CaseProgress, options: RunCasesOption
  * The load streams of one run, parsed like any netperf run; a failure says it was a load stream's, keeping the kind
  * (a netserver that died is retried as such).
  */
-function parseLoad(outcomes: readonly ProcessOutcome[], test: TestName, keys: readonly string[], congestionControl: string | undefined, target: string): ParsedRun[] {
+function parseLoad(
+  outcomes: readonly ProcessOutcome[],
+  test: TestName,
+  keys: readonly string[],
+  congestionControl: string | undefined,
+  target: string,
+): ParsedRun[] {
   const tcp = TEST_TYPES[test].protocol === 'tcp';
   return outcomes.map((outcome, i): ParsedRun => {
     const parsed = parseNetperfRun(outcome, { test, keys, target, ...defined({ congestionControl: tcp ? congestionControl : undefined }) });
     if (parsed.kind === 'measured') return parsed;
-    return { kind: 'error', failure: { kind: parsed.failure.kind, message: `load stream ${i + 1} of ${outcomes.length} (${test}) failed, so this run was not under the load it asks for: ${parsed.failure.message}` } };
+    return {
+      kind: 'error',
+      failure: {
+        kind: parsed.failure.kind,
+        message: `load stream ${i + 1} of ${outcomes.length} (${test}) failed, so this run was not under the load it asks for: ${parsed.failure.message}`,
+      },
+    };
   });
 }
 
@@ -175,7 +203,13 @@ export function caseIdentity(planned: PlannedCase): Pick<CaseResult, 'id' | 'gro
 
 /** The group's `regression:` tolerances as results.json keeps them. */
 export function tolerancesOf(planned: PlannedCase): RegressionTolerance[] {
-  return planned.case.regression.map((r) => ({ metric: r.metric, tolerancePercent: r.tolerancePercent, ...(r.auto === true ? { auto: true } : {}), file: r.loc.file, line: r.loc.line }));
+  return planned.case.regression.map((r) => ({
+    metric: r.metric,
+    tolerancePercent: r.tolerancePercent,
+    ...(r.auto === true ? { auto: true } : {}),
+    file: r.loc.file,
+    line: r.loc.line,
+  }));
 }
 
 /** The keyval selectors an argv asks netperf for (`-- -k A,B`): the ones the parser must get back. */

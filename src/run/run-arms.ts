@@ -18,7 +18,11 @@ import { plural } from '../model/words.js';
  * inconclusive), or at `repeat.max`. A run that fails after its retries drops that round from the pairs; an arm that
  * fails for a reason retrying cannot fix stops being measured.
  */
-export async function runArms(unit: readonly PlannedCase[], options: RunCasesOptions, random: () => number): Promise<{ readonly results: CaseResult[]; readonly interrupted: boolean }> {
+export async function runArms(
+  unit: readonly PlannedCase[],
+  options: RunCasesOptions,
+  random: () => number,
+): Promise<{ readonly results: CaseResult[]; readonly interrupted: boolean }> {
   const arms = unit.map((planned) => startProgress(planned, options.now()));
   const control = arms.find((arm) => arm.planned.case.arm?.role === 'control');
   const { min, max } = roundsOf(unit);
@@ -52,14 +56,23 @@ export async function runArms(unit: readonly PlannedCase[], options: RunCasesOpt
     if (control === undefined || control.error !== undefined) break;
     if (round >= min && decided(judgeUnit(arms, control, options, { min, max }, options.now()))) break;
   }
-  return { results: control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, { min, max }, options.now()), interrupted: false };
+  return {
+    results: control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, { min, max }, options.now()),
+    interrupted: false,
+  };
 }
 
 /**
  * A unit stopped after `rounds` whole rounds: each arm that measured a run keeps it; candidates are judged on the pairs
  * if they reach the paired test's minimum, else their comparisons are inconclusive, naming the interruption.
  */
-function interruptedUnit(arms: readonly CaseProgress[], control: CaseProgress | undefined, options: RunCasesOptions, range: { min: number; max: number }, rounds: number): { results: CaseResult[]; interrupted: true } {
+function interruptedUnit(
+  arms: readonly CaseProgress[],
+  control: CaseProgress | undefined,
+  options: RunCasesOptions,
+  range: { min: number; max: number },
+  rounds: number,
+): { results: CaseResult[]; interrupted: true } {
   const now = options.now();
   const measured = arms.filter((arm) => arm.runs.length > 0);
   if (measured.length === 0) return { results: [], interrupted: true };
@@ -87,14 +100,25 @@ function decided(results: readonly CaseResult[]): boolean {
 }
 
 /** Every arm's result, each candidate judged against the control on its per-round pairs. */
-function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options: RunCasesOptions, rounds: { min: number; max: number }, now: number, interruptedAfter?: number): CaseResult[] {
+function judgeUnit(
+  arms: readonly CaseProgress[],
+  control: CaseProgress,
+  options: RunCasesOptions,
+  rounds: { min: number; max: number },
+  now: number,
+  interruptedAfter?: number,
+): CaseResult[] {
   const controlResult = finishCase(control, now);
   return arms.map((arm) => {
     if (arm === control) return controlResult;
     const result = finishCase(arm, now);
     if (result.status === 'error') return result;
     if (controlResult.status === 'error') {
-      return { ...result, status: 'error', error: { kind: 'control-failed', message: `its control ${controlResult.id} could not be measured: ${controlResult.error?.message ?? 'no runs'}` } };
+      return {
+        ...result,
+        status: 'error',
+        error: { kind: 'control-failed', message: `its control ${controlResult.id} could not be measured: ${controlResult.error?.message ?? 'no runs'}` },
+      };
     }
     const paired = Math.min(result.rounds?.length ?? 0, controlResult.rounds?.length ?? 0);
     const regressions = judgeAgainstControl(controlResult, result, { rounds, ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}) });
@@ -109,7 +133,10 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
         ...result,
         regressions,
         status: 'error',
-        error: { kind: 'too-few-rounds', message: `only ${plural(pairs, 'round')} measured both this case and its control ${controlResult.id}, and the paired test needs ${MIN_COMPARE_ROUNDS}; the failed runs' netperf output is in junit.xml (system-out) and results.json: fix the arm, or raise repeat max so more rounds remain` },
+        error: {
+          kind: 'too-few-rounds',
+          message: `only ${plural(pairs, 'round')} measured both this case and its control ${controlResult.id}, and the paired test needs ${MIN_COMPARE_ROUNDS}; the failed runs' netperf output is in junit.xml (system-out) and results.json: fix the arm, or raise repeat max so more rounds remain`,
+        },
       };
     }
     const judged = { ...result, regressions };
@@ -121,6 +148,8 @@ function judgeUnit(arms: readonly CaseProgress[], control: CaseProgress, options
 function interruptedOutcome(outcome: RegressionOutcome, note: string, failOnInconclusive: boolean): RegressionOutcome {
   if (outcome.verdict === 'not-compared') return outcome;
   // bounds and an improvement claim belong to a decided comparison: an interrupted one keeps its estimate only
-  const rest = Object.fromEntries(Object.entries(outcome).filter(([key]) => !['lower', 'upper', 'improved', 'sampleNeeded'].includes(key))) as RegressionOutcome;
+  const rest = Object.fromEntries(
+    Object.entries(outcome).filter(([key]) => !['lower', 'upper', 'improved', 'sampleNeeded'].includes(key)),
+  ) as RegressionOutcome;
   return { ...rest, verdict: 'inconclusive', passed: !failOnInconclusive, note };
 }

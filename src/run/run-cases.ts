@@ -20,7 +20,10 @@ export async function runCases(cases: readonly PlannedCase[], options: RunCasesO
     if (first === undefined) continue;
     await options.onCaseStart?.(first, results.length);
     // each unit's order comes from the seed and the control's id alone, so --seed reproduces it whatever ran before
-    const measured = first.case.arm === undefined ? await runCase(first, options) : await runArms(unit, options, createRandom(unitSeed(options.seed ?? 0, first.case.arm.control)));
+    const measured =
+      first.case.arm === undefined
+        ? await runCase(first, options)
+        : await runArms(unit, options, createRandom(unitSeed(options.seed ?? 0, first.case.arm.control)));
     if (measured === 'interrupted') return { results, interrupted: true };
     const unitResults = 'results' in measured ? measured.results : [measured];
     for (const result of unitResults) {
@@ -92,4 +95,3 @@ export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
     netperf: [],
   };
 }
-

@@ -62,7 +62,10 @@ export async function runPlan(plan: Plan & { readonly suites: readonly Pick<Suit
   const snapshot = (state: RunResult['state']): RunResult => {
     // at the end of a run that stopped early, every case it never got to is there as skipped
     const done = new Set(finished.map((c) => c.id));
-    const notRun = state === 'running' || state === 'complete' ? [] : plan.cases.filter((p) => !done.has(p.case.id)).map((p) => notRunResult(p, `the run was ${state} before this case`));
+    const notRun =
+      state === 'running' || state === 'complete'
+        ? []
+        : plan.cases.filter((p) => !done.has(p.case.id)).map((p) => notRunResult(p, `the run was ${state} before this case`));
     const cases = [...finished, ...notRun].sort((a, b) => (planOrder.get(a.id) ?? 0) - (planOrder.get(b.id) ?? 0));
     const result: RunResult = {
       schemaVersion: RESULTS_SCHEMA_VERSION,

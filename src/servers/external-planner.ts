@@ -9,7 +9,13 @@ export const externalPlanner: ServerPlanner<'external'> = {
   hookVariables: [],
   hasNamespace: false,
   plan(suite, name, spec: ServerSpecOf<'external'>): PlannedServer {
-    return { ...plannedBase(suite, name, spec), key: `${suite}/${name}`, host: spec.host, controlPort: spec.control_port ?? NETSERVER_PORT, netserver: undefined };
+    return {
+      ...plannedBase(suite, name, spec),
+      key: `${suite}/${name}`,
+      host: spec.host,
+      controlPort: spec.control_port ?? NETSERVER_PORT,
+      netserver: undefined,
+    };
   },
   ipv6Problem: (name, spec: ServerSpecOf<'external'>) => ipv4HostProblem(name, spec.host),
   provenance: (server) => provenanceOf(server, server.host),

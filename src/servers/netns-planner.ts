@@ -1,6 +1,15 @@
 import { defined } from '../model/defined.js';
 import { NETSERVER_PORT, netserverArgv } from '../netperf/netserver-argv.js';
-import { NETNS_ADDRESS_PLACEHOLDER, NETNS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, type PlannedServer, plannedBase, provenanceOf, type ServerPlanner, type ServerSpecOf } from './server-planner.js';
+import {
+  NETNS_ADDRESS_PLACEHOLDER,
+  NETNS_PLACEHOLDER,
+  PASSPHRASE_PLACEHOLDER,
+  type PlannedServer,
+  plannedBase,
+  provenanceOf,
+  type ServerPlanner,
+  type ServerSpecOf,
+} from './server-planner.js';
 
 /** What a namespace server's hooks get besides every server's variables. */
 const NETNS_VARIABLES = ['PERFSUITE_NETNS', 'PERFSUITE_HOST_IF', 'PERFSUITE_NETNS_IF'] as const;
@@ -21,7 +30,12 @@ export const netnsPlanner: ServerPlanner<'netns'> = {
       key: `${suite}/${name}`,
       host: NETNS_ADDRESS_PLACEHOLDER,
       controlPort: NETSERVER_PORT,
-      netserver: netserverArgv({ prefix: ['ip', 'netns', 'exec', NETNS_PLACEHOLDER], host: NETNS_ADDRESS_PLACEHOLDER, port: NETSERVER_PORT, passphrase: PASSPHRASE_PLACEHOLDER }),
+      netserver: netserverArgv({
+        prefix: ['ip', 'netns', 'exec', NETNS_PLACEHOLDER],
+        host: NETNS_ADDRESS_PLACEHOLDER,
+        port: NETSERVER_PORT,
+        passphrase: PASSPHRASE_PLACEHOLDER,
+      }),
       ...defined({ link: spec.link }),
     };
   },
@@ -31,6 +45,10 @@ export const netnsPlanner: ServerPlanner<'netns'> = {
 };
 
 /** The variables of NETNS_VARIABLES for a namespace and the two ends of its veth pair. */
-export function netnsHookVariables(link: { readonly namespace: string; readonly hostInterface: string; readonly peerInterface: string }): Record<(typeof NETNS_VARIABLES)[number], string> {
+export function netnsHookVariables(link: {
+  readonly namespace: string;
+  readonly hostInterface: string;
+  readonly peerInterface: string;
+}): Record<(typeof NETNS_VARIABLES)[number], string> {
   return { PERFSUITE_NETNS: link.namespace, PERFSUITE_HOST_IF: link.hostInterface, PERFSUITE_NETNS_IF: link.peerInterface };
 }

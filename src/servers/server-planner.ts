@@ -77,7 +77,13 @@ export function ipv4HostProblem(name: string, host: string): string | undefined 
 
 /** The provenance of a server: its type, `host` when it has a real one, its link, and its hooks as written. */
 export function provenanceOf(server: PlannedServer, host: string | undefined): ServerProvenance {
-  const link = server.link === undefined ? undefined : Object.entries(server.link).map(([k, v]) => `${k} ${String(v)}`).join(', ');
-  const commands = (hooks: readonly HookSpec[]): string[] | undefined => (hooks.length === 0 ? undefined : hooks.map((h) => `${h.inNamespace ? '(in namespace) ' : ''}${h.argv.join(' ')}`));
+  const link =
+    server.link === undefined
+      ? undefined
+      : Object.entries(server.link)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ');
+  const commands = (hooks: readonly HookSpec[]): string[] | undefined =>
+    hooks.length === 0 ? undefined : hooks.map((h) => `${h.inNamespace ? '(in namespace) ' : ''}${h.argv.join(' ')}`);
   return { type: server.type, ...defined({ host, link, setup: commands(server.setup), teardown: commands(server.teardown) }) };
 }

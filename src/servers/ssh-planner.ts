@@ -1,6 +1,14 @@
 import { defined } from '../model/defined.js';
 import { NETSERVER_PORT, netserverArgv } from '../netperf/netserver-argv.js';
-import { ipv4HostProblem, PASSPHRASE_PLACEHOLDER, type PlannedServer, plannedBase, provenanceOf, type ServerPlanner, type ServerSpecOf } from './server-planner.js';
+import {
+  ipv4HostProblem,
+  PASSPHRASE_PLACEHOLDER,
+  type PlannedServer,
+  plannedBase,
+  provenanceOf,
+  type ServerPlanner,
+  type ServerSpecOf,
+} from './server-planner.js';
 
 /** `type: ssh`: netserver started on a peer over ssh with a fresh passphrase, stopped by its pid. */
 export const sshPlanner: ServerPlanner<'ssh'> = {

@@ -257,7 +257,8 @@ function changeOf(before: number, after: number, inPoints: boolean): number {
 
 function settingsOf(options: ChangePointOptions): Settings {
   const { minSegment = 3, alpha = 0.001, minChange = 0.05, inPoints = false } = options;
-  if (!(Number.isInteger(minSegment) && minSegment >= 2)) throw new RangeError(`minSegment must be a whole number ≥ 2 (each side needs a variance), not ${minSegment}`);
+  if (!(Number.isInteger(minSegment) && minSegment >= 2))
+    throw new RangeError(`minSegment must be a whole number ≥ 2 (each side needs a variance), not ${minSegment}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must lie between 0 and 1, not ${alpha}`);
   if (!(minChange >= 0 && Number.isFinite(minChange))) throw new RangeError(`minChange must be a finite number ≥ 0, not ${minChange}`);
   return { minSegment, alpha, minChange, inPoints };

@@ -65,7 +65,8 @@ interface Measured {
  */
 export function judgePaired(control: readonly number[], candidate: readonly number[], options: JudgeOptions): ChangeJudgement {
   checkOptions(options);
-  if (control.length !== candidate.length) throw new RangeError(`paired samples differ in length (${control.length} control, ${candidate.length} candidate rounds)`);
+  if (control.length !== candidate.length)
+    throw new RangeError(`paired samples differ in length (${control.length} control, ${candidate.length} candidate rounds)`);
   if (control.length === 0) throw new RangeError('a paired comparison needs at least one round');
   checkValues(control, options);
   checkValues(candidate, options);

@@ -12,7 +12,8 @@ import { binomialUpperTails } from './binomial.js';
  */
 export function sequentialLevels(alpha: number, min: number, max: number): readonly number[] {
   if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), not ${alpha}`);
-  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min)) throw new RangeError(`rounds must be whole numbers with 1 ≤ min ≤ max, not ${min}..${max}`);
+  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min))
+    throw new RangeError(`rounds must be whole numbers with 1 ≤ min ≤ max, not ${min}..${max}`);
   const levels = new Array<number>(max + 1).fill(0);
   // walk[k]: the chance of k worse rounds so far on a path that no earlier look rejected
   let walk = [1];

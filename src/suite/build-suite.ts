@@ -39,7 +39,12 @@ interface BuildContext {
 /** The typed, normalised suite from schema-checked data, with the semantic errors the schema cannot see. */
 export function buildSuite(
   raw: RawObject,
-  options: { readonly file: string; readonly positions: ReadonlyMap<string, NodePosition>; readonly invalidPointers: readonly string[]; readonly paramNames: ReadonlySet<string> },
+  options: {
+    readonly file: string;
+    readonly positions: ReadonlyMap<string, NodePosition>;
+    readonly invalidPointers: readonly string[];
+    readonly paramNames: ReadonlySet<string>;
+  },
 ): { suite: SuiteSpec | undefined; diagnostics: Diagnostic[] } {
   const ctx: BuildContext = { ...options, diagnostics: [] };
   const servers: Record<string, ServerSpec> = { local: { type: 'local' } };
@@ -54,7 +59,10 @@ export function buildSuite(
   }
   const defaults = isValid(ctx, '/defaults') ? buildParams(ctx, (raw['defaults'] as RawObject | undefined) ?? {}, '/defaults') : {};
   // `server:` in defaults: the server of every group that names none and does not sweep server
-  const defaultServer = isValid(ctx, '/defaults') && isObject(raw['defaults']) && typeof raw['defaults']['server'] === 'string' ? { value: raw['defaults']['server'], loc: at(ctx, '/defaults/server') } : undefined;
+  const defaultServer =
+    isValid(ctx, '/defaults') && isObject(raw['defaults']) && typeof raw['defaults']['server'] === 'string'
+      ? { value: raw['defaults']['server'], loc: at(ctx, '/defaults/server') }
+      : undefined;
   if (defaultServer !== undefined && !Object.hasOwn(servers, defaultServer.value) && !rejectedServers.has(defaultServer.value)) {
     ctx.diagnostics.push({
       loc: defaultServer.loc,
@@ -82,12 +90,17 @@ export function buildSuite(
     const group = buildGroup(ctx, rawGroup, pointer, defaultServer);
     const serverAxis = group.matrix?.axes.find((a) => a.name === 'server');
     if (serverAxis !== undefined && rawGroup['server'] !== undefined) {
-      ctx.diagnostics.push({ loc: group.server.loc, message: `group '${group.name}' names a server and also sweeps server in its matrix; remove server: here, the matrix axis decides` });
+      ctx.diagnostics.push({
+        loc: group.server.loc,
+        message: `group '${group.name}' names a server and also sweeps server in its matrix; remove server: here, the matrix axis decides`,
+      });
     }
     // a server from defaults is checked once, there
     const fromDefaults = rawGroup['server'] === undefined && defaultServer !== undefined;
     const named = serverAxis !== undefined ? (serverAxis.values as Located<string>[]) : fromDefaults ? [] : [group.server];
-    const included = [...(group.matrix?.include ?? []), ...(group.matrix?.exclude ?? [])].flatMap((e) => (e.params.server === undefined ? [] : [e.params.server]));
+    const included = [...(group.matrix?.include ?? []), ...(group.matrix?.exclude ?? [])].flatMap((e) =>
+      e.params.server === undefined ? [] : [e.params.server],
+    );
     for (const server of [...named, ...included]) {
       if (Object.hasOwn(servers, server.value) || rejectedServers.has(server.value)) continue;
       ctx.diagnostics.push({
@@ -134,7 +147,10 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
     for (const name of unknownHookVariables(hook.argv, known)) {
       const owners = SERVER_TYPES.filter((t) => hookVariableNames(t).includes(name));
       const others = owners.length > 0 ? ` (it is set only for type: ${owners.join(', ')} servers)` : didYouMean(name, known);
-      ctx.diagnostics.push({ loc: hook.loc, message: `\${${name}} is not a variable setup and teardown commands get${others}; use one of ${known.map((k) => `\${${k}}`).join(', ')}` });
+      ctx.diagnostics.push({
+        loc: hook.loc,
+        message: `\${${name}} is not a variable setup and teardown commands get${others}; use one of ${known.map((k) => `\${${k}}`).join(', ')}`,
+      });
     }
     return hook;
   };
@@ -144,7 +160,11 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
     const inNamespace = isObject(entry) && entry['in'] === 'namespace';
     if (inNamespace && !plannerOf(type).hasNamespace) {
       const namespaced = SERVER_TYPES.filter((t) => plannerOf(t).hasNamespace).join(' or ');
-      report(ctx, `${entryPointer}/in`, `in: namespace runs a command inside the server's network namespace, but this server is type: ${type}; drop in: (and write the argv list alone), or make the server type: ${namespaced}`);
+      report(
+        ctx,
+        `${entryPointer}/in`,
+        `in: namespace runs a command inside the server's network namespace, but this server is type: ${type}; drop in: (and write the argv list alone), or make the server type: ${namespaced}`,
+      );
     }
     return checked({ argv: (isObject(entry) && Array.isArray(entry['run']) ? entry['run'] : []).map(String), inNamespace, loc: at(ctx, entryPointer) });
   });
@@ -154,7 +174,8 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string, defaultS
   const name = String(raw['name']);
   const loc = at(ctx, pointer);
   const params = buildParams(ctx, raw, pointer);
-  const matrix = raw['matrix'] === undefined || !isValid(ctx, `${pointer}/matrix`) ? undefined : buildMatrix(ctx, raw['matrix'] as RawObject, `${pointer}/matrix`, name);
+  const matrix =
+    raw['matrix'] === undefined || !isValid(ctx, `${pointer}/matrix`) ? undefined : buildMatrix(ctx, raw['matrix'] as RawObject, `${pointer}/matrix`, name);
   return {
     name,
     ...(typeof raw['description'] === 'string' ? { description: raw['description'] } : {}),
@@ -165,8 +186,12 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string, defaultS
         : { value: typeof raw['server'] === 'string' ? raw['server'] : 'local', loc: at(ctx, `${pointer}/server`) },
     params,
     ...defined({ matrix, compare: buildCompare(ctx, raw, pointer, matrix) }),
-    thresholds: raw['thresholds'] === undefined || !isValid(ctx, `${pointer}/thresholds`) ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
-    regression: raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`) ? [] : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
+    thresholds:
+      raw['thresholds'] === undefined || !isValid(ctx, `${pointer}/thresholds`) ? [] : buildThresholds(ctx, raw['thresholds'], `${pointer}/thresholds`),
+    regression:
+      raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`)
+        ? []
+        : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
   };
 }
 
@@ -196,7 +221,9 @@ function buildMatrix(ctx: BuildContext, raw: RawObject, pointer: string, groupNa
     if (key === 'include' || key === 'exclude' || !isAxisName(ctx, key)) continue;
     const axisPointer = `${pointer}/${key}`;
     const located = (values as unknown[])
-      .map((value, i) => (key === 'server' ? serverValue(String(value), at(ctx, `${axisPointer}/${i}`)) : buildValue(ctx, key as ParamName, value, `${axisPointer}/${i}`)))
+      .map((value, i) =>
+        key === 'server' ? serverValue(String(value), at(ctx, `${axisPointer}/${i}`)) : buildValue(ctx, key as ParamName, value, `${axisPointer}/${i}`),
+      )
       .filter((v): v is Located<ParamValue> => v !== undefined);
     axes.push({ name: key as AxisName, loc: keyAt(ctx, axisPointer), values: located });
   }
@@ -236,7 +263,8 @@ function buildCompare(ctx: BuildContext, raw: RawObject, pointer: string, matrix
     });
     return undefined;
   }
-  const control = axisName === 'server' ? serverValue(String(rawControl), at(ctx, axisPointer)) : buildValue(ctx, axisName as ParamName, rawControl, axisPointer);
+  const control =
+    axisName === 'server' ? serverValue(String(rawControl), at(ctx, axisPointer)) : buildValue(ctx, axisName as ParamName, rawControl, axisPointer);
   if (control === undefined) return undefined;
   const values = axis.values.map((v) => valueKey(v.value));
   if (!values.includes(valueKey(control.value))) {

@@ -30,7 +30,11 @@ export interface TimeoutShortfall {
  * least slack a run's own timeout gives it (src/run/measure-run.ts): a shorter one kills a healthy netperf, which then
  * reads as a network failure.
  */
-export function timeoutShortfall(params: CaseParams, sources: ReadonlyMap<string, ParamSource>, options: { readonly caseId: string }): TimeoutShortfall | undefined {
+export function timeoutShortfall(
+  params: CaseParams,
+  sources: ReadonlyMap<string, ParamSource>,
+  options: { readonly caseId: string },
+): TimeoutShortfall | undefined {
   const { timeout } = params;
   const source = sources.get('timeout');
   if (timeout === undefined || source === undefined) return undefined;

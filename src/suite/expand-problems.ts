@@ -20,8 +20,21 @@ export type ExpandProblem =
   | { readonly kind: 'interval-too-long'; readonly interval: number; readonly duration: number }
   | { readonly kind: 'no-ipv6'; readonly why: string }
   | { readonly kind: 'duplicate-case'; readonly caseId: string }
-  | { readonly kind: 'unjudgeable-metric'; readonly scope: 'threshold' | 'regression'; readonly metric: MetricName; readonly caseId: string; readonly test: TestName; readonly select?: 'loaded-cases' | 'tests' }
-  | { readonly kind: 'when-selects-none'; readonly group: string; readonly cases: number; readonly metric: MetricName; readonly seen: readonly { readonly param: ParamName; readonly values: readonly (ParamValue | undefined)[] }[] }
+  | {
+      readonly kind: 'unjudgeable-metric';
+      readonly scope: 'threshold' | 'regression';
+      readonly metric: MetricName;
+      readonly caseId: string;
+      readonly test: TestName;
+      readonly select?: 'loaded-cases' | 'tests';
+    }
+  | {
+      readonly kind: 'when-selects-none';
+      readonly group: string;
+      readonly cases: number;
+      readonly metric: MetricName;
+      readonly seen: readonly { readonly param: ParamName; readonly values: readonly (ParamValue | undefined)[] }[];
+    }
   | { readonly kind: 'no-control'; readonly caseId: string; readonly group: string; readonly axis: AxisName; readonly control: string }
   | { readonly kind: 'too-few-rounds'; readonly group: string; readonly rounds: number; readonly cases: number };
 
@@ -65,7 +78,9 @@ export function describeProblem(problem: ExpandProblem): string {
     case 'unjudgeable-metric':
       return `${problem.scope} on ${problem.metric} cannot be judged for case ${problem.caseId}: ${explainMissingMetric(problem.metric, problem.test)}${SELECT_HINTS[problem.select ?? 'none']}`;
     case 'when-selects-none': {
-      const seen = problem.seen.map(({ param, values }) => `${param}: ${[...new Set(values.map((v) => (v === undefined ? '(not set)' : formatParamValue(param, v))))].join(', ')}`);
+      const seen = problem.seen.map(
+        ({ param, values }) => `${param}: ${[...new Set(values.map((v) => (v === undefined ? '(not set)' : formatParamValue(param, v))))].join(', ')}`,
+      );
       return `this threshold's when: selects none of the ${plural(problem.cases, 'case')} of group '${problem.group}', so ${problem.metric} would never be judged; its cases have ${seen.join('; ')}`;
     }
     case 'no-control':

@@ -4,7 +4,20 @@ import { defined } from '../model/defined.js';
 import { producedMetrics } from '../model/metrics.js';
 import { DEFAULT_DURATION_SECONDS, isTestName, paramUse, type TestName } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
-import { activeLoad, type Case, type CaseParams, type CompareSpec, type GroupSpec, type Located, PARAM_ORDER, type ParamName, type ParamValue, repeatRange, type SuiteSpec, type ThresholdSpec } from '../model/suite-types.js';
+import {
+  activeLoad,
+  type Case,
+  type CaseParams,
+  type CompareSpec,
+  type GroupSpec,
+  type Located,
+  PARAM_ORDER,
+  type ParamName,
+  type ParamValue,
+  repeatRange,
+  type SuiteSpec,
+  type ThresholdSpec,
+} from '../model/suite-types.js';
 import { DEFAULT_COMPARE_REPEAT, MIN_COMPARE_ROUNDS } from '../model/significance.js';
 import { plannerOf } from '../servers/planners.js';
 import { timeoutDiagnostics, timeoutShortfall, type TimeoutShortfall } from './check-timeout.js';
@@ -84,7 +97,10 @@ interface GroupExpansion {
 function groupExpansion(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions): GroupExpansion {
   const axisNames = new Set<string>(group.matrix?.axes.map((a) => a.name) ?? []);
   const base = new Map<ParamName, Entry>();
-  for (const [origin, params] of [['defaults', suite.defaults], ['group', group.params]] as const) {
+  for (const [origin, params] of [
+    ['defaults', suite.defaults],
+    ['group', group.params],
+  ] as const) {
     for (const [key, located] of Object.entries(params) as [ParamName, LocatedValue][]) base.set(key, { value: located.value, loc: located.loc, origin });
   }
   return {
@@ -107,7 +123,14 @@ function groupExpansion(suite: SuiteSpec, group: GroupSpec, options: ExpandOptio
  * the group's `when:`s and, for a `compare:` group, its arms. Each problem is reported where it is found (the
  * messages are expand-problems.ts'), so they come in the order of the combinations.
  */
-function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions, cases: Case[], diagnostics: Diagnostic[], shortfalls: TimeoutShortfall[]): void {
+function expandGroup(
+  suite: SuiteSpec,
+  group: GroupSpec,
+  options: ExpandOptions,
+  cases: Case[],
+  diagnostics: Diagnostic[],
+  shortfalls: TimeoutShortfall[],
+): void {
   const expansion = groupExpansion(suite, group, options);
   let reported = 0;
   const report = (problems: readonly LocatedProblem[]): void => {
@@ -125,7 +148,8 @@ function expandGroup(suite: SuiteSpec, group: GroupSpec, options: ExpandOptions,
       continue;
     }
     const pruned = pruneUnused(expansion, draft.merged, test);
-    for (const [name, value] of Object.entries(expansion.overrides)) draft.merged.set(name as ParamName, { value: value as ParamValue, loc: draft.loc, origin: 'override' });
+    for (const [name, value] of Object.entries(expansion.overrides))
+      draft.merged.set(name as ParamName, { value: value as ParamValue, loc: draft.loc, origin: 'override' });
     const params = paramsOf(draft.merged);
     const problems = [...pruned.problems, ...checkParams(expansion, draft, params)];
     report(problems);
@@ -234,7 +258,8 @@ function caseIdOf(expansion: GroupExpansion, draft: Draft): string {
     idKeys = [...keys].sort();
     expansion.idKeys.set(signature, idKeys);
   }
-  const value = (key: string): string => (key === 'server' ? draft.server : formatParamValue(key as ParamName, draft.merged.get(key as ParamName)?.value as ParamValue));
+  const value = (key: string): string =>
+    key === 'server' ? draft.server : formatParamValue(key as ParamName, draft.merged.get(key as ParamName)?.value as ParamValue);
   return `${suite.name}/${group.name}` + (idKeys.length > 0 ? `[${idKeys.map((key) => `${key}=${value(key)}`).join(',')}]` : '');
 }
 
@@ -257,7 +282,8 @@ function isJudgeable(
   for (const spec of [...thresholds, ...group.regression]) {
     if (producedMetrics(test, { cpu: params.cpu === true, load: loaded }).has(spec.metric)) continue;
     const scope = 'threshold' in spec ? 'threshold' : 'regression';
-    const select: 'loaded-cases' | 'tests' | undefined = scope !== 'threshold' ? undefined : spec.metric === 'load_throughput' && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
+    const select: 'loaded-cases' | 'tests' | undefined =
+      scope !== 'threshold' ? undefined : spec.metric === 'load_throughput' && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
     problems.push({ loc: spec.loc, problem: { kind: 'unjudgeable-metric', scope, metric: spec.metric, caseId: c.id, test, ...defined({ select }) } });
   }
   report(problems);
@@ -342,7 +368,13 @@ function checkUdpSizes(params: CaseParams, at: (name: ParamName) => SourceLocati
   const problems: LocatedProblem[] = [];
   const check = (param: 'send_size' | 'request_size' | 'response_size', limit: UdpLimit | undefined): void => {
     const bytes = params[param];
-    if (bytes === undefined || limit === undefined || bytes <= udpLimitBytes(limit) || problems.some((p) => p.problem.kind === 'udp-size-too-large' && p.problem.param === param)) return;
+    if (
+      bytes === undefined ||
+      limit === undefined ||
+      bytes <= udpLimitBytes(limit) ||
+      problems.some((p) => p.problem.kind === 'udp-size-too-large' && p.problem.param === param)
+    )
+      return;
     problems.push({ loc: at(param), problem: { kind: 'udp-size-too-large', param, bytes, limit } });
   };
   for (const param of ['send_size', 'request_size', 'response_size'] as const) check(param, { kind: 'datagram' });

@@ -20,16 +20,19 @@ export function loadSuiteText(text: string, options: LoadSuiteOptions): { suite:
   if (parsed.value === undefined) return { suite: undefined, diagnostics: [...parsed.diagnostics] };
   if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     const loc = { file: options.file, line: 1, col: 1 };
-    return { suite: undefined, diagnostics: [...parsed.diagnostics, { loc, message: 'a suite file must be a mapping with version, name and tests; see `perfsuite schema` or suites/ for examples' }] };
+    return {
+      suite: undefined,
+      diagnostics: [
+        ...parsed.diagnostics,
+        { loc, message: 'a suite file must be a mapping with version, name and tests; see `perfsuite schema` or suites/ for examples' },
+      ],
+    };
   }
   const schemaErrors = validateAgainstSchema(parsed.value).filter((e) => !parsed.unresolved.has(e.instancePath));
   const diagnostics = [...parsed.diagnostics, ...schemaErrorsToDiagnostics(schemaErrors, parsed.value, parsed.positions, options.file)];
   paramNames ??= new Set(Object.keys(suiteSchema().definitions?.['params']?.properties ?? {}));
   // an unknown key is reported and ignored; any other schema error makes its subtree unusable for further checks
-  const invalidPointers = [
-    ...schemaErrors.filter((e) => e.keyword !== 'additionalProperties').map((e) => e.instancePath),
-    ...parsed.unresolved,
-  ];
+  const invalidPointers = [...schemaErrors.filter((e) => e.keyword !== 'additionalProperties').map((e) => e.instancePath), ...parsed.unresolved];
   const root = parsed.value as Record<string, unknown>;
   if (typeof root['name'] !== 'string' || !Array.isArray(root['tests'])) {
     return { suite: undefined, diagnostics };
@@ -52,7 +55,10 @@ export function compileSuites(suites: readonly SuiteSpec[], options: CompileOpti
   for (const suite of suites) {
     const first = seenNames.get(suite.name);
     if (first !== undefined) {
-      diagnostics.push({ loc: suite.loc, message: `suite name '${suite.name}' is already used by ${first.file}:${first.loc.line}; suite names must be unique (they name JUnit test suites and case ids)` });
+      diagnostics.push({
+        loc: suite.loc,
+        message: `suite name '${suite.name}' is already used by ${first.file}:${first.loc.line}; suite names must be unique (they name JUnit test suites and case ids)`,
+      });
     }
     seenNames.set(suite.name, suite);
   }
@@ -62,14 +68,25 @@ export function compileSuites(suites: readonly SuiteSpec[], options: CompileOpti
       const count = countGroupCases(group);
       total += count;
       if (count > BigInt(maxCases)) {
-        diagnostics.push({ loc: group.matrix?.loc ?? group.loc, message: `group '${group.name}' expands to ${formatCount(count)} cases, more than the limit of ${formatCount(BigInt(maxCases))}; narrow the matrix, split it with exclude, or raise the limit with --max-cases` });
+        diagnostics.push({
+          loc: group.matrix?.loc ?? group.loc,
+          message: `group '${group.name}' expands to ${formatCount(count)} cases, more than the limit of ${formatCount(BigInt(maxCases))}; narrow the matrix, split it with exclude, or raise the limit with --max-cases`,
+        });
       }
     }
   }
   if (diagnostics.length > 0) return { cases: [], diagnostics };
   const first = suites[0];
   if (total > BigInt(maxCases) && first !== undefined) {
-    return { cases: [], diagnostics: [{ loc: first.loc, message: `these suites expand to ${formatCount(total)} cases together, more than the limit of ${formatCount(BigInt(maxCases))}; run fewer suites at once or raise the limit with --max-cases` }] };
+    return {
+      cases: [],
+      diagnostics: [
+        {
+          loc: first.loc,
+          message: `these suites expand to ${formatCount(total)} cases together, more than the limit of ${formatCount(BigInt(maxCases))}; run fewer suites at once or raise the limit with --max-cases`,
+        },
+      ],
+    };
   }
   const cases: Case[] = [];
   for (const suite of suites) {

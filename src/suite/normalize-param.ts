@@ -1,4 +1,12 @@
-import { type ConfidenceParams, type CpuAffinity, formatCpuAffinity, formatLoad, type LoadSpec, type ParamName, type ParamValue } from '../model/suite-types.js';
+import {
+  type ConfidenceParams,
+  type CpuAffinity,
+  formatCpuAffinity,
+  formatLoad,
+  type LoadSpec,
+  type ParamName,
+  type ParamValue,
+} from '../model/suite-types.js';
 import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from '../model/units.js';
 import { defined } from '../model/defined.js';
 
@@ -14,7 +22,10 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
       const seconds = parseDurationSeconds(raw as number | string);
       if (!seconds.ok) return seconds;
       if (!Number.isInteger(seconds.value) || seconds.value < 1) {
-        return { ok: false, message: `'${String(raw)}' is not a whole number of seconds; netperf's -l takes whole seconds (and 0 runs forever), so use 1s or more` };
+        return {
+          ok: false,
+          message: `'${String(raw)}' is not a whole number of seconds; netperf's -l takes whole seconds (and 0 runs forever), so use 1s or more`,
+        };
       }
       return seconds;
     }
@@ -22,7 +33,8 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
       return parseDurationSeconds(raw as number | string);
     case 'repeat': {
       const range = raw as number | { min: number; max: number };
-      if (typeof range === 'object' && range.min > range.max) return { ok: false, message: `repeat is { min, max }, but ${range.min} > ${range.max}; swap them` };
+      if (typeof range === 'object' && range.min > range.max)
+        return { ok: false, message: `repeat is { min, max }, but ${range.min} > ${range.max}; swap them` };
       return { ok: true, value: range };
     }
     case 'confidence':
@@ -35,7 +47,8 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
     case 'interval': {
       const seconds = parseDurationSeconds(raw as number | string);
       if (!seconds.ok) return seconds;
-      if (seconds.value < MIN_INTERVAL_SECONDS) return { ok: false, message: `${String(raw)} is shorter than netperf's demo timer keeps up with; use 100ms or more` };
+      if (seconds.value < MIN_INTERVAL_SECONDS)
+        return { ok: false, message: `${String(raw)} is shorter than netperf's demo timer keeps up with; use 100ms or more` };
       return seconds;
     }
     case 'load':
@@ -54,7 +67,9 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
 /** The shortest `interval:` accepted: netperf's demo timer is coarse, and shorter intervals only add noise. */
 export const MIN_INTERVAL_SECONDS = 0.1;
 
-function normalizeLoad(raw: 'none' | { test: LoadSpec['test']; streams?: number; send_size?: number | string; recv_size?: number | string }): Parsed<LoadSpec | 'none'> {
+function normalizeLoad(
+  raw: 'none' | { test: LoadSpec['test']; streams?: number; send_size?: number | string; recv_size?: number | string },
+): Parsed<LoadSpec | 'none'> {
   if (raw === 'none') return { ok: true, value: 'none' };
   // always in this order with streams filled in, so two spellings of one load compare equal
   const sizes: { send_size?: number; recv_size?: number } = {};

@@ -56,7 +56,10 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   if (firstError !== undefined) {
     const loc = locate(firstError.pos[0]);
     const line = text.split('\n')[loc.line - 1] ?? '';
-    const more = followOns.length === 0 ? '' : ` (${followOns.length === 1 ? '1 more YAML error after it is' : `${followOns.length} more YAML errors after it are`} probably caused by it; fix this one first)`;
+    const more =
+      followOns.length === 0
+        ? ''
+        : ` (${followOns.length === 1 ? '1 more YAML error after it is' : `${followOns.length} more YAML errors after it are`} probably caused by it; fix this one first)`;
     diagnostics.push({ loc, message: `YAML syntax: ${firstLine(firstError.message)}${syntaxHint(line)}${more}` });
   }
   if (diagnostics.length > 0) return { value: undefined, positions, diagnostics, unresolved, variables };
@@ -70,7 +73,10 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
       if (whole === '$${') return '${';
       if (name === undefined) {
         unresolved.add(pointer);
-        diagnostics.push({ loc, message: `malformed variable '${whole}'; write \${NAME} or \${NAME:-default} (NAME of letters, digits and _), or $\${ for a literal \${` });
+        diagnostics.push({
+          loc,
+          message: `malformed variable '${whole}'; write \${NAME} or \${NAME:-default} (NAME of letters, digits and _), or $\${ for a literal \${`,
+        });
         return whole;
       }
       // a setup/teardown command gets the server's PERFSUITE_* values when it runs, not when the suite is read
@@ -86,7 +92,10 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
         return fallback;
       }
       unresolved.add(pointer);
-      diagnostics.push({ loc, message: `variable \${${name}} is not set; pass --var ${name}=VALUE, set it in the environment, or give a default with \${${name}:-VALUE}` });
+      diagnostics.push({
+        loc,
+        message: `variable \${${name}} is not set; pass --var ${name}=VALUE, set it in the environment, or give a default with \${${name}:-VALUE}`,
+      });
       return whole;
     });
     if (!replaced && result === raw) return raw;

@@ -12,7 +12,8 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   duration: 'write whole seconds like 10 or 10s, or minutes like 2m',
   timeout: 'write it like 90s, 500ms or 5m',
   interval: 'write it like 500ms or 1s',
-  congestion_control: 'give one algorithm in lower case, like bbr or cubic (it is set at both ends; to compare several, make it a matrix axis: congestion_control: [cubic, bbr])',
+  congestion_control:
+    'give one algorithm in lower case, like bbr or cubic (it is set at both ends; to compare several, make it a matrix axis: congestion_control: [cubic, bbr])',
   percent: 'write it like 5%',
   name: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
   rate: 'write a rate in bits per second as tc does, like 100mbit, 1gbit or 500kbit',
@@ -50,7 +51,8 @@ function collapseOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
       const branch = branchOf(e);
-      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && within(e.instancePath, oneOf.instancePath)) branches.set(branch, [...(branches.get(branch) ?? []), e]);
+      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && within(e.instancePath, oneOf.instancePath))
+        branches.set(branch, [...(branches.get(branch) ?? []), e]);
     }
     const fits = [...branches.values()].filter((complaints) => !complaints.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
     const kept = fits.length === 1 ? fits[0] : undefined;
@@ -121,8 +123,13 @@ function describeError(error: ErrorObject, root: unknown): string {
       if (percentage !== undefined) return `${shown} is not valid for ${key}; write it like ${percentage}%, with the % sign and no space`;
       const expected = QUANTITY_NAMES[definition];
       const actual = typeof value === 'string' ? describeQuantity(value) : undefined;
-      const mismatch = expected !== undefined && actual !== undefined && actual !== expected ? ` is ${actual}, but ${key} takes ${expected}` : ` is not valid for ${key}`;
-      const hint = PATTERN_HINTS[definition] ?? (error.instancePath.endsWith('/host') ? 'give a host name or IP address, without spaces or shell characters' : 'see `perfsuite schema` for the accepted form');
+      const mismatch =
+        expected !== undefined && actual !== undefined && actual !== expected ? ` is ${actual}, but ${key} takes ${expected}` : ` is not valid for ${key}`;
+      const hint =
+        PATTERN_HINTS[definition] ??
+        (error.instancePath.endsWith('/host')
+          ? 'give a host name or IP address, without spaces or shell characters'
+          : 'see `perfsuite schema` for the accepted form');
       return `${shown}${mismatch}; ${hint}`;
     }
     case 'exclusiveMinimum':
@@ -143,7 +150,9 @@ function describeError(error: ErrorObject, root: unknown): string {
       return `${where} has an invalid name: ${PATTERN_HINTS['name'] ?? ''}`;
     case 'oneOf': {
       const form = ONE_OF_FORMS[key];
-      return form === undefined ? `${key === '' ? where : key} is not valid here, not ${shown}; see \`perfsuite schema\`` : `${key} must be ${form}; not ${shown}`;
+      return form === undefined
+        ? `${key === '' ? where : key} is not valid here, not ${shown}; see \`perfsuite schema\``
+        : `${key} must be ${form}; not ${shown}`;
     }
     default:
       return `${key === '' ? where : key} ${error.message ?? 'is invalid'}`;
@@ -158,9 +167,12 @@ function typeHint(key: string, value: unknown, expected: string, pointer: string
   if (key === 'load') return '; write the load streams like load: { test: TCP_STREAM, streams: 2 }, or load: none';
   if (/\/regression\/[^/]+$/.test(pointer) && typeof value === 'number') {
     // a bare number is ambiguous: 15 may mean 15%, 0.15 a fraction (15%) or 0.15%
-    return value < 1 ? `; write the allowed worsening with its % sign: ${key}: ${value * 100}% if ${value} is a fraction, ${key}: ${value}% if it is a percentage` : `; write the allowed worsening with its % sign, like ${key}: ${value}%`;
+    return value < 1
+      ? `; write the allowed worsening with its % sign: ${key}: ${value * 100}% if ${value} is a fraction, ${key}: ${value}% if it is a percentage`
+      : `; write the allowed worsening with its % sign, like ${key}: ${value}%`;
   }
-  if (key === 'compare' && typeof value === 'string') return `; name the axis and its control value, like compare: { ${value}: <the ${value} every other value is compared with> }`;
+  if (key === 'compare' && typeof value === 'string')
+    return `; name the axis and its control value, like compare: { ${value}: <the ${value} every other value is compared with> }`;
   return '';
 }
 

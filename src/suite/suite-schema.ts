@@ -5,7 +5,7 @@ import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 const SCHEMA_URL = new URL('../../schemas/suite.schema.json', import.meta.url);
 
 let schemaText: string | undefined;
-let validator: ((value: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
+let validator: (((value: unknown) => boolean) & { errors?: ErrorObject[] | null }) | undefined;
 
 /** The Ajv options the schema is compiled with, at build time (scripts/build-validator.mjs) and as a fallback here. */
 export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false } as const;

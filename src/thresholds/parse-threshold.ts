@@ -20,7 +20,7 @@ const UNITS: Readonly<Record<string, { readonly dimension: Dimension; readonly f
   'GB/s': { dimension: 'bitrate', factor: 8e9 },
   ns: { dimension: 'time', factor: 1e-3 },
   us: { dimension: 'time', factor: 1 },
-  'µs': { dimension: 'time', factor: 1 },
+  µs: { dimension: 'time', factor: 1 },
   ms: { dimension: 'time', factor: 1e3 },
   s: { dimension: 'time', factor: 1e6 },
   '/s': { dimension: 'rate', factor: 1 },
@@ -79,7 +79,10 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
     return { ok: false, message: `threshold '${expression}' has no comparison; start it with one of ${OPERATORS.join(' ')}, like ${example}` };
   }
   if (aggregateText !== undefined && !(AGGREGATES as readonly string[]).includes(aggregateText)) {
-    return { ok: false, message: `threshold '${expression}': unknown aggregate '${aggregateText}'${didYouMean(aggregateText, AGGREGATES)} (one of ${AGGREGATES.join(', ')})` };
+    return {
+      ok: false,
+      message: `threshold '${expression}': unknown aggregate '${aggregateText}'${didYouMean(aggregateText, AGGREGATES)} (one of ${AGGREGATES.join(', ')})`,
+    };
   }
   if (op === '=') {
     return { ok: false, message: `threshold '${expression}': '=' is not an operator; write '==' (or <, <=, >, >=)` };
@@ -93,7 +96,10 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
   if (unitText === '' && !bareAllowed) {
     // their own number with the unit they most likely meant, which the message then says is a guess
     const likely = LIKELY_UNIT[info.dimension] ?? info.unit;
-    return { ok: false, message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${metric}: "${op} ${numberText} ${likely}" if ${likely} is what you meant` };
+    return {
+      ok: false,
+      message: `threshold '${expression}' has no unit; write one (${metric} takes ${fitting.join(', ')}), like ${metric}: "${op} ${numberText} ${likely}" if ${likely} is what you meant`,
+    };
   }
   let factor = 1;
   if (unitText !== '') {

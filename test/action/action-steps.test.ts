@@ -122,9 +122,35 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
   });
 
   it('passes the inputs on as arguments: suites, --out, one --filter per line of filter, one --var per line of vars', () => {
-    const run = runStep({ filter: 'test=TCP_RR\n  send_size>=16K  \n\nloopback-tcp/*\n', vars: 'A=1\nB=two words\n', shard: '2/4', seed: '7', shuffle: 'true' });
+    const run = runStep({
+      filter: 'test=TCP_RR\n  send_size>=16K  \n\nloopback-tcp/*\n',
+      vars: 'A=1\nB=two words\n',
+      shard: '2/4',
+      seed: '7',
+      shuffle: 'true',
+    });
     expect(run.status).toBe(0);
-    expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results', '--shard', '2/4', '--filter', 'test=TCP_RR', '--filter', 'send_size>=16K', '--filter', 'loopback-tcp/*', '--seed', '7', '--shuffle', '--var', 'A=1', '--var', 'B=two words']);
+    expect(run.argv).toEqual([
+      'run',
+      'suites/*.yml',
+      '--out',
+      'perfsuite-results',
+      '--shard',
+      '2/4',
+      '--filter',
+      'test=TCP_RR',
+      '--filter',
+      'send_size>=16K',
+      '--filter',
+      'loopback-tcp/*',
+      '--seed',
+      '7',
+      '--shuffle',
+      '--var',
+      'A=1',
+      '--var',
+      'B=two words',
+    ]);
     expect(run.outputs).toEqual({
       'exit-code': '0',
       verdict: 'passed',
@@ -140,7 +166,9 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
     expect(run.status).toBe(2);
     expect(run.argv).toBeUndefined();
     const error = run.stdout.split('\n').find((line) => line.startsWith('::error'));
-    expect(error).toMatch(/^::error title=perfsuite: action input::baseline perf-baseline\/results\.json does not exist \(looked for it from .*\); fix the path, or set missing-baseline: warn to run without it/);
+    expect(error).toMatch(
+      /^::error title=perfsuite: action input::baseline perf-baseline\/results\.json does not exist \(looked for it from .*\); fix the path, or set missing-baseline: warn to run without it/,
+    );
     expect(run.outputs).toEqual({ 'exit-code': '2', verdict: 'usage-error' });
   });
 
@@ -184,7 +212,9 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
   });
 
   it('refuses a missing-baseline or publish value it does not know', () => {
-    expect(runStep({ 'missing-baseline': 'ignore' }).stdout).toContain("::error title=perfsuite: action input::missing-baseline is 'ignore'; it takes fail or warn");
+    expect(runStep({ 'missing-baseline': 'ignore' }).stdout).toContain(
+      "::error title=perfsuite: action input::missing-baseline is 'ignore'; it takes fail or warn",
+    );
     const run = runStep({ publish: 'no' });
     expect(run.status).toBe(2);
     expect(run.stdout).toContain("publish is 'no'; it takes true or false");
@@ -243,7 +273,10 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
   it('as a normal user, runs a netns suite through sudo -E in a session of its own (setsid), so that sudo relays a cancel', { tags: ['dist'] }, () => {
     const run = runAsUser({ 'ns.yml': NETNS });
     expect(run.status).toBe(0);
-    expect(sudoLines(run)).toEqual(['setsid: sudo', `sudo: -E env PATH=${run.stdout.match(/sudo: -E env PATH=(\S+)/)?.[1] ?? ''} node ${actionPath}/bin/perfsuite.js run suites/*.yml --out perfsuite-results`]);
+    expect(sudoLines(run)).toEqual([
+      'setsid: sudo',
+      `sudo: -E env PATH=${run.stdout.match(/sudo: -E env PATH=(\S+)/)?.[1] ?? ''} node ${actionPath}/bin/perfsuite.js run suites/*.yml --out perfsuite-results`,
+    ]);
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
     // a suite without netns runs without sudo
     const plain = runAsUser({ 'lo.yml': suite('lo', '  lo: { type: local }\n', '  - name: rr\n    test: TCP_RR\n    server: lo\n') });
@@ -259,7 +292,11 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
   });
 
   it("asks with the run's variables and filters: sudo only when a case the run selects has a netns server", { tags: ['dist'] }, () => {
-    const both = suite('both', '  lo: { type: local }\n  ns: { type: netns }\n', '  - name: rr\n    test: TCP_RR\n    server: ${SERVER:-lo}\n  - name: bulk\n    test: TCP_STREAM\n    server: ns\n');
+    const both = suite(
+      'both',
+      '  lo: { type: local }\n  ns: { type: netns }\n',
+      '  - name: rr\n    test: TCP_RR\n    server: ${SERVER:-lo}\n  - name: bulk\n    test: TCP_STREAM\n    server: ns\n',
+    );
     // the netns case filtered out: no sudo
     expect(sudoLines(runAsUser({ 'both.yml': both }, { filter: 'test=TCP_RR' }))).toEqual([]);
     // the remaining case on the netns server by a variable: sudo
@@ -270,7 +307,9 @@ describe('the action step that runs the suites, run locally with a stub perfsuit
 
   it('when perfsuite plan cannot read the suites, runs without sudo and says so; the run reports the error', { tags: ['dist'] }, () => {
     const run = runAsUser({ 'broken.yml': 'version: 1\nname: [\n' });
-    expect(run.stdout).toContain('perfsuite plan could not read the suites, so they run without sudo (type: netns servers need root); the run says what is wrong\n');
+    expect(run.stdout).toContain(
+      'perfsuite plan could not read the suites, so they run without sudo (type: netns servers need root); the run says what is wrong\n',
+    );
     expect(sudoLines(run)).toEqual([]);
     expect(run.argv).toEqual(['run', 'suites/*.yml', '--out', 'perfsuite-results']);
   });
@@ -294,16 +333,24 @@ describe('the action step that builds perfsuite', { tags: ['slow'] }, () => {
     // the action's checkout at a release tag: the package files and the built dist/, no node_modules
     const dir = tempDir('action-build');
     const checkout = path.join(dir, 'checkout');
-    for (const entry of ['package.json', 'package-lock.json', 'bin', 'dist', 'schemas', 'scripts']) cpSync(path.join(projectRoot, entry), path.join(checkout, entry), { recursive: true });
+    for (const entry of ['package.json', 'package-lock.json', 'bin', 'dist', 'schemas', 'scripts'])
+      cpSync(path.join(projectRoot, entry), path.join(checkout, entry), { recursive: true });
     const script = path.join(dir, 'build.sh');
     writeFileSync(script, step.run);
     // npm's cache holds every dependency after `npm ci`: no network beyond what CI already fetched
-    const build = spawnSync('bash', bashArgs(script), { cwd: checkout, encoding: 'utf8', env: { ...process.env, npm_config_prefer_offline: 'true' }, timeout: 120_000 });
+    const build = spawnSync('bash', bashArgs(script), {
+      cwd: checkout,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_prefer_offline: 'true' },
+      timeout: 120_000,
+    });
     expect(build.status, build.stderr).toBe(0);
     const installed = readdirSync(path.join(checkout, 'node_modules'));
     for (const runtime of ['yaml', 'ajv', 'junit-report-builder', 'chalk', 'commander']) expect(installed).toContain(runtime);
     for (const devOnly of ['typescript', 'mermaid', 'vitest', 'playwright-core']) expect(installed).not.toContain(devOnly);
-    const check = spawnSync(process.execPath, [path.join(checkout, 'bin/perfsuite.js'), 'validate', path.join(projectRoot, 'suites/loopback-tcp.yml')], { encoding: 'utf8' });
-    expect(check.stdout).toBe("ok " + path.join(projectRoot, 'suites/loopback-tcp.yml') + ": suite 'loopback-tcp', 2 groups, 10 cases\n");
+    const check = spawnSync(process.execPath, [path.join(checkout, 'bin/perfsuite.js'), 'validate', path.join(projectRoot, 'suites/loopback-tcp.yml')], {
+      encoding: 'utf8',
+    });
+    expect(check.stdout).toBe('ok ' + path.join(projectRoot, 'suites/loopback-tcp.yml') + ": suite 'loopback-tcp', 2 groups, 10 cases\n");
   }, 150_000);
 });

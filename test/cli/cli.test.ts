@@ -107,9 +107,22 @@ describe('perfsuite plan', () => {
       server: 'local',
       params: { test: 'TCP_STREAM', duration: 2, send_size: 2048, socket_buffer: 'default', repeat: 5 },
       netperf: [
-        'netperf', '-P', '0', '-H', '127.0.0.1', '-p', '{port}', '-t', 'TCP_STREAM', '-l', '2', '--',
-        '-k', 'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
-        '-m', '2048',
+        'netperf',
+        '-P',
+        '0',
+        '-H',
+        '127.0.0.1',
+        '-p',
+        '{port}',
+        '-t',
+        'TCP_STREAM',
+        '-l',
+        '2',
+        '--',
+        '-k',
+        'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
+        '-m',
+        '2048',
       ],
       file: 'suites/loopback-tcp.yml',
       line: 15,
@@ -131,7 +144,9 @@ describe('perfsuite plan', () => {
   });
 
   it('--repeat and --duration override every case', async () => {
-    const plan = JSON.parse((await perfsuite(['plan', '--json', '--repeat', '1', '--duration', '1s', 'suites/loopback-tcp.yml'])).stdout) as { cases: { params: { repeat: number; duration: number }; netperf: string[] }[] };
+    const plan = JSON.parse((await perfsuite(['plan', '--json', '--repeat', '1', '--duration', '1s', 'suites/loopback-tcp.yml'])).stdout) as {
+      cases: { params: { repeat: number; duration: number }; netperf: string[] }[];
+    };
     expect(plan.cases.every((c) => c.params.repeat === 1 && c.params.duration === 1 && c.netperf.join(' ').includes('-l 1 '))).toBe(true);
     expect((await perfsuite(['plan', '--duration', '500ms', 'suites/loopback-tcp.yml'])).status).toBe(2);
   });
@@ -172,7 +187,9 @@ describe('perfsuite report', () => {
     expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toBe(renderMarkdown(run));
     expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toBe(renderHtml(run));
     expect(existsSync(path.join(out, 'results.json'))).toBe(false);
-    expect(result.stdout).toMatch(/^thresholds\n {2}✓ throughput >= 1 Gbit\/s {8}6\/6 cases {2}worst 1\.85 Gbit\/s {3}test\/fixtures\/results\/sweep\.yml:17$/m);
+    expect(result.stdout).toMatch(
+      /^thresholds\n {2}✓ throughput >= 1 Gbit\/s {8}6\/6 cases {2}worst 1\.85 Gbit\/s {3}test\/fixtures\/results\/sweep\.yml:17$/m,
+    );
     expect(result.stdout).toMatch(/^ {2}✗ throughput >= 1000 Gbit\/s {5}0\/1 case {3}got 18\.1 Gbit\/s {5}test\/fixtures\/results\/sweep\.yml:25$/m);
     expect(result.stdout).toMatch(/^13 cases: 9 passed, 3 failed, 1 could not be measured in 24s\nreports in .*: junit\.xml report\.md report\.html\n$/m);
     expect(result.stdout).not.toContain('::error');
@@ -185,7 +202,10 @@ describe('perfsuite report', () => {
     const summary = path.join(dir, 'summary.md');
     // earlier steps already wrote 900 KiB to this step's summary
     writeFileSync(summary, `${'x'.repeat(1023)}\n`.repeat(900));
-    const result = await perfsuite(['report', 'results.json', '--reporter', 'markdown'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary } });
+    const result = await perfsuite(['report', 'results.json', '--reporter', 'markdown'], {
+      cwd: dir,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary },
+    });
     expect(result.status).toBe(3);
     expect(result.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(10);
     const size = statSync(summary).size;
@@ -193,7 +213,9 @@ describe('perfsuite report', () => {
     expect(size).toBeGreaterThan(1000 * 1024);
     const appended = readFileSync(summary, 'utf8').slice(900 * 1024);
     expect(appended).toMatch(/^## ⚠️ perfsuite: \d+ of 5000 cases failed a threshold; 98 of 5000 cases could not be measured\n/);
-    expect(appended).toMatch(/> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under [\d.]+ KiB\. The full report is report\.md \(upload the results directory as an artifact to keep it\)\.\n\n$/);
+    expect(appended).toMatch(
+      /> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under [\d.]+ KiB\. The full report is report\.md \(upload the results directory as an artifact to keep it\)\.\n\n$/,
+    );
     expect(readdirSync(dir).sort()).toEqual(['report.md', 'results.json', 'summary.md']);
   });
 
@@ -217,7 +239,10 @@ describe('perfsuite report', () => {
     const dir = tempDir('join');
     const run = JSON.parse(readFileSync(recorded, 'utf8')) as RunResult;
     const [first, ...rest] = run.suites[0]?.cases ?? [];
-    for (const [name, cases] of [['a', [first]], ['b', rest]] as const) {
+    for (const [name, cases] of [
+      ['a', [first]],
+      ['b', rest],
+    ] as const) {
       mkdirSync(path.join(dir, name));
       writeFileSync(path.join(dir, name, 'results.json'), JSON.stringify({ ...run, suites: [{ ...run.suites[0], cases }] }));
     }
@@ -233,7 +258,9 @@ describe('perfsuite report', () => {
     expect(overBaseline.status).toBe(2);
     expect(readFileSync(path.join(dir, 'a/results.json'), 'utf8')).toBe(before);
     symlinkSync(path.join(dir, 'a'), path.join(dir, 'a-link'));
-    expect((await perfsuite(['report', 'b/results.json', '--baseline', 'a/results.json', '--out', 'a-link', '--reporter', 'json'], { cwd: dir })).status).toBe(2);
+    expect((await perfsuite(['report', 'b/results.json', '--baseline', 'a/results.json', '--out', 'a-link', '--reporter', 'json'], { cwd: dir })).status).toBe(
+      2,
+    );
     expect(readFileSync(path.join(dir, 'a/results.json'), 'utf8')).toBe(before);
     const onto = await perfsuite(['report', 'a/results.json', 'b/results.json', '--out', 'a'], { cwd: dir });
     expect(onto.status).toBe(2);
@@ -276,8 +303,12 @@ describe('perfsuite compare and --baseline', () => {
       '  ! the whole group sweep/bulk moved −16.7% in throughput against the baseline (6 of 6 compared cases together): one cause hit every case alike, most often the machine or the setup; check the differences listed with the baseline before the code',
     );
     expect(result.stdout).not.toContain('  ✗ sweep/bulk[');
-    expect(result.stdout).toMatch(/^ {2}✓ sweep\/rr\[request_size=1,test=TCP_RR\] transaction_rate {2}17\.6k\/s → 17\.6k\/s {2}\+0\.00% \[−0\.47%, \+0\.48%\] unchanged \(tolerance 5%\)/m);
-    expect(result.stdout).toMatch(/^ {2}✓ sweep\/udp\[send_size=8K\] throughput {2}16\.3 Gbit\/s → 18\.1 Gbit\/s {2}\+11\.1% \[\+10\.9%, \+11\.4%\] improved \(tolerance 5%\)/m);
+    expect(result.stdout).toMatch(
+      /^ {2}✓ sweep\/rr\[request_size=1,test=TCP_RR\] transaction_rate {2}17\.6k\/s → 17\.6k\/s {2}\+0\.00% \[−0\.47%, \+0\.48%\] unchanged \(tolerance 5%\)/m,
+    );
+    expect(result.stdout).toMatch(
+      /^ {2}✓ sweep\/udp\[send_size=8K\] throughput {2}16\.3 Gbit\/s → 18\.1 Gbit\/s {2}\+11\.1% \[\+10\.9%, \+11\.4%\] improved \(tolerance 5%\)/m,
+    );
     expect(result.stdout).toMatch(/^ {2}- sweep\/udp\[send_size=1K\] throughput {2}— not compared \(tolerance 5%\) {2}the baseline has no case with this id$/m);
     // inconclusive is a warning with what would decide it, never a failure of its own
     expect(result.stdout).toMatch(
@@ -291,17 +322,27 @@ describe('perfsuite compare and --baseline', () => {
     const dir = tempDir('compare');
     const { current, baseline } = sweepAndBaseline();
     // the rr group alone: two cases unchanged, two inconclusive, and no threshold that fails
-    const rr = { ...current, suites: current.suites.map((s) => ({ ...s, cases: s.cases.filter((c) => c.group === 'rr').map((c) => ({ ...c, status: 'pass' as const, thresholds: [] })) })) };
+    const rr = {
+      ...current,
+      suites: current.suites.map((s) => ({
+        ...s,
+        cases: s.cases.filter((c) => c.group === 'rr').map((c) => ({ ...c, status: 'pass' as const, thresholds: [] })),
+      })),
+    };
     writeFileSync(path.join(dir, 'baseline.json'), JSON.stringify(baseline));
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(rr));
     const lenient = await perfsuite(['compare', 'baseline.json', 'results.json', '--out', 'lenient'], { cwd: dir });
     expect(lenient.stderr).toBe('');
     expect(lenient.status).toBe(0);
-    expect(readFileSync(path.join(dir, 'lenient/report.md'), 'utf8').split('\n')[0]).toBe('## ✅ perfsuite: all 4 cases passed; 2 comparisons inconclusive (a warning: see the notes)');
+    expect(readFileSync(path.join(dir, 'lenient/report.md'), 'utf8').split('\n')[0]).toBe(
+      '## ✅ perfsuite: all 4 cases passed; 2 comparisons inconclusive (a warning: see the notes)',
+    );
     writeFileSync(path.join(dir, 'strict.json'), JSON.stringify({ ...rr, failOnInconclusive: true }));
     const strict = await perfsuite(['compare', 'baseline.json', 'strict.json', '--out', 'strict'], { cwd: dir });
     expect(strict.status).toBe(1);
-    expect(readFileSync(path.join(dir, 'strict/report.md'), 'utf8').split('\n')[0]).toBe('## ❌ perfsuite: 2 of 4 cases stayed inconclusive (--fail-on-inconclusive)');
+    expect(readFileSync(path.join(dir, 'strict/report.md'), 'utf8').split('\n')[0]).toBe(
+      '## ❌ perfsuite: 2 of 4 cases stayed inconclusive (--fail-on-inconclusive)',
+    );
   });
 
   it('writes the reports with the comparison when given --out', async () => {
@@ -326,7 +367,9 @@ describe('perfsuite compare and --baseline', () => {
     for (const typo of ['base/reslts.json', 'bse/results.json']) {
       const misspelt = await perfsuite(['compare', typo, 'base/results.json'], { cwd: dir });
       expect(misspelt.status).toBe(2);
-      expect(misspelt.stderr.split('\n')[0]).toBe(`perfsuite: baseline ${typo} does not exist (did you mean base/results.json?); pass a results.json written by perfsuite run`);
+      expect(misspelt.stderr.split('\n')[0]).toBe(
+        `perfsuite: baseline ${typo} does not exist (did you mean base/results.json?); pass a results.json written by perfsuite run`,
+      );
     }
     // the directory itself, as --out named it
     const directory = await perfsuite(['compare', 'base', 'base/results.json'], { cwd: dir });
@@ -334,7 +377,9 @@ describe('perfsuite compare and --baseline', () => {
     writeFileSync(path.join(dir, 'old.json'), '{"schemaVersion": 0}');
     const compare = await perfsuite(['compare', 'old.json', 'old.json'], { cwd: dir });
     expect(compare.status).toBe(2);
-    expect(compare.stderr).toBe('perfsuite: baseline old.json: schemaVersion is 0, this perfsuite reads 1 and 2; render it with the perfsuite version that wrote it\n');
+    expect(compare.stderr).toBe(
+      'perfsuite: baseline old.json: schemaVersion is 0, this perfsuite reads 1 and 2; render it with the perfsuite version that wrote it\n',
+    );
   });
 });
 

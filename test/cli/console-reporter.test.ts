@@ -36,12 +36,19 @@ describe('console output', () => {
 
   it('a case measured under load says how much the load streams carried', () => {
     const loaded: CaseResult = { ...base, metrics: { ...base.metrics, load_throughput: 47_900_000 } };
-    expect(formatCaseLine(loaded, 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  load carried 47.9 Mbit/s  3.0s');
+    expect(formatCaseLine(loaded, 0, 1, { color: false })).toBe(
+      '✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  load carried 47.9 Mbit/s  3.0s',
+    );
   });
 
   it('flags a metric whose runs spread more than half its regression tolerance, and not one within it', () => {
-    const gated = (tolerancePercent: number): CaseResult => ({ ...base, regression: [{ metric: 'transaction_rate', tolerancePercent, file: 'suites/s.yml', line: 14 }] });
-    expect(formatCaseLine(gated(5), 0, 1, { color: false })).toBe('✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  transaction_rate too noisy for a 5% tolerance (±3.2% run to run)  3.0s');
+    const gated = (tolerancePercent: number): CaseResult => ({
+      ...base,
+      regression: [{ metric: 'transaction_rate', tolerancePercent, file: 'suites/s.yml', line: 14 }],
+    });
+    expect(formatCaseLine(gated(5), 0, 1, { color: false })).toBe(
+      '✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  transaction_rate too noisy for a 5% tolerance (±3.2% run to run)  3.0s',
+    );
     expect(formatCaseLine(gated(10), 0, 1, { color: false })).not.toContain('too noisy');
   });
 
@@ -49,9 +56,13 @@ describe('console output', () => {
     const failed: CaseResult = {
       ...base,
       status: 'fail',
-      thresholds: [{ metric: 'latency_p99', expression: '< 50us', aggregate: 'median', op: '<', limit: 50, actual: 61, passed: false, file: 'suites/s.yml', line: 12 }],
+      thresholds: [
+        { metric: 'latency_p99', expression: '< 50us', aggregate: 'median', op: '<', limit: 50, actual: 61, passed: false, file: 'suites/s.yml', line: 12 },
+      ],
     };
-    expect(formatCaseLine(failed, 0, 1, { color: false })).toBe('✗ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  latency_p99 < 50us (got 61 µs, suites/s.yml:12)  3.0s');
+    expect(formatCaseLine(failed, 0, 1, { color: false })).toBe(
+      '✗ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  latency_p99 < 50us (got 61 µs, suites/s.yml:12)  3.0s',
+    );
   });
 
   it('prints the error of a case that could not be measured', () => {
@@ -82,7 +93,9 @@ describe('console output of a same-run comparison', () => {
       '✗ [2/4] ab/bulk[server=head]  throughput 897 Mbit/s ±0.4%  9.1s',
       '    server=head vs server=base: throughput −5.00% [−5.19%, −4.81%] regressed (tolerance 3%), p = 0.002, 9 rounds',
     ]);
-    expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')[1]).toBe('    server=same vs server=base: throughput +0.00% [−0.30%, +0.30%] unchanged (tolerance 3%), p = 0.746, 9 rounds');
+    expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')[1]).toBe(
+      '    server=same vs server=base: throughput +0.00% [−0.30%, +0.30%] unchanged (tolerance 3%), p = 0.746, 9 rounds',
+    );
   });
 
   it('says under an inconclusive candidate what would decide it', () => {
@@ -96,15 +109,32 @@ describe('console output of a same-run comparison', () => {
 describe('console counts in the singular', () => {
   it('says "1 case" and "of 1 case", not "1 cases"', () => {
     const style = { color: false };
-    expect(formatSummary([base], { seconds: 3, outDir: 'out', reports: [], interrupted: false, planned: 1 }, style)).toBe('1 case: 1 passed, 0 failed, 0 could not be measured in 3s\n');
-    expect(formatSummary([], { seconds: 3, outDir: 'out', reports: [], interrupted: true, planned: 1 }, style)).toBe('interrupted after 0 of 1 case: 0 passed, 0 failed, 0 could not be measured in 3s\n');
-    const threshold = { metric: 'transaction_rate', expression: '>= 1000', aggregate: 'median', op: '>=', limit: 1000, actual: 31000, passed: true, file: 'suites/s.yml', line: 9 } as const;
+    expect(formatSummary([base], { seconds: 3, outDir: 'out', reports: [], interrupted: false, planned: 1 }, style)).toBe(
+      '1 case: 1 passed, 0 failed, 0 could not be measured in 3s\n',
+    );
+    expect(formatSummary([], { seconds: 3, outDir: 'out', reports: [], interrupted: true, planned: 1 }, style)).toBe(
+      'interrupted after 0 of 1 case: 0 passed, 0 failed, 0 could not be measured in 3s\n',
+    );
+    const threshold = {
+      metric: 'transaction_rate',
+      expression: '>= 1000',
+      aggregate: 'median',
+      op: '>=',
+      limit: 1000,
+      actual: 31000,
+      passed: true,
+      file: 'suites/s.yml',
+      line: 9,
+    } as const;
     expect(formatThresholdSummary([{ ...base, thresholds: [threshold] }], style)).toContain(' 1/1 case ');
   });
 
   it('counts baseline cases not run and cases without a baseline in words, not "case(s)"', () => {
     const run = comparedSweep();
-    const text = formatComparisonSummary({ ...run, comparison: { ...run.comparison!, missingCases: ['sweep/old'], newCases: ['sweep/a', 'sweep/b'] } }, { color: false });
+    const text = formatComparisonSummary(
+      { ...run, comparison: { ...run.comparison!, missingCases: ['sweep/old'], newCases: ['sweep/a', 'sweep/b'] } },
+      { color: false },
+    );
     expect(text).toContain('  ! 1 baseline case not run: sweep/old');
     expect(text).toContain('  - 2 cases without a baseline: sweep/a, sweep/b');
   });

@@ -21,10 +21,13 @@ async function farEnd(files: readonly string[], variables: Record<string, string
 /** A peer that offers these facts, recording which servers were asked. */
 function peer(facts: Omit<PeerFacts, 'host'>): ReadPeerFacts & { asked: string[] } {
   const asked: string[] = [];
-  return Object.assign((server: Parameters<ReadPeerFacts>[0]) => {
-    asked.push(server.key);
-    return Promise.resolve({ host: server.host, ...facts });
-  }, { asked });
+  return Object.assign(
+    (server: Parameters<ReadPeerFacts>[0]) => {
+      asked.push(server.key);
+      return Promise.resolve({ host: server.host, ...facts });
+    },
+    { asked },
+  );
 }
 
 describe('doctor: what the cases ask of the far end of their servers', () => {
@@ -42,7 +45,9 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
 
   it('passes a peer that offers everything, saying what it has', async () => {
     const read = peer({ availableCongestionControls: new Set(['reno', 'cubic', 'bbr']), cpuCount: 4 });
-    expect(await farEnd([file], { ...SSH, REMOTE_CPU: '3' }, read)).toBe('✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); 4 CPUs for cpu_affinity remote\n');
+    expect(await farEnd([file], { ...SSH, REMOTE_CPU: '3' }, read)).toBe(
+      '✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); 4 CPUs for cpu_affinity remote\n',
+    );
   });
 
   describe('a congestion_control the peer offers but allows only root to set (reno and bbr allowed, cubic not)', () => {
@@ -58,7 +63,9 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
       expect(await farEnd([file], { ...SSH, PEER_CC: 'bbr' }, peer({ ...lists, isPrivileged: false }))).toBe(
         '✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, bbr offered (it has reno, cubic, bbr) and allowed to the ssh user, who is not root (allowed: reno, bbr); 4 CPUs for cpu_affinity remote\n',
       );
-      expect(await farEnd([file], SSH, peer({ ...lists, isPrivileged: true }))).toBe('✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); 4 CPUs for cpu_affinity remote\n');
+      expect(await farEnd([file], SSH, peer({ ...lists, isPrivileged: true }))).toBe(
+        '✓ peer-tuned/peer: on 127.0.0.1: congestion control reno, cubic offered (it has reno, cubic, bbr); 4 CPUs for cpu_affinity remote\n',
+      );
     });
 
     it('judges only the available list when the ssh user could not be told, and says so', async () => {
@@ -73,7 +80,9 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
       '✓ peer-tuned/peer: on 127.0.0.1: tcp_available_congestion_control cannot be read there (not Linux?), so only the run checks that congestion_control applied; nproc did not answer there, so cpu_affinity remote is not checked\n',
     );
     const failing: ReadPeerFacts = () => Promise.reject(new Error('ssh to root@127.0.0.1:2222 failed (Connection reset)'));
-    expect(await farEnd([file], SSH, failing)).toBe('✗ peer-tuned/peer: on 127.0.0.1: cannot read its congestion control and CPUs (ssh to root@127.0.0.1:2222 failed (Connection reset))\n');
+    expect(await farEnd([file], SSH, failing)).toBe(
+      '✗ peer-tuned/peer: on 127.0.0.1: cannot read its congestion control and CPUs (ssh to root@127.0.0.1:2222 failed (Connection reset))\n',
+    );
   });
 
   it('asks nothing of peers whose cases set neither, and notes that a namespace shares this kernel', async () => {
@@ -100,7 +109,9 @@ describe('doctor: what the cases ask of the far end of their servers', () => {
       ].join('\n'),
     );
     const read = peer({ availableCongestionControls: new Set(['cubic']), cpuCount: 1 });
-    expect(await farEnd([suite], {}, read)).toBe("✓ plain/ns: congestion control: the namespace shares this machine's kernel and its modules, so the check of this machine covers it\n");
+    expect(await farEnd([suite], {}, read)).toBe(
+      "✓ plain/ns: congestion control: the namespace shares this machine's kernel and its modules, so the check of this machine covers it\n",
+    );
     expect(read.asked).toEqual([]);
   });
 });

@@ -24,7 +24,15 @@ function runAt(level: number, hour: number, state: RunResult['state'] = 'complet
     state,
     startedAt: new Date(Date.UTC(2026, 10, 1, hour)).toISOString(),
     provenance: { perfsuiteVersion: '0.3.0', commit: `${String(hour).padStart(2, '0')}${'a'.repeat(38)}`, variables: {}, servers: {} },
-    suites: base.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...withoutError(c), status: 'pass' as const, runs: [{ throughput: level }, { throughput: level * 1.001 }], metrics: { throughput: level } })) })),
+    suites: base.suites.map((s) => ({
+      ...s,
+      cases: s.cases.map((c) => ({
+        ...withoutError(c),
+        status: 'pass' as const,
+        runs: [{ throughput: level }, { throughput: level * 1.001 }],
+        metrics: { throughput: level },
+      })),
+    })),
   };
 }
 
@@ -36,20 +44,25 @@ describe('perfsuite history', () => {
   };
 
   it('adds complete runs, refuses an interrupted one and the same run twice, and keeps the newest --keep', async () => {
-    for (let hour = 0; hour < 6; hour += 1) expect((await perfsuite(['history', 'add', write(`r${hour}.json`, runAt(1e9, hour)), '--history', 'h.jsonl'], dir)).status).toBe(0);
+    for (let hour = 0; hour < 6; hour += 1)
+      expect((await perfsuite(['history', 'add', write(`r${hour}.json`, runAt(1e9, hour)), '--history', 'h.jsonl'], dir)).status).toBe(0);
     for (let hour = 6; hour < 9; hour += 1) await perfsuite(['history', 'add', write(`r${hour}.json`, runAt(0.9e9, hour)), '--history', 'h.jsonl'], dir);
     expect(readFileSync(path.join(dir, 'h.jsonl'), 'utf8').trim().split('\n')).toHaveLength(9);
     const again = await perfsuite(['history', 'add', 'r8.json', '--history', 'h.jsonl'], dir);
     expect(again).toMatchObject({ status: 0, stdout: expect.stringContaining('is already in h.jsonl; nothing added') as unknown });
     const interrupted = await perfsuite(['history', 'add', write('cut.json', runAt(1e9, 20, 'interrupted')), '--history', 'h.jsonl'], dir);
     expect(interrupted.status).toBe(2);
-    expect(interrupted.stderr).toContain("cut.json is from a run that was interrupted (state 'interrupted'); only a complete run can be a baseline or go into a history");
+    expect(interrupted.stderr).toContain(
+      "cut.json is from a run that was interrupted (state 'interrupted'); only a complete run can be a baseline or go into a history",
+    );
     expect(readFileSync(path.join(dir, 'h.jsonl'), 'utf8').trim().split('\n')).toHaveLength(9);
 
     const kept = await perfsuite(['history', 'add', write('r9.json', runAt(0.9e9, 9)), '--history', 'k.jsonl', '--keep', '1'], dir);
     expect(kept.status).toBe(0);
     expect((await perfsuite(['history', 'add', 'r0.json', '--history', 'k.jsonl', '--keep', '1'], dir)).stdout).toContain('the oldest 1 dropped (--keep 1)');
-    expect((await perfsuite(['history', 'add', 'r0.json', '--history', 'k.jsonl', '--keep', '0'], dir)).stderr).toContain('--keep 0: give a whole number of entries, 1 or more');
+    expect((await perfsuite(['history', 'add', 'r0.json', '--history', 'k.jsonl', '--keep', '0'], dir)).stderr).toContain(
+      '--keep 0: give a whole number of entries, 1 or more',
+    );
   });
 
   it('shows each case over the runs with the change point at the entry where the level moved, as text, JSON and reports', async () => {
@@ -82,15 +95,33 @@ describe('perfsuite history', () => {
   });
 
   it('a run with --history naming a file that does not exist warns (a GitHub annotation in Actions) and judges nothing against it', async () => {
-    const missing = await main(['node', 'perfsuite', 'run', 'test/fixtures/suites/valid/every-test.yml', '--filter', 'every-test/tcp-rr', '--duration', '1', '--out', path.join(dir, 'out'), '--history', path.join(dir, 'none.jsonl')], {
-      stdout: () => undefined,
-      stderr: (text) => void (warnings += text),
-      cwd: projectRoot,
-      env: { NO_COLOR: '1', GITHUB_ACTIONS: 'true', PATH: process.env['PATH'] ?? '' },
-      isTTY: false,
-    });
+    const missing = await main(
+      [
+        'node',
+        'perfsuite',
+        'run',
+        'test/fixtures/suites/valid/every-test.yml',
+        '--filter',
+        'every-test/tcp-rr',
+        '--duration',
+        '1',
+        '--out',
+        path.join(dir, 'out'),
+        '--history',
+        path.join(dir, 'none.jsonl'),
+      ],
+      {
+        stdout: () => undefined,
+        stderr: (text) => void (warnings += text),
+        cwd: projectRoot,
+        env: { NO_COLOR: '1', GITHUB_ACTIONS: 'true', PATH: process.env['PATH'] ?? '' },
+        isTTY: false,
+      },
+    );
     expect(missing).toBe(0);
-    expect(warnings).toContain(`::warning title=perfsuite: no history::--history ${path.join(dir, 'none.jsonl')} does not exist, so no case is judged against a history this time`);
+    expect(warnings).toContain(
+      `::warning title=perfsuite: no history::--history ${path.join(dir, 'none.jsonl')} does not exist, so no case is judged against a history this time`,
+    );
   });
   let warnings = '';
 });

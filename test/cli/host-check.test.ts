@@ -13,11 +13,23 @@ describe.skipIf(available === undefined)('run refuses what this machine cannot d
     const dir = tempDir('host');
     writeFileSync(
       path.join(dir, 'tuned.yml'),
-      ['version: 1', 'name: tuned', 'tests:', '  - name: bulk', '    test: TCP_STREAM', '    duration: 1', '    congestion_control: nosuchcc', '    cpu_affinity: { local: 4095 }', ''].join('\n'),
+      [
+        'version: 1',
+        'name: tuned',
+        'tests:',
+        '  - name: bulk',
+        '    test: TCP_STREAM',
+        '    duration: 1',
+        '    congestion_control: nosuchcc',
+        '    cpu_affinity: { local: 4095 }',
+        '',
+      ].join('\n'),
     );
     const result = await perfsuite(['run', 'tuned.yml', '--out', 'out'], dir);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`tuned.yml:7:25: congestion_control nosuchcc is not available in this kernel (it has ${[...(available ?? [])].join(', ')}); load it (modprobe tcp_nosuchcc) or pick one of those`);
+    expect(result.stderr).toContain(
+      `tuned.yml:7:25: congestion_control nosuchcc is not available in this kernel (it has ${[...(available ?? [])].join(', ')}); load it (modprobe tcp_nosuchcc) or pick one of those`,
+    );
     expect(result.stderr).toContain('tuned.yml:8:19: cpu_affinity 4095, pins netperf to CPU 4095');
     expect(result.stderr).toContain('nothing was run');
     expect(result.stdout).toBe('');

@@ -6,7 +6,15 @@ import { tempDir } from '../helpers.js';
 
 describe('suite file globs', () => {
   const dir = tempDir('globs');
-  for (const file of ['suites/a.yml', 'suites/b.yml', 'suites/nested/c.yml', 'suites/we{ird}.yml', 'suites/.hidden.yml', 'other/d.yaml', 'node_modules/dep/suites/e.yml']) {
+  for (const file of [
+    'suites/a.yml',
+    'suites/b.yml',
+    'suites/nested/c.yml',
+    'suites/we{ird}.yml',
+    'suites/.hidden.yml',
+    'other/d.yaml',
+    'node_modules/dep/suites/e.yml',
+  ]) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), '');
   }
@@ -42,6 +50,8 @@ describe('--var', () => {
     expect(load([file]).suites[0]?.variables).toEqual({ HEAD_RATE: '95mbit' });
     expect(load([file], { variables: { HEAD_RATE: '90mbit' } }).suites[0]?.variables).toEqual({ HEAD_RATE: '90mbit' });
     expect(() => load([file], { variables: { HEAD_RAET: '90mbit' } })).toThrow(UsageError);
-    expect(() => load([file], { variables: { HEAD_RAET: '90mbit' } })).toThrow(/^--var HEAD_RAET is not used by any suite; did you mean HEAD_RATE\?\n\(these suites use HEAD_RATE; a misspelt --var would leave the suite on its default, so it is refused\)$/);
+    expect(() => load([file], { variables: { HEAD_RAET: '90mbit' } })).toThrow(
+      /^--var HEAD_RAET is not used by any suite; did you mean HEAD_RATE\?\n\(these suites use HEAD_RATE; a misspelt --var would leave the suite on its default, so it is refused\)$/,
+    );
   });
 });

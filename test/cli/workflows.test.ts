@@ -17,25 +17,37 @@ function validate(file: string): string {
 const workflows = readdirSync(path.join(projectRoot, '.github/workflows')).map((name) => path.join(projectRoot, '.github/workflows', name));
 
 describe('GitHub workflows and the composite action', () => {
-  it.each([...workflows, path.join(projectRoot, 'action.yml')].map((file) => [path.relative(projectRoot, file)]))('%s validates against the GitHub schema', (file) => {
-    expect(validate(path.join(projectRoot, file))).toBe('');
-  });
+  it.each([...workflows, path.join(projectRoot, 'action.yml')].map((file) => [path.relative(projectRoot, file)]))(
+    '%s validates against the GitHub schema',
+    (file) => {
+      expect(validate(path.join(projectRoot, file))).toBe('');
+    },
+  );
 
   it('the validator itself rejects a broken workflow', () => {
     const broken = path.join(tempDir('wf'), 'broken.yml');
-    writeFileSync(broken, readFileSync(path.join(projectRoot, '.github/workflows/perf.yml'), 'utf8').replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest'));
+    writeFileSync(
+      broken,
+      readFileSync(path.join(projectRoot, '.github/workflows/perf.yml'), 'utf8').replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest'),
+    );
     expect(validate(broken)).toContain("Additional property 'runs_on' is not allowed");
   });
 
   it('the action hands its inputs to the script through the environment, never spliced into it', () => {
-    const action = parse(readFileSync(path.join(projectRoot, 'action.yml'), 'utf8')) as { runs: { steps: { run?: string }[] }; outputs: Record<string, unknown> };
+    const action = parse(readFileSync(path.join(projectRoot, 'action.yml'), 'utf8')) as {
+      runs: { steps: { run?: string }[] };
+      outputs: Record<string, unknown>;
+    };
     for (const step of action.runs.steps) expect(step.run ?? '').not.toContain('${{');
     expect(Object.keys(action.outputs)).toEqual(['verdict', 'exit-code', 'results', 'junit', 'markdown', 'html']);
   });
 
   it('the sharded example splits as many ways as its matrix with the action, shards publishing nothing, and joins the shards with report', () => {
     const workflow = parse(readFileSync(path.join(projectRoot, '.github/workflows/perf-sharded.yml'), 'utf8')) as {
-      jobs: { measure: { strategy: { matrix: { shard: number[] } }; steps: { uses?: string; with?: Record<string, string | boolean> }[] }; join: { needs: string; if: string; steps: { run?: string }[] } };
+      jobs: {
+        measure: { strategy: { matrix: { shard: number[] } }; steps: { uses?: string; with?: Record<string, string | boolean> }[] };
+        join: { needs: string; if: string; steps: { run?: string }[] };
+      };
     };
     expect(workflow.jobs.measure.strategy.matrix.shard).toEqual([1, 2, 3, 4]);
     const shard = workflow.jobs.measure.steps.find((s) => s.uses === './');
@@ -58,7 +70,9 @@ describe('GitHub workflows and the composite action', () => {
   });
 
   it('CI runs the netns and regression-gate tests through sudo -E and fails when they are skipped', () => {
-    const ci = parse(readFileSync(path.join(projectRoot, '.github/workflows/ci.yml'), 'utf8')) as { jobs: { test: { steps: { run?: string; shell?: string }[] } } };
+    const ci = parse(readFileSync(path.join(projectRoot, '.github/workflows/ci.yml'), 'utf8')) as {
+      jobs: { test: { steps: { run?: string; shell?: string }[] } };
+    };
     const step = ci.jobs.test.steps.find((s) => (s.run ?? '').includes('sudo -E'));
     expect(step?.shell).toBe('bash'); // -o pipefail: vitest's exit status survives the tee
     for (const file of ['netns', 'hooks', 'regression', 'ab', 'history']) {
@@ -69,7 +83,7 @@ describe('GitHub workflows and the composite action', () => {
   });
 });
 
-describe('the README\'s GitHub section', () => {
+describe("the README's GitHub section", () => {
   it('starts with a pull-request gate on the Action that validates and can be pasted into an empty repository', () => {
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### On GitHub Actions'));
@@ -97,12 +111,21 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
     expect(validate(path.join(dir, '.github/workflows/perfsuite.yml'))).toBe('');
     const check = spawnSync(process.execPath, [bin, 'validate', 'suites/network.yml'], { cwd: dir, encoding: 'utf8' });
     expect(check.stdout).toBe("ok suites/network.yml: suite 'network', 2 groups, 4 cases\n");
-    const workflow = parse(readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: { perf: { if?: string; steps: { uses?: string; run?: string; with?: Record<string, string> }[] } } };
+    const workflow = parse(readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: { perf: { if?: string; steps: { uses?: string; run?: string; with?: Record<string, string> }[] } };
+    };
     // measured on pull requests and on pushes to the default branch: a push to a pull request's branch runs once
     expect(workflow.jobs.perf.if).toBe("github.event_name != 'push' || github.ref_name == github.event.repository.default_branch");
     // values reach the scripts through the environment, never spliced in
     for (const step of workflow.jobs.perf.steps) expect(step.run ?? '').not.toContain('${{');
-    return { dir, stdout: result.stdout, workflow, steps: workflow.jobs.perf.steps, modeline: readFileSync(path.join(dir, 'suites/network.yml'), 'utf8').split('\n')[0] };
+    return {
+      dir,
+      stdout: result.stdout,
+      workflow,
+      steps: workflow.jobs.perf.steps,
+      modeline: readFileSync(path.join(dir, 'suites/network.yml'), 'utf8').split('\n')[0],
+    };
   }
   // the next steps name the perfsuite that ran init, which works offline (npx perfsuite would reach for the registry):
   // its bin, absolute here since this checkout lies outside the temporary directory
@@ -113,7 +136,14 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
     expect(stdout).toBe(
       `wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: ${offline} validate suites/network.yml, then ${offline} run 'suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
-    expect(steps.map((s) => s.uses ?? 'run')).toEqual(['actions/checkout@v4', 'actions/cache/restore@v4', 'perfsuite/perfsuite@v1', 'actions/upload-artifact@v4', 'run', 'actions/cache/save@v4']);
+    expect(steps.map((s) => s.uses ?? 'run')).toEqual([
+      'actions/checkout@v4',
+      'actions/cache/restore@v4',
+      'perfsuite/perfsuite@v1',
+      'actions/upload-artifact@v4',
+      'run',
+      'actions/cache/save@v4',
+    ]);
     expect(steps.some((s) => (s.run ?? '').includes('npm ci'))).toBe(false);
     expect(steps[2]?.with).toMatchObject({ suites: 'suites/*.yml', 'missing-baseline': 'warn' });
     // any default branch: pushes of every branch run, only the default branch's keep their baseline
@@ -136,13 +166,19 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
       mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
       writeFileSync(path.join(dir, 'node_modules/.bin/perfsuite'), '');
     });
-    expect(installed.stdout).toContain("next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'; commit both files: the workflow installs perfsuite with npm ci; add perfsuite-results/ (the reports) to .gitignore\n");
+    expect(installed.stdout).toContain(
+      "next: npx perfsuite validate suites/network.yml, then npx perfsuite run 'suites/*.yml'; commit both files: the workflow installs perfsuite with npm ci; add perfsuite-results/ (the reports) to .gitignore\n",
+    );
   });
 
   it('with --dir, names the files from where the user is', () => {
     const parent = tempDir('init');
     mkdirSync(path.join(parent, 'proj'));
-    const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'proj'], {
+      cwd: parent,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    });
     expect(result.stdout).toBe(
       `wrote proj/suites/network.yml\nwrote proj/.github/workflows/perfsuite.yml\nnext: ${offline} validate proj/suites/network.yml, then ${offline} run 'proj/suites/*.yml' --out proj/perfsuite-results; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
@@ -154,7 +190,11 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
   it('quotes a path with a space, so the next steps still work as printed in a shell', () => {
     const parent = tempDir('init');
     mkdirSync(path.join(parent, 'my proj'));
-    const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'my proj'], { cwd: parent, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    const result = spawnSync(process.execPath, [bin, 'init', '--dir', 'my proj'], {
+      cwd: parent,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    });
     const next = /^next: (.*?), then /m.exec(result.stdout)?.[1] ?? '';
     expect(next).toBe(`${offline} validate 'my proj/suites/network.yml'`);
     expect(result.stdout).toContain(`then ${offline} run 'my proj/suites/*.yml' --out 'my proj/perfsuite-results';`);
@@ -163,9 +203,15 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
   });
 
   it('says when package.json installs perfsuite from a path outside the repository, which the runner cannot reach', () => {
-    const outside = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "file:../perfsuite-0.3.0.tgz" } }\n'));
-    expect(outside.stdout).toContain("note: package.json installs perfsuite from file:../perfsuite-0.3.0.tgz, outside this repository, which the runner's npm ci cannot reach; before committing, install it from github:perfsuite/perfsuite or from a tarball inside the repository\n");
-    const inside = initIn((dir) => writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "file:vendor/perfsuite-0.3.0.tgz" } }\n'));
+    const outside = initIn((dir) =>
+      writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "file:../perfsuite-0.3.0.tgz" } }\n'),
+    );
+    expect(outside.stdout).toContain(
+      "note: package.json installs perfsuite from file:../perfsuite-0.3.0.tgz, outside this repository, which the runner's npm ci cannot reach; before committing, install it from github:perfsuite/perfsuite or from a tarball inside the repository\n",
+    );
+    const inside = initIn((dir) =>
+      writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "devDependencies": { "perfsuite": "file:vendor/perfsuite-0.3.0.tgz" } }\n'),
+    );
     expect(inside.stdout).not.toContain('note:');
   });
 
@@ -175,7 +221,9 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
     writeFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'mine\n');
     const result = spawnSync(process.execPath, [bin, 'init'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('perfsuite: .github/workflows/perfsuite.yml already exists; init writes nothing over your files (move them aside to start afresh)\n');
+    expect(result.stderr).toBe(
+      'perfsuite: .github/workflows/perfsuite.yml already exists; init writes nothing over your files (move them aside to start afresh)\n',
+    );
     expect(readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8')).toBe('mine\n');
     expect(existsSync(path.join(dir, 'suites'))).toBe(false);
   });

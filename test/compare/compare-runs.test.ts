@@ -41,15 +41,33 @@ describe('comparing a metric with its baseline', () => {
   });
 
   it('flags a drop beyond the tolerance that the runs show clearly, with its bounds', () => {
-    const outcome = compareMetric(throughput, caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86)), caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)), { against: 'base.json' });
-    expect(outcome).toMatchObject({ verdict: 'regressed', passed: false, againstValue: 95.7e6, currentValue: 86.1e6, method: 'mann-whitney-u', alpha: 0.01, against: 'base.json', tolerance: 0.05 });
+    const outcome = compareMetric(
+      throughput,
+      caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86)),
+      caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9)),
+      { against: 'base.json' },
+    );
+    expect(outcome).toMatchObject({
+      verdict: 'regressed',
+      passed: false,
+      againstValue: 95.7e6,
+      currentValue: 86.1e6,
+      method: 'mann-whitney-u',
+      alpha: 0.01,
+      against: 'base.json',
+      tolerance: 0.05,
+    });
     expect(outcome.change).toBeCloseTo(-0.1003, 3);
     expect(outcome.p).toBeCloseTo(1 / 252, 9);
     expect(outcome.upper).toBeLessThan(-0.05);
   });
 
   it('calls a change inside the tolerance unchanged only when its bound is inside it too', () => {
-    const outcome = compareMetric(throughput, caseWith('throughput', mbit(98.1, 98.2, 98.1, 98.3, 98)), caseWith('throughput', mbit(99.7, 99.8, 99.6, 99.7, 99.9)));
+    const outcome = compareMetric(
+      throughput,
+      caseWith('throughput', mbit(98.1, 98.2, 98.1, 98.3, 98)),
+      caseWith('throughput', mbit(99.7, 99.8, 99.6, 99.7, 99.9)),
+    );
     expect(outcome).toMatchObject({ verdict: 'unchanged', passed: true });
     expect(outcome.lower).toBeGreaterThan(-0.05);
   });
@@ -59,7 +77,11 @@ describe('comparing a metric with its baseline', () => {
     const outcome = compareMetric(throughput, caseWith('throughput', mbit(29, 35, 31, 38, 26)), caseWith('throughput', mbit(36, 30, 40, 27, 33)));
     expect(outcome).toMatchObject({ verdict: 'inconclusive', passed: true });
     expect(outcome.note).toMatch(/too large to tell a drop of more than 5% from none with 5 runs per side/);
-    expect(compareMetric(throughput, caseWith('throughput', mbit(29, 35, 31, 38, 26)), caseWith('throughput', mbit(36, 30, 40, 27, 33)), { failOnInconclusive: true }).passed).toBe(false);
+    expect(
+      compareMetric(throughput, caseWith('throughput', mbit(29, 35, 31, 38, 26)), caseWith('throughput', mbit(36, 30, 40, 27, 33)), {
+        failOnInconclusive: true,
+      }).passed,
+    ).toBe(false);
   });
 
   it('never judges on the tolerance alone: 3 vs 3 runs cannot reach α, so a clear drop is inconclusive naming the repeat it needs', () => {
@@ -72,14 +94,20 @@ describe('comparing a metric with its baseline', () => {
     const base = caseWith('latency_p99', [100, 101, 99, 100, 102]);
     expect(compareMetric(latency, caseWith('latency_p99', [130, 131, 129, 130, 132]), base)).toMatchObject({ verdict: 'regressed' });
     expect(compareMetric(latency, caseWith('latency_p99', [70, 71, 69, 70, 72]), base)).toMatchObject({ verdict: 'unchanged', passed: true, improved: true });
-    expect(compareMetric(throughput, caseWith('throughput', mbit(130, 131, 129, 130, 132)), caseWith('throughput', mbit(100, 101, 99, 100, 102)))).toMatchObject({
+    expect(
+      compareMetric(throughput, caseWith('throughput', mbit(130, 131, 129, 130, 132)), caseWith('throughput', mbit(100, 101, 99, 100, 102))),
+    ).toMatchObject({
       verdict: 'unchanged',
       improved: true,
     });
   });
 
   it('reports a case without a baseline, or without the metric, as not compared', () => {
-    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), undefined)).toMatchObject({ verdict: 'not-compared', passed: true, note: 'the baseline has no case with this id' });
+    expect(compareMetric(throughput, caseWith('throughput', mbit(90)), undefined)).toMatchObject({
+      verdict: 'not-compared',
+      passed: true,
+      note: 'the baseline has no case with this id',
+    });
     const unmeasured: CaseResult = { ...caseWith('throughput', []), status: 'error' };
     expect(compareMetric(throughput, caseWith('throughput', mbit(90)), unmeasured).note).toBe('the baseline case has no throughput (it could not be measured)');
   });
@@ -88,14 +116,24 @@ describe('comparing a metric with its baseline', () => {
 describe('comparing runs', () => {
   const current = (): RunResult => {
     const run = recordedSweep();
-    return { ...run, suites: [{ ...run.suites[0]!, cases: [caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86), 'sweep/a'), caseWith('throughput', mbit(95, 95, 95, 95, 95), 'sweep/new')] }] };
+    return {
+      ...run,
+      suites: [
+        {
+          ...run.suites[0]!,
+          cases: [caseWith('throughput', mbit(86, 86.2, 86.1, 86.3, 86), 'sweep/a'), caseWith('throughput', mbit(95, 95, 95, 95, 95), 'sweep/new')],
+        },
+      ],
+    };
   };
   const baseline = (): RunResult => {
     const run = recordedSweep();
     return {
       ...run,
       environment: { ...run.environment, kernel: '6.1.0', hostname: 'other' },
-      suites: [{ ...run.suites[0]!, cases: [caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9), 'sweep/a'), caseWith('throughput', mbit(1), 'sweep/gone')] }],
+      suites: [
+        { ...run.suites[0]!, cases: [caseWith('throughput', mbit(95.7, 95.8, 95.6, 95.7, 95.9), 'sweep/a'), caseWith('throughput', mbit(1), 'sweep/gone')] },
+      ],
     };
   };
 

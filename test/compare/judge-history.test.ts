@@ -23,10 +23,17 @@ function entry(median: number, fingerprint = 'aaaa0000', spread = 0.001): Histor
 }
 
 function current(runs: number[], tolerance: { tolerancePercent: number; auto?: true } = { tolerancePercent: 5 }): CaseResult {
-  return { ...template, status: 'pass', thresholds: [], runs: runs.map((throughput) => ({ throughput })), regression: [{ metric: 'throughput', ...tolerance, file: 'suites/big.yml', line: 7 }] };
+  return {
+    ...template,
+    status: 'pass',
+    thresholds: [],
+    runs: runs.map((throughput) => ({ throughput })),
+    regression: [{ metric: 'throughput', ...tolerance, file: 'suites/big.yml', line: 7 }],
+  };
 }
 
-const judge = (c: CaseResult, entries: HistoryEntry[], fingerprint = 'aaaa0000') => judgeAgainstHistory(c, entries, { file: 'history.jsonl', fingerprint }).regressions?.[0];
+const judge = (c: CaseResult, entries: HistoryEntry[], fingerprint = 'aaaa0000') =>
+  judgeAgainstHistory(c, entries, { file: 'history.jsonl', fingerprint }).regressions?.[0];
 const wobble = (level: number, n: number) => Array.from({ length: n }, (_, i) => level * (1 + ((i % 3) - 1) * 0.002));
 
 describe('judging against a history', () => {
@@ -35,7 +42,14 @@ describe('judging against a history', () => {
   it('calls a 10% drop regressed against six earlier medians, and fails the case', () => {
     const judged = judgeAgainstHistory(current(wobble(85.9e6, 4)), history, { file: 'history.jsonl', fingerprint: 'aaaa0000' });
     expect(judged.status).toBe('fail');
-    expect(judged.regressions?.[0]).toMatchObject({ source: 'history', against: 'history.jsonl', verdict: 'regressed', historyEntries: 6, sameFingerprint: true, method: 'prediction-t' });
+    expect(judged.regressions?.[0]).toMatchObject({
+      source: 'history',
+      against: 'history.jsonl',
+      verdict: 'regressed',
+      historyEntries: 6,
+      sameFingerprint: true,
+      method: 'prediction-t',
+    });
     expect(judged.regressions?.[0]?.change).toBeCloseTo(-0.1, 2);
   });
 
@@ -71,20 +85,38 @@ describe('judging against a history', () => {
     const other = judge(current(wobble(95.4e6, 4)), mixed, 'cccc2222');
     // every machine's entries, and of those the 6 since the other machine's level ended
     expect(other).toMatchObject({ historyEntries: 6, sameFingerprint: false, verdict: 'unchanged' });
-    expect(other?.note).toContain('only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so entries of every machine were used (the newest 6)');
+    expect(other?.note).toContain(
+      'only 0 of 11 history entries with this case come from a machine like this one (fewer than 5), so entries of every machine were used (the newest 6)',
+    );
   });
 
   it('a case the history never measured is not compared, with the reason', () => {
-    const outcome = judge(current(wobble(95.4e6, 4)), history.map((e) => ({ ...e, cases: {} })));
+    const outcome = judge(
+      current(wobble(95.4e6, 4)),
+      history.map((e) => ({ ...e, cases: {} })),
+    );
     expect(outcome).toMatchObject({ verdict: 'not-compared', historyEntries: 0 });
     expect(outcome?.note).toMatch(/^the history has no entry with .* throughput/);
   });
 });
 
 describe('setupDifferences', () => {
-  const provenance = { perfsuiteVersion: '0.3.0', commit: 'a', variables: { pr: { LINK_RATE: '200mbit' } }, servers: { 'pr/base': { type: 'netns', link: 'rate 200mbit' } } };
+  const provenance = {
+    perfsuiteVersion: '0.3.0',
+    commit: 'a',
+    variables: { pr: { LINK_RATE: '200mbit' } },
+    servers: { 'pr/base': { type: 'netns', link: 'rate 200mbit' } },
+  };
   it('lists changed variables, server specs and machine fields, never the commit', () => {
-    const after = { environment: { ...environment, kernel: '7.0' }, provenance: { ...provenance, commit: 'b', variables: { pr: { LINK_RATE: '180mbit', EXTRA: 'x' } }, servers: { 'pr/base': { type: 'netns', link: 'rate 180mbit' } } } };
+    const after = {
+      environment: { ...environment, kernel: '7.0' },
+      provenance: {
+        ...provenance,
+        commit: 'b',
+        variables: { pr: { LINK_RATE: '180mbit', EXTRA: 'x' } },
+        servers: { 'pr/base': { type: 'netns', link: 'rate 180mbit' } },
+      },
+    };
     expect(setupDifferences({ environment, provenance }, after)).toEqual([
       { field: 'kernel', baseline: environment.kernel, current: '7.0' },
       { field: 'pr ${EXTRA}', baseline: '', current: 'x' },
@@ -100,7 +132,16 @@ describe('setupDifferences', () => {
 
 describe('judging against a history: false alarms and power, simulated', () => {
   // each run has its own level (the job's machine and hour: between-run σ) and its runs scatter around it (within-run σ)
-  function simulate(options: { trials: number; entries: number; between: number; within: number; repeat: number; tolerancePercent: number; drop: number; seed: number }) {
+  function simulate(options: {
+    trials: number;
+    entries: number;
+    between: number;
+    within: number;
+    repeat: number;
+    tolerancePercent: number;
+    drop: number;
+    seed: number;
+  }) {
     const random = createRandom(options.seed);
     const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     const runOf = (level: number): number[] => {
@@ -120,22 +161,26 @@ describe('judging against a history: false alarms and power, simulated', () => {
   }
 
   // 32,000 simulated judgements: seconds of CPU, which on a busy machine can pass the 10 s a fast test gets
-  it('identical software is called regressed in at most α = 1% of trials, for small and large histories, with runs that share their job', { timeout: 60_000 }, () => {
-    // (a rank test of the 5 runs against the medians called this regressed in 5–12% of trials: the runs are not independent)
-    // the prediction test is exact for log-normal levels, so its rate is α itself: allowed up to 3 standard errors over
-    const limit = (trials: number): number => 0.01 + 3 * Math.sqrt((0.01 * 0.99) / trials);
-    for (const entries of [3, 5, 10, 30]) {
-      const verdicts = simulate({ trials: 3000, entries, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 2, drop: 0, seed: entries });
-      expect(verdicts.regressed / 3000, `${entries} entries: ${JSON.stringify(verdicts)}`).toBeLessThanOrEqual(limit(3000));
-    }
-    const bare = simulate({ trials: 20_000, entries: 4, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 0, drop: 0, seed: 99 });
-    expect(bare.regressed / 20_000, JSON.stringify(bare)).toBeLessThanOrEqual(limit(20_000));
-    // a learned band (10 entries, Q3 + 3·IQR) keeps identical software well below α
-    const learned = simulate({ trials: 3000, entries: 10, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 0, drop: 0, seed: 5 });
-    expect(learned.regressed / 3000, JSON.stringify(learned)).toBeLessThanOrEqual(0.005);
-  });
+  it(
+    'identical software is called regressed in at most α = 1% of trials, for small and large histories, with runs that share their job',
+    { timeout: 60_000 },
+    () => {
+      // (a rank test of the 5 runs against the medians called this regressed in 5–12% of trials: the runs are not independent)
+      // the prediction test is exact for log-normal levels, so its rate is α itself: allowed up to 3 standard errors over
+      const limit = (trials: number): number => 0.01 + 3 * Math.sqrt((0.01 * 0.99) / trials);
+      for (const entries of [3, 5, 10, 30]) {
+        const verdicts = simulate({ trials: 3000, entries, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 2, drop: 0, seed: entries });
+        expect(verdicts.regressed / 3000, `${entries} entries: ${JSON.stringify(verdicts)}`).toBeLessThanOrEqual(limit(3000));
+      }
+      const bare = simulate({ trials: 20_000, entries: 4, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 0, drop: 0, seed: 99 });
+      expect(bare.regressed / 20_000, JSON.stringify(bare)).toBeLessThanOrEqual(limit(20_000));
+      // a learned band (10 entries, Q3 + 3·IQR) keeps identical software well below α
+      const learned = simulate({ trials: 3000, entries: 10, between: 0.03, within: 0.01, repeat: 5, tolerancePercent: 0, drop: 0, seed: 5 });
+      expect(learned.regressed / 3000, JSON.stringify(learned)).toBeLessThanOrEqual(0.005);
+    },
+  );
 
-  it('finds a 10% drop on a quiet machine from one run, and leaves one inside a noisy machine\'s learned band undecided', () => {
+  it("finds a 10% drop on a quiet machine from one run, and leaves one inside a noisy machine's learned band undecided", () => {
     const quiet = simulate({ trials: 500, entries: 6, between: 0.005, within: 0.002, repeat: 1, tolerancePercent: 5, drop: 0.1, seed: 7 });
     expect(quiet.regressed).toBe(500);
     // between-run σ 3%: consecutive runs differ by up to ~16% (the learned band), so a 10% drop is mostly not called…

@@ -106,7 +106,9 @@ describe('the process lifecycle module', () => {
     expect([0, 1, 2, 3, 4, 5, 7, 10].map(probeDelayMs)).toEqual([2, 4, 8, 16, 32, 64, 250, 250]);
     const port = await freePort('127.0.0.1');
     const before = process.cpuUsage();
-    await expect(waitForListener('127.0.0.1', port, { deadline: Date.now() + 1_000, attemptMs: 500, timeoutMessage: 'nobody listened' })).rejects.toThrow('nobody listened');
+    await expect(waitForListener('127.0.0.1', port, { deadline: Date.now() + 1_000, attemptMs: 500, timeoutMessage: 'nobody listened' })).rejects.toThrow(
+      'nobody listened',
+    );
     const used = process.cpuUsage(before);
     // a setImmediate loop burns the whole second; backing off costs a few milliseconds
     expect((used.user + used.system) / 1000).toBeLessThan(300);

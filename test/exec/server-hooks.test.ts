@@ -62,28 +62,30 @@ describe('server hooks: environment and ${PERFSUITE_*}', () => {
   });
 
   it('fills every ${PERFSUITE_*} in every argv element and leaves other text alone', () => {
-    expect(fillHookArgv(['tc', 'qdisc', 'add', 'dev', '${PERFSUITE_HOST_IF}', 'x${PERFSUITE_SERVER}:${PERFSUITE_CONTROL_PORT}y', '$HOME', '${OTHER}'], hookEnvironment(netns))).toEqual([
-      'tc',
-      'qdisc',
-      'add',
-      'dev',
-      'ps1h0',
-      'xarm:12865y',
-      '$HOME',
-      '${OTHER}',
-    ]);
+    expect(
+      fillHookArgv(
+        ['tc', 'qdisc', 'add', 'dev', '${PERFSUITE_HOST_IF}', 'x${PERFSUITE_SERVER}:${PERFSUITE_CONTROL_PORT}y', '$HOME', '${OTHER}'],
+        hookEnvironment(netns),
+      ),
+    ).toEqual(['tc', 'qdisc', 'add', 'dev', 'ps1h0', 'xarm:12865y', '$HOME', '${OTHER}']);
   });
 
   it('refuses an unknown ${PERFSUITE_*} name, naming the ones there are', () => {
     expect(() => fillHookArgv(['echo', '${PERFSUITE_NETNS}'], hookEnvironment(local))).toThrow(
       '${PERFSUITE_NETNS} is not a variable of this server; it has ${PERFSUITE_SERVER}, ${PERFSUITE_SERVER_HOST}, ${PERFSUITE_CONTROL_PORT}',
     );
-    expect(unknownHookVariables(['${PERFSUITE_NETNS_IF}', '${PERFSUITE_TYPO}${PERFSUITE_NETNS_IF}', '${PERFSUITE_SERVER}'], hookVariableNames('local'))).toEqual(['PERFSUITE_NETNS_IF', 'PERFSUITE_TYPO']);
+    expect(
+      unknownHookVariables(['${PERFSUITE_NETNS_IF}', '${PERFSUITE_TYPO}${PERFSUITE_NETNS_IF}', '${PERFSUITE_SERVER}'], hookVariableNames('local')),
+    ).toEqual(['PERFSUITE_NETNS_IF', 'PERFSUITE_TYPO']);
   });
 
   it('displays argv quoted for a shell reader, marking commands run in the namespace', () => {
-    expect(formatHook({ argv: ['sysctl', '-w', 'net.ipv4.tcp_rmem=4096 131072 6291456'], inNamespace: true })).toBe("`sysctl -w 'net.ipv4.tcp_rmem=4096 131072 6291456'` in namespace");
-    expect(formatHook({ argv: ['./ci/undo.sh', '${PERFSUITE_SERVER}', "it's"], inNamespace: false })).toBe(`\`./ci/undo.sh '\${PERFSUITE_SERVER}' 'it'\\''s'\``);
+    expect(formatHook({ argv: ['sysctl', '-w', 'net.ipv4.tcp_rmem=4096 131072 6291456'], inNamespace: true })).toBe(
+      "`sysctl -w 'net.ipv4.tcp_rmem=4096 131072 6291456'` in namespace",
+    );
+    expect(formatHook({ argv: ['./ci/undo.sh', '${PERFSUITE_SERVER}', "it's"], inNamespace: false })).toBe(
+      `\`./ci/undo.sh '\${PERFSUITE_SERVER}' 'it'\\''s'\``,
+    );
     expect(shellQuote('')).toBe("''");
   });
 });
@@ -108,7 +110,14 @@ describe('server hooks: running them', () => {
 
   it('gives each command the PERFSUITE_* environment on top of perfsuite’s own, and fills its argv', async () => {
     const { file, read } = suiteDir();
-    const record = hook(file, 5, ['sh', '-c', 'env | grep -E "^(PERFSUITE_|PATH=)" | sort > env.txt; printf "%s\\n" "$@" > argv.txt', 'sh', '${PERFSUITE_NETNS}/${PERFSUITE_NETNS_IF}', 'port ${PERFSUITE_CONTROL_PORT}']);
+    const record = hook(file, 5, [
+      'sh',
+      '-c',
+      'env | grep -E "^(PERFSUITE_|PATH=)" | sort > env.txt; printf "%s\\n" "$@" > argv.txt',
+      'sh',
+      '${PERFSUITE_NETNS}/${PERFSUITE_NETNS_IF}',
+      'port ${PERFSUITE_CONTROL_PORT}',
+    ]);
     await runSetup([record], netns);
     expect(read('env.txt').split('\n')).toEqual([
       `PATH=${process.env['PATH'] ?? ''}`,
@@ -125,7 +134,13 @@ describe('server hooks: running them', () => {
 
   it('stops setup at the first failing command, naming the command, its line, the exit status and the end of its stderr', async () => {
     const { dir, file } = suiteDir();
-    const failing = hook(file, 8, ['sh', '-c', 'for i in $(seq 1 500); do echo "noise line $i" >&2; done; echo "sysctl: permission denied on key" >&2; exit 4', 'sh', 'with space']);
+    const failing = hook(file, 8, [
+      'sh',
+      '-c',
+      'for i in $(seq 1 500); do echo "noise line $i" >&2; done; echo "sysctl: permission denied on key" >&2; exit 4',
+      'sh',
+      'with space',
+    ]);
     const error = await runSetup([append(file, 7, 'first'), failing, append(file, 9, 'never')], local).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(SetupFailed);
     const { message } = error as SetupFailed;
@@ -143,8 +158,12 @@ describe('server hooks: running them', () => {
     await expect(runSetup([hook(file, 4, ['./ci/missing.sh', '--now'])], local)).rejects.toThrow(
       `setup of suite/local failed: \`./ci/missing.sh --now\` (${file}:4) could not be run: ./ci/missing.sh is not an executable file (relative to ${path.dirname(file)}, the suite's directory)`,
     );
-    await expect(runSetup([hook(file, 5, ['perfsuite-no-such-program'])], local)).rejects.toThrow(/`perfsuite-no-such-program` \(.*:5\) could not be run: perfsuite-no-such-program is not found on PATH/);
-    await expect(runSetup([hook(file, 6, ['echo', '${PERFSUITE_NETNS_IF}'])], local)).rejects.toThrow(/\(.*:6\) could not be run: \$\{PERFSUITE_NETNS_IF\} is not a variable of this server/);
+    await expect(runSetup([hook(file, 5, ['perfsuite-no-such-program'])], local)).rejects.toThrow(
+      /`perfsuite-no-such-program` \(.*:5\) could not be run: perfsuite-no-such-program is not found on PATH/,
+    );
+    await expect(runSetup([hook(file, 6, ['echo', '${PERFSUITE_NETNS_IF}'])], local)).rejects.toThrow(
+      /\(.*:6\) could not be run: \$\{PERFSUITE_NETNS_IF\} is not a variable of this server/,
+    );
     expect(hookProgramProblem(hook(file, 4, ['./ci/missing.sh']))).toMatch(/is not an executable file/);
     expect(hookProgramProblem(hook(file, 4, ['sysctl']))).toBeUndefined();
   });
@@ -162,20 +181,43 @@ describe('server hooks: running them', () => {
     const { file } = suiteDir();
     const records: HookRecord[] = [];
     const failing = hook(file, 8, ['sh', '-c', 'echo hello; echo oops >&2; exit 3']);
-    const error = await runSetup([hook(file, 7, ['echo', 'port', '${PERFSUITE_CONTROL_PORT}']), failing, append(file, 9, 'never')], local, { record: (r) => void records.push(r) }).catch((thrown: unknown) => thrown);
+    const error = await runSetup([hook(file, 7, ['echo', 'port', '${PERFSUITE_CONTROL_PORT}']), failing, append(file, 9, 'never')], local, {
+      record: (r) => void records.push(r),
+    }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(SetupFailed);
     // what it printed on stdout leads to its error: both are in the message (stdout and stderr are two pipes, so their order is not asserted)
-    expect((error as SetupFailed).message).toMatch(new RegExp(`^setup of suite/local failed: \`sh -c 'echo hello; echo oops >&2; exit 3'\` \\(${file}:8\\) exited with status 3; output: (hello\noops|oops\nhello)$`));
+    expect((error as SetupFailed).message).toMatch(
+      new RegExp(
+        `^setup of suite/local failed: \`sh -c 'echo hello; echo oops >&2; exit 3'\` \\(${file}:8\\) exited with status 3; output: (hello\noops|oops\nhello)$`,
+      ),
+    );
     expect(records).toEqual([
       { stage: 'setup', argv: ['echo', 'port', '40123'], file, line: 7, exitCode: 0, durationSeconds: expect.any(Number) as number, output: 'port 40123\n' },
-      { stage: 'setup', argv: failing.argv, file, line: 8, exitCode: 3, durationSeconds: expect.any(Number) as number, output: expect.stringMatching(/^(hello\noops|oops\nhello)\n$/) as string },
+      {
+        stage: 'setup',
+        argv: failing.argv,
+        file,
+        line: 8,
+        exitCode: 3,
+        durationSeconds: expect.any(Number) as number,
+        output: expect.stringMatching(/^(hello\noops|oops\nhello)\n$/) as string,
+      },
     ]);
 
     const teardown: HookRecord[] = [];
     await runTeardown([hook(file, 12, ['perfsuite-no-such-program']), hook(file, 13, ['echo', 'undone'])], netns, { record: (r) => void teardown.push(r) });
     expect(teardown).toEqual([
       { stage: 'teardown', argv: ['echo', 'undone'], file, line: 13, exitCode: 0, durationSeconds: expect.any(Number) as number, output: 'undone\n' },
-      { stage: 'teardown', argv: ['perfsuite-no-such-program'], file, line: 12, exitCode: null, problem: 'perfsuite-no-such-program is not found on PATH; install it, or give its path', durationSeconds: 0, output: '' },
+      {
+        stage: 'teardown',
+        argv: ['perfsuite-no-such-program'],
+        file,
+        line: 12,
+        exitCode: null,
+        problem: 'perfsuite-no-such-program is not found on PATH; install it, or give its path',
+        durationSeconds: 0,
+        output: '',
+      },
     ]);
   });
 
@@ -203,7 +245,10 @@ describe('server hooks: running them', () => {
       local,
     );
     expect(read('order.log')).toBe('teardown-3\nteardown-1\n');
-    expect(warnings).toEqual([`teardown of suite/local failed: \`false\` (${file}:14) exited with status 1`, `teardown of suite/local failed: \`sh -c 'echo cannot undo >&2; exit 2'\` (${file}:12) exited with status 2; stderr: cannot undo`]);
+    expect(warnings).toEqual([
+      `teardown of suite/local failed: \`false\` (${file}:14) exited with status 1`,
+      `teardown of suite/local failed: \`sh -c 'echo cannot undo >&2; exit 2'\` (${file}:12) exited with status 2; stderr: cannot undo`,
+    ]);
   });
 });
 
@@ -222,7 +267,10 @@ async function externalServer(setup: readonly HookSpec[], teardown: readonly Hoo
 describe('the server pool runs the hooks', () => {
   it('runs setup once, before the first acquire resolves, and teardown in stopAll (once, however often it is called)', async () => {
     const { file, read } = suiteDir();
-    const { server, close } = await externalServer([append(file, 3, 'setup')], [hook(file, 5, ['sh', '-c', 'echo "teardown $PERFSUITE_SERVER $PERFSUITE_CONTROL_PORT" >> order.log'])]);
+    const { server, close } = await externalServer(
+      [append(file, 3, 'setup')],
+      [hook(file, 5, ['sh', '-c', 'echo "teardown $PERFSUITE_SERVER $PERFSUITE_CONTROL_PORT" >> order.log'])],
+    );
     try {
       const pool = createServerPool([server]);
       const address = await pool.acquire(server.key);
@@ -240,7 +288,15 @@ describe('the server pool runs the hooks', () => {
           host: '127.0.0.1',
           port: address.port,
           hooks: [
-            { stage: 'setup', argv: ['sh', '-c', 'echo setup >> order.log'], file, line: 3, exitCode: 0, durationSeconds: expect.any(Number) as number, output: '' },
+            {
+              stage: 'setup',
+              argv: ['sh', '-c', 'echo setup >> order.log'],
+              file,
+              line: 3,
+              exitCode: 0,
+              durationSeconds: expect.any(Number) as number,
+              output: '',
+            },
             { stage: 'teardown', argv: server.teardown[0]?.argv, file, line: 5, exitCode: 0, durationSeconds: expect.any(Number) as number, output: '' },
           ],
         },
@@ -252,14 +308,21 @@ describe('the server pool runs the hooks', () => {
 
   it('makes every acquire of a server whose setup failed a setup-failed error, leaves the others alone, and still tears it down', async () => {
     const { file, read } = suiteDir();
-    const broken = await externalServer([append(file, 3, 'broken-setup'), hook(file, 4, ['false']), append(file, 5, 'never')], [append(file, 7, 'broken-teardown'), hook(file, 8, ['false'])], 'broken');
+    const broken = await externalServer(
+      [append(file, 3, 'broken-setup'), hook(file, 4, ['false']), append(file, 5, 'never')],
+      [append(file, 7, 'broken-teardown'), hook(file, 8, ['false'])],
+      'broken',
+    );
     const fine = await externalServer([append(file, 11, 'fine-setup')], [append(file, 13, 'fine-teardown')], 'fine');
     try {
       const pool = createServerPool([broken.server, fine.server]);
       for (let i = 0; i < 2; i++) {
         const failure = await pool.acquire(broken.server.key).catch((error: unknown) => error);
         expect(failure).toBeInstanceOf(ServerUnavailable);
-        expect((failure as ServerUnavailable).failure).toEqual({ kind: 'setup-failed', message: `setup of suite/broken failed: \`false\` (${file}:4) exited with status 1` });
+        expect((failure as ServerUnavailable).failure).toEqual({
+          kind: 'setup-failed',
+          message: `setup of suite/broken failed: \`false\` (${file}:4) exited with status 1`,
+        });
       }
       await expect(pool.acquire(fine.server.key)).resolves.toMatchObject({ host: '127.0.0.1', port: fine.server.controlPort });
       await pool.stopAll();

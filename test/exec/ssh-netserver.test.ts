@@ -7,8 +7,23 @@ const peer = { host: 'perf-b.example.net', user: 'ci', sshPort: 2222, identityFi
 describe('ssh argv and failures', () => {
   it('passes every suite value as its own argv entry, after the options, never prompting', () => {
     expect(sshArgv(peer, 'netserver -V')).toEqual([
-      '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3',
-      '-p', '2222', '-i', '~/.ssh/perf_ci', '-l', 'ci', '--', 'perf-b.example.net', 'netserver -V',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'ServerAliveInterval=5',
+      '-o',
+      'ServerAliveCountMax=3',
+      '-p',
+      '2222',
+      '-i',
+      '~/.ssh/perf_ci',
+      '-l',
+      'ci',
+      '--',
+      'perf-b.example.net',
+      'netserver -V',
     ]);
     expect(sshArgv({ host: 'h', configFile: '/etc/perf/ssh_config' }, 'true', { tty: true }).slice(0, 1)).toEqual(['-tt']);
     expect(sshArgv({ host: 'h', configFile: '/etc/perf/ssh_config' }, 'true')).toContain('/etc/perf/ssh_config');
@@ -32,14 +47,18 @@ describe('ssh argv and failures', () => {
     const classify = (output: string, code: number | null = 255) => classifySshFailure(peer, output, code);
     expect(classify('ci@perf-b.example.net: Permission denied (publickey).\r\n')).toEqual({
       kind: 'ssh-auth',
-      message: "ssh to ci@perf-b.example.net:2222 was refused (ci@perf-b.example.net: Permission denied (publickey).); check user:, identity_file: or your ssh-agent, and that the key is in the peer's authorized_keys",
+      message:
+        "ssh to ci@perf-b.example.net:2222 was refused (ci@perf-b.example.net: Permission denied (publickey).); check user:, identity_file: or your ssh-agent, and that the key is in the peer's authorized_keys",
     });
-    expect(classify('No ED25519 host key is known for [perf-b.example.net]:2222 and you have requested strict checking.\nHost key verification failed.\n').kind).toBe('ssh-auth');
+    expect(
+      classify('No ED25519 host key is known for [perf-b.example.net]:2222 and you have requested strict checking.\nHost key verification failed.\n').kind,
+    ).toBe('ssh-auth');
     expect(classify('ssh: Could not resolve hostname perf-b.example.net: Name or service not known\n')).toMatchObject({ kind: 'dns' });
     expect(classify('ssh: connect to host perf-b.example.net port 2222: Connection timed out\n')).toMatchObject({ kind: 'ssh-unreachable' });
     expect(classify('PERFSUITE_PID=4242\r\nsh: 1: exec: netserver: not found\r\n', 127)).toEqual({
       kind: 'netserver-missing',
-      message: 'netserver is not installed on perf-b.example.net (sh: 1: exec: netserver: not found); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path',
+      message:
+        'netserver is not installed on perf-b.example.net (sh: 1: exec: netserver: not found); install netperf there (Debian: non-free; apt-get install netperf) or set netserver: to its path',
     });
     expect(classify('something else\n', 1)).toEqual({ kind: 'ssh-failed', message: 'ssh to ci@perf-b.example.net:2222 failed (something else)' });
     // an IPv6 peer with an ssh port is written as ssh and URLs write it, in brackets (once, even when given with them)
@@ -53,8 +72,12 @@ describe('ssh argv and failures', () => {
     // nothing runs: the program is looked up on PATH before anything is spawned
     process.env['PATH'] = tempDir('no-ssh');
     try {
-      await expect(remoteNetserverVersion({ host: '127.0.0.1' })).rejects.toMatchObject({ failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' } });
-      await expect(startSshNetserver({ target: { host: '127.0.0.1' }, controlPort: 1, passphrase: 'ab' })).rejects.toMatchObject({ failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' } });
+      await expect(remoteNetserverVersion({ host: '127.0.0.1' })).rejects.toMatchObject({
+        failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' },
+      });
+      await expect(startSshNetserver({ target: { host: '127.0.0.1' }, controlPort: 1, passphrase: 'ab' })).rejects.toMatchObject({
+        failure: { kind: 'ssh-failed', message: 'the ssh client is not installed (Debian: openssh-client)' },
+      });
     } finally {
       process.env['PATH'] = saved;
     }

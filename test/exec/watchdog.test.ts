@@ -6,7 +6,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 vi.mock('node:child_process', async (importOriginal) => {
   const actual = await importOriginal<typeof childProcess>();
   const spawn = ((file: string, args: readonly string[], options: object) =>
-    actual.spawn(file === '/bin/sh' && String(args[1]).includes('kill -9 -$g') ? '/nonexistent/perfsuite-test/sh' : file, args, options)) as typeof actual.spawn;
+    actual.spawn(
+      file === '/bin/sh' && String(args[1]).includes('kill -9 -$g') ? '/nonexistent/perfsuite-test/sh' : file,
+      args,
+      options,
+    )) as typeof actual.spawn;
   return { ...actual, spawn };
 });
 

@@ -10,14 +10,20 @@ const run = (throughput: number, startedAt = '2026-11-20T10:00:00.000Z'): RunRes
     ...base,
     startedAt,
     provenance: { perfsuiteVersion: '0.3.0', commit: 'abcdef0123456789', variables: { big: { RATE: '100mbit' } }, servers: {} },
-    suites: base.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, runs: [{ throughput }, { throughput: throughput * 1.01 }], metrics: { throughput } })) })),
+    suites: base.suites.map((s) => ({
+      ...s,
+      cases: s.cases.map((c) => ({ ...c, runs: [{ throughput }, { throughput: throughput * 1.01 }], metrics: { throughput } })),
+    })),
   };
 };
 
 describe('history entries', () => {
   it('keep each measured case and metric with its runs and their median, and leave errors out', () => {
     const base = run(1e9);
-    const broken = { ...base, suites: base.suites.map((s) => ({ ...s, cases: s.cases.map((c, i) => (i === 1 ? { ...c, status: 'error' as const, runs: [], metrics: {} } : c)) })) };
+    const broken = {
+      ...base,
+      suites: base.suites.map((s) => ({ ...s, cases: s.cases.map((c, i) => (i === 1 ? { ...c, status: 'error' as const, runs: [], metrics: {} } : c)) })),
+    };
     const entry = historyEntry(broken);
     expect(entry).toMatchObject({ format: 'perfsuite-history', version: 1, date: '2026-11-20T10:00:00.000Z', provenance: { commit: 'abcdef0123456789' } });
     const ids = base.suites[0]?.cases.map((c) => c.id) ?? [];
@@ -37,7 +43,11 @@ describe('history entries', () => {
 });
 
 describe('history files', () => {
-  const entries = [historyEntry(run(1e9, '2026-11-01T00:00:00Z')), historyEntry(run(2e9, '2026-11-02T00:00:00Z')), historyEntry(run(3e9, '2026-11-03T00:00:00Z'))];
+  const entries = [
+    historyEntry(run(1e9, '2026-11-01T00:00:00Z')),
+    historyEntry(run(2e9, '2026-11-02T00:00:00Z')),
+    historyEntry(run(3e9, '2026-11-03T00:00:00Z')),
+  ];
   const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
 
   it('round-trip through appendEntry and parseHistory', () => {
@@ -55,7 +65,14 @@ describe('history files', () => {
 
   it('skip a torn, a foreign and a future line, each with a warning naming its line, and keep the rest', () => {
     const lines = text.trim().split('\n');
-    const mixed = [lines[0], '{"format":"perfsuite-his', '{"name":"github-action-benchmark"}', JSON.stringify({ ...entries[1], version: 9 }), '', lines[2]].join('\n');
+    const mixed = [
+      lines[0],
+      '{"format":"perfsuite-his',
+      '{"name":"github-action-benchmark"}',
+      JSON.stringify({ ...entries[1], version: 9 }),
+      '',
+      lines[2],
+    ].join('\n');
     const parsed = parseHistory(mixed, 'perf-history/history.jsonl');
     expect(parsed.entries.map((e) => e.date)).toEqual(['2026-11-01T00:00:00Z', '2026-11-03T00:00:00Z']);
     expect(parsed.warnings).toEqual([

@@ -5,7 +5,10 @@ import { projectRoot } from '../helpers.js';
 
 /** scripts/debian-mirror.awk, as install-deps.sh runs it: the machine's one-line sources on stdin. */
 function mirrorOf(lines: readonly string[], codename = 'bookworm'): string {
-  const run = spawnSync('awk', ['-v', `codename=${codename}`, '-f', path.join(projectRoot, 'scripts/debian-mirror.awk')], { input: `${lines.join('\n')}\n`, encoding: 'utf8' });
+  const run = spawnSync('awk', ['-v', `codename=${codename}`, '-f', path.join(projectRoot, 'scripts/debian-mirror.awk')], {
+    input: `${lines.join('\n')}\n`,
+    encoding: 'utf8',
+  });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return run.stdout.trim();

@@ -15,7 +15,29 @@ const SCRIPT = path.join(projectRoot, 'scripts/install-deps.sh');
 const which = (name: string): string => execFileSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).trim();
 const BASH = which('bash');
 /** The real tools the script and the stubs run; `ss` is not among them. */
-const TOOLS = ['bash', 'sh', 'uname', 'cat', 'awk', 'grep', 'sed', 'sort', 'head', 'tee', 'find', 'readlink', 'dirname', 'env', 'seq', 'sleep', 'mkdir', 'ln', 'mv', 'rm', 'chmod'];
+const TOOLS = [
+  'bash',
+  'sh',
+  'uname',
+  'cat',
+  'awk',
+  'grep',
+  'sed',
+  'sort',
+  'head',
+  'tee',
+  'find',
+  'readlink',
+  'dirname',
+  'env',
+  'seq',
+  'sleep',
+  'mkdir',
+  'ln',
+  'mv',
+  'rm',
+  'chmod',
+];
 
 const idle: ChildProcess[] = [];
 afterEach(() => {
@@ -71,7 +93,10 @@ function minimalDebian(options: { installed: boolean; node?: string }): Machine 
     ].join('\n'),
   );
   // update-rc.d netperf disable turns the start links into stop links
-  stub(path.join(bin, 'update-rc.d'), `${record('update-rc.d')}\nfor link in "$PERFSUITE_SYSROOT"/etc/rc[2-5].d/S01netperf; do [ -e "$link" ] && mv "$link" "\${link%/*}/K01netperf"; done; true`);
+  stub(
+    path.join(bin, 'update-rc.d'),
+    `${record('update-rc.d')}\nfor link in "$PERFSUITE_SYSROOT"/etc/rc[2-5].d/S01netperf; do [ -e "$link" ] && mv "$link" "\${link%/*}/K01netperf"; done; true`,
+  );
   stub(
     path.join(bin, 'systemctl'),
     [
@@ -85,7 +110,15 @@ function minimalDebian(options: { installed: boolean; node?: string }): Machine 
     for (const b of ['netperf', 'netserver']) stub(path.join(bin, b), NETPERF);
     execFileSync(BASH, ['-c', PACKAGE_FILES], { env: { PATH: bin, PERFSUITE_SYSROOT: root }, stdio: ['ignore', 'pipe', 'pipe'] });
   }
-  return { root, bin, log, calls: () => readFileSync(log, 'utf8').split('\n').filter((line) => line !== '') };
+  return {
+    root,
+    bin,
+    log,
+    calls: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+  };
 }
 
 let nextInode = 40_000;
@@ -111,7 +144,10 @@ function listener(machine: Machine, exe: string, address: string, argv: readonly
   const lines = existsSync(table) ? readFileSync(table, 'utf8') : TCP_HEADER;
   const row = lines.split('\n').length - 2;
   const remote = '0'.repeat(address.length);
-  writeFileSync(table, `${lines}   ${row}: ${address}:${PORT_HEX} ${remote}:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`);
+  writeFileSync(
+    table,
+    `${lines}   ${row}: ${address}:${PORT_HEX} ${remote}:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`,
+  );
   return child;
 }
 
@@ -133,7 +169,8 @@ function snapshot(root: string): Record<string, string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else files[path.relative(root, file)] = entry.isSymbolicLink() ? `-> ${execFileSync('readlink', [file], { encoding: 'utf8' })}` : readFileSync(file, 'utf8');
+      else
+        files[path.relative(root, file)] = entry.isSymbolicLink() ? `-> ${execFileSync('readlink', [file], { encoding: 'utf8' })}` : readFileSync(file, 'utf8');
     }
   };
   walk(path.join(root, 'etc'));
@@ -164,7 +201,9 @@ describe('scripts/install-deps.sh on a minimal Debian 12 (no iproute2, so no ss)
       ].join('\n'),
     );
     // it got to the end: the advice about Node.js is the last thing it says, and the script fails so `… && npm ci` stops
-    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^perfsuite needs Node\.js 20 or newer, and the node on PATH \(.*\/node\) is v18\.19\.0; install a current LTS/);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^perfsuite needs Node\.js 20 or newer, and the node on PATH \(.*\/node\) is v18\.19\.0; install a current LTS/,
+    );
     expect(run.status).toBe(1);
     expect(isRunning(daemon.pid ?? 0)).toBe(false);
     // a netserver on 127.0.0.1 (a perfsuite run's own) is left alone
@@ -181,7 +220,9 @@ describe('scripts/install-deps.sh on a minimal Debian 12 (no iproute2, so no ss)
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('netperf already installed: Netperf version 2.7.0\n');
     // its boot links are on (a user's choice, or a run without root): said, not undone
-    expect(run.stderr).toBe("note: Debian's netserver daemon (every interface, port 12865) is not running but is set to start at boot; left as it is: switch it off with sudo update-rc.d netperf disable\n");
+    expect(run.stderr).toBe(
+      "note: Debian's netserver daemon (every interface, port 12865) is not running but is set to start at boot; left as it is: switch it off with sudo update-rc.d netperf disable\n",
+    );
     expect(machine.calls().filter((call) => !call.startsWith('systemctl is-enabled'))).toEqual([]);
     expect(snapshot(machine.root)).toEqual(before);
     expect(isRunning(ours.pid ?? 0)).toBe(true);
@@ -212,7 +253,7 @@ describe('scripts/install-deps.sh on a minimal Debian 12 (no iproute2, so no ss)
     expect(isRunning(other.pid ?? 0)).toBe(true);
   });
 
-  it('leaves a netserver started with -D or -Z running (perfsuite\'s ssh peer, a user\'s own), naming it, and changes nothing', async () => {
+  it("leaves a netserver started with -D or -Z running (perfsuite's ssh peer, a user's own), naming it, and changes nothing", async () => {
     const machine = minimalDebian({ installed: true, node: '22.11.0' });
     rmSync(path.join(machine.root, 'run/netperf-stub/systemd-enabled'));
     for (const level of [2, 3, 4, 5]) rmSync(path.join(machine.root, `etc/rc${level}.d/S01netperf`));
@@ -249,8 +290,13 @@ describe('scripts/install-deps.sh on a minimal Debian 12 (no iproute2, so no ss)
     const machine = minimalDebian({ installed: false, node: '22.11.0' });
     const run = await installDeps(machine, { STUB_APT_FAIL: 'update' });
     expect(run.status).toBe(100);
-    const line = readFileSync(SCRIPT, 'utf8').split('\n').findIndex((text) => text.startsWith('as_root apt-get update -qq')) + 1;
-    expect(run.stderr).toContain(`E: stub apt-get update failed\ninstall-deps.sh: stopped at line ${line}: \`apt-get update -qq\` failed (exit status 100), so nothing after it ran;`);
+    const line =
+      readFileSync(SCRIPT, 'utf8')
+        .split('\n')
+        .findIndex((text) => text.startsWith('as_root apt-get update -qq')) + 1;
+    expect(run.stderr).toContain(
+      `E: stub apt-get update failed\ninstall-deps.sh: stopped at line ${line}: \`apt-get update -qq\` failed (exit status 100), so nothing after it ran;`,
+    );
     expect(existsSync(path.join(machine.bin, 'netperf'))).toBe(false);
   });
 });

@@ -40,7 +40,11 @@ describe('installing perfsuite into a project of the user’s', () => {
   it('from the published package: npm pack, install the tarball into a fresh project, npx perfsuite run a suite there', () => {
     const packed = tempDir('pack');
     // dist is built already (npm run check builds before the tests); --ignore-scripts keeps pack from rebuilding it under running tests
-    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packed, projectRoot], { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+    const tarball =
+      execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packed, projectRoot], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1) ?? '';
     const listed = execFileSync('tar', ['-tzf', path.join(packed, tarball)], { encoding: 'utf8' }).split('\n');
     // what a user gets: the CLI, the built code, the schemas; never the tests or the sources
     expect(listed).toContain('package/bin/perfsuite.js');

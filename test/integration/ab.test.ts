@@ -15,13 +15,20 @@ const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' };
 
 function abRun(headRate: string, ...extra: string[]) {
   const dir = tempDir('ab');
-  const result = spawnSync(process.execPath, [bin, 'run', suite, '--out', dir, '--var', `HEAD_RATE=${headRate}`, '--seed', '11', ...extra], { cwd: projectRoot, encoding: 'utf8', env });
+  const result = spawnSync(process.execPath, [bin, 'run', suite, '--out', dir, '--var', `HEAD_RATE=${headRate}`, '--seed', '11', ...extra], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env,
+  });
   const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
   return { ...result, dir, results, cases: results.suites[0]?.cases ?? [] };
 }
 
 /** The namespaces a perfsuite process of this pid left behind (another perfsuite may be running on the machine). */
-const namespaces = (pid: number): string[] => spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.startsWith(`perfsuite-${pid}-`));
+const namespaces = (pid: number): string[] =>
+  spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.startsWith(`perfsuite-${pid}-`));
 
 describe.skipIf(unavailable !== undefined)(`same-run A/B on two shaped netns arms${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('calls the 95 Mbit/s arm regressed against the 100 Mbit/s control, exit 1, in every report', () => {
@@ -42,7 +49,11 @@ describe.skipIf(unavailable !== undefined)(`same-run A/B on two shaped netns arm
     expect(outcome?.p).toBeLessThanOrEqual(0.01);
     expect(outcome?.rounds?.length).toBeGreaterThanOrEqual(7);
     expect(outcome?.rounds?.length).toBeLessThanOrEqual(20);
-    expect(stdout).toMatch(new RegExp(`server=head vs server=base: throughput −\\d\\.\\d+% \\[−\\d\\.\\d+%, −\\d\\.\\d+%\\] regressed \\(tolerance 2%\\), p = [\\d.e-]+, ${outcome?.rounds?.length} rounds`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `server=head vs server=base: throughput −\\d\\.\\d+% \\[−\\d\\.\\d+%, −\\d\\.\\d+%\\] regressed \\(tolerance 2%\\), p = [\\d.e-]+, ${outcome?.rounds?.length} rounds`,
+      ),
+    );
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<failure message="throughput regressed −[^"]*vs control ab-shaped\/bulk\[server=base\][^"]*" type="regression"/);
     expect(schemaErrors(junit)).toBe('');

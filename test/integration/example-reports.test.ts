@@ -49,7 +49,7 @@ describe("the example suites' reports, as a user opens them", () => {
     await page.close();
   });
 
-  it("draws every Mermaid chart of report.md through the real mermaid, from zero, in visible colours", async () => {
+  it('draws every Mermaid chart of report.md through the real mermaid, from zero, in visible colours', async () => {
     const blocks = await expectReadable(readFileSync(path.join(out, 'report.md'), 'utf8'));
     expect(blocks.length).toBeGreaterThanOrEqual(3);
   });

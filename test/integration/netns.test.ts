@@ -74,7 +74,9 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     expect(namespaces()).not.toContain(stale);
     // and says so, naming the veth pair that went with it
     const short = (child.pid ?? -1) % 100_000;
-    expect(result.stderr).toContain(`perfsuite: warning: removed namespace ${stale} and veth ps${short}h0/ps${short}p0 left by an earlier run (pid ${child.pid ?? -1}, no longer running)\n`);
+    expect(result.stderr).toContain(
+      `perfsuite: warning: removed namespace ${stale} and veth ps${short}h0/ps${short}p0 left by an earlier run (pid ${child.pid ?? -1}, no longer running)\n`,
+    );
   });
 
   it('removes a stale namespace and kills what still runs inside it (where setpriv could not tie it to perfsuite)', async () => {
@@ -125,7 +127,11 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
   });
 
   it('doctor says whether namespaces can be made and whether netem is there', () => {
-    const result = spawnSync(process.execPath, [bin, 'doctor', `${suites}/netns-shaped.yml`, `${suites}/netns-netem.yml`], { cwd: projectRoot, encoding: 'utf8', env });
+    const result = spawnSync(process.execPath, [bin, 'doctor', `${suites}/netns-shaped.yml`, `${suites}/netns-netem.yml`], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env,
+    });
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[2]).toBe('✓ netns-shaped/shaped: network namespace: can be made, shaped to 100mbit with tc tbf');
     if (result.status === 0) expect(lines[3]).toBe('✓ netns-netem/delayed: network namespace: can be made, and netem shapes delay/jitter/loss');
@@ -143,7 +149,9 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
       expect(c?.metrics.latency_p50).toBeGreaterThan(5000);
     } else {
       expect(result.status).toBe(3);
-      expect(c?.error?.message).toMatch(/could not set up the network namespace of netns-netem\/delayed: tc could not add netem .*sch_netem module \(try modprobe sch_netem\), or shape with rate: alone/);
+      expect(c?.error?.message).toMatch(
+        /could not set up the network namespace of netns-netem\/delayed: tc could not add netem .*sch_netem module \(try modprobe sch_netem\), or shape with rate: alone/,
+      );
     }
     // only this run's namespaces (perfsuite-<pid>-<n>): another perfsuite may be running on the machine
     expect(namespaces().filter((name) => name.startsWith(`perfsuite-${result.pid}-`))).toEqual([]);

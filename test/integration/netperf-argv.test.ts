@@ -11,7 +11,12 @@ const run = promisify(execFile);
 
 /** Parses netperf keyval output (one KEY=value per line). */
 function keyvals(stdout: string): Map<string, string> {
-  return new Map(stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return new Map(
+    stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 describe('planned argv against the real netperf 2.7.0 on loopback', () => {

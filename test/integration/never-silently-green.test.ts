@@ -42,19 +42,32 @@ describe('a baseline or history that matches no case of the run', () => {
   it('fails the run as "nothing compared" on the console, in report.md and in an ::error at the regression: line', () => {
     const summary = path.join(root, 'summary.md');
     writeFileSync(summary, '');
-    const run = perfsuite([...tcpRun, '--out', out('other'), '--baseline', udpResults], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_WORKSPACE: projectRoot });
+    const run = perfsuite([...tcpRun, '--out', out('other'), '--baseline', udpResults], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_WORKSPACE: projectRoot,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(`  ✗ nothing compared, so the run fails: no case of this run is in the baseline ${udpResults}`);
-    expect(run.stdout).toMatch(/^nothing compared: the regression gate judged no metric, so the run fails\n1 case: 1 passed, 0 failed, 0 could not be measured, 1 metric not compared in \d+s$/m);
-    expect(readFileSync(path.join(out('other'), 'report.md'), 'utf8').split('\n')[0]).toBe(`## ❌ perfsuite: nothing compared against the baseline ${udpResults}; 1 case passed its thresholds; 1 metric not compared`);
+    expect(run.stdout).toMatch(
+      /^nothing compared: the regression gate judged no metric, so the run fails\n1 case: 1 passed, 0 failed, 0 could not be measured, 1 metric not compared in \d+s$/m,
+    );
+    expect(readFileSync(path.join(out('other'), 'report.md'), 'utf8').split('\n')[0]).toBe(
+      `## ❌ perfsuite: nothing compared against the baseline ${udpResults}; 1 case passed its thresholds; 1 metric not compared`,
+    );
     expect(readFileSync(summary, 'utf8')).toContain('nothing compared against the baseline');
     // the annotation points at the group's regression: entry (suites/loopback-tcp.yml line 34)
-    expect(run.stdout).toMatch(/^::error file=suites\/loopback-tcp\.yml,line=34,title=perfsuite%3A nothing compared against the baseline::no case of this run is in the baseline /m);
+    expect(run.stdout).toMatch(
+      /^::error file=suites\/loopback-tcp\.yml,line=34,title=perfsuite%3A nothing compared against the baseline::no case of this run is in the baseline /m,
+    );
     expect(results(out('other')).state).toBe('complete');
   });
 
   it('with --missing-baseline warn, warns once and passes', () => {
-    const run = perfsuite([...tcpRun, '--out', out('warned'), '--baseline', udpResults, '--missing-baseline', 'warn'], { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: projectRoot });
+    const run = perfsuite([...tcpRun, '--out', out('warned'), '--baseline', udpResults, '--missing-baseline', 'warn'], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: projectRoot,
+    });
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').filter((line) => line.startsWith('::warning') && line.includes('nothing compared'))).toHaveLength(1);
     expect(run.stdout).not.toContain('::error');
@@ -95,9 +108,12 @@ describe('a baseline from a run that did not complete', () => {
 
 /** The pids of the measuring netperf processes started (through any wrapper) by the process `rootPid`. */
 function netperfsUnder(rootPid: number): string[] {
-  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm=,args='], { encoding: 'utf8' }).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
+  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm=,args='], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
   const under = new Set([String(rootPid)]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, ppid] of table) {
       if (pid !== undefined && ppid !== undefined && under.has(ppid) && !under.has(pid)) {
@@ -131,16 +147,24 @@ tests:
 `,
     );
     const dir = out('ab');
-    const child = spawn(process.execPath, [bin, 'run', suite, '--out', dir, '--seed', '1'], { cwd: projectRoot, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'run', suite, '--out', dir, '--seed', '1'], {
+      cwd: projectRoot,
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
     // two whole rounds are four netperf processes of this run: count the ones seen, then stop the run as a CI timeout would
     const seen = new Set<string>();
     const netperfs = (): string[] => netperfsUnder(child.pid ?? -1);
-    await waitUntil(() => {
-      for (const pid of netperfs()) seen.add(pid);
-      return seen.size >= 5;
-    }, 30_000, 'the third round started');
+    await waitUntil(
+      () => {
+        for (const pid of netperfs()) seen.add(pid);
+        return seen.size >= 5;
+      },
+      30_000,
+      'the third round started',
+    );
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(130);
@@ -151,7 +175,9 @@ tests:
     expect(candidate?.runs.length).toBeGreaterThanOrEqual(2);
     expect(candidate?.status).toBe('pass');
     expect(candidate?.regressions?.[0]?.verdict).toBe('inconclusive');
-    expect(candidate?.regressions?.[0]?.note).toMatch(/^the run was interrupted after [2-6] rounds \([2-6] pairs with the control ab\/rr\[server=base\]\), and the paired test needs at least 7: run it again to judge it$/);
+    expect(candidate?.regressions?.[0]?.note).toMatch(
+      /^the run was interrupted after [2-6] rounds \([2-6] pairs with the control ab\/rr\[server=base\]\), and the paired test needs at least 7: run it again to judge it$/,
+    );
     expect(stdout).toMatch(/^interrupted after 2 of 2 cases/m);
   });
 });
@@ -159,11 +185,17 @@ tests:
 describe('two runs into one --out', () => {
   it('refuses the second while the first runs, naming its pid, and lets the first finish', async () => {
     const dir = out('shared');
-    const first = spawn(process.execPath, [bin, ...tcpRun, '--out', dir, '--duration', '3'], { cwd: projectRoot, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = spawn(process.execPath, [bin, ...tcpRun, '--out', dir, '--duration', '3'], {
+      cwd: projectRoot,
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await waitUntil(() => existsSync(path.join(dir, '.perfsuite.lock')), 10_000, 'the first run took its lock');
     const second = perfsuite([...tcpRun, '--out', dir]);
     expect(second.status).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`^perfsuite: another perfsuite run \\(pid ${first.pid}, started [^)]+\\) is writing to ${dir}; wait for it to finish, or pass another --out`));
+    expect(second.stderr).toMatch(
+      new RegExp(`^perfsuite: another perfsuite run \\(pid ${first.pid}, started [^)]+\\) is writing to ${dir}; wait for it to finish, or pass another --out`),
+    );
     const [code] = (await once(first, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(results(dir).suites[0]?.cases.map((c) => c.status)).toEqual(['pass']);
@@ -179,6 +211,8 @@ describe('two runs into one --out', () => {
     writeFileSync(path.join(dir, '.perfsuite.lock'), JSON.stringify({ pid: Number(gone), host: hostname(), startedAt: '2026-12-01T00:00:00.000Z' }));
     const run = perfsuite([...tcpRun, '--out', dir]);
     expect(run.status).toBe(0);
-    expect(run.stderr).toBe(`perfsuite: note: took over ${dir}/.perfsuite.lock from pid ${gone} (started 2026-12-01T00:00:00.000Z), which is no longer running: that run was killed before it finished, and this run replaces its results there\n`);
+    expect(run.stderr).toBe(
+      `perfsuite: note: took over ${dir}/.perfsuite.lock from pid ${gone} (started 2026-12-01T00:00:00.000Z), which is no longer running: that run was killed before it finished, and this run replaces its results there\n`,
+    );
   });
 });

@@ -14,7 +14,6 @@ function outDir(): string {
   return tempDir('run');
 }
 
-
 /** netperf or netserver processes still using this port. */
 function processesOnPort(port: number): string[] {
   const found = spawnSync('pgrep', ['-a', '-f', `-p ${port}( |$)`], { encoding: 'utf8' }).stdout.trim();
@@ -22,12 +21,20 @@ function processesOnPort(port: number): string[] {
 }
 
 function run(args: readonly string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, 'run', ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', ...env } });
+  return spawnSync(process.execPath, [bin, 'run', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1', ...env },
+  });
 }
 
 /** Starts `perfsuite run`, resolving each time a line appears on stdout. */
 function start(args: readonly string[]) {
-  const child = spawn(process.execPath, [bin, 'run', ...args], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'run', ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return { child, nextLine: async () => (await lines.next()).value as string, exit: once(child, 'exit') as Promise<[number | null, string | null]> };
 }
@@ -77,13 +84,17 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(warmup?.durationSeconds).toBeGreaterThanOrEqual(3);
     expect(impossible?.status).toBe('fail');
     expect(impossible?.thresholds[0]).toMatchObject({ metric: 'latency_p99', expression: '< 1ns', passed: false, line: 22 });
-    expect(result.stdout).toMatch(/^✗ \[3\/3\] run-features\/impossible .*latency_p99 < 1ns \(got [\d.]+ µs, test\/fixtures\/suites\/valid\/run-features\.yml:22\)/m);
+    expect(result.stdout).toMatch(
+      /^✗ \[3\/3\] run-features\/impossible .*latency_p99 < 1ns \(got [\d.]+ µs, test\/fixtures\/suites\/valid\/run-features\.yml:22\)/m,
+    );
 
     // what a CI user sees: the case lines folded per suite, one annotation at the threshold's line, the summary
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('::group::perfsuite: run-features');
     expect(lines[4]).toBe('::endgroup::');
-    expect(lines[5]).toMatch(/^::error file=test\/fixtures\/suites\/valid\/run-features\.yml,line=22,title=perfsuite%3A run-features\/impossible missed a threshold::latency_p99 was [\d.]+ µs, expected < 1ns$/);
+    expect(lines[5]).toMatch(
+      /^::error file=test\/fixtures\/suites\/valid\/run-features\.yml,line=22,title=perfsuite%3A run-features\/impossible missed a threshold::latency_p99 was [\d.]+ µs, expected < 1ns$/,
+    );
     expect(result.stdout).toMatch(/^ {2}✓ transaction_rate >= 100\/s {2}1\/1 case {3}got [\d.]+k?\/s +test\/fixtures\/suites\/valid\/run-features\.yml:12$/m);
     expect(result.stdout).toMatch(/^ {2}✗ latency_p99 < 1ns +0\/1 case {3}got [\d.]+ µs +test\/fixtures\/suites\/valid\/run-features\.yml:22$/m);
     expect(result.stdout).toContain('reports in ');
@@ -94,9 +105,14 @@ describe('perfsuite run with the real netperf on loopback', () => {
 
     // every report can be rebuilt from results.json alone, byte for byte
     const again = outDir();
-    const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', again], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', again], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    });
     expect(report.status).toBe(1);
-    for (const file of ['junit.xml', 'report.md', 'report.html']) expect(readFileSync(path.join(again, file), 'utf8')).toBe(readFileSync(path.join(dir, file), 'utf8'));
+    for (const file of ['junit.xml', 'report.md', 'report.html'])
+      expect(readFileSync(path.join(again, file), 'utf8')).toBe(readFileSync(path.join(dir, file), 'utf8'));
   });
 
   it('classifies each failure, says what to do, and exits 3', () => {
@@ -152,9 +168,15 @@ describe('perfsuite run with the real netperf on loopback', () => {
   });
 
   it('prints how to install netperf when it is missing, and exits 3', () => {
-    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/run-three.yml`, '--out', outDir()], { cwd: projectRoot, encoding: 'utf8', env: { PATH: '/nonexistent', NO_COLOR: '1' } });
+    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/run-three.yml`, '--out', outDir()], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent', NO_COLOR: '1' },
+    });
     expect(result.status).toBe(3);
-    expect(result.stderr).toMatch(/^perfsuite: netperf is not installed or not on PATH; install it with: bash scripts\/install-deps\.sh \(Debian: add the non-free component, then apt-get install netperf/);
+    expect(result.stderr).toMatch(
+      /^perfsuite: netperf is not installed or not on PATH; install it with: bash scripts\/install-deps\.sh \(Debian: add the non-free component, then apt-get install netperf/,
+    );
   });
 
   it('on SIGINT keeps the finished cases, exits 130 and leaves no netserver or netperf behind', async () => {
@@ -192,7 +214,11 @@ describe('perfsuite run with the real netperf on loopback', () => {
     await waitUntil(() => !isRunning(pid ?? -1), 2_000, 'the netserver of a SIGKILLed perfsuite still runs');
     // what finished before the kill is on disk, and a report of it never calls the unfinished run a pass
     expect(readResults(dir).suites[0]?.cases[0]?.status).toBe('pass');
-    const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', outDir()], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', outDir()], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    });
     expect(report.status).toBe(3);
   });
 
@@ -233,11 +259,16 @@ describe('perfsuite run with the real netperf on loopback', () => {
       expect(code).toBe(3);
       // whichever file the full disk refused (the journal, or results.json), the message says how many cases are kept
       const message = stderr.join('');
-      expect(message).toMatch(/^perfsuite: cannot write .*\/out\/results(\.journal\.jsonl|\.json) \(ENOSPC: no space left on device.*\); the run stopped there, and the files on disk hold the (1 case|2 cases) finished before it \(perfsuite report .*\/out\/results\.json reads them\)\. Free space or pass another --out, then run again\n$/);
+      expect(message).toMatch(
+        /^perfsuite: cannot write .*\/out\/results(\.journal\.jsonl|\.json) \(ENOSPC: no space left on device.*\); the run stopped there, and the files on disk hold the (1 case|2 cases) finished before it \(perfsuite report .*\/out\/results\.json reads them\)\. Free space or pass another --out, then run again\n$/,
+      );
       const kept = Number(/hold the (\d)/.exec(message)?.[1]);
       expect(readResults(dir).suites[0]?.cases[0]?.status).toBe('pass');
       // report reads results.json with the journal beside it: every case the message counted, none lost
-      const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', outDir(), '--reporter', 'json'], { cwd: projectRoot, encoding: 'utf8' });
+      const report = spawnSync(process.execPath, [bin, 'report', path.join(dir, 'results.json'), '--out', outDir(), '--reporter', 'json'], {
+        cwd: projectRoot,
+        encoding: 'utf8',
+      });
       expect(report.stdout).toMatch(new RegExp(`^${kept} cases?: ${kept} passed`, 'm'));
       // results.json and the journal, nothing half-written beside them
       expect(readdirSync(dir).filter((file) => file !== 'results.json' && file !== 'results.journal.jsonl')).toEqual([]);
@@ -253,14 +284,23 @@ describe('perfsuite run with the real netperf on loopback', () => {
     try {
       const result = run([`${suites}/run-three.yml`, '--out', path.join(mountPoint, 'out')]);
       expect(result.status).toBe(2);
-      expect(result.stderr).toBe(`perfsuite: cannot write results to ${mountPoint}/out: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`);
+      expect(result.stderr).toBe(
+        `perfsuite: cannot write results to ${mountPoint}/out: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`,
+      );
       expect(result.stdout).toBe('');
       // the same for report's --out and init's --dir: a usage error that names the cause, never a crash
-      const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+      const cli = (args: string[]) =>
+        spawnSync(process.execPath, [bin, ...args], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
       const report = cli(['report', 'test/fixtures/results/sweep.results.json', '--out', path.join(mountPoint, 'reports')]);
-      expect([report.status, report.stderr]).toEqual([2, `perfsuite: cannot write reports to ${mountPoint}/reports: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`]);
+      expect([report.status, report.stderr]).toEqual([
+        2,
+        `perfsuite: cannot write reports to ${mountPoint}/reports: ${mountPoint} is not writable (EROFS); pass a writable --out directory\n`,
+      ]);
       const init = cli(['init', '--dir', path.join(mountPoint, 'repo')]);
-      expect([init.status, init.stderr]).toEqual([2, `perfsuite: cannot write ${mountPoint}/repo/suites/network.yml: ${mountPoint} is not writable (EROFS); pass a writable --dir\n`]);
+      expect([init.status, init.stderr]).toEqual([
+        2,
+        `perfsuite: cannot write ${mountPoint}/repo/suites/network.yml: ${mountPoint} is not writable (EROFS); pass a writable --dir\n`,
+      ]);
     } finally {
       spawnSync('umount', [mountPoint]);
     }

@@ -19,7 +19,7 @@ const caseIds = (result: RunResult) => result.suites.flatMap((s) => s.cases.map(
 const suite = path.join(projectRoot, 'suites/loopback-udp.yml');
 
 describe('sharding real runs and joining them', () => {
-  it('three shards measure exactly the unsharded run\'s cases, and join into one run usable as a baseline', () => {
+  it("three shards measure exactly the unsharded run's cases, and join into one run usable as a baseline", () => {
     const quick = ['--duration', '1', '--repeat', '1', '--reporter', 'json'];
     expect(perfsuite(['run', suite, '--out', 'full', ...quick]).status).toBe(0);
     for (const i of [1, 2, 3]) {
@@ -39,7 +39,12 @@ describe('sharding real runs and joining them', () => {
     expect(joined.stdout).toMatch(/^joined 3 results files: 5 cases\n/);
     const merged = read('merged/results.json');
     expect(caseIds(merged)).toEqual(caseIds(read('full/results.json')));
-    expect(merged.merge).toEqual({ sources: ['shard1/results.json', 'shard2/results.json', 'shard3/results.json'], duplicateCases: [], missingCases: [], missingShards: [] });
+    expect(merged.merge).toEqual({
+      sources: ['shard1/results.json', 'shard2/results.json', 'shard3/results.json'],
+      duplicateCases: [],
+      missingCases: [],
+      missingShards: [],
+    });
     expect(merged.selection).toBeUndefined();
     expect(schemaErrors(readFileSync(path.join(dir, 'merged/junit.xml'), 'utf8'))).toBe('');
     // joining makes a new run: results.json and every report, by default
@@ -57,7 +62,17 @@ describe('sharding real runs and joining them', () => {
   });
 
   it('keeps one copy of a case found twice, and says so', () => {
-    const result = perfsuite(['report', 'shard1/results.json', 'shard1/results.json', 'shard2/results.json', 'shard3/results.json', '--out', 'twice', '--reporter', 'json']);
+    const result = perfsuite([
+      'report',
+      'shard1/results.json',
+      'shard1/results.json',
+      'shard2/results.json',
+      'shard3/results.json',
+      '--out',
+      'twice',
+      '--reporter',
+      'json',
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('! 2 cases came from more than one file (the first copy is shown): ');
     expect(caseIds(read('twice/results.json'))).toEqual(caseIds(read('full/results.json')));

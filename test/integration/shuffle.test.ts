@@ -24,7 +24,9 @@ describe('perfsuite run --shuffle with the real netperf', () => {
   const plan = planCases(suites, cases).cases;
   // a seed whose order differs from the suite's (most do), found the way the run orders cases
   const seed = Array.from({ length: 50 }, (_, n) => n).find((n) => runOrder(plan, { seed: n, shuffle: true }).flat()[0]?.case.id !== yamlOrder[0]) ?? 0;
-  const expected = runOrder(plan, { seed, shuffle: true }).flat().map((p) => p.case.id);
+  const expected = runOrder(plan, { seed, shuffle: true })
+    .flat()
+    .map((p) => p.case.id);
 
   it('runs the cases in the seeded order, the same one twice, says so, and records it; results.json keeps suite order', async () => {
     const first = await run(['--shuffle', '--seed', String(seed)]);

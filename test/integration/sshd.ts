@@ -60,7 +60,10 @@ export async function startSshd(): Promise<TestSshd> {
   );
   const hostKey = readFileSync(file('host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   writeFileSync(file('known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
-  writeFileSync(file('ssh_config'), ['Host *', `  UserKnownHostsFile ${file('known_hosts')}`, '  StrictHostKeyChecking yes', '  LogLevel ERROR', ''].join('\n'));
+  writeFileSync(
+    file('ssh_config'),
+    ['Host *', `  UserKnownHostsFile ${file('known_hosts')}`, '  StrictHostKeyChecking yes', '  LogLevel ERROR', ''].join('\n'),
+  );
   const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', file('sshd_config')], { stdio: 'ignore', detached: true });
   const exited = once(child, 'exit');
   await waitForListener('127.0.0.1', port, {

@@ -27,7 +27,9 @@ function expectSeries(c: CaseResult | undefined, metric: string, runs: number): 
 describe('load: and interval: with the real netperf on loopback', () => {
   it('measures an RR case idle and under two bulk streams, keeps interim series, and plans both', () => {
     const plan = perfsuite('plan', 'test/fixtures/suites/valid/under-load.yml');
-    expect(plan.stdout).toMatch(/^under-load\/rr\[load=2xTCP_STREAM\] .*\n {2}netperf -P 0 -j -H 127\.0\.0\.1 -p \{port\} -s 1 -D 0\.25 -t TCP_RR -l 2 -- .*\n {2}under load, 2 at once: netperf -P 0 -H 127\.0\.0\.1 -p \{port\} -t TCP_STREAM -l 4 -- /m);
+    expect(plan.stdout).toMatch(
+      /^under-load\/rr\[load=2xTCP_STREAM\] .*\n {2}netperf -P 0 -j -H 127\.0\.0\.1 -p \{port\} -s 1 -D 0\.25 -t TCP_RR -l 2 -- .*\n {2}under load, 2 at once: netperf -P 0 -H 127\.0\.0\.1 -p \{port\} -t TCP_STREAM -l 4 -- /m,
+    );
     const dir = tempDir('load');
     const run = perfsuite('run', 'test/fixtures/suites/valid/under-load.yml', '--out', dir, '--repeat', '2');
     expect(run.stderr).toBe('');
@@ -53,27 +55,36 @@ describe('load: and interval: with the real netperf on loopback', () => {
   }, 60_000);
 });
 
-describe.skipIf(unavailable !== undefined)(`suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, { tags: ['root'] }, () => {
-  it('cubic and bbr, idle and under load: the load fills the link, latency under load is far above idle, and the load uses the case’s algorithm', () => {
-    const dir = tempDir('tuning');
-    const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '2s');
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const cases = readResults(dir).suites[0]?.cases ?? [];
-    expect(cases).toHaveLength(10);
-    const rr = cases.filter((c) => c.group === 'latency-under-load');
-    for (const loaded of rr.filter((c) => c.params.load !== 'none')) {
-      const idle = rr.find((c) => c.params.load === 'none' && c.params.congestion_control === loaded.params.congestion_control && c.params.socket_buffer === loaded.params.socket_buffer);
-      // two bulk flows fill the 50 Mbit/s tbf link; a request then waits behind the shaper's queue
-      expect(loaded.metrics.load_throughput).toBeGreaterThan(30e6);
-      expect(loaded.metrics.load_throughput).toBeLessThanOrEqual(55e6); // tbf lets a burst through at the start
-      expect(loaded.metrics.latency_p50).toBeGreaterThan(10 * (idle?.metrics.latency_p50 ?? Infinity));
-      const loadArgv = loaded.netperf.find((n) => testOf(n.argv) === 'TCP_STREAM')?.argv ?? [];
-      expect(loadArgv.join(' ')).toContain(`-K ${String(loaded.params.congestion_control)},${String(loaded.params.congestion_control)}`);
-      // netperf's first RR interval under load can last several asked-for ones, but the series spans the whole run
-      expect(loaded.series?.[0]?.at(-1)?.t).toBeGreaterThan(1.5);
-      expect(loaded.series?.[0]?.at(-1)?.t).toBeLessThan(2.6);
-    }
-    expect(run.stdout).toMatch(/load_throughput >= 40 Mbit\/s {2}4\/4 cases/);
-  }, 120_000);
-});
+describe.skipIf(unavailable !== undefined)(
+  `suites/tuning/tuning.yml on a shaped netns link${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  { tags: ['root'] },
+  () => {
+    it('cubic and bbr, idle and under load: the load fills the link, latency under load is far above idle, and the load uses the case’s algorithm', () => {
+      const dir = tempDir('tuning');
+      const run = perfsuite('run', 'suites/tuning/tuning.yml', '--out', dir, '--duration', '2s');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const cases = readResults(dir).suites[0]?.cases ?? [];
+      expect(cases).toHaveLength(10);
+      const rr = cases.filter((c) => c.group === 'latency-under-load');
+      for (const loaded of rr.filter((c) => c.params.load !== 'none')) {
+        const idle = rr.find(
+          (c) =>
+            c.params.load === 'none' &&
+            c.params.congestion_control === loaded.params.congestion_control &&
+            c.params.socket_buffer === loaded.params.socket_buffer,
+        );
+        // two bulk flows fill the 50 Mbit/s tbf link; a request then waits behind the shaper's queue
+        expect(loaded.metrics.load_throughput).toBeGreaterThan(30e6);
+        expect(loaded.metrics.load_throughput).toBeLessThanOrEqual(55e6); // tbf lets a burst through at the start
+        expect(loaded.metrics.latency_p50).toBeGreaterThan(10 * (idle?.metrics.latency_p50 ?? Infinity));
+        const loadArgv = loaded.netperf.find((n) => testOf(n.argv) === 'TCP_STREAM')?.argv ?? [];
+        expect(loadArgv.join(' ')).toContain(`-K ${String(loaded.params.congestion_control)},${String(loaded.params.congestion_control)}`);
+        // netperf's first RR interval under load can last several asked-for ones, but the series spans the whole run
+        expect(loaded.series?.[0]?.at(-1)?.t).toBeGreaterThan(1.5);
+        expect(loaded.series?.[0]?.at(-1)?.t).toBeLessThan(2.6);
+      }
+      expect(run.stdout).toMatch(/load_throughput >= 40 Mbit\/s {2}4\/4 cases/);
+    }, 120_000);
+  },
+);

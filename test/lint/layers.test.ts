@@ -40,13 +40,19 @@ describe('the layer rule (docs/architecture.md, "The layers")', () => {
     const architecture = readFileSync(path.join(projectRoot, 'docs/architecture.md'), 'utf8');
     const section = architecture.slice(architecture.indexOf('### How the code is laid out'));
     const picture = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-    const lines = picture.split('\n').filter((line) => /^[a-z]/.test(line)).map((line) => line.split(/\s{2,}/)[0]?.split(' | ') ?? []);
+    const lines = picture
+      .split('\n')
+      .filter((line) => /^[a-z]/.test(line))
+      .map((line) => line.split(/\s{2,}/)[0]?.split(' | ') ?? []);
     expect(lines).toEqual(LAYERS);
   });
 
   it('lists every folder of src/ exactly once', async () => {
     const { readdirSync } = await import('node:fs');
-    const folders = readdirSync(path.join(projectRoot, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const folders = readdirSync(path.join(projectRoot, 'src'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     const listed = LAYERS.flat();
     expect(new Set(listed).size).toBe(listed.length);
     expect(folders.filter((f) => !listed.includes(f))).toEqual([]);

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countMatrix, expandMatrix, type MatrixDefinition } from '../../src/matrix/expand-matrix.js';
 
 const keyOf = (v: string | number): string => String(v);
-const plain = (definition: MatrixDefinition<string | number>) =>
-  expandMatrix(definition, keyOf).map((c) => Object.fromEntries(c.values));
+const plain = (definition: MatrixDefinition<string | number>) => expandMatrix(definition, keyOf).map((c) => Object.fromEntries(c.values));
 
 describe('GitHub Actions strategy.matrix semantics', () => {
   // https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/running-variations-of-jobs-in-a-workflow#expanding-or-adding-matrix-configurations

@@ -15,8 +15,20 @@ const keysOf = (args: readonly string[]) => split(args).test[1]?.split(',');
 describe('netperf argv', () => {
   it('TCP_STREAM: banner off, migrated name, default length, keyval selectors', () => {
     expect(argv({ test: 'TCP_STREAM' })).toEqual([
-      'netperf', '-P', '0', '-H', '127.0.0.1', '-p', '12865', '-t', 'TCP_STREAM', '-l', '10', '--',
-      '-k', 'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
+      'netperf',
+      '-P',
+      '0',
+      '-H',
+      '127.0.0.1',
+      '-p',
+      '12865',
+      '-t',
+      'TCP_STREAM',
+      '-l',
+      '10',
+      '--',
+      '-k',
+      'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
     ]);
   });
 
@@ -38,7 +50,9 @@ describe('netperf argv', () => {
     it(`${test}: global -j for latency percentiles, TRANSACTION_RATE and every latency key, never -f`, () => {
       const args = argv({ test });
       expect(split(args).global).toEqual(['-P', '0', '-j', '-H', '127.0.0.1', '-p', '12865', '-t', test, '-l', '10']);
-      expect(keysOf(args)).toEqual(expect.arrayContaining(['TRANSACTION_RATE', 'MEAN_LATENCY', 'P50_LATENCY', 'P90_LATENCY', 'P99_LATENCY', 'MAX_LATENCY', 'STDDEV_LATENCY']));
+      expect(keysOf(args)).toEqual(
+        expect.arrayContaining(['TRANSACTION_RATE', 'MEAN_LATENCY', 'P50_LATENCY', 'P90_LATENCY', 'P99_LATENCY', 'MAX_LATENCY', 'STDDEV_LATENCY']),
+      );
       expect(args).not.toContain('-f');
       expect(args).not.toContain('OMNI');
     });
@@ -67,7 +81,7 @@ describe('netperf argv', () => {
     expect(argv({ test: 'TCP_RR', nodelay: false })).not.toContain('-D');
   });
 
-  it('request and response sizes are both given, the missing one at netperf\'s default of 1', () => {
+  it("request and response sizes are both given, the missing one at netperf's default of 1", () => {
     expect(split(argv({ test: 'TCP_RR', request_size: 32, response_size: 1024 })).test.slice(2)).toEqual(['-r', '32,1024']);
     expect(split(argv({ test: 'TCP_RR', request_size: 32 })).test.slice(2)).toEqual(['-r', '32,1']);
     expect(split(argv({ test: 'UDP_RR', response_size: 512 })).test.slice(2)).toEqual(['-r', '1,512']);
@@ -78,7 +92,19 @@ describe('netperf argv', () => {
   });
 
   it('ip_version is the global -4 or -6', () => {
-    expect(split(argv({ test: 'TCP_STREAM', ip_version: 6 }, { host: '::1', controlPort: 1 })).global).toEqual(['-P', '0', '-H', '::1', '-p', '1', '-6', '-t', 'TCP_STREAM', '-l', '10']);
+    expect(split(argv({ test: 'TCP_STREAM', ip_version: 6 }, { host: '::1', controlPort: 1 })).global).toEqual([
+      '-P',
+      '0',
+      '-H',
+      '::1',
+      '-p',
+      '1',
+      '-6',
+      '-t',
+      'TCP_STREAM',
+      '-l',
+      '10',
+    ]);
     expect(split(argv({ test: 'TCP_STREAM', ip_version: 4 })).global).toContain('-4');
   });
 
@@ -121,7 +147,13 @@ describe('netperf argv', () => {
   });
 
   it('a passphrase is the global -Z', () => {
-    expect(split(argv({ test: 'TCP_RR' }, { host: 'peer', controlPort: 12865, passphrase: 's3cret' })).global.slice(0, 5)).toEqual(['-P', '0', '-j', '-Z', 's3cret']);
+    expect(split(argv({ test: 'TCP_RR' }, { host: 'peer', controlPort: 12865, passphrase: 's3cret' })).global.slice(0, 5)).toEqual([
+      '-P',
+      '0',
+      '-j',
+      '-Z',
+      's3cret',
+    ]);
   });
 
   it('extra_args go on their side of -- as separate argv entries, never through a shell', () => {
@@ -147,13 +179,39 @@ describe('interval and load', () => {
   });
 
   it('under load, the measured test waits 1 s (-s 1) for the load streams; `load: none` changes nothing', () => {
-    expect(split(argv({ test: 'TCP_RR', duration: 2, load: { test: 'TCP_STREAM', streams: 2 } })).global).toEqual(['-P', '0', '-j', '-H', '127.0.0.1', '-p', '12865', '-s', '1', '-t', 'TCP_RR', '-l', '2']);
+    expect(split(argv({ test: 'TCP_RR', duration: 2, load: { test: 'TCP_STREAM', streams: 2 } })).global).toEqual([
+      '-P',
+      '0',
+      '-j',
+      '-H',
+      '127.0.0.1',
+      '-p',
+      '12865',
+      '-s',
+      '1',
+      '-t',
+      'TCP_RR',
+      '-l',
+      '2',
+    ]);
     expect(argv({ test: 'TCP_RR', duration: 2, load: 'none' })).toEqual(argv({ test: 'TCP_RR', duration: 2 }));
     expect(buildLoadArgv({ test: 'TCP_RR', load: 'none' }, target)).toBeUndefined();
   });
 
   it('a load stream outlasts the measured test by 1 s on each side and carries its socket-level tuning, not its RR options', () => {
-    const params = { test: 'TCP_RR', duration: 3, congestion_control: 'bbr', socket_buffer: 131072, ip_version: 6, nodelay: true, request_size: 64, cpu: true, interval: 0.5, cpu_affinity: { local: 0 }, load: { test: 'TCP_STREAM', streams: 4, send_size: 65536 } } as const;
+    const params = {
+      test: 'TCP_RR',
+      duration: 3,
+      congestion_control: 'bbr',
+      socket_buffer: 131072,
+      ip_version: 6,
+      nodelay: true,
+      request_size: 64,
+      cpu: true,
+      interval: 0.5,
+      cpu_affinity: { local: 0 },
+      load: { test: 'TCP_STREAM', streams: 4, send_size: 65536 },
+    } as const;
     const load = buildLoadArgv(params, { host: '::1', controlPort: 5 }) ?? [];
     expect(split(load).global).toEqual(['-P', '0', '-H', '::1', '-p', '5', '-6', '-t', 'TCP_STREAM', '-l', '5']);
     expect(split(load).test.slice(2)).toEqual(['-m', '65536', '-s', '131072', '-S', '131072', '-K', 'bbr,bbr']);

@@ -7,7 +7,12 @@ import type { TestName } from '../../src/model/test-types.js';
 
 /** A recorded real netperf 2.7.0 run (test/fixtures/netperf/record.mjs). */
 function fixture(name: string): { outcome: ProcessOutcome; keys: string[]; test: TestName } {
-  const recorded = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as { argv: string[]; exitCode: number; stdout: string; stderr: string };
+  const recorded = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as {
+    argv: string[];
+    exitCode: number;
+    stdout: string;
+    stderr: string;
+  };
   const argv = recorded.argv;
   return {
     outcome: { exitCode: recorded.exitCode, signal: undefined, timedOut: false, durationMs: 1000, stdout: recorded.stdout, stderr: recorded.stderr },
@@ -57,7 +62,15 @@ describe('netperf keyval output', () => {
       expect(run.metrics.latency_p50).toBeLessThanOrEqual(run.metrics.latency_p90 ?? 0);
       expect(run.metrics.latency_p90).toBeLessThanOrEqual(run.metrics.latency_p99 ?? 0);
       expect(run.metrics.latency_max).toBeGreaterThanOrEqual(run.metrics.latency_p99 ?? Infinity);
-      expect(Object.keys(run.metrics)).toEqual(['transaction_rate', 'latency_mean', 'latency_p50', 'latency_p90', 'latency_p99', 'latency_max', 'latency_stddev']);
+      expect(Object.keys(run.metrics)).toEqual([
+        'transaction_rate',
+        'latency_mean',
+        'latency_p50',
+        'latency_p90',
+        'latency_p99',
+        'latency_max',
+        'latency_stddev',
+      ]);
     });
   }
 
@@ -117,7 +130,10 @@ describe('netperf failures', () => {
   });
 
   it('a stream test killed by SIGPIPE with nothing printed means its netserver died (so it is retried)', () => {
-    const run = parseNetperfRun({ exitCode: undefined, signal: 'SIGPIPE', timedOut: false, durationMs: 800, stdout: '', stderr: '' }, { test: 'TCP_STREAM', keys: ['THROUGHPUT'], target: 'h:1' });
+    const run = parseNetperfRun(
+      { exitCode: undefined, signal: 'SIGPIPE', timedOut: false, durationMs: 800, stdout: '', stderr: '' },
+      { test: 'TCP_STREAM', keys: ['THROUGHPUT'], target: 'h:1' },
+    );
     expect(run.kind === 'error' && run.failure.kind).toBe('netserver-died');
   });
 
@@ -134,7 +150,10 @@ describe('congestion control', () => {
   const run = (local: string, remote: string) => {
     const { outcome, keys, test } = fixture('tcp-stream');
     const stdout = `${outcome.stdout}LOCAL_CONG_CONTROL=${local}\nREMOTE_CONG_CONTROL=${remote}\n`;
-    return parseNetperfRun({ ...outcome, stdout }, { test, keys: [...keys, 'LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'], target: 'h:1', congestionControl: 'bbr' });
+    return parseNetperfRun(
+      { ...outcome, stdout },
+      { test, keys: [...keys, 'LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'], target: 'h:1', congestionControl: 'bbr' },
+    );
   };
   it('is measured when both ends report the algorithm asked for', () => {
     expect(run('bbr', 'bbr').kind).toBe('measured');
@@ -143,7 +162,8 @@ describe('congestion control', () => {
     const failed = run('bbr', 'cubic');
     expect(failed.kind === 'error' && failed.failure).toEqual({
       kind: 'not-applied',
-      message: 'asked for congestion control bbr at both ends, but netperf reports bbr here and cubic at the netserver; the kernel there lacks bbr (modprobe tcp_bbr) or does not allow it (net.ipv4.tcp_allowed_congestion_control)',
+      message:
+        'asked for congestion control bbr at both ends, but netperf reports bbr here and cubic at the netserver; the kernel there lacks bbr (modprobe tcp_bbr) or does not allow it (net.ipv4.tcp_allowed_congestion_control)',
     });
   });
 });
@@ -185,11 +205,17 @@ describe('interim results (interval:, netperf -D)', () => {
     const { outcome, keys, test } = fixture('tcp-stream');
     const run = parseNetperfRun(outcome, { test, keys, target: 'x', interval: true });
     expect(run.kind === 'error' && run.failure.kind).toBe('bad-output');
-    expect(run.kind === 'error' && run.failure.message).toMatch(/^netperf printed no interim results for interval: \(-D\) in this run; give the case a duration of several intervals/);
+    expect(run.kind === 'error' && run.failure.message).toMatch(
+      /^netperf printed no interim results for interval: \(-D\) in this run; give the case a duration of several intervals/,
+    );
   });
 
   it('interim results in a unit perfsuite does not know are bad output, never a wrong number', () => {
-    expect(parseInterimResults('NETPERF_INTERIM_RESULT[0]=5\nNETPERF_UNITS[0]=furlongs/s\nNETPERF_INTERVAL[0]=0.5\nNETPERF_ENDING[0]=10.5\n', 'TCP_STREAM')).toMatch(/'furlongs\/s'/);
-    expect(parseInterimResults('NETPERF_INTERIM_RESULT[0]=5\nNETPERF_UNITS[0]=10^6bits/s\nNETPERF_INTERVAL[0]=0.5\nNETPERF_ENDING[0]=10.5\n', 'TCP_RR')).toMatch(/does not know/);
+    expect(
+      parseInterimResults('NETPERF_INTERIM_RESULT[0]=5\nNETPERF_UNITS[0]=furlongs/s\nNETPERF_INTERVAL[0]=0.5\nNETPERF_ENDING[0]=10.5\n', 'TCP_STREAM'),
+    ).toMatch(/'furlongs\/s'/);
+    expect(
+      parseInterimResults('NETPERF_INTERIM_RESULT[0]=5\nNETPERF_UNITS[0]=10^6bits/s\nNETPERF_INTERVAL[0]=0.5\nNETPERF_ENDING[0]=10.5\n', 'TCP_RR'),
+    ).toMatch(/does not know/);
   });
 });

@@ -11,12 +11,19 @@ const ids = (list: readonly Case[]) => list.map((c) => c.id);
 function sweep(count: number): Case[] {
   const [template] = cases;
   if (template === undefined) throw new Error('no template case');
-  return Array.from({ length: count }, (_, i) => ({ ...template, id: `big/g[i=${i}]`, params: { ...template.params, duration: 1 + (i % 7), repeat: 1 + (i % 3) } }));
+  return Array.from({ length: count }, (_, i) => ({
+    ...template,
+    id: `big/g[i=${i}]`,
+    params: { ...template.params, duration: 1 + (i % 7), repeat: 1 + (i % 3) },
+  }));
 }
 
 describe('--filter', () => {
   it('matches the documented examples', () => {
-    expect(ids(filterCases(cases, [parseFilter('test=TCP_RR')]).cases)).toEqual(['loopback-tcp/request-response[request_size=1,test=TCP_RR]', 'loopback-tcp/request-response[request_size=1K,test=TCP_RR]']);
+    expect(ids(filterCases(cases, [parseFilter('test=TCP_RR')]).cases)).toEqual([
+      'loopback-tcp/request-response[request_size=1,test=TCP_RR]',
+      'loopback-tcp/request-response[request_size=1K,test=TCP_RR]',
+    ]);
     expect(ids(filterCases(cases, [parseFilter('send_size>=16K')]).cases)).toEqual([
       'loopback-tcp/bulk[send_size=16K,socket_buffer=default]',
       'loopback-tcp/bulk[send_size=16K,socket_buffer=256K]',
@@ -25,7 +32,10 @@ describe('--filter', () => {
       'loopback-udp/bulk[send_size=32K]',
     ]);
     expect(ids(filterCases(cases, [parseFilter('loopback-udp/*')]).cases)).toHaveLength(5);
-    expect(ids(filterCases(cases, [parseFilter('*[send_size=2K,*')]).cases)).toEqual(['loopback-tcp/bulk[send_size=2K,socket_buffer=default]', 'loopback-tcp/bulk[send_size=2K,socket_buffer=256K]']);
+    expect(ids(filterCases(cases, [parseFilter('*[send_size=2K,*')]).cases)).toEqual([
+      'loopback-tcp/bulk[send_size=2K,socket_buffer=default]',
+      'loopback-tcp/bulk[send_size=2K,socket_buffer=256K]',
+    ]);
   });
 
   it('compares normalised values, takes lists for = and !=, and ANDs several filters', () => {
@@ -52,10 +62,14 @@ describe('--filter', () => {
   });
 
   it('explains a filter it cannot read, and one that matches nothing', () => {
-    expect(() => parseFilter('sendsize>=16K')).toThrow("--filter 'sendsize>=16K' is neither a parameter comparison nor an id glob (did you mean 'send_size'?); write it like test=TCP_RR, send_size>=16K or 'loopback-tcp/bulk*'");
+    expect(() => parseFilter('sendsize>=16K')).toThrow(
+      "--filter 'sendsize>=16K' is neither a parameter comparison nor an id glob (did you mean 'send_size'?); write it like test=TCP_RR, send_size>=16K or 'loopback-tcp/bulk*'",
+    );
     expect(() => parseFilter('send_size>=lots')).toThrow(/--filter send_size: 'lots' is not a size/);
     expect(() => parseFilter('test>=TCP_RR')).toThrow("--filter 'test>=TCP_RR': >= needs one number or size, like send_size>=16K");
-    expect(() => filterCases(cases, [parseFilter('test=UDP_RR'), parseFilter('send_size=1K')])).toThrow("no case matches --filter 'test=UDP_RR' 'send_size=1K' (of 15); see the ids with perfsuite plan");
+    expect(() => filterCases(cases, [parseFilter('test=UDP_RR'), parseFilter('send_size=1K')])).toThrow(
+      "no case matches --filter 'test=UDP_RR' 'send_size=1K' (of 15); see the ids with perfsuite plan",
+    );
   });
 });
 

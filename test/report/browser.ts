@@ -113,7 +113,13 @@ export async function expectSweepChartsTidy(page: Page): Promise<string[]> {
     svgs.map((svg) => {
       const plotBottom = Math.max(...Array.from(svg.querySelectorAll('text.axis:not([transform])')).map((t) => t.getBoundingClientRect().bottom));
       const legends = Array.from(svg.querySelectorAll('text.legend')).map((t) => t.getBoundingClientRect().top);
-      return { plotBottom, legends, text: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent).join('') };
+      return {
+        plotBottom,
+        legends,
+        text: Array.from(svg.querySelectorAll('text.legend'))
+          .map((t) => t.textContent)
+          .join(''),
+      };
     }),
   );
   for (const chart of placement) {

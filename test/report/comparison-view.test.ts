@@ -11,15 +11,46 @@ function againstHistory(): RunResult {
   // the history takes the baseline's place
   const { comparison, ...run } = comparedSweep();
   expect(comparison).toBeDefined();
-  const history = { file: 'perf/history.jsonl', entries: 12, sameFingerprintEntries: 10, latestDate: '2026-11-20', environmentDifferences: [{ field: 'kernel', baseline: '', current: '6.18' }, { field: 'qdisc', baseline: 'fq', current: '' }] };
-  const suites = run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, ...(c.regressions === undefined ? {} : { regressions: c.regressions.map((r) => ({ ...r, source: 'history' as const, against: history.file })) }) })) }));
+  const history = {
+    file: 'perf/history.jsonl',
+    entries: 12,
+    sameFingerprintEntries: 10,
+    latestDate: '2026-11-20',
+    environmentDifferences: [
+      { field: 'kernel', baseline: '', current: '6.18' },
+      { field: 'qdisc', baseline: 'fq', current: '' },
+    ],
+  };
+  const suites = run.suites.map((s) => ({
+    ...s,
+    cases: s.cases.map((c) => ({
+      ...c,
+      ...(c.regressions === undefined ? {} : { regressions: c.regressions.map((r) => ({ ...r, source: 'history' as const, against: history.file })) }),
+    })),
+  }));
   return { ...run, history, suites };
 }
 
 /** comparedSweep() whose baseline had no value for any metric: the gate compared nothing. */
 function nothingCompared(missingBaseline?: 'warn'): RunResult {
   const run = comparedSweep();
-  const suites = run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, ...(c.regressions === undefined ? {} : { regressions: c.regressions.map((r) => ({ ...r, verdict: 'not-compared' as const, change: null, passed: true, note: 'the baseline has no case with this id' })) }) })) }));
+  const suites = run.suites.map((s) => ({
+    ...s,
+    cases: s.cases.map((c) => ({
+      ...c,
+      ...(c.regressions === undefined
+        ? {}
+        : {
+            regressions: c.regressions.map((r) => ({
+              ...r,
+              verdict: 'not-compared' as const,
+              change: null,
+              passed: true,
+              note: 'the baseline has no case with this id',
+            })),
+          }),
+    })),
+  }));
   return { ...run, suites, ...(missingBaseline === undefined ? {} : { missingBaseline }) };
 }
 
@@ -39,7 +70,18 @@ describe('the comparison view', () => {
     expect(view.notes.map((n) => n.lead)).toEqual(['2 comparisons are inconclusive']);
     expect(view.rows).toHaveLength(14);
     const [regressed] = view.rows;
-    expect(regressed).toMatchObject({ verdict: 'regressed', againstValue: '12.8 Gbit/s', currentValue: '10.7 Gbit/s', change: '−16.7%', bounds: '[−19.0%, −14.3%]', tolerance: '5%', stats: 'p = 0.004, 5 vs 5 runs', mark: '¹', decideAbove: false, inShift: true });
+    expect(regressed).toMatchObject({
+      verdict: 'regressed',
+      againstValue: '12.8 Gbit/s',
+      currentValue: '10.7 Gbit/s',
+      change: '−16.7%',
+      bounds: '[−19.0%, −14.3%]',
+      tolerance: '5%',
+      stats: 'p = 0.004, 5 vs 5 runs',
+      mark: '¹',
+      decideAbove: false,
+      inShift: true,
+    });
     expect(COMPARISON_COLUMNS.map((column) => writeProse(comparisonCell(regressed!, column).text, plain))).toEqual([
       'regressed',
       'sweep/bulk[nodelay=false,send_size=1K]',
@@ -68,25 +110,40 @@ describe('the comparison view', () => {
     const sweep = comparedSweep();
     const baseline: RunResult = { ...sweep, comparison: { ...sweep.comparison!, environmentDifferences: [{ field: 'mtu', baseline: '', current: '9000' }] } };
     expect(formatComparisonSummary(baseline, { color: false })).toContain("\n  ! the machine or setup differs from the baseline's: mtu (none) → 9000\n");
-    expect(renderMarkdown(baseline)).toContain("> ⚠️ **The machine or setup differs from the baseline's:** mtu (none) → `9000`. The figures were compared anyway; read them with that in mind.");
-    expect(renderHtml(baseline)).toContain("<p class=\"warning\"><strong>The machine or setup differs from the baseline's:</strong> mtu (none) → <code>9000</code>. The figures were compared anyway; read them with that in mind.</p>");
+    expect(renderMarkdown(baseline)).toContain(
+      "> ⚠️ **The machine or setup differs from the baseline's:** mtu (none) → `9000`. The figures were compared anyway; read them with that in mind.",
+    );
+    expect(renderHtml(baseline)).toContain(
+      '<p class="warning"><strong>The machine or setup differs from the baseline\'s:</strong> mtu (none) → <code>9000</code>. The figures were compared anyway; read them with that in mind.</p>',
+    );
     const history = againstHistory();
-    expect(formatComparisonSummary(history, { color: false })).toContain("\n  ! the machine or setup differs from the newest history entry's: kernel (none) → 6.18, qdisc fq → (none)\n");
-    expect(renderMarkdown(history)).toContain("> ⚠️ **The machine or setup differs from the newest history entry's:** kernel (none) → `6.18`, qdisc `fq` → (none). The figures were compared anyway; read them with that in mind.");
-    expect(renderHtml(history)).toContain("<strong>The machine or setup differs from the newest history entry's:</strong> kernel (none) → <code>6.18</code>, qdisc <code>fq</code> → (none). The figures were compared anyway; read them with that in mind.</p>");
+    expect(formatComparisonSummary(history, { color: false })).toContain(
+      "\n  ! the machine or setup differs from the newest history entry's: kernel (none) → 6.18, qdisc fq → (none)\n",
+    );
+    expect(renderMarkdown(history)).toContain(
+      "> ⚠️ **The machine or setup differs from the newest history entry's:** kernel (none) → `6.18`, qdisc `fq` → (none). The figures were compared anyway; read them with that in mind.",
+    );
+    expect(renderHtml(history)).toContain(
+      "<strong>The machine or setup differs from the newest history entry's:</strong> kernel (none) → <code>6.18</code>, qdisc <code>fq</code> → (none). The figures were compared anyway; read them with that in mind.</p>",
+    );
   });
 
   it('says beside the comparison, in every format, when nothing was compared and why', () => {
     const failing = nothingCompared();
-    const why = 'every compared metric lacks a value on one side (the baseline has no case with this id); pass a baseline that measured these cases (--missing-baseline warn makes this a warning)';
+    const why =
+      'every compared metric lacks a value on one side (the baseline has no case with this id); pass a baseline that measured these cases (--missing-baseline warn makes this a warning)';
     expect(formatComparisonSummary(failing, { color: false })).toContain(`\n  ✗ nothing compared, so the run fails: ${why}\n`);
     expect(renderMarkdown(failing)).toContain(`> ❌ **Nothing compared, so the run fails:** ${why}`);
     expect(renderHtml(failing)).toContain(`<p class="failure"><strong>Nothing compared, so the run fails:</strong> ${why}</p>`);
     expect(renderMarkdown(nothingCompared('warn'))).toContain('> ⚠️ **Nothing compared (a warning: --missing-baseline warn):** every compared metric lacks');
     // suites without a regression: block judge nothing by design: said, not failed
     const unjudged: RunResult = { ...recordedSweep(), comparison: comparedSweep().comparison! };
-    expect(formatComparisonSummary(unjudged, { color: false })).toContain('\n  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })\n');
-    expect(renderMarkdown(unjudged)).toContain('> ⚠️ **Nothing was compared:** no group of these suites has a `regression:` block (like `regression: { throughput: 5% }`)');
+    expect(formatComparisonSummary(unjudged, { color: false })).toContain(
+      '\n  ! nothing was compared: no group of these suites has a regression: block (like regression: { throughput: 5% })\n',
+    );
+    expect(renderMarkdown(unjudged)).toContain(
+      '> ⚠️ **Nothing was compared:** no group of these suites has a `regression:` block (like `regression: { throughput: 5% }`)',
+    );
     // and an empty table is no table
     expect(renderHtml(unjudged)).not.toContain('table class="comparison"');
   });
@@ -114,7 +171,9 @@ describe('the comparison view', () => {
     const md = renderMarkdown({ ...comparedSweep(), failOnInconclusive: true });
     expect(md).toContain('> ❌ **2 comparisons are inconclusive** (failed by --fail-on-inconclusive):');
     const html = renderHtml({ ...comparedSweep(), failOnInconclusive: true });
-    expect(html).toContain('<div class="failure"><strong>2 comparisons are inconclusive</strong> (failed by --fail-on-inconclusive):<ul><li><code>sweep/rr[request_size=1,test=UDP_RR]</code> transaction_rate: ');
+    expect(html).toContain(
+      '<div class="failure"><strong>2 comparisons are inconclusive</strong> (failed by --fail-on-inconclusive):<ul><li><code>sweep/rr[request_size=1,test=UDP_RR]</code> transaction_rate: ',
+    );
     expect(html).toMatch(/would likely decide it \(repeat: 12 in both runs\) \(test\/fixtures\/results\/sweep\.yml:29\)<\/li>/);
   });
 });

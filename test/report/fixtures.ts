@@ -31,7 +31,13 @@ export function syntheticRun(count: number): RunResult {
   for (let i = 0; i < count; i += 1) {
     const group = `sweep-${String(Math.floor(i / 100)).padStart(3, '0')}`;
     const within = i % 100;
-    const params = { test: 'TCP_STREAM' as const, duration: 1, send_size: SIZES[within % 10] ?? 1024, socket_buffer: BUFFERS[Math.floor(within / 10) % 5] ?? 'default', nodelay: within >= 50 };
+    const params = {
+      test: 'TCP_STREAM' as const,
+      duration: 1,
+      send_size: SIZES[within % 10] ?? 1024,
+      socket_buffer: BUFFERS[Math.floor(within / 10) % 5] ?? 'default',
+      nodelay: within >= 50,
+    };
     const throughput = 1e9 + ((i * 7919) % 5000) * 1e7;
     const isError = i % 51 === 50;
     const failed = !isError && i % 7 === 3;
@@ -49,7 +55,19 @@ export function syntheticRun(count: number): RunResult {
       spread: {},
       thresholds: isError
         ? []
-        : [{ metric: 'throughput', expression: failed ? '>= 60 Gbit/s' : '>= 1 Gbit/s', aggregate: 'median', op: '>=', limit: failed ? 60e9 : 1e9, actual: throughput, passed: !failed, file: 'suites/big.yml', line: 14 + Math.floor(i / 100) * 8 }],
+        : [
+            {
+              metric: 'throughput',
+              expression: failed ? '>= 60 Gbit/s' : '>= 1 Gbit/s',
+              aggregate: 'median',
+              op: '>=',
+              limit: failed ? 60e9 : 1e9,
+              actual: throughput,
+              passed: !failed,
+              file: 'suites/big.yml',
+              line: 14 + Math.floor(i / 100) * 8,
+            },
+          ],
       ...(isError ? { error: { kind: 'timeout' as const, message: 'netperf did not finish within 6 s; it was killed' } } : {}),
       retries: 0,
       durationSeconds: 1.0123,
@@ -61,7 +79,17 @@ export function syntheticRun(count: number): RunResult {
     state: 'complete',
     startedAt: '2026-01-02T03:04:05.000Z',
     finishedAt: '2026-01-02T04:04:05.000Z',
-    environment: { hostname: 'ci-runner', platform: 'linux', kernel: '6.1.0', arch: 'x64', cpuCount: 4, cpuModel: 'Test CPU', node: 'v20.20.0', netperfVersion: '2.7.0', perfsuiteVersion: '0.1.0' },
+    environment: {
+      hostname: 'ci-runner',
+      platform: 'linux',
+      kernel: '6.1.0',
+      arch: 'x64',
+      cpuCount: 4,
+      cpuModel: 'Test CPU',
+      node: 'v20.20.0',
+      netperfVersion: '2.7.0',
+      perfsuiteVersion: '0.1.0',
+    },
     servers: [{ key: 'big/local', host: '127.0.0.1', port: 40000 }],
     suites: [{ name: 'big', file: 'suites/big.yml', cases }],
   };
@@ -90,7 +118,10 @@ function withFiveRuns(c: CaseResult): CaseResult {
 
 /** A case with metrics of every run scaled, as if other code had measured it. */
 function scaled(c: CaseResult, factors: Partial<Record<MetricName, number>>): CaseResult {
-  const runs = c.runs.map((r) => ({ ...r, ...Object.fromEntries(Object.entries(factors).map(([metric, factor]) => [metric, (r[metric as MetricName] ?? 0) * factor])) }));
+  const runs = c.runs.map((r) => ({
+    ...r,
+    ...Object.fromEntries(Object.entries(factors).map(([metric, factor]) => [metric, (r[metric as MetricName] ?? 0) * factor])),
+  }));
   return { ...c, runs, ...summarizeRuns(runs) };
 }
 
@@ -190,7 +221,17 @@ export function abRun(): RunResult {
     state: 'complete',
     startedAt: '2026-01-02T03:04:05.000Z',
     finishedAt: '2026-01-02T03:05:20.000Z',
-    environment: { hostname: 'ci-runner', platform: 'linux', kernel: '6.1.0', arch: 'x64', cpuCount: 2, cpuModel: 'Test CPU', node: 'v20.20.0', netperfVersion: '2.7.0', perfsuiteVersion: '0.2.0' },
+    environment: {
+      hostname: 'ci-runner',
+      platform: 'linux',
+      kernel: '6.1.0',
+      arch: 'x64',
+      cpuCount: 2,
+      cpuModel: 'Test CPU',
+      node: 'v20.20.0',
+      netperfVersion: '2.7.0',
+      perfsuiteVersion: '0.2.0',
+    },
     servers: [],
     seed: 42,
     suites: [{ name: 'ab', file: 'suites/ab.yml', cases: [base, ...candidates] }],
@@ -238,14 +279,98 @@ export function intervalRun(runs: number, points: number): RunResult {
 
 /** The medians of a real run of suites/tuning/tuning.yml's `latency-under-load`, per congestion control, socket buffer and load. */
 const TUNING: readonly { readonly cc: string; readonly buffer: number | 'default'; readonly loaded: boolean; readonly metrics: CaseResult['metrics'] }[] = [
-  { cc: 'cubic', buffer: 'default', loaded: false, metrics: { latency_mean: 16.59, latency_max: 7158, latency_stddev: 27.03, transaction_rate: 60060.439, latency_p50: 16, latency_p90: 19, latency_p99: 22 } },
-  { cc: 'cubic', buffer: 'default', loaded: true, metrics: { latency_mean: 22883.26, latency_max: 45446, latency_stddev: 1532.9, transaction_rate: 43.495, latency_p50: 22504, latency_p90: 22907, latency_p99: 22995, load_throughput: 47.93e6 } },
-  { cc: 'cubic', buffer: 1048576, loaded: false, metrics: { latency_mean: 24.25, latency_max: 9195, latency_stddev: 114.18, transaction_rate: 41142.198, latency_p50: 18, latency_p90: 23, latency_p99: 53 } },
-  { cc: 'cubic', buffer: 1048576, loaded: true, metrics: { latency_mean: 22999.59, latency_max: 47831, latency_stddev: 2156.17, transaction_rate: 43.278, latency_p50: 22512, latency_p90: 22936, latency_p99: 27000, load_throughput: 49.57e6 } },
-  { cc: 'bbr', buffer: 'default', loaded: false, metrics: { latency_mean: 30.77, latency_max: 41720, latency_stddev: 194.28, transaction_rate: 32446.755, latency_p50: 17, latency_p90: 38, latency_p99: 66 } },
-  { cc: 'bbr', buffer: 'default', loaded: true, metrics: { latency_mean: 13801.82, latency_max: 29990, latency_stddev: 2744.87, transaction_rate: 72.189, latency_p50: 14015, latency_p90: 16941, latency_p99: 20000, load_throughput: 48.4e6 } },
-  { cc: 'bbr', buffer: 1048576, loaded: false, metrics: { latency_mean: 18.33, latency_max: 5326, latency_stddev: 30.25, transaction_rate: 54426.579, latency_p50: 17, latency_p90: 20, latency_p99: 35 } },
-  { cc: 'bbr', buffer: 1048576, loaded: true, metrics: { latency_mean: 11844.82, latency_max: 19176, latency_stddev: 3319.4, transaction_rate: 84.081, latency_p50: 11784, latency_p90: 16320, latency_p99: 18785, load_throughput: 48.01e6 } },
+  {
+    cc: 'cubic',
+    buffer: 'default',
+    loaded: false,
+    metrics: { latency_mean: 16.59, latency_max: 7158, latency_stddev: 27.03, transaction_rate: 60060.439, latency_p50: 16, latency_p90: 19, latency_p99: 22 },
+  },
+  {
+    cc: 'cubic',
+    buffer: 'default',
+    loaded: true,
+    metrics: {
+      latency_mean: 22883.26,
+      latency_max: 45446,
+      latency_stddev: 1532.9,
+      transaction_rate: 43.495,
+      latency_p50: 22504,
+      latency_p90: 22907,
+      latency_p99: 22995,
+      load_throughput: 47.93e6,
+    },
+  },
+  {
+    cc: 'cubic',
+    buffer: 1048576,
+    loaded: false,
+    metrics: { latency_mean: 24.25, latency_max: 9195, latency_stddev: 114.18, transaction_rate: 41142.198, latency_p50: 18, latency_p90: 23, latency_p99: 53 },
+  },
+  {
+    cc: 'cubic',
+    buffer: 1048576,
+    loaded: true,
+    metrics: {
+      latency_mean: 22999.59,
+      latency_max: 47831,
+      latency_stddev: 2156.17,
+      transaction_rate: 43.278,
+      latency_p50: 22512,
+      latency_p90: 22936,
+      latency_p99: 27000,
+      load_throughput: 49.57e6,
+    },
+  },
+  {
+    cc: 'bbr',
+    buffer: 'default',
+    loaded: false,
+    metrics: {
+      latency_mean: 30.77,
+      latency_max: 41720,
+      latency_stddev: 194.28,
+      transaction_rate: 32446.755,
+      latency_p50: 17,
+      latency_p90: 38,
+      latency_p99: 66,
+    },
+  },
+  {
+    cc: 'bbr',
+    buffer: 'default',
+    loaded: true,
+    metrics: {
+      latency_mean: 13801.82,
+      latency_max: 29990,
+      latency_stddev: 2744.87,
+      transaction_rate: 72.189,
+      latency_p50: 14015,
+      latency_p90: 16941,
+      latency_p99: 20000,
+      load_throughput: 48.4e6,
+    },
+  },
+  {
+    cc: 'bbr',
+    buffer: 1048576,
+    loaded: false,
+    metrics: { latency_mean: 18.33, latency_max: 5326, latency_stddev: 30.25, transaction_rate: 54426.579, latency_p50: 17, latency_p90: 20, latency_p99: 35 },
+  },
+  {
+    cc: 'bbr',
+    buffer: 1048576,
+    loaded: true,
+    metrics: {
+      latency_mean: 11844.82,
+      latency_max: 19176,
+      latency_stddev: 3319.4,
+      transaction_rate: 84.081,
+      latency_p50: 11784,
+      latency_p90: 16320,
+      latency_p99: 18785,
+      load_throughput: 48.01e6,
+    },
+  },
 ];
 
 /**
@@ -256,7 +381,14 @@ const TUNING: readonly { readonly cc: string; readonly buffer: number | 'default
  */
 export function tuningRun(load: LoadSpec = { test: 'TCP_STREAM', streams: 2 }, cc: (name: string) => string = (name) => name): RunResult {
   const cases = TUNING.map((row, i): CaseResult => {
-    const params = { test: 'TCP_RR' as const, duration: 5, socket_buffer: row.buffer, congestion_control: cc(row.cc), interval: 0.5, load: row.loaded ? load : ('none' as const) };
+    const params = {
+      test: 'TCP_RR' as const,
+      duration: 5,
+      socket_buffer: row.buffer,
+      congestion_control: cc(row.cc),
+      interval: 0.5,
+      load: row.loaded ? load : ('none' as const),
+    };
     const rate = row.metrics.transaction_rate ?? 0;
     const series = [Array.from({ length: 10 }, (_, p) => ({ t: (p + 1) / 2, transaction_rate: rate * (1 + ((((p + 1) * 7919 + i * 104729) % 11) - 5) / 50) }))];
     return {

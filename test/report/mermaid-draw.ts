@@ -37,7 +37,11 @@ function luminance(hex: string): number {
 function hexOf(colour: string): string {
   const c = colour.trim().toLowerCase();
   const rgb = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(c);
-  if (rgb !== null) return `#${rgb.slice(1, 4).map((v) => Number(v).toString(16).padStart(2, '0')).join('')}`;
+  if (rgb !== null)
+    return `#${rgb
+      .slice(1, 4)
+      .map((v) => Number(v).toString(16).padStart(2, '0'))
+      .join('')}`;
   if (/^#[0-9a-f]{3}$/.test(c)) return `#${[...c.slice(1)].map((d) => d + d).join('')}`;
   return c;
 }
@@ -46,7 +50,10 @@ function hexOf(colour: string): string {
  * The real mermaid (the npm package's own bundle, from disk: no network) in the calling test file's headless Chromium:
  * `draw` renders blocks with mermaid.render, as GitHub does, and `expectReadable` checks a report's every chart.
  */
-export function useMermaid(): { readonly draw: (blocks: readonly Block[]) => Promise<Drawn[]>; readonly expectReadable: (markdown: string) => Promise<Block[]> } {
+export function useMermaid(): {
+  readonly draw: (blocks: readonly Block[]) => Promise<Drawn[]>;
+  readonly expectReadable: (markdown: string) => Promise<Block[]>;
+} {
   const { open } = useBrowser();
   let page: Promise<Page> | undefined;
 
@@ -67,27 +74,30 @@ export function useMermaid(): { readonly draw: (blocks: readonly Block[]) => Pro
   /** Renders each block and reads back the plot lines and axis labels. */
   async function draw(blocks: readonly Block[]): Promise<Drawn[]> {
     page ??= load();
-    return (await page).evaluate(async (sources) => {
-      const mermaid = (window as unknown as { mermaid: { render: (id: string, text: string) => Promise<{ svg: string }> } }).mermaid;
-      const out = document.getElementById('out');
-      if (out === null) throw new Error('no #out');
-      const drawn: Drawn[] = [];
-      for (const [i, source] of sources.entries()) {
-        try {
-          const { svg } = await mermaid.render(`chart${i}`, source);
-          out.innerHTML = svg;
-          const texts = (selector: string): string[] => Array.from(out.querySelectorAll(selector)).map((t) => t.textContent.trim());
-          drawn.push({
-            strokes: Array.from(out.querySelectorAll('g.plot g[class^="line-plot-"] path')).map((p) => getComputedStyle(p).stroke),
-            yTicks: texts('g.left-axis g.label text'),
-            xLabels: texts('g.bottom-axis g.label text'),
-          });
-        } catch (error) {
-          drawn.push({ error: String(error), strokes: [], yTicks: [], xLabels: [] });
+    return (await page).evaluate(
+      async (sources) => {
+        const mermaid = (window as unknown as { mermaid: { render: (id: string, text: string) => Promise<{ svg: string }> } }).mermaid;
+        const out = document.getElementById('out');
+        if (out === null) throw new Error('no #out');
+        const drawn: Drawn[] = [];
+        for (const [i, source] of sources.entries()) {
+          try {
+            const { svg } = await mermaid.render(`chart${i}`, source);
+            out.innerHTML = svg;
+            const texts = (selector: string): string[] => Array.from(out.querySelectorAll(selector)).map((t) => t.textContent.trim());
+            drawn.push({
+              strokes: Array.from(out.querySelectorAll('g.plot g[class^="line-plot-"] path')).map((p) => getComputedStyle(p).stroke),
+              yTicks: texts('g.left-axis g.label text'),
+              xLabels: texts('g.bottom-axis g.label text'),
+            });
+          } catch (error) {
+            drawn.push({ error: String(error), strokes: [], yTicks: [], xLabels: [] });
+          }
         }
-      }
-      return drawn;
-    }, blocks.map((b) => b.source));
+        return drawn;
+      },
+      blocks.map((b) => b.source),
+    );
   }
 
   /** Every chart of a report.md parses, draws one visible palette-coloured line per series, named by colour below it, on a y axis from 0. */

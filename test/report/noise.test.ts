@@ -30,7 +30,10 @@ describe('too noisy for the tolerance (docs/judging.md: the spread of the statis
     const head = swung(cases.find((c) => c.server === 'head')!);
     // the runs alone spread ±20%, far past 3%; the regression outcome pairs them with the control's, which swung alike
     const outcome = head.regressions?.[0];
-    const regressions = outcome === undefined ? [] : [{ ...outcome, againstRuns: swung(control).runs.map((r) => r.throughput ?? 0), currentRuns: head.runs.map((r) => r.throughput ?? 0) }];
+    const regressions =
+      outcome === undefined
+        ? []
+        : [{ ...outcome, againstRuns: swung(control).runs.map((r) => r.throughput ?? 0), currentRuns: head.runs.map((r) => r.throughput ?? 0) }];
     expect(cvPercent(head.runs.map((r) => r.throughput ?? 0))).toBeGreaterThan(15);
     expect(noisyMetrics({ ...head, regressions })).toEqual([]);
   });
@@ -42,7 +45,19 @@ describe('too noisy for the tolerance (docs/judging.md: the spread of the statis
     const spread = { throughput: { min: 0, max: 0, cvPercent: cvPercent(runs.map((r) => r.throughput)) } };
     // alone, nothing judges a control's runs; against a baseline, the Mann–Whitney verdict does
     expect(noisyMetrics({ ...control, runs, spread })).toEqual([]);
-    const baseline = { ...control.regression![0]!, source: 'baseline' as const, against: 'baseline.json', verdict: 'inconclusive' as const, change: 0, againstValue: 1, currentValue: 1, againstRuns: [1, 1], currentRuns: [1, 1], tolerance: 0.03, passed: true };
+    const baseline = {
+      ...control.regression![0]!,
+      source: 'baseline' as const,
+      against: 'baseline.json',
+      verdict: 'inconclusive' as const,
+      change: 0,
+      againstValue: 1,
+      currentValue: 1,
+      againstRuns: [1, 1],
+      currentRuns: [1, 1],
+      tolerance: 0.03,
+      passed: true,
+    };
     const [flag] = noisyMetrics({ ...control, runs, spread, regressions: [baseline] });
     expect(flag).toMatchObject({ metric: 'throughput', paired: false });
     expect(flag?.spreadPercent).toBeGreaterThan(15);
@@ -62,16 +77,20 @@ describe('too noisy for the tolerance (docs/judging.md: the spread of the statis
     expect(noisyMetrics({ ...noisy, status: 'error' })).toEqual([]);
   });
 
-  it('counts the too-noisy warnings with the others against GitHub\'s 10, and says how many it left out', () => {
+  it("counts the too-noisy warnings with the others against GitHub's 10, and says how many it left out", () => {
     const run = comparedSweep();
     const suite = run.suites[0]!;
     const noisy = suite.cases.filter((c) => noisyMetrics(c).length > 0);
     // 12 copies of the 2 noisy cases under other ids: 26 too-noisy warnings and 2 inconclusive ones, of which 8 fit
     // with the counting line (GitHub shows 10 a step, one is left to the step's own)
     const copies = Array.from({ length: 12 }, (_, k) => noisy.map((c) => ({ ...c, id: `${c.id}#${k}`, regressions: [] }))).flat();
-    const lines = renderAnnotations({ ...run, suites: [{ ...suite, cases: [...suite.cases, ...copies] }] }, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    const lines = renderAnnotations({ ...run, suites: [{ ...suite, cases: [...suite.cases, ...copies] }] }, { workspace: '/repo', cwd: '/repo' })
+      .trimEnd()
+      .split('\n');
     const warnings = lines.filter((line) => line.startsWith('::warning'));
     expect(warnings).toHaveLength(9);
-    expect(warnings.at(-1)).toBe('::warning title=perfsuite%3A 20 more warnings::20 metrics too noisy for their tolerances; GitHub shows only 10 warnings per step. Every one is in the job summary.');
+    expect(warnings.at(-1)).toBe(
+      '::warning title=perfsuite%3A 20 more warnings::20 metrics too noisy for their tolerances; GitHub shows only 10 warnings per step. Every one is in the job summary.',
+    );
   });
 });

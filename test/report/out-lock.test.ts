@@ -14,7 +14,9 @@ const racer = path.join(projectRoot, 'test/fixtures/programs/lock-out.mjs');
 async function race(dir: string): Promise<string[]> {
   const at = String(Date.now() + 300);
   const children = [0, 1].map(() => spawn(process.execPath, [racer, dir, at], { stdio: ['pipe', 'pipe', 'inherit'] }));
-  const outcomes = await Promise.all(children.map(async (child) => String((await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()).value)));
+  const outcomes = await Promise.all(
+    children.map(async (child) => String((await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()).value)),
+  );
   for (const child of children) child.stdin.end();
   await Promise.all(children.map((child) => once(child, 'exit')));
   return outcomes.sort();

@@ -46,14 +46,22 @@ describe('GitHub workflow commands', () => {
   it('escapes newlines and percent signs so a message cannot end the command early', () => {
     const run = recordedSweep();
     const unreachable = run.suites[0]!.cases.at(-1)!;
-    const odd: RunResult = { ...run, suites: [{ ...run.suites[0]!, cases: [{ ...unreachable, error: { kind: 'netperf-failed', message: '100% broken\n::error::injected' } }] }] };
-    expect(renderAnnotations(odd, { workspace: '/repo', cwd: '/repo' })).toContain('::could not be measured: netperf-failed: 100%25 broken%0A::error::injected\n');
+    const odd: RunResult = {
+      ...run,
+      suites: [{ ...run.suites[0]!, cases: [{ ...unreachable, error: { kind: 'netperf-failed', message: '100% broken\n::error::injected' } }] }],
+    };
+    expect(renderAnnotations(odd, { workspace: '/repo', cwd: '/repo' })).toContain(
+      '::could not be measured: netperf-failed: 100%25 broken%0A::error::injected\n',
+    );
     expect(groupStart('a\nb')).toBe('::group::a%0Ab\n');
     expect(GROUP_END).toBe('::endgroup::\n');
   });
 
   it('warns, at its regression: line, of a case whose runs spread more than half its tolerance', () => {
-    const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n').filter((line) => line.includes(' too noisy::'));
+    const lines = renderAnnotations(comparedSweep(), { workspace: '/repo', cwd: '/repo' })
+      .trimEnd()
+      .split('\n')
+      .filter((line) => line.includes(' too noisy::'));
     // UDP_RR transaction_rate ±4.0% and ±6.5% run to run against a 5% tolerance, both inconclusive; bulk's ±6.2% is
     // not flagged: its comparison decided (regressed, p = 0.004), so the noise did not stop it
     expect(lines).toEqual([
@@ -90,7 +98,9 @@ describe('GitHub workflow commands', () => {
       suites: run.suites.map((s) => ({
         ...s,
         // without the regressed bulk group, so every failure gets its own annotation
-        cases: s.cases.filter((c) => c.group !== 'bulk').map((c) => ({ ...c, regressions: (c.regressions ?? []).map((r) => (r.verdict === 'inconclusive' ? { ...r, passed: false } : r)) })),
+        cases: s.cases
+          .filter((c) => c.group !== 'bulk')
+          .map((c) => ({ ...c, regressions: (c.regressions ?? []).map((r) => (r.verdict === 'inconclusive' ? { ...r, passed: false } : r)) })),
       })),
     };
     const lines = renderAnnotations(strict, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
@@ -104,10 +114,16 @@ describe('GitHub workflow commands', () => {
   it('annotates a candidate that regressed against its control, and warns of one still inconclusive', () => {
     const lines = renderAnnotations(abRun(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^::error file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=head\] regressed::throughput regressed −5\.00%25 \[−5\.19%25, −4\.81%25\] vs control ab\/bulk\[server=base\] /);
-    expect(lines[1]).toMatch(/^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] throughput inconclusive::throughput inconclusive \+2\.00%25 /);
+    expect(lines[0]).toMatch(
+      /^::error file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=head\] regressed::throughput regressed −5\.00%25 \[−5\.19%25, −4\.81%25\] vs control ab\/bulk\[server=base\] /,
+    );
+    expect(lines[1]).toMatch(
+      /^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] throughput inconclusive::throughput inconclusive \+2\.00%25 /,
+    );
     // and why: its ratio to the control swings more than half the tolerance
-    expect(lines[2]).toMatch(/^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] too noisy::ab\/bulk\[server=noisy\]: throughput's ratio to the control varies ±6\.8%25 from round to round/);
+    expect(lines[2]).toMatch(
+      /^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] too noisy::ab\/bulk\[server=noisy\]: throughput's ratio to the control varies ±6\.8%25 from round to round/,
+    );
   });
 
   it('says nothing when every case passed', () => {

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
 import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep, syntheticRun, tuningRun } from './fixtures.js';
 
-
 const { open, outside } = useBrowser();
 
 describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
@@ -38,9 +37,9 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     const box = await bulk.boundingBox();
     expect(box?.width).toBeGreaterThan(500);
     // nodelay=true measured 1.85, 26.2 and 54.5 Gbit/s: each drawn point higher on screen than the last
-    const heights = await bulk.locator('polyline[data-series="nodelay=true"]').evaluate((line) =>
-      Array.from((line as SVGPolylineElement).points).map((p) => p.y),
-    );
+    const heights = await bulk
+      .locator('polyline[data-series="nodelay=true"]')
+      .evaluate((line) => Array.from((line as SVGPolylineElement).points).map((p) => p.y));
     expect(heights).toHaveLength(3);
     expect(heights[0]).toBeGreaterThan(heights[1] ?? Infinity);
     expect(heights[1]).toBeGreaterThan(heights[2] ?? Infinity);
@@ -53,16 +52,28 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     expect(await page.locator('section[data-group="sweep/udp"] circle.point.failed').count()).toBe(1);
     expect(await page.locator('section[data-group="sweep/bulk"] circle.point.failed').count()).toBe(0);
     const row = page.locator('tr[data-case="sweep/udp[send_size=8K]"]');
-    expect(await row.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
+    expect(
+      await row
+        .locator('td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
+    ).toBe('rgb(255, 235, 233)');
     expect(await row.locator('td.miss').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['18.1 ±0.2%', 'rgb(207, 34, 46)']);
-    expect(await page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgba(0, 0, 0, 0)');
+    expect(
+      await page
+        .locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
+    ).toBe('rgba(0, 0, 0, 0)');
     await page.close();
   });
 
   it('draws latency percentiles for RR tests, p99 beyond p90 beyond p50 on every row', async () => {
     const page = await open(renderHtml(recordedSweep()));
     const chart = page.locator('section[data-group="sweep/rr"] svg[data-chart="latency"]');
-    const widths = await chart.locator('rect.bar').evaluateAll((bars) => bars.map((bar) => [bar.dataset['percentile'], bar.getBoundingClientRect().width] as const));
+    const widths = await chart
+      .locator('rect.bar')
+      .evaluateAll((bars) => bars.map((bar) => [bar.dataset['percentile'], bar.getBoundingClientRect().width] as const));
     expect(widths).toHaveLength(12);
     for (let row = 0; row < 4; row += 1) {
       const [p99, p90, p50] = widths.slice(row * 3, row * 3 + 3);
@@ -79,7 +90,9 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
   it('shows the comparison with the baseline: differences called out, regressed metrics tinted, inconclusive ones a warning, Δ columns', async () => {
     const page = await open(renderHtml(comparedSweep()));
     expect(await page.locator('h2', { hasText: 'Compared with' }).allInnerTexts()).toEqual(['Compared with the baseline']);
-    expect(await page.locator('p.warning').first().innerText()).toBe("The machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway; read them with that in mind.");
+    expect(await page.locator('p.warning').first().innerText()).toBe(
+      "The machine or setup differs from the baseline's: kernel 6.1.0-28-amd64 → 6.18.44-fc-v657. The figures were compared anyway; read them with that in mind.",
+    );
     const rows = page.locator('table.comparison tbody tr');
     expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual([
       ...Array<string>(6).fill('regressed'),
@@ -93,7 +106,13 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
       'inconclusive',
     ]);
     const regressed = page.locator('table.comparison tr.regressed');
-    expect(await regressed.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 235, 233)');
+    expect(
+      await regressed
+        .first()
+        .locator('td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
+    ).toBe('rgb(255, 235, 233)');
     expect(await regressed.first().innerText()).toBe(
       'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7% [−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹',
     );
@@ -105,28 +124,55 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     expect(failed.filter((text) => text.includes('Mann–Whitney'))).toEqual([]);
     // an improvement beyond the tolerance is green in the comparison table
     const improved = page.locator('table.comparison tr.improved');
-    expect(await improved.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(218, 251, 225)');
-    expect(await improved.locator('td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1% [+10.9%, +11.4%]', 'rgb(26, 127, 55)']);
+    expect(
+      await improved
+        .locator('td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
+    ).toBe('rgb(218, 251, 225)');
+    expect(await improved.locator('td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual([
+      '+11.1% [+10.9%, +11.4%]',
+      'rgb(26, 127, 55)',
+    ]);
     // each case's spread, explained once; a noisy case warned in its note
     expect(await page.locator('p.spread-note').count()).toBe(1);
     // the error bars of the charts are said there too: a static page has no tooltips to explain them
     expect(await page.locator('p.spread-note').innerText()).toContain("the bar through a point spans that case's lowest to highest run");
     expect(await page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] span.spread').innerText()).toBe('±1.5%');
-    expect(await page.locator('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"] span.noisy').evaluate((span) => [span.textContent, getComputedStyle(span).backgroundColor])).toEqual(['⚠ transaction_rate too noisy for a 5% tolerance (±6.5% run to run)', 'rgb(255, 248, 197)']);
+    expect(
+      await page
+        .locator('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"] span.noisy')
+        .evaluate((span) => [span.textContent, getComputedStyle(span).backgroundColor]),
+    ).toEqual(['⚠ transaction_rate too noisy for a 5% tolerance (±6.5% run to run)', 'rgb(255, 248, 197)']);
     // a comparison that decided is not flagged, however its runs spread (±6.2%, regressed)
     expect(await page.locator('tr[data-case="sweep/bulk[nodelay=true,send_size=64K]"] span.noisy').count()).toBe(0);
     const inconclusive = page.locator('table.comparison tr.inconclusive');
-    expect(await inconclusive.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)).toBe('rgb(255, 248, 197)');
+    expect(
+      await inconclusive
+        .first()
+        .locator('td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
+    ).toBe('rgb(255, 248, 197)');
     expect(await page.locator('div.warning').innerText()).toMatch(/^2 comparisons are inconclusive \(a warning, not a failure\):\n/);
     expect(await page.locator('div.warning li').allInnerTexts()).toEqual([
-      expect.stringMatching(/^sweep\/rr\[request_size=1,test=UDP_RR\] transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side;/),
-      expect.stringMatching(/^sweep\/rr\[request_size=1K,test=UDP_RR\] transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side;/),
+      expect.stringMatching(
+        /^sweep\/rr\[request_size=1,test=UDP_RR\] transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side;/,
+      ),
+      expect.stringMatching(
+        /^sweep\/rr\[request_size=1K,test=UDP_RR\] transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side;/,
+      ),
     ]);
     // Δ columns in the group tables: regressed red, inconclusive amber, improved green
     const delta = page.locator('tr[data-case="sweep/bulk[nodelay=false,send_size=1K]"] td.miss');
     expect(await delta.allInnerTexts()).toEqual(['−16.7%']);
-    expect(await page.locator('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"] td.noise').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['−7.41%', 'rgb(154, 103, 0)']);
-    expect(await page.locator('tr[data-case="sweep/udp[send_size=8K]"] td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual(['+11.1%', 'rgb(26, 127, 55)']);
+    expect(
+      await page.locator('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"] td.noise').evaluate((td) => [td.textContent, getComputedStyle(td).color]),
+    ).toEqual(['−7.41%', 'rgb(154, 103, 0)']);
+    expect(await page.locator('tr[data-case="sweep/udp[send_size=8K]"] td.better').evaluate((td) => [td.textContent, getComputedStyle(td).color])).toEqual([
+      '+11.1%',
+      'rgb(26, 127, 55)',
+    ]);
     await page.close();
   });
 
@@ -152,7 +198,7 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
 });
 
 describe('report.html with interim results and latency under load, in headless Chromium', { tags: ['browser'] }, () => {
-  it('draws a case\'s interim results: one line per run from zero over the longest run, axes with units, the deepest dip ringed', async () => {
+  it("draws a case's interim results: one line per run from zero over the longest run, axes with units, the deepest dip ringed", async () => {
     const page = await open(renderHtml(intervalRun(3, 40)));
     const chart = page.locator('section[data-group="iv/bulk"] svg[data-chart="series"]');
     expect(await chart.count()).toBe(1);
@@ -162,8 +208,11 @@ describe('report.html with interim results and latency under load, in headless C
     expect(await chart.locator('.legend').allTextContents()).toEqual(['run 1', 'run 2', 'run 3']);
     const drawn = await chart.evaluate((svg: SVGSVGElement) => {
       const ticks = Array.from(svg.querySelectorAll<SVGTextElement>('text.tick'));
-      const at = (text: string, anchor: string): SVGTextElement | undefined => ticks.find((t) => t.textContent === text && t.getAttribute('text-anchor') === anchor);
-      const lines = Array.from(svg.querySelectorAll<SVGPolylineElement>('polyline.series')).map((line) => Array.from(line.points).map((p) => ({ x: p.x, y: p.y })));
+      const at = (text: string, anchor: string): SVGTextElement | undefined =>
+        ticks.find((t) => t.textContent === text && t.getAttribute('text-anchor') === anchor);
+      const lines = Array.from(svg.querySelectorAll<SVGPolylineElement>('polyline.series')).map((line) =>
+        Array.from(line.points).map((p) => ({ x: p.x, y: p.y })),
+      );
       const ring = svg.querySelector<SVGCircleElement>('circle.dip');
       return {
         // x of the 0 s and 4 s ticks, y of the zero tick's gridline
@@ -197,7 +246,11 @@ describe('report.html with interim results and latency under load, in headless C
     const axis = await page.locator('svg[data-chart="series"]').evaluate((svg: SVGSVGElement) => {
       const ticks = Array.from(svg.querySelectorAll<SVGTextElement>('text.tick[text-anchor="middle"]'));
       const last = ticks.at(-1);
-      return { last: last?.textContent, x: Number(last?.getAttribute('x')), right: Math.max(...Array.from(svg.querySelectorAll('line.grid')).map((l) => Number(l.getAttribute('x2')))) };
+      return {
+        last: last?.textContent,
+        x: Number(last?.getAttribute('x')),
+        right: Math.max(...Array.from(svg.querySelectorAll('line.grid')).map((l) => Number(l.getAttribute('x2')))),
+      };
     });
     expect(axis).toEqual({ last: '4', x: axis.right, right: axis.right });
     // one run needs no legend
@@ -211,7 +264,11 @@ describe('report.html with interim results and latency under load, in headless C
     const chart = page.locator('svg[data-chart="series"]');
     // no line claims values from t = 0 that netperf never reported: each run is one visible marker at its point
     expect(await chart.locator('polyline.series').count()).toBe(0);
-    const markers = await chart.locator('circle.marker').evaluateAll((circles) => circles.map((c) => ({ run: c.getAttribute('data-run'), width: c.getBoundingClientRect().width, title: c.querySelector('title')?.textContent })));
+    const markers = await chart
+      .locator('circle.marker')
+      .evaluateAll((circles) =>
+        circles.map((c) => ({ run: c.getAttribute('data-run'), width: c.getBoundingClientRect().width, title: c.querySelector('title')?.textContent })),
+      );
     expect(markers.map((m) => m.run)).toEqual(['1', '2']);
     for (const m of markers) expect(m.width).toBeGreaterThan(5);
     expect(markers[0]?.title).toMatch(/^run 1: [\d.]+ Gbit\/s at 0\.1 s$/);
@@ -227,12 +284,18 @@ describe('report.html with interim results and latency under load, in headless C
     const run = intervalRun(1, 1);
     const suite = run.suites[0]!;
     const c = suite.cases[0]!;
-    const rr = { ...c, params: { ...c.params, test: 'TCP_RR' as const }, series: (c.series ?? []).map((points) => points.map((p) => ({ t: p.t, transaction_rate: 20000 }))) };
+    const rr = {
+      ...c,
+      params: { ...c.params, test: 'TCP_RR' as const },
+      series: (c.series ?? []).map((points) => points.map((p) => ({ t: p.t, transaction_rate: 20000 }))),
+    };
     const page = await open(renderHtml({ ...run, suites: [{ ...suite, cases: [rr] }] }));
     const chart = page.locator('svg[data-chart="series"]');
     expect(await chart.locator('polyline.series').count()).toBe(0);
     expect(await chart.locator('circle.marker').count()).toBe(1);
-    expect((await chart.locator('text.detail').allTextContents()).join(' ')).toContain('netperf reported one interim result in run 1: it reports only after enough transactions');
+    expect((await chart.locator('text.detail').allTextContents()).join(' ')).toContain(
+      'netperf reported one interim result in run 1: it reports only after enough transactions',
+    );
     expectTidy(await layoutOf(page));
     await page.close();
   });
@@ -258,11 +321,21 @@ describe('report.html with interim results and latency under load, in headless C
     expect(new Set(runs.map((r) => r.stroke)).size).toBe(20);
     expect(await chart.locator('.legend').allTextContents()).toEqual(Array.from({ length: 20 }, (_, i) => `run ${i + 1}`));
     const boxes = await chart.evaluate((svg: SVGSVGElement) => {
-      const box = (r: DOMRect): { left: number; top: number; right: number; bottom: number } => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+      const box = (r: DOMRect): { left: number; top: number; right: number; bottom: number } => ({
+        left: r.left,
+        top: r.top,
+        right: r.right,
+        bottom: r.bottom,
+      });
       // the plot area, as its grid lines span it
       const grid = Array.from(svg.querySelectorAll('line.grid')).map((line) => line.getBoundingClientRect());
       return {
-        plot: { left: Math.min(...grid.map((b) => b.left)), top: Math.min(...grid.map((b) => b.top)), right: Math.max(...grid.map((b) => b.right)), bottom: Math.max(...grid.map((b) => b.bottom)) },
+        plot: {
+          left: Math.min(...grid.map((b) => b.left)),
+          top: Math.min(...grid.map((b) => b.top)),
+          right: Math.max(...grid.map((b) => b.right)),
+          bottom: Math.max(...grid.map((b) => b.bottom)),
+        },
         lines: Array.from(svg.querySelectorAll('polyline.series')).map((l) => box(l.getBoundingClientRect())),
         legend: Array.from(svg.querySelectorAll('.legend, line.key')).map((l) => box(l.getBoundingClientRect())),
       };
@@ -280,7 +353,14 @@ describe('report.html with interim results and latency under load, in headless C
     expect(await page.locator('section.under-load h3').textContent()).toBe('Latency under load');
     expect(await page.locator('section.under-load p.meta').textContent()).toMatch(/^What the link does to latency when it is full: /);
     expect(await table.locator('tbody tr').allInnerTexts()).toEqual(['rr\t2xTCP_STREAM\t22314\t43028\t+92.8%\t52\t14\t−73.1%\t79\t181\t×2.3\t29.0']);
-    expect(await table.locator('thead tr').first().locator('th').allInnerTexts()).toEqual(['case', 'load', 'transaction_rate (/s)', 'latency_p50 (µs)', 'latency_p99 (µs)', 'load throughput (Gbit/s)']);
+    expect(await table.locator('thead tr').first().locator('th').allInnerTexts()).toEqual([
+      'case',
+      'load',
+      'transaction_rate (/s)',
+      'latency_p50 (µs)',
+      'latency_p99 (µs)',
+      'load throughput (Gbit/s)',
+    ]);
     const layout = await table.evaluate((t: HTMLTableElement) => {
       const box = (el: Element): { left: number; top: number; right: number; bottom: number } => {
         const r = el.getBoundingClientRect();
@@ -291,10 +371,14 @@ describe('report.html with interim results and latency under load, in headless C
       const subs = Array.from(sub?.cells ?? []);
       return {
         groups: spans.map((span, i) => ({ span: box(span), subs: subs.slice(i * 3, i * 3 + 3).map((c) => [c.textContent, box(c)] as const) })),
-        clipped: Array.from(t.querySelectorAll('th, td')).filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).map((c) => c.textContent),
+        clipped: Array.from(t.querySelectorAll('th, td'))
+          .filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight)
+          .map((c) => c.textContent),
         table: box(t),
         firstGroup: box(document.querySelector('section.group') ?? t),
-        changes: Array.from(t.tBodies[0]?.rows[0]?.cells ?? []).filter((_, i) => i >= 2 && i <= 10 && (i - 2) % 3 === 2).map((c) => [c.textContent, getComputedStyle(c).color]),
+        changes: Array.from(t.tBodies[0]?.rows[0]?.cells ?? [])
+          .filter((_, i) => i >= 2 && i <= 10 && (i - 2) % 3 === 2)
+          .map((c) => [c.textContent, getComputedStyle(c).color]),
       };
     });
     expect(layout.groups).toHaveLength(3);
@@ -313,7 +397,16 @@ describe('report.html with interim results and latency under load, in headless C
     ]);
     // one chart of interim results per case, one line for its one run, and no chart on top of another
     // named by the group's swept values (the case's name when the group has one case), then what is drawn
-    expect(await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => [Array.from(svg.querySelectorAll('text.title')).map((t) => t.textContent).join(' / '), svg.querySelectorAll('polyline.series').length]))).toEqual([
+    expect(
+      await page.locator('svg[data-chart="series"]').evaluateAll((svgs) =>
+        svgs.map((svg) => [
+          Array.from(svg.querySelectorAll('text.title'))
+            .map((t) => t.textContent)
+            .join(' / '),
+          svg.querySelectorAll('polyline.series').length,
+        ]),
+      ),
+    ).toEqual([
       ['load=none / transaction_rate every 500ms, 1 run', 1],
       ['load=2xTCP_STREAM / transaction_rate every 500ms, 1 run', 1],
       ['bulk / throughput every 250ms, 1 run', 1],
@@ -325,22 +418,45 @@ describe('report.html with interim results and latency under load, in headless C
 
 describe('report.html of the tuning suite, in headless Chromium', { tags: ['browser'] }, () => {
   /** The tuning run with values longer than any real one: a long congestion control name and a load with sizes. */
-  const longRun = (): ReturnType<typeof tuningRun> => tuningRun({ test: 'TCP_STREAM', streams: 2, send_size: 65536, recv_size: 65536 }, (name) => `${name}_tuned_for_long_fat_pipes`);
+  const longRun = (): ReturnType<typeof tuningRun> =>
+    tuningRun({ test: 'TCP_STREAM', streams: 2, send_size: 65536, recv_size: 65536 }, (name) => `${name}_tuned_for_long_fat_pipes`);
 
   it('gives latency changes beyond +100% as factors, worse in red, and keeps percentages within ±100%', async () => {
     const page = await open(renderHtml(tuningRun()));
     const rows = await page.locator('table.under-load tbody tr').evaluateAll((trs: HTMLTableRowElement[]) =>
-      trs.map((tr) => Array.from(tr.cells).filter((_, i) => i >= 2 && i <= 10 && (i - 2) % 3 === 2).map((td) => [td.textContent, getComputedStyle(td).color])),
+      trs.map((tr) =>
+        Array.from(tr.cells)
+          .filter((_, i) => i >= 2 && i <= 10 && (i - 2) % 3 === 2)
+          .map((td) => [td.textContent, getComputedStyle(td).color]),
+      ),
     );
     const red = 'rgb(207, 34, 46)';
     expect(rows).toEqual([
-      [['−99.9%', red], ['×1407', red], ['×1045', red]],
-      [['−99.9%', red], ['×1251', red], ['×509', red]],
-      [['−99.8%', red], ['×824', red], ['×303', red]],
-      [['−99.8%', red], ['×693', red], ['×537', red]],
+      [
+        ['−99.9%', red],
+        ['×1407', red],
+        ['×1045', red],
+      ],
+      [
+        ['−99.9%', red],
+        ['×1251', red],
+        ['×509', red],
+      ],
+      [
+        ['−99.8%', red],
+        ['×824', red],
+        ['×303', red],
+      ],
+      [
+        ['−99.8%', red],
+        ['×693', red],
+        ['×537', red],
+      ],
     ]);
     // microseconds idle in a column of milliseconds: two significant digits, not 0.02 for every one
-    expect(await page.locator('table.under-load tbody tr').first().innerText()).toBe('socket_buffer=default congestion_control=cubic\t2xTCP_STREAM\t60060\t43.5\t−99.9%\t0.016\t22.5\t×1407\t0.022\t23.0\t×1045\t47.9');
+    expect(await page.locator('table.under-load tbody tr').first().innerText()).toBe(
+      'socket_buffer=default congestion_control=cubic\t2xTCP_STREAM\t60060\t43.5\t−99.9%\t0.016\t22.5\t×1407\t0.022\t23.0\t×1045\t47.9',
+    );
     await page.close();
   });
 
@@ -350,7 +466,14 @@ describe('report.html of the tuning suite, in headless Chromium', { tags: ['brow
     expect(await chart.locator('text.column').allTextContents()).toEqual(['socket_buffer', 'congestion_control', 'load']);
     const cells = await chart.locator('text.cell').allTextContents();
     expect(cells).toHaveLength(24);
-    expect(cells.slice(0, 6)).toEqual(['default', 'cubic_tuned_for_long_fat_pipes', 'none', 'default', 'cubic_tuned_for_long_fat_pipes', '2xTCP_STREAM/m=64K/M=64K']);
+    expect(cells.slice(0, 6)).toEqual([
+      'default',
+      'cubic_tuned_for_long_fat_pipes',
+      'none',
+      'default',
+      'cubic_tuned_for_long_fat_pipes',
+      '2xTCP_STREAM/m=64K/M=64K',
+    ]);
     // each column's values start where its name does, and end before the next column and the bars begin
     const layout = await chart.evaluate((svg: SVGSVGElement) => {
       const left = (el: Element): number => el.getBoundingClientRect().left;
@@ -373,15 +496,21 @@ describe('report.html of the tuning suite, in headless Chromium', { tags: ['brow
     await page.close();
   });
 
-  it('fits the group table of eight metrics on a 1200 px page: names break after underscores, no empty note column, a dip\'s run under it', async () => {
+  it("fits the group table of eight metrics on a 1200 px page: names break after underscores, no empty note column, a dip's run under it", async () => {
     const page = await open(renderHtml(tuningRun()));
     const table = page.locator('section[data-group="tuning/latency-under-load"] table');
-    const fit = await table.evaluate((t: HTMLTableElement) => ({ width: t.getBoundingClientRect().width, room: t.parentElement?.clientWidth ?? 0, heads: Array.from(t.tHead?.rows[0]?.cells ?? []).map((c) => c.textContent) }));
+    const fit = await table.evaluate((t: HTMLTableElement) => ({
+      width: t.getBoundingClientRect().width,
+      room: t.parentElement?.clientWidth ?? 0,
+      heads: Array.from(t.tHead?.rows[0]?.cells ?? []).map((c) => c.textContent),
+    }));
     expect(fit.width).toBeLessThanOrEqual(fit.room);
     expect(fit.heads).toHaveLength(13);
     expect(fit.heads.slice(0, 4)).toEqual(['status', 'socket_buffer', 'congestion_control', 'load']);
     expect(fit.heads.at(-1)).toBe('deepest interim dip');
-    expect(await page.locator('tr[data-case="tuning/latency-under-load[congestion_control=cubic,load=none,socket_buffer=default]"] td.dip').textContent()).toMatch(/^−\d+\.\d+% at \d(\.\d+)? s \(run 1\)$/);
+    expect(
+      await page.locator('tr[data-case="tuning/latency-under-load[congestion_control=cubic,load=none,socket_buffer=default]"] td.dip').textContent(),
+    ).toMatch(/^−\d+\.\d+% at \d(\.\d+)? s \(run 1\)$/);
     await page.close();
     // a group with a note keeps the column
     const sweep = await open(renderHtml(recordedSweep()));
@@ -391,13 +520,17 @@ describe('report.html of the tuning suite, in headless Chromium', { tags: ['brow
 
   it('titles each interim chart by its swept values and lays the charts out two abreast on a 1200 px page, wrapping long titles rather than cutting them', async () => {
     const page = await open(renderHtml(tuningRun()));
-    const titles = await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => Array.from(svg.querySelectorAll('text.title')).map((t) => t.textContent)));
+    const titles = await page
+      .locator('svg[data-chart="series"]')
+      .evaluateAll((svgs) => svgs.map((svg) => Array.from(svg.querySelectorAll('text.title')).map((t) => t.textContent)));
     expect(titles).toHaveLength(8);
     expect(titles.slice(0, 2)).toEqual([
       ['socket_buffer=default · congestion_control=cubic · load=none', 'transaction_rate every 500ms, 1 run'],
       ['socket_buffer=default · congestion_control=cubic · load=2xTCP_STREAM', 'transaction_rate every 500ms, 1 run'],
     ]);
-    const boxes = await page.locator('svg[data-chart="series"]').evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right })));
+    const boxes = await page
+      .locator('svg[data-chart="series"]')
+      .evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right })));
     // two to a row: the second beside the first, the third under them, every one whole within the page
     expect(boxes[1]?.top).toBe(boxes[0]?.top);
     expect(boxes[1]?.left).toBeGreaterThan(boxes[0]?.right ?? Infinity);

@@ -40,7 +40,9 @@ describe('junit.xml', () => {
         'throughput regressed −16.7% [−26.1%, −6.03%] vs baseline (65.4 Gbit/s → 54.5 Gbit/s, tolerance 5%; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)) (test/fixtures/results/sweep.yml:17)',
       type: 'regression',
     });
-    expect(xml).toMatch(/<property name="baseline\.throughput" value="\d+"\/>\n\s+<property name="regression\.throughput" value="throughput regressed −16\.7% \[−26\.1%, −6\.03%\] vs baseline/);
+    expect(xml).toMatch(
+      /<property name="baseline\.throughput" value="\d+"\/>\n\s+<property name="regression\.throughput" value="throughput regressed −16\.7% \[−26\.1%, −6\.03%\] vs baseline/,
+    );
     // 6 regressed, 3 missed thresholds; the inconclusive comparisons fail nothing
     expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '13', failures: '9', errors: '1' });
     expect(elements(xml, 'failure').filter((f) => f['type'] === 'regression')).toHaveLength(6);
@@ -50,12 +52,16 @@ describe('junit.xml', () => {
     const run = comparedSweep();
     // the UDP_RR case without its missed threshold, so only the comparison could fail it
     const udpRr = run.suites[0]!.cases.find((c) => c.id === 'sweep/rr[request_size=1K,test=UDP_RR]')!;
-    const only: RunResult = { ...run, suites: [{ ...run.suites[0]!, cases: [{ ...udpRr, status: 'pass', thresholds: udpRr.thresholds.filter((t) => t.passed) }] }] };
+    const only: RunResult = {
+      ...run,
+      suites: [{ ...run.suites[0]!, cases: [{ ...udpRr, status: 'pass', thresholds: udpRr.thresholds.filter((t) => t.passed) }] }],
+    };
     const xml = renderJunit(only);
     expect(schemaErrors(xml)).toBe('');
     expect(elements(xml, 'testsuite')[0]).toMatchObject({ tests: '1', failures: '0', errors: '0' });
     expect(elements(xml, 'failure')).toEqual([]);
-    const note = 'the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: 15 in both runs)';
+    const note =
+      'the noise is too large to tell a drop of more than 5% from none with 5 runs per side; about 15 runs per side would likely decide it (repeat: 15 in both runs)';
     expect(elements(xml, 'property')).toContainEqual({ name: 'inconclusive.transaction_rate', value: note });
     expect(xml).toContain(
       `<system-out><![CDATA[transaction_rate inconclusive −7.41% [−18.4%, +5.07%] vs baseline (18.6k/s → 17.2k/s, tolerance 5%; p = 0.111, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01); ${note}) (test/fixtures/results/sweep.yml:29)\n\n$ netperf `,
@@ -71,12 +77,18 @@ describe('junit.xml', () => {
     expect(elements(xml, 'testcase').find((c) => c['name'] === 'bulk[server=head]')).toMatchObject({ line: '14' });
     expect(elements(xml, 'failure')).toEqual([
       {
-        message: 'throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)) (suites/ab.yml:14)',
+        message:
+          'throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)) (suites/ab.yml:14)',
         type: 'regression',
       },
     ]);
     expect(elements(xml, 'property').filter((p) => p['name'] === 'control.throughput')).toHaveLength(3);
-    expect(elements(xml, 'property').filter((p) => p['name']?.startsWith('inconclusive.'))).toEqual([{ name: 'inconclusive.throughput', value: expect.stringMatching(/^the noise is too large to tell a drop of more than 3% from none with 9 rounds/) as string }]);
+    expect(elements(xml, 'property').filter((p) => p['name']?.startsWith('inconclusive.'))).toEqual([
+      {
+        name: 'inconclusive.throughput',
+        value: expect.stringMatching(/^the noise is too large to tell a drop of more than 3% from none with 9 rounds/) as string,
+      },
+    ]);
   });
 
   it('the schema check itself rejects a broken document', () => {
@@ -88,7 +100,10 @@ describe('junit.xml', () => {
     const cases = elements(xml, 'testcase');
     const udp = cases.find((c) => c['name'] === 'udp[send_size=8K]');
     expect(udp).toMatchObject({ classname: 'sweep.udp', file: 'test/fixtures/results/sweep.yml', line: '25' });
-    expect(elements(xml, 'failure')).toContainEqual({ message: 'throughput was 18.1 Gbit/s, expected >= 1000 Gbit/s (test/fixtures/results/sweep.yml:25)', type: 'threshold' });
+    expect(elements(xml, 'failure')).toContainEqual({
+      message: 'throughput was 18.1 Gbit/s, expected >= 1000 Gbit/s (test/fixtures/results/sweep.yml:25)',
+      type: 'threshold',
+    });
     // a passing case points at the YAML that defined it
     expect(cases.find((c) => c['name'] === 'udp[send_size=1K]')).toMatchObject({ line: '21' });
     expect(elements(xml, 'error')).toEqual([expect.objectContaining({ type: 'no-netserver' })]);
@@ -115,7 +130,10 @@ describe('junit.xml', () => {
   it('carries the netperf command and its output, and survives control characters in it', () => {
     const run = recordedSweep();
     const first = run.suites[0]?.cases[0] as CaseResult;
-    const dirty: RunResult = { ...run, suites: [{ ...run.suites[0]!, cases: [{ ...first, netperf: [{ ...first.netperf[0]!, stdout: 'THROUGHPUT=1\u0001\u001b[0m]]>' }] }] }] };
+    const dirty: RunResult = {
+      ...run,
+      suites: [{ ...run.suites[0]!, cases: [{ ...first, netperf: [{ ...first.netperf[0]!, stdout: 'THROUGHPUT=1\u0001\u001b[0m]]>' }] }] }],
+    };
     const xml = renderJunit(dirty);
     expect(xml).toContain('<system-out><![CDATA[$ netperf -P 0 -H 127.0.0.1');
     expect([...xml].some((ch) => ch === '\u0001' || ch === '\u001b')).toBe(false);

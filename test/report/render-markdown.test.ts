@@ -8,7 +8,9 @@ import { abRun, comparedSweep, intervalRun, recordedLoadInterval, recordedSweep,
 
 describe('report.md', () => {
   it('renders a recorded run as the whole expected document', async () => {
-    await expect(renderMarkdown(withInjected(recordedSweep(), '2026-01-02T03:04:05.678Z', 'ci-runner-7'))).toMatchFileSnapshot('../fixtures/results/sweep.report.md');
+    await expect(renderMarkdown(withInjected(recordedSweep(), '2026-01-02T03:04:05.678Z', 'ci-runner-7'))).toMatchFileSnapshot(
+      '../fixtures/results/sweep.report.md',
+    );
   });
 
   it('leads with the verdict, then the failures with observed against expected', () => {
@@ -70,7 +72,9 @@ describe('report.md', () => {
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(200 * 1024);
     expect(Buffer.byteLength(cut)).toBeGreaterThan(190 * 1024);
     expect(cut.startsWith(full.slice(0, 20_000))).toBe(true);
-    expect(cut).toMatch(/> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under 200 KiB\. The full report is out\/report\.md\.\n$/);
+    expect(cut).toMatch(
+      /> \*\*Truncated:\*\* \d+ of 50 sections \(tables and charts\) are left out to keep this under 200 KiB\. The full report is out\/report\.md\.\n$/,
+    );
   });
 
   it('never exceeds even a budget smaller than the verdict and failures', () => {
@@ -83,7 +87,9 @@ describe('report.md', () => {
     const empty: RunResult = { ...recordedSweep(), suites: [] };
     expect(renderMarkdown(empty).split('\n')[0]).toBe('## ➖ perfsuite: no case was run');
     const interrupted: RunResult = { ...recordedSweep(), state: 'interrupted' };
-    expect(renderMarkdown(interrupted).split('\n')[0]).toContain('⏹️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 cases could not be measured; the run was interrupted');
+    expect(renderMarkdown(interrupted).split('\n')[0]).toContain(
+      '⏹️ perfsuite: 3 of 13 cases failed a threshold; 1 of 13 cases could not be measured; the run was interrupted',
+    );
   });
 });
 
@@ -107,8 +113,10 @@ describe('report.md against a baseline', () => {
   it('says what was compared, what differs, and shows baseline, current, change, bounds and evidence per metric', () => {
     const md = renderMarkdown(comparedSweep());
     const lines = md.split('\n');
-    expect(lines[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 2 comparisons inconclusive (a warning: see the notes)');
-    expect(md).toContain('> ⚠️ **The machine or setup differs from the baseline\'s:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.');
+    expect(lines[0]).toBe(
+      '## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 2 comparisons inconclusive (a warning: see the notes)',
+    );
+    expect(md).toContain("> ⚠️ **The machine or setup differs from the baseline's:** kernel `6.1.0-28-amd64` → `6.18.44-fc-v657`.");
     expect(md).toContain('> 1 case without a baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
     expect(md).toContain(
@@ -127,14 +135,20 @@ describe('report.md against a baseline', () => {
     expect(md.split('Mann–Whitney').length - 1).toBe(3);
     // ± explained once per report
     expect(md.split("± is the run-to-run spread: the standard deviation of a case's runs over their mean").length).toBe(2);
-    expect(md).toContain('| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs¹ |');
+    expect(md).toContain(
+      '| ✅ unchanged | `sweep/rr[request_size=1,test=TCP_RR]` | transaction_rate | baseline | 17.6k/s | 17.6k/s | +0.00% [−0.47%, +0.48%] | 5% | p = 0.587, 5 vs 5 runs¹ |',
+    );
     expect(md).toContain('| 🟢 improved | `sweep/udp[send_size=8K]` | throughput | baseline | 16.3 Gbit/s | 18.1 Gbit/s | +11.1% [+10.9%, +11.4%] | 5% |');
     // loss is judged in percentage points
-    expect(md).toContain('| ✅ within tolerance (+0.21 pp) | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |');
+    expect(md).toContain(
+      '| ✅ within tolerance (+0.21 pp) | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp [+0.20 pp, +0.21 pp] | 1 pp |',
+    );
     expect(md).toContain(
       '| ❔ inconclusive | `sweep/rr[request_size=1K,test=UDP_RR]` | transaction_rate | baseline | 18.6k/s | 17.2k/s | −7.41% [−18.4%, +5.07%] | 5% | p = 0.111, 5 vs 5 runs¹ |',
     );
-    expect(md).toContain('| ➖ not compared | `sweep/udp[send_size=1K]` | throughput | baseline | — | 2.39 Gbit/s | — | 5% | the baseline has no case with this id |');
+    expect(md).toContain(
+      '| ➖ not compared | `sweep/udp[send_size=1K]` | throughput | baseline | — | 2.39 Gbit/s | — | 5% | the baseline has no case with this id |',
+    );
     // the inconclusive ones are a warning under the comparison's heading, not failures
     const warning = lines.indexOf('> ⚠️ **2 comparisons are inconclusive** (a warning, not a failure):');
     expect(heading).toBeGreaterThan(lines.indexOf('### Failures (10)'));
@@ -142,14 +156,18 @@ describe('report.md against a baseline', () => {
     expect(warning).toBeLessThan(lines.findIndex((line) => line.startsWith('| verdict |')));
     // what would decide it is said once, in that list, not again in the table's row
     expect(md.split('the noise is too large to tell a drop of more than 5% from none with 5 runs per side').length - 1).toBe(2);
-    expect(lines[warning + 3]).toMatch(/^> - `sweep\/rr\[request_size=1K,test=UDP_RR\]` transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side; .* \(test\/fixtures\/results\/sweep\.yml:29\)$/);
+    expect(lines[warning + 3]).toMatch(
+      /^> - `sweep\/rr\[request_size=1K,test=UDP_RR\]` transaction_rate: the noise is too large to tell a drop of more than 5% from none with 5 runs per side; .* \(test\/fixtures\/results\/sweep\.yml:29\)$/,
+    );
     expect(md).not.toMatch(/\| ❌ \| `sweep\/rr\[request_size=1K,test=UDP_RR\]` \| transaction_rate inconclusive/);
     // the group table gains a Δ column per compared metric: regressed in bold, inconclusive and improved marked
     expect(md).toContain('|  | send_size | nodelay | throughput (Gbit/s) | Δ throughput | note |');
     expect(md).toContain('| ❌ | 1K | false | 10.7 ±1.5% | **−16.7%** ❌ |  |');
     // a case whose spread exceeds half its tolerance is flagged in its note
     expect(md).toContain('| ❌ | 64K | true | 54.5 ±6.2% | **−16.7%** ❌ |  |');
-    expect(md).toContain('| ❌ | UDP_RR | 1K | **17187 ±6.5%** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ | ⚠️ transaction_rate too noisy for a 5% tolerance (±6.5% run to run) |');
+    expect(md).toContain(
+      '| ❌ | UDP_RR | 1K | **17187 ±6.5%** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ | ⚠️ transaction_rate too noisy for a 5% tolerance (±6.5% run to run) |',
+    );
     expect(md).toContain('| ✅ | TCP_RR | 1 | 17646 ±0.3% | 56.6 | 58 | 60 | 76 | 1.57 | 16.1 | +0.00% |  |');
     expect(md).toContain('|  | send_size | throughput (Gbit/s) | send_throughput (Gbit/s) | loss (%) | Δ throughput | Δ loss | note |');
     expect(md).toContain('| ❌ | 8K | **18.1 ±0.1%** ❌ | 18.2 | 0.41 | +11.1% 🟢 | +0.21 pp |  |');
@@ -159,13 +177,19 @@ describe('report.md against a baseline', () => {
 });
 
 describe('report.md of a compared file of schemaVersion 1', () => {
-  it('shows its verdicts in today\'s words, and says why one is inconclusive though the file never said', () => {
+  it("shows its verdicts in today's words, and says why one is inconclusive though the file never said", () => {
     const [v1] = readResultsFiles(['test/fixtures/results/sweep.compared.v1.results.json'], projectRoot);
     const md = renderMarkdown(v1!);
-    expect(md.split('\n')[0]).toBe('## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 1 comparison inconclusive (a warning: see the notes)');
-    expect(md).toContain('> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)');
+    expect(md.split('\n')[0]).toBe(
+      '## ⚠️ perfsuite: 3 of 13 cases failed a threshold; 6 of 13 cases regressed; 1 of 13 cases could not be measured; 2 metrics not compared; 1 comparison inconclusive (a warning: see the notes)',
+    );
+    expect(md).toContain(
+      '> - `sweep/rr[request_size=1K,test=UDP_RR]` transaction_rate: worse beyond the tolerance, but within the run-to-run noise (test/fixtures/results/sweep.yml:29)',
+    );
     // no bounds were stored then, so none are shown
-    expect(md).toContain('| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs¹ |');
+    expect(md).toContain(
+      '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% | 5% | p = 0.004, 5 vs 5 runs¹ |',
+    );
     expect(md).toContain('| ✅ within tolerance (+0.21 pp) | `sweep/udp[send_size=8K]` | loss | baseline | 0.21% | 0.41% | +0.21 pp | 1 pp |');
   });
 });
@@ -180,12 +204,22 @@ describe('report.md of a same-run comparison (A/B)', () => {
     expect(md).not.toContain('### Compared with the baseline');
     expect(lines[heading + 2]).toMatch(/^Each candidate was measured interleaved with its control: .* Order seed 42 \(`--seed 42` reproduces it\)\.$/);
     expect(lines[heading + 4]).toBe('> ⚠️ **1 comparison is inconclusive** (a warning, not a failure):');
-    expect(lines[heading + 6]).toMatch(/^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/);
-    expect(md).toContain('| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ |');
+    expect(lines[heading + 6]).toMatch(
+      /^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/,
+    );
+    expect(md).toContain(
+      '| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ |',
+    );
     expect(lines).toContain('¹ paired sign test on per-round ratios, α = 0.01');
-    expect(md).toContain('| ✅ unchanged | `ab/bulk[server=same]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 946 Mbit/s | +0.00% [−0.30%, +0.30%] | 3% |');
-    expect(md).toContain('| ❔ inconclusive | `ab/bulk[server=noisy]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 960 Mbit/s | +2.00% [−9.00%, +10.0%] | 3% |');
-    expect(md).toContain('| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds');
+    expect(md).toContain(
+      '| ✅ unchanged | `ab/bulk[server=same]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 946 Mbit/s | +0.00% [−0.30%, +0.30%] | 3% |',
+    );
+    expect(md).toContain(
+      '| ❔ inconclusive | `ab/bulk[server=noisy]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 960 Mbit/s | +2.00% [−9.00%, +10.0%] | 3% |',
+    );
+    expect(md).toContain(
+      '| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds',
+    );
     // the control itself is not compared: no Δ
     expect(md).toContain('| ✅ | base | 945 ±0.4% | — |  |');
     expect(md).toContain('| ❌ | head | 897 ±0.4% | **−5.00%** ❌ |  |');
@@ -200,7 +234,7 @@ describe('report.md with interim results and latency under load', () => {
     await expect(renderMarkdown(recordedLoadInterval())).toMatchFileSnapshot('../fixtures/results/load-interval.report.md');
   });
 
-  it('sets each case under load beside its idle twin, with the changes, the worse ones marked, and the load\'s throughput', () => {
+  it("sets each case under load beside its idle twin, with the changes, the worse ones marked, and the load's throughput", () => {
     const md = renderMarkdown(recordedLoadInterval());
     const lines = md.split('\n');
     const heading = lines.indexOf('#### Latency under load');
@@ -218,22 +252,41 @@ describe('report.md with interim results and latency under load', () => {
   });
 
   it('says beyond +100% how many times the idle value the loaded one is, as a percentage of thousands reads as nothing', () => {
-    expect([-0.999, -0.25, 0.928, 1, 1.291, 8.96, 13.2, 1405.25].map(formatLoadChange)).toEqual(['−99.9%', '−25.0%', '+92.8%', '+100.0%', '×2.3', '×10', '×14', '×1406']);
-    const rows = renderMarkdown(tuningRun()).split('\n').filter((line) => line.includes('| 2xTCP_STREAM |') && line.includes('→'));
-    expect(rows[0]).toBe('| socket_buffer=default congestion_control=cubic | 2xTCP_STREAM | 60.1k/s → 43/s (**−99.9%** worse) | 16 µs → 22.5 ms (**×1407** worse) | 22 µs → 23.0 ms (**×1045** worse) | 47.9 Mbit/s |');
-    expect(rows[3]).toBe('| socket_buffer=1M congestion_control=bbr | 2xTCP_STREAM | 54.4k/s → 84/s (**−99.8%** worse) | 17 µs → 11.8 ms (**×693** worse) | 35 µs → 18.8 ms (**×537** worse) | 48.0 Mbit/s |');
+    expect([-0.999, -0.25, 0.928, 1, 1.291, 8.96, 13.2, 1405.25].map(formatLoadChange)).toEqual([
+      '−99.9%',
+      '−25.0%',
+      '+92.8%',
+      '+100.0%',
+      '×2.3',
+      '×10',
+      '×14',
+      '×1406',
+    ]);
+    const rows = renderMarkdown(tuningRun())
+      .split('\n')
+      .filter((line) => line.includes('| 2xTCP_STREAM |') && line.includes('→'));
+    expect(rows[0]).toBe(
+      '| socket_buffer=default congestion_control=cubic | 2xTCP_STREAM | 60.1k/s → 43/s (**−99.9%** worse) | 16 µs → 22.5 ms (**×1407** worse) | 22 µs → 23.0 ms (**×1045** worse) | 47.9 Mbit/s |',
+    );
+    expect(rows[3]).toBe(
+      '| socket_buffer=1M congestion_control=bbr | 2xTCP_STREAM | 54.4k/s → 84/s (**−99.8%** worse) | 17 µs → 11.8 ms (**×693** worse) | 35 µs → 18.8 ms (**×537** worse) | 48.0 Mbit/s |',
+    );
   });
 
   it('shows latencies of microseconds in a column of milliseconds with two significant digits, not as 0.02 each', () => {
     const md = renderMarkdown(tuningRun());
-    expect(md).toContain('|  | socket_buffer | congestion_control | load | transaction_rate (/s) | latency_mean (ms) | latency_p50 (ms) | latency_p90 (ms) | latency_p99 (ms) | latency_max (ms) | latency_stddev (ms) | load_throughput (Mbit/s) | deepest interim dip | note |');
+    expect(md).toContain(
+      '|  | socket_buffer | congestion_control | load | transaction_rate (/s) | latency_mean (ms) | latency_p50 (ms) | latency_p90 (ms) | latency_p99 (ms) | latency_max (ms) | latency_stddev (ms) | load_throughput (Mbit/s) | deepest interim dip | note |',
+    );
     expect(md).toContain('| ✅ | default | cubic | none | 60060 | 0.017 | 0.016 | 0.019 | 0.022 | 7.16 | 0.027 | — |');
     expect(md).toContain('| ✅ | 1M | cubic | none | 41142 | 0.024 | 0.018 | 0.023 | 0.053 | 9.20 | 0.11 | — |');
   });
 
-  it('prints load_throughput as a bit rate, and each case\'s deepest interim dip', () => {
+  it("prints load_throughput as a bit rate, and each case's deepest interim dip", () => {
     const md = renderMarkdown(recordedLoadInterval());
-    expect(md).toContain('|  | load | transaction_rate (/s) | latency_mean (µs) | latency_p50 (µs) | latency_p90 (µs) | latency_p99 (µs) | latency_max (ms) | latency_stddev (µs) | load_throughput (Gbit/s) | deepest interim dip | note |');
+    expect(md).toContain(
+      '|  | load | transaction_rate (/s) | latency_mean (µs) | latency_p50 (µs) | latency_p90 (µs) | latency_p99 (µs) | latency_max (ms) | latency_stddev (µs) | load_throughput (Gbit/s) | deepest interim dip | note |',
+    );
     expect(md).toContain('| ✅ | none | 22314 | 44.8 | 52 | 60 | 79 | 3.94 | 35.9 | — | −18.9% at 1.99 s (run 1) |  |');
     // its only interval below the mean is the first (the ramp-up), which is no dip
     expect(md).toContain('| ✅ | 2xTCP_STREAM | 43028 | 23.1 | 14 | 15 | 181 | 4.99 | 92.4 | 29.0 | — |  |');
@@ -254,6 +307,7 @@ describe('report.md of an interrupted or crashed run whose finished cases all pa
   });
 
   it('is never headed "all passed": it passed only the cases it finished', () => {
-    for (const state of ['interrupted', 'crashed'] as const) expect(renderMarkdown(passing(state)).split('\n')[0]).not.toMatch(/all \d+ cases passed|1 case passed/);
+    for (const state of ['interrupted', 'crashed'] as const)
+      expect(renderMarkdown(passing(state)).split('\n')[0]).not.toMatch(/all \d+ cases passed|1 case passed/);
   });
 });

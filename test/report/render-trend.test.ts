@@ -65,7 +65,7 @@ function largeReport(count: number, points: number): TrendReport {
   for (let i = 0; i < count; i += 1) {
     const shiftAt = i % 10 === 0 ? Math.floor(points * 0.8) : points;
     const medians = Array.from({ length: points }, (_, j) => (j < shiftAt ? 940e6 : 850e6) + ((i * 7919 + j * 104_729) % 1000) * 1e4);
-    const s = seriesOf(`big/sweep-${String(Math.floor(i / 10)).padStart(3, '0')}[send_size=${1024 << i % 10},socket_buffer=default]`, 'throughput', medians);
+    const s = seriesOf(`big/sweep-${String(Math.floor(i / 10)).padStart(3, '0')}[send_size=${1024 << (i % 10)},socket_buffer=default]`, 'throughput', medians);
     series.push(s);
     if (shiftAt < points) changePoints.push(changeAt(s, shiftAt));
   }
@@ -109,7 +109,9 @@ describe('renderTrendHtml', () => {
     ]);
     expect([...html.matchAll(/<section class="case" data-case="([^"]*)"/g)].map((m) => m[1])).toEqual([BULK, RR, UDP]);
     expect(html).toContain('<h1>perfsuite history: pr.history.jsonl</h1>');
-    expect(html).toContain('9 history entries (runs) from 2026-01-01 09:00 to 2026-01-09 09:00 · 4 series · 2 change points · generated 2026-03-01T12:00:00.000Z');
+    expect(html).toContain(
+      '9 history entries (runs) from 2026-01-01 09:00 to 2026-01-09 09:00 · 4 series · 2 change points · generated 2026-03-01T12:00:00.000Z',
+    );
   });
 
   it('lists each change point: case, metric, entry, short commit, date, before → after with units, signed change, p', () => {
@@ -158,7 +160,8 @@ describe('renderTrendHtml', () => {
   it('marks a change at entry 6 of 9 with a dashed line through the seventh point, labelled with its size', () => {
     const svg = svgOf(renderTrendHtml(shiftedReport(), META), BULK, 'throughput');
     const xs = polylineXs(svg);
-    const mark = /<g class="change-point" data-index="6"><title>([^<]*)<\/title><line x1="([^"]*)" x2="([^"]*)"[^>]*stroke-dasharray="[^"]+"[^>]*\/>(.*?)<\/g>/.exec(svg);
+    const mark =
+      /<g class="change-point" data-index="6"><title>([^<]*)<\/title><line x1="([^"]*)" x2="([^"]*)"[^>]*stroke-dasharray="[^"]+"[^>]*\/>(.*?)<\/g>/.exec(svg);
     expect(mark).not.toBeNull();
     expect(Number(mark?.[2])).toBe(xs[6]);
     expect(Number(mark?.[2])).not.toBe(xs[5]);
@@ -265,7 +268,9 @@ describe('renderTrendMarkdown', () => {
     const odd = seriesOf('lab/odd[name=a|b,quote="x"]', 'throughput', [1e9, 1e9, 1e9, 2e9, 2e9]);
     const md = renderTrendMarkdown({ series: [odd], changePoints: [changeAt(odd, 3)] }, META);
     const row = md.split('\n').find((line) => line.startsWith('| `lab/odd'));
-    expect(row).toBe(`| \`lab/odd[name=a\\|b,quote="x"]\` | throughput | 3 | \`${commitOf(3).slice(0, 8)}\` | 2026-01-04 09:00 | 1 Gbit/s → 2 Gbit/s | +100.0% | 0.002 |`);
+    expect(row).toBe(
+      `| \`lab/odd[name=a\\|b,quote="x"]\` | throughput | 3 | \`${commitOf(3).slice(0, 8)}\` | 2026-01-04 09:00 | 1 Gbit/s → 2 Gbit/s | +100.0% | 0.002 |`,
+    );
     expect(cellsOf(row ?? '')).toHaveLength(8);
     expect(md).toContain('  title "lab/odd[name=a|b,quote=x] throughput"');
   });
@@ -297,7 +302,6 @@ describe('renderTrendSvg', () => {
   });
 });
 
-
 describe('the trend report in headless Chromium', { tags: ['browser'] }, () => {
   const { open, outside } = useBrowser();
 
@@ -321,11 +325,17 @@ describe('the trend report in headless Chromium', { tags: ['browser'] }, () => {
 
   it('keeps labels apart on long series and on small charts, with many change points', async () => {
     const long = largeReport(3, 1000);
-    const crowded = seriesOf(BULK, 'throughput', Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 100e6 : 60e6)));
+    const crowded = seriesOf(
+      BULK,
+      'throughput',
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 100e6 : 60e6)),
+    );
     const crowdedChanges = [3, 5, 7, 9, 11, 28, 29].map((index) => changeAt(crowded, index));
     const flat = seriesOf(RR, 'transaction_rate', [0, 0, 0], { commits: false });
     const single = seriesOf(UDP, 'loss', [0.25]);
-    const small = [crowded, flat, single, ...long.series].map((s) => renderTrendSvg(s, [...crowdedChanges, ...long.changePoints], { width: 240, height: 80, highlight: 2 }));
+    const small = [crowded, flat, single, ...long.series].map((s) =>
+      renderTrendSvg(s, [...crowdedChanges, ...long.changePoints], { width: 240, height: 80, highlight: 2 }),
+    );
     const html = `${renderTrendHtml({ series: [crowded, flat, single, ...long.series], changePoints: [...crowdedChanges, ...long.changePoints] }, { ...META, current: { index: 999 } }).replace('</body>', `${small.join('\n')}</body>`)}`;
     const page = await open(html);
     const layouts = await layoutOf(page);

@@ -37,7 +37,9 @@ describe('a retried case says so', () => {
 
   it('on the console line, before the time', () => {
     const { retried } = retriedRun();
-    expect(formatCaseLine(retried, 0, 13, { color: false })).toMatch(new RegExp(`^✓ \\[ 1/13\\] sweep/bulk\\[nodelay=false,send_size=1K\\]  throughput .*  ${escape(SAID)}  \\d+\\.\\ds$`));
+    expect(formatCaseLine(retried, 0, 13, { color: false })).toMatch(
+      new RegExp(`^✓ \\[ 1/13\\] sweep/bulk\\[nodelay=false,send_size=1K\\]  throughput .*  ${escape(SAID)}  \\d+\\.\\ds$`),
+    );
     expect(formatCaseLine({ ...retried, retries: 0, retryReasons: [] }, 0, 13, { color: false })).not.toContain('retried');
   });
 

@@ -43,7 +43,16 @@ function lockstepRun(): RunResult {
   const cases = sizes.flatMap((size, i) =>
     [true, false].map((nodelay) => {
       const throughput = (i + 1) * (nodelay ? 2e9 : 3e9);
-      return { ...template, id: `zip/bulk[nodelay=${String(nodelay)},recv_size=${size},send_size=${size}]`, group: 'bulk', params: { test: 'TCP_STREAM' as const, send_size: size, recv_size: size, nodelay }, metrics: { throughput }, runs: [{ throughput }], spread: {}, thresholds: [] };
+      return {
+        ...template,
+        id: `zip/bulk[nodelay=${String(nodelay)},recv_size=${size},send_size=${size}]`,
+        group: 'bulk',
+        params: { test: 'TCP_STREAM' as const, send_size: size, recv_size: size, nodelay },
+        metrics: { throughput },
+        runs: [{ throughput }],
+        spread: {},
+        thresholds: [],
+      };
     }),
   );
   return { ...run, suites: [{ name: 'zip', file: 'zip.yml', cases }] };
@@ -93,7 +102,7 @@ describe('sweep charts in report.html', () => {
     await page.close();
   });
 
-  it('draws each case\'s spread as an error bar from its lowest to its highest run', async () => {
+  it("draws each case's spread as an error bar from its lowest to its highest run", async () => {
     const run = recordedSweep();
     const page = await open(renderHtml(run));
     const bulk = 'section[data-group="sweep/bulk"] svg[data-chart="sweep"]';
@@ -126,12 +135,16 @@ describe('sweep charts in report.html', () => {
     expect(drawn.dash).not.toBe('none');
     expect(drawn.y).toBeCloseTo(await yOnAxis(page, bulk, 1), 0);
     // udp's 1000 Gbit/s would flatten its lines to the floor: named above the axis instead, for the one case it applies to
-    expect(await page.locator('section[data-group="sweep/udp"] svg[data-chart="sweep"] text.threshold.above').allTextContents()).toEqual(['threshold throughput >= 1000 Gbit/s (1 case of 2): above the top of this axis']);
+    expect(await page.locator('section[data-group="sweep/udp"] svg[data-chart="sweep"] text.threshold.above').allTextContents()).toEqual([
+      'threshold throughput >= 1000 Gbit/s (1 case of 2): above the top of this axis',
+    ]);
     await page.close();
     // the synthetic run's two limits, each at its own height on the axis
     const big = await open(renderHtml(syntheticRun(300)));
     const chart = 'section[data-group="big/sweep-000"] svg[data-chart="sweep"][data-axis="send_size"]';
-    const limits = await big.locator(`${chart} g.threshold`).evaluateAll((gs) => gs.map((g) => ({ limit: Number(g.getAttribute('data-limit')), y: g.querySelector('line')!.getBoundingClientRect().top })));
+    const limits = await big
+      .locator(`${chart} g.threshold`)
+      .evaluateAll((gs) => gs.map((g) => ({ limit: Number(g.getAttribute('data-limit')), y: g.querySelector('line')!.getBoundingClientRect().top })));
     expect(limits.map((l) => l.limit)).toEqual([1e9, 60e9]);
     for (const l of limits) expect(l.y).toBeCloseTo(await yOnAxis(big, chart, l.limit / 1e9), 0);
     await big.close();
@@ -145,7 +158,12 @@ describe('sweep charts in report.html', () => {
       metric: 'throughput',
       xValues: [1024, 16384, 65536],
       // the last case's runs from 31 to 37 Gbit/s: an error bar right under the labels' ends
-      series: [{ label: '', points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: i === 2, ...(i === 2 ? { low: 31e9, high: 37e9 } : {}) })) }],
+      series: [
+        {
+          label: '',
+          points: [1024, 16384, 65536].map((x, i) => ({ x, y: (10 + 12 * i) * 1e9, failed: i === 2, ...(i === 2 ? { low: 31e9, high: 37e9 } : {}) })),
+        },
+      ],
       limits,
       cases: 3,
     };
@@ -155,7 +173,10 @@ describe('sweep charts in report.html', () => {
     // every label inside the SVG and none on another (the lines themselves lie 1–2 px apart)
     expectTidy(await layoutOf(page));
     // and none on a case's marker
-    const boxes = async (selector: string): Promise<Box[]> => page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom })));
+    const boxes = async (selector: string): Promise<Box[]> =>
+      page
+        .locator(selector)
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom })));
     const markers = await boxes('.point');
     expect(markers).toHaveLength(3);
     const bars = await boxes('g.error-bar');
@@ -176,7 +197,9 @@ describe('sweep charts in report.html', () => {
     const note = (await chart.locator('text.note').allTextContents()).join(' ');
     const [, count] = /^(\d+) lines coincide/.exec(note) ?? [];
     expect(Number(count)).toBeGreaterThanOrEqual(7);
-    const markers = await chart.locator('.point').evaluateAll((points) => points.map((p) => ({ series: p.getAttribute('data-series') ?? '', marker: p.getAttribute('data-marker') ?? '' })));
+    const markers = await chart
+      .locator('.point')
+      .evaluateAll((points) => points.map((p) => ({ series: p.getAttribute('data-series') ?? '', marker: p.getAttribute('data-marker') ?? '' })));
     const bySeries = new Map<string, string[]>();
     for (const m of markers) bySeries.set(m.series, [...(bySeries.get(m.series) ?? []), m.marker]);
     // every line with all ten sizes lies on the others (the one missing an unmeasured case does not)
@@ -185,16 +208,20 @@ describe('sweep charts in report.html', () => {
     // one marker per line, no two coinciding lines alike, and the legend shows the same marker
     for (const [, shapes] of coinciding) expect(shapes.size).toBe(1);
     expect(new Set(coinciding.map(([, shapes]) => [...shapes][0])).size).toBe(coinciding.length);
-    expect(await chart.locator('[data-marker].key').evaluateAll((keys) => new Set(keys.map((k) => k.getAttribute('data-marker'))).size)).toBeGreaterThanOrEqual(coinciding.length);
+    expect(await chart.locator('[data-marker].key').evaluateAll((keys) => new Set(keys.map((k) => k.getAttribute('data-marker'))).size)).toBeGreaterThanOrEqual(
+      coinciding.length,
+    );
     expectTidy(await layoutOf(page, 'svg[data-chart="sweep"]'));
     await page.close();
     const apart = await open(renderHtml(recordedSweep()));
     expect(await apart.locator('section[data-group="sweep/bulk"] svg text.note').count()).toBe(0);
-    expect(await apart.locator('section[data-group="sweep/bulk"] svg .point').evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('data-marker')))])).toEqual(['circle']);
+    expect(
+      await apart.locator('section[data-group="sweep/bulk"] svg .point').evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('data-marker')))]),
+    ).toEqual(['circle']);
     await apart.close();
   });
 
-  it("keeps the case column of the comparison table at the left when it scrolls, and names only the sources it has", async () => {
+  it('keeps the case column of the comparison table at the left when it scrolls, and names only the sources it has', async () => {
     const page = await open(renderHtml(comparedSweep()));
     await page.setViewportSize({ width: 900, height: 900 });
     const scroller = page.locator('table.comparison').locator('xpath=..');
@@ -203,7 +230,16 @@ describe('sweep charts in report.html', () => {
       row.scrollIntoView({ block: 'center' });
       div.scrollLeft = div.scrollWidth;
       const cell = row.querySelector('td.case')!.getBoundingClientRect();
-      return { scrollLeft: div.scrollLeft, viewLeft: div.getBoundingClientRect().left, cellLeft: cell.left, hit: document.elementFromPoint(cell.left + 4, cell.top + 4)?.closest('td')?.classList.contains('case') === true };
+      return {
+        scrollLeft: div.scrollLeft,
+        viewLeft: div.getBoundingClientRect().left,
+        cellLeft: cell.left,
+        hit:
+          document
+            .elementFromPoint(cell.left + 4, cell.top + 4)
+            ?.closest('td')
+            ?.classList.contains('case') === true,
+      };
     });
     expect(scrolled.scrollLeft).toBeGreaterThan(100);
     expect(scrolled.cellLeft).toBeCloseTo(scrolled.viewLeft, 0);
@@ -228,7 +264,11 @@ describe('sweep charts in report.html', () => {
       return {
         scrollLeft: div.scrollLeft,
         view: box(div),
-        cases: Array.from(row.querySelectorAll('td.case')).map((td) => ({ ...box(td), text: td.textContent, hit: document.elementFromPoint(td.getBoundingClientRect().left + 4, td.getBoundingClientRect().top + 4) === td })),
+        cases: Array.from(row.querySelectorAll('td.case')).map((td) => ({
+          ...box(td),
+          text: td.textContent,
+          hit: document.elementFromPoint(td.getBoundingClientRect().left + 4, td.getBoundingClientRect().top + 4) === td,
+        })),
         heads: Array.from(div.querySelectorAll('th.case')).map((th) => th.textContent),
       };
     });

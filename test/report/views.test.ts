@@ -13,7 +13,10 @@ import { intervalRun, recordedLoadInterval, recordedSweep } from './fixtures.js'
 function withCases(cases: readonly Partial<CaseResult>[]): RunResult {
   const run = recordedSweep();
   const template = run.suites[0]!.cases[0]!;
-  return { ...run, suites: [{ name: 's', file: 's.yml', cases: cases.map((c, i) => ({ ...template, id: `s/g${i}`, group: 'g', thresholds: [], spread: {}, ...c })) }] };
+  return {
+    ...run,
+    suites: [{ name: 's', file: 's.yml', cases: cases.map((c, i) => ({ ...template, id: `s/g${i}`, group: 'g', thresholds: [], spread: {}, ...c })) }],
+  };
 }
 
 describe('report model', () => {
@@ -38,7 +41,12 @@ describe('report model', () => {
 
   it('ranks failures: unmeasured first, then by how far the value missed its limit', () => {
     const order = failuresOf(recordedSweep()).map((f) => `${f.kind} ${f.case.id}`);
-    expect(order).toEqual(['error sweep/unreachable', 'threshold sweep/rr[request_size=1,test=UDP_RR]', 'threshold sweep/rr[request_size=1K,test=UDP_RR]', 'threshold sweep/udp[send_size=8K]']);
+    expect(order).toEqual([
+      'error sweep/unreachable',
+      'threshold sweep/rr[request_size=1,test=UDP_RR]',
+      'threshold sweep/rr[request_size=1K,test=UDP_RR]',
+      'threshold sweep/udp[send_size=8K]',
+    ]);
   });
 
   it('finds the swept parameters and the produced metrics of each group', () => {
@@ -67,7 +75,13 @@ describe('report model', () => {
         metric: 'throughput',
         xValues: [1024, 2048],
         series: [
-          { label: 'nodelay=true', points: [{ x: 1024, y: 1, failed: false }, { x: 2048, y: 2, failed: true }] },
+          {
+            label: 'nodelay=true',
+            points: [
+              { x: 1024, y: 1, failed: false },
+              { x: 2048, y: 2, failed: true },
+            ],
+          },
           { label: 'nodelay=false', points: [{ x: 1024, y: 3, failed: false }] },
         ],
       },
@@ -78,11 +92,20 @@ describe('report model', () => {
 describe('sweep charts of sizes that move together', () => {
   it('draws send_size = recv_size (set together by include) on one axis, named with both', () => {
     const run = withCases(
-      [1024, 8192, 65536].flatMap((size, i) => [true, false].map((nodelay) => ({ params: { test: 'TCP_STREAM' as const, send_size: size, recv_size: size, nodelay }, metrics: { throughput: (i + 1) * (nodelay ? 1 : 2) } }))),
+      [1024, 8192, 65536].flatMap((size, i) =>
+        [true, false].map((nodelay) => ({
+          params: { test: 'TCP_STREAM' as const, send_size: size, recv_size: size, nodelay },
+          metrics: { throughput: (i + 1) * (nodelay ? 1 : 2) },
+        })),
+      ),
     );
     const charts = sweepCharts(groupsOf(run)[0]!);
     expect(charts).toHaveLength(1);
-    expect(charts[0]).toMatchObject({ axis: 'send_size', lockstep: { params: ['send_size', 'recv_size'], name: 'send_size = recv_size', ticks: ['1K', '8K', '64K'] }, xValues: [1024, 8192, 65536] });
+    expect(charts[0]).toMatchObject({
+      axis: 'send_size',
+      lockstep: { params: ['send_size', 'recv_size'], name: 'send_size = recv_size', ticks: ['1K', '8K', '64K'] },
+      xValues: [1024, 8192, 65536],
+    });
     expect(charts[0]?.series.map((s) => [s.label, s.points.map((p) => p.y)])).toEqual([
       ['nodelay=true', [1, 2, 3]],
       ['nodelay=false', [2, 4, 6]],
@@ -97,13 +120,19 @@ describe('sweep charts of sizes that move together', () => {
       { params: { test: 'UDP_RR', request_size: 1024, response_size: 1024 }, metrics: { transaction_rate: 2 } },
     ]);
     const [chart] = sweepCharts(groupsOf(run)[0]!);
-    expect(chart).toMatchObject({ axis: 'request_size', lockstep: { name: 'request_size / response_size', ticks: ['64 / default', '1K / 1K'] }, xValues: [64, 1024] });
+    expect(chart).toMatchObject({
+      axis: 'request_size',
+      lockstep: { name: 'request_size / response_size', ticks: ['64 / default', '1K / 1K'] },
+      xValues: [64, 1024],
+    });
     expect(sweepXLabel(chart!, 64)).toBe('64 / default');
   });
 
   it('keeps a chart per size for sizes crossed in a matrix (not in lockstep)', () => {
     const run = withCases(
-      [1024, 8192].flatMap((send) => [1024, 8192].map((recv) => ({ params: { test: 'TCP_STREAM' as const, send_size: send, recv_size: recv }, metrics: { throughput: send + recv } }))),
+      [1024, 8192].flatMap((send) =>
+        [1024, 8192].map((recv) => ({ params: { test: 'TCP_STREAM' as const, send_size: send, recv_size: recv }, metrics: { throughput: send + recv } })),
+      ),
     );
     const charts = sweepCharts(groupsOf(run)[0]!);
     expect(charts.map((c) => [c.axis, c.lockstep])).toEqual([
@@ -130,7 +159,7 @@ describe('interim results (interval:)', () => {
   const withSeries = (series: readonly (readonly SeriesPoint[])[]): CaseResult => ({ ...recordedSweep().suites[0]!.cases[0]!, series });
   const rate = (points: readonly [number, number][]): SeriesPoint[] => points.map(([t, transaction_rate]) => ({ t, transaction_rate }));
 
-  it('finds the deepest dip against its run\'s mean, each interim value weighted by its interval', () => {
+  it("finds the deepest dip against its run's mean, each interim value weighted by its interval", () => {
     const [idle, loaded, bulk] = recordedLoadInterval().suites[0]!.cases;
     // 21918/s over the first 0.782 s of a run whose intervals average 43088/s (netperf said 43028/s for the run): the
     // ramp-up of the first interval is no dip, and every later interval is above the mean
@@ -144,15 +173,44 @@ describe('interim results (interval:)', () => {
     expect(deepestDip(bulk!)).toMatchObject({ metric: 'throughput', t: 0.685 });
   });
 
-  it('passes over an interval shorter than half the asked-for one: netperf\'s short last interval is noise, not a dip', () => {
-    const c = { ...withSeries([rate([[0.5, 100], [1, 90], [1.5, 100], [1.52, 10]])]), params: { test: 'TCP_RR', interval: 0.5 } } as CaseResult;
+  it("passes over an interval shorter than half the asked-for one: netperf's short last interval is noise, not a dip", () => {
+    const c = {
+      ...withSeries([
+        rate([
+          [0.5, 100],
+          [1, 90],
+          [1.5, 100],
+          [1.52, 10],
+        ]),
+      ]),
+      params: { test: 'TCP_RR', interval: 0.5 },
+    } as CaseResult;
     expect(deepestDip(c)).toMatchObject({ run: 1, t: 1 });
     // without interval: (an older results.json) every point is a candidate
     expect(deepestDip({ ...c, params: { test: 'TCP_RR' } })).toMatchObject({ run: 1, t: 1.52 });
   });
 
   it('takes the deepest dip over all runs, and names its run', () => {
-    expect(deepestDip(withSeries([rate([[1, 100], [2, 80], [3, 120]]), rate([[1, 100], [2, 50], [3, 150]]), rate([[1, 90], [2, 110]])]))).toEqual({
+    expect(
+      deepestDip(
+        withSeries([
+          rate([
+            [1, 100],
+            [2, 80],
+            [3, 120],
+          ]),
+          rate([
+            [1, 100],
+            [2, 50],
+            [3, 150],
+          ]),
+          rate([
+            [1, 90],
+            [2, 110],
+          ]),
+        ]),
+      ),
+    ).toEqual({
       metric: 'transaction_rate',
       run: 2,
       t: 2,
@@ -167,21 +225,64 @@ describe('interim results (interval:)', () => {
 
   it('finds no dip in a run of fewer than 2 points, a mean of 0, a flat run, or a case without interim results', () => {
     expect(deepestDip(withSeries([rate([[1, 100]])]))).toBeUndefined();
-    expect(deepestDip(withSeries([rate([[1, 0], [2, 0]])]))).toBeUndefined();
-    expect(deepestDip(withSeries([rate([[1, 7], [2, 7], [2.5, 7]])]))).toBeUndefined();
+    expect(
+      deepestDip(
+        withSeries([
+          rate([
+            [1, 0],
+            [2, 0],
+          ]),
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(
+      deepestDip(
+        withSeries([
+          rate([
+            [1, 7],
+            [2, 7],
+            [2.5, 7],
+          ]),
+        ]),
+      ),
+    ).toBeUndefined();
     expect(deepestDip(withSeries([]))).toBeUndefined();
     expect(deepestDip(recordedSweep().suites[0]!.cases[0]!)).toBeUndefined();
     // a run too short to judge does not hide the dip of another
-    expect(deepestDip(withSeries([rate([[1, 1]]), rate([[1, 100], [2, 60]])]))).toMatchObject({ run: 2, t: 2, mean: 80, change: -0.25 });
+    expect(
+      deepestDip(
+        withSeries([
+          rate([[1, 1]]),
+          rate([
+            [1, 100],
+            [2, 60],
+          ]),
+        ]),
+      ),
+    ).toMatchObject({ run: 2, t: 2, mean: 80, change: -0.25 });
   });
 
   it('reads the metric of each test type and the length of the longest run', () => {
-    const udp = caseSeries(withSeries([[{ t: 0.5, send_throughput: 1e9 }, { t: 1, send_throughput: 2e9 }], [{ t: 1.5, send_throughput: 3e9 }]]));
+    const udp = caseSeries(
+      withSeries([
+        [
+          { t: 0.5, send_throughput: 1e9 },
+          { t: 1, send_throughput: 2e9 },
+        ],
+        [{ t: 1.5, send_throughput: 3e9 }],
+      ]),
+    );
     expect(udp).toEqual({
       metric: 'send_throughput',
       seconds: 1.5,
       runs: [
-        { run: 1, points: [{ t: 0.5, value: 1e9 }, { t: 1, value: 2e9 }] },
+        {
+          run: 1,
+          points: [
+            { t: 0.5, value: 1e9 },
+            { t: 1, value: 2e9 },
+          ],
+        },
         { run: 2, points: [{ t: 1.5, value: 3e9 }] },
       ],
     });
@@ -203,7 +304,9 @@ describe('latency under load', () => {
   it('pairs the recorded case under load with its idle twin', () => {
     const [view] = underLoadPairs(recordedLoadInterval());
     expect(view?.suite.name).toBe('lul');
-    expect(view?.pairs.map((p) => [p.idle.id, p.loaded.id, p.load, p.label])).toEqual([['lul/rr[load=none]', 'lul/rr[load=2xTCP_STREAM]', '2xTCP_STREAM', 'rr']]);
+    expect(view?.pairs.map((p) => [p.idle.id, p.loaded.id, p.load, p.label])).toEqual([
+      ['lul/rr[load=none]', 'lul/rr[load=2xTCP_STREAM]', '2xTCP_STREAM', 'rr'],
+    ]);
     expect(underLoadPairs(recordedSweep())).toEqual([]);
   });
 
@@ -229,11 +332,16 @@ describe('latency under load', () => {
       ['s/idle', 's/loaded', '2xTCP_STREAM', 'loaded test=TCP_CRR request_size=default'],
     ]);
     // within one group, the group is not repeated on every row
-    const oneGroup = withCases([rr('s/i1', 'g', { request_size: 1 }, {}), rr('s/l1', 'g', { request_size: 1, load }, {}), rr('s/i2', 'g', { request_size: 64 }, {}), rr('s/l2', 'g', { request_size: 64, load }, {})]);
+    const oneGroup = withCases([
+      rr('s/i1', 'g', { request_size: 1 }, {}),
+      rr('s/l1', 'g', { request_size: 1, load }, {}),
+      rr('s/i2', 'g', { request_size: 64 }, {}),
+      rr('s/l2', 'g', { request_size: 64, load }, {}),
+    ]);
     expect(underLoadPairs(oneGroup)[0]?.pairs.map((p) => p.label)).toEqual(['request_size=1', 'request_size=64']);
   });
 
-  it('says what the load did to each metric, worse by the metric\'s direction', () => {
+  it("says what the load did to each metric, worse by the metric's direction", () => {
     const idle = rr('s/i', 'g', {}, { transaction_rate: 20000, latency_p50: 50, latency_p99: 0 });
     const loaded = rr('s/l', 'g', { load }, { transaction_rate: 15000, latency_p50: 40, latency_p99: 90, load_throughput: 9e9 });
     const pair = underLoadPairs(withCases([idle, loaded]))[0]!.pairs[0]!;
@@ -249,7 +357,12 @@ describe('latency under load', () => {
 
 describe('labels of parameters a case leaves out', () => {
   it('names a sweep line by `default` for a parameter the case does not set, not by an empty `response_size=`', () => {
-    const rr = (id: string, params: Partial<CaseParams>, rate: number): Partial<CaseResult> => ({ id, params: { test: 'TCP_RR', ...params }, metrics: { transaction_rate: rate }, status: 'pass' });
+    const rr = (id: string, params: Partial<CaseParams>, rate: number): Partial<CaseResult> => ({
+      id,
+      params: { test: 'TCP_RR', ...params },
+      metrics: { transaction_rate: rate },
+      status: 'pass',
+    });
     const run = withCases([
       rr('s/g[request_size=1]', { request_size: 1 }, 100),
       rr('s/g[request_size=1K]', { request_size: 1024 }, 90),

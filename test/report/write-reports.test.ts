@@ -13,7 +13,12 @@ describe('atomic writes', () => {
     const dir = tempDir('atomic');
     const file = path.join(dir, 'results.json');
     writeFileSync(file, '{"old": true}');
-    const faulty = { ...real, renameSync: () => { throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' }); } };
+    const faulty = {
+      ...real,
+      renameSync: () => {
+        throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      },
+    };
     expect(() => writeFileAtomic(file, '{"new": true}', faulty)).toThrow(/EIO/);
     expect(readFileSync(file, 'utf8')).toBe('{"old": true}');
     expect(readdirSync(dir)).toEqual(['results.json']);
@@ -58,7 +63,12 @@ describe('the results sink of a run (results.json and its journal)', () => {
     expect((JSON.parse(read(dir, 'results.json')) as RunResult).suites[0]?.cases).toEqual([]);
     sink.caseFinished(first!, () => running([first!]));
     sink.caseFinished(second!, () => running([first!, second!]));
-    expect(read(dir, 'results.journal.jsonl').trim().split('\n').map((line) => (JSON.parse(line) as CaseResult).id)).toEqual([first?.id, second?.id]);
+    expect(
+      read(dir, 'results.journal.jsonl')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as CaseResult).id),
+    ).toEqual([first?.id, second?.id]);
     expect(sink.savedCases()).toBe(2);
     sink.finish({ ...running([first!, second!]), state: 'complete' });
     expect((JSON.parse(read(dir, 'results.json')) as RunResult).state).toBe('complete');

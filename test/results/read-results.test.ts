@@ -15,7 +15,12 @@ describe('reading results files', () => {
     expect(cases.length).toBeGreaterThan(3);
     const [first, second, third] = cases;
     // results.json was last rewritten after the first case; the journal has all three, the third twice cut short
-    const snapshot: RunResult = { ...run, state: 'running', selection: { filters: [], matched: cases.length, of: cases.length, plannedCases: cases.map((c) => c.id) }, suites: [{ ...run.suites[0]!, cases: [first!] }] };
+    const snapshot: RunResult = {
+      ...run,
+      state: 'running',
+      selection: { filters: [], matched: cases.length, of: cases.length, plannedCases: cases.map((c) => c.id) },
+      suites: [{ ...run.suites[0]!, cases: [first!] }],
+    };
     const dir = tempDir('journal');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(snapshot));
     const lines = [third, first, second].map((c) => JSON.stringify(c));
@@ -31,7 +36,13 @@ describe('reading results files', () => {
     const run = recordedSweep();
     const old = {
       ...run,
-      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit'))) })) })),
+      suites: run.suites.map((s) => ({
+        ...s,
+        cases: s.cases.map((c) => ({
+          ...c,
+          thresholds: c.thresholds.map((t) => Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit'))),
+        })),
+      })),
     };
     const dir = tempDir('read');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
@@ -45,18 +56,38 @@ describe('reading results files', () => {
     const run = recordedSweep();
     const edited = {
       ...run,
-      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => ({ ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')), expression: 'lots' })) })) })),
+      suites: run.suites.map((s) => ({
+        ...s,
+        cases: s.cases.map((c) => ({
+          ...c,
+          thresholds: c.thresholds.map((t) => ({
+            ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')),
+            expression: 'lots',
+          })),
+        })),
+      })),
     };
     const dir = tempDir('read');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(edited));
-    expect(() => readResultsFiles(['results.json'], dir)).toThrow(/^results\.json: case sweep\/.*: threshold \w+: 'lots' cannot be read \(threshold 'lots' .*\); was the file edited by hand\?$/);
+    expect(() => readResultsFiles(['results.json'], dir)).toThrow(
+      /^results\.json: case sweep\/.*: threshold \w+: 'lots' cannot be read \(threshold 'lots' .*\); was the file edited by hand\?$/,
+    );
   });
 
-  it('reads a bare number in a file of perfsuite 0.1.0 in the metric\'s own unit, as that version meant it', () => {
+  it("reads a bare number in a file of perfsuite 0.1.0 in the metric's own unit, as that version meant it", () => {
     const run = recordedSweep();
     const old = {
       ...run,
-      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, thresholds: c.thresholds.map((t) => ({ ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')), expression: '>= 1000' })) })) })),
+      suites: run.suites.map((s) => ({
+        ...s,
+        cases: s.cases.map((c) => ({
+          ...c,
+          thresholds: c.thresholds.map((t) => ({
+            ...Object.fromEntries(Object.entries(t).filter(([key]) => key !== 'op' && key !== 'limit')),
+            expression: '>= 1000',
+          })),
+        })),
+      })),
     };
     const dir = tempDir('read');
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
@@ -73,8 +104,12 @@ describe('reading a results file of schemaVersion 1 with comparisons', () => {
    * on the two runs of sweepAndBaseline() in test/report/fixtures.ts, so it holds every verdict that version wrote.
    */
   const file = 'test/fixtures/results/sweep.compared.v1.results.json';
-  const raw = JSON.parse(readFileSync(path.join(projectRoot, file), 'utf8')) as { schemaVersion: number; suites: { cases: { id: string; regressions?: Record<string, unknown>[] }[] }[] };
-  const rawOutcome = (id: string, metric: string): Record<string, unknown> => raw.suites[0]!.cases.find((c) => c.id === id)!.regressions!.find((r) => r['metric'] === metric)!;
+  const raw = JSON.parse(readFileSync(path.join(projectRoot, file), 'utf8')) as {
+    schemaVersion: number;
+    suites: { cases: { id: string; regressions?: Record<string, unknown>[] }[] }[];
+  };
+  const rawOutcome = (id: string, metric: string): Record<string, unknown> =>
+    raw.suites[0]!.cases.find((c) => c.id === id)!.regressions!.find((r) => r['metric'] === metric)!;
 
   function read(): RunResult {
     const [result] = readResultsFiles([file], projectRoot);
@@ -82,15 +117,20 @@ describe('reading a results file of schemaVersion 1 with comparisons', () => {
   }
 
   function outcome(result: RunResult, id: string, metric: string): RegressionOutcome | undefined {
-    return result.suites.flatMap((s) => s.cases).find((c) => c.id === id)?.regressions?.find((r) => r.metric === metric);
+    return result.suites
+      .flatMap((s) => s.cases)
+      .find((c) => c.id === id)
+      ?.regressions?.find((r) => r.metric === metric);
   }
 
   it('is a file of the old shape', () => {
     expect(raw.schemaVersion).toBe(1);
-    expect(new Set(raw.suites[0]!.cases.flatMap((c) => (c.regressions ?? []).map((r) => r['verdict'])))).toEqual(new Set(['regressed', 'not-compared', 'within-tolerance', 'not-significant']));
+    expect(new Set(raw.suites[0]!.cases.flatMap((c) => (c.regressions ?? []).map((r) => r['verdict'])))).toEqual(
+      new Set(['regressed', 'not-compared', 'within-tolerance', 'not-significant']),
+    );
   });
 
-  it('upgrades each regressions entry to today\'s shape: source baseline, against the baseline file, change a fraction', () => {
+  it("upgrades each regressions entry to today's shape: source baseline, against the baseline file, change a fraction", () => {
     const result = read();
     expect(result.schemaVersion).toBe(2);
     const old = rawOutcome('sweep/bulk[nodelay=false,send_size=1K]', 'throughput');
@@ -122,10 +162,21 @@ describe('reading a results file of schemaVersion 1 with comparisons', () => {
     expect(verdicts.filter((v) => v === 'inconclusive')).toHaveLength(1);
     expect(verdicts.filter((v) => v === 'not-compared')).toHaveLength(2);
     expect(rawOutcome('sweep/rr[request_size=1K,test=UDP_RR]', 'transaction_rate')['verdict']).toBe('not-significant');
-    expect(outcome(result, 'sweep/rr[request_size=1K,test=UDP_RR]', 'transaction_rate')).toMatchObject({ verdict: 'inconclusive', passed: true, change: expect.closeTo(-0.0741, 4) as number, p: expect.closeTo(0.111, 3) as number });
+    expect(outcome(result, 'sweep/rr[request_size=1K,test=UDP_RR]', 'transaction_rate')).toMatchObject({
+      verdict: 'inconclusive',
+      passed: true,
+      change: expect.closeTo(-0.0741, 4) as number,
+      p: expect.closeTo(0.111, 3) as number,
+    });
     expect(rawOutcome('sweep/rr[request_size=1,test=TCP_RR]', 'transaction_rate')['verdict']).toBe('within-tolerance');
     expect(outcome(result, 'sweep/rr[request_size=1,test=TCP_RR]', 'transaction_rate')).toMatchObject({ verdict: 'unchanged', passed: true, change: 0 });
-    expect(outcome(result, 'sweep/udp[send_size=1K]', 'throughput')).toMatchObject({ verdict: 'not-compared', passed: true, change: null, againstValue: null, note: 'the baseline has no case with this id' });
+    expect(outcome(result, 'sweep/udp[send_size=1K]', 'throughput')).toMatchObject({
+      verdict: 'not-compared',
+      passed: true,
+      change: null,
+      againstValue: null,
+      note: 'the baseline has no case with this id',
+    });
   });
 
   it('keeps loss in percentage points: its change is the old changePoints, its tolerance the old points', () => {
@@ -147,8 +198,15 @@ describe('reading a results file of schemaVersion 1 with comparisons', () => {
     const result = applyBaseline(read(), sweepAndBaseline().baseline, 'baseline.json');
     // judged on the tolerance by the old rule, too noisy to tell by today's
     expect(rawOutcome('sweep/rr[request_size=1,test=UDP_RR]', 'transaction_rate')['verdict']).toBe('within-tolerance');
-    expect(outcome(result, 'sweep/rr[request_size=1,test=UDP_RR]', 'transaction_rate')).toMatchObject({ verdict: 'inconclusive', note: expect.stringContaining('with 5 runs per side') as string });
-    expect(outcome(result, 'sweep/bulk[nodelay=false,send_size=1K]', 'throughput')).toMatchObject({ verdict: 'regressed', lower: expect.closeTo(-0.19, 2) as number, upper: expect.closeTo(-0.143, 3) as number });
+    expect(outcome(result, 'sweep/rr[request_size=1,test=UDP_RR]', 'transaction_rate')).toMatchObject({
+      verdict: 'inconclusive',
+      note: expect.stringContaining('with 5 runs per side') as string,
+    });
+    expect(outcome(result, 'sweep/bulk[nodelay=false,send_size=1K]', 'throughput')).toMatchObject({
+      verdict: 'regressed',
+      lower: expect.closeTo(-0.19, 2) as number,
+      upper: expect.closeTo(-0.143, 3) as number,
+    });
     // the old entries are replaced, not kept beside the new ones
     for (const c of result.suites.flatMap((s) => s.cases)) expect(c.regressions?.length ?? 0).toBe(c.regression?.length ?? 0);
   });

@@ -12,7 +12,10 @@ function measuredOnly(result: RunResult): RunResult {
 /** The recorded sweep judged against a baseline that holds none of its cases (another suite's results). */
 function againstStranger(extra: Partial<RunResult> = {}): RunResult {
   const { current, baseline } = sweepAndBaseline();
-  const stranger: RunResult = { ...baseline, suites: baseline.suites.map((s) => ({ ...s, name: 'other', cases: s.cases.map((c) => ({ ...c, id: c.id.replace('sweep/', 'other/') })) })) };
+  const stranger: RunResult = {
+    ...baseline,
+    suites: baseline.suites.map((s) => ({ ...s, name: 'other', cases: s.cases.map((c) => ({ ...c, id: c.id.replace('sweep/', 'other/') })) })),
+  };
   return { ...applyBaseline(measuredOnly(current), stranger, 'other/results.json'), ...extra };
 }
 
@@ -25,7 +28,9 @@ describe('the run verdict when the gate compared nothing', () => {
     expect(verdict.headline.startsWith('nothing compared against the baseline other/results.json; ')).toBe(true);
     expect(verdict.notCompared).toBeGreaterThan(0);
     expect(verdict.headline).toContain(`; ${verdict.notCompared} metrics not compared`);
-    expect(verdict.nothingCompared).toEqual([expect.objectContaining({ source: 'baseline', against: 'other/results.json', warnOnly: false, file: 'test/fixtures/results/sweep.yml' })]);
+    expect(verdict.nothingCompared).toEqual([
+      expect.objectContaining({ source: 'baseline', against: 'other/results.json', warnOnly: false, file: 'test/fixtures/results/sweep.yml' }),
+    ]);
     expect(verdict.nothingCompared[0]?.reason).toMatch(/^no case of this run is in the baseline other\/results\.json/);
   });
 
@@ -63,7 +68,23 @@ describe('the run verdict when the gate compared nothing', () => {
         cases: suite.cases.map((c) => ({
           ...c,
           regression: (c.regression ?? []).map((t) => ({ ...t, ...(auto ? { auto: true } : {}) })),
-          regressions: (c.regression ?? []).map((t) => ({ source: 'history' as const, against: 'h.jsonl', metric: t.metric, verdict: 'not-compared' as const, passed: true, change: null, againstValue: null, currentValue: null, againstRuns: [], currentRuns: [1], tolerance: 0.05, file: t.file, line: t.line, note: 'the history has no entry with this case', ...outcome })),
+          regressions: (c.regression ?? []).map((t) => ({
+            source: 'history' as const,
+            against: 'h.jsonl',
+            metric: t.metric,
+            verdict: 'not-compared' as const,
+            passed: true,
+            change: null,
+            againstValue: null,
+            currentValue: null,
+            againstRuns: [],
+            currentRuns: [1],
+            tolerance: 0.05,
+            file: t.file,
+            line: t.line,
+            note: 'the history has no entry with this case',
+            ...outcome,
+          })),
         })),
       })),
     };
@@ -82,8 +103,17 @@ describe('the run verdict when the gate compared nothing', () => {
   });
 
   it('only warns while a history is too young for regression: auto to learn from, and fails a renamed case', () => {
-    const young = againstHistory(3, { historyEntries: 3, note: 'regression: auto learns from at least 5 history entries with this case, and there are 3; add runs' }, true);
-    expect(nothingComparedOf(young)).toEqual([expect.objectContaining({ warnOnly: true, reason: expect.stringMatching(/^regression: auto learns from at least 5 .*; until then the run is judged on thresholds only$/) as string })]);
+    const young = againstHistory(
+      3,
+      { historyEntries: 3, note: 'regression: auto learns from at least 5 history entries with this case, and there are 3; add runs' },
+      true,
+    );
+    expect(nothingComparedOf(young)).toEqual([
+      expect.objectContaining({
+        warnOnly: true,
+        reason: expect.stringMatching(/^regression: auto learns from at least 5 .*; until then the run is judged on thresholds only$/) as string,
+      }),
+    ]);
     expect(verdictOf(young).exitCode).toBe(0);
     // no entry has this case at all: not a young history, another suite's (or the cases were renamed)
     expect(verdictOf(againstHistory(3, { historyEntries: 0 }, true)).exitCode).toBe(1);

@@ -7,7 +7,11 @@ import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 
 /** A recorded real netperf run (test/fixtures/netperf), as a fake executor's answer. */
 export function recorded(name: string): ProcessOutcome {
-  const r = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as { exitCode: number; stdout: string; stderr: string };
+  const r = JSON.parse(readFileSync(new URL(`../fixtures/netperf/${name}.json`, import.meta.url), 'utf8')) as {
+    exitCode: number;
+    stdout: string;
+    stderr: string;
+  };
   return { exitCode: r.exitCode, signal: undefined, timedOut: false, durationMs: 1000, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -41,7 +41,9 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream') });
     const { results } = await runCases(planFor(LOADED), options(executor));
     // per run (1 warm-up + 2 measured): 3 load streams, then the measured test
-    expect(executor.calls.map((argv) => argv[argv.indexOf('-t') + 1])).toEqual(Array.from({ length: 3 }, () => ['TCP_STREAM', 'TCP_STREAM', 'TCP_STREAM', 'TCP_RR']).flat());
+    expect(executor.calls.map((argv) => argv[argv.indexOf('-t') + 1])).toEqual(
+      Array.from({ length: 3 }, () => ['TCP_STREAM', 'TCP_STREAM', 'TCP_STREAM', 'TCP_RR']).flat(),
+    );
     const [result] = results;
     expect(result?.status).toBe('pass');
     expect(result?.runs).toHaveLength(2);
@@ -69,14 +71,17 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('unknown-test') });
     const [result] = (await runCases(planFor(LOADED), options(executor))).results;
     expect(result?.status).toBe('error');
-    expect(result?.error?.message).toMatch(/^load stream 1 of 3 \(TCP_STREAM\) failed, so this run was not under the load it asks for: this netperf does not know test/);
+    expect(result?.error?.message).toMatch(
+      /^load stream 1 of 3 \(TCP_STREAM\) failed, so this run was not under the load it asks for: this netperf does not know test/,
+    );
   });
 });
 
 describe('interval: interim series per run (fake executor, recorded outputs)', () => {
   it('keeps one series per measured run (not the warm-ups), summing concurrent streams on the interval’s grid', async () => {
     const executor = byTest({ TCP_STREAM: recorded('tcp-stream-interval') });
-    const yaml = 'version: 1\nname: s\ntests:\n  - name: bulk\n    test: TCP_STREAM\n    duration: 2\n    interval: 500ms\n    warmup: 1\n    repeat: 2\n    streams: 2\n';
+    const yaml =
+      'version: 1\nname: s\ntests:\n  - name: bulk\n    test: TCP_STREAM\n    duration: 2\n    interval: 500ms\n    warmup: 1\n    repeat: 2\n    streams: 2\n';
     const [result] = (await runCases(planFor(yaml), options(executor))).results;
     expect(result?.status).toBe('pass');
     expect(result?.series).toHaveLength(2);
@@ -89,14 +94,36 @@ describe('interval: interim series per run (fake executor, recorded outputs)', (
     expect(
       combineSeries(
         [
-          [{ t: 0.5, throughput: 10 }, { t: 1, throughput: 20 }, { t: 1.2, throughput: 5 }],
+          [
+            { t: 0.5, throughput: 10 },
+            { t: 1, throughput: 20 },
+            { t: 1.2, throughput: 5 },
+          ],
           [{ t: 2, throughput: 1 }],
         ],
         0.5,
       ),
-    ).toEqual([{ t: 0.5, throughput: 11 }, { t: 1, throughput: 21 }, { t: 1.2, throughput: 6 }]);
+    ).toEqual([
+      { t: 0.5, throughput: 11 },
+      { t: 1, throughput: 21 },
+      { t: 1.2, throughput: 6 },
+    ]);
     // a bin straddling two intervals of one stream takes each for the time it held
-    expect(combineSeries([[{ t: 0.25, throughput: 4 }, { t: 1, throughput: 8 }], [{ t: 1, throughput: 0 }]], 0.5)).toEqual([{ t: 0.5, throughput: 6 }, { t: 1, throughput: 8 }]);
+    expect(
+      combineSeries(
+        [
+          [
+            { t: 0.25, throughput: 4 },
+            { t: 1, throughput: 8 },
+          ],
+          [{ t: 1, throughput: 0 }],
+        ],
+        0.5,
+      ),
+    ).toEqual([
+      { t: 0.5, throughput: 6 },
+      { t: 1, throughput: 8 },
+    ]);
     expect(combineSeries([[{ t: 1, throughput: 3 }]], 0.5)).toEqual([{ t: 1, throughput: 3 }]);
   });
 });

@@ -10,10 +10,21 @@ const STREAM = JSON.parse(readFileSync(new URL('../fixtures/netperf/tcp-stream.j
 
 /** A recorded TCP_STREAM output with its throughput replaced (in 10^6 bits/s, as netperf reports it). */
 function streamOutput(mbit: number): ProcessOutcome {
-  return { exitCode: 0, signal: undefined, timedOut: false, durationMs: 1000, stdout: STREAM.stdout.replace(/THROUGHPUT=\S+/, `THROUGHPUT=${mbit.toFixed(2)}`), stderr: '' };
+  return {
+    exitCode: 0,
+    signal: undefined,
+    timedOut: false,
+    durationMs: 1000,
+    stdout: STREAM.stdout.replace(/THROUGHPUT=\S+/, `THROUGHPUT=${mbit.toFixed(2)}`),
+    stderr: '',
+  };
 }
 
-const NO_NETSERVER = JSON.parse(readFileSync(new URL('../fixtures/netperf/no-netserver.json', import.meta.url), 'utf8')) as { exitCode: number; stdout: string; stderr: string };
+const NO_NETSERVER = JSON.parse(readFileSync(new URL('../fixtures/netperf/no-netserver.json', import.meta.url), 'utf8')) as {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+};
 
 const HOSTS: Readonly<Record<string, string>> = { 'ab/base': '10.0.0.1', 'ab/head': '10.0.0.2' };
 const ARM_OF: Readonly<Record<string, string>> = { '10.0.0.1': 'base', '10.0.0.2': 'head' };
@@ -27,7 +38,15 @@ function arms(throughput: (arm: string, call: number) => number | 'fail'): Netpe
       const arm = ARM_OF[argv[argv.indexOf('-H') + 1] ?? ''] ?? '?';
       order.push(arm);
       const value = throughput(arm, order.length);
-      if (value === 'fail') return Promise.resolve({ exitCode: NO_NETSERVER.exitCode, signal: undefined, timedOut: false, durationMs: 10, stdout: NO_NETSERVER.stdout, stderr: NO_NETSERVER.stderr });
+      if (value === 'fail')
+        return Promise.resolve({
+          exitCode: NO_NETSERVER.exitCode,
+          signal: undefined,
+          timedOut: false,
+          durationMs: 10,
+          stdout: NO_NETSERVER.stdout,
+          stderr: NO_NETSERVER.stderr,
+        });
       return Promise.resolve(streamOutput(value));
     },
   };
@@ -62,7 +81,10 @@ ${extra}    matrix:
   return planCases(suite ? [suite] : [], cases).cases;
 }
 
-const run = (executor: NetperfExecutor, options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal } = {}) => {
+const run = (
+  executor: NetperfExecutor,
+  options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal } = {},
+) => {
   let clock = 0;
   return runCases(plan(options.extra), {
     executor,
@@ -106,7 +128,15 @@ describe('interleaved A/B rounds (fake executor)', () => {
     expect(control?.regressions ?? []).toEqual([]);
     expect(candidate?.status).toBe('fail');
     const outcome = candidate?.regressions?.[0];
-    expect(outcome).toMatchObject({ source: 'control', against: 'ab/bulk[server=base]', verdict: 'regressed', passed: false, method: 'sign-test', rounds: [1, 2, 3, 4, 5, 6, 7, 8], tolerance: 0.02 });
+    expect(outcome).toMatchObject({
+      source: 'control',
+      against: 'ab/bulk[server=base]',
+      verdict: 'regressed',
+      passed: false,
+      method: 'sign-test',
+      rounds: [1, 2, 3, 4, 5, 6, 7, 8],
+      tolerance: 0.02,
+    });
     expect(outcome?.change).toBeCloseTo(-0.05, 2);
     expect(outcome?.p).toBeCloseTo(1 / 256, 9);
     // the level of this look of the 7–20 round plan, not the full α
@@ -117,14 +147,18 @@ describe('interleaved A/B rounds (fake executor)', () => {
   });
 
   it('calls a candidate that measured nothing (all traffic dropped) regressed at −100%, never "not compared"', async () => {
-    const { results } = await run(arms((arm, call) => (arm === 'head' ? 0 : steady(100)(arm, call))), { extra: '    repeat: 7\n' });
+    const { results } = await run(
+      arms((arm, call) => (arm === 'head' ? 0 : steady(100)(arm, call))),
+      { extra: '    repeat: 7\n' },
+    );
     expect(results[1]?.regressions?.[0]).toMatchObject({ verdict: 'regressed', passed: false });
     expect(results[1]?.regressions?.[0]?.change).toBeCloseTo(-1, 9);
   });
 
   it('keeps measuring while the comparison is inconclusive, up to repeat max, and then warns (or fails with --fail-on-inconclusive)', async () => {
     // the arms swap places round by round by ±10%: no verdict at a 2% tolerance
-    const noisy = (arm: string, call: number) => (arm === 'head' ? 100 : 100) * (Math.floor((call - 1) / 2) % 2 === 0 ? (arm === 'head' ? 1.1 : 0.9) : arm === 'head' ? 0.9 : 1.1);
+    const noisy = (arm: string, call: number) =>
+      (arm === 'head' ? 100 : 100) * (Math.floor((call - 1) / 2) % 2 === 0 ? (arm === 'head' ? 1.1 : 0.9) : arm === 'head' ? 0.9 : 1.1);
     const executor = arms(noisy);
     const { results } = await run(executor, { extra: '    repeat: { min: 7, max: 11 }\n' });
     expect(executor.order).toHaveLength(22);
@@ -192,7 +226,10 @@ describe('interleaved A/B rounds (fake executor)', () => {
 
   it('makes a candidate an error when its control cannot be measured, naming the control and why', async () => {
     const servers = pool({
-      acquire: (key) => (key === 'ab/base' ? Promise.reject(new ServerUnavailable({ kind: 'setup-failed', message: 'setup [false] exited 1' })) : Promise.resolve({ host: '10.0.0.2', port: 12865 })),
+      acquire: (key) =>
+        key === 'ab/base'
+          ? Promise.reject(new ServerUnavailable({ kind: 'setup-failed', message: 'setup [false] exited 1' }))
+          : Promise.resolve({ host: '10.0.0.2', port: 12865 }),
     });
     const executor = arms(steady(95));
     const { results } = await run(executor, { servers });

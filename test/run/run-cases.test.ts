@@ -185,7 +185,12 @@ describe('the order cases run in (--shuffle)', () => {
   const plan = planFor(ORDERED);
   const yamlOrder = plan.map((p) => p.case.id);
   /** Answers each test with a recorded output of its type, so every case measures. */
-  const byTest: NetperfExecutor = { run: (argv) => Promise.resolve(recorded(argv[argv.indexOf('-t') + 1] === 'TCP_STREAM' ? 'tcp-stream' : argv[argv.indexOf('-t') + 1] === 'TCP_CRR' ? 'tcp-crr' : 'tcp-rr')) };
+  const byTest: NetperfExecutor = {
+    run: (argv) =>
+      Promise.resolve(
+        recorded(argv[argv.indexOf('-t') + 1] === 'TCP_STREAM' ? 'tcp-stream' : argv[argv.indexOf('-t') + 1] === 'TCP_CRR' ? 'tcp-crr' : 'tcp-rr'),
+      ),
+  };
   const ranOrder = async (extra: { seed?: number; shuffle?: boolean }) => {
     const finished: string[] = [];
     const { results } = await runCases(plan, { ...options(byTest, pool()), ...extra, onCaseFinished: (r) => void finished.push(r.id) });
@@ -203,7 +208,11 @@ describe('the order cases run in (--shuffle)', () => {
   });
 
   it('with shuffle is a permutation seeded by the seed, and a control with its candidates stays one unit', async () => {
-    const orders = Array.from({ length: 20 }, (_, seed) => runOrder(plan, { seed, shuffle: true }).flat().map((p) => p.case.id));
+    const orders = Array.from({ length: 20 }, (_, seed) =>
+      runOrder(plan, { seed, shuffle: true })
+        .flat()
+        .map((p) => p.case.id),
+    );
     for (const order of orders) {
       expect([...order].sort()).toEqual([...yamlOrder].sort());
       // the arms run together, control first, as runArms reports them

@@ -7,7 +7,18 @@ import { planCases } from '../../src/plan/plan-cases.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 import { recorded } from './fake-run.js';
 
-const SUITE = ['version: 1', 'name: s', 'tests:', '  - name: rr', '    test: TCP_RR', '    duration: 1', '    regression: { transaction_rate: 5% }', '    matrix:', '      request_size: [1, 2, 3]', ''].join('\n');
+const SUITE = [
+  'version: 1',
+  'name: s',
+  'tests:',
+  '  - name: rr',
+  '    test: TCP_RR',
+  '    duration: 1',
+  '    regression: { transaction_rate: 5% }',
+  '    matrix:',
+  '      request_size: [1, 2, 3]',
+  '',
+].join('\n');
 
 function plan() {
   const { suite } = loadSuiteText(SUITE, { file: 's.yml', lookupVariable: () => undefined });
@@ -50,18 +61,67 @@ const answering: NetperfExecutor = { run: () => Promise.resolve(recorded('tcp-rr
 const regressedJudge: CaseJudge = {
   judge: (c) => ({
     ...c,
-    regressions: [...(c.regressions ?? []), { source: 'baseline', against: 'b.json', metric: 'transaction_rate', verdict: 'regressed', passed: false, change: -0.2, againstValue: 2, currentValue: 1, againstRuns: [2], currentRuns: [1], tolerance: 0.05, file: 's.yml', line: 7 }],
+    regressions: [
+      ...(c.regressions ?? []),
+      {
+        source: 'baseline',
+        against: 'b.json',
+        metric: 'transaction_rate',
+        verdict: 'regressed',
+        passed: false,
+        change: -0.2,
+        againstValue: 2,
+        currentValue: 1,
+        againstRuns: [2],
+        currentRuns: [1],
+        tolerance: 0.05,
+        file: 's.yml',
+        line: 7,
+      },
+    ],
   }),
-  describeRun: (result) => ({ comparison: { baselineFile: 'b.json', baselineStartedAt: 'then', alpha: 0.01, environmentDifferences: [], missingCases: [], newCases: [], ...(result.state === 'complete' ? {} : { missingCases: ['x'] }) } }),
+  describeRun: (result) => ({
+    comparison: {
+      baselineFile: 'b.json',
+      baselineStartedAt: 'then',
+      alpha: 0.01,
+      environmentDifferences: [],
+      missingCases: [],
+      newCases: [],
+      ...(result.state === 'complete' ? {} : { missingCases: ['x'] }),
+    },
+  }),
 };
 
-const header = { startedAt: '2026-12-07T00:00:00.000Z', environment: { hostname: 'h', platform: 'linux', kernel: 'k', arch: 'x64', cpuCount: 2, cpuModel: 'c', node: 'v20', netperfVersion: '2.7.0', perfsuiteVersion: '0' }, seed: 1 };
+const header = {
+  startedAt: '2026-12-07T00:00:00.000Z',
+  environment: {
+    hostname: 'h',
+    platform: 'linux',
+    kernel: 'k',
+    arch: 'x64',
+    cpuCount: 2,
+    cpuModel: 'c',
+    node: 'v20',
+    netperfVersion: '2.7.0',
+    perfsuiteVersion: '0',
+  },
+  seed: 1,
+};
 
 describe('runPlan, the run engine', () => {
   it('judges each case once, in the order given, computes its status from all of it, and hands the sink every case', async () => {
     const { sink, seen } = recordingSink();
     const pool = servers();
-    const { result, sinkFailure } = await runPlan(plan(), { executor: answering, servers: pool, signal: new AbortController().signal, now: () => 0, judges: [regressedJudge], sink, header });
+    const { result, sinkFailure } = await runPlan(plan(), {
+      executor: answering,
+      servers: pool,
+      signal: new AbortController().signal,
+      now: () => 0,
+      judges: [regressedJudge],
+      sink,
+      header,
+    });
     expect(sinkFailure).toBeUndefined();
     expect(seen.started.map((r) => [r.state, r.suites[0]?.cases.length])).toEqual([['running', 0]]);
     expect(seen.cases.map((c) => [c.id, c.status, c.regressions?.length])).toEqual([
@@ -79,7 +139,15 @@ describe('runPlan, the run engine', () => {
   it('stops when the sink cannot keep a case, and says how many it kept; the rest are listed as not run', async () => {
     const { sink } = recordingSink(2);
     const pool = servers();
-    const { result, sinkFailure } = await runPlan(plan(), { executor: answering, servers: pool, signal: new AbortController().signal, now: () => 0, judges: [], sink, header });
+    const { result, sinkFailure } = await runPlan(plan(), {
+      executor: answering,
+      servers: pool,
+      signal: new AbortController().signal,
+      now: () => 0,
+      judges: [],
+      sink,
+      header,
+    });
     expect(sinkFailure).toMatchObject({ savedCases: 1, error: { message: 'ENOSPC: no space left on device' } });
     expect(result.state).toBe('interrupted');
     expect(result.suites[0]?.cases.map((c) => c.status)).toEqual(['pass', 'pass', 'skipped']);
@@ -90,7 +158,9 @@ describe('runPlan, the run engine', () => {
     const { sink, seen } = recordingSink();
     const pool = servers();
     const broken: NetperfExecutor = { run: () => Promise.reject(new Error('boom')) };
-    await expect(runPlan(plan(), { executor: broken, servers: pool, signal: new AbortController().signal, now: () => 0, judges: [], sink, header })).rejects.toThrow('boom');
+    await expect(
+      runPlan(plan(), { executor: broken, servers: pool, signal: new AbortController().signal, now: () => 0, judges: [], sink, header }),
+    ).rejects.toThrow('boom');
     expect(seen.finished.map((r) => r.state)).toEqual(['crashed']);
     expect(pool.stopped).toBe(1);
   });

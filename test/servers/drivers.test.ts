@@ -4,7 +4,9 @@ import { driverOf } from '../../src/exec/server-drivers.js';
 import { SERVER_VARIABLES } from '../../src/model/hook-variables.js';
 import { hookVariableNames, plannerOf, SERVER_TYPES } from '../../src/servers/planners.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../schemas/suite.schema.json', import.meta.url), 'utf8')) as { definitions: { server: { properties: { type: { enum: string[] } } } } };
+const schema = JSON.parse(readFileSync(new URL('../../schemas/suite.schema.json', import.meta.url), 'utf8')) as {
+  definitions: { server: { properties: { type: { enum: string[] } } } };
+};
 
 describe('one driver per server type', () => {
   it('has a driver for every type the schema allows, and no other', () => {
@@ -28,7 +30,12 @@ describe('one driver per server type', () => {
   });
 
   it('plans a server with what every server has, whatever its type', () => {
-    const spec = { local: { type: 'local' }, ssh: { type: 'ssh', host: 'peer.example' }, external: { type: 'external', host: '198.51.100.7' }, netns: { type: 'netns' } } as const;
+    const spec = {
+      local: { type: 'local' },
+      ssh: { type: 'ssh', host: 'peer.example' },
+      external: { type: 'external', host: '198.51.100.7' },
+      netns: { type: 'netns' },
+    } as const;
     for (const type of SERVER_TYPES) {
       const planned = plannerOf(type).plan('suite', 'name', spec[type], false);
       expect(planned).toMatchObject({ key: 'suite/name', suite: 'suite', name: 'name', type, setup: [], teardown: [] });

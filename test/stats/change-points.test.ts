@@ -85,7 +85,11 @@ describe('detectChangePoints on simulated histories', () => {
       const random = createRandom(seed);
       return Array.from({ length: 200 }, (_, i) => 100 * Math.exp((i >= from && i < to ? sigma : 0.03) * normal(random)));
     };
-    for (const [from, to, sigma] of [[180, 200, 0.15], [195, 200, 0.2], [0, 20, 0.15]] as const) {
+    for (const [from, to, sigma] of [
+      [180, 200, 0.15],
+      [195, 200, 0.2],
+      [0, 20, 0.15],
+    ] as const) {
       const flagged = countFlagged(seeds(300), noisier(from, to, sigma));
       // Student's t alone (one variance for both sides) flagged about half of these histories
       expect(flagged, `${flagged} of 300 histories noisier in runs ${from}–${to} had a change point`).toBeLessThanOrEqual(3);
@@ -114,7 +118,11 @@ describe('detectChangePoints on simulated histories', () => {
       expect(second.before).toBe(first.after);
       expect(second.after).toBe(median(values.slice(second.index)));
       expect(first.change).toBe(first.after / first.before - 1);
-      for (const [value, level] of [[first.before, 100], [first.after, 90], [second.after, 99]] as const) {
+      for (const [value, level] of [
+        [first.before, 100],
+        [first.after, 90],
+        [second.after, 99],
+      ] as const) {
         expect(Math.abs(value / level - 1)).toBeLessThan(0.01);
       }
     }
@@ -234,8 +242,14 @@ describe('a small step does not hide a large one', () => {
       const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
       const values = Array.from({ length: 1000 }, (_, i) => (i < 500 ? 100 : i < 900 ? 96 : 81.6) * Math.exp(0.01 * normal()));
       const found = detectChangePoints(values);
-      expect(found.map((c) => c.index), `seed ${seed}`).toContain(900);
-      expect(found.map((c) => c.index), `seed ${seed}`).not.toContain(500);
+      expect(
+        found.map((c) => c.index),
+        `seed ${seed}`,
+      ).toContain(900);
+      expect(
+        found.map((c) => c.index),
+        `seed ${seed}`,
+      ).not.toContain(500);
     }
   });
 });

@@ -47,12 +47,20 @@ describe('paired judgement (sign test on per-round log-ratios)', () => {
 
   it('takes the extreme rounds as bounds at 7 rounds, and the second ones from 11', () => {
     const ratios = [0.97, 0.99, 1.02, 1.0, 0.98, 1.01, 1.03];
-    const judged = judgePaired(CONTROL, CONTROL.map((v, i) => v * (ratios[i] ?? 1)), throughput(0.05));
+    const judged = judgePaired(
+      CONTROL,
+      CONTROL.map((v, i) => v * (ratios[i] ?? 1)),
+      throughput(0.05),
+    );
     expect(judged.lower).toBeCloseTo(-0.03, 12);
     expect(judged.upper).toBeCloseTo(0.03, 12);
     expect(judged.change).toBeCloseTo(0, 12);
     const eleven = [0.9, 0.97, 0.98, 0.99, 1.0, 1.0, 1.0, 1.01, 1.02, 1.03, 1.2];
-    const wider = judgePaired(eleven.map(() => 100), eleven.map((r) => 100 * r), throughput(0.05));
+    const wider = judgePaired(
+      eleven.map(() => 100),
+      eleven.map((r) => 100 * r),
+      throughput(0.05),
+    );
     expect(wider).toMatchObject({ verdict: 'unchanged' });
     expect(wider.lower).toBeCloseTo(-0.03, 12);
     expect(wider.upper).toBeCloseTo(0.03, 12);
@@ -63,7 +71,13 @@ describe('paired judgement (sign test on per-round log-ratios)', () => {
     expect(judged).toMatchObject({ verdict: 'unchanged', improved: true, p: 1 });
     expect(judged.change).toBeCloseTo(0.2, 12);
     const oneBadRound = [1.2, 1.2, 1.2, 0.9, 1.2, 1.2, 1.2];
-    expect(judgePaired(CONTROL, CONTROL.map((v, i) => v * (oneBadRound[i] ?? 1)), throughput(0.05))).toMatchObject({ verdict: 'inconclusive', improved: false });
+    expect(
+      judgePaired(
+        CONTROL,
+        CONTROL.map((v, i) => v * (oneBadRound[i] ?? 1)),
+        throughput(0.05),
+      ),
+    ).toMatchObject({ verdict: 'inconclusive', improved: false });
   });
 
   it('mirrors everything for a lower-is-better metric such as latency', () => {
@@ -78,17 +92,29 @@ describe('paired judgement (sign test on per-round log-ratios)', () => {
 
   it('judges a loss percentage in points, where 0 is a value like any other', () => {
     const control = [0, 0.1, 0.2, 0, 0.1, 0.3, 0.2];
-    const worse = judgePaired(control, control.map((v) => v + 2), loss(1));
+    const worse = judgePaired(
+      control,
+      control.map((v) => v + 2),
+      loss(1),
+    );
     expect(worse).toMatchObject({ verdict: 'regressed', p: 1 / 128 });
     expect(worse.change).toBeCloseTo(2, 12);
-    const within = judgePaired(control, control.map((v, i) => v + (i % 2 === 1 ? 0.5 : 0)), loss(1));
+    const within = judgePaired(
+      control,
+      control.map((v, i) => v + (i % 2 === 1 ? 0.5 : 0)),
+      loss(1),
+    );
     expect(within).toMatchObject({ verdict: 'unchanged', change: 0, lower: 0, p: 99 / 128 });
     expect(within.upper).toBeCloseTo(0.5, 12);
   });
 
   it('counts rounds without a difference as not worse', () => {
     // 6 of 7 worse and one tie: p = P(Binomial(7, 1/2) ≥ 6) = 8/128, so not a regression, though the estimate is 10% down
-    const judged = judgePaired(CONTROL, CONTROL.map((v, i) => (i === 0 ? v : v * 0.9)), throughput(0.05));
+    const judged = judgePaired(
+      CONTROL,
+      CONTROL.map((v, i) => (i === 0 ? v : v * 0.9)),
+      throughput(0.05),
+    );
     expect(judged).toMatchObject({ verdict: 'inconclusive', p: 8 / 128, upper: 0 });
   });
 
@@ -108,7 +134,11 @@ describe('paired judgement (sign test on per-round log-ratios)', () => {
     for (let trial = 0; trial < 400; trial += 1) {
       const n = 1 + Math.floor(random() * 16);
       const differences = Array.from({ length: n }, () => Math.round((random() - 0.45) * 20) / 10);
-      const judged = judgePaired(differences.map(() => 0), differences, { better: 'higher', tolerance: 0.2, alpha: ALPHA, inPoints: true });
+      const judged = judgePaired(
+        differences.map(() => 0),
+        differences,
+        { better: 'higher', tolerance: 0.2, alpha: ALPHA, inPoints: true },
+      );
       const slow = slowPairedBounds(differences, ALPHA);
       expect(judged.lower).toBe(slow.lower);
       expect(judged.upper).toBe(slow.upper);
@@ -133,7 +163,15 @@ describe('two-sample judgement (Mann–Whitney U and Hodges–Lehmann)', () => {
 
   it('never judges 3 runs against 3: 1/20 cannot reach alpha 0.01', () => {
     const judged = judgeTwoSample([100, 101, 99], [80, 81, 79], throughput(0.05));
-    expect(judged).toMatchObject({ verdict: 'inconclusive', lower: -Infinity, upper: Infinity, p: 1 / 20, minimumSample: 5, sampleNeeded: 5, method: 'mann-whitney-u' });
+    expect(judged).toMatchObject({
+      verdict: 'inconclusive',
+      lower: -Infinity,
+      upper: Infinity,
+      p: 1 / 20,
+      minimumSample: 5,
+      sampleNeeded: 5,
+      method: 'mann-whitney-u',
+    });
   });
 
   it('calls 5 runs against 5, all 20% lower, a regression at p = 1/252', () => {
@@ -333,8 +371,16 @@ function slowPairedBounds(differences: readonly number[], alpha: number): { lowe
 /** The same for a shift θ of `current` against `baseline`, asking the exact Mann–Whitney test about current − θ. */
 function slowTwoSampleBounds(baseline: readonly number[], current: readonly number[], alpha: number): { lower: number; upper: number } {
   const shifts = current.flatMap((c) => baseline.map((b) => c - b)).sort((a, b) => a - b);
-  const rejectsBelow = (theta: number) => mannWhitneyGreater(current.map((c) => c - theta), baseline).pValue <= alpha;
-  const rejectsAbove = (theta: number) => mannWhitneyGreater(baseline, current.map((c) => c - theta)).pValue <= alpha;
+  const rejectsBelow = (theta: number) =>
+    mannWhitneyGreater(
+      current.map((c) => c - theta),
+      baseline,
+    ).pValue <= alpha;
+  const rejectsAbove = (theta: number) =>
+    mannWhitneyGreater(
+      baseline,
+      current.map((c) => c - theta),
+    ).pValue <= alpha;
   const lowest = shifts[0] ?? NaN;
   const highest = shifts.at(-1) ?? NaN;
   return {

@@ -12,7 +12,14 @@ function bruteForce(x: readonly number[], y: readonly number[]): { u: number; pV
     if (picked.length === x.length) {
       const rest = pooled.filter((_, i) => !picked.includes(i));
       total += 1;
-      if (uOf(picked.map((i) => pooled[i] ?? 0), rest) >= observed - 1e-9) atLeast += 1;
+      if (
+        uOf(
+          picked.map((i) => pooled[i] ?? 0),
+          rest,
+        ) >=
+        observed - 1e-9
+      )
+        atLeast += 1;
       return;
     }
     for (let i = start; i < pooled.length; i += 1) choose(i + 1, [...picked, i]);
@@ -31,11 +38,26 @@ describe('one-sided Mann–Whitney U', () => {
 
   it('matches enumeration of every split, ties included', () => {
     const samples: [number[], number[]][] = [
-      [[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]],
-      [[10, 10, 11, 12], [9, 10, 10, 10, 8]],
-      [[94.1, 94.2, 94.1, 94.3, 94.2], [94.1, 94.1, 94.0, 94.2, 94.1, 94.0]],
-      [[5, 5, 5], [5, 5, 5]],
-      [[3.2, 1.1, 4.8, 2.2, 9.1, 0.4, 7.7], [2.5, 6.1, 1.9, 8.8, 3.3, 5.0]],
+      [
+        [1, 3, 5, 7, 9],
+        [2, 4, 6, 8, 10],
+      ],
+      [
+        [10, 10, 11, 12],
+        [9, 10, 10, 10, 8],
+      ],
+      [
+        [94.1, 94.2, 94.1, 94.3, 94.2],
+        [94.1, 94.1, 94.0, 94.2, 94.1, 94.0],
+      ],
+      [
+        [5, 5, 5],
+        [5, 5, 5],
+      ],
+      [
+        [3.2, 1.1, 4.8, 2.2, 9.1, 0.4, 7.7],
+        [2.5, 6.1, 1.9, 8.8, 3.3, 5.0],
+      ],
     ];
     for (const [x, y] of samples) {
       const exact = mannWhitneyGreater(x, y);

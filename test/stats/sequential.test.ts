@@ -44,7 +44,13 @@ describe('sequential looks share α (sign test, α spent in proportion to the ro
     // and it is not thrown away: most of α is used
     expect(total).toBeGreaterThan(0.005);
     // judging every look at the full α would have been far above it
-    expect(everRejects(levels.map((_, n) => (n >= min ? 0.01 : 0)), min, max)).toBeGreaterThan(0.011);
+    expect(
+      everRejects(
+        levels.map((_, n) => (n >= min ? 0.01 : 0)),
+        min,
+        max,
+      ),
+    ).toBeGreaterThan(0.011);
   });
 
   it('decides a clear difference at the first look where all rounds agree and the budget allows it', () => {
@@ -72,7 +78,10 @@ import { createRandom } from '../../src/stats/random.js';
  * and stop at the first decided verdict; at max, the verdict stands. Both arms share the machine's drift each round
  * (a trend, a step, slow-downs of both), and each run has its own lognormal noise; `shift` is the candidate's true change.
  */
-function sequentialTrial(random: () => number, options: { shift: number; sigma: number; tolerance: number; min: number; max: number }): { verdict: string; rounds: number } {
+function sequentialTrial(
+  random: () => number,
+  options: { shift: number; sigma: number; tolerance: number; min: number; max: number },
+): { verdict: string; rounds: number } {
   const levels = sequentialLevels(0.01, options.min, options.max);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const control: number[] = [];
@@ -91,11 +100,18 @@ function sequentialTrial(random: () => number, options: { shift: number; sigma: 
   return { verdict, rounds: options.max };
 }
 
-function simulate(trials: number, seed: number, options: Parameters<typeof sequentialTrial>[1] | ((random: () => number) => Parameters<typeof sequentialTrial>[1])) {
+function simulate(
+  trials: number,
+  seed: number,
+  options: Parameters<typeof sequentialTrial>[1] | ((random: () => number) => Parameters<typeof sequentialTrial>[1]),
+) {
   const random = createRandom(seed);
   const outcomes = Array.from({ length: trials }, () => sequentialTrial(random, typeof options === 'function' ? options(random) : options));
   const share = (v: string) => outcomes.filter((o) => o.verdict === v).length / trials;
-  const rounds = outcomes.filter((o) => o.verdict === 'regressed').map((o) => o.rounds).sort((a, b) => a - b);
+  const rounds = outcomes
+    .filter((o) => o.verdict === 'regressed')
+    .map((o) => o.rounds)
+    .sort((a, b) => a - b);
   return { regressed: share('regressed'), unchanged: share('unchanged'), medianRounds: rounds[Math.floor(rounds.length / 2)] ?? 0 };
 }
 

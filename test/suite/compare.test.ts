@@ -90,23 +90,42 @@ describe('server as a matrix axis and compare:', () => {
 
   it('says, at its line, when compare names no axis, a value the axis lacks, or a group has no tolerance to judge', () => {
     const notAxis = compile(AB.replace('compare: { server: base }', 'compare: { servr: base }'));
-    expect(notAxis.errors).toEqual([expect.stringMatching(/^12:16 compare: 'servr' is not a matrix axis of this group; did you mean 'server'\? \(axes: server, test\)/)]);
+    expect(notAxis.errors).toEqual([
+      expect.stringMatching(/^12:16 compare: 'servr' is not a matrix axis of this group; did you mean 'server'\? \(axes: server, test\)/),
+    ]);
     const badValue = compile(AB.replace('compare: { server: base }', 'compare: { server: bsae }'));
-    expect(badValue.errors).toEqual([expect.stringMatching(/^12:24 compare: the control server 'bsae' is not one of the axis values; did you mean 'base'\? \(base, head\)/)]);
+    expect(badValue.errors).toEqual([
+      expect.stringMatching(/^12:24 compare: the control server 'bsae' is not one of the axis values; did you mean 'base'\? \(base, head\)/),
+    ]);
     const bare = compile(AB.replace('compare: { server: base }', 'compare: server'));
-    expect(bare.errors).toEqual(["12:14 compare must be an object, not a string 'server'; name the axis and its control value, like compare: { server: <the server every other value is compared with> }"]);
+    expect(bare.errors).toEqual([
+      "12:14 compare must be an object, not a string 'server'; name the axis and its control value, like compare: { server: <the server every other value is compared with> }",
+    ]);
     const noTolerance = compile(AB.replace(/ {4}regression:\n.*\n.*\n/, ''));
     expect(noTolerance.errors).toEqual([expect.stringMatching(/^12:5 compare: judges the regression: tolerances of the group, and this group has none/)]);
   });
 
   it('refuses a case without a control sibling, and fewer rounds than the paired test needs', () => {
     const noSibling = compile(
-      AB.replace('      test: [TCP_STREAM, TCP_RR]\n', '      test: [TCP_STREAM]\n      exclude:\n        - { server: base, test: TCP_STREAM }\n').replace('      transaction_rate: 2%\n', ''),
+      AB.replace('      test: [TCP_STREAM, TCP_RR]\n', '      test: [TCP_STREAM]\n      exclude:\n        - { server: base, test: TCP_STREAM }\n').replace(
+        '      transaction_rate: 2%\n',
+        '',
+      ),
     );
-    expect(noSibling.errors).toEqual([expect.stringMatching(/case ab\/bulk\[server=head,test=TCP_STREAM\] has no control to compare with: no case of group 'bulk' has server=base/)]);
-    const fewRounds = compile(AB.replace('    duration: 1s\n', '    duration: 1s\n    repeat: 5\n').replace('      test: [TCP_STREAM, TCP_RR]\n', '      test: [TCP_STREAM]\n').replace('      transaction_rate: 2%\n', ''));
+    expect(noSibling.errors).toEqual([
+      expect.stringMatching(/case ab\/bulk\[server=head,test=TCP_STREAM\] has no control to compare with: no case of group 'bulk' has server=base/),
+    ]);
+    const fewRounds = compile(
+      AB.replace('    duration: 1s\n', '    duration: 1s\n    repeat: 5\n')
+        .replace('      test: [TCP_STREAM, TCP_RR]\n', '      test: [TCP_STREAM]\n')
+        .replace('      transaction_rate: 2%\n', ''),
+    );
     // one message for the group, at the repeat: line, saying what to write
-    expect(fewRounds.errors).toEqual([expect.stringMatching(/^9:13 compare: group 'bulk' measures 5 rounds \(2 cases, from repeat: or --repeat\), and the paired test needs at least 7 to reach α = 0.01/)]);
+    expect(fewRounds.errors).toEqual([
+      expect.stringMatching(
+        /^9:13 compare: group 'bulk' measures 5 rounds \(2 cases, from repeat: or --repeat\), and the paired test needs at least 7 to reach α = 0.01/,
+      ),
+    ]);
     const inverted = compile(AB.replace('    duration: 1s\n', '    duration: 1s\n    repeat: { min: 9, max: 5 }\n'));
     expect(inverted.errors).toEqual([expect.stringMatching(/^9:13 repeat: repeat is \{ min, max \}, but 9 > 5; swap them/)]);
   });

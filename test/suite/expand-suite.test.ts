@@ -42,7 +42,11 @@ describe('matrix expansion of suites', () => {
 
   it('drops parameters a test type does not use when they come from defaults or a test-varying matrix', () => {
     const { cases } = load([`${dir}/test-varied.yml`]);
-    expect(cases.map((c) => c.id)).toEqual(['varied/mixed[test=TCP_STREAM]', 'varied/mixed[request_size=1,test=TCP_RR]', 'varied/mixed[request_size=64,test=TCP_RR]']);
+    expect(cases.map((c) => c.id)).toEqual([
+      'varied/mixed[test=TCP_STREAM]',
+      'varied/mixed[request_size=1,test=TCP_RR]',
+      'varied/mixed[request_size=64,test=TCP_RR]',
+    ]);
     expect(cases[0]?.params).toEqual({ test: 'TCP_STREAM', send_size: 8192 });
     expect(cases[1]?.params).toEqual({ test: 'TCP_RR', request_size: 1 });
     expect(cases[0]?.thresholds.map((t) => t.metric)).toEqual(['throughput']);

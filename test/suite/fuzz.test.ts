@@ -40,11 +40,42 @@ const validTrees = validTexts.map((t) => parse(t) as unknown);
 const oddValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    fc.constantFrom(null, true, false, 0, -1, 1.5, Number.MAX_VALUE, Infinity, '', ' ', '-x', '64K', '1X', '10ms', '>= 1 Gbit/s', '=> 5', 'TCP_RR', 'local', '${SET}', '${UNSET}', '${', '{a: b}', '[1, 2', 'default', '1e9', '__proto__'),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      Number.MAX_VALUE,
+      Infinity,
+      '',
+      ' ',
+      '-x',
+      '64K',
+      '1X',
+      '10ms',
+      '>= 1 Gbit/s',
+      '=> 5',
+      'TCP_RR',
+      'local',
+      '${SET}',
+      '${UNSET}',
+      '${',
+      '{a: b}',
+      '[1, 2',
+      'default',
+      '1e9',
+      '__proto__',
+    ),
     fc.integer(),
     fc.string({ maxLength: 12 }),
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('name', 'test', 'matrix', 'send_size', 'include', 'exclude', 'thresholds', 'regression', 'server', 'type', 'link', 'x', '__proto__'), tie('value'), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.constantFrom('name', 'test', 'matrix', 'send_size', 'include', 'exclude', 'thresholds', 'regression', 'server', 'type', 'link', 'x', '__proto__'),
+      tie('value'),
+      { maxKeys: 3 },
+    ),
   ),
 })).value;
 
@@ -90,15 +121,25 @@ describe('bad suites, generated (fast-check)', { timeout: 60_000 }, () => {
 
   it('a valid suite text with characters inserted or removed gives located errors, never a crash or a flood', () => {
     fc.assert(
-      fc.property(fc.nat(validTexts.length - 1), fc.nat(), fc.nat(8), fc.string({ minLength: 0, maxLength: 4, unit: fc.constantFrom(':', '{', '}', '[', ']', '-', ' ', '\n', '\t', '"', "'", '#', '&', '*', '>', '|', '%', '!', 'a', '1', '$') }), (which, at, cut, inserted) => {
-        const original = validTexts[which] ?? '';
-        const position = at % (original.length + 1);
-        const text = original.slice(0, position) + inserted + original.slice(position + cut);
-        const result = validateText(text);
-        expectLocated(text, result.diagnostics);
-        expect(result.diagnostics.filter((d) => d.message.startsWith('YAML syntax')).length).toBeLessThanOrEqual(1);
-        expect(result.ms).toBeLessThan(2_000);
-      }),
+      fc.property(
+        fc.nat(validTexts.length - 1),
+        fc.nat(),
+        fc.nat(8),
+        fc.string({
+          minLength: 0,
+          maxLength: 4,
+          unit: fc.constantFrom(':', '{', '}', '[', ']', '-', ' ', '\n', '\t', '"', "'", '#', '&', '*', '>', '|', '%', '!', 'a', '1', '$'),
+        }),
+        (which, at, cut, inserted) => {
+          const original = validTexts[which] ?? '';
+          const position = at % (original.length + 1);
+          const text = original.slice(0, position) + inserted + original.slice(position + cut);
+          const result = validateText(text);
+          expectLocated(text, result.diagnostics);
+          expect(result.diagnostics.filter((d) => d.message.startsWith('YAML syntax')).length).toBeLessThanOrEqual(1);
+          expect(result.ms).toBeLessThan(2_000);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

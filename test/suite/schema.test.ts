@@ -46,7 +46,7 @@ describe('suite JSON Schema', () => {
     const definitions = schema['definitions'] as Record<string, Node>;
     expect(Object.keys(definitions['params']?.['properties'] as Node)).toEqual([...PARAM_ORDER]);
     expect((definitions['testName'] as { enum: string[] }).enum).toEqual([...TEST_NAMES]);
-    const regression = ((definitions['group']?.['properties'] as Record<string, Node>)['regression']?.['properties']) as Node;
+    const regression = (definitions['group']?.['properties'] as Record<string, Node>)['regression']?.['properties'] as Node;
     expect(Object.keys(regression)).toEqual(METRIC_NAMES);
   });
 
