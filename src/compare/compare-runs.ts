@@ -5,7 +5,7 @@ import type { CaseResult, CaseStatus, Comparison, RegressionOutcome, RegressionT
 import { setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
-import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf } from './judge-metric.js';
+import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
 
 function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
   return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
@@ -35,12 +35,13 @@ export function compareMetric(
     return notCompared(tolerance, sides, reason);
   }
   const inPoints = isJudgedInPoints(tolerance.metric);
-  // a relative change of a zero baseline means nothing: it is recorded as null, with the reason (never as Infinity)
-  if (!inPoints && [...againstRuns, ...currentRuns].some((v) => v <= 0)) {
-    const changeReason = `the ${againstRuns.some((v) => v <= 0) ? "baseline's" : "current run's"} ${tolerance.metric} is 0 in some runs, so a change relative to it means nothing`;
+  // a relative change of a zero baseline means nothing: it is recorded as null, with the reason (never as Infinity);
+  // a current run that measured 0 against a baseline above it is judged, as the worst change there is
+  if (!inPoints && againstRuns.some((v) => v <= 0)) {
+    const changeReason = `the baseline's ${tolerance.metric} is 0 in some runs, so a change relative to it means nothing`;
     return notCompared(tolerance, sides, changeReason, changeReason);
   }
-  const judgement = judgeTwoSample(againstRuns, currentRuns, {
+  const judgement = judgeTwoSample(againstRuns, inPoints ? currentRuns : currentRuns.map(positive), {
     better: METRICS[tolerance.metric].better,
     tolerance: toleranceOf(tolerance),
     alpha: SIGNIFICANCE_LEVEL,

@@ -3,7 +3,7 @@ import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../mode
 import { type ChangeJudgement, judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
-import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides } from './judge-metric.js';
+import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides, positive } from './judge-metric.js';
 import { plural } from '../model/words.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
@@ -78,9 +78,4 @@ function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate
   const undecided: ChangeJudgement = { verdict: 'inconclusive', change, lower: -Infinity, upper: Infinity, p, improved: false, minimumSample, method };
   const note = `${plural(n, 'round')} cannot decide under the sequential plan of ${min}–${max} rounds, which shares α = ${SIGNIFICANCE_LEVEL} between its looks; measure more rounds`;
   return { ...judgedOutcome(tolerance, sides, undecided, flags), note };
-}
-
-/** A candidate that measured 0 (all traffic dropped) is as bad as it gets: a ratio of −100%, never "not compared". */
-function positive(value: number): number {
-  return value > 0 ? value : Number.MIN_VALUE;
 }

@@ -9,7 +9,7 @@ import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { detectChangePoints } from '../stats/change-points.js';
 import { statusOf } from './compare-runs.js';
-import { judgedOutcome, notCompared, type Sides, toleranceOf } from './judge-metric.js';
+import { judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
 
 /** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
 export const MIN_AUTO_BAND = 0.01;
@@ -93,10 +93,6 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
       ...notCompared(tolerance, sides, `every history entry with ${current.id} measured ${metric} as 0, so a change relative to it means nothing`),
       ...context,
     };
-  if (!inPoints && currentRuns.some((v) => !(v > 0))) {
-    const reason = `the current run's ${metric} is 0 in some runs, so a change relative to it means nothing`;
-    return { ...notCompared(tolerance, sides, reason, reason), ...context };
-  }
   const learned = learnedBand(learningRuns, { inPoints });
   if (tolerance.auto === true && learned === undefined) {
     return {
@@ -111,7 +107,13 @@ function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entrie
   // a history whose levels never moved (a shaped link, whole-µs latencies) learns a band of 0: auto keeps a floor
   const effective = Math.max(toleranceOf(tolerance), learned ?? 0, tolerance.auto === true ? (inPoints ? MIN_AUTO_BAND * 100 : MIN_AUTO_BAND) : 0);
   const judgedTolerance = { ...tolerance, tolerancePercent: inPoints ? effective : effective * 100 };
-  const judgement = judgeAgainstLevels(againstRuns, currentRuns, { better: METRICS[metric].better, tolerance: effective, alpha: SIGNIFICANCE_LEVEL, inPoints });
+  // a current run that measured 0 is the worst change there is, judged as such (compare/judge-metric.ts positive)
+  const judgement = judgeAgainstLevels(againstRuns, inPoints ? currentRuns : currentRuns.map(positive), {
+    better: METRICS[metric].better,
+    tolerance: effective,
+    alpha: SIGNIFICANCE_LEVEL,
+    inPoints,
+  });
   const outcome = judgedOutcome(judgedTolerance, sides, judgement, {
     ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}),
     sample: againstRuns.length,

@@ -100,3 +100,11 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
         : `; about ${needed} ${words} would likely decide it (${repeat})`;
   return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}${advice}`;
 }
+
+/**
+ * A current run that measured 0 (all traffic dropped, no transaction completed) is as bad as it gets: a ratio of
+ * −100% against a level above 0, never "not compared" — a gate that let a dead link through would be silently green.
+ */
+export function positive(value: number): number {
+  return value > 0 ? value : Number.MIN_VALUE;
+}

@@ -40,6 +40,16 @@ describe('comparing a metric with its baseline', () => {
     expect(JSON.parse(JSON.stringify(outcome))).toEqual(outcome);
   });
 
+  it('judges a run that measured 0 against a baseline above it as regressed (a dead link), never not compared', () => {
+    const dead = compareMetric(throughput, caseWith('throughput', [0, 0, 0, 0, 0]), caseWith('throughput', mbit(940, 941, 939, 940, 942)));
+    expect(dead).toMatchObject({ verdict: 'regressed', passed: false });
+    expect(dead.change).toBeLessThan(-0.99);
+    // a baseline of 0 still has no ratio
+    expect(compareMetric(throughput, caseWith('throughput', mbit(940, 941, 939, 940, 942)), caseWith('throughput', [0, 0, 0, 0, 0])).verdict).toBe(
+      'not-compared',
+    );
+  });
+
   it('flags a drop beyond the tolerance that the runs show clearly, with its bounds', () => {
     const outcome = compareMetric(
       throughput,
