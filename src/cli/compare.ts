@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIo, Exit } from './io.js';
-import { parseReporters } from './publish-results.js';
+import { parseReporters } from './reporters.js';
 import { report } from './rerender.js';
 
 export function command(io: CliIo, exit: Exit) {

@@ -1,80 +1,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
-import type { RegressionOutcome, CaseResult, RunResult } from '../model/results.js';
+import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
+import type { ConsoleStyle } from './case-line.js';
 import { comparisonView, writeProse, type ComparisonNote, type ComparisonRow, type ProseMarkup } from '../report/comparison-view.js';
-import { changeAndVerdict, formatOutcomeChange, formatP, formatSpread, formatSample, formatTolerance, verdictWords } from '../report/report-text.js';
+import { changeAndVerdict } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../report/format.js';
-import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { plural } from '../model/words.js';
-import { retryNote } from '../report/retry-note.js';
-
-/** The figures a person looks at first for a case. */
-function headline(result: CaseResult): string {
-  const parts: string[] = [];
-  for (const metric of ['throughput', 'transaction_rate', 'latency_p99', 'loss'] as const) {
-    const value = result.metrics[metric];
-    if (value === undefined) continue;
-    // run-to-run spread is shown for the rates; for loss and percentiles it says little
-    const cv = metric === 'throughput' || metric === 'transaction_rate' ? result.spread[metric]?.cvPercent : undefined;
-    parts.push(
-      `${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ${formatSpread(cv)}` : ''}`,
-    );
-  }
-  const load = result.metrics.load_throughput;
-  if (load !== undefined) parts.push(`load carried ${formatMetric('load_throughput', load)}`);
-  return parts.join('  ');
-}
-
-export interface ConsoleStyle {
-  readonly color: boolean;
-}
-
-/** One line per finished case: status, id, key metrics, failed thresholds or the error, its retries, and its time. */
-export function formatCaseLine(result: CaseResult, index: number, total: number, style: ConsoleStyle): string {
-  const chalk = new Chalk({ level: style.color ? 1 : 0 });
-  const mark = result.status === 'pass' ? chalk.green('✓') : result.status === 'fail' ? chalk.red('✗') : chalk.yellow('!');
-  const width = String(total).length;
-  const parts = [`${mark} [${String(index + 1).padStart(width)}/${total}] ${result.id}`];
-  if (result.status === 'error') parts.push(chalk.yellow(`${result.error?.kind ?? 'error'}: ${result.error?.message ?? ''}`));
-  else parts.push(headline(result));
-  for (const t of result.thresholds.filter((t) => !t.passed)) {
-    parts.push(
-      chalk.red(
-        `${t.metric} ${t.expression} (got ${t.actual === null ? 'nothing' : formatMetric(t.metric, t.actual, result.params.test)}, ${t.file}:${t.line})`,
-      ),
-    );
-  }
-  for (const r of (result.regressions ?? []).filter((r) => !r.passed && r.source !== 'control')) {
-    parts.push(
-      chalk.red(
-        `${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`,
-      ),
-    );
-  }
-  for (const flag of result.status === 'error' ? [] : noisyMetrics(result)) parts.push(chalk.yellow(noiseTag(flag)));
-  const retried = retryNote(result);
-  if (retried !== undefined) parts.push(chalk.yellow(retried));
-  parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
-  const armLines = (result.regressions ?? []).filter((r) => r.source === 'control').map((r) => `    ${formatArmLine(result, r, style)}`);
-  return [parts.join('  '), ...armLines].join('\n');
-}
-
-/** A candidate against its control: `server=head vs server=base: throughput −5.1% [−5.6%, −4.6%] regressed, p = 0.002, 9 rounds`. */
-export function formatArmLine(result: CaseResult, r: RegressionOutcome, style: ConsoleStyle): string {
-  const chalk = new Chalk({ level: style.color ? 1 : 0 });
-  const arms = result.arm === undefined ? `vs ${r.against}` : `${result.arm.axis}=${result.arm.value} vs ${result.arm.axis}=${result.arm.controlValue}`;
-  const verdict = r.verdict === 'inconclusive' && !r.passed ? 'inconclusive (a failure under --fail-on-inconclusive)' : verdictWords(r);
-  const colour = (words: string): string =>
-    r.verdict === 'regressed' ? chalk.red(words) : r.verdict === 'unchanged' ? chalk.green(words) : chalk.yellow(words);
-  const stats = r.verdict === 'not-compared' ? chalk.dim(r.note ?? '') : `p = ${r.p === undefined ? '—' : formatP(r.p)}, ${formatSample(r)}`;
-  const note = r.verdict === 'inconclusive' && r.note !== undefined ? `\n      ${chalk.yellow(`! ${r.note}`)}` : '';
-  return `${arms}: ${r.metric} ${changeAndVerdict(r, colour, verdict)} (tolerance ${formatTolerance(r)}), ${stats}${note}`;
-}
-
-/** The progress line shown on a terminal: done/total, percent, time left. */
-export function formatProgress(done: number, total: number, remainingSeconds: number, current: string): string {
-  return `[${done}/${total}] ${Math.floor((done / total) * 100)}%  eta ${formatDuration(remainingSeconds)}  ${current}`;
-}
 
 /** The closing summary: counts, time, and where the reports are. */
 export function formatSummary(

@@ -1,30 +1,10 @@
 import path from 'node:path';
-import { UsageError } from '../model/errors.js';
 import { allCases, verdictOf } from '../results/verdict.js';
 import { renderAnnotations } from '../report/render-github.js';
-import { appendStepSummary, REPORTER_NAMES, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
+import { appendStepSummary, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
 import type { RunResult } from '../model/results.js';
-import { closestMatch } from '../model/did-you-mean.js';
 import { formatComparisonSummary, formatSummary, formatThresholdSummary } from './console-reporter.js';
 import type { CliIo } from './io.js';
-
-function suggest(name: string): string {
-  const match = closestMatch(name, REPORTER_NAMES);
-  return match === undefined ? '' : ` (did you mean '${match}'?)`;
-}
-
-/** `--reporter json,junit,markdown,html`: the names, checked; results.json is always written by `run`. */
-export function parseReporters(text: string): ReporterName[] {
-  const names = text
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const unknown = names.filter((name) => !(REPORTER_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    throw new UsageError(`unknown reporter ${unknown.map((name) => `'${name}'${suggest(name)}`).join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
-  }
-  return [...new Set(names)] as ReporterName[];
-}
 
 /** Shows a path relative to the working directory when it is below it, else as it is. */
 function displayPath(cwd: string, file: string): string {

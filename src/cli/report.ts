@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { type CliIo, type Exit } from './io.js';
 import { DEFAULT_OUT_DIR } from './options.js';
-import { parseReporters } from './publish-results.js';
+import { parseReporters } from './reporters.js';
 import { report } from './rerender.js';
 
 export function command(io: CliIo, exit: Exit) {

@@ -1,7 +1,7 @@
 import type { CaseResult } from '../model/results.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
 import { GROUP_END, groupStart } from '../report/render-github.js';
-import { formatCaseLine, formatProgress } from './console-reporter.js';
+import { formatCaseLine, formatProgress } from './case-line.js';
 import type { CliIo } from './io.js';
 
 /**

@@ -18,9 +18,13 @@ import { runPlan, type RunOutcome } from '../run/run-plan.js';
 import { type CliIo, type Exit, untilStopped, useColor, whyNotWritable } from './io.js';
 import { lockOut } from './out-dir.js';
 import { DEFAULT_OUT_DIR, overrideOptions, parseOverrides, parseSeed, selectOptions, type SelectOptions, type SuiteOptions, suiteOptions } from './options.js';
-import { parseReporters, publishResults } from './publish-results.js';
+import { parseReporters } from './reporters.js';
+import type * as PublishResults from './publish-results.js';
 import { runProgress } from './run-progress.js';
 import { prepareRun } from './prepare-run.js';
+
+/** What writes the reports and says the verdict: loaded while the first case runs. */
+type PublishModule = typeof PublishResults;
 
 export function command(io: CliIo, exit: Exit, version: string) {
   return new Command('run')
@@ -133,8 +137,11 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     // SIGINT, SIGTERM, SIGHUP stop the run, not perfsuite, until the reports are written and the lock is given back
     return await untilStopped(controller, async () => {
       let outcome: RunOutcome;
+      let publishing: Promise<PublishModule> | undefined;
       try {
+        // what writes the reports loads while netperf measures, not before the first case
         preloadReporters(options.reporters);
+        publishing = import('./publish-results.js');
         outcome = await runPlan(plan, {
           executor: spawnNetperf,
           servers: pool,
@@ -165,6 +172,7 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
           ExitCode.unmeasured,
         );
       }
+      const { publishResults } = await (publishing ?? import('./publish-results.js'));
       await publishResults(
         outcome.result,
         { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color },

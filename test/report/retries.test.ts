@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCaseLine } from '../../src/cli/console-reporter.js';
+import { formatCaseLine } from '../../src/cli/case-line.js';
 import type { CaseResult, RunResult } from '../../src/model/results.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJunit } from '../../src/report/render-junit.js';

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAgainstControl } from '../../src/compare/judge-arms.js';
 import { statusOf } from '../../src/compare/compare-runs.js';
-import { formatCaseLine, formatComparisonSummary } from '../../src/cli/console-reporter.js';
+import { formatCaseLine } from '../../src/cli/case-line.js';
+import { formatComparisonSummary } from '../../src/cli/console-reporter.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../../src/model/results.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
