@@ -15,6 +15,8 @@ function displayPath(cwd: string, file: string): string {
 export interface PublishOptions {
   readonly outDir: string;
   readonly reporters: readonly ReporterName[];
+  /** Files already in `outDir` to name with the reports (results.json, which `run`'s sink wrote whole). */
+  readonly alreadyWritten?: readonly string[];
   /** The run's wall time; `report` takes it from the results' timestamps. */
   readonly seconds: number;
   readonly planned: number;
@@ -46,7 +48,7 @@ export async function publishResults(result: RunResult, options: PublishOptions,
         {
           seconds: options.seconds,
           outDir: displayPath(io.cwd, options.outDir),
-          reports: written.map((file) => path.basename(file)),
+          reports: [...(options.alreadyWritten ?? []), ...written.map((file) => path.basename(file))],
           interrupted: result.state === 'interrupted',
           planned: options.planned,
           nothingCompared: verdictOf(result).outcome === 'nothing-compared',

@@ -10,6 +10,7 @@ import { runSeconds, verdictOf } from '../results/verdict.js';
 import { type CliIo, realPath, useColor, whyNotWritable } from './io.js';
 import { DEFAULT_OUT_DIR } from './options.js';
 import { publishResults } from './publish-results.js';
+import { lockOut } from './out-dir.js';
 import { plural } from '../model/words.js';
 
 export interface ReportOptions {
@@ -52,11 +53,15 @@ export async function report(files: readonly string[], options: ReportOptions, i
       `perfsuite: warning: this run never finished (its results say '${result.state}': it was killed, it crashed, or it is still going); the reports hold the ${plural(planned, 'case')} it finished, and cases after those are missing\n`,
     );
   }
+  // a directory a live run writes to is its own until it ends (cli/out-dir.ts)
+  const lock = options.reporters.length === 0 ? undefined : lockOut(outDir, path.relative(io.cwd, outDir) || '.', io);
   try {
     await publishResults(result, { outDir, reporters: options.reporters, seconds, planned, color: useColor(io) }, io);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     throw new UsageError(`cannot write reports to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
+  } finally {
+    lock?.release();
   }
   // a shard that never reported is a case that could not be measured
   const incomplete = (result.merge?.missingCases.length ?? 0) > 0 || (result.merge?.missingShards.length ?? 0) > 0;

@@ -175,7 +175,14 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
       const { publishResults } = await (publishing ?? import('./publish-results.js'));
       await publishResults(
         outcome.result,
-        { outDir, reporters: ['json', ...options.reporters], seconds: (performance.now() - started) / 1000, planned: plan.cases.length, color },
+        {
+          outDir,
+          reporters: options.reporters,
+          alreadyWritten: [REPORTERS.json.file],
+          seconds: (performance.now() - started) / 1000,
+          planned: plan.cases.length,
+          color,
+        },
         io,
       );
       return verdictOf(outcome.result).exitCode;
