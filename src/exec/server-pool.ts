@@ -1,4 +1,5 @@
 import type { PlannedServer } from '../servers/server-planner.js';
+import { appendTo } from '../model/collections.js';
 import { type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import type { StartedNetserver } from './local-netserver.js';
 import { connectOnce } from './process.js';
@@ -65,7 +66,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   const recordFor =
     (key: string) =>
     (record: HookRecord): void => {
-      hookRecords.set(key, [...(hookRecords.get(key) ?? []), record]);
+      appendTo(hookRecords, key, record);
     };
   const warnings: string[] = [];
   let stopping: Promise<void> = Promise.resolve();

@@ -1,4 +1,5 @@
 import { closestMatch } from '../model/did-you-mean.js';
+import { appendTo } from '../model/collections.js';
 import { UsageError } from '../model/errors.js';
 import type { Selection, Shard } from '../model/results.js';
 import { type Case, formatLoad, PARAM_ORDER, type ParamName, type ParamValue } from '../model/suite-types.js';
@@ -102,7 +103,7 @@ export function runUnits(cases: readonly Case[]): Case[][] {
   const units = new Map<string, Case[]>();
   for (const c of cases) {
     const key = c.arm?.control ?? c.id;
-    units.set(key, [...(units.get(key) ?? []), c]);
+    appendTo(units, key, c);
   }
   return [...units.values()];
 }

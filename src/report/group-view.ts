@@ -1,4 +1,5 @@
 import { METRIC_NAMES, type MetricName } from '../model/metrics.js';
+import { appendTo } from '../model/collections.js';
 import type { CaseResult, RunResult, SuiteResult } from '../model/results.js';
 import { PARAM_ORDER, type ParamName } from '../model/suite-types.js';
 import { formatParamValue } from '../suite/normalize-param.js';
@@ -20,7 +21,7 @@ export function groupsOf(result: RunResult): GroupView[] {
   const views: GroupView[] = [];
   for (const suite of result.suites) {
     const byName = new Map<string, CaseResult[]>();
-    for (const c of suite.cases) byName.set(c.group, [...(byName.get(c.group) ?? []), c]);
+    for (const c of suite.cases) appendTo(byName, c.group, c);
     for (const [name, cases] of byName) {
       const swept = (['server', ...PARAM_ORDER] as const).filter((param) => new Set(cases.map((c) => paramText(c, param))).size > 1);
       const metrics = METRIC_NAMES.filter((metric) => cases.some((c) => c.metrics[metric] !== undefined));

@@ -1,4 +1,5 @@
 import type { MetricName } from '../model/metrics.js';
+import { appendTo } from '../model/collections.js';
 import type { CaseResult } from '../model/results.js';
 import type { ParamName } from '../model/suite-types.js';
 import { formatParamValue } from '../suite/normalize-param.js';
@@ -130,7 +131,7 @@ export function sweepCharts(view: GroupView, maxSeries = 8): SweepChart[] {
         failed: c.status !== 'pass',
         ...(spread === undefined ? {} : { low: spread.min, high: spread.max }),
       };
-      byLabel.set(label, [...(byLabel.get(label) ?? []), { point, case: c }]);
+      appendTo(byLabel, label, { point, case: c });
     }
     const kept = [...byLabel].slice(0, maxSeries);
     const series = kept.map(([label, points]) => ({ label, points: points.map((p) => p.point).sort((a, b) => byX(a.x, b.x)) }));

@@ -11,6 +11,18 @@ import { binomialUpperTails } from './binomial.js';
  * both errors stay within α. With `min = max` it is the plain fixed-sample test.
  */
 export function sequentialLevels(alpha: number, min: number, max: number): readonly number[] {
+  // pure and judged after every round for every candidate and metric: each plan is computed once (O(max³) to build)
+  const key = `${alpha} ${min} ${max}`;
+  const known = plans.get(key);
+  if (known !== undefined) return known;
+  const levels = planLevels(alpha, min, max);
+  plans.set(key, levels);
+  return levels;
+}
+
+const plans = new Map<string, readonly number[]>();
+
+function planLevels(alpha: number, min: number, max: number): readonly number[] {
   if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), not ${alpha}`);
   if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min))
     throw new RangeError(`rounds must be whole numbers with 1 ≤ min ≤ max, not ${min}..${max}`);

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { appendTo } from '../model/collections.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
@@ -51,8 +52,7 @@ function collapseOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
       const branch = branchOf(e);
-      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && within(e.instancePath, oneOf.instancePath))
-        branches.set(branch, [...(branches.get(branch) ?? []), e]);
+      if (branch?.startsWith(`${oneOf.schemaPath}/`) === true && within(e.instancePath, oneOf.instancePath)) appendTo(branches, branch, e);
     }
     const fits = [...branches.values()].filter((complaints) => !complaints.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
     const kept = fits.length === 1 ? fits[0] : undefined;
