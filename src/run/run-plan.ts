@@ -65,7 +65,9 @@ export async function runPlan(plan: Plan & { readonly suites: readonly Pick<Suit
     const notRun =
       state === 'running' || state === 'complete'
         ? []
-        : plan.cases.filter((p) => !done.has(p.case.id)).map((p) => notRunResult(p, state === 'crashed' ? 'the run crashed before this case' : `the run was ${state} before this case`));
+        : plan.cases
+            .filter((p) => !done.has(p.case.id))
+            .map((p) => notRunResult(p, state === 'crashed' ? 'the run crashed before this case' : `the run was ${state} before this case`));
     const cases = [...finished, ...notRun].sort((a, b) => (planOrder.get(a.id) ?? 0) - (planOrder.get(b.id) ?? 0));
     const result: RunResult = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
