@@ -22,7 +22,7 @@ export default defineConfig({
       { name: 'slow', description: 'runs the real netperf or npm (and the built CLI): seconds to minutes each', timeout: 60_000, priority: 1 },
       { name: 'root', description: 'needs root: network namespaces, tc, mount, sshd; skipped with the reason without it', timeout: 60_000, priority: 1 },
       { name: 'dist', description: 'runs the built CLI or modules of dist/ in a process of its own (npm run build first)', timeout: 60_000, priority: 1 },
-      // skipped where there is no Chromium (test/global-setup.ts says so; with PERFSUITE_REQUIRE_CHROMIUM=1, as in
+      // skipped where there is no Chromium (test/global-setup.ts says so; with TEST_REQUIRE_CHROMIUM=1, as in
       // .ci/run, it fails the run instead)
       { name: 'browser', description: 'renders in headless Chromium', timeout: 30_000, priority: 2, skip: findChromium() === undefined },
     ],

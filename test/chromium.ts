@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
 /** Set to 1 where a missing Chromium must fail the run rather than skip the browser tests (.ci/run sets it). */
-export const REQUIRE_CHROMIUM = 'PERFSUITE_REQUIRE_CHROMIUM';
+export const REQUIRE_CHROMIUM = 'TEST_REQUIRE_CHROMIUM';
 
 export const NO_CHROMIUM =
   'no headless Chromium found (PERFSUITE_CHROMIUM, chromium, chromium-browser or google-chrome); install Debian chromium with: bash scripts/install-deps.sh --dev';

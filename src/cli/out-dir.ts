@@ -5,12 +5,12 @@ import { LOCK_FILE, lockOutDir } from '../report/out-lock.js';
 import { type CliIo, whyNotWritable } from './io.js';
 
 /** Takes the output directory's lock: a second live run into it is refused (exit 2); one a killed run left is taken over, saying so. */
-export function lockOut(outDir: string, written: string, io: CliIo): { release: () => void } {
+export function lockOut(outDir: string, written: string, io: CliIo, what: 'results' | 'reports' = 'results'): { release: () => void } {
   let outcome: ReturnType<typeof lockOutDir>;
   try {
     outcome = lockOutDir(outDir);
   } catch (error) {
-    throw new UsageError(`cannot write results to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
+    throw new UsageError(`cannot write ${what} to ${outDir}: ${whyNotWritable(outDir, error as Error)}; pass a writable --out directory`);
   }
   if (outcome.kind === 'held') {
     const { owner } = outcome;

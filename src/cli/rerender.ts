@@ -54,7 +54,7 @@ export async function report(files: readonly string[], options: ReportOptions, i
     );
   }
   // a directory a live run writes to is its own until it ends (cli/out-dir.ts)
-  const lock = options.reporters.length === 0 ? undefined : lockOut(outDir, path.relative(io.cwd, outDir) || '.', io);
+  const lock = options.reporters.length === 0 ? undefined : lockOut(outDir, path.relative(io.cwd, outDir) || '.', io, 'reports');
   try {
     await publishResults(result, { outDir, reporters: options.reporters, seconds, planned, color: useColor(io) }, io);
   } catch (error) {
