@@ -262,7 +262,9 @@ tests:
       ),
     );
     // the console keeps a case to one line: the output's lines joined by ' / '
-    expect(stdout).toMatch(new RegExp(`setup-failed: setup of hooks-output/here failed: .* exited with status 3; output: ${both('hello', 'oops').replaceAll('\n', ' / ')}`));
+    expect(stdout).toMatch(
+      new RegExp(`setup-failed: setup of hooks-output/here failed: .* exited with status 3; output: ${both('hello', 'oops').replaceAll('\n', ' / ')}`),
+    );
     expect(stderr).toMatch(
       new RegExp(
         `^perfsuite: warning: teardown of hooks-output/here failed: .*\\(${suite}:9\\) exited with status 2; output: ${both('undoing', 'cannot undo')}\n$`,
