@@ -72,3 +72,8 @@ export async function untilStopped<T>(controller: AbortController, work: () => P
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
+
+/** A warning about the run as a whole: a `::warning` annotation with `title` on GitHub Actions, a plain line elsewhere. */
+export function warnRun(io: CliIo, title: string, message: string): void {
+  io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: ${title}::${message}\n` : `perfsuite: warning: ${message}\n`);
+}

@@ -4,9 +4,10 @@ import { describeProvenance, hostFacts, netperfInstallHint, netperfVersion } fro
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
 import { checkHost } from '../plan/check-host.js';
 import { planCases } from '../plan/plan-cases.js';
+import { REPORTERS } from '../report/write-reports.js';
 import { readBaselineFile } from '../results/read-results.js';
 import { describeSelection } from './format-plan.js';
-import { type CliIo, realPath } from './io.js';
+import { type CliIo, realPath, warnRun } from './io.js';
 import { readSuiteFiles, selectFromOptions } from './options.js';
 import { readHistoryForRun } from './read-history.js';
 import type { RunOptions } from './run.js';
@@ -41,7 +42,7 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
   if (selection !== undefined) await io.stdout(`${describeSelection(selection).join('\n')}\n`);
   if (options.shuffle === true) await io.stdout(`cases in a shuffled order: seed ${options.seed} (--shuffle --seed ${options.seed} repeats it)\n`);
   const outDir = path.resolve(io.cwd, options.out);
-  if (options.baseline !== undefined && realPath(path.join(outDir, 'results.json')) === realPath(path.resolve(io.cwd, options.baseline))) {
+  if (options.baseline !== undefined && realPath(path.join(outDir, REPORTERS.json.file)) === realPath(path.resolve(io.cwd, options.baseline))) {
     throw new UsageError(`--out ${options.out} would overwrite the baseline ${options.baseline}; pass another --out (or copy the baseline elsewhere first)`);
   }
   return { plan, selection, baseline, history, netperf, provenance, outDir };
@@ -49,5 +50,5 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
 
 function warnNoBaseline(file: string, io: CliIo): void {
   const message = `--baseline ${file} does not exist, so no case is judged against a baseline this time (--missing-baseline warn): the run is judged on thresholds only`;
-  io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: no baseline::${message}\n` : `perfsuite: warning: ${message}\n`);
+  warnRun(io, 'no baseline', message);
 }

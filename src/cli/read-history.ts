@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { HistoryEntry } from '../model/history.js';
 import { parseHistory } from '../history/history-file.js';
-import type { CliIo } from './io.js';
+import { type CliIo, warnRun } from './io.js';
 
 /** Reads a history file; a missing file is an empty history. Skipped lines are warned about, by line. */
 export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
@@ -28,7 +28,7 @@ export function readHistory(file: string, io: CliIo): { entries: HistoryEntry[];
 export function readHistoryForRun(file: string, io: CliIo): { file: string; entries: HistoryEntry[]; missing?: true } {
   if (!existsSync(path.resolve(io.cwd, file))) {
     const message = `--history ${file} does not exist, so no case is judged against a history this time; add runs to it with perfsuite history add <results.json> --history ${file}`;
-    io.stderr(io.env['GITHUB_ACTIONS'] === 'true' ? `::warning title=perfsuite: no history::${message}\n` : `perfsuite: warning: ${message}\n`);
+    warnRun(io, 'no history', message);
     return { file, entries: [], missing: true };
   }
   return { file, entries: readHistoryFile(file, io) };

@@ -51,11 +51,12 @@ export function nothingComparedOf(result: RunResult): NothingCompared[] {
     source: 'baseline' | 'history',
     against: string,
     describe: (entries: readonly RegressionOutcome[]) => string,
-    bootstrap?: (entries: readonly RegressionOutcome[]) => string | undefined,
+    bootstrap?: (judged: readonly { readonly case: CaseResult; readonly outcome: RegressionOutcome }[]) => string | undefined,
   ): void => {
-    const entries = measured.flatMap((c) => (c.regressions ?? []).filter((r) => r.source === source));
+    const judged = measured.flatMap((c) => (c.regressions ?? []).filter((r) => r.source === source).map((outcome) => ({ case: c, outcome })));
+    const entries = judged.map((j) => j.outcome);
     if (entries.some((r) => r.verdict !== 'not-compared')) return;
-    const young = bootstrap?.(entries);
+    const young = bootstrap?.(judged);
     found.push(
       young === undefined ? { source, against, reason: describe(entries), ...at, warnOnly } : { source, against, reason: young, ...at, warnOnly: true },
     );
@@ -72,18 +73,15 @@ export function nothingComparedOf(result: RunResult): NothingCompared[] {
   }
   const history = result.history;
   if (history !== undefined && history.missing !== true) {
-    // every metric `auto` with too few entries to learn from: a young history, said but not failed
-    const autoMetrics = new Set(measured.flatMap((c) => (c.regression ?? []).filter((t) => t.auto === true).map((t) => `${c.id} ${t.metric}`)));
-    const young = (entries: readonly RegressionOutcome[]): string | undefined => {
-      // entries with this case there are, but too few: a renamed case (none at all) still fails
-      const learning = entries.filter(
-        (r) =>
-          r.learnedTolerance === undefined &&
-          (r.historyEntries ?? 0) > 0 &&
-          measured.some((c) => c.regressions?.includes(r) === true && autoMetrics.has(`${c.id} ${r.metric}`)),
+    // every metric `auto` with too few entries to learn from: a young history, said but not failed; a case with no
+    // entry at all (renamed, another suite's) still fails
+    const young = (judged: readonly { readonly case: CaseResult; readonly outcome: RegressionOutcome }[]): string | undefined => {
+      const learning = judged.filter(
+        ({ case: c, outcome: r }) =>
+          r.learnedTolerance === undefined && (r.historyEntries ?? 0) > 0 && (c.regression ?? []).some((t) => t.metric === r.metric && t.auto === true),
       );
-      return history.entries > 0 && learning.length === entries.length && entries.length > 0
-        ? `${learning[0]?.note ?? 'regression: auto has too few history entries to learn from'}; until then the run is judged on thresholds only`
+      return history.entries > 0 && learning.length === judged.length && judged.length > 0
+        ? `${learning[0]?.outcome.note ?? 'regression: auto has too few history entries to learn from'}; until then the run is judged on thresholds only`
         : undefined;
     };
     check(

@@ -109,19 +109,15 @@ const header = {
   seed: 1,
 };
 
+/** runPlan over the three-case plan with a fake executor, a clock that stands still and no signal. */
+const run = (sink: RunSink, pool: RunServers, judges: readonly CaseJudge[], executor: NetperfExecutor = answering) =>
+  runPlan(plan(), { executor, servers: pool, signal: new AbortController().signal, now: () => 0, judges, sink, header });
+
 describe('runPlan, the run engine', () => {
   it('judges each case once, in the order given, computes its status from all of it, and hands the sink every case', async () => {
     const { sink, seen } = recordingSink();
     const pool = servers();
-    const { result, sinkFailure } = await runPlan(plan(), {
-      executor: answering,
-      servers: pool,
-      signal: new AbortController().signal,
-      now: () => 0,
-      judges: [regressedJudge],
-      sink,
-      header,
-    });
+    const { result, sinkFailure } = await run(sink, pool, [regressedJudge], answering);
     expect(sinkFailure).toBeUndefined();
     expect(seen.started.map((r) => [r.state, r.suites[0]?.cases.length])).toEqual([['running', 0]]);
     expect(seen.cases.map((c) => [c.id, c.status, c.regressions?.length])).toEqual([
@@ -139,15 +135,7 @@ describe('runPlan, the run engine', () => {
   it('stops when the sink cannot keep a case, and says how many it kept; the rest are listed as not run', async () => {
     const { sink } = recordingSink(2);
     const pool = servers();
-    const { result, sinkFailure } = await runPlan(plan(), {
-      executor: answering,
-      servers: pool,
-      signal: new AbortController().signal,
-      now: () => 0,
-      judges: [],
-      sink,
-      header,
-    });
+    const { result, sinkFailure } = await run(sink, pool, [], answering);
     expect(sinkFailure).toMatchObject({ savedCases: 1, error: { message: 'ENOSPC: no space left on device' } });
     expect(result.state).toBe('interrupted');
     expect(result.suites[0]?.cases.map((c) => c.status)).toEqual(['pass', 'pass', 'skipped']);
@@ -158,9 +146,7 @@ describe('runPlan, the run engine', () => {
     const { sink, seen } = recordingSink();
     const pool = servers();
     const broken: NetperfExecutor = { run: () => Promise.reject(new Error('boom')) };
-    await expect(
-      runPlan(plan(), { executor: broken, servers: pool, signal: new AbortController().signal, now: () => 0, judges: [], sink, header }),
-    ).rejects.toThrow('boom');
+    await expect(run(sink, pool, [], broken)).rejects.toThrow('boom');
     expect(seen.finished.map((r) => r.state)).toEqual(['crashed']);
     expect(pool.stopped).toBe(1);
   });
