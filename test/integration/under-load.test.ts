@@ -12,11 +12,15 @@ const perfsuite = (...args: string[]) => spawnSync(process.execPath, [bin, ...ar
 const testOf = (argv: readonly string[]): string | undefined => argv[argv.indexOf('-t') + 1];
 const unavailable = await netnsUnavailable();
 
-/** Every series' t only grows, and each point holds exactly t and the one metric. */
-function expectSeries(c: CaseResult | undefined, metric: string, runs: number): void {
+/**
+ * Every series' t only grows, and each point holds exactly t and the one metric. netperf's demo mode checks the clock
+ * every so many transactions, guessed from the last interval's rate: when the rate collapses (a loaded case on a busy
+ * 2-core CI machine) it can print a single interim result in 2 s, so `least` is 1 there.
+ */
+function expectSeries(c: CaseResult | undefined, metric: string, runs: number, least = 2): void {
   expect(c?.series).toHaveLength(runs);
   for (const series of c?.series ?? []) {
-    expect(series.length).toBeGreaterThanOrEqual(2);
+    expect(series.length).toBeGreaterThanOrEqual(least);
     for (const [i, point] of series.entries()) {
       expect(Object.keys(point).sort()).toEqual([metric, 't'].sort());
       expect(point.t).toBeGreaterThan(i === 0 ? 0 : (series[i - 1]?.t ?? Infinity));
@@ -50,7 +54,7 @@ describe('load: and interval: with the real netperf on loopback', () => {
     expect(loaded?.runs.every((r) => (r.load_throughput ?? 0) > 1e6)).toBe(true);
     expect(loaded?.thresholds).toEqual([expect.objectContaining({ metric: 'load_throughput', passed: true })]);
     expectSeries(idle, 'transaction_rate', 2);
-    expectSeries(loaded, 'transaction_rate', 2);
+    expectSeries(loaded, 'transaction_rate', 2, 1);
     expectSeries(udp, 'send_throughput', 2);
   }, 60_000);
 });
