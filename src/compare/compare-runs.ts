@@ -1,13 +1,21 @@
 import { defined } from '../model/defined.js';
 import type { CaseJudge } from '../model/judge.js';
 import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
-import type { CaseResult, CaseStatus, Comparison, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
+import {
+  type CaseResult,
+  type Comparison,
+  type MeasuredCase,
+  type RegressionOutcome,
+  type RegressionTolerance,
+  type RunResult,
+  statusOf,
+} from '../model/results.js';
 import { setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
 
-function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
+function valuesOf(c: MeasuredCase | undefined, metric: MetricName): number[] {
   return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
 }
 
@@ -17,7 +25,7 @@ function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
  */
 export function compareMetric(
   tolerance: RegressionTolerance,
-  current: CaseResult,
+  current: MeasuredCase,
   baseline: CaseResult | undefined,
   options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
 ): RegressionOutcome {
@@ -53,25 +61,21 @@ export function compareMetric(
   });
 }
 
-/** A case's status from its error, thresholds and regressions. */
-export function statusOf(c: Pick<CaseResult, 'status' | 'thresholds' | 'regressions'>): CaseStatus {
-  if (c.status === 'error' || c.status === 'skipped') return c.status;
-  return c.thresholds.every((t) => t.passed) && (c.regressions ?? []).every((r) => r.passed) ? 'pass' : 'fail';
-}
-
-/** Judges one finished case against its baseline case (found by id). */
-export function judgeCase(
-  current: CaseResult,
+/** Judges one finished case against its baseline case (found by id): its `regressions` gain the baseline's entries. */
+export function judgeCase<C extends MeasuredCase>(
+  current: C,
   baseline: ReadonlyMap<string, CaseResult>,
   options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
-): CaseResult {
+): C {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   // a case judged against its control in this run keeps that verdict; the baseline's is added beside it
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'baseline');
   const regressions = [...kept, ...(current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, baseline.get(current.id), options))];
-  const judged = { ...current, regressions };
-  return { ...judged, status: statusOf(judged) };
+  return { ...current, regressions };
 }
+
+/** A stored case judged again: its status follows from the new judgement. */
+const judged = (c: CaseResult): CaseResult => ({ ...c, status: statusOf(c) });
 
 /** Every case of a run by id, for matching. */
 export function indexCases(result: RunResult): Map<string, CaseResult> {
@@ -110,7 +114,7 @@ export function applyBaseline(current: RunResult, baseline: RunResult, baselineF
   return {
     ...current,
     comparison: describeComparison(current, baseline, baselineFile),
-    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judgeCase(c, index, options)) })),
+    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judged(judgeCase(c, index, options))) })),
   };
 }
 

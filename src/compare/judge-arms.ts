@@ -1,5 +1,5 @@
 import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
-import type { CaseResult, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { type ChangeJudgement, judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
@@ -7,7 +7,7 @@ import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides
 import { plural } from '../model/words.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
-export function pairByRound(control: CaseResult, candidate: CaseResult, metric: MetricName): Sides {
+export function pairByRound(control: MeasuredCase, candidate: MeasuredCase, metric: MetricName): Sides {
   const controlByRound = new Map<number, number>();
   (control.rounds ?? []).forEach((round, i) => {
     const value = control.runs[i]?.[metric];
@@ -37,11 +37,11 @@ export interface ArmJudgeOptions {
  * Judges each `regression:` tolerance of a candidate on its per-round pairs with the control (docs/judging.md, "The
  * same-run A/B gate").
  */
-export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions = {}): RegressionOutcome[] {
+export function judgeAgainstControl(control: MeasuredCase, candidate: MeasuredCase, options: ArmJudgeOptions = {}): RegressionOutcome[] {
   return (candidate.regression ?? []).map((tolerance) => judgeOne(tolerance, control, candidate, options));
 }
 
-function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions): RegressionOutcome {
+function judgeOne(tolerance: RegressionTolerance, control: MeasuredCase, candidate: MeasuredCase, options: ArmJudgeOptions): RegressionOutcome {
   const sides = pairByRound(control, candidate, tolerance.metric);
   if (tolerance.auto === true) return notCompared(tolerance, sides, AUTO_NEEDS_HISTORY);
   if (sides.currentRuns.length === 0) {

@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../model/history.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
-import type { CaseResult, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { HistoryComparison, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import type { CaseJudge } from '../model/judge.js';
 import { defined } from '../model/defined.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
@@ -8,7 +8,6 @@ import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { detectChangePoints } from '../stats/change-points.js';
-import { statusOf } from './compare-runs.js';
 import { judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
 
 /** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
@@ -38,11 +37,10 @@ function levelSince(medians: readonly number[], inPoints: boolean): number {
 }
 
 /** Judges one finished case against the history (`run --history`): each `regression:` tolerance, beside any other source. */
-export function judgeAgainstHistory(current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): CaseResult {
+export function judgeAgainstHistory<C extends MeasuredCase>(current: C, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): C {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'history');
-  const judged = { ...current, regressions: [...kept, ...(current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options))] };
-  return { ...judged, status: statusOf(judged) };
+  return { ...current, regressions: [...kept, ...(current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options))] };
 }
 
 /**
@@ -55,7 +53,7 @@ export function judgeAgainstHistory(current: CaseResult, entries: readonly Histo
  * percentage and the band learned from the same medians (src/stats/learned-tolerance.ts), at least MIN_AUTO_BAND with
  * `auto`.
  */
-function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
+function judgeMetric(tolerance: RegressionTolerance, current: MeasuredCase, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
   const { metric } = tolerance;
   const currentRuns = current.runs.map((run) => run[metric]).filter((v): v is number => v !== undefined);
   const withCase = entries.filter((e) => e.cases[current.id]?.[metric] !== undefined);

@@ -29,8 +29,8 @@ export interface ServerDriver<T extends ServerType = ServerType> extends ServerP
 export interface StartContext {
   /** netperf's version here; a peer's netserver must match it. */
   readonly netperfVersion?: string;
-  /** An ssh_config file for `ssh -F` (PERFSUITE_SSH_CONFIG). */
-  readonly sshConfigFile?: string;
+  /** The environment perfsuite runs in: a driver reads its own variables from it (ssh's PERFSUITE_SSH_CONFIG). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Told, as it happens, of what was done that the user did not ask for (a killed run's namespaces, removed). */
   readonly warn?: (message: string) => void;
   /**
@@ -70,7 +70,8 @@ export interface CheckContext {
   readonly netperfVersion?: string;
   /** netserver's version here (undefined: not installed). */
   readonly netserverVersion?: string;
-  readonly sshConfigFile?: string;
+  /** The environment perfsuite runs in, as in StartContext. */
+  readonly env?: NodeJS.ProcessEnv;
   /** How a peer's facts are read: over ssh unless given (tests give a fake). */
   readonly readPeerFacts?: ReadPeerFacts;
 }

@@ -25,7 +25,8 @@ export interface ManagedServerPool extends ServerPool {
 }
 
 export interface ServerPoolOptions {
-  readonly sshConfigFile?: string;
+  /** The environment perfsuite runs in: each driver reads its own variables from it (ssh's PERFSUITE_SSH_CONFIG). */
+  readonly env?: NodeJS.ProcessEnv;
   /** netperf's version here; a peer's netserver must match it. */
   readonly netperfVersion?: string;
   /** The run's Ctrl-C: kills a setup command that is running (teardown still runs in stopAll). */
@@ -72,7 +73,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   let stopping: Promise<void> = Promise.resolve();
 
   const context: StartContext = {
-    ...defined({ netperfVersion: options.netperfVersion, sshConfigFile: options.sshConfigFile, warn: options.warn }),
+    ...defined({ netperfVersion: options.netperfVersion, env: options.env, warn: options.warn }),
     once<T>(key: string, make: () => Promise<T>): Promise<T> {
       let pending = made.get(key) as Promise<T> | undefined;
       if (pending === undefined) {

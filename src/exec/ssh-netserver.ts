@@ -164,8 +164,8 @@ export function sshTargetOf(server: Pick<PlannedServer, 'host' | 'ssh'>, configF
 }
 
 /** PERFSUITE_SSH_CONFIG: an ssh_config file for `ssh -F`, or undefined (ssh reads the user's own). */
-export function sshConfigFile(env: NodeJS.ProcessEnv): string | undefined {
-  const file = env['PERFSUITE_SSH_CONFIG'];
+export function sshConfigFile(env: NodeJS.ProcessEnv | undefined): string | undefined {
+  const file = env?.['PERFSUITE_SSH_CONFIG'];
   return file === undefined || file === '' ? undefined : file;
 }
 

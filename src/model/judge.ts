@@ -1,4 +1,4 @@
-import type { CaseResult, RunResult } from './results.js';
+import type { MeasuredCase, RunResult } from './results.js';
 
 /**
  * A judge of finished cases against something outside the run (a baseline, a history), applied by the run engine
@@ -7,8 +7,8 @@ import type { CaseResult, RunResult } from './results.js';
  * computed once from all of it.
  */
 export interface CaseJudge {
-  /** The case with this judge's `regressions` entries added beside any other source's. */
-  readonly judge: (result: CaseResult) => CaseResult;
+  /** The case with this judge's `regressions` entries added beside any other source's; its status is not this judge's to decide. */
+  judge<C extends MeasuredCase>(result: C): C;
   /** What the judge says about the run as a whole (the baseline's comparison, the history's), given the result. */
   readonly describeRun?: (result: RunResult) => Partial<RunResult>;
 }

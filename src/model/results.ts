@@ -15,6 +15,19 @@ export const RESULTS_SCHEMA_VERSION = 2;
 
 export type CaseStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/**
+ * A case as measured and judged, its status not yet decided: the engine marks only a case it could not measure
+ * (`error`) or never ran (`skipped`), and decides pass or fail once, with `statusOf`, after every judge has spoken. A
+ * stored CaseResult is one too (`report --baseline` judges it again).
+ */
+export type MeasuredCase = Omit<CaseResult, 'status'> & { readonly status?: CaseStatus };
+
+/** A case's status: `error` or `skipped` as measured, else pass when every threshold and every regression passed. */
+export function statusOf(c: Pick<CaseResult, 'thresholds' | 'regressions'> & { readonly status?: CaseStatus }): CaseStatus {
+  if (c.status === 'error' || c.status === 'skipped') return c.status;
+  return c.thresholds.every((t) => t.passed) && (c.regressions ?? []).every((r) => r.passed) ? 'pass' : 'fail';
+}
+
 /** One netperf process of one run, for reports and debugging. */
 export interface NetperfInvocation {
   readonly argv: readonly string[];

@@ -1,5 +1,5 @@
 import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
-import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
+import type { CaseResult, MeasuredCase, NetperfInvocation, RegressionTolerance } from '../model/results.js';
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
@@ -17,7 +17,7 @@ export interface RunCasesOptions {
   /** Milliseconds on some monotonic clock. */
   readonly now: () => number;
   readonly onCaseStart?: (planned: PlannedCase, index: number) => void | Promise<void>;
-  readonly onCaseFinished: (result: CaseResult, planned: PlannedCase, index: number) => void | Promise<void>;
+  readonly onCaseFinished: (result: MeasuredCase, planned: PlannedCase, index: number) => void | Promise<void>;
   /** Retries per case for infrastructure failures (no netserver, netserver died, remote timeout). */
   readonly maxRetries?: number;
   /** Seeds the interleaved order of the arms of `compare:` groups. */
@@ -165,14 +165,14 @@ function parseLoad(
   });
 }
 
-/** The result of a case from what it measured; thresholds are judged unless it failed. */
-export function finishCase(progress: CaseProgress, now: number): CaseResult {
+/** The result of a case from what it measured; thresholds are judged unless it failed. Its status is decided later (run-plan.ts). */
+export function finishCase(progress: CaseProgress, now: number): MeasuredCase {
   const { planned, runs, widths, error } = progress;
   const { metrics, spread } = summarizeRuns(runs);
   const thresholds = error === undefined ? evaluateThresholds(planned.case.thresholds, runs) : [];
   return {
     ...caseIdentity(planned),
-    status: error !== undefined ? 'error' : thresholds.every((t) => t.passed) ? 'pass' : 'fail',
+    ...(error !== undefined ? { status: 'error' as const } : {}),
     metrics,
     runs,
     spread,

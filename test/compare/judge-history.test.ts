@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAgainstHistory } from '../../src/compare/judge-history.js';
 import type { HistoryEntry } from '../../src/model/history.js';
-import type { CaseResult } from '../../src/model/results.js';
+import { type CaseResult, statusOf } from '../../src/model/results.js';
 import { setupDifferences } from '../../src/model/provenance.js';
 import { syntheticRun } from '../report/fixtures.js';
 import { createRandom } from '../../src/stats/random.js';
@@ -41,7 +41,7 @@ describe('judging against a history', () => {
 
   it('calls a 10% drop regressed against six earlier medians, and fails the case', () => {
     const judged = judgeAgainstHistory(current(wobble(85.9e6, 4)), history, { file: 'history.jsonl', fingerprint: 'aaaa0000' });
-    expect(judged.status).toBe('fail');
+    expect(statusOf(judged)).toBe('fail');
     expect(judged.regressions?.[0]).toMatchObject({
       source: 'history',
       against: 'history.jsonl',

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { combineSeries } from '../../src/run/aggregate.js';
-import { runCases } from '../../src/run/run-cases.js';
-import { fakeOptions, planFor, recorded } from './fake-run.js';
+import { fakeOptions, measureCases as runCases, planFor, recorded } from './fake-run.js';
 
 /** Answers by the test each argv asks for (`-t`), recording calls in order. */
 function byTest(answers: Readonly<Record<string, ProcessOutcome>>): NetperfExecutor & { calls: string[][] } {

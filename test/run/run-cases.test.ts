@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
-import { runCases, runOrder } from '../../src/run/run-cases.js';
+import { runOrder } from '../../src/run/run-cases.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
-import { fakeOptions, planFor, recorded } from './fake-run.js';
+import { fakeOptions, measureCases as runCases, planFor, recorded } from './fake-run.js';
 
 /** Answers each call with the next outcome from the script (the last one repeats), recording the argv. */
 function scripted(...outcomes: ProcessOutcome[]): NetperfExecutor & { calls: string[][] } {
