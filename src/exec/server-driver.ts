@@ -15,14 +15,14 @@ export interface ServerDriver<T extends ServerType = ServerType> extends ServerP
    * Makes a planned server usable: starts its netserver (here, over ssh, in a namespace it makes) or checks that one
    * answers. Throws ServerUnavailable naming the server and what to do.
    */
-  start(server: PlannedServer, context: StartContext): Promise<RunningServer>;
+  start(server: PlannedServer<T>, context: StartContext): Promise<RunningServer>;
   /** `doctor`: whether a server of this type can be used from here, tried without measuring anything. */
-  check(server: PlannedServer, context: CheckContext): Promise<Check>;
+  check(server: PlannedServer<T>, context: CheckContext): Promise<Check>;
   /**
    * `doctor`, once `check` passed: what the server's cases ask of its far end that the checks of this machine do not
    * cover (an ssh peer's congestion control and CPUs). Nothing when they ask nothing of it.
    */
-  checkFarEnd(server: PlannedServer, cases: readonly Case[], suites: readonly SuiteSpec[], context: CheckContext): Promise<Check[]>;
+  checkFarEnd(server: PlannedServer<T>, cases: readonly Case[], suites: readonly SuiteSpec[], context: CheckContext): Promise<Check[]>;
 }
 
 /** What a run gives a driver that starts a server. */
@@ -62,7 +62,7 @@ export interface Check {
 }
 
 /** Reads what an ssh peer offers (its congestion control, the ssh user's uid, its CPUs). */
-export type ReadPeerFacts = (server: PlannedServer) => Promise<PeerFacts>;
+export type ReadPeerFacts = (server: PlannedServer<'ssh'>) => Promise<PeerFacts>;
 
 /** What `doctor` found here, for the drivers' checks. */
 export interface CheckContext {

@@ -16,12 +16,12 @@ export const sshDriver: ServerDriver<'ssh'> = {
     const passphrase = randomBytes(16).toString('hex');
     const target = sshTargetOf(server, sshConfigFile(context.env));
     try {
-      await checkPeerNetserver(target, server.ssh?.netserver, context.netperfVersion);
+      await checkPeerNetserver(target, server.spec.netserver, context.netperfVersion);
       const netserver = await startSshNetserver({
         target,
         controlPort: Number(server.controlPort),
         passphrase,
-        ...defined({ netserver: server.ssh?.netserver }),
+        ...defined({ netserver: server.spec.netserver }),
       });
       return { address: { host: server.host, port: netserver.port, passphrase }, netserver };
     } catch (error) {
@@ -32,7 +32,7 @@ export const sshDriver: ServerDriver<'ssh'> = {
   async check(server, context) {
     const what = `${server.key}: ssh ${server.host}`;
     try {
-      const version = await checkPeerNetserver(sshTargetOf(server, sshConfigFile(context.env)), server.ssh?.netserver, context.netperfVersion);
+      const version = await checkPeerNetserver(sshTargetOf(server, sshConfigFile(context.env)), server.spec.netserver, context.netperfVersion);
       return { ok: true, what, detail: `reachable, netserver ${version} there` };
     } catch (error) {
       return { ok: false, what, detail: (error as Error).message };

@@ -158,9 +158,9 @@ export function parsePeerFacts(host: string, stdout: string): PeerFacts {
 }
 
 /** How to reach a planned ssh server; `configFile` comes from PERFSUITE_SSH_CONFIG (see sshConfigFile). */
-export function sshTargetOf(server: Pick<PlannedServer, 'host' | 'ssh'>, configFile: string | undefined): SshTarget {
-  const ssh = server.ssh ?? {};
-  return { host: server.host, ...defined({ user: ssh.user, sshPort: ssh.sshPort, identityFile: ssh.identityFile, configFile }) };
+export function sshTargetOf(server: Pick<PlannedServer<'ssh'>, 'host' | 'spec'>, configFile: string | undefined): SshTarget {
+  const { spec } = server;
+  return { host: server.host, ...defined({ user: spec.user, sshPort: spec.ssh_port, identityFile: spec.identity_file, configFile }) };
 }
 
 /** PERFSUITE_SSH_CONFIG: an ssh_config file for `ssh -F`, or undefined (ssh reads the user's own). */

@@ -5,7 +5,7 @@ import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
 import { estimateRunSeconds, MIN_RUN_SLACK_SECONDS } from '../netperf/run-length.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
-import { NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
+import { ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { combineSeries, combineStreams, summarizeRuns } from './aggregate.js';
 import { defined } from '../model/defined.js';
@@ -221,7 +221,7 @@ function keysOf(argv: readonly string[]): string[] {
 export function fillPlaceholders(argv: readonly string[], target: ServerAddress): string[] {
   const values = new Map([
     [PORT_PLACEHOLDER, String(target.port)],
-    [NETNS_ADDRESS_PLACEHOLDER, target.host],
+    [ADDRESS_PLACEHOLDER, target.host],
     ...(target.passphrase === undefined ? [] : [[PASSPHRASE_PLACEHOLDER, target.passphrase] as const]),
   ]);
   return argv.map((arg) => values.get(arg) ?? arg);
