@@ -136,7 +136,11 @@ export async function writeReports(outDir: string, result: RunResult, names: rea
   mkdirSync(outDir, { recursive: true });
   return names.map((name, i) => {
     const file = path.join(outDir, REPORTERS[name].file);
-    writeFileAtomic(file, renderers[i]?.(result) ?? '');
+    try {
+      writeFileAtomic(file, renderers[i]?.(result) ?? '');
+    } catch (error) {
+      throw new ResultsWriteError(file, error as Error);
+    }
     return file;
   });
 }
