@@ -51,7 +51,7 @@ function parseMinChange(text: string): number {
 async function addToHistory(results: string, file: string, keep: number, io: CliIo): Promise<number> {
   // an unfinished run is refused there: only complete runs go into the history (a partial one would look like a change)
   const result = readBaselineFile(results, io.cwd, '');
-  const { entries, newerLines } = readHistory(file, io);
+  const { entries, newerLines, skipped } = readHistory(file, io);
   if (newerLines > 0)
     throw new UsageError(
       `${file} has ${plural(newerLines, 'entry', 'entries')} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`,
@@ -62,14 +62,14 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
     await io.stdout(`${results} (started ${entry.date}) is already in ${file}; nothing added\n`);
     return 0;
   }
-  const appended = appendEntry(entries, entry, keep);
+  const appended = appendEntry(entries, entry, keep, skipped);
   const absolute = path.resolve(io.cwd, file);
   mkdirSync(path.dirname(absolute), { recursive: true });
   // the whole file is rewritten to a temporary file and renamed over the old one: a crash leaves the old or the new
   writeFileAtomic(absolute, appended.text);
   const cases = Object.keys(entry.cases).length;
   await io.stdout(
-    `added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`,
+    `added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}${skipped.length > 0 ? `; the ${plural(skipped.length, 'line')} it could not read kept as they were` : ''}\n`,
   );
   return 0;
 }
