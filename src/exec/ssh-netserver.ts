@@ -186,8 +186,11 @@ export async function startSshNetserver(options: {
   readonly controlPort: number;
   readonly passphrase: string;
   readonly netserver?: string;
+  /** How long the peer may take to start netserver and answer on its port (tests shorten it). */
+  readonly readyTimeoutMs?: number;
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
+  const readyMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
   // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
   const command = netserverArgv({ ...defined({ program: options.netserver }), port: controlPort, passphrase })
     .map(quoteForRemoteShell)
@@ -216,12 +219,21 @@ export async function startSshNetserver(options: {
     throw ended;
   });
   failed.catch(() => undefined);
+  // a session that connects and then says nothing (a login script waiting, a hung remote shell) must not hang the run
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const said = ssh.output().trim().slice(-300);
+      const message = `ssh to ${target.host} did not start netserver within ${readyMs / 1000} s${said === '' ? ' and printed nothing' : ` (it printed: ${said})`}; check that a non-interactive login there runs commands at once`;
+      reject(new SshNetserverError({ kind: 'ssh-failed', message }));
+    }, readyMs);
+  });
   try {
-    const remotePid = await Promise.race([gotPid, failed]);
+    const remotePid = await Promise.race([gotPid, failed, silent]).finally(() => clearTimeout(timer));
     await waitForListener(target.host, controlPort, {
-      deadline: Date.now() + READY_TIMEOUT_MS,
+      deadline: Date.now() + readyMs,
       attemptMs: 2_000,
-      timeoutMessage: `nothing answered within ${READY_TIMEOUT_MS / 1000} s`,
+      timeoutMessage: `nothing answered within ${readyMs / 1000} s`,
       gaveUp: () => ended,
     });
     return {
@@ -245,7 +257,7 @@ export async function startSshNetserver(options: {
     if (error instanceof SshNetserverError) throw error;
     throw new SshNetserverError({
       kind: 'no-netserver',
-      message: `netserver on ${target.host} did not listen on port ${controlPort} within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}); check that a firewall allows it`,
+      message: `netserver on ${target.host} did not listen on port ${controlPort} within ${readyMs / 1000} s (${(error as Error).message}); check that a firewall allows it`,
     });
   }
 }
