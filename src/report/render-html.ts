@@ -312,6 +312,11 @@ function renderGroup(view: GroupView): string {
 
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the verdict, failures, charts and tables. */
 export function renderHtml(result: RunResult): string {
+  return [...htmlPieces(result)].join('');
+}
+
+/** report.html in pieces, a group at a time, for writing a large run's report without holding it whole. */
+export function htmlPieces(result: RunResult): string[] {
   const verdict = verdictOf(result);
   const env = result.environment;
   const failures = failuresOf(result);
@@ -341,7 +346,7 @@ export function renderHtml(result: RunResult): string {
     current = view.suite.name;
     suites.push(renderGroup(view));
   }
-  return `<!DOCTYPE html>
+  const head = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -358,8 +363,6 @@ ${mergeNotes(result, '')
   .join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>${failureMarks.size > 0 ? `\n<p class="meta footnotes">${footnoteLines(failureMarks).map(escapeHtml).join('<br>')}</p>` : ''}`}
 ${comparison === undefined ? '' : renderComparison(comparison)}
-${suites.join('\n')}
-</body>
-</html>
 `;
+  return [head, ...suites.map((piece, i) => (i === 0 ? piece : `\n${piece}`)), '\n</body>\n</html>\n'];
 }
