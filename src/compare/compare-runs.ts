@@ -62,11 +62,11 @@ export function compareMetric(
 }
 
 /** Judges one finished case against its baseline case (found by id): its `regressions` gain the baseline's entries. */
-export function judgeCase<C extends MeasuredCase>(
-  current: C,
+export function judgeCase(
+  current: MeasuredCase,
   baseline: ReadonlyMap<string, CaseResult>,
   options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
-): C {
+): MeasuredCase {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   // a case judged against its control in this run keeps that verdict; the baseline's is added beside it
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'baseline');
@@ -75,7 +75,7 @@ export function judgeCase<C extends MeasuredCase>(
 }
 
 /** A stored case judged again: its status follows from the new judgement. */
-const judged = (c: CaseResult): CaseResult => ({ ...c, status: statusOf(c) });
+const judged = (c: MeasuredCase): CaseResult => ({ ...c, status: statusOf(c) });
 
 /** Every case of a run by id, for matching. */
 export function indexCases(result: RunResult): Map<string, CaseResult> {

@@ -191,6 +191,8 @@ export async function startSshNetserver(options: {
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
   const readyMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  // one deadline for both waits: the session's first word, then netserver's port
+  const deadline = Date.now() + readyMs;
   // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
   const command = netserverArgv({ ...defined({ program: options.netserver }), port: controlPort, passphrase })
     .map(quoteForRemoteShell)
@@ -227,11 +229,12 @@ export async function startSshNetserver(options: {
       const message = `ssh to ${target.host} did not start netserver within ${readyMs / 1000} s${said === '' ? ' and printed nothing' : ` (it printed: ${said})`}; check that a non-interactive login there runs commands at once`;
       reject(new SshNetserverError({ kind: 'ssh-failed', message }));
     }, readyMs);
+    timer.unref();
   });
   try {
     const remotePid = await Promise.race([gotPid, failed, silent]).finally(() => clearTimeout(timer));
     await waitForListener(target.host, controlPort, {
-      deadline: Date.now() + readyMs,
+      deadline,
       attemptMs: 2_000,
       timeoutMessage: `nothing answered within ${readyMs / 1000} s`,
       gaveUp: () => ended,

@@ -8,7 +8,7 @@ import type { MeasuredCase, RunResult } from './results.js';
  */
 export interface CaseJudge {
   /** The case with this judge's `regressions` entries added beside any other source's; its status is not this judge's to decide. */
-  judge<C extends MeasuredCase>(result: C): C;
+  judge(result: MeasuredCase): MeasuredCase;
   /** What the judge says about the run as a whole (the baseline's comparison, the history's), given the result. */
   readonly describeRun?: (result: RunResult) => Partial<RunResult>;
 }

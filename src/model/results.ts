@@ -18,7 +18,8 @@ export type CaseStatus = 'pass' | 'fail' | 'error' | 'skipped';
 /**
  * A case as measured and judged, its status not yet decided: the engine marks only a case it could not measure
  * (`error`) or never ran (`skipped`), and decides pass or fail once, with `statusOf`, after every judge has spoken. A
- * stored CaseResult is one too (`report --baseline` judges it again).
+ * stored CaseResult is one too (`report --baseline` judges it again); a judge returns a MeasuredCase, so its result
+ * cannot pass for a decided CaseResult until `statusOf` has spoken.
  */
 export type MeasuredCase = Omit<CaseResult, 'status'> & { readonly status?: CaseStatus };
 

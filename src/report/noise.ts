@@ -50,7 +50,7 @@ export function noisyMetrics(c: CaseResult): NoiseFlag[] {
 
 /** "too noisy for a 5% tolerance (±9.2% run to run)": the short form for a case line. */
 export function noiseTag(flag: NoiseFlag): string {
-  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'})`;
+  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'}, more than half of it)`;
 }
 
 /** The whole sentence, with what to do about it. */

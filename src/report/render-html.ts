@@ -315,8 +315,8 @@ export function renderHtml(result: RunResult): string {
   return [...htmlPieces(result)].join('');
 }
 
-/** report.html in pieces, a group at a time, for writing a large run's report without holding it whole. */
-export function htmlPieces(result: RunResult): string[] {
+/** report.html in pieces, rendered a group at a time as it is written: a large run's report is never held whole. */
+export function* htmlPieces(result: RunResult): Generator<string> {
   const verdict = verdictOf(result);
   const env = result.environment;
   const failures = failuresOf(result);
@@ -330,22 +330,6 @@ export function htmlPieces(result: RunResult): string[] {
     return `<tr class="${f.case.status}"><td class="text"><code>${escapeHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f, failureMarks))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;
   });
   const seconds = runSeconds(result);
-  const suites: string[] = [];
-  const underLoad = underLoadPairs(result);
-  let current: string | undefined;
-  const views = groupsOf(result);
-  if (showsSpread(views))
-    suites.push(
-      `<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`,
-    );
-  for (const view of views) {
-    if (view.suite.name !== current) {
-      suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
-      suites.push(...underLoad.filter((u) => u.suite === view.suite).map(renderUnderLoad));
-    }
-    current = view.suite.name;
-    suites.push(renderGroup(view));
-  }
   const head = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -364,5 +348,24 @@ ${mergeNotes(result, '')
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>${failureMarks.size > 0 ? `\n<p class="meta footnotes">${footnoteLines(failureMarks).map(escapeHtml).join('<br>')}</p>` : ''}`}
 ${comparison === undefined ? '' : renderComparison(comparison)}
 `;
-  return [head, ...suites.map((piece, i) => (i === 0 ? piece : `\n${piece}`)), '\n</body>\n</html>\n'];
+  yield head;
+  // the pieces after the head, a line apart (none before the first)
+  let pieces = 0;
+  const apart = (piece: string): string => `${pieces++ === 0 ? '' : '\n'}${piece}`;
+  const underLoad = underLoadPairs(result);
+  let current: string | undefined;
+  const views = groupsOf(result);
+  if (showsSpread(views))
+    yield apart(
+      `<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`,
+    );
+  for (const view of views) {
+    if (view.suite.name !== current) {
+      yield apart(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
+      for (const u of underLoad.filter((u) => u.suite === view.suite)) yield apart(renderUnderLoad(u));
+    }
+    current = view.suite.name;
+    yield apart(renderGroup(view));
+  }
+  yield '\n</body>\n</html>\n';
 }

@@ -7,7 +7,7 @@ import { shellQuote } from '../model/shell-quote.js';
 import { retryNote } from './retry-note.js';
 
 /** XML 1.0 cannot carry most control characters, even in CDATA; netperf output rarely has them, but never break the file. */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu;
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 function xmlText(text: string): string {
   return text.replace(NOT_XML, '\uFFFD');

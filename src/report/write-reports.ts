@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type CaseResult, JOURNAL_FILE, type RunResult } from '../model/results.js';
 import type { RunSink } from '../run/run-plan.js';
@@ -23,7 +23,7 @@ function* renderJson(result: RunResult): Iterable<string> {
   yield '\n';
 }
 
-/** Stands for a streamed member while the rest of its object is stringified (no JSON text can contain it). */
+/** Stands for a streamed member while the rest of its object is stringified (checked: a run's own text could hold it). */
 const STREAMED = '\u0000streamed\u0000';
 
 /** A value as JSON.stringify(…, null, 2) prints it `depth` levels down. */
@@ -33,10 +33,15 @@ function* indented(value: unknown, depth: number): Iterable<string> {
 
 /** An object `depth` levels down with its member `key` given as pieces, in its place among the others. */
 function* withStreamed(value: object, key: string, depth: number, member: Iterable<string>): Iterable<string> {
-  const [before, after] = [...indented({ ...value, [key]: STREAMED }, depth)].join('').split(JSON.stringify(STREAMED));
-  yield before ?? '';
+  const parts = [...indented({ ...value, [key]: STREAMED }, depth)].join('').split(JSON.stringify(STREAMED));
+  // a string of the run that holds the marker itself (it would need NULs): then this object goes whole
+  if (parts.length !== 2) {
+    yield* indented(value, depth);
+    return;
+  }
+  yield parts[0] ?? '';
   yield* member;
-  yield after ?? '';
+  yield parts[1] ?? '';
 }
 
 /** An array `depth` levels down, item by item. */
@@ -99,11 +104,12 @@ function writeText(file: string, text: ReportText): void {
     for (const piece of text) {
       pending += piece;
       if (pending.length >= 1 << 20) {
-        writeSync(fd, pending);
+        // writeFileSync on a descriptor writes until all is out (writeSync may write part of it and say nothing)
+        writeFileSync(fd, pending);
         pending = '';
       }
     }
-    if (pending !== '') writeSync(fd, pending);
+    if (pending !== '') writeFileSync(fd, pending);
   } finally {
     closeSync(fd);
   }
@@ -206,6 +212,8 @@ export async function writeReports(outDir: string, result: RunResult, names: rea
     try {
       writeFileAtomic(file, renderers[i]?.(result) ?? '');
     } catch (error) {
+      // the file system's refusals (they have a code) are about the path; anything else is a renderer's bug
+      if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
       throw new ResultsWriteError(file, error as Error);
     }
     return file;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { combineSeries } from '../../src/run/aggregate.js';
-import { fakeOptions, measureCases as runCases, planFor, recorded } from './fake-run.js';
+import { fakeOptions, measureCases, planFor, recorded } from './fake-run.js';
 
 /** Answers by the test each argv asks for (`-t`), recording calls in order. */
 function byTest(answers: Readonly<Record<string, ProcessOutcome>>): NetperfExecutor & { calls: string[][] } {
@@ -38,7 +38,7 @@ tests:
 describe('load: bulk streams beside every run (fake executor, recorded outputs)', () => {
   it('starts the load streams before the measured test, sums their throughput as load_throughput, and records every process', async () => {
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream') });
-    const { results } = await runCases(planFor(LOADED), options(executor));
+    const { results } = await measureCases(planFor(LOADED), options(executor));
     // per run (1 warm-up + 2 measured): 3 load streams, then the measured test
     expect(executor.calls.map((argv) => argv[argv.indexOf('-t') + 1])).toEqual(
       Array.from({ length: 3 }, () => ['TCP_STREAM', 'TCP_STREAM', 'TCP_STREAM', 'TCP_RR']).flat(),
@@ -59,7 +59,7 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
       run: (argv) => Promise.resolve(argv.includes('TCP_RR') ? recorded('tcp-rr') : streams++ === 0 ? recorded('netserver-died') : recorded('tcp-stream')),
     };
     const pool: ServerPool = { ...servers, recover: (key) => Promise.resolve(void recovered.push(key)) };
-    const [result] = (await runCases(planFor(LOADED.replace('warmup: 1', 'warmup: 0')), { ...options(executor), servers: pool, maxRetries: 1 })).results;
+    const [result] = (await measureCases(planFor(LOADED.replace('warmup: 1', 'warmup: 0')), { ...options(executor), servers: pool, maxRetries: 1 })).results;
     expect(result?.status).toBe('pass');
     expect(result?.retries).toBe(1);
     expect(recovered).toEqual(['s/local']);
@@ -68,7 +68,7 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
 
   it('a failed load stream makes the run an error that says it was the load, with netperf’s reason', async () => {
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('unknown-test') });
-    const [result] = (await runCases(planFor(LOADED), options(executor))).results;
+    const [result] = (await measureCases(planFor(LOADED), options(executor))).results;
     expect(result?.status).toBe('error');
     expect(result?.error?.message).toMatch(
       /^load stream 1 of 3 \(TCP_STREAM\) failed, so this run was not under the load it asks for: this netperf does not know test/,
@@ -81,7 +81,7 @@ describe('interval: interim series per run (fake executor, recorded outputs)', (
     const executor = byTest({ TCP_STREAM: recorded('tcp-stream-interval') });
     const yaml =
       'version: 1\nname: s\ntests:\n  - name: bulk\n    test: TCP_STREAM\n    duration: 2\n    interval: 500ms\n    warmup: 1\n    repeat: 2\n    streams: 2\n';
-    const [result] = (await runCases(planFor(yaml), options(executor))).results;
+    const [result] = (await measureCases(planFor(yaml), options(executor))).results;
     expect(result?.status).toBe('pass');
     expect(result?.series).toHaveLength(2);
     const single = /NETPERF_INTERIM_RESULT\[0\]=([\d.]+)/.exec(recorded('tcp-stream-interval').stdout)?.[1];

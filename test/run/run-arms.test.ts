@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import { type NetperfExecutor, type ServerPool, ServerUnavailable } from '../../src/model/seams.js';
 import { planCases } from '../../src/plan/plan-cases.js';
-import { measureCases as runCases } from './fake-run.js';
+import { measureCases } from './fake-run.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 
 const STREAM = JSON.parse(readFileSync(new URL('../fixtures/netperf/tcp-stream.json', import.meta.url), 'utf8')) as { stdout: string };
@@ -86,7 +86,7 @@ const run = (
   options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal } = {},
 ) => {
   let clock = 0;
-  return runCases(plan(options.extra), {
+  return measureCases(plan(options.extra), {
     executor,
     servers: options.servers ?? pool(),
     signal: options.signal ?? new AbortController().signal,
