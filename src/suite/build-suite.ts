@@ -193,7 +193,8 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string, defaultS
       raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`)
         ? []
         : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
-    accept: raw['accept'] === undefined || !isValid(ctx, `${pointer}/accept`) ? [] : buildAccept(ctx, raw, `${pointer}/accept`),
+    // each entry is checked on its own: one the schema rejected does not hide another's problems
+    accept: Array.isArray(raw['accept']) ? buildAccept(ctx, raw, `${pointer}/accept`) : [],
   };
 }
 
@@ -347,7 +348,7 @@ function buildAccept(ctx: BuildContext, group: RawObject, pointer: string): Acce
   (group['accept'] as RawObject[]).forEach((item, i) => {
     const itemPointer = `${pointer}/${i}`;
     const metric = String(item['metric']);
-    if (!isMetricName(metric)) return;
+    if (!isValid(ctx, itemPointer) || !isMetricName(metric)) return;
     if (!regression.includes(metric)) {
       const has = regression.length === 0 ? 'the group has no regression: block' : `the group judges ${regression.join(', ')}`;
       report(
@@ -359,7 +360,11 @@ function buildAccept(ctx: BuildContext, group: RawObject, pointer: string): Acce
     }
     const until = String(item['until']);
     if (!COMMIT_PATTERN.test(until) && !isCalendarDay(until)) {
-      report(ctx, `${itemPointer}/until`, `accept until: '${until}' is not a day of the calendar; write the last day the regression is accepted as YYYY-MM-DD, like 2027-01-31`);
+      report(
+        ctx,
+        `${itemPointer}/until`,
+        `accept until: '${until}' is not a day of the calendar; write the last day the regression is accepted as YYYY-MM-DD, like 2027-01-31`,
+      );
       return;
     }
     specs.push({

@@ -167,7 +167,17 @@ function expandGroup(
     const judgeable = isJudgeable(expansion, { id, test, params, thresholds }, report);
     if (problems.length > 0 || !judgeable) continue;
     const accept = group.accept.filter((a) => whenMatches(a, params));
-    groupCases.push({ id, suite: suite.name, group: group.name, server: draft.server, params, loc: draft.loc, thresholds, regression: group.regression, accept });
+    groupCases.push({
+      id,
+      suite: suite.name,
+      group: group.name,
+      server: draft.server,
+      params,
+      loc: draft.loc,
+      thresholds,
+      regression: group.regression,
+      accept,
+    });
   }
   // a `when:` that selects no case would turn its gate off without a word: said (the first such) of a group with no other problem
   if (reported === 0) report(unmatchedWhens(group, groupCases, matchedWhen));

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type AcceptContext, acceptanceState, acceptRegressions, acceptedCommits } from '../../src/compare/accept-regressions.js';
+import type { AcceptEntry, CaseResult, RegressionOutcome } from '../../src/model/results.js';
+
+const entry = (until: string, extra: Partial<AcceptEntry> = {}): AcceptEntry => ({
+  metric: 'throughput',
+  reason: 'fairness (#123)',
+  until,
+  file: 's.yml',
+  line: 9,
+  ...extra,
+});
+const context = (today: string, commits: AcceptContext['commits'] = new Map()): AcceptContext => ({ today, commits });
+
+function outcome(verdict: RegressionOutcome['verdict'], metric: RegressionOutcome['metric'] = 'throughput'): RegressionOutcome {
+  return {
+    source: 'control',
+    against: 's/g[server=base]',
+    metric,
+    verdict,
+    passed: verdict !== 'regressed',
+    change: -0.1,
+    againstValue: 100,
+    currentValue: 90,
+    againstRuns: [100],
+    currentRuns: [90],
+    tolerance: 0.02,
+    file: 's.yml',
+    line: 7,
+  };
+}
+
+function judged(regressions: readonly RegressionOutcome[], accept: readonly AcceptEntry[]): CaseResult {
+  return {
+    id: 's/g[server=head]',
+    group: 'g',
+    server: 'head',
+    params: {},
+    file: 's.yml',
+    line: 3,
+    status: regressions.some((r) => !r.passed) ? 'fail' : 'pass',
+    metrics: {},
+    runs: [],
+    spread: {},
+    thresholds: [],
+    regressions,
+    accept,
+    retries: 0,
+    durationSeconds: 1,
+    netperf: [],
+  };
+}
+
+describe('an accept: entry on a regression', () => {
+  it('holds through its day (UTC) and expires the day after, saying on which day', () => {
+    expect(acceptanceState(entry('2027-01-31'), context('2027-01-31'))).toEqual({ state: 'in-force' });
+    expect(acceptanceState(entry('2027-01-31'), context('2027-02-01'))).toEqual({ state: 'expired', why: 'expired on 2027-01-31' });
+  });
+
+  it('holds until its commit lands, and cannot be told without git saying so', () => {
+    const commits = new Map([
+      ['aaaaaaa', { landed: false }],
+      ['bbbbbbb', { landed: true }],
+      ['ccccccc', { unknown: 'commit ccccccc is not in this clone, which is shallow' }],
+    ]);
+    expect(acceptanceState(entry('aaaaaaa'), context('2027-01-01', commits))).toEqual({ state: 'in-force' });
+    expect(acceptanceState(entry('bbbbbbb'), context('2027-01-01', commits))).toEqual({
+      state: 'expired',
+      why: "expired when commit bbbbbbb landed (it is an ancestor of this run's commit)",
+    });
+    expect(acceptanceState(entry('ccccccc'), context('2027-01-01', commits))).toEqual({
+      state: 'unverifiable',
+      why: 'commit ccccccc is not in this clone, which is shallow',
+    });
+    expect(acceptedCommits(['2027-01-31', 'aaaaaaa', 'aaaaaaa', 'bbbbbbb'])).toEqual(['aaaaaaa', 'bbbbbbb']);
+  });
+
+  it('makes a covered regression accepted and the case pass; leaves other metrics and verdicts alone', () => {
+    const c = judged([outcome('regressed'), outcome('regressed', 'latency_p99'), outcome('unchanged', 'transaction_rate')], [entry('2027-01-31')]);
+    const result = acceptRegressions(c, context('2027-01-01'));
+    expect(result.regressions?.map((r) => [r.metric, r.verdict, r.passed])).toEqual([
+      ['throughput', 'accepted', true],
+      ['latency_p99', 'regressed', false],
+      ['transaction_rate', 'unchanged', true],
+    ]);
+    expect(result.regressions?.[0]?.acceptance).toEqual({ reason: 'fairness (#123)', until: '2027-01-31', file: 's.yml', line: 9, state: 'in-force' });
+    expect(result.status).toBe('fail');
+    expect(acceptRegressions(judged([outcome('regressed')], [entry('2027-01-31')]), context('2027-01-01')).status).toBe('pass');
+  });
+
+  it('fails an expired one again with the acceptance beside it, prefers an entry in force, and changes nothing when applied twice', () => {
+    const expired = acceptRegressions(judged([outcome('regressed')], [entry('2026-12-31')]), context('2027-01-01'));
+    expect(expired.status).toBe('fail');
+    expect(expired.regressions?.[0]).toMatchObject({ verdict: 'regressed', passed: false, acceptance: { state: 'expired', why: 'expired on 2026-12-31' } });
+    expect(acceptRegressions(expired, context('2026-01-01'))).toEqual(expired);
+    const both = acceptRegressions(judged([outcome('regressed')], [entry('2026-12-31'), entry('2027-06-30', { reason: 'extended' })]), context('2027-01-01'));
+    expect(both.regressions?.[0]).toMatchObject({ verdict: 'accepted', acceptance: { reason: 'extended', state: 'in-force' } });
+  });
+});
