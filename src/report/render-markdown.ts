@@ -48,7 +48,8 @@ export interface MarkdownOptions {
 }
 
 const STATUS_MARK: Readonly<Record<CaseStatus, string>> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };
-const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
+/** The mark before the headline of report.md and the pull-request comment. */
+export const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
   passed: '✅',
   failed: '❌',
   'nothing-compared': '❌',
