@@ -1,6 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AcceptContext, acceptanceState, acceptRegressions, acceptedCommits } from '../../src/compare/accept-regressions.js';
-import type { AcceptEntry, CaseResult, RegressionOutcome } from '../../src/model/results.js';
+import type { AcceptEntry, CaseResult, RegressionOutcome, RunResult } from '../../src/model/results.js';
+import { perfsuiteInProcess, tempDir } from '../helpers.js';
+import { abRun, sweepAndBaseline } from '../report/fixtures.js';
+import { renderAnnotations } from '../../src/report/render-github.js';
 
 const entry = (until: string, extra: Partial<AcceptEntry> = {}): AcceptEntry => ({
   metric: 'throughput',
@@ -95,5 +100,47 @@ describe('an accept: entry on a regression', () => {
     expect(acceptRegressions(expired, context('2026-01-01'))).toEqual(expired);
     const both = acceptRegressions(judged([outcome('regressed')], [entry('2026-12-31'), entry('2027-06-30', { reason: 'extended' })]), context('2027-01-01'));
     expect(both.regressions?.[0]).toMatchObject({ verdict: 'accepted', acceptance: { reason: 'extended', state: 'in-force' } });
+  });
+});
+
+describe('perfsuite compare with accept: entries in the results', () => {
+  it('accepts again the regressions the results accept, judged on the day the run started', async () => {
+    const { current, baseline } = sweepAndBaseline();
+    const accept = (until: string) => [{ metric: 'throughput' as const, reason: 'known cost (#7)', until, file: 'sweep.yml', line: 20 }];
+    const withAccept = (until: string): RunResult => ({
+      ...current,
+      startedAt: '2026-06-01T12:00:00.000Z',
+      suites: current.suites.map((s) => ({ ...s, cases: s.cases.map((c) => (c.group === 'bulk' ? { ...c, accept: accept(until) } : c)) })),
+    });
+    const dir = tempDir('accept-compare');
+    writeFileSync(path.join(dir, 'baseline.json'), JSON.stringify(baseline));
+    const verdicts = async (until: string): Promise<string[]> => {
+      writeFileSync(path.join(dir, 'current.json'), JSON.stringify(withAccept(until)));
+      const out = path.join(dir, `out-${until}`);
+      await perfsuiteInProcess(['compare', 'baseline.json', 'current.json', '--out', out, '--reporter', 'json'], { cwd: dir });
+      const judged = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult;
+      return judged.suites[0]?.cases.filter((c) => c.group === 'bulk').map((c) => c.regressions?.[0]?.verdict ?? '') ?? [];
+    };
+    // the day the run started is the last one accepted; the day before it is past
+    expect(await verdicts('2026-06-01')).toEqual(Array(6).fill('accepted'));
+    expect(await verdicts('2026-05-31')).toEqual(Array(6).fill('regressed'));
+  });
+});
+
+describe('an accepted regression on GitHub', () => {
+  it('is a ::notice at its accept: entry, with the reason, and no ::error', () => {
+    const run = abRun();
+    const accept = [{ metric: 'throughput' as const, reason: 'slower by design (#9)', until: '2999-12-31', file: 'suites/ab.yml', line: 16 }];
+    const accepted: RunResult = {
+      ...run,
+      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => acceptRegressions({ ...c, accept }, context('2026-01-02'))) })),
+    };
+    const lines = renderAnnotations(accepted, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('::error'))).toEqual([]);
+    const notice = lines.find((line) => line.startsWith('::notice'));
+    expect(notice).toMatch(
+      /^::notice file=suites\/ab\.yml,line=16,title=perfsuite%3A ab\/bulk\[server=head\] throughput regression accepted::throughput accepted −/,
+    );
+    expect(notice).toContain('accepted until 2999-12-31: slower by design (#9) (suites/ab.yml:16)');
   });
 });
