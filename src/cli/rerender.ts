@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { acceptRegressions } from '../compare/accept-regressions.js';
+import { acceptStored } from '../compare/accept-regressions.js';
 import { applyBaseline } from '../compare/compare-runs.js';
 import { acceptContext } from './accept-context.js';
 import { ExitCode, UsageError } from '../model/errors.js';
@@ -39,7 +39,7 @@ async function acceptAgain(result: RunResult, cwd: string): Promise<RunResult> {
   const untils = cases.flatMap((c) => (c.accept ?? []).map((a) => a.until));
   if (untils.length === 0) return result;
   const context = await acceptContext(untils, { startedAt: result.startedAt, commit: result.provenance?.commit }, cwd);
-  return { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => acceptRegressions(c, context)) })) };
+  return { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => acceptStored(c, context)) })) };
 }
 
 /** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */

@@ -1,6 +1,5 @@
 import type { CaseJudge } from '../model/judge.js';
-import type { AcceptanceRecord, AcceptEntry, CaseResult, RegressionOutcome } from '../model/results.js';
-import { statusOf } from './compare-runs.js';
+import { type AcceptanceRecord, type AcceptEntry, type CaseResult, type MeasuredCase, type RegressionOutcome, statusOf } from '../model/results.js';
 
 /** Whether a commit named by an `accept:` entry's `until` is in the run's history, as git tells (src/exec/git-commits.ts). */
 export type CommitLanding = { readonly landed: boolean } | { readonly unknown: string };
@@ -59,12 +58,17 @@ export function acceptOutcome(outcome: RegressionOutcome, entries: readonly Acce
   return state === 'in-force' ? { ...outcome, verdict: 'accepted', passed: true, acceptance } : { ...outcome, acceptance };
 }
 
-/** Every regressed metric of a case checked against its `accept:` entries, and its status again. */
-export function acceptRegressions(c: CaseResult, context: AcceptContext): CaseResult {
+/** Every regressed metric of a case checked against its `accept:` entries (its status is decided after, by the run). */
+export function acceptRegressions<C extends MeasuredCase>(c: C, context: AcceptContext): C {
   if (c.accept === undefined || c.accept.length === 0 || c.regressions === undefined) return c;
   const accept = c.accept;
-  const judged = { ...c, regressions: c.regressions.map((r) => acceptOutcome(r, accept, context)) };
-  return { ...judged, status: statusOf(judged) };
+  return { ...c, regressions: c.regressions.map((r) => acceptOutcome(r, accept, context)) };
+}
+
+/** A stored case whose regressions are accepted again (`compare`, `report --baseline`): its status follows. */
+export function acceptStored(c: CaseResult, context: AcceptContext): CaseResult {
+  const accepted = acceptRegressions(c, context);
+  return accepted === c ? c : { ...accepted, status: statusOf(accepted) };
 }
 
 /** The last judge of a run: regressions its cases accept (after the control, the baseline and the history judged them). */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptRegressions } from '../../src/compare/accept-regressions.js';
+import { acceptStored } from '../../src/compare/accept-regressions.js';
 import type { RegressionOutcome, RunResult } from '../../src/model/results.js';
 import { commentMarker, MAX_COMMENT_CHARS, renderComment } from '../../src/report/render-comment.js';
 import { perfsuiteInProcess, tempDir } from '../helpers.js';
@@ -18,7 +18,7 @@ function sweepWithAccepted(): RunResult {
   const context = { today: '2026-01-01', commits: new Map() };
   return {
     ...result,
-    suites: result.suites.map((s) => ({ ...s, cases: s.cases.map((c) => (c.id === ACCEPTED ? acceptRegressions({ ...c, accept }, context) : c)) })),
+    suites: result.suites.map((s) => ({ ...s, cases: s.cases.map((c) => (c.id === ACCEPTED ? acceptStored({ ...c, accept }, context) : c)) })),
   };
 }
 

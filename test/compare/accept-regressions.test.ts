@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type AcceptContext, acceptanceState, acceptRegressions, acceptedCommits } from '../../src/compare/accept-regressions.js';
+import { type AcceptContext, acceptanceState, acceptStored, acceptedCommits } from '../../src/compare/accept-regressions.js';
 import type { AcceptEntry, CaseResult, RegressionOutcome, RunResult } from '../../src/model/results.js';
 import { perfsuiteInProcess, tempDir } from '../helpers.js';
 import { abRun, sweepAndBaseline } from '../report/fixtures.js';
@@ -82,7 +82,7 @@ describe('an accept: entry on a regression', () => {
 
   it('makes a covered regression accepted and the case pass; leaves other metrics and verdicts alone', () => {
     const c = judged([outcome('regressed'), outcome('regressed', 'latency_p99'), outcome('unchanged', 'transaction_rate')], [entry('2027-01-31')]);
-    const result = acceptRegressions(c, context('2027-01-01'));
+    const result = acceptStored(c, context('2027-01-01'));
     expect(result.regressions?.map((r) => [r.metric, r.verdict, r.passed])).toEqual([
       ['throughput', 'accepted', true],
       ['latency_p99', 'regressed', false],
@@ -90,15 +90,15 @@ describe('an accept: entry on a regression', () => {
     ]);
     expect(result.regressions?.[0]?.acceptance).toEqual({ reason: 'fairness (#123)', until: '2027-01-31', file: 's.yml', line: 9, state: 'in-force' });
     expect(result.status).toBe('fail');
-    expect(acceptRegressions(judged([outcome('regressed')], [entry('2027-01-31')]), context('2027-01-01')).status).toBe('pass');
+    expect(acceptStored(judged([outcome('regressed')], [entry('2027-01-31')]), context('2027-01-01')).status).toBe('pass');
   });
 
   it('fails an expired one again with the acceptance beside it, prefers an entry in force, and changes nothing when applied twice', () => {
-    const expired = acceptRegressions(judged([outcome('regressed')], [entry('2026-12-31')]), context('2027-01-01'));
+    const expired = acceptStored(judged([outcome('regressed')], [entry('2026-12-31')]), context('2027-01-01'));
     expect(expired.status).toBe('fail');
     expect(expired.regressions?.[0]).toMatchObject({ verdict: 'regressed', passed: false, acceptance: { state: 'expired', why: 'expired on 2026-12-31' } });
-    expect(acceptRegressions(expired, context('2026-01-01'))).toEqual(expired);
-    const both = acceptRegressions(judged([outcome('regressed')], [entry('2026-12-31'), entry('2027-06-30', { reason: 'extended' })]), context('2027-01-01'));
+    expect(acceptStored(expired, context('2026-01-01'))).toEqual(expired);
+    const both = acceptStored(judged([outcome('regressed')], [entry('2026-12-31'), entry('2027-06-30', { reason: 'extended' })]), context('2027-01-01'));
     expect(both.regressions?.[0]).toMatchObject({ verdict: 'accepted', acceptance: { reason: 'extended', state: 'in-force' } });
   });
 });
@@ -133,7 +133,7 @@ describe('an accepted regression on GitHub', () => {
     const accept = [{ metric: 'throughput' as const, reason: 'slower by design (#9)', until: '2999-12-31', file: 'suites/ab.yml', line: 16 }];
     const accepted: RunResult = {
       ...run,
-      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => acceptRegressions({ ...c, accept }, context('2026-01-02'))) })),
+      suites: run.suites.map((s) => ({ ...s, cases: s.cases.map((c) => acceptStored({ ...c, accept }, context('2026-01-02'))) })),
     };
     const lines = renderAnnotations(accepted, { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
     expect(lines.filter((line) => line.startsWith('::error'))).toEqual([]);
