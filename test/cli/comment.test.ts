@@ -72,6 +72,21 @@ describe('the pull-request comment', () => {
     expect(body).toContain('| loss: retransmissions rose; counters: retransmissions 0 → 12; differs: link rate 100mbit → 90mbit |');
   });
 
+  it("stays under GitHub's 65,536 characters with a run of hundreds of regressions, saying how many rows it left out", () => {
+    const many: RunResult = {
+      ...result,
+      suites: result.suites.map((s) => ({ ...s, cases: Array.from({ length: 300 }, (_, i) => s.cases.map((c) => ({ ...c, id: `${c.id}#${i}` }))).flat() })),
+    };
+    const body = renderComment(many, links);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(body.length).toBeGreaterThan(MAX_COMMENT_CHARS - 1000);
+    const left = /> ✂️ (\d+) more lines are left out/.exec(body)?.[1];
+    const rows = body.split('\n').filter((line) => line.startsWith('| `')).length;
+    // 300 copies of 10 listed comparisons and 4 failures: every one is shown or counted
+    expect(rows + Number(left)).toBe(300 * 14);
+    expect(body.trimEnd().endsWith('this comment is updated in place on every run</sub>')).toBe(true);
+  });
+
   it('stays under the character limit it is given, saying what it left out', () => {
     const full = renderComment(result, links);
     const cut = renderComment(result, links, 2500);
