@@ -28,6 +28,8 @@ export function formatSummary(
   if (inconclusive > 0) pieces.push(chalk.yellow(`${plural(inconclusive, 'comparison')} inconclusive`));
   const notCompared = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'not-compared')).length;
   if (notCompared > 0) pieces.push(chalk.yellow(`${plural(notCompared, 'metric')} not compared`));
+  const accepted = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'accepted')).length;
+  if (accepted > 0) pieces.push(chalk.yellow(`${plural(accepted, 'regression')} accepted`));
   const ran = results.length - count('skipped');
   const head = options.interrupted ? `interrupted after ${ran} of ${plural(options.planned, 'case')}` : plural(results.length, 'case');
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
@@ -88,7 +90,13 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   return `thresholds\n${lines.join('\n')}\n`;
 }
 
-const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '✗', inconclusive: '?', unchanged: '✓', 'not-compared': '-' };
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = {
+  regressed: '✗',
+  inconclusive: '?',
+  unchanged: '✓',
+  'not-compared': '-',
+  accepted: '~',
+};
 /** Past this many compared metrics only the ones that are not plainly fine are listed. */
 const MAX_COMPARED_LINES = 30;
 
@@ -138,7 +146,7 @@ function listCompared(rows: readonly ComparisonRow[], lines: string[], chalk: Ch
           : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = row.againstValue === undefined || row.currentValue === undefined ? '' : `${row.againstValue} → ${row.currentValue}  `;
     // the test is named in the section's line above the list, so a line leaves it out; an inconclusive one says what would decide it
-    const evidence = row.decide === undefined ? row.stats : `${row.stats}; ${row.decide}`;
+    const evidence = [row.stats, ...(row.acceptance === undefined ? [] : [row.acceptance]), ...(row.decide === undefined ? [] : [row.decide])].join('; ');
     // the change beside medians that move the other way says why, in place
     lines.push(
       `  ${mark} ${row.case.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${row.tolerance})  ${chalk.dim(evidence)}${row.opposite === undefined ? '' : `  ${chalk.yellow(`(${row.opposite})`)}`}`,

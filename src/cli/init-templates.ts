@@ -73,6 +73,7 @@ on:
 
 permissions:
   contents: read
+  # pull-requests: write   # only for the comment on the pull request (below)
 
 jobs:
   perf:
@@ -97,6 +98,7 @@ export const ACTION_WORKFLOW = `${HEADER('with the perfsuite Action (no package.
           suites: suites/*.yml
           baseline: \${{ github.event_name == 'pull_request' && 'perf-baseline/results.json' || '' }}
           missing-baseline: warn
+          # comment: true   # one comment on the pull request with the verdict, edited on every push (pull-requests: write above)
 ${KEEP_BASELINE}`;
 
 /** The starter workflow for a Node project: perfsuite is a devDependency, installed by npm ci. */
@@ -112,4 +114,9 @@ export const NPM_WORKFLOW = `${HEADER('with perfsuite from package.json (a devDe
           if [ -f perf-baseline/results.json ]; then baseline=(--baseline perf-baseline/results.json)
           elif [ "$GITHUB_EVENT_NAME" = pull_request ]; then echo "::warning title=perfsuite: no baseline::no baseline of the default branch in the Actions cache (never stored, or evicted after 7 days unused), so the regression gate judges nothing this time"; fi
           npx perfsuite run 'suites/*.yml' "\${baseline[@]}"
+      # one comment on the pull request with the verdict, edited on every push (pull-requests: write above)
+      # - if: \${{ !cancelled() && github.event_name == 'pull_request' }}
+      #   run: npx perfsuite comment perfsuite-results/results.json
+      #   env:
+      #     GITHUB_TOKEN: \${{ github.token }}
 ${KEEP_BASELINE}`;

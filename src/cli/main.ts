@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   doctor: () => import('./doctor.js'),
   init: () => import('./init.js'),
   schema: () => import('./schema.js'),
+  comment: () => import('./comment.js'),
 };
 
 /** The command-line program with the commands `argv` needs. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { acceptJudge } from '../compare/accept-regressions.js';
 import { baselineJudge } from '../compare/compare-runs.js';
 import { historyJudge } from '../compare/judge-history.js';
 import { describeEnvironment, describeProvenance, hostFacts, netperfInstallHint, netperfVersion } from '../exec/environment.js';
@@ -18,6 +19,7 @@ import { describeSelection } from './format-plan.js';
 import { type CliIo, realPath, warnRun } from './io.js';
 import { readSuiteFiles, type SelectOptions, selectFromOptions, type SuiteOptions } from './options.js';
 import { readHistoryForRun } from './read-history.js';
+import { acceptContext } from './accept-context.js';
 
 /** What `perfsuite run` was asked to do. */
 export interface RunOptions extends SuiteOptions, SelectOptions {
@@ -75,14 +77,20 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
   }
   const environment = describeEnvironment(options.version, netperf);
   const { failOnInconclusive } = options;
+  const startedAt = new Date().toISOString();
+  const untils = chosen.cases.flatMap((c) => c.accept.map((a) => ('date' in a.until ? a.until.date : a.until.commit)));
+  const firstSuite = read.suites[0];
+  const suiteDir = firstSuite === undefined ? io.cwd : path.dirname(path.resolve(io.cwd, firstSuite.file));
   const judges: CaseJudge[] = [
     ...(baseline === undefined || options.baseline === undefined ? [] : [baselineJudge(baseline, options.baseline, { failOnInconclusive })]),
     ...(history === undefined
       ? []
       : [historyJudge(history, { environment, provenance }, { fingerprint: fingerprintOf(environment, provenance), failOnInconclusive })]),
+    // last: a regression any of the above found may be one the suite accepts
+    ...(untils.length === 0 ? [] : [acceptJudge(await acceptContext(untils, { startedAt, commit: provenance.commit }, suiteDir))]),
   ];
   const header: RunHeader = {
-    startedAt: new Date().toISOString(),
+    startedAt,
     environment,
     provenance,
     seed: options.seed,

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { hostFacts } from '../exec/environment.js';
-import type { Diagnostic } from '../model/diagnostics.js';
+import { type Diagnostic, formatLocation, sortDiagnostics } from '../model/diagnostics.js';
+import { pastAcceptances } from '../suite/accept-warnings.js';
 import { ExitCode } from '../model/errors.js';
 import type { HostFacts } from '../model/host-facts.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
@@ -29,6 +30,8 @@ export interface ValidateOptions extends SuiteOptions {
   readonly hostChecks?: boolean;
   /** This machine, as the host checks see it (tests inject one). */
   readonly host?: HostFacts;
+  /** The moment `accept:` days are checked against (tests inject one). */
+  readonly now?: Date;
 }
 
 /** What a validation on another machine is told to do about a problem of this one. */
@@ -56,6 +59,10 @@ export async function validate(files: readonly string[], options: ValidateOption
   }
   const note = hostNote(cases, suites, host);
   if (note !== undefined) await io.stdout(`${note}\n`);
+  // a past day is no error (the suite still runs, its regression fails again), but now is the time to hear of it
+  for (const warning of sortDiagnostics(pastAcceptances(suites, (options.now ?? new Date()).toISOString().slice(0, 10)))) {
+    io.stderr(`${formatLocation(warning.loc)}: warning: ${warning.message}\n`);
+  }
   return ExitCode.ok;
 }
 

@@ -61,6 +61,8 @@ export interface CaseResult {
   readonly thresholds: readonly ThresholdOutcome[];
   /** The group's `regression:` tolerances, kept so a later `compare` needs only the results. */
   readonly regression?: readonly RegressionTolerance[];
+  /** The group's `accept:` entries that cover this case, kept so a later `compare` needs only the results. */
+  readonly accept?: readonly AcceptEntry[];
   /** Each tolerance judged: against the control case (a `compare:` group), or the baseline case of the same id. */
   readonly regressions?: readonly RegressionOutcome[];
   /** In a `compare:` group: this case's role, and its control's id. */
@@ -185,6 +187,26 @@ export interface RegressionTolerance {
   readonly line: number;
 }
 
+/** An `accept:` entry of the case's group, as results.json keeps it. */
+export interface AcceptEntry {
+  readonly metric: MetricName;
+  readonly reason: string;
+  /** As written: a day (`2027-01-31`, accepted through it, UTC) or a commit (accepted until it is in the run's history). */
+  readonly until: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * An `accept:` entry applied to a regressed metric: `in-force` made it `accepted`; `expired` (the day passed, or the
+ * commit landed) and `unverifiable` (whether the commit landed cannot be told here) left it `regressed`, saying why.
+ */
+export interface AcceptanceRecord extends Omit<AcceptEntry, 'metric'> {
+  readonly state: 'in-force' | 'expired' | 'unverifiable';
+  /** For `expired` and `unverifiable`: why, in words (`expired on 2027-01-31`). */
+  readonly why?: string;
+}
+
 /** What a judged metric is compared against: its control in the same run, a stored baseline run, or a history. */
 export type ComparisonSource = 'control' | 'baseline' | 'history';
 
@@ -192,9 +214,9 @@ export type ComparisonSource = 'control' | 'baseline' | 'history';
  * `regressed`: worse than the tolerance by the point estimate, and a one-sided test at α says the worsening is real;
  * `unchanged`: the one-sided (1 − α) bound on the worsening is inside the tolerance (an improvement beyond it too, with
  * `improved`); `inconclusive`: neither, the noise is too large to tell at this tolerance; `not-compared`: a side has no
- * value (see `note`).
+ * value (see `note`); `accepted`: regressed, but an `accept:` entry in force covers it (see `acceptance`), so it passes.
  */
-export type RegressionVerdict = 'regressed' | 'unchanged' | 'inconclusive' | 'not-compared';
+export type RegressionVerdict = 'regressed' | 'unchanged' | 'inconclusive' | 'not-compared' | 'accepted';
 
 /** One metric of one case judged against its control, the baseline or the history (results.json `regressions`). */
 export interface RegressionOutcome {
@@ -203,7 +225,7 @@ export interface RegressionOutcome {
   readonly against: string;
   readonly metric: MetricName;
   readonly verdict: RegressionVerdict;
-  /** False only for `regressed`, and for `inconclusive` under `--fail-on-inconclusive`. */
+  /** False only for `regressed`, and for `inconclusive` under `--fail-on-inconclusive` (`accepted` passes). */
   readonly passed: boolean;
   /** Relative change of this case against the other side (−0.052 = 5.2% lower); for loss in percentage points; null without values or with a zero baseline (see changeReason). */
   readonly change: number | null;
@@ -218,6 +240,8 @@ export interface RegressionOutcome {
   readonly method?: 'sign-test' | 'mann-whitney-u' | 'prediction-t';
   /** An improvement beyond the tolerance (verdict `unchanged`). */
   readonly improved?: boolean;
+  /** The `accept:` entry that covered a regression: in force (verdict `accepted`), expired or unverifiable (`regressed`). */
+  readonly acceptance?: AcceptanceRecord;
   /** Median of the other side's runs, in the metric's unit. */
   readonly againstValue: number | null;
   /** Median of this case's runs. */

@@ -188,6 +188,22 @@ export interface RegressionSpec {
   readonly loc: SourceLocation;
 }
 
+/** `until:` of an `accept:` entry: a day (accepted through it, UTC), or a commit (accepted until it is in the run's history). */
+export type AcceptUntil = { readonly date: string } | { readonly commit: string };
+
+/**
+ * An `accept:` entry of a group: a regression of `metric` the team has decided to live with, why, and until when. A
+ * regression it covers gets the verdict `accepted` (it passes) until `until`; after that it fails again, saying so.
+ */
+export interface AcceptSpec {
+  readonly metric: MetricName;
+  /** Only cases whose parameters have one of these values (normalised), as in thresholds. */
+  readonly when?: Readonly<Partial<Record<ParamName, readonly ParamValue[]>>>;
+  readonly reason: string;
+  readonly until: AcceptUntil;
+  readonly loc: SourceLocation;
+}
+
 export interface MatrixSpec {
   readonly loc: SourceLocation;
   readonly axes: readonly { readonly name: AxisName; readonly loc: SourceLocation; readonly values: readonly Located<ParamValue>[] }[];
@@ -214,6 +230,8 @@ export interface GroupSpec {
   readonly matrix?: MatrixSpec;
   readonly thresholds: readonly ThresholdSpec[];
   readonly regression: readonly RegressionSpec[];
+  /** Regressions the team accepts for now (`accept:`). */
+  readonly accept: readonly AcceptSpec[];
   readonly compare?: CompareSpec;
 }
 
@@ -242,6 +260,8 @@ export interface Case {
   readonly loc: SourceLocation;
   readonly thresholds: readonly ThresholdSpec[];
   readonly regression: readonly RegressionSpec[];
+  /** The group's `accept:` entries whose `when` selects this case. */
+  readonly accept: readonly AcceptSpec[];
   /** In a `compare:` group: whether this case is the control or a candidate judged against it. */
   readonly arm?: ArmRole;
 }

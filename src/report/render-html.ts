@@ -38,6 +38,7 @@ import {
   SPREAD_MEANING,
   UNDER_LOAD_MEANING,
   VERDICT_MEANINGS,
+  ACCEPTED_MEANING,
 } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
@@ -58,7 +59,7 @@ figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td:not(.text){white-space:nowrap}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}.failure{background:#ffebe9;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td,tr.accepted td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}.failure{background:#ffebe9;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 span.why{display:block;white-space:normal;min-width:16em;max-width:22em;font-size:12px;font-weight:400;color:#57606a;text-align:left}
@@ -81,7 +82,7 @@ function deltaCell(c: CaseResult, metric: MetricName): string {
   const css =
     outcome.verdict === 'regressed'
       ? ' class="miss"'
-      : outcome.verdict === 'inconclusive'
+      : outcome.verdict === 'inconclusive' || outcome.verdict === 'accepted'
         ? ' class="noise"'
         : outcome.improved === true
           ? ' class="better"'
@@ -145,7 +146,7 @@ function renderComparison(view: ComparisonView): string {
   out.push(
     `<div class="scroll"><table class="comparison"><thead><tr>${head.join('')}</tr></thead><tbody>${view.rows.map((row) => comparisonRow(row, caseStyle)).join('')}</tbody></table></div>`,
     ...(view.footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(view.footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
-    `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
+    `<p class="meta">${escapeHtml(view.rows.some((row) => row.outcome.verdict === 'accepted') ? `${VERDICT_MEANINGS} · ${ACCEPTED_MEANING.words}` : VERDICT_MEANINGS)}</p>`,
     historyTrends(view.rows),
   );
   return out.join('\n');

@@ -2,7 +2,7 @@ import type { CaseResult, RunResult } from '../model/results.js';
 import { PARAM_ORDER } from '../model/suite-types.js';
 import { failureLocation, failuresOf, type Failure } from './failure-view.js';
 import { caseName, paramText } from './group-view.js';
-import { describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
+import { acceptanceNote, describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { retryNote } from './retry-note.js';
 
@@ -147,6 +147,8 @@ function testCase(suiteName: string, { c, where, own, first }: JunitCase, suite:
     props.push([`regression.${r.metric}`, describeRegression(r)]);
     // an inconclusive comparison passes (unless --fail-on-inconclusive), but the note travels with the case
     if (r.verdict === 'inconclusive') props.push([`inconclusive.${r.metric}`, inconclusiveNote(r)]);
+    // an accepted regression passes, with its reason and end beside it; an expired one fails, saying so
+    if (r.acceptance !== undefined) props.push([`${r.verdict === 'accepted' ? 'accepted' : 'acceptance'}.${r.metric}`, acceptanceNote(r) ?? '']);
   }
   let outcome = '';
   if (c.status === 'error') {

@@ -32,6 +32,7 @@ import {
   SPREAD_MEANING,
   UNDER_LOAD_MEANING,
   VERDICT_LEGEND,
+  ACCEPTED_MEANING,
 } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
@@ -47,7 +48,8 @@ export interface MarkdownOptions {
 }
 
 const STATUS_MARK: Readonly<Record<CaseStatus, string>> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };
-const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
+/** The mark before the headline of report.md and the pull-request comment. */
+export const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
   passed: '✅',
   failed: '❌',
   'nothing-compared': '❌',
@@ -162,7 +164,15 @@ function renderRow(view: GroupView, c: CaseResult, unitOf: (metric: MetricName) 
     if (outcome === undefined || outcome.change === null) return '—';
     const text = formatOutcomeChange(outcome);
     const shown =
-      outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
+      outcome.verdict === 'regressed'
+        ? `**${text}** ❌`
+        : outcome.verdict === 'inconclusive'
+          ? `${text} ❔`
+          : outcome.verdict === 'accepted'
+            ? `${text} ☑️`
+            : outcome.improved === true
+              ? `${text} 🟢`
+              : text;
     // a change against medians that move the other way says why, in its cell
     const opposite = oppositeChangeNote(outcome);
     return opposite === undefined ? shown : `${shown} (${opposite})`;
@@ -217,7 +227,13 @@ function renderUnderLoad({ pairs }: UnderLoad): string {
   return ['#### Latency under load', '', UNDER_LOAD_MEANING, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows, ''].join('\n');
 }
 
-const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', inconclusive: '❔', unchanged: '✅', 'not-compared': '➖' };
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = {
+  regressed: '❌',
+  inconclusive: '❔',
+  unchanged: '✅',
+  'not-compared': '➖',
+  accepted: '☑️',
+};
 const NOTE_MARK: Readonly<Record<ComparisonNote['tone'], string>> = { info: '', warning: '⚠️ ', failure: '❌ ' };
 
 /** A note as a quote: its lead in bold, the advice after it, a list under it. */
@@ -254,7 +270,7 @@ function renderComparisonTable(view: ComparisonView): string {
     rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table,
     '',
     ...(view.footnotes.size > 0 ? [footnoteLines(view.footnotes).join('  \n'), ''] : []),
-    VERDICT_LEGEND,
+    view.rows.some((row) => row.outcome.verdict === 'accepted') ? `${VERDICT_LEGEND} · ${ACCEPTED_MEANING.legend}` : VERDICT_LEGEND,
     '',
   ].join('\n');
 }

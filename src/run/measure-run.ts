@@ -180,6 +180,7 @@ export function finishCase(progress: CaseProgress, now: number): MeasuredCase {
     ...(progress.series.length > 0 ? { series: progress.series } : {}),
     thresholds,
     regression: tolerancesOf(planned),
+    ...acceptsOf(planned),
     ...defined({ arm: planned.case.arm, rounds: planned.case.arm === undefined ? undefined : progress.rounds }),
     ...defined({ error: error === undefined ? undefined : { kind: error.kind, message: error.message } }),
     retries: progress.retries,
@@ -210,6 +211,18 @@ export function tolerancesOf(planned: PlannedCase): RegressionTolerance[] {
     file: r.loc.file,
     line: r.loc.line,
   }));
+}
+
+/** The `accept:` entries covering the case as results.json keeps them (nothing when there are none). */
+export function acceptsOf(planned: PlannedCase): Pick<CaseResult, 'accept'> {
+  const accept = planned.case.accept.map((a) => ({
+    metric: a.metric,
+    reason: a.reason,
+    until: 'date' in a.until ? a.until.date : a.until.commit,
+    file: a.loc.file,
+    line: a.loc.line,
+  }));
+  return accept.length === 0 ? {} : { accept };
 }
 
 /** The keyval selectors an argv asks netperf for (`-- -k A,B`): the ones the parser must get back. */

@@ -3,7 +3,7 @@ import { fnv1a } from '../model/hash-text.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
 import { createRandom, shuffle } from '../stats/random.js';
-import { caseIdentity, finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
+import { acceptsOf, caseIdentity, finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
 import { runArms } from './run-arms.js';
 
 export type { RunCasesOptions } from './measure-run.js';
@@ -89,6 +89,7 @@ export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
     spread: {},
     thresholds: [],
     regression: tolerancesOf(planned),
+    ...acceptsOf(planned),
     error: { kind: 'interrupted', message: reason },
     retries: 0,
     durationSeconds: 0,

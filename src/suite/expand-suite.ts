@@ -166,7 +166,18 @@ function expandGroup(
     for (const t of thresholds) matchedWhen.add(t);
     const judgeable = isJudgeable(expansion, { id, test, params, thresholds }, report);
     if (problems.length > 0 || !judgeable) continue;
-    groupCases.push({ id, suite: suite.name, group: group.name, server: draft.server, params, loc: draft.loc, thresholds, regression: group.regression });
+    const accept = group.accept.filter((a) => whenMatches(a, params));
+    groupCases.push({
+      id,
+      suite: suite.name,
+      group: group.name,
+      server: draft.server,
+      params,
+      loc: draft.loc,
+      thresholds,
+      regression: group.regression,
+      accept,
+    });
   }
   // a `when:` that selects no case would turn its gate off without a word: said (the first such) of a group with no other problem
   if (reported === 0) report(unmatchedWhens(group, groupCases, matchedWhen));
@@ -426,7 +437,7 @@ function checkIpVersion(suite: SuiteSpec, draft: Draft, params: CaseParams): Loc
   return why === undefined ? [] : [{ loc: draft.merged.get('ip_version')?.loc ?? draft.loc, problem: { kind: 'no-ipv6', why } }];
 }
 
-function whenMatches(spec: ThresholdSpec, params: CaseParams): boolean {
+function whenMatches(spec: Pick<ThresholdSpec, 'when'>, params: CaseParams): boolean {
   if (spec.when === undefined) return true;
   return Object.entries(spec.when).every(([key, values]) => {
     const actual = params[key as ParamName];

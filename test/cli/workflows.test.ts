@@ -132,7 +132,7 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
   const offline = `node ${bin}`;
 
   it('without package.json: a workflow with the perfsuite Action (no npm ci, which would fail), and next steps that work offline', () => {
-    const { stdout, steps, modeline, workflow } = initIn();
+    const { stdout, steps, modeline, workflow, dir } = initIn();
     expect(stdout).toBe(
       `wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: ${offline} validate suites/network.yml, then ${offline} run 'suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
@@ -150,6 +150,11 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
     expect(workflow.on['push']).toBeNull();
     expect(JSON.stringify(steps)).toContain('github.ref_name == github.event.repository.default_branch');
     expect(modeline).toBe('# yaml-language-server: $schema=https://raw.githubusercontent.com/perfsuite/perfsuite/v1/schemas/suite.schema.json');
+    // the pull-request comment is offered, off: its input and the permission it needs, commented out
+    const text = readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8');
+    expect(text).toContain('\n  contents: read\n  # pull-requests: write   # only for the comment on the pull request (below)\n');
+    expect(text).toContain('\n          missing-baseline: warn\n          # comment: true   # one comment on the pull request');
+    expect(steps[2]?.with).not.toHaveProperty('comment');
   });
 
   it('in a Node project: the devDependency workflow, and says to add perfsuite to package.json when it is not there', () => {

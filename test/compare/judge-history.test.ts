@@ -148,7 +148,7 @@ describe('judging against a history: false alarms and power, simulated', () => {
       const jobLevel = level * Math.exp(options.between * normal());
       return Array.from({ length: options.repeat }, () => jobLevel * Math.exp(options.within * normal()));
     };
-    const verdicts = { regressed: 0, unchanged: 0, inconclusive: 0, 'not-compared': 0 };
+    const verdicts = { regressed: 0, unchanged: 0, inconclusive: 0, 'not-compared': 0, accepted: 0 };
     for (let t = 0; t < options.trials; t += 1) {
       const entries = Array.from({ length: options.entries }, () => {
         const runs = runOf(1e9);
