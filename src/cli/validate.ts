@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { hostFacts } from '../exec/environment.js';
 import { type Diagnostic, formatLocation, sortDiagnostics } from '../model/diagnostics.js';
 import { pastAcceptances } from '../suite/accept-warnings.js';
+import { fewRunsForBaseline } from '../suite/few-runs.js';
 import { ExitCode } from '../model/errors.js';
 import type { HostFacts } from '../model/host-facts.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
@@ -60,7 +61,9 @@ export async function validate(files: readonly string[], options: ValidateOption
   const note = hostNote(cases, suites, host);
   if (note !== undefined) await io.stdout(`${note}\n`);
   // a past day is no error (the suite still runs, its regression fails again), but now is the time to hear of it
-  for (const warning of sortDiagnostics(pastAcceptances(suites, (options.now ?? new Date()).toISOString().slice(0, 10)))) {
+  // so is a regression: no baseline comparison can ever decide
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  for (const warning of sortDiagnostics([...pastAcceptances(suites, today), ...fewRunsForBaseline(suites, cases)])) {
     io.stderr(`${formatLocation(warning.loc)}: warning: ${warning.message}\n`);
   }
   return ExitCode.ok;
