@@ -53,7 +53,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed,.verdict.nothing-compared{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
-div.scroll{overflow-x:auto}
+div.scroll{overflow-x:auto}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart{max-width:none;width:600px}}
 div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
@@ -284,7 +284,7 @@ function renderGroup(view: GroupView): string {
     const params = identity[i] ?? [];
     const warnings = (noise[i] ?? []).map((tag) => `<span class="noisy">⚠ ${escapeHtml(tag)}</span>`);
     const note = hasNotes
-      ? `<td class="text">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>`
+      ? `<td class="text note">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>`
       : '';
     return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(
       view,

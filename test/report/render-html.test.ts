@@ -14,6 +14,16 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     await page.close();
   });
 
+  it('on a phone (390 px) keeps charts at a readable size, scrolling sideways, and note cells wide enough to read', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    await page.setViewportSize({ width: 390, height: 900 });
+    const chart = await page.locator('section[data-group="sweep/bulk"] svg[data-chart="sweep"]').first().boundingBox();
+    expect(chart?.width).toBeGreaterThanOrEqual(600);
+    const note = await page.locator('td.note').first().boundingBox();
+    expect(note?.width).toBeGreaterThan(150);
+    await page.close();
+  });
+
   it('shows the verdict first, coloured by outcome, and the failures table', async () => {
     const page = await open(renderHtml(recordedSweep()));
     const verdict = page.locator('.verdict');
