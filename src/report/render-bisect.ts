@@ -25,7 +25,7 @@ export function formatStepChange(step: Pick<BisectStep, 'metric' | 'change' | 'l
 function meaning(step: BisectStep): string {
   if (step.verdict === 'regressed') return step.kind === 'confirm' ? 'bad is worse than good' : 'bad';
   if (step.verdict === 'unchanged') return step.kind === 'confirm' ? 'bad is not worse than good' : 'good';
-  if (step.verdict === 'skipped') return 'skipped: its setup failed';
+  if (step.verdict === 'skipped') return 'its setup failed';
   return step.verdict === 'inconclusive' ? 'undecided' : 'could not be measured';
 }
 
