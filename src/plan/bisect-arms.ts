@@ -39,12 +39,6 @@ export function bisectArms(
     }
     for (const group of compared) {
       const compare = group.compare;
-      if (group.regression.length === 0) {
-        diagnostics.push({
-          loc: group.loc,
-          message: `group '${group.name}' has no regression: tolerances, so a bisect step would judge nothing; add one like regression: { throughput: 5% }`,
-        });
-      }
       if (compare === undefined || compare.axis === 'server') continue;
       diagnostics.push({
         loc: compare.loc,
@@ -68,7 +62,7 @@ export function bisectArms(
     const hooks = [...armServers].flatMap((name) => [...(suite.servers[name]?.setup ?? []), ...(suite.servers[name]?.teardown ?? [])]);
     if (armServers.size > 0 && !hooks.some((hook) => mentionsVariable(hook.argv, BISECT_VARIABLES))) {
       warnings.push({
-        loc: suite.loc,
+        loc: hooks[0]?.loc ?? suite.loc,
         message: `the setup commands of ${[...armServers].map((s) => `'${s}'`).join(' and ')} never mention \${PERFSUITE_WORKTREE} or \${PERFSUITE_COMMIT}, so every step may measure the same software on both arms; build or apply each arm's commit from its worktree, like setup: [[./apply.sh, "\${PERFSUITE_WORKTREE}"]]`,
       });
     }
