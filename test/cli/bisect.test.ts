@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { perfsuiteInProcess, tempDir } from '../helpers.js';
+
+const SUITE = `version: 1
+name: b
+servers:
+  good: { type: netns, setup: [[./build.sh, "\${PERFSUITE_WORKTREE}"]] }
+  probe: { type: netns, setup: [[./build.sh, "\${PERFSUITE_WORKTREE}"]] }
+tests:
+  - name: bulk
+    test: TCP_STREAM
+    matrix: { server: [good, probe] }
+    compare: { server: good }
+    regression: { throughput: 5% }
+`;
+
+const gitEnv = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'C', GIT_COMMITTER_EMAIL: 'c@example.com' };
+
+/** A repository of two commits (tags one and two) with the suite, uncommitted, beside them. */
+function repository(suite = SUITE): string {
+  const dir = tempDir('git-repo');
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, env: { ...process.env, ...gitEnv } });
+  git('init', '-q', '-b', 'main');
+  for (const name of ['one', 'two']) {
+    writeFileSync(path.join(dir, name), name);
+    git('add', name);
+    git('commit', '-q', '-m', name);
+    git('tag', name);
+  }
+  writeFileSync(path.join(dir, 'b.yml'), suite);
+  return dir;
+}
+
+// every usage problem is found before a worktree, a namespace or netperf is started
+describe('perfsuite bisect: usage', () => {
+  it('refuses a suite without a compare: group, with file:line:col (exit 2)', async () => {
+    const dir = repository(SUITE.replace('    compare: { server: good }\n', ''));
+    const { status, stdout, stderr } = await perfsuiteInProcess(['bisect', 'b.yml', '--good', 'one', '--bad', 'two'], { cwd: dir });
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^b\.yml:2:7: suite 'b' has no compare: group, and perfsuite bisect measures each commit against the good one/);
+    expect(stderr).toContain('perfsuite: 1 problem in 1 file; nothing was run\n');
+  });
+
+  it('refuses revisions it cannot search, naming the option', async () => {
+    const dir = repository();
+    const bisect = (...args: string[]) => perfsuiteInProcess(['bisect', 'b.yml', ...args], { cwd: dir });
+    expect(await bisect('--good', 'nosuch', '--bad', 'two')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^perfsuite: --good nosuch: no such commit in /),
+    });
+    expect(await bisect('--good', 'two', '--bad', 'one')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^perfsuite: --good two is not an ancestor of --bad one; bisect searches the commits from good to bad/),
+    });
+    expect(await bisect('--good', 'two', '--bad', 'main')).toMatchObject({ status: 2, stderr: expect.stringMatching(/are the same commit/) });
+    expect(await bisect('--good', 'one', '--bad', 'two', '--max-steps', '0')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^perfsuite: --max-steps 0: give a whole number/),
+    });
+    expect(await bisect('--bad', 'two')).toMatchObject({ status: 2, stderr: expect.stringContaining("required option '--good <rev>' not specified") });
+  });
+
+  it('refuses to run outside a git repository', async () => {
+    const dir = tempDir('not-a-repo');
+    writeFileSync(path.join(dir, 'b.yml'), SUITE);
+    const { status, stderr } = await perfsuiteInProcess(['bisect', 'b.yml', '--good', 'one', '--bad', 'two'], { cwd: dir });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/is not inside a git repository; run perfsuite bisect in the repository whose commits it should search/);
+  });
+});
