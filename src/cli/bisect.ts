@@ -18,7 +18,7 @@ import { spawnNetperf } from '../exec/run-netperf.js';
 import { createServerPool } from '../exec/server-pool.js';
 import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { defined } from '../model/defined.js';
-import { formatDiagnostic, sortDiagnostics } from '../model/diagnostics.js';
+import { formatLocation, sortDiagnostics } from '../model/diagnostics.js';
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
 import { BISECT_VARIABLES } from '../model/hook-variables.js';
 import { plural } from '../model/words.js';
@@ -90,7 +90,7 @@ export async function bisect(files: readonly string[], options: BisectOptions, i
   const { arms, diagnostics, warnings } = bisectArms(read.suites, read.cases);
   const hostProblems = checkHost(arms.cases, read.suites, hostFacts());
   if (diagnostics.length > 0 || hostProblems.length > 0) throw new SuiteError([...diagnostics, ...hostProblems]);
-  for (const warning of sortDiagnostics(warnings)) io.stderr(`perfsuite: warning: ${formatDiagnostic(warning)}\n`);
+  for (const warning of sortDiagnostics(warnings)) io.stderr(`${formatLocation(warning.loc)}: warning: ${warning.message}\n`);
   const repo = await repositoryOf(io.cwd);
   const [good, bad] = await Promise.all([resolveCommit(repo, options.good, '--good'), resolveCommit(repo, options.bad, '--bad')]);
   if (good === bad)

@@ -154,7 +154,7 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
         owners.length > 0
           ? ` (it is set only for type: ${owners.join(', ')} servers)`
           : (BISECT_VARIABLES as readonly string[]).includes(name)
-            ? ' (it is set only under perfsuite bisect, for the commit each arm measures)'
+            ? ' (it is set only under perfsuite bisect, for the commit each arm measures; check such a suite with perfsuite validate --bisect)'
             : didYouMean(name, known);
       ctx.diagnostics.push({
         loc: hook.loc,

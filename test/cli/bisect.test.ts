@@ -71,4 +71,20 @@ describe('perfsuite bisect: usage', () => {
     expect(status).toBe(2);
     expect(stderr).toMatch(/is not inside a git repository; run perfsuite bisect in the repository whose commits it should search/);
   });
+
+  it('validate --bisect checks a suite as bisect reads it: the shipped example passes, a suite whose hooks ignore the worktree warns', async () => {
+    const example = await perfsuiteInProcess(['validate', '--bisect', '--no-host-checks', 'suites/pr/bisect-netns.yml']);
+    expect(example).toMatchObject({ status: 0, stderr: '' });
+    expect(example.stdout).toContain("ok suites/pr/bisect-netns.yml: suite 'pr-bisect', 1 group, 2 cases\n");
+    const plain = await perfsuiteInProcess(['validate', '--no-host-checks', 'suites/pr/bisect-netns.yml']);
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toContain(
+      'suites/pr/bisect-netns.yml:20:9: ${PERFSUITE_WORKTREE} is not a variable setup and teardown commands get (it is set only under perfsuite bisect',
+    );
+    const ab = await perfsuiteInProcess(['validate', '--bisect', '--no-host-checks', 'suites/pr/ab-netns.yml']);
+    expect(ab.status).toBe(0);
+    expect(ab.stderr).toMatch(
+      /^suites\/pr\/ab-netns\.yml:21:9: warning: the setup commands of 'base' and 'head' never mention \$\{PERFSUITE_WORKTREE\} or \$\{PERFSUITE_COMMIT\}/,
+    );
+  });
 });

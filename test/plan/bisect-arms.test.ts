@@ -48,7 +48,7 @@ describe('suites under perfsuite bisect', () => {
   it('outside bisect, reject those names in hooks and say where they are set', () => {
     const { errors } = check(SUITE, {});
     expect(errors).toContain(
-      '4:32 ${PERFSUITE_WORKTREE} is not a variable setup and teardown commands get (it is set only under perfsuite bisect, for the commit each arm measures); use one of ${PERFSUITE_SERVER}, ${PERFSUITE_SERVER_HOST}, ${PERFSUITE_CONTROL_PORT}, ${PERFSUITE_NETNS}, ${PERFSUITE_HOST_IF}, ${PERFSUITE_NETNS_IF}',
+      '4:32 ${PERFSUITE_WORKTREE} is not a variable setup and teardown commands get (it is set only under perfsuite bisect, for the commit each arm measures; check such a suite with perfsuite validate --bisect); use one of ${PERFSUITE_SERVER}, ${PERFSUITE_SERVER_HOST}, ${PERFSUITE_CONTROL_PORT}, ${PERFSUITE_NETNS}, ${PERFSUITE_HOST_IF}, ${PERFSUITE_NETNS_IF}',
     );
   });
 
