@@ -50,18 +50,21 @@ describe('perfsuite bisect: usage', () => {
     const bisect = (...args: string[]) => perfsuiteInProcess(['bisect', 'b.yml', ...args], { cwd: dir });
     expect(await bisect('--good', 'nosuch', '--bad', 'two')).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/^perfsuite: --good nosuch: no such commit in /),
+      stderr: expect.stringMatching(/^perfsuite: --good nosuch: no such commit in /) as unknown,
     });
     expect(await bisect('--good', 'two', '--bad', 'one')).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/^perfsuite: --good two is not an ancestor of --bad one; bisect searches the commits from good to bad/),
+      stderr: expect.stringMatching(/^perfsuite: --good two is not an ancestor of --bad one; bisect searches the commits from good to bad/) as unknown,
     });
-    expect(await bisect('--good', 'two', '--bad', 'main')).toMatchObject({ status: 2, stderr: expect.stringMatching(/are the same commit/) });
+    expect(await bisect('--good', 'two', '--bad', 'main')).toMatchObject({ status: 2, stderr: expect.stringMatching(/are the same commit/) as unknown });
     expect(await bisect('--good', 'one', '--bad', 'two', '--max-steps', '0')).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/^perfsuite: --max-steps 0: give a whole number/),
+      stderr: expect.stringMatching(/^perfsuite: --max-steps 0: give a whole number/) as unknown,
     });
-    expect(await bisect('--bad', 'two')).toMatchObject({ status: 2, stderr: expect.stringContaining("required option '--good <rev>' not specified") });
+    expect(await bisect('--bad', 'two')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("required option '--good <rev>' not specified") as unknown,
+    });
   });
 
   it('refuses to run outside a git repository', async () => {
