@@ -1,21 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { perfsuiteInProcess, tempDir } from '../helpers.js';
+import { perfsuiteInProcess, projectRoot, tempDir } from '../helpers.js';
 
-const SUITE = `version: 1
-name: b
-servers:
-  good: { type: netns, setup: [[./build.sh, "\${PERFSUITE_WORKTREE}"]] }
-  probe: { type: netns, setup: [[./build.sh, "\${PERFSUITE_WORKTREE}"]] }
-tests:
-  - name: bulk
-    test: TCP_STREAM
-    matrix: { server: [good, probe] }
-    compare: { server: good }
-    regression: { throughput: 5% }
-`;
+const SUITE = readFileSync(path.join(projectRoot, 'test/fixtures/suites/bisect/arms.yml'), 'utf8');
 
 const gitEnv = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'C', GIT_COMMITTER_EMAIL: 'c@example.com' };
 

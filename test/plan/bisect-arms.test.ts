@@ -1,22 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers.js';
 import { BISECT_VARIABLES, mentionsVariable } from '../../src/model/hook-variables.js';
 import { bisectArms } from '../../src/plan/bisect-arms.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 
-const SUITE = `version: 1
-name: b
-servers:
-  good: { type: netns, setup: [[./build.sh, "\${PERFSUITE_WORKTREE}", "\${PERFSUITE_COMMIT}"]] }
-  probe: { type: netns, setup: [[./build.sh, "\${PERFSUITE_WORKTREE}", "\${PERFSUITE_COMMIT}"]] }
-tests:
-  - name: bulk
-    test: TCP_STREAM
-    matrix: { server: [good, probe] }
-    compare: { server: good }
-    regression: { throughput: 5% }
-  - name: plain
-    test: TCP_RR
-`;
+const SUITE = readFileSync(path.join(projectRoot, 'test/fixtures/suites/bisect/arms.yml'), 'utf8');
 
 /** The suite read as bisect reads it (or as run does, without `bisect`): messages as `line:col message`. */
 function check(yaml: string, options: { bisect?: boolean } = { bisect: true }) {
@@ -69,8 +59,8 @@ describe('suites under perfsuite bisect', () => {
     ]);
     const swapped = `${SUITE}  - name: swapped\n    test: TCP_STREAM\n    matrix: { server: [good, probe] }\n    compare: { server: probe }\n    regression: { throughput: 5% }\n`;
     expect(check(swapped).errors).toEqual([
-      expect.stringMatching(/^16:30 server 'probe' is a control here and a candidate in another compare: group/),
-      expect.stringMatching(/^16:24 server 'good' is a candidate here and a control in another compare: group/),
+      expect.stringMatching(/^17:30 server 'probe' is a control here and a candidate in another compare: group/),
+      expect.stringMatching(/^17:24 server 'good' is a candidate here and a control in another compare: group/),
     ]);
   });
 
