@@ -21,6 +21,7 @@ import { defined } from '../model/defined.js';
 import { formatLocation, sortDiagnostics } from '../model/diagnostics.js';
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
 import { BISECT_VARIABLES } from '../model/hook-variables.js';
+import type { Provenance } from '../model/history.js';
 import { plural } from '../model/words.js';
 import { bisectArms } from '../plan/bisect-arms.js';
 import { checkHost } from '../plan/check-host.js';
@@ -109,6 +110,12 @@ export async function bisect(files: readonly string[], options: BisectOptions, i
   ]);
   if (netperf === undefined) throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   const environment = describeEnvironment(options.version, netperf);
+  // a step's results.json is the probe's: its commit, and no ref (the checkout's branch is not what was measured)
+  const probeProvenance = (commit: string): Provenance => {
+    const copy: { -readonly [K in keyof Provenance]: Provenance[K] } = { ...provenance, commit };
+    delete copy.ref;
+    return copy;
+  };
 
   const outDir = path.resolve(io.cwd, options.out);
   const lock = lockOut(outDir, options.out, io);
@@ -196,11 +203,10 @@ export async function bisect(files: readonly string[], options: BisectOptions, i
             seed: options.seed,
             judges: [],
             sink: resultsSink(path.join(outDir, 'steps', stepName)),
-            // the step's results.json says which commit its candidates measured
             header: {
               startedAt: new Date().toISOString(),
               environment,
-              provenance: { ...provenance, commit, ref: `bisect step ${index + 1}` },
+              provenance: probeProvenance(commit),
               seed: options.seed,
             },
           });
