@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
+import type { RunResult } from '../../src/model/results.js';
 import type { BisectRecord } from '../../src/run/bisect-search.js';
 import { projectRoot, tempDir } from '../helpers.js';
 
@@ -52,7 +53,7 @@ function git(dir: string, ...args: string[]): string {
 }
 
 /** A throwaway repository: a first commit at 100 Mbit/s (tagged `good`), then one commit per entry; returns each commit's hash. */
-function repository(commits: readonly { readonly subject: string; readonly rate?: string; readonly broken?: boolean }[]) {
+function repository(commits: readonly { readonly subject: string; readonly rate?: string; readonly broken?: boolean; readonly merge?: boolean }[]) {
   const dir = tempDir('git-repo');
   git(dir, 'init', '-q', '-b', 'main');
   const write = (rate: string, broken: boolean): void => {
@@ -66,7 +67,20 @@ function repository(commits: readonly { readonly subject: string; readonly rate?
   git(dir, 'tag', 'good');
   let rate = '100mbit';
   const hashes: string[] = [];
+  /** Commits of merged branches: off the first-parent line, never to be probed. */
+  const sides: string[] = [];
   for (const [i, commit] of commits.entries()) {
+    if (commit.merge === true) {
+      git(dir, 'checkout', '-q', '-b', `side-${i}`);
+      writeFileSync(path.join(dir, `side-${i}`), 'side work');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', `side work ${i}`);
+      sides.push(git(dir, 'rev-parse', 'HEAD'));
+      git(dir, 'checkout', '-q', 'main');
+      git(dir, 'merge', '-q', '--no-ff', `side-${i}`, '-m', commit.subject);
+      hashes.push(git(dir, 'rev-parse', 'HEAD'));
+      continue;
+    }
     rate = commit.rate ?? rate;
     write(rate, commit.broken === true);
     writeFileSync(path.join(dir, `notes-${i}`), commit.subject);
@@ -77,7 +91,7 @@ function repository(commits: readonly { readonly subject: string; readonly rate?
   // the suite is not committed, and the tree is dirty: bisect must leave both as they are
   writeFileSync(path.join(dir, 'bisect.yml'), SUITE);
   writeFileSync(path.join(dir, 'rate'), 'uncommitted\n');
-  return { dir, hashes };
+  return { dir, hashes, sides };
 }
 
 function bisect(dir: string, ...args: string[]) {
@@ -103,9 +117,9 @@ function expectUntouched(dir: string, pid: number | undefined): void {
 
 describe.skipIf(unavailable !== undefined)(`perfsuite bisect on netns arms${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('names the commit that halved the rate in at most ⌈log2 6⌉ + 1 steps, with its subject and author', { timeout: 300_000 }, () => {
-    const { dir, hashes } = repository([
+    const { dir, hashes, sides } = repository([
       { subject: 'unrelated change 1' },
-      { subject: 'unrelated change 2' },
+      { subject: 'merge a side branch', merge: true },
       { subject: 'halve the rate', rate: '50mbit' },
       { subject: 'unrelated change 4' },
       { subject: 'unrelated change 5' },
@@ -119,6 +133,9 @@ describe.skipIf(unavailable !== undefined)(`perfsuite bisect on netns arms${unav
     expect(record.good).toBe(git(dir, 'rev-parse', 'good'));
     expect(record.bad).toBe(hashes[5]);
     expect(record.steps.length).toBeLessThanOrEqual(Math.ceil(Math.log2(6)) + 1);
+    // the first-parent line: the merge is a commit like any other, the merged branch's own commit is not searched
+    expect(record.commitsInRange).toBe(6);
+    expect(record.steps.map((step) => step.commit)).not.toContain(sides[0]);
     expect(record.steps[0]).toMatchObject({ kind: 'confirm', commit: hashes[5], verdict: 'regressed', metric: 'throughput' });
     // each step's verdict follows from the rate its commit applied: 50 Mbit/s against the good 100 is about −50%
     for (const step of record.steps) {
@@ -128,6 +145,7 @@ describe.skipIf(unavailable !== undefined)(`perfsuite bisect on netns arms${unav
       expect(step.rounds).toBeGreaterThanOrEqual(7);
       // the step's own results.json shows the probe's hook ran in its worktree at its commit
       const results = readFileSync(path.join(out, step.results), 'utf8');
+      expect((JSON.parse(results) as RunResult).provenance).toMatchObject({ commit: step.commit });
       expect(results).toContain(`building ${step.commit} for probe`);
       expect(results).toContain(`building ${record.good} for good`);
     }
