@@ -92,7 +92,7 @@ describe('GitHub workflows and the composite action', () => {
     };
     const step = ci.jobs.test.steps.find((s) => (s.run ?? '').includes('sudo -E'));
     expect(step?.shell).toBe('bash'); // -o pipefail: vitest's exit status survives the tee
-    for (const file of ['netns', 'hooks', 'regression', 'ab', 'history']) {
+    for (const file of ['netns', 'hooks', 'regression', 'ab', 'history', 'bisect']) {
       expect(existsSync(path.join(projectRoot, `test/integration/${file}.test.ts`))).toBe(true);
       expect(step?.run).toContain(`test/integration/${file}.test.ts`);
     }
