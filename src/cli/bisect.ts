@@ -270,6 +270,9 @@ function publishMarkdown(record: BisectRecord, outDir: string, io: CliIo): void 
   if (summary !== undefined && summary !== '') appendFileSync(summary, `${markdown}\n`);
 }
 
+/** The most commits of an undecided range the console lists. */
+const MAX_LISTED = 20;
+
 /** What the console says at the end: the culprit with its subject and author, or why there is none, and where the files are. */
 function closing(record: BisectRecord): string {
   const { text } = bisectHeadline(record);
@@ -278,7 +281,13 @@ function closing(record: BisectRecord): string {
     lines.push(`first bad commit: ${record.firstBad}`, `  ${record.firstBadSubject ?? ''}`, `  author: ${record.firstBadAuthor ?? ''}`);
   } else {
     lines.push(`bisect: ${text}`);
-    if (record.range !== undefined) for (const c of record.range.commits) lines.push(`  ${c.commit}  ${c.subject}`);
+    // a long range (an interruption before the first step) is shown by its ends; bisect.json lists every commit
+    const commits = record.range?.commits ?? [];
+    const shown = commits.length <= MAX_LISTED ? commits : [...commits.slice(0, MAX_LISTED / 2), ...commits.slice(-MAX_LISTED / 2)];
+    for (const [i, c] of shown.entries()) {
+      if (i === MAX_LISTED / 2 && shown.length < commits.length) lines.push(`  … ${commits.length - shown.length} more (bisect.json lists every one)`);
+      lines.push(`  ${c.commit}  ${c.subject}`);
+    }
   }
   const seconds = record.steps.reduce((sum, step) => sum + step.seconds, 0);
   lines.push(`${plural(record.steps.length, 'step')} in ${formatDuration(seconds)}; wrote bisect.json, report.md and report.html`);
