@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +15,6 @@ import {
 } from '../exec/git-worktree.js';
 import { spawnNetperf } from '../exec/run-netperf.js';
 import { createServerPool } from '../exec/server-pool.js';
-import { sshConfigFile } from '../exec/ssh-netserver.js';
-import { defined } from '../model/defined.js';
 import { formatLocation, sortDiagnostics } from '../model/diagnostics.js';
 import { ExitCode, PerfsuiteError, SuiteError, UsageError } from '../model/errors.js';
 import { BISECT_VARIABLES } from '../model/hook-variables.js';
@@ -32,8 +29,8 @@ import { resultsSink, writeFileAtomic } from '../report/write-reports.js';
 import { type BisectEnd, type BisectRecord, type BisectStep, bisectSearch, stepMeasurement } from '../run/bisect-search.js';
 import { runPlan } from '../run/run-plan.js';
 import { type CliIo, type Exit, untilStopped } from './io.js';
-import { lockOut } from './out-dir.js';
-import { DEFAULT_OUT_DIR, parseSeed, suiteOptions, type SuiteOptions } from './options.js';
+import { lockOut, stoppedWriting } from './out-dir.js';
+import { DEFAULT_OUT_DIR, seedOf, suiteOptions, type SuiteOptions } from './options.js';
 import { readSuites } from './read-suites.js';
 
 export function command(io: CliIo, exit: Exit, version: string) {
@@ -50,7 +47,7 @@ export function command(io: CliIo, exit: Exit, version: string) {
     .addOption(suiteOptions.var())
     .addOption(suiteOptions.maxCases())
     .action(async (files, options) => {
-      const seed = options.seed === undefined ? randomInt(2 ** 31) : parseSeed(options.seed);
+      const seed = seedOf(options);
       const maxSteps = options.maxSteps === undefined ? Number.POSITIVE_INFINITY : parseMaxSteps(options.maxSteps);
       exit(await bisect(files, { ...options, seed, maxSteps, version }, io));
     });
@@ -193,7 +190,7 @@ export async function bisect(files: readonly string[], options: BisectOptions, i
               const role = arms.roles.get(`${server.suite}/${server.name}`);
               return role === undefined ? {} : worktreeOf[role];
             },
-            ...defined({ sshConfigFile: sshConfigFile(io.env) }),
+            env: io.env,
           });
           const outcome = await runPlan(plan, {
             executor: spawnNetperf,
@@ -211,6 +208,7 @@ export async function bisect(files: readonly string[], options: BisectOptions, i
             },
           });
           for (const warning of pool.teardownWarnings()) progress.warn(warning);
+          if (outcome.sinkFailure !== undefined) throw stoppedWriting(outcome.sinkFailure, path.join(outDir, 'steps', stepName));
           if (outcome.result.state === 'interrupted') return 'interrupted' as const;
           return stepMeasurement(outcome.result);
         } catch (error) {
