@@ -26,7 +26,7 @@ import { planCases } from '../plan/plan-cases.js';
 import { bisectHeadline, formatStepLine, renderBisectHtml, renderBisectMarkdown, shortCommit } from '../report/render-bisect.js';
 import { formatDuration } from '../report/format.js';
 import { resultsSink, writeFileAtomic } from '../report/write-reports.js';
-import { type BisectEnd, type BisectRecord, type BisectStep, bisectSearch, stepMeasurement } from '../run/bisect-search.js';
+import { type BisectEnd, type BisectRecord, type BisectStep, bisectSearch, stepMeasurement, stepsToNarrow } from '../run/bisect-search.js';
 import { runPlan } from '../run/run-plan.js';
 import { type CliIo, type Exit, untilStopped } from './io.js';
 import { lockOut, stoppedWriting } from './out-dir.js';
@@ -114,15 +114,15 @@ export async function bisect(files: readonly string[], options: BisectOptions, i
     return copy;
   };
 
+  const leftOut = arms.leftOut === 0 ? '' : ` (${plural(arms.leftOut, 'case')} outside compare: groups left out)`;
+  await io.stdout(
+    `bisect: ${plural(commits.length, 'commit')} on the first-parent line after good ${shortCommit(good)} up to bad ${shortCommit(bad)}; about ${plural(stepsToNarrow(commits.length) + 1, 'A/B step')} of ${plural(plan.cases.length, 'case')}${leftOut}, seed ${options.seed}\n`,
+  );
   const outDir = path.resolve(io.cwd, options.out);
   const lock = lockOut(outDir, options.out, io);
   // worktrees go in a directory of their own, removed whatever happens
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'perfsuite-bisect-'));
   const startedAt = new Date().toISOString();
-  const leftOut = arms.leftOut === 0 ? '' : ` (${plural(arms.leftOut, 'case')} outside compare: groups left out)`;
-  await io.stdout(
-    `bisect: ${plural(commits.length, 'commit')} on the first-parent line after good ${shortCommit(good)} up to bad ${shortCommit(bad)}; about ${plural(Math.ceil(Math.log2(Math.max(commits.length, 1))) + 1, 'A/B step')} of ${plural(plan.cases.length, 'case')}${leftOut}, seed ${options.seed}\n`,
-  );
   const steps: BisectRecord['steps'][number][] = [];
   const record = (state: BisectRecord['state'], end?: BisectEnd): BisectRecord => {
     const range = end === undefined || end.kind === 'found' || end.kind === 'not-worse' ? undefined : end.range;
