@@ -30,7 +30,7 @@ import { type BisectEnd, type BisectRecord, type BisectStep, bisectSearch, stepM
 import { runPlan } from '../run/run-plan.js';
 import { type CliIo, type Exit, untilStopped } from './io.js';
 import { lockOut, stoppedWriting } from './out-dir.js';
-import { DEFAULT_OUT_DIR, seedOf, suiteOptions, type SuiteOptions } from './options.js';
+import { seedOf, suiteOptions, type SuiteOptions } from './options.js';
 import { readSuites } from './read-suites.js';
 
 export function command(io: CliIo, exit: Exit, version: string) {
@@ -41,7 +41,7 @@ export function command(io: CliIo, exit: Exit, version: string) {
     )
     .requiredOption('--good <rev>', 'a commit that performs well (branch, tag or hash)')
     .requiredOption('--bad <rev>', 'a later commit that performs worse; good must be its ancestor')
-    .option('--out <dir>', 'directory for bisect.json, report.md, report.html and each step’s results.json', DEFAULT_OUT_DIR)
+    .option('--out <dir>', 'directory for bisect.json, report.md, report.html and each step’s results.json', BISECT_OUT_DIR)
     .option('--max-steps <n>', 'stop after this many A/B steps (the confirmation included) and report the range so far')
     .option('--seed <n>', 'seed of the interleaved order of every step (recorded in bisect.json)')
     .addOption(suiteOptions.var())
@@ -59,6 +59,9 @@ function parseMaxSteps(text: string): number {
     throw new UsageError(`--max-steps ${text}: give a whole number of steps, 1 or more (the confirmation counts as one)`);
   return n;
 }
+
+/** Where bisect writes without --out: apart from run's perfsuite-results/, whose report.md and report.html it would replace. */
+const BISECT_OUT_DIR = 'perfsuite-bisect';
 
 export interface BisectOptions extends SuiteOptions {
   readonly good: string;
