@@ -88,10 +88,16 @@ async function showHistory(file: string, options: { readonly out?: string; reado
     const lines = [
       `${file}: ${plural(entries.length, 'entry', 'entries')}, ${report.series.length} series, ${plural(report.changePoints.length, 'change point')}`,
     ];
+    const series = new Map(report.series.map((s) => [`${s.case}\0${s.metric}`, s]));
     for (const c of report.changePoints) {
       lines.push(
         `  ${c.case} ${c.metric}: ${changeText(c)} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`,
       );
+      // the last entry before the shift is the good end of the search, the first after it the bad one
+      const good = series.get(`${c.case}\0${c.metric}`)?.points.findLast((p) => p.index < c.index)?.commit;
+      if (good !== undefined && c.commit !== undefined && good !== c.commit) {
+        lines.push(`    find the commit: perfsuite bisect <suite ${c.case.split('/')[0] ?? ''}> --good ${good} --bad ${c.commit}`);
+      }
     }
     await io.stdout(`${lines.join('\n')}\n`);
   }

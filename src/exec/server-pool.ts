@@ -35,6 +35,8 @@ export interface ServerPoolOptions {
   readonly cwd?: string;
   /** Told, as it happens, of what the pool did that the user did not ask for (namespaces a killed run left, removed). */
   readonly warn?: (message: string) => void;
+  /** More variables for a server's setup and teardown commands (`perfsuite bisect`: the commit and worktree of its arm). */
+  readonly hookVariables?: (server: PlannedServer) => Readonly<Record<string, string>>;
 }
 
 /** A server whose setup was attempted: its teardown is owed. */
@@ -96,7 +98,8 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
         name: server.name,
         host: up.address.host,
         controlPort: up.address.port,
-        ...defined({ variables: up.hookVariables, namespaceExec: up.namespaceExec }),
+        variables: { ...up.hookVariables, ...options.hookVariables?.(server) },
+        ...defined({ namespaceExec: up.namespaceExec }),
       };
       const setup = runSetup(server.setup, hookServer, { record: recordFor(server.key), ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch(
         (error: unknown) => {

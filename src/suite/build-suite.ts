@@ -21,7 +21,7 @@ import type {
   ThresholdSpec,
 } from '../model/suite-types.js';
 import { parsePercent } from '../model/units.js';
-import { unknownHookVariables } from '../model/hook-variables.js';
+import { BISECT_VARIABLES, unknownHookVariables } from '../model/hook-variables.js';
 import { hookVariableNames, plannerOf, SERVER_TYPES } from '../servers/planners.js';
 import type { ServerType } from '../servers/server-planner.js';
 import { defined } from '../model/defined.js';
@@ -34,6 +34,8 @@ interface BuildContext {
   /** JSON pointers with schema errors; nothing at or below them is built or checked further. */
   readonly invalidPointers: readonly string[];
   readonly paramNames: ReadonlySet<string>;
+  /** `PERFSUITE_*` names hooks may use besides their server type's (`perfsuite bisect` adds BISECT_VARIABLES). */
+  readonly hookVariables: readonly string[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -45,9 +47,10 @@ export function buildSuite(
     readonly positions: ReadonlyMap<string, NodePosition>;
     readonly invalidPointers: readonly string[];
     readonly paramNames: ReadonlySet<string>;
+    readonly hookVariables?: readonly string[];
   },
 ): { suite: SuiteSpec | undefined; diagnostics: Diagnostic[] } {
-  const ctx: BuildContext = { ...options, diagnostics: [] };
+  const ctx: BuildContext = { ...options, hookVariables: options.hookVariables ?? [], diagnostics: [] };
   const servers: Record<string, ServerSpec> = { local: { type: 'local' } };
   // a server the schema rejected is reported there; it is never built, and groups naming it get no second error
   const rejectedServers = new Set<string>();
@@ -143,11 +146,16 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
   if (!Array.isArray(list)) return undefined;
   // a server is built only when the schema accepted it, so its type is one of SERVER_TYPES
   const type = raw['type'] as ServerType;
-  const known = hookVariableNames(type);
+  const known = [...hookVariableNames(type), ...ctx.hookVariables];
   const checked = (hook: HookSpec): HookSpec => {
     for (const name of unknownHookVariables(hook.argv, known)) {
       const owners = SERVER_TYPES.filter((t) => hookVariableNames(t).includes(name));
-      const others = owners.length > 0 ? ` (it is set only for type: ${owners.join(', ')} servers)` : didYouMean(name, known);
+      const others =
+        owners.length > 0
+          ? ` (it is set only for type: ${owners.join(', ')} servers)`
+          : (BISECT_VARIABLES as readonly string[]).includes(name)
+            ? ' (it is set only under perfsuite bisect, for the commit each arm measures; check such a suite with perfsuite validate --bisect)'
+            : didYouMean(name, known);
       ctx.diagnostics.push({
         loc: hook.loc,
         message: `\${${name}} is not a variable setup and teardown commands get${others}; use one of ${known.map((k) => `\${${k}}`).join(', ')}`,
