@@ -1,7 +1,7 @@
 import type { MetricName } from './metrics.js';
 import type { FailureKind, RunMetrics, SeriesPoint } from './netperf-outcome.js';
 import type { Provenance } from './history.js';
-import type { ArmRole, CaseParams } from './suite-types.js';
+import type { ArmRole, CaseParams, LoadFlow } from './suite-types.js';
 import type { Aggregate, Operator } from './threshold.js';
 
 /**
@@ -30,6 +30,15 @@ export function statusOf(c: Pick<CaseResult, 'thresholds' | 'regressions'> & { r
 }
 
 /** One netperf process of one run, for reports and debugging. */
+/** One load stream of one run: its flow (1-based, in `load.flows` order), the flow's test and DSCP, what it carried (bit/s). */
+export interface LoadFlowRun {
+  readonly flow: number;
+  readonly test: LoadFlow['test'];
+  readonly stream: number;
+  readonly dscp?: number;
+  readonly throughput: number;
+}
+
 export interface NetperfInvocation {
   readonly argv: readonly string[];
   readonly exitCode: number | null;
@@ -58,6 +67,8 @@ export interface CaseResult {
   readonly confidenceWidthPercent?: readonly number[];
   /** With `interval:`: netperf's interim results, one series per measured run, in the order of `runs`. */
   readonly series?: readonly (readonly SeriesPoint[])[];
+  /** With `load:`: each measured run's load streams (in the order of `runs`), one entry per stream of each flow. */
+  readonly load_flows?: readonly (readonly LoadFlowRun[])[];
   readonly thresholds: readonly ThresholdOutcome[];
   /** The group's `regression:` tolerances, kept so a later `compare` needs only the results. */
   readonly regression?: readonly RegressionTolerance[];

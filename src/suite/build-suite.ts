@@ -220,7 +220,7 @@ function buildParams(ctx: BuildContext, raw: RawObject, pointer: string): Locate
 function buildValue(ctx: BuildContext, name: ParamName, raw: unknown, pointer: string): Located<ParamValue> | undefined {
   const normalized = normalizeParam(name, raw);
   if (!normalized.ok) {
-    report(ctx, pointer, `${name}: ${normalized.message}`);
+    report(ctx, normalized.at === undefined ? pointer : `${pointer}/${normalized.at}`, `${name}: ${normalized.message}`);
     return undefined;
   }
   return { value: normalized.value, loc: at(ctx, pointer) };

@@ -1,11 +1,13 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { type Combination as MatrixCombination, countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
 import { defined } from '../model/defined.js';
-import { producedMetrics } from '../model/metrics.js';
+import { LOAD_METRICS, producedMetrics } from '../model/metrics.js';
 import { DEFAULT_DURATION_SECONDS, isTestName, paramUse, type TestName } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
 import {
   activeLoad,
+  flowDirection,
+  loadFlows,
   type Case,
   type CaseParams,
   type CompareSpec,
@@ -285,16 +287,20 @@ function isJudgeable(
 ): boolean {
   const { group, hasWhen, axisNames, testIsVaried } = expansion;
   const { test, params, thresholds } = c;
-  const loaded = activeLoad(params) !== undefined;
-  const judgeKey = `${test}|${String(params.cpu === true)}|${String(loaded)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
+  const load = activeLoad(params);
+  const directions =
+    load === undefined
+      ? undefined
+      : { up: loadFlows(load).some((f) => flowDirection(f.test) === 'up'), down: loadFlows(load).some((f) => flowDirection(f.test) === 'down') };
+  const judgeKey = `${test}|${String(params.cpu === true)}|${directions === undefined ? 'idle' : `${directions.up}/${directions.down}`}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
   const known = expansion.judgeable.get(judgeKey);
   if (known !== undefined) return known;
   const problems: LocatedProblem[] = [];
   for (const spec of [...thresholds, ...group.regression]) {
-    if (producedMetrics(test, { cpu: params.cpu === true, load: loaded }).has(spec.metric)) continue;
+    if (producedMetrics(test, { cpu: params.cpu === true, ...defined({ load: directions }) }).has(spec.metric)) continue;
     const scope = 'threshold' in spec ? 'threshold' : 'regression';
     const select: 'loaded-cases' | 'tests' | undefined =
-      scope !== 'threshold' ? undefined : spec.metric === 'load_throughput' && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
+      scope !== 'threshold' ? undefined : LOAD_METRICS.includes(spec.metric) && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
     problems.push({ loc: spec.loc, problem: { kind: 'unjudgeable-metric', scope, metric: spec.metric, caseId: c.id, test, ...defined({ select }) } });
   }
   report(problems);
@@ -411,8 +417,9 @@ function checkLoadAndInterval(params: CaseParams, at: (name: ParamName) => Sourc
   if (load !== undefined) {
     if (params.confidence !== undefined) problems.push({ loc: at('load'), problem: { kind: 'load-with-confidence' } });
     if (params.cpu === true) problems.push({ loc: at('load'), problem: { kind: 'load-with-cpu' } });
-    if (load.test === 'UDP_STREAM' && load.send_size !== undefined) {
-      const bytes = load.send_size;
+    for (const flow of loadFlows(load)) {
+      if (flow.test !== 'UDP_STREAM' || flow.send_size === undefined) continue;
+      const bytes = flow.send_size;
       const limits: (UdpLimit | undefined)[] = [
         { kind: 'datagram' },
         bufferLimit('sender-buffer', params.local_buffer ?? params.socket_buffer),

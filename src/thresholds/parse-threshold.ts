@@ -39,6 +39,7 @@ const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
   time: 'a time',
   percent: 'a percentage',
   'service-demand': 'a service demand',
+  index: 'an index',
 };
 
 const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)?\s*(.*?)\s*$/;
@@ -92,7 +93,8 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
   }
   const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
   // 0 is 0 in any unit; files of perfsuite 0.1.0 were written when a bare number meant the metric's own unit
-  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true;
+  // an index (load_fairness) has no unit: a bare number is the only spelling
+  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true || info.unit === '';
   if (unitText === '' && !bareAllowed) {
     // their own number with the unit they most likely meant, which the message then says is a guess
     const likely = LIKELY_UNIT[info.dimension] ?? info.unit;
