@@ -71,7 +71,64 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
     const [result] = (await measureCases(planFor(LOADED), options(executor))).results;
     expect(result?.status).toBe('error');
     expect(result?.error?.message).toMatch(
-      /^load stream 1 of 3 \(TCP_STREAM\) failed, so this run was not under the load it asks for: this netperf does not know test/,
+      /^load flow 1 of 1 \(TCP_STREAM\), stream 1 of 3, failed, so this run was not under the load it asks for: this netperf does not know test/,
+    );
+  });
+});
+
+const FLOWS = `version: 1
+name: s
+tests:
+  - name: rr
+    test: TCP_RR
+    duration: 1
+    repeat: 2
+    load:
+      flows:
+        - { test: TCP_STREAM, streams: 2, dscp: CS1 }
+        - { test: TCP_MAERTS, dscp: EF }
+    thresholds:
+      load_fairness: ">= 1"
+      load_throughput_down: "> 1 bit/s"
+`;
+
+describe('load: flows, upload and download at once (fake executor, recorded outputs)', () => {
+  it('runs every stream of every flow with its DSCP, keeps each run’s load_flows, and sums each direction with its fairness', async () => {
+    const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream'), TCP_MAERTS: recorded('tcp-maerts') });
+    const [result] = (await measureCases(planFor(FLOWS), options(executor))).results;
+    expect(result?.status).toBe('pass');
+    const loadCalls = executor.calls.filter((argv) => !argv.includes('TCP_RR')).slice(0, 3);
+    expect(loadCalls.map((argv) => [argv[argv.indexOf('-t') + 1], argv[argv.indexOf('-Y') + 1]])).toEqual([
+      ['TCP_STREAM', '0x20,0x20'],
+      ['TCP_STREAM', '0x20,0x20'],
+      ['TCP_MAERTS', '0xb8,0xb8'],
+    ]);
+    const up = throughputOf('tcp-stream');
+    const down = throughputOf('tcp-maerts');
+    expect(result?.load_flows).toHaveLength(2);
+    expect(result?.load_flows?.[0]).toEqual([
+      { flow: 1, test: 'TCP_STREAM', stream: 1, dscp: 8, throughput: expect.closeTo(up, 0) as number },
+      { flow: 1, test: 'TCP_STREAM', stream: 2, dscp: 8, throughput: expect.closeTo(up, 0) as number },
+      { flow: 2, test: 'TCP_MAERTS', stream: 1, dscp: 46, throughput: expect.closeTo(down, 0) as number },
+    ]);
+    const run = result?.runs[0];
+    expect(run?.load_throughput_up).toBeCloseTo(2 * up, 0);
+    expect(run?.load_throughput_down).toBeCloseTo(down, 0);
+    expect(run?.load_throughput).toBeCloseTo(2 * up + down, 0);
+    // the two upload streams carried the same (one recording), the download is alone: both directions are fair
+    expect(run?.load_fairness).toBeCloseTo(1, 9);
+    expect(result?.thresholds.map((t) => [t.metric, t.passed])).toEqual([
+      ['load_fairness', true],
+      ['load_throughput_down', true],
+    ]);
+  });
+
+  it('a failed download flow makes the run an error that names the flow, its test and DSCP', async () => {
+    const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream'), TCP_MAERTS: recorded('unknown-test') });
+    const [result] = (await measureCases(planFor(FLOWS), options(executor))).results;
+    expect(result?.status).toBe('error');
+    expect(result?.error?.message).toMatch(
+      /^load flow 2 of 2 \(TCP_MAERTS, DSCP EF\), stream 1 of 1, failed, so this run was not under the load it asks for: /,
     );
   });
 });
