@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
-import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
-import { columnUnit, type DisplayUnit, formatDuration, formatNumber } from './format.js';
+import type { CaseResult, RegressionOutcome, RunResult, SuiteResult } from '../model/results.js';
+import { columnUnit, type DisplayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
 import { shellQuote } from '../model/shell-quote.js';
 import {
   COMPARISON_COLUMNS,
@@ -18,7 +18,7 @@ import {
 } from './comparison-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
-import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepCharts } from './sweep-view.js';
 import {
@@ -36,6 +36,7 @@ import {
   oppositeChangeNote,
   mergeNotes,
   SPREAD_MEANING,
+  LOAD_FLOWS_MEANING,
   UNDER_LOAD_MEANING,
   VERDICT_MEANINGS,
   ACCEPTED_MEANING,
@@ -53,7 +54,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed,.verdict.nothing-compared{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
-div.scroll{overflow-x:auto}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart{max-width:none;width:600px}}
+div.scroll{overflow-x:auto}p.flow-case{overflow-wrap:anywhere}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart{max-width:none;width:600px}}
 div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
@@ -201,6 +202,31 @@ function seriesCharts(view: GroupView): string {
     return [renderSeriesSvg({ name, detail: `${series.metric} ${every}, ${runs}` }, series, deepestDip(c))];
   });
   return charts.length === 0 ? '' : `<div class="series">${charts.join('')}</div>`;
+}
+
+/** Each loaded case's flows: what each carried (median of the runs) and its share of its direction, with the case's load_fairness. */
+function renderLoadFlows(suite: SuiteResult, tables: readonly FlowTable[]): string {
+  const unit = columnUnit(
+    'load_throughput',
+    tables.flatMap((t) => t.rows.map((r) => r.throughput)),
+  );
+  const body = tables.map(({ case: c, rows }) => {
+    const fairness = c.metrics.load_fairness;
+    const caption = `<code>${escapeHtml(c.id)}</code>${fairness === undefined ? '' : ` — load_fairness ${escapeHtml(formatMetric('load_fairness', fairness))}`}`;
+    const cells = rows.map(
+      (r) =>
+        `<tr><td>${r.flow}</td><td class="text">${r.test}</td><td class="text">${r.direction}</td><td class="text">${escapeHtml(r.dscp ?? '—')}</td><td>${r.streams}</td><td>${formatNumber(r.throughput / unit.factor)}</td><td>${Math.round(r.share * 100)}%</td></tr>`,
+    );
+    const head = `<tr><th>flow</th><th class="text">test</th><th class="text">direction</th><th class="text">DSCP</th><th>streams</th><th>throughput (${escapeHtml(unit.label)})</th><th>share of its direction</th></tr>`;
+    return `<p class="meta flow-case">${caption}</p>\n<div class="scroll"><table class="load-flows" data-case="${escapeHtml(c.id)}"><thead>${head}</thead><tbody>${cells.join('')}</tbody></table></div>`;
+  });
+  return [
+    `<section class="load-flows" data-suite="${escapeHtml(suite.name)}">`,
+    '<h3>Load flows</h3>',
+    `<p class="meta">${escapeHtml(LOAD_FLOWS_MEANING)}</p>`,
+    ...body,
+    '</section>',
+  ].join('\n');
 }
 
 /** Idle → loaded, side by side: the idle and loaded values and the change (red when worse), then the load's throughput. */
@@ -364,6 +390,8 @@ ${comparison === undefined ? '' : renderComparison(comparison)}
     if (view.suite.name !== current) {
       yield apart(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
       for (const u of underLoad.filter((u) => u.suite === view.suite)) yield apart(renderUnderLoad(u));
+      const flows = loadFlowTables(view.suite);
+      if (flows.length > 0) yield apart(renderLoadFlows(view.suite, flows));
     }
     current = view.suite.name;
     yield apart(renderGroup(view));

@@ -13,7 +13,7 @@ import {
 } from './comparison-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
-import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepAxisName, sweepCharts, sweepXLabel, type SweepChart } from './sweep-view.js';
 import { cell, code, MARKDOWN_PROSE } from './markdown-text.js';
@@ -30,6 +30,7 @@ import {
   mergeNotes,
   oppositeChangeNote,
   SPREAD_MEANING,
+  LOAD_FLOWS_MEANING,
   UNDER_LOAD_MEANING,
   VERDICT_LEGEND,
   ACCEPTED_MEANING,
@@ -211,6 +212,22 @@ function renderGroup(view: GroupView): string {
   return [title, '', ...charts.flatMap((chart) => [chart, '']), body, '', ...dipNote].join('\n');
 }
 
+/** Each loaded case's flows: what each carried (median of the runs) and its share of its direction, with the case's load_fairness. */
+function renderLoadFlows(tables: readonly FlowTable[]): string {
+  const lines = ['#### Load flows', '', LOAD_FLOWS_MEANING, ''];
+  for (const { case: c, rows } of tables) {
+    const fairness = c.metrics.load_fairness;
+    lines.push(`${code(c.id)}${fairness === undefined ? '' : ` — load_fairness ${formatMetric('load_fairness', fairness)}`}`, '');
+    lines.push('| flow | test | direction | DSCP | streams | throughput | share of its direction |', '|---|---|---|---|---|---|---|');
+    for (const r of rows)
+      lines.push(
+        `| ${r.flow} | ${r.test} | ${r.direction} | ${r.dscp ?? '—'} | ${r.streams} | ${formatMetric('load_throughput', r.throughput)} | ${Math.round(r.share * 100)}% |`,
+      );
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
 /** Each case idle → loaded in one table: the three metrics with their change (worse in bold, marked), then the load's throughput. */
 function renderUnderLoad({ pairs }: UnderLoad): string {
   const header = ['case', 'load', ...UNDER_LOAD_METRICS.map((m) => `${m} idle → loaded`), 'load throughput'];
@@ -294,6 +311,11 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       suiteHead = `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;
       for (const pairs of underLoad.filter((u) => u.suite === view.suite)) {
         sections.push(`${suiteHead}${renderUnderLoad(pairs)}`);
+        suiteHead = '';
+      }
+      const flows = loadFlowTables(view.suite);
+      if (flows.length > 0) {
+        sections.push(`${suiteHead}${renderLoadFlows(flows)}`);
         suiteHead = '';
       }
     }

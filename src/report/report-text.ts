@@ -336,5 +336,8 @@ export const DIP_HEADING = 'deepest interim dip';
 export const DIP_MEANING = 'the lowest interim result (interval:) against the mean of its run, over all runs';
 
 /** What a latency-under-load table shows, flent-style. */
+export const LOAD_FLOWS_MEANING =
+  "Who got the link: each loaded case's load flows, what each carried (its streams summed, the median of the runs) and its share of its direction (up: TCP_STREAM and UDP_STREAM, down: TCP_MAERTS). load_fairness is Jain's index over each direction's streams, the lower of the two: 1 is equal shares, 1/n one stream taking all.";
+
 export const UNDER_LOAD_MEANING =
   'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried over their whole run (from 1 s before the measured test to 1 s after it); a change for the worse is marked (a measurement, not a verdict: only thresholds and regressions fail a case), and one beyond +100% is given as a factor (×14: 14 times the idle value).';
