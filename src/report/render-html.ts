@@ -300,7 +300,7 @@ function renderGroup(view: GroupView): string {
     ...(view.swept.length === 0
       ? [`<th class="text case" style="${sticky[0]}">case</th>`]
       : view.swept.map((p, i) => `<th class="text case" style="${sticky[i]}">${p.replaceAll('_', '_<wbr>')}</th>`)),
-    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(unitOf(m).label)})</th>`),
+    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')}${unitOf(m).label === '' ? '' : ` (${escapeHtml(unitOf(m).label)})`}</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
     ...(hasNotes ? ['<th class="text">note</th>'] : []),

@@ -132,7 +132,7 @@ function renderChart(chart: SweepChart): string | undefined {
     'xychart-beta',
     `  title "${chart.metric} vs ${axisName}"`,
     `  x-axis "${axisName}" [${labels.join(', ')}]`,
-    `  y-axis "${chart.metric} (${unit.label})" 0 --> ${Number(niceScale(top / unit.factor).top.toPrecision(6))}`,
+    `  y-axis "${chart.metric}${unit.label === '' ? '' : ` (${unit.label})`}" 0 --> ${Number(niceScale(top / unit.factor).top.toPrecision(6))}`,
     ...complete.map((series) => `  line [${series.points.map((p) => Number((p.y / unit.factor).toPrecision(4))).join(', ')}]`),
     '```',
   ];
@@ -194,7 +194,7 @@ function renderGroup(view: GroupView): string {
   const header = [
     '',
     ...(view.swept.length === 0 ? ['case'] : view.swept),
-    ...view.metrics.map((m) => `${m} (${unitOf(m).label})`),
+    ...view.metrics.map((m) => (unitOf(m).label === '' ? m : `${m} (${unitOf(m).label})`)),
     ...deltaMetrics(view).map((m) => `Δ ${m}`),
     ...(hasSeries ? [DIP_HEADING] : []),
     'note',

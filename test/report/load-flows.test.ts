@@ -55,6 +55,8 @@ describe('per-flow throughput of loaded cases in the reports', () => {
       '| 2 | TCP_MAERTS | down | EF | 1 | 45 Mbit/s | 100% |',
     ]);
     expect(renderMarkdown(tuningRun())).not.toContain('Load flows');
+    // a unitless index gets no empty "()" in the group table's header
+    expect(lines.find((l) => l.startsWith('|  | socket_buffer |'))).toMatch(/ \| load_fairness \| /);
   });
 
   it('report.html: the same table in a section of its own', () => {
