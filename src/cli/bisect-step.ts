@@ -9,7 +9,7 @@ import { spawnNetperf } from '../exec/run-netperf.js';
 import { createServerPool } from '../exec/server-pool.js';
 import { shortCommit } from '../report/render-bisect.js';
 import { resultsSink } from '../report/write-reports.js';
-import { type StepMeasurement, stepMeasurement } from '../run/bisect-search.js';
+import { type BisectFocus, regressedPairs, type StepMeasurement, stepMeasurement } from '../run/bisect-search.js';
 import { runPlan } from '../run/run-plan.js';
 import type { CliIo } from './io.js';
 import { stoppedWriting } from './out-dir.js';
@@ -69,6 +69,8 @@ export function stepMeasurer(context: StepContext): (commit: string, index: numb
   const { setup, seed, outDir, io, signal, worktrees, warn } = context;
   const { good, arms, plan } = setup;
   let goodDir: string | undefined;
+  // what the confirming step (bad against good) found regressed: every later step is judged on that alone
+  let focus: BisectFocus[] | undefined;
   return async (commit, index) => {
     if (signal.aborted) return 'interrupted' as const;
     const stepDir = path.join(outDir, 'steps', stepName(index, commit));
@@ -109,7 +111,9 @@ export function stepMeasurer(context: StepContext): (commit: string, index: numb
       for (const warning of pool.teardownWarnings()) warn(warning);
       if (outcome.sinkFailure !== undefined) throw stoppedWriting(outcome.sinkFailure, stepDir);
       if (outcome.result.state === 'interrupted') return 'interrupted' as const;
-      return stepMeasurement(outcome.result);
+      const measured = stepMeasurement(outcome.result, focus);
+      if (index === 0 && measured.verdict === 'regressed') focus = regressedPairs(outcome.result);
+      return measured;
     } catch (error) {
       if (signal.aborted) return 'interrupted' as const;
       throw error;

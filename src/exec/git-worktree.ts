@@ -68,9 +68,13 @@ export async function isAncestor(repo: string, ancestor: string, descendant: str
   return (await git(repo, ['merge-base', '--is-ancestor', ancestor, descendant])).exitCode === 0;
 }
 
-/** The commits on bad's first-parent line after good, oldest first, ending with bad (`git rev-list --first-parent good..bad`). */
+/**
+ * The commits on bad's first-parent line after good that contain good, oldest first, ending with bad (`git rev-list
+ * --first-parent --ancestry-path good..bad`): when good sits on a branch merged later, the main line's commits from
+ * before that merge never held good's code, so they are no candidates.
+ */
 export async function firstParentRange(repo: string, good: string, bad: string): Promise<string[]> {
-  const out = await gitChecked(repo, ['rev-list', '--first-parent', '--reverse', `${good}..${bad}`]);
+  const out = await gitChecked(repo, ['rev-list', '--first-parent', '--ancestry-path', '--reverse', `${good}..${bad}`]);
   return out.split('\n').filter((line) => line !== '');
 }
 

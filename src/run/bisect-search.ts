@@ -1,3 +1,4 @@
+import { METRICS } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
 
 /**
@@ -132,8 +133,25 @@ function whyUndecided(step: BisectStep, what: string): string {
   return `the step on ${what} could not be measured${detail}`;
 }
 
-/** One step's run reduced to a verdict: every candidate arm's comparisons with the good arm taken together. */
-export function stepMeasurement(result: RunResult): StepMeasurement {
+/** A case and metric a bisect follows: what regressed when bad was confirmed worse than good. */
+export interface BisectFocus {
+  readonly case: string;
+  readonly metric: string;
+}
+
+/** The case and metric pairs that regressed in a step's run: what every later step is judged on. */
+export function regressedPairs(result: RunResult): BisectFocus[] {
+  return result.suites
+    .flatMap((suite) => suite.cases)
+    .flatMap((c) => (c.regressions ?? []).filter((o) => o.source === 'control' && o.verdict === 'regressed').map((o) => ({ case: c.id, metric: o.metric })));
+}
+
+/**
+ * One step's run reduced to a verdict: the candidate arms' comparisons with the good arm taken together — only those
+ * of `focus`, once the confirming step found what regressed (an unrelated metric that wobbles must not move the
+ * search, nor an unrelated inconclusive one end it).
+ */
+export function stepMeasurement(result: RunResult, focus?: readonly BisectFocus[]): StepMeasurement {
   const cases = result.suites.flatMap((suite) => suite.cases);
   const candidates = cases.filter((c) => c.arm?.role === 'candidate');
   const failed = candidates.find((c) => c.status === 'error' || c.status === 'skipped');
@@ -145,9 +163,14 @@ export function stepMeasurement(result: RunResult): StepMeasurement {
     const reason = control?.status === 'error' ? control : failed;
     return { verdict, change: null, rounds: 0, note: `${reason.id}: ${reason.error?.kind ?? 'error'}: ${reason.error?.message ?? 'not measured'}` };
   }
-  const outcomes = candidates.flatMap((c) => (c.regressions ?? []).filter((o) => o.source === 'control').map((o) => ({ case: c, outcome: o })));
+  const followed = (c: CaseResult, o: RegressionOutcome): boolean => focus === undefined || focus.some((f) => f.case === c.id && f.metric === o.metric);
+  const outcomes = candidates.flatMap((c) =>
+    (c.regressions ?? []).filter((o) => o.source === 'control' && followed(c, o)).map((o) => ({ case: c, outcome: o })),
+  );
   const judged = outcomes.filter(({ outcome }) => outcome.verdict !== 'not-compared');
-  const worst = (list: typeof judged) => [...list].sort((a, b) => (a.outcome.change ?? 0) - (b.outcome.change ?? 0))[0];
+  // the worst change whichever way its metric is better: a latency's rise, a throughput's fall
+  const badness = ({ outcome }: (typeof judged)[number]): number => (outcome.change ?? 0) * (METRICS[outcome.metric].better === 'lower' ? 1 : -1);
+  const worst = (list: typeof judged) => [...list].sort((a, b) => badness(b) - badness(a))[0];
   const regressed = judged.filter(({ outcome }) => outcome.verdict === 'regressed');
   const undecided = judged.find(({ outcome }) => outcome.verdict === 'inconclusive');
   const pick = regressed.length > 0 ? worst(regressed) : (undecided ?? worst(judged));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseResult, RegressionOutcome, RunResult } from '../../src/model/results.js';
-import { bisectSearch, nextProbe, type StepMeasurement, stepMeasurement, stepsToNarrow } from '../../src/run/bisect-search.js';
+import { bisectSearch, nextProbe, regressedPairs, type StepMeasurement, stepMeasurement, stepsToNarrow } from '../../src/run/bisect-search.js';
 
 const commits = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);
 const judged = (verdict: StepMeasurement['verdict']): StepMeasurement => ({ verdict, change: verdict === 'regressed' ? -0.5 : 0, rounds: 7 });
@@ -152,21 +152,21 @@ function runOf(...cases: CaseResult[]): RunResult {
 describe('stepMeasurement', () => {
   const control = caseOf('s/g[server=good]', 'control');
 
-  it('is regressed when any comparison regressed (the worst one shown), unchanged when every one is, else inconclusive', () => {
+  it('is regressed when any comparison regressed (the worst one shown, a latency rising as a throughput falls), unchanged when every one is, else inconclusive', () => {
     const mixed = runOf(
       control,
       caseOf('s/g[server=probe,send_size=1K]', 'candidate', { regressions: [outcome('unchanged', 0.01)] }),
       caseOf('s/g[server=probe,send_size=64K]', 'candidate', {
-        regressions: [outcome('regressed', -0.2), outcome('regressed', -0.4, { metric: 'latency_p99' })],
+        regressions: [outcome('regressed', -0.2), outcome('regressed', 0.4, { metric: 'latency_p99' })],
       }),
     );
     expect(stepMeasurement(mixed)).toEqual({
       verdict: 'regressed',
       case: 's/g[server=probe,send_size=64K]',
       metric: 'latency_p99',
-      change: -0.4,
-      lower: -0.41000000000000003,
-      upper: -0.39,
+      change: 0.4,
+      lower: 0.39,
+      upper: 0.41000000000000003,
       p: 0.004,
       tolerance: 0.05,
       rounds: 7,
@@ -178,6 +178,22 @@ describe('stepMeasurement', () => {
       caseOf('s/g[server=probe]', 'candidate', { regressions: [outcome('unchanged', 0.01), outcome('inconclusive', -0.03, { note: 'too noisy' })] }),
     );
     expect(stepMeasurement(noisy)).toMatchObject({ verdict: 'inconclusive', change: -0.03, note: 'too noisy' });
+  });
+
+  it('once bad was confirmed, follows only what regressed then: another metric regressing or undecided moves nothing', () => {
+    const probe = 's/g[server=probe]';
+    const confirmed = runOf(
+      control,
+      caseOf(probe, 'candidate', { regressions: [outcome('regressed', -0.2), outcome('unchanged', 0.01, { metric: 'latency_p99' })] }),
+    );
+    const focus = regressedPairs(confirmed);
+    expect(focus).toEqual([{ case: probe, metric: 'throughput' }]);
+    // throughput as good as good's; latency wobbling (regressed, or undecided) on an unrelated probe
+    for (const wobble of ['regressed', 'inconclusive'] as const) {
+      const later = runOf(control, caseOf(probe, 'candidate', { regressions: [outcome('unchanged', 0.0), outcome(wobble, 0.3, { metric: 'latency_p99' })] }));
+      expect(stepMeasurement(later, focus)).toMatchObject({ verdict: 'unchanged', metric: 'throughput' });
+      expect(stepMeasurement(later).verdict).toBe(wobble);
+    }
   });
 
   it("skips a probe whose own setup failed, but ends on the good arm's failure or any other", () => {
