@@ -16,8 +16,23 @@ export interface CliIo {
 /** The exit code a command earned; when several are reported, the highest wins (docs/ci.md, "Exit codes"). */
 export type Exit = (code: number) => void;
 
+/** Set once stdout's reader has gone (`perfsuite … | head`): the command goes on, quietly, like git log does. */
+let stdoutClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutClosed = true;
+});
+
 export const processIo: CliIo = {
-  stdout: (text) => (process.stdout.write(text) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
+  stdout: (text) => {
+    if (stdoutClosed) return undefined;
+    return process.stdout.write(text)
+      ? undefined
+      : once(process.stdout, 'drain').then(
+          () => undefined,
+          () => undefined,
+        );
+  },
   stderr: (text) => void process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
