@@ -163,7 +163,7 @@ export interface MergeReport {
 /** A `regression:` entry of the case's group, as results.json keeps it. */
 export interface RegressionTolerance {
   readonly metric: MetricName;
-  /** The allowed worsening in the metric's bad direction, in percent of the baseline. */
+  /** The allowed worsening in the metric's bad direction: in percent of the baseline; for loss in percentage points, for a count (retransmissions) in its unit (segments). */
   readonly tolerancePercent: number;
   /** `auto`: the tolerance is learned from the history (`--history`); tolerancePercent is the floor (0). */
   readonly auto?: boolean;

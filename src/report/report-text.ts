@@ -3,7 +3,7 @@ import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { FENCE_IQRS, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { isJudgedInPoints, METRICS } from '../model/metrics.js';
+import { isCount, isJudgedInPoints, METRICS, pointsUnit } from '../model/metrics.js';
 import { formatMetric, formatSignificant } from './format.js';
 import type { CommonModeShift } from './comparison-view.js';
 import type { Failure } from './failure-view.js';
@@ -25,14 +25,15 @@ export function describeFailure(failure: Failure, footnotes?: ReadonlyMap<string
   return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t, failure.case.params.test)}, expected ${t.expression.trim()}`;
 }
 
-/** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `−12.3%` otherwise, `—` for none. */
+/** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `+12 segments` for a count, `−12.3%` otherwise, `—` for none. */
 export function formatOutcomeChange(outcome: Pick<RegressionOutcome, 'metric' | 'change'>): string {
   return formatJudged(outcome.metric, outcome.change);
 }
 
-/** A relative change (or points, for loss) as reports print it. */
+/** A relative change (or points, for loss and counts) as reports print it. */
 export function formatJudged(metric: string, value: number | null): string {
   if (value === null) return '—';
+  if (isCount(metric)) return `${value < 0 ? '−' : '+'}${formatSignificant(Math.abs(value))} ${pointsUnit(metric)}`;
   if (isJudgedInPoints(metric)) return `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(2)} pp`;
   return formatChange(value * 100);
 }
@@ -44,10 +45,12 @@ export function formatBounds(outcome: RegressionOutcome): string {
   return `[${side(outcome.lower, '−∞')}, ${side(outcome.upper, '+∞')}]`;
 }
 
-/** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
+/** The tolerance as it is judged: `1 pp` for loss, `10 segments` for a count, `5%` otherwise. */
 export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance' | 'learnedTolerance'>): string {
   const text = (x: number): string =>
-    isJudgedInPoints(outcome.metric) ? `${Number(x.toPrecision(3))} pp` : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`;
+    isJudgedInPoints(outcome.metric)
+      ? `${Number(x.toPrecision(3))} ${pointsUnit(outcome.metric)}`
+      : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`;
   return outcome.learnedTolerance === undefined ? text(outcome.tolerance) : `${text(outcome.tolerance)}, learned ${text(outcome.learnedTolerance)}`;
 }
 
@@ -219,7 +222,8 @@ export function oppositeChangeNote(outcome: Pick<RegressionOutcome, 'source' | '
   const { metric, change, againstValue, currentValue } = outcome;
   if (change === null || againstValue === null || currentValue === null) return undefined;
   // a change that prints as ±0.00, or medians that print alike, show nothing moving the other way
-  if (/^[+−]0\.00(%| pp)$/.test(formatJudged(metric, change)) || formatMetric(metric, againstValue) === formatMetric(metric, currentValue)) return undefined;
+  if (/^[+−]0(\.00)?(%| pp| [a-z]+)$/.test(formatJudged(metric, change)) || formatMetric(metric, againstValue) === formatMetric(metric, currentValue))
+    return undefined;
   return Math.sign(currentValue - againstValue) === -Math.sign(change) ? CHANGE_MEASURE[outcome.source] : undefined;
 }
 
