@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { CaseResult, RegressionOutcome } from '../model/results.js';
-import { formatDuration, formatMetric } from '../report/format.js';
+import { formatDuration, formatMetric } from '../model/format-metric.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import { changeAndVerdict, formatOutcomeChange, formatP, formatSample, formatSpread, formatTolerance, verdictWords } from '../report/report-text.js';
 import { retryNote } from '../report/retry-note.js';

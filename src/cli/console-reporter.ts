@@ -4,7 +4,7 @@ import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.
 import type { ConsoleStyle } from './case-line.js';
 import { comparisonView, writeProse, type ComparisonNote, type ComparisonRow, type ProseMarkup } from '../report/comparison-view.js';
 import { changeAndVerdict } from '../report/report-text.js';
-import { formatDuration, formatMetric } from '../report/format.js';
+import { formatDuration, formatMetric } from '../model/format-metric.js';
 import { plural } from '../model/words.js';
 
 /** The closing summary: counts, time, and where the reports are. */

@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../model/history.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
-import type { CaseResult, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { CaseResult, Evidence, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import type { CaseJudge } from '../model/judge.js';
 import { defined } from '../model/defined.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
@@ -10,6 +10,7 @@ import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js
 import { detectChangePoints } from '../stats/change-points.js';
 import { statusOf } from './compare-runs.js';
 import { judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
+import { differencesBetween, evidenceOf, judgeCounters, runSetupFields, type RunSetupView, valuesOf } from './evidence.js';
 
 /** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
 export const MIN_AUTO_BAND = 0.01;
@@ -25,6 +26,8 @@ export interface HistoryJudgeOptions {
   /** This run's machine fingerprint: entries of the same machine are preferred (src/history/history-file.ts). */
   readonly fingerprint: string;
   readonly failOnInconclusive?: boolean;
+  /** For the evidence: this run, and the history entry its setup is compared with (the newest of this machine's fingerprint). */
+  readonly runs?: { readonly latest: HistoryEntry | undefined; readonly current: RunSetupView };
 }
 
 /**
@@ -41,8 +44,45 @@ function levelSince(medians: readonly number[], inPoints: boolean): number {
 export function judgeAgainstHistory(current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): CaseResult {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'history');
-  const judged = { ...current, regressions: [...kept, ...(current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options))] };
+  const outcomes = (current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options));
+  const evidence = options.runs === undefined ? undefined : historyEvidence(current, entries, options.fingerprint, options.runs);
+  const judged = { ...current, regressions: [...kept, ...(evidence === undefined ? outcomes : outcomes.map((outcome) => ({ ...outcome, evidence })))] };
   return { ...judged, status: statusOf(judged) };
+}
+
+/**
+ * Why a case differs from its history: what differs between this run's setup for it and the newest entry of this
+ * machine's fingerprint (the machine, its suite's variables, its server's spec, the facts read of its path where the
+ * entry has them), and each counter's median against the medians of the entries judged against (this machine's when
+ * there are at least MIN_LEARNING_ENTRIES, the newest HISTORY_WINDOW), by the same prediction test as the metrics.
+ */
+export function historyEvidence(
+  current: CaseResult,
+  entries: readonly HistoryEntry[],
+  fingerprint: string,
+  runs: { readonly latest: HistoryEntry | undefined; readonly current: RunSetupView },
+): Evidence {
+  const { latest } = runs;
+  const withCase = entries.filter((e) => e.cases[current.id] !== undefined);
+  const same = withCase.filter((e) => e.fingerprint === fingerprint);
+  const pool = (same.length >= MIN_LEARNING_ENTRIES ? same : withCase).slice(-HISTORY_WINDOW);
+  const counters = judgeCounters(
+    'levels',
+    (metric) => ({
+      against: pool.map((e) => e.cases[current.id]?.[metric]?.median).filter((v): v is number => v !== undefined),
+      current: valuesOf(current.runs, metric),
+    }),
+    current.regression,
+  );
+  // a history keeps no parameters: its entries are matched by the case's id, which names the ones that vary
+  const differences =
+    latest === undefined
+      ? []
+      : differencesBetween(
+          runSetupFields({ environment: latest.environment, provenance: latest.provenance, ...defined({ servers: latest.servers }) }, current),
+          runSetupFields(runs.current, current),
+        );
+  return evidenceOf(differences, counters, current.params.test);
 }
 
 /**
@@ -139,6 +179,7 @@ export function historyJudge(
 ): CaseJudge {
   const { fingerprint } = options;
   const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
+  const file = history.file;
   // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning
   const differences = latest === undefined ? [] : setupDifferences(latest, current).filter((d) => d.field !== 'hostname' || latest.fingerprint !== fingerprint);
   const comparison: HistoryComparison = {
@@ -150,7 +191,13 @@ export function historyJudge(
     environmentDifferences: differences,
   };
   return {
-    judge: (c) => judgeAgainstHistory(c, history.entries, { file: history.file, fingerprint, ...defined({ failOnInconclusive: options.failOnInconclusive }) }),
+    judge: (c, run) =>
+      judgeAgainstHistory(c, history.entries, {
+        file,
+        fingerprint,
+        runs: { latest, current: run },
+        ...defined({ failOnInconclusive: options.failOnInconclusive }),
+      }),
     describeRun: () => ({ history: comparison }),
   };
 }

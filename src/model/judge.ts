@@ -1,4 +1,13 @@
-import type { CaseResult, RunResult } from './results.js';
+import type { Provenance } from './history.js';
+import type { CaseResult, Environment, RunResult, ServerDescription } from './results.js';
+
+/** What a run records of where it was measured, as a judge needs it for the evidence: results.json, or a run while it runs. */
+export interface RunSetupView {
+  readonly environment: Environment;
+  readonly provenance?: Provenance;
+  /** The servers used so far, with the facts read of their paths. */
+  readonly servers?: readonly Pick<ServerDescription, 'key' | 'facts'>[];
+}
 
 /**
  * A judge of finished cases against something outside the run (a baseline, a history), applied by the run engine
@@ -7,8 +16,8 @@ import type { CaseResult, RunResult } from './results.js';
  * computed once from all of it.
  */
 export interface CaseJudge {
-  /** The case with this judge's `regressions` entries added beside any other source's. */
-  readonly judge: (result: CaseResult) => CaseResult;
+  /** The case with this judge's `regressions` entries added beside any other source's; `run` is the run it was measured in. */
+  readonly judge: (result: CaseResult, run: RunSetupView) => CaseResult;
   /** What the judge says about the run as a whole (the baseline's comparison, the history's), given the result. */
   readonly describeRun?: (result: RunResult) => Partial<RunResult>;
 }

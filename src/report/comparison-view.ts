@@ -2,7 +2,7 @@ import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, Comparison, ComparisonSource, HistoryComparison, RegressionOutcome, RunResult, SetupDifference } from '../model/results.js';
 import { plural } from '../model/words.js';
 import { allCases, nothingComparedOf } from '../results/verdict.js';
-import { formatMetric } from './format.js';
+import { formatMetric } from '../model/format-metric.js';
 import {
   AB_METHOD,
   baselineMethod,

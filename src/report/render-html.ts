@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
-import { columnUnit, type DisplayUnit, formatDuration, formatNumber } from './format.js';
+import { columnUnit, type DisplayUnit, formatDuration, formatNumber } from '../model/format-metric.js';
 import { shellQuote } from '../model/shell-quote.js';
 import {
   COMPARISON_COLUMNS,

@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
-import { displayUnit, formatDuration, formatMetric, formatNumber, type DisplayUnit } from './format.js';
+import { displayUnit, formatDuration, formatMetric, formatNumber, type DisplayUnit } from '../model/format-metric.js';
 import {
   COMPARISON_COLUMNS,
   comparedMetrics,

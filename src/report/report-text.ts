@@ -4,7 +4,7 @@ import { FENCE_IQRS, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js'
 import type { HistoryComparison, RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
 import { isCount, isJudgedInPoints, METRICS, pointsUnit } from '../model/metrics.js';
-import { formatMetric, formatSignificant } from './format.js';
+import { formatMetric, formatSignificant } from '../model/format-metric.js';
 import type { CommonModeShift } from './comparison-view.js';
 import type { Failure } from './failure-view.js';
 import type { Dip } from './series-view.js';

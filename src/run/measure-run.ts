@@ -1,5 +1,6 @@
 import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
+import type { RunSetupView } from '../model/judge.js';
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
@@ -26,6 +27,8 @@ export interface RunCasesOptions {
   readonly shuffle?: boolean;
   /** An inconclusive comparison fails its case (`--fail-on-inconclusive`). */
   readonly failOnInconclusive?: boolean;
+  /** The run as it stands (its machine, provenance and servers so far), for the evidence beside a `compare:` group's verdicts. */
+  readonly describeRun?: () => RunSetupView;
 }
 
 const DEFAULT_MAX_RETRIES = 2;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCaseLine, formatProgress } from '../../src/cli/case-line.js';
 import { formatComparisonSummary, formatSummary, formatThresholdSummary } from '../../src/cli/console-reporter.js';
-import { formatMetric } from '../../src/report/format.js';
+import { formatMetric } from '../../src/model/format-metric.js';
 import type { CaseResult } from '../../src/model/results.js';
 import { abRun, comparedSweep } from '../report/fixtures.js';
 

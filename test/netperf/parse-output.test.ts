@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatMetric } from '../../src/report/format.js';
+import { formatMetric } from '../../src/model/format-metric.js';
 import { parseInterimResults, parseKeyvals, parseNetperfRun } from '../../src/netperf/parse-output.js';
 import { type ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { TestName } from '../../src/model/test-types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../src/model/words.js';
 import { formatJudged, formatSample, formatTolerance } from '../../src/report/report-text.js';
-import { formatMetric } from '../../src/report/format.js';
+import { formatMetric } from '../../src/model/format-metric.js';
 import { formatTick, renderSweepSvg } from '../../src/report/svg-charts.js';
 import type { RegressionOutcome } from '../../src/model/results.js';
 

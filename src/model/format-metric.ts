@@ -1,5 +1,5 @@
-import { isMeasureName, isMetricName, measureInfo, metricUnit } from '../model/metrics.js';
-import type { TestName } from '../model/test-types.js';
+import { isMeasureName, isMetricName, measureInfo, metricUnit } from './metrics.js';
+import type { TestName } from './test-types.js';
 
 /** A display unit for a metric: its label and how many of the metric's own units it holds. */
 export interface DisplayUnit {
