@@ -107,7 +107,7 @@ const MACHINE_FIELDS: readonly [keyof Environment, string][] = [
  * A case's setup in a run: its parameters (and server), and what the run records of where it ran (runSetupFields).
  */
 export function caseSetupFields(run: RunSetupView, c: { readonly id: string; readonly server: string; readonly params: CaseParams }): SetupFields {
-  return { case: caseFields(c.server, c.params), ...runSetupFields(run, c) };
+  return { case: caseFields(c.params), ...runSetupFields(run, c) };
 }
 
 /**
@@ -141,9 +141,12 @@ function serverKeyOf(run: RunSetupView, suite: string, c: { readonly server: str
   return key in servers || run.servers?.some((s) => s.key === key) === true ? key : undefined;
 }
 
-/** A case's parameters as suites write them (and its server): what differs between two arms of a `compare:` group. */
-export function caseFields(server: string, params: CaseParams): Record<string, string> {
-  const fields: Record<string, string> = { server };
+/**
+ * A case's parameters as suites write them: what differs between two arms of a `compare:` group on a parameter axis. An
+ * arm's server is compared by its spec and facts, not its name: two identical arms differ in nothing.
+ */
+export function caseFields(params: CaseParams): Record<string, string> {
+  const fields: Record<string, string> = {};
   for (const name of PARAM_ORDER) {
     const value = params[name];
     if (value !== undefined) fields[name] = formatParamValue(name, value);

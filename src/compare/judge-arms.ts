@@ -52,7 +52,7 @@ export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, 
  * servers' specs and the facts read of their paths) and each counter judged on the same per-round pairs.
  */
 export function armEvidence(control: CaseResult, candidate: CaseResult, run?: RunSetupView): Evidence {
-  const setup = (c: CaseResult) => (run === undefined ? { case: caseFields(c.server, c.params) } : caseSetupFields(run, c));
+  const setup = (c: CaseResult) => (run === undefined ? { case: caseFields(c.params) } : caseSetupFields(run, c));
   const counters = judgeCounters(
     'paired',
     (metric) => {

@@ -7,6 +7,7 @@ import { caseName, paramText } from './group-view.js';
 import { describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { retryNote } from './retry-note.js';
+import { evidenceText, explainedOf } from './evidence-view.js';
 
 // required, not imported: an ESM import of this CommonJS package makes Node scan lodash (540 KB) for its exports
 // first, ~250 ms before a run's first netperf; require skips that scan
@@ -29,10 +30,11 @@ function setAttribute(node: TestCase | TestSuite, name: string, value: string | 
   (node as unknown as { _attributes: Record<string, string | number> })._attributes[name] = value;
 }
 
-/** Notes (inconclusive comparisons, retries), then the netperf commands and their output, for <system-out>. */
+/** Notes (why it regressed, inconclusive comparisons, retries), then the netperf commands and their output, for <system-out>. */
 function systemOut(c: CaseResult): string {
   const retried = retryNote(c);
   const notes = [
+    ...explainedOf(c).map(evidenceText),
     ...(c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `${describeRegression(r, c.params.test)} (${r.file}:${r.line})`),
     ...(retried === undefined ? [] : [retried]),
   ];

@@ -232,7 +232,11 @@ function againstWords(outcome: RegressionOutcome): string {
   return outcome.source === 'control' ? `control ${outcome.against}` : outcome.source;
 }
 
-/** One sentence for a compared metric: "throughput regressed −12.3% [−14.0%, −10.1%] vs the baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
+/**
+ * One sentence for a compared metric: "throughput regressed −12.3% [−14.0%, −10.1%] vs the baseline (94.1 Mbit/s → 82.5
+ * Mbit/s, tolerance 10%; p = …)", and for a regression the reading of its evidence after it ("— loss: retransmissions
+ * rose 0 → 12 segments per run").
+ */
 export function describeRegression(outcome: RegressionOutcome, test?: TestName, footnotes?: ReadonlyMap<string, string>): string {
   const values =
     outcome.againstValue === null || outcome.currentValue === null
@@ -242,7 +246,9 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
   // "within tolerance (−3.79%)" names its change already
   const change = outcome.change === null ? '' : `${isWithinTolerance(outcome) ? '' : ` ${formatOutcomeChange(outcome)}`}${bounds === '' ? '' : ` ${bounds}`}`;
   const opposite = oppositeChangeNote(outcome);
-  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)}${opposite === undefined ? '' : `; ${opposite}`})`;
+  // a regression says why beside it, from the evidence's stated rules
+  const why = outcome.verdict === 'regressed' && outcome.evidence !== undefined ? ` — ${outcome.evidence.reading}` : '';
+  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)}${opposite === undefined ? '' : `; ${opposite}`})${why}`;
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */

@@ -267,7 +267,6 @@ describe('interleaved A/B rounds (fake executor)', () => {
     const { results } = await run(lossy, { describeRun: () => ({ environment, provenance: { perfsuiteVersion: '0.4.0', variables: {}, servers: setups } }) });
     const evidence = results[1]?.regressions?.[0]?.evidence;
     expect(evidence?.differences).toEqual([
-      { what: 'server', against: 'base', current: 'head' },
       { what: 'setup', against: '', current: 'tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 100mbit burst 1514 limit 96kb' },
     ]);
     expect(evidence?.counters).toEqual([
