@@ -3,6 +3,7 @@ import { ServerUnavailable } from '../model/seams.js';
 import { netnsHookVariables, netnsPlanner } from '../servers/netns-planner.js';
 import { startLocalNetserver } from './local-netserver.js';
 import { createNetnsLink, describeStaleRemoval, netnsUnavailable, removeStaleNamespaces } from './netns-link.js';
+import { readLinkCounters, readSide, serverFacts } from './path-facts.js';
 import type { ServerDriver } from './server-driver.js';
 
 /**
@@ -29,7 +30,21 @@ export const netnsDriver: ServerDriver<'netns'> = {
       });
       const port = Number(server.controlPort);
       const netserver = await startLocalNetserver({ host: link.peerAddress, port, prefix: link.exec, passphrase });
-      return { address: { host: link.peerAddress, port, passphrase }, netserver, hookVariables: netnsHookVariables(link), namespaceExec: link.exec };
+      return {
+        address: { host: link.peerAddress, port, passphrase },
+        netserver,
+        hookVariables: netnsHookVariables(link),
+        namespaceExec: link.exec,
+        // this host's end of the veth and the namespace's, each read where it is
+        readFacts: async () => {
+          const [here, there] = await Promise.all([
+            readSide([], { interface: link.hostInterface }, 'this host'),
+            readSide(link.exec, { interface: link.peerInterface }, 'the namespace'),
+          ]);
+          return serverFacts(here, there);
+        },
+        readLinkCounters: () => readLinkCounters(link.ends),
+      };
     } catch (error) {
       const reason =
         (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;

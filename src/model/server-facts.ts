@@ -41,6 +41,12 @@ export interface ServerFacts {
   readonly problems?: readonly string[];
 }
 
+/** The counters of the qdiscs of a link perfsuite made at one moment, both ends summed. */
+export interface LinkCounters {
+  readonly drops: number;
+  readonly overlimits: number;
+}
+
 /**
  * The sysctls read on each side: the limits and defaults of socket buffers (what bounds TCP's windows), the default
  * congestion control and queueing discipline, and the TCP options that change how a window grows.

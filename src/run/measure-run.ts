@@ -1,6 +1,7 @@
 import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
 import type { RunSetupView } from '../model/judge.js';
+import type { LinkCounters } from '../model/server-facts.js';
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
@@ -92,9 +93,12 @@ export async function measureRun(
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
     const loadArgv = planned.load === undefined ? undefined : fillPlaceholders(planned.load.netperf, target);
     // the load streams start first, so they are running when the measured test starts (after its -s lead)
+    // a link perfsuite made counts what its qdiscs dropped during each kept run: read just before and just after it
+    const countersBefore = run.keep ? await linkCounters(options.servers, planned.serverKey) : undefined;
     const loadRuns = loadArgv === undefined ? [] : Array.from({ length: planned.load?.streams ?? 0 }, () => execute(loadArgv));
     const [outcomes, loadOutcomes] = await Promise.all([Promise.all(Array.from({ length: params.streams ?? 1 }, () => execute(argv))), Promise.all(loadRuns)]);
     if (options.signal.aborted) return { kind: 'interrupted' };
+    const countersAfter = countersBefore === undefined ? undefined : await linkCounters(options.servers, planned.serverKey);
     // the passphrase never reaches results or reports: they record the argv without it
     const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
     const recordedLoad = planned.load === undefined ? [] : fillPlaceholders(planned.load.netperf, { host: target.host, port: target.port });
@@ -127,6 +131,7 @@ export async function measureRun(
     const measured = parsed.flatMap((p) => (p.kind === 'measured' ? [p] : []));
     const metrics = combineStreams(measured.map((p) => p.metrics));
     if (loadParsed.length > 0) metrics.load_throughput = loadParsed.reduce((total, p) => total + (p.kind === 'measured' ? (p.metrics.throughput ?? 0) : 0), 0);
+    Object.assign(metrics, qdiscCounters(countersBefore, countersAfter));
     if (run.keep) {
       progress.runs.push(metrics);
       if (run.round !== undefined) progress.rounds.push(run.round);
@@ -141,6 +146,24 @@ export async function measureRun(
     }
     return { kind: 'measured', metrics };
   }
+}
+
+/** A link's counters, or nothing when the pool has none or they cannot be read (they are evidence, never a reason to fail a run). */
+async function linkCounters(servers: ServerPool, serverKey: string): Promise<LinkCounters | undefined> {
+  try {
+    return await servers.linkCounters?.(serverKey);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the link's qdiscs dropped and held back during a run: the counters after it less those before. A counter that
+ * went down (a qdisc replaced during the run) counted something else, so the run has none.
+ */
+export function qdiscCounters(before: LinkCounters | undefined, after: LinkCounters | undefined): RunMetrics {
+  if (before === undefined || after === undefined || after.drops < before.drops || after.overlimits < before.overlimits) return {};
+  return { qdisc_drops: after.drops - before.drops, qdisc_overlimits: after.overlimits - before.overlimits };
 }
 
 /**

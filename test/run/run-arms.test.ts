@@ -277,4 +277,29 @@ describe('interleaved A/B rounds (fake executor)', () => {
     // the control is judged against nothing, so it carries no evidence
     expect(results[0]?.regressions ?? []).toEqual([]);
   });
+
+  it('counts what the qdiscs of an arm’s link dropped during each run (read just before and after it), and reads it as loss', async () => {
+    // the head arm's link drops 30 packets a run, the base arm's none; each read of the counters sees the total so far
+    const totals: Record<string, number> = { 'ab/base': 0, 'ab/head': 0 };
+    const reads: string[] = [];
+    const counting: ServerPool = {
+      ...pool(),
+      linkCounters: (key) => {
+        reads.push(key);
+        const drops = totals[key] ?? 0;
+        // the next read is after the run: the head arm dropped its 30 in between
+        if (key === 'ab/head' && reads.filter((k) => k === key).length % 2 === 1) totals[key] = drops + 30;
+        return Promise.resolve({ drops, overlimits: 2 * drops });
+      },
+    };
+    const { results } = await run(arms(steady(95)), { servers: counting, extra: '    warmup: 1\n' });
+    const [control, candidate] = results;
+    expect(control?.runs.every((r) => r.qdisc_drops === 0 && r.qdisc_overlimits === 0)).toBe(true);
+    expect(candidate?.runs.every((r) => r.qdisc_drops === 30 && r.qdisc_overlimits === 60)).toBe(true);
+    // twice a kept run, never for a warm-up
+    expect(reads).toHaveLength(2 * ((control?.runs.length ?? 0) + (candidate?.runs.length ?? 0)));
+    const evidence = candidate?.regressions?.[0]?.evidence;
+    expect(evidence?.counters.find((c) => c.metric === 'qdisc_drops')).toMatchObject({ against: 0, current: 30, change: 30, verdict: 'regressed' });
+    expect(evidence?.reading).toBe('loss: qdisc_drops rose 0 → 30 packets per run');
+  });
 });
