@@ -3,7 +3,7 @@ import { ServerUnavailable } from '../model/seams.js';
 import { netnsHookVariables, netnsPlanner } from '../servers/netns-planner.js';
 import { startLocalNetserver } from './local-netserver.js';
 import { createNetnsLink, describeStaleRemoval, netnsUnavailable, removeStaleNamespaces } from './netns-link.js';
-import { readLinkCounters, readSide, serverFacts } from './path-facts.js';
+import { readSide, serverFacts, startLinkCounters } from './path-facts.js';
 import type { ServerDriver } from './server-driver.js';
 
 /**
@@ -14,7 +14,7 @@ export const netnsDriver: ServerDriver<'netns'> = {
   ...netnsPlanner,
   async start(server, context) {
     try {
-      const { link, passphrase } = await context.once(server.key, async () => {
+      const { link, counters, passphrase } = await context.once(server.key, async () => {
         const unavailable = await netnsUnavailable();
         if (unavailable !== undefined) throw new Error(unavailable);
         // said, never silent: they are someone's (a killed run's) leftovers, and a note tells them where they went
@@ -22,11 +22,17 @@ export const netnsDriver: ServerDriver<'netns'> = {
           for (const removal of await removeStaleNamespaces()) context.warn?.(describeStaleRemoval(removal));
         });
         const made = await createNetnsLink();
-        context.atEnd(() => made.remove());
+        // the link's qdisc counters, asked before and after each run of a tc that stays up; stopped before the link goes
+        // (one of its two tc processes is inside the namespace)
+        const counters = startLinkCounters(made.ends);
+        context.atEnd(async () => {
+          await counters.stop();
+          await made.remove();
+        });
         const { rate, delay, jitter, loss } = server.link ?? {};
         if (delay !== undefined || jitter !== undefined || loss !== undefined) await made.setNetem(server.link ?? {});
         else if (rate !== undefined) await made.setRate(rate);
-        return { link: made, passphrase: randomBytes(16).toString('hex') };
+        return { link: made, counters, passphrase: randomBytes(16).toString('hex') };
       });
       const port = Number(server.controlPort);
       const netserver = await startLocalNetserver({ host: link.peerAddress, port, prefix: link.exec, passphrase });
@@ -43,7 +49,7 @@ export const netnsDriver: ServerDriver<'netns'> = {
           ]);
           return serverFacts(here, there);
         },
-        readLinkCounters: () => readLinkCounters(link.ends),
+        readLinkCounters: () => counters.read(),
       };
     } catch (error) {
       const reason =

@@ -2,8 +2,8 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { LinkCounters, ServerFacts, SideFacts } from '../model/server-facts.js';
 import { quoteForRemoteShell } from '../model/shell-quote.js';
-import { countersOf, parseQdiscs, parseSideFacts, SIDE_FACTS_SCRIPT } from '../servers/side-facts.js';
-import { describeEnd, runProcess } from './process.js';
+import { parseQdiscCounters, parseSideFacts, SIDE_FACTS_SCRIPT } from '../servers/side-facts.js';
+import { describeEnd, runProcess, startProcess } from './process.js';
 import { sshArgv, type SshTarget } from './ssh-netserver.js';
 
 /*
@@ -84,17 +84,82 @@ export function serverFacts(local: SideReading | undefined, remote: SideReading 
   return { ...(here === undefined ? {} : { local: here }), ...(there === undefined ? {} : { remote: there }), ...(all.length === 0 ? {} : { problems: all }) };
 }
 
+/** Reads the qdisc counters of a link perfsuite made, both ends summed, through a `tc` that stays up for the run. */
+export interface LinkCounterReader {
+  read(): Promise<LinkCounters>;
+  stop(): Promise<void>;
+}
+
+/** Longer than a counter read ever takes (a netlink dump of a few qdiscs); past it the reader gives up for the run. */
+const READ_TIMEOUT_MS = 5_000;
+
 /**
- * The drop and overlimit counters of a link perfsuite made, both ends summed (roots and ingress qdiscs only: a root
- * counts its children's drops too): `tc -s qdisc show` of the host end here and of the namespace end inside it, at once.
+ * One `tc -s -j -batch -` per end of the link (here; `-n <namespace>` inside), asked `qdisc show dev X` before and after
+ * each run: a line of JSON each time, with no process started per run (two `tc` processes a run cost 20–40 ms on a busy
+ * 2-CPU machine; a question to one that is up, well under a millisecond). A reader that fails or times out once is
+ * stopped, and every later read fails: the runs then record no qdisc counters, never wrong ones.
  */
-export async function readLinkCounters(ends: readonly { readonly device: string; readonly prefix: readonly string[] }[]): Promise<LinkCounters> {
-  const readings = await Promise.all(
-    ends.map(async (end) => {
-      const result = await runProcess(['tc', ...end.prefix, '-s', 'qdisc', 'show', 'dev', end.device], { timeoutMs: FACTS_TIMEOUT_MS });
-      if (result.exitCode !== 0) throw new Error(`tc -s qdisc show dev ${end.device} ${describeEnd(result, FACTS_TIMEOUT_MS)}: ${result.stderr.trim()}`);
-      return countersOf(parseQdiscs(result.stdout));
-    }),
-  );
-  return readings.reduce((sum, r) => ({ drops: sum.drops + r.drops, overlimits: sum.overlimits + r.overlimits }), { drops: 0, overlimits: 0 });
+export function startLinkCounters(ends: readonly { readonly device: string; readonly prefix: readonly string[] }[]): LinkCounterReader {
+  const readers = ends.map((end) => lineReader(['tc', ...end.prefix, '-s', '-j', '-batch', '-'], `qdisc show dev ${end.device}\n`));
+  const stop = async (): Promise<void> => {
+    await Promise.all(readers.map((reader) => reader.stop()));
+  };
+  return {
+    async read() {
+      try {
+        const lines = await Promise.all(readers.map((reader) => reader.ask()));
+        return lines
+          .map(parseQdiscCounters)
+          .reduce((sum, c) => ({ drops: sum.drops + c.drops, overlimits: sum.overlimits + c.overlimits }), { drops: 0, overlimits: 0 });
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    },
+    stop,
+  };
+}
+
+/** A long process that answers each question written to its stdin with one line of stdout. */
+function lineReader(argv: readonly string[], question: string): { ask(): Promise<string>; stop(): Promise<void> } {
+  const process = startProcess(argv, { stdin: 'pipe' });
+  let buffer = '';
+  let broken: Error | undefined;
+  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
+  const fail = (error: Error): void => {
+    broken ??= error;
+    for (const w of waiting.splice(0)) w.reject(broken);
+  };
+  process.onStdout((text) => {
+    buffer += text;
+    for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, at).trim();
+      buffer = buffer.slice(at + 1);
+      if (line !== '') waiting.shift()?.resolve(line);
+    }
+  });
+  void process.exited.then(() => fail(new Error(`${argv.join(' ')} ended: ${process.output().trim().split('\n').slice(-1)[0] ?? ''}`)));
+  return {
+    ask: () =>
+      new Promise<string>((resolve, reject) => {
+        if (broken !== undefined) return reject(broken);
+        // an answer that comes after its timeout would answer the next question: the reader is done with then
+        const timer = setTimeout(() => fail(new Error(`${argv.join(' ')} did not answer within ${READ_TIMEOUT_MS / 1000} s`)), READ_TIMEOUT_MS);
+        waiting.push({
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
+        process.write(question);
+      }),
+    stop: async () => {
+      fail(new Error(`${argv.join(' ')} was stopped`));
+      await process.stop();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { isMeasureName, isMetricName, measureInfo, metricUnit } from './metrics.js';
+import { isCount, isMeasureName, isMetricName, type MeasureName, measureInfo, metricUnit } from './metrics.js';
 import type { TestName } from './test-types.js';
 
 /** A display unit for a metric: its label and how many of the metric's own units it holds. */
@@ -53,6 +53,8 @@ export function formatSignificant(value: number): string {
 export function formatMetric(metric: string, value: number, test?: TestName): string {
   if (metric === 'transaction_rate') return `${value >= 1e4 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)}/s`;
   if (metric === 'loss' || metric.startsWith('cpu_')) return `${value.toFixed(2)}%`;
+  // a count (or the median of counts: a half at most) in full, as counted
+  if (isCount(metric)) return `${Number.isInteger(value) ? value : value.toFixed(1)} ${measureInfo(metric as MeasureName).unit}`;
   const unit = displayUnit(metric, value, [test]);
   const separator = unit.label === '' || unit.label.startsWith('/') ? '' : ' ';
   return `${formatNumber(value / unit.factor)}${separator}${unit.label}`;

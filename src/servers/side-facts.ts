@@ -100,10 +100,19 @@ export function parseQdiscs(text: string): QdiscFacts[] {
 }
 
 /**
- * What an interface's qdiscs have dropped and held back, counted once: a root's counters hold its children's (tbf and
- * the pfifo under it both count a drop), so only roots and ingress qdiscs are summed.
+ * The counters of one `tc -s -j qdisc show dev X` (one line of JSON, as `tc -j -batch -` answers each command), counted
+ * once: a root counts its children's drops too (a tbf and the pfifo under it both count one), so only roots (`"root":
+ * true`) and ingress qdiscs are summed. Throws on what is not that JSON.
  */
-export function countersOf(qdiscs: readonly QdiscFacts[]): LinkCounters {
-  const counted = qdiscs.filter((q) => q.parent === 'root' || q.parent === 'ingress');
-  return { drops: counted.reduce((sum, q) => sum + q.drops, 0), overlimits: counted.reduce((sum, q) => sum + q.overlimits, 0) };
+export function parseQdiscCounters(json: string): LinkCounters {
+  const entries: unknown = JSON.parse(json);
+  if (!Array.isArray(entries)) throw new Error(`tc printed ${json.slice(0, 80)}, not a list of qdiscs`);
+  let drops = 0;
+  let overlimits = 0;
+  for (const entry of entries as Record<string, unknown>[]) {
+    if (entry['root'] !== true && entry['kind'] !== 'ingress' && entry['kind'] !== 'clsact') continue;
+    drops += typeof entry['drops'] === 'number' ? entry['drops'] : 0;
+    overlimits += typeof entry['overlimits'] === 'number' ? entry['overlimits'] : 0;
+  }
+  return { drops, overlimits };
 }

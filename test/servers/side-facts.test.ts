@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countersOf, MAX_QDISCS, parseQdiscs, parseSideFacts } from '../../src/servers/side-facts.js';
+import { MAX_QDISCS, parseQdiscCounters, parseQdiscs, parseSideFacts } from '../../src/servers/side-facts.js';
 import { FACT_SYSCTLS } from '../../src/model/server-facts.js';
 
 /** What the side facts script printed on a real machine (test/fixtures/facts/record.mjs). */
@@ -36,7 +36,7 @@ describe('the facts of one side of a path', () => {
     expect(facts.sysctls['net.core.default_qdisc']).toBeUndefined();
   });
 
-  it('counts a drop once: a tbf and the pfifo under it both count it, only the root is summed', () => {
+  it('keeps each qdisc’s own counters: a tbf and the pfifo under it both count a drop', () => {
     const qdiscs = parseSideFacts(recorded('netns-host-end-dropped')).facts.interface?.qdiscs ?? [];
     expect(qdiscs.map((q) => [q.kind, q.parent])).toEqual([
       ['tbf', 'root'],
@@ -44,8 +44,6 @@ describe('the facts of one side of a path', () => {
     ]);
     expect(qdiscs[0]?.drops).toBeGreaterThan(0);
     expect(qdiscs[1]?.drops).toBe(qdiscs[0]?.drops);
-    expect(countersOf(qdiscs)).toEqual({ drops: qdiscs[0]?.drops, overlimits: qdiscs[0]?.overlimits });
-    expect(countersOf([...qdiscs, { kind: 'ingress', parent: 'ingress', parameters: '', drops: 3, overlimits: 0 }]).drops).toBe((qdiscs[0]?.drops ?? 0) + 3);
   });
 
   it('keeps at most a few qdiscs, roots first (a NIC with mq has one per queue)', () => {
@@ -56,11 +54,40 @@ describe('the facts of one side of a path', () => {
     const qdiscs = parseQdiscs(`${children}qdisc mq 0: dev eth0 root \n Sent 5 bytes 1 pkt (dropped 190, overlimits 0 requeues 0) \n`);
     expect(qdiscs).toHaveLength(MAX_QDISCS);
     expect(qdiscs[0]).toMatchObject({ kind: 'mq', parent: 'root', drops: 190 });
-    expect(countersOf(qdiscs).drops).toBe(190);
   });
 
   it('reads nothing into an empty or foreign output', () => {
     expect(parseSideFacts('')).toEqual({ facts: { sysctls: {} } });
     expect(parseSideFacts('sh: 1: tc: not found\ninterface eth0\nmtu \n')).toEqual({ facts: { sysctls: {}, interface: { name: 'eth0' } } });
+  });
+});
+
+describe('the per-run qdisc counters (tc -s -j, one line per question)', () => {
+  const json = (name: string): string =>
+    (JSON.parse(readFileSync(new URL(`../fixtures/facts/${name}.json`, import.meta.url), 'utf8')) as { stdout: string }).stdout;
+
+  it('count a drop once: the root tbf and the pfifo under it both count it', () => {
+    const [tbf, pfifo] = JSON.parse(json('qdisc-json-host-end-dropped')) as { drops: number; overlimits: number }[];
+    expect(tbf?.drops).toBeGreaterThan(0);
+    expect(pfifo?.drops).toBe(tbf?.drops);
+    expect(parseQdiscCounters(json('qdisc-json-host-end-dropped').trim())).toEqual({ drops: tbf?.drops, overlimits: tbf?.overlimits });
+  });
+
+  it('add an ingress qdisc’s counters to the root’s', () => {
+    const line = json('qdisc-json-peer-end').trim();
+    expect(parseQdiscCounters(line)).toEqual({ drops: 0, overlimits: 0 });
+    expect(
+      parseQdiscCounters(
+        line.replace(
+          '"kind":"ingress","handle":"ffff:","parent":"ffff:fff1","options":{},"bytes":0,"packets":0,"drops":0',
+          '"kind":"ingress","handle":"ffff:","parent":"ffff:fff1","options":{},"bytes":0,"packets":0,"drops":4',
+        ),
+      ),
+    ).toEqual({ drops: 4, overlimits: 0 });
+  });
+
+  it('refuse what is not a list of qdiscs', () => {
+    expect(() => parseQdiscCounters('Cannot find device "ps1h0"')).toThrow();
+    expect(() => parseQdiscCounters('{"kind":"tbf"}')).toThrow(/not a list of qdiscs/);
   });
 });
