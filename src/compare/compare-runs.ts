@@ -1,16 +1,12 @@
 import { defined } from '../model/defined.js';
-import type { CaseJudge } from '../model/judge.js';
-import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
+import type { CaseJudge, RunSetupView } from '../model/judge.js';
+import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, Comparison, Evidence, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
 import { setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
-import { caseSetupFields, differencesBetween, evidenceOf, judgeCounters, runSetupFields, type RunSetupView, valuesOf as runValues } from './evidence.js';
-
-function valuesOf(c: CaseResult | undefined, metric: MetricName): number[] {
-  return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
-}
+import { caseSetupFields, differencesBetween, evidenceOf, judgeCounters, runSetupFields, valuesOf } from './evidence.js';
 
 /**
  * Judges one metric of a case against the same case of a stored baseline run: two independent samples of runs
@@ -22,8 +18,8 @@ export function compareMetric(
   baseline: CaseResult | undefined,
   options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
 ): RegressionOutcome {
-  const currentRuns = valuesOf(current, tolerance.metric);
-  const againstRuns = valuesOf(baseline, tolerance.metric);
+  const currentRuns = valuesOf(current.runs, tolerance.metric);
+  const againstRuns = valuesOf(baseline?.runs ?? [], tolerance.metric);
   const sides: Sides = { source: 'baseline', against: options.against ?? 'baseline', againstRuns, currentRuns };
   if (tolerance.auto === true) return notCompared(tolerance, sides, AUTO_NEEDS_HISTORY);
   if (baseline === undefined || againstRuns.length === 0 || currentRuns.length === 0) {
@@ -99,7 +95,7 @@ export function baselineEvidence(
   );
   const counters = judgeCounters(
     'two-sample',
-    (metric) => ({ against: runValues(baselineCase?.runs ?? [], metric), current: runValues(current.runs, metric) }),
+    (metric) => ({ against: valuesOf(baselineCase?.runs ?? [], metric), current: valuesOf(current.runs, metric) }),
     current.regression,
   );
   return evidenceOf(differences, counters, current.params.test);

@@ -13,8 +13,6 @@ import { type ChangeJudgement, judgeAgainstLevels, judgePaired, judgeTwoSample }
 import { median } from '../stats/summary.js';
 import { formatParamValue } from '../suite/normalize-param.js';
 
-export type { RunSetupView };
-
 /*
  * The evidence beside every comparison (docs/judging.md, "Evidence: why it regressed"): what differs between the two
  * sides' setups, which counters moved, and a reading from stated rules. Pure: the judges of compare/ call it with what
@@ -103,9 +101,7 @@ const MACHINE_FIELDS: readonly [keyof Environment, string][] = [
   ['cpuModel', 'CPU model'],
 ];
 
-/**
- * A case's setup in a run: its parameters (and server), and what the run records of where it ran (runSetupFields).
- */
+/** A case's setup in a run: its parameters, and what the run records of where it ran (runSetupFields). */
 export function caseSetupFields(run: RunSetupView, c: { readonly id: string; readonly server: string; readonly params: CaseParams }): SetupFields {
   return { case: caseFields(c.params), ...runSetupFields(run, c) };
 }

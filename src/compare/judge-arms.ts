@@ -5,7 +5,8 @@ import { sequentialLevels } from '../stats/sequential.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides, positive } from './judge-metric.js';
 import { plural } from '../model/words.js';
-import { caseFields, caseSetupFields, differencesBetween, evidenceOf, judgeCounters, type RunSetupView } from './evidence.js';
+import type { RunSetupView } from '../model/judge.js';
+import { caseFields, caseSetupFields, differencesBetween, evidenceOf, judgeCounters } from './evidence.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
 export function pairByRound(control: CaseResult, candidate: CaseResult, metric: MeasureName): Sides {

@@ -1,7 +1,7 @@
 import type { HistoryEntry } from '../model/history.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import type { CaseResult, Evidence, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
-import type { CaseJudge } from '../model/judge.js';
+import type { CaseJudge, RunSetupView } from '../model/judge.js';
 import { defined } from '../model/defined.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
@@ -10,7 +10,7 @@ import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js
 import { detectChangePoints } from '../stats/change-points.js';
 import { statusOf } from './compare-runs.js';
 import { judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
-import { differencesBetween, evidenceOf, judgeCounters, runSetupFields, type RunSetupView, valuesOf } from './evidence.js';
+import { differencesBetween, evidenceOf, judgeCounters, runSetupFields, valuesOf } from './evidence.js';
 
 /** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
 export const MIN_AUTO_BAND = 0.01;
@@ -50,6 +50,16 @@ export function judgeAgainstHistory(current: CaseResult, entries: readonly Histo
   return { ...judged, status: statusOf(judged) };
 }
 
+/** Entries of this machine's fingerprint when there are at least MIN_LEARNING_ENTRIES of them, else all of `entries`. */
+function ofThisMachine(
+  entries: readonly HistoryEntry[],
+  fingerprint: string,
+): { readonly entries: readonly HistoryEntry[]; readonly same: readonly HistoryEntry[]; readonly sameFingerprint: boolean } {
+  const same = entries.filter((e) => e.fingerprint === fingerprint);
+  const sameFingerprint = same.length >= MIN_LEARNING_ENTRIES;
+  return { entries: sameFingerprint ? same : entries, same, sameFingerprint };
+}
+
 /**
  * Why a case differs from its history: what differs between this run's setup for it and the newest entry of this
  * machine's fingerprint (the machine, its suite's variables, its server's spec, the facts read of its path where the
@@ -63,9 +73,10 @@ export function historyEvidence(
   runs: { readonly latest: HistoryEntry | undefined; readonly current: RunSetupView },
 ): Evidence {
   const { latest } = runs;
-  const withCase = entries.filter((e) => e.cases[current.id] !== undefined);
-  const same = withCase.filter((e) => e.fingerprint === fingerprint);
-  const pool = (same.length >= MIN_LEARNING_ENTRIES ? same : withCase).slice(-HISTORY_WINDOW);
+  const pool = ofThisMachine(
+    entries.filter((e) => e.cases[current.id] !== undefined),
+    fingerprint,
+  ).entries.slice(-HISTORY_WINDOW);
   const counters = judgeCounters(
     'levels',
     (metric) => ({
@@ -97,10 +108,9 @@ export function historyEvidence(
  */
 function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
   const { metric } = tolerance;
-  const currentRuns = current.runs.map((run) => run[metric]).filter((v): v is number => v !== undefined);
+  const currentRuns = valuesOf(current.runs, metric);
   const withCase = entries.filter((e) => e.cases[current.id]?.[metric] !== undefined);
-  const same = withCase.filter((e) => e.fingerprint === options.fingerprint);
-  const sameFingerprint = same.length >= MIN_LEARNING_ENTRIES;
+  const { same, sameFingerprint } = ofThisMachine(withCase, options.fingerprint);
   const inPoints = isJudgedInPoints(metric);
   // a run that measured 0 (nothing got through) says nothing about the level as a ratio: left out, not fatal
   const usable = (e: HistoryEntry): boolean => inPoints || (e.cases[current.id]?.[metric]?.median ?? 0) > 0;
@@ -179,7 +189,6 @@ export function historyJudge(
 ): CaseJudge {
   const { fingerprint } = options;
   const latest = history.entries.findLast((e) => e.fingerprint === fingerprint) ?? history.entries.at(-1);
-  const file = history.file;
   // GitHub gives every job a new host name: between machines of one fingerprint it is no difference worth a warning
   const differences = latest === undefined ? [] : setupDifferences(latest, current).filter((d) => d.field !== 'hostname' || latest.fingerprint !== fingerprint);
   const comparison: HistoryComparison = {
@@ -193,7 +202,7 @@ export function historyJudge(
   return {
     judge: (c, run) =>
       judgeAgainstHistory(c, history.entries, {
-        file,
+        file: history.file,
         fingerprint,
         runs: { latest, current: run },
         ...defined({ failOnInconclusive: options.failOnInconclusive }),

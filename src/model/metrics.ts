@@ -67,12 +67,12 @@ export function isMeasureName(value: string): value is MeasureName {
  * rise from 0 is a rise.
  */
 export function isJudgedInPoints(metric: string): boolean {
-  return metric === 'loss' || (isMeasureName(metric) && measureInfo(metric).dimension === 'count');
+  return metric === 'loss' || isCount(metric);
 }
 
 /** The unit a metric judged in points changes by: `pp` (percentage points) for loss, its own for a count (`segments`). */
 export function pointsUnit(metric: string): string {
-  return isMeasureName(metric) && measureInfo(metric).dimension === 'count' ? measureInfo(metric).unit : 'pp';
+  return isCount(metric) ? measureInfo(metric as MeasureName).unit : 'pp';
 }
 
 /** A count (retransmissions): its thresholds and tolerances are a number of segments, not a unit or a percentage. */

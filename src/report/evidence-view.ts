@@ -1,8 +1,8 @@
 import { formatMetric } from '../model/format-metric.js';
-import { isJudgedInPoints, type MetricName, measureInfo } from '../model/metrics.js';
+import { type MetricName, measureInfo } from '../model/metrics.js';
 import type { CaseResult, ComparisonSource, CounterOutcome, Evidence, RegressionOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { formatChange, formatJudged } from './report-text.js';
+import { formatJudged } from './report-text.js';
 
 /*
  * The evidence beside a regression (docs/judging.md, "Evidence: why it regressed"), laid out once for the console,
@@ -89,7 +89,7 @@ export function evidenceView(evidence: Evidence, test?: TestName): EvidenceView 
     what: c.metric,
     against: value(c.metric, c.against),
     current: value(c.metric, c.current),
-    change: isJudgedInPoints(c.metric) ? formatJudged(c.metric, c.change) : c.change === null ? '—' : formatChange(c.change * 100),
+    change: formatJudged(c.metric, c.change),
     verdict: counterWords(c),
     worse: c.verdict === 'regressed',
   }));

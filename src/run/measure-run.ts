@@ -92,9 +92,9 @@ export async function measureRun(
     const keys = keysOf(argv);
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
     const loadArgv = planned.load === undefined ? undefined : fillPlaceholders(planned.load.netperf, target);
-    // the load streams start first, so they are running when the measured test starts (after its -s lead)
     // a link perfsuite made counts what its qdiscs dropped during each kept run: read just before and just after it
     const countersBefore = run.keep ? await linkCounters(options.servers, planned.serverKey) : undefined;
+    // the load streams start first, so they are running when the measured test starts (after its -s lead)
     const loadRuns = loadArgv === undefined ? [] : Array.from({ length: planned.load?.streams ?? 0 }, () => execute(loadArgv));
     const [outcomes, loadOutcomes] = await Promise.all([Promise.all(Array.from({ length: params.streams ?? 1 }, () => execute(argv))), Promise.all(loadRuns)]);
     if (options.signal.aborted) return { kind: 'interrupted' };
