@@ -35,7 +35,7 @@ export function load(files: readonly string[], options: { variables?: Record<str
   });
 }
 
-/** The Jenkins junit-10 schema plus file/line and case properties (a copy of the contract's ../shared/junit/junit-10-perfsuite.xsd). */
+/** The Jenkins junit-10 schema plus file/line and case properties (schemas/junit-10-perfsuite.xsd). */
 export const JUNIT_XSD = path.join(projectRoot, 'schemas/junit-10-perfsuite.xsd');
 
 /** xmllint's verdict on a document against the perfsuite JUnit schema: '' when it validates, else its complaints. */

@@ -2,7 +2,16 @@ import { Chalk } from 'chalk';
 import type { CaseResult, RegressionOutcome } from '../model/results.js';
 import { formatDuration, formatMetric } from '../model/format-metric.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
-import { changeAndVerdict, formatOutcomeChange, formatP, formatSample, formatSpread, formatTolerance, verdictWords } from '../report/report-text.js';
+import {
+  acceptanceNote,
+  changeAndVerdict,
+  formatOutcomeChange,
+  formatP,
+  formatSample,
+  formatSpread,
+  formatTolerance,
+  verdictWords,
+} from '../report/report-text.js';
 import { retryNote } from '../report/retry-note.js';
 import { differencesLine, explainedOf, type ExplainedCase } from '../report/evidence-view.js';
 
@@ -50,7 +59,7 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   for (const r of (result.regressions ?? []).filter((r) => !r.passed && r.source !== 'control')) {
     parts.push(
       chalk.red(
-        `${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})`,
+        `${r.metric} ${formatOutcomeChange(r)} vs ${r.source}, beyond ${formatTolerance(r)} (p = ${r.p === undefined ? '—' : formatP(r.p)}, ${r.file}:${r.line})${r.acceptance === undefined ? '' : `; ${acceptanceNote(r) ?? ''}`}`,
       ),
     );
   }
@@ -82,7 +91,13 @@ export function formatArmLine(result: CaseResult, r: RegressionOutcome, style: C
   const colour = (words: string): string =>
     r.verdict === 'regressed' ? chalk.red(words) : r.verdict === 'unchanged' ? chalk.green(words) : chalk.yellow(words);
   const stats = r.verdict === 'not-compared' ? chalk.dim(r.note ?? '') : `p = ${r.p === undefined ? '—' : formatP(r.p)}, ${formatSample(r)}`;
-  const note = r.verdict === 'inconclusive' && r.note !== undefined ? `\n      ${chalk.yellow(`! ${r.note}`)}` : '';
+  const accepted = acceptanceNote(r);
+  const note =
+    accepted !== undefined
+      ? `\n      ${r.verdict === 'accepted' ? chalk.yellow(`~ ${accepted}`) : chalk.red(`✗ ${accepted}`)}`
+      : r.verdict === 'inconclusive' && r.note !== undefined
+        ? `\n      ${chalk.yellow(`! ${r.note}`)}`
+        : '';
   return `${arms}: ${r.metric} ${changeAndVerdict(r, colour, verdict)} (tolerance ${formatTolerance(r)}), ${stats}${note}`;
 }
 

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
 import { type ConsoleStyle, formatWhy } from './case-line.js';
-import { explainedOf } from '../report/evidence-view.js';
+import { explainedOf, isRegression } from '../report/evidence-view.js';
 import { comparisonView, writeProse, type ComparisonNote, type ComparisonRow, type ProseMarkup } from '../report/comparison-view.js';
 import { changeAndVerdict } from '../report/report-text.js';
 import { formatDuration, formatMetric } from '../model/format-metric.js';
@@ -29,6 +29,8 @@ export function formatSummary(
   if (inconclusive > 0) pieces.push(chalk.yellow(`${plural(inconclusive, 'comparison')} inconclusive`));
   const notCompared = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'not-compared')).length;
   if (notCompared > 0) pieces.push(chalk.yellow(`${plural(notCompared, 'metric')} not compared`));
+  const accepted = results.flatMap((r) => (r.regressions ?? []).filter((o) => o.verdict === 'accepted')).length;
+  if (accepted > 0) pieces.push(chalk.yellow(`${plural(accepted, 'regression')} accepted`));
   const ran = results.length - count('skipped');
   const head = options.interrupted ? `interrupted after ${ran} of ${plural(options.planned, 'case')}` : plural(results.length, 'case');
   const reports = options.reports.length === 0 ? '' : `reports in ${options.outDir}: ${options.reports.join(' ')}\n`;
@@ -89,7 +91,13 @@ export function formatThresholdSummary(results: readonly CaseResult[], style: Co
   return `thresholds\n${lines.join('\n')}\n`;
 }
 
-const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '✗', inconclusive: '?', unchanged: '✓', 'not-compared': '-' };
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = {
+  regressed: '✗',
+  inconclusive: '?',
+  unchanged: '✓',
+  'not-compared': '-',
+  accepted: '~',
+};
 /** Past this many compared metrics only the ones that are not plainly fine are listed. */
 const MAX_COMPARED_LINES = 30;
 
@@ -141,12 +149,12 @@ function listCompared(rows: readonly ComparisonRow[], lines: string[], chalk: Ch
           : chalk.yellow(COMPARE_MARK[r.verdict]);
     const values = row.againstValue === undefined || row.currentValue === undefined ? '' : `${row.againstValue} → ${row.currentValue}  `;
     // the test is named in the section's line above the list, so a line leaves it out; an inconclusive one says what would decide it
-    const evidence = row.decide === undefined ? row.stats : `${row.stats}; ${row.decide}`;
+    const evidence = [row.stats, ...(row.acceptance === undefined ? [] : [row.acceptance]), ...(row.decide === undefined ? [] : [row.decide])].join('; ');
     // the change beside medians that move the other way says why, in place
     lines.push(
       `  ${mark} ${row.case.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${row.tolerance})  ${chalk.dim(evidence)}${row.opposite === undefined ? '' : `  ${chalk.yellow(`(${row.opposite})`)}`}`,
     );
-    if (r.verdict === 'regressed' && !explained.has(row.case)) {
+    if (isRegression(r) && !explained.has(row.case)) {
       explained.add(row.case);
       for (const why of explainedOf(row.case).filter((e) => e.source === r.source)) lines.push(...formatWhy(why, { color: chalk.level > 0 }, '      '));
     }

@@ -10,7 +10,6 @@ import { driverOf } from '../exec/server-drivers.js';
 import { unknownHookVariables } from '../model/hook-variables.js';
 import { hookVariableNames } from '../servers/planners.js';
 import type { PlannedServer } from '../servers/server-planner.js';
-import { sshConfigFile } from '../exec/ssh-netserver.js';
 import { planCases } from '../plan/plan-cases.js';
 import { hostFacts, netperfInstallHint, netperfVersion } from '../exec/environment.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
@@ -78,7 +77,7 @@ export async function doctor(files: readonly string[], options: SuiteOptions, io
   if (watchdog !== undefined) checks.push({ ok: false, what: 'process watchdog', detail: watchdog });
   if (files.length > 0) {
     const { suites, cases } = readSuiteFiles(files, options, io);
-    const context: CheckContext = { ...defined({ netperfVersion: netperf, netserverVersion: netserver, sshConfigFile: sshConfigFile(io.env) }) };
+    const context: CheckContext = { env: io.env, ...defined({ netperfVersion: netperf, netserverVersion: netserver }) };
     const hooksListed = new Set<string>();
     for (const server of planCases(suites, cases).servers) {
       const driver = driverOf(server.type);

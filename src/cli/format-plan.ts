@@ -52,7 +52,7 @@ export function renderPlanText(plan: Plan, selection?: Selection): string {
     const role = arm === undefined ? '' : arm.role === 'control' ? '  [control]' : `  [candidate vs ${arm.axis}=${arm.controlValue}]`;
     lines.push(`${planned.case.id}${role}  ${formatLocation(planned.case.loc)}`);
     lines.push(`  ${planned.netperf.map(shellQuote).join(' ')}`);
-    if (planned.load !== undefined) lines.push(`  under load, ${planned.load.streams} at once: ${planned.load.netperf.map(shellQuote).join(' ')}`);
+    for (const flow of planned.load ?? []) lines.push(`  under load, ${flow.streams} at once: ${flow.netperf.map(shellQuote).join(' ')}`);
   }
   lines.push('', `${plural(plan.cases.length, 'case')}, estimated ${formatDuration(plan.estimatedSeconds)}`);
   return `${lines.join('\n')}\n`;

@@ -51,7 +51,7 @@ function parseMinChange(text: string): number {
 async function addToHistory(results: string, file: string, keep: number, io: CliIo): Promise<number> {
   // an unfinished run is refused there: only complete runs go into the history (a partial one would look like a change)
   const result = readBaselineFile(results, io.cwd, '');
-  const { entries, newerLines } = readHistory(file, io);
+  const { entries, newerLines, skipped } = readHistory(file, io);
   if (newerLines > 0)
     throw new UsageError(
       `${file} has ${plural(newerLines, 'entry', 'entries')} written by a newer perfsuite; adding to it would drop ${newerLines === 1 ? 'it' : 'them'}: upgrade perfsuite`,
@@ -62,14 +62,14 @@ async function addToHistory(results: string, file: string, keep: number, io: Cli
     await io.stdout(`${results} (started ${entry.date}) is already in ${file}; nothing added\n`);
     return 0;
   }
-  const appended = appendEntry(entries, entry, keep);
+  const appended = appendEntry(entries, entry, keep, skipped);
   const absolute = path.resolve(io.cwd, file);
   mkdirSync(path.dirname(absolute), { recursive: true });
   // the whole file is rewritten to a temporary file and renamed over the old one: a crash leaves the old or the new
   writeFileAtomic(absolute, appended.text);
   const cases = Object.keys(entry.cases).length;
   await io.stdout(
-    `added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}\n`,
+    `added ${results} to ${file} (${plural(cases, 'case')}${entry.provenance.commit === undefined ? '' : `, commit ${entry.provenance.commit.slice(0, 8)}`}): ${plural(appended.kept, 'entry', 'entries')}${appended.dropped > 0 ? `, the oldest ${appended.dropped} dropped (--keep ${keep})` : ''}${skipped.length > 0 ? `; the ${plural(skipped.length, 'line')} it could not read kept as they were` : ''}\n`,
   );
   return 0;
 }
@@ -88,10 +88,16 @@ async function showHistory(file: string, options: { readonly out?: string; reado
     const lines = [
       `${file}: ${plural(entries.length, 'entry', 'entries')}, ${report.series.length} series, ${plural(report.changePoints.length, 'change point')}`,
     ];
+    const series = new Map(report.series.map((s) => [`${s.case}\0${s.metric}`, s]));
     for (const c of report.changePoints) {
       lines.push(
         `  ${c.case} ${c.metric}: ${changeText(c)} from entry ${c.index}${c.commit === undefined ? '' : ` (${c.commit.slice(0, 8)})`} ${c.date.slice(0, 10)}, ${c.p < 0.001 ? 'p < 0.001' : `p = ${c.p.toFixed(3)}`}`,
       );
+      // the last entry before the shift is the good end of the search, the first after it the bad one
+      const good = series.get(`${c.case}\0${c.metric}`)?.points.findLast((p) => p.index < c.index)?.commit;
+      if (good !== undefined && c.commit !== undefined && good !== c.commit) {
+        lines.push(`    find the commit: perfsuite bisect <suite ${c.case.split('/')[0] ?? ''}> --good ${good} --bad ${c.commit}`);
+      }
     }
     await io.stdout(`${lines.join('\n')}\n`);
   }

@@ -20,9 +20,11 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   report: () => import('./report.js'),
   compare: () => import('./compare.js'),
   history: () => import('./history.js'),
+  bisect: () => import('./bisect.js'),
   doctor: () => import('./doctor.js'),
   init: () => import('./init.js'),
   schema: () => import('./schema.js'),
+  comment: () => import('./comment.js'),
 };
 
 /** The command-line program with the commands `argv` needs. */

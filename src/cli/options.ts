@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { defined } from '../model/defined.js';
 import { UsageError } from '../model/errors.js';
@@ -38,6 +39,28 @@ export const overrideOptions = {
   repeat: () => new Option('--repeat <n>', 'override the measured runs of every case').argParser(positiveInteger),
   duration: () => new Option('--duration <d>', 'override the duration of every run, like 5s'),
 };
+
+/** How a run judges: the seed of its random choices, and what an empty or undecided comparison does to the exit code. */
+export const judgeOptions = {
+  seed: () =>
+    new Option(
+      '--seed <n>',
+      'seed of every random choice: the interleaved order of compare: arms and the order of --shuffle (recorded in results.json; the same seed gives the same order)',
+    ),
+  missingBaseline: () =>
+    new Option(
+      '--missing-baseline <fail|warn>',
+      'when no metric could be compared against --baseline or --history (another suite, renamed cases): fail the run (exit 1), or only warn',
+    )
+      .choices(['fail', 'warn'] as const)
+      .default('fail' as const),
+  failOnInconclusive: () => new Option('--fail-on-inconclusive', 'a comparison still inconclusive at repeat max fails its case (exit 1) instead of warning'),
+};
+
+/** `--seed` as given, or a fresh random one (recorded in results.json, so any run can be repeated). */
+export function seedOf(options: { readonly seed?: string | undefined }): number {
+  return options.seed === undefined ? randomInt(2 ** 31) : parseSeed(options.seed);
+}
 
 function positiveInteger(value: string): number {
   const n = Number(value);

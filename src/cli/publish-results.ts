@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { allCases, verdictOf } from '../results/verdict.js';
 import { renderAnnotations } from '../report/render-github.js';
-import { appendStepSummary, REPORTERS, writeReports, type ReporterName } from '../report/write-reports.js';
+import { ExitCode, PerfsuiteError } from '../model/errors.js';
+import { appendStepSummary, REPORTERS, ResultsWriteError, writeReports, type ReporterName } from '../report/write-reports.js';
 import type { RunResult } from '../model/results.js';
 import { formatComparisonSummary, formatSummary, formatThresholdSummary } from './console-reporter.js';
 import type { CliIo } from './io.js';
@@ -28,7 +29,15 @@ export interface PublishOptions {
  * threshold table, the counts, and where the reports are.
  */
 export async function publishResults(result: RunResult, options: PublishOptions, io: CliIo): Promise<void> {
-  const written = await writeReports(options.outDir, result, options.reporters);
+  const written = await writeReports(options.outDir, result, options.reporters).catch((error: unknown) => {
+    if (!(error instanceof ResultsWriteError)) throw error;
+    const json = displayPath(io.cwd, path.join(options.outDir, REPORTERS.json.file));
+    const { headline } = verdictOf(result);
+    throw new PerfsuiteError(
+      `${error.message}; the run itself finished (${headline}) and ${json} holds every case: free the path, then write the reports from it with perfsuite report ${json}`,
+      ExitCode.unmeasured,
+    );
+  });
   if (io.env['GITHUB_ACTIONS'] === 'true') {
     await io.stdout(renderAnnotations(result, { workspace: io.env['GITHUB_WORKSPACE'] ?? io.cwd, cwd: io.cwd }));
     const summaryFile = io.env['GITHUB_STEP_SUMMARY'];

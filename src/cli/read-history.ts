@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { HistoryEntry } from '../model/history.js';
-import { parseHistory } from '../history/history-file.js';
+import { parseHistory, type ParsedHistory } from '../history/history-file.js';
 import { type CliIo, warnRun } from './io.js';
 
 /** Reads a history file; a missing file is an empty history. Skipped lines are warned about, by line. */
@@ -10,9 +10,9 @@ export function readHistoryFile(file: string, io: CliIo): HistoryEntry[] {
   return readHistory(file, io).entries;
 }
 
-export function readHistory(file: string, io: CliIo): { entries: HistoryEntry[]; newerLines: number } {
+export function readHistory(file: string, io: CliIo): Pick<ParsedHistory, 'entries' | 'newerLines' | 'skipped'> {
   const absolute = path.resolve(io.cwd, file);
-  if (!existsSync(absolute)) return { entries: [], newerLines: 0 };
+  if (!existsSync(absolute)) return { entries: [], newerLines: 0, skipped: [] };
   let text: string;
   try {
     text = readFileSync(absolute, 'utf8');

@@ -17,6 +17,8 @@ export interface ReadSuitesOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly maxCases?: number;
   readonly overrides?: CaseParams;
+  /** `PERFSUITE_*` names setup/teardown commands may use besides their server's (`perfsuite bisect` adds its own). */
+  readonly hookVariables?: readonly string[];
   /** More checks of what was read (validate's host checks), reported together with the suites' own problems. */
   readonly check?: (read: { readonly suites: readonly SuiteSpec[]; readonly cases: readonly Case[] }) => readonly Diagnostic[];
 }
@@ -74,7 +76,7 @@ export function readSuites(patterns: readonly string[], options: ReadSuitesOptio
       });
       continue;
     }
-    const loaded = loadSuiteText(readFileSync(absolute, 'utf8'), { file, lookupVariable });
+    const loaded = loadSuiteText(readFileSync(absolute, 'utf8'), { file, lookupVariable, ...defined({ hookVariables: options.hookVariables }) });
     diagnostics.push(...loaded.diagnostics);
     if (loaded.suite !== undefined) suites.push(loaded.suite);
   }

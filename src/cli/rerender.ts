@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { acceptStored } from '../compare/accept-regressions.js';
 import { applyBaseline } from '../compare/compare-runs.js';
+import { acceptContext } from './accept-context.js';
 import { ExitCode, UsageError } from '../model/errors.js';
 import type { RunResult } from '../model/results.js';
 import { mergeNotes } from '../report/report-text.js';
@@ -31,13 +33,23 @@ function describeMerge(result: RunResult): string {
   return `${[`joined ${plural(merge.sources.length, 'results file')}: ${plural(cases, 'case')}`, ...notes].join('\n')}\n`;
 }
 
+/** A run judged again against a baseline: the regressions found now may be ones its suites accept, as on the day it ran. */
+async function acceptAgain(result: RunResult, cwd: string): Promise<RunResult> {
+  const cases = result.suites.flatMap((s) => s.cases);
+  const untils = cases.flatMap((c) => (c.accept ?? []).map((a) => a.until));
+  if (untils.length === 0) return result;
+  const context = await acceptContext(untils, { startedAt: result.startedAt, commit: result.provenance?.commit }, cwd);
+  return { ...result, suites: result.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => acceptStored(c, context)) })) };
+}
+
 /** `perfsuite report` and `compare`: re-renders the reports from results.json alone (judged against a baseline when given); exits as the run would have. */
 export async function report(files: readonly string[], options: ReportOptions, io: CliIo): Promise<number> {
   const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd, options.baselineRole);
   const merged = mergeResults(readResultsFiles(files, io.cwd), files);
   const mergeNote = describeMerge(merged);
   if (mergeNote !== '') await io.stdout(mergeNote);
-  const result = baseline === undefined || options.baseline === undefined ? merged : applyBaseline(merged, baseline, options.baseline);
+  const result =
+    baseline === undefined || options.baseline === undefined ? merged : await acceptAgain(applyBaseline(merged, baseline, options.baseline), io.cwd);
   // re-rendering one file writes beside it; joining several makes a new run, which never goes over an input
   const outDir = path.resolve(io.cwd, options.out ?? (files.length > 1 ? DEFAULT_OUT_DIR : path.dirname(files[0] ?? '.')));
   const inputs = new Set([...files, ...(options.baseline === undefined ? [] : [options.baseline])].map((file) => realPath(path.resolve(io.cwd, file))));

@@ -1,6 +1,10 @@
 import { Command } from '@commander-js/extra-typings';
 import { hostFacts } from '../exec/environment.js';
-import type { Diagnostic } from '../model/diagnostics.js';
+import { type Diagnostic, formatLocation, sortDiagnostics } from '../model/diagnostics.js';
+import { pastAcceptances } from '../suite/accept-warnings.js';
+import { fewRunsForBaseline } from '../suite/few-runs.js';
+import { BISECT_VARIABLES } from '../model/hook-variables.js';
+import { bisectArms } from '../plan/bisect-arms.js';
 import { ExitCode } from '../model/errors.js';
 import type { HostFacts } from '../model/host-facts.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
@@ -21,6 +25,7 @@ export function command(io: CliIo, exit: Exit) {
       '--no-host-checks',
       'skip the checks of this machine (cpu_affinity CPUs, congestion_control), for validating suites that run on another machine; run and doctor still make them',
     )
+    .option('--bisect', 'check the suites as perfsuite bisect reads them: ${PERFSUITE_COMMIT} and ${PERFSUITE_WORKTREE} in hooks, a compare: group on server')
     .action(async (files, options) => exit(await validate(files, options, io)));
 }
 
@@ -29,6 +34,10 @@ export interface ValidateOptions extends SuiteOptions {
   readonly hostChecks?: boolean;
   /** This machine, as the host checks see it (tests inject one). */
   readonly host?: HostFacts;
+  /** The moment `accept:` days are checked against (tests inject one). */
+  readonly now?: Date;
+  /** Check the suites as `perfsuite bisect` reads them. */
+  readonly bisect?: boolean;
 }
 
 /** What a validation on another machine is told to do about a problem of this one. */
@@ -42,13 +51,20 @@ const ELSEWHERE = 'run refuses it here too; validating for another machine? pass
 export async function validate(files: readonly string[], options: ValidateOptions, io: CliIo): Promise<number> {
   const checkThisHost = options.hostChecks !== false;
   const host = checkThisHost ? (options.host ?? hostFacts()) : undefined;
+  const bisect = options.bisect === true;
+  const warnings: Diagnostic[] = [];
   const { suites, cases } = readSuites(files, {
     cwd: io.cwd,
     env: io.env,
     variables: options.var,
     maxCases: options.maxCases,
+    ...(bisect ? { hookVariables: BISECT_VARIABLES } : {}),
     // reported with every other problem of the suites, at once
-    ...(host === undefined ? {} : { check: (read: { suites: readonly SuiteSpec[]; cases: readonly Case[] }) => hostProblems(read.cases, read.suites, host) }),
+    check: (read: { suites: readonly SuiteSpec[]; cases: readonly Case[] }) => {
+      const checked = bisect ? bisectArms(read.suites, read.cases) : undefined;
+      warnings.push(...(checked?.warnings ?? []));
+      return [...(host === undefined ? [] : hostProblems(read.cases, read.suites, host)), ...(checked?.diagnostics ?? [])];
+    },
   });
   for (const suite of suites) {
     const count = cases.filter((c) => c.suite === suite.name).length;
@@ -56,6 +72,12 @@ export async function validate(files: readonly string[], options: ValidateOption
   }
   const note = hostNote(cases, suites, host);
   if (note !== undefined) await io.stdout(`${note}\n`);
+  // a past day is no error (the suite still runs, its regression fails again), but now is the time to hear of it; nor
+  // are bisect arms whose hooks never use their worktree, nor a regression no baseline comparison can ever decide
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  for (const warning of sortDiagnostics([...warnings, ...pastAcceptances(suites, today), ...fewRunsForBaseline(suites, cases)])) {
+    io.stderr(`${formatLocation(warning.loc)}: warning: ${warning.message}\n`);
+  }
   return ExitCode.ok;
 }
 

@@ -1,7 +1,16 @@
 import { defined } from '../model/defined.js';
 import type { CaseJudge, RunSetupView } from '../model/judge.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
-import type { CaseResult, CaseStatus, Comparison, Evidence, RegressionOutcome, RegressionTolerance, RunResult } from '../model/results.js';
+import {
+  type CaseResult,
+  type Comparison,
+  type Evidence,
+  type MeasuredCase,
+  type RegressionOutcome,
+  type RegressionTolerance,
+  type RunResult,
+  statusOf,
+} from '../model/results.js';
 import { setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
@@ -14,7 +23,7 @@ import { caseSetupFields, differencesBetween, evidenceOf, judgeCounters, runSetu
  */
 export function compareMetric(
   tolerance: RegressionTolerance,
-  current: CaseResult,
+  current: MeasuredCase,
   baseline: CaseResult | undefined,
   options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
 ): RegressionOutcome {
@@ -50,15 +59,9 @@ export function compareMetric(
   });
 }
 
-/** A case's status from its error, thresholds and regressions. */
-export function statusOf(c: Pick<CaseResult, 'status' | 'thresholds' | 'regressions'>): CaseStatus {
-  if (c.status === 'error' || c.status === 'skipped') return c.status;
-  return c.thresholds.every((t) => t.passed) && (c.regressions ?? []).every((r) => r.passed) ? 'pass' : 'fail';
-}
-
-/** Judges one finished case against its baseline case (found by id), with the evidence beside each metric when both runs are given. */
+/** Judges one finished case against its baseline case (found by id): its `regressions` gain the baseline's entries, with the evidence beside each when both runs are given. */
 export function judgeCase(
-  current: CaseResult,
+  current: MeasuredCase,
   baseline: ReadonlyMap<string, CaseResult>,
   options: {
     readonly against?: string;
@@ -66,17 +69,18 @@ export function judgeCase(
     /** The two runs, for the evidence: the baseline run, and this one (as it stands while it runs). */
     readonly runs?: { readonly baseline: RunSetupView; readonly current: RunSetupView };
   } = {},
-): CaseResult {
+): MeasuredCase {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   // a case judged against its control in this run keeps that verdict; the baseline's is added beside it
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'baseline');
   const against = baseline.get(current.id);
   const evidence = options.runs === undefined ? undefined : baselineEvidence(current, against, options.runs);
   const judgedMetrics = (current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, against, options));
-  const regressions = [...kept, ...(evidence === undefined ? judgedMetrics : judgedMetrics.map((outcome) => ({ ...outcome, evidence })))];
-  const judged = { ...current, regressions };
-  return { ...judged, status: statusOf(judged) };
+  return { ...current, regressions: [...kept, ...(evidence === undefined ? judgedMetrics : judgedMetrics.map((outcome) => ({ ...outcome, evidence })))] };
 }
+
+/** A stored case judged again: its status follows from the new judgement. */
+const judged = (c: MeasuredCase): CaseResult => ({ ...c, status: statusOf(c) });
 
 /**
  * Why a case differs from its baseline case: what differs between the two runs' setups for it (its parameters, the
@@ -84,7 +88,7 @@ export function judgeCase(
  * samples of runs. Without a baseline case, the run's setup alone and this run's counters (not compared).
  */
 export function baselineEvidence(
-  current: CaseResult,
+  current: MeasuredCase,
   baselineCase: CaseResult | undefined,
   runs: { readonly baseline: RunSetupView; readonly current: RunSetupView },
 ): Evidence {
@@ -138,7 +142,7 @@ export function applyBaseline(current: RunResult, baseline: RunResult, baselineF
   return {
     ...current,
     comparison: describeComparison(current, baseline, baselineFile),
-    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judgeCase(c, index, options)) })),
+    suites: current.suites.map((suite) => ({ ...suite, cases: suite.cases.map((c) => judged(judgeCase(c, index, options))) })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { isJudgedInPoints, type MeasureName, METRICS } from '../model/metrics.js';
-import type { CaseResult, Evidence, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { Evidence, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { type ChangeJudgement, judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
@@ -9,7 +9,7 @@ import type { RunSetupView } from '../model/judge.js';
 import { caseFields, caseSetupFields, differencesBetween, evidenceOf, judgeCounters } from './evidence.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
-export function pairByRound(control: CaseResult, candidate: CaseResult, metric: MeasureName): Sides {
+export function pairByRound(control: MeasuredCase, candidate: MeasuredCase, metric: MeasureName): Sides {
   const controlByRound = new Map<number, number>();
   (control.rounds ?? []).forEach((round, i) => {
     const value = control.runs[i]?.[metric];
@@ -41,7 +41,7 @@ export interface ArmJudgeOptions {
  * Judges each `regression:` tolerance of a candidate on its per-round pairs with the control (docs/judging.md, "The
  * same-run A/B gate"), with the evidence beside each.
  */
-export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions = {}): RegressionOutcome[] {
+export function judgeAgainstControl(control: MeasuredCase, candidate: MeasuredCase, options: ArmJudgeOptions = {}): RegressionOutcome[] {
   const outcomes = (candidate.regression ?? []).map((tolerance) => judgeOne(tolerance, control, candidate, options));
   if (outcomes.length === 0) return outcomes;
   const evidence = armEvidence(control, candidate, options.run);
@@ -52,8 +52,8 @@ export function judgeAgainstControl(control: CaseResult, candidate: CaseResult, 
  * Why a candidate differs from its control: what differs between the two arms (their parameters; with the run, their
  * servers' specs and the facts read of their paths) and each counter judged on the same per-round pairs.
  */
-export function armEvidence(control: CaseResult, candidate: CaseResult, run?: RunSetupView): Evidence {
-  const setup = (c: CaseResult) => (run === undefined ? { case: caseFields(c.params) } : caseSetupFields(run, c));
+export function armEvidence(control: MeasuredCase, candidate: MeasuredCase, run?: RunSetupView): Evidence {
+  const setup = (c: MeasuredCase) => (run === undefined ? { case: caseFields(c.params) } : caseSetupFields(run, c));
   const counters = judgeCounters(
     'paired',
     (metric) => {
@@ -65,7 +65,7 @@ export function armEvidence(control: CaseResult, candidate: CaseResult, run?: Ru
   return evidenceOf(differencesBetween(setup(control), setup(candidate)), counters, candidate.params.test);
 }
 
-function judgeOne(tolerance: RegressionTolerance, control: CaseResult, candidate: CaseResult, options: ArmJudgeOptions): RegressionOutcome {
+function judgeOne(tolerance: RegressionTolerance, control: MeasuredCase, candidate: MeasuredCase, options: ArmJudgeOptions): RegressionOutcome {
   const sides = pairByRound(control, candidate, tolerance.metric);
   if (tolerance.auto === true) return notCompared(tolerance, sides, AUTO_NEEDS_HISTORY);
   if (sides.currentRuns.length === 0) {

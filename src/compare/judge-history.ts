@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../model/history.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
-import type { CaseResult, Evidence, HistoryComparison, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { Evidence, HistoryComparison, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import type { CaseJudge, RunSetupView } from '../model/judge.js';
 import { defined } from '../model/defined.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
@@ -8,7 +8,6 @@ import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { detectChangePoints } from '../stats/change-points.js';
-import { statusOf } from './compare-runs.js';
 import { judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
 import { differencesBetween, evidenceOf, judgeCounters, runSetupFields, valuesOf } from './evidence.js';
 
@@ -41,13 +40,12 @@ function levelSince(medians: readonly number[], inPoints: boolean): number {
 }
 
 /** Judges one finished case against the history (`run --history`): each `regression:` tolerance, beside any other source. */
-export function judgeAgainstHistory(current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): CaseResult {
+export function judgeAgainstHistory<C extends MeasuredCase>(current: C, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): C {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'history');
   const outcomes = (current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options));
   const evidence = options.runs === undefined ? undefined : historyEvidence(current, entries, options.fingerprint, options.runs);
-  const judged = { ...current, regressions: [...kept, ...(evidence === undefined ? outcomes : outcomes.map((outcome) => ({ ...outcome, evidence })))] };
-  return { ...judged, status: statusOf(judged) };
+  return { ...current, regressions: [...kept, ...(evidence === undefined ? outcomes : outcomes.map((outcome) => ({ ...outcome, evidence })))] };
 }
 
 /** Entries of this machine's fingerprint when there are at least MIN_LEARNING_ENTRIES of them, else all of `entries`. */
@@ -67,7 +65,7 @@ function ofThisMachine(
  * there are at least MIN_LEARNING_ENTRIES, the newest HISTORY_WINDOW), by the same prediction test as the metrics.
  */
 export function historyEvidence(
-  current: CaseResult,
+  current: MeasuredCase,
   entries: readonly HistoryEntry[],
   fingerprint: string,
   runs: { readonly latest: HistoryEntry | undefined; readonly current: RunSetupView },
@@ -106,7 +104,7 @@ export function historyEvidence(
  * percentage and the band learned from the same medians (src/stats/learned-tolerance.ts), at least MIN_AUTO_BAND with
  * `auto`.
  */
-function judgeMetric(tolerance: RegressionTolerance, current: CaseResult, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
+function judgeMetric(tolerance: RegressionTolerance, current: MeasuredCase, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
   const { metric } = tolerance;
   const currentRuns = valuesOf(current.runs, metric);
   const withCase = entries.filter((e) => e.cases[current.id]?.[metric] !== undefined);

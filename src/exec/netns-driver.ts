@@ -29,8 +29,8 @@ export const netnsDriver: ServerDriver<'netns'> = {
           await counters.stop();
           await made.remove();
         });
-        const { rate, delay, jitter, loss } = server.link ?? {};
-        if (delay !== undefined || jitter !== undefined || loss !== undefined) await made.setNetem(server.link ?? {});
+        const { rate, delay, jitter, loss } = server.spec.link ?? {};
+        if (delay !== undefined || jitter !== undefined || loss !== undefined) await made.setNetem(server.spec.link ?? {});
         else if (rate !== undefined) await made.setRate(rate);
         return { link: made, counters, passphrase: randomBytes(16).toString('hex') };
       });
@@ -61,7 +61,7 @@ export const netnsDriver: ServerDriver<'netns'> = {
     const what = `${server.key}: network namespace`;
     const unavailable = await netnsUnavailable();
     if (unavailable !== undefined) return { ok: false, what, detail: unavailable };
-    const { delay, jitter, loss, rate } = server.link ?? {};
+    const { delay, jitter, loss, rate } = server.spec.link ?? {};
     if (delay === undefined && jitter === undefined && loss === undefined) {
       return { ok: true, what, detail: `can be made${rate === undefined ? '' : `, shaped to ${rate} with tc tbf`}` };
     }
@@ -73,7 +73,7 @@ export const netnsDriver: ServerDriver<'netns'> = {
       return { ok: false, what, detail: `cannot make a namespace and veth link (${(error as Error).message})` };
     }
     try {
-      await link.setNetem(server.link ?? {});
+      await link.setNetem(server.spec.link ?? {});
       return { ok: true, what, detail: 'can be made, and netem shapes delay/jitter/loss' };
     } catch (error) {
       return { ok: false, what, detail: (error as Error).message };

@@ -16,22 +16,22 @@ export interface ServerDriver<T extends ServerType = ServerType> extends ServerP
    * Makes a planned server usable: starts its netserver (here, over ssh, in a namespace it makes) or checks that one
    * answers. Throws ServerUnavailable naming the server and what to do.
    */
-  start(server: PlannedServer, context: StartContext): Promise<RunningServer>;
+  start(server: PlannedServer<T>, context: StartContext): Promise<RunningServer>;
   /** `doctor`: whether a server of this type can be used from here, tried without measuring anything. */
-  check(server: PlannedServer, context: CheckContext): Promise<Check>;
+  check(server: PlannedServer<T>, context: CheckContext): Promise<Check>;
   /**
    * `doctor`, once `check` passed: what the server's cases ask of its far end that the checks of this machine do not
    * cover (an ssh peer's congestion control and CPUs). Nothing when they ask nothing of it.
    */
-  checkFarEnd(server: PlannedServer, cases: readonly Case[], suites: readonly SuiteSpec[], context: CheckContext): Promise<Check[]>;
+  checkFarEnd(server: PlannedServer<T>, cases: readonly Case[], suites: readonly SuiteSpec[], context: CheckContext): Promise<Check[]>;
 }
 
 /** What a run gives a driver that starts a server. */
 export interface StartContext {
   /** netperf's version here; a peer's netserver must match it. */
   readonly netperfVersion?: string;
-  /** An ssh_config file for `ssh -F` (PERFSUITE_SSH_CONFIG). */
-  readonly sshConfigFile?: string;
+  /** The environment perfsuite runs in: a driver reads its own variables from it (ssh's PERFSUITE_SSH_CONFIG). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Told, as it happens, of what was done that the user did not ask for (a killed run's namespaces, removed). */
   readonly warn?: (message: string) => void;
   /**
@@ -67,7 +67,7 @@ export interface Check {
 }
 
 /** Reads what an ssh peer offers (its congestion control, the ssh user's uid, its CPUs). */
-export type ReadPeerFacts = (server: PlannedServer) => Promise<PeerFacts>;
+export type ReadPeerFacts = (server: PlannedServer<'ssh'>) => Promise<PeerFacts>;
 
 /** What `doctor` found here, for the drivers' checks. */
 export interface CheckContext {
@@ -75,7 +75,8 @@ export interface CheckContext {
   readonly netperfVersion?: string;
   /** netserver's version here (undefined: not installed). */
   readonly netserverVersion?: string;
-  readonly sshConfigFile?: string;
+  /** The environment perfsuite runs in, as in StartContext. */
+  readonly env?: NodeJS.ProcessEnv;
   /** How a peer's facts are read: over ssh unless given (tests give a fake). */
   readonly readPeerFacts?: ReadPeerFacts;
 }

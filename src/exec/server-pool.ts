@@ -26,7 +26,8 @@ export interface ManagedServerPool extends ServerPool {
 }
 
 export interface ServerPoolOptions {
-  readonly sshConfigFile?: string;
+  /** The environment perfsuite runs in: each driver reads its own variables from it (ssh's PERFSUITE_SSH_CONFIG). */
+  readonly env?: NodeJS.ProcessEnv;
   /** netperf's version here; a peer's netserver must match it. */
   readonly netperfVersion?: string;
   /** The run's Ctrl-C: kills a setup command that is running (teardown still runs in stopAll). */
@@ -35,6 +36,8 @@ export interface ServerPoolOptions {
   readonly cwd?: string;
   /** Told, as it happens, of what the pool did that the user did not ask for (namespaces a killed run left, removed). */
   readonly warn?: (message: string) => void;
+  /** More variables for a server's setup and teardown commands (`perfsuite bisect`: the commit and worktree of its arm). */
+  readonly hookVariables?: (server: PlannedServer) => Readonly<Record<string, string>>;
 }
 
 /** A server whose setup was attempted: its teardown is owed. */
@@ -77,7 +80,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   let stopping: Promise<void> = Promise.resolve();
 
   const context: StartContext = {
-    ...defined({ netperfVersion: options.netperfVersion, sshConfigFile: options.sshConfigFile, warn: options.warn }),
+    ...defined({ netperfVersion: options.netperfVersion, env: options.env, warn: options.warn }),
     once<T>(key: string, make: () => Promise<T>): Promise<T> {
       let pending = made.get(key) as Promise<T> | undefined;
       if (pending === undefined) {
@@ -100,7 +103,8 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
         name: server.name,
         host: up.address.host,
         controlPort: up.address.port,
-        ...defined({ variables: up.hookVariables, namespaceExec: up.namespaceExec }),
+        variables: { ...up.hookVariables, ...options.hookVariables?.(server) },
+        ...defined({ namespaceExec: up.namespaceExec }),
       };
       const setup = runSetup(server.setup, hookServer, { record: recordFor(server.key), ...defined({ signal: options.signal, baseDir: options.cwd }) }).catch(
         (error: unknown) => {

@@ -7,7 +7,7 @@ import { plural } from '../model/words.js';
 import { checkPeerHost } from '../plan/check-host.js';
 import { sshPlanner } from '../servers/ssh-planner.js';
 import type { Check, ServerDriver } from './server-driver.js';
-import { checkPeerNetserver, readPeerFacts, SshNetserverError, type SshTarget, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
+import { checkPeerNetserver, readPeerFacts, sshConfigFile, SshNetserverError, type SshTarget, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
 import { readSide, readSshSide, routeAddress, serverFacts } from './path-facts.js';
 import type { ServerFacts } from '../model/server-facts.js';
 
@@ -16,14 +16,14 @@ export const sshDriver: ServerDriver<'ssh'> = {
   ...sshPlanner,
   async start(server, context) {
     const passphrase = randomBytes(16).toString('hex');
-    const target = sshTargetOf(server, context.sshConfigFile);
+    const target = sshTargetOf(server, sshConfigFile(context.env));
     try {
-      await checkPeerNetserver(target, server.ssh?.netserver, context.netperfVersion);
+      await checkPeerNetserver(target, server.spec.netserver, context.netperfVersion);
       const netserver = await startSshNetserver({
         target,
         controlPort: Number(server.controlPort),
         passphrase,
-        ...defined({ netserver: server.ssh?.netserver }),
+        ...defined({ netserver: server.spec.netserver }),
       });
       return { address: { host: server.host, port: netserver.port, passphrase }, netserver, readFacts: () => sshPathFacts(server.host, target) };
     } catch (error) {
@@ -34,7 +34,7 @@ export const sshDriver: ServerDriver<'ssh'> = {
   async check(server, context) {
     const what = `${server.key}: ssh ${server.host}`;
     try {
-      const version = await checkPeerNetserver(sshTargetOf(server, context.sshConfigFile), server.ssh?.netserver, context.netperfVersion);
+      const version = await checkPeerNetserver(sshTargetOf(server, sshConfigFile(context.env)), server.spec.netserver, context.netperfVersion);
       return { ok: true, what, detail: `reachable, netserver ${version} there` };
     } catch (error) {
       return { ok: false, what, detail: (error as Error).message };
@@ -47,7 +47,7 @@ export const sshDriver: ServerDriver<'ssh'> = {
     const pinsRemote = own.some((c) => c.params.cpu_affinity?.remote !== undefined);
     if (algorithms.length === 0 && !pinsRemote) return [];
     const what = `${server.key}: on ${server.host}`;
-    const read = context.readPeerFacts ?? ((s) => readPeerFacts(sshTargetOf(s, context.sshConfigFile)));
+    const read = context.readPeerFacts ?? ((s) => readPeerFacts(sshTargetOf(s, sshConfigFile(context.env))));
     let facts: PeerFacts;
     try {
       facts = await read(server);

@@ -158,14 +158,14 @@ export function parsePeerFacts(host: string, stdout: string): PeerFacts {
 }
 
 /** How to reach a planned ssh server; `configFile` comes from PERFSUITE_SSH_CONFIG (see sshConfigFile). */
-export function sshTargetOf(server: Pick<PlannedServer, 'host' | 'ssh'>, configFile: string | undefined): SshTarget {
-  const ssh = server.ssh ?? {};
-  return { host: server.host, ...defined({ user: ssh.user, sshPort: ssh.sshPort, identityFile: ssh.identityFile, configFile }) };
+export function sshTargetOf(server: Pick<PlannedServer<'ssh'>, 'host' | 'spec'>, configFile: string | undefined): SshTarget {
+  const { spec } = server;
+  return { host: server.host, ...defined({ user: spec.user, sshPort: spec.ssh_port, identityFile: spec.identity_file, configFile }) };
 }
 
 /** PERFSUITE_SSH_CONFIG: an ssh_config file for `ssh -F`, or undefined (ssh reads the user's own). */
-export function sshConfigFile(env: NodeJS.ProcessEnv): string | undefined {
-  const file = env['PERFSUITE_SSH_CONFIG'];
+export function sshConfigFile(env: NodeJS.ProcessEnv | undefined): string | undefined {
+  const file = env?.['PERFSUITE_SSH_CONFIG'];
   return file === undefined || file === '' ? undefined : file;
 }
 
@@ -186,8 +186,13 @@ export async function startSshNetserver(options: {
   readonly controlPort: number;
   readonly passphrase: string;
   readonly netserver?: string;
+  /** How long the peer may take to start netserver and answer on its port (tests shorten it). */
+  readonly readyTimeoutMs?: number;
 }): Promise<StartedNetserver> {
   const { target, controlPort, passphrase } = options;
+  const readyMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  // one deadline for both waits: the session's first word, then netserver's port
+  const deadline = Date.now() + readyMs;
   // every word single-quoted: the path comes from the suite, so nothing in it may reach the remote shell as syntax
   const command = netserverArgv({ ...defined({ program: options.netserver }), port: controlPort, passphrase })
     .map(quoteForRemoteShell)
@@ -216,12 +221,22 @@ export async function startSshNetserver(options: {
     throw ended;
   });
   failed.catch(() => undefined);
+  // a session that connects and then says nothing (a login script waiting, a hung remote shell) must not hang the run
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const said = ssh.output().trim().slice(-300);
+      const message = `ssh to ${target.host} did not start netserver within ${readyMs / 1000} s${said === '' ? ' and printed nothing' : ` (it printed: ${said})`}; check that a non-interactive login there runs commands at once`;
+      reject(new SshNetserverError({ kind: 'ssh-failed', message }));
+    }, readyMs);
+    timer.unref();
+  });
   try {
-    const remotePid = await Promise.race([gotPid, failed]);
+    const remotePid = await Promise.race([gotPid, failed, silent]).finally(() => clearTimeout(timer));
     await waitForListener(target.host, controlPort, {
-      deadline: Date.now() + READY_TIMEOUT_MS,
+      deadline,
       attemptMs: 2_000,
-      timeoutMessage: `nothing answered within ${READY_TIMEOUT_MS / 1000} s`,
+      timeoutMessage: `nothing answered within ${readyMs / 1000} s`,
       gaveUp: () => ended,
     });
     return {
@@ -245,7 +260,7 @@ export async function startSshNetserver(options: {
     if (error instanceof SshNetserverError) throw error;
     throw new SshNetserverError({
       kind: 'no-netserver',
-      message: `netserver on ${target.host} did not listen on port ${controlPort} within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}); check that a firewall allows it`,
+      message: `netserver on ${target.host} did not listen on port ${controlPort} within ${readyMs / 1000} s (${(error as Error).message}); check that a firewall allows it`,
     });
   }
 }

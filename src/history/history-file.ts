@@ -49,6 +49,15 @@ export interface ParsedHistory {
   readonly warnings: string[];
   /** Lines written by a newer perfsuite (a history version this one does not read): rewriting the file would lose them. */
   readonly newerLines: number;
+  /** Each line skipped, as it was, after how many entries it stood: `history add` writes them back where they were. */
+  readonly skipped: readonly SkippedLine[];
+}
+
+/** A line of a history file that is not an entry this perfsuite reads. */
+export interface SkippedLine {
+  readonly text: string;
+  /** How many entries came before it in the file. */
+  readonly after: number;
 }
 
 /**
@@ -58,6 +67,7 @@ export interface ParsedHistory {
 export function parseHistory(text: string, file: string): ParsedHistory {
   const entries: HistoryEntry[] = [];
   const warnings: string[] = [];
+  const skipped: SkippedLine[] = [];
   let newerLines = 0;
   // line by line without splitting the whole text first: a history of 1,000 runs × 200 cases is about 60 MB
   let start = 0;
@@ -73,6 +83,7 @@ export function parseHistory(text: string, file: string): ParsedHistory {
       value = JSON.parse(line);
     } catch {
       warnings.push(`${where}: not JSON (a torn or hand-edited line?); skipped`);
+      skipped.push({ text: line, after: entries.length });
       continue;
     }
     const problem = entryProblem(value);
@@ -82,10 +93,12 @@ export function parseHistory(text: string, file: string): ParsedHistory {
       (value as { version: number }).version > HISTORY_VERSION
     )
       newerLines += 1;
-    if (problem !== undefined) warnings.push(`${where}: ${problem}; skipped`);
-    else entries.push(value as HistoryEntry);
+    if (problem !== undefined) {
+      warnings.push(`${where}: ${problem}; skipped`);
+      skipped.push({ text: line, after: entries.length });
+    } else entries.push(value as HistoryEntry);
   }
-  return { entries, warnings, newerLines };
+  return { entries, warnings, newerLines, skipped };
 }
 
 function entryProblem(value: unknown): string | undefined {
@@ -113,9 +126,26 @@ function entryProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The file's text with `entry` appended and only the newest `keep` entries kept (skipped lines are dropped). */
-export function appendEntry(entries: readonly HistoryEntry[], entry: HistoryEntry, keep: number): { text: string; kept: number; dropped: number } {
+/**
+ * The file's text with `entry` appended and only the newest `keep` entries kept. Lines that were skipped when reading
+ * (a hand edit, a foreign tool's) are written back as they were, where they stood, never lost: those that stood among
+ * dropped entries go first.
+ */
+export function appendEntry(
+  entries: readonly HistoryEntry[],
+  entry: HistoryEntry,
+  keep: number,
+  skipped: readonly SkippedLine[] = [],
+): { text: string; kept: number; dropped: number } {
   const all = [...entries, entry];
-  const kept = all.slice(Math.max(0, all.length - keep));
-  return { text: kept.map((e) => `${JSON.stringify(e)}\n`).join(''), kept: kept.length, dropped: all.length - kept.length };
+  const first = Math.max(0, all.length - keep);
+  const lines: string[] = [];
+  let next = 0;
+  for (let i = first; i <= all.length; i++) {
+    // the skipped lines that stood before entry i (all of those before the window, for the first)
+    while (next < skipped.length && (skipped[next]?.after ?? 0) <= i) lines.push(`${skipped[next++]?.text ?? ''}\n`);
+    const kept = all[i];
+    if (kept !== undefined) lines.push(`${JSON.stringify(kept)}\n`);
+  }
+  return { text: lines.join(''), kept: all.length - first, dropped: first };
 }

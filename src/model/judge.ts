@@ -1,5 +1,5 @@
 import type { Provenance } from './history.js';
-import type { CaseResult, Environment, RunResult, ServerDescription } from './results.js';
+import type { Environment, MeasuredCase, RunResult, ServerDescription } from './results.js';
 
 /** What a run records of where it was measured, as a judge needs it for the evidence: results.json, or a run while it runs. */
 export interface RunSetupView {
@@ -16,8 +16,11 @@ export interface RunSetupView {
  * computed once from all of it.
  */
 export interface CaseJudge {
-  /** The case with this judge's `regressions` entries added beside any other source's; `run` is the run it was measured in. */
-  readonly judge: (result: CaseResult, run: RunSetupView) => CaseResult;
+  /**
+   * The case with this judge's `regressions` entries added beside any other source's; its status is not this judge's to
+   * decide. `run` is the run it was measured in, as it stands (for the evidence).
+   */
+  judge(result: MeasuredCase, run: RunSetupView): MeasuredCase;
   /** What the judge says about the run as a whole (the baseline's comparison, the history's), given the result. */
   readonly describeRun?: (result: RunResult) => Partial<RunResult>;
 }

@@ -1,6 +1,6 @@
 import { TEST_TYPES, type TestName } from './test-types.js';
 
-export type Dimension = 'bitrate' | 'rate' | 'time' | 'percent' | 'service-demand' | 'count' | 'size';
+export type Dimension = 'bitrate' | 'rate' | 'time' | 'percent' | 'service-demand' | 'index' | 'count' | 'size';
 
 export interface MetricInfo {
   /** The unit every metric value is stored and reported in. */
@@ -28,6 +28,10 @@ export const METRICS = {
   service_demand_local: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
   service_demand_remote: { unit: 'µs/KB', dimension: 'service-demand', better: 'lower' },
   load_throughput: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
+  load_throughput_up: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
+  load_throughput_down: { unit: 'bit/s', dimension: 'bitrate', better: 'higher' },
+  // Jain's fairness index of the load streams, 1/n (one stream takes all) to 1 (equal shares): a bare number
+  load_fairness: { unit: '', dimension: 'index', better: 'higher' },
   // segments the sending side retransmitted in the run (netperf's LOCAL_/REMOTE_TRANSPORT_RETRANS); a count, most often 0
   retransmissions: { unit: 'segments', dimension: 'count', better: 'lower' },
 } as const satisfies Record<string, MetricInfo>;
@@ -95,21 +99,36 @@ export function reportsRetransmissions(test: TestName): boolean {
   return TEST_TYPES[test].protocol === 'tcp' && test !== 'TCP_CRR';
 }
 
-/** The metrics a case of this test type produces. */
-export function producedMetrics(test: TestName, options: { readonly cpu: boolean; readonly load?: boolean }): ReadonlySet<MetricName> {
+/** The metrics only a `load:` produces. */
+export const LOAD_METRICS: readonly MetricName[] = ['load_throughput', 'load_throughput_up', 'load_throughput_down', 'load_fairness'];
+
+/**
+ * The metrics a case of this test type produces; `load` says which directions its load flows go (`up`: STREAM tests,
+ * `down`: TCP_MAERTS), `load_throughput_up`/`_down` needing a flow that way.
+ */
+export function producedMetrics(
+  test: TestName,
+  options: { readonly cpu: boolean; readonly load?: { readonly up: boolean; readonly down: boolean } },
+): ReadonlySet<MetricName> {
   const type = TEST_TYPES[test];
   const metrics: MetricName[] =
     type.kind === 'rr' ? ['transaction_rate', ...LATENCY_METRICS] : type.protocol === 'udp' ? ['throughput', 'send_throughput', 'loss'] : ['throughput'];
   if (reportsRetransmissions(test)) metrics.push('retransmissions');
   if (options.cpu) metrics.push(...CPU_METRICS);
-  if (options.load === true) metrics.push('load_throughput');
+  if (options.load !== undefined) {
+    metrics.push('load_throughput', 'load_fairness');
+    if (options.load.up) metrics.push('load_throughput_up');
+    if (options.load.down) metrics.push('load_throughput_down');
+  }
   return new Set(metrics);
 }
 
 /** Why a metric is missing from a test type, phrased as the fix. */
 export function explainMissingMetric(metric: MetricName, test: TestName): string {
   if (CPU_METRICS.includes(metric)) return `${metric} needs \`cpu: true\``;
-  if (metric === 'load_throughput') return 'load_throughput needs `load:` (bulk streams beside an RR or CRR case)';
+  if (metric === 'load_throughput_up') return 'load_throughput_up needs a load flow that sends (TCP_STREAM or UDP_STREAM in `load:`)';
+  if (metric === 'load_throughput_down') return 'load_throughput_down needs a load flow that receives (TCP_MAERTS in `load:`)';
+  if (LOAD_METRICS.includes(metric)) return `${metric} needs \`load:\` (bulk streams beside an RR or CRR case)`;
   if (metric === 'transaction_rate' || LATENCY_METRICS.includes(metric)) return `${metric} comes only from TCP_RR, TCP_CRR and UDP_RR, not ${test}`;
   if (metric === 'throughput') return `throughput comes only from STREAM and MAERTS tests, not ${test}; use transaction_rate`;
   if (metric === 'retransmissions')
@@ -128,3 +147,13 @@ export function metricUnit(metric: MetricName, tests: readonly (TestName | undef
 
 /** netperf's SD_UNITS for each test kind (2.7.0 prints usec/KB for streams, usec/Tran for request/response). */
 export const SD_UNITS: Readonly<Record<'stream' | 'rr', string>> = { stream: 'usec/KB', rr: 'usec/Tran' };
+
+/**
+ * Jain's fairness index of the streams' rates, (Σx)² / (n·Σx²): 1 when all get the same, 1/n when one gets all. Undefined
+ * for no streams or none that carried anything.
+ */
+export function jainIndex(rates: readonly number[]): number | undefined {
+  const sum = rates.reduce((a, b) => a + b, 0);
+  const squares = rates.reduce((a, b) => a + b * b, 0);
+  return rates.length === 0 || squares === 0 ? undefined : (sum * sum) / (rates.length * squares);
+}

@@ -2,7 +2,7 @@ import type { MeasureName, MetricName } from './metrics.js';
 import type { ServerFacts } from './server-facts.js';
 import type { FailureKind, RunMetrics, SeriesPoint } from './netperf-outcome.js';
 import type { Provenance } from './history.js';
-import type { ArmRole, CaseParams } from './suite-types.js';
+import type { ArmRole, CaseParams, LoadFlow } from './suite-types.js';
 import type { Aggregate, Operator } from './threshold.js';
 
 /**
@@ -16,7 +16,30 @@ export const RESULTS_SCHEMA_VERSION = 2;
 
 export type CaseStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/**
+ * A case as measured and judged, its status not yet decided: the engine marks only a case it could not measure
+ * (`error`) or never ran (`skipped`), and decides pass or fail once, with `statusOf`, after every judge has spoken. A
+ * stored CaseResult is one too (`report --baseline` judges it again); a judge returns a MeasuredCase, so its result
+ * cannot pass for a decided CaseResult until `statusOf` has spoken.
+ */
+export type MeasuredCase = Omit<CaseResult, 'status'> & { readonly status?: CaseStatus };
+
+/** A case's status: `error` or `skipped` as measured, else pass when every threshold and every regression passed. */
+export function statusOf(c: Pick<CaseResult, 'thresholds' | 'regressions'> & { readonly status?: CaseStatus }): CaseStatus {
+  if (c.status === 'error' || c.status === 'skipped') return c.status;
+  return c.thresholds.every((t) => t.passed) && (c.regressions ?? []).every((r) => r.passed) ? 'pass' : 'fail';
+}
+
 /** One netperf process of one run, for reports and debugging. */
+/** One load stream of one run: its flow (1-based, in `load.flows` order), the flow's test and DSCP, what it carried (bit/s). */
+export interface LoadFlowRun {
+  readonly flow: number;
+  readonly test: LoadFlow['test'];
+  readonly stream: number;
+  readonly dscp?: number;
+  readonly throughput: number;
+}
+
 export interface NetperfInvocation {
   readonly argv: readonly string[];
   readonly exitCode: number | null;
@@ -45,9 +68,13 @@ export interface CaseResult {
   readonly confidenceWidthPercent?: readonly number[];
   /** With `interval:`: netperf's interim results, one series per measured run, in the order of `runs`. */
   readonly series?: readonly (readonly SeriesPoint[])[];
+  /** With `load:`: each measured run's load streams (in the order of `runs`), one entry per stream of each flow. */
+  readonly load_flows?: readonly (readonly LoadFlowRun[])[];
   readonly thresholds: readonly ThresholdOutcome[];
   /** The group's `regression:` tolerances, kept so a later `compare` needs only the results. */
   readonly regression?: readonly RegressionTolerance[];
+  /** The group's `accept:` entries that cover this case, kept so a later `compare` needs only the results. */
+  readonly accept?: readonly AcceptEntry[];
   /** Each tolerance judged: against the control case (a `compare:` group), or the baseline case of the same id. */
   readonly regressions?: readonly RegressionOutcome[];
   /** In a `compare:` group: this case's role, and its control's id. */
@@ -174,6 +201,26 @@ export interface RegressionTolerance {
   readonly line: number;
 }
 
+/** An `accept:` entry of the case's group, as results.json keeps it. */
+export interface AcceptEntry {
+  readonly metric: MetricName;
+  readonly reason: string;
+  /** As written: a day (`2027-01-31`, accepted through it, UTC) or a commit (accepted until it is in the run's history). */
+  readonly until: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * An `accept:` entry applied to a regressed metric: `in-force` made it `accepted`; `expired` (the day passed, or the
+ * commit landed) and `unverifiable` (whether the commit landed cannot be told here) left it `regressed`, saying why.
+ */
+export interface AcceptanceRecord extends Omit<AcceptEntry, 'metric'> {
+  readonly state: 'in-force' | 'expired' | 'unverifiable';
+  /** For `expired` and `unverifiable`: why, in words (`expired on 2027-01-31`). */
+  readonly why?: string;
+}
+
 /** What a judged metric is compared against: its control in the same run, a stored baseline run, or a history. */
 export type ComparisonSource = 'control' | 'baseline' | 'history';
 
@@ -181,9 +228,9 @@ export type ComparisonSource = 'control' | 'baseline' | 'history';
  * `regressed`: worse than the tolerance by the point estimate, and a one-sided test at α says the worsening is real;
  * `unchanged`: the one-sided (1 − α) bound on the worsening is inside the tolerance (an improvement beyond it too, with
  * `improved`); `inconclusive`: neither, the noise is too large to tell at this tolerance; `not-compared`: a side has no
- * value (see `note`).
+ * value (see `note`); `accepted`: regressed, but an `accept:` entry in force covers it (see `acceptance`), so it passes.
  */
-export type RegressionVerdict = 'regressed' | 'unchanged' | 'inconclusive' | 'not-compared';
+export type RegressionVerdict = 'regressed' | 'unchanged' | 'inconclusive' | 'not-compared' | 'accepted';
 
 /** One metric of one case judged against its control, the baseline or the history (results.json `regressions`). */
 export interface RegressionOutcome {
@@ -192,7 +239,7 @@ export interface RegressionOutcome {
   readonly against: string;
   readonly metric: MetricName;
   readonly verdict: RegressionVerdict;
-  /** False only for `regressed`, and for `inconclusive` under `--fail-on-inconclusive`. */
+  /** False only for `regressed`, and for `inconclusive` under `--fail-on-inconclusive` (`accepted` passes). */
   readonly passed: boolean;
   /** Relative change of this case against the other side (−0.052 = 5.2% lower); for loss in percentage points; null without values or with a zero baseline (see changeReason). */
   readonly change: number | null;
@@ -207,6 +254,8 @@ export interface RegressionOutcome {
   readonly method?: 'sign-test' | 'mann-whitney-u' | 'prediction-t';
   /** An improvement beyond the tolerance (verdict `unchanged`). */
   readonly improved?: boolean;
+  /** The `accept:` entry that covered a regression: in force (verdict `accepted`), expired or unverifiable (`regressed`). */
+  readonly acceptance?: AcceptanceRecord;
   /** Median of the other side's runs, in the metric's unit. */
   readonly againstValue: number | null;
   /** Median of this case's runs. */

@@ -65,22 +65,55 @@ export interface CpuAffinity {
 /** The bulk tests a `load:` may run. */
 export const LOAD_TESTS = ['TCP_STREAM', 'TCP_MAERTS', 'UDP_STREAM'] as const satisfies readonly TestName[];
 
-/** `load`: `streams` netperf instances of a bulk `test` beside the measured one; sizes in bytes. */
-export interface LoadSpec {
+/** One flow of a `load:`: `streams` netperf instances of a bulk `test`; sizes in bytes; `dscp` the code point (0–63) its packets carry. */
+export interface LoadFlow {
   readonly test: (typeof LOAD_TESTS)[number];
   readonly streams: number;
   readonly send_size?: number;
   readonly recv_size?: number;
+  readonly dscp?: number;
 }
 
-/** A load as case ids and reports spell it: `2xTCP_STREAM`, `1xUDP_STREAM/m=1K`, or `none`. */
+/** `load`: one flow (`{ test, streams }`), or several at once (`{ flows: [...] }`: upload and download together). */
+export type LoadSpec = LoadFlow | { readonly flows: readonly LoadFlow[] };
+
+/** The flows of a load, one for the single form. */
+export function loadFlows(load: LoadSpec): readonly LoadFlow[] {
+  return 'flows' in load ? load.flows : [load];
+}
+
+/** Which way a load flow's data goes: up (netperf sends: STREAM tests) or down (netserver sends: MAERTS). */
+export function flowDirection(test: LoadFlow['test']): 'up' | 'down' {
+  return test === 'TCP_MAERTS' ? 'down' : 'up';
+}
+
+/** DSCP code points by name (RFC 2474, 2597, 3246): `BE`, `CS0`–`CS7`, `AF11`–`AF43`, `EF`. */
+export const DSCP_NAMES: ReadonlyMap<string, number> = new Map([
+  ['BE', 0],
+  ...Array.from({ length: 8 }, (_, n) => [`CS${n}`, 8 * n] as const),
+  ...[1, 2, 3, 4].flatMap((x) => [1, 2, 3].map((y) => [`AF${x}${y}`, 8 * x + 2 * y] as const)),
+  ['EF', 46],
+]);
+
+/** A code point as case ids spell it: its name when it has one (`EF`, `AF41`; 0 is `BE`), else the number. */
+export function formatDscp(dscp: number): string {
+  for (const [name, value] of DSCP_NAMES) if (value === dscp) return name;
+  return String(dscp);
+}
+
+/** A load as case ids and reports spell it: `2xTCP_STREAM`, `1xUDP_STREAM/m=1K`, `1xTCP_STREAM/EF+1xTCP_MAERTS`, or `none`. */
 export function formatLoad(load: LoadSpec | 'none'): string {
   if (load === 'none') return 'none';
-  const sizes = [
-    load.send_size === undefined ? '' : `m=${formatSize(load.send_size)}`,
-    load.recv_size === undefined ? '' : `M=${formatSize(load.recv_size)}`,
+  return loadFlows(load).map(formatFlow).join('+');
+}
+
+function formatFlow(flow: LoadFlow): string {
+  const parts = [
+    flow.send_size === undefined ? '' : `m=${formatSize(flow.send_size)}`,
+    flow.recv_size === undefined ? '' : `M=${formatSize(flow.recv_size)}`,
+    flow.dscp === undefined ? '' : formatDscp(flow.dscp),
   ].filter((s) => s !== '');
-  return `${load.streams}x${load.test}${sizes.length === 0 ? '' : `/${sizes.join('/')}`}`;
+  return `${flow.streams}x${flow.test}${parts.length === 0 ? '' : `/${parts.join('/')}`}`;
 }
 
 /** The load a case runs beside each measured run, if any (`none` is no load). */
@@ -189,6 +222,22 @@ export interface RegressionSpec {
   readonly loc: SourceLocation;
 }
 
+/** `until:` of an `accept:` entry: a day (accepted through it, UTC), or a commit (accepted until it is in the run's history). */
+export type AcceptUntil = { readonly date: string } | { readonly commit: string };
+
+/**
+ * An `accept:` entry of a group: a regression of `metric` the team has decided to live with, why, and until when. A
+ * regression it covers gets the verdict `accepted` (it passes) until `until`; after that it fails again, saying so.
+ */
+export interface AcceptSpec {
+  readonly metric: MetricName;
+  /** Only cases whose parameters have one of these values (normalised), as in thresholds. */
+  readonly when?: Readonly<Partial<Record<ParamName, readonly ParamValue[]>>>;
+  readonly reason: string;
+  readonly until: AcceptUntil;
+  readonly loc: SourceLocation;
+}
+
 export interface MatrixSpec {
   readonly loc: SourceLocation;
   readonly axes: readonly { readonly name: AxisName; readonly loc: SourceLocation; readonly values: readonly Located<ParamValue>[] }[];
@@ -215,6 +264,8 @@ export interface GroupSpec {
   readonly matrix?: MatrixSpec;
   readonly thresholds: readonly ThresholdSpec[];
   readonly regression: readonly RegressionSpec[];
+  /** Regressions the team accepts for now (`accept:`). */
+  readonly accept: readonly AcceptSpec[];
   readonly compare?: CompareSpec;
 }
 
@@ -243,6 +294,8 @@ export interface Case {
   readonly loc: SourceLocation;
   readonly thresholds: readonly ThresholdSpec[];
   readonly regression: readonly RegressionSpec[];
+  /** The group's `accept:` entries whose `when` selects this case. */
+  readonly accept: readonly AcceptSpec[];
   /** In a `compare:` group: whether this case is the control or a candidate judged against it. */
   readonly arm?: ArmRole;
 }

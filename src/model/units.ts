@@ -9,7 +9,8 @@ const DURATION_PATTERN = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/;
 const DURATION_SECONDS: Record<string, number> = { ms: 1e-3, s: 1, m: 60, h: 3600 };
 const PERCENT_PATTERN = /^([0-9]+(?:\.[0-9]+)?)%$/;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A parsed value, or why not; `at` is the JSON pointer below the parsed node the problem sits at (`flows/1/dscp`). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; at?: string };
 
 /** Bytes from `65536`, `64K` or `1.5M`; must come out as a whole number of bytes. */
 export function parseSize(raw: number | string): Parsed<number> {

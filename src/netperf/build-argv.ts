@@ -1,4 +1,4 @@
-import { activeLoad, type CaseParams, formatCpuAffinity } from '../model/suite-types.js';
+import { activeLoad, type CaseParams, formatCpuAffinity, type LoadFlow, loadFlows } from '../model/suite-types.js';
 import { DEFAULT_DURATION_SECONDS, TEST_TYPES, type TestName } from '../model/test-types.js';
 import { defined } from '../model/defined.js';
 
@@ -87,12 +87,14 @@ export function netperfKeys(params: CaseParams & { readonly test: TestName }): s
  * so each option is placed by what it means here. Test names are the migrated ones, never `-t OMNI -d ...`,
  * which silently runs a stream test. See netperf 2.7.0 doc/netperf.texi.
  */
-export function buildNetperfArgv(params: CaseParams & { readonly test: TestName }, target: NetperfTarget): string[] {
+export function buildNetperfArgv(params: CaseParams & { readonly test: TestName }, target: NetperfTarget, dscp?: number): string[] {
   const type = TEST_TYPES[params.test];
   const global: string[] = ['-P', '0'];
   if (type.kind === 'rr') global.push('-j'); // latency percentiles need the histogram
   if (params.cpu === true) global.push('-c', '-C');
   if (params.cpu_affinity !== undefined) global.push('-T', formatCpuAffinity(params.cpu_affinity));
+  // IP_TOS on both ends (global -Y in 2.7.0, in hex): the DSCP sits in the byte's upper six bits (docs/netperf.md)
+  if (dscp !== undefined) global.push('-Y', `${formatTos(dscp)},${formatTos(dscp)}`);
   if (target.passphrase !== undefined) global.push('-Z', target.passphrase);
   global.push('-H', target.host, '-p', String(target.controlPort));
   if (params.ip_version !== undefined) global.push(`-${params.ip_version}`);
@@ -129,22 +131,33 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
 }
 
 /**
- * The argv of one background stream of a case's `load:`: the bulk test, from before the measured test starts until
- * after it ends (lead + duration + lead), with the case's socket-level tuning (congestion control, buffers, address
- * family), since "what does my tuning do to latency when the link is full" needs the load tuned alike.
+ * The argv of one background stream of each flow of a case's `load:`: the flow's bulk test, from before the measured
+ * test starts until after it ends (lead + duration + lead), with the case's socket-level tuning (congestion control,
+ * buffers, address family), since "what does my tuning do to latency when the link is full" needs the load tuned alike,
+ * and the flow's DSCP mark.
  */
-export function buildLoadArgv(params: CaseParams & { readonly test: TestName }, target: NetperfTarget): string[] | undefined {
+export function buildLoadArgv(
+  params: CaseParams & { readonly test: TestName },
+  target: NetperfTarget,
+): { readonly flow: LoadFlow; readonly netperf: string[] }[] | undefined {
   const load = activeLoad(params);
   if (load === undefined) return undefined;
-  const tcp = TEST_TYPES[load.test].protocol === 'tcp';
-  const loadParams: CaseParams & { readonly test: TestName } = {
-    test: load.test,
-    duration: (params.duration ?? DEFAULT_DURATION_SECONDS) + 2 * LOAD_LEAD_SECONDS,
-    ...defined({ send_size: load.send_size, recv_size: load.recv_size }),
-    ...pick(params, ['socket_buffer', 'local_buffer', 'remote_buffer', 'ip_version']),
-    ...(tcp ? pick(params, ['congestion_control']) : {}),
-  };
-  return buildNetperfArgv(loadParams, target);
+  return loadFlows(load).map((flow) => {
+    const tcp = TEST_TYPES[flow.test].protocol === 'tcp';
+    const flowParams: CaseParams & { readonly test: TestName } = {
+      test: flow.test,
+      duration: (params.duration ?? DEFAULT_DURATION_SECONDS) + 2 * LOAD_LEAD_SECONDS,
+      ...defined({ send_size: flow.send_size, recv_size: flow.recv_size }),
+      ...pick(params, ['socket_buffer', 'local_buffer', 'remote_buffer', 'ip_version']),
+      ...(tcp ? pick(params, ['congestion_control']) : {}),
+    };
+    return { flow, netperf: buildNetperfArgv(flowParams, target, flow.dscp) };
+  });
+}
+
+/** A DSCP as netperf's `-Y` takes it: the TOS byte in hex (`46` → `0xb8`). */
+function formatTos(dscp: number): string {
+  return `0x${(dscp << 2).toString(16).padStart(2, '0')}`;
 }
 
 function pick<K extends keyof CaseParams>(params: CaseParams, keys: readonly K[]): Pick<CaseParams, K> {

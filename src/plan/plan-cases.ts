@@ -1,18 +1,26 @@
 import { buildLoadArgv, buildNetperfArgv, type NetperfTarget } from '../netperf/build-argv.js';
 import { estimateRunSeconds } from '../netperf/run-length.js';
 import type { TestName } from '../model/test-types.js';
-import { activeLoad, type Case, type CaseParams, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
+import { type Case, type LoadFlow, type CaseParams, repeatRange, type ServerSpec, type SuiteSpec } from '../model/suite-types.js';
 import { defined } from '../model/defined.js';
 import { plannerOf } from '../servers/planners.js';
 import { PASSPHRASE_PLACEHOLDER, type PlannedServer } from '../servers/server-planner.js';
+
+/** One flow of a planned `load:`. */
+export interface PlannedLoadFlow {
+  readonly netperf: readonly string[];
+  readonly test: LoadFlow['test'];
+  readonly streams: number;
+  readonly dscp?: number;
+}
 
 export interface PlannedCase {
   readonly case: Case;
   readonly serverKey: string;
   /** One netperf instance's argv (a case with `streams: N` runs N of them at once). */
   readonly netperf: readonly string[];
-  /** `load:`: the argv of one background stream, its test, and how many run beside every measured run. */
-  readonly load?: { readonly netperf: readonly string[]; readonly test: TestName; readonly streams: number };
+  /** `load:`: per flow, the argv of one of its background streams, its test, how many run beside every measured run, its DSCP. */
+  readonly load?: readonly PlannedLoadFlow[];
   readonly estimatedSeconds: number;
 }
 
@@ -73,13 +81,14 @@ export function planCasesLazily(
     const seconds = estimateCaseSeconds(c.params, c.arm !== undefined);
     estimatedSeconds += seconds;
     const params = c.params as CaseParams & { test: TestName };
-    const load = activeLoad(params);
     const loadArgv = buildLoadArgv(params, target);
     return {
       case: c,
       serverKey: server.key,
       netperf: buildNetperfArgv(params, target),
-      ...(load === undefined || loadArgv === undefined ? {} : { load: { netperf: loadArgv, test: load.test, streams: load.streams } }),
+      ...(loadArgv === undefined
+        ? {}
+        : { load: loadArgv.map(({ flow, netperf }) => ({ netperf, test: flow.test, streams: flow.streams, ...defined({ dscp: flow.dscp }) })) }),
       estimatedSeconds: seconds,
     };
   };

@@ -1,11 +1,12 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, Comparison, ComparisonSource, HistoryComparison, RegressionOutcome, RunResult, SetupDifference } from '../model/results.js';
-import { explainedCases, type ExplainedCase } from './evidence-view.js';
+import { explainedCases, type ExplainedCase, isRegression } from './evidence-view.js';
 import { plural } from '../model/words.js';
 import { allCases, nothingComparedOf } from '../results/verdict.js';
 import { formatMetric } from '../model/format-metric.js';
 import {
   AB_METHOD,
+  acceptanceNote,
   baselineMethod,
   describeHistory,
   describeShift,
@@ -179,11 +180,13 @@ export interface ComparisonRow {
   readonly mark: string;
   /** What would decide an inconclusive comparison. */
   readonly decide?: string;
+  /** The `accept:` entry that covered a regression: in force, or ended (acceptanceNote). */
+  readonly acceptance?: string;
   /** Whether `decide` is said in the inconclusive note above the table, so the table leaves it out. */
   readonly decideAbove: boolean;
   /** Whether the case moved with its whole group, which a note says once. */
   readonly inShift: boolean;
-  /** For a regressed metric: the reading of its evidence (`loss: retransmissions rose 0 → 12 segments per run`), shown beside the verdict. */
+  /** For a regressed (or accepted) metric: the reading of its evidence (`loss: retransmissions rose 0 → 12 segments per run`), shown beside the verdict. */
   readonly why?: string;
 }
 
@@ -253,7 +256,7 @@ export function comparisonView(result: RunResult): ComparisonView | undefined {
   const explained = explainedCases(rows.filter((row) => !row.inShift));
   return {
     sections,
-    notes: inconclusiveNotes(result, compared),
+    notes: [...inconclusiveNotes(result, compared), ...acceptedNotes(compared)],
     rows,
     footnotes,
     explained: explained.slice(0, MAX_EXPLAINED_CASES),
@@ -284,12 +287,13 @@ function comparisonRow(c: CaseResult, r: RegressionOutcome, footnotes: ReadonlyM
     ...defined({ opposite }),
     tolerance: formatTolerance(r),
     // the method stands behind a mark, stated once under the table (or in the section's own words on the console)
-    stats: formatEvidence(r, new Map(method === undefined ? [] : [[method, '']]), { inconclusiveNote: false }),
+    stats: formatEvidence(r, new Map(method === undefined ? [] : [[method, '']]), { inconclusiveNote: false, acceptance: false }),
     mark: (method === undefined ? undefined : footnotes.get(method)) ?? '',
+    ...defined({ acceptance: acceptanceNote(r) }),
     ...(r.verdict === 'inconclusive' && r.note !== undefined ? { decide: r.note } : {}),
     decideAbove,
     inShift,
-    ...(r.verdict === 'regressed' && r.evidence !== undefined ? { why: r.evidence.reading } : {}),
+    ...(isRegression(r) && r.evidence !== undefined ? { why: r.evidence.reading } : {}),
   };
 }
 
@@ -375,6 +379,35 @@ function inconclusiveNotes(result: RunResult, compared: readonly ComparedMetric[
   ];
 }
 
+/** The regressions an `accept:` entry covers, listed apart from the unchanged ones with their reasons; then the ones whose acceptance ended. */
+function acceptedNotes(compared: readonly ComparedMetric[]): ComparisonNote[] {
+  const item = ({ case: c, outcome }: ComparedMetric): Prose => [{ code: c.id }, ` ${outcome.metric}: ${acceptanceNote(outcome) ?? ''}`];
+  const accepted = compared.filter(({ outcome }) => outcome.verdict === 'accepted');
+  const ended = compared.filter(({ outcome }) => outcome.verdict === 'regressed' && outcome.acceptance !== undefined);
+  return [
+    ...(accepted.length === 0
+      ? []
+      : [
+          {
+            tone: 'info' as const,
+            lead: `${plural(accepted.length, 'regression is', 'regressions are')} accepted`,
+            text: ['(they pass until the day or the commit each names):'],
+            items: accepted.map(item),
+          },
+        ]),
+    ...(ended.length === 0
+      ? []
+      : [
+          {
+            tone: 'failure' as const,
+            lead: `${plural(ended.length, 'accepted regression fails', 'accepted regressions fail')} again`,
+            text: ['(the acceptance ended):'],
+            items: ended.map(item),
+          },
+        ]),
+  ];
+}
+
 /** The columns of the comparison table, in order. */
 export const COMPARISON_COLUMNS = ['verdict', 'case', 'metric', 'against', 'values', 'current', 'change', 'tolerance', 'evidence'] as const;
 export type ComparisonColumn = (typeof COMPARISON_COLUMNS)[number];
@@ -412,7 +445,9 @@ export function comparisonCell(row: ComparisonRow, column: ComparisonColumn): { 
       // what would decide an inconclusive comparison is said once, in the note above the table where it is listed; a
       // regressed one says why beside its statistics
       return {
-        text: [`${row.stats}${row.mark}${row.decide === undefined || row.decideAbove ? '' : `; ${row.decide}`}${row.why === undefined ? '' : ` · ${row.why}`}`],
+        text: [
+          `${row.stats}${row.mark}${row.acceptance === undefined ? '' : `; ${row.acceptance}`}${row.decide === undefined || row.decideAbove ? '' : `; ${row.decide}`}${row.why === undefined ? '' : ` · ${row.why}`}`,
+        ],
       };
   }
 }

@@ -53,11 +53,11 @@ export function explainedOf(c: CaseResult): ExplainedCase[] {
   return explainedCases((c.regressions ?? []).map((outcome) => ({ case: c, outcome })));
 }
 
-/** Each regressed case with evidence, once per source, in run order. */
+/** Each regressed case with evidence (an accepted regression too: accepted, it is still one), once per source, in run order. */
 export function explainedCases(compared: readonly { readonly case: CaseResult; readonly outcome: RegressionOutcome }[]): ExplainedCase[] {
   const byKey = new Map<string, { case: CaseResult; outcome: RegressionOutcome; evidence: Evidence; metrics: MetricName[] }>();
   for (const { case: c, outcome } of compared) {
-    if (outcome.verdict !== 'regressed' || outcome.evidence === undefined) continue;
+    if (!isRegression(outcome) || outcome.evidence === undefined) continue;
     const key = `${c.id}\0${outcome.source}`;
     const entry = byKey.get(key) ?? { case: c, outcome, evidence: outcome.evidence, metrics: [] };
     entry.metrics.push(outcome.metric);
@@ -70,6 +70,11 @@ export function explainedCases(compared: readonly { readonly case: CaseResult; r
     metrics,
     evidence: evidenceView(evidence, c.params.test),
   }));
+}
+
+/** A metric that regressed, whether or not an `accept:` entry lets it pass: what the evidence explains. */
+export function isRegression(outcome: Pick<RegressionOutcome, 'verdict'>): boolean {
+  return outcome.verdict === 'regressed' || outcome.verdict === 'accepted';
 }
 
 /** How a counter moved, in words: a count or service demand `rose`, the MSS `fell` (its bad direction), or the good way. */

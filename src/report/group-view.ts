@@ -80,18 +80,17 @@ export function deltaMetrics(view: GroupView): MetricName[] {
   return view.metrics.filter((metric) => view.cases.some((c) => (c.regressions ?? []).some((r) => r.metric === metric)));
 }
 
-/** Each metric column's display unit, chosen from the column's largest value so the rows compare at a glance. */
+/** The latency columns that sit side by side and are read against each other: one unit for all of them. */
+const LATENCY_PERCENTILES: readonly MetricName[] = ['latency_mean', 'latency_p50', 'latency_p90', 'latency_p99'];
+
+/**
+ * Each metric column's display unit, chosen from the column's largest value so the rows compare at a glance; the
+ * latency percentiles share theirs (p90 in µs beside p99 in ms misleads the eye).
+ */
 export function columnUnits(view: GroupView): (metric: MetricName) => DisplayUnit {
   const tests = view.cases.map((c) => c.params.test);
-  const units = new Map(
-    view.metrics.map((metric) => [
-      metric,
-      columnUnit(
-        metric,
-        view.cases.map((c) => c.metrics[metric]),
-        tests,
-      ),
-    ]),
-  );
+  const valuesOf = (metrics: readonly MetricName[]) => view.cases.flatMap((c) => metrics.map((m) => c.metrics[m]));
+  const latency = columnUnit('latency_p99', valuesOf(LATENCY_PERCENTILES.filter((m) => view.metrics.includes(m))), tests);
+  const units = new Map(view.metrics.map((metric) => [metric, LATENCY_PERCENTILES.includes(metric) ? latency : columnUnit(metric, valuesOf([metric]), tests)]));
   return (metric) => units.get(metric) ?? columnUnit(metric, [], tests);
 }

@@ -1,6 +1,7 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
-import type { CaseResult, RunResult, SuiteResult } from '../model/results.js';
-import { activeLoad, formatLoad, PARAM_ORDER } from '../model/suite-types.js';
+import type { CaseResult, LoadFlowRun, RunResult, SuiteResult } from '../model/results.js';
+import { activeLoad, flowDirection, formatDscp, formatLoad, PARAM_ORDER } from '../model/suite-types.js';
+import { median } from '../stats/summary.js';
 import { paramLabel, paramText } from './group-view.js';
 import { defined } from '../model/defined.js';
 
@@ -81,4 +82,51 @@ export function loadEffect(pair: LoadPair, metric: MetricName): LoadEffect {
   if (idle === undefined || loaded === undefined || idle === 0) return { ...values, isWorse: false };
   const change = (loaded - idle) / idle;
   return { ...values, change, isWorse: METRICS[metric].better === 'higher' ? change < 0 : change > 0 };
+}
+
+/** One flow of a loaded case's `load:`: what it carried (its streams summed, the median over the runs) and its share of its direction. */
+export interface FlowRow {
+  readonly flow: number;
+  readonly test: string;
+  readonly direction: 'up' | 'down';
+  readonly dscp?: string;
+  readonly streams: number;
+  /** bit/s */
+  readonly throughput: number;
+  /** Of the direction's load throughput, 0–1. */
+  readonly share: number;
+}
+
+/** A loaded case's flows, for the small per-flow table under "Latency under load". */
+export interface FlowTable {
+  readonly case: CaseResult;
+  readonly rows: readonly FlowRow[];
+}
+
+/** Every case of the suite whose runs kept `load_flows`, in suite order, with one row per flow. */
+export function loadFlowTables(suite: SuiteResult): FlowTable[] {
+  const tables: FlowTable[] = [];
+  for (const c of suite.cases) {
+    const runs = c.load_flows ?? [];
+    if (runs.length === 0) continue;
+    const first = runs[0] ?? [];
+    const flows = [...new Set(first.map((s) => s.flow))];
+    const perRun = (flow: number, run: readonly LoadFlowRun[]): number => run.filter((s) => s.flow === flow).reduce((t, s) => t + s.throughput, 0);
+    const rows = flows.map((flow) => {
+      const streams = first.filter((s) => s.flow === flow);
+      const test = streams[0]?.test ?? 'TCP_STREAM';
+      const dscp = streams[0]?.dscp;
+      return {
+        flow,
+        test,
+        direction: flowDirection(test),
+        ...defined({ dscp: dscp === undefined ? undefined : formatDscp(dscp) }),
+        streams: streams.length,
+        throughput: median(runs.map((run) => perRun(flow, run))),
+      };
+    });
+    const total = (direction: 'up' | 'down'): number => rows.filter((r) => r.direction === direction).reduce((t, r) => t + r.throughput, 0);
+    tables.push({ case: c, rows: rows.map((r) => ({ ...r, share: total(r.direction) === 0 ? 0 : r.throughput / total(r.direction) })) });
+  }
+  return tables;
 }

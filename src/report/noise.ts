@@ -38,8 +38,8 @@ export function noisyMetrics(c: CaseResult): NoiseFlag[] {
   return (c.regression ?? []).flatMap((t) => {
     if (t.auto === true || isJudgedInPoints(t.metric)) return [];
     const outcomes = (c.regressions ?? []).filter((r) => r.metric === t.metric);
-    // a comparison that decided (regressed or unchanged) was not too noisy to tell, whatever the spread
-    if (outcomes.some((r) => r.verdict === 'regressed' || r.verdict === 'unchanged')) return [];
+    // a comparison that decided (regressed, accepted or unchanged) was not too noisy to tell, whatever the spread
+    if (outcomes.some((r) => r.verdict === 'regressed' || r.verdict === 'accepted' || r.verdict === 'unchanged')) return [];
     const paired = outcomes.find((r) => r.source === 'control');
     const onRuns = c.arm === undefined || outcomes.some((r) => r.source !== 'control');
     const spread = paired !== undefined ? pairedSpread(paired) : onRuns ? c.spread[t.metric]?.cvPercent : undefined;
@@ -50,7 +50,7 @@ export function noisyMetrics(c: CaseResult): NoiseFlag[] {
 
 /** "too noisy for a 5% tolerance (±9.2% run to run)": the short form for a case line. */
 export function noiseTag(flag: NoiseFlag): string {
-  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'})`;
+  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'}, more than half of it)`;
 }
 
 /** The whole sentence, with what to do about it. */

@@ -123,6 +123,21 @@ export function renderAnnotations(result: RunResult, context: GithubContext): st
       })),
     ),
   ];
+  // an accepted regression passes, said as a notice at its accept: entry (GitHub keeps 10 notices a step too)
+  const accepted = allCases(result).flatMap((c) =>
+    (c.regressions ?? [])
+      .filter((r) => r.verdict === 'accepted' && r.acceptance !== undefined)
+      .map(
+        (r) =>
+          `::notice file=${escapeProperty(inWorkspace(r.acceptance?.file ?? r.file, context))},line=${r.acceptance?.line ?? r.line},title=${escapeProperty(`perfsuite: ${c.id} ${r.metric} regression accepted`)}::${escapeData(describeRegression(r, c.params.test))}`,
+      ),
+  );
+  const noticeRoom = MAX_ANNOTATIONS - 1;
+  lines.push(...(accepted.length <= noticeRoom ? accepted : accepted.slice(0, noticeRoom - 1)));
+  if (accepted.length > noticeRoom)
+    lines.push(
+      `::notice title=${escapeProperty(`perfsuite: ${accepted.length - noticeRoom + 1} more accepted regressions`)}::${escapeData('GitHub shows only 10 notices per step. Every one is in the job summary.')}`,
+    );
   // one of GitHub's 10 is left to the step's own (the Action's missing baseline, a missing history file)
   const warningRoom = MAX_ANNOTATIONS - 1;
   const shownWarnings = warnings.length <= warningRoom ? warnings : warnings.slice(0, warningRoom - 1);

@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
-import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
-import { columnUnit, type DisplayUnit, formatDuration, formatNumber } from '../model/format-metric.js';
+import type { CaseResult, RegressionOutcome, RunResult, SuiteResult } from '../model/results.js';
+import { columnUnit, type DisplayUnit, formatDuration, formatMetric, formatNumber } from '../model/format-metric.js';
 import { shellQuote } from '../model/shell-quote.js';
 import {
   COMPARISON_COLUMNS,
@@ -18,7 +18,7 @@ import {
 } from './comparison-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
-import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepCharts } from './sweep-view.js';
 import {
@@ -36,8 +36,10 @@ import {
   oppositeChangeNote,
   mergeNotes,
   SPREAD_MEANING,
+  LOAD_FLOWS_MEANING,
   UNDER_LOAD_MEANING,
   VERDICT_MEANINGS,
+  ACCEPTED_MEANING,
 } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
 import type { EvidenceRow } from './evidence-view.js';
@@ -53,13 +55,13 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed,.verdict.nothing-compared{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
-div.scroll{overflow-x:auto}
+div.scroll{overflow-x:auto}p.flow-case{overflow-wrap:anywhere}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart{max-width:none;width:600px}}
 div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td:not(.text){white-space:nowrap}th{background:#f6f8fa;font-size:13px}td.text,th.text{text-align:left}
-table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}.failure{background:#ffebe9;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
+table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td,tr.accepted td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}.failure{background:#ffebe9;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 div.evidence{margin:8px 0 14px}div.evidence p{margin:4px 0}table.evidence td,table.evidence th{font-size:13px;padding:2px 8px}table.evidence tr.setting td{color:#57606a}table.evidence tr.setting td code{color:#1f2328}table.evidence tr.worse td{background:#ffebe9}
@@ -83,7 +85,7 @@ function deltaCell(c: CaseResult, metric: MetricName): string {
   const css =
     outcome.verdict === 'regressed'
       ? ' class="miss"'
-      : outcome.verdict === 'inconclusive'
+      : outcome.verdict === 'inconclusive' || outcome.verdict === 'accepted'
         ? ' class="noise"'
         : outcome.improved === true
           ? ' class="better"'
@@ -147,7 +149,7 @@ function renderComparison(view: ComparisonView): string {
   out.push(
     `<div class="scroll"><table class="comparison"><thead><tr>${head.join('')}</tr></thead><tbody>${view.rows.map((row) => comparisonRow(row, caseStyle)).join('')}</tbody></table></div>`,
     ...(view.footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(view.footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
-    `<p class="meta">${escapeHtml(VERDICT_MEANINGS)}</p>`,
+    `<p class="meta">${escapeHtml(view.rows.some((row) => row.outcome.verdict === 'accepted') ? `${VERDICT_MEANINGS} · ${ACCEPTED_MEANING.words}` : VERDICT_MEANINGS)}</p>`,
     renderExplained(view),
     historyTrends(view.rows),
   );
@@ -225,6 +227,31 @@ function seriesCharts(view: GroupView): string {
   return charts.length === 0 ? '' : `<div class="series">${charts.join('')}</div>`;
 }
 
+/** Each loaded case's flows: what each carried (median of the runs) and its share of its direction, with the case's load_fairness. */
+function renderLoadFlows(suite: SuiteResult, tables: readonly FlowTable[]): string {
+  const unit = columnUnit(
+    'load_throughput',
+    tables.flatMap((t) => t.rows.map((r) => r.throughput)),
+  );
+  const body = tables.map(({ case: c, rows }) => {
+    const fairness = c.metrics.load_fairness;
+    const caption = `<code>${escapeHtml(c.id)}</code>${fairness === undefined ? '' : ` — load_fairness ${escapeHtml(formatMetric('load_fairness', fairness))}`}`;
+    const cells = rows.map(
+      (r) =>
+        `<tr><td>${r.flow}</td><td class="text">${r.test}</td><td class="text">${r.direction}</td><td class="text">${escapeHtml(r.dscp ?? '—')}</td><td>${r.streams}</td><td>${formatNumber(r.throughput / unit.factor)}</td><td>${Math.round(r.share * 100)}%</td></tr>`,
+    );
+    const head = `<tr><th>flow</th><th class="text">test</th><th class="text">direction</th><th class="text">DSCP</th><th>streams</th><th>throughput (${escapeHtml(unit.label)})</th><th>share of its direction</th></tr>`;
+    return `<p class="meta flow-case">${caption}</p>\n<div class="scroll"><table class="load-flows" data-case="${escapeHtml(c.id)}"><thead>${head}</thead><tbody>${cells.join('')}</tbody></table></div>`;
+  });
+  return [
+    `<section class="load-flows" data-suite="${escapeHtml(suite.name)}">`,
+    '<h3>Load flows</h3>',
+    `<p class="meta">${escapeHtml(LOAD_FLOWS_MEANING)}</p>`,
+    ...body,
+    '</section>',
+  ].join('\n');
+}
+
 /** Idle → loaded, side by side: the idle and loaded values and the change (red when worse), then the load's throughput. */
 function renderUnderLoad({ suite, pairs }: UnderLoad): string {
   const units = new Map<MetricName, DisplayUnit>(
@@ -296,7 +323,7 @@ function renderGroup(view: GroupView): string {
     ...(view.swept.length === 0
       ? [`<th class="text case" style="${sticky[0]}">case</th>`]
       : view.swept.map((p, i) => `<th class="text case" style="${sticky[i]}">${p.replaceAll('_', '_<wbr>')}</th>`)),
-    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')} (${escapeHtml(unitOf(m).label)})</th>`),
+    ...view.metrics.map((m) => `<th>${m.replaceAll('_', '_<wbr>')}${unitOf(m).label === '' ? '' : ` (${escapeHtml(unitOf(m).label)})`}</th>`),
     ...deltaMetrics(view).map((m) => `<th>Δ ${m}</th>`),
     ...(hasSeries ? [`<th class="text" title="${escapeHtml(DIP_MEANING)}">${DIP_HEADING}</th>`] : []),
     ...(hasNotes ? ['<th class="text">note</th>'] : []),
@@ -306,7 +333,7 @@ function renderGroup(view: GroupView): string {
     const params = identity[i] ?? [];
     const warnings = (noise[i] ?? []).map((tag) => `<span class="noisy">⚠ ${escapeHtml(tag)}</span>`);
     const note = hasNotes
-      ? `<td class="text">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>`
+      ? `<td class="text note">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>`
       : '';
     return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(
       view,
@@ -335,6 +362,11 @@ function renderGroup(view: GroupView): string {
 
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the verdict, failures, charts and tables. */
 export function renderHtml(result: RunResult): string {
+  return [...htmlPieces(result)].join('');
+}
+
+/** report.html in pieces, rendered a group at a time as it is written: a large run's report is never held whole. */
+export function* htmlPieces(result: RunResult): Generator<string> {
   const verdict = verdictOf(result);
   const env = result.environment;
   const failures = failuresOf(result);
@@ -348,23 +380,7 @@ export function renderHtml(result: RunResult): string {
     return `<tr class="${f.case.status}"><td class="text"><code>${escapeHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f, failureMarks))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;
   });
   const seconds = runSeconds(result);
-  const suites: string[] = [];
-  const underLoad = underLoadPairs(result);
-  let current: string | undefined;
-  const views = groupsOf(result);
-  if (showsSpread(views))
-    suites.push(
-      `<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`,
-    );
-  for (const view of views) {
-    if (view.suite.name !== current) {
-      suites.push(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
-      suites.push(...underLoad.filter((u) => u.suite === view.suite).map(renderUnderLoad));
-    }
-    current = view.suite.name;
-    suites.push(renderGroup(view));
-  }
-  return `<!DOCTYPE html>
+  const head = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -381,8 +397,27 @@ ${mergeNotes(result, '')
   .join('\n')}
 ${failures.length === 0 ? '' : `<h2>Failures (${failures.length})</h2>\n<table class="failures"><thead><tr><th class="text">case</th><th class="text">observed vs expected</th><th class="text">where</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>${failureMarks.size > 0 ? `\n<p class="meta footnotes">${footnoteLines(failureMarks).map(escapeHtml).join('<br>')}</p>` : ''}`}
 ${comparison === undefined ? '' : renderComparison(comparison)}
-${suites.join('\n')}
-</body>
-</html>
 `;
+  yield head;
+  // the pieces after the head, a line apart (none before the first)
+  let pieces = 0;
+  const apart = (piece: string): string => `${pieces++ === 0 ? '' : '\n'}${piece}`;
+  const underLoad = underLoadPairs(result);
+  let current: string | undefined;
+  const views = groupsOf(result);
+  if (showsSpread(views))
+    yield apart(
+      `<p class="meta spread-note">${escapeHtml(SPREAD_MEANING)}. In the charts, the bar through a point spans that case's lowest to highest run.</p>`,
+    );
+  for (const view of views) {
+    if (view.suite.name !== current) {
+      yield apart(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
+      for (const u of underLoad.filter((u) => u.suite === view.suite)) yield apart(renderUnderLoad(u));
+      const flows = loadFlowTables(view.suite);
+      if (flows.length > 0) yield apart(renderLoadFlows(view.suite, flows));
+    }
+    current = view.suite.name;
+    yield apart(renderGroup(view));
+  }
+  yield '\n</body>\n</html>\n';
 }

@@ -14,7 +14,7 @@ import {
 import type { ExplainedCase } from './evidence-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
-import { loadEffect, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepAxisName, sweepCharts, sweepXLabel, type SweepChart } from './sweep-view.js';
 import { cell, code, MARKDOWN_PROSE } from './markdown-text.js';
@@ -31,8 +31,10 @@ import {
   mergeNotes,
   oppositeChangeNote,
   SPREAD_MEANING,
+  LOAD_FLOWS_MEANING,
   UNDER_LOAD_MEANING,
   VERDICT_LEGEND,
+  ACCEPTED_MEANING,
 } from './report-text.js';
 import { runSeconds, verdictOf, type Verdict } from '../results/verdict.js';
 import { coincidingSets, colourName, niceScale, PALETTE } from './svg-charts.js';
@@ -48,7 +50,8 @@ export interface MarkdownOptions {
 }
 
 const STATUS_MARK: Readonly<Record<CaseStatus, string>> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };
-const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
+/** The mark before the headline of report.md and the pull-request comment. */
+export const VERDICT_MARK: Readonly<Record<Verdict['outcome'], string>> = {
   passed: '✅',
   failed: '❌',
   'nothing-compared': '❌',
@@ -130,7 +133,7 @@ function renderChart(chart: SweepChart): string | undefined {
     'xychart-beta',
     `  title "${chart.metric} vs ${axisName}"`,
     `  x-axis "${axisName}" [${labels.join(', ')}]`,
-    `  y-axis "${chart.metric} (${unit.label})" 0 --> ${Number(niceScale(top / unit.factor).top.toPrecision(6))}`,
+    `  y-axis "${chart.metric}${unit.label === '' ? '' : ` (${unit.label})`}" 0 --> ${Number(niceScale(top / unit.factor).top.toPrecision(6))}`,
     ...complete.map((series) => `  line [${series.points.map((p) => Number((p.y / unit.factor).toPrecision(4))).join(', ')}]`),
     '```',
   ];
@@ -163,7 +166,15 @@ function renderRow(view: GroupView, c: CaseResult, unitOf: (metric: MetricName) 
     if (outcome === undefined || outcome.change === null) return '—';
     const text = formatOutcomeChange(outcome);
     const shown =
-      outcome.verdict === 'regressed' ? `**${text}** ❌` : outcome.verdict === 'inconclusive' ? `${text} ❔` : outcome.improved === true ? `${text} 🟢` : text;
+      outcome.verdict === 'regressed'
+        ? `**${text}** ❌`
+        : outcome.verdict === 'inconclusive'
+          ? `${text} ❔`
+          : outcome.verdict === 'accepted'
+            ? `${text} ☑️`
+            : outcome.improved === true
+              ? `${text} 🟢`
+              : text;
     // a change against medians that move the other way says why, in its cell
     const opposite = oppositeChangeNote(outcome);
     return opposite === undefined ? shown : `${shown} (${opposite})`;
@@ -184,7 +195,7 @@ function renderGroup(view: GroupView): string {
   const header = [
     '',
     ...(view.swept.length === 0 ? ['case'] : view.swept),
-    ...view.metrics.map((m) => `${m} (${unitOf(m).label})`),
+    ...view.metrics.map((m) => (unitOf(m).label === '' ? m : `${m} (${unitOf(m).label})`)),
     ...deltaMetrics(view).map((m) => `Δ ${m}`),
     ...(hasSeries ? [DIP_HEADING] : []),
     'note',
@@ -200,6 +211,22 @@ function renderGroup(view: GroupView): string {
   const body = view.cases.length > FOLD_ROWS ? `<details><summary>${view.cases.length} rows</summary>\n\n${table}\n\n</details>` : table;
   const dipNote = hasSeries ? [`_${DIP_HEADING}_: ${DIP_MEANING}; report.html charts the interim results.`, ''] : [];
   return [title, '', ...charts.flatMap((chart) => [chart, '']), body, '', ...dipNote].join('\n');
+}
+
+/** Each loaded case's flows: what each carried (median of the runs) and its share of its direction, with the case's load_fairness. */
+function renderLoadFlows(tables: readonly FlowTable[]): string {
+  const lines = ['#### Load flows', '', LOAD_FLOWS_MEANING, ''];
+  for (const { case: c, rows } of tables) {
+    const fairness = c.metrics.load_fairness;
+    lines.push(`${code(c.id)}${fairness === undefined ? '' : ` — load_fairness ${formatMetric('load_fairness', fairness)}`}`, '');
+    lines.push('| flow | test | direction | DSCP | streams | throughput | share of its direction |', '|---|---|---|---|---|---|---|');
+    for (const r of rows)
+      lines.push(
+        `| ${r.flow} | ${r.test} | ${r.direction} | ${r.dscp ?? '—'} | ${r.streams} | ${formatMetric('load_throughput', r.throughput)} | ${Math.round(r.share * 100)}% |`,
+      );
+    lines.push('');
+  }
+  return lines.join('\n');
 }
 
 /** Each case idle → loaded in one table: the three metrics with their change (worse in bold, marked), then the load's throughput. */
@@ -218,7 +245,13 @@ function renderUnderLoad({ pairs }: UnderLoad): string {
   return ['#### Latency under load', '', UNDER_LOAD_MEANING, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows, ''].join('\n');
 }
 
-const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = { regressed: '❌', inconclusive: '❔', unchanged: '✅', 'not-compared': '➖' };
+const COMPARE_MARK: Readonly<Record<RegressionOutcome['verdict'], string>> = {
+  regressed: '❌',
+  inconclusive: '❔',
+  unchanged: '✅',
+  'not-compared': '➖',
+  accepted: '☑️',
+};
 const NOTE_MARK: Readonly<Record<ComparisonNote['tone'], string>> = { info: '', warning: '⚠️ ', failure: '❌ ' };
 
 /** A note as a quote: its lead in bold, the advice after it, a list under it. */
@@ -255,7 +288,7 @@ function renderComparisonTable(view: ComparisonView): string {
     rows.length > FOLD_ROWS ? `<details><summary>${rows.length} compared metrics</summary>\n\n${table}\n\n</details>` : table,
     '',
     ...(view.footnotes.size > 0 ? [footnoteLines(view.footnotes).join('  \n'), ''] : []),
-    VERDICT_LEGEND,
+    view.rows.some((row) => row.outcome.verdict === 'accepted') ? `${VERDICT_LEGEND} · ${ACCEPTED_MEANING.legend}` : VERDICT_LEGEND,
     '',
     ...renderExplained(view),
   ].join('\n');
@@ -310,6 +343,11 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       suiteHead = `### ${view.suite.name} — ${code(view.suite.file)}\n\n`;
       for (const pairs of underLoad.filter((u) => u.suite === view.suite)) {
         sections.push(`${suiteHead}${renderUnderLoad(pairs)}`);
+        suiteHead = '';
+      }
+      const flows = loadFlowTables(view.suite);
+      if (flows.length > 0) {
+        sections.push(`${suiteHead}${renderLoadFlows(flows)}`);
         suiteHead = '';
       }
     }

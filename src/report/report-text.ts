@@ -105,19 +105,37 @@ export function evidenceMethod(outcome: RegressionOutcome): string | undefined {
  * The statistics behind a comparison, in one phrase: "p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)".
  * With `footnotes` (from evidenceFootnotes), the method is a mark instead ("p = 0.004, 5 vs 5 runs¹"), stated once under the table.
  * An inconclusive verdict's note (what would decide it) follows, unless `inconclusiveNote: false`: a report's tables leave
- * it to the list of inconclusive comparisons above them.
+ * it to the list of inconclusive comparisons above them. An `accept:` entry that covered it follows instead, unless
+ * `acceptance: false` (a table that puts it after the method's mark).
  */
 export function formatEvidence(
   outcome: RegressionOutcome,
   footnotes?: ReadonlyMap<string, string>,
-  options: { readonly inconclusiveNote?: boolean } = {},
+  options: { readonly inconclusiveNote?: boolean; readonly acceptance?: boolean } = {},
 ): string {
   const method = evidenceMethod(outcome);
   // every report shows the verdict beside this, so the reason alone
   if (method === undefined) return outcome.note ?? outcome.changeReason ?? 'no values';
   const mark = footnotes?.get(method);
   const stats = `p = ${outcome.p === undefined ? '—' : formatP(outcome.p)}, ${formatSample(outcome)}${mark === undefined ? ` (${method})` : mark}`;
+  const accepted = options.acceptance === false ? undefined : acceptanceNote(outcome);
+  if (accepted !== undefined) return `${stats}; ${accepted}`;
   return outcome.verdict === 'inconclusive' && outcome.note !== undefined && options.inconclusiveNote !== false ? `${stats}; ${outcome.note}` : stats;
+}
+
+/**
+ * The `accept:` entry beside a regression, in words every report shares: "accepted until 2027-01-31: <reason>
+ * (file:line)"; once expired, "the acceptance expired on 2027-01-31, so it fails again: <reason> (file:line)".
+ * Undefined when no entry covered it.
+ */
+export function acceptanceNote(outcome: Pick<RegressionOutcome, 'acceptance'>): string | undefined {
+  const a = outcome.acceptance;
+  if (a === undefined) return undefined;
+  const where = `${a.file}:${a.line}`;
+  if (a.state === 'in-force') return `accepted until ${/^\d{4}-/.test(a.until) ? a.until : `commit ${a.until} lands`}: ${a.reason} (${where})`;
+  if (a.state === 'expired')
+    return `the acceptance ${a.why ?? `until ${a.until} expired`}, so it fails again: ${a.reason} (${where}); fix the regression, or extend until:`;
+  return `not accepted: ${a.why ?? 'whether its commit landed cannot be told'} (accept: ${a.reason}, ${where})`;
 }
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
@@ -247,7 +265,7 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
   const change = outcome.change === null ? '' : `${isWithinTolerance(outcome) ? '' : ` ${formatOutcomeChange(outcome)}`}${bounds === '' ? '' : ` ${bounds}`}`;
   const opposite = oppositeChangeNote(outcome);
   // a regression says why beside it, from the evidence's stated rules
-  const why = outcome.verdict === 'regressed' && outcome.evidence !== undefined ? ` — ${outcome.evidence.reading}` : '';
+  const why = (outcome.verdict === 'regressed' || outcome.verdict === 'accepted') && outcome.evidence !== undefined ? ` — ${outcome.evidence.reading}` : '';
   return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)}${opposite === undefined ? '' : `; ${opposite}`})${why}`;
 }
 
@@ -290,6 +308,12 @@ export const VERDICT_MEANINGS =
 export const VERDICT_LEGEND =
   '✅ unchanged (within the tolerance; 🟢 improved beyond it) · ✅ within tolerance (its change): significantly worse, but by less than the tolerance · ❔ inconclusive (the noise is too large to tell at this tolerance) · ❌ regressed · ➖ not compared';
 
+/** What `accepted` means, added to the legend and the meanings of a table that has one. */
+export const ACCEPTED_MEANING = {
+  legend: '☑️ accepted (regressed, but an accept: entry of the suite covers it for now: it passes, its reason beside it)',
+  words: 'accepted: regressed, but an accept: entry of the suite covers it until its day or commit (it passes; its reason is shown)',
+} as const;
+
 /** A list of ids for prose, the first `max` of them and a count of the rest; `quote` is '`' for Markdown, '' for plain text. */
 export function listIds(ids: readonly string[], max = 20, quote = '`'): string {
   const shown = ids.slice(0, max).map((id) => `${quote}${id}${quote}`);
@@ -322,5 +346,8 @@ export const DIP_HEADING = 'deepest interim dip';
 export const DIP_MEANING = 'the lowest interim result (interval:) against the mean of its run, over all runs';
 
 /** What a latency-under-load table shows, flent-style. */
+export const LOAD_FLOWS_MEANING =
+  "Who got the link: each loaded case's load flows, what each carried (its streams summed, the median of the runs) and its share of its direction (up: TCP_STREAM and UDP_STREAM, down: TCP_MAERTS). load_fairness is Jain's index over each direction's streams, the lower of the two: 1 is equal shares, 1/n one stream taking all.";
+
 export const UNDER_LOAD_MEANING =
   'What the link does to latency when it is full: each row is one request/response case measured idle and again while bulk streams (the load) ran to the same server. Load throughput is what those streams carried over their whole run (from 1 s before the measured test to 1 s after it); a change for the worse is marked (a measurement, not a verdict: only thresholds and regressions fail a case), and one beyond +100% is given as a factor (×14: 14 times the idle value).';

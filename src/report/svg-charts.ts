@@ -210,7 +210,7 @@ export function renderSweepSvg(chart: SweepChart): string {
   }
   parts.push(`<text class="axis" x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 40}" text-anchor="middle">${escapeHtml(axisName)}</text>`);
   parts.push(
-    `<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`${chart.metric} (${unit.label})`)}</text>`,
+    `<text class="axis" transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(unit.label === '' ? chart.metric : `${chart.metric} (${unit.label})`)}</text>`,
   );
   // thresholds: a dashed line at the limit, its expression above the line's right end, else just below it (at the top
   // of the axis), else the nearest free row inside the plot, so that labels of close limits never overlap

@@ -1,12 +1,62 @@
-import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type CaseResult, JOURNAL_FILE, type RunResult } from '../model/results.js';
 import type { RunSink } from '../run/run-plan.js';
 import { STEP_SUMMARY_LIMIT_BYTES } from './render-github.js';
 
-type Render = (result: RunResult) => string;
+/** A report's text, whole or in pieces: a large run's results.json or report.html is written piece by piece, never held whole. */
+export type ReportText = string | Iterable<string>;
 
-const renderJson: Render = (result) => `${JSON.stringify(result, null, 2)}\n`;
+type Render = (result: RunResult) => ReportText;
+
+/**
+ * results.json, exactly as `JSON.stringify(result, null, 2)` would print it, but case by case: a 10,000-case run's
+ * 30 MB file is never one string (each rewrite would otherwise leave one for the garbage collector, and grow the heap).
+ */
+function* renderJson(result: RunResult): Iterable<string> {
+  yield* withStreamed(
+    result,
+    'suites',
+    0,
+    itemsOf(result.suites, 1, (suite, depth) => withStreamed(suite, 'cases', depth, itemsOf(suite.cases, depth + 1, indented))),
+  );
+  yield '\n';
+}
+
+/** Stands for a streamed member while the rest of its object is stringified (checked: a run's own text could hold it). */
+const STREAMED = '\u0000streamed\u0000';
+
+/** A value as JSON.stringify(…, null, 2) prints it `depth` levels down. */
+function* indented(value: unknown, depth: number): Iterable<string> {
+  yield JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/** An object `depth` levels down with its member `key` given as pieces, in its place among the others. */
+function* withStreamed(value: object, key: string, depth: number, member: Iterable<string>): Iterable<string> {
+  const parts = [...indented({ ...value, [key]: STREAMED }, depth)].join('').split(JSON.stringify(STREAMED));
+  // a string of the run that holds the marker itself (it would need NULs): then this object goes whole
+  if (parts.length !== 2) {
+    yield* indented(value, depth);
+    return;
+  }
+  yield parts[0] ?? '';
+  yield* member;
+  yield parts[1] ?? '';
+}
+
+/** An array `depth` levels down, item by item. */
+function* itemsOf<T>(items: readonly T[], depth: number, item: (value: T, depth: number) => Iterable<string>): Iterable<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  const pad = '  '.repeat(depth + 1);
+  for (const [i, value] of items.entries()) {
+    yield `${i === 0 ? '[' : ','}\n${pad}`;
+    yield* item(value, depth + 1);
+  }
+  yield `\n${'  '.repeat(depth)}]`;
+}
 
 /**
  * Each report by name (`--reporter`): its file in the output directory and its pure renderer, loaded on first use
@@ -14,7 +64,7 @@ const renderJson: Render = (result) => `${JSON.stringify(result, null, 2)}\n`;
  */
 export const REPORTERS = {
   json: { file: 'results.json', load: () => Promise.resolve(renderJson) },
-  junit: { file: 'junit.xml', load: async (): Promise<Render> => (await import('./render-junit.js')).renderJunit },
+  junit: { file: 'junit.xml', load: async (): Promise<Render> => (await import('./render-junit.js')).junitPieces },
   markdown: {
     file: 'report.md',
     load: async (): Promise<Render> => {
@@ -22,7 +72,7 @@ export const REPORTERS = {
       return (result) => renderMarkdown(result);
     },
   },
-  html: { file: 'report.html', load: async (): Promise<Render> => (await import('./render-html.js')).renderHtml },
+  html: { file: 'report.html', load: async (): Promise<Render> => (await import('./render-html.js')).htmlPieces },
 } as const;
 
 export type ReporterName = keyof typeof REPORTERS;
@@ -35,18 +85,41 @@ export function preloadReporters(names: readonly ReporterName[]): void {
 
 /** The file operations an atomic write needs; tests put a fault between them. */
 export interface AtomicWriteOps {
-  readonly writeFileSync: (file: string, text: string) => void;
+  readonly writeFileSync: (file: string, text: ReportText) => void;
   readonly renameSync: (from: string, to: string) => void;
   readonly rmSync: (file: string, options: { force: boolean }) => void;
 }
 
-const FS_OPS: AtomicWriteOps = { writeFileSync, renameSync, rmSync };
+const FS_OPS: AtomicWriteOps = { writeFileSync: writeText, renameSync, rmSync };
+
+/** Writes a text given whole or in pieces; pieces are gathered into writes of about 1 MiB. */
+function writeText(file: string, text: ReportText): void {
+  if (typeof text === 'string') {
+    writeFileSync(file, text);
+    return;
+  }
+  const fd = openSync(file, 'w');
+  try {
+    let pending = '';
+    for (const piece of text) {
+      pending += piece;
+      if (pending.length >= 1 << 20) {
+        // writeFileSync on a descriptor writes until all is out (writeSync may write part of it and say nothing)
+        writeFileSync(fd, pending);
+        pending = '';
+      }
+    }
+    if (pending !== '') writeFileSync(fd, pending);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Writes a file atomically (temporary file, then rename), so a crash or a full disk never leaves half a file: the
  * old file stays whole until the new one is, and a failed attempt removes its temporary file.
  */
-export function writeFileAtomic(file: string, text: string, ops: AtomicWriteOps = FS_OPS): void {
+export function writeFileAtomic(file: string, text: ReportText, ops: AtomicWriteOps = FS_OPS): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     ops.writeFileSync(temporary, text);
@@ -136,7 +209,13 @@ export async function writeReports(outDir: string, result: RunResult, names: rea
   mkdirSync(outDir, { recursive: true });
   return names.map((name, i) => {
     const file = path.join(outDir, REPORTERS[name].file);
-    writeFileAtomic(file, renderers[i]?.(result) ?? '');
+    try {
+      writeFileAtomic(file, renderers[i]?.(result) ?? '');
+    } catch (error) {
+      // the file system's refusals (they have a code) are about the path; anything else is a renderer's bug
+      if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+      throw new ResultsWriteError(file, error as Error);
+    }
     return file;
   });
 }

@@ -38,13 +38,12 @@ export function mergeResults(results: readonly RunResult[], sources: readonly st
   const finished = results.map((r) => r.finishedAt).filter((t): t is string => t !== undefined);
   // shards finish in any order; YAML order (then id) makes the joined run the same whatever the file order
   const byPlace = (a: CaseResult, b: CaseResult): number => a.line - b.line || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  // the joined run is the whole run: it has no selection of its own
-  const whole: { -readonly [K in keyof RunResult]?: RunResult[K] } = { ...first };
   // a join of several files is the whole run, with no selection of its own; one shard alone keeps its selection,
   // so a baseline comparison still knows which cases it meant to measure
-  if (results.length > 1) delete whole.selection;
+  const { selection, ...whole } = first;
   return {
-    ...(whole as RunResult),
+    ...whole,
+    ...(results.length === 1 ? defined({ selection }) : {}),
     state: results.map((r) => r.state).reduce((a, b) => (STATE_ORDER.indexOf(b) > STATE_ORDER.indexOf(a) ? b : a)),
     startedAt: results.map((r) => r.startedAt).reduce((a, b) => (b < a ? b : a)),
     ...(finished.length === results.length ? { finishedAt: finished.reduce((a, b) => (b > a ? b : a)) } : {}),

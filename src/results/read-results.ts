@@ -61,6 +61,10 @@ export function readResultsFiles(files: readonly string[], cwd: string, role = '
     }
     data = withJournal(data, absolute);
     const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+    if (version === undefined) {
+      problems.push(`${role}${file}: not a perfsuite results.json (it has no schemaVersion); pass a results.json written by perfsuite run`);
+      continue;
+    }
     if (version !== 1 && version !== RESULTS_SCHEMA_VERSION) {
       problems.push(
         `${role}${file}: schemaVersion is ${JSON.stringify(version)}, this perfsuite reads 1 and ${RESULTS_SCHEMA_VERSION}; render it with the perfsuite version that wrote it`,

@@ -142,6 +142,9 @@ export function verdictOf(result: RunResult): Verdict {
   // the gate that judged nothing leads: it is why a run whose every case passed still fails
   parts.unshift(...nothingCompared.map((n) => `nothing compared against the ${n.source} ${n.against}${n.warnOnly ? ' (--missing-baseline warn)' : ''}`));
   if (notCompared > 0) parts.push(`${plural(notCompared, 'metric')} not compared`);
+  // an accepted regression passes, but is never counted among the unchanged: the headline says how many there are
+  const accepted = cases.flatMap((c) => (c.regressions ?? []).filter((r) => r.verdict === 'accepted')).length;
+  if (accepted > 0) parts.push(`${plural(accepted, 'regression')} accepted (accept: in the suite)`);
   if (inconclusive > undecided && undecided === 0) parts.push(`${plural(inconclusive, 'comparison')} inconclusive (a warning: see the notes)`);
   if (result.state === 'interrupted' || result.state === 'crashed') parts.push(`the run was ${result.state} before every case finished`);
   if (result.state === 'running') parts.push('the run never finished (it was killed, or could not write its results): cases after these are missing');

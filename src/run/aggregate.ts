@@ -1,6 +1,7 @@
-import { measureInfo, type MeasureName } from '../model/metrics.js';
+import { jainIndex, measureInfo, type MeasureName } from '../model/metrics.js';
 import type { RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
-import type { Spread } from '../model/results.js';
+import type { LoadFlowRun, Spread } from '../model/results.js';
+import { flowDirection } from '../model/suite-types.js';
 import { cvPercent, median, sum, timeWeightedMean } from '../stats/summary.js';
 
 const SUMMED: ReadonlySet<MeasureName> = new Set(['throughput', 'send_throughput', 'transaction_rate', 'retransmissions']);
@@ -57,4 +58,22 @@ export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetric
     spread[metric] = { min: Math.min(...values), max: Math.max(...values), cvPercent: cvPercent(values) };
   }
   return { metrics, spread };
+}
+
+/**
+ * The load metrics of one run from its streams: the rate up (STREAM tests), down (TCP_MAERTS) and both, and
+ * `load_fairness`, Jain's index over each direction's streams, the lower of the two (docs/suite-format.md, "Latency under load").
+ */
+export function loadMetrics(streams: readonly LoadFlowRun[]): RunMetrics {
+  const metrics: RunMetrics = { load_throughput: streams.reduce((total, s) => total + s.throughput, 0) };
+  const fairness: number[] = [];
+  for (const direction of ['up', 'down'] as const) {
+    const rates = streams.filter((s) => flowDirection(s.test) === direction).map((s) => s.throughput);
+    if (rates.length === 0) continue;
+    metrics[direction === 'up' ? 'load_throughput_up' : 'load_throughput_down'] = rates.reduce((a, b) => a + b, 0);
+    const index = jainIndex(rates);
+    if (index !== undefined) fairness.push(index);
+  }
+  if (fairness.length > 0) metrics.load_fairness = Math.min(...fairness);
+  return metrics;
 }

@@ -1,15 +1,16 @@
 import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
-import type { CaseResult, NetperfInvocation, RegressionTolerance } from '../model/results.js';
+import type { CaseResult, LoadFlowRun, MeasuredCase, NetperfInvocation, RegressionTolerance } from '../model/results.js';
+import { formatDscp } from '../model/suite-types.js';
 import type { RunSetupView } from '../model/judge.js';
 import type { LinkCounters } from '../model/server-facts.js';
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
 import { estimateRunSeconds, MIN_RUN_SLACK_SECONDS } from '../netperf/run-length.js';
-import type { PlannedCase } from '../plan/plan-cases.js';
-import { NETNS_ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
+import type { PlannedCase, PlannedLoadFlow } from '../plan/plan-cases.js';
+import { ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
-import { combineSeries, combineStreams, summarizeRuns } from './aggregate.js';
+import { combineSeries, combineStreams, loadMetrics, summarizeRuns } from './aggregate.js';
 import { defined } from '../model/defined.js';
 
 export interface RunCasesOptions {
@@ -19,7 +20,7 @@ export interface RunCasesOptions {
   /** Milliseconds on some monotonic clock. */
   readonly now: () => number;
   readonly onCaseStart?: (planned: PlannedCase, index: number) => void | Promise<void>;
-  readonly onCaseFinished: (result: CaseResult, planned: PlannedCase, index: number) => void | Promise<void>;
+  readonly onCaseFinished: (result: MeasuredCase, planned: PlannedCase, index: number) => void | Promise<void>;
   /** Retries per case for infrastructure failures (no netserver, netserver died, remote timeout). */
   readonly maxRetries?: number;
   /** Seeds the interleaved order of the arms of `compare:` groups. */
@@ -50,6 +51,8 @@ export interface CaseProgress {
   readonly widths: number[];
   /** With `interval:`, each kept run's interim series. */
   readonly series: SeriesPoint[][];
+  /** With `load:`, each kept run's load streams and what each carried. */
+  readonly loadFlows: LoadFlowRun[][];
   retries: number;
   /** The failure behind each retry, in order. */
   readonly retryReasons: RunFailure[];
@@ -58,7 +61,7 @@ export interface CaseProgress {
 }
 
 export function startProgress(planned: PlannedCase, now: number): CaseProgress {
-  return { planned, started: now, runs: [], rounds: [], widths: [], series: [], retries: 0, retryReasons: [], invocations: [] };
+  return { planned, started: now, runs: [], rounds: [], widths: [], series: [], loadFlows: [], retries: 0, retryReasons: [], invocations: [] };
 }
 
 export type RunAttempt =
@@ -91,18 +94,22 @@ export async function measureRun(
     const argv = fillPlaceholders(planned.netperf, target);
     const keys = keysOf(argv);
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
-    const loadArgv = planned.load === undefined ? undefined : fillPlaceholders(planned.load.netperf, target);
+    const flows = planned.load ?? [];
     // a link perfsuite made counts what its qdiscs dropped during each kept run: read just before and just after it
     const countersBefore = run.keep ? await linkCounters(options.servers, planned.serverKey) : undefined;
-    // the load streams start first, so they are running when the measured test starts (after its -s lead)
-    const loadRuns = loadArgv === undefined ? [] : Array.from({ length: planned.load?.streams ?? 0 }, () => execute(loadArgv));
+    // every stream of every load flow starts first, so they are running when the measured test starts (after its -s lead)
+    const loadStreams = flows.flatMap((flow, f) => Array.from({ length: flow.streams }, (_, s) => ({ flow, f, s })));
+    const loadRuns = loadStreams.map(({ flow }) => execute(fillPlaceholders(flow.netperf, target)));
     const [outcomes, loadOutcomes] = await Promise.all([Promise.all(Array.from({ length: params.streams ?? 1 }, () => execute(argv))), Promise.all(loadRuns)]);
     if (options.signal.aborted) return { kind: 'interrupted' };
     const countersAfter = countersBefore === undefined ? undefined : await linkCounters(options.servers, planned.serverKey);
     // the passphrase never reaches results or reports: they record the argv without it
     const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
-    const recordedLoad = planned.load === undefined ? [] : fillPlaceholders(planned.load.netperf, { host: target.host, port: target.port });
-    progress.invocations = [...outcomes.map((outcome) => invocation(recorded, outcome)), ...loadOutcomes.map((outcome) => invocation(recordedLoad, outcome))];
+    const recordedLoad = loadStreams.map(({ flow }) => fillPlaceholders(flow.netperf, { host: target.host, port: target.port }));
+    progress.invocations = [
+      ...outcomes.map((outcome) => invocation(recorded, outcome)),
+      ...loadOutcomes.map((outcome, i) => invocation(recordedLoad[i] ?? [], outcome)),
+    ];
     const where = formatHostPort(target.host, target.port);
     const parsed = outcomes.map((outcome) =>
       parseNetperfRun(outcome, {
@@ -112,7 +119,16 @@ export async function measureRun(
         ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }),
       }),
     );
-    const loadParsed = planned.load === undefined ? [] : parseLoad(loadOutcomes, planned.load.test, keysOf(recordedLoad), params.congestion_control, where);
+    const loadParsed = loadStreams.map(({ flow, f, s }, i) =>
+      parseLoadStream(
+        loadOutcomes[i] as ProcessOutcome,
+        flow,
+        { flow: f + 1, of: flows.length, stream: s + 1 },
+        keysOf(recordedLoad[i] ?? []),
+        params.congestion_control,
+        where,
+      ),
+    );
     const failed = parsed.find((p) => p.kind === 'error') ?? loadParsed.find((p) => p.kind === 'error');
     if (failed !== undefined) {
       if (INFRASTRUCTURE_FAILURES.has(failed.failure.kind) && progress.retries < maxRetries) {
@@ -130,11 +146,22 @@ export async function measureRun(
     }
     const measured = parsed.flatMap((p) => (p.kind === 'measured' ? [p] : []));
     const metrics = combineStreams(measured.map((p) => p.metrics));
-    if (loadParsed.length > 0) metrics.load_throughput = loadParsed.reduce((total, p) => total + (p.kind === 'measured' ? (p.metrics.throughput ?? 0) : 0), 0);
+    const loadFlowRuns = loadStreams.map(({ flow, f, s }, i): LoadFlowRun => {
+      const p = loadParsed[i];
+      return {
+        flow: f + 1,
+        test: flow.test,
+        stream: s + 1,
+        ...defined({ dscp: flow.dscp }),
+        throughput: p?.kind === 'measured' ? (p.metrics.throughput ?? 0) : 0,
+      };
+    });
+    if (loadFlowRuns.length > 0) Object.assign(metrics, loadMetrics(loadFlowRuns));
     Object.assign(metrics, qdiscCounters(countersBefore, countersAfter));
     if (run.keep) {
       progress.runs.push(metrics);
       if (run.round !== undefined) progress.rounds.push(run.round);
+      if (loadFlowRuns.length > 0) progress.loadFlows.push(loadFlowRuns);
       for (const p of measured) if (p.confidenceWidthPercent !== undefined) progress.widths.push(p.confidenceWidthPercent);
       if (params.interval !== undefined)
         progress.series.push(
@@ -167,45 +194,47 @@ export function qdiscCounters(before: LinkCounters | undefined, after: LinkCount
 }
 
 /**
- * The load streams of one run, parsed like any netperf run; a failure says it was a load stream's, keeping the kind
- * (a netserver that died is retried as such).
+ * One load stream of one run, parsed like any netperf run; a failure says which flow and stream it was, keeping the
+ * kind (a netserver that died is retried as such).
  */
-function parseLoad(
-  outcomes: readonly ProcessOutcome[],
-  test: TestName,
+function parseLoadStream(
+  outcome: ProcessOutcome,
+  flow: PlannedLoadFlow,
+  which: { readonly flow: number; readonly of: number; readonly stream: number },
   keys: readonly string[],
   congestionControl: string | undefined,
   target: string,
-): ParsedRun[] {
-  const tcp = TEST_TYPES[test].protocol === 'tcp';
-  return outcomes.map((outcome, i): ParsedRun => {
-    const parsed = parseNetperfRun(outcome, { test, keys, target, ...defined({ congestionControl: tcp ? congestionControl : undefined }) });
-    if (parsed.kind === 'measured') return parsed;
-    return {
-      kind: 'error',
-      failure: {
-        kind: parsed.failure.kind,
-        message: `load stream ${i + 1} of ${outcomes.length} (${test}) failed, so this run was not under the load it asks for: ${parsed.failure.message}`,
-      },
-    };
-  });
+): ParsedRun {
+  const tcp = TEST_TYPES[flow.test].protocol === 'tcp';
+  const parsed = parseNetperfRun(outcome, { test: flow.test, keys, target, ...defined({ congestionControl: tcp ? congestionControl : undefined }) });
+  if (parsed.kind === 'measured') return parsed;
+  const mark = flow.dscp === undefined ? '' : `, DSCP ${formatDscp(flow.dscp)}`;
+  return {
+    kind: 'error',
+    failure: {
+      kind: parsed.failure.kind,
+      message: `load flow ${which.flow} of ${which.of} (${flow.test}${mark}), stream ${which.stream} of ${flow.streams}, failed, so this run was not under the load it asks for: ${parsed.failure.message}`,
+    },
+  };
 }
 
-/** The result of a case from what it measured; thresholds are judged unless it failed. */
-export function finishCase(progress: CaseProgress, now: number): CaseResult {
+/** The result of a case from what it measured; thresholds are judged unless it failed. Its status is decided later (run-plan.ts). */
+export function finishCase(progress: CaseProgress, now: number): MeasuredCase {
   const { planned, runs, widths, error } = progress;
   const { metrics, spread } = summarizeRuns(runs);
   const thresholds = error === undefined ? evaluateThresholds(planned.case.thresholds, runs) : [];
   return {
     ...caseIdentity(planned),
-    status: error !== undefined ? 'error' : thresholds.every((t) => t.passed) ? 'pass' : 'fail',
+    ...(error !== undefined ? { status: 'error' as const } : {}),
     metrics,
     runs,
     spread,
     ...(widths.length > 0 ? { confidenceWidthPercent: widths } : {}),
     ...(progress.series.length > 0 ? { series: progress.series } : {}),
+    ...(progress.loadFlows.length > 0 ? { load_flows: progress.loadFlows } : {}),
     thresholds,
     regression: tolerancesOf(planned),
+    ...acceptsOf(planned),
     ...defined({ arm: planned.case.arm, rounds: planned.case.arm === undefined ? undefined : progress.rounds }),
     ...defined({ error: error === undefined ? undefined : { kind: error.kind, message: error.message } }),
     retries: progress.retries,
@@ -238,6 +267,18 @@ export function tolerancesOf(planned: PlannedCase): RegressionTolerance[] {
   }));
 }
 
+/** The `accept:` entries covering the case as results.json keeps them (nothing when there are none). */
+export function acceptsOf(planned: PlannedCase): Pick<CaseResult, 'accept'> {
+  const accept = planned.case.accept.map((a) => ({
+    metric: a.metric,
+    reason: a.reason,
+    until: 'date' in a.until ? a.until.date : a.until.commit,
+    file: a.loc.file,
+    line: a.loc.line,
+  }));
+  return accept.length === 0 ? {} : { accept };
+}
+
 /** The keyval selectors an argv asks netperf for (`-- -k A,B`): the ones the parser must get back. */
 function keysOf(argv: readonly string[]): string[] {
   return argv[argv.indexOf('-k') + 1]?.split(',') ?? [];
@@ -247,7 +288,7 @@ function keysOf(argv: readonly string[]): string[] {
 export function fillPlaceholders(argv: readonly string[], target: ServerAddress): string[] {
   const values = new Map([
     [PORT_PLACEHOLDER, String(target.port)],
-    [NETNS_ADDRESS_PLACEHOLDER, target.host],
+    [ADDRESS_PLACEHOLDER, target.host],
     ...(target.passphrase === undefined ? [] : [[PASSPHRASE_PLACEHOLDER, target.passphrase] as const]),
   ]);
   return argv.map((arg) => values.get(arg) ?? arg);

@@ -1,6 +1,5 @@
 import { judgeAgainstControl } from '../compare/judge-arms.js';
-import { statusOf } from '../compare/compare-runs.js';
-import type { CaseResult, RegressionOutcome } from '../model/results.js';
+import type { MeasuredCase, RegressionOutcome } from '../model/results.js';
 import { type FailureKind, INFRASTRUCTURE_FAILURES } from '../model/netperf-outcome.js';
 import { ServerUnavailable } from '../model/seams.js';
 import { repeatRange } from '../model/suite-types.js';
@@ -23,7 +22,7 @@ export async function runArms(
   unit: readonly PlannedCase[],
   options: RunCasesOptions,
   random: () => number,
-): Promise<{ readonly results: CaseResult[]; readonly interrupted: boolean }> {
+): Promise<{ readonly results: MeasuredCase[]; readonly interrupted: boolean }> {
   const arms = unit.map((planned) => startProgress(planned, options.now()));
   const control = arms.find((arm) => arm.planned.case.arm?.role === 'control');
   const { min, max } = roundsOf(unit);
@@ -73,7 +72,7 @@ function interruptedUnit(
   options: RunCasesOptions,
   range: { min: number; max: number },
   rounds: number,
-): { results: CaseResult[]; interrupted: true } {
+): { results: MeasuredCase[]; interrupted: true } {
   const now = options.now();
   const measured = arms.filter((arm) => arm.runs.length > 0);
   if (measured.length === 0) return { results: [], interrupted: true };
@@ -96,7 +95,7 @@ function roundsOf(unit: readonly PlannedCase[]): { min: number; max: number } {
   return { min: Math.max(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
 }
 
-function decided(results: readonly CaseResult[]): boolean {
+function decided(results: readonly MeasuredCase[]): boolean {
   return results.every((r) => (r.regressions ?? []).every((outcome) => outcome.verdict !== 'inconclusive'));
 }
 
@@ -108,7 +107,7 @@ function judgeUnit(
   rounds: { min: number; max: number },
   now: number,
   interruptedAfter?: number,
-): CaseResult[] {
+): MeasuredCase[] {
   const controlResult = finishCase(control, now);
   return arms.map((arm) => {
     if (arm === control) return controlResult;
@@ -130,8 +129,7 @@ function judgeUnit(
     const pairs = Math.max(0, ...regressions.map((r) => r.rounds?.length ?? 0));
     if (interruptedAfter !== undefined && (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS)) {
       const note = `the run was interrupted after ${plural(interruptedAfter, 'round')} (${plural(pairs, 'pair')} with the control ${controlResult.id}), and the paired test needs at least ${MIN_COMPARE_ROUNDS}: run it again to judge it`;
-      const undecided = { ...result, regressions: regressions.map((r) => interruptedOutcome(r, note, options.failOnInconclusive === true)) };
-      return { ...undecided, status: statusOf(undecided) };
+      return { ...result, regressions: regressions.map((r) => interruptedOutcome(r, note, options.failOnInconclusive === true)) };
     }
     if (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS) {
       return {
@@ -144,8 +142,7 @@ function judgeUnit(
         },
       };
     }
-    const judged = { ...result, regressions };
-    return { ...judged, status: statusOf(judged) };
+    return { ...result, regressions };
   });
 }
 

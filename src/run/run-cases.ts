@@ -1,9 +1,9 @@
-import type { CaseResult } from '../model/results.js';
+import type { CaseResult, MeasuredCase } from '../model/results.js';
 import { fnv1a } from '../model/hash-text.js';
 import { repeatRange } from '../model/suite-types.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
 import { createRandom, shuffle } from '../stats/random.js';
-import { caseIdentity, finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
+import { acceptsOf, caseIdentity, finishCase, measureRun, type RunCasesOptions, startProgress, tolerancesOf } from './measure-run.js';
 import { runArms } from './run-arms.js';
 
 export type { RunCasesOptions } from './measure-run.js';
@@ -12,8 +12,8 @@ export type { RunCasesOptions } from './measure-run.js';
  * Measures cases one after another (the arms of a `compare:` group together, interleaved), in the given order or, with
  * `shuffle`, in a seeded random order of units; stops early when the signal aborts.
  */
-export async function runCases(cases: readonly PlannedCase[], options: RunCasesOptions): Promise<{ results: CaseResult[]; interrupted: boolean }> {
-  const results: CaseResult[] = [];
+export async function runCases(cases: readonly PlannedCase[], options: RunCasesOptions): Promise<{ results: MeasuredCase[]; interrupted: boolean }> {
+  const results: MeasuredCase[] = [];
   for (const unit of runOrder(cases, options)) {
     if (options.signal.aborted) return { results, interrupted: true };
     const first = unit[0];
@@ -62,7 +62,7 @@ function unitsOf(cases: readonly PlannedCase[]): PlannedCase[][] {
   return units;
 }
 
-async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<CaseResult | 'interrupted'> {
+async function runCase(planned: PlannedCase, options: RunCasesOptions): Promise<MeasuredCase | 'interrupted'> {
   const { params } = planned.case;
   const progress = startProgress(planned, options.now());
   const warmup = params.warmup ?? 0;
@@ -89,6 +89,7 @@ export function notRunResult(planned: PlannedCase, reason: string): CaseResult {
     spread: {},
     thresholds: [],
     regression: tolerancesOf(planned),
+    ...acceptsOf(planned),
     error: { kind: 'interrupted', message: reason },
     retries: 0,
     durationSeconds: 0,

@@ -1,6 +1,5 @@
-import { statusOf } from '../compare/compare-runs.js';
 import type { CaseJudge, RunSetupView } from '../model/judge.js';
-import { RESULTS_SCHEMA_VERSION, type CaseResult, type RunResult } from '../model/results.js';
+import { RESULTS_SCHEMA_VERSION, type CaseResult, type MeasuredCase, type RunResult, statusOf } from '../model/results.js';
 import type { ServerPool } from '../model/seams.js';
 import type { SuiteSpec } from '../model/suite-types.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
@@ -106,8 +105,9 @@ export async function runPlan(plan: Plan & { readonly suites: readonly Pick<Suit
       describeRun: runSetup,
       signal: stop.signal,
       onCaseFinished: async (measured, planned, index) => {
-        const judged = options.judges.reduce((c, judge) => judge.judge(c, runSetup()), measured);
-        const caseResult = { ...judged, status: statusOf(judged) };
+        // the one place a case's status is decided: from its measurement, thresholds and every judge's regressions
+        const judged = options.judges.reduce<MeasuredCase>((c, judge) => judge.judge(c, runSetup()), measured);
+        const caseResult: CaseResult = { ...judged, status: statusOf(judged) };
         finished.push(caseResult);
         keep(() => options.sink.caseFinished(caseResult, () => snapshot('running')));
         await options.onCaseFinished?.(caseResult, planned, index);

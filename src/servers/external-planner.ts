@@ -8,7 +8,7 @@ export const externalPlanner: ServerPlanner<'external'> = {
   hasPassphrase: false,
   hookVariables: [],
   hasNamespace: false,
-  plan(suite, name, spec: ServerSpecOf<'external'>): PlannedServer {
+  plan(suite, name, spec: ServerSpecOf<'external'>): PlannedServer<'external'> {
     return {
       ...plannedBase(suite, name, spec),
       key: `${suite}/${name}`,

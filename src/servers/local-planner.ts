@@ -8,7 +8,7 @@ export const localPlanner: ServerPlanner<'local'> = {
   hasPassphrase: false,
   hookVariables: [],
   hasNamespace: false,
-  plan(suite, name, spec: ServerSpecOf<'local'>, ipv6): PlannedServer {
+  plan(suite, name, spec: ServerSpecOf<'local'>, ipv6): PlannedServer<'local'> {
     const host = ipv6 ? '::1' : '127.0.0.1';
     const controlPort = spec.control_port ?? PORT_PLACEHOLDER;
     const netserver = netserverArgv({ host, port: controlPort, ipv6 });

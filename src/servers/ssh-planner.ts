@@ -17,11 +17,10 @@ export const sshPlanner: ServerPlanner<'ssh'> = {
   hasPassphrase: true,
   hookVariables: [],
   hasNamespace: false,
-  plan(suite, name, spec: ServerSpecOf<'ssh'>): PlannedServer {
+  plan(suite, name, spec: ServerSpecOf<'ssh'>): PlannedServer<'ssh'> {
     const controlPort = spec.control_port ?? NETSERVER_PORT;
     const netserver = netserverArgv({ ...defined({ program: spec.netserver }), port: controlPort, passphrase: PASSPHRASE_PLACEHOLDER });
-    const ssh = { ...defined({ user: spec.user, sshPort: spec.ssh_port, identityFile: spec.identity_file, netserver: spec.netserver }) };
-    return { ...plannedBase(suite, name, spec), key: `${suite}/${name}`, host: spec.host, controlPort, netserver, ssh };
+    return { ...plannedBase(suite, name, spec), key: `${suite}/${name}`, host: spec.host, controlPort, netserver };
   },
   ipv6Problem: (name, spec: ServerSpecOf<'ssh'>) => ipv4HostProblem(name, spec.host),
   provenance: (server) => provenanceOf(server, server.host),

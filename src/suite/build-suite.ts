@@ -5,6 +5,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { formatParamValue, normalizeParam, valueKey } from './normalize-param.js';
 import { escapePointerSegment, type NodePosition } from './parse-yaml.js';
 import type {
+  AcceptSpec,
   AxisName,
   CompareSpec,
   GroupSpec,
@@ -20,7 +21,7 @@ import type {
   ThresholdSpec,
 } from '../model/suite-types.js';
 import { parsePercent } from '../model/units.js';
-import { unknownHookVariables } from '../model/hook-variables.js';
+import { BISECT_VARIABLES, unknownHookVariables } from '../model/hook-variables.js';
 import { hookVariableNames, plannerOf, SERVER_TYPES } from '../servers/planners.js';
 import type { ServerType } from '../servers/server-planner.js';
 import { defined } from '../model/defined.js';
@@ -33,6 +34,8 @@ interface BuildContext {
   /** JSON pointers with schema errors; nothing at or below them is built or checked further. */
   readonly invalidPointers: readonly string[];
   readonly paramNames: ReadonlySet<string>;
+  /** `PERFSUITE_*` names hooks may use besides their server type's (`perfsuite bisect` adds BISECT_VARIABLES). */
+  readonly hookVariables: readonly string[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -44,9 +47,10 @@ export function buildSuite(
     readonly positions: ReadonlyMap<string, NodePosition>;
     readonly invalidPointers: readonly string[];
     readonly paramNames: ReadonlySet<string>;
+    readonly hookVariables?: readonly string[];
   },
 ): { suite: SuiteSpec | undefined; diagnostics: Diagnostic[] } {
-  const ctx: BuildContext = { ...options, diagnostics: [] };
+  const ctx: BuildContext = { ...options, hookVariables: options.hookVariables ?? [], diagnostics: [] };
   const servers: Record<string, ServerSpec> = { local: { type: 'local' } };
   // a server the schema rejected is reported there; it is never built, and groups naming it get no second error
   const rejectedServers = new Set<string>();
@@ -142,11 +146,16 @@ function buildHooks(ctx: BuildContext, raw: RawObject, pointer: string): HookSpe
   if (!Array.isArray(list)) return undefined;
   // a server is built only when the schema accepted it, so its type is one of SERVER_TYPES
   const type = raw['type'] as ServerType;
-  const known = hookVariableNames(type);
+  const known = [...hookVariableNames(type), ...ctx.hookVariables];
   const checked = (hook: HookSpec): HookSpec => {
     for (const name of unknownHookVariables(hook.argv, known)) {
       const owners = SERVER_TYPES.filter((t) => hookVariableNames(t).includes(name));
-      const others = owners.length > 0 ? ` (it is set only for type: ${owners.join(', ')} servers)` : didYouMean(name, known);
+      const others =
+        owners.length > 0
+          ? ` (it is set only for type: ${owners.join(', ')} servers)`
+          : (BISECT_VARIABLES as readonly string[]).includes(name)
+            ? ' (it is set only under perfsuite bisect, for the commit each arm measures; check such a suite with perfsuite validate --bisect)'
+            : didYouMean(name, known);
       ctx.diagnostics.push({
         loc: hook.loc,
         message: `\${${name}} is not a variable setup and teardown commands get${others}; use one of ${known.map((k) => `\${${k}}`).join(', ')}`,
@@ -192,6 +201,8 @@ function buildGroup(ctx: BuildContext, raw: RawObject, pointer: string, defaultS
       raw['regression'] === undefined || !isValid(ctx, `${pointer}/regression`)
         ? []
         : buildRegression(ctx, raw['regression'] as RawObject, `${pointer}/regression`),
+    // each entry is checked on its own: one the schema rejected does not hide another's problems
+    accept: Array.isArray(raw['accept']) ? buildAccept(ctx, raw, `${pointer}/accept`) : [],
   };
 }
 
@@ -209,7 +220,7 @@ function buildParams(ctx: BuildContext, raw: RawObject, pointer: string): Locate
 function buildValue(ctx: BuildContext, name: ParamName, raw: unknown, pointer: string): Located<ParamValue> | undefined {
   const normalized = normalizeParam(name, raw);
   if (!normalized.ok) {
-    report(ctx, pointer, `${name}: ${normalized.message}`);
+    report(ctx, normalized.at === undefined ? pointer : `${pointer}/${normalized.at}`, `${name}: ${normalized.message}`);
     return undefined;
   }
   return { value: normalized.value, loc: at(ctx, pointer) };
@@ -300,16 +311,7 @@ function buildThresholds(ctx: BuildContext, raw: unknown, pointer: string): Thre
   const items = Array.isArray(raw) ? (raw as RawObject[]) : [raw as RawObject];
   items.forEach((item, i) => {
     const itemPointer = Array.isArray(raw) ? `${pointer}/${i}` : pointer;
-    let when: Partial<Record<ParamName, ParamValue[]>> | undefined;
-    if (item['when'] !== undefined) {
-      when = {};
-      for (const [key, value] of Object.entries(item['when'] as RawObject)) {
-        const list = Array.isArray(value) ? value : [value];
-        when[key as ParamName] = list
-          .map((v, j) => buildValue(ctx, key as ParamName, v, Array.isArray(value) ? `${itemPointer}/when/${key}/${j}` : `${itemPointer}/when/${key}`)?.value)
-          .filter((v): v is ParamValue => v !== undefined);
-      }
-    }
+    const when = buildWhen(ctx, item, itemPointer);
     if (Array.isArray(raw) && !Object.keys(item).some(isMetricName)) {
       report(ctx, itemPointer, 'this threshold entry names no metric; add one like throughput: ">= 1 Gbit/s" beside its when:');
     }
@@ -325,6 +327,70 @@ function buildThresholds(ctx: BuildContext, raw: unknown, pointer: string): Thre
     }
   });
   return specs;
+}
+
+/** A `when:` of a threshold or `accept:` entry: the normalised values each parameter may have. */
+function buildWhen(ctx: BuildContext, item: RawObject, itemPointer: string): Partial<Record<ParamName, ParamValue[]>> | undefined {
+  if (item['when'] === undefined) return undefined;
+  const when: Partial<Record<ParamName, ParamValue[]>> = {};
+  for (const [key, value] of Object.entries(item['when'] as RawObject)) {
+    const list = Array.isArray(value) ? value : [value];
+    when[key as ParamName] = list
+      .map((v, j) => buildValue(ctx, key as ParamName, v, Array.isArray(value) ? `${itemPointer}/when/${key}/${j}` : `${itemPointer}/when/${key}`)?.value)
+      .filter((v): v is ParamValue => v !== undefined);
+  }
+  return when;
+}
+
+/** A commit `until:` as written: 7 to 40 hex digits (a date has dashes, so the two never meet). */
+const COMMIT_PATTERN = /^[0-9a-f]{7,40}$/i;
+
+/**
+ * `accept:` entries (docs/suite-format.md, "Accepting a regression"): each names a metric the group judges with
+ * `regression:`, says why, and ends on a real calendar day or when a commit lands. A day already past is a warning of
+ * `validate` (acceptanceWarnings), not an error here: the suite stays valid, and its regression simply fails again.
+ */
+function buildAccept(ctx: BuildContext, group: RawObject, pointer: string): AcceptSpec[] {
+  const regression = isObject(group['regression']) ? Object.keys(group['regression']) : [];
+  const specs: AcceptSpec[] = [];
+  (group['accept'] as RawObject[]).forEach((item, i) => {
+    const itemPointer = `${pointer}/${i}`;
+    const metric = String(item['metric']);
+    if (!isValid(ctx, itemPointer) || !isMetricName(metric)) return;
+    if (!regression.includes(metric)) {
+      const has = regression.length === 0 ? 'the group has no regression: block' : `the group judges ${regression.join(', ')}`;
+      report(
+        ctx,
+        `${itemPointer}/metric`,
+        `accept: ${metric} has no regression: tolerance in this group, so there is no regression of it to accept (${has}); accept one of the judged metrics, or add regression: { ${metric}: 5% }`,
+      );
+      return;
+    }
+    const until = String(item['until']);
+    if (!COMMIT_PATTERN.test(until) && !isCalendarDay(until)) {
+      report(
+        ctx,
+        `${itemPointer}/until`,
+        `accept until: '${until}' is not a day of the calendar; write the last day the regression is accepted as YYYY-MM-DD, like 2027-01-31`,
+      );
+      return;
+    }
+    specs.push({
+      metric,
+      ...defined({ when: buildWhen(ctx, item, itemPointer) }),
+      reason: String(item['reason']).trim(),
+      until: COMMIT_PATTERN.test(until) ? { commit: until.toLowerCase() } : { date: until },
+      loc: at(ctx, itemPointer),
+    });
+  });
+  return specs;
+}
+
+/** Whether `YYYY-MM-DD` names a day that exists (2027-02-29 does not). */
+function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
 function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): RegressionSpec[] {

@@ -1,11 +1,13 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { type Combination as MatrixCombination, countMatrix, expandMatrix, type MatrixDefinition } from '../matrix/expand-matrix.js';
 import { defined } from '../model/defined.js';
-import { producedMetrics } from '../model/metrics.js';
+import { LOAD_METRICS, producedMetrics } from '../model/metrics.js';
 import { DEFAULT_DURATION_SECONDS, isTestName, paramUse, type TestName } from '../model/test-types.js';
 import { formatParamValue, valueKey } from './normalize-param.js';
 import {
   activeLoad,
+  flowDirection,
+  loadFlows,
   type Case,
   type CaseParams,
   type CompareSpec,
@@ -166,7 +168,18 @@ function expandGroup(
     for (const t of thresholds) matchedWhen.add(t);
     const judgeable = isJudgeable(expansion, { id, test, params, thresholds }, report);
     if (problems.length > 0 || !judgeable) continue;
-    groupCases.push({ id, suite: suite.name, group: group.name, server: draft.server, params, loc: draft.loc, thresholds, regression: group.regression });
+    const accept = group.accept.filter((a) => whenMatches(a, params));
+    groupCases.push({
+      id,
+      suite: suite.name,
+      group: group.name,
+      server: draft.server,
+      params,
+      loc: draft.loc,
+      thresholds,
+      regression: group.regression,
+      accept,
+    });
   }
   // a `when:` that selects no case would turn its gate off without a word: said (the first such) of a group with no other problem
   if (reported === 0) report(unmatchedWhens(group, groupCases, matchedWhen));
@@ -274,16 +287,20 @@ function isJudgeable(
 ): boolean {
   const { group, hasWhen, axisNames, testIsVaried } = expansion;
   const { test, params, thresholds } = c;
-  const loaded = activeLoad(params) !== undefined;
-  const judgeKey = `${test}|${String(params.cpu === true)}|${String(loaded)}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
+  const load = activeLoad(params);
+  const directions =
+    load === undefined
+      ? undefined
+      : { up: loadFlows(load).some((f) => flowDirection(f.test) === 'up'), down: loadFlows(load).some((f) => flowDirection(f.test) === 'down') };
+  const judgeKey = `${test}|${String(params.cpu === true)}|${directions === undefined ? 'idle' : `${directions.up}/${directions.down}`}|${thresholds.length}|${hasWhen ? thresholds.map((t) => group.thresholds.indexOf(t)).join(',') : ''}`;
   const known = expansion.judgeable.get(judgeKey);
   if (known !== undefined) return known;
   const problems: LocatedProblem[] = [];
   for (const spec of [...thresholds, ...group.regression]) {
-    if (producedMetrics(test, { cpu: params.cpu === true, load: loaded }).has(spec.metric)) continue;
+    if (producedMetrics(test, { cpu: params.cpu === true, ...defined({ load: directions }) }).has(spec.metric)) continue;
     const scope = 'threshold' in spec ? 'threshold' : 'regression';
     const select: 'loaded-cases' | 'tests' | undefined =
-      scope !== 'threshold' ? undefined : spec.metric === 'load_throughput' && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
+      scope !== 'threshold' ? undefined : LOAD_METRICS.includes(spec.metric) && axisNames.has('load') ? 'loaded-cases' : testIsVaried ? 'tests' : undefined;
     problems.push({ loc: spec.loc, problem: { kind: 'unjudgeable-metric', scope, metric: spec.metric, caseId: c.id, test, ...defined({ select }) } });
   }
   report(problems);
@@ -400,8 +417,9 @@ function checkLoadAndInterval(params: CaseParams, at: (name: ParamName) => Sourc
   if (load !== undefined) {
     if (params.confidence !== undefined) problems.push({ loc: at('load'), problem: { kind: 'load-with-confidence' } });
     if (params.cpu === true) problems.push({ loc: at('load'), problem: { kind: 'load-with-cpu' } });
-    if (load.test === 'UDP_STREAM' && load.send_size !== undefined) {
-      const bytes = load.send_size;
+    for (const flow of loadFlows(load)) {
+      if (flow.test !== 'UDP_STREAM' || flow.send_size === undefined) continue;
+      const bytes = flow.send_size;
       const limits: (UdpLimit | undefined)[] = [
         { kind: 'datagram' },
         bufferLimit('sender-buffer', params.local_buffer ?? params.socket_buffer),
@@ -426,7 +444,7 @@ function checkIpVersion(suite: SuiteSpec, draft: Draft, params: CaseParams): Loc
   return why === undefined ? [] : [{ loc: draft.merged.get('ip_version')?.loc ?? draft.loc, problem: { kind: 'no-ipv6', why } }];
 }
 
-function whenMatches(spec: ThresholdSpec, params: CaseParams): boolean {
+function whenMatches(spec: Pick<ThresholdSpec, 'when'>, params: CaseParams): boolean {
   if (spec.when === undefined) return true;
   return Object.entries(spec.when).every(([key, values]) => {
     const actual = params[key as ParamName];

@@ -10,6 +10,8 @@ export interface LoadSuiteOptions {
   readonly file: string;
   /** `${NAME}` lookup: `--var` first, then the environment. */
   readonly lookupVariable: (name: string) => string | undefined;
+  /** `PERFSUITE_*` names setup/teardown commands may use besides their server's (`perfsuite bisect` adds its own). */
+  readonly hookVariables?: readonly string[];
 }
 
 let paramNames: ReadonlySet<string> | undefined;
@@ -37,7 +39,13 @@ export function loadSuiteText(text: string, options: LoadSuiteOptions): { suite:
   if (typeof root['name'] !== 'string' || !Array.isArray(root['tests'])) {
     return { suite: undefined, diagnostics };
   }
-  const built = buildSuite(root, { file: options.file, positions: parsed.positions, invalidPointers, paramNames });
+  const built = buildSuite(root, {
+    file: options.file,
+    positions: parsed.positions,
+    invalidPointers,
+    paramNames,
+    ...(options.hookVariables === undefined ? {} : { hookVariables: options.hookVariables }),
+  });
   const variables = Object.fromEntries([...parsed.variables].sort(([a], [b]) => a.localeCompare(b)));
   return { suite: built.suite === undefined ? undefined : { ...built.suite, variables }, diagnostics: [...diagnostics, ...built.diagnostics] };
 }

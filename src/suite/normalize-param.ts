@@ -2,13 +2,16 @@ import {
   type ConfidenceParams,
   type CpuAffinity,
   formatCpuAffinity,
+  DSCP_NAMES,
   formatLoad,
+  type LoadFlow,
   type LoadSpec,
   type ParamName,
   type ParamValue,
 } from '../model/suite-types.js';
 import { formatSeconds, formatSize, type Parsed, parseDurationSeconds, parsePercent, parseSize } from '../model/units.js';
 import { defined } from '../model/defined.js';
+import { closestMatch } from '../model/did-you-mean.js';
 
 const SIZE_PARAMS = new Set<string>(['send_size', 'recv_size', 'request_size', 'response_size']);
 const BUFFER_PARAMS = new Set<string>(['socket_buffer', 'local_buffer', 'remote_buffer']);
@@ -52,7 +55,7 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
       return seconds;
     }
     case 'load':
-      return normalizeLoad(raw as 'none' | { test: LoadSpec['test']; streams?: number; send_size?: number | string; recv_size?: number | string });
+      return normalizeLoad(raw as RawLoad);
     case 'extra_args': {
       const args = raw as { global?: string[]; test?: string[] };
       const global = args.global ?? [];
@@ -67,20 +70,46 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
 /** The shortest `interval:` accepted: netperf's demo timer is coarse, and shorter intervals only add noise. */
 export const MIN_INTERVAL_SECONDS = 0.1;
 
-function normalizeLoad(
-  raw: 'none' | { test: LoadSpec['test']; streams?: number; send_size?: number | string; recv_size?: number | string },
-): Parsed<LoadSpec | 'none'> {
+type RawFlow = { test: LoadFlow['test']; streams?: number; send_size?: number | string; recv_size?: number | string; dscp?: number | string };
+type RawLoad = 'none' | RawFlow | { flows: RawFlow[] };
+
+function normalizeLoad(raw: RawLoad): Parsed<LoadSpec | 'none'> {
   if (raw === 'none') return { ok: true, value: 'none' };
+  if (!('flows' in raw)) return normalizeFlow(raw, 'load');
+  const flows: LoadFlow[] = [];
+  for (const [i, rawFlow] of raw.flows.entries()) {
+    const flow = normalizeFlow(rawFlow, `flows[${i}]`);
+    if (!flow.ok) return { ...flow, at: `flows/${i}/${flow.at ?? ''}`.replace(/\/$/, '') };
+    flows.push(flow.value);
+  }
+  return { ok: true, value: { flows } };
+}
+
+function normalizeFlow(raw: RawFlow, name: string): Parsed<LoadFlow> {
   // always in this order with streams filled in, so two spellings of one load compare equal
   const sizes: { send_size?: number; recv_size?: number } = {};
-  for (const name of ['send_size', 'recv_size'] as const) {
-    const value = raw[name];
+  for (const size of ['send_size', 'recv_size'] as const) {
+    const value = raw[size];
     if (value === undefined) continue;
     const parsed = parseSize(value);
-    if (!parsed.ok) return { ok: false, message: `load.${name}: ${parsed.message}` };
-    sizes[name] = parsed.value;
+    if (!parsed.ok) return { ok: false, message: `${name}.${size}: ${parsed.message}`, at: size };
+    sizes[size] = parsed.value;
   }
-  return { ok: true, value: { test: raw.test, streams: raw.streams ?? 1, ...sizes } };
+  const dscp = raw.dscp === undefined ? undefined : parseDscp(raw.dscp);
+  if (dscp !== undefined && !dscp.ok) return { ok: false, message: `${name}.dscp: ${dscp.message}`, at: 'dscp' };
+  return { ok: true, value: { test: raw.test, streams: raw.streams ?? 1, ...sizes, ...defined({ dscp: dscp?.value }) } };
+}
+
+/** A DSCP by name (`EF`, `CS1`, `AF41`, `BE`; any case) or number (0–63, the schema checks the range). */
+function parseDscp(raw: number | string): Parsed<number> {
+  if (typeof raw === 'number') return { ok: true, value: raw };
+  const value = DSCP_NAMES.get(raw.toUpperCase());
+  if (value !== undefined) return { ok: true, value };
+  const near = closestMatch(raw, DSCP_NAMES.keys());
+  return {
+    ok: false,
+    message: `'${raw}' is not a DSCP name${near === undefined ? '' : `; did you mean '${near}'?`} Use BE, EF, CS0–CS7, AF11–AF43, or a number 0–63`,
+  };
 }
 
 function normalizeConfidence(raw: { level: number; width?: number | string; iterations?: number[] }): Parsed<ConfidenceParams> {

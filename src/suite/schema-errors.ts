@@ -19,6 +19,9 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   name: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
   rate: 'write a rate in bits per second as tc does, like 100mbit, 1gbit or 500kbit',
   time: 'write a time like 10ms, 500us or 1s',
+  until:
+    "write the last day the regression is accepted, like 2027-01-31, or the hash of the commit that fixes it (7 to 40 hex digits): it is accepted until that commit is in the run's history",
+  reason: 'say why the regression is accepted, like a link to the decision',
 };
 
 const QUANTITY_NAMES: Readonly<Record<string, string>> = {
@@ -187,6 +190,7 @@ function patternKind(schemaPath: string): string {
   if (property === 'rate') return 'rate';
   if (property === 'congestion_control') return 'congestion_control';
   if (property === 'delay' || property === 'jitter') return 'time';
+  if (property === 'until' || property === 'reason') return property;
   return '';
 }
 

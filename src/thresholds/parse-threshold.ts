@@ -40,6 +40,7 @@ const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
   time: 'a time',
   percent: 'a percentage',
   'service-demand': 'a service demand',
+  index: 'an index',
   count: 'a count',
   size: 'a size',
 };
@@ -97,7 +98,8 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
   }
   const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
   // 0 is 0 in any unit; files of perfsuite 0.1.0 were written when a bare number meant the metric's own unit
-  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true || info.dimension === 'count';
+  // an index (load_fairness) has no unit and a count (retransmissions) one only: a bare number says it
+  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true || info.unit === '' || info.dimension === 'count';
   if (unitText === '' && !bareAllowed) {
     // their own number with the unit they most likely meant, which the message then says is a guess
     const likely = LIKELY_UNIT[info.dimension] ?? info.unit;

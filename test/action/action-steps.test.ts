@@ -2,9 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectRoot, tempDir, waitUntil } from '../helpers.js';
+import { type FakeGitHub, fakeGitHub } from '../cli/fake-github.js';
+import { comparedSweep } from '../report/fixtures.js';
 
 // The composite action's shell steps, run here with bash the way a runner runs them: the step's env with the
 // ${{ inputs.x }} filled in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY in temp files, and a stub `node` on PATH that
@@ -346,11 +348,86 @@ describe('the action step that builds perfsuite', { tags: ['slow'] }, () => {
     });
     expect(build.status, build.stderr).toBe(0);
     const installed = readdirSync(path.join(checkout, 'node_modules'));
-    for (const runtime of ['yaml', 'ajv', 'junit-report-builder', 'chalk', 'commander']) expect(installed).toContain(runtime);
+    for (const runtime of ['yaml', 'ajv', 'chalk', 'commander']) expect(installed).toContain(runtime);
     for (const devOnly of ['typescript', 'mermaid', 'vitest', 'playwright-core']) expect(installed).not.toContain(devOnly);
     const check = spawnSync(process.execPath, [path.join(checkout, 'bin/perfsuite.js'), 'validate', path.join(projectRoot, 'suites/loopback-tcp.yml')], {
       encoding: 'utf8',
     });
     expect(check.stdout).toBe('ok ' + path.join(projectRoot, 'suites/loopback-tcp.yml') + ": suite 'loopback-tcp', 2 groups, 10 cases\n");
   }, 150_000);
+});
+
+describe('the action step that comments on the pull request, against a local GitHub API', { tags: ['dist'] }, () => {
+  const TOKEN = 'ghs_actionStepTokenNeverPrinted42';
+  let github: FakeGitHub;
+  beforeAll(async () => {
+    github = await fakeGitHub('octo/net', 7);
+  });
+  afterAll(() => github.close());
+
+  /** The comment step with the real perfsuite (the stub hands `comment` to it), results.json in the workspace unless `noResults`. */
+  async function commentStep(inputs: Record<string, string>, options: { readonly noResults?: boolean } = {}): Promise<StepRun> {
+    const event = path.join(tempDir('action-event'), 'event.json');
+    writeFileSync(event, JSON.stringify({ number: 7, pull_request: { number: 7, head: { repo: { full_name: 'octo/net' } } } }));
+    const setup = setUp(
+      'comment',
+      { comment: 'true', 'github-token': TOKEN, ...inputs },
+      {
+        GITHUB_API_URL: github.apiUrl,
+        GITHUB_REPOSITORY: 'octo/net',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_SERVER_URL: 'https://github.example',
+        GITHUB_RUN_ID: '99',
+      },
+    );
+    if (options.noResults !== true) {
+      mkdirSync(path.join(setup.workspace, 'perfsuite-results'));
+      writeFileSync(path.join(setup.workspace, 'perfsuite-results/results.json'), JSON.stringify(comparedSweep()));
+    }
+    // spawned, not spawnSync: the fake API answers from this process
+    const child = spawn('bash', bashArgs(setup.script), { cwd: setup.workspace, env: setup.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status] = (await once(child, 'close')) as [number | null];
+    expect(`${stdout}${stderr}`).not.toContain(TOKEN);
+    return resultOf(setup, status, `${stdout}${stderr}`);
+  }
+
+  it('is skipped unless comment is true, and not after a cancel', () => {
+    const step = action.runs.steps.find((s) => s.id === 'comment') as Step & { if?: string };
+    expect(step.if).toBe("${{ !cancelled() && inputs.comment == 'true' }}");
+    expect(action.inputs['comment']?.default).toBe('false');
+  });
+
+  it('posts the comment with the token, then edits it in place on the next run', async () => {
+    const first = await commentStep({});
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe('perfsuite: created the comment on pull request #7: https://github.example/octo/net/pull/7#issuecomment-2000\n');
+    expect(github.requests.at(-1)).toMatchObject({ method: 'POST', authorization: `Bearer ${TOKEN}` });
+    const second = await commentStep({});
+    expect(second.stdout).toBe('perfsuite: updated the comment on pull request #7: https://github.example/octo/net/pull/7#issuecomment-2000\n');
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toContain('[Job summary](https://github.example/octo/net/actions/runs/99)');
+  });
+
+  it("a fork's 403 is a warning and the step passes; so is a run that wrote no results", async () => {
+    github.refuse = { status: 403, methods: ['POST', 'PATCH'] };
+    try {
+      const refused = await commentStep({});
+      expect(refused.status).toBe(0);
+      expect(refused.stdout).toMatch(
+        /^::warning title=perfsuite: pull-request comment::the comment on pull request #7 was not posted: GitHub answered 403 Forbidden/,
+      );
+    } finally {
+      github.refuse = undefined;
+    }
+    const none = await commentStep({}, { noResults: true });
+    expect(none.status).toBe(0);
+    expect(none.stdout).toBe(
+      '::warning title=perfsuite: pull-request comment::no perfsuite-results/results.json to comment on (the run wrote none: see its step), so no comment was posted\n',
+    );
+  });
 });

@@ -134,6 +134,7 @@ describe('perfsuite plan', () => {
         suite: 'loopback-tcp',
         name: 'local',
         type: 'local',
+        spec: { type: 'local' },
         host: '127.0.0.1',
         controlPort: '{port}',
         netserver: ['netserver', '-D', '-L', '127.0.0.1', '-p', '{port}'],

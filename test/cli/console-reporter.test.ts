@@ -49,7 +49,7 @@ describe('console output', () => {
       regression: [{ metric: 'transaction_rate', tolerancePercent, file: 'suites/s.yml', line: 14 }],
     });
     expect(formatCaseLine(gated(5), 0, 1, { color: false })).toBe(
-      '✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  transaction_rate too noisy for a 5% tolerance (±3.2% run to run)  3.0s',
+      '✓ [1/1] s/rr[test=TCP_RR]  transaction_rate 31.0k/s ±3.2%  p99 61 µs  transaction_rate too noisy for a 5% tolerance (±3.2% run to run, more than half of it)  3.0s',
     );
     expect(formatCaseLine(gated(10), 0, 1, { color: false })).not.toContain('too noisy');
   });

@@ -70,6 +70,12 @@ describe('perfsuite history', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^h\.jsonl: 9 entries, 2 series, 2 change points\n/);
     expect(text.stdout).toMatch(/\] throughput: −10\.0% from entry 6 \(06aaaaaa\) 2026-11-01, p < 0\.001\n/);
+    // the entries on either side of the shift are the two ends of a bisect
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `throughput: −10\\.0% from entry 6 .*\\n {4}find the commit: perfsuite bisect <suite [\\w-]+> --good 05${'a'.repeat(38)} --bad 06${'a'.repeat(38)}\\n`,
+      ),
+    );
     const json = await perfsuite(['history', 'show', 'h.jsonl', '--json', '--out', 'trend'], dir);
     const report = JSON.parse(json.stdout) as TrendReport;
     expect(report.series.map((s) => s.points.length)).toEqual([9, 9]);

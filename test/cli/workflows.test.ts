@@ -59,6 +59,23 @@ describe('GitHub workflows and the composite action', () => {
     expect(join).toMatch(/::warning title=perfsuite: no baseline::.*evicted.*judged nothing/);
   });
 
+  it('the bisect example runs by hand with good and bad as inputs, reaching the script through the environment, on the whole history', () => {
+    const workflow = parse(readFileSync(path.join(projectRoot, '.github/workflows/perf-bisect.yml'), 'utf8')) as {
+      on: { workflow_dispatch: { inputs: Record<string, { required?: boolean; default?: string }> } };
+      jobs: { bisect: { steps: { uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string> }[] } };
+    };
+    expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch']);
+    expect(workflow.on.workflow_dispatch.inputs['good']?.required).toBe(true);
+    const suite = workflow.on.workflow_dispatch.inputs['suite']?.default ?? '';
+    expect(existsSync(path.join(projectRoot, suite))).toBe(true);
+    const steps = workflow.jobs.bisect.steps;
+    expect(steps.find((s) => s.uses === 'actions/checkout@v4')?.with?.['fetch-depth']).toBe(0);
+    const run = steps.find((s) => (s.run ?? '').includes('perfsuite.js bisect'));
+    expect(run?.run).not.toContain('${{');
+    expect(run?.run).toContain('bisect "$SUITE" --good "$GOOD" --bad "$BAD"');
+    expect(run?.env).toEqual({ GOOD: '${{ inputs.good }}', BAD: '${{ inputs.bad }}', SUITE: '${{ inputs.suite }}' });
+  });
+
   it('no workflow names the default branch: on.push takes every branch and the jobs test github.event.repository.default_branch', () => {
     for (const file of workflows) {
       const text = readFileSync(file, 'utf8');
@@ -75,7 +92,7 @@ describe('GitHub workflows and the composite action', () => {
     };
     const step = ci.jobs.test.steps.find((s) => (s.run ?? '').includes('sudo -E'));
     expect(step?.shell).toBe('bash'); // -o pipefail: vitest's exit status survives the tee
-    for (const file of ['netns', 'hooks', 'regression', 'ab', 'history']) {
+    for (const file of ['netns', 'hooks', 'regression', 'ab', 'history', 'bisect']) {
       expect(existsSync(path.join(projectRoot, `test/integration/${file}.test.ts`))).toBe(true);
       expect(step?.run).toContain(`test/integration/${file}.test.ts`);
     }
@@ -132,7 +149,7 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
   const offline = `node ${bin}`;
 
   it('without package.json: a workflow with the perfsuite Action (no npm ci, which would fail), and next steps that work offline', () => {
-    const { stdout, steps, modeline, workflow } = initIn();
+    const { stdout, steps, modeline, workflow, dir } = initIn();
     expect(stdout).toBe(
       `wrote suites/network.yml\nwrote .github/workflows/perfsuite.yml\nnext: ${offline} validate suites/network.yml, then ${offline} run 'suites/*.yml'; commit both files: the workflow runs the suites with the perfsuite/perfsuite@v1 Action (this repository has no package.json, and needs none); add perfsuite-results/ (the reports) to .gitignore\n`,
     );
@@ -150,6 +167,11 @@ describe('perfsuite init', { tags: ['dist'] }, () => {
     expect(workflow.on['push']).toBeNull();
     expect(JSON.stringify(steps)).toContain('github.ref_name == github.event.repository.default_branch');
     expect(modeline).toBe('# yaml-language-server: $schema=https://raw.githubusercontent.com/perfsuite/perfsuite/v1/schemas/suite.schema.json');
+    // the pull-request comment is offered, off: its input and the permission it needs, commented out
+    const text = readFileSync(path.join(dir, '.github/workflows/perfsuite.yml'), 'utf8');
+    expect(text).toContain('\n  contents: read\n  # pull-requests: write   # only for the comment on the pull request (below)\n');
+    expect(text).toContain('\n          missing-baseline: warn\n          # comment: true   # one comment on the pull request');
+    expect(steps[2]?.with).not.toHaveProperty('comment');
   });
 
   it('in a Node project: the devDependency workflow, and says to add perfsuite to package.json when it is not there', () => {

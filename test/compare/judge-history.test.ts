@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAgainstHistory } from '../../src/compare/judge-history.js';
 import type { HistoryEntry } from '../../src/model/history.js';
-import type { CaseResult } from '../../src/model/results.js';
+import { type CaseResult, statusOf } from '../../src/model/results.js';
 import { setupDifferences } from '../../src/model/provenance.js';
 import { syntheticRun } from '../report/fixtures.js';
 import { createRandom } from '../../src/stats/random.js';
@@ -41,7 +41,7 @@ describe('judging against a history', () => {
 
   it('calls a 10% drop regressed against six earlier medians, and fails the case', () => {
     const judged = judgeAgainstHistory(current(wobble(85.9e6, 4)), history, { file: 'history.jsonl', fingerprint: 'aaaa0000' });
-    expect(judged.status).toBe('fail');
+    expect(statusOf(judged)).toBe('fail');
     expect(judged.regressions?.[0]).toMatchObject({
       source: 'history',
       against: 'history.jsonl',
@@ -148,7 +148,7 @@ describe('judging against a history: false alarms and power, simulated', () => {
       const jobLevel = level * Math.exp(options.between * normal());
       return Array.from({ length: options.repeat }, () => jobLevel * Math.exp(options.within * normal()));
     };
-    const verdicts = { regressed: 0, unchanged: 0, inconclusive: 0, 'not-compared': 0 };
+    const verdicts = { regressed: 0, unchanged: 0, inconclusive: 0, 'not-compared': 0, accepted: 0 };
     for (let t = 0; t < options.trials; t += 1) {
       const entries = Array.from({ length: options.entries }, () => {
         const runs = runOf(1e9);

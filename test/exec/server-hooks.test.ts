@@ -259,7 +259,18 @@ async function externalServer(setup: readonly HookSpec[], teardown: readonly Hoo
   await once(listener, 'listening');
   const { port } = listener.address() as net.AddressInfo;
   return {
-    server: { key: `suite/${name}`, suite: 'suite', name, type: 'external', host: '127.0.0.1', controlPort: port, netserver: undefined, setup, teardown },
+    server: {
+      key: `suite/${name}`,
+      suite: 'suite',
+      name,
+      type: 'external',
+      spec: { type: 'external', host: '127.0.0.1', control_port: port },
+      host: '127.0.0.1',
+      controlPort: port,
+      netserver: undefined,
+      setup,
+      teardown,
+    },
     close: () => void listener.close(),
   };
 }

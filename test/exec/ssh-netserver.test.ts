@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifySshFailure, parsePeerFacts, remoteNetserverVersion, sshArgv, startSshNetserver } from '../../src/exec/ssh-netserver.js';
-import { tempDir } from '../helpers.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isRunning, tempDir } from '../helpers.js';
 
 const peer = { host: 'perf-b.example.net', user: 'ci', sshPort: 2222, identityFile: '~/.ssh/perf_ci' };
 
@@ -81,5 +83,26 @@ describe('ssh argv and failures', () => {
     } finally {
       process.env['PATH'] = saved;
     }
+  });
+
+  it('gives up on a session that connects and then says nothing, naming what it printed, and leaves no ssh behind', async () => {
+    const bin = tempDir('silent-ssh');
+    const pidFile = path.join(bin, 'pid');
+    // an ssh that "connects", prints a banner line and then hangs, as a login script waiting for input would
+    writeFileSync(path.join(bin, 'ssh'), `#!/bin/sh\necho $$ > ${pidFile}\necho 'Welcome to perf-b'\nexec sleep 600\n`, { mode: 0o755 });
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${saved ?? ''}`;
+    try {
+      await expect(startSshNetserver({ target: { host: '127.0.0.1' }, controlPort: 1, passphrase: 'ab', readyTimeoutMs: 500 })).rejects.toMatchObject({
+        failure: {
+          kind: 'ssh-failed',
+          message:
+            'ssh to 127.0.0.1 did not start netserver within 0.5 s (it printed: Welcome to perf-b); check that a non-interactive login there runs commands at once',
+        },
+      });
+    } finally {
+      process.env['PATH'] = saved;
+    }
+    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 });

@@ -69,7 +69,7 @@ describe('history files', () => {
     const appended = appendEntry(entries.slice(0, 2), entries[2] as HistoryEntry, 100);
     expect(appended).toMatchObject({ kept: 3, dropped: 0 });
     expect(appended.text).toBe(text);
-    expect(parseHistory(appended.text, 'h.jsonl')).toEqual({ entries, warnings: [], newerLines: 0 });
+    expect(parseHistory(appended.text, 'h.jsonl')).toEqual({ entries, warnings: [], newerLines: 0, skipped: [] });
   });
 
   it('keep only the newest --keep entries', () => {
@@ -95,5 +95,20 @@ describe('history files', () => {
       'perf-history/history.jsonl:3: not a perfsuite history entry (format null, expected "perfsuite-history"); skipped',
       'perf-history/history.jsonl:4: history entry version 9, and this perfsuite reads version 1; upgrade perfsuite; skipped',
     ]);
+  });
+
+  it('write the lines they skipped back as they were, where they stood (first, when their neighbours were dropped)', () => {
+    const [a, b, c] = entries.map((e) => JSON.stringify(e));
+    const parsed = parseHistory([a, '{"torn', b, 'hand note', c].join('\n'), 'h.jsonl');
+    expect(parsed.skipped).toEqual([
+      { text: '{"torn', after: 1 },
+      { text: 'hand note', after: 2 },
+    ]);
+    const newest = historyEntry(run(4e9, '2026-11-04T00:00:00Z'));
+    expect(appendEntry(parsed.entries, newest, 100, parsed.skipped).text).toBe([a, '{"torn', b, 'hand note', c, JSON.stringify(newest), ''].join('\n'));
+    // --keep 2 drops a and b: the lines that stood among them go first, none is lost
+    const kept = appendEntry(parsed.entries, newest, 2, parsed.skipped);
+    expect(kept).toMatchObject({ kept: 2, dropped: 2 });
+    expect(kept.text).toBe(['{"torn', 'hand note', c, JSON.stringify(newest), ''].join('\n'));
   });
 });

@@ -87,7 +87,9 @@ describe.skipIf(unavailable !== undefined)(
       expect(shown.status, shown.stderr).toBe(0);
       const trend = JSON.parse(shown.stdout) as TrendReport;
       expect(trend.series.find((s) => s.metric === 'throughput')?.points).toHaveLength(9);
-      expect(trend.changePoints).toHaveLength(1);
+      // the medians in the message: a missed change point (seen once on a loaded CI machine) says what it was given
+      const medians = trend.series.find((s) => s.metric === 'throughput')?.points.map((p) => p.median);
+      expect(trend.changePoints, `throughput medians ${JSON.stringify(medians)}`).toHaveLength(1);
       expect(trend.changePoints[0]).toMatchObject({ case: 'history-shaped/bulk', metric: 'throughput', index: 6 });
       expect(trend.changePoints[0]?.change).toBeLessThan(-0.07);
       expect(readFileSync(path.join(dir, 'trend', 'report.html'), 'utf8')).toContain('history-shaped/bulk');

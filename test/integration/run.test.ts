@@ -1,7 +1,7 @@
 // @module-tag slow
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -172,6 +172,17 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^perfsuite: cannot write results to .*\/file\/out: ENOTDIR.*; pass a writable --out directory/);
     expect(result.stdout).toBe('');
+  });
+
+  it('says which report it could not write after the run, keeps results.json whole, and exits 3 (not an unexpected error)', () => {
+    const out = outDir();
+    mkdirSync(path.join(out, 'report.html'));
+    const result = run([`${suites}/run-three.yml`, '--filter', 'test=TCP_RR', '--repeat', '1', '--out', out]);
+    expect(result.stderr).toMatch(
+      /^perfsuite: cannot write .*\/report\.html \(EISDIR.*\); the run itself finished \(1 case passed\) and .*results\.json holds every case: free the path, then write the reports from it with perfsuite report .*results\.json\n$/,
+    );
+    expect(result.status).toBe(3);
+    expect(readResults(out)).toMatchObject({ state: 'complete', suites: [{ cases: [{ status: 'pass' }] }] });
   });
 
   it('prints how to install netperf when it is missing, and exits 3', () => {

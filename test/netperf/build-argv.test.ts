@@ -222,7 +222,7 @@ describe('interval and load', () => {
       cpu_affinity: { local: 0 },
       load: { test: 'TCP_STREAM', streams: 4, send_size: 65536 },
     } as const;
-    const load = buildLoadArgv(params, { host: '::1', controlPort: 5 }) ?? [];
+    const load = buildLoadArgv(params, { host: '::1', controlPort: 5 })?.[0]?.netperf ?? [];
     expect(split(load).global).toEqual(['-P', '0', '-H', '::1', '-p', '5', '-6', '-t', 'TCP_STREAM', '-l', '5']);
     expect(split(load).test.slice(2)).toEqual(['-m', '65536', '-s', '131072', '-S', '131072', '-K', 'bbr,bbr']);
     expect(keysOf(load)).toEqual(expect.arrayContaining(['LOCAL_CONG_CONTROL', 'THROUGHPUT']));
@@ -230,7 +230,31 @@ describe('interval and load', () => {
   });
 
   it('a UDP load gets -R 1 and no congestion control (-K is TCP only)', () => {
-    const load = buildLoadArgv({ test: 'UDP_RR', congestion_control: 'bbr', load: { test: 'UDP_STREAM', streams: 1, send_size: 1024 } }, target) ?? [];
+    const load =
+      buildLoadArgv({ test: 'UDP_RR', congestion_control: 'bbr', load: { test: 'UDP_STREAM', streams: 1, send_size: 1024 } }, target)?.[0]?.netperf ?? [];
     expect(split(load).test.slice(2)).toEqual(['-m', '1024', '-R', '1']);
+  });
+
+  it('load flows: one argv per flow, each with its own test, sizes and DSCP as the TOS byte on both ends (-Y 0xb8,0xb8 for EF)', () => {
+    const flows = buildLoadArgv(
+      {
+        test: 'TCP_RR',
+        duration: 2,
+        load: {
+          flows: [
+            { test: 'TCP_STREAM', streams: 2, dscp: 46 },
+            { test: 'TCP_MAERTS', streams: 1, recv_size: 1024 },
+            { test: 'UDP_STREAM', streams: 1, dscp: 8 },
+          ],
+        },
+      },
+      target,
+    );
+    expect(flows?.map((f) => f.flow.test)).toEqual(['TCP_STREAM', 'TCP_MAERTS', 'UDP_STREAM']);
+    const [up, down, udp] = (flows ?? []).map((f) => split(f.netperf));
+    expect(up?.global).toEqual(expect.arrayContaining(['-Y', '0xb8,0xb8', '-t', 'TCP_STREAM']));
+    expect(down?.global).not.toContain('-Y');
+    expect(down?.test).toEqual(expect.arrayContaining(['-M', ',1024']));
+    expect(udp?.global).toEqual(expect.arrayContaining(['-Y', '0x20,0x20']));
   });
 });

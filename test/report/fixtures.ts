@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyBaseline, statusOf } from '../../src/compare/compare-runs.js';
+import { applyBaseline } from '../../src/compare/compare-runs.js';
+import { statusOf } from '../../src/model/results.js';
 import { judgeAgainstControl } from '../../src/compare/judge-arms.js';
 import type { MetricName } from '../../src/model/metrics.js';
 import type { RunMetrics } from '../../src/model/netperf-outcome.js';

@@ -18,7 +18,7 @@ describe('too noisy for the tolerance (docs/judging.md: the spread of the statis
     const [flag] = noisyMetrics(noisy);
     expect(flag).toMatchObject({ metric: 'throughput', paired: true, tolerancePercent: 3, file: 'suites/ab.yml', line: 14 });
     expect(flag?.spreadPercent).toBeCloseTo(cvPercent(ratios), 9);
-    expect(noiseTag(flag!)).toMatch(/^throughput too noisy for a 3% tolerance \(±6\.\d% round to round, against the control\)$/);
+    expect(noiseTag(flag!)).toMatch(/^throughput too noisy for a 3% tolerance \(±6\.\d% round to round, against the control, more than half of it\)$/);
     expect(describeNoise(flag!)).toContain("throughput's ratio to the control varies ±6.");
   });
 

@@ -14,6 +14,16 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     await page.close();
   });
 
+  it('on a phone (390 px) keeps charts at a readable size, scrolling sideways, and note cells wide enough to read', async () => {
+    const page = await open(renderHtml(recordedSweep()));
+    await page.setViewportSize({ width: 390, height: 900 });
+    const chart = await page.locator('section[data-group="sweep/bulk"] svg[data-chart="sweep"]').first().boundingBox();
+    expect(chart?.width).toBeGreaterThanOrEqual(600);
+    const note = await page.locator('td.note').first().boundingBox();
+    expect(note?.width).toBeGreaterThan(150);
+    await page.close();
+  });
+
   it('shows the verdict first, coloured by outcome, and the failures table', async () => {
     const page = await open(renderHtml(recordedSweep()));
     const verdict = page.locator('.verdict');
@@ -143,7 +153,7 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
       await page
         .locator('tr[data-case="sweep/rr[request_size=1K,test=UDP_RR]"] span.noisy')
         .evaluate((span) => [span.textContent, getComputedStyle(span).backgroundColor]),
-    ).toEqual(['⚠ transaction_rate too noisy for a 5% tolerance (±6.5% run to run)', 'rgb(255, 248, 197)']);
+    ).toEqual(['⚠ transaction_rate too noisy for a 5% tolerance (±6.5% run to run, more than half of it)', 'rgb(255, 248, 197)']);
     // a comparison that decided is not flagged, however its runs spread (±6.2%, regressed)
     expect(await page.locator('tr[data-case="sweep/bulk[nodelay=true,send_size=64K]"] span.noisy').count()).toBe(0);
     const inconclusive = page.locator('table.comparison tr.inconclusive');

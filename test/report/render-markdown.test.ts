@@ -166,7 +166,7 @@ describe('report.md against a baseline', () => {
     // a case whose spread exceeds half its tolerance is flagged in its note
     expect(md).toContain('| ❌ | 64K | true | 54.5 ±6.2% | **−16.7%** ❌ |  |');
     expect(md).toContain(
-      '| ❌ | UDP_RR | 1K | **17187 ±6.5%** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ | ⚠️ transaction_rate too noisy for a 5% tolerance (±6.5% run to run) |',
+      '| ❌ | UDP_RR | 1K | **17187 ±6.5%** ❌ | 58.5 | 57.5 | 66.5 | 80 | 1.68 | 18.4 | −7.41% ❔ | ⚠️ transaction_rate too noisy for a 5% tolerance (±6.5% run to run, more than half of it) |',
     );
     expect(md).toContain('| ✅ | TCP_RR | 1 | 17646 ±0.3% | 56.6 | 58 | 60 | 76 | 1.57 | 16.1 | +0.00% |  |');
     expect(md).toContain('|  | send_size | throughput (Gbit/s) | send_throughput (Gbit/s) | loss (%) | Δ throughput | Δ loss | note |');
@@ -225,7 +225,9 @@ describe('report.md of a same-run comparison (A/B)', () => {
     expect(md).toContain('| ❌ | head | 897 ±0.4% | 12 | **−5.00%** ❌ |  |');
     // arms are judged on paired rounds: no noise flag, though noisy spreads ±6.7% at a 3% tolerance
     // its ratio to the control swings ±6.8% round to round against a 3% tolerance: too noisy, by the paired spread
-    expect(md).toContain('| ✅ | noisy | 960 ±6.7% | 0 | +2.00% ❔ | ⚠️ throughput too noisy for a 3% tolerance (±6.8% round to round, against the control) |');
+    expect(md).toContain(
+      '| ✅ | noisy | 960 ±6.7% | 0 | +2.00% ❔ | ⚠️ throughput too noisy for a 3% tolerance (±6.8% round to round, against the control, more than half of it) |',
+    );
   });
 
   it('says why the regressed candidate regressed, under the comparison table: the reading, each counter, each setting that differs', () => {

@@ -57,7 +57,7 @@ describe('a retried case says so', () => {
     const { run, retried } = retriedRun();
     const row = /<tr class="pass" data-case="([^"]*)">.*?<\/tr>/gs.exec(renderHtml(run));
     expect(row?.[1]).toBe(retried.id.replaceAll('"', '&quot;'));
-    expect(row?.[0]).toContain(`<td class="text">${SAID}</td></tr>`);
+    expect(row?.[0]).toContain(`<td class="text note">${SAID}</td></tr>`);
     expect(renderHtml(recordedSweep())).not.toContain('retried');
   });
 

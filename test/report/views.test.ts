@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failuresOf } from '../../src/report/failure-view.js';
-import { groupsOf, paramLabel } from '../../src/report/group-view.js';
+import { columnUnits, groupsOf, paramLabel } from '../../src/report/group-view.js';
 import { loadEffect, underLoadPairs } from '../../src/report/load-view.js';
 import { caseSeries, deepestDip, seriesMean } from '../../src/report/series-view.js';
 import { sweepAxisName, sweepCharts, sweepXLabel, sweepXName } from '../../src/report/sweep-view.js';
@@ -47,6 +47,16 @@ describe('report model', () => {
       'threshold sweep/rr[request_size=1K,test=UDP_RR]',
       'threshold sweep/udp[send_size=8K]',
     ]);
+  });
+
+  it('shows the latency percentiles side by side in one unit, chosen by the largest of them', () => {
+    // an RR case at 60 µs beside a CRR case whose p99 is 2.4 ms: p90 alone would be µs, p99 alone ms
+    const rr = { params: { test: 'TCP_RR' as const }, metrics: { transaction_rate: 16000, latency_p50: 40, latency_p90: 60, latency_p99: 90 } };
+    const crr = { params: { test: 'TCP_CRR' as const }, metrics: { transaction_rate: 2000, latency_p50: 300, latency_p90: 700, latency_p99: 2400 } };
+    const [view] = groupsOf(withCases([rr, crr]));
+    const unitOf = columnUnits(view!);
+    expect(['latency_p50', 'latency_p90', 'latency_p99'].map((m) => unitOf(m as 'latency_p50').label)).toEqual(['ms', 'ms', 'ms']);
+    expect(unitOf('transaction_rate').label).toBe('/s');
   });
 
   it('finds the swept parameters and the produced metrics of each group', () => {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { describe, expect, it } from 'vitest';
 import { judgeAgainstControl } from '../../src/compare/judge-arms.js';
-import { statusOf } from '../../src/compare/compare-runs.js';
+import { statusOf } from '../../src/model/results.js';
 import { formatCaseLine } from '../../src/cli/case-line.js';
 import { formatComparisonSummary } from '../../src/cli/console-reporter.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../../src/model/results.js';

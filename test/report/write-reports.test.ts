@@ -2,12 +2,26 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CaseResult, RunResult } from '../../src/model/results.js';
-import { resultsSink, ResultsWriteError, writeFileAtomic } from '../../src/report/write-reports.js';
+import { REPORTERS, type ReportText, resultsSink, ResultsWriteError, writeFileAtomic } from '../../src/report/write-reports.js';
 import { recordedSweep } from './fixtures.js';
 import { tempDir } from '../helpers.js';
 
+describe('results.json', () => {
+  it('is written case by case, byte for byte what JSON.stringify(result, null, 2) prints, empty suites and cases too', async () => {
+    const render = await REPORTERS.json.load();
+    const sweep = recordedSweep();
+    const empty: RunResult = { ...sweep, suites: [{ ...(sweep.suites[0] as RunResult['suites'][number]), cases: [] }] };
+    for (const result of [sweep, empty, { ...sweep, suites: [] }]) {
+      const pieces = [...render(result)];
+      expect(pieces.join('')).toBe(`${JSON.stringify(result, null, 2)}\n`);
+    }
+    // one piece per case at least: no piece holds the whole run
+    expect([...render(sweep)].length).toBeGreaterThan(sweep.suites.flatMap((s) => s.cases).length);
+  });
+});
+
 describe('atomic writes', () => {
-  const real = { writeFileSync: (f: string, t: string) => writeFileSync(f, t), renameSync, rmSync };
+  const real = { writeFileSync: (f: string, t: ReportText) => writeFileSync(f, typeof t === 'string' ? t : [...t].join('')), renameSync, rmSync };
 
   it('a fault between writing and renaming leaves the old file whole and no temporary file behind', () => {
     const dir = tempDir('atomic');
@@ -30,8 +44,8 @@ describe('atomic writes', () => {
     writeFileSync(file, '{"old": true}');
     const full = {
       ...real,
-      writeFileSync: (f: string, t: string) => {
-        writeFileSync(f, t.slice(0, 3));
+      writeFileSync: (f: string, t: ReportText) => {
+        writeFileSync(f, (typeof t === 'string' ? t : [...t].join('')).slice(0, 3));
         throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       },
     };

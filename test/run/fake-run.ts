@@ -3,6 +3,8 @@ import { expect } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { planCases } from '../../src/plan/plan-cases.js';
+import { statusOf } from '../../src/model/results.js';
+import { runCases } from '../../src/run/run-cases.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 
 /** A recorded real netperf run (test/fixtures/netperf), as a fake executor's answer. */
@@ -27,4 +29,10 @@ export function planFor(yaml: string) {
 export function fakeOptions(executor: NetperfExecutor, servers: ServerPool, signal = new AbortController().signal) {
   let clock = 0;
   return { executor, servers, signal, now: () => (clock += 10), onCaseFinished: () => undefined };
+}
+
+/** runCases with each case's status decided from its measurement and judgements, as runPlan decides it. */
+export async function measureCases(...args: Parameters<typeof runCases>) {
+  const outcome = await runCases(...args);
+  return { ...outcome, results: outcome.results.map((c) => ({ ...c, status: statusOf(c) })) };
 }

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { combineSeries } from '../../src/run/aggregate.js';
-import { runCases } from '../../src/run/run-cases.js';
-import { fakeOptions, planFor, recorded } from './fake-run.js';
+import { fakeOptions, measureCases, planFor, recorded } from './fake-run.js';
 
 /** Answers by the test each argv asks for (`-t`), recording calls in order. */
 function byTest(answers: Readonly<Record<string, ProcessOutcome>>): NetperfExecutor & { calls: string[][] } {
@@ -39,7 +38,7 @@ tests:
 describe('load: bulk streams beside every run (fake executor, recorded outputs)', () => {
   it('starts the load streams before the measured test, sums their throughput as load_throughput, and records every process', async () => {
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream') });
-    const { results } = await runCases(planFor(LOADED), options(executor));
+    const { results } = await measureCases(planFor(LOADED), options(executor));
     // per run (1 warm-up + 2 measured): 3 load streams, then the measured test
     expect(executor.calls.map((argv) => argv[argv.indexOf('-t') + 1])).toEqual(
       Array.from({ length: 3 }, () => ['TCP_STREAM', 'TCP_STREAM', 'TCP_STREAM', 'TCP_RR']).flat(),
@@ -60,7 +59,7 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
       run: (argv) => Promise.resolve(argv.includes('TCP_RR') ? recorded('tcp-rr') : streams++ === 0 ? recorded('netserver-died') : recorded('tcp-stream')),
     };
     const pool: ServerPool = { ...servers, recover: (key) => Promise.resolve(void recovered.push(key)) };
-    const [result] = (await runCases(planFor(LOADED.replace('warmup: 1', 'warmup: 0')), { ...options(executor), servers: pool, maxRetries: 1 })).results;
+    const [result] = (await measureCases(planFor(LOADED.replace('warmup: 1', 'warmup: 0')), { ...options(executor), servers: pool, maxRetries: 1 })).results;
     expect(result?.status).toBe('pass');
     expect(result?.retries).toBe(1);
     expect(recovered).toEqual(['s/local']);
@@ -69,10 +68,67 @@ describe('load: bulk streams beside every run (fake executor, recorded outputs)'
 
   it('a failed load stream makes the run an error that says it was the load, with netperf’s reason', async () => {
     const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('unknown-test') });
-    const [result] = (await runCases(planFor(LOADED), options(executor))).results;
+    const [result] = (await measureCases(planFor(LOADED), options(executor))).results;
     expect(result?.status).toBe('error');
     expect(result?.error?.message).toMatch(
-      /^load stream 1 of 3 \(TCP_STREAM\) failed, so this run was not under the load it asks for: this netperf does not know test/,
+      /^load flow 1 of 1 \(TCP_STREAM\), stream 1 of 3, failed, so this run was not under the load it asks for: this netperf does not know test/,
+    );
+  });
+});
+
+const FLOWS = `version: 1
+name: s
+tests:
+  - name: rr
+    test: TCP_RR
+    duration: 1
+    repeat: 2
+    load:
+      flows:
+        - { test: TCP_STREAM, streams: 2, dscp: CS1 }
+        - { test: TCP_MAERTS, dscp: EF }
+    thresholds:
+      load_fairness: ">= 1"
+      load_throughput_down: "> 1 bit/s"
+`;
+
+describe('load: flows, upload and download at once (fake executor, recorded outputs)', () => {
+  it('runs every stream of every flow with its DSCP, keeps each run’s load_flows, and sums each direction with its fairness', async () => {
+    const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream'), TCP_MAERTS: recorded('tcp-maerts') });
+    const [result] = (await measureCases(planFor(FLOWS), options(executor))).results;
+    expect(result?.status).toBe('pass');
+    const loadCalls = executor.calls.filter((argv) => !argv.includes('TCP_RR')).slice(0, 3);
+    expect(loadCalls.map((argv) => [argv[argv.indexOf('-t') + 1], argv[argv.indexOf('-Y') + 1]])).toEqual([
+      ['TCP_STREAM', '0x20,0x20'],
+      ['TCP_STREAM', '0x20,0x20'],
+      ['TCP_MAERTS', '0xb8,0xb8'],
+    ]);
+    const up = throughputOf('tcp-stream');
+    const down = throughputOf('tcp-maerts');
+    expect(result?.load_flows).toHaveLength(2);
+    expect(result?.load_flows?.[0]).toEqual([
+      { flow: 1, test: 'TCP_STREAM', stream: 1, dscp: 8, throughput: expect.closeTo(up, 0) as number },
+      { flow: 1, test: 'TCP_STREAM', stream: 2, dscp: 8, throughput: expect.closeTo(up, 0) as number },
+      { flow: 2, test: 'TCP_MAERTS', stream: 1, dscp: 46, throughput: expect.closeTo(down, 0) as number },
+    ]);
+    const run = result?.runs[0];
+    expect(run?.load_throughput_up).toBeCloseTo(2 * up, 0);
+    expect(run?.load_throughput_down).toBeCloseTo(down, 0);
+    expect(run?.load_throughput).toBeCloseTo(2 * up + down, 0);
+    // the two upload streams carried the same (one recording), the download is alone: both directions are fair
+    expect(run?.load_fairness).toBeCloseTo(1, 9);
+    expect(result?.thresholds.map((t) => [t.metric, t.passed])).toEqual([
+      ['load_fairness', true],
+      ['load_throughput_down', true],
+    ]);
+  });
+
+  it('a failed download flow makes the run an error that names the flow, its test and DSCP', async () => {
+    const executor = byTest({ TCP_RR: recorded('tcp-rr'), TCP_STREAM: recorded('tcp-stream'), TCP_MAERTS: recorded('unknown-test') });
+    const [result] = (await measureCases(planFor(FLOWS), options(executor))).results;
+    expect(result?.status).toBe('error');
+    expect(result?.error?.message).toMatch(
+      /^load flow 2 of 2 \(TCP_MAERTS, DSCP EF\), stream 1 of 1, failed, so this run was not under the load it asks for: /,
     );
   });
 });
@@ -82,7 +138,7 @@ describe('interval: interim series per run (fake executor, recorded outputs)', (
     const executor = byTest({ TCP_STREAM: recorded('tcp-stream-interval') });
     const yaml =
       'version: 1\nname: s\ntests:\n  - name: bulk\n    test: TCP_STREAM\n    duration: 2\n    interval: 500ms\n    warmup: 1\n    repeat: 2\n    streams: 2\n';
-    const [result] = (await runCases(planFor(yaml), options(executor))).results;
+    const [result] = (await measureCases(planFor(yaml), options(executor))).results;
     expect(result?.status).toBe('pass');
     expect(result?.series).toHaveLength(2);
     const single = /NETPERF_INTERIM_RESULT\[0\]=([\d.]+)/.exec(recorded('tcp-stream-interval').stdout)?.[1];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import { type NetperfExecutor, type ServerPool, ServerUnavailable } from '../../src/model/seams.js';
 import { planCases } from '../../src/plan/plan-cases.js';
-import { runCases } from '../../src/run/run-cases.js';
+import { measureCases } from './fake-run.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
 import type { RunSetupView } from '../../src/model/judge.js';
 
@@ -92,7 +92,7 @@ const run = (
   options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal; describeRun?: () => RunSetupView } = {},
 ) => {
   let clock = 0;
-  return runCases(plan(options.extra), {
+  return measureCases(plan(options.extra), {
     executor,
     servers: options.servers ?? pool(),
     signal: options.signal ?? new AbortController().signal,

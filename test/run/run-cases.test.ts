@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import { qdiscCounters } from '../../src/run/measure-run.js';
-import { runCases, runOrder } from '../../src/run/run-cases.js';
+import { runOrder } from '../../src/run/run-cases.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
-import { fakeOptions, planFor, recorded } from './fake-run.js';
+import { fakeOptions, measureCases, planFor, recorded } from './fake-run.js';
 
 /** Answers each call with the next outcome from the script (the last one repeats), recording the argv. */
 function scripted(...outcomes: ProcessOutcome[]): NetperfExecutor & { calls: string[][] } {
@@ -48,7 +48,7 @@ tests:
 describe('running cases (fake executor, real recorded outputs)', () => {
   it('runs warm-up plus measured runs, keeps only the measured ones, fills in the port, and judges thresholds', async () => {
     const executor = scripted(recorded('tcp-rr'));
-    const { results } = await runCases(planFor(RR), options(executor, pool()));
+    const { results } = await measureCases(planFor(RR), options(executor, pool()));
     expect(executor.calls).toHaveLength(4);
     expect(executor.calls[0]).toContain('4242');
     expect(executor.calls[0]).not.toContain('{port}');
@@ -65,7 +65,7 @@ describe('running cases (fake executor, real recorded outputs)', () => {
   it('runs streams concurrently, sums their rates and keeps the worst latency', async () => {
     const executor = scripted(recorded('tcp-rr'));
     const plan = planFor(RR.replace('repeat: 3', 'repeat: 1\n    streams: 3').replace('warmup: 1', 'warmup: 0'));
-    const { results } = await runCases(plan, options(executor, pool()));
+    const { results } = await measureCases(plan, options(executor, pool()));
     const single = Number(/TRANSACTION_RATE=(\S+)/.exec(recorded('tcp-rr').stdout)?.[1]);
     expect(executor.calls).toHaveLength(3);
     expect(results[0]?.metrics.transaction_rate).toBeCloseTo(3 * single, 3);
@@ -83,7 +83,7 @@ describe('running cases (fake executor, real recorded outputs)', () => {
     };
     // the fake clock moves 10 ms a reading: a deadline per case would leave the later runs less than 7 s
     const suite = ['version: 1', 'name: s', 'tests:', '  - { name: rr, test: TCP_RR, duration: 1, warmup: 1, repeat: 3, timeout: 7s }', ''].join('\n');
-    const { results } = await runCases(planFor(suite), options(executor, pool()));
+    const { results } = await measureCases(planFor(suite), options(executor, pool()));
     expect(results[0]?.retries).toBe(1);
     expect(results[0]?.status).toBe('pass');
     // the warm-up (refused, then retried), then three measured runs
@@ -93,7 +93,7 @@ describe('running cases (fake executor, real recorded outputs)', () => {
   it('retries infrastructure failures a bounded number of times, recovering the server each time', async () => {
     const servers = pool();
     const executor = scripted(recorded('no-netserver'), recorded('tcp-rr'));
-    const { results } = await runCases(planFor(RR.replace('warmup: 1', 'warmup: 0').replace('repeat: 3', 'repeat: 1')), options(executor, servers));
+    const { results } = await measureCases(planFor(RR.replace('warmup: 1', 'warmup: 0').replace('repeat: 3', 'repeat: 1')), options(executor, servers));
     expect(results[0]?.status).toBe('fail');
     expect(results[0]?.retries).toBe(1);
     // why it retried is kept, for the console line and the reports to say
@@ -101,7 +101,7 @@ describe('running cases (fake executor, real recorded outputs)', () => {
     expect(servers.recovered).toEqual(['s/local']);
 
     const always = scripted(recorded('no-netserver'));
-    const failed = await runCases(planFor(RR), { ...options(always, pool()), maxRetries: 2 });
+    const failed = await measureCases(planFor(RR), { ...options(always, pool()), maxRetries: 2 });
     expect(always.calls).toHaveLength(3);
     expect(failed.results[0]?.status).toBe('error');
     expect(failed.results[0]?.error?.kind).toBe('no-netserver');
@@ -120,7 +120,7 @@ tests:
 `);
     const executor = scripted(recorded('tcp-rr'));
     const servers = pool({ acquire: () => Promise.resolve({ host: '10.213.1.2', port: 12865, passphrase: 'c0ffee' }) });
-    const { results } = await runCases(plan, options(executor, servers));
+    const { results } = await measureCases(plan, options(executor, servers));
     const sent = executor.calls[0] ?? [];
     expect(sent.slice(sent.indexOf('-Z'), sent.indexOf('-Z') + 2)).toEqual(['-Z', 'c0ffee']);
     expect(sent.slice(sent.indexOf('-H'), sent.indexOf('-H') + 4)).toEqual(['-H', '10.213.1.2', '-p', '12865']);
@@ -132,7 +132,7 @@ tests:
 
   it('does not retry a failure of the case itself', async () => {
     const executor = scripted(recorded('unknown-test'));
-    const { results } = await runCases(planFor(RR), options(executor, pool()));
+    const { results } = await measureCases(planFor(RR), options(executor, pool()));
     expect(executor.calls).toHaveLength(1);
     expect(results[0]?.error?.kind).toBe('unknown-test');
     expect(results[0]?.thresholds).toEqual([]);
@@ -140,7 +140,7 @@ tests:
 
   it('turns an unusable server into an error result for its case', async () => {
     const servers = pool({ acquire: () => Promise.reject(new ServerUnavailable({ kind: 'no-netserver', message: 'gone' })) });
-    const { results } = await runCases(planFor(RR), options(scripted(recorded('tcp-rr')), servers));
+    const { results } = await measureCases(planFor(RR), options(scripted(recorded('tcp-rr')), servers));
     expect(results[0]?.error).toEqual({ kind: 'no-netserver', message: 'gone' });
   });
 
@@ -154,7 +154,7 @@ tests:
         return Promise.resolve(recorded('tcp-rr'));
       },
     };
-    const outcome = await runCases(plan, { ...options(executor, pool(), controller.signal), onCaseFinished: (r) => void finished.push(r.id) });
+    const outcome = await measureCases(plan, { ...options(executor, pool(), controller.signal), onCaseFinished: (r) => void finished.push(r.id) });
     expect(outcome.interrupted).toBe(true);
     expect(outcome.results.map((r) => r.id)).toEqual(finished);
     expect(finished).toHaveLength(1);
@@ -194,7 +194,7 @@ describe('the order cases run in (--shuffle)', () => {
   };
   const ranOrder = async (extra: { seed?: number; shuffle?: boolean }) => {
     const finished: string[] = [];
-    const { results } = await runCases(plan, { ...options(byTest, pool()), ...extra, onCaseFinished: (r) => void finished.push(r.id) });
+    const { results } = await measureCases(plan, { ...options(byTest, pool()), ...extra, onCaseFinished: (r) => void finished.push(r.id) });
     expect(results.map((r) => r.id)).toEqual(finished);
     expect(results.every((r) => r.status === 'pass')).toBe(true);
     return finished;

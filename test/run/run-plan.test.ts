@@ -20,8 +20,8 @@ const SUITE = [
   '',
 ].join('\n');
 
-function plan() {
-  const { suite } = loadSuiteText(SUITE, { file: 's.yml', lookupVariable: () => undefined });
+function plan(yaml = SUITE) {
+  const { suite } = loadSuiteText(yaml, { file: 's.yml', lookupVariable: () => undefined });
   const suites = suite === undefined ? [] : [suite];
   return { ...planCases(suites, compileSuites(suites).cases), suites };
 }
@@ -110,8 +110,8 @@ const header = {
 };
 
 /** runPlan over the three-case plan with a fake executor, a clock that stands still and no signal. */
-const run = (sink: RunSink, pool: RunServers, judges: readonly CaseJudge[], executor: NetperfExecutor = answering) =>
-  runPlan(plan(), { executor, servers: pool, signal: new AbortController().signal, now: () => 0, judges, sink, header });
+const run = (sink: RunSink, pool: RunServers, judges: readonly CaseJudge[], executor: NetperfExecutor = answering, yaml = SUITE) =>
+  runPlan(plan(yaml), { executor, servers: pool, signal: new AbortController().signal, now: () => 0, judges, sink, header });
 
 describe('runPlan, the run engine', () => {
   it('judges each case once, in the order given, computes its status from all of it, and hands the sink every case', async () => {
@@ -130,6 +130,27 @@ describe('runPlan, the run engine', () => {
     expect(result.servers).toEqual([{ key: 's/local', host: '127.0.0.1', port: 4242 }]);
     expect(seen.finished).toEqual([result]);
     expect(pool.stopped).toBe(1);
+  });
+
+  it('decides the status itself with no judge: a missed threshold fails its case, a netperf that failed is an error', async () => {
+    const { sink, seen } = recordingSink();
+    // request_size 2's netperf fails; the others measure the recorded rate, which misses a threshold of 10M/s on size 3
+    const yaml = `${SUITE}    thresholds:\n      - when: { request_size: 3 }\n        transaction_rate: ">= 10M/s"\n`;
+    const failing: NetperfExecutor = {
+      run: (argv) =>
+        Promise.resolve(
+          / -r 2(,| |$)/.test(argv.join(' '))
+            ? { exitCode: 1, signal: undefined, timedOut: false, durationMs: 5, stdout: '', stderr: 'netperf: bad option' }
+            : recorded('tcp-rr'),
+        ),
+    };
+    const { result } = await run(sink, servers(), [], failing, yaml);
+    expect(seen.cases.map((c) => [c.id, c.status])).toEqual([
+      ['s/rr[request_size=1]', 'pass'],
+      ['s/rr[request_size=2]', 'error'],
+      ['s/rr[request_size=3]', 'fail'],
+    ]);
+    expect(result.suites[0]?.cases.map((c) => c.status)).toEqual(['pass', 'error', 'fail']);
   });
 
   it('stops when the sink cannot keep a case, and says how many it kept; the rest are listed as not run', async () => {

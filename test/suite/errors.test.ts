@@ -67,6 +67,18 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
   },
   'interval-vs-duration': { line: 7, col: 15, message: /^interval 1500ms is more than half the duration \(2s\): .*; use at most 1s, or a longer duration$/ },
   'interval-zero': { line: 6, col: 15, message: /^interval must be more than 0, not 0; write it like 500ms or 1s \(100ms or more\)$/ },
+  'load-dscp-unknown': {
+    line: 9,
+    col: 37,
+    message: /^load: flows\[1\]\.dscp: 'AF44' is not a DSCP name; did you mean 'AF41'\? Use BE, EF, CS0–CS7, AF11–AF43, or a number 0–63$/,
+  },
+  'load-flow-not-bulk': { line: 9, col: 19, message: /^'TCP_CRR' is not a valid test \(one of TCP_STREAM, TCP_MAERTS, UDP_STREAM\)$/ },
+  'load-down-without-download': {
+    line: 10,
+    col: 7,
+    message:
+      /^threshold on load_throughput_down cannot be judged for case e\/rr: load_throughput_down needs a load flow that receives \(TCP_MAERTS in `load:`\)$/,
+  },
   'load-without-test': { line: 6, col: 11, message: /^load of group 'rr' is missing the required key 'test', like load: \{ test: TCP_STREAM, streams: 2 \}$/ },
   'load-threshold-unscoped': {
     line: 9,

@@ -48,6 +48,8 @@ describe('suite JSON Schema', () => {
     expect((definitions['testName'] as { enum: string[] }).enum).toEqual([...TEST_NAMES]);
     const regression = (definitions['group']?.['properties'] as Record<string, Node>)['regression']?.['properties'] as Node;
     expect(Object.keys(regression)).toEqual(METRIC_NAMES);
+    const accept = (definitions['group']?.['properties'] as Record<string, Node>)['accept']?.['items'] as Node;
+    expect(((accept['properties'] as Record<string, Node>)['metric'] as { enum: string[] }).enum).toEqual(METRIC_NAMES);
   });
 
   it('lets defaults hold every parameter and server, nothing else', () => {
