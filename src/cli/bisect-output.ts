@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { CommitInfo } from '../exec/git-worktree.js';
 import { plural } from '../model/words.js';
 import { bisectHeadline, renderBisectHtml, renderBisectMarkdown, shortCommit } from '../report/render-bisect.js';
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../model/format-metric.js';
 import { writeFileAtomic } from '../report/write-reports.js';
 import { type BisectEnd, type BisectRecord, type BisectStep, stepsToNarrow } from '../run/bisect-search.js';
 import { stepName } from './bisect-step.js';

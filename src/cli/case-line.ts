@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { CaseResult, RegressionOutcome } from '../model/results.js';
-import { formatDuration, formatMetric } from '../report/format.js';
+import { formatDuration, formatMetric } from '../model/format-metric.js';
 import { noiseTag, noisyMetrics } from '../report/noise.js';
 import {
   acceptanceNote,
@@ -13,6 +13,7 @@ import {
   verdictWords,
 } from '../report/report-text.js';
 import { retryNote } from '../report/retry-note.js';
+import { differencesLine, explainedOf, type ExplainedCase } from '../report/evidence-view.js';
 
 // what `run` prints while it measures: a line per case (its arms' lines under it) and the progress line; the closing
 // summary is console-reporter.ts, loaded while the first case runs
@@ -67,7 +68,19 @@ export function formatCaseLine(result: CaseResult, index: number, total: number,
   if (retried !== undefined) parts.push(chalk.yellow(retried));
   parts.push(chalk.dim(`${result.durationSeconds.toFixed(1)}s`));
   const armLines = (result.regressions ?? []).filter((r) => r.source === 'control').map((r) => `    ${formatArmLine(result, r, style)}`);
-  return [parts.join('  '), ...armLines].join('\n');
+  const why = explainedOf(result)
+    .filter((explained) => explained.source === 'control')
+    .flatMap((explained) => formatWhy(explained, style, '      '));
+  return [parts.join('  '), ...armLines, ...why].join('\n');
+}
+
+/** Why a case regressed, under its verdicts: the reading, and the settings that differ (the first four). */
+export function formatWhy(explained: ExplainedCase, style: ConsoleStyle, indent: string): string[] {
+  const chalk = new Chalk({ level: style.color ? 1 : 0 });
+  const differs = explained.evidence.rows.some((row) => row.kind === 'setting')
+    ? [`${indent}${chalk.dim(`differs: ${differencesLine(explained.evidence)}`)}`]
+    : [];
+  return [`${indent}why: ${explained.evidence.reading}`, ...differs];
 }
 
 /** A candidate against its control: `server=head vs server=base: throughput −5.1% [−5.6%, −4.6%] regressed, p = 0.002, 9 rounds`. */

@@ -1,10 +1,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { TestName } from '../model/test-types.js';
 import type { CaseResult, RegressionOutcome, RunResult } from '../model/results.js';
-import type { ConsoleStyle } from './case-line.js';
+import { type ConsoleStyle, formatWhy } from './case-line.js';
+import { explainedOf, isRegression } from '../report/evidence-view.js';
 import { comparisonView, writeProse, type ComparisonNote, type ComparisonRow, type ProseMarkup } from '../report/comparison-view.js';
 import { changeAndVerdict } from '../report/report-text.js';
-import { formatDuration, formatMetric } from '../report/format.js';
+import { formatDuration, formatMetric } from '../model/format-metric.js';
 import { plural } from '../model/words.js';
 
 /** The closing summary: counts, time, and where the reports are. */
@@ -136,6 +137,8 @@ function listCompared(rows: readonly ComparisonRow[], lines: string[], chalk: Ch
   // a group that moved as one is said once; its cases stay in results.json, junit.xml and the reports' tables
   const listed = rows.filter((row) => !row.inShift);
   const shown = listed.length <= MAX_COMPARED_LINES ? listed : listed.filter((row) => row.outcome.verdict !== 'unchanged');
+  /** Cases whose evidence was said: once per case, under its first regressed metric. */
+  const explained = new Set<CaseResult>();
   for (const row of shown) {
     const r = row.outcome;
     const mark =
@@ -151,6 +154,10 @@ function listCompared(rows: readonly ComparisonRow[], lines: string[], chalk: Ch
     lines.push(
       `  ${mark} ${row.case.id} ${r.metric}  ${values}${changeAndVerdict(r)} (tolerance ${row.tolerance})  ${chalk.dim(evidence)}${row.opposite === undefined ? '' : `  ${chalk.yellow(`(${row.opposite})`)}`}`,
     );
+    if (isRegression(r) && !explained.has(row.case)) {
+      explained.add(row.case);
+      for (const why of explainedOf(row.case).filter((e) => e.source === r.source)) lines.push(...formatWhy(why, { color: chalk.level > 0 }, '      '));
+    }
   }
   if (shown.length < listed.length) lines.push(`  ✓ ${plural(listed.length - shown.length, 'more compared metric', 'more compared metrics')} unchanged`);
 }

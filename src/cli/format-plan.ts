@@ -1,7 +1,7 @@
 import { formatHostPort } from '../model/seams.js';
 import { formatLocation } from '../model/diagnostics.js';
 import type { Plan, PlannedCase } from '../plan/plan-cases.js';
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../model/format-metric.js';
 import { shellQuote } from '../model/shell-quote.js';
 import type { Selection } from '../model/results.js';
 import { repeatRange } from '../model/suite-types.js';

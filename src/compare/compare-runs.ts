@@ -1,9 +1,10 @@
 import { defined } from '../model/defined.js';
-import type { CaseJudge } from '../model/judge.js';
-import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
+import type { CaseJudge, RunSetupView } from '../model/judge.js';
+import { isJudgedInPoints, METRICS } from '../model/metrics.js';
 import {
   type CaseResult,
   type Comparison,
+  type Evidence,
   type MeasuredCase,
   type RegressionOutcome,
   type RegressionTolerance,
@@ -14,10 +15,7 @@ import { setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { judgeTwoSample } from '../stats/judge-change.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
-
-function valuesOf(c: MeasuredCase | undefined, metric: MetricName): number[] {
-  return (c?.runs ?? []).map((run) => run[metric]).filter((v): v is number => v !== undefined);
-}
+import { caseSetupFields, differencesBetween, evidenceOf, judgeCounters, runSetupFields, valuesOf } from './evidence.js';
 
 /**
  * Judges one metric of a case against the same case of a stored baseline run: two independent samples of runs
@@ -29,8 +27,8 @@ export function compareMetric(
   baseline: CaseResult | undefined,
   options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
 ): RegressionOutcome {
-  const currentRuns = valuesOf(current, tolerance.metric);
-  const againstRuns = valuesOf(baseline, tolerance.metric);
+  const currentRuns = valuesOf(current.runs, tolerance.metric);
+  const againstRuns = valuesOf(baseline?.runs ?? [], tolerance.metric);
   const sides: Sides = { source: 'baseline', against: options.against ?? 'baseline', againstRuns, currentRuns };
   if (tolerance.auto === true) return notCompared(tolerance, sides, AUTO_NEEDS_HISTORY);
   if (baseline === undefined || againstRuns.length === 0 || currentRuns.length === 0) {
@@ -61,21 +59,51 @@ export function compareMetric(
   });
 }
 
-/** Judges one finished case against its baseline case (found by id): its `regressions` gain the baseline's entries. */
+/** Judges one finished case against its baseline case (found by id): its `regressions` gain the baseline's entries, with the evidence beside each when both runs are given. */
 export function judgeCase(
   current: MeasuredCase,
   baseline: ReadonlyMap<string, CaseResult>,
-  options: { readonly against?: string; readonly failOnInconclusive?: boolean } = {},
+  options: {
+    readonly against?: string;
+    readonly failOnInconclusive?: boolean;
+    /** The two runs, for the evidence: the baseline run, and this one (as it stands while it runs). */
+    readonly runs?: { readonly baseline: RunSetupView; readonly current: RunSetupView };
+  } = {},
 ): MeasuredCase {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   // a case judged against its control in this run keeps that verdict; the baseline's is added beside it
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'baseline');
-  const regressions = [...kept, ...(current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, baseline.get(current.id), options))];
-  return { ...current, regressions };
+  const against = baseline.get(current.id);
+  const evidence = options.runs === undefined ? undefined : baselineEvidence(current, against, options.runs);
+  const judgedMetrics = (current.regression ?? []).map((tolerance) => compareMetric(tolerance, current, against, options));
+  return { ...current, regressions: [...kept, ...(evidence === undefined ? judgedMetrics : judgedMetrics.map((outcome) => ({ ...outcome, evidence })))] };
 }
 
 /** A stored case judged again: its status follows from the new judgement. */
 const judged = (c: MeasuredCase): CaseResult => ({ ...c, status: statusOf(c) });
+
+/**
+ * Why a case differs from its baseline case: what differs between the two runs' setups for it (its parameters, the
+ * machine, its suite's variables, its server's spec and the facts read of its path) and each counter judged on the two
+ * samples of runs. Without a baseline case, the run's setup alone and this run's counters (not compared).
+ */
+export function baselineEvidence(
+  current: MeasuredCase,
+  baselineCase: CaseResult | undefined,
+  runs: { readonly baseline: RunSetupView; readonly current: RunSetupView },
+): Evidence {
+  // without a baseline case there are no parameters to compare, only the run's setup
+  const differences = differencesBetween(
+    baselineCase === undefined ? runSetupFields(runs.baseline, current) : caseSetupFields(runs.baseline, baselineCase),
+    caseSetupFields(runs.current, current),
+  );
+  const counters = judgeCounters(
+    'two-sample',
+    (metric) => ({ against: valuesOf(baselineCase?.runs ?? [], metric), current: valuesOf(current.runs, metric) }),
+    current.regression,
+  );
+  return evidenceOf(differences, counters, current.params.test);
+}
 
 /** Every case of a run by id, for matching. */
 export function indexCases(result: RunResult): Map<string, CaseResult> {
@@ -110,7 +138,7 @@ function baselineCasesOf(baseline: RunResult, suites: ReadonlySet<string>, plann
 /** Re-judges a whole run against a baseline (`perfsuite compare`, `report --baseline`). */
 export function applyBaseline(current: RunResult, baseline: RunResult, baselineFile: string): RunResult {
   const index = indexCases(baseline);
-  const options = { against: baselineFile, ...defined({ failOnInconclusive: current.failOnInconclusive }) };
+  const options = { against: baselineFile, runs: { baseline, current }, ...defined({ failOnInconclusive: current.failOnInconclusive }) };
   return {
     ...current,
     comparison: describeComparison(current, baseline, baselineFile),
@@ -122,7 +150,8 @@ export function applyBaseline(current: RunResult, baseline: RunResult, baselineF
 export function baselineJudge(baseline: RunResult, baselineFile: string, options: { readonly failOnInconclusive?: boolean } = {}): CaseJudge {
   const index = indexCases(baseline);
   return {
-    judge: (c) => judgeCase(c, index, { against: baselineFile, ...defined({ failOnInconclusive: options.failOnInconclusive }) }),
+    judge: (c, run) =>
+      judgeCase(c, index, { against: baselineFile, runs: { baseline, current: run }, ...defined({ failOnInconclusive: options.failOnInconclusive }) }),
     describeRun: (result) => ({ comparison: describeComparison(result, baseline, baselineFile) }),
   };
 }

@@ -1,13 +1,15 @@
-import { isJudgedInPoints, METRICS, type MetricName } from '../model/metrics.js';
-import type { MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import { isJudgedInPoints, type MeasureName, METRICS } from '../model/metrics.js';
+import type { Evidence, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { type ChangeJudgement, judgePaired } from '../stats/judge-change.js';
 import { sequentialLevels } from '../stats/sequential.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides, positive } from './judge-metric.js';
 import { plural } from '../model/words.js';
+import type { RunSetupView } from '../model/judge.js';
+import { caseFields, caseSetupFields, differencesBetween, evidenceOf, judgeCounters } from './evidence.js';
 
 /** The runs of both arms measured in the same rounds, in round order: the pairs the A/B verdict is judged on. */
-export function pairByRound(control: MeasuredCase, candidate: MeasuredCase, metric: MetricName): Sides {
+export function pairByRound(control: MeasuredCase, candidate: MeasuredCase, metric: MeasureName): Sides {
   const controlByRound = new Map<number, number>();
   (control.rounds ?? []).forEach((round, i) => {
     const value = control.runs[i]?.[metric];
@@ -31,14 +33,36 @@ export interface ArmJudgeOptions {
   readonly failOnInconclusive?: boolean;
   /** The rounds the unit may measure: every look from `min` to `max` shares α (src/stats/sequential.ts). */
   readonly rounds?: { readonly min: number; readonly max: number };
+  /** The run the arms are measured in, so the evidence lists what differs between their servers; their parameters alone without it. */
+  readonly run?: RunSetupView;
 }
 
 /**
  * Judges each `regression:` tolerance of a candidate on its per-round pairs with the control (docs/judging.md, "The
- * same-run A/B gate").
+ * same-run A/B gate"), with the evidence beside each.
  */
 export function judgeAgainstControl(control: MeasuredCase, candidate: MeasuredCase, options: ArmJudgeOptions = {}): RegressionOutcome[] {
-  return (candidate.regression ?? []).map((tolerance) => judgeOne(tolerance, control, candidate, options));
+  const outcomes = (candidate.regression ?? []).map((tolerance) => judgeOne(tolerance, control, candidate, options));
+  if (outcomes.length === 0) return outcomes;
+  const evidence = armEvidence(control, candidate, options.run);
+  return outcomes.map((outcome) => ({ ...outcome, evidence }));
+}
+
+/**
+ * Why a candidate differs from its control: what differs between the two arms (their parameters; with the run, their
+ * servers' specs and the facts read of their paths) and each counter judged on the same per-round pairs.
+ */
+export function armEvidence(control: MeasuredCase, candidate: MeasuredCase, run?: RunSetupView): Evidence {
+  const setup = (c: MeasuredCase) => (run === undefined ? { case: caseFields(c.params) } : caseSetupFields(run, c));
+  const counters = judgeCounters(
+    'paired',
+    (metric) => {
+      const pairs = pairByRound(control, candidate, metric);
+      return { against: pairs.againstRuns, current: pairs.currentRuns };
+    },
+    candidate.regression,
+  );
+  return evidenceOf(differencesBetween(setup(control), setup(candidate)), counters, candidate.params.test);
 }
 
 function judgeOne(tolerance: RegressionTolerance, control: MeasuredCase, candidate: MeasuredCase, options: ArmJudgeOptions): RegressionOutcome {

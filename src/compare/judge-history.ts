@@ -1,7 +1,7 @@
 import type { HistoryEntry } from '../model/history.js';
 import { isJudgedInPoints, METRICS } from '../model/metrics.js';
-import type { HistoryComparison, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
-import type { CaseJudge } from '../model/judge.js';
+import type { Evidence, HistoryComparison, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
+import type { CaseJudge, RunSetupView } from '../model/judge.js';
 import { defined } from '../model/defined.js';
 import { type RunSetup, setupDifferences } from '../model/provenance.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
@@ -9,6 +9,7 @@ import { judgeAgainstLevels } from '../stats/judge-change.js';
 import { learnedBand, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import { detectChangePoints } from '../stats/change-points.js';
 import { judgedOutcome, notCompared, type Sides, toleranceOf, positive } from './judge-metric.js';
+import { differencesBetween, evidenceOf, judgeCounters, runSetupFields, valuesOf } from './evidence.js';
 
 /** `auto` never learns a tolerance below 1% (0.01; 1 percentage point for loss): a history that never moved says nothing about how far a real run may. */
 export const MIN_AUTO_BAND = 0.01;
@@ -24,6 +25,8 @@ export interface HistoryJudgeOptions {
   /** This run's machine fingerprint: entries of the same machine are preferred (src/history/history-file.ts). */
   readonly fingerprint: string;
   readonly failOnInconclusive?: boolean;
+  /** For the evidence: this run, and the history entry its setup is compared with (the newest of this machine's fingerprint). */
+  readonly runs?: { readonly latest: HistoryEntry | undefined; readonly current: RunSetupView };
 }
 
 /**
@@ -40,7 +43,55 @@ function levelSince(medians: readonly number[], inPoints: boolean): number {
 export function judgeAgainstHistory<C extends MeasuredCase>(current: C, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): C {
   if (current.status === 'error' || current.status === 'skipped' || (current.regression ?? []).length === 0) return current;
   const kept = (current.regressions ?? []).filter((r) => r.source !== 'history');
-  return { ...current, regressions: [...kept, ...(current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options))] };
+  const outcomes = (current.regression ?? []).map((tolerance) => judgeMetric(tolerance, current, entries, options));
+  const evidence = options.runs === undefined ? undefined : historyEvidence(current, entries, options.fingerprint, options.runs);
+  return { ...current, regressions: [...kept, ...(evidence === undefined ? outcomes : outcomes.map((outcome) => ({ ...outcome, evidence })))] };
+}
+
+/** Entries of this machine's fingerprint when there are at least MIN_LEARNING_ENTRIES of them, else all of `entries`. */
+function ofThisMachine(
+  entries: readonly HistoryEntry[],
+  fingerprint: string,
+): { readonly entries: readonly HistoryEntry[]; readonly same: readonly HistoryEntry[]; readonly sameFingerprint: boolean } {
+  const same = entries.filter((e) => e.fingerprint === fingerprint);
+  const sameFingerprint = same.length >= MIN_LEARNING_ENTRIES;
+  return { entries: sameFingerprint ? same : entries, same, sameFingerprint };
+}
+
+/**
+ * Why a case differs from its history: what differs between this run's setup for it and the newest entry of this
+ * machine's fingerprint (the machine, its suite's variables, its server's spec, the facts read of its path where the
+ * entry has them), and each counter's median against the medians of the entries judged against (this machine's when
+ * there are at least MIN_LEARNING_ENTRIES, the newest HISTORY_WINDOW), by the same prediction test as the metrics.
+ */
+export function historyEvidence(
+  current: MeasuredCase,
+  entries: readonly HistoryEntry[],
+  fingerprint: string,
+  runs: { readonly latest: HistoryEntry | undefined; readonly current: RunSetupView },
+): Evidence {
+  const { latest } = runs;
+  const pool = ofThisMachine(
+    entries.filter((e) => e.cases[current.id] !== undefined),
+    fingerprint,
+  ).entries.slice(-HISTORY_WINDOW);
+  const counters = judgeCounters(
+    'levels',
+    (metric) => ({
+      against: pool.map((e) => e.cases[current.id]?.[metric]?.median).filter((v): v is number => v !== undefined),
+      current: valuesOf(current.runs, metric),
+    }),
+    current.regression,
+  );
+  // a history keeps no parameters: its entries are matched by the case's id, which names the ones that vary
+  const differences =
+    latest === undefined
+      ? []
+      : differencesBetween(
+          runSetupFields({ environment: latest.environment, provenance: latest.provenance, ...defined({ servers: latest.servers }) }, current),
+          runSetupFields(runs.current, current),
+        );
+  return evidenceOf(differences, counters, current.params.test);
 }
 
 /**
@@ -55,10 +106,9 @@ export function judgeAgainstHistory<C extends MeasuredCase>(current: C, entries:
  */
 function judgeMetric(tolerance: RegressionTolerance, current: MeasuredCase, entries: readonly HistoryEntry[], options: HistoryJudgeOptions): RegressionOutcome {
   const { metric } = tolerance;
-  const currentRuns = current.runs.map((run) => run[metric]).filter((v): v is number => v !== undefined);
+  const currentRuns = valuesOf(current.runs, metric);
   const withCase = entries.filter((e) => e.cases[current.id]?.[metric] !== undefined);
-  const same = withCase.filter((e) => e.fingerprint === options.fingerprint);
-  const sameFingerprint = same.length >= MIN_LEARNING_ENTRIES;
+  const { same, sameFingerprint } = ofThisMachine(withCase, options.fingerprint);
   const inPoints = isJudgedInPoints(metric);
   // a run that measured 0 (nothing got through) says nothing about the level as a ratio: left out, not fatal
   const usable = (e: HistoryEntry): boolean => inPoints || (e.cases[current.id]?.[metric]?.median ?? 0) > 0;
@@ -148,7 +198,13 @@ export function historyJudge(
     environmentDifferences: differences,
   };
   return {
-    judge: (c) => judgeAgainstHistory(c, history.entries, { file: history.file, fingerprint, ...defined({ failOnInconclusive: options.failOnInconclusive }) }),
+    judge: (c, run) =>
+      judgeAgainstHistory(c, history.entries, {
+        file: history.file,
+        fingerprint,
+        runs: { latest, current: run },
+        ...defined({ failOnInconclusive: options.failOnInconclusive }),
+      }),
     describeRun: () => ({ history: comparison }),
   };
 }

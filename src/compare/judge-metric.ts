@@ -1,5 +1,5 @@
 import { defined } from '../model/defined.js';
-import { isJudgedInPoints, METRICS } from '../model/metrics.js';
+import { isJudgedInPoints, METRICS, pointsUnit } from '../model/metrics.js';
 import type { ComparisonSource, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { MIN_COMPARE_ROUNDS, SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import type { ChangeJudgement } from '../stats/judge-change.js';
@@ -75,7 +75,7 @@ export function judgedOutcome(
 }
 
 function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
-  const unit = isJudgedInPoints(tolerance.metric) ? ' pp' : '%';
+  const unit = isJudgedInPoints(tolerance.metric) ? ` ${pointsUnit(tolerance.metric)}` : '%';
   const limit = `${Number(tolerance.tolerancePercent.toPrecision(3))}${unit}`;
   const history = judgement.method === 'prediction-t';
   // no bound on either side: this sample cannot reach α however the values fall

@@ -1,5 +1,6 @@
 import { formatHostPort, ServerUnavailable } from '../model/seams.js';
 import { externalPlanner } from '../servers/external-planner.js';
+import { thisSideFacts } from './path-facts.js';
 import { connectOnce } from './process.js';
 import type { ServerDriver } from './server-driver.js';
 
@@ -12,7 +13,8 @@ export const externalDriver: ServerDriver<'external'> = {
     const port = Number(server.controlPort);
     try {
       await connectOnce(server.host, port, REACH_TIMEOUT_MS);
-      return { address: { host: server.host, port } };
+      // its far end is someone else's machine: only this side of the path can be read
+      return { address: { host: server.host, port }, readFacts: () => thisSideFacts(server.host) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || (error as NodeJS.ErrnoException).code === 'EAI_AGAIN') {
         throw new ServerUnavailable({

@@ -2,6 +2,7 @@ import { defined } from '../model/defined.js';
 import { ServerUnavailable } from '../model/seams.js';
 import { localPlanner } from '../servers/local-planner.js';
 import { startLocalNetserver } from './local-netserver.js';
+import { thisSideFacts } from './path-facts.js';
 import type { ServerDriver } from './server-driver.js';
 
 /** `type: local`: netserver on this host's loopback, on the suite's control_port or a free one. */
@@ -14,7 +15,8 @@ export const localDriver: ServerDriver<'local'> = {
         ...defined({ port: typeof server.controlPort === 'number' ? server.controlPort : undefined }),
         ipv6: server.host.includes(':'),
       });
-      return { address: { host: netserver.host, port: netserver.port }, netserver };
+      // both ends are this host: one side to read, its loopback
+      return { address: { host: netserver.host, port: netserver.port }, netserver, readFacts: () => thisSideFacts(netserver.host) };
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver is not installed (run scripts/install-deps.sh)' : (error as Error).message;
       throw new ServerUnavailable({ kind: 'no-netserver', message: `could not start the local netserver for ${server.key}: ${reason}` });

@@ -3,6 +3,7 @@ import { ServerUnavailable } from '../model/seams.js';
 import { netnsHookVariables, netnsPlanner } from '../servers/netns-planner.js';
 import { startLocalNetserver } from './local-netserver.js';
 import { createNetnsLink, describeStaleRemoval, netnsUnavailable, removeStaleNamespaces } from './netns-link.js';
+import { readSide, serverFacts, startLinkCounters } from './path-facts.js';
 import type { ServerDriver } from './server-driver.js';
 
 /**
@@ -13,7 +14,7 @@ export const netnsDriver: ServerDriver<'netns'> = {
   ...netnsPlanner,
   async start(server, context) {
     try {
-      const { link, passphrase } = await context.once(server.key, async () => {
+      const { link, counters, passphrase } = await context.once(server.key, async () => {
         const unavailable = await netnsUnavailable();
         if (unavailable !== undefined) throw new Error(unavailable);
         // said, never silent: they are someone's (a killed run's) leftovers, and a note tells them where they went
@@ -21,15 +22,35 @@ export const netnsDriver: ServerDriver<'netns'> = {
           for (const removal of await removeStaleNamespaces()) context.warn?.(describeStaleRemoval(removal));
         });
         const made = await createNetnsLink();
-        context.atEnd(() => made.remove());
+        // the link's qdisc counters, asked before and after each run of a tc that stays up; stopped before the link goes
+        // (one of its two tc processes is inside the namespace)
+        const counters = startLinkCounters(made.ends);
+        context.atEnd(async () => {
+          await counters.stop();
+          await made.remove();
+        });
         const { rate, delay, jitter, loss } = server.spec.link ?? {};
         if (delay !== undefined || jitter !== undefined || loss !== undefined) await made.setNetem(server.spec.link ?? {});
         else if (rate !== undefined) await made.setRate(rate);
-        return { link: made, passphrase: randomBytes(16).toString('hex') };
+        return { link: made, counters, passphrase: randomBytes(16).toString('hex') };
       });
       const port = Number(server.controlPort);
       const netserver = await startLocalNetserver({ host: link.peerAddress, port, prefix: link.exec, passphrase });
-      return { address: { host: link.peerAddress, port, passphrase }, netserver, hookVariables: netnsHookVariables(link), namespaceExec: link.exec };
+      return {
+        address: { host: link.peerAddress, port, passphrase },
+        netserver,
+        hookVariables: netnsHookVariables(link),
+        namespaceExec: link.exec,
+        // this host's end of the veth and the namespace's, each read where it is
+        readFacts: async () => {
+          const [here, there] = await Promise.all([
+            readSide([], { interface: link.hostInterface }, 'this host'),
+            readSide(link.exec, { interface: link.peerInterface }, 'the namespace'),
+          ]);
+          return serverFacts(here, there);
+        },
+        readLinkCounters: () => counters.read(),
+      };
     } catch (error) {
       const reason =
         (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'netserver or ip is not installed (run scripts/install-deps.sh --dev)' : (error as Error).message;

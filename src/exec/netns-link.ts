@@ -14,6 +14,8 @@ export interface NetnsLink {
   readonly peerAddress: string;
   /** `ip netns exec <namespace>`, to run a command inside. */
   readonly exec: readonly string[];
+  /** Both ends of the veth pair, each with what reaches it for `tc` (nothing here; `-n <namespace>` inside). */
+  readonly ends: readonly { readonly device: string; readonly prefix: readonly string[] }[];
   /** Shapes both directions of the link to `rate` (tc syntax: 100mbit) with tbf on each end, or removes the shaping (undefined). */
   setRate(rate: string | undefined): Promise<void>;
   /** Adds delay, jitter and loss with netem (and its own rate limit); fails with a clear message where netem is missing. */
@@ -99,6 +101,7 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
     hostAddress,
     peerAddress,
     exec,
+    ends,
     setRate: async (rate) => {
       // both ends: the host end shapes what goes into the namespace (STREAM), the namespace end what comes back
       // (MAERTS, RR responses)

@@ -350,6 +350,10 @@ export interface LongProcess {
   output(): string;
   /** Called with each piece of output as it arrives. */
   onOutput(listener: (text: string) => void): void;
+  /** Called with each piece of its stdout alone, as it arrives. */
+  onStdout(listener: (text: string) => void): void;
+  /** Writes to its stdin (started with `stdin: 'pipe'`); does nothing once it has ended. */
+  write(text: string): void;
   /** SIGTERM to its group, SIGKILL after `graceMs`; resolves once it is gone. Does nothing when it has ended. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -363,13 +367,19 @@ export function startProcess(argv: readonly string[], options: { readonly stdin?
   let output = '';
   let ended = false;
   const listeners: ((text: string) => void)[] = [];
+  const stdoutListeners: ((text: string) => void)[] = [];
   const receive = (text: string): void => {
     output = (output + text).slice(-MAX_KEPT_OUTPUT);
     for (const listener of listeners) listener(text);
   };
   // decoded as a stream, so a character split across two chunks stays whole
-  child.stdout?.setEncoding('utf8').on('data', receive);
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    receive(text);
+    for (const listener of stdoutListeners) listener(text);
+  });
   child.stderr?.setEncoding('utf8').on('data', receive);
+  // a process that exits while something is written to it must not take perfsuite down (EPIPE)
+  child.stdin?.on('error', () => undefined);
   const exited = new Promise<{ exitCode: number | undefined; signal: string | undefined; errorCode?: string }>((resolve) =>
     whenEnded(subprocess, (exitCode, signal, errorCode) => {
       ended = true;
@@ -382,6 +392,10 @@ export function startProcess(argv: readonly string[], options: { readonly stdin?
     hasExited: () => ended,
     output: () => output,
     onOutput: (listener) => void listeners.push(listener),
+    onStdout: (listener) => void stdoutListeners.push(listener),
+    write: (text) => {
+      if (!ended) child.stdin?.write(text);
+    },
     stop: async (graceMs = DEFAULT_FORCE_KILL_AFTER_MS) => {
       if (ended || pid <= 0) return;
       signalGroup(pid, 'SIGTERM');

@@ -1,5 +1,6 @@
 import type { PeerFacts } from '../model/host-facts.js';
 import type { ServerAddress } from '../model/seams.js';
+import type { LinkCounters, ServerFacts } from '../model/server-facts.js';
 import type { Case, SuiteSpec } from '../model/suite-types.js';
 import type { PlannedServer, ServerPlanner, ServerType } from '../servers/server-planner.js';
 import type { StartedNetserver } from './local-netserver.js';
@@ -52,6 +53,10 @@ export interface RunningServer {
   readonly hookVariables?: Readonly<Record<string, string>>;
   /** The command prefix that runs a command inside its namespace (`{ in: namespace }` hooks), when it has one. */
   readonly namespaceExec?: readonly string[];
+  /** Reads what shapes TCP on each side of its path (src/exec/path-facts.ts): once per run, after its setup. Never throws. */
+  readonly readFacts?: () => Promise<ServerFacts>;
+  /** On a link perfsuite made: its qdiscs' drop and overlimit counters, both ends summed, read before and after each run. */
+  readonly readLinkCounters?: () => Promise<LinkCounters>;
 }
 
 /** One line of the doctor's report: what was checked, whether it is fine, and the detail or the fix. */

@@ -6,6 +6,7 @@ import { connectOnce } from './process.js';
 import { type HookServer, runSetup, runTeardown } from './server-hooks.js';
 import { defined } from '../model/defined.js';
 import type { HookRecord, ServerDescription } from '../model/results.js';
+import type { LinkCounters, ServerFacts } from '../model/server-facts.js';
 import type { RunningServer, StartContext } from './server-driver.js';
 import { driverOf } from './server-drivers.js';
 
@@ -62,6 +63,10 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   const undos: (() => Promise<void>)[] = [];
   /** What each server was last reached at (kept after stopping, for results.json). */
   const reached = new Map<string, { key: string; host: string; port: number; pid?: number }>();
+  /** What shapes TCP on each side of each server's path, read once after its setup. */
+  const facts = new Map<string, ServerFacts>();
+  /** How the qdisc counters of a link perfsuite made for a server are read, by its key. */
+  const counterReaders = new Map<string, () => Promise<LinkCounters>>();
   /** Servers whose setup began, by `<suite>/<name>`, in the order it began. */
   const hooked = new Map<string, HookedServer>();
   /** Each server's setup and teardown commands as they ran, by the key of the server they ran for. */
@@ -154,6 +159,14 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
           if (up.netserver !== undefined) started.set(key, up.netserver);
           reached.set(key, { key, host: up.address.host, port: up.address.port, ...defined({ pid: up.netserver?.pid }) });
           await setUp(server, up);
+          if (up.readLinkCounters !== undefined) counterReaders.set(key, up.readLinkCounters);
+          // once per run, after the setup that may have changed them; a restarted netserver is on the same path
+          if (up.readFacts !== undefined && !facts.has(key)) {
+            facts.set(
+              key,
+              await up.readFacts().catch((error: unknown) => ({ problems: [`the facts of its path could not be read: ${(error as Error).message}`] })),
+            );
+          }
           return up.address;
         });
       checked.set(key, pending);
@@ -174,10 +187,13 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
       await acquire(key);
     },
     describe() {
-      return [...reached.values()].map((server) => {
-        const hooks = hookRecords.get(server.key);
-        return hooks === undefined ? server : { ...server, hooks };
-      });
+      return [...reached.values()].map((server) => ({
+        ...server,
+        ...defined({ hooks: hookRecords.get(server.key), facts: facts.get(server.key) }),
+      }));
+    },
+    async linkCounters(key) {
+      return counterReaders.get(key)?.();
     },
     stopAll() {
       // a second call (say, from a signal handler while the first runs) waits for the first, then stops what is new

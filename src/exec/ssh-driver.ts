@@ -7,7 +7,9 @@ import { plural } from '../model/words.js';
 import { checkPeerHost } from '../plan/check-host.js';
 import { sshPlanner } from '../servers/ssh-planner.js';
 import type { Check, ServerDriver } from './server-driver.js';
-import { checkPeerNetserver, readPeerFacts, sshConfigFile, SshNetserverError, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
+import { checkPeerNetserver, readPeerFacts, sshConfigFile, SshNetserverError, type SshTarget, sshTargetOf, startSshNetserver } from './ssh-netserver.js';
+import { readSide, readSshSide, routeAddress, serverFacts } from './path-facts.js';
+import type { ServerFacts } from '../model/server-facts.js';
 
 /** `type: ssh`: netserver started on a peer over ssh, with a fresh passphrase per start, stopped by its pid. */
 export const sshDriver: ServerDriver<'ssh'> = {
@@ -23,7 +25,7 @@ export const sshDriver: ServerDriver<'ssh'> = {
         passphrase,
         ...defined({ netserver: server.spec.netserver }),
       });
-      return { address: { host: server.host, port: netserver.port, passphrase }, netserver };
+      return { address: { host: server.host, port: netserver.port, passphrase }, netserver, readFacts: () => sshPathFacts(server.host, target) };
     } catch (error) {
       if (error instanceof SshNetserverError) throw new ServerUnavailable({ kind: error.failure.kind, message: `${server.key}: ${error.failure.message}` });
       throw error;
@@ -65,6 +67,22 @@ export const sshDriver: ServerDriver<'ssh'> = {
     return [{ ok: true, what, detail: found.join('; ') }];
   },
 };
+
+/**
+ * Both sides of the path to an ssh peer: this host towards the peer, then the peer towards the address this host sends
+ * from (what the route here says), in one ssh session.
+ */
+async function sshPathFacts(host: string, target: SshTarget): Promise<ServerFacts> {
+  const route = await routeAddress(host);
+  const here = await readSide([], route === undefined ? {} : { route }, 'this host');
+  const source = 'source' in here ? here.source : undefined;
+  const there = await readSshSide(target, source === undefined ? {} : { route: source });
+  return serverFacts(
+    here,
+    there,
+    source === undefined ? [`the route to ${host} names no source address, so the peer's interface towards this host is not known`] : [],
+  );
+}
 
 /** Why the congestion control the cases ask of a peer passed: what it offers and, for an ssh user that is not root, allows. */
 function describeCongestionControl(algorithms: readonly string[], facts: PeerFacts): string {

@@ -29,6 +29,8 @@ export function historyEntry(result: RunResult): HistoryEntry {
     if (Object.keys(metrics).length > 0) cases[c.id] = metrics;
   }
   const provenance = result.provenance ?? { perfsuiteVersion: result.environment.perfsuiteVersion, variables: {}, servers: {} };
+  // the facts read of each server's path, for the evidence of later runs; not its pid, address or hooks' output
+  const servers = result.servers.flatMap((s) => (s.facts === undefined ? [] : [{ key: s.key, facts: s.facts }]));
   return {
     format: HISTORY_FORMAT,
     version: HISTORY_VERSION,
@@ -37,6 +39,7 @@ export function historyEntry(result: RunResult): HistoryEntry {
     environment: result.environment,
     fingerprint: fingerprintOf(result.environment, result.provenance),
     cases,
+    ...(servers.length === 0 ? {} : { servers }),
   };
 }
 
@@ -110,6 +113,8 @@ function entryProblem(value: unknown): string | undefined {
   if (typeof provenance !== 'object' || provenance === null || typeof provenance.variables !== 'object' || typeof provenance.servers !== 'object')
     return 'a history entry without provenance';
   if (typeof entry.environment !== 'object' || entry.environment === null) return 'a history entry without environment';
+  if (entry.servers !== undefined && (!Array.isArray(entry.servers) || entry.servers.some((s: unknown) => typeof s !== 'object' || s === null)))
+    return 'a history entry with malformed servers';
   for (const metrics of Object.values(entry.cases as Record<string, unknown>)) {
     if (typeof metrics !== 'object' || metrics === null) return 'a history entry with a malformed case';
     for (const metric of Object.values(metrics as Record<string, unknown>)) {

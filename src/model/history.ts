@@ -1,4 +1,4 @@
-import type { Environment } from './results.js';
+import type { Environment, ServerDescription } from './results.js';
 
 /**
  * What a run was measured from, so a changed setup is never read as a regression (docs/judging.md, "History and
@@ -52,6 +52,8 @@ export interface HistoryEntry {
   readonly fingerprint: string;
   /** By case id, then metric name; only cases that passed or failed (measured), never errors or skipped ones. */
   readonly cases: Readonly<Record<string, Readonly<Record<string, HistoryMetric>>>>;
+  /** The run's servers with the facts read of their paths (their qdisc counters left out), for the evidence; absent before perfsuite 0.4. */
+  readonly servers?: readonly Pick<ServerDescription, 'key' | 'facts'>[];
 }
 
 /** One point of a trend: one history entry's median of one case and metric. */

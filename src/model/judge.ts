@@ -1,4 +1,13 @@
-import type { MeasuredCase, RunResult } from './results.js';
+import type { Provenance } from './history.js';
+import type { Environment, MeasuredCase, RunResult, ServerDescription } from './results.js';
+
+/** What a run records of where it was measured, as a judge needs it for the evidence: results.json, or a run while it runs. */
+export interface RunSetupView {
+  readonly environment: Environment;
+  readonly provenance?: Provenance;
+  /** The servers used so far, with the facts read of their paths. */
+  readonly servers?: readonly Pick<ServerDescription, 'key' | 'facts'>[];
+}
 
 /**
  * A judge of finished cases against something outside the run (a baseline, a history), applied by the run engine
@@ -7,8 +16,11 @@ import type { MeasuredCase, RunResult } from './results.js';
  * computed once from all of it.
  */
 export interface CaseJudge {
-  /** The case with this judge's `regressions` entries added beside any other source's; its status is not this judge's to decide. */
-  judge(result: MeasuredCase): MeasuredCase;
+  /**
+   * The case with this judge's `regressions` entries added beside any other source's; its status is not this judge's to
+   * decide. `run` is the run it was measured in, as it stands (for the evidence).
+   */
+  judge(result: MeasuredCase, run: RunSetupView): MeasuredCase;
   /** What the judge says about the run as a whole (the baseline's comparison, the history's), given the result. */
   readonly describeRun?: (result: RunResult) => Partial<RunResult>;
 }

@@ -1,4 +1,4 @@
-import type { MetricName } from './metrics.js';
+import type { MeasureName } from './metrics.js';
 
 /** What a finished netperf process left behind. */
 export interface ProcessOutcome {
@@ -43,7 +43,8 @@ export interface RunFailure {
 /** Failures of the surroundings rather than of the case: worth a bounded retry. */
 export const INFRASTRUCTURE_FAILURES: ReadonlySet<FailureKind> = new Set(['no-netserver', 'netserver-died', 'remote-timeout']);
 
-export type RunMetrics = Partial<Record<MetricName, number>>;
+/** One run's metrics and evidence (retransmissions, MSS, qdisc drops), in the units of the metrics table. */
+export type RunMetrics = Partial<Record<MeasureName, number>>;
 
 /** One interim result of a run (`interval:`): seconds from the run's start to the end of the interval, and the metric. */
 export type SeriesPoint = { readonly t: number } & RunMetrics;

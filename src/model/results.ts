@@ -1,4 +1,5 @@
-import type { MetricName } from './metrics.js';
+import type { MeasureName, MetricName } from './metrics.js';
+import type { ServerFacts } from './server-facts.js';
 import type { FailureKind, RunMetrics, SeriesPoint } from './netperf-outcome.js';
 import type { Provenance } from './history.js';
 import type { ArmRole, CaseParams, LoadFlow } from './suite-types.js';
@@ -147,6 +148,8 @@ export interface ServerDescription {
   readonly pid?: number;
   /** Its `setup:` and `teardown:` commands, in the order they ran (absent when it has none, and before perfsuite 0.4). */
   readonly hooks?: readonly HookRecord[];
+  /** What shapes TCP on each side of its path, read once after its setup (absent before perfsuite 0.4). */
+  readonly facts?: ServerFacts;
 }
 
 /** How much of a hook's output results.json keeps: the last 4 KiB of its stdout and stderr together. */
@@ -190,7 +193,7 @@ export interface MergeReport {
 /** A `regression:` entry of the case's group, as results.json keeps it. */
 export interface RegressionTolerance {
   readonly metric: MetricName;
-  /** The allowed worsening in the metric's bad direction, in percent of the baseline. */
+  /** The allowed worsening in the metric's bad direction: in percent of the baseline; for loss in percentage points, for a count (retransmissions) in its unit (segments). */
   readonly tolerancePercent: number;
   /** `auto`: the tolerance is learned from the history (`--history`); tolerancePercent is the floor (0). */
   readonly auto?: boolean;
@@ -276,6 +279,46 @@ export interface RegressionOutcome {
   /** The `regression:` entry judged. */
   readonly file: string;
   readonly line: number;
+  /** Why it came out so: what differs between the two sides, which counters moved, and the reading (absent before perfsuite 0.4). */
+  readonly evidence?: Evidence;
+}
+
+/**
+ * Beside every comparison: the settings that differ between the two sides, each counter (retransmissions, qdisc
+ * drops, MSS, service demand) judged by the same three-way rule, and a one-line reading from stated rules
+ * (docs/judging.md, "Evidence").
+ */
+export interface Evidence {
+  readonly differences: readonly EvidenceDifference[];
+  readonly counters: readonly CounterOutcome[];
+  /** `loss: …`, `capacity: …`, `CPU: …` or `unexplained: …`. */
+  readonly reading: string;
+  /** Which rule the reading comes from. */
+  readonly cause: 'loss' | 'capacity' | 'cpu' | 'unexplained';
+}
+
+/** A setting that differs between the two sides: `link` `rate 100mbit` → `rate 90mbit`; '' where a side has none. */
+export interface EvidenceDifference {
+  readonly what: string;
+  readonly against: string;
+  readonly current: string;
+}
+
+/** A counter of both sides, judged like a metric (a rise of a count from 0 is a rise: counts compare on their values). */
+export interface CounterOutcome {
+  readonly metric: MeasureName;
+  /** The median of each side, in the counter's unit; null for a side without it. */
+  readonly against: number | null;
+  readonly current: number | null;
+  /** In the counter's own units for counts (segments, packets), relative otherwise; null when not compared. */
+  readonly change: number | null;
+  /** `regressed`: moved the bad way (a count rose, the MSS fell), significantly and beyond `tolerance`. */
+  readonly verdict: RegressionVerdict;
+  /** It moved the good way beyond the tolerance (verdict `unchanged`). */
+  readonly improved?: boolean;
+  readonly p?: number;
+  /** The tolerance it was judged at: the group's `regression:` entry for it, else 0 for counts and the MSS, 5% for service demand. */
+  readonly tolerance: number;
 }
 
 /** One field that differs between an earlier run (the baseline, the history) and this one. */

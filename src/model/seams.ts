@@ -1,4 +1,5 @@
 import type { ProcessOutcome, RunFailure } from './netperf-outcome.js';
+import type { LinkCounters } from './server-facts.js';
 
 /**
  * The two seams between orchestration (run/) and the outside world (exec/): a real implementation spawns processes,
@@ -23,6 +24,11 @@ export interface ServerPool {
   acquire(serverKey: string): Promise<ServerAddress>;
   /** Called after an infrastructure failure, before a retry: restarts a managed server that has died. */
   recover(serverKey: string): Promise<void>;
+  /**
+   * The drop and overlimit counters of the qdiscs on a link perfsuite made for this server (a namespace's veth, both
+   * ends), read before and after each run; undefined for a server on no such link, or a pool that has none.
+   */
+  linkCounters?(serverKey: string): Promise<LinkCounters | undefined>;
 }
 
 /** A server that cannot be used: every case on it is an error with this failure. */

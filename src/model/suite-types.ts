@@ -215,6 +215,7 @@ export interface ThresholdSpec {
 /** An allowed worsening of a metric against a baseline. */
 export interface RegressionSpec {
   readonly metric: MetricName;
+  /** In percent of the other side; for loss percentage points, for a count (retransmissions) its unit (segments). */
   readonly tolerancePercent: number;
   /** `auto`: learned from the history's run-to-run variation (`--history`); tolerancePercent is then 0, the floor. */
   readonly auto?: boolean;

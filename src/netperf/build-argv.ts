@@ -23,7 +23,17 @@ const TEST_KEYS: Readonly<Record<TestName, readonly string[]>> = {
   TCP_CRR: ['TRANSACTION_RATE', 'REQUEST_SIZE', 'RESPONSE_SIZE', ...LATENCY_KEYS],
   UDP_RR: ['TRANSACTION_RATE', 'REQUEST_SIZE', 'RESPONSE_SIZE', ...LATENCY_KEYS],
 };
-const TCP_KEYS = ['LOCAL_NODELAY', 'REMOTE_NODELAY'];
+const TCP_KEYS = ['LOCAL_NODELAY', 'REMOTE_NODELAY', 'TRANSPORT_MSS'];
+/**
+ * The retransmission counters of the side that sends the data: netperf for TCP_STREAM, netserver for TCP_MAERTS, both
+ * for TCP_RR (requests one way, responses the other). TCP_CRR has none: each transaction is a connection of its own, and
+ * netperf 2.7.0 prints -1 (or the count of whichever connection it read last).
+ */
+export const RETRANSMISSION_KEYS: Readonly<Partial<Record<TestName, readonly string[]>>> = {
+  TCP_STREAM: ['LOCAL_TRANSPORT_RETRANS'],
+  TCP_MAERTS: ['REMOTE_TRANSPORT_RETRANS'],
+  TCP_RR: ['LOCAL_TRANSPORT_RETRANS', 'REMOTE_TRANSPORT_RETRANS'],
+};
 const CPU_KEYS = ['LOCAL_CPU_UTIL', 'REMOTE_CPU_UTIL', 'LOCAL_SD', 'REMOTE_SD', 'SD_UNITS'];
 /** The algorithm each end's socket ended up with: `-K` of an algorithm the kernel lacks is ignored without a word. */
 export const CONG_CONTROL_KEYS = ['LOCAL_CONG_CONTROL', 'REMOTE_CONG_CONTROL'];
@@ -62,6 +72,7 @@ export function netperfKeys(params: CaseParams & { readonly test: TestName }): s
     ...BASE_KEYS,
     ...TEST_KEYS[params.test],
     ...(type.protocol === 'tcp' ? TCP_KEYS : []),
+    ...(RETRANSMISSION_KEYS[params.test] ?? []),
     ...(params.cpu === true ? CPU_KEYS : []),
     ...(params.confidence !== undefined ? CONFIDENCE_KEYS : []),
     ...(params.cpu_affinity !== undefined ? CPU_BIND_KEYS : []),

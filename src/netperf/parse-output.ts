@@ -165,6 +165,7 @@ export function parseNetperfRun(
     metrics.service_demand_local = number('LOCAL_SD');
     metrics.service_demand_remote = number('REMOTE_SD');
   }
+  Object.assign(metrics, transportCounters(request.keys, number));
   const notNumbers = Object.entries(metrics).filter(([, value]) => !Number.isFinite(value));
   if (notNumbers.length > 0) return bad(`netperf printed values that are not numbers for ${notNumbers.map(([m]) => m).join(', ')}`);
   const width = request.keys.includes('THROUGHPUT_CONFID') ? number('THROUGHPUT_CONFID') : undefined;
@@ -187,6 +188,19 @@ export function parseNetperfRun(
     series = interim;
   }
   return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}), ...defined({ series }) };
+}
+
+/**
+ * The TCP counters of a run: `retransmissions`, the sum of the `*_TRANSPORT_RETRANS` keys asked for (the sending side's,
+ * both sides' for RR), and `mss`. netperf prints -1 where it could not read them (a netserver without TCP_INFO), and
+ * then the run has none: a count of nothing is not 0.
+ */
+function transportCounters(keys: readonly string[], number: (key: string) => number): RunMetrics {
+  const counters: RunMetrics = {};
+  const retransmitted = keys.filter((key) => key.endsWith('_TRANSPORT_RETRANS')).map(number);
+  if (retransmitted.length > 0 && retransmitted.every((count) => count >= 0)) counters.retransmissions = retransmitted.reduce((a, b) => a + b, 0);
+  if (keys.includes('TRANSPORT_MSS') && number('TRANSPORT_MSS') > 0) counters.mss = number('TRANSPORT_MSS');
+  return counters;
 }
 
 /** The metric netperf's interim results measure: UDP_STREAM's are the sender's (checked on 2.7.0), others the result's. */

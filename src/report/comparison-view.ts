@@ -1,8 +1,9 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, Comparison, ComparisonSource, HistoryComparison, RegressionOutcome, RunResult, SetupDifference } from '../model/results.js';
+import { explainedCases, type ExplainedCase, isRegression } from './evidence-view.js';
 import { plural } from '../model/words.js';
 import { allCases, nothingComparedOf } from '../results/verdict.js';
-import { formatMetric } from './format.js';
+import { formatMetric } from '../model/format-metric.js';
 import {
   AB_METHOD,
   acceptanceNote,
@@ -185,6 +186,8 @@ export interface ComparisonRow {
   readonly decideAbove: boolean;
   /** Whether the case moved with its whole group, which a note says once. */
   readonly inShift: boolean;
+  /** For a regressed (or accepted) metric: the reading of its evidence (`loss: retransmissions rose 0 → 12 segments per run`), shown beside the verdict. */
+  readonly why?: string;
 }
 
 /** The comparison of a run: a section per source, notes on them all, and a row per compared metric. */
@@ -197,6 +200,10 @@ export interface ComparisonView {
   readonly rows: readonly ComparisonRow[];
   /** A mark per method the rows were judged by (`one-sided Mann–Whitney U, α = 0.01` → `¹`), stated once under the table. */
   readonly footnotes: ReadonlyMap<string, string>;
+  /** Each regressed case with its evidence, once per source, but those that moved with their whole group (the first MAX_EXPLAINED_CASES). */
+  readonly explained: readonly ExplainedCase[];
+  /** Regressed cases with evidence beyond those. */
+  readonly moreExplained: number;
 }
 
 const SECTION_HEADINGS: Readonly<Record<ComparisonSource, string>> = {
@@ -245,7 +252,22 @@ export function comparisonView(result: RunResult): ComparisonView | undefined {
       notes: [...historyNotes(history), ...sourceNotes('history')],
     });
   }
-  return { sections, notes: [...inconclusiveNotes(result, compared), ...acceptedNotes(compared)], rows, footnotes };
+  // a case that moved with its whole group is said once, by the group's note (its differences are the run's)
+  const explained = explainedCases(rows.filter((row) => !row.inShift));
+  return {
+    sections,
+    notes: [...inconclusiveNotes(result, compared), ...acceptedNotes(compared)],
+    rows,
+    footnotes,
+    explained: explained.slice(0, MAX_EXPLAINED_CASES),
+    moreExplained: Math.max(0, explained.length - MAX_EXPLAINED_CASES),
+  };
+}
+
+/** Past this many regressed cases, reports give no more evidence tables (results.json keeps every case's evidence). */
+const MAX_EXPLAINED_CASES = 20;
+function againstProse(outcome: RegressionOutcome): Prose {
+  return outcome.source === 'control' ? ['control ', { code: outcome.against }] : [outcome.source];
 }
 
 function comparisonRow(c: CaseResult, r: RegressionOutcome, footnotes: ReadonlyMap<string, string>, decideAbove: boolean, inShift: boolean): ComparisonRow {
@@ -258,7 +280,7 @@ function comparisonRow(c: CaseResult, r: RegressionOutcome, footnotes: ReadonlyM
     case: c,
     outcome: r,
     verdict: verdictWords(r),
-    against: r.source === 'control' ? ['control ', { code: r.against }] : [r.source],
+    against: againstProse(r),
     ...defined({ againstValue, currentValue }),
     change: formatOutcomeChange(r),
     bounds: formatBounds(r),
@@ -271,6 +293,7 @@ function comparisonRow(c: CaseResult, r: RegressionOutcome, footnotes: ReadonlyM
     ...(r.verdict === 'inconclusive' && r.note !== undefined ? { decide: r.note } : {}),
     decideAbove,
     inShift,
+    ...(isRegression(r) && r.evidence !== undefined ? { why: r.evidence.reading } : {}),
   };
 }
 
@@ -419,10 +442,11 @@ export function comparisonCell(row: ComparisonRow, column: ComparisonColumn): { 
     case 'tolerance':
       return { text: [row.tolerance] };
     case 'evidence':
-      // what would decide an inconclusive comparison is said once, in the note above the table where it is listed
+      // what would decide an inconclusive comparison is said once, in the note above the table where it is listed; a
+      // regressed one says why beside its statistics
       return {
         text: [
-          `${row.stats}${row.mark}${row.acceptance === undefined ? '' : `; ${row.acceptance}`}${row.decide === undefined || row.decideAbove ? '' : `; ${row.decide}`}`,
+          `${row.stats}${row.mark}${row.acceptance === undefined ? '' : `; ${row.acceptance}`}${row.decide === undefined || row.decideAbove ? '' : `; ${row.decide}`}${row.why === undefined ? '' : ` · ${row.why}`}`,
         ],
       };
   }

@@ -3,7 +3,7 @@ import { appendTo } from '../model/collections.js';
 import type { CaseResult, RunResult, SuiteResult } from '../model/results.js';
 import { PARAM_ORDER, type ParamName } from '../model/suite-types.js';
 import { formatParamValue } from '../suite/normalize-param.js';
-import { columnUnit, type DisplayUnit } from './format.js';
+import { columnUnit, type DisplayUnit } from '../model/format-metric.js';
 
 /** A group of one suite as the reports show it: its cases, the parameters it sweeps, the metrics it produced. */
 export interface GroupView {

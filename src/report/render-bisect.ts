@@ -1,5 +1,5 @@
 import type { BisectRecord, BisectStep } from '../run/bisect-search.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../model/format-metric.js';
 import { cell, code } from './markdown-text.js';
 import { formatJudged } from './report-text.js';
 import { escapeHtml } from './svg-charts.js';

@@ -11,6 +11,7 @@ import {
   writeProse,
 } from './comparison-view.js';
 import { failuresOf } from './failure-view.js';
+import { isRegression } from './evidence-view.js';
 import { cell, code, MARKDOWN_PROSE } from './markdown-text.js';
 import { describeFailure, footnoteLines } from './report-text.js';
 import { VERDICT_MARK } from './render-markdown.js';
@@ -37,26 +38,20 @@ export function commentMarker(result: Pick<RunResult, 'suites'>): string {
 const LISTED: readonly RegressionOutcome['verdict'][] = ['regressed', 'inconclusive', 'not-compared', 'accepted'];
 
 /**
- * Evidence a comparison entry may carry (results written by a perfsuite that records why a metric moved): what differs
- * between the two sides, the counters that moved, and the reading from them. Read where present, never required.
+ * The evidence of an entry in one line (`counters: retransmissions 0 → 12; differs: link rate 100mbit → 90mbit`), ''
+ * without: the counters that moved and the settings that differ. A regressed row's reading is in its evidence cell
+ * already (comparisonCell), so only the other verdicts lead with it here.
  */
-interface EvidenceLike {
-  readonly differences?: readonly { readonly what?: unknown; readonly against?: unknown; readonly current?: unknown }[];
-  readonly counters?: readonly { readonly metric?: unknown; readonly against?: unknown; readonly current?: unknown; readonly verdict?: unknown }[];
-  readonly reading?: unknown;
-}
-
-/** The evidence of an entry in one line (`loss: retransmissions 0 → 12; differs: link rate 100mbit → 90mbit`), '' without. */
 export function evidenceLine(outcome: RegressionOutcome): string {
-  const evidence = (outcome as { readonly evidence?: EvidenceLike }).evidence;
-  if (evidence === undefined || evidence === null || typeof evidence !== 'object') return '';
-  const text = (value: unknown): string => (typeof value === 'number' ? String(Number(value.toPrecision(4))) : typeof value === 'string' ? value : '—');
-  const moved = (evidence.counters ?? [])
+  const { evidence } = outcome;
+  if (evidence === undefined) return '';
+  const text = (value: number | string | null): string => (typeof value === 'number' ? String(Number(value.toPrecision(4))) : (value ?? '—'));
+  const moved = evidence.counters
     .filter((c) => c.verdict === 'regressed' || c.against !== c.current)
-    .map((c) => `${text(c.metric)} ${text(c.against)} → ${text(c.current)}`);
-  const differs = (evidence.differences ?? []).map((d) => `${text(d.what)} ${text(d.against)} → ${text(d.current)}`);
+    .map((c) => `${c.metric} ${text(c.against)} → ${text(c.current)}`);
+  const differs = evidence.differences.map((d) => `${d.what} ${d.against || '(none)'} → ${d.current || '(none)'}`);
   return [
-    ...(typeof evidence.reading === 'string' && evidence.reading !== '' ? [evidence.reading] : []),
+    ...(isRegression(outcome) || evidence.reading === '' ? [] : [evidence.reading]),
     ...(moved.length === 0 ? [] : [`counters: ${moved.join(', ')}`]),
     ...(differs.length === 0 ? [] : [`differs: ${differs.join(', ')}`]),
   ].join('; ');

@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult, SuiteResult } from '../model/results.js';
-import { columnUnit, type DisplayUnit, formatDuration, formatMetric, formatNumber } from './format.js';
+import { columnUnit, type DisplayUnit, formatDuration, formatMetric, formatNumber } from '../model/format-metric.js';
 import { shellQuote } from '../model/shell-quote.js';
 import {
   COMPARISON_COLUMNS,
@@ -42,6 +42,7 @@ import {
   ACCEPTED_MEANING,
 } from './report-text.js';
 import { runSeconds, verdictOf } from '../results/verdict.js';
+import type { EvidenceRow } from './evidence-view.js';
 import { escapeHtml, renderLatencySvg, renderSeriesSvg, renderSweepSvg, textWidth } from './svg-charts.js';
 import { renderTrendSvg } from './render-trend.js';
 import { noiseTag, noisyMetrics } from './noise.js';
@@ -63,6 +64,7 @@ th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td:not(.text){wh
 table.comparison td:last-child{min-width:22em}td.dip span{white-space:nowrap}table.under-load th.idle,table.under-load td.idle{border-left:2px solid #8c959f}tr.fail td,tr.regressed td{background:#ffebe9}tr.inconclusive td,tr.accepted td{background:#fff8c5}td.noise{color:#9a6700}td.better{color:#1a7f37;font-weight:700}tr.improved td{background:#dafbe1}span.noisy{color:#9a6700;background:#fff8c5;border-radius:3px;padding:0 3px}span.spread{color:#57606a;font-size:12px}.warning{background:#fff8c5;padding:6px 10px;border-radius:4px}.failure{background:#ffebe9;padding:6px 10px;border-radius:4px}tr.error td{background:#fff8c5}td.miss{color:#cf222e;font-weight:700}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
+div.evidence{margin:8px 0 14px}div.evidence p{margin:4px 0}table.evidence td,table.evidence th{font-size:13px;padding:2px 8px}table.evidence tr.setting td{color:#57606a}table.evidence tr.setting td code{color:#1f2328}table.evidence tr.worse td{background:#ffebe9}
 span.why{display:block;white-space:normal;min-width:16em;max-width:22em;font-size:12px;font-weight:400;color:#57606a;text-align:left}
 svg .grid{stroke:#e1e4e8}svg .tick,svg .legend,svg .detail{font-size:11px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f23}svg .tick.cell{fill:#1b1f23}svg .tick.failed{fill:#cf222e;font-weight:700}
 svg .column{font-size:11px;fill:#1b1f23;font-weight:600}div.series svg.chart{margin:8px 0}
@@ -148,9 +150,30 @@ function renderComparison(view: ComparisonView): string {
     `<div class="scroll"><table class="comparison"><thead><tr>${head.join('')}</tr></thead><tbody>${view.rows.map((row) => comparisonRow(row, caseStyle)).join('')}</tbody></table></div>`,
     ...(view.footnotes.size > 0 ? [`<p class="meta footnotes">${footnoteLines(view.footnotes).map(escapeHtml).join('<br>')}</p>`] : []),
     `<p class="meta">${escapeHtml(view.rows.some((row) => row.outcome.verdict === 'accepted') ? `${VERDICT_MEANINGS} · ${ACCEPTED_MEANING.words}` : VERDICT_MEANINGS)}</p>`,
+    renderExplained(view),
     historyTrends(view.rows),
   );
   return out.join('\n');
+}
+
+/** Under the comparison table, a small table per regressed case: the reading, each counter, each setting that differs. */
+function renderExplained(view: ComparisonView): string {
+  if (view.explained.length === 0) return '';
+  const tables = view.explained.map((explained) => {
+    const { evidence } = explained;
+    const side = explained.source === 'control' ? 'control' : explained.source;
+    const value = (row: EvidenceRow, text: string): string =>
+      row.kind === 'setting' && text !== '(none)' ? `<code>${escapeHtml(text)}</code>` : escapeHtml(text);
+    const rows = evidence.rows.map(
+      (row) =>
+        `<tr class="${row.kind}${row.worse ? ' worse' : ''}"><td class="text">${escapeHtml(row.what)}</td><td class="text">${value(row, row.against)}</td><td class="text">${value(row, row.current)}</td><td>${escapeHtml(row.change)}</td><td class="text">${escapeHtml(row.verdict)}</td></tr>`,
+    );
+    const more = evidence.moreSettings > 0 ? `<tr><td class="text" colspan="5">and ${evidence.moreSettings} more settings differ (results.json)</td></tr>` : '';
+    return `<div class="evidence ${evidence.cause}"><p><code>${escapeHtml(explained.case.id)}</code> ${escapeHtml(explained.metrics.join(', '))} vs ${explained.source === 'control' ? `control <code>${escapeHtml(explained.against)}</code>` : explained.source}: <strong>${escapeHtml(evidence.reading)}</strong></p><table class="evidence"><thead><tr><th class="text"></th><th class="text">${side}</th><th class="text">this run</th><th>change</th><th class="text"></th></tr></thead><tbody>${rows.join('')}${more}</tbody></table></div>`;
+  });
+  const more =
+    view.moreExplained > 0 ? `<p class="meta">…and ${plural(view.moreExplained, 'more regressed case')}: each one's evidence is in results.json.</p>` : '';
+  return `<h3>Why it regressed</h3>${tables.join('')}${more}`;
 }
 
 /** Beyond this many, judged metrics get no small trend (the comparison table still lists them all). */

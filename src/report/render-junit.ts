@@ -5,6 +5,7 @@ import { caseName, paramText } from './group-view.js';
 import { acceptanceNote, describeFailure, describeRegression, inconclusiveNote } from './report-text.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { retryNote } from './retry-note.js';
+import { evidenceText, explainedOf } from './evidence-view.js';
 
 /** XML 1.0 cannot carry most control characters, even in CDATA; netperf output rarely has them, but never break the file. */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -49,10 +50,11 @@ function properties(pairs: readonly (readonly [string, string])[], indent: strin
   return `${indent}<properties>\n${lines.join('')}${indent}</properties>\n`;
 }
 
-/** Notes (inconclusive comparisons, retries), then the netperf commands and their output, for <system-out>. */
+/** Notes (why it regressed, inconclusive comparisons, retries), then the netperf commands and their output, for <system-out>. */
 function systemOut(c: CaseResult): string {
   const retried = retryNote(c);
   const notes = [
+    ...explainedOf(c).map(evidenceText),
     ...(c.regressions ?? []).filter((r) => r.verdict === 'inconclusive').map((r) => `${describeRegression(r, c.params.test)} (${r.file}:${r.line})`),
     ...(retried === undefined ? [] : [retried]),
   ];

@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, CaseStatus, RunResult, RegressionOutcome } from '../model/results.js';
-import { displayUnit, formatDuration, formatMetric, formatNumber, type DisplayUnit } from './format.js';
+import { displayUnit, formatDuration, formatMetric, formatNumber, type DisplayUnit } from '../model/format-metric.js';
 import {
   COMPARISON_COLUMNS,
   comparedMetrics,
@@ -11,6 +11,7 @@ import {
   type ComparisonNote,
   type ComparisonView,
 } from './comparison-view.js';
+import type { ExplainedCase } from './evidence-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
 import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
@@ -289,7 +290,38 @@ function renderComparisonTable(view: ComparisonView): string {
     ...(view.footnotes.size > 0 ? [footnoteLines(view.footnotes).join('  \n'), ''] : []),
     view.rows.some((row) => row.outcome.verdict === 'accepted') ? `${VERDICT_LEGEND} · ${ACCEPTED_MEANING.legend}` : VERDICT_LEGEND,
     '',
+    ...renderExplained(view),
   ].join('\n');
+}
+
+/** Under the comparison table, a small table per regressed case: the reading, each counter, each setting that differs. */
+function renderExplained(view: ComparisonView): string[] {
+  if (view.explained.length === 0) return [];
+  return [
+    '#### Why it regressed',
+    '',
+    ...view.explained.flatMap(renderEvidence),
+    ...(view.moreExplained > 0 ? [`…and ${plural(view.moreExplained, 'more regressed case')}: each one's evidence is in results.json.`, ''] : []),
+  ];
+}
+
+function renderEvidence(explained: ExplainedCase): string[] {
+  const { evidence } = explained;
+  const side = explained.source === 'control' ? 'control' : explained.source;
+  // a setting is a value of the suite or the machine (code), a counter a figure
+  const value = (kind: string, text: string): string => (kind === 'setting' && text !== '(none)' ? code(text) : cell(text));
+  return [
+    `**${code(explained.case.id)}** ${explained.metrics.join(', ')} vs ${explained.source === 'control' ? `control ${code(explained.against)}` : explained.source}: ${cell(evidence.reading)}`,
+    '',
+    `|  | ${side} | this run | change |  |`,
+    '|---|---|---|---|---|',
+    ...evidence.rows.map(
+      (row) =>
+        `| ${cell(row.what)} | ${value(row.kind, row.against)} | ${value(row.kind, row.current)} | ${cell(row.change)} | ${row.worse ? `**${row.verdict}**` : row.verdict} |`,
+    ),
+    ...(evidence.moreSettings > 0 ? [`| and ${evidence.moreSettings} more settings differ (results.json) |  |  |  |  |`] : []),
+    '',
+  ];
 }
 
 /** report.md: the verdict first, then failures with observed vs expected, then a table (and sweep charts) per group. */

@@ -1,6 +1,6 @@
 import type { ChangePoint, TrendPoint, TrendReport, TrendSeries } from '../model/history.js';
 import { isJudgedInPoints, isMetricName, METRICS } from '../model/metrics.js';
-import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from './format.js';
+import { displayUnit, formatMetric, formatNumber, type DisplayUnit } from '../model/format-metric.js';
 import { formatChange, formatJudged, formatP } from './report-text.js';
 import { cell, code } from './markdown-text.js';
 import { escapeHtml, formatTick, niceScale, round, textWidth } from './svg-charts.js';

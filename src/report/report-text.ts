@@ -3,8 +3,8 @@ import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { FENCE_IQRS, MIN_LEARNING_ENTRIES } from '../stats/learned-tolerance.js';
 import type { HistoryComparison, RegressionOutcome, RunResult, ThresholdOutcome } from '../model/results.js';
 import type { TestName } from '../model/test-types.js';
-import { isJudgedInPoints, METRICS } from '../model/metrics.js';
-import { formatMetric, formatSignificant } from './format.js';
+import { isCount, isJudgedInPoints, METRICS, pointsUnit } from '../model/metrics.js';
+import { formatMetric, formatSignificant } from '../model/format-metric.js';
 import type { CommonModeShift } from './comparison-view.js';
 import type { Failure } from './failure-view.js';
 import type { Dip } from './series-view.js';
@@ -25,14 +25,15 @@ export function describeFailure(failure: Failure, footnotes?: ReadonlyMap<string
   return `${t.aggregate === 'median' ? '' : `${t.aggregate} `}${t.metric} was ${formatActual(t, failure.case.params.test)}, expected ${t.expression.trim()}`;
 }
 
-/** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `−12.3%` otherwise, `—` for none. */
+/** The change a comparison was judged on: `+0.40 pp` for loss (percentage points), `+12 segments` for a count, `−12.3%` otherwise, `—` for none. */
 export function formatOutcomeChange(outcome: Pick<RegressionOutcome, 'metric' | 'change'>): string {
   return formatJudged(outcome.metric, outcome.change);
 }
 
-/** A relative change (or points, for loss) as reports print it. */
+/** A relative change (or points, for loss and counts) as reports print it. */
 export function formatJudged(metric: string, value: number | null): string {
   if (value === null) return '—';
+  if (isCount(metric)) return `${value < 0 ? '−' : '+'}${formatSignificant(Math.abs(value))} ${pointsUnit(metric)}`;
   if (isJudgedInPoints(metric)) return `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(2)} pp`;
   return formatChange(value * 100);
 }
@@ -44,10 +45,12 @@ export function formatBounds(outcome: RegressionOutcome): string {
   return `[${side(outcome.lower, '−∞')}, ${side(outcome.upper, '+∞')}]`;
 }
 
-/** The tolerance as it is judged: `1 pp` for loss, `5%` otherwise. */
+/** The tolerance as it is judged: `1 pp` for loss, `10 segments` for a count, `5%` otherwise. */
 export function formatTolerance(outcome: Pick<RegressionOutcome, 'metric' | 'tolerance' | 'learnedTolerance'>): string {
   const text = (x: number): string =>
-    isJudgedInPoints(outcome.metric) ? `${Number(x.toPrecision(3))} pp` : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`;
+    isJudgedInPoints(outcome.metric)
+      ? `${Number(x.toPrecision(3))} ${pointsUnit(outcome.metric)}`
+      : `${Number((x * 100).toPrecision(outcome.learnedTolerance === undefined ? 6 : 3))}%`;
   return outcome.learnedTolerance === undefined ? text(outcome.tolerance) : `${text(outcome.tolerance)}, learned ${text(outcome.learnedTolerance)}`;
 }
 
@@ -237,7 +240,8 @@ export function oppositeChangeNote(outcome: Pick<RegressionOutcome, 'source' | '
   const { metric, change, againstValue, currentValue } = outcome;
   if (change === null || againstValue === null || currentValue === null) return undefined;
   // a change that prints as ±0.00, or medians that print alike, show nothing moving the other way
-  if (/^[+−]0\.00(%| pp)$/.test(formatJudged(metric, change)) || formatMetric(metric, againstValue) === formatMetric(metric, currentValue)) return undefined;
+  if (/^[+−]0(\.00)?(%| pp| [a-z]+)$/.test(formatJudged(metric, change)) || formatMetric(metric, againstValue) === formatMetric(metric, currentValue))
+    return undefined;
   return Math.sign(currentValue - againstValue) === -Math.sign(change) ? CHANGE_MEASURE[outcome.source] : undefined;
 }
 
@@ -246,7 +250,11 @@ function againstWords(outcome: RegressionOutcome): string {
   return outcome.source === 'control' ? `control ${outcome.against}` : outcome.source;
 }
 
-/** One sentence for a compared metric: "throughput regressed −12.3% [−14.0%, −10.1%] vs the baseline (94.1 Mbit/s → 82.5 Mbit/s, tolerance 10%; p = …)". */
+/**
+ * One sentence for a compared metric: "throughput regressed −12.3% [−14.0%, −10.1%] vs the baseline (94.1 Mbit/s → 82.5
+ * Mbit/s, tolerance 10%; p = …)", and for a regression the reading of its evidence after it ("— loss: retransmissions
+ * rose 0 → 12 segments per run").
+ */
 export function describeRegression(outcome: RegressionOutcome, test?: TestName, footnotes?: ReadonlyMap<string, string>): string {
   const values =
     outcome.againstValue === null || outcome.currentValue === null
@@ -256,7 +264,9 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
   // "within tolerance (−3.79%)" names its change already
   const change = outcome.change === null ? '' : `${isWithinTolerance(outcome) ? '' : ` ${formatOutcomeChange(outcome)}`}${bounds === '' ? '' : ` ${bounds}`}`;
   const opposite = oppositeChangeNote(outcome);
-  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)}${opposite === undefined ? '' : `; ${opposite}`})`;
+  // a regression says why beside it, from the evidence's stated rules
+  const why = (outcome.verdict === 'regressed' || outcome.verdict === 'accepted') && outcome.evidence !== undefined ? ` — ${outcome.evidence.reading}` : '';
+  return `${outcome.metric} ${verdictWords(outcome)}${change} vs ${againstWords(outcome)} (${values}tolerance ${formatTolerance(outcome)}; ${formatEvidence(outcome, footnotes)}${opposite === undefined ? '' : `; ${opposite}`})${why}`;
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */

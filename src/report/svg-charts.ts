@@ -1,6 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult } from '../model/results.js';
-import { displayUnit, formatMetric, formatNumber, formatSignificant } from './format.js';
+import { displayUnit, formatMetric, formatNumber, formatSignificant } from '../model/format-metric.js';
 import { formatDip } from './report-text.js';
 import type { CaseSeries, Dip } from './series-view.js';
 import { sweepAxisName, sweepXLabel, sweepXName, type SweepChart, type SweepLimit, type SweepX } from './sweep-view.js';

@@ -1,22 +1,22 @@
-import { jainIndex, METRICS, type MetricName } from '../model/metrics.js';
+import { jainIndex, measureInfo, type MeasureName } from '../model/metrics.js';
 import type { RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
 import type { LoadFlowRun, Spread } from '../model/results.js';
 import { flowDirection } from '../model/suite-types.js';
 import { cvPercent, median, sum, timeWeightedMean } from '../stats/summary.js';
 
-const SUMMED: ReadonlySet<MetricName> = new Set(['throughput', 'send_throughput', 'transaction_rate']);
+const SUMMED: ReadonlySet<MeasureName> = new Set(['throughput', 'send_throughput', 'transaction_rate', 'retransmissions']);
 
 /**
- * One run's metrics from its concurrent streams: throughput and rates are summed; loss is recomputed from the
- * summed rates; latency and CPU figures are taken from the worst stream, because percentiles of different
+ * One run's metrics from its concurrent streams: throughput, rates and retransmissions are summed; loss is recomputed
+ * from the summed rates; latency, CPU and MSS figures are taken from the worst stream, because percentiles of different
  * streams cannot be averaged (and CPU is system-wide, so every stream sees the same machine).
  */
 export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
   if (streams.length === 1) return streams[0] ?? {};
   const combined: RunMetrics = {};
-  for (const metric of Object.keys(streams[0] ?? {}) as MetricName[]) {
+  for (const metric of Object.keys(streams[0] ?? {}) as MeasureName[]) {
     const values = streams.map((s) => s[metric] ?? 0);
-    combined[metric] = SUMMED.has(metric) ? sum(values) : METRICS[metric].better === 'lower' ? Math.max(...values) : Math.min(...values);
+    combined[metric] = SUMMED.has(metric) ? sum(values) : measureInfo(metric).better === 'lower' ? Math.max(...values) : Math.min(...values);
   }
   if (combined.send_throughput !== undefined && combined.throughput !== undefined && combined.send_throughput > 0) {
     combined.loss = Math.max(0, (1 - combined.throughput / combined.send_throughput) * 100);
@@ -33,7 +33,7 @@ export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
  */
 export function combineSeries(streams: readonly (readonly SeriesPoint[])[], interval: number): SeriesPoint[] {
   if (streams.length === 1) return [...(streams[0] ?? [])];
-  const metric = Object.keys(streams[0]?.[0] ?? {}).find((k) => k !== 't') as MetricName | undefined;
+  const metric = Object.keys(streams[0]?.[0] ?? {}).find((k) => k !== 't') as MeasureName | undefined;
   const end = Math.min(...streams.map((s) => s.at(-1)?.t ?? 0));
   if (metric === undefined || !(end > 0) || !(interval > 0)) return [];
   const steps = streams.map((stream) => stream.map((point) => ({ t: point.t, value: point[metric] ?? 0 })));
@@ -47,10 +47,11 @@ export function combineSeries(streams: readonly (readonly SeriesPoint[])[], inte
 }
 
 /** The median of each metric over a case's runs, and how much the runs spread. */
-export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetrics; spread: Partial<Record<MetricName, Spread>> } {
+export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetrics; spread: Partial<Record<MeasureName, Spread>> } {
   const metrics: RunMetrics = {};
-  const spread: Partial<Record<MetricName, Spread>> = {};
-  for (const metric of Object.keys(runs[0] ?? {}) as MetricName[]) {
+  const spread: Partial<Record<MeasureName, Spread>> = {};
+  // every run's keys: a run whose netperf could not read a counter (-1) has none, and the others still count
+  for (const metric of new Set(runs.flatMap((run) => Object.keys(run) as MeasureName[]))) {
     const values = runs.map((r) => r[metric]).filter((v): v is number => v !== undefined);
     if (values.length === 0) continue;
     metrics[metric] = median(values);

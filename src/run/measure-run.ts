@@ -1,6 +1,8 @@
 import { INFRASTRUCTURE_FAILURES, type ParsedRun, type ProcessOutcome, type RunFailure, type RunMetrics, type SeriesPoint } from '../model/netperf-outcome.js';
 import type { CaseResult, LoadFlowRun, MeasuredCase, NetperfInvocation, RegressionTolerance } from '../model/results.js';
 import { formatDscp } from '../model/suite-types.js';
+import type { RunSetupView } from '../model/judge.js';
+import type { LinkCounters } from '../model/server-facts.js';
 import { formatHostPort, type NetperfExecutor, type ServerAddress, type ServerPool, ServerUnavailable } from '../model/seams.js';
 import { TEST_TYPES, type TestName } from '../model/test-types.js';
 import { parseNetperfRun } from '../netperf/parse-output.js';
@@ -27,6 +29,8 @@ export interface RunCasesOptions {
   readonly shuffle?: boolean;
   /** An inconclusive comparison fails its case (`--fail-on-inconclusive`). */
   readonly failOnInconclusive?: boolean;
+  /** The run as it stands (its machine, provenance and servers so far), for the evidence beside a `compare:` group's verdicts. */
+  readonly describeRun?: () => RunSetupView;
 }
 
 const DEFAULT_MAX_RETRIES = 2;
@@ -91,11 +95,14 @@ export async function measureRun(
     const keys = keysOf(argv);
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
     const flows = planned.load ?? [];
+    // a link perfsuite made counts what its qdiscs dropped during each kept run: read just before and just after it
+    const countersBefore = run.keep ? await linkCounters(options.servers, planned.serverKey) : undefined;
     // every stream of every load flow starts first, so they are running when the measured test starts (after its -s lead)
     const loadStreams = flows.flatMap((flow, f) => Array.from({ length: flow.streams }, (_, s) => ({ flow, f, s })));
     const loadRuns = loadStreams.map(({ flow }) => execute(fillPlaceholders(flow.netperf, target)));
     const [outcomes, loadOutcomes] = await Promise.all([Promise.all(Array.from({ length: params.streams ?? 1 }, () => execute(argv))), Promise.all(loadRuns)]);
     if (options.signal.aborted) return { kind: 'interrupted' };
+    const countersAfter = countersBefore === undefined ? undefined : await linkCounters(options.servers, planned.serverKey);
     // the passphrase never reaches results or reports: they record the argv without it
     const recorded = fillPlaceholders(planned.netperf, { host: target.host, port: target.port });
     const recordedLoad = loadStreams.map(({ flow }) => fillPlaceholders(flow.netperf, { host: target.host, port: target.port }));
@@ -150,6 +157,7 @@ export async function measureRun(
       };
     });
     if (loadFlowRuns.length > 0) Object.assign(metrics, loadMetrics(loadFlowRuns));
+    Object.assign(metrics, qdiscCounters(countersBefore, countersAfter));
     if (run.keep) {
       progress.runs.push(metrics);
       if (run.round !== undefined) progress.rounds.push(run.round);
@@ -165,6 +173,24 @@ export async function measureRun(
     }
     return { kind: 'measured', metrics };
   }
+}
+
+/** A link's counters, or nothing when the pool has none or they cannot be read (they are evidence, never a reason to fail a run). */
+async function linkCounters(servers: ServerPool, serverKey: string): Promise<LinkCounters | undefined> {
+  try {
+    return await servers.linkCounters?.(serverKey);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the link's qdiscs dropped and held back during a run: the counters after it less those before. A counter that
+ * went down (a qdisc replaced during the run) counted something else, so the run has none.
+ */
+export function qdiscCounters(before: LinkCounters | undefined, after: LinkCounters | undefined): RunMetrics {
+  if (before === undefined || after === undefined || after.drops < before.drops || after.overlimits < before.overlimits) return {};
+  return { qdisc_drops: after.drops - before.drops, qdisc_overlimits: after.overlimits - before.overlimits };
 }
 
 /**

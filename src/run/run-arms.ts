@@ -8,6 +8,7 @@ import { MIN_COMPARE_ROUNDS } from '../model/significance.js';
 import { shuffle } from '../stats/random.js';
 import { type CaseProgress, finishCase, measureRun, type RunCasesOptions, startProgress } from './measure-run.js';
 import { plural } from '../model/words.js';
+import { defined } from '../model/defined.js';
 
 /**
  * Measures a control and its candidates interleaved (docs/judging.md, "The same-run A/B gate"): each arm's warm-ups
@@ -120,7 +121,11 @@ function judgeUnit(
       };
     }
     const paired = Math.min(result.rounds?.length ?? 0, controlResult.rounds?.length ?? 0);
-    const regressions = judgeAgainstControl(controlResult, result, { rounds, ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}) });
+    const regressions = judgeAgainstControl(controlResult, result, {
+      rounds,
+      ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}),
+      ...defined({ run: options.describeRun?.() }),
+    });
     const pairs = Math.max(0, ...regressions.map((r) => r.rounds?.length ?? 0));
     if (interruptedAfter !== undefined && (paired < MIN_COMPARE_ROUNDS || pairs < MIN_COMPARE_ROUNDS)) {
       const note = `the run was interrupted after ${plural(interruptedAfter, 'round')} (${plural(pairs, 'pair')} with the control ${controlResult.id}), and the paired test needs at least ${MIN_COMPARE_ROUNDS}: run it again to judge it`;

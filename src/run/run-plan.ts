@@ -1,4 +1,4 @@
-import type { CaseJudge } from '../model/judge.js';
+import type { CaseJudge, RunSetupView } from '../model/judge.js';
 import { RESULTS_SCHEMA_VERSION, type CaseResult, type MeasuredCase, type RunResult, statusOf } from '../model/results.js';
 import type { ServerPool } from '../model/seams.js';
 import type { SuiteSpec } from '../model/suite-types.js';
@@ -78,6 +78,12 @@ export async function runPlan(plan: Plan & { readonly suites: readonly Pick<Suit
     };
     return options.judges.reduce((whole, judge) => ({ ...whole, ...judge.describeRun?.(whole) }), result);
   };
+  /** The run as the judges see it: its machine and provenance, and the servers used so far with the facts read of them. */
+  const runSetup = (): RunSetupView => ({
+    environment: options.header.environment,
+    ...defined({ provenance: options.header.provenance }),
+    servers: options.servers.describe(),
+  });
   let sinkFailure: RunOutcome['sinkFailure'];
   const keep = (write: () => void): void => {
     if (sinkFailure !== undefined) return;
@@ -96,10 +102,11 @@ export async function runPlan(plan: Plan & { readonly suites: readonly Pick<Suit
   try {
     const { interrupted } = await runCases(plan.cases, {
       ...options,
+      describeRun: runSetup,
       signal: stop.signal,
       onCaseFinished: async (measured, planned, index) => {
         // the one place a case's status is decided: from its measurement, thresholds and every judge's regressions
-        const judged = options.judges.reduce<MeasuredCase>((c, judge) => judge.judge(c), measured);
+        const judged = options.judges.reduce<MeasuredCase>((c, judge) => judge.judge(c, runSetup()), measured);
         const caseResult: CaseResult = { ...judged, status: statusOf(judged) };
         finished.push(caseResult);
         keep(() => options.sink.caseFinished(caseResult, () => snapshot('running')));

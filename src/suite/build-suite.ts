@@ -1,5 +1,5 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
-import { isMetricName } from '../model/metrics.js';
+import { isCount, isMetricName, METRICS } from '../model/metrics.js';
 import { parseThreshold } from '../thresholds/parse-threshold.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { formatParamValue, normalizeParam, valueKey } from './normalize-param.js';
@@ -399,6 +399,17 @@ function buildRegression(ctx: BuildContext, raw: RawObject, pointer: string): Re
     if (!isMetricName(metric)) continue;
     if (tolerance === 'auto') {
       specs.push({ metric, tolerancePercent: 0, auto: true, loc: keyAt(ctx, `${pointer}/${metric}`) });
+      continue;
+    }
+    if (isCount(metric)) {
+      // a count is most often 0, so a share of it means nothing: its tolerance is a count of its own unit
+      if (typeof tolerance === 'number') specs.push({ metric, tolerancePercent: tolerance, loc: keyAt(ctx, `${pointer}/${metric}`) });
+      else
+        report(
+          ctx,
+          `${pointer}/${metric}`,
+          `regression ${metric}: '${String(tolerance)}' is a percentage, but ${metric} is a count (most often 0, so a share of it means nothing); give the allowed rise in ${METRICS[metric].unit} per run, like ${metric}: 10`,
+        );
       continue;
     }
     const parsed = parsePercent(tolerance as string | number);

@@ -31,6 +31,7 @@ const UNITS: Readonly<Record<string, { readonly dimension: Dimension; readonly f
   'µs/KB': { dimension: 'service-demand', factor: 1 },
   'us/tr': { dimension: 'service-demand', factor: 1 },
   'µs/tr': { dimension: 'service-demand', factor: 1 },
+  segments: { dimension: 'count', factor: 1 },
 };
 
 const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
@@ -40,6 +41,8 @@ const DIMENSION_NAMES: Readonly<Record<Dimension, string>> = {
   percent: 'a percentage',
   'service-demand': 'a service demand',
   index: 'an index',
+  count: 'a count',
+  size: 'a size',
 };
 
 const SHAPE = /^\s*(?:([A-Za-z_]\w*)\s*)?(<=|>=|==|<|>|=)?\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)?\s*(.*?)\s*$/;
@@ -61,12 +64,14 @@ const LIKELY_UNIT: Readonly<Partial<Record<Dimension, string>>> = { bitrate: 'Mb
  *              | "ns" | "us" | "µs" | "ms" | "s"                   ; times
  *              | "/s" | "k/s" | "M/s"                             ; rates (as the console prints them: 48.1k/s)
  *              | "%" | "us/KB" | "µs/KB" | "us/tr" | "µs/tr"       ; percentages, service demand (per KB, per transaction)
+ *              | "segments"                                       ; counts (retransmissions), where the unit may be left out
  * ```
- * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused.
+ * The unit is required: a bare `>= 1000` on throughput could mean bit/s or Gbit/s, so it is refused. A count has one
+ * unit only, so `retransmissions: "< 10"` is a count of segments.
  */
 export function parseThreshold(expression: string, metric: MetricName, options: { readonly bareNumberInMetricUnit?: boolean } = {}): Parsed<Threshold> {
   const info = METRICS[metric];
-  const example = `${metric}: ">= 100 ${info.unit}"`;
+  const example = info.dimension === 'count' ? `${metric}: "< 10"` : `${metric}: ">= 100 ${info.unit}"`;
   const match = SHAPE.exec(expression);
   const [, aggregateText, op, numberText, unitText = ''] = match ?? [];
   const reversed = /=>|=</.exec(expression)?.[0];
@@ -93,8 +98,8 @@ export function parseThreshold(expression: string, metric: MetricName, options: 
   }
   const fitting = Object.keys(UNITS).filter((u) => UNITS[u]?.dimension === info.dimension);
   // 0 is 0 in any unit; files of perfsuite 0.1.0 were written when a bare number meant the metric's own unit
-  // an index (load_fairness) has no unit: a bare number is the only spelling
-  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true || info.unit === '';
+  // an index (load_fairness) has no unit and a count (retransmissions) one only: a bare number says it
+  const bareAllowed = Number(numberText) === 0 || options.bareNumberInMetricUnit === true || info.unit === '' || info.dimension === 'count';
   if (unitText === '' && !bareAllowed) {
     // their own number with the unit they most likely meant, which the message then says is a guess
     const likely = LIKELY_UNIT[info.dimension] ?? info.unit;

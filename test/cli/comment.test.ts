@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptStored } from '../../src/compare/accept-regressions.js';
-import type { RegressionOutcome, RunResult } from '../../src/model/results.js';
+import type { Evidence, RunResult } from '../../src/model/results.js';
 import { commentMarker, MAX_COMMENT_CHARS, renderComment } from '../../src/report/render-comment.js';
 import { perfsuiteInProcess, tempDir } from '../helpers.js';
 import { comparedSweep } from '../report/fixtures.js';
@@ -44,32 +44,33 @@ describe('the pull-request comment', () => {
     expect(body).toContain(
       '[Job summary](https://github.example/octo/net/actions/runs/99) · [Reports (report.html, junit.xml, results.json)](https://github.example/octo/net/actions/runs/99#artifacts)',
     );
-    expect(body).not.toContain('| why');
+    // every comparison carries its evidence: the why column says what differs from the baseline (its kernel here)
+    expect(rows[0]).toMatch(/ · unexplained: no counter was recorded, though 1 setting differs \| differs: kernel 6\.1\.0-28-amd64 → 6\.18\.44-fc-v657 \|$/);
   });
 
   it('shows the evidence of a comparison where the results carry it', () => {
-    const evidence = {
+    const evidence: Evidence = {
       differences: [{ what: 'link rate', against: '100mbit', current: '90mbit' }],
       counters: [
-        { metric: 'retransmissions', against: 0, current: 12, change: null, verdict: 'regressed' },
-        { metric: 'mss', against: 1448, current: 1448, change: 0, verdict: 'unchanged' },
+        { metric: 'retransmissions', against: 0, current: 12, change: 12, verdict: 'regressed', tolerance: 0 },
+        { metric: 'mss', against: 1448, current: 1448, change: 0, verdict: 'unchanged', tolerance: 0 },
       ],
       reading: 'loss: retransmissions rose',
+      cause: 'loss',
     };
     const withEvidence: RunResult = {
       ...result,
       suites: result.suites.map((s) => ({
         ...s,
         cases: s.cases.map((c) =>
-          c.regressions === undefined
-            ? c
-            : { ...c, regressions: c.regressions.map((r) => (r.verdict === 'regressed' ? ({ ...r, evidence } as RegressionOutcome) : r)) },
+          c.regressions === undefined ? c : { ...c, regressions: c.regressions.map((r) => (r.verdict === 'regressed' ? { ...r, evidence } : r)) },
         ),
       })),
     };
     const body = renderComment(withEvidence, links);
     expect(body).toContain('| why |');
-    expect(body).toContain('| loss: retransmissions rose; counters: retransmissions 0 → 12; differs: link rate 100mbit → 90mbit |');
+    // the reading stands beside the statistics of a regressed row; the why column adds the counters and the settings
+    expect(body).toContain(' · loss: retransmissions rose | counters: retransmissions 0 → 12; differs: link rate 100mbit → 90mbit |');
   });
 
   it("stays under GitHub's 65,536 characters with a run of hundreds of regressions, saying how many rows it left out", () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatCaseLine, formatProgress } from '../../src/cli/case-line.js';
 import { formatComparisonSummary, formatSummary, formatThresholdSummary } from '../../src/cli/console-reporter.js';
-import { formatMetric } from '../../src/report/format.js';
+import { formatMetric } from '../../src/model/format-metric.js';
 import type { CaseResult } from '../../src/model/results.js';
 import { abRun, comparedSweep } from '../report/fixtures.js';
+import { applyBaseline } from '../../src/compare/compare-runs.js';
 
 const base: CaseResult = {
   id: 's/rr[test=TCP_RR]',
@@ -88,12 +89,16 @@ describe('console output', () => {
 describe('console output of a same-run comparison', () => {
   const [control, head, same, noisy] = abRun().suites[0]!.cases;
 
-  it('prints each candidate with a line against its control: change, bounds, verdict, p and rounds', () => {
+  it('prints each candidate with a line against its control: change, bounds, verdict, p and rounds; and why a regressed one did', () => {
     expect(formatCaseLine(control!, 0, 4, { color: false })).toBe('✓ [1/4] ab/bulk[server=base]  throughput 945 Mbit/s ±0.4%  9.1s');
     expect(formatCaseLine(head!, 1, 4, { color: false }).split('\n')).toEqual([
       '✗ [2/4] ab/bulk[server=head]  throughput 897 Mbit/s ±0.4%  9.1s',
       '    server=head vs server=base: throughput −5.00% [−5.19%, −4.81%] regressed (tolerance 3%), p = 0.002, 9 rounds',
+      '      why: loss: retransmissions rose 0 → 12 segments per run',
+      '      differs: setup (none) → tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 1gbit burst 1514 limit 96kb',
     ]);
+    // an arm that did not regress has nothing to explain
+    expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')).toHaveLength(2);
     expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')[1]).toBe(
       '    server=same vs server=base: throughput +0.00% [−0.30%, +0.30%] unchanged (tolerance 3%), p = 0.746, 9 rounds',
     );
@@ -104,6 +109,29 @@ describe('console output of a same-run comparison', () => {
     expect(lines[0]).toMatch(/^✓ \[4\/4\] ab\/bulk\[server=noisy\] /);
     expect(lines[1]).toBe('    server=noisy vs server=base: throughput +2.00% [−9.00%, +10.0%] inconclusive (tolerance 3%), p = 0.746, 9 rounds');
     expect(lines[2]).toMatch(/^ {6}! the noise is too large to tell a drop of more than 3% from none with 9 rounds; about \d+ rounds would likely decide it/);
+  });
+});
+
+describe('console output of a comparison with a baseline', () => {
+  it('says under a regressed case why: the reading, and the settings that differ', () => {
+    const run = abRun();
+    const [, head] = run.suites[0]!.cases;
+    // the candidate's runs as a case of its own: no arm, no rounds
+    const measured = Object.fromEntries(Object.entries(head!).filter(([key]) => key !== 'arm' && key !== 'rounds')) as unknown as CaseResult;
+    const bulk = (runs: CaseResult['runs']): CaseResult => ({ ...measured, id: 'ab/bulk', server: 'shaped', runs, regressions: [] });
+    const runsOf = (mbit: number, retransmissions: number) => [1, 2, 3, 4, 5].map((i) => ({ throughput: (mbit + i / 10) * 1e6, retransmissions, mss: 1448 }));
+    const setup = (rate: string) => ({
+      ...run,
+      provenance: { perfsuiteVersion: '0.2.0', variables: {}, servers: { 'ab/shaped': { type: 'netns', link: `rate ${rate}` } } },
+    });
+    const baseline = { ...setup('100mbit'), suites: [{ ...run.suites[0]!, cases: [bulk(runsOf(95, 0))] }] };
+    const current = { ...setup('90mbit'), suites: [{ ...run.suites[0]!, cases: [bulk(runsOf(86, 0))] }] };
+    const lines = formatComparisonSummary(applyBaseline(current, baseline, 'base.json'), { color: false }).split('\n');
+    const at = lines.findIndex((line) => line.startsWith('  ✗ ab/bulk throughput'));
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '      why: capacity: link differs, rate 100mbit → rate 90mbit, and no retransmissions or qdisc drops rose',
+      '      differs: link rate 100mbit → rate 90mbit',
+    ]);
   });
 });
 

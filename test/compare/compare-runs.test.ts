@@ -15,7 +15,7 @@ function caseWith(metric: 'throughput' | 'latency_p99', values: readonly number[
 const mbit = (...values: number[]) => values.map((v) => v * 1e6);
 
 /** A case whose runs have these loss (or CPU) values, in %. */
-function caseWithPercent(metric: 'loss' | 'cpu_local', values: readonly number[]): CaseResult {
+function caseWithPercent(metric: 'loss' | 'cpu_local' | 'retransmissions', values: readonly number[]): CaseResult {
   const template = recordedSweep().suites[0]!.cases[0]!;
   return { ...template, id: 's/udp', runs: values.map((v) => ({ [metric]: v })), metrics: {} };
 }
@@ -30,6 +30,19 @@ describe('comparing a metric with its baseline', () => {
     expect(big).toMatchObject({ verdict: 'regressed', passed: false, change: 3, source: 'baseline' });
     // stored as JSON and read back, the outcome is the same: nothing non-finite in it
     expect(JSON.parse(JSON.stringify(big))).toEqual(big);
+  });
+
+  it('judges retransmissions as a count, in segments: a rise from 0 is a rise, never "not compared"', () => {
+    const retransmissions: RegressionTolerance = { metric: 'retransmissions', tolerancePercent: 5, file: 's.yml', line: 13 };
+    const zero = [0, 0, 0, 0, 0];
+    const rose = compareMetric(retransmissions, caseWithPercent('retransmissions', [12, 13, 12, 14, 12]), caseWithPercent('retransmissions', zero));
+    expect(rose).toMatchObject({ verdict: 'regressed', passed: false, change: 12, tolerance: 5, againstValue: 0, currentValue: 12 });
+    const few = compareMetric(retransmissions, caseWithPercent('retransmissions', [0, 1, 0, 2, 0]), caseWithPercent('retransmissions', zero));
+    expect(few).toMatchObject({ verdict: 'unchanged', passed: true });
+    expect(compareMetric(retransmissions, caseWithPercent('retransmissions', zero), caseWithPercent('retransmissions', zero))).toMatchObject({
+      verdict: 'unchanged',
+      change: 0,
+    });
   });
 
   it('records no relative change against a zero baseline (never Infinity), and says why', () => {

@@ -31,6 +31,21 @@ describe('history entries', () => {
     expect(entry.cases[ids[0] ?? '']?.['throughput']).toEqual({ runs: [1e9, 1.01e9], median: 1.005e9 });
   });
 
+  it('keep the facts read of each server’s path (for later evidence), without its address, pid or hooks, and read back', () => {
+    const facts = { local: { sysctls: { 'net.ipv4.tcp_congestion_control': 'cubic' }, interface: { name: 'lo', mtu: 65536 } } };
+    const base = run(1e9);
+    const entry = historyEntry({
+      ...base,
+      servers: [
+        { key: 'big/local', host: '127.0.0.1', port: 40000, pid: 7, facts },
+        { key: 'big/lab', host: 'x', port: 1 },
+      ],
+    });
+    expect(entry.servers).toEqual([{ key: 'big/local', facts }]);
+    expect(parseHistory(`${JSON.stringify(entry)}\n`, 'h.jsonl').entries[0]?.servers).toEqual([{ key: 'big/local', facts }]);
+    expect(historyEntry(base).servers).toBeUndefined();
+  });
+
   it('fingerprint the machine, not the host: a new hostname keeps it, another CPU count or kernel changes it', () => {
     const environment = run(1).environment;
     const fingerprint = fingerprintOf(environment);

@@ -73,6 +73,10 @@ describe.skipIf(unavailable !== undefined)(
       expect(slow.stdout).toContain("machine or setup differs from the newest history entry's: history-shaped ${LINK_RATE} 100mbit → 90mbit");
       expect(readFileSync(path.join(slow.out, 'report.md'), 'utf8')).toContain('history-shaped ${LINK_RATE} `100mbit` → `90mbit`');
       expect(readFileSync(path.join(slow.out, 'report.html'), 'utf8')).toContain('history-shaped ${LINK_RATE} <code>100mbit</code> → <code>90mbit</code>');
+      // beside the verdict: the variable, the link and the qdiscs the history's newest entry recorded, nothing lost
+      expect(outcome?.evidence?.differences.map((d) => d.what)).toEqual(['${LINK_RATE}', 'link', 'qdisc (this host)', 'qdisc (server side)']);
+      expect(outcome?.evidence?.counters.find((c) => c.metric === 'qdisc_drops')).toMatchObject({ against: 0, current: 0, verdict: 'unchanged' });
+      expect(outcome?.evidence?.reading).toMatch(/^capacity: link differs, rate 100mbit → rate 90mbit/);
 
       const same = measure('100mbit', { judged: true });
       expect(same.status).toBe(0);

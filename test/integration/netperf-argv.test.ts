@@ -73,6 +73,11 @@ describe('planned argv against the real netperf 2.7.0 on loopback', () => {
         expect(values.get('REMOTE_CPU_BIND')).toBe(String(p.cpu_affinity.remote ?? -1));
       }
       if (p.confidence !== undefined) expect(Number(values.get('CONFIDENCE_LEVEL'))).toBe(95);
+      // the TCP counters are read, not netperf's "not available" -1: an MSS, and a count of retransmissions (often 0)
+      if (p.test?.startsWith('TCP_') === true) expect(Number(values.get('TRANSPORT_MSS'))).toBeGreaterThan(0);
+      const retransmissions = requested.filter((key) => key.endsWith('_TRANSPORT_RETRANS'));
+      expect(retransmissions.length > 0).toBe(p.test === 'TCP_STREAM' || p.test === 'TCP_MAERTS' || p.test === 'TCP_RR');
+      for (const key of retransmissions) expect(Number(values.get(key))).toBeGreaterThanOrEqual(0);
     });
   }
 });

@@ -82,6 +82,20 @@ describe.skipIf(unavailable !== undefined)(
         /<testcase classname="shaped-link\.bulk" name="bulk" file="test\/fixtures\/suites\/valid\/shaped-link\.yml" time="[\d.]+" line="15">[\s\S]*<failure message="throughput regressed −/,
       );
       expect(readFileSync(path.join(slowerDir, 'report.md'), 'utf8')).toMatch(/^## ❌ perfsuite: 1 of 1 case regressed\n/);
+      // the suite says nothing of the link (the test shaped it), but the facts read of this host's side of the path do:
+      // the qdisc on the interface towards the peer changed, and nothing was lost, so the reading is capacity
+      expect(slower.results.servers[0]?.facts?.local?.interface).toMatchObject({ name: link.hostInterface, mtu: 1500 });
+      expect(outcome?.evidence).toMatchObject({
+        differences: [{ what: 'qdisc (this host)', against: 'tbf rate 100Mbit burst 64Kb lat 50ms', current: 'tbf rate 90Mbit burst 64Kb lat 50ms' }],
+        cause: 'capacity',
+      });
+      expect(outcome?.evidence?.counters.map((c) => [c.metric, c.verdict])).toEqual([
+        ['retransmissions', 'unchanged'],
+        ['mss', 'unchanged'],
+      ]);
+      expect(slower.stdout).toContain(
+        '      why: capacity: qdisc (this host) differs, tbf rate 100Mbit burst 64Kb lat 50ms → tbf rate 90Mbit burst 64Kb lat 50ms, and no retransmissions or qdisc drops rose',
+      );
 
       await link.setRate('100mbit');
       const restored = run(outDir(), ['--baseline', baseline]);

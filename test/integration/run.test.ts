@@ -63,9 +63,16 @@ describe('perfsuite run with the real netperf on loopback', () => {
     expect(cases[3]?.metrics.latency_p99).toBeGreaterThan(0);
     expect(cases[4]?.metrics.cpu_local).toBeGreaterThan(0);
     expect(cases[5]?.confidenceWidthPercent?.length).toBe(1);
+    // every TCP run records its retransmissions and MSS; UDP runs keep their send, receive and loss
+    expect(cases[0]?.runs[0]).toMatchObject({ retransmissions: expect.any(Number) as number, mss: expect.any(Number) as number });
+    expect(cases[2]?.runs[0]?.retransmissions).toBeUndefined();
     const server = results.servers[0];
     expect(server?.host).toBe('127.0.0.1');
     expect(isRunning(server?.pid ?? -1)).toBe(false);
+    // both ends are this host: one side of facts, read once, towards its loopback; no qdisc counters per run
+    expect(server?.facts?.local?.interface).toMatchObject({ name: 'lo', mtu: 65536 });
+    expect(server?.facts?.remote).toBeUndefined();
+    expect(cases.flatMap((c) => c.runs).some((run) => run.qdisc_drops !== undefined)).toBe(false);
     expect(processesOnPort(server?.port ?? 0)).toEqual([]);
   });
 

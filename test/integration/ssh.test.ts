@@ -53,6 +53,11 @@ describe.skipIf(unavailable !== undefined)(
       // the peer is this machine, so the recorded remote pid can be checked here: it was netserver, and it is gone
       expect(server?.pid).toBeGreaterThan(1);
       expect(isRunning(server?.pid ?? -1)).toBe(false);
+      // what shapes TCP on each side, read once: this host towards the peer, and the peer (over ssh) towards this host
+      expect(server?.facts?.problems).toBeUndefined();
+      expect(server?.facts?.local?.interface).toMatchObject({ name: 'lo', mtu: 65536 });
+      expect(server?.facts?.remote?.interface).toMatchObject({ name: 'lo', mtu: 65536 });
+      expect(server?.facts?.remote?.sysctls['net.ipv4.tcp_congestion_control']).toBe(readFileSync('/proc/sys/net/ipv4/tcp_congestion_control', 'utf8').trim());
       const argv = cases[0]?.netperf[0]?.argv ?? [];
       expect(argv.slice(argv.indexOf('-Z'), argv.indexOf('-Z') + 2)).toEqual(['-Z', '{passphrase}']);
       // data_port pins the data connection's remote port, so a firewall can allow exactly it

@@ -28,8 +28,18 @@ describe('netperf argv', () => {
       '10',
       '--',
       '-k',
-      'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY',
+      'THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LSS_SIZE_END,LSR_SIZE_END,RSS_SIZE_END,RSR_SIZE_END,LOCAL_SEND_SIZE,REMOTE_RECV_SIZE,LOCAL_NODELAY,REMOTE_NODELAY,TRANSPORT_MSS,LOCAL_TRANSPORT_RETRANS',
     ]);
+  });
+
+  it('TCP tests ask for the MSS and the retransmissions of the side that sends the data; TCP_CRR for the MSS only, UDP for neither', () => {
+    const retrans = (test: TestName) => netperfKeys({ test }).filter((key) => key.endsWith('_TRANSPORT_RETRANS'));
+    expect(retrans('TCP_STREAM')).toEqual(['LOCAL_TRANSPORT_RETRANS']);
+    expect(retrans('TCP_MAERTS')).toEqual(['REMOTE_TRANSPORT_RETRANS']);
+    expect(retrans('TCP_RR')).toEqual(['LOCAL_TRANSPORT_RETRANS', 'REMOTE_TRANSPORT_RETRANS']);
+    expect(retrans('TCP_CRR')).toEqual([]);
+    for (const test of ['TCP_STREAM', 'TCP_MAERTS', 'TCP_RR', 'TCP_CRR'] as const) expect(netperfKeys({ test })).toContain('TRANSPORT_MSS');
+    for (const test of ['UDP_STREAM', 'UDP_RR'] as const) expect(netperfKeys({ test }).filter((key) => key.includes('TRANSPORT'))).toEqual([]);
   });
 
   it('TCP_MAERTS sets the remote send and local receive sizes in the second position, and asks for them', () => {

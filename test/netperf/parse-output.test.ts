@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatMetric } from '../../src/report/format.js';
+import { formatMetric } from '../../src/model/format-metric.js';
 import { parseInterimResults, parseKeyvals, parseNetperfRun } from '../../src/netperf/parse-output.js';
 import { type ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { TestName } from '../../src/model/test-types.js';
@@ -38,11 +38,43 @@ describe('netperf keyval output', () => {
   it('TCP_STREAM: throughput from 10^6bits/s to bit/s', () => {
     const run = measured('tcp-stream');
     expect(run.metrics.throughput).toBeCloseTo(Number(run.keyvals['THROUGHPUT']) * 1e6, 0);
-    expect(Object.keys(run.metrics)).toEqual(['throughput']);
+    expect(Object.keys(run.metrics)).toEqual(['throughput', 'retransmissions', 'mss']);
   });
 
-  it('TCP_MAERTS: throughput', () => {
-    expect(measured('tcp-maerts').metrics.throughput).toBeGreaterThan(1e6);
+  it('TCP_STREAM: retransmissions are the sender’s (netperf’s) count, the MSS in bytes', () => {
+    const run = measured('tcp-stream-interval');
+    expect(run.keyvals['LOCAL_TRANSPORT_RETRANS']).toBe('3');
+    expect(run.metrics.retransmissions).toBe(3);
+    expect(run.metrics.mss).toBe(65483);
+    expect(measured('tcp-stream').metrics).toMatchObject({ retransmissions: 0, mss: 65483 });
+  });
+
+  it('TCP_MAERTS: throughput, and the retransmissions of its sender, the netserver', () => {
+    const run = measured('tcp-maerts');
+    expect(run.metrics.throughput).toBeGreaterThan(1e6);
+    expect(fixture('tcp-maerts').keys).toContain('REMOTE_TRANSPORT_RETRANS');
+    expect(fixture('tcp-maerts').keys).not.toContain('LOCAL_TRANSPORT_RETRANS');
+    expect(run.metrics.retransmissions).toBe(Number(run.keyvals['REMOTE_TRANSPORT_RETRANS']));
+  });
+
+  it('TCP_RR: retransmissions of both sides, summed (requests one way, responses the other)', () => {
+    const { outcome, keys, test } = fixture('tcp-rr');
+    const both = {
+      ...outcome,
+      stdout: outcome.stdout
+        .replace('LOCAL_TRANSPORT_RETRANS=0', 'LOCAL_TRANSPORT_RETRANS=2')
+        .replace('REMOTE_TRANSPORT_RETRANS=0', 'REMOTE_TRANSPORT_RETRANS=5'),
+    };
+    expect(parseNetperfRun(both, { test, keys, target: 'x' })).toMatchObject({ kind: 'measured', metrics: { retransmissions: 7, mss: 32768 } });
+  });
+
+  it('TCP_CRR: the MSS only; its -1 retransmission counters are no count, not 0', () => {
+    expect(measured('tcp-crr').metrics.retransmissions).toBeUndefined();
+    expect(measured('tcp-crr').metrics.mss).toBe(32768);
+    // asked anyway, netperf 2.7.0 prints -1 for TCP_CRR: nothing is recorded rather than a count of nothing
+    const run = measured('tcp-crr-retransmissions');
+    expect(run.keyvals['REMOTE_TRANSPORT_RETRANS']).toBe('-1');
+    expect(run.metrics.retransmissions).toBeUndefined();
   });
 
   it('UDP_STREAM: receiver throughput, sender throughput, and loss from the call counts', () => {
@@ -54,7 +86,10 @@ describe('netperf keyval output', () => {
     expect(run.metrics.loss).toBeCloseTo((1 - received / sent) * 100, 6);
   });
 
-  for (const name of ['tcp-rr', 'tcp-crr']) {
+  for (const [name, counters] of [
+    ['tcp-rr', ['retransmissions', 'mss']],
+    ['tcp-crr', ['mss']],
+  ] as const) {
     it(`${name}: transaction rate from TRANSACTION_RATE and every latency figure in µs`, () => {
       const run = measured(name);
       expect(run.metrics.transaction_rate).toBe(Number(run.keyvals['TRANSACTION_RATE']));
@@ -70,6 +105,7 @@ describe('netperf keyval output', () => {
         'latency_p99',
         'latency_max',
         'latency_stddev',
+        ...counters,
       ]);
     });
   }

@@ -91,7 +91,7 @@ describe('the comparison view', () => {
       '10.7 Gbit/s',
       '−16.7% [−19.0%, −14.3%]',
       '5%',
-      'p = 0.004, 5 vs 5 runs¹',
+      'p = 0.004, 5 vs 5 runs¹ · unexplained: no counter was recorded, though 1 setting differs',
     ]);
     expect([...view.footnotes]).toEqual([['one-sided Mann–Whitney U, α = 0.01', '¹']]);
   });

@@ -184,14 +184,20 @@ const ARMS: Readonly<Record<string, (round: number) => number>> = {
 
 /**
  * A same-run A/B comparison, judged as `run` judges it: `matrix: { server: [base, head, same, noisy] }`,
- * `compare: { server: base }`, `regression: { throughput: 3% }`, 9 interleaved rounds with the order seed 42.
+ * `compare: { server: base }`, `regression: { throughput: 3% }`, 9 interleaved rounds with the order seed 42. Every arm
+ * is a namespace on a 1gbit link; head's setup gives its veth a tbf whose bucket holds one packet, and it retransmits
+ * 11–13 segments a run where the others retransmit none.
  */
 export function abRun(): RunResult {
   const rounds = [1, 2, 3, 4, 5, 6, 7, 8, 9];
   const control = 'ab/bulk[server=base]';
   const tolerance: RegressionTolerance = { metric: 'throughput', tolerancePercent: 3, file: 'suites/ab.yml', line: 14 };
   const arm = (server: string): CaseResult => {
-    const runs = rounds.map((round) => ({ throughput: 940e6 * (1 + ((round * 7919) % 13) / 1000) * (ARMS[server]?.(round) ?? 1) }));
+    const runs = rounds.map((round) => ({
+      throughput: 940e6 * (1 + ((round * 7919) % 13) / 1000) * (ARMS[server]?.(round) ?? 1),
+      retransmissions: server === 'head' ? 11 + (round % 3) : 0,
+      mss: 1448,
+    }));
     return {
       id: `ab/bulk[server=${server}]`,
       group: 'bulk',
@@ -211,10 +217,32 @@ export function abRun(): RunResult {
       netperf: [],
     };
   };
+  const environment = {
+    hostname: 'ci-runner',
+    platform: 'linux',
+    kernel: '6.1.0',
+    arch: 'x64',
+    cpuCount: 2,
+    cpuModel: 'Test CPU',
+    node: 'v20.20.0',
+    netperfVersion: '2.7.0',
+    perfsuiteVersion: '0.2.0',
+  };
+  const netns = { type: 'netns', link: 'rate 1gbit' };
+  const provenance = {
+    perfsuiteVersion: '0.2.0',
+    variables: { ab: {} },
+    servers: {
+      'ab/base': netns,
+      'ab/head': { ...netns, setup: ['tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 1gbit burst 1514 limit 96kb'] },
+      'ab/same': netns,
+      'ab/noisy': netns,
+    },
+  };
   const base = arm('base');
   const candidates = ['head', 'same', 'noisy'].map((server) => {
     const c = arm(server);
-    const judged = { ...c, regressions: judgeAgainstControl(base, c) };
+    const judged = { ...c, regressions: judgeAgainstControl(base, c, { run: { environment, provenance } }) };
     return { ...judged, status: statusOf(judged) };
   });
   return {
@@ -222,17 +250,8 @@ export function abRun(): RunResult {
     state: 'complete',
     startedAt: '2026-01-02T03:04:05.000Z',
     finishedAt: '2026-01-02T03:05:20.000Z',
-    environment: {
-      hostname: 'ci-runner',
-      platform: 'linux',
-      kernel: '6.1.0',
-      arch: 'x64',
-      cpuCount: 2,
-      cpuModel: 'Test CPU',
-      node: 'v20.20.0',
-      netperfVersion: '2.7.0',
-      perfsuiteVersion: '0.2.0',
-    },
+    environment,
+    provenance,
     servers: [],
     seed: 42,
     suites: [{ name: 'ab', file: 'suites/ab.yml', cases: [base, ...candidates] }],

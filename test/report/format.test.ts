@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../src/model/words.js';
-import { formatSample } from '../../src/report/report-text.js';
+import { formatJudged, formatSample, formatTolerance } from '../../src/report/report-text.js';
+import { formatMetric } from '../../src/model/format-metric.js';
 import { formatTick, renderSweepSvg } from '../../src/report/svg-charts.js';
 import type { RegressionOutcome } from '../../src/model/results.js';
 
@@ -40,5 +41,18 @@ describe('y-axis ticks', () => {
     });
     expect(chart).toMatch(/>1\d0k</);
     expect(chart).not.toMatch(/>1\d0000</);
+  });
+});
+
+describe('counts', () => {
+  it('print as counts in their unit: values, changes in points (a rise from 0 is +12, not +∞%) and tolerances', () => {
+    expect(formatMetric('retransmissions', 12)).toBe('12 segments');
+    expect(formatMetric('retransmissions', 12.5)).toBe('12.5 segments');
+    expect(formatMetric('mss', 1448)).toBe('1448 B');
+    expect(formatMetric('qdisc_drops', 30)).toBe('30 packets');
+    expect(formatJudged('retransmissions', 12)).toBe('+12 segments');
+    expect(formatJudged('retransmissions', -0.5)).toBe('−0.5 segments');
+    expect(formatTolerance({ metric: 'retransmissions', tolerance: 10 })).toBe('10 segments');
+    expect(formatJudged('loss', 0.4)).toBe('+0.40 pp');
   });
 });

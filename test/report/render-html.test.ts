@@ -124,7 +124,7 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
         .evaluate((td) => getComputedStyle(td).backgroundColor),
     ).toBe('rgb(255, 235, 233)');
     expect(await regressed.first().innerText()).toBe(
-      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7% [−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹',
+      'regressed\tsweep/bulk[nodelay=false,send_size=1K]\tthroughput\tbaseline\t12.8 Gbit/s\t10.7 Gbit/s\t−16.7% [−19.0%, −14.3%]\t5%\tp = 0.004, 5 vs 5 runs¹ · unexplained: no counter was recorded, though 1 setting differs',
     );
     // the method repeated on every row, once under the table
     expect(await page.locator('p.footnotes').allInnerTexts()).toEqual(['¹ one-sided Mann–Whitney U, α = 0.01', '¹ one-sided Mann–Whitney U, α = 0.01']);
@@ -193,9 +193,26 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     const rows = page.locator('table.comparison tbody tr');
     expect(await rows.evaluateAll((trs: HTMLElement[]) => trs.map((tr) => tr.className))).toEqual(['regressed', 'unchanged', 'inconclusive']);
     expect(await rows.first().innerText()).toBe(
-      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00% [−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds¹',
+      'regressed\tab/bulk[server=head]\tthroughput\tcontrol ab/bulk[server=base]\t945 Mbit/s\t897 Mbit/s\t−5.00% [−5.19%, −4.81%]\t3%\tp = 0.002, 9 rounds¹ · loss: retransmissions rose 0 → 12 segments per run',
     );
     expect(await page.locator('tr[data-case="ab/bulk[server=head]"] td.miss').allInnerTexts()).toEqual(['−5.00%']);
+    // why it regressed: a small table under the comparison, the counter that rose tinted, the setting that differs in code
+    const why = page.locator('div.evidence');
+    expect(await why.count()).toBe(1);
+    expect(await why.locator('p').innerText()).toBe(
+      'ab/bulk[server=head] throughput vs control ab/bulk[server=base]: loss: retransmissions rose 0 → 12 segments per run',
+    );
+    expect(await why.locator('tbody tr').allInnerTexts()).toEqual([
+      'retransmissions\t0 segments\t12 segments\t+12 segments\trose',
+      'mss\t1448 B\t1448 B\t+0.00%\tunchanged',
+      'setup\t(none)\ttc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 1gbit burst 1514 limit 96kb\t\tdiffers',
+    ]);
+    expect(
+      await why
+        .locator('tr.worse td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
+    ).toBe('rgb(255, 235, 233)');
     await page.close();
   });
 

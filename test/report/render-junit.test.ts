@@ -52,7 +52,7 @@ describe('junit.xml', () => {
     expect(elements(xml, 'testcase').find((c) => c['name'] === 'bulk[nodelay=true,send_size=64K]')).toMatchObject({ line: '17' });
     expect(elements(xml, 'failure')).toContainEqual({
       message:
-        'throughput regressed −16.7% [−26.1%, −6.03%] vs baseline (65.4 Gbit/s → 54.5 Gbit/s, tolerance 5%; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)) (test/fixtures/results/sweep.yml:17)',
+        'throughput regressed −16.7% [−26.1%, −6.03%] vs baseline (65.4 Gbit/s → 54.5 Gbit/s, tolerance 5%; p = 0.004, 5 vs 5 runs (one-sided Mann–Whitney U, α = 0.01)) — unexplained: no counter was recorded, though 1 setting differs (test/fixtures/results/sweep.yml:17)',
       type: 'regression',
     });
     expect(xml).toMatch(
@@ -93,10 +93,19 @@ describe('junit.xml', () => {
     expect(elements(xml, 'failure')).toEqual([
       {
         message:
-          'throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)) (suites/ab.yml:14)',
+          'throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)) — loss: retransmissions rose 0 → 12 segments per run (suites/ab.yml:14)',
         type: 'regression',
       },
     ]);
+    // system-out says why, counter by counter and setting by setting
+    expect(xml).toContain(
+      [
+        '<system-out><![CDATA[why throughput regressed vs control ab/bulk[server=base]: loss: retransmissions rose 0 → 12 segments per run',
+        '  retransmissions  0 segments → 12 segments  +12 segments  rose',
+        '  mss              1448 B     → 1448 B       +0.00%        unchanged',
+        '  setup            (none) → tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 1gbit burst 1514 limit 96kb  differs]]></system-out>',
+      ].join('\n'),
+    );
     expect(elements(xml, 'property').filter((p) => p['name'] === 'control.throughput')).toHaveLength(3);
     expect(elements(xml, 'property').filter((p) => p['name']?.startsWith('inconclusive.'))).toEqual([
       {

@@ -120,17 +120,17 @@ describe('report.md against a baseline', () => {
     expect(md).toContain('> 1 case without a baseline: `sweep/udp[send_size=1K]`');
     // one row per compared metric, in each verdict
     expect(md).toContain(
-      '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% [−19.0%, −14.3%] | 5% | p = 0.004, 5 vs 5 runs¹ |',
+      '| ❌ regressed | `sweep/bulk[nodelay=false,send_size=1K]` | throughput | baseline | 12.8 Gbit/s | 10.7 Gbit/s | −16.7% [−19.0%, −14.3%] | 5% | p = 0.004, 5 vs 5 runs¹ · unexplained: no counter was recorded, though 1 setting differs |',
     );
     // the method repeated on every row is stated once under the table, behind a footnote mark
-    expect(lines.filter((line) => line.startsWith('| ❌ regressed |')).every((line) => line.endsWith(' runs¹ |'))).toBe(true);
+    expect(lines.filter((line) => line.startsWith('| ❌ regressed |')).every((line) => line.includes(' runs¹ · '))).toBe(true);
     expect(lines).toContain('¹ one-sided Mann–Whitney U, α = 0.01');
     // the failures table too: its regressed rows carry the mark, the method is stated once under it, never in a row
     // the failures table ends where the comparison section starts
     const heading = lines.indexOf('### Compared with the baseline');
     const failureRows = lines.slice(lines.indexOf('### Failures (10)'), heading).filter((line) => line.startsWith('| ❌ |') && line.includes(' regressed '));
     expect(failureRows.length).toBe(6);
-    for (const row of failureRows) expect(row).toMatch(/5 vs 5 runs¹\) \| `test\/fixtures/);
+    for (const row of failureRows) expect(row).toMatch(/5 vs 5 runs¹\) — unexplained: .* \| `test\/fixtures/);
     // once under each table and once in the method paragraph
     expect(md.split('Mann–Whitney').length - 1).toBe(3);
     // ± explained once per report
@@ -208,7 +208,7 @@ describe('report.md of a same-run comparison (A/B)', () => {
       /^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/,
     );
     expect(md).toContain(
-      '| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ |',
+      '| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ · loss: retransmissions rose 0 → 12 segments per run |',
     );
     expect(lines).toContain('¹ paired sign test on per-round ratios, α = 0.01');
     expect(md).toContain(
@@ -221,13 +221,34 @@ describe('report.md of a same-run comparison (A/B)', () => {
       '| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds',
     );
     // the control itself is not compared: no Δ
-    expect(md).toContain('| ✅ | base | 945 ±0.4% | — |  |');
-    expect(md).toContain('| ❌ | head | 897 ±0.4% | **−5.00%** ❌ |  |');
+    expect(md).toContain('| ✅ | base | 945 ±0.4% | 0 | — |  |');
+    expect(md).toContain('| ❌ | head | 897 ±0.4% | 12 | **−5.00%** ❌ |  |');
     // arms are judged on paired rounds: no noise flag, though noisy spreads ±6.7% at a 3% tolerance
     // its ratio to the control swings ±6.8% round to round against a 3% tolerance: too noisy, by the paired spread
     expect(md).toContain(
-      '| ✅ | noisy | 960 ±6.7% | +2.00% ❔ | ⚠️ throughput too noisy for a 3% tolerance (±6.8% round to round, against the control, more than half of it) |',
+      '| ✅ | noisy | 960 ±6.7% | 0 | +2.00% ❔ | ⚠️ throughput too noisy for a 3% tolerance (±6.8% round to round, against the control, more than half of it) |',
     );
+  });
+
+  it('says why the regressed candidate regressed, under the comparison table: the reading, each counter, each setting that differs', () => {
+    const md = renderMarkdown(abRun());
+    const why = md.slice(md.indexOf('#### Why it regressed'), md.indexOf('### ab — '));
+    expect(why.split('\n')).toEqual([
+      '#### Why it regressed',
+      '',
+      '**`ab/bulk[server=head]`** throughput vs control `ab/bulk[server=base]`: loss: retransmissions rose 0 → 12 segments per run',
+      '',
+      '|  | control | this run | change |  |',
+      '|---|---|---|---|---|',
+      '| retransmissions | 0 segments | 12 segments | +12 segments | **rose** |',
+      '| mss | 1448 B | 1448 B | +0.00% | unchanged |',
+      '| setup | (none) | `tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 1gbit burst 1514 limit 96kb` |  | differs |',
+      '',
+      '',
+    ]);
+    // the arms that did not regress have nothing to explain; a group that moved as one is said once, by its note
+    expect(md.match(/\*\*`ab\/bulk\[server=\w+\]`\*\*/g)).toEqual(['**`ab/bulk[server=head]`**']);
+    expect(renderMarkdown(comparedSweep())).not.toContain('#### Why it regressed');
   });
 });
 

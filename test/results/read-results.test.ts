@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../src/compare/compare-runs.js';
 import type { RegressionOutcome, RunResult } from '../../src/model/results.js';
 import { readResultsFiles } from '../../src/results/read-results.js';
+import { EVIDENCE, METRIC_NAMES } from '../../src/model/metrics.js';
 import { projectRoot, tempDir } from '../helpers.js';
 import { recordedSweep, sweepAndBaseline } from '../report/fixtures.js';
 
@@ -209,5 +210,14 @@ describe('reading a results file of schemaVersion 1 with comparisons', () => {
     });
     // the old entries are replaced, not kept beside the new ones
     for (const c of result.suites.flatMap((s) => s.cases)) expect(c.regressions?.length ?? 0).toBe(c.regression?.length ?? 0);
+  });
+});
+
+describe('the results schema', () => {
+  it('lists exactly the metrics and the evidence a run records', () => {
+    const schema = JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as {
+      definitions: { metrics: { properties: Record<string, unknown> } };
+    };
+    expect(Object.keys(schema.definitions.metrics.properties)).toEqual([...METRIC_NAMES, ...Object.keys(EVIDENCE)]);
   });
 });

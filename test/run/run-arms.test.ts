@@ -5,17 +5,20 @@ import { type NetperfExecutor, type ServerPool, ServerUnavailable } from '../../
 import { planCases } from '../../src/plan/plan-cases.js';
 import { measureCases } from './fake-run.js';
 import { compileSuites, loadSuiteText } from '../../src/suite/load-suite.js';
+import type { RunSetupView } from '../../src/model/judge.js';
 
 const STREAM = JSON.parse(readFileSync(new URL('../fixtures/netperf/tcp-stream.json', import.meta.url), 'utf8')) as { stdout: string };
 
-/** A recorded TCP_STREAM output with its throughput replaced (in 10^6 bits/s, as netperf reports it). */
-function streamOutput(mbit: number): ProcessOutcome {
+/** A recorded TCP_STREAM output with its throughput replaced (in 10^6 bits/s, as netperf reports it), and its retransmissions. */
+function streamOutput(mbit: number, retransmissions = 0): ProcessOutcome {
   return {
     exitCode: 0,
     signal: undefined,
     timedOut: false,
     durationMs: 1000,
-    stdout: STREAM.stdout.replace(/THROUGHPUT=\S+/, `THROUGHPUT=${mbit.toFixed(2)}`),
+    stdout: STREAM.stdout
+      .replace(/^THROUGHPUT=\S+/m, `THROUGHPUT=${mbit.toFixed(2)}`)
+      .replace(/LOCAL_TRANSPORT_RETRANS=\d+/, `LOCAL_TRANSPORT_RETRANS=${retransmissions}`),
     stderr: '',
   };
 }
@@ -30,7 +33,10 @@ const HOSTS: Readonly<Record<string, string>> = { 'ab/base': '10.0.0.1', 'ab/hea
 const ARM_OF: Readonly<Record<string, string>> = { '10.0.0.1': 'base', '10.0.0.2': 'head' };
 
 /** A fake executor that answers each arm with `throughput(arm, call)`, recording which arm each call measured. */
-function arms(throughput: (arm: string, call: number) => number | 'fail'): NetperfExecutor & { order: string[] } {
+function arms(
+  throughput: (arm: string, call: number) => number | 'fail',
+  retransmissions: (arm: string) => number = () => 0,
+): NetperfExecutor & { order: string[] } {
   const order: string[] = [];
   return {
     order,
@@ -47,7 +53,7 @@ function arms(throughput: (arm: string, call: number) => number | 'fail'): Netpe
           stdout: NO_NETSERVER.stdout,
           stderr: NO_NETSERVER.stderr,
         });
-      return Promise.resolve(streamOutput(value));
+      return Promise.resolve(streamOutput(value, retransmissions(arm)));
     },
   };
 }
@@ -83,7 +89,7 @@ ${extra}    matrix:
 
 const run = (
   executor: NetperfExecutor,
-  options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal } = {},
+  options: { seed?: number; failOnInconclusive?: boolean; servers?: ServerPool; extra?: string; signal?: AbortSignal; describeRun?: () => RunSetupView } = {},
 ) => {
   let clock = 0;
   return measureCases(plan(options.extra), {
@@ -94,6 +100,7 @@ const run = (
     onCaseFinished: () => undefined,
     seed: options.seed ?? 1,
     ...(options.failOnInconclusive === undefined ? {} : { failOnInconclusive: options.failOnInconclusive }),
+    ...(options.describeRun === undefined ? {} : { describeRun: options.describeRun }),
   });
 };
 
@@ -238,5 +245,61 @@ describe('interleaved A/B rounds (fake executor)', () => {
     expect(results[1]?.error?.message).toBe('its control ab/bulk[server=base] could not be measured: setup [false] exited 1');
     // measuring stopped once the control was known to be unusable
     expect(executor.order.length).toBeLessThanOrEqual(1);
+  });
+
+  it('puts the evidence beside each verdict: the arms’ server specs as the run describes them, the counters on the same pairs', async () => {
+    const lossy = arms(steady(88), (arm) => (arm === 'head' ? 12 : 0));
+    const environment = {
+      hostname: 'h',
+      platform: 'linux',
+      kernel: '6.18',
+      arch: 'x64',
+      cpuCount: 2,
+      cpuModel: 'x',
+      node: 'v20',
+      netperfVersion: '2.7.0',
+      perfsuiteVersion: '0.4.0',
+    };
+    const setups = {
+      'ab/base': { type: 'netns', link: 'rate 100mbit' },
+      'ab/head': { type: 'netns', link: 'rate 100mbit', setup: ['tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 100mbit burst 1514 limit 96kb'] },
+    };
+    const { results } = await run(lossy, { describeRun: () => ({ environment, provenance: { perfsuiteVersion: '0.4.0', variables: {}, servers: setups } }) });
+    const evidence = results[1]?.regressions?.[0]?.evidence;
+    expect(evidence?.differences).toEqual([
+      { what: 'setup', against: '', current: 'tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 100mbit burst 1514 limit 96kb' },
+    ]);
+    expect(evidence?.counters).toEqual([
+      expect.objectContaining({ metric: 'retransmissions', against: 0, current: 12, change: 12, verdict: 'regressed' }),
+      expect.objectContaining({ metric: 'mss', against: 65483, current: 65483, change: 0, verdict: 'unchanged' }),
+    ]);
+    expect(evidence).toMatchObject({ cause: 'loss', reading: 'loss: retransmissions rose 0 → 12 segments per run' });
+    // the control is judged against nothing, so it carries no evidence
+    expect(results[0]?.regressions ?? []).toEqual([]);
+  });
+
+  it('counts what the qdiscs of an arm’s link dropped during each run (read just before and after it), and reads it as loss', async () => {
+    // the head arm's link drops 30 packets a run, the base arm's none; each read of the counters sees the total so far
+    const totals: Record<string, number> = { 'ab/base': 0, 'ab/head': 0 };
+    const reads: string[] = [];
+    const counting: ServerPool = {
+      ...pool(),
+      linkCounters: (key) => {
+        reads.push(key);
+        const drops = totals[key] ?? 0;
+        // the next read is after the run: the head arm dropped its 30 in between
+        if (key === 'ab/head' && reads.filter((k) => k === key).length % 2 === 1) totals[key] = drops + 30;
+        return Promise.resolve({ drops, overlimits: 2 * drops });
+      },
+    };
+    const { results } = await run(arms(steady(95)), { servers: counting, extra: '    warmup: 1\n' });
+    const [control, candidate] = results;
+    expect(control?.runs.every((r) => r.qdisc_drops === 0 && r.qdisc_overlimits === 0)).toBe(true);
+    expect(candidate?.runs.every((r) => r.qdisc_drops === 30 && r.qdisc_overlimits === 60)).toBe(true);
+    // twice a kept run, never for a warm-up
+    expect(reads).toHaveLength(2 * ((control?.runs.length ?? 0) + (candidate?.runs.length ?? 0)));
+    const evidence = candidate?.regressions?.[0]?.evidence;
+    expect(evidence?.counters.find((c) => c.metric === 'qdisc_drops')).toMatchObject({ against: 0, current: 30, change: 30, verdict: 'regressed' });
+    expect(evidence?.reading).toBe('loss: qdisc_drops rose 0 → 30 packets per run');
   });
 });

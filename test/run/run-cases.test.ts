@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
+import { qdiscCounters } from '../../src/run/measure-run.js';
 import { runOrder } from '../../src/run/run-cases.js';
 import { ServerUnavailable } from '../../src/model/seams.js';
 import { fakeOptions, measureCases, planFor, recorded } from './fake-run.js';
@@ -227,5 +228,14 @@ describe('the order cases run in (--shuffle)', () => {
     expect(first).toEqual(orders[3]);
     expect(first).not.toEqual(yamlOrder);
     expect(await ranOrder({ seed: 3, shuffle: true })).toEqual(first);
+  });
+});
+
+describe('qdisc counters of a run', () => {
+  it('are the counters after the run less those before; none when a counter went down (its qdisc was replaced) or one read is missing', () => {
+    expect(qdiscCounters({ drops: 10, overlimits: 100 }, { drops: 42, overlimits: 150 })).toEqual({ qdisc_drops: 32, qdisc_overlimits: 50 });
+    expect(qdiscCounters({ drops: 10, overlimits: 100 }, { drops: 3, overlimits: 150 })).toEqual({});
+    expect(qdiscCounters(undefined, { drops: 3, overlimits: 150 })).toEqual({});
+    expect(qdiscCounters({ drops: 3, overlimits: 150 }, undefined)).toEqual({});
   });
 });

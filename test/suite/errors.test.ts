@@ -105,6 +105,19 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
     col: 19,
     message: /^throughput must be a string, not a number 15; write the allowed worsening with its % sign, like throughput: 15%$/,
   },
+  'tolerance-count-percent': {
+    line: 7,
+    col: 24,
+    message:
+      /^regression retransmissions: '50%' is a percentage, but retransmissions is a count \(most often 0, so a share of it means nothing\); give the allowed rise in segments per run, like retransmissions: 10$/,
+  },
+  'retransmissions-crr': {
+    line: 7,
+    col: 7,
+    message:
+      /retransmissions comes only from TCP_STREAM, TCP_MAERTS and TCP_RR, not TCP_CRR \(netperf reports none for TCP_CRR, whose connections last one transaction\)/,
+  },
+  'count-threshold-unit': { line: 7, col: 24, message: /'ms' is a time unit, but retransmissions is a count \(segments\); use one of segments/ },
   'tolerance-quoted-number': { line: 7, col: 19, message: /^'15' is not valid for throughput; write it like 15%, with the % sign and no space$/ },
   'bad-rate': { line: 6, col: 19, message: /^'fast' is not valid for rate; write a rate in bits per second as tc does, like 100mbit/ },
 };

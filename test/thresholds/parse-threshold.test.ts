@@ -38,3 +38,18 @@ describe('threshold expressions', () => {
     expect(parseThreshold('>= 1 Gbit/s', 'throughput')).toEqual({ ok: true, value: { aggregate: 'median', op: '>=', value: 1e9, expression: '>= 1 Gbit/s' } });
   });
 });
+
+describe('thresholds on counts', () => {
+  it('read a bare number as a count of segments, and take the unit spelt out too', () => {
+    expect(parseThreshold('< 10', 'retransmissions')).toEqual({ ok: true, value: { aggregate: 'median', op: '<', value: 10, expression: '< 10' } });
+    expect(parseThreshold('max <= 3 segments', 'retransmissions')).toEqual({
+      ok: true,
+      value: { aggregate: 'max', op: '<=', value: 3, expression: 'max <= 3 segments' },
+    });
+  });
+
+  it('refuse another dimension’s unit, and show a count’s example', () => {
+    expect(message('< 10 Mbit/s', 'retransmissions')).toMatch(/'Mbit\/s' is a bit rate unit, but retransmissions is a count \(segments\); use one of segments/);
+    expect(message('10', 'retransmissions')).toMatch(/has no comparison; start it with one of .*, like retransmissions: "< 10"$/);
+  });
+});

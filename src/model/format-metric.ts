@@ -1,5 +1,5 @@
-import { METRICS, metricUnit, type MetricName } from '../model/metrics.js';
-import type { TestName } from '../model/test-types.js';
+import { isCount, isMeasureName, isMetricName, type MeasureName, measureInfo, metricUnit } from './metrics.js';
+import type { TestName } from './test-types.js';
 
 /** A display unit for a metric: its label and how many of the metric's own units it holds. */
 export interface DisplayUnit {
@@ -24,9 +24,9 @@ const TIME: readonly DisplayUnit[] = [
  * types of the cases shown (service demand is µs/KB for streams, µs/tr for request/response).
  */
 export function displayUnit(metric: string, value: number, tests: readonly (TestName | undefined)[] = []): DisplayUnit {
-  const info = METRICS[metric as MetricName] as (typeof METRICS)[MetricName] | undefined;
+  const info = isMeasureName(metric) ? measureInfo(metric) : undefined;
   const ladder = info?.dimension === 'bitrate' ? BITRATE : info?.dimension === 'time' ? TIME : undefined;
-  if (ladder === undefined) return { label: info === undefined ? '' : metricUnit(metric as MetricName, tests), factor: 1 };
+  if (ladder === undefined) return { label: info === undefined ? '' : isMetricName(metric) ? metricUnit(metric, tests) : info.unit, factor: 1 };
   return ladder.find((unit) => Math.abs(value) >= unit.factor) ?? ladder[ladder.length - 1] ?? { label: '', factor: 1 };
 }
 
@@ -49,10 +49,12 @@ export function formatSignificant(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
-/** A metric value with a readable unit: 35.2 Gbit/s, 48.1k/s, 2.31 ms, 0.50%. */
+/** A metric value with a readable unit: 35.2 Gbit/s, 48.1k/s, 2.31 ms, 0.50%, 12 segments, 1448 B. */
 export function formatMetric(metric: string, value: number, test?: TestName): string {
   if (metric === 'transaction_rate') return `${value >= 1e4 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)}/s`;
   if (metric === 'loss' || metric.startsWith('cpu_')) return `${value.toFixed(2)}%`;
+  // a count (or the median of counts: a half at most) in full, as counted
+  if (isCount(metric)) return `${Number.isInteger(value) ? value : value.toFixed(1)} ${measureInfo(metric as MeasureName).unit}`;
   const unit = displayUnit(metric, value, [test]);
   const separator = unit.label === '' || unit.label.startsWith('/') ? '' : ' ';
   return `${formatNumber(value / unit.factor)}${separator}${unit.label}`;
