@@ -309,7 +309,7 @@ function renderEvidence(explained: ExplainedCase): string[] {
   const { evidence } = explained;
   const side = explained.source === 'control' ? 'control' : explained.source;
   // a setting is a value of the suite or the machine (code), a counter a figure
-  const value = (kind: string, text: string): string => (kind === 'setting' && text !== '(none)' ? code(text) : cell(text));
+  const value = (kind: string, text: string): string => (kind === 'setting' && text !== '(none)' ? cell(code(text)) : cell(text));
   return [
     `**${code(explained.case.id)}** ${explained.metrics.join(', ')} vs ${explained.source === 'control' ? `control ${code(explained.against)}` : explained.source}: ${cell(evidence.reading)}`,
     '',
