@@ -1,7 +1,7 @@
 import { isJudgedInPoints, type MeasureName, METRICS } from '../model/metrics.js';
 import type { Evidence, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
-import { type ChangeJudgement, judgePaired } from '../stats/judge-change.js';
-import { sequentialLevels } from '../stats/sequential.js';
+import { type ChangeJudgement, judgePairedSymmetric } from '../stats/judge-change.js';
+import { signedRankLevels } from '../stats/sequential.js';
 import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
 import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides, positive } from './judge-metric.js';
 import { plural } from '../model/words.js';
@@ -84,9 +84,10 @@ function judgeOne(tolerance: RegressionTolerance, control: MeasuredCase, candida
   const n = sides.currentRuns.length;
   const { min, max } = options.rounds ?? { min: n, max: n };
   // the looks are counted in pairs: a round dropped for a failed run moves the plan's start down with it
-  const level = sequentialLevels(SIGNIFICANCE_LEVEL, Math.min(min, n), Math.max(max, n))[n] ?? 0;
+  const level = signedRankLevels(SIGNIFICANCE_LEVEL, Math.min(min, n), Math.max(max, n))[n] ?? 0;
+  // the arms ran in a random order in every round (run/run-arms.ts), so identical arms give symmetric differences
   const judge = (alpha: number) =>
-    judgePaired(sides.againstRuns, inPoints ? sides.currentRuns : sides.currentRuns.map(positive), {
+    judgePairedSymmetric(sides.againstRuns, inPoints ? sides.currentRuns : sides.currentRuns.map(positive), {
       better: METRICS[tolerance.metric].better,
       tolerance: toleranceOf(tolerance),
       alpha,

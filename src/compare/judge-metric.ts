@@ -74,6 +74,8 @@ export function judgedOutcome(
   };
 }
 
+const PAIRED_TEST_NAMES: Partial<Record<ChangeJudgement['method'], string>> = { 'sign-test': 'paired sign test', 'signed-rank': 'signed-rank test' };
+
 function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
   const unit = isJudgedInPoints(tolerance.metric) ? ` ${pointsUnit(tolerance.metric)}` : '%';
   const limit = `${Number(tolerance.tolerancePercent.toPrecision(3))}${unit}`;
@@ -82,7 +84,7 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
   if (!Number.isFinite(judgement.lower) && !Number.isFinite(judgement.upper)) {
     if (history)
       return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the prediction test needs at least ${judgement.minimumSample}; add runs to the history (perfsuite history add)`;
-    return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${judgement.method === 'sign-test' ? 'paired sign test' : 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
+    return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${PAIRED_TEST_NAMES[judgement.method] ?? 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
   const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
   const needed = judgement.sampleNeeded;

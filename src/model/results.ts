@@ -251,7 +251,7 @@ export interface RegressionOutcome {
   readonly p?: number;
   readonly alpha?: number;
   /** `sign-test` on per-round paired ratios (control), `mann-whitney-u` on two samples of runs (baseline). */
-  readonly method?: 'sign-test' | 'mann-whitney-u' | 'prediction-t';
+  readonly method?: 'sign-test' | 'signed-rank' | 'mann-whitney-u' | 'prediction-t';
   /** An improvement beyond the tolerance (verdict `unchanged`). */
   readonly improved?: boolean;
   /** The `accept:` entry that covered a regression: in force (verdict `accepted`), expired or unverifiable (`regressed`). */

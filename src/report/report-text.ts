@@ -88,11 +88,13 @@ export function formatSample(outcome: RegressionOutcome): string {
 export function evidenceMethod(outcome: RegressionOutcome): string | undefined {
   if (outcome.verdict === 'not-compared') return undefined;
   const test =
-    outcome.method === 'sign-test'
-      ? 'paired sign test on per-round ratios'
-      : outcome.method === 'prediction-t'
-        ? 'one-sided Student-t prediction test'
-        : 'one-sided Mann–Whitney U';
+    outcome.method === 'signed-rank'
+      ? 'Wilcoxon signed-rank test on per-round ratios'
+      : outcome.method === 'sign-test'
+        ? 'paired sign test on per-round ratios'
+        : outcome.method === 'prediction-t'
+          ? 'one-sided Student-t prediction test'
+          : 'one-sided Mann–Whitney U';
   const alpha = outcome.alpha ?? SIGNIFICANCE_LEVEL;
   const level =
     alpha === SIGNIFICANCE_LEVEL
@@ -226,14 +228,14 @@ export function changeAndVerdict(
 
 /** What the change is measured on, where it is not the ratio of the two medians reports show beside it. */
 const CHANGE_MEASURE: Readonly<Record<RegressionOutcome['source'], string>> = {
-  control: 'the change is the median of the per-round ratios; the medians of all runs move the other way',
+  control: 'the change is the Hodges–Lehmann estimate over the per-round ratios; the medians of all runs move the other way',
   baseline: 'the change is the Hodges–Lehmann estimate over every pair of runs; the medians move the other way',
   history: 'the change is against the geometric mean of the earlier medians; their median moves the other way',
 };
 
 /**
- * Why a change reads the other way from the two medians shown beside it, where it does: the change (median per-round
- * ratio for A/B, Hodges–Lehmann for a baseline, the earlier medians' geometric mean for a history) is not the ratio of
+ * Why a change reads the other way from the two medians shown beside it, where it does: the change (Hodges–Lehmann over the
+ * per-round ratios for A/B, Hodges–Lehmann for a baseline, the earlier medians' geometric mean for a history) is not the ratio of
  * the medians. Undefined where they agree, where either shows no movement, or where a value is missing.
  */
 export function oppositeChangeNote(outcome: Pick<RegressionOutcome, 'source' | 'metric' | 'change' | 'againstValue' | 'currentValue'>): string | undefined {
@@ -270,7 +272,7 @@ export function describeRegression(outcome: RegressionOutcome, test?: TestName, 
 }
 
 /** How a same-run comparison is judged, in two sentences every report shares. */
-export const AB_METHOD = `Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict and the change are judged on the per-round paired ratios (the change is their median, which can differ from the ratio of the two arms' medians): regressed = worse beyond the tolerance and a one-sided sign test p ≤ ${SIGNIFICANCE_LEVEL}; unchanged = the ${(1 - SIGNIFICANCE_LEVEL) * 100}% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell). With repeat { min, max } the looks after each round share α, so measuring until decided raises no more false alarms than one look.`;
+export const AB_METHOD = `Each candidate was measured interleaved with its control: round after round, one run of every arm in a seeded random order, so a machine that slows down slows both alike. The verdict and the change are judged on the per-round paired ratios (the change is their Hodges–Lehmann estimate, which can differ from the ratio of the two arms' medians): regressed = worse beyond the tolerance and a one-sided Wilcoxon signed-rank test p ≤ ${SIGNIFICANCE_LEVEL} (valid because the arms' order is random in every round); unchanged = the ${(1 - SIGNIFICANCE_LEVEL) * 100}% bound on the change is inside the tolerance; inconclusive = neither (more rounds would tell). With repeat { min, max } the looks after each round share α, so measuring until decided raises no more false alarms than one look.`;
 
 /** What a baseline comparison's change is, since it need not be the ratio of the two medians shown beside it. */
 export const BASELINE_CHANGE =

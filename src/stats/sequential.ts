@@ -1,4 +1,6 @@
 import { binomialUpperTails } from './binomial.js';
+import { createRandom } from './random.js';
+import { signedRankTails } from './signed-rank.js';
 
 /**
  * Judging a paired comparison after every round from `min` to `max` (and stopping at the first decided verdict) tests
@@ -23,9 +25,7 @@ export function sequentialLevels(alpha: number, min: number, max: number): reado
 const plans = new Map<string, readonly number[]>();
 
 function planLevels(alpha: number, min: number, max: number): readonly number[] {
-  if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), not ${alpha}`);
-  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min))
-    throw new RangeError(`rounds must be whole numbers with 1 ≤ min ≤ max, not ${min}..${max}`);
+  checkPlan(alpha, min, max);
   const levels = new Array<number>(max + 1).fill(0);
   // walk[k]: the chance of k worse rounds so far on a path that no earlier look rejected
   let walk = [1];
@@ -54,4 +54,88 @@ function planLevels(alpha: number, min: number, max: number): readonly number[] 
     levels[n] = binomialUpperTails(n)[critical] ?? 0;
   }
   return levels;
+}
+
+/**
+ * The same α-spending plan for the signed-rank test (src/stats/judge-change.ts `judgePairedSymmetric`): the critical
+ * statistic of each look is the smallest whose paths, not stopped at an earlier look, keep the chance of ever rejecting
+ * within α·n/max. The statistic's path over the looks has no closed form, but under "no change" with the arms' order
+ * random it is distribution-free — only the signs (fair coins) and the order of the differences' sizes (a uniformly
+ * random ranking) matter — so it is simulated exactly as that: PATHS seeded paths, the same on every machine. The first
+ * look that can stop a path spends its exact tail; the simulated masses of the looks after it count 1/SIMULATION_MARGIN
+ * of themselves, so the simulation's own error (about ±3% of α) cannot take the plan past α. Each look's level is the
+ * exact tail of its critical statistic, as `judgePairedSymmetric` reads it.
+ */
+export function signedRankLevels(alpha: number, min: number, max: number): readonly number[] {
+  const key = `signed-rank ${alpha} ${min} ${max}`;
+  const known = plans.get(key);
+  if (known !== undefined) return known;
+  const levels = planSignedRank(alpha, min, max);
+  plans.set(key, levels);
+  return levels;
+}
+
+const PATHS = 100_000;
+const SIMULATION_MARGIN = 0.9;
+
+function planSignedRank(alpha: number, min: number, max: number): readonly number[] {
+  checkPlan(alpha, min, max);
+  const looks = max - min + 1;
+  // statistic[path * looks + look]: the signed-rank statistic of that path after min + look rounds
+  const statistic = new Int32Array(PATHS * looks);
+  const random = createRandom(0x5eed_0001 ^ (max * 7919) ^ min);
+  const sizes = new Float64Array(max);
+  const signs = new Uint8Array(max);
+  for (let path = 0; path < PATHS; path++) {
+    let w = 0;
+    for (let n = 0; n < max; n++) {
+      const size = random();
+      const positive = random() < 0.5 ? 1 : 0;
+      // the new difference's rank, and the positive ones it pushes up by one
+      let rank = 1;
+      for (let i = 0; i < n; i++) {
+        if ((sizes[i] ?? 0) < size) rank++;
+        else w += signs[i] ?? 0;
+      }
+      sizes[n] = size;
+      signs[n] = positive;
+      if (positive === 1) w += rank;
+      if (n + 1 >= min) statistic[path * looks + n + 1 - min] = w;
+    }
+  }
+  const levels = new Array<number>(max + 1).fill(0);
+  const stopped = new Uint8Array(PATHS);
+  let spent = 0;
+  for (let look = 0; look < looks; look++) {
+    const n = min + look;
+    const most = (n * (n + 1)) / 2;
+    const counts = new Int32Array(most + 1);
+    for (let path = 0; path < PATHS; path++) {
+      const w = statistic[path * looks + look] ?? 0;
+      if (stopped[path] === 0) counts[w] = (counts[w] ?? 0) + 1;
+    }
+    const budget = (alpha * n) / max;
+    const tails = signedRankTails(n);
+    // until a look has stopped a path, a look's mass is its exact tail; after, the simulated mass, counted as 1/margin of it
+    const exact = spent === 0;
+    let critical = most + 1;
+    let mass = 0;
+    for (let w = most; w >= 0; w--) {
+      const more = exact ? (tails[w] ?? 1) : mass + (counts[w] ?? 0) / PATHS / SIMULATION_MARGIN;
+      if (spent + more > budget) break;
+      mass = more;
+      critical = w;
+    }
+    if (critical > most) continue;
+    for (let path = 0; path < PATHS; path++) if ((statistic[path * looks + look] ?? 0) >= critical) stopped[path] = 1;
+    spent += mass;
+    levels[n] = tails[critical] ?? 0;
+  }
+  return levels;
+}
+
+function checkPlan(alpha: number, min: number, max: number): void {
+  if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), not ${alpha}`);
+  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min))
+    throw new RangeError(`rounds must be whole numbers with 1 ≤ min ≤ max, not ${min}..${max}`);
 }

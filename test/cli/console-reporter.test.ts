@@ -93,21 +93,21 @@ describe('console output of a same-run comparison', () => {
     expect(formatCaseLine(control!, 0, 4, { color: false })).toBe('✓ [1/4] ab/bulk[server=base]  throughput 945 Mbit/s ±0.4%  9.1s');
     expect(formatCaseLine(head!, 1, 4, { color: false }).split('\n')).toEqual([
       '✗ [2/4] ab/bulk[server=head]  throughput 897 Mbit/s ±0.4%  9.1s',
-      '    server=head vs server=base: throughput −5.00% [−5.19%, −4.81%] regressed (tolerance 3%), p = 0.002, 9 rounds',
+      '    server=head vs server=base: throughput −5.00% [−5.10%, −4.86%] regressed (tolerance 3%), p = 0.002, 9 rounds',
       '      why: loss: retransmissions rose 0 → 12 segments per run',
       '      differs: setup (none) → tc qdisc replace dev ${PERFSUITE_HOST_IF} root tbf rate 1gbit burst 1514 limit 96kb',
     ]);
     // an arm that did not regress has nothing to explain
     expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')).toHaveLength(2);
     expect(formatCaseLine(same!, 2, 4, { color: false }).split('\n')[1]).toBe(
-      '    server=same vs server=base: throughput +0.00% [−0.30%, +0.30%] unchanged (tolerance 3%), p = 0.746, 9 rounds',
+      '    server=same vs server=base: throughput −0.00% [−0.20%, +0.20%] unchanged (tolerance 3%), p = 0.410, 9 rounds',
     );
   });
 
   it('says under an inconclusive candidate what would decide it', () => {
     const lines = formatCaseLine(noisy!, 3, 4, { color: false }).split('\n');
     expect(lines[0]).toMatch(/^✓ \[4\/4\] ab\/bulk\[server=noisy\] /);
-    expect(lines[1]).toBe('    server=noisy vs server=base: throughput +2.00% [−9.00%, +10.0%] inconclusive (tolerance 3%), p = 0.746, 9 rounds');
+    expect(lines[1]).toBe('    server=noisy vs server=base: throughput +0.88% [−6.53%, +7.98%] inconclusive (tolerance 3%), p = 0.674, 9 rounds');
     expect(lines[2]).toMatch(/^ {6}! the noise is too large to tell a drop of more than 3% from none with 9 rounds; about \d+ rounds would likely decide it/);
   });
 });

@@ -115,10 +115,10 @@ describe('GitHub workflow commands', () => {
     const lines = renderAnnotations(abRun(), { workspace: '/repo', cwd: '/repo' }).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^::error file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=head\] regressed::throughput regressed −5\.00%25 \[−5\.19%25, −4\.81%25\] vs control ab\/bulk\[server=base\] /,
+      /^::error file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=head\] regressed::throughput regressed −5\.00%25 \[−5\.10%25, −4\.86%25\] vs control ab\/bulk\[server=base\] /,
     );
     expect(lines[1]).toMatch(
-      /^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] throughput inconclusive::throughput inconclusive \+2\.00%25 /,
+      /^::warning file=suites\/ab\.yml,line=14,title=perfsuite%3A ab\/bulk\[server=noisy\] throughput inconclusive::throughput inconclusive \+0\.88%25 /,
     );
     // and why: its ratio to the control swings more than half the tolerance
     expect(lines[2]).toMatch(

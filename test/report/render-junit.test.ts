@@ -93,7 +93,7 @@ describe('junit.xml', () => {
     expect(elements(xml, 'failure')).toEqual([
       {
         message:
-          'throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (paired sign test on per-round ratios, α = 0.01)) — loss: retransmissions rose 0 → 12 segments per run (suites/ab.yml:14)',
+          'throughput regressed −5.00% [−5.10%, −4.86%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds (Wilcoxon signed-rank test on per-round ratios, α = 0.01)) — loss: retransmissions rose 0 → 12 segments per run (suites/ab.yml:14)',
         type: 'regression',
       },
     ]);

@@ -208,17 +208,17 @@ describe('report.md of a same-run comparison (A/B)', () => {
       /^> - `ab\/bulk\[server=noisy\]` throughput: the noise is too large to tell a drop of more than 3% from none with 9 rounds; .*\(suites\/ab\.yml:14\)$/,
     );
     expect(md).toContain(
-      '| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.19%, −4.81%] | 3% | p = 0.002, 9 rounds¹ · loss: retransmissions rose 0 → 12 segments per run |',
+      '| ❌ regressed | `ab/bulk[server=head]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 897 Mbit/s | −5.00% [−5.10%, −4.86%] | 3% | p = 0.002, 9 rounds¹ · loss: retransmissions rose 0 → 12 segments per run |',
     );
-    expect(lines).toContain('¹ paired sign test on per-round ratios, α = 0.01');
+    expect(lines).toContain('¹ Wilcoxon signed-rank test on per-round ratios, α = 0.01');
     expect(md).toContain(
-      '| ✅ unchanged | `ab/bulk[server=same]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 946 Mbit/s | +0.00% [−0.30%, +0.30%] | 3% |',
-    );
-    expect(md).toContain(
-      '| ❔ inconclusive | `ab/bulk[server=noisy]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 960 Mbit/s | +2.00% [−9.00%, +10.0%] | 3% |',
+      '| ✅ unchanged | `ab/bulk[server=same]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 946 Mbit/s | −0.00% [−0.20%, +0.20%] | 3% |',
     );
     expect(md).toContain(
-      '| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.19%, −4.81%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds',
+      '| ❔ inconclusive | `ab/bulk[server=noisy]` | throughput | control `ab/bulk[server=base]` | 945 Mbit/s | 960 Mbit/s | +0.88% [−6.53%, +7.98%] | 3% |',
+    );
+    expect(md).toContain(
+      '| ❌ | `ab/bulk[server=head]` | throughput regressed −5.00% [−5.10%, −4.86%] vs control ab/bulk[server=base] (945 Mbit/s → 897 Mbit/s, tolerance 3%; p = 0.002, 9 rounds',
     );
     // the control itself is not compared: no Δ
     expect(md).toContain('| ✅ | base | 945 ±0.4% | 0 | — |  |');
@@ -226,7 +226,7 @@ describe('report.md of a same-run comparison (A/B)', () => {
     // arms are judged on paired rounds: no noise flag, though noisy spreads ±6.7% at a 3% tolerance
     // its ratio to the control swings ±6.8% round to round against a 3% tolerance: too noisy, by the paired spread
     expect(md).toContain(
-      '| ✅ | noisy | 960 ±6.7% | 0 | +2.00% ❔ | ⚠️ throughput too noisy for a 3% tolerance (±6.8% round to round, against the control, more than half of it) |',
+      '| ✅ | noisy | 960 ±6.7% | 0 | +0.88% ❔ | ⚠️ throughput too noisy for a 3% tolerance (±6.8% round to round, against the control, more than half of it) |',
     );
   });
 

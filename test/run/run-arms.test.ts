@@ -140,7 +140,7 @@ describe('interleaved A/B rounds (fake executor)', () => {
       against: 'ab/bulk[server=base]',
       verdict: 'regressed',
       passed: false,
-      method: 'sign-test',
+      method: 'signed-rank',
       rounds: [1, 2, 3, 4, 5, 6, 7, 8],
       tolerance: 0.02,
     });
