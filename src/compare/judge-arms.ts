@@ -2,9 +2,12 @@ import { isJudgedInPoints, type MeasureName, METRICS } from '../model/metrics.js
 import type { Evidence, MeasuredCase, RegressionOutcome, RegressionTolerance } from '../model/results.js';
 import { type ChangeJudgement, judgePairedSymmetric } from '../stats/judge-change.js';
 import { signedRankLevels } from '../stats/sequential.js';
-import { SIGNIFICANCE_LEVEL } from '../model/significance.js';
-import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, type Sides, positive } from './judge-metric.js';
+import { MIN_COMPARE_ROUNDS, SIGNIFICANCE_LEVEL } from '../model/significance.js';
+import { AUTO_NEEDS_HISTORY, judgedOutcome, notCompared, toleranceOf, tooNoisy, type Sides, positive } from './judge-metric.js';
+import { adviseArms, type RoundPlan } from './arm-advice.js';
 import { plural } from '../model/words.js';
+import { defined } from '../model/defined.js';
+import { DEFAULT_DURATION_SECONDS } from '../model/test-types.js';
 import type { RunSetupView } from '../model/judge.js';
 import { caseFields, caseSetupFields, differencesBetween, evidenceOf, judgeCounters } from './evidence.js';
 
@@ -31,8 +34,8 @@ export function pairByRound(control: MeasuredCase, candidate: MeasuredCase, metr
 
 export interface ArmJudgeOptions {
   readonly failOnInconclusive?: boolean;
-  /** The rounds the unit may measure: every look from `min` to `max` shares α (src/stats/sequential.ts). */
-  readonly rounds?: { readonly min: number; readonly max: number };
+  /** The rounds the unit may measure (every look from `min` to `max` shares α: src/stats/sequential.ts), and how it went. */
+  readonly rounds?: RoundPlan;
   /** The run the arms are measured in, so the evidence lists what differs between their servers; their parameters alone without it. */
   readonly run?: RunSetupView;
 }
@@ -96,7 +99,21 @@ function judgeOne(tolerance: RegressionTolerance, control: MeasuredCase, candida
   const flags = { ...(options.failOnInconclusive === true ? { failOnInconclusive: true } : {}), sample: n };
   // one look judges at α itself; a look of a longer plan records the share of α it was given
   const sequential = Math.min(min, n) < Math.max(max, n);
-  if (level > 0) return judgedOutcome(tolerance, sides, judge(level), { ...flags, alpha: sequential ? level : SIGNIFICANCE_LEVEL });
+  if (level > 0) {
+    const judgement = judge(level);
+    const outcome = judgedOutcome(tolerance, sides, judgement, { ...flags, alpha: sequential ? level : SIGNIFICANCE_LEVEL });
+    if (outcome.verdict !== 'inconclusive') return outcome;
+    const advice = adviseArms({
+      rounds: n,
+      ...defined({ roundsNeeded: judgement.sampleNeeded }),
+      plan: options.rounds ?? { min: Math.min(MIN_COMPARE_ROUNDS, n), max },
+      pinned: control.params.cpu_affinity !== undefined && candidate.params.cpu_affinity !== undefined,
+      duration: candidate.params.duration ?? DEFAULT_DURATION_SECONDS,
+      against: sides.againstRuns,
+      current: sides.currentRuns,
+    });
+    return { ...outcome, note: `${tooNoisy(tolerance, n, 'rounds')}${advice}` };
+  }
   // α is spent over the looks from min to max; this many rounds is not one of the looks that may decide: the change
   // and p at the full α, but no bounds, no improvement and no rounds needed, as the plan's next look will tell
   const { change, p, minimumSample, method } = judge(SIGNIFICANCE_LEVEL);

@@ -77,8 +77,6 @@ export function judgedOutcome(
 const PAIRED_TEST_NAMES: Partial<Record<ChangeJudgement['method'], string>> = { 'sign-test': 'paired sign test', 'signed-rank': 'signed-rank test' };
 
 function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudgement, sample: number, words: string): string {
-  const unit = isJudgedInPoints(tolerance.metric) ? ` ${pointsUnit(tolerance.metric)}` : '%';
-  const limit = `${Number(tolerance.tolerancePercent.toPrecision(3))}${unit}`;
   const history = judgement.method === 'prediction-t';
   // no bound on either side: this sample cannot reach α however the values fall
   if (!Number.isFinite(judgement.lower) && !Number.isFinite(judgement.upper)) {
@@ -86,7 +84,6 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
       return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the prediction test needs at least ${judgement.minimumSample}; add runs to the history (perfsuite history add)`;
     return `${sample} ${words} cannot reach α = ${SIGNIFICANCE_LEVEL} at all: the ${PAIRED_TEST_NAMES[judgement.method] ?? 'Mann–Whitney test'} needs at least ${judgement.minimumSample}; set repeat: ${judgement.minimumSample} or more`;
   }
-  const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
   const needed = judgement.sampleNeeded;
   const repeat =
     words === 'rounds'
@@ -100,7 +97,15 @@ function inconclusiveNote(tolerance: RegressionTolerance, judgement: ChangeJudge
       : needed > 100
         ? `; it would take about ${needed} ${words}: widen the tolerance, lengthen each run (duration), or quiet the machine instead`
         : `; about ${needed} ${words} would likely decide it (${repeat})`;
-  return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}${advice}`;
+  return `${tooNoisy(tolerance, sample, words)}${advice}`;
+}
+
+/** "the noise is too large to tell a drop of more than 5% from none with 9 rounds": an inconclusive verdict, said. */
+export function tooNoisy(tolerance: RegressionTolerance, sample: number, words: string): string {
+  const unit = isJudgedInPoints(tolerance.metric) ? ` ${pointsUnit(tolerance.metric)}` : '%';
+  const limit = `${Number(tolerance.tolerancePercent.toPrecision(3))}${unit}`;
+  const direction = METRICS[tolerance.metric].better === 'higher' ? 'drop' : 'rise';
+  return `the noise is too large to tell a ${direction} of more than ${limit} from none with ${sample} ${words}`;
 }
 
 /**

@@ -126,10 +126,14 @@ export function formatCpuAffinity(affinity: CpuAffinity): string {
   return `${affinity.local ?? ''},${affinity.remote ?? ''}`;
 }
 
-/** `repeat: { min, max }`: at least `min` runs, more (up to `max`) while a judged comparison is inconclusive. */
+/**
+ * `repeat: { min, max, budget? }`: at least `min` runs, more (up to `max`) while a judged comparison is inconclusive; a
+ * `compare:` group starts no round that would likely end after `budget` seconds of measuring.
+ */
 export interface RepeatRange {
   readonly min: number;
   readonly max: number;
+  readonly budget?: number;
 }
 
 export type ParamName = keyof CaseParams;

@@ -2,7 +2,8 @@ import { judgeAgainstControl } from '../compare/judge-arms.js';
 import type { MeasuredCase, RegressionOutcome } from '../model/results.js';
 import { type FailureKind, INFRASTRUCTURE_FAILURES } from '../model/netperf-outcome.js';
 import { ServerUnavailable } from '../model/seams.js';
-import { repeatRange } from '../model/suite-types.js';
+import { type RepeatRange, repeatRange } from '../model/suite-types.js';
+import type { RoundPlan } from '../compare/arm-advice.js';
 import type { PlannedCase } from '../plan/plan-cases.js';
 import { MIN_COMPARE_ROUNDS } from '../model/significance.js';
 import { shuffle } from '../stats/random.js';
@@ -23,9 +24,11 @@ export async function runArms(
   options: RunCasesOptions,
   random: () => number,
 ): Promise<{ readonly results: MeasuredCase[]; readonly interrupted: boolean }> {
-  const arms = unit.map((planned) => startProgress(planned, options.now()));
+  const unitStarted = options.now();
+  const arms = unit.map((planned) => startProgress(planned, unitStarted));
   const control = arms.find((arm) => arm.planned.case.arm?.role === 'control');
-  const { min, max } = roundsOf(unit);
+  const { min, max, budget } = roundsOf(unit);
+  const plan: { min: number; max: number; budget?: number; stoppedBy?: 'budget'; secondsPerRound?: number } = { min, max, ...defined({ budget }) };
 
   for (const arm of shuffle(arms, random)) {
     for (let w = 0; w < (arm.planned.case.params.warmup ?? 0) && arm.error === undefined; w++) {
@@ -35,12 +38,19 @@ export async function runArms(
       if (attempt.kind === 'failed') arm.error = attempt.failure;
     }
   }
+  const roundsStarted = options.now();
   for (let round = 1; round <= max; round++) {
+    if (round > 1) plan.secondsPerRound = (options.now() - roundsStarted) / 1000 / (round - 1);
+    // a budget: no round starts that would likely end after it (never fewer than min)
+    if (budget !== undefined && round > min && (options.now() - unitStarted) / 1000 + (plan.secondsPerRound ?? 0) > budget) {
+      plan.stoppedBy = 'budget';
+      break;
+    }
     for (const arm of shuffle(arms, random)) {
       if (arm.error !== undefined) continue;
       const attempt = await measureRun(arm, options, { keep: true, round });
       // the rounds measured so far are kept and judged (the one cut short pairs no arm): a stopped CI job still says what it saw
-      if (attempt.kind === 'interrupted') return interruptedUnit(arms, control, options, { min, max }, round - 1);
+      if (attempt.kind === 'interrupted') return interruptedUnit(arms, control, options, plan, round - 1);
       // a run that failed for a passing reason (retries used up) only drops this round; any other failure ends the arm
       if (attempt.kind === 'failed' && !isTransient(attempt.failure.kind, arm)) arm.error = attempt.failure;
       else if (attempt.kind === 'failed') {
@@ -54,10 +64,10 @@ export async function runArms(
       }
     }
     if (control === undefined || control.error !== undefined) break;
-    if (round >= min && decided(judgeUnit(arms, control, options, { min, max }, options.now()))) break;
+    if (round >= min && decided(judgeUnit(arms, control, options, plan, options.now()))) break;
   }
   return {
-    results: control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, { min, max }, options.now()),
+    results: control === undefined ? arms.map((arm) => finishCase(arm, options.now())) : judgeUnit(arms, control, options, plan, options.now()),
     interrupted: false,
   };
 }
@@ -70,7 +80,7 @@ function interruptedUnit(
   arms: readonly CaseProgress[],
   control: CaseProgress | undefined,
   options: RunCasesOptions,
-  range: { min: number; max: number },
+  range: RoundPlan,
   rounds: number,
 ): { results: MeasuredCase[]; interrupted: true } {
   const now = options.now();
@@ -89,10 +99,16 @@ function isTransient(kind: FailureKind, arm: CaseProgress): boolean {
   return INFRASTRUCTURE_FAILURES.has(kind) && arm.retries > 0;
 }
 
-/** The unit's rounds: at least the most any arm asks for as `min`, at most the most any asks for as `max`. */
-function roundsOf(unit: readonly PlannedCase[]): { min: number; max: number } {
+/** The unit's rounds: at least the most any arm asks for as `min`, at most the most any asks for as `max`, within the largest budget. */
+function roundsOf(unit: readonly PlannedCase[]): RepeatRange {
   const ranges = unit.map((planned) => repeatRange(planned.case.params));
-  return { min: Math.max(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
+  const budgets = ranges.flatMap((r) => (r.budget === undefined ? [] : [r.budget]));
+  return {
+    min: Math.max(...ranges.map((r) => r.min)),
+    max: Math.max(...ranges.map((r) => r.max)),
+    // an arm without a budget asks for none: the unit has one only when every arm does
+    ...(budgets.length === ranges.length && budgets.length > 0 ? { budget: Math.max(...budgets) } : {}),
+  };
 }
 
 function decided(results: readonly MeasuredCase[]): boolean {
@@ -104,7 +120,7 @@ function judgeUnit(
   arms: readonly CaseProgress[],
   control: CaseProgress,
   options: RunCasesOptions,
-  rounds: { min: number; max: number },
+  rounds: RoundPlan,
   now: number,
   interruptedAfter?: number,
 ): MeasuredCase[] {

@@ -35,10 +35,13 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
     case 'timeout':
       return parseDurationSeconds(raw as number | string);
     case 'repeat': {
-      const range = raw as number | { min: number; max: number };
-      if (typeof range === 'object' && range.min > range.max)
-        return { ok: false, message: `repeat is { min, max }, but ${range.min} > ${range.max}; swap them` };
-      return { ok: true, value: range };
+      const range = raw as number | { min: number; max: number; budget?: number | string };
+      if (typeof range === 'number') return { ok: true, value: range };
+      if (range.min > range.max) return { ok: false, message: `repeat is { min, max }, but ${range.min} > ${range.max}; swap them` };
+      if (range.budget === undefined) return { ok: true, value: { min: range.min, max: range.max } };
+      const budget = parseDurationSeconds(range.budget);
+      if (!budget.ok) return budget;
+      return { ok: true, value: { min: range.min, max: range.max, budget: budget.value } };
     }
     case 'confidence':
       return normalizeConfidence(raw as { level: number; width?: number | string; iterations?: number[] });

@@ -108,7 +108,9 @@ describe('console output of a same-run comparison', () => {
     const lines = formatCaseLine(noisy!, 3, 4, { color: false }).split('\n');
     expect(lines[0]).toMatch(/^✓ \[4\/4\] ab\/bulk\[server=noisy\] /);
     expect(lines[1]).toBe('    server=noisy vs server=base: throughput +0.88% [−6.53%, +7.98%] inconclusive (tolerance 3%), p = 0.674, 9 rounds');
-    expect(lines[2]).toMatch(/^ {6}! the noise is too large to tell a drop of more than 3% from none with 9 rounds; about \d+ rounds would likely decide it/);
+    expect(lines[2]).toMatch(
+      /^ {6}! the noise is too large to tell a drop of more than 3% from none with 9 rounds; what would decide it: about \d+ rounds \(repeat: \{ min: 7, max: \d+ \}\); or pinning both arms to CPUs \(cpu_affinity: \{ local: 0, remote: 1 \}\)/,
+    );
   });
 });
 

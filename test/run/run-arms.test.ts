@@ -302,4 +302,42 @@ describe('interleaved A/B rounds (fake executor)', () => {
     expect(evidence?.counters.find((c) => c.metric === 'qdisc_drops')).toMatchObject({ against: 0, current: 30, change: 30, verdict: 'regressed' });
     expect(evidence?.reading).toBe('loss: qdisc_drops rose 0 → 30 packets per run');
   });
+  it('starts no round that would end past repeat budget, never stops before min, and says the budget ran out', async () => {
+    // each run takes a second on this clock; the arms swing ±3% at random, so no verdict comes before the budget
+    let clock = 0;
+    const noisy = arms((arm, call) => 100 * (1 + (((call * 7919) % 7) - 3) / 100));
+    const timed: NetperfExecutor = {
+      run: async (argv, options) => {
+        const outcome = await noisy.run(argv, options);
+        clock += 1000;
+        return outcome;
+      },
+    };
+    const { results } = await measureCases(plan('    repeat: { min: 7, max: 40, budget: 20s }\n'), {
+      executor: timed,
+      servers: pool(),
+      signal: new AbortController().signal,
+      now: () => clock,
+      onCaseFinished: () => undefined,
+      seed: 1,
+    });
+    // rounds of 2 s: the 10th ends at 20 s, an 11th would end at 22 s
+    expect(results[0]?.rounds).toHaveLength(10);
+    const outcome = results[1]?.regressions?.[0];
+    expect(outcome?.verdict).toBe('inconclusive');
+    expect(outcome?.note).toMatch(
+      /\(the 20s budget ran out after 10 rounds\); what would decide it: about \d+ rounds \(repeat: \{ min: 7, max: \d+, budget: \d+m \}, about /,
+    );
+    // a budget shorter than min rounds still measures min
+    clock = 0;
+    const short = await measureCases(plan('    repeat: { min: 7, max: 40, budget: 3s }\n'), {
+      executor: timed,
+      servers: pool(),
+      signal: new AbortController().signal,
+      now: () => clock,
+      onCaseFinished: () => undefined,
+      seed: 1,
+    });
+    expect(short.results[0]?.rounds).toHaveLength(7);
+  });
 });
