@@ -50,6 +50,7 @@ export const netnsDriver: ServerDriver<'netns'> = {
           return serverFacts(here, there);
         },
         readLinkCounters: () => counters.read(),
+        steerReceive: (cpus) => link.steerReceive(cpus),
       };
     } catch (error) {
       const reason =

@@ -20,6 +20,11 @@ export interface NetnsLink {
   setRate(rate: string | undefined): Promise<void>;
   /** Adds delay, jitter and loss with netem (and its own rate limit); fails with a clear message where netem is missing. */
   setNetem(options: NetemOptions): Promise<void>;
+  /**
+   * Steers each end's receive processing (RPS) to one CPU: this host's end (what netperf receives: ACKs, responses) to
+   * `local`, the namespace's end (what netserver receives) to `remote`, so a pinned case's whole path runs on its CPUs.
+   */
+  steerReceive(cpus: { readonly local: number; readonly remote: number }): Promise<void>;
   /** Deletes the namespace, and with it both ends of the veth pair. */
   remove(): Promise<void>;
 }
@@ -68,6 +73,13 @@ async function freeBlock(preferred: number): Promise<number> {
  */
 function vethNames(pid: number, index: number): { hostInterface: string; peerInterface: string } {
   return { hostInterface: `ps${pid % 100_000}h${index}`, peerInterface: `ps${pid % 100_000}p${index}` };
+}
+
+/** The hexadecimal CPU mask of one CPU, as sysfs takes it (comma-separated 32-bit words above CPU 31). */
+export function cpuMask(cpu: number): string {
+  const top = Math.floor(cpu / 32);
+  const words = Array.from({ length: top + 1 }, (_, i) => (i === 0 ? ((1 << (cpu % 32)) >>> 0).toString(16) : '00000000'));
+  return words.join(',');
 }
 
 /** tbf needs a bucket of at least rate/HZ; 64 KiB holds it up to a few Gbit/s at HZ=1000 without bursting much. */
@@ -127,6 +139,14 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
         );
       }
       shaped = true;
+    },
+    steerReceive: async ({ local, remote }) => {
+      const write = (prefix: readonly string[], device: string, cpu: number) =>
+        // the mask and path are arguments of a fixed script, never part of it
+        runChecked([...prefix, 'sh', '-c', 'echo "$1" > "$2"', 'sh', cpuMask(cpu), `/sys/class/net/${device}/queues/rx-0/rps_cpus`], {
+          timeoutMs: COMMAND_TIMEOUT_MS,
+        });
+      await Promise.all([write([], hostInterface, local), write(exec, peerInterface, remote)]);
     },
     remove: async () => {
       await ip(['netns', 'delete', namespace]).catch(() => undefined);

@@ -67,6 +67,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
   const facts = new Map<string, ServerFacts>();
   /** How the qdisc counters of a link perfsuite made for a server are read, by its key. */
   const counterReaders = new Map<string, () => Promise<LinkCounters>>();
+  const steerers = new Map<string, { steer: NonNullable<RunningServer['steerReceive']>; placement?: string }>();
   /** Servers whose setup began, by `<suite>/<name>`, in the order it began. */
   const hooked = new Map<string, HookedServer>();
   /** Each server's setup and teardown commands as they ran, by the key of the server they ran for. */
@@ -160,6 +161,7 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
           reached.set(key, { key, host: up.address.host, port: up.address.port, ...defined({ pid: up.netserver?.pid }) });
           await setUp(server, up);
           if (up.readLinkCounters !== undefined) counterReaders.set(key, up.readLinkCounters);
+          if (up.steerReceive !== undefined) steerers.set(key, { steer: up.steerReceive });
           // once per run, after the setup that may have changed them; a restarted netserver is on the same path
           if (up.readFacts !== undefined && !facts.has(key)) {
             facts.set(
@@ -194,6 +196,14 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
     },
     async linkCounters(key) {
       return counterReaders.get(key)?.();
+    },
+    async steer(key, cpus) {
+      const steerer = steerers.get(key);
+      const placement = `${cpus.local},${cpus.remote}`;
+      // written when the placement changes, not before every run
+      if (steerer === undefined || steerer.placement === placement) return;
+      await steerer.steer(cpus);
+      steerer.placement = placement;
     },
     stopAll() {
       // a second call (say, from a signal handler while the first runs) waits for the first, then stops what is new

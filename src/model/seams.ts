@@ -29,6 +29,11 @@ export interface ServerPool {
    * ends), read before and after each run; undefined for a server on no such link, or a pool that has none.
    */
   linkCounters?(serverKey: string): Promise<LinkCounters | undefined>;
+  /**
+   * Before a run pinned to `cpus`: on a link perfsuite made for this server, steers each end's receive processing to
+   * the CPU of the process that reads it, so the case's whole path runs on its CPUs; nothing for other servers.
+   */
+  steer?(serverKey: string, cpus: { readonly local: number; readonly remote: number }): Promise<void>;
 }
 
 /** A server that cannot be used: every case on it is an error with this failure. */

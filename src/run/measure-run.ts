@@ -91,6 +91,9 @@ export async function measureRun(
       if (error instanceof ServerUnavailable) return { kind: 'failed', failure: error.failure };
       throw error;
     }
+    const pinned = params.cpu_affinity;
+    if (pinned?.local !== undefined && pinned.remote !== undefined)
+      await steer(options.servers, planned.serverKey, { local: pinned.local, remote: pinned.remote });
     const argv = fillPlaceholders(planned.netperf, target);
     const keys = keysOf(argv);
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
@@ -172,6 +175,15 @@ export async function measureRun(
         );
     }
     return { kind: 'measured', metrics };
+  }
+}
+
+/** Steers a pinned case's receive processing on a link perfsuite made; a link that cannot be steered runs as it is. */
+async function steer(servers: ServerPool, serverKey: string, cpus: { local: number; remote: number }): Promise<void> {
+  try {
+    await servers.steer?.(serverKey, cpus);
+  } catch {
+    // the placement is a refinement of the pinning netperf does itself (-T), never a reason to fail a run
   }
 }
 

@@ -53,6 +53,17 @@ describe.skipIf(unavailable !== undefined)(`type: netns servers${unavailable ===
     expect(namespaces().filter((name) => name.startsWith(`perfsuite-${result.pid}-`))).toEqual([]);
   });
 
+  it('steers a pinned case’s receive processing on each veth end to the CPU of the process that reads it', () => {
+    const dir = outDir();
+    const result = spawnSync(process.execPath, [bin, 'run', `${suites}/netns-steer.yml`, '--out', dir], { cwd: projectRoot, encoding: 'utf8', env });
+    expect(result.status).toBe(0);
+    // the teardown read each end's rps_cpus before the namespace went: this host's end (netperf, local: 1) → CPU 1,
+    // the namespace's end (netserver, remote: 0) → CPU 0
+    const hooks = readResults(dir).servers[0]?.hooks ?? [];
+    expect(hooks.find((h) => h.inNamespace !== true)?.output).toBe('2\n');
+    expect(hooks.find((h) => h.inNamespace === true)?.output).toBe('1\n');
+  });
+
   it('cleans up after a killed run: its netserver dies with it, and the next run removes the stale namespace', async () => {
     const dir = outDir();
     const child = spawn(process.execPath, [bin, 'run', `${suites}/netns-long.yml`, '--out', dir], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
