@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // How well the same-run A/B gate separates real changes from noise, on a noisy machine: during every trial 1–2
-// CPU-busy processes switch on and off at random (each on or off for 0.5–2 s). Each trial is a fresh `perfsuite run`.
-//   A/A   identical unshaped netns arms, TCP_STREAM and TCP_RR, 5% tolerance, 7–12 rounds: never regressed (goal: ≤ 1%)
+// CPU-busy processes switch on and off at random (each on or off for 0.5–2 s); with --quiet, on the machine as it is.
+// Each trial is a fresh `perfsuite run`.
+//   A/A   identical unshaped netns arms, TCP_STREAM and TCP_RR, 5% tolerance, the default repeat of compare: groups
+//         (--aa-repeat '{ min: 7, max: 40 }' for another): never regressed (goal: ≤ 1%), unchanged as often as it can
 //   95    arms shaped 100 vs 95 Mbit/s, 2% tolerance: regressed in ≥ 95% of trials
 //   98    arms shaped 100 vs 98 Mbit/s, 1% tolerance: the rate, whatever it is
 //   gate  the stored-baseline gate on the same noise and the same unshaped arm: run A, then run B --baseline A
 // For each: the shares of regressed / unchanged / inconclusive, median rounds and wall time to a verdict.
 // Every arm pins netperf to CPU 0 and netserver to CPU 1 (cpu_affinity), unless --unpinned.
-// Usage (Linux, root): npm run bench:ab -- [--trials N] [--quick] [--unpinned] [--only aa,95,98,gate]
-//   (default 20 trials A/A and 95, 10 for 98 and gate)
+// Usage (Linux, root): npm run bench:ab -- [--trials N] [--quick] [--quiet] [--unpinned] [--only aa,95,98,gate]
+//   [--aa-repeat YAML] [--seed-base N]   (default 20 trials A/A and 95, 10 for 98 and gate)
+// Every trial's results.json stays in the printed directory: bench/ab-simulate.mjs replays their per-round ratios.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,6 +21,10 @@ import { median, noisyNeighbour, root } from './measure.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const quiet = args.includes('--quiet');
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const aaRepeat = option('--aa-repeat');
+const seedBase = Number(option('--seed-base') ?? 0);
 const trialsArg = args.indexOf('--trials');
 const trials = trialsArg >= 0 ? Number(args[trialsArg + 1]) : quick ? 2 : 20;
 const fewer = trialsArg >= 0 ? trials : quick ? 2 : 10;
@@ -53,7 +60,7 @@ function abSuite(name, baseLink, headLink, groups) {
       `    test: ${g.test}`,
       '    matrix: { server: [base, head] }',
       '    compare: { server: base }',
-      `    repeat: { min: 7, max: ${g.max ?? 20} }`,
+      ...(g.repeat === undefined ? [] : [`    repeat: ${g.repeat}`]),
       `    regression: { ${g.metric}: ${g.tolerance}% }`,
     );
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -79,7 +86,7 @@ function gateSuite() {
 /** One fresh run under noise: its exit code, wall seconds and results. */
 async function run(suite, extra = []) {
   const out = mkdtempSync(path.join(dir, 'out-'));
-  const stop = noisyNeighbour();
+  const stop = quiet ? () => undefined : noisyNeighbour();
   const started = performance.now();
   const child = spawn(process.execPath, [bin, 'run', suite, '--out', out, '--reporter', 'markdown', ...extra], {
     stdio: 'ignore',
@@ -114,7 +121,7 @@ async function abScenario(label, file, n) {
   const outcomes = [];
   const seconds = [];
   for (let t = 0; t < n; t++) {
-    const r = await run(file, ['--seed', String(t + 1)]);
+    const r = await run(file, ['--seed', String(seedBase + t + 1)]);
     outcomes.push(...outcomesOf(r.results));
     seconds.push(r.seconds);
     process.stderr.write(
@@ -139,21 +146,21 @@ if (wanted('aa'))
   await abScenario(
     'A/A unshaped, tol 5%',
     abSuite('aa', undefined, undefined, [
-      { name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 5, max: 12 },
-      { name: 'rr', test: 'TCP_RR', metric: 'transaction_rate', tolerance: 5, max: 12 },
+      { name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 5, repeat: aaRepeat },
+      { name: 'rr', test: 'TCP_RR', metric: 'transaction_rate', tolerance: 5, repeat: aaRepeat },
     ]),
     trials,
   );
 if (wanted('95'))
   await abScenario(
     '100 vs 95 Mbit/s, tol 2%',
-    abSuite('ab95', '100mbit', '95mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 2 }]),
+    abSuite('ab95', '100mbit', '95mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 2, repeat: '{ min: 7, max: 20 }' }]),
     trials,
   );
 if (wanted('98'))
   await abScenario(
     '100 vs 98 Mbit/s, tol 1%',
-    abSuite('ab98', '100mbit', '98mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 1 }]),
+    abSuite('ab98', '100mbit', '98mbit', [{ name: 'bulk', test: 'TCP_STREAM', metric: 'throughput', tolerance: 1, repeat: '{ min: 7, max: 20 }' }]),
     fewer,
   );
 
@@ -183,7 +190,7 @@ if (wanted('gate'))
     );
 
 console.log(
-  `\nmachine: ${machine}; noise: 1–2 busy loops switching every 0.5–2 s; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`,
+  `\nmachine: ${machine}; noise: ${quiet ? 'none added (--quiet)' : '1–2 busy loops switching every 0.5–2 s'}; results in ${dir}; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`,
 );
 console.log(
   '| scenario | regressed | unchanged | inconclusive | rounds (runs) to the verdict: median (range) | change: median (range) | wall time per trial |',
