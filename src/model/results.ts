@@ -250,7 +250,7 @@ export interface RegressionOutcome {
   /** One-sided p-value of "this case is worse". */
   readonly p?: number;
   readonly alpha?: number;
-  /** `sign-test` on per-round paired ratios (control), `mann-whitney-u` on two samples of runs (baseline). */
+  /** `signed-rank` on per-round paired ratios (control; `sign-test` in files written before it), `mann-whitney-u` on two samples of runs (baseline), `prediction-t` (history). */
   readonly method?: 'sign-test' | 'signed-rank' | 'mann-whitney-u' | 'prediction-t';
   /** An improvement beyond the tolerance (verdict `unchanged`). */
   readonly improved?: boolean;
