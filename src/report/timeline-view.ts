@@ -1,6 +1,6 @@
 import type { CaseResult, LoadFlowRun } from '../model/results.js';
 import { flowDirection, formatDscp } from '../model/suite-types.js';
-import { TEST_TYPES, type TestName } from '../model/test-types.js';
+import { TEST_TYPES } from '../model/test-types.js';
 import { median } from '../stats/summary.js';
 import { defined } from '../model/defined.js';
 
@@ -105,7 +105,7 @@ export function sumStreams(streams: readonly Steps[], interval: number): Steps |
 
 /** A run's latency per interval from its measured series: streams / transaction rate, in µs; none for a stream test. */
 export function latencySteps(c: CaseResult, run: number): Steps | undefined {
-  const test = c.params.test as TestName | undefined;
+  const test = c.params.test;
   if (test === undefined || TEST_TYPES[test].kind !== 'rr') return undefined;
   const streams = c.params.streams ?? 1;
   const points = (c.series?.[run - 1] ?? []).flatMap((p) =>

@@ -80,7 +80,17 @@ function loadedCase(streams = 1): CaseResult {
     id: 'rr',
     group: 'rr',
     server: 'local',
-    params: { test: 'TCP_RR', interval: 0.5, streams, load: { flows: [{ test: 'TCP_STREAM', streams: 2 }, { test: 'TCP_MAERTS' }] } },
+    params: {
+      test: 'TCP_RR',
+      interval: 0.5,
+      streams,
+      load: {
+        flows: [
+          { test: 'TCP_STREAM', streams: 2 },
+          { test: 'TCP_MAERTS', streams: 1 },
+        ],
+      },
+    },
     file: 's.yml',
     line: 1,
     status: 'pass',
@@ -120,7 +130,8 @@ describe('the timeline view of a loaded run', () => {
   });
 
   it('a line per flow: the streams of a flow summed over the time they all ran, a lone stream as reported; the idle latency beside', () => {
-    const idle = { ...loadedCase(), id: 'idle', params: { test: 'TCP_RR', interval: 0.5 }, load_flows: undefined } as CaseResult;
+    const { load_flows: _, ...measured } = loadedCase();
+    const idle: CaseResult = { ...measured, id: 'idle', params: { test: 'TCP_RR', interval: 0.5 } };
     const timeline = caseTimeline(loadedCase(), idle);
     expect(timeline?.flows.map((f) => f.label)).toEqual(['1 TCP_STREAM up ×2', '2 TCP_MAERTS down EF']);
     // flow 1: from the later start (-0.9) to the earlier end (1.5), 1 + 3 Mbit/s in every bin
