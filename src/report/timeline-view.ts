@@ -145,7 +145,15 @@ export function caseTimeline(c: CaseResult, idle?: CaseResult): CaseTimeline | u
     if (first === undefined || steps === undefined) continue;
     const dscp = first.dscp === undefined ? undefined : formatDscp(first.dscp);
     const direction = flowDirection(first.test);
-    const label = [String(flow), first.test, direction, ...(dscp === undefined ? [] : [dscp]), ...(own.length > 1 ? [`×${own.length}`] : [])].join(' ');
+    // a UDP_STREAM's interim figures are what it sent (its receiver's rate is only in the run's result)
+    const label = [
+      String(flow),
+      first.test,
+      direction,
+      ...(dscp === undefined ? [] : [dscp]),
+      ...(own.length > 1 ? [`×${own.length}`] : []),
+      ...(first.test === 'UDP_STREAM' ? ['(sent)'] : []),
+    ].join(' ');
     flows.push({ flow, test: first.test, direction, ...defined({ dscp }), streams: own.length, label, steps });
   }
   if (flows.length === 0) return undefined;
