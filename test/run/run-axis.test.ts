@@ -145,6 +145,14 @@ describe('the timeline view of a loaded run', () => {
     expect(timeline === undefined ? undefined : commonBins(timeline)).toEqual({ from: -0.5, to: 1.5, step: 0.5 });
   });
 
+  it('a UDP_STREAM flow is drawn from its interim send_throughput (the sender’s, so labelled)', () => {
+    const c = loadedCase();
+    const udp = { flow: 3, test: 'UDP_STREAM' as const, stream: 1, throughput: 1e6, start: -1, series: [0, 1].map((t) => ({ t, send_throughput: 2e6 })) };
+    const timeline = caseTimeline({ ...c, load_flows: [[...(c.load_flows?.[0] ?? []), udp]] });
+    expect(timeline?.flows[2]?.label).toBe('3 UDP_STREAM up (sent)');
+    expect(timeline?.flows[2]?.steps.points.map((p) => p.value)).toEqual([2e6, 2e6]);
+  });
+
   it('resample: each bin the time-weighted mean of the steps; time before the first start counts as nothing', () => {
     const steps = {
       start: 0,
