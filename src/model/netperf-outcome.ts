@@ -57,5 +57,7 @@ export type ParsedRun =
       readonly confidenceWidthPercent?: number;
       /** With `interval:`, netperf's interim results. */
       readonly series?: readonly SeriesPoint[];
+      /** With `interval:`, when the first interval began: epoch seconds on this host's clock (netperf's own). */
+      readonly seriesStart?: number;
     }
   | { readonly kind: 'error'; readonly failure: RunFailure };

@@ -38,6 +38,13 @@ export interface LoadFlowRun {
   readonly stream: number;
   readonly dscp?: number;
   readonly throughput: number;
+  /**
+   * With `interval:`: when the stream's first interval began on the run's time axis, in seconds from the start of the
+   * measured test (negative: the load starts first, docs/suite-format.md "interval: under load").
+   */
+  readonly start?: number;
+  /** With `interval:`: the stream's interim results `{ t, throughput }` (`send_throughput` for UDP_STREAM) on that axis. */
+  readonly series?: readonly SeriesPoint[];
 }
 
 export interface NetperfInvocation {

@@ -87,7 +87,12 @@ export function netperfKeys(params: CaseParams & { readonly test: TestName }): s
  * so each option is placed by what it means here. Test names are the migrated ones, never `-t OMNI -d ...`,
  * which silently runs a stream test. See netperf 2.7.0 doc/netperf.texi.
  */
-export function buildNetperfArgv(params: CaseParams & { readonly test: TestName }, target: NetperfTarget, dscp?: number): string[] {
+export function buildNetperfArgv(
+  params: CaseParams & { readonly test: TestName },
+  target: NetperfTarget,
+  load?: { readonly dscp?: number | undefined },
+): string[] {
+  const dscp = load?.dscp;
   const type = TEST_TYPES[params.test];
   const global: string[] = ['-P', '0'];
   if (type.kind === 'rr') global.push('-j'); // latency percentiles need the histogram
@@ -99,7 +104,10 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
   global.push('-H', target.host, '-p', String(target.controlPort));
   if (params.ip_version !== undefined) global.push(`-${params.ip_version}`);
   if (activeLoad(params) !== undefined) global.push('-s', String(LOAD_LEAD_SECONDS));
-  if (params.interval !== undefined) global.push('-D', String(params.interval));
+  // a negative -D makes netperf read the clock at every send or transaction, so its intervals are the ones asked for
+  // (a positive one guesses how many sends make an interval and, through a shaper, a load stream then reported once in
+  // 4 s): under load, where every stream's series shares one time axis, they must line up (docs/netperf.md)
+  if (params.interval !== undefined) global.push('-D', String(load !== undefined || activeLoad(params) !== undefined ? -params.interval : params.interval));
   global.push('-t', params.test, '-l', String(params.duration ?? DEFAULT_DURATION_SECONDS));
   if (params.confidence !== undefined) {
     const [min, max] = params.confidence.iterations;
@@ -134,7 +142,7 @@ export function buildNetperfArgv(params: CaseParams & { readonly test: TestName 
  * The argv of one background stream of each flow of a case's `load:`: the flow's bulk test, from before the measured
  * test starts until after it ends (lead + duration + lead), with the case's socket-level tuning (congestion control,
  * buffers, address family), since "what does my tuning do to latency when the link is full" needs the load tuned alike,
- * and the flow's DSCP mark.
+ * the case's `interval:` (`-D`), and the flow's DSCP mark.
  */
 export function buildLoadArgv(
   params: CaseParams & { readonly test: TestName },
@@ -148,10 +156,11 @@ export function buildLoadArgv(
       test: flow.test,
       duration: (params.duration ?? DEFAULT_DURATION_SECONDS) + 2 * LOAD_LEAD_SECONDS,
       ...defined({ send_size: flow.send_size, recv_size: flow.recv_size }),
-      ...pick(params, ['socket_buffer', 'local_buffer', 'remote_buffer', 'ip_version']),
+      // with interval:, every stream reports interim results too, so its series shares the measured test's time axis
+      ...pick(params, ['socket_buffer', 'local_buffer', 'remote_buffer', 'ip_version', 'interval']),
       ...(tcp ? pick(params, ['congestion_control']) : {}),
     };
-    return { flow, netperf: buildNetperfArgv(flowParams, target, flow.dscp) };
+    return { flow, netperf: buildNetperfArgv(flowParams, target, { dscp: flow.dscp }) };
   });
 }
 

@@ -187,7 +187,14 @@ export function parseNetperfRun(
     }
     series = interim;
   }
-  return { kind: 'measured', metrics, keyvals, ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}), ...defined({ series }) };
+  const seriesStart = series === undefined ? undefined : interimStart(outcome.stdout);
+  return {
+    kind: 'measured',
+    metrics,
+    keyvals,
+    ...(width !== undefined && width >= 0 ? { confidenceWidthPercent: width } : {}),
+    ...defined({ series, seriesStart }),
+  };
 }
 
 /**
@@ -207,6 +214,18 @@ function transportCounters(keys: readonly string[], number: (key: string) => num
 export function interimMetric(test: TestName): MetricName {
   if (test === 'UDP_STREAM') return 'send_throughput';
   return TEST_TYPES[test].kind === 'rr' ? 'transaction_rate' : 'throughput';
+}
+
+/**
+ * When a run's interim results began, in epoch seconds on this host's clock: the end of the first interval less its
+ * length. Every netperf perfsuite starts runs on this host, so the starts of concurrent runs (the measured test and its
+ * load streams) put their series on one time axis.
+ */
+export function interimStart(stdout: string): number | undefined {
+  const ending = /^NETPERF_ENDING\[0\]=(.*)$/m.exec(stdout)?.[1];
+  const interval = /^NETPERF_INTERVAL\[0\]=(.*)$/m.exec(stdout)?.[1];
+  const start = Number(ending) - Number(interval);
+  return ending === undefined || interval === undefined || !Number.isFinite(start) ? undefined : start;
 }
 
 const INTERIM_LINE = /^NETPERF_(INTERIM_RESULT|UNITS|INTERVAL|ENDING)\[(\d+)\]=(.*)$/;

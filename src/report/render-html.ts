@@ -18,7 +18,9 @@ import {
 } from './comparison-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
-import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { type FlowTable, loadEffect, loadFlowTables, type LoadPair, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { caseTimeline } from './timeline-view.js';
+import { renderTimelineSvg } from './timeline-svg.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepCharts } from './sweep-view.js';
 import {
@@ -55,7 +57,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed,.verdict.nothing-compared{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
-div.scroll{overflow-x:auto}p.flow-case{overflow-wrap:anywhere}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart{max-width:none;width:600px}}
+div.scroll{overflow-x:auto}p.flow-case{overflow-wrap:anywhere}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart,div.timeline svg.chart{max-width:none;width:600px}}
 div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
@@ -228,7 +230,7 @@ function seriesCharts(view: GroupView): string {
 }
 
 /** Each loaded case's flows: what each carried (median of the runs) and its share of its direction, with the case's load_fairness. */
-function renderLoadFlows(suite: SuiteResult, tables: readonly FlowTable[]): string {
+function renderLoadFlows(suite: SuiteResult, tables: readonly FlowTable[], pairs: readonly LoadPair[]): string {
   const unit = columnUnit(
     'load_throughput',
     tables.flatMap((t) => t.rows.map((r) => r.throughput)),
@@ -241,7 +243,9 @@ function renderLoadFlows(suite: SuiteResult, tables: readonly FlowTable[]): stri
         `<tr><td>${r.flow}</td><td class="text">${r.test}</td><td class="text">${r.direction}</td><td class="text">${escapeHtml(r.dscp ?? '—')}</td><td>${r.streams}</td><td>${formatNumber(r.throughput / unit.factor)}</td><td>${Math.round(r.share * 100)}%</td></tr>`,
     );
     const head = `<tr><th>flow</th><th class="text">test</th><th class="text">direction</th><th class="text">DSCP</th><th>streams</th><th>throughput (${escapeHtml(unit.label)})</th><th>share of its direction</th></tr>`;
-    return `<p class="meta flow-case">${caption}</p>\n<div class="scroll"><table class="load-flows" data-case="${escapeHtml(c.id)}"><thead>${head}</thead><tbody>${cells.join('')}</tbody></table></div>`;
+    const timeline = caseTimeline(c, pairs.find((p) => p.loaded === c)?.idle);
+    const chart = timeline === undefined ? '' : `\n<div class="scroll timeline">${renderTimelineSvg(timeline)}</div>`;
+    return `<p class="meta flow-case">${caption}</p>\n<div class="scroll"><table class="load-flows" data-case="${escapeHtml(c.id)}"><thead>${head}</thead><tbody>${cells.join('')}</tbody></table></div>${chart}`;
   });
   return [
     `<section class="load-flows" data-suite="${escapeHtml(suite.name)}">`,
@@ -414,7 +418,14 @@ ${comparison === undefined ? '' : renderComparison(comparison)}
       yield apart(`<h2>${escapeHtml(view.suite.name)} <span class="meta"><code>${escapeHtml(view.suite.file)}</code></span></h2>`);
       for (const u of underLoad.filter((u) => u.suite === view.suite)) yield apart(renderUnderLoad(u));
       const flows = loadFlowTables(view.suite);
-      if (flows.length > 0) yield apart(renderLoadFlows(view.suite, flows));
+      if (flows.length > 0)
+        yield apart(
+          renderLoadFlows(
+            view.suite,
+            flows,
+            underLoad.filter((u) => u.suite === view.suite).flatMap((u) => u.pairs),
+          ),
+        );
     }
     current = view.suite.name;
     yield apart(renderGroup(view));

@@ -14,7 +14,9 @@ import {
 import type { ExplainedCase } from './evidence-view.js';
 import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
-import { type FlowTable, loadEffect, loadFlowTables, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { type FlowTable, loadEffect, loadFlowTables, type LoadPair, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
+import { caseTimeline } from './timeline-view.js';
+import { renderTimelineMermaid } from './timeline-markdown.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepAxisName, sweepCharts, sweepXLabel, type SweepChart } from './sweep-view.js';
 import { cell, code, MARKDOWN_PROSE } from './markdown-text.js';
@@ -214,7 +216,7 @@ function renderGroup(view: GroupView): string {
 }
 
 /** Each loaded case's flows: what each carried (median of the runs) and its share of its direction, with the case's load_fairness. */
-function renderLoadFlows(tables: readonly FlowTable[]): string {
+function renderLoadFlows(tables: readonly FlowTable[], pairs: readonly LoadPair[]): string {
   const lines = ['#### Load flows', '', LOAD_FLOWS_MEANING, ''];
   for (const { case: c, rows } of tables) {
     const fairness = c.metrics.load_fairness;
@@ -225,6 +227,8 @@ function renderLoadFlows(tables: readonly FlowTable[]): string {
         `| ${r.flow} | ${r.test} | ${r.direction} | ${r.dscp ?? '—'} | ${r.streams} | ${formatMetric('load_throughput', r.throughput)} | ${Math.round(r.share * 100)}% |`,
       );
     lines.push('');
+    const timeline = caseTimeline(c, pairs.find((p) => p.loaded === c)?.idle);
+    if (timeline !== undefined) for (const chart of renderTimelineMermaid(timeline)) lines.push(chart, '');
   }
   return lines.join('\n');
 }
@@ -347,7 +351,12 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       }
       const flows = loadFlowTables(view.suite);
       if (flows.length > 0) {
-        sections.push(`${suiteHead}${renderLoadFlows(flows)}`);
+        sections.push(
+          `${suiteHead}${renderLoadFlows(
+            flows,
+            underLoad.filter((u) => u.suite === view.suite).flatMap((u) => u.pairs),
+          )}`,
+        );
         suiteHead = '';
       }
     }

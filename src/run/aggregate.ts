@@ -46,6 +46,17 @@ export function combineSeries(streams: readonly (readonly SeriesPoint[])[], inte
   return points;
 }
 
+/**
+ * A run's interim series moved onto the time axis of the run: `start` is when its first interval began and `origin`
+ * when the measured test's did (epoch seconds, both on this host's clock, as netperf prints them), so a point's t
+ * becomes seconds from the measured test's start, negative for a load stream's lead. Rounded to netperf's ms.
+ */
+export function onRunAxis(points: readonly SeriesPoint[], start: number, origin: number): { start: number; series: SeriesPoint[] } {
+  const offset = start - origin;
+  const ms = (t: number): number => Math.round(t * 1000) / 1000;
+  return { start: ms(offset), series: points.map((p) => ({ ...p, t: ms(p.t + offset) })) };
+}
+
 /** The median of each metric over a case's runs, and how much the runs spread. */
 export function summarizeRuns(runs: readonly RunMetrics[]): { metrics: RunMetrics; spread: Partial<Record<MeasureName, Spread>> } {
   const metrics: RunMetrics = {};

@@ -10,7 +10,7 @@ import { estimateRunSeconds, MIN_RUN_SLACK_SECONDS } from '../netperf/run-length
 import type { PlannedCase, PlannedLoadFlow } from '../plan/plan-cases.js';
 import { ADDRESS_PLACEHOLDER, PASSPHRASE_PLACEHOLDER, PORT_PLACEHOLDER } from '../servers/server-planner.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
-import { combineSeries, combineStreams, loadMetrics, summarizeRuns } from './aggregate.js';
+import { combineSeries, combineStreams, loadMetrics, onRunAxis, summarizeRuns } from './aggregate.js';
 import { defined } from '../model/defined.js';
 
 export interface RunCasesOptions {
@@ -128,7 +128,7 @@ export async function measureRun(
         flow,
         { flow: f + 1, of: flows.length, stream: s + 1 },
         keysOf(recordedLoad[i] ?? []),
-        params.congestion_control,
+        { congestionControl: params.congestion_control, interval: params.interval !== undefined },
         where,
       ),
     );
@@ -149,14 +149,19 @@ export async function measureRun(
     }
     const measured = parsed.flatMap((p) => (p.kind === 'measured' ? [p] : []));
     const metrics = combineStreams(measured.map((p) => p.metrics));
+    // with interval:, the load streams' series go on the measured test's time axis: 0 is when it began
+    const starts = measured.flatMap((p) => (p.seriesStart === undefined ? [] : [p.seriesStart]));
+    const origin = starts.length === 0 ? undefined : Math.min(...starts);
     const loadFlowRuns = loadStreams.map(({ flow, f, s }, i): LoadFlowRun => {
       const p = loadParsed[i];
+      const timed = p?.kind === 'measured' && p.series !== undefined && p.seriesStart !== undefined && origin !== undefined;
       return {
         flow: f + 1,
         test: flow.test,
         stream: s + 1,
         ...defined({ dscp: flow.dscp }),
         throughput: p?.kind === 'measured' ? (p.metrics.throughput ?? 0) : 0,
+        ...(timed ? onRunAxis(p.series ?? [], p.seriesStart ?? 0, origin) : {}),
       };
     });
     if (loadFlowRuns.length > 0) Object.assign(metrics, loadMetrics(loadFlowRuns));
@@ -214,11 +219,16 @@ function parseLoadStream(
   flow: PlannedLoadFlow,
   which: { readonly flow: number; readonly of: number; readonly stream: number },
   keys: readonly string[],
-  congestionControl: string | undefined,
+  options: { readonly congestionControl: string | undefined; readonly interval: boolean },
   target: string,
 ): ParsedRun {
   const tcp = TEST_TYPES[flow.test].protocol === 'tcp';
-  const parsed = parseNetperfRun(outcome, { test: flow.test, keys, target, ...defined({ congestionControl: tcp ? congestionControl : undefined }) });
+  const parsed = parseNetperfRun(outcome, {
+    test: flow.test,
+    keys,
+    target,
+    ...defined({ congestionControl: tcp ? options.congestionControl : undefined, interval: options.interval ? true : undefined }),
+  });
   if (parsed.kind === 'measured') return parsed;
   const mark = flow.dscp === undefined ? '' : `, DSCP ${formatDscp(flow.dscp)}`;
   return {

@@ -1,9 +1,10 @@
 // @module-tag slow
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
+import { caseTimeline, stepMean, stepsEnd } from '../../src/report/timeline-view.js';
 import { projectRoot, readResults, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -115,6 +116,48 @@ describe.skipIf(unavailable !== undefined)(
       expect(loaded?.load_flows).toHaveLength(2);
       // a request waits behind the shapers' queues in both directions
       expect(loaded?.metrics.latency_p50).toBeGreaterThan(10 * (idle?.metrics.latency_p50 ?? Infinity));
+    }, 120_000);
+
+    it('with interval: every flow’s series and the measured latency on one time axis, latency per interval = 1 / transaction rate', () => {
+      const dir = tempDir('rrul-time');
+      const run = perfsuite('run', 'suites/rrul/rrul.yml', '--out', dir, '--duration', '2s', '--repeat', '1');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const [idle, loaded] = readResults(dir).suites[0]?.cases ?? [];
+      if (idle === undefined || loaded === undefined) throw new Error('no cases');
+      // every process under load reads the clock at each send or transaction (-D negative)
+      for (const n of loaded.netperf) expect(n.argv[n.argv.indexOf('-D') + 1]).toBe('-0.5');
+      const measured = loaded.series?.[0] ?? [];
+      expect(measured.length).toBeGreaterThanOrEqual(3);
+      const end = measured.at(-1)?.t ?? 0;
+      expect(end).toBeCloseTo(2, 1);
+      const flows = loaded.load_flows?.[0] ?? [];
+      expect(flows).toHaveLength(8);
+      for (const f of flows) {
+        // started about 1 s before the measured test (its -s 1), so its first points are before 0
+        expect(f.start).toBeLessThan(-0.5);
+        expect(f.start).toBeGreaterThan(-2);
+        const points = f.series ?? [];
+        expect(points.length).toBeGreaterThanOrEqual(4);
+        expect(points[0]?.t).toBeLessThan(0);
+        // overlapping the measured series: points inside it and ending after it (the load stops 1 s later)
+        expect(points.filter((p) => p.t > 0 && p.t < end).length).toBeGreaterThanOrEqual(2);
+        expect(points.at(-1)?.t).toBeGreaterThan(end);
+        for (const p of points) expect(p.throughput).toBeGreaterThan(0);
+      }
+      const timeline = caseTimeline(loaded, idle);
+      expect(timeline?.flows).toHaveLength(8);
+      expect(timeline?.latency.steps.points.map((p) => p.value)).toEqual(measured.map((p) => 1e6 / (p.transaction_rate ?? NaN)));
+      // one transaction in flight: the mean from the rate is netperf's own mean latency, idle and loaded alike
+      for (const [c, steps] of [
+        [loaded, timeline?.latency.steps],
+        [idle, timeline?.idle?.steps],
+      ] as const) {
+        const mean = steps === undefined ? NaN : stepMean(steps, 0, stepsEnd(steps));
+        expect(mean / (c.metrics.latency_mean ?? NaN)).toBeGreaterThan(0.75);
+        expect(mean / (c.metrics.latency_mean ?? NaN)).toBeLessThan(1.33);
+      }
+      expect(readFileSync(path.join(dir, 'report.html'), 'utf8').match(/<polyline class="flow"/g)).toHaveLength(8);
     }, 120_000);
   },
 );

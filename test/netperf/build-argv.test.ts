@@ -208,7 +208,7 @@ describe('interval and load', () => {
     expect(buildLoadArgv({ test: 'TCP_RR', load: 'none' }, target)).toBeUndefined();
   });
 
-  it('a load stream outlasts the measured test by 1 s on each side and carries its socket-level tuning, not its RR options', () => {
+  it('a load stream outlasts the measured test by 1 s on each side and carries its socket-level tuning and interval, not its RR options', () => {
     const params = {
       test: 'TCP_RR',
       duration: 3,
@@ -223,10 +223,20 @@ describe('interval and load', () => {
       load: { test: 'TCP_STREAM', streams: 4, send_size: 65536 },
     } as const;
     const load = buildLoadArgv(params, { host: '::1', controlPort: 5 })?.[0]?.netperf ?? [];
-    expect(split(load).global).toEqual(['-P', '0', '-H', '::1', '-p', '5', '-6', '-t', 'TCP_STREAM', '-l', '5']);
+    // interval: too, negative so netperf reads the clock at every send: its series shares the measured test's time axis
+    expect(split(load).global).toEqual(['-P', '0', '-H', '::1', '-p', '5', '-6', '-D', '-0.5', '-t', 'TCP_STREAM', '-l', '5']);
     expect(split(load).test.slice(2)).toEqual(['-m', '65536', '-s', '131072', '-S', '131072', '-K', 'bbr,bbr']);
     expect(keysOf(load)).toEqual(expect.arrayContaining(['LOCAL_CONG_CONTROL', 'THROUGHPUT']));
     expect(keysOf(load)).not.toContain('TRANSACTION_RATE');
+  });
+
+  it('interval: is -D, negative under load (exact intervals, so every stream lines up on one axis), as asked without', () => {
+    const d = (a: readonly string[]): string | undefined => a[a.indexOf('-D') + 1];
+    expect(d(argv({ test: 'TCP_RR', interval: 0.5 }))).toBe('0.5');
+    expect(d(argv({ test: 'TCP_RR', interval: 0.5, load: 'none' }))).toBe('0.5');
+    expect(d(argv({ test: 'TCP_RR', interval: 0.25, load: { flows: [{ test: 'TCP_MAERTS', streams: 1 }] } }))).toBe('-0.25');
+    expect(argv({ test: 'TCP_RR', load: { test: 'TCP_STREAM', streams: 1 } })).not.toContain('-D');
+    expect(buildLoadArgv({ test: 'TCP_RR', load: { test: 'TCP_STREAM', streams: 1 } }, target)?.[0]?.netperf).not.toContain('-D');
   });
 
   it('a UDP load gets -R 1 and no congestion control (-K is TCP only)', () => {

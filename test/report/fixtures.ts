@@ -431,3 +431,12 @@ export function tuningRun(load: LoadSpec = { test: 'TCP_STREAM', streams: 2 }, c
   });
   return { ...syntheticRun(0), servers: [], suites: [{ name: 'tuning', file: 'suites/tuning/tuning.yml', cases }] };
 }
+
+/**
+ * A real run of suites/rrul/rrul.yml (`--duration 2s`, `interval: 500ms`, one run a case, through its shaped netns link;
+ * netperf's output left out): the idle TCP_RR case, and the loaded one with eight flows, each with its series on the
+ * measured test's time axis.
+ */
+export function recordedRrulInterval(): RunResult {
+  return JSON.parse(readFileSync(path.join(projectRoot, 'test/fixtures/results/rrul-interval.results.json'), 'utf8')) as RunResult;
+}

@@ -1,7 +1,7 @@
 // @module-tag browser
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
-import { abRun, comparedSweep, recordedLoadInterval, recordedSweep, syntheticRun } from './fixtures.js';
+import { abRun, comparedSweep, recordedLoadInterval, recordedRrulInterval, recordedSweep, syntheticRun } from './fixtures.js';
 import { useMermaid } from './mermaid-draw.js';
 
 const { draw, expectReadable } = useMermaid();
@@ -15,6 +15,15 @@ describe("report.md's Mermaid charts, rendered by the real mermaid in headless C
     expect(await expectReadable(renderMarkdown(comparedSweep()))).toHaveLength(3);
     await expectReadable(renderMarkdown(recordedLoadInterval()));
     await expectReadable(renderMarkdown(abRun()));
+  });
+
+  it('draws the rrul run over time: a line per load flow on time bins, and latency loaded against idle', async () => {
+    const blocks = await expectReadable(renderMarkdown(recordedRrulInterval()));
+    const timeline = blocks.filter((b) => /title "(Each load flow's throughput|Latency over the measured test)/.test(b.source));
+    expect(timeline).toHaveLength(2);
+    const drawn = await draw(timeline);
+    expect(drawn.map((d) => d.strokes.length)).toEqual([8, 2]);
+    expect(drawn[0]?.xLabels.slice(0, 3)).toEqual(['-0.5', '0', '0.5']);
   });
 
   it('draws a 300-case synthetic run, keeping default buffers as a category', async () => {

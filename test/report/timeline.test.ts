@@ -1,0 +1,91 @@
+/// <reference lib="dom" />
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/render-html.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
+import { blocksOf } from './mermaid-draw.js';
+import { expectTidy, isInside, layoutOf, useBrowser } from './browser.js';
+import { recordedLoadInterval, recordedRrulInterval } from './fixtures.js';
+
+const rrul = recordedRrulInterval();
+const loaded = rrul.suites[0]?.cases[1];
+
+describe('a loaded run over time in the reports (a recorded suites/rrul run with interval:)', () => {
+  it('report.html: one chart per loaded case, a line per flow and, under it, the latency under load against idle', () => {
+    const html = renderHtml(rrul);
+    const chart = /<svg class="chart" data-chart="timeline"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(chart).toContain(`data-case="${loaded?.id ?? ''}"`);
+    expect(chart.match(/<polyline class="flow"/g)).toHaveLength(8);
+    expect([...chart.matchAll(/data-flow="(\d)" data-direction="(\w+)"/g)].map((m) => `${m[1]}${m[2]}`)).toEqual(
+      [1, 2, 3, 4].map((f) => `${f}up`).concat([5, 6, 7, 8].map((f) => `${f}down`)),
+    );
+    expect(chart).toContain('<polyline class="latency" data-load="loaded"');
+    expect(chart).toContain('<polyline class="latency" data-load="idle"');
+    expect(chart).toContain('1 TCP_STREAM up BE');
+    expect(chart).toContain('8 TCP_MAERTS down EF');
+    expect(chart).toContain("latency is the mean from each interval's transaction rate");
+    // the chart follows its case's flow table
+    expect(html.indexOf(chart)).toBeGreaterThan(html.indexOf(`<table class="load-flows" data-case="${loaded?.id ?? ''}"`));
+    // a load without interval: draws none
+    expect(renderHtml(recordedLoadInterval())).not.toContain('data-chart="timeline"');
+  });
+
+  it('report.md: after the flow table, a Mermaid chart of each flow’s throughput and one of latency loaded against idle', () => {
+    const md = renderMarkdown(rrul);
+    const blocks = blocksOf(md.slice(md.indexOf('#### Load flows')));
+    const flows = blocks.find((b) => b.source.includes('title "Each load flow\'s throughput'));
+    expect(flows?.source.match(/^ {2}line \[/gm)).toHaveLength(8);
+    // bins of 0.5 s on the measured test's axis, the load's lead before 0
+    expect(flows?.source).toMatch(/x-axis "seconds from the measured test start" \["-0\.5", "0", "0\.5", /);
+    expect(flows?.legend).toContain('■ blue `1 TCP_STREAM up BE`');
+    const latency = blocks.find((b) => b.source.includes('title "Latency over the measured test'));
+    expect(latency?.source.match(/^ {2}line \[/gm)).toHaveLength(2);
+    expect(latency?.legend).toMatch(/■ blue `under this load, mean [\d.]+ ms` · ■ orange `idle, mean [\d.]+ µs`/);
+    // each line's values are as many as the x labels
+    for (const b of [flows, latency]) {
+      const labels = (/x-axis "[^"]*" \[(.*)\]/.exec(b?.source ?? '')?.[1] ?? '').split(', ').length;
+      for (const line of b?.source.matchAll(/^ {2}line \[(.*)\]$/gm) ?? []) expect(line[1]?.split(', ')).toHaveLength(labels);
+    }
+  });
+});
+
+const { open } = useBrowser();
+
+describe('a loaded run over time in headless Chromium', { tags: ['browser'] }, () => {
+  it('draws one visible line per flow above the latency, on one time scale, tidy at 1280 px and scrolling sideways at 390 px', async () => {
+    const page = await open(renderHtml(rrul));
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const svg = page.locator('svg[data-chart="timeline"]');
+      expect(await svg.count()).toBe(1);
+      const lines = await svg.locator('polyline.flow').evaluateAll((ps) =>
+        ps.map((p) => {
+          const r = p.getBoundingClientRect();
+          return { flow: p.getAttribute('data-flow'), width: r.width, stroke: getComputedStyle(p).stroke };
+        }),
+      );
+      expect(lines.map((l) => l.flow)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+      for (const l of lines) expect(l.width).toBeGreaterThan(100);
+      expect(new Set(lines.map((l) => l.stroke)).size).toBe(8);
+      // the throughput lines lie above the latency lines, and both span the same x range (one time axis)
+      const box = async (selector: string) => (await svg.locator(selector).first().boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
+      const flow = await box('polyline.flow[data-flow="5"]');
+      const latency = await box('polyline.latency[data-load="loaded"]');
+      expect(flow.y + flow.height).toBeLessThan(latency.y);
+      const ticks = await svg
+        .locator('text.tick')
+        .evaluateAll((ts) => ts.map((t) => ({ text: t.textContent, x: t.getBoundingClientRect().x + t.getBoundingClientRect().width / 2 })));
+      const zeroes = ticks.filter((t) => t.text === '0').map((t) => t.x);
+      // "0" s under both panels at one x (the y axes' 0 ticks sit at the left)
+      const right = zeroes.filter((x) => x > Math.min(...zeroes) + 20);
+      expect(right).toHaveLength(2);
+      expect(Math.abs((right[0] ?? 0) - (right[1] ?? 1))).toBeLessThan(0.5);
+      const chart = await svg.boundingBox();
+      // readable on a phone: drawn at 600 px and scrolled, not shrunk to the screen
+      expect(chart?.width).toBeGreaterThanOrEqual(width === 390 ? 600 : 680);
+      expectTidy(await layoutOf(page, 'svg[data-chart="timeline"]'));
+      const [layout] = await layoutOf(page, 'svg[data-chart="timeline"]');
+      for (const t of layout?.texts ?? []) expect(isInside(t, layout?.svg ?? t)).toBe(true);
+    }
+    await page.close();
+  });
+});
