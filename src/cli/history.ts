@@ -8,6 +8,8 @@ import { readBaselineFile } from '../results/read-results.js';
 import { writeFileAtomic } from '../report/write-reports.js';
 import { changeText, renderTrendHtml, renderTrendMarkdown } from '../report/render-trend.js';
 import { plural } from '../model/words.js';
+import { type MetricName, METRICS } from '../model/metrics.js';
+import type { ChangePoint } from '../model/history.js';
 import type { CliIo, Exit } from './io.js';
 import { readHistory, readHistoryFile } from './read-history.js';
 
@@ -95,7 +97,8 @@ async function showHistory(file: string, options: { readonly out?: string; reado
       );
       // the last entry before the shift is the good end of the search, the first after it the bad one
       const good = series.get(`${c.case}\0${c.metric}`)?.points.findLast((p) => p.index < c.index)?.commit;
-      if (good !== undefined && c.commit !== undefined && good !== c.commit) {
+      // an improvement has no culprit to find
+      if (good !== undefined && c.commit !== undefined && good !== c.commit && worsens(c)) {
         lines.push(`    find the commit: perfsuite bisect <suite ${c.case.split('/')[0] ?? ''}> --good ${good} --bad ${c.commit}`);
       }
     }
@@ -110,4 +113,10 @@ async function showHistory(file: string, options: { readonly out?: string; reado
     if (options.json !== true) await io.stdout(`wrote ${path.join(options.out, 'report.html')} and report.md\n`);
   }
   return 0;
+}
+
+/** Whether a change point moved its metric the bad way (a metric perfsuite does not know counts as worse). */
+function worsens(point: ChangePoint): boolean {
+  const better = (METRICS as Partial<Record<string, (typeof METRICS)[MetricName]>>)[point.metric]?.better;
+  return better === undefined || (better === 'higher' ? point.after < point.before : point.after > point.before);
 }

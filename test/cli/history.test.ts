@@ -76,6 +76,12 @@ describe('perfsuite history', () => {
         `throughput: −10\\.0% from entry 6 .*\\n {4}find the commit: perfsuite bisect <suite [\\w-]+> --good 05${'a'.repeat(38)} --bad 06${'a'.repeat(38)}\\n`,
       ),
     );
+    // a level that rose (throughput, higher is better) is a change point, with no culprit to bisect for
+    for (let hour = 0; hour < 9; hour += 1)
+      await perfsuite(['history', 'add', write(`u${hour}.json`, runAt(hour < 6 ? 1e9 : 1.1e9, hour)), '--history', 'up.jsonl'], dir);
+    const up = await perfsuite(['history', 'show', 'up.jsonl'], dir);
+    expect(up.stdout).toMatch(/throughput: \+10\.0% from entry 6/);
+    expect(up.stdout).not.toContain('find the commit');
     const json = await perfsuite(['history', 'show', 'h.jsonl', '--json', '--out', 'trend'], dir);
     const report = JSON.parse(json.stdout) as TrendReport;
     expect(report.series.map((s) => s.points.length)).toEqual([9, 9]);
