@@ -10,7 +10,7 @@
 // For each: the shares of regressed / unchanged / inconclusive, median rounds and wall time to a verdict.
 // Every arm pins netperf to CPU 0 and netserver to CPU 1 (cpu_affinity), unless --unpinned.
 // Usage (Linux, root): npm run bench:ab -- [--trials N] [--quick] [--quiet] [--unpinned] [--only aa,95,98,gate]
-//   [--aa-repeat YAML] [--seed-base N]   (default 20 trials A/A and 95, 10 for 98 and gate)
+//   [--aa-repeat YAML] [--aa-duration 3s] [--seed-base N]   (default 20 trials A/A and 95, 10 for 98 and gate)
 // Every trial's results.json stays in the printed directory: bench/ab-simulate.mjs replays their per-round ratios.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const quick = args.includes('--quick');
 const quiet = args.includes('--quiet');
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const aaRepeat = option('--aa-repeat');
+const aaDuration = option('--aa-duration') ?? '1s';
 const seedBase = Number(option('--seed-base') ?? 0);
 const trialsArg = args.indexOf('--trials');
 const trials = trialsArg >= 0 ? Number(args[trialsArg + 1]) : quick ? 2 : 20;
@@ -51,7 +52,7 @@ function abSuite(name, baseLink, headLink, groups) {
     'servers:',
     `  base: { type: netns${link(baseLink)} }`,
     `  head: { type: netns${link(headLink)} }`,
-    `defaults: { duration: 1s${PINNED} }`,
+    `defaults: { duration: ${name === 'aa' ? aaDuration : '1s'}${PINNED} }`,
     'tests:',
   ];
   for (const g of groups)
@@ -190,7 +191,7 @@ if (wanted('gate'))
     );
 
 console.log(
-  `\nmachine: ${machine}; noise: ${quiet ? 'none added (--quiet)' : '1–2 busy loops switching every 0.5–2 s'}; results in ${dir}; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`,
+  `\nmachine: ${machine}; noise: ${quiet ? 'none added (--quiet)' : '1–2 busy loops switching every 0.5–2 s'}; A/A runs of ${aaDuration}${aaRepeat === undefined ? '' : `, repeat ${aaRepeat}`}; results in ${dir}; ${PINNED === '' ? 'arms not pinned' : 'arms pinned: netperf CPU 0, netserver CPU 1'}; ${((performance.now() - started) / 60000).toFixed(1)} min in all\n`,
 );
 console.log(
   '| scenario | regressed | unchanged | inconclusive | rounds (runs) to the verdict: median (range) | change: median (range) | wall time per trial |',

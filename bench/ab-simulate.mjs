@@ -80,6 +80,19 @@ function simulate(gate, pools, seed) {
 }
 
 console.log(`${files.length} results files; ${paths} simulated trials per row; repeat { min: ${min}, max: ${max} }; tolerance ${tolerance * 100}%\n`);
+// a lasting difference between a trial's arms shows as trial means that spread more than their rounds' noise explains
+console.log('| test | trials | mean log-ratio per trial | spread of the trial means | expected from the rounds alone | ratio |');
+console.log('|---|---|---|---|---|---|');
+for (const [test, recorded] of trials) {
+  const means = recorded.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
+  const grand = means.reduce((a, b) => a + b, 0) / means.length;
+  const between = Math.sqrt(means.reduce((a, b) => a + (b - grand) ** 2, 0) / Math.max(1, means.length - 1));
+  const within = Math.sqrt(recorded.reduce((a, r, i) => a + r.reduce((b, x) => b + (x - means[i]) ** 2, 0) / (r.length - 1) / r.length, 0) / recorded.length);
+  console.log(
+    `| ${test} | ${recorded.length} | ${means.map((m) => `${(m * 100).toFixed(1)}%`).join(' ')} | ${(between * 100).toFixed(2)}% | ${(within * 100).toFixed(2)}% | ${(between / within).toFixed(2)} |`,
+  );
+}
+console.log('');
 console.log(
   '| test | rounds drawn | trials recorded (rounds) | spread of a round (sd of log-ratio) | gate | regressed | unchanged | inconclusive | mean rounds |',
 );
