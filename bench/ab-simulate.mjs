@@ -4,10 +4,11 @@
 // replacement) into many simulated trials, each judged after every round as the product does, by
 //   old  the sign test with its α-spending plan over the looks (src/stats/sequential.ts sequentialLevels)
 //   new  the Wilcoxon signed-rank test with Hodges–Lehmann bounds and its plan (signedRankLevels)
-// Three ways to draw the rounds: `per trial` (from one recorded trial's own rounds, so a lasting difference between that
-// trial's arms stays in), `pooled` (from every trial's rounds of that test), `centred` (pooled, each trial's rounds moved
-// so their median is 0: only the noise's shape is left).
-// Usage: npm run build && node bench/ab-simulate.mjs [--paths N] [--repeat MIN,MAX] [--tolerance PCT] DIR_OR_RESULTS_JSON…
+// Two ways to draw the rounds: `pooled` (from every trial's rounds of that test, so the trials' own offsets are part of
+// the noise) and `centred` (each trial's rounds moved so their median is 0 first: only the noise's shape is left).
+// (Drawing from one trial's own rounds would make its chance offset the truth, and count it as a false alarm.)
+// Usage: npm run build && node bench/ab-simulate.mjs [--paths N] [--repeat MIN,MAX] [--tolerance PCT] [--suite NAME]
+//   DIR_OR_RESULTS_JSON…   (--suite aa: only ab-bench's A/A trials)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { judgePaired, judgePairedSymmetric } from '../dist/stats/judge-change.js';
@@ -24,6 +25,7 @@ const option = (name, fallback) => {
 const paths = Number(option('--paths', '2000'));
 const [min, max] = option('--repeat', '7,20').split(',').map(Number);
 const tolerance = Number(option('--tolerance', '5')) / 100;
+const suiteName = option('--suite', undefined);
 
 const files = args.flatMap((arg) => {
   if (!statSync(arg).isDirectory()) return [arg];
@@ -36,7 +38,7 @@ const files = args.flatMap((arg) => {
 const trials = new Map();
 for (const file of files) {
   const results = JSON.parse(readFileSync(file, 'utf8'));
-  for (const c of results.suites.flatMap((s) => s.cases))
+  for (const c of results.suites.filter((s) => suiteName === undefined || s.name === suiteName).flatMap((s) => s.cases))
     for (const r of c.regressions ?? []) {
       if (r.source !== 'control' || !['throughput', 'transaction_rate'].includes(r.metric)) continue;
       const ratios = r.currentRuns.map((v, i) => Math.log(v / r.againstRuns[i]));
@@ -102,7 +104,6 @@ for (const [test, recorded] of trials) {
   const mean = all.reduce((a, b) => a + b, 0) / all.length;
   const sd = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / (all.length - 1));
   const ways = {
-    'per trial': recorded,
     pooled: [all],
     centred: [recorded.flatMap((ratios) => ratios.map((x) => x - median(ratios)))],
   };

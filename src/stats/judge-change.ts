@@ -1,6 +1,6 @@
 import { signTestMinimum } from '../model/significance.js';
 import { binomialUpperTails } from './binomial.js';
-import { signedRankTails, walshAverages } from './signed-rank.js';
+import { signedRankCritical, signedRankTail, walshAverages } from './signed-rank.js';
 import { mannWhitneyGreater } from './mann-whitney.js';
 import { median } from './summary.js';
 import { studentTQuantile, studentTTwoSided } from './student-t.js';
@@ -120,16 +120,15 @@ export function judgePairedSymmetric(control: readonly number[], candidate: read
   const averages = walshAverages(candidate.map((value, i) => toScale(value) - toScale(control[i] ?? NaN)));
   const n = control.length;
   const count = averages.length;
-  const tails = signedRankTails(n);
   const worse = averages.filter((a) => (options.better === 'higher' ? a < 0 : a > 0)).length;
-  const critical = tails.findIndex((tail) => tail <= options.alpha);
-  const reachable = critical >= 0 && critical <= count;
+  const critical = signedRankCritical(n, options.alpha);
+  const reachable = critical <= count;
   return decide(
     {
       change: fromScale(median([...averages])),
       lower: reachable ? fromScale(averages[count - critical] ?? NaN) : -Infinity,
       upper: reachable ? fromScale(averages[critical - 1] ?? NaN) : Infinity,
-      p: tails[worse] ?? 1,
+      p: signedRankTail(n, worse),
       reachable,
       size: n,
       minimumSample: signTestMinimum(options.alpha),

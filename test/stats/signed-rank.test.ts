@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judgePaired, judgePairedSymmetric, type JudgeOptions } from '../../src/stats/judge-change.js';
 import { createRandom } from '../../src/stats/random.js';
 import { sequentialLevels, signedRankLevels } from '../../src/stats/sequential.js';
-import { signedRankTails, walshAverages } from '../../src/stats/signed-rank.js';
+import { signedRankCritical, signedRankTail, signedRankTails, walshAverages } from '../../src/stats/signed-rank.js';
 
 const throughput = (tolerance: number, alpha = 0.01): JudgeOptions => ({ better: 'higher', tolerance, alpha });
 
@@ -39,6 +39,24 @@ describe('the signed-rank null distribution', () => {
       }
       expect(tails[most + 1]).toBe(0);
     }
+  });
+
+  it('past 100 pairs, approximates the tail on the careful side at the levels plans use, at no cost', () => {
+    for (const n of [101, 150]) {
+      const exact = signedRankTails(n);
+      for (const alpha of [0.01, 0.002, 0.0005]) {
+        const w = exact.findIndex((tail) => tail <= alpha);
+        const ratio = signedRankTail(n, w) / (exact[w] ?? NaN);
+        // never smaller than the exact tail (a false alarm more often), never far above it
+        expect(ratio).toBeGreaterThanOrEqual(1);
+        expect(ratio).toBeLessThan(1.2);
+        expect(signedRankCritical(n, alpha)).toBeGreaterThanOrEqual(w);
+        expect(signedRankCritical(n, alpha)).toBeLessThan(w + n / 5);
+      }
+    }
+    const started = performance.now();
+    expect(signedRankCritical(1000, 0.01)).toBeGreaterThan(250250);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('has the Walsh averages in order, every pair once', () => {
@@ -107,6 +125,16 @@ describe('signedRankLevels: the looks of repeat { min, max } share α', () => {
     expect(levels[7]).toBe(0);
     expect(levels[8]).toBeCloseTo(1 / 256, 12);
     for (let n = 9; n <= 20; n++) expect(levels[n]).toBeGreaterThan(0);
+  });
+
+  it('plans long repeat ranges at once, within α by the union bound', () => {
+    const levels = signedRankLevels(0.01, 7, 1000);
+    expect(levels.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(0.01 + 1e-12);
+    const rounds = 300;
+    const random = createRandom(9);
+    const a = Array.from({ length: rounds }, () => 100);
+    const b = a.map((v) => v * Math.exp(normal(random) * 0.05));
+    expect(judgePairedSymmetric(a, b, throughput(0.05, levels[rounds] ?? 0)).verdict).toBe('unchanged');
   });
 
   // an independent simulation: real values, noise that only slows runs down, the arms' order drawn in every round
