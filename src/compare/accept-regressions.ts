@@ -2,7 +2,8 @@ import type { CaseJudge } from '../model/judge.js';
 import { type AcceptanceRecord, type AcceptEntry, type CaseResult, type MeasuredCase, type RegressionOutcome, statusOf } from '../model/results.js';
 
 /** Whether a commit named by an `accept:` entry's `until` is in the run's history, as git tells (src/exec/git-commits.ts). */
-export type CommitLanding = { readonly landed: boolean } | { readonly unknown: string };
+/** Whether an `until:` commit landed; `absent`: not in a full clone at all (mistyped, or rewritten by a squash merge), so it may never land. */
+export type CommitLanding = { readonly landed: boolean; readonly absent?: boolean } | { readonly unknown: string };
 
 /** What an acceptance is judged at: the run's day (UTC) and, for each commit an `until` names, whether it landed. */
 export interface AcceptContext {
@@ -30,8 +31,12 @@ export function acceptanceState(entry: AcceptEntry, context: AcceptContext): Pic
   const landing = context.commits.get(entry.until);
   if (landing === undefined) return { state: 'unverifiable', why: `whether commit ${entry.until} landed was not checked` };
   if ('unknown' in landing) return { state: 'unverifiable', why: landing.unknown };
-  return landing.landed
-    ? { state: 'expired', why: `expired when commit ${entry.until} landed (it is an ancestor of this run's commit)` }
+  if (landing.landed) return { state: 'expired', why: `expired when commit ${entry.until} landed (it is an ancestor of this run's commit)` };
+  return landing.absent === true
+    ? {
+        state: 'in-force',
+        why: `commit ${entry.until} is not in this repository at all: a mistyped hash, or one a squash merge rewrote, never lands, so check until:`,
+      }
     : { state: 'in-force' };
 }
 

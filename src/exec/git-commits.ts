@@ -30,7 +30,7 @@ export async function commitLandings(commits: readonly string[], runCommit: stri
           ? {
               unknown: `commit ${commit} is not in this clone, which is shallow, so it may have landed beyond its depth; fetch the whole history (actions/checkout with fetch-depth: 0)`,
             }
-          : { landed: false },
+          : { landed: false, absent: true },
       );
       continue;
     }

@@ -134,7 +134,8 @@ export function acceptanceNote(outcome: Pick<RegressionOutcome, 'acceptance'>): 
   const a = outcome.acceptance;
   if (a === undefined) return undefined;
   const where = `${a.file}:${a.line}`;
-  if (a.state === 'in-force') return `accepted until ${/^\d{4}-/.test(a.until) ? a.until : `commit ${a.until} lands`}: ${a.reason} (${where})`;
+  if (a.state === 'in-force')
+    return `accepted until ${/^\d{4}-/.test(a.until) ? a.until : `commit ${a.until} lands`}: ${a.reason} (${where})${a.why === undefined ? '' : `; but ${a.why}`}`;
   if (a.state === 'expired')
     return `the acceptance ${a.why ?? `until ${a.until} expired`}, so it fails again: ${a.reason} (${where}); fix the regression, or extend until:`;
   return `not accepted: ${a.why ?? 'whether its commit landed cannot be told'} (accept: ${a.reason}, ${where})`;

@@ -1,3 +1,4 @@
+import { acceptanceNote } from '../../src/report/report-text.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,7 @@ describe('an accept: entry on a regression', () => {
       ['aaaaaaa', { landed: false }],
       ['bbbbbbb', { landed: true }],
       ['ccccccc', { unknown: 'commit ccccccc is not in this clone, which is shallow' }],
+      ['ddddddd', { landed: false, absent: true }],
     ]);
     expect(acceptanceState(entry('aaaaaaa'), context('2027-01-01', commits))).toEqual({ state: 'in-force' });
     expect(acceptanceState(entry('bbbbbbb'), context('2027-01-01', commits))).toEqual({
@@ -77,6 +79,12 @@ describe('an accept: entry on a regression', () => {
       state: 'unverifiable',
       why: 'commit ccccccc is not in this clone, which is shallow',
     });
+    // a commit a full clone lacks holds, but says it may never land
+    expect(acceptanceState(entry('ddddddd'), context('2027-01-01', commits))).toEqual({
+      state: 'in-force',
+      why: 'commit ddddddd is not in this repository at all: a mistyped hash, or one a squash merge rewrote, never lands, so check until:',
+    });
+    expect(acceptanceNote({ acceptance: { ...entry('ddddddd'), state: 'in-force', why: 'x' } })).toMatch(/^accepted until commit ddddddd lands: .*; but x$/);
     expect(acceptedCommits(['2027-01-31', 'aaaaaaa', 'aaaaaaa', 'bbbbbbb'])).toEqual(['aaaaaaa', 'bbbbbbb']);
   });
 
