@@ -21,8 +21,9 @@ export function sourceStack(stack: string): string {
     }
     return maps.get(file);
   };
-  return stack.replace(/file:\/\/[^\s()]+?\.js:(\d+):(\d+)/g, (position: string, line: string, column: string) => {
-    const file = fileURLToPath(position.slice(0, position.length - line.length - column.length - 2));
+  // a position as an ES module's frame gives it (file:///…/x.js:3:4) or a CommonJS one's (/…/main.cjs:1:2345)
+  return stack.replace(/(file:\/\/[^\s()]+?\.js|\/[^\s():]+?\.c?js):(\d+):(\d+)/g, (position: string, where: string, line: string, column: string) => {
+    const file = where.startsWith('file:') ? fileURLToPath(where) : where;
     const entry = mapOf(file)?.findEntry(Number(line) - 1, Number(column) - 1) as
       { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return position;
