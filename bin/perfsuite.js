@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-process.exitCode = await main(process.argv);
+import { loadBundle } from './load-bundle.js';
+process.exitCode = await loadBundle().main(process.argv);

@@ -4,6 +4,7 @@ import { formatDiagnostic, sortDiagnostics } from '../model/diagnostics.js';
 import { ExitCode, PerfsuiteError, SuiteError } from '../model/errors.js';
 import { type CliIo, type Exit, processIo } from './io.js';
 import { plural } from '../model/words.js';
+import { sourceStack } from './source-stack.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -77,6 +78,6 @@ function handleError(error: unknown, io: CliIo): number {
     io.stderr(`perfsuite: ${error.message}\n`);
     return error.exitCode;
   }
-  io.stderr(`perfsuite: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  io.stderr(`perfsuite: unexpected error (please report it): ${error instanceof Error ? sourceStack(error.stack ?? error.message) : String(error)}\n`);
   return ExitCode.unmeasured;
 }

@@ -52,6 +52,9 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
   const number = options.shuffle === true ? files.find((file) => /^\d+$/.test(file) && !existsSync(path.resolve(io.cwd, file))) : undefined;
   if (number !== undefined)
     throw new UsageError(`--shuffle takes no value, so '${number}' was read as a suite file; the order comes from the seed: --shuffle --seed ${number}`);
+  // netperf's version is asked first, so the probe runs while the suites are parsed and validated (docs/architecture.md,
+  // "Before the first netperf"); it only reads, so a suite that is refused leaves nothing behind
+  const version = netperfVersion();
   const read = readSuiteFiles(files, options, io, options.overrides);
   const chosen = selectFromOptions(read.cases, options);
   const plan = { ...planCases(read.suites, chosen.cases), suites: read.suites };
@@ -61,11 +64,8 @@ export async function prepareRun(files: readonly string[], options: RunOptions, 
   if (absent) warnNoBaseline(options.baseline ?? '', io);
   const baseline = options.baseline === undefined || absent ? undefined : readBaselineFile(options.baseline, io.cwd);
   const history = options.history === undefined ? undefined : readHistoryForRun(options.history, io);
-  // independent probes, so they run at once: netperf's version and where the run came from (git)
-  const [netperf, provenance] = await Promise.all([
-    netperfVersion(),
-    describeProvenance(options.version, read.suites, plan.servers, { env: io.env, cwd: io.cwd }),
-  ]);
+  // independent probes, so they run at once: netperf's version (asked above) and where the run came from (git)
+  const [netperf, provenance] = await Promise.all([version, describeProvenance(options.version, read.suites, plan.servers, { env: io.env, cwd: io.cwd })]);
   if (netperf === undefined) throw new PerfsuiteError(`netperf is not installed or not on PATH; install it with: ${netperfInstallHint()}`, ExitCode.unmeasured);
   const hostProblems = checkHost(chosen.cases, read.suites, hostFacts());
   if (hostProblems.length > 0) throw new SuiteError(hostProblems);

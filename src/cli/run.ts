@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { spawnNetperf } from '../exec/run-netperf.js';
+import type { NetperfExecutor } from '../model/seams.js';
 import { createServerPool } from '../exec/server-pool.js';
 import { preloadReporters, REPORTERS, resultsSink } from '../report/write-reports.js';
 import { verdictOf } from '../results/verdict.js';
@@ -61,12 +62,21 @@ export async function run(files: readonly string[], options: RunOptions, io: Cli
     return await untilStopped(controller, async () => {
       let outcome: RunOutcome;
       let publishing: Promise<PublishModule> | undefined;
+      // what writes the reports loads while the first netperf measures: not before it, where compiling it would hold up
+      // the netserver's start and the first case (docs/architecture.md, "Before the first netperf")
+      const executor: NetperfExecutor = {
+        run: (argv, runOptions) => {
+          const running = spawnNetperf.run(argv, runOptions);
+          if (publishing === undefined) {
+            preloadReporters(options.reporters);
+            publishing = import('./publish-results.js');
+          }
+          return running;
+        },
+      };
       try {
-        // what writes the reports loads while netperf measures, not before the first case
-        preloadReporters(options.reporters);
-        publishing = import('./publish-results.js');
         outcome = await runPlan(plan, {
-          executor: spawnNetperf,
+          executor,
           servers: pool,
           signal: controller.signal,
           now: () => performance.now(),

@@ -13,12 +13,24 @@ export interface StartedNetserver {
 }
 
 const READY_TIMEOUT_MS = 5_000;
+/** What netserver 2.7.0 prints once it listens (docs/netperf.md). */
+const NETSERVER_BANNER = 'Starting netserver with host';
 
 /** Resolves once the port accepts connections; rejects when the process exits first or the deadline passes. */
 async function waitUntilListening(host: string, port: number, netserver: LongProcess, deadline: number): Promise<void> {
   let exit: { exitCode: number | undefined; signal: string | undefined; errorCode?: string } | undefined;
   void netserver.exited.then((how) => (exit = how));
+  // netserver prints its banner ('Starting netserver with host …') just after listen(), and flushes it: the port is
+  // tried then, not at the next step of the back-off (docs/architecture.md, "Before the first netperf")
+  let said = '';
+  const ready = new Promise<void>((resolve) =>
+    netserver.onOutput((text) => {
+      said = `${said}${text}`.slice(-200);
+      if (said.includes(NETSERVER_BANNER)) resolve();
+    }),
+  );
   await waitForListener(host, port, {
+    ready,
     deadline,
     attemptMs: READY_TIMEOUT_MS,
     timeoutMessage: `netserver did not listen on ${formatHostPort(host, port)} within ${READY_TIMEOUT_MS / 1000} s`,

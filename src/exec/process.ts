@@ -443,13 +443,31 @@ export function probeDelayMs(attempt: number): number {
 
 /**
  * Resolves once host:port accepts a connection. Between attempts it asks `gaveUp` (say, "the server process exited")
- * and rethrows what that returns; past the deadline it throws `timeoutMessage`. Attempts back off (probeDelayMs).
+ * and rethrows what that returns; past the deadline it throws `timeoutMessage`. Attempts back off (probeDelayMs);
+ * `ready` (say, the server said it listens) cuts the wait before the next attempt short, once, so the port is tried as
+ * soon as the server says so rather than at the next step of the back-off.
  */
 export async function waitForListener(
   host: string,
   port: number,
-  options: { readonly deadline: number; readonly attemptMs: number; readonly timeoutMessage: string; readonly gaveUp?: () => Error | undefined },
+  options: {
+    readonly deadline: number;
+    readonly attemptMs: number;
+    readonly timeoutMessage: string;
+    readonly gaveUp?: () => Error | undefined;
+    readonly ready?: Promise<unknown>;
+  },
 ): Promise<void> {
+  let said = false;
+  let wake: (() => void) | undefined;
+  void options.ready?.then(
+    () => {
+      said = true;
+      wake?.();
+    },
+    () => undefined,
+  );
+  let woken = false;
   for (let attempt = 0; ; attempt++) {
     const reason = options.gaveUp?.();
     if (reason !== undefined) throw reason;
@@ -458,7 +476,18 @@ export async function waitForListener(
       await connectOnce(host, port, options.attemptMs);
       return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(probeDelayMs(attempt), Math.max(0, options.deadline - Date.now()))));
+      const delay = Math.min(probeDelayMs(attempt), Math.max(0, options.deadline - Date.now()));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        if (woken) return;
+        wake = () => {
+          woken = true;
+          clearTimeout(timer);
+          resolve();
+        };
+        if (said) wake();
+      });
+      wake = undefined;
     }
   }
 }

@@ -1,10 +1,5 @@
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
-
-// required, not imported: an ESM import of this CommonJS package makes Node scan each of its ~80 files for exports
-// first (~10 ms of every run's start)
-const { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } = createRequire(import.meta.url)('yaml') as typeof Yaml;
-type Scalar = Yaml.Scalar;
+// the CLI runs from one bundle (scripts/bundle.mjs) holding this CommonJS package: Node never scans its ~80 files
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 
 /** Where a value (and, for mapping entries, its key) stands in the file. */

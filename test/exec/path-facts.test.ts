@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSide, serverFacts, startLinkCounters, thisSideFacts } from '../../src/exec/path-facts.js';
+import { FACT_SYSCTLS } from '../../src/model/server-facts.js';
 
 const hasTc = spawnSync('tc', ['-V']).status === 0;
 
@@ -11,6 +13,24 @@ describe.skipIf(!hasTc)(`the facts of a path, read with the real sh, ip and tc${
     expect(facts.remote).toBeUndefined();
     expect(facts.local?.interface).toMatchObject({ name: 'lo', mtu: 65536 });
     expect(facts.local?.sysctls['net.ipv4.tcp_congestion_control']).toMatch(/^\w+$/);
+  });
+
+  it('reads every sysctl there is whole, as the kernel gives it (the shell reads the files itself)', async () => {
+    const facts = await thisSideFacts('127.0.0.1');
+    const present = FACT_SYSCTLS.filter((name) => existsSync(`/proc/sys/${name.replaceAll('.', '/')}`));
+    expect(present.length).toBeGreaterThan(10);
+    const expected = Object.fromEntries(
+      present.map((name) => [
+        name,
+        readFileSync(`/proc/sys/${name.replaceAll('.', '/')}`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .join(' '),
+      ]),
+    );
+    expect(facts.local?.sysctls).toEqual(expected);
+    // a three-number sysctl keeps its three numbers
+    expect(facts.local?.sysctls['net.ipv4.tcp_rmem']).toMatch(/^\d+ \d+ \d+$/);
   });
 
   it('says what it could not read instead of guessing: a side whose command fails is a problem', async () => {

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freePort, probeDelayMs, runChecked, runProcess, startProcess, waitForListener } from '../../src/exec/process.js';
 import { quoteForRemoteShell } from '../../src/model/shell-quote.js';
 import { isRunning, projectRoot, waitUntil } from '../helpers.js';
@@ -112,6 +113,36 @@ describe('the process lifecycle module', () => {
     const used = process.cpuUsage(before);
     // a setImmediate loop burns the whole second; backing off costs a few milliseconds
     expect((used.user + used.system) / 1000).toBeLessThan(300);
+  });
+
+  it('tries the port as soon as the server says it listens, not at the next step of the back-off', async () => {
+    const port = await freePort('127.0.0.1');
+    // the back-off's pauses never end on their own here: only `ready` can end the one it is in
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const server = net.createServer();
+    try {
+      let say: () => void = () => undefined;
+      const ready = new Promise<void>((resolve) => (say = resolve));
+      let attempts = 0;
+      const waiting = waitForListener('127.0.0.1', port, {
+        deadline: Date.now() + 60_000,
+        attemptMs: 5_000,
+        timeoutMessage: 'nobody listened',
+        ready,
+        gaveUp: () => void attempts++,
+      });
+      // the first attempt is refused, and the pause after it has begun
+      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      expect(attempts).toBe(1);
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+      say();
+      await waiting;
+      expect(attempts).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      server.close();
+    }
   });
 
   it('quotes words for the remote shell so nothing in them is syntax', () => {
