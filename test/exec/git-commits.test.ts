@@ -31,7 +31,11 @@ describe('whether the commit an accept: entry waits for has landed (real git)', 
 
   it('says landed for an ancestor of the run commit, not for a commit on another branch or one the clone never saw', async () => {
     const landings = await commitLandings([fix.slice(0, 7), elsewhere, 'deadbee'], head, repo);
-    expect(Object.fromEntries(landings)).toEqual({ [fix.slice(0, 7)]: { landed: true }, [elsewhere]: { landed: false }, deadbee: { landed: false, absent: true } });
+    expect(Object.fromEntries(landings)).toEqual({
+      [fix.slice(0, 7)]: { landed: true },
+      [elsewhere]: { landed: false },
+      deadbee: { landed: false, absent: true },
+    });
   });
 
   it('in a shallow clone, does not guess about a commit it lacks', async () => {
