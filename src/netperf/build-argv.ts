@@ -104,10 +104,11 @@ export function buildNetperfArgv(
   global.push('-H', target.host, '-p', String(target.controlPort));
   if (params.ip_version !== undefined) global.push(`-${params.ip_version}`);
   if (activeLoad(params) !== undefined) global.push('-s', String(LOAD_LEAD_SECONDS));
-  // a negative -D makes netperf read the clock at every send or transaction, so its intervals are the ones asked for
-  // (a positive one guesses how many sends make an interval and, through a shaper, a load stream then reported once in
-  // 4 s): under load, where every stream's series shares one time axis, they must line up (docs/netperf.md)
-  if (params.interval !== undefined) global.push('-D', String(load !== undefined || activeLoad(params) !== undefined ? -params.interval : params.interval));
+  // always negative: a negative -D makes netperf read the clock at every send or transaction, so its intervals are the
+  // ones asked for (a positive one guesses how many sends make an interval and, through a shaper, a stream then
+  // reported once in 4 s). Under load every stream's series shares one time axis, and an idle case is compared with
+  // its loaded twin at the same t, so every case with interval: is timed alike (docs/netperf.md)
+  if (params.interval !== undefined) global.push('-D', String(-params.interval));
   global.push('-t', params.test, '-l', String(params.duration ?? DEFAULT_DURATION_SECONDS));
   if (params.confidence !== undefined) {
     const [min, max] = params.confidence.iterations;

@@ -106,7 +106,8 @@ export function parseNetperfRun(
     readonly keys: readonly string[];
     readonly target: string;
     readonly congestionControl?: string;
-    readonly interval?: boolean;
+    /** With -D: `required`, a run without interim results is an error (a case's own `interval:`); `optional`, it has no series (a load stream's). */
+    readonly interval?: 'required' | 'optional';
   },
 ): ParsedRun {
   if (outcome.exitCode !== 0 || outcome.timedOut) return { kind: 'error', failure: classifyFailure(outcome, request.target) };
@@ -170,10 +171,11 @@ export function parseNetperfRun(
   if (notNumbers.length > 0) return bad(`netperf printed values that are not numbers for ${notNumbers.map(([m]) => m).join(', ')}`);
   const width = request.keys.includes('THROUGHPUT_CONFID') ? number('THROUGHPUT_CONFID') : undefined;
   let series: SeriesPoint[] | undefined;
-  if (request.interval === true) {
+  let seriesStart: number | undefined;
+  if (request.interval !== undefined) {
     const interim = parseInterimResults(outcome.stdout, request.test);
     if (typeof interim === 'string') return bad(interim);
-    if (interim.length === 0) {
+    if (interim.points.length === 0 && request.interval === 'required') {
       const unbuilt = /demo mode not configured|not compiled with.*demo/i.test(`${outcome.stdout}\n${outcome.stderr}`);
       return {
         kind: 'error',
@@ -185,9 +187,11 @@ export function parseNetperfRun(
         },
       };
     }
-    series = interim;
+    if (interim.points.length > 0) {
+      series = interim.points;
+      seriesStart = interim.start;
+    }
   }
-  const seriesStart = series === undefined ? undefined : interimStart(outcome.stdout);
   return {
     kind: 'measured',
     metrics,
@@ -216,27 +220,18 @@ export function interimMetric(test: TestName): MetricName {
   return TEST_TYPES[test].kind === 'rr' ? 'transaction_rate' : 'throughput';
 }
 
-/**
- * When a run's interim results began, in epoch seconds on this host's clock: the end of the first interval less its
- * length. Every netperf perfsuite starts runs on this host, so the starts of concurrent runs (the measured test and its
- * load streams) put their series on one time axis.
- */
-export function interimStart(stdout: string): number | undefined {
-  const ending = /^NETPERF_ENDING\[0\]=(.*)$/m.exec(stdout)?.[1];
-  const interval = /^NETPERF_INTERVAL\[0\]=(.*)$/m.exec(stdout)?.[1];
-  const start = Number(ending) - Number(interval);
-  return ending === undefined || interval === undefined || !Number.isFinite(start) ? undefined : start;
-}
-
 const INTERIM_LINE = /^NETPERF_(INTERIM_RESULT|UNITS|INTERVAL|ENDING)\[(\d+)\]=(.*)$/;
 
 /**
  * netperf's `-D` interim results in keyval output (`NETPERF_INTERIM_RESULT[i]`, `NETPERF_UNITS[i]`,
  * `NETPERF_INTERVAL[i]` seconds, `NETPERF_ENDING[i]` epoch seconds) as points: t is the end of each interval in
  * seconds from the start of the first, from netperf's own clock, because its intervals are only approximately the
- * ones asked for (0.5 s gave 0.765 s, then 0.500 s). A string says what was wrong.
+ * ones asked for (0.5 s gave 0.765 s, then 0.500 s). `start` is when the first interval began, in epoch seconds on
+ * this host's clock (its end less its length): every netperf perfsuite starts runs on this host, so the starts of
+ * concurrent runs (the measured test and its load streams) put their series on one time axis. A string says what was
+ * wrong.
  */
-export function parseInterimResults(stdout: string, test: TestName): SeriesPoint[] | string {
+export function parseInterimResults(stdout: string, test: TestName): { start: number; points: SeriesPoint[] } | string {
   const fields = new Map<number, Partial<Record<'INTERIM_RESULT' | 'UNITS' | 'INTERVAL' | 'ENDING', string>>>();
   for (const line of stdout.split('\n')) {
     const match = INTERIM_LINE.exec(line.trim());
@@ -250,8 +245,9 @@ export function parseInterimResults(stdout: string, test: TestName): SeriesPoint
   const rr = TEST_TYPES[test].kind === 'rr';
   const entries = [...fields.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry);
   const first = entries[0];
-  if (first === undefined) return [];
+  if (first === undefined) return { start: NaN, points: [] };
   const start = Number(first.ENDING) - Number(first.INTERVAL);
+  if (!Number.isFinite(start)) return 'netperf printed interim results that are not numbers';
   const points: SeriesPoint[] = [];
   for (const entry of entries) {
     const factor = rr ? (entry.UNITS === 'Trans/s' ? 1 : undefined) : THROUGHPUT_FACTORS[entry.UNITS ?? ''];
@@ -261,5 +257,5 @@ export function parseInterimResults(stdout: string, test: TestName): SeriesPoint
     if (!Number.isFinite(t) || !Number.isFinite(value)) return 'netperf printed interim results that are not numbers';
     points.push({ t: Math.round(t * 1000) / 1000, [metric]: value });
   }
-  return points;
+  return { start, points };
 }

@@ -1,17 +1,8 @@
-import { displayUnit, formatMetric, formatNumber, formatSignificant } from '../model/format-metric.js';
+import { displayUnit, formatMetric, formatSignificant } from '../model/format-metric.js';
 import { code } from './markdown-text.js';
 import { colourName, niceScale, PALETTE } from './svg-charts.js';
-import {
-  type CaseTimeline,
-  commonBins,
-  INTERVAL_LATENCY_MEANING,
-  MAX_MERMAID_POINTS,
-  resample,
-  type Steps,
-  stepMean,
-  stepsEnd,
-  sumStreams,
-} from './timeline-view.js';
+import { maxOf, resampleSteps, sumSteps } from '../stats/steps.js';
+import { type CaseTimeline, INTERVAL_LATENCY_MEANING, latencyMean, measuredBins, type Steps } from './timeline-view.js';
 
 /** One line of a Mermaid chart: its name under the chart, and its values, one per x label. */
 interface MermaidLine {
@@ -48,85 +39,66 @@ function mermaidChart(
 }
 
 /**
- * report.md's charts of a loaded run over time (Mermaid's limits: one x label per point, so at most
- * MAX_MERMAID_POINTS bins, wider than the interval when the run is long; a line per palette colour, so more than eight
- * flows are summed by direction): each flow's throughput over the time all flows ran, then the latency under load
- * against idle over the measured test.
+ * report.md's charts of a loaded run over time, on the same bins (the measured test, see measuredBins; Mermaid's
+ * limits: one x label per point, so at most MAX_MERMAID_POINTS bins, wider than the interval when the run is long; a
+ * line per palette colour, so more than eight flows are summed by direction): each flow's throughput, then the latency
+ * under load against idle.
  */
 export function renderTimelineMermaid(timeline: CaseTimeline): string[] {
+  const bins = measuredBins(timeline);
+  if (bins === undefined) return [];
   const charts: string[] = [];
-  const bins = commonBins(timeline);
   const interval = timeline.case.params.interval ?? 1;
-  const label = (t: number): string => formatSignificant(Math.round(t * 100) / 100);
-  if (bins !== undefined) {
-    const directions = (['up', 'down'] as const).flatMap((direction) => {
-      const own = timeline.flows.filter((f) => f.direction === direction);
-      const summed = sumStreams(
-        own.map((f) => f.steps),
-        interval,
-      );
-      return summed === undefined ? [] : [{ label: `all ${own.length} ${direction === 'up' ? 'uploads' : 'downloads'}`, steps: summed }];
-    });
-    const grouped = timeline.flows.length > PALETTE.length;
-    const sources: readonly { label: string; steps: Steps }[] = grouped ? directions : timeline.flows;
-    const lines = sources.map((s) => ({ label: s.label, values: resample(s.steps, bins.from, bins.to, bins.step).map((b) => b.value) }));
-    const labels = resample(sources[0]?.steps ?? { start: 0, points: [] }, bins.from, bins.to, bins.step).map((b) => label(b.t));
-    // the y axis as report.html's: scaled to the bins that overlap the measured test (a stream filling its socket buffer
-    // as it starts reports several times the link's rate)
-    const inWindow = lines.flatMap((l) =>
-      l.values.filter((_, i) => bins.from + (i + 1) * bins.step > timeline.measured.from && bins.from + i * bins.step < timeline.measured.to),
+  const labels = resampleSteps({ start: bins.from, points: [] }, bins.from, bins.to, bins.step).map((b) => formatSignificant(Math.round(b.t * 100) / 100));
+  const every = `mean of each ${formatSignificant(bins.step)} s of the measured test, labelled by the bin's end (0 s is the measured test's start)`;
+  const directions = (['up', 'down'] as const).flatMap((direction) => {
+    const own = timeline.flows.filter((f) => f.direction === direction);
+    const summed = sumSteps(
+      own.map((f) => f.steps),
+      interval,
     );
-    const highest = Math.max(0, ...lines.flatMap((l) => l.values));
-    const unit = displayUnit('load_throughput', Math.max(0, ...inWindow));
-    const top = niceScale(Math.max(0, ...inWindow) / unit.factor).top;
-    const scaled = lines.map((l) => ({ ...l, values: l.values.map((v) => v / unit.factor) }));
-    const notes = [
-      `mean of each ${formatSignificant(bins.step)} s, from when the last flow started to when the first ended; 0 s is the start of the measured test`,
-      ...(grouped ? [`${timeline.flows.length} flows summed by direction (a chart has at most ${PALETTE.length} lines)`] : []),
-      ...(highest / unit.factor > top * 1.0001
-        ? [`values above ${formatNumber(top)} ${unit.label} (up to ${formatNumber(highest / unit.factor)}, outside the measured test) stop at the top`]
-        : []),
-    ];
-    charts.push(
-      mermaidChart(
-        `Each load flow's throughput, run ${timeline.run} of ${timeline.runs}`,
-        'seconds from the measured test start',
-        labels,
-        `throughput (${unit.label})`,
-        scaled,
-        top,
-        notes,
-      ),
-    );
-  }
+    return summed === undefined ? [] : [{ label: `all ${own.length} ${direction === 'up' ? 'uploads' : 'downloads'}`, steps: summed }];
+  });
+  const grouped = timeline.flows.length > PALETTE.length;
+  const sources: readonly { label: string; steps: Steps }[] = grouped ? directions : timeline.flows;
+  const lines = sources.map((s) => ({ label: s.label, values: resampleSteps(s.steps, bins.from, bins.to, bins.step).map((b) => b.value) }));
+  const top = maxOf(lines.flatMap((l) => l.values));
+  const unit = displayUnit('load_throughput', top);
+  charts.push(
+    mermaidChart(
+      `Each load flow's throughput, run ${timeline.run} of ${timeline.runs}`,
+      'seconds from the measured test start',
+      labels,
+      `throughput (${unit.label})`,
+      lines.map((l) => ({ ...l, values: l.values.map((v) => v / unit.factor) })),
+      niceScale(top / unit.factor).top,
+      [every, ...(grouped ? [`${timeline.flows.length} flows summed by direction (a chart has at most ${PALETTE.length} lines)`] : [])],
+    ),
+  );
   const latencies = [
-    {
-      label: `under this load, mean ${formatMetric('latency_mean', stepMean(timeline.latency.steps, 0, stepsEnd(timeline.latency.steps)))}`,
-      steps: timeline.latency.steps,
-    },
+    { label: `under this load, mean ${formatMetric('latency_mean', latencyMean(timeline.latency.steps))}`, steps: timeline.latency.steps },
     ...(timeline.idle === undefined
       ? []
-      : [{ label: `idle, mean ${formatMetric('latency_mean', stepMean(timeline.idle.steps, 0, stepsEnd(timeline.idle.steps)))}`, steps: timeline.idle.steps }]),
+      : [{ label: `idle, mean ${formatMetric('latency_mean', latencyMean(timeline.idle.steps))}`, steps: timeline.idle.steps }]),
   ];
-  const end = Math.min(...latencies.map((l) => stepsEnd(l.steps)));
-  if (end >= interval) {
-    const step = interval * Math.max(1, Math.ceil(end / interval / MAX_MERMAID_POINTS));
-    const to = Math.floor(end / step + 1e-9) * step;
-    const lines = latencies.map((l) => ({ label: l.label, values: resample(l.steps, 0, to, step).map((b) => b.value) }));
-    const labels = resample(timeline.latency.steps, 0, to, step).map((b) => label(b.t));
-    const top = Math.max(0, ...lines.flatMap((l) => l.values));
-    const unit = displayUnit('latency_mean', top);
-    charts.push(
-      mermaidChart(
-        `Latency over the measured test, run ${timeline.run}${timeline.idle === undefined ? '' : ' against idle'}`,
-        'seconds from the measured test start',
-        labels,
-        `latency (${unit.label})`,
-        lines.map((l) => ({ ...l, values: l.values.map((v) => v / unit.factor) })),
-        niceScale(top / unit.factor).top,
-        [`mean of each ${formatSignificant(step)} s; ${INTERVAL_LATENCY_MEANING}`],
-      ),
-    );
-  }
+  // each bin weighted by its transactions; a bin the idle run did not reach (it ended first) keeps its last figure
+  const latencyLines = latencies.map((l) => {
+    let last = 0;
+    const values = resampleSteps(l.steps, bins.from, bins.to, bins.step, 'harmonic').map((b) => (b.value > 0 ? (last = b.value) : last));
+    return { label: l.label, values };
+  });
+  const latencyTop = maxOf(latencyLines.flatMap((l) => l.values));
+  const timeUnit = displayUnit('latency_mean', latencyTop);
+  charts.push(
+    mermaidChart(
+      `Latency over the measured test, run ${timeline.run}${timeline.idle === undefined ? '' : ' against idle'}`,
+      'seconds from the measured test start',
+      labels,
+      `latency (${timeUnit.label})`,
+      latencyLines.map((l) => ({ ...l, values: l.values.map((v) => v / timeUnit.factor) })),
+      niceScale(latencyTop / timeUnit.factor).top,
+      [`${every}; ${INTERVAL_LATENCY_MEANING}`],
+    ),
+  );
   return charts;
 }

@@ -1,6 +1,7 @@
 import { displayUnit, formatMetric, formatNumber, formatSignificant } from '../model/format-metric.js';
 import { escapeHtml, formatTick, niceScale, PALETTE, round, textWidth, wrapText } from './svg-charts.js';
-import { type CaseTimeline, INTERVAL_LATENCY_MEANING, type Steps, stepMean, stepsEnd } from './timeline-view.js';
+import { maxOf } from '../stats/steps.js';
+import { type CaseTimeline, drawnSteps, INTERVAL_LATENCY_MEANING, latencyMean, type Steps } from './timeline-view.js';
 
 const LOADED = '#d62728';
 const IDLE = '#1b1f23';
@@ -8,9 +9,9 @@ const IDLE_DASH = '2 3';
 /** Downloads are dashed, so a flow's direction shows even where the palette's colours repeat. */
 const DOWN_DASH = '6 3';
 
-/** A latency line's mean over its run, weighted by each interval's length: `10.4 ms`. */
+/** A latency line's mean over its run, each interval weighted by its transactions: `10.4 ms`. */
 function meanText(steps: Steps): string {
-  return formatMetric('latency_mean', stepMean(steps, steps.start, stepsEnd(steps)));
+  return formatMetric('latency_mean', latencyMean(steps));
 }
 
 /** The largest value of a step function over intervals that overlap [from, to]. */
@@ -32,7 +33,16 @@ function peakWithin(steps: Steps, from: number, to: number): number {
  * (or its short last interval after it) can report several times the link's rate, and those points stop at the top
  * with a note, rather than flatten everything else.
  */
-export function renderTimelineSvg(timeline: CaseTimeline): string {
+export function renderTimelineSvg(whole: CaseTimeline): string {
+  // a long run is drawn from at most MAX_DRAWN_POINTS bins a line; the legend's means are the whole run's
+  const interval = whole.case.params.interval ?? 1;
+  const drawnLatency = (l: CaseTimeline['latency']): CaseTimeline['latency'] => ({ ...l, steps: drawnSteps(l.steps, interval, 'harmonic') });
+  const timeline: CaseTimeline = {
+    ...whole,
+    flows: whole.flows.map((f) => ({ ...f, steps: drawnSteps(f.steps, interval) })),
+    latency: drawnLatency(whole.latency),
+    ...(whole.idle === undefined ? {} : { idle: drawnLatency(whole.idle) }),
+  };
   const width = 680;
   const font = 11;
   const margin = { left: 64, right: 20 };
@@ -52,15 +62,15 @@ export function renderTimelineSvg(timeline: CaseTimeline): string {
 
   // the throughput panel, scaled to the measured window
   const window = timeline.measured;
-  const inWindow = Math.max(0, ...timeline.flows.map((f) => peakWithin(f.steps, window.from, window.to)));
-  const highest = Math.max(0, ...timeline.flows.flatMap((f) => f.steps.points.map((p) => p.value)));
+  const inWindow = maxOf(timeline.flows.map((f) => peakWithin(f.steps, window.from, window.to)));
+  const highest = maxOf(timeline.flows.flatMap((f) => f.steps.points.map((p) => p.value)));
   const top = inWindow > 0 ? inWindow : highest;
   const bitUnit = displayUnit('load_throughput', top);
   const bitScale = niceScale(top / bitUnit.factor);
   const clipped = timeline.flows.filter((f) => f.steps.points.some((p) => p.value / bitUnit.factor > bitScale.top * 1.0001));
 
   const latencies = [timeline.latency, ...(timeline.idle === undefined ? [] : [timeline.idle])];
-  const latencyTop = Math.max(0, ...latencies.flatMap((l) => l.steps.points.map((p) => p.value)));
+  const latencyTop = maxOf(latencies.flatMap((l) => l.steps.points.map((p) => p.value)));
   const timeUnit = displayUnit('latency_mean', latencyTop);
   const timeScale = niceScale(latencyTop / timeUnit.factor);
 
@@ -72,11 +82,11 @@ export function renderTimelineSvg(timeline: CaseTimeline): string {
   // the legend: one entry per flow, then the two latency lines, in as many columns as the longest label allows
   const entries = [
     ...timeline.flows.map((f, i) => ({ label: f.label, color: PALETTE[i % PALETTE.length] ?? '#000', dash: f.direction === 'down' ? DOWN_DASH : '' })),
-    { label: `latency under this load, mean ${meanText(timeline.latency.steps)}`, color: LOADED, dash: '' },
-    ...(timeline.idle === undefined ? [] : [{ label: `latency idle (no load), mean ${meanText(timeline.idle.steps)}`, color: IDLE, dash: IDLE_DASH }]),
+    { label: `latency under this load, mean ${meanText(whole.latency.steps)}`, color: LOADED, dash: '' },
+    ...(whole.idle === undefined ? [] : [{ label: `latency idle (no load), mean ${meanText(whole.idle.steps)}`, color: IDLE, dash: IDLE_DASH }]),
   ];
   const sample = 34;
-  const column = Math.min(width - 16, sample + Math.max(...entries.map((e) => textWidth(e.label, font))) + 14);
+  const column = Math.min(width - 16, sample + maxOf(entries.map((e) => textWidth(e.label, font))) + 14);
   const columns = Math.max(1, Math.floor((width - 16) / column));
   const legendRows = Math.ceil(entries.length / columns);
   const notes = [

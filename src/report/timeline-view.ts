@@ -1,17 +1,11 @@
 import type { CaseResult, LoadFlowRun } from '../model/results.js';
 import { flowDirection, formatDscp } from '../model/suite-types.js';
 import { TEST_TYPES } from '../model/test-types.js';
-import { median } from '../stats/summary.js';
+import { type BinMean, resampleSteps, type Steps, stepsEnd, stepsMean, sumSteps } from '../stats/steps.js';
 import { defined } from '../model/defined.js';
 
-/**
- * A value per interval as netperf reports it: each point holds from the end of the one before (the first from
- * `start`) to its `t`, seconds on the run's time axis.
- */
-export interface Steps {
-  readonly start: number;
-  readonly points: readonly { readonly t: number; readonly value: number }[];
-}
+export type { Steps } from '../stats/steps.js';
+export { stepsEnd } from '../stats/steps.js';
 
 /** One load flow over time: its streams' rates summed (bit/s), named by its test, direction and DSCP. */
 export interface FlowLine {
@@ -54,33 +48,26 @@ export interface CaseTimeline {
 export const INTERVAL_LATENCY_MEANING =
   "latency is the mean from each interval's transaction rate: with one transaction in flight per stream, the mean round-trip time is streams / rate (for TCP_CRR a whole connection's time)";
 
-/** A value of step function `steps` at every `step` seconds from `from` to `to`: each bin's time-weighted mean, the bin's end as t. */
-export function resample(steps: Steps, from: number, to: number, step: number): { t: number; value: number }[] {
-  const bins: { t: number; value: number }[] = [];
-  if (!(step > 0)) return bins;
-  for (let i = 0; from + i * step < to - 1e-9; i += 1) {
-    const lo = from + i * step;
-    const hi = Math.min(to, lo + step);
-    bins.push({ t: Math.round(hi * 1000) / 1000, value: stepMean(steps, lo, hi) });
-  }
-  return bins;
-}
+/**
+ * The mean latency of a latency line: each interval weighted by the transactions it carried (streams × the time over
+ * the transactions, as netperf's own mean is), not by its length, which would count a slow interval's few transactions
+ * as much as a fast one's many.
+ */
+export const latencyMean = (steps: Steps): number => stepsMean(steps, 'harmonic');
 
-/** The time-weighted mean of a step function over [from, to]; time it does not cover counts as 0. */
-export function stepMean(steps: Steps, from: number, to: number): number {
-  let weighted = 0;
-  let previous = steps.start;
-  for (const point of steps.points) {
-    const overlap = Math.min(to, point.t) - Math.max(from, previous);
-    if (overlap > 0) weighted += point.value * overlap;
-    previous = point.t;
-    if (previous >= to) break;
-  }
-  return to > from ? weighted / (to - from) : 0;
-}
+/** At most this many points a line in report.html's timeline: a longer run is drawn from bins of its mean. */
+export const MAX_DRAWN_POINTS = 600;
 
-/** The end of a step function: its last point's t. */
-export const stepsEnd = (steps: Steps): number => steps.points.at(-1)?.t ?? steps.start;
+/**
+ * A line as drawn: as netperf reported it up to MAX_DRAWN_POINTS points; a longer one in bins of max(`interval`,
+ * span / MAX_DRAWN_POINTS) seconds from its start (a latency line's bins weighted by transactions, see latencyMean).
+ */
+export function drawnSteps(steps: Steps, interval: number, how: BinMean = 'time'): Steps {
+  if (steps.points.length <= MAX_DRAWN_POINTS) return steps;
+  const end = stepsEnd(steps);
+  const step = Math.max(interval, (end - steps.start) / MAX_DRAWN_POINTS);
+  return { start: steps.start, points: resampleSteps(steps, steps.start, end, step, how) };
+}
 
 /** The value key of a load stream's interim results: `throughput`, or `send_throughput` for UDP_STREAM (the sender's). */
 function streamSteps(stream: LoadFlowRun): Steps | undefined {
@@ -88,19 +75,6 @@ function streamSteps(stream: LoadFlowRun): Steps | undefined {
   const key = stream.test === 'UDP_STREAM' ? 'send_throughput' : 'throughput';
   const points = stream.series.flatMap((p) => (p[key] === undefined ? [] : [{ t: p.t, value: p[key] ?? 0 }]));
   return points.length === 0 ? undefined : { start: stream.start, points };
-}
-
-/**
- * A flow's streams summed: a lone stream as netperf reported it; several, each stream's mean over every `interval`
- * from the latest start to the earliest end (netperf times each stream's intervals on its own), summed.
- */
-export function sumStreams(streams: readonly Steps[], interval: number): Steps | undefined {
-  if (streams.length <= 1) return streams[0];
-  const from = Math.max(...streams.map((s) => s.start));
-  const to = Math.min(...streams.map(stepsEnd));
-  if (!(to > from)) return undefined;
-  const bins = streams.map((s) => resample(s, from, to, interval));
-  return { start: from, points: (bins[0] ?? []).map((b, i) => ({ t: b.t, value: bins.reduce((total, s) => total + (s[i]?.value ?? 0), 0) })) };
 }
 
 /** A run's latency per interval from its measured series: streams / transaction rate, in µs; none for a stream test. */
@@ -114,13 +88,12 @@ export function latencySteps(c: CaseResult, run: number): Steps | undefined {
   return points.length === 0 ? undefined : { start: 0, points };
 }
 
-/** The run (from 1) of median transaction rate among those with interim results (the lower of two middle ones). */
+/** The run (from 1) of median transaction rate among those with interim results (of an even count, the lower of the two middle rates). */
 function medianRun(c: CaseResult): number | undefined {
   const runs = c.runs.flatMap((r, i) => ((c.series?.[i]?.length ?? 0) > 0 && r.transaction_rate !== undefined ? [{ i, rate: r.transaction_rate }] : []));
-  if (runs.length === 0) return undefined;
-  const middle = median(runs.map((r) => r.rate));
-  const nearest = runs.reduce((best, r) => (Math.abs(r.rate - middle) < Math.abs(best.rate - middle) ? r : best));
-  return nearest.i + 1;
+  const sorted = [...runs].sort((a, b) => a.rate - b.rate || a.i - b.i);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  return middle === undefined ? undefined : middle.i + 1;
 }
 
 /**
@@ -138,7 +111,7 @@ export function caseTimeline(c: CaseResult, idle?: CaseResult): CaseTimeline | u
   for (const flow of [...new Set(streams.map((s) => s.flow))]) {
     const own = streams.filter((s) => s.flow === flow);
     const first = own[0];
-    const steps = sumStreams(
+    const steps = sumSteps(
       own.map(streamSteps).filter((s): s is Steps => s !== undefined),
       interval,
     );
@@ -168,8 +141,8 @@ export function caseTimeline(c: CaseResult, idle?: CaseResult): CaseTimeline | u
     latency: { case: c, run, steps: latency },
     ...(idle !== undefined && idleRun !== undefined && idleSteps !== undefined ? { idle: { case: idle, run: idleRun, steps: idleSteps } } : {}),
     measured: { from: 0, to: stepsEnd(latency) },
-    from: Math.min(...all.map((s) => s.start)),
-    to: Math.max(...all.map(stepsEnd)),
+    from: all.reduce((lowest, s) => Math.min(lowest, s.start), Infinity),
+    to: all.reduce((highest, s) => Math.max(highest, stepsEnd(s)), -Infinity),
   };
 }
 
@@ -177,15 +150,13 @@ export function caseTimeline(c: CaseResult, idle?: CaseResult): CaseTimeline | u
 export const MAX_MERMAID_POINTS = 24;
 
 /**
- * Bins of the interval (widened to at most `max` bins) on whole multiples of it, as many as fit between the flows'
- * latest start and earliest end: whole bins only, since a last bin of a few ms would carry a figure of noise.
+ * report.md's bins of a timeline, shared by its charts: the measured test from 0 to its last interval's end, in
+ * steps of the interval widened to at most `max` bins; the last bin ends where the test did, so it may be shorter.
+ * Each bin is labelled by its end.
  */
-export function commonBins(timeline: CaseTimeline, max = MAX_MERMAID_POINTS): { from: number; to: number; step: number } | undefined {
-  const start = Math.max(...timeline.flows.map((f) => f.steps.start));
-  const end = Math.min(...timeline.flows.map((f) => stepsEnd(f.steps)));
+export function measuredBins(timeline: CaseTimeline, max = MAX_MERMAID_POINTS): { from: number; to: number; step: number } | undefined {
   const interval = timeline.case.params.interval ?? 1;
-  const step = interval * Math.max(1, Math.ceil((end - start) / interval / max));
-  const from = Math.ceil(start / step - 1e-9) * step;
-  const to = Math.floor(end / step + 1e-9) * step;
-  return to - from >= step - 1e-9 ? { from, to, step } : undefined;
+  const { from, to } = timeline.measured;
+  if (!(to > from) || !(interval > 0)) return undefined;
+  return { from, to, step: interval * Math.max(1, Math.ceil((to - from) / interval / max - 1e-9)) };
 }

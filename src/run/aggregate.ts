@@ -2,7 +2,8 @@ import { jainIndex, measureInfo, type MeasureName } from '../model/metrics.js';
 import type { RunMetrics, SeriesPoint } from '../model/netperf-outcome.js';
 import type { LoadFlowRun, Spread } from '../model/results.js';
 import { flowDirection } from '../model/suite-types.js';
-import { cvPercent, median, sum, timeWeightedMean } from '../stats/summary.js';
+import { sumSteps } from '../stats/steps.js';
+import { cvPercent, median, sum } from '../stats/summary.js';
 
 const SUMMED: ReadonlySet<MeasureName> = new Set(['throughput', 'send_throughput', 'transaction_rate', 'retransmissions']);
 
@@ -34,16 +35,12 @@ export function combineStreams(streams: readonly RunMetrics[]): RunMetrics {
 export function combineSeries(streams: readonly (readonly SeriesPoint[])[], interval: number): SeriesPoint[] {
   if (streams.length === 1) return [...(streams[0] ?? [])];
   const metric = Object.keys(streams[0]?.[0] ?? {}).find((k) => k !== 't') as MeasureName | undefined;
-  const end = Math.min(...streams.map((s) => s.at(-1)?.t ?? 0));
-  if (metric === undefined || !(end > 0) || !(interval > 0)) return [];
-  const steps = streams.map((stream) => stream.map((point) => ({ t: point.t, value: point[metric] ?? 0 })));
-  const points: SeriesPoint[] = [];
-  for (let from = 0; from < end - 1e-9; from += interval) {
-    const to = Math.min(end, from + interval);
-    const total = sum(steps.map((step) => timeWeightedMean(step, from, to)));
-    points.push({ t: Math.round(to * 1000) / 1000, [metric]: total });
-  }
-  return points;
+  if (metric === undefined) return [];
+  const summed = sumSteps(
+    streams.map((stream) => ({ start: 0, points: stream.map((point) => ({ t: point.t, value: point[metric] ?? 0 })) })),
+    interval,
+  );
+  return (summed?.points ?? []).map((p) => ({ t: p.t, [metric]: p.value }));
 }
 
 /**

@@ -119,7 +119,7 @@ export async function measureRun(
         test: params.test as TestName,
         keys,
         target: where,
-        ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : true }),
+        ...defined({ congestionControl: params.congestion_control, interval: params.interval === undefined ? undefined : ('required' as const) }),
       }),
     );
     const loadParsed = loadStreams.map(({ flow, f, s }, i) =>
@@ -227,7 +227,8 @@ function parseLoadStream(
     test: flow.test,
     keys,
     target,
-    ...defined({ congestionControl: tcp ? options.congestionControl : undefined, interval: options.interval ? true : undefined }),
+    // a load stream without interim results (a short or stalled stream) has no series, and the run keeps its load
+    ...defined({ congestionControl: tcp ? options.congestionControl : undefined, interval: options.interval ? ('optional' as const) : undefined }),
   });
   if (parsed.kind === 'measured') return parsed;
   const mark = flow.dscp === undefined ? '' : `, DSCP ${formatDscp(flow.dscp)}`;

@@ -25,11 +25,12 @@ export function sum(values: readonly number[]): number {
 
 /**
  * The mean over [from, to] of a step function given by points in time order, each value held since the previous
- * point's t (the first since 0): how interim results (netperf -D) average over a stretch of their run.
+ * point's t (the first since `start`, 0 unless given): how interim results (netperf -D) average over a stretch of their
+ * run. Time the points do not cover counts as 0.
  */
-export function timeWeightedMean(points: readonly { readonly t: number; readonly value: number }[], from: number, to: number): number {
+export function timeWeightedMean(points: readonly { readonly t: number; readonly value: number }[], from: number, to: number, start = 0): number {
   let weighted = 0;
-  let previous = 0;
+  let previous = start;
   for (const point of points) {
     const overlap = Math.min(to, point.t) - Math.max(from, previous);
     if (overlap > 0) weighted += point.value * overlap;

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '../../src/exec/netns-link.js';
-import { caseTimeline, stepMean, stepsEnd } from '../../src/report/timeline-view.js';
+import { caseTimeline, latencyMean } from '../../src/report/timeline-view.js';
 import { projectRoot, readResults, tempDir } from '../helpers.js';
 
 const bin = path.join(projectRoot, 'bin/perfsuite.js');
@@ -153,7 +153,7 @@ describe.skipIf(unavailable !== undefined)(
         [loaded, timeline?.latency.steps],
         [idle, timeline?.idle?.steps],
       ] as const) {
-        const mean = steps === undefined ? NaN : stepMean(steps, 0, stepsEnd(steps));
+        const mean = steps === undefined ? NaN : latencyMean(steps);
         expect(mean / (c.metrics.latency_mean ?? NaN)).toBeGreaterThan(0.75);
         expect(mean / (c.metrics.latency_mean ?? NaN)).toBeLessThan(1.33);
       }

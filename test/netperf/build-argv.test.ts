@@ -184,7 +184,7 @@ describe('netperf argv', () => {
 describe('interval and load', () => {
   it('interval is the global -D (before --, where -D would be TCP_NODELAY), in seconds', () => {
     const args = argv({ test: 'TCP_STREAM', interval: 0.5, nodelay: true });
-    expect(split(args).global).toEqual(['-P', '0', '-H', '127.0.0.1', '-p', '12865', '-D', '0.5', '-t', 'TCP_STREAM', '-l', '10']);
+    expect(split(args).global).toEqual(['-P', '0', '-H', '127.0.0.1', '-p', '12865', '-D', '-0.5', '-t', 'TCP_STREAM', '-l', '10']);
     expect(split(args).test.slice(2)).toEqual(['-D']);
   });
 
@@ -230,10 +230,12 @@ describe('interval and load', () => {
     expect(keysOf(load)).not.toContain('TRANSACTION_RATE');
   });
 
-  it('interval: is -D, negative under load (exact intervals, so every stream lines up on one axis), as asked without', () => {
+  it('interval: is -D, always negative (exact intervals: every stream lines up on one axis, idle and loaded at the same t)', () => {
     const d = (a: readonly string[]): string | undefined => a[a.indexOf('-D') + 1];
-    expect(d(argv({ test: 'TCP_RR', interval: 0.5 }))).toBe('0.5');
-    expect(d(argv({ test: 'TCP_RR', interval: 0.5, load: 'none' }))).toBe('0.5');
+    expect(d(argv({ test: 'TCP_RR', interval: 0.5 }))).toBe('-0.5');
+    // the idle twin of a loaded case is timed as the loaded one
+    expect(d(argv({ test: 'TCP_RR', interval: 0.5, load: 'none' }))).toBe('-0.5');
+    expect(d(argv({ test: 'TCP_STREAM', interval: 1 }))).toBe('-1');
     expect(d(argv({ test: 'TCP_RR', interval: 0.25, load: { flows: [{ test: 'TCP_MAERTS', streams: 1 }] } }))).toBe('-0.25');
     expect(argv({ test: 'TCP_RR', load: { test: 'TCP_STREAM', streams: 1 } })).not.toContain('-D');
     expect(buildLoadArgv({ test: 'TCP_RR', load: { test: 'TCP_STREAM', streams: 1 } }, target)?.[0]?.netperf).not.toContain('-D');

@@ -207,7 +207,7 @@ describe('congestion control', () => {
 describe('interim results (interval:, netperf -D)', () => {
   const withInterval = (name: string) => {
     const { outcome, keys, test } = fixture(name);
-    return parseNetperfRun(outcome, { test, keys, target: '127.0.0.1:12865', interval: true });
+    return parseNetperfRun(outcome, { test, keys, target: '127.0.0.1:12865', interval: 'required' });
   };
 
   it('keeps each interim result at the end of its interval, timed by netperf, in the metric’s unit', () => {
@@ -239,11 +239,16 @@ describe('interim results (interval:, netperf -D)', () => {
   it('without interval: the interim lines are ignored; with it, a netperf that printed none is an error saying why', () => {
     expect(measured('tcp-stream-interval').series).toBeUndefined();
     const { outcome, keys, test } = fixture('tcp-stream');
-    const run = parseNetperfRun(outcome, { test, keys, target: 'x', interval: true });
+    const run = parseNetperfRun(outcome, { test, keys, target: 'x', interval: 'required' });
     expect(run.kind === 'error' && run.failure.kind).toBe('bad-output');
     expect(run.kind === 'error' && run.failure.message).toMatch(
       /^netperf printed no interim results for interval: \(-D\) in this run; give the case a duration of several intervals/,
     );
+    // a load stream's are optional: it is measured, without a series
+    const load = parseNetperfRun(outcome, { test, keys, target: 'x', interval: 'optional' });
+    expect(load.kind).toBe('measured');
+    expect(load.kind === 'measured' && [load.series, load.seriesStart]).toEqual([undefined, undefined]);
+    expect(load.kind === 'measured' && load.metrics.throughput).toBeGreaterThan(0);
   });
 
   it('interim results in a unit perfsuite does not know are bad output, never a wrong number', () => {

@@ -23,7 +23,8 @@ describe("report.md's Mermaid charts, rendered by the real mermaid in headless C
     expect(timeline).toHaveLength(2);
     const drawn = await draw(timeline);
     expect(drawn.map((d) => d.strokes.length)).toEqual([8, 2]);
-    expect(drawn[0]?.xLabels.slice(0, 3)).toEqual(['-0.5', '0', '0.5']);
+    expect(drawn[0]?.xLabels.slice(0, 3)).toEqual(['0.5', '1', '1.5']);
+    expect(drawn[1]?.xLabels).toEqual(drawn[0]?.xLabels);
   });
 
   it('draws a 300-case synthetic run, keeping default buffers as a category', async () => {

@@ -34,11 +34,14 @@ describe('a loaded run over time in the reports (a recorded suites/rrul run with
     const blocks = blocksOf(md.slice(md.indexOf('#### Load flows')));
     const flows = blocks.find((b) => b.source.includes('title "Each load flow\'s throughput'));
     expect(flows?.source.match(/^ {2}line \[/gm)).toHaveLength(8);
-    // bins of 0.5 s on the measured test's axis, the load's lead before 0
-    expect(flows?.source).toMatch(/x-axis "seconds from the measured test start" \["-0\.5", "0", "0\.5", /);
+    // bins of 0.5 s over the measured test, labelled by their ends, the same on both charts
+    expect(flows?.source).toMatch(/x-axis "seconds from the measured test start" \["0\.5", "1", "1\.5", "2"\]/);
     expect(flows?.legend).toContain('■ blue `1 TCP_STREAM up BE`');
     const latency = blocks.find((b) => b.source.includes('title "Latency over the measured test'));
     expect(latency?.source.match(/^ {2}line \[/gm)).toHaveLength(2);
+    const xAxis = (source = ''): string | undefined => /x-axis .*$/m.exec(source)?.[0];
+    expect(xAxis(latency?.source)).toBe(xAxis(flows?.source));
+    expect(flows?.legend).toContain("labelled by the bin's end");
     expect(latency?.legend).toMatch(/■ blue `under this load, mean [\d.]+ ms` · ■ orange `idle, mean [\d.]+ µs`/);
     // each line's values are as many as the x labels
     for (const b of [flows, latency]) {

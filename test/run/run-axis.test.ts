@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseResult } from '../../src/model/results.js';
+import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
-import { interimStart, parseInterimResults } from '../../src/netperf/parse-output.js';
+import { parseInterimResults } from '../../src/netperf/parse-output.js';
 import { onRunAxis } from '../../src/run/aggregate.js';
-import { caseTimeline, commonBins, latencySteps, resample, stepMean, sumStreams } from '../../src/report/timeline-view.js';
+import { caseTimeline, latencyMean, latencySteps, measuredBins } from '../../src/report/timeline-view.js';
+import { resampleSteps, stepsMean, sumSteps } from '../../src/stats/steps.js';
+import { timeWeightedMean } from '../../src/stats/summary.js';
 import { fakeOptions, measureCases, planFor, recorded } from './fake-run.js';
 
 const LOAD = recorded('tcp-stream-interval-load');
@@ -11,14 +14,28 @@ const MEASURED = recorded('tcp-rr-interval-loaded');
 /** netperf's NETPERF_ENDING[i] and NETPERF_INTERVAL[i] of a recorded output, as numbers. */
 const field = (stdout: string, name: string, i: number): number => Number(new RegExp(`^NETPERF_${name}\\[${i}\\]=(.*)$`, 'm').exec(stdout)?.[1]);
 const startOf = (stdout: string): number => field(stdout, 'ENDING', 0) - field(stdout, 'INTERVAL', 0);
+/** A recorded output as if run `seconds` later: every NETPERF_ENDING moved by that much. */
+const later = (outcome: ProcessOutcome, seconds: number): ProcessOutcome => ({
+  ...outcome,
+  stdout: outcome.stdout.replace(
+    /^(NETPERF_ENDING\[\d+\]=)(.*)$/gm,
+    (_: string, key: string, value: string) => `${key}${(Number(value) + seconds).toFixed(6)}`,
+  ),
+});
+/** A start parsed from interim results, which must parse. */
+const startIn = (stdout: string, test: 'TCP_STREAM' | 'TCP_RR' = 'TCP_STREAM'): number => {
+  const interim = parseInterimResults(stdout, test);
+  if (typeof interim === 'string') throw new Error(interim);
+  return interim.start;
+};
 
 describe('one time axis for a run under load', () => {
-  it('interimStart: when the first interval began, on this host’s clock (recorded: a load stream and the RR test it loaded, run at once)', () => {
-    expect(interimStart(LOAD.stdout)).toBeCloseTo(startOf(LOAD.stdout), 6);
-    expect(interimStart(MEASURED.stdout)).toBeCloseTo(startOf(MEASURED.stdout), 6);
+  it('parseInterimResults gives when the first interval began, on this host’s clock (recorded: a load stream and the RR test it loaded, run at once)', () => {
+    expect(startIn(LOAD.stdout)).toBeCloseTo(startOf(LOAD.stdout), 6);
+    expect(startIn(MEASURED.stdout, 'TCP_RR')).toBeCloseTo(startOf(MEASURED.stdout), 6);
     // the RR test waited 1 s (-s 1) behind the load
-    expect((interimStart(MEASURED.stdout) ?? 0) - (interimStart(LOAD.stdout) ?? 0)).toBeGreaterThan(0.9);
-    expect(interimStart('THROUGHPUT=1\n')).toBeUndefined();
+    expect(startIn(MEASURED.stdout, 'TCP_RR') - startIn(LOAD.stdout)).toBeGreaterThan(0.9);
+    expect(parseInterimResults('THROUGHPUT=1\n', 'TCP_STREAM')).toEqual({ start: NaN, points: [] });
   });
 
   it('onRunAxis moves a series to seconds from the measured test’s start: a lead of 1.028 s puts the first points below 0', () => {
@@ -43,34 +60,58 @@ describe('one time axis for a run under load', () => {
 
   it('a loaded run with interval: keeps every load stream’s series on the measured test’s axis (fake executor, recorded outputs)', async () => {
     const calls: string[][] = [];
+    // each process its own clock reading: the two measured streams start 0.2 s apart, the load streams 0.1 s apart,
+    // so a stream given another's output, or an origin other than the earliest measured start, shows
+    let rr = 0;
+    let load = 0;
     const executor: NetperfExecutor = {
       run: (argv) => {
         calls.push([...argv]);
-        return Promise.resolve(argv.includes('TCP_RR') ? MEASURED : LOAD);
+        return Promise.resolve(argv.includes('TCP_RR') ? later(MEASURED, 0.2 * rr++) : later(LOAD, 0.1 * load++));
       },
     };
     const servers: ServerPool = { acquire: () => Promise.resolve({ host: '127.0.0.1', port: 4242 }), recover: () => Promise.resolve() };
-    const yaml = `version: 1\nname: s\ntests:\n  - name: rr\n    test: TCP_RR\n    duration: 1\n    interval: 500ms\n    load:\n      flows:\n        - { test: TCP_STREAM, streams: 2, dscp: CS1 }\n`;
+    const yaml = `version: 1\nname: s\ntests:\n  - name: rr\n    test: TCP_RR\n    duration: 1\n    streams: 2\n    interval: 500ms\n    load:\n      flows:\n        - { test: TCP_STREAM, streams: 2, dscp: CS1 }\n`;
     const [c] = (await measureCases(planFor(yaml), { ...fakeOptions(executor, servers), maxRetries: 0 })).results;
     expect(c?.status).toBe('pass');
     // every process reads the clock at each send or transaction (-D negative), so the intervals are the ones asked for
     for (const argv of calls) expect(argv[argv.indexOf('-D') + 1]).toBe('-0.5');
+    // 0 is the earlier of the two measured streams' starts
     const lead = startOf(LOAD.stdout) - startOf(MEASURED.stdout);
     const own = parseInterimResults(LOAD.stdout, 'TCP_STREAM');
     if (typeof own === 'string') throw new Error(own);
     const streams = c?.load_flows?.[0] ?? [];
     expect(streams).toHaveLength(2);
-    for (const stream of streams) {
-      expect(stream.start).toBeCloseTo(lead, 3);
-      expect(stream.series?.map((p) => p.t)).toEqual(own.map((p) => Math.round((p.t + lead) * 1000) / 1000));
-      expect(stream.series?.map((p) => p.throughput)).toEqual(own.map((p) => p.throughput));
+    for (const [i, stream] of streams.entries()) {
+      const shift = lead + 0.1 * i;
+      expect(stream.stream).toBe(i + 1);
+      expect(stream.start).toBeCloseTo(shift, 3);
+      expect(stream.series?.map((p) => p.t)).toEqual(own.points.map((p) => Math.round((p.t + shift) * 1000) / 1000));
+      expect(stream.series?.map((p) => p.throughput)).toEqual(own.points.map((p) => p.throughput));
     }
-    // the measured series keeps its own axis (0 = its start), and the load's points cover it
+    // the measured series keeps its own axis (0 = the earlier stream's start; two streams summed on the interval's grid
+    // over the time both ran), and the load's points cover it
     const measured = c?.series?.[0] ?? [];
-    expect(measured[0]?.t).toBeCloseTo(field(MEASURED.stdout, 'INTERVAL', 0), 3);
-    const load = streams[0]?.series ?? [];
-    expect(load[0]?.t).toBeLessThan(0);
-    expect(load.at(-1)?.t).toBeGreaterThan(measured.at(-1)?.t ?? Infinity);
+    expect(measured[0]?.t).toBe(0.5);
+    expect(measured.at(-1)?.t).toBeCloseTo(field(MEASURED.stdout, 'ENDING', 1) - startOf(MEASURED.stdout), 2);
+    const first = streams[0]?.series ?? [];
+    expect(first[0]?.t).toBeLessThan(0);
+    expect(first.at(-1)?.t).toBeGreaterThan(measured.at(-1)?.t ?? Infinity);
+  });
+
+  it('a load stream that printed no interim results has no series, and the run keeps its load (fake executor)', async () => {
+    let load = 0;
+    const silent = { ...LOAD, stdout: LOAD.stdout.replace(/^NETPERF_(INTERIM_RESULT|UNITS|INTERVAL|ENDING)\[\d+\]=.*\n/gm, '') };
+    const executor: NetperfExecutor = { run: (argv) => Promise.resolve(argv.includes('TCP_RR') ? MEASURED : load++ === 1 ? silent : LOAD) };
+    const servers: ServerPool = { acquire: () => Promise.resolve({ host: '127.0.0.1', port: 4242 }), recover: () => Promise.resolve() };
+    const yaml = `version: 1\nname: s\ntests:\n  - name: rr\n    test: TCP_RR\n    duration: 1\n    interval: 500ms\n    load:\n      flows:\n        - { test: TCP_STREAM, streams: 2 }\n`;
+    const [c] = (await measureCases(planFor(yaml), { ...fakeOptions(executor, servers), maxRetries: 0 })).results;
+    expect(c?.status).toBe('pass');
+    expect(c?.error).toBeUndefined();
+    const streams = c?.load_flows?.[0] ?? [];
+    expect(streams.map((s) => s.series === undefined)).toEqual([false, true]);
+    expect(streams[1]?.throughput).toBeGreaterThan(0);
+    expect(c?.runs[0]?.load_throughput_up).toBeGreaterThan(streams[0]?.throughput ?? Infinity);
   });
 });
 
@@ -142,7 +183,9 @@ describe('the timeline view of a loaded run', () => {
     expect(timeline?.measured).toEqual({ from: 0, to: 1 });
     expect([timeline?.from, timeline?.to]).toEqual([-1, 1.5]);
     // bins on whole multiples of the interval, inside the time every flow ran
-    expect(timeline === undefined ? undefined : commonBins(timeline)).toEqual({ from: -0.5, to: 1.5, step: 0.5 });
+    // report.md's bins: the measured test's, of the interval
+    expect(timeline === undefined ? undefined : measuredBins(timeline)).toEqual({ from: 0, to: 1, step: 0.5 });
+    expect(timeline === undefined ? undefined : measuredBins({ ...timeline, measured: { from: 0, to: 30.2 } })).toEqual({ from: 0, to: 30.2, step: 1.5 });
   });
 
   it('a UDP_STREAM flow is drawn from its interim send_throughput (the sender’s, so labelled)', () => {
@@ -153,7 +196,7 @@ describe('the timeline view of a loaded run', () => {
     expect(timeline?.flows[2]?.steps.points.map((p) => p.value)).toEqual([2e6, 2e6]);
   });
 
-  it('resample: each bin the time-weighted mean of the steps; time before the first start counts as nothing', () => {
+  it('resampleSteps: each bin the time-weighted mean of the steps; time before the first start counts as nothing', () => {
     const steps = {
       start: 0,
       points: [
@@ -161,16 +204,38 @@ describe('the timeline view of a loaded run', () => {
         { t: 3, value: 20 },
       ],
     };
-    expect(stepMean(steps, 0, 3)).toBeCloseTo(50 / 3, 9);
-    expect(resample(steps, 0, 3, 1.5)).toEqual([
+    expect(stepsMean(steps)).toBeCloseTo(50 / 3, 9);
+    expect(timeWeightedMean(steps.points, 0, 3)).toBeCloseTo(50 / 3, 9);
+    expect(resampleSteps(steps, 0, 3, 1.5)).toEqual([
       { t: 1.5, value: (10 + 0.5 * 20) / 1.5 },
       { t: 3, value: 20 },
     ]);
-    expect(stepMean(steps, -1, 1)).toBe(5);
-    expect(sumStreams([steps, { start: 0.5, points: [{ t: 3, value: 1 }] }], 1)?.points).toEqual([
+    expect(timeWeightedMean(steps.points, -1, 1)).toBe(5);
+    // a start other than 0: nothing before it
+    expect(timeWeightedMean(steps.points, -1, 1, 0.5)).toBe(2.5);
+    expect(sumSteps([steps, { start: 0.5, points: [{ t: 3, value: 1 }] }], 1)?.points).toEqual([
       { t: 1.5, value: 10 * 0.5 + 20 * 0.5 + 1 },
       { t: 2.5, value: 21 },
       { t: 3, value: 21 },
     ]);
+    // one pass over 200k points, the same figures as a bin at a time
+    const long = { start: 0, points: Array.from({ length: 200_000 }, (_, i) => ({ t: (i + 1) * 0.01, value: i % 7 })) };
+    const bins = resampleSteps(long, 0, 2000, 10);
+    expect(bins).toHaveLength(200);
+    expect(bins[3]?.value).toBeCloseTo(timeWeightedMean(long.points, 30, 40), 9);
+  });
+
+  it('the mean latency weights each interval by its transactions (netperf’s mean), not by its length', () => {
+    // 1 s at 100 /s (10 ms) and 1 s at 400 /s (2.5 ms): 500 transactions in 2 s, a mean of 4 ms, not (10 + 2.5) / 2
+    const steps = {
+      start: 0,
+      points: [
+        { t: 1, value: 10_000 },
+        { t: 2, value: 2_500 },
+      ],
+    };
+    expect(latencyMean(steps)).toBeCloseTo(4_000, 6);
+    expect(stepsMean(steps)).toBeCloseTo(6_250, 6);
+    expect(resampleSteps(steps, 0, 2, 2, 'harmonic')).toEqual([{ t: 2, value: 4_000 }]);
   });
 });
