@@ -49,6 +49,47 @@ describe('a loaded run over time in the reports (a recorded suites/rrul run with
       for (const line of b?.source.matchAll(/^ {2}line \[(.*)\]$/gm) ?? []) expect(line[1]?.split(', ')).toHaveLength(labels);
     }
   });
+
+  it('a long run (20,000 intervals a flow) renders, each line drawn from at most 600 bins, the chart under 150 kB', () => {
+    const run = recordedRrulInterval();
+    const [idle, c] = run.suites[0]?.cases ?? [];
+    if (idle === undefined || c === undefined) throw new Error('no cases');
+    const n = 20_000;
+    const rates = (offset: number) => Array.from({ length: n }, (_, i) => ({ t: (i + 1) * 0.5, transaction_rate: 50 + ((i + offset) % 10) }));
+    const long = (cc: typeof c, offset: number) => ({
+      ...cc,
+      runs: [{ ...cc.runs[0], transaction_rate: 55 }],
+      series: [rates(offset)],
+      ...(cc.load_flows === undefined
+        ? {}
+        : {
+            load_flows: [
+              (cc.load_flows[0] ?? []).map((f) => ({
+                ...f,
+                start: -1,
+                series: Array.from({ length: n + 4 }, (_, i) => ({ t: i * 0.5 - 0.5, throughput: 6e6 + (i % 5) * 1e5 })),
+              })),
+            ],
+          }),
+    });
+    const suite = run.suites[0];
+    if (suite === undefined) throw new Error('no suite');
+    const html = renderHtml({ ...run, suites: [{ ...suite, cases: [long(idle, 3), long(c, 0)] }] });
+    const chart = /<svg class="chart" data-chart="timeline"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(chart).not.toBe('');
+    expect(chart.length).toBeLessThan(150_000);
+    const polylines = [...chart.matchAll(/<polyline [^>]*points="([^"]*)"/g)];
+    expect(polylines).toHaveLength(10);
+    for (const p of polylines) {
+      const count = p[1]?.split(' ').length ?? 0;
+      expect(count).toBeGreaterThan(500);
+      expect(count).toBeLessThanOrEqual(601);
+    }
+    // the legend's means are the whole run's (weighted by transactions)
+    expect(chart).toMatch(/latency under this load, mean 18\.\d+ ms/);
+    // report.md's charts too
+    expect(renderMarkdown({ ...run, suites: [{ ...suite, cases: [long(idle, 3), long(c, 0)] }] })).toContain('title "Latency over the measured test');
+  });
 });
 
 const { open } = useBrowser();

@@ -221,3 +221,26 @@ describe('the results schema', () => {
     expect(Object.keys(schema.definitions.metrics.properties)).toEqual([...METRIC_NAMES, ...Object.keys(EVIDENCE)]);
   });
 });
+
+describe('the results schema for a load stream over time (load_flows[].series)', () => {
+  const schema = JSON.parse(readFileSync(path.join(projectRoot, 'schemas/results.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ allowUnionTypes: true, validateFormats: false }).compile(schema);
+  const rrul = JSON.parse(readFileSync(path.join(projectRoot, 'test/fixtures/results/rrul-interval.results.json'), 'utf8')) as RunResult;
+  /** The recorded rrul run with its first load stream changed. */
+  const withStream = (change: (stream: Record<string, unknown>) => Record<string, unknown>): unknown => {
+    const copy = structuredClone(rrul) as unknown as { suites: { cases: { load_flows?: Record<string, unknown>[][] }[] }[] };
+    const flows = copy.suites[0]?.cases[1]?.load_flows?.[0];
+    if (flows?.[0] === undefined) throw new Error('no load stream');
+    flows[0] = change(flows[0]);
+    return copy;
+  };
+
+  it('accepts the recorded run; a series needs its start, and its points only t and the stream’s throughput', () => {
+    expect(validate(rrul) ? [] : validate.errors).toEqual([]);
+    expect(validate(withStream(({ start: _, ...rest }) => rest))).toBe(false);
+    expect(validate(withStream((s) => ({ ...s, series: [{ t: 1, transaction_rate: 5 }] })))).toBe(false);
+    expect(validate(withStream((s) => ({ ...s, series: [{ t: 1, send_throughput: 5 }] })))).toBe(true);
+    // a stream without a series (interim results it did not print) needs no start
+    expect(validate(withStream(({ start: _, series: __, ...rest }) => rest))).toBe(true);
+  });
+});
