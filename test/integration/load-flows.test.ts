@@ -154,8 +154,9 @@ describe.skipIf(unavailable !== undefined)(
         [idle, timeline?.idle?.steps],
       ] as const) {
         const mean = steps === undefined ? NaN : latencyMean(steps);
-        expect(mean / (c.metrics.latency_mean ?? NaN)).toBeGreaterThan(0.75);
-        expect(mean / (c.metrics.latency_mean ?? NaN)).toBeLessThan(1.33);
+        // weighted by transactions, it is netperf's own mean of the run up to the short last interval (0.2% on suites/rrul)
+        expect(mean / (c.runs[0]?.latency_mean ?? NaN)).toBeGreaterThan(0.9);
+        expect(mean / (c.runs[0]?.latency_mean ?? NaN)).toBeLessThan(1.1);
       }
       expect(readFileSync(path.join(dir, 'report.html'), 'utf8').match(/<polyline class="flow"/g)).toHaveLength(8);
     }, 120_000);
