@@ -107,6 +107,24 @@ export function formatLoad(load: LoadSpec | 'none'): string {
   return loadFlows(load).map(formatFlow).join('+');
 }
 
+/**
+ * A load as a table cell holds it: its id when short, else a summary of its flows, `8 flows: 4↑ 4↓ BE/CS1/CS5/EF`
+ * (flows up and down, then the DSCPs they mark); the id goes beside it as a tooltip.
+ */
+export function shortLoad(load: LoadSpec | 'none'): string {
+  const id = formatLoad(load);
+  if (load === 'none' || id.length <= 32) return id;
+  const flows = loadFlows(load);
+  const up = flows.filter((f) => flowDirection(f.test) === 'up').length;
+  const dscps = [...new Set(flows.flatMap((f) => (f.dscp === undefined ? [] : [formatDscp(f.dscp)])))];
+  const streams = flows.reduce((total, f) => total + f.streams, 0);
+  return [
+    `${flows.length} flows${streams === flows.length ? '' : ` (${streams} streams)`}:`,
+    `${up}↑ ${flows.length - up}↓`,
+    ...(dscps.length === 0 ? [] : [dscps.join('/')]),
+  ].join(' ');
+}
+
 function formatFlow(flow: LoadFlow): string {
   const parts = [
     flow.send_size === undefined ? '' : `m=${formatSize(flow.send_size)}`,

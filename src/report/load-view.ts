@@ -1,6 +1,6 @@
 import { METRICS, type MetricName } from '../model/metrics.js';
 import type { CaseResult, LoadFlowRun, RunResult, SuiteResult } from '../model/results.js';
-import { activeLoad, flowDirection, formatDscp, formatLoad, PARAM_ORDER } from '../model/suite-types.js';
+import { activeLoad, flowDirection, formatDscp, formatLoad, PARAM_ORDER, shortLoad } from '../model/suite-types.js';
 import { median } from '../stats/summary.js';
 import { paramLabel, paramText } from './group-view.js';
 import { defined } from '../model/defined.js';
@@ -11,6 +11,8 @@ export interface LoadPair {
   readonly loaded: CaseResult;
   /** The load, as ids spell it: `2xTCP_STREAM`. */
   readonly load: string;
+  /** The load as a table cell holds it (shortLoad): the id when short, else `8 flows: 4↑ 4↓ BE/CS1/CS5/EF`. */
+  readonly short: string;
   /** What tells the pair from the suite's other pairs: its group (when pairs come from several) and the parameters that differ between pairs, like `rr request_size=1K`; the group alone when nothing else differs. */
   readonly label: string;
 }
@@ -42,11 +44,11 @@ export function underLoadPairs(result: RunResult): UnderLoad[] {
       if (activeLoad(c.params) !== undefined) continue;
       for (const key of [`${c.group}\n${withoutLoad(c)}`, withoutLoad(c)]) if (!idle.has(key)) idle.set(key, c);
     }
-    const found: { idle: CaseResult; loaded: CaseResult; load: string }[] = [];
+    const found: { idle: CaseResult; loaded: CaseResult; load: string; short: string }[] = [];
     for (const loaded of suite.cases) {
       const load = activeLoad(loaded.params);
       const match = load === undefined ? undefined : (idle.get(`${loaded.group}\n${withoutLoad(loaded)}`) ?? idle.get(withoutLoad(loaded)));
-      if (load !== undefined && match !== undefined) found.push({ idle: match, loaded, load: formatLoad(load) });
+      if (load !== undefined && match !== undefined) found.push({ idle: match, loaded, load: formatLoad(load), short: shortLoad(load) });
     }
     if (found.length === 0) continue;
     const loadedCases = found.map((p) => p.loaded);

@@ -1,5 +1,6 @@
 import type { MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome, RunResult, SuiteResult } from '../model/results.js';
+import { shortLoad } from '../model/suite-types.js';
 import { columnUnit, type DisplayUnit, formatDuration, formatMetric, formatNumber } from '../model/format-metric.js';
 import { shellQuote } from '../model/shell-quote.js';
 import {
@@ -20,7 +21,7 @@ import { failureLocation, failuresOf } from './failure-view.js';
 import { caseName, caseSpread, columnUnits, deltaMetrics, groupsOf, paramText, showsSpread, spreadMetric, type GroupView } from './group-view.js';
 import { type FlowTable, loadEffect, loadFlowTables, type LoadPair, UNDER_LOAD_METRICS, underLoadPairs, type UnderLoad } from './load-view.js';
 import { caseTimeline } from './timeline-view.js';
-import { renderTimelineSvg } from './timeline-svg.js';
+import { renderTimelineHtml } from './timeline-svg.js';
 import { caseSeries, deepestDip } from './series-view.js';
 import { sweepCharts } from './sweep-view.js';
 import {
@@ -57,7 +58,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .verdict{padding:12px 16px;border-radius:6px;margin-bottom:12px;color:#fff}
 .verdict.passed,.verdict.empty{background:#1a7f37}.verdict.failed,.verdict.nothing-compared{background:#cf222e}.verdict.unmeasured{background:#9a6700}.verdict.interrupted{background:#57606a}
 .meta{color:#57606a}
-div.scroll{overflow-x:auto}p.flow-case{overflow-wrap:anywhere}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart,div.timeline svg.chart{max-width:none;width:600px}}
+div.scroll{overflow-x:auto}p.flow-case{overflow-wrap:anywhere}td.note{min-width:14em}@media (max-width:640px){section.group{overflow-x:auto}section.group svg.chart{max-width:none;width:600px}}
+ul.timeline-legend{list-style:none;padding:0;margin:4px 0;columns:2 24em;column-gap:16px;font-size:12px;color:#57606a}ul.timeline-legend li{break-inside:avoid}svg.key{vertical-align:middle}div.timeline p.note{font-size:12px;font-style:italic;color:#57606a;margin:2px 0}
 div.trends,div.series{display:flex;flex-wrap:wrap;gap:0 16px}
 figure.trend{margin:0;max-width:340px}
 figure.trend figcaption{font-size:12px;overflow-wrap:anywhere}
@@ -171,7 +173,7 @@ function renderExplained(view: ComparisonView): string {
         `<tr class="${row.kind}${row.worse ? ' worse' : ''}"><td class="text">${escapeHtml(row.what)}</td><td class="text">${value(row, row.against)}</td><td class="text">${value(row, row.current)}</td><td>${escapeHtml(row.change)}</td><td class="text">${escapeHtml(row.verdict)}</td></tr>`,
     );
     const more = evidence.moreSettings > 0 ? `<tr><td class="text" colspan="5">and ${evidence.moreSettings} more settings differ (results.json)</td></tr>` : '';
-    return `<div class="evidence ${evidence.cause}"><p><code>${escapeHtml(explained.case.id)}</code> ${escapeHtml(explained.metrics.join(', '))} vs ${explained.source === 'control' ? `control <code>${escapeHtml(explained.against)}</code>` : explained.source}: <strong>${escapeHtml(evidence.reading)}</strong></p><table class="evidence"><thead><tr><th class="text"></th><th class="text">${side}</th><th class="text">this run</th><th>change</th><th class="text"></th></tr></thead><tbody>${rows.join('')}${more}</tbody></table></div>`;
+    return `<div class="evidence ${evidence.cause}"><p><code>${idHtml(explained.case.id)}</code> ${escapeHtml(explained.metrics.join(', '))} vs ${explained.source === 'control' ? `control <code>${escapeHtml(explained.against)}</code>` : explained.source}: <strong>${escapeHtml(evidence.reading)}</strong></p><table class="evidence"><thead><tr><th class="text"></th><th class="text">${side}</th><th class="text">this run</th><th>change</th><th class="text"></th></tr></thead><tbody>${rows.join('')}${more}</tbody></table></div>`;
   });
   const more =
     view.moreExplained > 0 ? `<p class="meta">…and ${plural(view.moreExplained, 'more regressed case')}: each one's evidence is in results.json.</p>` : '';
@@ -191,7 +193,7 @@ function historyTrends(compared: readonly ComparisonRow[]): string {
     const now = outcome.againstRuns.length;
     const current = { index: now, date: '', median: outcome.currentValue ?? 0, min: Math.min(...outcome.currentRuns), max: Math.max(...outcome.currentRuns) };
     const svg = renderTrendSvg({ case: c.id, metric: outcome.metric, points: [...earlier, current] }, [], { highlight: now, width: 320, height: 110 });
-    return `<figure class="trend"><figcaption><code>${escapeHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(row.verdict)}</figcaption>${svg}</figure>`;
+    return `<figure class="trend"><figcaption><code>${idHtml(c.id)}</code> ${outcome.metric}: ${escapeHtml(row.verdict)}</figcaption>${svg}</figure>`;
   });
   const more =
     judged.length > MAX_SMALL_TRENDS
@@ -203,7 +205,7 @@ function historyTrends(compared: readonly ComparisonRow[]): string {
 function details(c: CaseResult): string {
   if (c.status === 'pass' || c.netperf.length === 0) return '';
   const runs = c.netperf.map((run) => `$ ${run.argv.map(shellQuote).join(' ')}\n${run.stdout}${run.stderr === '' ? '' : `\nstderr:\n${run.stderr}`}`);
-  return `<details><summary>netperf output of ${escapeHtml(c.id)}</summary><pre>${escapeHtml(runs.join('\n\n'))}</pre></details>`;
+  return `<details><summary>netperf output of ${idHtml(c.id)}</summary><pre>${escapeHtml(runs.join('\n\n'))}</pre></details>`;
 }
 
 function dipCell(c: CaseResult): string {
@@ -237,14 +239,14 @@ function renderLoadFlows(suite: SuiteResult, tables: readonly FlowTable[], pairs
   );
   const body = tables.map(({ case: c, rows }) => {
     const fairness = c.metrics.load_fairness;
-    const caption = `<code>${escapeHtml(c.id)}</code>${fairness === undefined ? '' : ` — load_fairness ${escapeHtml(formatMetric('load_fairness', fairness))}`}`;
+    const caption = `<code>${idHtml(c.id)}</code>${fairness === undefined ? '' : ` — load_fairness ${escapeHtml(formatMetric('load_fairness', fairness))}`}`;
     const cells = rows.map(
       (r) =>
         `<tr><td>${r.flow}</td><td class="text">${r.test}</td><td class="text">${r.direction}</td><td class="text">${escapeHtml(r.dscp ?? '—')}</td><td>${r.streams}</td><td>${formatNumber(r.throughput / unit.factor)}</td><td>${Math.round(r.share * 100)}%</td></tr>`,
     );
     const head = `<tr><th>flow</th><th class="text">test</th><th class="text">direction</th><th class="text">DSCP</th><th>streams</th><th>throughput (${escapeHtml(unit.label)})</th><th>share of its direction</th></tr>`;
     const timeline = caseTimeline(c, pairs.find((p) => p.loaded === c)?.idle);
-    const chart = timeline === undefined ? '' : `\n<div class="scroll timeline">${renderTimelineSvg(timeline)}</div>`;
+    const chart = timeline === undefined ? '' : `\n${renderTimelineHtml(timeline)}`;
     return `<p class="meta flow-case">${caption}</p>\n<div class="scroll"><table class="load-flows" data-case="${escapeHtml(c.id)}"><thead>${head}</thead><tbody>${cells.join('')}</tbody></table></div>${chart}`;
   });
   return [
@@ -275,7 +277,7 @@ function renderUnderLoad({ suite, pairs }: UnderLoad): string {
       const change = e.change === undefined ? '—' : formatLoadChange(e.change);
       return `<td class="idle">${value(m, e.idle)}</td><td>${value(m, e.loaded)}</td><td${e.isWorse ? ' class="miss"' : ''}>${change}</td>`;
     });
-    return `<tr data-idle="${escapeHtml(pair.idle.id)}" data-loaded="${escapeHtml(pair.loaded.id)}"><td class="text">${escapeHtml(pair.label)}</td><td class="text">${escapeHtml(pair.load)}</td>${effects.join('')}<td class="idle">${value('load_throughput', pair.loaded.metrics.load_throughput)}</td></tr>`;
+    return `<tr data-idle="${escapeHtml(pair.idle.id)}" data-loaded="${escapeHtml(pair.loaded.id)}"><td class="text">${idHtml(pair.label)}</td><td class="text"${pair.short === pair.load ? '' : ` title="${escapeHtml(pair.load)}"`}>${escapeHtml(pair.short)}</td>${effects.join('')}<td class="idle">${value('load_throughput', pair.loaded.metrics.load_throughput)}</td></tr>`;
   });
   const head = [
     `<tr><th class="text" rowspan="2">case</th><th class="text" rowspan="2">load</th>${UNDER_LOAD_METRICS.map((m) => `<th class="idle" colspan="3">${label(m)}</th>`).join('')}<th class="idle" rowspan="2">load throughput (${escapeHtml(units.get('load_throughput')?.label ?? '')})</th></tr>`,
@@ -317,7 +319,10 @@ function renderGroup(view: GroupView): string {
   });
   const noise = view.cases.map((c) => (c.status === 'error' ? [] : noisyMetrics(c).map(noiseTag)));
   // the columns that name a case stay at the left when a wide table scrolls: each as wide as its widest entry, so each knows where the next starts
-  const identity = view.cases.map((c) => (view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => paramText(c, p) || '—')));
+  // a load of many flows reads as a summary (its id, up to ~1,200 px for rrul's, in the cell's tooltip)
+  const cellOf = (c: CaseResult, p: (typeof view.swept)[number]): string =>
+    p === 'load' && c.params.load !== undefined ? shortLoad(c.params.load) : paramText(c, p) || '—';
+  const identity = view.cases.map((c) => (view.swept.length === 0 ? [caseName(view.suite, c)] : view.swept.map((p) => cellOf(c, p))));
   const sticky = stickyColumns(view.swept.length === 0 ? ['case'] : view.swept, identity);
   // an empty column only pushes the table past the page
   const hasNotes = notes.some((note) => note !== '') || noise.some((tags) => tags.length > 0);
@@ -339,7 +344,7 @@ function renderGroup(view: GroupView): string {
     const note = hasNotes
       ? `<td class="text note">${[...(notes[i] === undefined || notes[i] === '' ? [] : [escapeHtml(notes[i] ?? '')]), ...warnings].join('; ')}</td>`
       : '';
-    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}">${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(
+    return `<tr class="${c.status}" data-case="${escapeHtml(c.id)}"><td class="text">${c.status}</td>${params.map((p, n) => `<td class="text case" style="${sticky[n]}"${view.swept[n] === 'load' && p !== paramText(c, 'load') ? ` title="${escapeHtml(paramText(c, 'load'))}"` : ''}>${escapeHtml(p)}</td>`).join('')}${view.metrics.map((m) => metricCell(c, m, unitOf(m).factor, m === spreadOf ? caseSpread(view, c) : undefined)).join('')}${deltaMetrics(
       view,
     )
       .map((m) => deltaCell(c, m))
@@ -364,6 +369,11 @@ function renderGroup(view: GroupView): string {
   ].join('\n');
 }
 
+/** A case id (or label) as text that may break after each `+` of its load: rrul's load id alone is ~1,200 px wide. */
+function idHtml(id: string): string {
+  return escapeHtml(id).replaceAll('+', '+<wbr>');
+}
+
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the verdict, failures, charts and tables. */
 export function renderHtml(result: RunResult): string {
   return [...htmlPieces(result)].join('');
@@ -381,7 +391,7 @@ export function* htmlPieces(result: RunResult): Generator<string> {
   );
   const failureRows = failures.map((f) => {
     const where = failureLocation(f);
-    return `<tr class="${f.case.status}"><td class="text"><code>${escapeHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f, failureMarks))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;
+    return `<tr class="${f.case.status}"><td class="text"><code>${idHtml(f.case.id)}</code></td><td class="text">${escapeHtml(describeFailure(f, failureMarks))}</td><td class="text"><code>${escapeHtml(`${where.file}:${where.line}`)}</code></td></tr>`;
   });
   const seconds = runSeconds(result);
   const head = `<!DOCTYPE html>

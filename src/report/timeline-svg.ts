@@ -1,5 +1,5 @@
 import { displayUnit, formatMetric, formatNumber, formatSignificant } from '../model/format-metric.js';
-import { escapeHtml, formatTick, niceScale, PALETTE, round, textWidth, wrapText } from './svg-charts.js';
+import { escapeHtml, formatTick, niceScale, PALETTE, round } from './svg-charts.js';
 import { maxOf } from '../stats/steps.js';
 import { type CaseTimeline, drawnSteps, INTERVAL_LATENCY_MEANING, latencyMean, type Steps } from './timeline-view.js';
 
@@ -33,7 +33,7 @@ function peakWithin(steps: Steps, from: number, to: number): number {
  * (or its short last interval after it) can report several times the link's rate, and those points stop at the top
  * with a note, rather than flatten everything else.
  */
-export function renderTimelineSvg(whole: CaseTimeline): string {
+export function renderTimelineSvg(whole: CaseTimeline): TimelineDrawing {
   // a long run is drawn from at most MAX_DRAWN_POINTS bins a line; the legend's means are the whole run's
   const interval = whole.case.params.interval ?? 1;
   const drawnLatency = (l: CaseTimeline['latency']): CaseTimeline['latency'] => ({ ...l, steps: drawnSteps(l.steps, interval, 'harmonic') });
@@ -44,15 +44,8 @@ export function renderTimelineSvg(whole: CaseTimeline): string {
     ...(whole.idle === undefined ? {} : { idle: drawnLatency(whole.idle) }),
   };
   const width = 680;
-  const font = 11;
   const margin = { left: 64, right: 20 };
   const plotWidth = width - margin.left - margin.right;
-  const every = timeline.case.params.interval === undefined ? '' : `, every ${formatSignificant(timeline.case.params.interval)} s`;
-  const heading = wrapText(
-    `Run ${timeline.run} of ${timeline.runs} (the median transaction_rate)${every}; 0 s is the start of the measured test, the load starts before it`,
-    width - 16,
-    font,
-  );
   const { from, to } = timeline;
   const span = to > from ? to - from : 1;
   const xStep = niceScale(span, 8).step;
@@ -74,21 +67,15 @@ export function renderTimelineSvg(whole: CaseTimeline): string {
   const timeUnit = displayUnit('latency_mean', latencyTop);
   const timeScale = niceScale(latencyTop / timeUnit.factor);
 
-  const headingHeight = 8 + heading.length * 15;
-  const panel = { throughput: { top: headingHeight + 18, height: 200 }, latency: { top: 0, height: 140 } };
+  const panel = { throughput: { top: 22, height: 200 }, latency: { top: 0, height: 140 } };
   panel.latency.top = panel.throughput.top + panel.throughput.height + 46;
-  const legendTop = panel.latency.top + panel.latency.height + 44;
 
-  // the legend: one entry per flow, then the two latency lines, in as many columns as the longest label allows
+  // the legend: one entry per flow, then the two latency lines (HTML under the chart, in as many columns as fit)
   const entries = [
     ...timeline.flows.map((f, i) => ({ label: f.label, color: PALETTE[i % PALETTE.length] ?? '#000', dash: f.direction === 'down' ? DOWN_DASH : '' })),
     { label: `latency under this load, mean ${meanText(whole.latency.steps)}`, color: LOADED, dash: '' },
     ...(whole.idle === undefined ? [] : [{ label: `latency idle (no load), mean ${meanText(whole.idle.steps)}`, color: IDLE, dash: IDLE_DASH }]),
   ];
-  const sample = 34;
-  const column = Math.min(width - 16, sample + maxOf(entries.map((e) => textWidth(e.label, font))) + 14);
-  const columns = Math.max(1, Math.floor((width - 16) / column));
-  const legendRows = Math.ceil(entries.length / columns);
   const notes = [
     INTERVAL_LATENCY_MEANING,
     ...(clipped.length === 0
@@ -97,11 +84,10 @@ export function renderTimelineSvg(whole: CaseTimeline): string {
           `${clipped.map((f) => `flow ${f.flow}`).join(', ')} reported more than the top of the throughput axis outside the measured test (up to ${formatNumber(highest / bitUnit.factor)} ${bitUnit.label}: a stream filling its socket buffer as it starts, or its short last interval); those points stop at the top`,
         ]),
     'downloads (TCP_MAERTS) are dashed',
-  ].flatMap((note) => wrapText(note, width - 16, font));
-  const height = legendTop + legendRows * 16 + 6 + notes.length * 14 + 8;
+  ];
+  const height = panel.latency.top + panel.latency.height + 40;
 
   const parts: string[] = [];
-  heading.forEach((line, i) => parts.push(`<text class="detail" x="8" y="${16 + i * 15}">${escapeHtml(line)}</text>`));
   const shade = (p: { top: number; height: number }): string =>
     `<rect class="measured" x="${round(xAt(window.from))}" y="${p.top}" width="${round(xAt(window.to) - xAt(window.from))}" height="${p.height}" fill="#f6f8fa"/>`;
   const grid = (p: { top: number; height: number }, scale: { top: number; step: number }, label: string): void => {
@@ -109,7 +95,7 @@ export function renderTimelineSvg(whole: CaseTimeline): string {
     for (let i = 0; i * scale.step <= scale.top + scale.step / 2; i += 1) {
       const y = p.top + p.height - ((i * scale.step) / scale.top) * p.height;
       parts.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${round(y)}" y2="${round(y)}"/>`);
-      parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${formatTick(i * scale.step)}</text>`);
+      parts.push(`<text class="tick" x="${margin.left - 6}" y="${round(y + 4)}" text-anchor="end">${sameDecimals(i * scale.step, scale.step)}</text>`);
     }
     for (const t of ticks) {
       const x = round(xAt(t));
@@ -126,8 +112,6 @@ export function renderTimelineSvg(whole: CaseTimeline): string {
   grid(panel.latency, timeScale, `latency (${timeUnit.label})`);
   const line = (steps: Steps, p: { top: number; height: number }, factor: number, scaleTop: number): string =>
     steps.points.map((q) => `${round(xAt(q.t))},${round(p.top + p.height - (Math.min(q.value / factor, scaleTop) / scaleTop) * p.height)}`).join(' ');
-  const stroke = (color: string, dash: string, w: number): string =>
-    `fill="none" stroke="${color}" stroke-width="${w}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
   timeline.flows.forEach((f, i) => {
     const e = entries[i];
     if (e === undefined) return;
@@ -143,13 +127,50 @@ export function renderTimelineSvg(whole: CaseTimeline): string {
   parts.push(
     `<polyline class="latency" data-load="loaded" ${stroke(LOADED, '', 2)} points="${line(timeline.latency.steps, panel.latency, timeUnit.factor, timeScale.top)}"><title>latency under this load (run ${timeline.run})</title></polyline>`,
   );
-  entries.forEach((e, i) => {
-    const x = 8 + (i % columns) * column;
-    const y = legendTop + Math.floor(i / columns) * 16;
-    parts.push(`<line class="key" x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${stroke(e.color, e.dash, 2)}/>`);
-    parts.push(`<text class="legend" x="${x + sample}" y="${y + 4}">${escapeHtml(e.label)}</text>`);
-  });
-  notes.forEach((note, i) => parts.push(`<text class="note" x="8" y="${legendTop + legendRows * 16 + 6 + i * 14}">${escapeHtml(note)}</text>`));
   const title = `${timeline.case.id}: each load flow's throughput and the latency over time`;
-  return `<svg class="chart" data-chart="timeline" data-case="${escapeHtml(timeline.case.id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
+  const every = timeline.case.params.interval === undefined ? '' : `, every ${formatSignificant(timeline.case.params.interval)} s`;
+  return {
+    heading: `Run ${timeline.run} of ${timeline.runs} (the median transaction_rate)${every}; 0 s is the start of the measured test, the load starts before it`,
+    svg: `<svg class="chart" data-chart="timeline" data-case="${escapeHtml(timeline.case.id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`,
+    legend: entries,
+    notes,
+  };
+}
+
+/** A timeline chart and what goes around it: a heading, the legend's entries (a line's colour and dash), notes. */
+export interface TimelineDrawing {
+  readonly heading: string;
+  readonly svg: string;
+  readonly legend: readonly { readonly label: string; readonly color: string; readonly dash: string }[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * report.html's timeline: the heading, the chart (as wide as the page, at most its 680 px), and under it the legend
+ * and notes as HTML, so they wrap and the legend falls into one column on a narrow screen.
+ */
+export function renderTimelineHtml(timeline: CaseTimeline): string {
+  const drawing = renderTimelineSvg(timeline);
+  const key = (e: TimelineDrawing['legend'][number]): string =>
+    `<svg class="key" width="28" height="8" aria-hidden="true"><line x1="1" x2="27" y1="4" y2="4" ${stroke(e.color, e.dash, 2)}/></svg>`;
+  return [
+    `<div class="timeline" data-case="${escapeHtml(timeline.case.id)}">`,
+    `<p class="meta">${escapeHtml(drawing.heading)}</p>`,
+    drawing.svg,
+    `<ul class="timeline-legend">${drawing.legend.map((e) => `<li>${key(e)} ${escapeHtml(e.label)}</li>`).join('')}</ul>`,
+    ...drawing.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`),
+    '</div>',
+  ].join('');
+}
+
+/** A tick of an axis stepping by `step`, with as many decimals as the step needs, so every tick reads alike: 0, 2.5, 5.0, 7.5. */
+export function sameDecimals(value: number, step: number): string {
+  let decimals = 0;
+  while (decimals < 6 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6) decimals += 1;
+  return value >= 1e4 ? formatTick(value) : value.toFixed(decimals);
+}
+
+/** A line's stroke attributes. */
+function stroke(color: string, dash: string, w: number): string {
+  return `fill="none" stroke="${color}" stroke-width="${w}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
 }

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
@@ -22,7 +23,17 @@ describe('a loaded run over time in the reports (a recorded suites/rrul run with
     expect(chart).toContain('<polyline class="latency" data-load="idle"');
     expect(chart).toContain('1 TCP_STREAM up BE');
     expect(chart).toContain('8 TCP_MAERTS down EF');
-    expect(chart).toContain("latency is the mean from each interval's transaction rate");
+    // the legend and notes under it, as HTML
+    const around = /<div class="timeline"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+    expect(around).toContain(chart);
+    expect(around).toMatch(/<ul class="timeline-legend"><li><svg class="key"[^]*?<\/svg> 1 TCP_STREAM up BE<\/li>/);
+    expect(around).toMatch(/<li><svg class="key"[^]*?<\/svg> latency under this load, mean [\d.]+ ms<\/li>/);
+    expect(around).toContain("latency is the mean from each interval's transaction rate");
+    // the load in the tables: a summary, the id in its tooltip, the id breaking after each +
+    expect(html).toContain(
+      `<td class="text" title="${loaded?.params.load === undefined ? '' : '1xTCP_STREAM/BE+1xTCP_STREAM/CS1+1xTCP_STREAM/CS5+1xTCP_STREAM/EF+1xTCP_MAERTS/BE+1xTCP_MAERTS/CS1+1xTCP_MAERTS/CS5+1xTCP_MAERTS/EF'}">8 flows: 4↑ 4↓ BE/CS1/CS5/EF</td>`,
+    );
+    expect(html).toContain('1xTCP_STREAM/BE+<wbr>1xTCP_STREAM/CS1+<wbr>');
     // the chart follows its case's flow table
     expect(html.indexOf(chart)).toBeGreaterThan(html.indexOf(`<table class="load-flows" data-case="${loaded?.id ?? ''}"`));
     // a load without interval: draws none
@@ -86,7 +97,7 @@ describe('a loaded run over time in the reports (a recorded suites/rrul run with
       expect(count).toBeLessThanOrEqual(601);
     }
     // the legend's means are the whole run's (weighted by transactions)
-    expect(chart).toMatch(/latency under this load, mean 18\.\d+ ms/);
+    expect(html).toMatch(/latency under this load, mean 18\.\d+ ms/);
     // report.md's charts too
     expect(renderMarkdown({ ...run, suites: [{ ...suite, cases: [long(idle, 3), long(c, 0)] }] })).toContain('title "Latency over the measured test');
   });
@@ -95,7 +106,7 @@ describe('a loaded run over time in the reports (a recorded suites/rrul run with
 const { open } = useBrowser();
 
 describe('a loaded run over time in headless Chromium', { tags: ['browser'] }, () => {
-  it('draws one visible line per flow above the latency, on one time scale, tidy at 1280 px and scrolling sideways at 390 px', async () => {
+  it('draws one visible line per flow above the latency, on one time scale, tidy at 1280 px and whole at 390 px', async () => {
     const page = await open(renderHtml(rrul));
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
@@ -124,8 +135,24 @@ describe('a loaded run over time in headless Chromium', { tags: ['browser'] }, (
       expect(right).toHaveLength(2);
       expect(Math.abs((right[0] ?? 0) - (right[1] ?? 1))).toBeLessThan(0.5);
       const chart = await svg.boundingBox();
-      // readable on a phone: drawn at 600 px and scrolled, not shrunk to the screen
-      expect(chart?.width).toBeGreaterThanOrEqual(width === 390 ? 600 : 680);
+      // as wide as the page allows, never past it: whole on a phone
+      expect(chart?.width).toBeLessThanOrEqual(Math.min(width - 32, 680) + 0.5);
+      expect(chart?.width).toBeGreaterThanOrEqual(Math.min(width - 32, 680) - 0.5);
+      // the legend in two columns on a wide screen, one on a phone
+      const lefts = await page
+        .locator('ul.timeline-legend li')
+        .evaluateAll((items) => [...new Set(items.map((li) => Math.round(li.getBoundingClientRect().left)))].length);
+      expect(lefts).toBe(width === 390 ? 1 : 2);
+      // the latency-under-load and per-case tables fit the page: the load reads as a summary
+      const sizes = await page.evaluate(() => ({
+        underLoad: document.querySelector('section.under-load table')?.getBoundingClientRect().width ?? Infinity,
+        loadCells: [...document.querySelectorAll('section.under-load td[title], section.group td.case[title]')].map((td) => td.getBoundingClientRect().width),
+      }));
+      if (width === 1280) expect(sizes.underLoad).toBeLessThan(1280 - 32);
+      // the under-load table's load cell and the results table's sticky load column: a summary, not the ~1,200 px id
+      expect(sizes.loadCells).toHaveLength(2);
+      for (const w of sizes.loadCells) expect(w).toBeLessThan(300);
+      await page.screenshot({ path: `${process.env['SCREENSHOT_DIR'] ?? tmpdir()}/timeline-${width}.png`, fullPage: true });
       expectTidy(await layoutOf(page, 'svg[data-chart="timeline"]'));
       const [layout] = await layoutOf(page, 'svg[data-chart="timeline"]');
       for (const t of layout?.texts ?? []) expect(isInside(t, layout?.svg ?? t)).toBe(true);
