@@ -30,8 +30,13 @@ function headline(result: CaseResult): string {
       `${metric === 'latency_p99' ? 'p99' : metric} ${formatMetric(metric, value)}${cv !== undefined && result.runs.length > 1 ? ` ${formatSpread(cv)}` : ''}`,
     );
   }
-  const load = result.metrics.load_throughput;
-  if (load !== undefined) parts.push(`load carried ${formatMetric('load_throughput', load)}`);
+  // both directions loaded: each on its own (their sum would read as twice the link's rate)
+  const { load_throughput: load, load_throughput_up: up, load_throughput_down: down } = result.metrics;
+  if (up !== undefined && down !== undefined && up > 0 && down > 0) {
+    const [upText, downText] = [formatMetric('load_throughput', up), formatMetric('load_throughput', down)];
+    const unit = / (\S+)$/.exec(upText)?.[1];
+    parts.push(`load carried ${upText} up, ${unit !== undefined && downText.endsWith(` ${unit}`) ? downText.slice(0, -unit.length - 1) : downText} down`);
+  } else if (load !== undefined) parts.push(`load carried ${formatMetric('load_throughput', load)}`);
   return parts.join('  ');
 }
 

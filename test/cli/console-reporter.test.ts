@@ -43,6 +43,16 @@ describe('console output', () => {
     );
   });
 
+  it('a load in both directions is given per direction, not summed past the link’s rate', () => {
+    const both: CaseResult = {
+      ...base,
+      metrics: { ...base.metrics, load_throughput: 93_100_000, load_throughput_up: 47_300_000, load_throughput_down: 45_800_000 },
+    };
+    expect(formatCaseLine(both, 0, 1, { color: false })).toContain('load carried 47.3 Mbit/s up, 45.8 down  3.0s');
+    const mixed: CaseResult = { ...base, metrics: { ...base.metrics, load_throughput: 1.0008e9, load_throughput_up: 1e9, load_throughput_down: 800_000 } };
+    expect(formatCaseLine(mixed, 0, 1, { color: false })).toContain('load carried 1 Gbit/s up, 800 kbit/s down');
+  });
+
   it('flags a metric whose runs spread more than half its regression tolerance, and not one within it', () => {
     const gated = (tolerancePercent: number): CaseResult => ({
       ...base,

@@ -61,6 +61,35 @@ describe('a loaded run over time in the reports (a recorded suites/rrul run with
     }
   });
 
+  it('report.md: more than 8 flows are summed by direction, each line the sum of its flows', () => {
+    const run = recordedRrulInterval();
+    const suite = run.suites[0];
+    const [idle, c] = suite?.cases ?? [];
+    if (suite === undefined || idle === undefined || c === undefined) throw new Error('no cases');
+    const streams = c.load_flows?.[0] ?? [];
+    // flows 9 and 10: copies of flow 1 (up) and flow 5 (down)
+    const extra = [1, 5].map((flow, i) => ({ ...(streams.find((s) => s.flow === flow) ?? streams[0]!), flow: 9 + i }));
+    const wide = { ...c, load_flows: [[...streams, ...extra]] };
+    const md = renderMarkdown({ ...run, suites: [{ ...suite, cases: [idle, wide] }] });
+    const flows = blocksOf(md.slice(md.indexOf('#### Load flows'))).find((b) => b.source.includes('title "Each load flow\'s throughput'));
+    const lines = [...(flows?.source ?? '').matchAll(/^ {2}line \[(.*)\]$/gm)].map((m) => (m[1] ?? '').split(', ').map(Number));
+    expect(lines).toHaveLength(2);
+    expect(flows?.legend).toContain('`all 5 uploads`');
+    expect(flows?.legend).toContain('`all 5 downloads`');
+    expect(flows?.legend).toContain('10 flows summed by direction');
+    // each direction's line is its five flows' sum: against the eight-flow chart's lines
+    const eight = blocksOf(renderMarkdown(run).slice(renderMarkdown(run).indexOf('#### Load flows'))).find((b) =>
+      b.source.includes('title "Each load flow\'s throughput'),
+    );
+    const each = [...(eight?.source ?? '').matchAll(/^ {2}line \[(.*)\]$/gm)].map((m) => (m[1] ?? '').split(', ').map(Number));
+    const sum = (rows: number[][]) => (rows[0] ?? []).map((_, i) => rows.reduce((t, r) => t + (r[i] ?? 0), 0));
+    const up = sum([...each.slice(0, 4), each[0] ?? []]);
+    const down = sum([...each.slice(4, 8), each[4] ?? []]);
+    // both charts in Mbit/s, 4 significant digits
+    for (const [i, value] of (lines[0] ?? []).entries()) expect(value).toBeCloseTo(up[i] ?? NaN, 0);
+    for (const [i, value] of (lines[1] ?? []).entries()) expect(value).toBeCloseTo(down[i] ?? NaN, 0);
+  });
+
   it('a long run (20,000 intervals a flow) renders, each line drawn from at most 600 bins, the chart under 150 kB', () => {
     const run = recordedRrulInterval();
     const [idle, c] = run.suites[0]?.cases ?? [];
@@ -146,7 +175,10 @@ describe('a loaded run over time in headless Chromium', { tags: ['browser'] }, (
       // the latency-under-load and per-case tables fit the page: the load reads as a summary
       const sizes = await page.evaluate(() => ({
         underLoad: document.querySelector('section.under-load table')?.getBoundingClientRect().width ?? Infinity,
-        loadCells: [...document.querySelectorAll('section.under-load td[title], section.group td.case[title]')].map((td) => td.getBoundingClientRect().width),
+        loadCells: Array.from(
+          document.querySelectorAll<HTMLTableCellElement>('section.under-load td[title], section.group td.case[title]'),
+          (td) => td.getBoundingClientRect().width,
+        ),
       }));
       if (width === 1280) expect(sizes.underLoad).toBeLessThan(1280 - 32);
       // the under-load table's load cell and the results table's sticky load column: a summary, not the ~1,200 px id
