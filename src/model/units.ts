@@ -10,7 +10,10 @@ const DURATION_SECONDS: Record<string, number> = { ms: 1e-3, s: 1, m: 60, h: 360
 const PERCENT_PATTERN = /^([0-9]+(?:\.[0-9]+)?)%$/;
 
 /** A parsed value, or why not; `at` is the JSON pointer below the parsed node the problem sits at (`flows/1/dscp`). */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; at?: string };
+export type Parsed<T> =
+  | { ok: true; value: T }
+  /** `more`: further problems of the same value (each flow of a load), so every one is reported at once. */
+  | { ok: false; message: string; at?: string; more?: readonly { readonly message: string; readonly at?: string }[] };
 
 /** Bytes from `65536`, `64K` or `1.5M`; must come out as a whole number of bytes. */
 export function parseSize(raw: number | string): Parsed<number> {

@@ -220,7 +220,8 @@ function buildParams(ctx: BuildContext, raw: RawObject, pointer: string): Locate
 function buildValue(ctx: BuildContext, name: ParamName, raw: unknown, pointer: string): Located<ParamValue> | undefined {
   const normalized = normalizeParam(name, raw);
   if (!normalized.ok) {
-    report(ctx, normalized.at === undefined ? pointer : `${pointer}/${normalized.at}`, `${name}: ${normalized.message}`);
+    for (const problem of [normalized, ...(normalized.more ?? [])])
+      report(ctx, problem.at === undefined ? pointer : `${pointer}/${problem.at}`, `${name}: ${problem.message}`);
     return undefined;
   }
   return { value: normalized.value, loc: at(ctx, pointer) };
@@ -335,9 +336,12 @@ function buildWhen(ctx: BuildContext, item: RawObject, itemPointer: string): Par
   const when: Partial<Record<ParamName, ParamValue[]>> = {};
   for (const [key, value] of Object.entries(item['when'] as RawObject)) {
     const list = Array.isArray(value) ? value : [value];
-    when[key as ParamName] = list
-      .map((v, j) => buildValue(ctx, key as ParamName, v, Array.isArray(value) ? `${itemPointer}/when/${key}/${j}` : `${itemPointer}/when/${key}`)?.value)
-      .filter((v): v is ParamValue => v !== undefined);
+    const values = list.map(
+      (v, j) => buildValue(ctx, key as ParamName, v, Array.isArray(value) ? `${itemPointer}/when/${key}/${j}` : `${itemPointer}/when/${key}`)?.value,
+    );
+    // a value already reported as wrong leaves the key unconstrained: a follow-on "selects none" would only mislead
+    if (values.some((v) => v === undefined)) continue;
+    when[key as ParamName] = values.filter((v): v is ParamValue => v !== undefined);
   }
   return when;
 }

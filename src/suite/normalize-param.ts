@@ -80,11 +80,15 @@ function normalizeLoad(raw: RawLoad): Parsed<LoadSpec | 'none'> {
   if (raw === 'none') return { ok: true, value: 'none' };
   if (!('flows' in raw)) return normalizeFlow(raw, 'load');
   const flows: LoadFlow[] = [];
+  // every bad flow, not only the first
+  const problems: { message: string; at: string }[] = [];
   for (const [i, rawFlow] of raw.flows.entries()) {
     const flow = normalizeFlow(rawFlow, `flows[${i}]`);
-    if (!flow.ok) return { ...flow, at: `flows/${i}/${flow.at ?? ''}`.replace(/\/$/, '') };
-    flows.push(flow.value);
+    if (flow.ok) flows.push(flow.value);
+    else problems.push({ message: flow.message, at: `flows/${i}/${flow.at ?? ''}`.replace(/\/$/, '') });
   }
+  const [first, ...more] = problems;
+  if (first !== undefined) return { ok: false, ...first, ...(more.length === 0 ? {} : { more }) };
   return { ok: true, value: { flows } };
 }
 

@@ -144,6 +144,15 @@ describe('suite errors', () => {
     ]);
   });
 
+  it('reports every bad flow of a load, and no follow-on at a when: naming that load (anchored)', () => {
+    const diagnostics = diagnosticsOf([`${dir}/load-dscps-and-when.yml`]);
+    // the anchor's node is checked where it stands and again at the alias (the command line prints each place once)
+    expect([...new Set(diagnostics.map((d) => `${d.loc.line}:${d.loc.col ?? ''} ${d.message.slice(0, 40)}`))]).toEqual([
+      "12:41 load: flows[0].dscp: 'CS9' is not a DSCP",
+      "13:41 load: flows[1].dscp: 'XX1' is not a DSCP",
+    ]);
+  });
+
   it('reports every problem of a file at once, in order', () => {
     const diagnostics = diagnosticsOf([`${dir}/many-errors.yml`]);
     expect(diagnostics.map((d) => [d.loc.line, d.message.split(';')[0]])).toEqual([
