@@ -3,6 +3,7 @@ import type { CaseResult } from '../../src/model/results.js';
 import type { ProcessOutcome } from '../../src/model/netperf-outcome.js';
 import type { NetperfExecutor, ServerPool } from '../../src/model/seams.js';
 import { parseInterimResults } from '../../src/netperf/parse-output.js';
+import { sameDecimals } from '../../src/report/timeline-svg.js';
 import { onRunAxis } from '../../src/run/aggregate.js';
 import { caseTimeline, latencyMean, latencySteps, measuredBins } from '../../src/report/timeline-view.js';
 import { resampleSteps, stepsMean, sumSteps } from '../../src/stats/steps.js';
@@ -186,6 +187,24 @@ describe('the timeline view of a loaded run', () => {
     // report.md's bins: the measured test's, of the interval
     expect(timeline === undefined ? undefined : measuredBins(timeline)).toEqual({ from: 0, to: 1, step: 0.5 });
     expect(timeline === undefined ? undefined : measuredBins({ ...timeline, measured: { from: 0, to: 30.2 } })).toEqual({ from: 0, to: 30.2, step: 1.5 });
+  });
+
+  it('the run drawn is the one of median transaction rate; of two, the lower (whatever their order)', () => {
+    const c = loadedCase();
+    const twice = (rates: [number, number]): CaseResult => ({
+      ...c,
+      runs: rates.map((transaction_rate) => ({ transaction_rate })),
+      series: [c.series?.[0] ?? [], c.series?.[0] ?? []],
+      load_flows: [c.load_flows?.[0] ?? [], c.load_flows?.[0] ?? []],
+    });
+    expect(caseTimeline(twice([200, 100]))?.run).toBe(2);
+    expect(caseTimeline(twice([100, 200]))?.run).toBe(1);
+  });
+
+  it('latency ticks read alike: as many decimals as the step needs', () => {
+    expect([0, 2.5, 5, 7.5, 10].map((v) => sameDecimals(v, 2.5))).toEqual(['0.0', '2.5', '5.0', '7.5', '10.0']);
+    expect([0, 5, 10].map((v) => sameDecimals(v, 5))).toEqual(['0', '5', '10']);
+    expect(sameDecimals(0.25, 0.05)).toBe('0.25');
   });
 
   it('a UDP_STREAM flow is drawn from its interim send_throughput (the sender’s, so labelled)', () => {
