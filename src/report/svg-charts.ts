@@ -5,6 +5,7 @@ import { formatDip } from './report-text.js';
 import type { CaseSeries, Dip } from './series-view.js';
 import { sweepAxisName, sweepXLabel, sweepXName, type SweepChart, type SweepLimit, type SweepX } from './sweep-view.js';
 import { plural } from '../model/words.js';
+import { maxOf } from '../stats/steps.js';
 
 /** Text safe in HTML and SVG, both as content and inside double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -407,7 +408,7 @@ export function renderSeriesSvg(heading: SeriesHeading, series: CaseSeries, dip?
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = Math.max(200, series.runs.length * legendRow + 8);
   const height = margin.top + plotHeight + margin.bottom;
-  const top = Math.max(0, ...series.runs.flatMap((r) => r.points.map((p) => p.value)));
+  const top = maxOf(series.runs.flatMap((r) => r.points.map((p) => p.value)));
   const unit = displayUnit(series.metric, top);
   const yScale = niceScale(top / unit.factor);
   // a run ending just short of a tick (4.99 s) ends the axis at that tick, labelled, rather than past the last label
