@@ -19,6 +19,8 @@ export interface ArmsAtHand {
   readonly rounds: number;
   /** The rounds the statistics estimate would decide it; undefined when they cannot say. */
   readonly roundsNeeded?: number;
+  /** The tolerance, in percent, these rounds would have called unchanged: the farther bound's distance from no change. */
+  readonly resolvablePercent?: number;
   readonly plan: RoundPlan;
   /** Whether both arms pin netperf and netserver to CPUs. */
   readonly pinned: boolean;
@@ -31,6 +33,8 @@ export interface ArmsAtHand {
 
 /** More rounds than this are not worth suggesting: the other levers, or a wider tolerance, are. */
 const MOST_ROUNDS_WORTH_IT = 100;
+/** The statistics estimate rounds up to this many (src/stats/judge-change.ts); it reads "more than" at the cap. */
+const MOST_ROUNDS_ESTIMATED = 1000;
 /** Below this correlation between the arms' runs of a round, each run's own noise dominates the spread. */
 const LOW_CORRELATION = 0.5;
 /** Runs this long or longer are long enough: longer runs are not suggested. */
@@ -56,7 +60,12 @@ export function adviseArms(arms: ArmsAtHand): string {
       `about ${plural(roundsNeeded, 'round')} (repeat: { min: ${plan.min}, max: ${roundsNeeded}${budget} }${time === undefined ? '' : `, about ${formatDuration(time)} at ${formatDuration(pace ?? 0)} a round`})`,
     );
   } else if (roundsNeeded !== undefined) {
-    levers.push(`more rounds would take about ${roundsNeeded}, too many to be worth it`);
+    const many = roundsNeeded >= MOST_ROUNDS_ESTIMATED ? `more than ${MOST_ROUNDS_ESTIMATED}` : `about ${roundsNeeded}`;
+    const wider =
+      arms.resolvablePercent === undefined || !Number.isFinite(arms.resolvablePercent)
+        ? 'a wider tolerance'
+        : `a tolerance of about ${Math.ceil(arms.resolvablePercent)}% (what ${plural(rounds, 'round')} resolve here)`;
+    levers.push(`${wider}, since more rounds would take ${many}`);
   }
   if (!arms.pinned) levers.push(`pinning both arms to CPUs (cpu_affinity: { local: ${SUGGESTED_AFFINITY.local}, remote: ${SUGGESTED_AFFINITY.remote} })`);
   const r = correlation(arms.against, arms.current);

@@ -106,6 +106,7 @@ function judgeOne(tolerance: RegressionTolerance, control: MeasuredCase, candida
     const advice = adviseArms({
       rounds: n,
       ...defined({ roundsNeeded: judgement.sampleNeeded }),
+      ...defined({ resolvablePercent: inPoints ? undefined : 100 * Math.max(Math.abs(judgement.lower), Math.abs(judgement.upper)) }),
       plan: options.rounds ?? { min: Math.min(MIN_COMPARE_ROUNDS, n), max },
       pinned: control.params.cpu_affinity !== undefined && candidate.params.cpu_affinity !== undefined,
       duration: candidate.params.duration ?? DEFAULT_DURATION_SECONDS,

@@ -2,6 +2,7 @@ import { isJudgedInPoints, type MetricName } from '../model/metrics.js';
 import type { CaseResult, RegressionOutcome } from '../model/results.js';
 import { cvPercent } from '../stats/summary.js';
 import { formatSpread } from './report-text.js';
+import { articleFor } from '../model/words.js';
 
 /** A metric whose judged statistic spreads too widely for the regression tolerance a group gives it. */
 export interface NoiseFlag {
@@ -50,7 +51,7 @@ export function noisyMetrics(c: CaseResult): NoiseFlag[] {
 
 /** "too noisy for a 5% tolerance (±9.2% run to run)": the short form for a case line. */
 export function noiseTag(flag: NoiseFlag): string {
-  return `${flag.metric} too noisy for a ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'}, more than half of it)`;
+  return `${flag.metric} too noisy for ${articleFor(flag.tolerancePercent)} ${flag.tolerancePercent}% tolerance (${formatSpread(flag.spreadPercent)} ${flag.paired ? 'round to round, against the control' : 'run to run'}, more than half of it)`;
 }
 
 /** The whole sentence, with what to do about it. */

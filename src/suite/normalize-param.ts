@@ -41,6 +41,8 @@ export function normalizeParam(name: ParamName, raw: unknown): Parsed<ParamValue
       if (range.budget === undefined) return { ok: true, value: { min: range.min, max: range.max } };
       const budget = parseDurationSeconds(range.budget);
       if (!budget.ok) return budget;
+      if (!(budget.value > 0))
+        return { ok: false, message: `repeat budget ${String(range.budget)} leaves no time to measure; give how long the group may take, like 90s or 3m` };
       return { ok: true, value: { min: range.min, max: range.max, budget: budget.value } };
     }
     case 'confidence':

@@ -13,6 +13,7 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   duration: 'write whole seconds like 10 or 10s, or minutes like 2m',
   timeout: 'write it like 90s, 500ms or 5m',
   interval: 'write it like 500ms or 1s',
+  budget: 'write how long the group may measure, like 90s or 3m (a bare number is seconds)',
   congestion_control:
     'give one algorithm in lower case, like bbr or cubic (it is set at both ends; to compare several, make it a matrix axis: congestion_control: [cubic, bbr])',
   percent: 'write it like 5%',
@@ -157,6 +158,9 @@ function describeError(error: ErrorObject, root: unknown): string {
         ? `${key === '' ? where : key} is not valid here, not ${shown}; see \`perfsuite schema\``
         : `${key} must be ${form}; not ${shown}`;
     }
+    case 'minimum':
+      if (key === 'budget') return `budget must be at least ${String(error.params['limit'])} second, not ${shown}; ${PATTERN_HINTS['budget'] ?? ''}`;
+      return `${key === '' ? where : key} ${error.message ?? 'is invalid'}`;
     default:
       return `${key === '' ? where : key} ${error.message ?? 'is invalid'}`;
   }
@@ -184,7 +188,7 @@ function patternKind(schemaPath: string): string {
   const property = /\/(\w+)\/pattern$/.exec(schemaPath)?.[1] ?? '';
   if (['send_size', 'recv_size', 'request_size', 'response_size'].includes(property)) return 'size';
   if (['socket_buffer', 'local_buffer', 'remote_buffer'].includes(property)) return 'bufferSize';
-  if (property === 'duration' || property === 'timeout' || property === 'interval' || property === 'name') return property;
+  if (property === 'duration' || property === 'timeout' || property === 'interval' || property === 'name' || property === 'budget') return property;
   if (property === 'server' || schemaPath.includes('/propertyNames/')) return 'name';
   if (property === 'width' || property === 'loss' || schemaPath.includes('/regression/') || schemaPath.includes('/tolerancePercent/')) return 'percent';
   if (property === 'rate') return 'rate';

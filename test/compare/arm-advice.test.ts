@@ -16,7 +16,13 @@ describe('what would decide an inconclusive same-run comparison', () => {
     expect(budgeted).toBe(
       ' (the 50s budget ran out after 20 rounds); what would decide it: about 36 rounds (repeat: { min: 7, max: 36, budget: 2m }, about 1m 30s at 3s a round)',
     );
-    expect(adviseArms({ ...base, ...together, roundsNeeded: 400 })).toBe('; what would decide it: more rounds would take about 400, too many to be worth it');
+    expect(adviseArms({ ...base, ...together, roundsNeeded: 400, resolvablePercent: 11.2 })).toBe(
+      '; what would decide it: a tolerance of about 12% (what 20 rounds resolve here), since more rounds would take about 400',
+    );
+    // the estimate's cap reads as what it is
+    expect(adviseArms({ ...base, ...together, roundsNeeded: 1000 })).toBe(
+      '; what would decide it: a wider tolerance, since more rounds would take more than 1000',
+    );
   });
 
   it('suggests pinning only to arms that are not pinned, and longer runs only where the arms do not move together', () => {

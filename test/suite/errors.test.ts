@@ -66,6 +66,12 @@ const scenarios: Record<string, { line: number; col?: number; message: RegExp }>
     message: /^load\.send_size 32K \(32768 bytes\) is larger than the sender's socket buffer \(16384 bytes\), which the load streams take from the case/,
   },
   'interval-vs-duration': { line: 7, col: 15, message: /^interval 1500ms is more than half the duration \(2s\): .*; use at most 1s, or a longer duration$/ },
+  'budget-unit': {
+    line: 6,
+    col: 40,
+    message: /^'5x' is not valid for budget; write how long the group may measure, like 90s or 3m \(a bare number is seconds\)$/,
+  },
+  'budget-zero': { line: 6, col: 13, message: /^repeat: repeat budget 0s leaves no time to measure; give how long the group may take, like 90s or 3m$/ },
   'interval-zero': { line: 6, col: 15, message: /^interval must be more than 0, not 0; write it like 500ms or 1s \(100ms or more\)$/ },
   'load-dscp-unknown': {
     line: 9,
