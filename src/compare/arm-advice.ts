@@ -55,9 +55,12 @@ export function adviseArms(arms: ArmsAtHand): string {
   if (roundsNeeded !== undefined && roundsNeeded <= MOST_ROUNDS_WORTH_IT) {
     const pace = plan.secondsPerRound;
     const time = pace === undefined ? undefined : roundsNeeded * pace;
-    const budget = plan.budget !== undefined && time !== undefined && time > plan.budget ? `, budget: ${formatBudget(time * 1.2)}` : '';
+    // a budget with room for the warm-ups and the start, which the rounds' pace leaves out
+    const budget = plan.budget !== undefined && time !== undefined && time > plan.budget ? `, budget: ${formatBudget(time * 1.3)}` : '';
+    // never a max below the one that already ran out of budget, or of rounds
+    const max = Math.max(plan.max, roundsNeeded);
     levers.push(
-      `about ${plural(roundsNeeded, 'round')} (repeat: { min: ${plan.min}, max: ${roundsNeeded}${budget} }${time === undefined ? '' : `, about ${formatDuration(time)} at ${formatDuration(pace ?? 0)} a round`})`,
+      `about ${plural(roundsNeeded, 'round')} (repeat: { min: ${plan.min}, max: ${max}${budget} }${time === undefined ? '' : `, about ${formatDuration(time)} at ${formatPace(pace ?? 0)} a round`})`,
     );
   } else if (roundsNeeded !== undefined) {
     const many = roundsNeeded >= MOST_ROUNDS_ESTIMATED ? `more than ${MOST_ROUNDS_ESTIMATED}` : `about ${roundsNeeded}`;
@@ -78,6 +81,11 @@ export function adviseArms(arms: ArmsAtHand): string {
     plan.stoppedBy === 'budget' && plan.budget !== undefined ? ` (the ${formatDuration(plan.budget)} budget ran out after ${plural(rounds, 'round')})` : '';
   if (levers.length === 0) return stopped;
   return `${stopped}; what would decide it: ${levers.join('; or ')}`;
+}
+
+/** Seconds a round takes, to a tenth below 10 s: 2.5s, 12s. */
+function formatPace(seconds: number): string {
+  return seconds < 10 ? `${Number(seconds.toFixed(1))}s` : formatDuration(seconds);
 }
 
 /** A budget people write: whole minutes from a minute up, else whole seconds. */

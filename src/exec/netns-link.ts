@@ -22,9 +22,10 @@ export interface NetnsLink {
   setNetem(options: NetemOptions): Promise<void>;
   /**
    * Steers each end's receive processing (RPS) to one CPU: this host's end (what netperf receives: ACKs, responses) to
-   * `local`, the namespace's end (what netserver receives) to `remote`, so a pinned case's whole path runs on its CPUs.
+   * `local`, the namespace's end (what netserver receives) to `remote`, so a pinned case's whole path runs on its CPUs;
+   * undefined puts both back to the kernel's default (no steering).
    */
-  steerReceive(cpus: { readonly local: number; readonly remote: number }): Promise<void>;
+  steerReceive(cpus: { readonly local: number; readonly remote: number } | undefined): Promise<void>;
   /** Deletes the namespace, and with it both ends of the veth pair. */
   remove(): Promise<void>;
 }
@@ -140,13 +141,13 @@ export async function createNetnsLink(options: { readonly rate?: string } = {}):
       }
       shaped = true;
     },
-    steerReceive: async ({ local, remote }) => {
-      const write = (prefix: readonly string[], device: string, cpu: number) =>
+    steerReceive: async (cpus) => {
+      const write = (prefix: readonly string[], device: string, cpu: number | undefined) =>
         // the mask and path are arguments of a fixed script, never part of it
-        runChecked([...prefix, 'sh', '-c', 'echo "$1" > "$2"', 'sh', cpuMask(cpu), `/sys/class/net/${device}/queues/rx-0/rps_cpus`], {
+        runChecked([...prefix, 'sh', '-c', 'echo "$1" > "$2"', 'sh', cpu === undefined ? '0' : cpuMask(cpu), `/sys/class/net/${device}/queues/rx-0/rps_cpus`], {
           timeoutMs: COMMAND_TIMEOUT_MS,
         });
-      await Promise.all([write([], hostInterface, local), write(exec, peerInterface, remote)]);
+      await Promise.all([write([], hostInterface, cpus?.local), write(exec, peerInterface, cpus?.remote)]);
     },
     remove: async () => {
       await ip(['netns', 'delete', namespace]).catch(() => undefined);

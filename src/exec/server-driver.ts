@@ -58,7 +58,7 @@ export interface RunningServer {
   /** On a link perfsuite made: its qdiscs' drop and overlimit counters, both ends summed, read before and after each run. */
   readonly readLinkCounters?: () => Promise<LinkCounters>;
   /** On a link perfsuite made: steers each end's receive processing to the CPU of the process that reads it (a pinned case). */
-  readonly steerReceive?: (cpus: { readonly local: number; readonly remote: number }) => Promise<void>;
+  readonly steerReceive?: (cpus: { readonly local: number; readonly remote: number } | undefined) => Promise<void>;
 }
 
 /** One line of the doctor's report: what was checked, whether it is fine, and the detail or the fix. */

@@ -199,9 +199,9 @@ export function createServerPool(servers: readonly PlannedServer[], options: Ser
     },
     async steer(key, cpus) {
       const steerer = steerers.get(key);
-      const placement = `${cpus.local},${cpus.remote}`;
-      // written when the placement changes, not before every run
-      if (steerer === undefined || steerer.placement === placement) return;
+      const placement = cpus === undefined ? 'none' : `${cpus.local},${cpus.remote}`;
+      // written when the placement changes, not before every run; a link never steered needs no putting back
+      if (steerer === undefined || steerer.placement === placement || (steerer.placement === undefined && cpus === undefined)) return;
       await steerer.steer(cpus);
       steerer.placement = placement;
     },

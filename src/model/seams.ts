@@ -31,9 +31,10 @@ export interface ServerPool {
   linkCounters?(serverKey: string): Promise<LinkCounters | undefined>;
   /**
    * Before a run pinned to `cpus`: on a link perfsuite made for this server, steers each end's receive processing to
-   * the CPU of the process that reads it, so the case's whole path runs on its CPUs; nothing for other servers.
+   * the CPU of the process that reads it, so the case's whole path runs on its CPUs; before an unpinned run (undefined),
+   * puts back the kernel's default where an earlier case steered it; nothing for other servers.
    */
-  steer?(serverKey: string, cpus: { readonly local: number; readonly remote: number }): Promise<void>;
+  steer?(serverKey: string, cpus: { readonly local: number; readonly remote: number } | undefined): Promise<void>;
 }
 
 /** A server that cannot be used: every case on it is an error with this failure. */

@@ -92,8 +92,11 @@ export async function measureRun(
       throw error;
     }
     const pinned = params.cpu_affinity;
-    if (pinned?.local !== undefined && pinned.remote !== undefined)
-      await steer(options.servers, planned.serverKey, { local: pinned.local, remote: pinned.remote });
+    await steer(
+      options.servers,
+      planned.serverKey,
+      pinned?.local !== undefined && pinned.remote !== undefined ? { local: pinned.local, remote: pinned.remote } : undefined,
+    );
     const argv = fillPlaceholders(planned.netperf, target);
     const keys = keysOf(argv);
     const execute = (args: readonly string[]): Promise<ProcessOutcome> => options.executor.run(args, { timeoutMs, signal: options.signal });
@@ -183,8 +186,8 @@ export async function measureRun(
   }
 }
 
-/** Steers a pinned case's receive processing on a link perfsuite made; a link that cannot be steered runs as it is. */
-async function steer(servers: ServerPool, serverKey: string, cpus: { local: number; remote: number }): Promise<void> {
+/** Steers a pinned case's receive processing on a link perfsuite made (an unpinned one's back to the default); a link that cannot be steered runs as it is. */
+async function steer(servers: ServerPool, serverKey: string, cpus: { local: number; remote: number } | undefined): Promise<void> {
   try {
     await servers.steer?.(serverKey, cpus);
   } catch {

@@ -63,7 +63,9 @@ function planLevels(alpha: number, min: number, max: number): readonly number[] 
  * random it is distribution-free — only the signs (fair coins) and the order of the differences' sizes (a uniformly
  * random ranking) matter — so it is simulated exactly as that: PATHS seeded paths, the same on every machine. The first
  * look that can stop a path spends its exact tail; the simulated masses of the looks after it count 1/SIMULATION_MARGIN
- * of themselves, so the simulation's own error (about ±3% of α) cannot take the plan past α. Each look's level is the
+ * of themselves: each look's critical count is chosen on the very paths it is then counted on, which undercounts the
+ * later looks by up to about 12% (measured on independent paths: 0.96% at α = 1% for 7–20 rounds with a margin of
+ * 0.9), so the margin of 0.8 keeps the plan below α with room for the simulation's own error. Each look's level is the
  * exact tail of its critical statistic, as `judgePairedSymmetric` reads it.
  */
 export function signedRankLevels(alpha: number, min: number, max: number): readonly number[] {
@@ -76,7 +78,7 @@ export function signedRankLevels(alpha: number, min: number, max: number): reado
 }
 
 const PATHS = 100_000;
-const SIMULATION_MARGIN = 0.9;
+const SIMULATION_MARGIN = 0.8;
 /**
  * The simulation costs PATHS·max²/2 steps (about 1 s at 60) and PATHS·looks numbers of memory: longer plans spend α
  * by the union bound instead — each look its increment of α·n/max, with no credit for the looks' correlation. Safe,
@@ -86,6 +88,8 @@ const SIMULATED_MAX = 60;
 
 function planSignedRank(alpha: number, min: number, max: number): readonly number[] {
   checkPlan(alpha, min, max);
+  // one look: the plain test at α
+  if (min === max) return Object.assign(new Array<number>(max + 1).fill(0), { [max]: alpha });
   if (max > SIMULATED_MAX) return unionBoundLevels(alpha, min, max);
   const looks = max - min + 1;
   // statistic[path * looks + look]: the signed-rank statistic of that path after min + look rounds

@@ -10,11 +10,11 @@ const apart = { against: [100, 120, 90, 110, 95, 105], current: [110, 95, 104, 9
 describe('what would decide an inconclusive same-run comparison', () => {
   it('names the rounds the spread suggests, with their time at this pace, and the budget to give them', () => {
     expect(adviseArms({ ...base, ...together, roundsNeeded: 36 })).toBe(
-      '; what would decide it: about 36 rounds (repeat: { min: 7, max: 36 }, about 1m 30s at 3s a round)',
+      '; what would decide it: about 36 rounds (repeat: { min: 7, max: 36 }, about 1m 30s at 2.5s a round)',
     );
     const budgeted = adviseArms({ ...base, ...together, roundsNeeded: 36, plan: { ...base.plan, budget: 50, stoppedBy: 'budget' } });
     expect(budgeted).toBe(
-      ' (the 50s budget ran out after 20 rounds); what would decide it: about 36 rounds (repeat: { min: 7, max: 36, budget: 2m }, about 1m 30s at 3s a round)',
+      ' (the 50s budget ran out after 20 rounds); what would decide it: about 36 rounds (repeat: { min: 7, max: 36, budget: 2m }, about 1m 30s at 2.5s a round)',
     );
     expect(adviseArms({ ...base, ...together, roundsNeeded: 400, resolvablePercent: 11.2 })).toBe(
       '; what would decide it: a tolerance of about 12% (what 20 rounds resolve here), since more rounds would take about 400',
@@ -23,6 +23,10 @@ describe('what would decide an inconclusive same-run comparison', () => {
     expect(adviseArms({ ...base, ...together, roundsNeeded: 1000 })).toBe(
       '; what would decide it: a wider tolerance, since more rounds would take more than 1000',
     );
+  });
+
+  it('never suggests a max below the one the group already has', () => {
+    expect(adviseArms({ ...base, ...together, roundsNeeded: 30, plan: { ...base.plan, max: 40 } })).toMatch(/\(repeat: \{ min: 7, max: 40 \}/);
   });
 
   it('suggests pinning only to arms that are not pinned, and longer runs only where the arms do not move together', () => {

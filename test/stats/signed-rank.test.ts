@@ -104,6 +104,20 @@ describe('judgePairedSymmetric: the A/B rounds judged with signed ranks', () => 
     }
   });
 
+  it('stays in step with ties and zero differences too, for metrics better high or low', () => {
+    const random = createRandom(4);
+    for (let trial = 0; trial < 400; trial++) {
+      const n = 7 + Math.floor(random() * 12);
+      // values on a coarse grid: equal runs and equal differences are common
+      const a = Array.from({ length: n }, () => 100 + Math.floor(random() * 3));
+      const b = a.map(() => 99 + Math.floor(random() * 4));
+      for (const better of ['higher', 'lower'] as const) {
+        const judged = judgePairedSymmetric(a, b, { better, tolerance: 0, alpha: 0.01 });
+        expect(judged.p <= 0.01).toBe(better === 'higher' ? judged.upper < 0 : judged.lower > 0);
+      }
+    }
+  });
+
   it('uses the sizes of the differences: a bound narrower than the sign test’s on the same rounds', () => {
     const random = createRandom(5);
     let narrower = 0;
@@ -137,7 +151,8 @@ describe('signedRankLevels: the looks of repeat { min, max } share α', () => {
     expect(judgePairedSymmetric(a, b, throughput(0.05, levels[rounds] ?? 0)).verdict).toBe('unchanged');
   });
 
-  // an independent simulation: real values, noise that only slows runs down, the arms' order drawn in every round
+  // an independent simulation: noise that only slows runs down, the same for both arms (identical arms), so each round's
+  // ratio is symmetric about 1 — what drawing the arms' order in every round gives real identical arms
   function simulate(plan: 'signed-rank' | 'sign', shift: number, tolerance: number, paths: number, seed: number) {
     const [min, max] = [7, 20];
     const levels = plan === 'signed-rank' ? signedRankLevels(0.01, min, max) : sequentialLevels(0.01, min, max);
@@ -174,6 +189,6 @@ describe('signedRankLevels: the looks of repeat { min, max } share α', () => {
     const signs = simulate('sign', 0, 0.05, 1500, 12);
     expect(ranks.unchanged).toBeGreaterThan(signs.unchanged * 1.1);
     expect(ranks.meanRounds).toBeLessThan(signs.meanRounds);
-    expect(ranks.regressed).toBe(0);
+    expect(ranks.regressed).toBeLessThanOrEqual(15);
   });
 });
