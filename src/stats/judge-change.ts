@@ -57,22 +57,15 @@ interface Measured {
  *
  * Works on the per-round log-ratios ln(candidate/control) (differences when `inPoints`), so drift that both arms of a
  * round share cancels. The exact one-sided sign test, and the order-statistic bounds on the median that invert it,
- * assume only that rounds are independent: noise on shared CI machines is heavy-tailed and asymmetric (a CPU hog only
- * ever slows a run down), so the symmetry the Wilcoxon signed-rank test needs does not hold. A round with no difference
+ * assume only that rounds are independent, not that the differences are symmetric (`judgePairedSymmetric` does, for the
+ * A/B gate, whose arms' order makes them so); the evidence's counters, which tie at 0 more often than not, use this. A round with no difference
  * counts as not worse (kept in n, never a sign for the worsening): the conservative choice, and the one that keeps the
  * test and the bounds in step (p ≤ alpha exactly when even the better-side bound is a worsening). The test can reach
  * alpha from ⌈log2(1/alpha)⌉ rounds (7 at 0.01), and up to 10 rounds at 0.01 the bounds are the extreme rounds, so a
  * single stray round keeps a verdict open.
  */
 export function judgePaired(control: readonly number[], candidate: readonly number[], options: JudgeOptions): ChangeJudgement {
-  checkOptions(options);
-  if (control.length !== candidate.length)
-    throw new RangeError(`paired samples differ in length (${control.length} control, ${candidate.length} candidate rounds)`);
-  if (control.length === 0) throw new RangeError('a paired comparison needs at least one round');
-  checkValues(control, options);
-  checkValues(candidate, options);
-  const { toScale, fromScale } = scaleOf(options);
-  const differences = candidate.map((value, i) => toScale(value) - toScale(control[i] ?? NaN));
+  const { differences, fromScale } = pairedDifferences(control, candidate, options);
   const sorted = [...differences].sort((a, b) => a - b);
   const n = differences.length;
   const tails = binomialUpperTails(n);
@@ -110,14 +103,8 @@ export function judgePaired(control: readonly number[], candidate: readonly numb
  * rounds as the sign test.
  */
 export function judgePairedSymmetric(control: readonly number[], candidate: readonly number[], options: JudgeOptions): ChangeJudgement {
-  checkOptions(options);
-  if (control.length !== candidate.length)
-    throw new RangeError(`paired samples differ in length (${control.length} control, ${candidate.length} candidate rounds)`);
-  if (control.length === 0) throw new RangeError('a paired comparison needs at least one round');
-  checkValues(control, options);
-  checkValues(candidate, options);
-  const { toScale, fromScale } = scaleOf(options);
-  const averages = walshAverages(candidate.map((value, i) => toScale(value) - toScale(control[i] ?? NaN)));
+  const { differences, fromScale } = pairedDifferences(control, candidate, options);
+  const averages = walshAverages(differences);
   const n = control.length;
   const count = averages.length;
   const worse = averages.filter((a) => (options.better === 'higher' ? a < 0 : a > 0)).length;
@@ -136,6 +123,22 @@ export function judgePairedSymmetric(control: readonly number[], candidate: read
     },
     options,
   );
+}
+
+/** The checked pairs' per-round differences on the judged scale (log values, or points), and the way back from it. */
+function pairedDifferences(
+  control: readonly number[],
+  candidate: readonly number[],
+  options: JudgeOptions,
+): { differences: number[]; fromScale: (x: number) => number } {
+  checkOptions(options);
+  if (control.length !== candidate.length)
+    throw new RangeError(`paired samples differ in length (${control.length} control, ${candidate.length} candidate rounds)`);
+  if (control.length === 0) throw new RangeError('a paired comparison needs at least one round');
+  checkValues(control, options);
+  checkValues(candidate, options);
+  const { toScale, fromScale } = scaleOf(options);
+  return { differences: candidate.map((value, i) => toScale(value) - toScale(control[i] ?? NaN)), fromScale };
 }
 
 /**

@@ -302,6 +302,7 @@ describe('interleaved A/B rounds (fake executor)', () => {
     expect(evidence?.counters.find((c) => c.metric === 'qdisc_drops')).toMatchObject({ against: 0, current: 30, change: 30, verdict: 'regressed' });
     expect(evidence?.reading).toBe('loss: qdisc_drops rose 0 → 30 packets per run');
   });
+
   it('starts no round that would end past repeat budget, never stops before min, and says the budget ran out', async () => {
     // each run takes a second on this clock; the arms swing ±3% at random, so no verdict comes before the budget
     let clock = 0;
@@ -313,14 +314,18 @@ describe('interleaved A/B rounds (fake executor)', () => {
         return outcome;
       },
     };
-    const { results } = await measureCases(plan('    repeat: { min: 7, max: 40, budget: 20s }\n'), {
-      executor: timed,
-      servers: pool(),
-      signal: new AbortController().signal,
-      now: () => clock,
-      onCaseFinished: () => undefined,
-      seed: 1,
-    });
+    const withBudget = (budget: string) => {
+      clock = 0;
+      return measureCases(plan(`    repeat: { min: 7, max: 40, budget: ${budget} }\n`), {
+        executor: timed,
+        servers: pool(),
+        signal: new AbortController().signal,
+        now: () => clock,
+        onCaseFinished: () => undefined,
+        seed: 1,
+      });
+    };
+    const { results } = await withBudget('20s');
     // rounds of 2 s: the 10th ends at 20 s, an 11th would end at 22 s
     expect(results[0]?.rounds).toHaveLength(10);
     const outcome = results[1]?.regressions?.[0];
@@ -329,15 +334,7 @@ describe('interleaved A/B rounds (fake executor)', () => {
       /\(the 20s budget ran out after 10 rounds\); what would decide it: about \d+ rounds \(repeat: \{ min: 7, max: \d+, budget: \d+m \}, about /,
     );
     // a budget shorter than min rounds still measures min
-    clock = 0;
-    const short = await measureCases(plan('    repeat: { min: 7, max: 40, budget: 3s }\n'), {
-      executor: timed,
-      servers: pool(),
-      signal: new AbortController().signal,
-      now: () => clock,
-      onCaseFinished: () => undefined,
-      seed: 1,
-    });
+    const short = await withBudget('3s');
     expect(short.results[0]?.rounds).toHaveLength(7);
   });
 });
