@@ -5,7 +5,7 @@
 // and parsing ~150, and compiles almost nothing (docs/architecture.md, "Before the first netperf"). The modules tsc
 // writes to dist/ stay as they are, for the tests and the benchmarks. Runs after tsc and scripts/build-validator.mjs
 // (npm run build).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -57,10 +57,11 @@ await build({
 // The code cache: compiled as bin/perfsuite.js compiles it, run once through `plan` and `validate` of an example suite
 // (what every run does first, so the functions they call are in the cache compiled), then serialised. A node whose V8
 // differs rejects it and compiles the bundle as if there were none.
-const { main, script } = loadBundle({ cache: false });
+const { main, saveCache } = loadBundle({ cache: false });
 const quiet = { stdout: () => Promise.resolve(), stderr: () => undefined, cwd: root, env: { ...process.env, NO_COLOR: '1' }, isTTY: false };
 for (const command of ['plan', 'validate']) {
   const code = await main(['node', 'perfsuite', command, path.join(root, 'suites/loopback-tcp.yml')], quiet);
   if (code !== 0) throw new Error(`the bundle's ${command} of suites/loopback-tcp.yml exited ${code}`);
 }
-writeFileSync(cacheFile, script.createCachedData());
+saveCache();
+if (!existsSync(cacheFile)) throw new Error(`the code cache ${cacheFile} could not be written`);

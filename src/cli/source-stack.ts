@@ -10,6 +10,15 @@ import { fileURLToPath } from 'node:url';
  * about 15 ms of each run; docs/architecture.md, "Before the first netperf"). A position without a map stays as it was.
  */
 export function sourceStack(stack: string): string {
+  try {
+    return mappedStack(stack);
+  } catch {
+    // the error being reported matters more than mapping it: an odd frame leaves the stack as it was
+    return stack;
+  }
+}
+
+function mappedStack(stack: string): string {
   const maps = new Map<string, SourceMap | undefined>();
   const mapOf = (file: string): SourceMap | undefined => {
     if (!maps.has(file)) {
