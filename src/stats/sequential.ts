@@ -1,6 +1,6 @@
 import { binomialUpperTails } from './binomial.js';
 import { createRandom } from './random.js';
-import { signedRankTails } from './signed-rank.js';
+import { signedRankTails, walkNullSignedRank } from './signed-rank.js';
 
 /**
  * Judging a paired comparison after every round from `min` to `max` (and stopping at the first decided verdict) tests
@@ -95,24 +95,10 @@ function planSignedRank(alpha: number, min: number, max: number): readonly numbe
   // statistic[path * looks + look]: the signed-rank statistic of that path after min + look rounds
   const statistic = new Int32Array(PATHS * looks);
   const random = createRandom(0x5eed_0001 ^ (max * 7919) ^ min);
-  const sizes = new Float64Array(max);
-  const signs = new Uint8Array(max);
   for (let path = 0; path < PATHS; path++) {
-    let w = 0;
-    for (let n = 0; n < max; n++) {
-      const size = random();
-      const positive = random() < 0.5 ? 1 : 0;
-      // the new difference's rank, and the positive ones it pushes up by one
-      let rank = 1;
-      for (let i = 0; i < n; i++) {
-        if ((sizes[i] ?? 0) < size) rank++;
-        else w += signs[i] ?? 0;
-      }
-      sizes[n] = size;
-      signs[n] = positive;
-      if (positive === 1) w += rank;
-      if (n + 1 >= min) statistic[path * looks + n + 1 - min] = w;
-    }
+    walkNullSignedRank(random, max, (n, w) => {
+      if (n >= min) statistic[path * looks + n - min] = w;
+    });
   }
   const levels = new Array<number>(max + 1).fill(0);
   const stopped = new Uint8Array(PATHS);

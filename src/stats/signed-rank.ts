@@ -91,3 +91,28 @@ export function walshAverages(differences: readonly number[]): Float64Array {
   for (let i = 0; i < n; i += 1) for (let j = i; j < n; j += 1) averages[k++] = ((differences[i] ?? NaN) + (differences[j] ?? NaN)) / 2;
   return averages.sort();
 }
+
+/**
+ * One path of the signed-rank statistic under no change, round by round: each round draws its difference's size (a
+ * uniform number: only the sizes' order matters) and then its sign (a fair coin), and `visit(n, w)` sees the statistic
+ * w after n rounds; returning true ends the path. What the sequential plan is calibrated on, and checked against.
+ */
+export function walkNullSignedRank(random: () => number, rounds: number, visit: (n: number, w: number) => boolean | void): void {
+  const sizes = new Float64Array(rounds);
+  const signs = new Uint8Array(rounds);
+  let w = 0;
+  for (let n = 0; n < rounds; n++) {
+    const size = random();
+    const positive = random() < 0.5 ? 1 : 0;
+    // the new difference's rank, and the positive ones it pushes up by one
+    let rank = 1;
+    for (let i = 0; i < n; i++) {
+      if ((sizes[i] ?? 0) < size) rank++;
+      else w += signs[i] ?? 0;
+    }
+    sizes[n] = size;
+    signs[n] = positive;
+    if (positive === 1) w += rank;
+    if (visit(n + 1, w) === true) return;
+  }
+}
